@@ -1,0 +1,164 @@
+#include "cli/commands.h"
+
+#include <algorithm>
+#include <array>
+#include <iomanip>
+#include <sstream>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "gate/evaluate.h"
+#include "gate/thresholds_parser.h"
+#include "gate/units.h"
+#include "reports/json_report.h"
+#include "reports/json_writer.h"
+#include "reports/markdown_report.h"
+#include "reports/terminal_report.h"
+#include "stats/summary.h"
+
+namespace perfgate::cli {
+namespace {
+
+Result<gate::Thresholds> LoadConfig(const GateOptions& options, CliEnv& env) {
+  if (!options.config_given && !env.fs.Exists(options.config_path)) {
+    return gate::DefaultThresholds();
+  }
+  Result<std::string> text = env.fs.ReadFile(options.config_path);
+  if (!text.ok()) return MakeError(ErrorKind::kConfig, text.error().message);
+  return gate::ParseThresholds(*text, options.config_path);
+}
+
+Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
+                             CliEnv& env) {
+  if (source.starts_with("sentry:")) {
+    return MakeError(ErrorKind::kUsage,
+                     source + ": the Sentry source is not available in this build yet; export "
+                              "the events to NDJSON or CSV and pass the file");
+  }
+  return fetch::ReadSampleFile(env.fs, source, options.format, options.read);
+}
+
+// The one orchestration that does I/O, in order: config, baseline, candidate, evaluation.
+Result<gate::EvaluationResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
+  Result<gate::Thresholds> config = LoadConfig(options, env);
+  if (!config.ok()) return config.error();
+  Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, env);
+  if (!baseline.ok()) return baseline.error();
+  Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, env);
+  if (!candidate.ok()) return candidate.error();
+  return gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.today));
+}
+
+// Writes the requested report files, atomically. Returns the first failure.
+Status WriteReports(const GateOptions& options, const gate::EvaluationResult& result,
+                    CliEnv& env) {
+  if (!options.markdown_path.empty()) {
+    Status written = env.fs.WriteFileAtomic(options.markdown_path, reports::RenderMarkdown(result));
+    if (!written.ok()) return written;
+    env.out << "perfgate: wrote the Markdown report to " << options.markdown_path << "\n";
+  }
+  if (!options.json_path.empty()) {
+    Status written = env.fs.WriteFileAtomic(options.json_path, reports::RenderJson(result));
+    if (!written.ok()) return written;
+    env.out << "perfgate: wrote the JSON report to " << options.json_path << "\n";
+  }
+  return {};
+}
+
+reports::TerminalStyle StyleFor(const CliEnv& env) {
+  return reports::TerminalStyle{env.out_is_terminal && !env.vars.contains("NO_COLOR")};
+}
+
+int RunGate(const GateOptions& options, CliEnv& env, bool table) {
+  Result<gate::EvaluationResult> result = LoadAndEvaluate(options, env);
+  if (!result.ok()) return ReportError(result.error(), env);
+  env.out << (table ? reports::RenderTerminalTable(*result, StyleFor(env))
+                    : reports::RenderVerdictSummary(*result, StyleFor(env)));
+  Status written = WriteReports(options, *result, env);
+  if (!written.ok()) return ReportError(written.error(), env);
+  return gate::ExitCodeFor(result->outcome);
+}
+
+std::string PercentileName(double percent) { return "p" + gate::FormatNumber(percent); }
+
+}  // namespace
+
+int ReportError(const Error& error, CliEnv& env) {
+  env.err << "perfgate: error: " << error.message << "\n";
+  return error.kind == ErrorKind::kUnavailable ? kExitUnavailable : kExitError;
+}
+
+int RunCheck(const GateOptions& options, CliEnv& env) { return RunGate(options, env, false); }
+
+int RunCompare(const GateOptions& options, CliEnv& env) { return RunGate(options, env, true); }
+
+int RunStats(const StatsOptions& options, CliEnv& env) {
+  Result<SampleSet> samples = LoadSource(options.source, options.sources, env);
+  if (!samples.ok()) return ReportError(samples.error(), env);
+
+  // Every group, then the whole source as one group.
+  std::vector<GroupSamples> groups = samples->groups;
+  groups.push_back(MergeGroups(*samples, std::string(gate::kAllGroupName)));
+
+  boost::json::array json_groups;
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"TRANSACTION", "EVENTS", "ERRORS", "MEAN", "MIN"};
+  for (double percent : options.percentiles) {
+    std::string name = PercentileName(percent);
+    std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+    header.push_back(name);
+  }
+  header.push_back("MAX");
+  rows.push_back(header);
+  for (GroupSamples& group : groups) {
+    Result<stats::Summary> summary = stats::Summarize(group.durations_ms, group.failed);
+    if (!summary.ok()) continue;  // cannot happen: readers never produce empty groups
+    std::sort(group.durations_ms.begin(), group.durations_ms.end());
+    boost::json::object percentiles;
+    std::vector<std::string> row = {group.name, std::to_string(summary->count),
+                                    gate::FormatPercent(summary->error_rate),
+                                    gate::FormatMs(summary->mean_ms), gate::FormatMs(summary->min_ms)};
+    for (double percent : options.percentiles) {
+      double value = stats::QuantileOfSorted(group.durations_ms, percent / 100, options.method);
+      percentiles[PercentileName(percent)] = value;
+      row.push_back(gate::FormatMs(value));
+    }
+    row.push_back(gate::FormatMs(summary->max_ms));
+    rows.push_back(std::move(row));
+    json_groups.push_back(boost::json::object{
+        {"name", group.name},          {"count", summary->count},
+        {"failures", summary->failures}, {"error_rate", summary->error_rate},
+        {"mean_ms", summary->mean_ms}, {"min_ms", summary->min_ms},
+        {"max_ms", summary->max_ms},   {"percentiles_ms", std::move(percentiles)}});
+  }
+
+  if (options.json) {
+    boost::json::object root{{"schema_version", reports::kJsonSchemaVersion},
+                             {"source", samples->source},
+                             {"percentile_method", stats::QuantileMethodName(options.method)},
+                             {"skipped_rows", samples->skipped_rows},
+                             {"groups", std::move(json_groups)}};
+    env.out << reports::PrettyJson(root);
+    return kExitPass;
+  }
+  std::vector<std::size_t> widths(header.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      std::string pad(widths[c] - row[c].size(), ' ');
+      line += c == 0 ? row[c] + pad : "  " + pad + row[c];
+    }
+    env.out << line << "\n";
+  }
+  env.out << "\npercentiles: " << stats::QuantileMethodName(options.method) << " · source: "
+          << samples->source;
+  if (samples->skipped_rows > 0) env.out << " · skipped " << samples->skipped_rows << " bad rows";
+  env.out << "\n";
+  return kExitPass;
+}
+
+}  // namespace perfgate::cli

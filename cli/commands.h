@@ -1,0 +1,55 @@
+// The commands, each a function of parsed options and the environment. run_cli.cc turns
+// arguments into these structs; nothing here sees an argument vector.
+#ifndef PERFGATE_CLI_COMMANDS_H_
+#define PERFGATE_CLI_COMMANDS_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/run_cli.h"
+#include "fetch/sample_reader.h"
+#include "stats/quantile.h"
+
+namespace perfgate::cli {
+
+// How sources are read, shared by every command that reads samples.
+struct SourceOptions {
+  std::optional<fetch::InputFormat> format;  // nullopt: from the file extension
+  fetch::ReadOptions read;
+};
+
+struct GateOptions {
+  std::string config_path = "thresholds.yaml";
+  bool config_given = false;  // false: a missing default file means built-in defaults
+  std::string baseline;
+  std::string candidate;
+  SourceOptions sources;
+  std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
+  std::string markdown_path;  // empty: no Markdown file
+  std::string json_path;      // empty: no JSON file
+};
+
+// `perfgate check`: evaluate, print the verdict summary, write reports, exit by verdict.
+int RunCheck(const GateOptions& options, CliEnv& env);
+// `perfgate compare`: the same evaluation printed as an aligned table.
+int RunCompare(const GateOptions& options, CliEnv& env);
+
+struct StatsOptions {
+  std::string source;
+  SourceOptions sources;
+  stats::QuantileMethod method = stats::QuantileMethod::kLinear;
+  std::vector<double> percentiles = {50, 75, 90, 95, 99};  // in percent
+  bool json = false;
+};
+
+// `perfgate stats`: the summary of one source, per group and overall.
+int RunStats(const StatsOptions& options, CliEnv& env);
+
+// Prints `error` as "perfgate: error: ..." and returns its exit code (2, or 3 for kUnavailable).
+int ReportError(const Error& error, CliEnv& env);
+
+}  // namespace perfgate::cli
+
+#endif  // PERFGATE_CLI_COMMANDS_H_

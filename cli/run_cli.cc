@@ -1,0 +1,263 @@
+#include "cli/run_cli.h"
+
+#include <charconv>
+#include <cstdio>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+
+#include "cli/commands.h"
+
+namespace perfgate::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr std::string_view kVersion = "perfgate 0.1.0";
+
+constexpr std::string_view kUsage =
+    "perfgate: a performance-regression gate for CI\n"
+    "\n"
+    "Usage: perfgate <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  check     judge a candidate release against a baseline and thresholds.yaml;\n"
+    "            the exit code is the verdict\n"
+    "  compare   the same evaluation, printed as a table for a local comparison\n"
+    "  stats     count, error rate, mean and percentiles of one source, per transaction\n"
+    "\n"
+    "Run 'perfgate <command> --help' for a command's options.\n"
+    "\n"
+    "Exit codes: 0 pass (warnings allowed), 1 regression, 2 usage, config or input error,\n"
+    "            3 data unavailable or too little data where the policy says so\n";
+
+constexpr std::string_view kExitCodes =
+    "Exit codes: 0 pass (warnings and waivers allowed), 1 regression, 2 usage, config or\n"
+    "input error (nothing was judged), 3 data unavailable or too little data where\n"
+    "policy.insufficient_data is 'error'.\n";
+
+// A bad argument: reported as "perfgate: error: <command>: <message>" with exit code 2.
+struct UsageError {
+  std::string message;
+};
+
+std::optional<std::chrono::year_month_day> ParseDate(const std::string& text) {
+  int year = 0;
+  unsigned month = 0, day = 0;
+  char tail = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
+                                   std::chrono::day{day}};
+  if (!date.ok()) return std::nullopt;
+  return date;
+}
+
+po::options_description SourceOptionsDescription() {
+  po::options_description reading("Reading samples");
+  reading.add_options()
+      ("format", po::value<std::string>()->default_value("auto"),
+       "input format: auto (from the extension: .ndjson/.jsonl, .csv, .json), ndjson, csv, "
+       "json (a saved Sentry events page)")
+      ("on-bad-row", po::value<std::string>()->default_value("fail"),
+       "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
+       "reported)");
+  return reading;
+}
+
+SourceOptions ReadSourceOptions(const po::variables_map& vm) {
+  SourceOptions options;
+  std::string format = vm["format"].as<std::string>();
+  if (format != "auto") {
+    options.format = fetch::InputFormatFromName(format);
+    if (!options.format) {
+      throw UsageError{"--format must be auto, ndjson, csv or json, not '" + format + "'"};
+    }
+  }
+  std::string policy = vm["on-bad-row"].as<std::string>();
+  if (policy != "fail" && policy != "skip") {
+    throw UsageError{"--on-bad-row must be fail or skip, not '" + policy + "'"};
+  }
+  options.read.on_bad_row = policy == "skip" ? fetch::BadRowPolicy::kSkip : fetch::BadRowPolicy::kFail;
+  return options;
+}
+
+po::options_description GateOptionsDescription(bool positional_sources) {
+  po::options_description inputs("Inputs");
+  auto add = inputs.add_options();
+  if (!positional_sources) {
+    add("baseline", po::value<std::string>()->value_name("SRC"),
+        "baseline release samples: a .ndjson, .jsonl, .csv or .json file (required)");
+    add("candidate", po::value<std::string>()->value_name("SRC"),
+        "candidate release samples, in the same forms (required)");
+  }
+  add("config", po::value<std::string>()->value_name("FILE")->default_value("thresholds.yaml"),
+      "the rules; when the default file does not exist, built-in defaults apply (p95 <= 8000 "
+      "ms, p50 <= 3000 ms, error_rate <= 1 %, p95 increase <= +10 % as a warning)");
+  add("today", po::value<std::string>()->value_name("YYYY-MM-DD"),
+      "judge waivers as of this date (default: today, UTC)");
+  po::options_description outputs("Reports");
+  outputs.add_options()
+      ("markdown", po::value<std::string>()->value_name("FILE"),
+       "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment)")
+      ("json", po::value<std::string>()->value_name("FILE"),
+       "write the JSON report (schema_version 1)");
+  po::options_description all;
+  all.add(inputs).add(SourceOptionsDescription()).add(outputs);
+  return all;
+}
+
+GateOptions ReadGateOptions(const po::variables_map& vm) {
+  GateOptions options;
+  if (!vm.count("baseline")) throw UsageError{"missing --baseline SRC"};
+  if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
+  options.baseline = vm["baseline"].as<std::string>();
+  options.candidate = vm["candidate"].as<std::string>();
+  options.config_path = vm["config"].as<std::string>();
+  options.config_given = !vm["config"].defaulted();
+  options.sources = ReadSourceOptions(vm);
+  if (vm.count("today")) {
+    options.today = ParseDate(vm["today"].as<std::string>());
+    if (!options.today) throw UsageError{"--today must be a date YYYY-MM-DD"};
+  }
+  if (vm.count("markdown")) options.markdown_path = vm["markdown"].as<std::string>();
+  if (vm.count("json")) options.json_path = vm["json"].as<std::string>();
+  return options;
+}
+
+std::vector<double> ParsePercentiles(const std::string& text) {
+  std::vector<double> percentiles;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    if (item.starts_with('p')) item.erase(0, 1);
+    double value = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (ec != std::errc() || end != item.data() + item.size() || !(value > 0 && value <= 100)) {
+      throw UsageError{"--percentiles takes numbers in (0, 100] separated by commas, like "
+                       "50,95,99.9; not '" + item + "'"};
+    }
+    percentiles.push_back(value);
+  }
+  if (percentiles.empty()) throw UsageError{"--percentiles is empty"};
+  return percentiles;
+}
+
+// Positional arguments, parsed as options but not listed in --help.
+po::options_description Positionals(std::initializer_list<const char*> names) {
+  po::options_description hidden;
+  for (const char* name : names) hidden.add_options()(name, po::value<std::string>(), "");
+  return hidden;
+}
+
+// Parses `args` against `description` (shown in --help) and `hidden` (positional
+// arguments). Returns true when --help was asked, after printing it.
+bool Parse(const std::vector<std::string>& args, const po::options_description& description,
+           const po::options_description& hidden,
+           const po::positional_options_description& positional, po::variables_map& vm,
+           std::string_view usage, CliEnv& env) {
+  po::options_description with_help = description;
+  with_help.add_options()("help,h", "show this help");
+  po::options_description all;
+  all.add(with_help).add(hidden);
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    env.out << usage << "\n" << with_help << "\n" << kExitCodes;
+    return true;
+  }
+  return false;
+}
+
+int Dispatch(const std::string& command, const std::vector<std::string>& args, CliEnv& env) {
+  po::variables_map vm;
+  po::positional_options_description positional;
+  if (command == "check") {
+    if (Parse(args, GateOptionsDescription(false), Positionals({}), positional, vm,
+              "Usage: perfgate check --baseline SRC --candidate SRC [options]\n\n"
+              "Judges the candidate release against the baseline under the rules of the config,\n"
+              "prints the verdict with the numbers behind it, writes the reports asked for, and\n"
+              "exits with the verdict.",
+              env)) {
+      return kExitPass;
+    }
+    return RunCheck(ReadGateOptions(vm), env);
+  }
+  if (command == "compare") {
+    positional.add("baseline", 1).add("candidate", 1);
+    if (Parse(args, GateOptionsDescription(true), Positionals({"baseline", "candidate"}),
+              positional, vm,
+              "Usage: perfgate compare BASELINE CANDIDATE [options]\n\n"
+              "The evaluation of 'check', printed as a table of every transaction and rule.",
+              env)) {
+      return kExitPass;
+    }
+    return RunCompare(ReadGateOptions(vm), env);
+  }
+  if (command == "stats") {
+    po::options_description description("Output");
+    description.add_options()
+        ("json", po::bool_switch(), "print JSON instead of a table")
+        ("percentiles", po::value<std::string>()->default_value("50,75,90,95,99"),
+         "the percentiles to show, comma-separated (99.9 and p99.9 both work)")
+        ("percentile-method", po::value<std::string>()->default_value("linear"),
+         "how percentiles interpolate, by numpy's names: linear (Hyndman-Fan type 7, numpy's "
+         "and R's default), inverted_cdf, averaged_inverted_cdf, closest_observation, "
+         "interpolated_inverted_cdf, hazen, weibull, median_unbiased, normal_unbiased, lower, "
+         "higher, midpoint, nearest");
+    description.add(SourceOptionsDescription());
+    positional.add("source", 1);
+    if (Parse(args, description, Positionals({"source"}), positional, vm,
+              "Usage: perfgate stats SRC [options]\n\n"
+              "Summarises one source per transaction and overall: events, error rate (Sentry's\n"
+              "failure_rate()), mean, min, percentiles and max.",
+              env)) {
+      return kExitPass;
+    }
+    StatsOptions options;
+    if (!vm.count("source")) throw UsageError{"missing the source: perfgate stats SRC"};
+    options.source = vm["source"].as<std::string>();
+    options.sources = ReadSourceOptions(vm);
+    options.json = vm["json"].as<bool>();
+    options.percentiles = ParsePercentiles(vm["percentiles"].as<std::string>());
+    std::string method = vm["percentile-method"].as<std::string>();
+    auto parsed = stats::QuantileMethodFromName(method);
+    if (!parsed) throw UsageError{"unknown --percentile-method '" + method + "'"};
+    options.method = *parsed;
+    return RunStats(options, env);
+  }
+  throw UsageError{"unknown command '" + command + "'; the commands are check, compare, stats"};
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, CliEnv& env) {
+  if (args.empty()) {
+    env.err << kUsage;
+    return kExitError;
+  }
+  const std::string& command = args[0];
+  if (command == "--help" || command == "-h" || command == "help") {
+    env.out << kUsage;
+    return kExitPass;
+  }
+  if (command == "--version") {
+    env.out << kVersion << "\n";
+    return kExitPass;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    return Dispatch(command, rest, env);
+  } catch (const UsageError& error) {
+    env.err << "perfgate: error: " << error.message << "\n";
+  } catch (const po::error& error) {
+    env.err << "perfgate: error: " << command << ": " << error.what() << "\n";
+  }
+  if (command == "check" || command == "compare" || command == "stats") {
+    env.err << "run 'perfgate " << command << " --help' for its options\n";
+  }
+  return kExitError;
+}
+
+}  // namespace perfgate::cli

@@ -1,0 +1,39 @@
+// The perfgate command line, runnable in-process: main() and the tests call RunCli() the
+// same way, with the real or a fake environment. Only the CLI knows about arguments.
+#ifndef PERFGATE_CLI_RUN_CLI_H_
+#define PERFGATE_CLI_RUN_CLI_H_
+
+#include <chrono>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "core/file_system.h"
+
+namespace perfgate::cli {
+
+// Exit codes, as DESIGN.md and README.md define them.
+enum ExitCode : int {
+  kExitPass = 0,         // no fail-severity rule failed
+  kExitRegression = 1,   // at least one fail-severity rule failed
+  kExitError = 2,        // usage, config or input error: nothing was judged
+  kExitUnavailable = 3,  // data unavailable, or too little data where the policy says so
+};
+
+// Everything a command may touch, passed in: streams, files, environment and the date.
+struct CliEnv {
+  std::ostream& out;
+  std::ostream& err;
+  FileSystem& fs;
+  std::map<std::string, std::string> vars;  // environment variables
+  bool out_is_terminal = false;             // stdout is a TTY: colour allowed
+  std::chrono::year_month_day today;        // decides which waivers apply
+};
+
+// Runs `args` (without the program name) and returns the process exit code.
+int RunCli(const std::vector<std::string>& args, CliEnv& env);
+
+}  // namespace perfgate::cli
+
+#endif  // PERFGATE_CLI_RUN_CLI_H_

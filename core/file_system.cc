@@ -1,0 +1,81 @@
+#include "core/file_system.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace perfgate {
+namespace {
+
+Error OsError(const std::string& what, const std::string& path) {
+  return MakeError(ErrorKind::kInput, path + ": " + what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return OsError("cannot open", path);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
+    if (S_ISDIR(info.st_mode)) errno = EISDIR;
+    Error error = OsError("cannot read", path);
+    ::close(fd);
+    return error;
+  }
+  std::string contents;
+  // st_size is a hint (pipes and /proc report 0); read until EOF either way.
+  contents.resize(static_cast<std::size_t>(info.st_size > 0 ? info.st_size : 0));
+  std::size_t used = 0;
+  while (true) {
+    if (used == contents.size()) contents.resize(contents.size() + 65536);
+    ssize_t got = ::read(fd, contents.data() + used, contents.size() - used);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      Error error = OsError("cannot read", path);
+      ::close(fd);
+      return error;
+    }
+    if (got == 0) break;
+    used += static_cast<std::size_t>(got);
+  }
+  ::close(fd);
+  contents.resize(used);
+  return contents;
+}
+
+Status RealFileSystem::WriteFileAtomic(const std::string& path, std::string_view contents) {
+  // The temporary file sits beside the target so rename() stays within one file system.
+  std::string temp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return OsError("cannot write", path);
+  std::size_t written = 0;
+  while (written < contents.size()) {
+    ssize_t put = ::write(fd, contents.data() + written, contents.size() - written);
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      Error error = OsError("cannot write", path);
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return error;
+    }
+    written += static_cast<std::size_t>(put);
+  }
+  if (::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
+    Error error = OsError("cannot write", path);
+    ::unlink(temp.c_str());
+    return error;
+  }
+  return {};
+}
+
+bool RealFileSystem::Exists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+}  // namespace perfgate

@@ -1,0 +1,21 @@
+// Saved Sentry events API pages: the body of GET /api/0/organizations/{org}/events/,
+// {"data": [{...}, ...], "meta": {...}}, with each element of "data" one event. A bare
+// JSON array of event objects is accepted too.
+#ifndef PERFGATE_FETCH_SENTRY_PAGE_READER_H_
+#define PERFGATE_FETCH_SENTRY_PAGE_READER_H_
+
+#include <string_view>
+
+#include "core/result.h"
+#include "core/samples.h"
+#include "fetch/sample_reader.h"
+
+namespace perfgate::fetch {
+
+// JSON syntax errors name `source`:line:column; a bad event names its index, "data[17]".
+Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
+                                 const ReadOptions& options);
+
+}  // namespace perfgate::fetch
+
+#endif  // PERFGATE_FETCH_SENTRY_PAGE_READER_H_

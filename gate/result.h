@@ -1,0 +1,92 @@
+// The result of one evaluation: every group, every rule, the numbers each verdict compared
+// and where its limit came from. Every report renders this one object and recomputes
+// nothing; the CLI takes the exit code from `outcome`.
+#ifndef PERFGATE_GATE_RESULT_H_
+#define PERFGATE_GATE_RESULT_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gate/thresholds.h"
+#include "stats/summary.h"
+
+namespace perfgate::gate {
+
+enum class Verdict { kPass, kWarn, kFail, kInconclusive, kInsufficientData, kWaived };
+
+// "pass", "warn", "fail", "inconclusive", "insufficient_data", "waived".
+std::string_view VerdictName(Verdict verdict);
+// How bad a verdict is, for sorting and for a group's overall verdict: fail is the worst.
+int VerdictRank(Verdict verdict);
+
+// One release's side of one group: its summary and the quantiles reports show.
+struct SideStats {
+  stats::Summary summary;
+  double p50_ms = 0;
+  double p95_ms = 0;
+  double p99_ms = 0;
+};
+
+struct RuleResult {
+  Rule rule;               // the rule as configured, with its origin
+  std::string limit_text;  // "p95 <= 8000 ms"
+  std::optional<double> candidate;  // the metric's value; nullopt when the side is empty
+  std::optional<double> baseline;
+  // Candidate against baseline: a fraction for relative changes, else a difference in the
+  // metric's unit (ms, or a rate difference). `change_is_relative` says which.
+  std::optional<double> change;
+  bool change_is_relative = true;
+  std::size_t candidate_n = 0;
+  std::size_t baseline_n = 0;
+  Verdict verdict = Verdict::kPass;
+  std::string note;  // why a verdict is not a plain pass/fail: too few events, waived, ...
+};
+
+struct GroupResult {
+  std::string name;
+  bool skipped = false;
+  std::optional<ConfigLocation> override_origin;  // the `groups:` entry that applied
+  std::optional<SideStats> baseline;              // nullopt when the side has no events
+  std::optional<SideStats> candidate;
+  std::vector<RuleResult> rules;
+  Verdict verdict = Verdict::kPass;  // the worst verdict of its rules
+};
+
+// What the gate decided as a whole.
+enum class Outcome {
+  kPass,        // exit 0: no fail-severity rule failed (warnings and waivers allowed)
+  kRegression,  // exit 1: a fail-severity rule failed, or policy made missing data fail
+  kUndecided,   // exit 3: too little data and policy insufficient_data: error
+};
+
+// The process exit code for an outcome: 0, 1 or 3 (2 is for errors before any judging).
+inline int ExitCodeFor(Outcome outcome) {
+  return outcome == Outcome::kPass ? 0 : outcome == Outcome::kRegression ? 1 : 3;
+}
+
+struct EvaluationResult {
+  std::string config_name;
+  std::string baseline_source;
+  std::string candidate_source;
+  std::string percentile_method;  // numpy's name
+  int min_samples = 0;
+  GroupBy group_by = GroupBy::kTransaction;
+  InsufficientDataPolicy insufficient_data = InsufficientDataPolicy::kWarn;
+  std::size_t baseline_events = 0;
+  std::size_t candidate_events = 0;
+  std::vector<GroupResult> groups;  // in name order
+  std::vector<std::string> notes;   // expired waivers, unmatched patterns, skipped rows
+  Outcome outcome = Outcome::kPass;
+
+  // How many rules ended with `verdict`, over all groups.
+  std::size_t Count(Verdict verdict) const;
+  // How many groups have at least one rule with `verdict`.
+  std::size_t GroupsWith(Verdict verdict) const;
+};
+
+}  // namespace perfgate::gate
+
+#endif  // PERFGATE_GATE_RESULT_H_

@@ -1,0 +1,65 @@
+#include "gate/thresholds.h"
+
+#include <cstdio>
+
+#include "gate/units.h"
+
+namespace perfgate::gate {
+
+bool GlobMatch(std::string_view glob, std::string_view name) {
+  // Iterative wildcard matching with one backtrack point: linear in practice, no recursion.
+  std::size_t g = 0, n = 0;
+  std::size_t star = std::string_view::npos, resume = 0;
+  while (n < name.size()) {
+    if (g < glob.size() && (glob[g] == '?' || glob[g] == name[n])) {
+      ++g;
+      ++n;
+    } else if (g < glob.size() && glob[g] == '*') {
+      star = g++;
+      resume = n;
+    } else if (star != std::string_view::npos) {
+      g = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.size() && glob[g] == '*') ++g;
+  return g == glob.size();
+}
+
+std::string LimitValueText(const Rule& rule) {
+  const bool duration = rule.metric.IsDuration();
+  if (rule.kind == LimitKind::kMax) {
+    return duration ? FormatNumber(rule.limit) + " ms" : FormatNumber(rule.limit * 100) + " %";
+  }
+  if (rule.unit == ChangeUnit::kRelative) return "+" + FormatNumber(rule.limit * 100) + " %";
+  return "+" + (duration ? FormatNumber(rule.limit) + " ms" : FormatNumber(rule.limit * 100) + " pp");
+}
+
+std::string LimitText(const Rule& rule) {
+  return rule.metric.name + (rule.kind == LimitKind::kMax ? " <= " : " increase <= ") +
+         LimitValueText(rule);
+}
+
+std::string_view SeverityName(Severity severity) {
+  return severity == Severity::kFail ? "fail" : "warn";
+}
+
+std::string_view InsufficientDataPolicyName(InsufficientDataPolicy policy) {
+  switch (policy) {
+    case InsufficientDataPolicy::kWarn: return "warn";
+    case InsufficientDataPolicy::kFail: return "fail";
+    case InsufficientDataPolicy::kError: return "error";
+  }
+  return "warn";
+}
+
+std::string DateText(std::chrono::year_month_day date) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return buffer;
+}
+
+}  // namespace perfgate::gate

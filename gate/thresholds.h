@@ -1,0 +1,102 @@
+// The model of thresholds.yaml: what to judge (rules, per-group overrides, waivers) and
+// how (statistics, policies). Plain data; thresholds_parser.h builds it from YAML, and
+// every rule and waiver remembers the config line it came from.
+#ifndef PERFGATE_GATE_THRESHOLDS_H_
+#define PERFGATE_GATE_THRESHOLDS_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/metric.h"
+#include "stats/quantile.h"
+
+namespace perfgate::gate {
+
+// Where something was written: "thresholds.yaml:14".
+struct ConfigLocation {
+  std::string file;
+  int line = 0;
+  int column = 0;
+  std::string ToString() const { return file + ":" + std::to_string(line); }
+};
+
+enum class LimitKind {
+  kMax,          // candidate value <= value
+  kMaxIncrease,  // candidate change against the baseline <= value
+};
+
+enum class ChangeUnit {
+  kRelative,  // value is a fraction of the baseline (10% is 0.10)
+  kAbsolute,  // value is in the metric's own unit: milliseconds, or a rate difference
+              // (0.5pp is 0.005)
+};
+
+enum class Severity { kFail, kWarn };
+
+struct Rule {
+  Metric metric;
+  LimitKind kind = LimitKind::kMax;
+  double limit = 0;  // ms for durations, a fraction for rates and relative changes
+  ChangeUnit unit = ChangeUnit::kAbsolute;  // kMaxIncrease only
+  Severity severity = Severity::kFail;
+  ConfigLocation origin;
+};
+
+// A `groups:` entry: for transactions whose name matches the glob, replace the rules or
+// skip the group. The first matching entry wins.
+struct GroupOverride {
+  std::string match;  // glob: '*' any run of characters, '?' one character
+  bool skip = false;
+  std::optional<std::vector<Rule>> rules;
+  std::optional<int> min_samples;
+  ConfigLocation origin;
+};
+
+// An accepted regression: failing or warning rules on matching groups (and metric, when
+// given) are reported as waived through `until`, inclusive, and judged normally after it.
+struct Waiver {
+  std::string match;
+  std::optional<Metric> metric;
+  std::chrono::year_month_day until;
+  std::string reason;
+  ConfigLocation origin;
+};
+
+enum class GroupBy { kTransaction, kNone };
+
+// What a group with fewer than min_samples events on a side a rule needs does to the gate.
+enum class InsufficientDataPolicy {
+  kWarn,   // reported as insufficient_data; the gate still passes (the default)
+  kFail,   // counts as a failed rule: exit 1
+  kError,  // the gate cannot decide: exit 3 (data unavailable)
+};
+
+struct Thresholds {
+  std::string source_name;  // the config file as named to the user
+  int version = 1;
+  int min_samples = 50;
+  stats::QuantileMethod percentile_method = stats::QuantileMethod::kLinear;
+  InsufficientDataPolicy insufficient_data = InsufficientDataPolicy::kWarn;
+  GroupBy group_by = GroupBy::kTransaction;
+  std::vector<Rule> rules;
+  std::vector<GroupOverride> groups;
+  std::vector<Waiver> waivers;
+};
+
+// True when `name` matches `glob`: '*' matches any run of characters (also none), '?' one
+// character, everything else itself. Brackets are literal, so "/users/[id]" works as written.
+bool GlobMatch(std::string_view glob, std::string_view name);
+
+// Display forms used by every report: "p95 <= 8000 ms", "p95 increase <= +10 %".
+std::string LimitText(const Rule& rule);
+// The limit alone: "8000 ms", "1 %", "+10 %", "+250 ms", "+0.5 pp".
+std::string LimitValueText(const Rule& rule);
+std::string_view SeverityName(Severity severity);
+std::string_view InsufficientDataPolicyName(InsufficientDataPolicy policy);
+std::string DateText(std::chrono::year_month_day date);  // "2027-01-31"
+
+}  // namespace perfgate::gate
+
+#endif  // PERFGATE_GATE_THRESHOLDS_H_

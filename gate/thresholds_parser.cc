@@ -1,0 +1,357 @@
+#include "gate/thresholds_parser.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+namespace perfgate::gate {
+namespace {
+
+// Validation stops at the first problem. Inside this file a problem is thrown as a
+// ConfigError, which keeps the walk over nested YAML readable; it never leaves
+// ParseThresholds(), which turns it into an Error value (STYLE.md: errors are values).
+struct ConfigError {
+  std::string message;
+};
+
+constexpr std::array<std::string_view, 7> kTopKeys = {
+    "version", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
+constexpr std::array<std::string_view, 2> kStatisticsKeys = {"min_samples", "percentile_method"};
+constexpr std::array<std::string_view, 1> kPolicyKeys = {"insufficient_data"};
+constexpr std::array<std::string_view, 4> kRuleKeys = {"metric", "max", "max_increase",
+                                                       "severity"};
+constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
+constexpr std::array<std::string_view, 4> kWaiverKeys = {"match", "metric", "until", "reason"};
+
+std::string Join(std::span<const std::string_view> words) {
+  std::string joined;
+  for (std::string_view word : words) {
+    if (!joined.empty()) joined += ", ";
+    joined += word;
+  }
+  return joined;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view source) : source_(source) {}
+
+  Thresholds Parse(const YAML::Node& root) {
+    if (!root.IsDefined() || root.IsNull()) {
+      throw ConfigError{source_ + ": the config is empty; it needs at least 'rules'"};
+    }
+    ExpectMap(root, "the config");
+    CheckKeys(root, kTopKeys, "top-level key");
+
+    Thresholds config;
+    config.source_name = source_;
+    if (YAML::Node version = root["version"]) {
+      if (Scalar(version, "version") != "1") {
+        Fail(version, "unsupported version '" + version.Scalar() + "'; this perfgate reads version 1");
+      }
+    }
+    if (YAML::Node statistics = root["statistics"]) {
+      ExpectMap(statistics, "statistics");
+      CheckKeys(statistics, kStatisticsKeys, "key in statistics");
+      if (YAML::Node min = statistics["min_samples"]) config.min_samples = MinSamples(min);
+      if (YAML::Node method = statistics["percentile_method"]) {
+        std::string name = Scalar(method, "percentile_method");
+        auto parsed = stats::QuantileMethodFromName(name);
+        if (!parsed) {
+          Fail(method, "unknown percentile_method '" + name + "'" +
+                           DidYouMean(name, stats::QuantileMethodNames()) +
+                           " (allowed: " + Join(stats::QuantileMethodNames()) + ")");
+        }
+        config.percentile_method = *parsed;
+      }
+    }
+    if (YAML::Node policy = root["policy"]) {
+      ExpectMap(policy, "policy");
+      CheckKeys(policy, kPolicyKeys, "key in policy");
+      if (YAML::Node insufficient = policy["insufficient_data"]) {
+        constexpr std::array<std::string_view, 3> kAllowed = {"warn", "fail", "error"};
+        std::string value = OneOf(insufficient, "insufficient_data", kAllowed);
+        config.insufficient_data = value == "warn"   ? InsufficientDataPolicy::kWarn
+                                   : value == "fail" ? InsufficientDataPolicy::kFail
+                                                     : InsufficientDataPolicy::kError;
+      }
+    }
+    if (YAML::Node group_by = root["group_by"]) {
+      constexpr std::array<std::string_view, 2> kAllowed = {"transaction", "none"};
+      config.group_by =
+          OneOf(group_by, "group_by", kAllowed) == "none" ? GroupBy::kNone : GroupBy::kTransaction;
+    }
+    if (YAML::Node rules = root["rules"]) config.rules = Rules(rules, "rules");
+    if (YAML::Node groups = root["groups"]) {
+      ExpectSequence(groups, "groups");
+      for (const YAML::Node& group : groups) config.groups.push_back(ParseGroup(group));
+    }
+    if (YAML::Node waivers = root["waivers"]) {
+      ExpectSequence(waivers, "waivers");
+      for (const YAML::Node& waiver : waivers) config.waivers.push_back(ParseWaiver(waiver));
+    }
+
+    bool any_rules = !config.rules.empty();
+    for (const GroupOverride& group : config.groups) {
+      any_rules = any_rules || (group.rules && !group.rules->empty());
+    }
+    if (!any_rules) {
+      throw ConfigError{source_ + ": no rules: the config defines nothing to check; add 'rules'"};
+    }
+    return config;
+  }
+
+ private:
+  [[noreturn]] void Fail(const YAML::Node& at, const std::string& message) const {
+    const YAML::Mark mark = at.Mark();
+    throw ConfigError{source_ + ":" + std::to_string(mark.line + 1) + ":" +
+                      std::to_string(mark.column + 1) + ": " + message};
+  }
+
+  ConfigLocation Location(const YAML::Node& at) const {
+    return ConfigLocation{source_, at.Mark().line + 1, at.Mark().column + 1};
+  }
+
+  void ExpectMap(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsMap()) Fail(node, what + " must be a mapping of keys to values");
+  }
+  void ExpectSequence(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsSequence()) Fail(node, what + " must be a list (items starting with '- ')");
+  }
+
+  // Rejects keys not in `allowed` (with a suggestion) and keys given twice.
+  void CheckKeys(const YAML::Node& map, std::span<const std::string_view> allowed,
+                 const std::string& what) const {
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+      const YAML::Node& key = entry.first;
+      std::string name = key.IsScalar() ? key.Scalar() : "";
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        std::string hint = DidYouMean(name, allowed);
+        if (hint.empty()) hint = " (allowed: " + Join(allowed) + ")";
+        Fail(key, "unknown " + what + " '" + name + "'" + hint);
+      }
+      if (!seen.insert(name).second) Fail(key, "'" + name + "' is given twice");
+    }
+  }
+
+  std::string Scalar(const YAML::Node& node, const std::string& what) const {
+    if (!node.IsScalar()) Fail(node, what + " must be a single value");
+    return node.Scalar();
+  }
+
+  std::string OneOf(const YAML::Node& node, const std::string& what,
+                    std::span<const std::string_view> allowed) const {
+    std::string value = Scalar(node, what);
+    if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
+      Fail(node, what + " must be one of " + Join(allowed) + ", not '" + value + "'" +
+                     DidYouMean(value, allowed));
+    }
+    return value;
+  }
+
+  int MinSamples(const YAML::Node& node) const {
+    std::string text = Scalar(node, "min_samples");
+    int value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < 1) {
+      Fail(node, "min_samples must be a whole number of at least 1, not '" + text + "'");
+    }
+    return value;
+  }
+
+  // Splits "8000ms", "8 s", "1.5%" into a number and a unit.
+  std::pair<double, std::string> NumberAndUnit(const YAML::Node& node,
+                                               const std::string& what) const {
+    std::string text = Scalar(node, what);
+    std::string_view rest = text;
+    if (rest.starts_with('+')) rest.remove_prefix(1);
+    double value = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
+    if (ec != std::errc() || !std::isfinite(value)) {
+      Fail(node, what + " must be a number with an optional unit, not '" + text + "'");
+    }
+    std::string_view unit(end, static_cast<std::size_t>(rest.data() + rest.size() - end));
+    while (unit.starts_with(' ')) unit.remove_prefix(1);
+    if (value < 0) Fail(node, what + " must not be negative, not '" + text + "'");
+    return {value, std::string(unit)};
+  }
+
+  // A duration in ms: "8000ms", "8s", "2m"; a bare number is ms.
+  double DurationMs(const YAML::Node& node, const std::string& what) const {
+    auto [value, unit] = NumberAndUnit(node, what);
+    if (unit.empty() || unit == "ms") return value;
+    if (unit == "s") return value * 1000;
+    if (unit == "m") return value * 60000;
+    Fail(node, what + " has unknown unit '" + unit + "' for a duration (use ms, s or m)");
+  }
+
+  // A fraction: "1%" or "0.01".
+  double Fraction(const YAML::Node& node, const std::string& what) const {
+    auto [value, unit] = NumberAndUnit(node, what);
+    if (unit == "%") return value / 100;
+    if (!unit.empty()) Fail(node, what + " has unknown unit '" + unit + "' for a rate (use %)");
+    if (value > 1) {
+      Fail(node, what + " is a fraction and cannot exceed 1; for a percentage write '" +
+                     node.Scalar() + "%'");
+    }
+    return value;
+  }
+
+  Rule OneRule(const YAML::Node& node) const {
+    ExpectMap(node, "a rule");
+    CheckKeys(node, kRuleKeys, "key in rule");
+    Rule rule;
+    rule.origin = Location(node);
+    YAML::Node metric = node["metric"];
+    if (!metric) Fail(node, "rule needs a 'metric' (p50, p95, p99.9, mean, min, max, error_rate)");
+    Result<Metric> parsed = ParseMetric(Scalar(metric, "metric"));
+    if (!parsed.ok()) Fail(metric, parsed.error().message);
+    rule.metric = *parsed;
+    const bool duration = rule.metric.IsDuration();
+
+    YAML::Node max = node["max"];
+    YAML::Node increase = node["max_increase"];
+    if (max && increase) Fail(node, "a rule takes 'max' or 'max_increase', not both; write two rules");
+    if (!max && !increase) Fail(node, "rule needs a limit: 'max' (absolute) or 'max_increase' (vs baseline)");
+    if (max) {
+      rule.kind = LimitKind::kMax;
+      rule.limit = duration ? DurationMs(max, "max") : Fraction(max, "max");
+    } else {
+      rule.kind = LimitKind::kMaxIncrease;
+      auto [value, unit] = NumberAndUnit(increase, "max_increase");
+      if (unit == "%" || unit.empty()) {
+        rule.unit = ChangeUnit::kRelative;
+        rule.limit = unit == "%" ? value / 100 : value;
+      } else if (duration) {
+        rule.unit = ChangeUnit::kAbsolute;
+        rule.limit = DurationMs(increase, "max_increase");
+      } else if (unit == "pp") {
+        rule.unit = ChangeUnit::kAbsolute;
+        rule.limit = value / 100;
+      } else {
+        Fail(increase, "max_increase has unknown unit '" + unit +
+                           "' for error_rate (use % for relative, pp for percentage points)");
+      }
+    }
+    if (YAML::Node severity = node["severity"]) {
+      constexpr std::array<std::string_view, 2> kAllowed = {"fail", "warn"};
+      rule.severity = OneOf(severity, "severity", kAllowed) == "warn" ? Severity::kWarn
+                                                                      : Severity::kFail;
+    }
+    return rule;
+  }
+
+  std::vector<Rule> Rules(const YAML::Node& node, const std::string& what) const {
+    ExpectSequence(node, what);
+    std::vector<Rule> rules;
+    for (const YAML::Node& rule : node) rules.push_back(OneRule(rule));
+    return rules;
+  }
+
+  std::string Match(const YAML::Node& node, const std::string& what) const {
+    YAML::Node match = node["match"];
+    if (!match) Fail(node, what + " needs 'match', a glob on the transaction name");
+    std::string glob = Scalar(match, "match");
+    if (glob.empty()) Fail(match, "match must not be empty (use \"*\" for every group)");
+    return glob;
+  }
+
+  GroupOverride ParseGroup(const YAML::Node& node) const {
+    ExpectMap(node, "a group");
+    CheckKeys(node, kGroupKeys, "key in group");
+    GroupOverride group;
+    group.origin = Location(node);
+    group.match = Match(node, "a group");
+    if (YAML::Node skip = node["skip"]) {
+      constexpr std::array<std::string_view, 2> kAllowed = {"true", "false"};
+      group.skip = OneOf(skip, "skip", kAllowed) == "true";
+    }
+    if (YAML::Node rules = node["rules"]) group.rules = Rules(rules, "rules");
+    if (YAML::Node min = node["min_samples"]) group.min_samples = MinSamples(min);
+    if (!group.skip && !group.rules && !group.min_samples) {
+      Fail(node, "group '" + group.match + "' needs 'rules', 'skip: true' or 'min_samples'");
+    }
+    if (group.skip && group.rules) Fail(node, "group '" + group.match + "' has both 'skip' and 'rules'");
+    return group;
+  }
+
+  gate::Waiver ParseWaiver(const YAML::Node& node) const {
+    ExpectMap(node, "a waiver");
+    CheckKeys(node, kWaiverKeys, "key in waiver");
+    gate::Waiver waiver;
+    waiver.origin = Location(node);
+    waiver.match = Match(node, "a waiver");
+    if (YAML::Node metric = node["metric"]) {
+      Result<Metric> parsed = ParseMetric(Scalar(metric, "metric"));
+      if (!parsed.ok()) Fail(metric, parsed.error().message);
+      waiver.metric = *parsed;
+    }
+    YAML::Node until = node["until"];
+    if (!until) Fail(node, "a waiver needs 'until', the last day it applies (YYYY-MM-DD)");
+    waiver.until = Date(until);
+    YAML::Node reason = node["reason"];
+    if (!reason || Scalar(reason, "reason").empty()) {
+      Fail(node, "a waiver needs a 'reason' saying why the regression is accepted");
+    }
+    waiver.reason = reason.Scalar();
+    return waiver;
+  }
+
+  std::chrono::year_month_day Date(const YAML::Node& node) const {
+    std::string text = Scalar(node, "until");
+    int year = 0;
+    unsigned month = 0, day = 0;
+    char tail = 0;
+    if (text.size() != 10 ||
+        std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
+      Fail(node, "until must be a date YYYY-MM-DD, not '" + text + "'");
+    }
+    std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
+                                     std::chrono::day{day}};
+    if (!date.ok()) Fail(node, "until is not a valid date: '" + text + "'");
+    return date;
+  }
+
+  std::string source_;
+};
+
+constexpr std::string_view kDefaultConfig = R"(version: 1
+rules:
+  - metric: p95
+    max: 8000ms
+  - metric: p50
+    max: 3000ms
+  - metric: error_rate
+    max: 1%
+  - metric: p95
+    max_increase: 10%
+    severity: warn
+)";
+
+}  // namespace
+
+Result<Thresholds> ParseThresholds(std::string_view text, std::string_view source_name) {
+  try {
+    YAML::Node root = YAML::Load(std::string(text));
+    return Parser(source_name).Parse(root);
+  } catch (const ConfigError& error) {
+    return MakeError(ErrorKind::kConfig, error.message);
+  } catch (const YAML::Exception& error) {
+    return MakeError(ErrorKind::kConfig, std::string(source_name) + ":" +
+                                             std::to_string(error.mark.line + 1) + ":" +
+                                             std::to_string(error.mark.column + 1) +
+                                             ": invalid YAML: " + error.msg);
+  }
+}
+
+Thresholds DefaultThresholds() {
+  Result<Thresholds> defaults = ParseThresholds(kDefaultConfig, "(built-in defaults)");
+  assert(defaults.ok());
+  return std::move(defaults).value();
+}
+
+}  // namespace perfgate::gate

@@ -1,0 +1,25 @@
+// Parses and validates thresholds.yaml into the Thresholds model. Strict: unknown keys,
+// misspelt metric names, bad units and impossible limits are errors that carry
+// "file:line:column" and, where something close exists, "did you mean".
+#ifndef PERFGATE_GATE_THRESHOLDS_PARSER_H_
+#define PERFGATE_GATE_THRESHOLDS_PARSER_H_
+
+#include <string_view>
+
+#include "core/result.h"
+#include "gate/thresholds.h"
+
+namespace perfgate::gate {
+
+// `text` is the YAML; `source_name` names it in errors and in every rule's origin.
+// Returns a kConfig error on any problem; never a partially filled model.
+Result<Thresholds> ParseThresholds(std::string_view text, std::string_view source_name);
+
+// The defaults used when no config is given: the same rules as the repository's
+// thresholds.yaml (p95 <= 8000 ms, p50 <= 3000 ms, error_rate <= 1 %, p95 increase
+// <= +10 % as a warning), attributed to "(built-in defaults)".
+Thresholds DefaultThresholds();
+
+}  // namespace perfgate::gate
+
+#endif  // PERFGATE_GATE_THRESHOLDS_PARSER_H_

@@ -1,0 +1,53 @@
+#include "gate/units.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace perfgate::gate {
+namespace {
+
+std::string Printf(const char* format, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, value);
+  return buffer;
+}
+
+// Fixed-point with enough decimals for three significant digits, at most `max_decimals`.
+std::string Significant(double value, int max_decimals) {
+  double magnitude = std::fabs(value);
+  int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
+  if (decimals > max_decimals) decimals = max_decimals;
+  char format[16];
+  std::snprintf(format, sizeof format, "%%.%df", decimals);
+  std::string text = Printf(format, value);
+  return text == "-0" || text == "-0.0" || text == "-0.00" ? text.substr(1) : text;
+}
+
+std::string Signed(const std::string& text) {
+  return text[0] == '-' ? text : "+" + text;
+}
+
+}  // namespace
+
+std::string FormatMs(double ms) { return Significant(ms, 2) + " ms"; }
+
+std::string FormatPercent(double fraction) { return Significant(fraction * 100, 2) + " %"; }
+
+std::string FormatRelativeChange(double fraction) {
+  if (std::isinf(fraction)) return fraction > 0 ? "+inf %" : "-inf %";
+  return Signed(Significant(fraction * 100, 1)) + " %";
+}
+
+std::string FormatAbsoluteChange(double value, bool is_duration) {
+  if (is_duration) return Signed(Significant(value, 2)) + " ms";
+  return Signed(Significant(value * 100, 2)) + " pp";
+}
+
+std::string FormatNumber(double value) {
+  std::string text = Printf("%.6f", value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+}  // namespace perfgate::gate

@@ -1,0 +1,24 @@
+// Numbers as perfgate shows them everywhere (reports, messages): durations in ms, rates in
+// percent, changes with a sign. Deterministic: the same double gives the same text on any
+// platform (printf-style fixed formatting, no locale).
+#ifndef PERFGATE_GATE_UNITS_H_
+#define PERFGATE_GATE_UNITS_H_
+
+#include <string>
+
+namespace perfgate::gate {
+
+// "8000 ms", "42.5 ms", "3.27 ms": whole ms from 100 ms up, three significant digits below.
+std::string FormatMs(double ms);
+// A fraction as a percentage: 0.0123 -> "1.23 %".
+std::string FormatPercent(double fraction);
+// A signed relative change: 0.231 -> "+23.1 %", infinity -> "+inf %".
+std::string FormatRelativeChange(double fraction);
+// A signed difference in ms ("+250 ms") or, for rates, in percentage points ("+0.52 pp").
+std::string FormatAbsoluteChange(double value, bool is_duration);
+// A plain number without trailing zeros: 8000 -> "8000", 0.5 -> "0.5".
+std::string FormatNumber(double value);
+
+}  // namespace perfgate::gate
+
+#endif  // PERFGATE_GATE_UNITS_H_

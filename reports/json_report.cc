@@ -1,0 +1,98 @@
+#include "reports/json_report.h"
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "reports/json_writer.h"
+#include "reports/summary_text.h"
+
+namespace perfgate::reports {
+namespace {
+
+using boost::json::array;
+using boost::json::object;
+using boost::json::value;
+
+value Side(const std::optional<gate::SideStats>& side) {
+  if (!side) return nullptr;
+  const stats::Summary& s = side->summary;
+  return object{{"count", s.count},         {"failures", s.failures},
+                {"error_rate", s.error_rate}, {"mean_ms", s.mean_ms},
+                {"min_ms", s.min_ms},       {"p50_ms", side->p50_ms},
+                {"p95_ms", side->p95_ms},   {"p99_ms", side->p99_ms},
+                {"max_ms", s.max_ms}};
+}
+
+value Rule(const gate::RuleResult& rule) {
+  const bool duration = rule.rule.metric.IsDuration();
+  const bool increase = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+  std::string limit_unit = increase && rule.rule.unit == gate::ChangeUnit::kRelative
+                               ? "relative"
+                               : (duration ? "ms" : "fraction");
+  std::string change_unit = rule.change_is_relative ? "relative" : (duration ? "ms" : "fraction");
+  return object{
+      {"metric", rule.rule.metric.name},
+      {"kind", increase ? "max_increase" : "max"},
+      {"limit", rule.rule.limit},
+      {"limit_unit", limit_unit},
+      {"limit_text", rule.limit_text},
+      {"severity", gate::SeverityName(rule.rule.severity)},
+      {"origin", rule.rule.origin.ToString()},
+      {"verdict", gate::VerdictName(rule.verdict)},
+      {"baseline", JsonNumber(rule.baseline)},
+      {"candidate", JsonNumber(rule.candidate)},
+      {"change", JsonNumber(rule.change)},
+      {"change_unit", change_unit},
+      {"baseline_n", rule.baseline_n},
+      {"candidate_n", rule.candidate_n},
+      {"note", rule.note},
+  };
+}
+
+}  // namespace
+
+std::string RenderJson(const gate::EvaluationResult& result) {
+  array groups;
+  for (const gate::GroupResult& group : result.groups) {
+    array rules;
+    for (const gate::RuleResult& rule : group.rules) rules.push_back(Rule(rule));
+    groups.push_back(object{
+        {"name", group.name},
+        {"verdict", group.skipped ? "skipped" : gate::VerdictName(group.verdict)},
+        {"override", group.override_origin ? value(group.override_origin->ToString()) : nullptr},
+        {"baseline", Side(group.baseline)},
+        {"candidate", Side(group.candidate)},
+        {"rules", std::move(rules)},
+    });
+  }
+  object counts;
+  for (gate::Verdict verdict :
+       {gate::Verdict::kPass, gate::Verdict::kWarn, gate::Verdict::kFail,
+        gate::Verdict::kInconclusive, gate::Verdict::kInsufficientData, gate::Verdict::kWaived}) {
+    counts[gate::VerdictName(verdict)] = result.Count(verdict);
+  }
+  array notes;
+  for (const std::string& note : result.notes) notes.push_back(value(note));
+  object root{
+      {"schema_version", kJsonSchemaVersion},
+      {"verdict", OverallVerdict(result)},
+      {"exit_code", gate::ExitCodeFor(result.outcome)},
+      {"headline", Headline(result)},
+      {"config", result.config_name},
+      {"baseline", object{{"source", result.baseline_source}, {"events", result.baseline_events}}},
+      {"candidate",
+       object{{"source", result.candidate_source}, {"events", result.candidate_events}}},
+      {"method", object{{"estimates", "point"},
+                        {"percentile_method", result.percentile_method},
+                        {"min_samples", result.min_samples},
+                        {"group_by", result.group_by == gate::GroupBy::kNone ? "none" : "transaction"},
+                        {"insufficient_data",
+                         gate::InsufficientDataPolicyName(result.insufficient_data)}}},
+      {"counts", std::move(counts)},
+      {"groups", std::move(groups)},
+      {"notes", std::move(notes)},
+  };
+  return PrettyJson(root);
+}
+
+}  // namespace perfgate::reports

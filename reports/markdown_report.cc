@@ -1,0 +1,172 @@
+#include "reports/markdown_report.h"
+
+#include <sstream>
+
+#include "gate/units.h"
+#include "reports/summary_text.h"
+
+namespace perfgate::reports {
+namespace {
+
+using gate::GroupResult;
+using gate::RuleResult;
+using gate::Verdict;
+
+std::string_view Icon(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass: return "✅";
+    case Verdict::kWarn: return "⚠️";
+    case Verdict::kFail: return "❌";
+    case Verdict::kInconclusive: return "❔";
+    case Verdict::kInsufficientData: return "⏸️";
+    case Verdict::kWaived: return "🔕";
+  }
+  return "";
+}
+
+std::string VerdictLabel(Verdict verdict) {
+  return verdict == Verdict::kInsufficientData ? "insufficient data"
+                                               : std::string(gate::VerdictName(verdict));
+}
+
+// Text safe inside a table cell: pipes escaped, line breaks flattened.
+std::string Cell(std::string_view text) {
+  std::string cell;
+  for (char c : text) {
+    if (c == '|') {
+      cell += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      cell += ' ';
+    } else {
+      cell += c;
+    }
+  }
+  return cell;
+}
+
+// A transaction name as inline code, which keeps '*' and '_' from turning into emphasis.
+std::string Code(std::string_view name) {
+  if (name.find('`') != std::string_view::npos) return Cell(name);
+  return "`" + Cell(name) + "`";
+}
+
+std::string Count(std::size_t n) { return std::to_string(n); }
+
+std::string SideCell(const std::optional<gate::SideStats>& side, double gate::SideStats::*field) {
+  return side ? gate::FormatMs((*side).*field) : "–";
+}
+
+void RuleTable(std::ostringstream& out, const GroupResult& group) {
+  out << "| Rule | Baseline | Candidate | Change | Verdict | Config |\n"
+         "|---|---:|---:|---:|---|---|\n";
+  for (const RuleResult& rule : group.rules) {
+    out << "| " << Cell(rule.limit_text) << " | " << ValueText(rule, rule.baseline) << " | "
+        << ValueText(rule, rule.candidate) << " | " << ChangeText(rule) << " | "
+        << Icon(rule.verdict) << " " << VerdictLabel(rule.verdict) << " | "
+        << Cell(rule.rule.origin.ToString()) << " |\n";
+  }
+}
+
+void GroupLine(std::ostringstream& out, const GroupResult& group) {
+  auto side = [](const std::optional<gate::SideStats>& stats) {
+    if (!stats) return std::string("no events");
+    return Count(stats->summary.count) + " events, " + gate::FormatPercent(stats->summary.error_rate) +
+           " errors";
+  };
+  out << "Baseline: " << side(group.baseline) << " · candidate: " << side(group.candidate);
+  if (group.override_origin) out << " · rules from " << Cell(group.override_origin->ToString());
+  out << "\n\n";
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const gate::EvaluationResult& result) {
+  std::ostringstream out;
+  std::string_view overall = OverallVerdict(result);
+  std::string_view icon = overall == "fail"        ? "❌"
+                          : overall == "undecided" ? "⏸️"
+                          : overall == "warn"      ? "⚠️"
+                                                   : "✅";
+  std::string label = overall == "warn" ? "PASS with warnings" : std::string(overall);
+  for (char& c : label) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  out << "## " << icon << " perfgate: " << label << "\n\n";
+  out << Headline(result) << ".\n\n";
+  out << "Candidate " << Code(result.candidate_source) << " against baseline "
+      << Code(result.baseline_source) << ", rules from " << Code(result.config_name) << ".\n\n";
+
+  std::vector<RuleRef> notable = NotableRules(result);
+  if (!notable.empty()) {
+    out << "| | " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
+        << " | Rule | Baseline | Candidate | Change | Verdict |\n"
+           "|---|---|---|---:|---:|---:|---|\n";
+    for (const RuleRef& ref : notable) {
+      out << "| " << Icon(ref.rule->verdict) << " | " << Code(ref.group->name) << " | "
+          << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline)
+          << " | " << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule)
+          << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
+    }
+    out << "\n";
+    bool any_failure = false;
+    for (const RuleRef& ref : notable) {
+      if (ref.rule->verdict != Verdict::kFail && ref.rule->verdict != Verdict::kWarn) continue;
+      if (!any_failure) out << "**Why**\n\n";
+      any_failure = true;
+      out << "- " << Icon(ref.rule->verdict) << " " << Cell(RuleSentence(*ref.group, *ref.rule))
+          << "\n";
+    }
+    if (any_failure) out << "\n";
+  }
+
+  std::vector<const GroupResult*> groups = GroupsWorstFirst(result);
+  std::vector<const GroupResult*> passing;
+  bool details_header = false;
+  for (const GroupResult* group : groups) {
+    if (group->skipped || group->verdict == Verdict::kPass) {
+      passing.push_back(group);
+      continue;
+    }
+    if (!details_header) out << "### Details\n\n";
+    details_header = true;
+    out << "#### " << Icon(group->verdict) << " " << Code(group->name) << "\n\n";
+    GroupLine(out, *group);
+    RuleTable(out, *group);
+    out << "\n";
+  }
+
+  if (!passing.empty()) {
+    out << "<details><summary>✅ " << Count(passing.size()) << " "
+        << GroupNoun(result, passing.size()) << " passed every rule or were skipped</summary>\n\n";
+    out << "| " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
+        << " | Events (base → cand) | p50 | p95 | Errors | Verdict |\n"
+           "|---|---:|---:|---:|---:|---|\n";
+    for (const GroupResult* group : passing) {
+      auto n = [](const std::optional<gate::SideStats>& side) {
+        return side ? Count(side->summary.count) : std::string("0");
+      };
+      out << "| " << Code(group->name) << " | " << n(group->baseline) << " → "
+          << n(group->candidate) << " | " << SideCell(group->candidate, &gate::SideStats::p50_ms)
+          << " | " << SideCell(group->candidate, &gate::SideStats::p95_ms) << " | "
+          << (group->candidate ? gate::FormatPercent(group->candidate->summary.error_rate) : "–")
+          << " | "
+          << (group->skipped ? "skipped (" + Cell(group->override_origin->ToString()) + ")"
+                             : std::string("✅ pass (") + Count(group->rules.size()) + " rules)")
+          << " |\n";
+    }
+    out << "\n</details>\n\n";
+  }
+
+  if (!result.notes.empty()) {
+    out << "**Notes**\n\n";
+    for (const std::string& note : result.notes) out << "- " << Cell(note) << "\n";
+    out << "\n";
+  }
+
+  out << "<sub>Method: point estimates, no confidence intervals · percentiles: "
+      << result.percentile_method << " · min_samples " << result.min_samples
+      << " · insufficient data: " << gate::InsufficientDataPolicyName(result.insufficient_data)
+      << " · events: baseline " << Count(result.baseline_events) << ", candidate "
+      << Count(result.candidate_events) << "</sub>\n";
+  return out.str();
+}
+
+}  // namespace perfgate::reports

@@ -1,0 +1,18 @@
+// GitHub-flavoured Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY: the
+// verdict first, one table of what did not pass, one sentence per failure with the numbers
+// it compared, per-group details, passing groups collapsed, and the method last.
+#ifndef PERFGATE_REPORTS_MARKDOWN_REPORT_H_
+#define PERFGATE_REPORTS_MARKDOWN_REPORT_H_
+
+#include <string>
+
+#include "gate/result.h"
+
+namespace perfgate::reports {
+
+// Deterministic: the same result gives the same bytes.
+std::string RenderMarkdown(const gate::EvaluationResult& result);
+
+}  // namespace perfgate::reports
+
+#endif  // PERFGATE_REPORTS_MARKDOWN_REPORT_H_

@@ -1,0 +1,112 @@
+#include "reports/summary_text.h"
+
+#include <algorithm>
+
+#include "gate/units.h"
+
+namespace perfgate::reports {
+
+using gate::EvaluationResult;
+using gate::GroupResult;
+using gate::RuleResult;
+using gate::Verdict;
+
+std::string_view OverallVerdict(const EvaluationResult& result) {
+  switch (result.outcome) {
+    case gate::Outcome::kRegression: return "fail";
+    case gate::Outcome::kUndecided: return "undecided";
+    case gate::Outcome::kPass: break;
+  }
+  bool warned = result.Count(Verdict::kWarn) + result.Count(Verdict::kInsufficientData) +
+                    result.Count(Verdict::kInconclusive) > 0;
+  return warned ? "warn" : "pass";
+}
+
+std::string GroupNoun(const EvaluationResult& result, std::size_t count) {
+  std::string noun = result.group_by == gate::GroupBy::kNone ? "group" : "transaction";
+  return count == 1 ? noun : noun + "s";
+}
+
+std::string Headline(const EvaluationResult& result) {
+  std::size_t judged = 0;
+  for (const GroupResult& group : result.groups) judged += group.skipped ? 0 : 1;
+  std::vector<std::string> parts;
+  auto plural = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  if (std::size_t failed = result.Count(Verdict::kFail)) {
+    parts.push_back(plural(failed, "rule failed", "rules failed") + " in " +
+                    std::to_string(result.GroupsWith(Verdict::kFail)) + " of " +
+                    std::to_string(judged) + " " + GroupNoun(result, judged));
+  } else {
+    parts.push_back("no rule failed in " + std::to_string(judged) + " " +
+                    GroupNoun(result, judged));
+  }
+  if (std::size_t n = result.Count(Verdict::kWarn)) parts.push_back(plural(n, "warning", "warnings"));
+  if (std::size_t n = result.Count(Verdict::kInconclusive)) parts.push_back(std::to_string(n) + " inconclusive");
+  if (std::size_t n = result.Count(Verdict::kInsufficientData)) {
+    parts.push_back(plural(n, "rule", "rules") + " with insufficient data");
+  }
+  if (std::size_t n = result.Count(Verdict::kWaived)) parts.push_back(std::to_string(n) + " waived");
+  std::string headline;
+  for (const std::string& part : parts) headline += (headline.empty() ? "" : "; ") + part;
+  return headline;
+}
+
+std::string ValueText(const RuleResult& rule, std::optional<double> value) {
+  if (!value) return "–";
+  return rule.rule.metric.IsDuration() ? gate::FormatMs(*value) : gate::FormatPercent(*value);
+}
+
+std::string ChangeText(const RuleResult& rule) {
+  if (!rule.change) return "–";
+  if (rule.change_is_relative) return gate::FormatRelativeChange(*rule.change);
+  return gate::FormatAbsoluteChange(*rule.change, rule.rule.metric.IsDuration());
+}
+
+std::string RuleSentence(const GroupResult& group, const RuleResult& rule) {
+  const std::string& metric = rule.rule.metric.name;
+  std::string origin = " [" + rule.rule.origin.ToString() + "]";
+  if (rule.verdict == Verdict::kInsufficientData) {
+    return group.name + " " + metric + ": not judged, " + rule.note + origin;
+  }
+  std::string comparison;
+  if (rule.rule.kind == gate::LimitKind::kMax) {
+    const bool over = rule.candidate && *rule.candidate > rule.rule.limit;
+    comparison = metric + " " + ValueText(rule, rule.candidate) + (over ? " > " : " <= ") +
+                 gate::LimitValueText(rule.rule);
+    if (rule.baseline) comparison += " (baseline " + ValueText(rule, rule.baseline) + ", " + ChangeText(rule) + ")";
+  } else {
+    const bool over = rule.change && *rule.change > rule.rule.limit;
+    comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " +
+                 ValueText(rule, rule.baseline) + " (" + ChangeText(rule) + ")" +
+                 (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
+  }
+  std::string sentence = group.name + " " + comparison + origin;
+  if (!rule.note.empty()) sentence += "; " + rule.note;
+  return sentence;
+}
+
+std::vector<RuleRef> NotableRules(const EvaluationResult& result) {
+  std::vector<RuleRef> notable;
+  for (const GroupResult* group : GroupsWorstFirst(result)) {
+    for (const RuleResult& rule : group->rules) {
+      if (rule.verdict != Verdict::kPass) notable.push_back({group, &rule});
+    }
+  }
+  std::stable_sort(notable.begin(), notable.end(), [](const RuleRef& a, const RuleRef& b) {
+    return gate::VerdictRank(a.rule->verdict) > gate::VerdictRank(b.rule->verdict);
+  });
+  return notable;
+}
+
+std::vector<const GroupResult*> GroupsWorstFirst(const EvaluationResult& result) {
+  std::vector<const GroupResult*> groups;
+  for (const GroupResult& group : result.groups) groups.push_back(&group);
+  std::stable_sort(groups.begin(), groups.end(), [](const GroupResult* a, const GroupResult* b) {
+    return gate::VerdictRank(a->verdict) > gate::VerdictRank(b->verdict);
+  });
+  return groups;
+}
+
+}  // namespace perfgate::reports

@@ -1,0 +1,46 @@
+// Phrases every report shares, so Markdown, JSON, terminal and annotations say the same
+// thing the same way: the headline, one sentence per judged rule, a value in its unit.
+#ifndef PERFGATE_REPORTS_SUMMARY_TEXT_H_
+#define PERFGATE_REPORTS_SUMMARY_TEXT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gate/result.h"
+
+namespace perfgate::reports {
+
+// The overall verdict: "pass", "warn" (passed with warnings or too little data), "fail" or
+// "undecided" (exit 3).
+std::string_view OverallVerdict(const gate::EvaluationResult& result);
+
+// "2 rules failed in 2 of 7 transactions; 1 warning; 1 insufficient data".
+std::string Headline(const gate::EvaluationResult& result);
+
+// A rule's value in its metric's unit ("9480 ms", "4.12 %"), or "–" when absent.
+std::string ValueText(const gate::RuleResult& rule, std::optional<double> value);
+// The rule's change ("+52.7 %", "+3.81 pp"), or "–".
+std::string ChangeText(const gate::RuleResult& rule);
+
+// One sentence with every number the verdict compared:
+// "POST /api/checkout error_rate 4.12 % > 1 % (baseline 0.31 %, +3.81 pp) [thresholds.yaml:9]".
+std::string RuleSentence(const gate::GroupResult& group, const gate::RuleResult& rule);
+
+// A (group, rule) pair, for listing rules across groups.
+struct RuleRef {
+  const gate::GroupResult* group;
+  const gate::RuleResult* rule;
+};
+// Every rule whose verdict is not pass, the worst first, then by group name and rule order.
+std::vector<RuleRef> NotableRules(const gate::EvaluationResult& result);
+// The groups in report order: the worst verdict first, then by name.
+std::vector<const gate::GroupResult*> GroupsWorstFirst(const gate::EvaluationResult& result);
+
+// "group" or "transaction" depending on group_by, pluralised by `count`.
+std::string GroupNoun(const gate::EvaluationResult& result, std::size_t count);
+
+}  // namespace perfgate::reports
+
+#endif  // PERFGATE_REPORTS_SUMMARY_TEXT_H_

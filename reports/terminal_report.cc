@@ -1,0 +1,108 @@
+#include "reports/terminal_report.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "reports/summary_text.h"
+
+namespace perfgate::reports {
+namespace {
+
+using gate::Verdict;
+
+std::string_view ColorOf(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kFail: return "\033[31m";              // red
+    case Verdict::kWarn: return "\033[33m";              // yellow
+    case Verdict::kInsufficientData:
+    case Verdict::kInconclusive: return "\033[35m";      // magenta
+    case Verdict::kWaived: return "\033[36m";            // cyan
+    case Verdict::kPass: return "\033[32m";              // green
+  }
+  return "";
+}
+constexpr std::string_view kReset = "\033[0m";
+
+std::string Paint(std::string_view text, std::string_view color, TerminalStyle style) {
+  if (!style.color) return std::string(text);
+  return std::string(color) + std::string(text) + std::string(kReset);
+}
+
+// Display width of UTF-8 text: one column per code point (no wide characters are used).
+std::size_t Width(std::string_view text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+}
+
+std::string Upper(std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return upper;
+}
+
+std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle style) {
+  std::string_view overall = OverallVerdict(result);
+  std::string_view color = overall == "fail"   ? ColorOf(Verdict::kFail)
+                           : overall == "pass" ? ColorOf(Verdict::kPass)
+                           : overall == "warn" ? ColorOf(Verdict::kWarn)
+                                               : ColorOf(Verdict::kInsufficientData);
+  return "perfgate: " + Paint(Upper(overall), color, style) + ": " + Headline(result) + "\n";
+}
+
+}  // namespace
+
+std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalStyle style) {
+  using Row = std::array<std::string, 6>;
+  std::vector<Row> rows;
+  std::vector<Verdict> verdicts;
+  rows.push_back({result.group_by == gate::GroupBy::kNone ? "GROUP" : "TRANSACTION", "RULE",
+                  "BASELINE", "CANDIDATE", "CHANGE", "VERDICT"});
+  verdicts.push_back(Verdict::kPass);
+  for (const gate::GroupResult* group : GroupsWorstFirst(result)) {
+    if (group->skipped) {
+      rows.push_back({group->name, "(skipped)", "", "", "", "skipped"});
+      verdicts.push_back(Verdict::kPass);
+      continue;
+    }
+    for (const gate::RuleResult& rule : group->rules) {
+      rows.push_back({group->name, rule.limit_text, ValueText(rule, rule.baseline),
+                      ValueText(rule, rule.candidate), ChangeText(rule),
+                      std::string(gate::VerdictName(rule.verdict))});
+      verdicts.push_back(rule.verdict);
+    }
+  }
+  std::array<std::size_t, 6> widths{};
+  for (const Row& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
+  }
+  std::string out;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    std::string line;
+    for (std::size_t c = 0; c < rows[r].size(); ++c) {
+      const std::string& cell = rows[r][c];
+      std::string pad(widths[c] - Width(cell), ' ');
+      const bool numeric = c >= 2 && c <= 4;  // right-aligned columns
+      std::string shown = c == 5 && r > 0 ? Paint(cell, ColorOf(verdicts[r]), style) : cell;
+      if (c > 0) line += "  ";
+      line += numeric ? pad + shown : shown + (c + 1 < rows[r].size() ? pad : "");
+    }
+    out += line + "\n";
+  }
+  out += "\n" + OverallLine(result, style);
+  return out;
+}
+
+std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style) {
+  std::string out = OverallLine(result, style);
+  for (const RuleRef& ref : NotableRules(result)) {
+    std::string label = Upper(gate::VerdictName(ref.rule->verdict));
+    out += "  " + Paint(label, ColorOf(ref.rule->verdict), style) +
+           std::string(label.size() < 17 ? 17 - label.size() : 1, ' ') +
+           RuleSentence(*ref.group, *ref.rule) + "\n";
+  }
+  for (const std::string& note : result.notes) out += "  note: " + note + "\n";
+  return out;
+}
+
+}  // namespace perfgate::reports

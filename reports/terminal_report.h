@@ -1,0 +1,26 @@
+// Plain-text output for a terminal or a CI log: the aligned comparison table of
+// `perfgate compare` and the short verdict summary `perfgate check` prints.
+// Colour (ANSI) only when the caller says the stream is a terminal and NO_COLOR is unset.
+#ifndef PERFGATE_REPORTS_TERMINAL_REPORT_H_
+#define PERFGATE_REPORTS_TERMINAL_REPORT_H_
+
+#include <string>
+
+#include "gate/result.h"
+
+namespace perfgate::reports {
+
+struct TerminalStyle {
+  bool color = false;
+};
+
+// Every judged rule of every group in aligned columns, the worst groups first, then the
+// headline.
+std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalStyle style);
+
+// The verdict line and one line per rule that did not pass, with its numbers.
+std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style);
+
+}  // namespace perfgate::reports
+
+#endif  // PERFGATE_REPORTS_TERMINAL_REPORT_H_

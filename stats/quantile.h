@@ -1,0 +1,50 @@
+// Sample quantiles under the nine Hyndman & Fan (1996) definitions, plus numpy's four
+// discontinuous variants of type 7, named and computed exactly as numpy.quantile does
+// (numpy 1.22+ `method=`; R's quantile(type=) for types 1-9). Pure: sorted spans in.
+#ifndef PERFGATE_STATS_QUANTILE_H_
+#define PERFGATE_STATS_QUANTILE_H_
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace perfgate::stats {
+
+enum class QuantileMethod {
+  kInvertedCdf,              // H&F 1, R type 1
+  kAveragedInvertedCdf,      // H&F 2
+  kClosestObservation,       // H&F 3
+  kInterpolatedInvertedCdf,  // H&F 4
+  kHazen,                    // H&F 5
+  kWeibull,                  // H&F 6
+  kLinear,                   // H&F 7: numpy's and R's default, Sentry/ClickHouse quantile()
+  kMedianUnbiased,           // H&F 8
+  kNormalUnbiased,           // H&F 9
+  kLower,                    // type 7's index rounded down
+  kHigher,                   // type 7's index rounded up
+  kMidpoint,                 // mean of kLower and kHigher
+  kNearest,                  // type 7's index rounded half to even
+};
+
+// numpy's name for `method`, e.g. "linear".
+std::string_view QuantileMethodName(QuantileMethod method);
+// The method numpy calls `name`, or nullopt.
+std::optional<QuantileMethod> QuantileMethodFromName(std::string_view name);
+// Every accepted name, in H&F order then numpy's extras.
+std::span<const std::string_view> QuantileMethodNames();
+
+// The q-quantile of `sorted` under `method`, bit-for-bit what numpy.quantile returns.
+// REQUIRES: `sorted` ascending and non-empty, 0 <= q <= 1, no NaN.
+double QuantileOfSorted(std::span<const double> sorted, double q,
+                        QuantileMethod method = QuantileMethod::kLinear);
+
+// The same for unsorted values: sorts a copy. An empty span or q outside [0, 1] is an error.
+Result<double> Quantile(std::span<const double> values, double q,
+                        QuantileMethod method = QuantileMethod::kLinear);
+
+}  // namespace perfgate::stats
+
+#endif  // PERFGATE_STATS_QUANTILE_H_
