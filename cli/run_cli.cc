@@ -161,7 +161,9 @@ bool Parse(const std::vector<std::string>& args, const po::options_description& 
   with_help.add_options()("help,h", "show this help");
   po::options_description all;
   all.add(with_help).add(hidden);
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  // No abbreviations: "--candidat" must be an error, not silently "--candidate".
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+  po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
     env.out << usage << "\n" << with_help << "\n" << kExitCodes;

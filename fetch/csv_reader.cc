@@ -16,6 +16,9 @@ class CsvScanner {
   }
 
   bool done() const { return pos_ >= text_.size(); }
+  // True when the record read last held nothing but spaces and tabs (a quoted "" is not
+  // blank: it is an empty field).
+  bool blank() const { return blank_; }
   std::size_t line() const { return line_; }
 
   // Reads the next record into `fields`. Returns false with `error` (and `error_column`,
@@ -25,6 +28,7 @@ class CsvScanner {
     fields.clear();
     fields.emplace_back();
     std::size_t line_start = pos_;
+    blank_ = true;
     bool ok = true;
     while (pos_ < text_.size()) {
       char c = text_[pos_];
@@ -42,6 +46,7 @@ class CsvScanner {
         ++pos_;
         continue;
       }
+      if (c != ' ' && c != '\t') blank_ = false;
       if (c == '"' && fields.back().empty() && ok) {
         std::size_t open_column = pos_ - line_start + 1;
         std::size_t open_line = line_;
@@ -89,11 +94,9 @@ class CsvScanner {
   std::string_view text_;
   std::size_t pos_ = 0;
   std::size_t line_ = 1;
+  bool blank_ = true;
 };
 
-bool IsBlankRecord(const std::vector<std::string>& fields) {
-  return fields.size() == 1 && fields[0].find_first_not_of(" \t") == std::string::npos;
-}
 
 }  // namespace
 
@@ -116,7 +119,7 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
   while (!scanner.done() && names.empty()) {
     header_line = scanner.line();
     if (!scanner.Next(record, error, error_column, fatal)) return located(header_line, error);
-    if (!IsBlankRecord(record)) names = record;
+    if (!scanner.blank()) names = record;
   }
   SampleSetBuilder samples;
   BadRowLog bad_rows(options.on_bad_row, source);
@@ -147,7 +150,7 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
     if (!scanner.Next(record, error, error_column, fatal)) {
       reason = error;
       if (fatal) return located(line, reason);
-    } else if (IsBlankRecord(record)) {
+    } else if (scanner.blank()) {
       continue;
     } else if (record.size() != names.size()) {
       reason = "expected " + std::to_string(names.size()) + " fields as in the header, got " +

@@ -148,11 +148,11 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
     group.name = name;
     const GroupOverride* override_entry = nullptr;
     for (std::size_t i = 0; i < config.groups.size(); ++i) {
-      if (GlobMatch(config.groups[i].match, name)) {
+      if (!GlobMatch(config.groups[i].match, name)) continue;
+      override_used[i] = true;
+      if (override_entry == nullptr) {
         override_entry = &config.groups[i];
-        override_used[i] = true;
         group.override_origin = override_entry->origin;
-        break;
       }
     }
     const bool all = config.group_by == GroupBy::kNone;

@@ -72,6 +72,8 @@ Result<Metric> ParseMetric(std::string_view name) {
     }
     metric.kind = MetricKind::kQuantile;
     metric.q = percent / 100;
+  } else if (name == "median") {
+    return MakeError(ErrorKind::kConfig, "unknown metric 'median'; did you mean 'p50'?");
   } else {
     return UnknownMetric(name, "");
   }

@@ -1,5 +1,6 @@
 #include "reports/json_writer.h"
 
+#include <charconv>
 #include <cmath>
 
 #include <boost/json/serialize.hpp>
@@ -38,6 +39,12 @@ void Write(const boost::json::value& value, int indent, std::string& out) {
       Write(array[i], indent + 2, out);
     }
     out += "\n" + close + "]";
+  } else if (value.is_double()) {
+    // std::to_chars gives the shortest text that reads back as the same double, in plain
+    // notation where that is shortest ("137.8398065", not Boost.JSON's "1.378398065E2").
+    char buffer[32];
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.get_double());
+    out.append(buffer, end);
   } else {
     out += boost::json::serialize(value);
   }

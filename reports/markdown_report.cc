@@ -95,6 +95,9 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
       << Code(result.baseline_source) << ", rules from " << Code(result.config_name) << ".\n\n";
 
   std::vector<RuleRef> notable = NotableRules(result);
+  std::erase_if(notable, [](const RuleRef& ref) {
+    return ref.rule->verdict == Verdict::kInsufficientData;
+  });
   if (!notable.empty()) {
     out << "| | " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
         << " | Rule | Baseline | Candidate | Change | Verdict |\n"
@@ -115,6 +118,14 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
           << "\n";
     }
     if (any_failure) out << "\n";
+  }
+  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
+  if (!insufficient.empty()) {
+    out << "**Not judged: too few events**\n\n";
+    for (const InsufficientGroup& entry : insufficient) {
+      out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(InsufficientSentence(entry)) << "\n";
+    }
+    out << "\n";
   }
 
   std::vector<const GroupResult*> groups = GroupsWorstFirst(result);
@@ -137,7 +148,7 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
     out << "<details><summary>✅ " << Count(passing.size()) << " "
         << GroupNoun(result, passing.size()) << " passed every rule or were skipped</summary>\n\n";
     out << "| " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
-        << " | Events (base → cand) | p50 | p95 | Errors | Verdict |\n"
+        << " | Events (base → cand) | Candidate p50 | Candidate p95 | Candidate errors | Verdict |\n"
            "|---|---:|---:|---:|---:|---|\n";
     for (const GroupResult* group : passing) {
       auto n = [](const std::optional<gate::SideStats>& side) {

@@ -44,8 +44,8 @@ std::string Headline(const EvaluationResult& result) {
   }
   if (std::size_t n = result.Count(Verdict::kWarn)) parts.push_back(plural(n, "warning", "warnings"));
   if (std::size_t n = result.Count(Verdict::kInconclusive)) parts.push_back(std::to_string(n) + " inconclusive");
-  if (std::size_t n = result.Count(Verdict::kInsufficientData)) {
-    parts.push_back(plural(n, "rule", "rules") + " with insufficient data");
+  if (std::size_t n = result.GroupsWith(Verdict::kInsufficientData)) {
+    parts.push_back(std::to_string(n) + " " + GroupNoun(result, n) + " with too few events to judge");
   }
   if (std::size_t n = result.Count(Verdict::kWaived)) parts.push_back(std::to_string(n) + " waived");
   std::string headline;
@@ -98,6 +98,24 @@ std::vector<RuleRef> NotableRules(const EvaluationResult& result) {
     return gate::VerdictRank(a.rule->verdict) > gate::VerdictRank(b.rule->verdict);
   });
   return notable;
+}
+
+std::vector<InsufficientGroup> InsufficientGroups(const EvaluationResult& result) {
+  std::vector<InsufficientGroup> groups;
+  for (const GroupResult& group : result.groups) {
+    InsufficientGroup entry{&group, 0, ""};
+    for (const RuleResult& rule : group.rules) {
+      if (rule.verdict != Verdict::kInsufficientData) continue;
+      if (entry.rules++ == 0) entry.reason = rule.note;
+    }
+    if (entry.rules > 0) groups.push_back(entry);
+  }
+  return groups;
+}
+
+std::string InsufficientSentence(const InsufficientGroup& entry) {
+  return entry.group->name + ": " + std::to_string(entry.rules) +
+         (entry.rules == 1 ? " rule" : " rules") + " not judged, " + entry.reason;
 }
 
 std::vector<const GroupResult*> GroupsWorstFirst(const EvaluationResult& result) {

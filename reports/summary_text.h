@@ -35,6 +35,16 @@ struct RuleRef {
 };
 // Every rule whose verdict is not pass, the worst first, then by group name and rule order.
 std::vector<RuleRef> NotableRules(const gate::EvaluationResult& result);
+// A group with rules left unjudged for too few events, and the first rule's reason.
+struct InsufficientGroup {
+  const gate::GroupResult* group;
+  std::size_t rules;
+  std::string reason;  // "candidate has 30 events, fewer than min_samples 50"
+};
+std::vector<InsufficientGroup> InsufficientGroups(const gate::EvaluationResult& result);
+// "GET /health: 4 rules not judged, candidate has 30 events, fewer than min_samples 50".
+std::string InsufficientSentence(const InsufficientGroup& entry);
+
 // The groups in report order: the worst verdict first, then by name.
 std::vector<const gate::GroupResult*> GroupsWorstFirst(const gate::EvaluationResult& result);
 

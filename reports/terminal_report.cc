@@ -95,11 +95,17 @@ std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalSt
 
 std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style) {
   std::string out = OverallLine(result, style);
+  auto line = [&](std::string_view label, Verdict verdict, const std::string& text) {
+    out += "  " + Paint(label, ColorOf(verdict), style) + std::string(9 - label.size(), ' ') +
+           text + "\n";
+  };
   for (const RuleRef& ref : NotableRules(result)) {
-    std::string label = Upper(gate::VerdictName(ref.rule->verdict));
-    out += "  " + Paint(label, ColorOf(ref.rule->verdict), style) +
-           std::string(label.size() < 17 ? 17 - label.size() : 1, ' ') +
-           RuleSentence(*ref.group, *ref.rule) + "\n";
+    if (ref.rule->verdict == Verdict::kInsufficientData) continue;
+    line(Upper(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
+         RuleSentence(*ref.group, *ref.rule));
+  }
+  for (const InsufficientGroup& entry : InsufficientGroups(result)) {
+    line("TOO FEW", Verdict::kInsufficientData, InsufficientSentence(entry));
   }
   for (const std::string& note : result.notes) out += "  note: " + note + "\n";
   return out;

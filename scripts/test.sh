@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README command (2): installs what is missing, builds perfgate with warnings as errors,
+# and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+PERFGATE_CMAKE_ARGS="-DPERFGATE_WERROR=ON ${PERFGATE_CMAKE_ARGS:-}" bash scripts/build.sh
+cd build
+ctest --output-on-failure -j "$(nproc)"

@@ -1,0 +1,195 @@
+// The perfgate binary's behaviour end to end, in-process, on the bundled example and on
+// small files: exit codes, messages, and the reports written.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "tests/fakes/cli_runner.h"
+
+namespace perfgate {
+namespace {
+
+const std::vector<std::string> kExampleCheck = {
+    "check", "--baseline", "examples/baseline.ndjson", "--candidate", "examples/candidate.ndjson"};
+
+std::vector<std::string> With(std::vector<std::string> args, std::initializer_list<std::string> more) {
+  args.insert(args.end(), more);
+  return args;
+}
+
+TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate(With(kExampleCheck, {"--markdown", "r.md", "--json", "r.json"}), fs);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_NE(run.out.find("perfgate: FAIL: 2 rules failed in 2 of 6 transactions"), std::string::npos);
+  EXPECT_NE(run.out.find("FAIL     POST /api/reports/export p95 8438 ms > 8000 ms"), std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("FAIL     POST /api/checkout error_rate 4.38 % > 1 %"), std::string::npos);
+  EXPECT_NE(run.out.find("wrote the Markdown report to r.md"), std::string::npos);
+  ASSERT_TRUE(fs.files.contains("r.md"));
+  ASSERT_TRUE(fs.files.contains("r.json"));
+  EXPECT_TRUE(fs.files["r.md"].starts_with("## ❌ perfgate: FAIL\n"));
+  EXPECT_EQ(boost::json::parse(fs.files["r.json"]).at("verdict").as_string(), "fail");
+}
+
+TEST(Cli, SameFileAsBaselineAndCandidatePasses) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
+                            "examples/baseline.ndjson"},
+                           fs);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(run.out.starts_with("perfgate: WARN: no rule failed in 6 transactions; 1 transaction "
+                                  "with too few events to judge\n"))
+      << run.out;
+}
+
+TEST(Cli, OutputIsByteIdenticalAcrossRuns) {
+  FakeFileSystem first, second;
+  auto args = With(kExampleCheck, {"--markdown", "r.md", "--json", "r.json"});
+  CliRun a = RunPerfgate(args, first);
+  CliRun b = RunPerfgate(args, second);
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(first.files["r.md"], second.files["r.md"]);
+  EXPECT_EQ(first.files["r.json"], second.files["r.json"]);
+}
+
+TEST(Cli, MissingInputFileIsExitTwoWithTheOsReason) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"check", "--baseline", "nope.ndjson", "--candidate", "examples/candidate.ndjson"}, fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "perfgate: error: nope.ndjson: cannot open: No such file or directory\n");
+  EXPECT_EQ(run.out, "");
+}
+
+TEST(Cli, BadConfigIsExitTwoAndNoReportIsWritten) {
+  FakeFileSystem fs;
+  fs.files["bad.yaml"] = "rules:\n  - metric: p95\n    max: 8000ms\n  - metric: p959\n    max: 1s\n";
+  CliRun run = RunPerfgate(With(kExampleCheck, {"--config", "bad.yaml", "--markdown", "r.md"}), fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "perfgate: error: bad.yaml:4:13: unknown metric 'p959': a percentile is p followed by a "
+            "number in (0, 100]; did you mean 'p95'?\n");
+  EXPECT_FALSE(fs.files.contains("r.md"));
+}
+
+TEST(Cli, ExplicitConfigThatDoesNotExistIsAnError) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate(With(kExampleCheck, {"--config", "missing.yaml"}), fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "perfgate: error: missing.yaml: cannot open: No such file or directory\n");
+}
+
+TEST(Cli, BadRowIsExitTwoUnlessSkippedThenReported) {
+  FakeFileSystem fs;
+  fs.files["b.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
+  fs.files["c.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n{\"transaction\":\"a\",\"duration_ms\":\"x\"}\n";
+  CliRun failed = RunPerfgate({"check", "--baseline", "b.ndjson", "--candidate", "c.ndjson"}, fs);
+  EXPECT_EQ(failed.exit_code, 2);
+  EXPECT_EQ(failed.err, "perfgate: error: c.ndjson:2: duration_ms must be a number, not a string: \"x\"\n");
+
+  CliRun skipped = RunPerfgate({"check", "--baseline", "b.ndjson", "--candidate", "c.ndjson",
+                                "--on-bad-row", "skip", "--markdown", "r.md"}, fs);
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.err;
+  EXPECT_NE(skipped.out.find("note: skipped 1 bad rows in c.ndjson; the first: c.ndjson:2: "
+                             "duration_ms must be a number, not a string: \"x\""),
+            std::string::npos)
+      << skipped.out;
+  EXPECT_NE(fs.files["r.md"].find("skipped 1 bad rows in c.ndjson"), std::string::npos);
+}
+
+TEST(Cli, InsufficientDataUnderErrorPolicyIsExitThree) {
+  FakeFileSystem fs;
+  fs.files["p.yaml"] = "policy: {insufficient_data: error}\nrules:\n  - metric: p95\n    max: 8s\n";
+  fs.files["tiny.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
+  CliRun run = RunPerfgate({"check", "--config", "p.yaml", "--baseline", "tiny.ndjson",
+                            "--candidate", "tiny.ndjson"}, fs);
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.out.starts_with("perfgate: UNDECIDED: no rule failed in 1 transaction; 1 "
+                                  "transaction with too few events to judge\n"))
+      << run.out;
+}
+
+TEST(Cli, FailedReportWriteIsAnErrorNotASilentPass) {
+  FakeFileSystem fs;
+  fs.failing_writes.insert("locked.md");
+  CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
+                            "examples/baseline.ndjson", "--markdown", "locked.md"}, fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "perfgate: error: locked.md: cannot write: Permission denied\n");
+}
+
+TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
+  FakeFileSystem fs;
+  CliRun no_args = RunPerfgate({}, fs);
+  EXPECT_EQ(no_args.exit_code, 2);
+  EXPECT_NE(no_args.err.find("Usage: perfgate <command> [options]"), std::string::npos);
+
+  CliRun unknown = RunPerfgate({"chek"}, fs);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; the commands are check, compare, stats\n");
+
+  CliRun bad_option = RunPerfgate({"check", "--baseline", "a.ndjson", "--candidat", "b"}, fs);
+  EXPECT_EQ(bad_option.exit_code, 2);
+  EXPECT_NE(bad_option.err.find("run 'perfgate check --help' for its options"), std::string::npos);
+
+  CliRun missing = RunPerfgate({"check", "--baseline", "a.ndjson"}, fs);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "perfgate: error: missing --candidate SRC\nrun 'perfgate check --help' for its options\n");
+
+  CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
+  EXPECT_EQ(format.exit_code, 2);
+  EXPECT_NE(format.err.find("--format must be auto, ndjson, csv or json, not 'xml'"), std::string::npos);
+}
+
+TEST(Cli, SentrySourceSaysItIsNotAvailableYet) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1"}, fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("sentry:1.0: the Sentry source is not available in this build yet"),
+            std::string::npos);
+}
+
+TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"check", "--help"}, fs);
+  EXPECT_EQ(run.exit_code, 0);
+  EXPECT_NE(run.out.find("--config FILE (=thresholds.yaml)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--on-bad-row arg (=fail)"), std::string::npos);
+  EXPECT_NE(run.out.find("Exit codes: 0 pass"), std::string::npos);
+  EXPECT_EQ(RunPerfgate({"--version"}, fs).out, "perfgate 0.1.0\n");
+}
+
+TEST(Cli, CompareprintsAnAlignedTable) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"compare", "examples/baseline.ndjson", "examples/candidate.ndjson"}, fs);
+  EXPECT_EQ(run.exit_code, 1);
+  std::istringstream lines(run.out);
+  std::string header, first;
+  std::getline(lines, header);
+  std::getline(lines, first);
+  EXPECT_TRUE(header.starts_with("TRANSACTION ")) << header;
+  EXPECT_TRUE(first.starts_with("POST /api/checkout ")) << first;
+  EXPECT_EQ(header.find("RULE"), first.find("p95 <= 8000 ms"));  // columns line up
+  EXPECT_EQ(run.out.find("\033["), std::string::npos);                // no colour off a TTY
+}
+
+TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
+  FakeFileSystem fs;
+  fs.files["s.csv"] = "transaction,duration_ms,status\na,1,ok\na,2,internal_error\na,3,ok\na,4,ok\nb,10,ok\n";
+  CliRun run = RunPerfgate({"stats", "s.csv", "--percentiles", "50,p99.9"}, fs);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "TRANSACTION  EVENTS  ERRORS     MEAN      MIN      P50    P99.9      MAX\n"
+            "a                 4  25.0 %  2.50 ms  1.00 ms  2.50 ms  4.00 ms  4.00 ms\n"
+            "b                 1  0.00 %  10.0 ms  10.0 ms  10.0 ms  10.0 ms  10.0 ms\n"
+            "(all)             5  20.0 %  4.00 ms  1.00 ms  3.00 ms  9.98 ms  10.0 ms\n"
+            "\n"
+            "percentiles: linear · source: s.csv\n");
+  CliRun json = RunPerfgate({"stats", "s.csv", "--json"}, fs);
+  boost::json::value parsed = boost::json::parse(json.out);
+  EXPECT_DOUBLE_EQ(parsed.at("groups").at(2).at("percentiles_ms").at("p95").as_double(), 8.8);
+  EXPECT_EQ(parsed.at("groups").at(0).at("error_rate").as_double(), 0.25);
+}
+
+}  // namespace
+}  // namespace perfgate

@@ -1,0 +1,69 @@
+// Keeps README.md honest: the output it shows for its first command, and the Markdown
+// report it shows, are what perfgate prints and writes for the bundled example today.
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/fakes/cli_runner.h"
+
+namespace perfgate {
+namespace {
+
+// The perfgate invocation in scripts/demo.sh, README command (1).
+const std::vector<std::string> kDemoArgs = {
+    "check", "--config", "thresholds.yaml", "--baseline", "examples/baseline.ndjson",
+    "--candidate", "examples/candidate.ndjson", "--markdown", "perfgate-report.md",
+    "--json", "perfgate-report.json"};
+
+std::string ReadSource(const std::string& path) {
+  std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/" + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The text between "<!-- name -->" and "<!-- /name -->", without a surrounding code fence.
+std::string Block(const std::string& readme, const std::string& name) {
+  std::string open = "<!-- " + name + " -->\n";
+  std::string close = "<!-- /" + name + " -->";
+  auto start = readme.find(open);
+  auto end = readme.find(close);
+  if (start == std::string::npos || end == std::string::npos) {
+    ADD_FAILURE() << "README.md has no block " << name;
+    return "";
+  }
+  std::string block = readme.substr(start + open.size(), end - start - open.size());
+  if (block.starts_with("```")) {
+    block = block.substr(block.find('\n') + 1);
+    block = block.substr(0, block.rfind("```"));
+  }
+  return block;
+}
+
+TEST(Readme, DemoScriptRunsTheCommandTheReadmeShows) {
+  std::string demo = ReadSource("scripts/demo.sh");
+  std::string command = "./build/perfgate";
+  for (const std::string& arg : kDemoArgs) command += " " + arg;
+  EXPECT_NE(demo.find(command), std::string::npos) << "scripts/demo.sh must run: " << command;
+}
+
+TEST(Readme, ShowsTheRealOutputOfTheFirstCommand) {
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate(kDemoArgs, fs);
+  EXPECT_EQ(run.exit_code, 1);
+  std::string readme = ReadSource("README.md");
+  EXPECT_EQ(Block(readme, "demo-output"), run.out);
+  EXPECT_EQ(Block(readme, "demo-report"), fs.files["perfgate-report.md"]);
+}
+
+TEST(Readme, TestCommandIsWhatCiRuns) {
+  std::string readme = ReadSource("README.md");
+  std::string ci = ReadSource(".ci/run");
+  EXPECT_NE(ci.find("bash scripts/test.sh"), std::string::npos);
+  EXPECT_NE(readme.find("bash scripts/test.sh"), std::string::npos);
+  EXPECT_NE(readme.find("bash scripts/demo.sh"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate

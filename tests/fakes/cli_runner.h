@@ -1,0 +1,36 @@
+// Runs the perfgate CLI in-process, as main() does, on a FakeFileSystem, with a fixed
+// date, capturing stdout, stderr and the exit code.
+#ifndef PERFGATE_TESTS_FAKES_CLI_RUNNER_H_
+#define PERFGATE_TESTS_FAKES_CLI_RUNNER_H_
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/run_cli.h"
+#include "tests/fakes/fake_file_system.h"
+
+namespace perfgate {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline CliRun RunPerfgate(const std::vector<std::string>& args, FakeFileSystem& fs,
+                          std::map<std::string, std::string> vars = {}) {
+  std::ostringstream out, err;
+  cli::CliEnv env{out, err, fs, std::move(vars), false,
+                  std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::month{11},
+                                              std::chrono::day{25}}};
+  CliRun run;
+  run.exit_code = cli::RunCli(args, env);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+}  // namespace perfgate
+
+#endif  // PERFGATE_TESTS_FAKES_CLI_RUNNER_H_

@@ -1,0 +1,46 @@
+// An in-memory FileSystem for tests: files can be preset, writes are captured, and
+// writes to chosen paths fail. Reads of unknown paths fall through to the real disk when
+// `read_through` is set, so tests can use checked-in fixtures without writing anything.
+#ifndef PERFGATE_TESTS_FAKES_FAKE_FILE_SYSTEM_H_
+#define PERFGATE_TESTS_FAKES_FAKE_FILE_SYSTEM_H_
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "core/file_system.h"
+
+namespace perfgate {
+
+class FakeFileSystem : public FileSystem {
+ public:
+  std::map<std::string, std::string> files;
+  std::set<std::string> failing_writes;
+  bool read_through = true;
+
+  Result<std::string> ReadFile(const std::string& path) override {
+    auto it = files.find(path);
+    if (it != files.end()) return it->second;
+    if (read_through) return real_.ReadFile(path);
+    return MakeError(ErrorKind::kInput, path + ": cannot open: No such file or directory");
+  }
+
+  Status WriteFileAtomic(const std::string& path, std::string_view contents) override {
+    if (failing_writes.contains(path)) {
+      return MakeError(ErrorKind::kInput, path + ": cannot write: Permission denied");
+    }
+    files[path] = std::string(contents);
+    return {};
+  }
+
+  bool Exists(const std::string& path) override {
+    return files.contains(path) || (read_through && real_.Exists(path));
+  }
+
+ private:
+  RealFileSystem real_;
+};
+
+}  // namespace perfgate
+
+#endif  // PERFGATE_TESTS_FAKES_FAKE_FILE_SYSTEM_H_

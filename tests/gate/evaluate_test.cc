@@ -1,0 +1,228 @@
+#include "gate/evaluate.h"
+
+#include <algorithm>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "gate/thresholds_parser.h"
+
+namespace perfgate::gate {
+namespace {
+
+using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
+
+const std::chrono::year_month_day kToday{year{2027}, month{1}, day{15}};
+
+Thresholds Config(const std::string& yaml) {
+  Result<Thresholds> parsed = ParseThresholds(yaml, "t.yaml");
+  EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
+  return *parsed;
+}
+
+// `count` events of `name` with durations base, base + step, ..., and `failures` failed.
+void AddEvents(SampleSetBuilder& builder, const std::string& name, int count, double base,
+               double step, int failures = 0) {
+  for (int i = 0; i < count; ++i) builder.Add(name, base + step * i, i < failures);
+}
+
+const RuleResult& OnlyRule(const EvaluationResult& result, const std::string& group) {
+  for (const GroupResult& g : result.groups) {
+    if (g.name == group) return g.rules.at(0);
+  }
+  ADD_FAILURE() << "no group " << group;
+  return result.groups.at(0).rules.at(0);
+}
+
+TEST(Evaluate, AbsoluteLimitComparesTheCandidatesPointEstimate) {
+  Thresholds config = Config("statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max: 1000ms\n");
+  SampleSetBuilder base, cand;
+  AddEvents(base, "slow", 101, 0, 10);   // p95 = 950
+  AddEvents(cand, "slow", 101, 0, 11);   // p95 = 1045
+  AddEvents(base, "fast", 101, 0, 1);
+  AddEvents(cand, "fast", 101, 0, 1);
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const RuleResult& slow = OnlyRule(result, "slow");
+  EXPECT_EQ(slow.verdict, Verdict::kFail);
+  EXPECT_DOUBLE_EQ(*slow.candidate, 1045);
+  EXPECT_DOUBLE_EQ(*slow.baseline, 950);
+  EXPECT_NEAR(*slow.change, 0.1, 1e-12);
+  EXPECT_TRUE(slow.change_is_relative);
+  EXPECT_EQ(slow.rule.origin.ToString(), "t.yaml:3");
+  EXPECT_EQ(OnlyRule(result, "fast").verdict, Verdict::kPass);
+  EXPECT_EQ(result.outcome, Outcome::kRegression);
+  EXPECT_EQ(ExitCodeFor(result.outcome), 1);
+}
+
+TEST(Evaluate, LimitIsInclusive) {
+  Thresholds config = Config("statistics: {min_samples: 1}\nrules:\n  - metric: max\n    max: 100\n");
+  SampleSetBuilder base, cand;
+  cand.Add("a", 100, false);
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EXPECT_EQ(OnlyRule(result, "a").verdict, Verdict::kPass);
+}
+
+TEST(Evaluate, RelativeLimitFailsOnlyBeyondTheTolerance) {
+  Thresholds config = Config(
+      "statistics: {min_samples: 10}\n"
+      "rules:\n  - metric: mean\n    max_increase: 10%\n"
+      "  - metric: mean\n    max_increase: 5ms\n    severity: warn\n");
+  SampleSetBuilder base, cand;
+  AddEvents(base, "a", 20, 100, 0);
+  AddEvents(cand, "a", 20, 109, 0);  // +9 %, +9 ms
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const GroupResult& group = result.groups[0];
+  EXPECT_EQ(group.rules[0].verdict, Verdict::kPass);
+  EXPECT_NEAR(*group.rules[0].change, 0.09, 1e-12);
+  EXPECT_EQ(group.rules[1].verdict, Verdict::kWarn);
+  EXPECT_FALSE(group.rules[1].change_is_relative);
+  EXPECT_DOUBLE_EQ(*group.rules[1].change, 9);
+  EXPECT_EQ(group.verdict, Verdict::kWarn);
+  EXPECT_EQ(result.outcome, Outcome::kPass);  // warnings do not fail the gate
+}
+
+TEST(Evaluate, ErrorRateInPercentagePointsAndFromZero) {
+  Thresholds config = Config(
+      "statistics: {min_samples: 10}\n"
+      "rules:\n  - metric: error_rate\n    max_increase: 1pp\n"
+      "  - metric: error_rate\n    max_increase: 50%\n");
+  SampleSetBuilder base, cand;
+  AddEvents(base, "a", 100, 1, 0, 0);
+  AddEvents(cand, "a", 100, 1, 0, 2);  // 0 % -> 2 %
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const GroupResult& group = result.groups[0];
+  EXPECT_EQ(group.rules[0].verdict, Verdict::kFail);
+  EXPECT_DOUBLE_EQ(*group.rules[0].change, 0.02);
+  EXPECT_EQ(group.rules[1].verdict, Verdict::kFail);
+  EXPECT_TRUE(std::isinf(*group.rules[1].change));  // from 0 any rise is unbounded
+}
+
+TEST(Evaluate, TooFewEventsIsInsufficientDataNeverAPass) {
+  Thresholds config = Config(
+      "statistics: {min_samples: 50}\n"
+      "rules:\n  - metric: p95\n    max: 1ms\n  - metric: p95\n    max_increase: 10%\n");
+  SampleSetBuilder base, cand;
+  AddEvents(base, "new", 0, 0, 0);
+  AddEvents(cand, "new", 60, 0, 0.01);   // only in the candidate
+  AddEvents(base, "rare", 10, 5, 0);
+  AddEvents(cand, "rare", 10, 5, 0);
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const GroupResult& fresh = result.groups[0];
+  ASSERT_EQ(fresh.name, "new");
+  EXPECT_EQ(fresh.rules[0].verdict, Verdict::kPass);               // absolute: candidate suffices
+  EXPECT_EQ(fresh.rules[1].verdict, Verdict::kInsufficientData);   // relative: no baseline
+  EXPECT_EQ(fresh.rules[1].note, "baseline has 0 events, fewer than min_samples 50");
+  const GroupResult& rare = result.groups[1];
+  EXPECT_EQ(rare.rules[0].verdict, Verdict::kInsufficientData);
+  EXPECT_EQ(rare.rules[0].note, "candidate has 10 events, fewer than min_samples 50");
+  EXPECT_DOUBLE_EQ(*rare.rules[0].candidate, 5);  // shown, not judged
+  EXPECT_EQ(result.outcome, Outcome::kPass);       // policy warn
+}
+
+TEST(Evaluate, InsufficientDataPolicyDecidesTheOutcome) {
+  for (auto [policy, outcome] : {std::pair{"warn", Outcome::kPass},
+                                 std::pair{"fail", Outcome::kRegression},
+                                 std::pair{"error", Outcome::kUndecided}}) {
+    Thresholds config = Config(std::string("policy: {insufficient_data: ") + policy +
+                               "}\nrules:\n  - metric: p50\n    max: 1s\n");
+    SampleSetBuilder base, cand;
+    AddEvents(cand, "a", 3, 1, 0);
+    EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+    EXPECT_EQ(result.outcome, outcome) << policy;
+  }
+  EXPECT_EQ(ExitCodeFor(Outcome::kUndecided), 3);
+}
+
+TEST(Evaluate, GroupOverridesReplaceRulesOrSkipFirstMatchWins) {
+  Thresholds config = Config(
+      "statistics: {min_samples: 5}\n"
+      "rules:\n  - metric: p50\n    max: 1ms\n"
+      "groups:\n"
+      "  - match: \"GET /health*\"\n    rules:\n      - metric: p50\n        max: 100ms\n"
+      "  - match: \"/internal/*\"\n    skip: true\n"
+      "  - match: \"GET /health/deep\"\n    skip: true\n"
+      "  - match: \"/nothing/*\"\n    skip: true\n");
+  SampleSetBuilder base, cand;
+  for (const char* name : {"GET /health/deep", "/internal/jobs", "GET /x"}) {
+    AddEvents(base, name, 10, 50, 0);
+    AddEvents(cand, name, 10, 50, 0);
+  }
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  ASSERT_EQ(result.groups.size(), 3u);
+  EXPECT_TRUE(result.groups[0].skipped);                       // /internal/jobs
+  EXPECT_EQ(result.groups[1].rules[0].verdict, Verdict::kPass);  // GET /health/deep: first entry
+  EXPECT_EQ(result.groups[1].override_origin->ToString(), "t.yaml:6");
+  EXPECT_EQ(result.groups[2].rules[0].verdict, Verdict::kFail);  // GET /x: global rule
+  ASSERT_EQ(result.notes.size(), 1u);  // the shadowed third entry matched, so no note
+  EXPECT_EQ(result.notes[0], "group pattern '/nothing/*' [t.yaml:14] matched no transaction");
+}
+
+TEST(Evaluate, WaiversApplyUntilTheirDateInclusiveThenExpire) {
+  const std::string yaml =
+      "statistics: {min_samples: 5}\n"
+      "rules:\n  - metric: p50\n    max: 1ms\n"
+      "waivers:\n  - match: /api/*\n    metric: p50\n    until: 2027-01-15\n    reason: \"known, #12\"\n";
+  SampleSetBuilder base, cand;
+  AddEvents(cand, "/api/ask", 10, 50, 0);
+  SampleSet b = std::move(base).Build("b");
+  SampleSet c = std::move(cand).Build("c");
+
+  EvaluationResult active = Evaluate(Config(yaml), b, c, kToday);
+  EXPECT_EQ(active.groups[0].rules[0].verdict, Verdict::kWaived);
+  EXPECT_EQ(active.groups[0].rules[0].note, "would fail; waived until 2027-01-15: known, #12 [t.yaml:6]");
+  EXPECT_EQ(active.outcome, Outcome::kPass);
+
+  EvaluationResult expired = Evaluate(Config(yaml), b, c, {year{2027}, month{1}, day{16}});
+  EXPECT_EQ(expired.groups[0].rules[0].verdict, Verdict::kFail);
+  EXPECT_EQ(expired.groups[0].rules[0].note, "waiver expired on 2027-01-15 [t.yaml:6]");
+  ASSERT_EQ(expired.notes.size(), 1u);
+  EXPECT_EQ(expired.notes[0],
+            "waiver for '/api/*' p50 expired on 2027-01-15 [t.yaml:6]; its rules are judged again");
+  EXPECT_EQ(expired.outcome, Outcome::kRegression);
+}
+
+TEST(Evaluate, GroupByNoneJudgesTheWholeRelease) {
+  Thresholds config = Config("group_by: none\nstatistics: {min_samples: 5}\nrules:\n  - metric: error_rate\n    max: 10%\n");
+  SampleSetBuilder base, cand;
+  AddEvents(cand, "a", 10, 1, 0, 1);
+  AddEvents(cand, "b", 10, 1, 0, 2);
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  ASSERT_EQ(result.groups.size(), 1u);
+  EXPECT_EQ(result.groups[0].name, "(all)");
+  EXPECT_DOUBLE_EQ(*result.groups[0].rules[0].candidate, 0.15);
+  EXPECT_EQ(result.groups[0].rules[0].verdict, Verdict::kFail);
+}
+
+TEST(Evaluate, VerdictDoesNotChangeWhenSamplesAreShuffled) {
+  Thresholds config = DefaultThresholds();
+  std::mt19937_64 engine(5);
+  std::vector<std::pair<double, bool>> events;
+  for (int i = 0; i < 3000; ++i) events.push_back({static_cast<double>(engine() % 9000), engine() % 50 == 0});
+  auto build = [&](const std::vector<std::pair<double, bool>>& list) {
+    SampleSetBuilder builder;
+    for (auto [d, f] : list) builder.Add("t", d, f);
+    return std::move(builder).Build("s");
+  };
+  SampleSet base = build(events);
+  EvaluationResult first = Evaluate(config, base, build(events), kToday);
+  std::shuffle(events.begin(), events.end(), engine);
+  EvaluationResult shuffled = Evaluate(config, base, build(events), kToday);
+  for (std::size_t i = 0; i < first.groups[0].rules.size(); ++i) {
+    EXPECT_EQ(first.groups[0].rules[i].verdict, shuffled.groups[0].rules[i].verdict);
+    EXPECT_EQ(*first.groups[0].rules[i].candidate, *shuffled.groups[0].rules[i].candidate);
+  }
+}
+
+TEST(Evaluate, SameInputAsBaselineAndCandidatePassesTheDefaults) {
+  SampleSetBuilder builder;
+  AddEvents(builder, "a", 200, 10, 1);
+  SampleSet set = std::move(builder).Build("same");
+  EvaluationResult result = Evaluate(DefaultThresholds(), set, set, kToday);
+  EXPECT_EQ(result.outcome, Outcome::kPass);
+  EXPECT_EQ(result.Count(Verdict::kPass), 4u);
+}
+
+}  // namespace
+}  // namespace perfgate::gate

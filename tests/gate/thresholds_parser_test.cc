@@ -1,0 +1,205 @@
+#include "gate/thresholds_parser.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace perfgate::gate {
+namespace {
+
+Thresholds ParseOk(const std::string& text) {
+  Result<Thresholds> parsed = ParseThresholds(text, "t.yaml");
+  EXPECT_TRUE(parsed.ok()) << (parsed.ok() ? "" : parsed.error().message);
+  return parsed.ok() ? *parsed : Thresholds{};
+}
+
+TEST(ParseThresholds, ReadsEveryKeyWithUnits) {
+  Thresholds config = ParseOk(R"(version: 1
+statistics:
+  min_samples: 20
+  percentile_method: hazen
+policy:
+  insufficient_data: error
+group_by: none
+rules:
+  - metric: p99.9
+    max: 2s
+  - metric: error_rate
+    max: 0.5%
+  - metric: mean
+    max_increase: 250ms
+    severity: warn
+  - metric: error_rate
+    max_increase: 0.5pp
+  - metric: p50
+    max_increase: 0.1
+groups:
+  - match: "GET /health*"
+    rules:
+      - metric: p95
+        max: 200
+  - match: /internal/*
+    skip: true
+waivers:
+  - match: /api/ask
+    metric: p95
+    until: 2027-01-31
+    reason: "new reranker, tracked in #123"
+)");
+  EXPECT_EQ(config.min_samples, 20);
+  EXPECT_EQ(config.percentile_method, stats::QuantileMethod::kHazen);
+  EXPECT_EQ(config.insufficient_data, InsufficientDataPolicy::kError);
+  EXPECT_EQ(config.group_by, GroupBy::kNone);
+  ASSERT_EQ(config.rules.size(), 5u);
+  EXPECT_DOUBLE_EQ(config.rules[0].metric.q, 0.999);
+  EXPECT_EQ(config.rules[0].limit, 2000);
+  EXPECT_EQ(config.rules[0].origin.ToString(), "t.yaml:9");
+  EXPECT_DOUBLE_EQ(config.rules[1].limit, 0.005);
+  EXPECT_EQ(config.rules[2].kind, LimitKind::kMaxIncrease);
+  EXPECT_EQ(config.rules[2].unit, ChangeUnit::kAbsolute);
+  EXPECT_EQ(config.rules[2].limit, 250);
+  EXPECT_EQ(config.rules[2].severity, Severity::kWarn);
+  EXPECT_EQ(LimitText(config.rules[2]), "mean increase <= +250 ms");
+  EXPECT_EQ(LimitText(config.rules[3]), "error_rate increase <= +0.5 pp");
+  EXPECT_DOUBLE_EQ(config.rules[3].limit, 0.005);
+  EXPECT_EQ(config.rules[4].unit, ChangeUnit::kRelative);
+  EXPECT_EQ(LimitText(config.rules[4]), "p50 increase <= +10 %");
+  ASSERT_EQ(config.groups.size(), 2u);
+  EXPECT_EQ(config.groups[0].rules->at(0).limit, 200);
+  EXPECT_TRUE(config.groups[1].skip);
+  ASSERT_EQ(config.waivers.size(), 1u);
+  EXPECT_EQ(DateText(config.waivers[0].until), "2027-01-31");
+  EXPECT_EQ(config.waivers[0].reason, "new reranker, tracked in #123");
+}
+
+TEST(ParseThresholds, RepositoryDefaultsEqualTheBuiltInDefaults) {
+  std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/thresholds.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  Thresholds file = ParseOk(text.str());
+  Thresholds builtin = DefaultThresholds();
+  ASSERT_EQ(file.rules.size(), builtin.rules.size());
+  for (std::size_t i = 0; i < file.rules.size(); ++i) {
+    EXPECT_EQ(LimitText(file.rules[i]), LimitText(builtin.rules[i]));
+    EXPECT_EQ(file.rules[i].severity, builtin.rules[i].severity);
+  }
+  EXPECT_EQ(LimitText(builtin.rules[0]), "p95 <= 8000 ms");
+  EXPECT_EQ(LimitText(builtin.rules[1]), "p50 <= 3000 ms");
+  EXPECT_EQ(LimitText(builtin.rules[2]), "error_rate <= 1 %");
+  EXPECT_EQ(LimitText(builtin.rules[3]), "p95 increase <= +10 %");
+  EXPECT_EQ(builtin.rules[3].severity, Severity::kWarn);
+  EXPECT_EQ(file.min_samples, builtin.min_samples);
+}
+
+struct BadConfig {
+  const char* yaml;
+  const char* message;
+};
+
+const BadConfig kBadConfigs[] = {
+    {"", "t.yaml: the config is empty; it needs at least 'rules'"},
+    {"rules: [", "t.yaml:1:1: invalid YAML: end of sequence flow not found"},
+    {"- a\n- b\n", "t.yaml:1:1: the config must be a mapping of keys to values"},
+    {"rulez: []\n", "t.yaml:1:1: unknown top-level key 'rulez'; did you mean 'rules'?"},
+    {"frobnicate: 1\n",
+     "t.yaml:1:1: unknown top-level key 'frobnicate' (allowed: version, statistics, policy, "
+     "group_by, rules, groups, waivers)"},
+    {"version: 2\nrules: []\n", "t.yaml:1:10: unsupported version '2'; this perfgate reads version 1"},
+    {"rules:\n  - metric: p959\n    max: 1s\n",
+     "t.yaml:2:13: unknown metric 'p959': a percentile is p followed by a number in (0, 100]; "
+     "did you mean 'p95'?"},
+    {"rules:\n  - metric: eror_rate\n    max: 1%\n",
+     "t.yaml:2:13: unknown metric 'eror_rate'; did you mean 'error_rate'?"},
+    {"rules:\n  - metric: p0\n    max: 1s\n",
+     "t.yaml:2:13: unknown metric 'p0': a percentile is p followed by a number in (0, 100]; did "
+     "you mean 'p50'?"},
+    {"rules:\n  - metric: p95\n    maximum: 1s\n",
+     "t.yaml:3:5: unknown key in rule 'maximum' (allowed: metric, max, max_increase, severity)"},
+    {"rules:\n  - metric: p95\n    mx: 1s\n", "t.yaml:3:5: unknown key in rule 'mx'; did you mean 'max'?"},
+    {"rules:\n  - max: 1s\n",
+     "t.yaml:2:5: rule needs a 'metric' (p50, p95, p99.9, mean, min, max, error_rate)"},
+    {"rules:\n  - metric: p95\n",
+     "t.yaml:2:5: rule needs a limit: 'max' (absolute) or 'max_increase' (vs baseline)"},
+    {"rules:\n  - metric: p95\n    max: 1s\n    max_increase: 5%\n",
+     "t.yaml:2:5: a rule takes 'max' or 'max_increase', not both; write two rules"},
+    {"rules:\n  - metric: p95\n    max: 8 sec\n",
+     "t.yaml:3:10: max has unknown unit 'sec' for a duration (use ms, s or m)"},
+    {"rules:\n  - metric: p95\n    max: fast\n",
+     "t.yaml:3:10: max must be a number with an optional unit, not 'fast'"},
+    {"rules:\n  - metric: p95\n    max: -5ms\n", "t.yaml:3:10: max must not be negative, not '-5ms'"},
+    {"rules:\n  - metric: error_rate\n    max: 5\n",
+     "t.yaml:3:10: max is a fraction and cannot exceed 1; for a percentage write '5%'"},
+    {"rules:\n  - metric: error_rate\n    max: 5ms\n",
+     "t.yaml:3:10: max has unknown unit 'ms' for a rate (use %)"},
+    {"rules:\n  - metric: error_rate\n    max_increase: 2ms\n",
+     "t.yaml:3:19: max_increase has unknown unit 'ms' for error_rate (use % for relative, pp for "
+     "percentage points)"},
+    {"rules:\n  - metric: p95\n    max: 1s\n    severity: error\n",
+     "t.yaml:4:15: severity must be one of fail, warn, not 'error'"},
+    {"rules:\n  - metric: p95\n    max: 1s\n    metric: p50\n", "t.yaml:4:5: 'metric' is given twice"},
+    {"statistics:\n  percentile_method: type7\nrules: []\n",
+     "t.yaml:2:22: unknown percentile_method 'type7' (allowed: inverted_cdf, averaged_inverted_cdf, "
+     "closest_observation, interpolated_inverted_cdf, hazen, weibull, linear, median_unbiased, "
+     "normal_unbiased, lower, higher, midpoint, nearest)"},
+    {"statistics:\n  percentile_method: lineer\nrules: []\n",
+     "t.yaml:2:22: unknown percentile_method 'lineer'; did you mean 'linear'? (allowed: inverted_cdf, "
+     "averaged_inverted_cdf, closest_observation, interpolated_inverted_cdf, hazen, weibull, linear, "
+     "median_unbiased, normal_unbiased, lower, higher, midpoint, nearest)"},
+    {"statistics:\n  min_samples: 0\nrules: []\n",
+     "t.yaml:2:16: min_samples must be a whole number of at least 1, not '0'"},
+    {"statistics:\n  min_sample: 5\n",
+     "t.yaml:2:3: unknown key in statistics 'min_sample'; did you mean 'min_samples'?"},
+    {"policy:\n  insufficient_data: ignore\n",
+     "t.yaml:2:22: insufficient_data must be one of warn, fail, error, not 'ignore'"},
+    {"group_by: transactions\n",
+     "t.yaml:1:11: group_by must be one of transaction, none, not 'transactions'; did you mean "
+     "'transaction'?"},
+    {"rules: []\n", "t.yaml: no rules: the config defines nothing to check; add 'rules'"},
+    {"rules: {metric: p95}\n", "t.yaml:1:8: rules must be a list (items starting with '- ')"},
+    {"rules:\n  - metric: p95\n    max: 1s\ngroups:\n  - match: /a\n",
+     "t.yaml:5:5: group '/a' needs 'rules', 'skip: true' or 'min_samples'"},
+    {"rules:\n  - metric: p95\n    max: 1s\ngroups:\n  - rules: []\n",
+     "t.yaml:5:5: a group needs 'match', a glob on the transaction name"},
+    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: 2027-02-30\n    reason: r\n",
+     "t.yaml:6:12: until is not a valid date: '2027-02-30'"},
+    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: soon\n    reason: r\n",
+     "t.yaml:6:12: until must be a date YYYY-MM-DD, not 'soon'"},
+    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: 2027-01-31\n",
+     "t.yaml:5:5: a waiver needs a 'reason' saying why the regression is accepted"},
+    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    reason: r\n",
+     "t.yaml:5:5: a waiver needs 'until', the last day it applies (YYYY-MM-DD)"},
+};
+
+TEST(ParseThresholds, SchemaErrorsCarryLineColumnAndSuggestion) {
+  for (const BadConfig& bad : kBadConfigs) {
+    Result<Thresholds> parsed = ParseThresholds(bad.yaml, "t.yaml");
+    ASSERT_FALSE(parsed.ok()) << bad.yaml;
+    EXPECT_EQ(parsed.error().kind, ErrorKind::kConfig);
+    EXPECT_EQ(parsed.error().message, bad.message) << "config:\n" << bad.yaml;
+  }
+}
+
+TEST(GlobMatch, StarsQuestionMarksAndLiteralBrackets) {
+  EXPECT_TRUE(GlobMatch("GET /health*", "GET /health"));
+  EXPECT_TRUE(GlobMatch("GET /health*", "GET /healthz/live"));
+  EXPECT_TRUE(GlobMatch("*/internal/*", "POST /internal/jobs"));
+  EXPECT_TRUE(GlobMatch("GET /users/[id]", "GET /users/[id]"));
+  EXPECT_FALSE(GlobMatch("GET /users/[id]", "GET /users/i"));
+  EXPECT_TRUE(GlobMatch("GET /v?/a", "GET /v2/a"));
+  EXPECT_FALSE(GlobMatch("GET /v?/a", "GET /v10/a"));
+  EXPECT_TRUE(GlobMatch("*", ""));
+  EXPECT_FALSE(GlobMatch("/a", "/ab"));
+  EXPECT_TRUE(GlobMatch("*a*b*c", "xxaxxbxxbc"));
+}
+
+TEST(ParseMetric, SuggestsTheClosestName) {
+  EXPECT_EQ(ParseMetric("p95").value().q, 0.95);
+  EXPECT_EQ(ParseMetric("p100").value().q, 1.0);
+  EXPECT_EQ(ParseMetric("P95").error().message, "unknown metric 'P95'; did you mean 'p95'?");
+  EXPECT_EQ(ParseMetric("median").error().message, "unknown metric 'median'; did you mean 'p50'?");
+  EXPECT_EQ(ParseMetric("latency").error().message, "unknown metric 'latency'");
+}
+
+}  // namespace
+}  // namespace perfgate::gate

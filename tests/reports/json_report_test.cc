@@ -1,0 +1,76 @@
+#include "reports/json_report.h"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+#include "tests/reports/report_fixture.h"
+
+namespace perfgate::reports {
+namespace {
+
+using boost::json::kind;
+
+TEST(JsonReport, MatchesTheGoldenFile) {
+  ExpectGolden(RenderJson(ExampleResult()), "example_report.json");
+}
+
+// The documented schema (docs/json-report.md): every field present with its type.
+void ExpectFields(const boost::json::object& object,
+                  std::initializer_list<std::pair<const char*, std::initializer_list<kind>>> fields) {
+  for (const auto& [name, kinds] : fields) {
+    ASSERT_TRUE(object.contains(name)) << "missing field " << name;
+    kind actual = object.at(name).kind();
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), actual), kinds.end()) << "field " << name;
+  }
+}
+
+TEST(JsonReport, FollowsSchemaVersionOne) {
+  boost::json::value root = boost::json::parse(RenderJson(ExampleResult()));
+  const auto& top = root.as_object();
+  ExpectFields(top, {{"schema_version", {kind::int64}},
+                     {"verdict", {kind::string}},
+                     {"exit_code", {kind::int64}},
+                     {"headline", {kind::string}},
+                     {"config", {kind::string}},
+                     {"baseline", {kind::object}},
+                     {"candidate", {kind::object}},
+                     {"method", {kind::object}},
+                     {"counts", {kind::object}},
+                     {"groups", {kind::array}},
+                     {"notes", {kind::array}}});
+  EXPECT_EQ(top.at("schema_version").as_int64(), 1);
+  EXPECT_EQ(top.at("exit_code").as_int64(), 1);
+  ExpectFields(top.at("method").as_object(), {{"estimates", {kind::string}},
+                                              {"percentile_method", {kind::string}},
+                                              {"min_samples", {kind::int64}},
+                                              {"group_by", {kind::string}},
+                                              {"insufficient_data", {kind::string}}});
+  const auto& number = std::initializer_list<kind>{kind::double_, kind::int64, kind::uint64};
+  for (const auto& group_value : top.at("groups").as_array()) {
+    const auto& group = group_value.as_object();
+    ExpectFields(group, {{"name", {kind::string}},
+                         {"verdict", {kind::string}},
+                         {"override", {kind::string, kind::null}},
+                         {"baseline", {kind::object, kind::null}},
+                         {"candidate", {kind::object, kind::null}},
+                         {"rules", {kind::array}}});
+    ExpectFields(group.at("candidate").as_object(),
+                 {{"count", {kind::uint64, kind::int64}}, {"failures", {kind::uint64, kind::int64}},
+                  {"error_rate", number}, {"mean_ms", number}, {"min_ms", number},
+                  {"p50_ms", number}, {"p95_ms", number}, {"p99_ms", number}, {"max_ms", number}});
+    for (const auto& rule : group.at("rules").as_array()) {
+      ExpectFields(rule.as_object(),
+                   {{"metric", {kind::string}}, {"kind", {kind::string}}, {"limit", number},
+                    {"limit_unit", {kind::string}}, {"limit_text", {kind::string}},
+                    {"severity", {kind::string}}, {"origin", {kind::string}},
+                    {"verdict", {kind::string}}, {"baseline", {kind::double_, kind::int64, kind::uint64, kind::null}},
+                    {"candidate", {kind::double_, kind::int64, kind::uint64, kind::null}},
+                    {"change", {kind::double_, kind::int64, kind::uint64, kind::null}},
+                    {"change_unit", {kind::string}}, {"baseline_n", {kind::uint64, kind::int64}},
+                    {"candidate_n", {kind::uint64, kind::int64}}, {"note", {kind::string}}});
+    }
+  }
+}
+
+}  // namespace
+}  // namespace perfgate::reports

@@ -1,0 +1,45 @@
+#include "reports/markdown_report.h"
+
+#include <gtest/gtest.h>
+
+#include "gate/thresholds_parser.h"
+#include "reports/terminal_report.h"
+#include "tests/reports/report_fixture.h"
+
+namespace perfgate::reports {
+namespace {
+
+TEST(MarkdownReport, MatchesTheGoldenFile) {
+  ExpectGolden(RenderMarkdown(ExampleResult()), "example_report.md");
+}
+
+TEST(TerminalReport, TableMatchesTheGoldenFile) {
+  ExpectGolden(RenderTerminalTable(ExampleResult(), TerminalStyle{false}), "example_compare.txt");
+}
+
+TEST(MarkdownReport, VerdictComesFirstAndFailuresCarryTheirNumbers) {
+  std::string markdown = RenderMarkdown(ExampleResult());
+  EXPECT_TRUE(markdown.starts_with("## ❌ perfgate: FAIL\n"));
+  EXPECT_NE(markdown.find("- ❌ POST /api/reports/export p95 8438 ms > 8000 ms (baseline 5693 ms, "
+                          "+48.2 %) [thresholds.yaml:14]"),
+            std::string::npos);
+}
+
+TEST(MarkdownReport, EscapesPipesInTransactionNames) {
+  SampleSetBuilder builder;
+  for (int i = 0; i < 60; ++i) builder.Add("GET /a|b", 9000, false);
+  SampleSet set = std::move(builder).Build("s.ndjson");
+  gate::EvaluationResult result = gate::Evaluate(gate::DefaultThresholds(), set, set,
+                                                 {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  std::string markdown = RenderMarkdown(result);
+  EXPECT_NE(markdown.find("| ❌ | `GET /a\\|b` |"), std::string::npos) << markdown;
+}
+
+TEST(TerminalReport, ColourOnlyWhenAsked) {
+  gate::EvaluationResult result = ExampleResult();
+  EXPECT_EQ(RenderVerdictSummary(result, TerminalStyle{false}).find("\033["), std::string::npos);
+  EXPECT_NE(RenderVerdictSummary(result, TerminalStyle{true}).find("\033[31mFAIL\033[0m"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate::reports

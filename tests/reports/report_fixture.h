@@ -1,0 +1,48 @@
+// The bundled example evaluated once, for the report tests: the same inputs as README
+// command (1), with a fixed date.
+#ifndef PERFGATE_TESTS_REPORTS_REPORT_FIXTURE_H_
+#define PERFGATE_TESTS_REPORTS_REPORT_FIXTURE_H_
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "fetch/sample_reader.h"
+#include "gate/evaluate.h"
+#include "gate/thresholds_parser.h"
+
+namespace perfgate {
+
+inline gate::EvaluationResult ExampleResult() {
+  RealFileSystem fs;
+  auto config = gate::ParseThresholds(*fs.ReadFile("thresholds.yaml"), "thresholds.yaml");
+  auto baseline = fetch::ReadSampleFile(fs, "examples/baseline.ndjson", std::nullopt, {});
+  auto candidate = fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {});
+  EXPECT_TRUE(config.ok() && baseline.ok() && candidate.ok());
+  return gate::Evaluate(*config, *baseline, *candidate,
+                        {std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{25}});
+}
+
+// Compares `actual` with the golden file tests/data/golden/`name`. With
+// PERFGATE_UPDATE_GOLDEN=1 in the environment it rewrites the file instead.
+inline void ExpectGolden(const std::string& actual, const std::string& name) {
+  std::string path = std::string(PERFGATE_SOURCE_DIR) + "/tests/data/golden/" + name;
+  if (const char* update = std::getenv("PERFGATE_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+    std::ofstream(path) << actual;
+    return;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in.good()) << "missing golden file " << path << "; run with PERFGATE_UPDATE_GOLDEN=1";
+  std::stringstream expected;
+  expected << in.rdbuf();
+  EXPECT_EQ(actual, expected.str()) << "golden file " << name
+                                    << " differs; if the change is intended, rerun with "
+                                       "PERFGATE_UPDATE_GOLDEN=1 and review the diff";
+}
+
+}  // namespace perfgate
+
+#endif  // PERFGATE_TESTS_REPORTS_REPORT_FIXTURE_H_
