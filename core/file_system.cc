@@ -1,12 +1,14 @@
 #include "core/file_system.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace perfgate {
 namespace {
@@ -16,6 +18,42 @@ Error OsError(const std::string& what, const std::string& path) {
 }
 
 }  // namespace
+
+FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
+  if (this != &other) {
+    this->~FileBytes();
+    owned_ = std::move(other.owned_);
+    mapped_ = std::exchange(other.mapped_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+FileBytes::~FileBytes() {
+  if (mapped_ != nullptr) ::munmap(const_cast<char*>(mapped_), size_);
+  mapped_ = nullptr;
+}
+
+Result<FileBytes> FileSystem::MapFile(const std::string& path) {
+  Result<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.error();
+  return FileBytes(std::move(text).value());
+}
+
+Result<FileBytes> RealFileSystem::MapFile(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return OsError("cannot open", path);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size == 0) {
+    ::close(fd);
+    return FileSystem::MapFile(path);  // let the plain read give the error, or read a pipe
+  }
+  auto size = static_cast<std::size_t>(info.st_size);
+  void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (mapped == MAP_FAILED) return FileSystem::MapFile(path);
+  return FileBytes(static_cast<const char*>(mapped), size);
+}
 
 Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

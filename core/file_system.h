@@ -10,11 +10,38 @@
 
 namespace perfgate {
 
+// A file's bytes in memory: a read-only mapping where the file system can map it, else an
+// owned copy. Move-only; the bytes live as long as the object.
+class FileBytes {
+ public:
+  FileBytes() = default;
+  explicit FileBytes(std::string owned) : owned_(std::move(owned)) {}
+  // Takes ownership of a mapping made with mmap().
+  FileBytes(const char* mapped, std::size_t size) : mapped_(mapped), size_(size) {}
+  FileBytes(FileBytes&& other) noexcept { *this = std::move(other); }
+  FileBytes& operator=(FileBytes&& other) noexcept;
+  FileBytes(const FileBytes&) = delete;
+  FileBytes& operator=(const FileBytes&) = delete;
+  ~FileBytes();
+
+  std::string_view view() const {
+    return mapped_ ? std::string_view(mapped_, size_) : std::string_view(owned_);
+  }
+
+ private:
+  std::string owned_;
+  const char* mapped_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
   // The whole content of `path`, or a kInput error naming the path and the OS's reason.
   virtual Result<std::string> ReadFile(const std::string& path) = 0;
+  // The same bytes without copying them where possible (large sample files). By default
+  // a copy from ReadFile().
+  virtual Result<FileBytes> MapFile(const std::string& path);
   // Replaces `path` with `contents` atomically: readers see the old file or the new one,
   // never a partial one, and a failed write leaves no temporary file behind.
   virtual Status WriteFileAtomic(const std::string& path, std::string_view contents) = 0;
@@ -25,6 +52,9 @@ class FileSystem {
 class RealFileSystem : public FileSystem {
  public:
   Result<std::string> ReadFile(const std::string& path) override;
+  // Maps regular files (pages fault in as they are read, so the threads that parse a
+  // file's halves also share the faulting); empty and special files are read.
+  Result<FileBytes> MapFile(const std::string& path) override;
   Status WriteFileAtomic(const std::string& path, std::string_view contents) override;
   bool Exists(const std::string& path) override;
 };

@@ -1,6 +1,7 @@
 #include "core/samples.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 namespace perfgate {
@@ -34,16 +35,62 @@ GroupSamples MergeGroups(const SampleSet& set, std::string name) {
   return merged;
 }
 
-void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool failed) {
-  if (last_ >= groups_.size() || groups_[last_].name != group) {
-    auto it = index_.find(group);
-    if (it == index_.end()) {
-      it = index_.emplace(std::string(group), groups_.size()).first;
-      groups_.push_back(GroupSamples{std::string(group), {}, {}});
-    }
-    last_ = it->second;
+namespace {
+
+// A fast 64-bit hash of a name, eight bytes at a time (splitmix64-style mixing): transaction
+// names often share long prefixes, so every byte takes part.
+std::uint64_t HashName(std::string_view name) {
+  std::uint64_t h = name.size() * 0x9E3779B97F4A7C15ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= name.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, name.data() + i, 8);
+    h = (h ^ word) * 0xBF58476D1CE4E5B9ULL;
+    h ^= h >> 31;
   }
-  GroupSamples& target = groups_[last_];
+  if (i < name.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, name.data() + i, name.size() - i);
+    h = (h ^ word) * 0x94D049BB133111EBULL;
+  }
+  // MurmurHash3's finaliser: every input bit reaches the low bits the table index uses.
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace
+
+void SampleSetBuilder::Grow() {
+  std::vector<std::uint32_t> slots(slots_.empty() ? 64 : slots_.size() * 2, 0);
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    std::size_t at = HashName(groups_[g].name) & mask;
+    while (slots[at] != 0) at = (at + 1) & mask;
+    slots[at] = static_cast<std::uint32_t>(g + 1);
+  }
+  slots_ = std::move(slots);
+}
+
+std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
+  if (last_ < groups_.size() && groups_[last_].name == name) return last_;
+  if (slots_.empty()) Grow();
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t at = HashName(name) & mask;
+  while (slots_[at] != 0) {
+    std::size_t g = slots_[at] - 1;
+    if (groups_[g].name == name) return last_ = g;
+    at = (at + 1) & mask;
+  }
+  groups_.push_back(GroupSamples{std::string(name), {}, {}});
+  slots_[at] = static_cast<std::uint32_t>(groups_.size());
+  if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
+  return last_ = groups_.size() - 1;
+}
+
+void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool failed) {
+  GroupSamples& target = groups_[GroupIndex(group)];
   target.durations_ms.push_back(duration_ms);
   target.failed.push_back(failed ? 1 : 0);
   ++events_;
@@ -51,13 +98,12 @@ void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool fail
 
 void SampleSetBuilder::Append(SampleSetBuilder&& other) {
   for (GroupSamples& group : other.groups_) {
-    auto it = index_.find(group.name);
-    if (it == index_.end()) {
-      index_.emplace(group.name, groups_.size());
-      groups_.push_back(std::move(group));
+    const std::size_t before = groups_.size();
+    GroupSamples& target = groups_[GroupIndex(group.name)];
+    if (groups_.size() > before) {
+      target = std::move(group);  // new here: take the vectors whole
       continue;
     }
-    GroupSamples& target = groups_[it->second];
     target.durations_ms.insert(target.durations_ms.end(), group.durations_ms.begin(),
                                group.durations_ms.end());
     target.failed.insert(target.failed.end(), group.failed.begin(), group.failed.end());

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace perfgate {
@@ -50,12 +49,14 @@ class SampleSetBuilder {
   SampleSet Build(std::string source) &&;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
+  // The group named `name`, created when new. An open-addressing table (power-of-two size,
+  // linear probing) rather than std::unordered_map: this runs once per input row, and the
+  // map's prime-modulo bucket index costs a division per lookup.
+  std::size_t GroupIndex(std::string_view name);
+  void Grow();
+
   std::vector<GroupSamples> groups_;
-  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> index_;
+  std::vector<std::uint32_t> slots_;  // group index + 1; 0 is an empty slot
   std::size_t last_ = static_cast<std::size_t>(-1);  // the group used last, a cheap cache
   std::size_t events_ = 0;
 };

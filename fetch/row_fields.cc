@@ -21,16 +21,34 @@ std::string Quote(std::string_view text) {
 }  // namespace
 
 Field ClassifyField(std::string_view name) {
-  if (name == "transaction") return Field::kTransaction;
-  if (name == "duration_ms" || name == "transaction.duration" || name == "span.duration") {
-    return Field::kDuration;
-  }
-  if (name == "status" || name == "transaction.status" || name == "span.status") {
-    return Field::kStatus;
-  }
-  if (name == "error") return Field::kError;
-  if (name == "status_code" || name == "http.status_code" || name == "span.status_code") {
-    return Field::kStatusCode;
+  // Dispatch on length first: this runs for every key of every row.
+  switch (name.size()) {
+    case 5:
+      if (name == "error") return Field::kError;
+      break;
+    case 6:
+      if (name == "status") return Field::kStatus;
+      break;
+    case 11:
+      if (name == "transaction") return Field::kTransaction;
+      if (name == "duration_ms") return Field::kDuration;
+      if (name == "status_code") return Field::kStatusCode;
+      if (name == "span.status") return Field::kStatus;
+      break;
+    case 13:
+      if (name == "span.duration") return Field::kDuration;
+      break;
+    case 16:
+      if (name == "http.status_code" || name == "span.status_code") return Field::kStatusCode;
+      break;
+    case 18:
+      if (name == "transaction.status") return Field::kStatus;
+      break;
+    case 20:
+      if (name == "transaction.duration") return Field::kDuration;
+      break;
+    default:
+      break;
   }
   return Field::kIgnored;
 }

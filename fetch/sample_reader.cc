@@ -96,9 +96,9 @@ Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
     if (!guessed.ok()) return guessed.error();
     format = *guessed;
   }
-  Result<std::string> text = fs.ReadFile(path);
-  if (!text.ok()) return text.error();
-  return ReadSamples(*text, path, *format, options);
+  Result<FileBytes> bytes = fs.MapFile(path);
+  if (!bytes.ok()) return bytes.error();
+  return ReadSamples(bytes->view(), path, *format, options);
 }
 
 }  // namespace perfgate::fetch
