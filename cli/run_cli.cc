@@ -108,8 +108,11 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   return all;
 }
 
-GateOptions ReadGateOptions(const po::variables_map& vm) {
+GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources) {
   GateOptions options;
+  if (positional_sources && (!vm.count("baseline") || !vm.count("candidate"))) {
+    throw UsageError{"compare needs two sources: perfgate compare BASELINE CANDIDATE"};
+  }
   if (!vm.count("baseline")) throw UsageError{"missing --baseline SRC"};
   if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
   options.baseline = vm["baseline"].as<std::string>();
@@ -184,7 +187,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
               env)) {
       return kExitPass;
     }
-    return RunCheck(ReadGateOptions(vm), env);
+    return RunCheck(ReadGateOptions(vm, false), env);
   }
   if (command == "compare") {
     positional.add("baseline", 1).add("candidate", 1);
@@ -195,7 +198,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
               env)) {
       return kExitPass;
     }
-    return RunCompare(ReadGateOptions(vm), env);
+    return RunCompare(ReadGateOptions(vm, true), env);
   }
   if (command == "stats") {
     po::options_description description("Output");

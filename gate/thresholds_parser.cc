@@ -201,6 +201,12 @@ class Parser {
     return value;
   }
 
+  Metric MetricAt(const YAML::Node& node) const {
+    Result<Metric> parsed = ParseMetric(Scalar(node, "metric"));
+    if (!parsed.ok()) Fail(node, parsed.error().message);
+    return *parsed;
+  }
+
   Rule OneRule(const YAML::Node& node) const {
     ExpectMap(node, "a rule");
     CheckKeys(node, kRuleKeys, "key in rule");
@@ -208,9 +214,7 @@ class Parser {
     rule.origin = Location(node);
     YAML::Node metric = node["metric"];
     if (!metric) Fail(node, "rule needs a 'metric' (p50, p95, p99.9, mean, min, max, error_rate)");
-    Result<Metric> parsed = ParseMetric(Scalar(metric, "metric"));
-    if (!parsed.ok()) Fail(metric, parsed.error().message);
-    rule.metric = *parsed;
+    rule.metric = MetricAt(metric);
     const bool duration = rule.metric.IsDuration();
 
     YAML::Node max = node["max"];
@@ -285,11 +289,7 @@ class Parser {
     gate::Waiver waiver;
     waiver.origin = Location(node);
     waiver.match = Match(node, "a waiver");
-    if (YAML::Node metric = node["metric"]) {
-      Result<Metric> parsed = ParseMetric(Scalar(metric, "metric"));
-      if (!parsed.ok()) Fail(metric, parsed.error().message);
-      waiver.metric = *parsed;
-    }
+    if (YAML::Node metric = node["metric"]) waiver.metric = MetricAt(metric);
     YAML::Node until = node["until"];
     if (!until) Fail(node, "a waiver needs 'until', the last day it applies (YYYY-MM-DD)");
     waiver.until = Date(until);

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 PERFGATE_CMAKE_ARGS="-DPERFGATE_WERROR=ON ${PERFGATE_CMAKE_ARGS:-}" bash scripts/build.sh
-cd build
+cd "${PERFGATE_BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)"

@@ -136,6 +136,10 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_EQ(missing.err, "perfgate: error: missing --candidate SRC\nrun 'perfgate check --help' for its options\n");
 
+  CliRun compare = RunPerfgate({"compare", "examples/baseline.ndjson"}, fs);
+  EXPECT_EQ(compare.err, "perfgate: error: compare needs two sources: perfgate compare BASELINE "
+                         "CANDIDATE\nrun 'perfgate compare --help' for its options\n");
+
   CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
   EXPECT_EQ(format.exit_code, 2);
   EXPECT_NE(format.err.find("--format must be auto, ndjson, csv or json, not 'xml'"), std::string::npos);

@@ -52,6 +52,9 @@ const BadInput kBadInputs[] = {
      "in.ndjson:1: two durations in one row: duration_ms and transaction.duration"},
     {kNd, R"({"duration_ms":{"value":1}})", "in.ndjson:1: duration_ms must not be an object"},
     {kNd, R"({"duration_ms":5,"status":true})", "in.ndjson:1: status must not be a boolean"},
+    {kNd, R"({"duration_ms":1e400})", R"(in.ndjson:1: duration_ms is not a finite number: "1e400")"},
+    {kNd, "{\"transaction\":\"a\u0001\",\"duration_ms\":1}", "in.ndjson:1:18: invalid JSON: syntax error"},
+    {kNd, "{\"transaction\":\"\xff\",\"duration_ms\":1}", "in.ndjson:1:17: invalid JSON: syntax error"},
     {kNd, "", "in.ndjson: no samples (the input has no rows)"},
     {kNd, "\n  \n", "in.ndjson: no samples (the input has no rows)"},
     // CSV

@@ -1,5 +1,11 @@
 #include "fetch/ndjson_reader.h"
 
+#include <cmath>
+#include <cstdlib>
+
+#include "fetch/json_event_handler.h"
+#include "fetch/sentry_page_reader.h"
+
 #include <random>
 #include <string>
 
@@ -74,6 +80,61 @@ TEST(ReadNdjson, LineNumbersAreRightInLaterChunks) {
     EXPECT_EQ(read.error().message.substr(0, 46), "big.ndjson:100001: duration_ms is negative: -1")
         << threads << " threads";
   }
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
+
+namespace perfgate::fetch {
+namespace {
+
+// The NDJSON reader takes a hand-written fast path for plain lines and Boost.JSON's parser
+// for the rest; the page reader always takes Boost.JSON's. The same events through both
+// must give the same samples, bit for bit.
+TEST(ReadNdjson, FastPathAgreesWithTheFullParser) {
+  std::mt19937_64 engine(17);
+  const char* names[] = {"GET /a", "GET /caf\\u00e9", "POST /x \\\"q\\\"", "GET /\xC3\xA9t\xC3\xA9",
+                         "GET /users/[id]", "tab\\there"};
+  const char* numbers[] = {"0", "12", "12.5", "1820.1222058410385", "9957.485095567361",
+                           "1e3", "1.5E+2", "2e-3", "123456789012345678", "0.1", "7.000000000000001"};
+  const char* statuses[] = {"\"ok\"", "\"internal_error\"", "null", "\"cancelled\""};
+  std::vector<std::string> lines;
+  for (int i = 0; i < 2000; ++i) {
+    std::string line = "{";
+    if (engine() % 2) line += " ";
+    line += "\"transaction\":\"" + std::string(names[engine() % 6]) + "\",";
+    line += "\"duration_ms\"" + std::string(engine() % 3 == 0 ? " : " : ":") + numbers[engine() % 11];
+    line += ",\"status\":" + std::string(statuses[engine() % 4]);
+    if (engine() % 4 == 0) line += ",\"tags\":{\"k\":[1,2,{\"status\":\"x\"}]}";
+    if (engine() % 4 == 0) line += ",\"error\":" + std::string(engine() % 2 ? "true" : "false");
+    line += engine() % 5 == 0 ? " }\r" : "}";
+    lines.push_back(line);
+  }
+  std::string ndjson, array = "[";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    ndjson += lines[i] + "\n";
+    array += (i ? "," : "") + lines[i];
+  }
+  array += "]";
+  Result<SampleSet> fast = ReadNdjson(ndjson, "a.ndjson", ReadOptions{});
+  Result<SampleSet> full = ReadSentryPage(array, "a.json", ReadOptions{});
+  ASSERT_TRUE(fast.ok()) << fast.error().message;
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  ASSERT_EQ(fast->groups.size(), full->groups.size());
+  for (std::size_t g = 0; g < fast->groups.size(); ++g) {
+    EXPECT_EQ(fast->groups[g].name, full->groups[g].name);
+    EXPECT_EQ(fast->groups[g].durations_ms, full->groups[g].durations_ms);
+    EXPECT_EQ(fast->groups[g].failed, full->groups[g].failed);
+  }
+}
+
+TEST(JsonNumberValue, IsCorrectlyRounded) {
+  // Boost.JSON 1.81 reads these one ulp off; std::strtod (correctly rounded) is the oracle.
+  for (const char* text : {"1820.1222058410385", "9957.485095567361", "61026.571055696324",
+                           "0.1", "123.456", "1e-7", "5e-324", "1.7976931348623157e308", "-0"}) {
+    EXPECT_EQ(JsonNumberValue(text), std::strtod(text, nullptr)) << text;
+  }
+  EXPECT_TRUE(std::isinf(JsonNumberValue("1e400")));
 }
 
 }  // namespace
