@@ -20,34 +20,31 @@ double VirtualIndex(double n, double q, double alpha, double beta) {
   return n * q + (alpha + q * (1 - alpha - beta)) - 1;
 }
 
-// numpy's _lerp: a + (b - a) * t, computed from the nearer end when t >= 0.5 so that
-// t == 1 returns b exactly. Copied in form, not just in value, to match numpy's bits.
-double Lerp(double a, double b, double t) {
-  double diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
-
-// Interpolates between sorted[floor(index)] and the next value, clamping as numpy's
+// Interpolates between position floor(index) and the next, clamping as numpy's
 // _get_indexes does: at or past the last position gives the maximum, below 0 the minimum.
 // `gamma_override` replaces the interpolation weight where a method defines its own.
-double Interpolate(std::span<const double> sorted, double index,
-                   std::optional<double> gamma_override = std::nullopt) {
-  const auto n = static_cast<double>(sorted.size());
-  if (index >= n - 1) return sorted.back();
-  if (index < 0) return sorted.front();
+QuantilePosition Interpolated(double n, double index,
+                              std::optional<double> gamma_override = std::nullopt) {
+  const auto last = static_cast<std::size_t>(n) - 1;
+  if (index >= n - 1) return {last, last, 0};
+  if (index < 0) return {0, 0, 0};
   double previous = std::floor(index);
   auto at = static_cast<std::size_t>(previous);
-  double gamma = gamma_override ? *gamma_override : index - previous;
-  return Lerp(sorted[at], sorted[at + 1], gamma);
+  return {at, at + 1, gamma_override ? *gamma_override : index - previous};
 }
 
 // numpy's _discret_interpolation_to_boundaries: floor(index) where `take_previous` holds,
 // else floor(index) + 1, clipped below at 0.
-double Discrete(std::span<const double> sorted, double index, bool take_previous) {
+QuantilePosition Discrete(double n, double index, bool take_previous) {
   double chosen = take_previous ? std::floor(index) : std::floor(index) + 1;
   if (chosen < 0) chosen = 0;
-  auto at = static_cast<std::size_t>(chosen);
-  return sorted[std::min(at, sorted.size() - 1)];
+  auto at = std::min(static_cast<std::size_t>(chosen), static_cast<std::size_t>(n) - 1);
+  return {at, at, 0};
+}
+
+QuantilePosition Single(double index) {
+  auto at = static_cast<std::size_t>(index);
+  return {at, at, 0};
 }
 
 }  // namespace
@@ -65,18 +62,25 @@ std::optional<QuantileMethod> QuantileMethodFromName(std::string_view name) {
 
 std::span<const std::string_view> QuantileMethodNames() { return kNames; }
 
-double QuantileOfSorted(std::span<const double> sorted, double q, QuantileMethod method) {
-  const auto n = static_cast<double>(sorted.size());
+double QuantileLerp(double a, double b, double t) {
+  // numpy's _lerp: a + (b - a) * t, computed from the nearer end when t >= 0.5 so that
+  // t == 1 returns b exactly. Copied in form, not just in value, to match numpy's bits.
+  double diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+QuantilePosition PositionOf(std::size_t size, double q, QuantileMethod method) {
+  const auto n = static_cast<double>(size);
   switch (method) {
     case QuantileMethod::kInvertedCdf: {
       double index = n * q - 1;
-      return Discrete(sorted, index, index - std::floor(index) == 0);
+      return Discrete(n, index, index - std::floor(index) == 0);
     }
     case QuantileMethod::kAveragedInvertedCdf: {
       // Interpolates with weight 1/2 where n*q is an integer, else steps to the next value.
       double index = n * q - 1;
       bool whole = index - std::floor(index) == 0;
-      return Interpolate(sorted, index, whole ? 0.5 : 1.0);
+      return Interpolated(n, index, whole ? 0.5 : 1.0);
     }
     case QuantileMethod::kClosestObservation: {
       // H&F: at a tie (n*q - 1/2 whole) take the nearest even 1-based order statistic,
@@ -85,35 +89,40 @@ double QuantileOfSorted(std::span<const double> sorted, double q, QuantileMethod
       double index = n * q - 1 - 0.5;
       double gamma = index - std::floor(index);
       bool odd = std::fmod(std::floor(index), 2.0) == 1;
-      return Discrete(sorted, index, gamma == 0 && odd);
+      return Discrete(n, index, gamma == 0 && odd);
     }
     case QuantileMethod::kInterpolatedInvertedCdf:
-      return Interpolate(sorted, VirtualIndex(n, q, 0, 1));
+      return Interpolated(n, VirtualIndex(n, q, 0, 1));
     case QuantileMethod::kHazen:
-      return Interpolate(sorted, VirtualIndex(n, q, 0.5, 0.5));
+      return Interpolated(n, VirtualIndex(n, q, 0.5, 0.5));
     case QuantileMethod::kWeibull:
-      return Interpolate(sorted, VirtualIndex(n, q, 0, 0));
+      return Interpolated(n, VirtualIndex(n, q, 0, 0));
     case QuantileMethod::kLinear:
       // numpy uses (n - 1) * q here rather than the general formula, to avoid rounding.
-      return Interpolate(sorted, (n - 1) * q);
+      return Interpolated(n, (n - 1) * q);
     case QuantileMethod::kMedianUnbiased:
-      return Interpolate(sorted, VirtualIndex(n, q, 1 / 3.0, 1 / 3.0));
+      return Interpolated(n, VirtualIndex(n, q, 1 / 3.0, 1 / 3.0));
     case QuantileMethod::kNormalUnbiased:
-      return Interpolate(sorted, VirtualIndex(n, q, 3 / 8.0, 3 / 8.0));
+      return Interpolated(n, VirtualIndex(n, q, 3 / 8.0, 3 / 8.0));
     case QuantileMethod::kLower:
-      return sorted[static_cast<std::size_t>(std::floor((n - 1) * q))];
+      return Single(std::floor((n - 1) * q));
     case QuantileMethod::kHigher:
-      return sorted[static_cast<std::size_t>(std::ceil((n - 1) * q))];
+      return Single(std::ceil((n - 1) * q));
     case QuantileMethod::kMidpoint: {
       double index = 0.5 * (std::floor((n - 1) * q) + std::ceil((n - 1) * q));
       bool whole = std::fmod(index, 1.0) == 0;
-      return Interpolate(sorted, index, whole ? 0.0 : 0.5);
+      return Interpolated(n, index, whole ? 0.0 : 0.5);
     }
     case QuantileMethod::kNearest:
       // np.around rounds half to even, as std::nearbyint does in the default rounding mode.
-      return sorted[static_cast<std::size_t>(std::nearbyint((n - 1) * q))];
+      return Single(std::nearbyint((n - 1) * q));
   }
-  return sorted.front();  // unreachable: every enumerator returns above
+  return {0, 0, 0};  // unreachable: every enumerator returns above
+}
+
+double QuantileOfSorted(std::span<const double> sorted, double q, QuantileMethod method) {
+  QuantilePosition at = PositionOf(sorted.size(), q, method);
+  return QuantileLerp(sorted[at.lower], sorted[at.upper], at.weight);
 }
 
 Result<double> Quantile(std::span<const double> values, double q, QuantileMethod method) {

@@ -4,6 +4,7 @@
 #ifndef PERFGATE_STATS_QUANTILE_H_
 #define PERFGATE_STATS_QUANTILE_H_
 
+#include <cstddef>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -35,6 +36,19 @@ std::string_view QuantileMethodName(QuantileMethod method);
 std::optional<QuantileMethod> QuantileMethodFromName(std::string_view name);
 // Every accepted name, in H&F order then numpy's extras.
 std::span<const std::string_view> QuantileMethodNames();
+
+// Where the q-quantile of n sorted values sits under a method: numpy's answer is
+// QuantileLerp(sorted[lower], sorted[upper], weight). Discrete methods have
+// lower == upper. The bootstrap uses this to resample just the order statistics it needs.
+struct QuantilePosition {
+  std::size_t lower = 0;  // 0-based
+  std::size_t upper = 0;  // lower or lower + 1
+  double weight = 0;      // in [0, 1]
+};
+// REQUIRES: n > 0, 0 <= q <= 1.
+QuantilePosition PositionOf(std::size_t n, double q, QuantileMethod method);
+// numpy's interpolation a + (b - a) t, computed from the nearer end (exact at t = 0 and 1).
+double QuantileLerp(double a, double b, double t);
 
 // The q-quantile of `sorted` under `method`, bit-for-bit what numpy.quantile returns.
 // REQUIRES: `sorted` ascending and non-empty, 0 <= q <= 1, no NaN.

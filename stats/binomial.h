@@ -1,0 +1,41 @@
+// Intervals and tests for error rates: a binomial proportion's confidence interval, the
+// interval of the difference of two proportions, and Fisher's exact test. Distribution
+// functions come from Boost.Math.
+#ifndef PERFGATE_STATS_BINOMIAL_H_
+#define PERFGATE_STATS_BINOMIAL_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "stats/interval.h"
+
+namespace perfgate::stats {
+
+enum class BinomialMethod {
+  kWilson,          // Wilson (1927) score interval: the default
+  kJeffreys,        // equal-tailed Beta(x + 1/2, n - x + 1/2) quantiles, ends fixed at 0 and 1
+  kClopperPearson,  // "exact": at least the nominal coverage, conservative
+};
+std::string_view BinomialMethodName(BinomialMethod method);  // "wilson", "jeffreys", "clopper_pearson"
+std::optional<BinomialMethod> BinomialMethodFromName(std::string_view name);
+
+// The interval for a proportion with `failures` of `trials` at `confidence`.
+// REQUIRES: 0 <= failures <= trials, trials > 0.
+Interval BinomialInterval(std::uint64_t failures, std::uint64_t trials, double confidence,
+                          BinomialMethod method);
+
+// Newcombe's (1998, method 10) hybrid score interval for p_candidate - p_baseline, built
+// from the two Wilson intervals. REQUIRES: both trials > 0.
+Interval NewcombeDifference(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
+                            std::uint64_t candidate_failures, std::uint64_t candidate_trials,
+                            double confidence);
+
+// Two-sided p-value of Fisher's exact test for a 2x2 table: the probability, under equal
+// proportions and the observed margins, of a table no more likely than the observed one.
+double FisherExactPValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
+                         std::uint64_t candidate_failures, std::uint64_t candidate_trials);
+
+}  // namespace perfgate::stats
+
+#endif  // PERFGATE_STATS_BINOMIAL_H_
