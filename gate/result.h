@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "gate/thresholds.h"
+#include "stats/interval.h"
+#include "stats/mann_whitney.h"
 #include "stats/summary.h"
 
 namespace perfgate::gate {
@@ -39,6 +41,17 @@ struct RuleResult {
   // metric's unit (ms, or a rate difference). `change_is_relative` says which.
   std::optional<double> change;
   bool change_is_relative = true;
+  // Intervals at the run's confidence; absent where none is defined (min, max, an empty
+  // side) and for the change of absolute rules, which judge the candidate alone.
+  std::optional<stats::Interval> candidate_ci;
+  std::optional<stats::Interval> baseline_ci;
+  std::optional<stats::Interval> change_ci;
+  // Relative rules: the two-sided p-value of "no change" and the same after the run's
+  // multiple-comparison correction, and the minimum detectable effect (the change, in
+  // the change's unit, that this run's sample sizes detect with 80 % power).
+  std::optional<double> p_value;
+  std::optional<double> adjusted_p_value;
+  std::optional<double> minimum_detectable_effect;
   std::size_t candidate_n = 0;
   std::size_t baseline_n = 0;
   Verdict verdict = Verdict::kPass;
@@ -53,13 +66,16 @@ struct GroupResult {
   std::optional<SideStats> candidate;
   std::vector<RuleResult> rules;
   Verdict verdict = Verdict::kPass;  // the worst verdict of its rules
+  // Mann-Whitney U of candidate against baseline durations, when both sides have events:
+  // a whole-distribution shift test shown beside the rules (it decides nothing).
+  std::optional<stats::MannWhitneyResult> shift;
 };
 
 // What the gate decided as a whole.
 enum class Outcome {
   kPass,        // exit 0: no fail-severity rule failed (warnings and waivers allowed)
-  kRegression,  // exit 1: a fail-severity rule failed, or policy made missing data fail
-  kUndecided,   // exit 3: too little data and policy insufficient_data: error
+  kRegression,  // exit 1: a fail-severity rule failed, or a policy made an undecided rule fail
+  kUndecided,   // exit 3: an undecided rule under a policy of "error"
 };
 
 // The process exit code for an outcome: 0, 1 or 3 (2 is for errors before any judging).
@@ -73,8 +89,16 @@ struct EvaluationResult {
   std::string candidate_source;
   std::string percentile_method;  // numpy's name
   int min_samples = 0;
+  double confidence = 0.95;
+  int resamples = 0;
+  std::uint64_t seed = 0;
+  std::string correction;           // "holm", "bh", "none"
+  std::string interval;             // "percentile", "bca"
+  std::string error_rate_interval;  // "wilson", ...
+  std::size_t relative_tests = 0;   // the family the correction covered
   GroupBy group_by = GroupBy::kTransaction;
-  InsufficientDataPolicy insufficient_data = InsufficientDataPolicy::kWarn;
+  UndecidedPolicy insufficient_data = UndecidedPolicy::kWarn;
+  UndecidedPolicy inconclusive = UndecidedPolicy::kWarn;
   std::size_t baseline_events = 0;
   std::size_t candidate_events = 0;
   std::vector<GroupResult> groups;  // in name order

@@ -46,11 +46,20 @@ std::string_view SeverityName(Severity severity) {
   return severity == Severity::kFail ? "fail" : "warn";
 }
 
-std::string_view InsufficientDataPolicyName(InsufficientDataPolicy policy) {
+std::string_view DecideOnName(DecideOn decide_on) {
+  switch (decide_on) {
+    case DecideOn::kPoint: return "point";
+    case DecideOn::kUpper: return "upper";
+    case DecideOn::kLower: return "lower";
+  }
+  return "point";
+}
+
+std::string_view UndecidedPolicyName(UndecidedPolicy policy) {
   switch (policy) {
-    case InsufficientDataPolicy::kWarn: return "warn";
-    case InsufficientDataPolicy::kFail: return "fail";
-    case InsufficientDataPolicy::kError: return "error";
+    case UndecidedPolicy::kWarn: return "warn";
+    case UndecidedPolicy::kFail: return "fail";
+    case UndecidedPolicy::kError: return "error";
   }
   return "warn";
 }

@@ -5,11 +5,15 @@
 #define PERFGATE_GATE_THRESHOLDS_H_
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "gate/metric.h"
+#include "stats/binomial.h"
+#include "stats/interval.h"
+#include "stats/multiple_testing.h"
 #include "stats/quantile.h"
 
 namespace perfgate::gate {
@@ -35,12 +39,22 @@ enum class ChangeUnit {
 
 enum class Severity { kFail, kWarn };
 
+// What an absolute or relative limit is compared with.
+enum class DecideOn {
+  kPoint,  // the point estimate (the default, as k6, Sentry and Lighthouse CI do); the
+           // interval turns a pass into inconclusive when it reaches over the limit, and a
+           // relative rule fails only when its change is also statistically significant
+  kUpper,  // the interval's upper end: fail unless confident the limit holds
+  kLower,  // the interval's lower end: fail only when confident the limit is broken
+};
+
 struct Rule {
   Metric metric;
   LimitKind kind = LimitKind::kMax;
   double limit = 0;  // ms for durations, a fraction for rates and relative changes
   ChangeUnit unit = ChangeUnit::kAbsolute;  // kMaxIncrease only
   Severity severity = Severity::kFail;
+  DecideOn decide_on = DecideOn::kPoint;
   ConfigLocation origin;
 };
 
@@ -66,19 +80,28 @@ struct Waiver {
 
 enum class GroupBy { kTransaction, kNone };
 
-// What a group with fewer than min_samples events on a side a rule needs does to the gate.
-enum class InsufficientDataPolicy {
-  kWarn,   // reported as insufficient_data; the gate still passes (the default)
+// What a rule that could not be decided does to the gate: one with too few events
+// (insufficient_data) or one whose interval or test leaves it open (inconclusive).
+enum class UndecidedPolicy {
+  kWarn,   // reported; the gate still passes (the default)
   kFail,   // counts as a failed rule: exit 1
-  kError,  // the gate cannot decide: exit 3 (data unavailable)
+  kError,  // the gate cannot decide: exit 3
 };
+
 
 struct Thresholds {
   std::string source_name;  // the config file as named to the user
   int version = 1;
   int min_samples = 50;
   stats::QuantileMethod percentile_method = stats::QuantileMethod::kLinear;
-  InsufficientDataPolicy insufficient_data = InsufficientDataPolicy::kWarn;
+  double confidence = 0.95;  // of every interval; 1 - confidence is the tests' alpha
+  int resamples = 10000;     // bootstrap replicates
+  std::uint64_t seed = 1;    // of every bootstrap stream
+  stats::Correction correction = stats::Correction::kHolm;
+  stats::IntervalMethod interval = stats::IntervalMethod::kBca;  // see bench/coverage_bench.cc
+  stats::BinomialMethod error_rate_interval = stats::BinomialMethod::kWilson;
+  UndecidedPolicy insufficient_data = UndecidedPolicy::kWarn;
+  UndecidedPolicy inconclusive = UndecidedPolicy::kWarn;
   GroupBy group_by = GroupBy::kTransaction;
   std::vector<Rule> rules;
   std::vector<GroupOverride> groups;
@@ -94,7 +117,8 @@ std::string LimitText(const Rule& rule);
 // The limit alone: "8000 ms", "1 %", "+10 %", "+250 ms", "+0.5 pp".
 std::string LimitValueText(const Rule& rule);
 std::string_view SeverityName(Severity severity);
-std::string_view InsufficientDataPolicyName(InsufficientDataPolicy policy);
+std::string_view DecideOnName(DecideOn decide_on);  // "point", "upper", "lower"
+std::string_view UndecidedPolicyName(UndecidedPolicy policy);
 std::string DateText(std::chrono::year_month_day date);  // "2027-01-31"
 
 }  // namespace perfgate::gate

@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -19,10 +20,13 @@ struct ConfigError {
 
 constexpr std::array<std::string_view, 7> kTopKeys = {
     "version", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
-constexpr std::array<std::string_view, 2> kStatisticsKeys = {"min_samples", "percentile_method"};
-constexpr std::array<std::string_view, 1> kPolicyKeys = {"insufficient_data"};
-constexpr std::array<std::string_view, 4> kRuleKeys = {"metric", "max", "max_increase",
-                                                       "severity"};
+constexpr std::array<std::string_view, 8> kStatisticsKeys = {
+    "min_samples", "percentile_method", "confidence",          "resamples",
+    "seed",        "correction",        "interval",            "error_rate_interval"};
+constexpr std::array<std::string_view, 2> kPolicyKeys = {"insufficient_data", "inconclusive"};
+constexpr std::array<std::string_view, 5> kRuleKeys = {"metric", "max", "max_increase",
+                                                       "severity", "decide_on"};
+constexpr std::array<std::string_view, 3> kPolicyValues = {"warn", "fail", "error"};
 constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
 constexpr std::array<std::string_view, 4> kWaiverKeys = {"match", "metric", "until", "reason"};
 
@@ -57,6 +61,26 @@ class Parser {
       ExpectMap(statistics, "statistics");
       CheckKeys(statistics, kStatisticsKeys, "key in statistics");
       if (YAML::Node min = statistics["min_samples"]) config.min_samples = MinSamples(min);
+      if (YAML::Node confidence = statistics["confidence"]) config.confidence = Confidence(confidence);
+      if (YAML::Node resamples = statistics["resamples"]) {
+        config.resamples = static_cast<int>(WholeNumber(resamples, "resamples", 100, 1'000'000));
+      }
+      if (YAML::Node seed = statistics["seed"]) {
+        config.seed = WholeNumber(seed, "seed", 0, std::numeric_limits<std::uint64_t>::max());
+      }
+      if (YAML::Node correction = statistics["correction"]) {
+        constexpr std::array<std::string_view, 3> kAllowed = {"holm", "bh", "none"};
+        config.correction = *stats::CorrectionFromName(OneOf(correction, "correction", kAllowed));
+      }
+      if (YAML::Node interval = statistics["interval"]) {
+        constexpr std::array<std::string_view, 2> kAllowed = {"percentile", "bca"};
+        config.interval = *stats::IntervalMethodFromName(OneOf(interval, "interval", kAllowed));
+      }
+      if (YAML::Node method = statistics["error_rate_interval"]) {
+        constexpr std::array<std::string_view, 3> kAllowed = {"wilson", "jeffreys", "clopper_pearson"};
+        config.error_rate_interval =
+            *stats::BinomialMethodFromName(OneOf(method, "error_rate_interval", kAllowed));
+      }
       if (YAML::Node method = statistics["percentile_method"]) {
         std::string name = Scalar(method, "percentile_method");
         auto parsed = stats::QuantileMethodFromName(name);
@@ -72,11 +96,10 @@ class Parser {
       ExpectMap(policy, "policy");
       CheckKeys(policy, kPolicyKeys, "key in policy");
       if (YAML::Node insufficient = policy["insufficient_data"]) {
-        constexpr std::array<std::string_view, 3> kAllowed = {"warn", "fail", "error"};
-        std::string value = OneOf(insufficient, "insufficient_data", kAllowed);
-        config.insufficient_data = value == "warn"   ? InsufficientDataPolicy::kWarn
-                                   : value == "fail" ? InsufficientDataPolicy::kFail
-                                                     : InsufficientDataPolicy::kError;
+        config.insufficient_data = Policy(insufficient, "insufficient_data");
+      }
+      if (YAML::Node inconclusive = policy["inconclusive"]) {
+        config.inconclusive = Policy(inconclusive, "inconclusive");
       }
     }
     if (YAML::Node group_by = root["group_by"]) {
@@ -149,6 +172,34 @@ class Parser {
     if (std::find(allowed.begin(), allowed.end(), value) == allowed.end()) {
       Fail(node, what + " must be one of " + Join(allowed) + ", not '" + value + "'" +
                      DidYouMean(value, allowed));
+    }
+    return value;
+  }
+
+  UndecidedPolicy Policy(const YAML::Node& node, const std::string& what) const {
+    std::string value = OneOf(node, what, kPolicyValues);
+    return value == "warn" ? UndecidedPolicy::kWarn
+           : value == "fail" ? UndecidedPolicy::kFail
+                             : UndecidedPolicy::kError;
+  }
+
+  std::uint64_t WholeNumber(const YAML::Node& node, const std::string& what, std::uint64_t min,
+                            std::uint64_t max) const {
+    std::string text = Scalar(node, what);
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+      Fail(node, what + " must be a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", not '" + text + "'");
+    }
+    return value;
+  }
+
+  // A confidence level: "95%" or 0.95, strictly between 0.5 and 1.
+  double Confidence(const YAML::Node& node) const {
+    double value = Fraction(node, "confidence");
+    if (!(value >= 0.5 && value < 1)) {
+      Fail(node, "confidence must be at least 50% and below 100%, not '" + node.Scalar() + "'");
     }
     return value;
   }
@@ -245,6 +296,13 @@ class Parser {
       constexpr std::array<std::string_view, 2> kAllowed = {"fail", "warn"};
       rule.severity = OneOf(severity, "severity", kAllowed) == "warn" ? Severity::kWarn
                                                                       : Severity::kFail;
+    }
+    if (YAML::Node decide_on = node["decide_on"]) {
+      constexpr std::array<std::string_view, 3> kAllowed = {"point", "upper", "lower"};
+      std::string value = OneOf(decide_on, "decide_on", kAllowed);
+      rule.decide_on = value == "upper" ? DecideOn::kUpper
+                       : value == "lower" ? DecideOn::kLower
+                                          : DecideOn::kPoint;
     }
     return rule;
   }

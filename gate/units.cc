@@ -43,6 +43,16 @@ std::string FormatAbsoluteChange(double value, bool is_duration) {
   return Signed(Significant(value * 100, 2)) + " pp";
 }
 
+std::string FormatPValue(double p) {
+  if (p < 0.0001) return "< 0.0001";
+  return Printf(p < 0.01 ? "%.4f" : "%.3f", p);
+}
+
+std::string FormatPStatement(double p) {
+  std::string value = FormatPValue(p);
+  return value.starts_with("<") ? "p " + value : "p = " + value;
+}
+
 std::string FormatNumber(double value) {
   std::string text = Printf("%.6f", value);
   text.erase(text.find_last_not_of('0') + 1);

@@ -23,6 +23,11 @@ value Side(const std::optional<gate::SideStats>& side) {
                 {"max_ms", s.max_ms}};
 }
 
+value IntervalJson(const std::optional<stats::Interval>& interval) {
+  if (!interval) return nullptr;
+  return object{{"lower", JsonNumber(interval->lower)}, {"upper", JsonNumber(interval->upper)}};
+}
+
 value Rule(const gate::RuleResult& rule) {
   const bool duration = rule.rule.metric.IsDuration();
   const bool increase = rule.rule.kind == gate::LimitKind::kMaxIncrease;
@@ -37,12 +42,19 @@ value Rule(const gate::RuleResult& rule) {
       {"limit_unit", limit_unit},
       {"limit_text", rule.limit_text},
       {"severity", gate::SeverityName(rule.rule.severity)},
+      {"decide_on", gate::DecideOnName(rule.rule.decide_on)},
       {"origin", rule.rule.origin.ToString()},
       {"verdict", gate::VerdictName(rule.verdict)},
       {"baseline", JsonNumber(rule.baseline)},
       {"candidate", JsonNumber(rule.candidate)},
+      {"baseline_ci", IntervalJson(rule.baseline_ci)},
+      {"candidate_ci", IntervalJson(rule.candidate_ci)},
       {"change", JsonNumber(rule.change)},
+      {"change_ci", IntervalJson(rule.change_ci)},
       {"change_unit", change_unit},
+      {"p_value", JsonNumber(rule.p_value)},
+      {"adjusted_p_value", JsonNumber(rule.adjusted_p_value)},
+      {"minimum_detectable_effect", JsonNumber(rule.minimum_detectable_effect)},
       {"baseline_n", rule.baseline_n},
       {"candidate_n", rule.candidate_n},
       {"note", rule.note},
@@ -62,6 +74,12 @@ std::string RenderJson(const gate::EvaluationResult& result) {
         {"override", group.override_origin ? value(group.override_origin->ToString()) : nullptr},
         {"baseline", Side(group.baseline)},
         {"candidate", Side(group.candidate)},
+        {"shift", group.shift ? value(object{{"test", "mann_whitney_u"},
+                                             {"u", group.shift->u},
+                                             {"p_value", group.shift->p_value},
+                                             {"probability_of_superiority", group.shift->probability_of_superiority},
+                                             {"exact", group.shift->exact}})
+                              : value(nullptr)},
         {"rules", std::move(rules)},
     });
   }
@@ -82,12 +100,18 @@ std::string RenderJson(const gate::EvaluationResult& result) {
       {"baseline", object{{"source", result.baseline_source}, {"events", result.baseline_events}}},
       {"candidate",
        object{{"source", result.candidate_source}, {"events", result.candidate_events}}},
-      {"method", object{{"estimates", "point"},
+      {"method", object{{"confidence", result.confidence},
+                        {"resamples", result.resamples},
+                        {"seed", result.seed},
+                        {"interval", result.interval},
+                        {"error_rate_interval", result.error_rate_interval},
+                        {"correction", result.correction},
+                        {"relative_tests", result.relative_tests},
                         {"percentile_method", result.percentile_method},
                         {"min_samples", result.min_samples},
                         {"group_by", result.group_by == gate::GroupBy::kNone ? "none" : "transaction"},
-                        {"insufficient_data",
-                         gate::InsufficientDataPolicyName(result.insufficient_data)}}},
+                        {"insufficient_data", gate::UndecidedPolicyName(result.insufficient_data)},
+                        {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)}}},
       {"counts", std::move(counts)},
       {"groups", std::move(groups)},
       {"notes", std::move(notes)},

@@ -1,5 +1,6 @@
 #include "reports/markdown_report.h"
 
+#include <cmath>
 #include <sstream>
 
 #include "gate/units.h"
@@ -52,18 +53,32 @@ std::string Code(std::string_view name) {
 
 std::string Count(std::size_t n) { return std::to_string(n); }
 
+std::string ErrorRateIntervalName(const std::string& method) {
+  return method == "wilson" ? "Wilson" : method == "jeffreys" ? "Jeffreys" : "Clopper-Pearson";
+}
+
 std::string SideCell(const std::optional<gate::SideStats>& side, double gate::SideStats::*field) {
   return side ? gate::FormatMs((*side).*field) : "–";
 }
 
-void RuleTable(std::ostringstream& out, const GroupResult& group) {
-  out << "| Rule | Baseline | Candidate | Change | Verdict | Config |\n"
-         "|---|---:|---:|---:|---|---|\n";
+void RuleTable(std::ostringstream& out, const gate::EvaluationResult& result, const GroupResult& group) {
+  out << "| Rule | Baseline | Candidate | Change | " << ConfidenceText(result)
+      << " CI | p | Verdict | Config |\n"
+         "|---|---:|---:|---:|---:|---:|---|---|\n";
   for (const RuleResult& rule : group.rules) {
     out << "| " << Cell(rule.limit_text) << " | " << ValueText(rule, rule.baseline) << " | "
         << ValueText(rule, rule.candidate) << " | " << ChangeText(rule) << " | "
+        << JudgedIntervalText(rule) << " | "
+        << (rule.adjusted_p_value ? gate::FormatPValue(*rule.adjusted_p_value) : "–") << " | "
         << Icon(rule.verdict) << " " << VerdictLabel(rule.verdict) << " | "
         << Cell(rule.rule.origin.ToString()) << " |\n";
+  }
+  bool notes = false;
+  for (const RuleResult& rule : group.rules) {
+    if (!rule.note.empty() && rule.verdict != Verdict::kInsufficientData) {
+      out << (notes ? "" : "\n") << "- " << Cell(rule.limit_text) << ": " << Cell(rule.note) << "\n";
+      notes = true;
+    }
   }
 }
 
@@ -74,6 +89,11 @@ void GroupLine(std::ostringstream& out, const GroupResult& group) {
            " errors";
   };
   out << "Baseline: " << side(group.baseline) << " · candidate: " << side(group.candidate);
+  if (group.shift) {
+    out << " · Mann-Whitney: P(candidate slower) = "
+        << gate::FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000)
+        << ", " << gate::FormatPStatement(group.shift->p_value);
+  }
   if (group.override_origin) out << " · rules from " << Cell(group.override_origin->ToString());
   out << "\n\n";
 }
@@ -100,13 +120,13 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
   });
   if (!notable.empty()) {
     out << "| | " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
-        << " | Rule | Baseline | Candidate | Change | Verdict |\n"
-           "|---|---|---|---:|---:|---:|---|\n";
+        << " | Rule | Baseline | Candidate | Change | " << ConfidenceText(result) << " CI | Verdict |\n"
+           "|---|---|---|---:|---:|---:|---:|---|\n";
     for (const RuleRef& ref : notable) {
       out << "| " << Icon(ref.rule->verdict) << " | " << Code(ref.group->name) << " | "
           << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline)
           << " | " << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule)
-          << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
+          << " | " << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
     }
     out << "\n";
     bool any_failure = false;
@@ -114,7 +134,7 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
       if (ref.rule->verdict != Verdict::kFail && ref.rule->verdict != Verdict::kWarn) continue;
       if (!any_failure) out << "**Why**\n\n";
       any_failure = true;
-      out << "- " << Icon(ref.rule->verdict) << " " << Cell(RuleSentence(*ref.group, *ref.rule))
+      out << "- " << Icon(ref.rule->verdict) << " " << Cell(RuleSentence(result, *ref.group, *ref.rule))
           << "\n";
     }
     if (any_failure) out << "\n";
@@ -140,7 +160,7 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
     details_header = true;
     out << "#### " << Icon(group->verdict) << " " << Code(group->name) << "\n\n";
     GroupLine(out, *group);
-    RuleTable(out, *group);
+    RuleTable(out, result, *group);
     out << "\n";
   }
 
@@ -172,11 +192,19 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
     out << "\n";
   }
 
-  out << "<sub>Method: point estimates, no confidence intervals · percentiles: "
-      << result.percentile_method << " · min_samples " << result.min_samples
-      << " · insufficient data: " << gate::InsufficientDataPolicyName(result.insufficient_data)
-      << " · events: baseline " << Count(result.baseline_events) << ", candidate "
-      << Count(result.candidate_events) << "</sub>\n";
+  out << "<sub>Method: " << ConfidenceText(result) << " intervals; percentiles by "
+      << (result.interval == "bca" ? "BCa" : "percentile") << " bootstrap (" << result.resamples
+      << " resamples, seed " << result.seed << "), error rates by "
+      << ErrorRateIntervalName(result.error_rate_interval) << "; relative rules fail only when "
+      << "significant (bootstrap test, Fisher's exact for error rates), "
+      << (result.correction == "none" ? std::string("uncorrected")
+                                      : (result.correction == "holm" ? "Holm" : "Benjamini-Hochberg") +
+                                            std::string("-corrected"))
+      << " over " << result.relative_tests << " tests · percentiles: " << result.percentile_method
+      << " · min_samples " << result.min_samples << " · insufficient data: "
+      << gate::UndecidedPolicyName(result.insufficient_data) << " · inconclusive: "
+      << gate::UndecidedPolicyName(result.inconclusive) << " · events: baseline "
+      << Count(result.baseline_events) << ", candidate " << Count(result.candidate_events) << "</sub>\n";
   return out.str();
 }
 

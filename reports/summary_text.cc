@@ -1,6 +1,7 @@
 #include "reports/summary_text.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "gate/units.h"
 
@@ -64,23 +65,63 @@ std::string ChangeText(const RuleResult& rule) {
   return gate::FormatAbsoluteChange(*rule.change, rule.rule.metric.IsDuration());
 }
 
-std::string RuleSentence(const GroupResult& group, const RuleResult& rule) {
+std::string IntervalText(const RuleResult& rule, const std::optional<stats::Interval>& interval,
+                         bool change) {
+  if (!interval) return "";
+  const bool duration = rule.rule.metric.IsDuration();
+  // The unit once, after the bracket: "[7888, 9708] ms", "[+30.1, +66.0] %".
+  auto bare = [](std::string text) { return text.substr(0, text.rfind(' ')); };
+  std::string lower, upper, unit;
+  if (!change) {
+    auto one = [&](double v) { return duration ? gate::FormatMs(v) : gate::FormatPercent(v); };
+    lower = bare(one(interval->lower));
+    upper = bare(one(interval->upper));
+    unit = duration ? "ms" : "%";
+  } else if (rule.change_is_relative) {
+    lower = bare(gate::FormatRelativeChange(interval->lower));
+    upper = bare(gate::FormatRelativeChange(interval->upper));
+    unit = "%";
+  } else {
+    lower = bare(gate::FormatAbsoluteChange(interval->lower, duration));
+    upper = bare(gate::FormatAbsoluteChange(interval->upper, duration));
+    unit = duration ? "ms" : "pp";
+  }
+  return "[" + lower + ", " + upper + "] " + unit;
+}
+
+std::string JudgedIntervalText(const RuleResult& rule) {
+  const bool relative_rule = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+  std::string text = relative_rule ? IntervalText(rule, rule.change_ci, true)
+                                   : IntervalText(rule, rule.candidate_ci, false);
+  return text.empty() ? "–" : text;
+}
+
+std::string ConfidenceText(const EvaluationResult& result) {
+  return gate::FormatNumber(result.confidence * 100) + " %";
+}
+
+std::string RuleSentence(const EvaluationResult& result, const GroupResult& group,
+                         const RuleResult& rule) {
   const std::string& metric = rule.rule.metric.name;
   std::string origin = " [" + rule.rule.origin.ToString() + "]";
   if (rule.verdict == Verdict::kInsufficientData) {
     return group.name + " " + metric + ": not judged, " + rule.note + origin;
   }
+  const std::string ci_label = ConfidenceText(result) + " CI ";
   std::string comparison;
   if (rule.rule.kind == gate::LimitKind::kMax) {
     const bool over = rule.candidate && *rule.candidate > rule.rule.limit;
-    comparison = metric + " " + ValueText(rule, rule.candidate) + (over ? " > " : " <= ") +
-                 gate::LimitValueText(rule.rule);
+    comparison = metric + " " + ValueText(rule, rule.candidate);
+    if (rule.candidate_ci) comparison += " (" + ci_label + IntervalText(rule, rule.candidate_ci, false) + ")";
+    comparison += (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
     if (rule.baseline) comparison += " (baseline " + ValueText(rule, rule.baseline) + ", " + ChangeText(rule) + ")";
   } else {
     const bool over = rule.change && *rule.change > rule.rule.limit;
-    comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " +
-                 ValueText(rule, rule.baseline) + " (" + ChangeText(rule) + ")" +
-                 (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
+    comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " + ValueText(rule, rule.baseline) +
+                 " (" + ChangeText(rule);
+    if (rule.change_ci) comparison += ", " + ci_label + IntervalText(rule, rule.change_ci, true);
+    if (rule.adjusted_p_value) comparison += ", " + gate::FormatPStatement(*rule.adjusted_p_value);
+    comparison += std::string(")") + (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
   }
   std::string sentence = group.name + " " + comparison + origin;
   if (!rule.note.empty()) sentence += "; " + rule.note;

@@ -23,10 +23,21 @@ std::string Headline(const gate::EvaluationResult& result);
 std::string ValueText(const gate::RuleResult& rule, std::optional<double> value);
 // The rule's change ("+52.7 %", "+3.81 pp"), or "–".
 std::string ChangeText(const gate::RuleResult& rule);
+// An interval in the metric's unit ("[7888, 9708] ms", "[0.10, 0.52] %") or the change's
+// ("[+30.1, +66.0] %", "[+0.9, +2.1] pp"), or "" when absent.
+std::string IntervalText(const gate::RuleResult& rule, const std::optional<stats::Interval>& interval,
+                         bool change);
+// The interval a rule was judged with: the change's for relative rules, the candidate's
+// for absolute ones; "–" when there is none.
+std::string JudgedIntervalText(const gate::RuleResult& rule);
+// "95 %" for a confidence of 0.95.
+std::string ConfidenceText(const gate::EvaluationResult& result);
 
-// One sentence with every number the verdict compared:
-// "POST /api/checkout error_rate 4.12 % > 1 % (baseline 0.31 %, +3.81 pp) [thresholds.yaml:9]".
-std::string RuleSentence(const gate::GroupResult& group, const gate::RuleResult& rule);
+// One sentence with every number the verdict compared, e.g.
+// "POST /api/export p95 9120 ms (95 % CI [8700, 9600] ms) > 8000 ms (baseline 7410 ms, +23.1 %) [thresholds.yaml:14]"
+// "/api/ask p95 9120 ms vs 7410 ms (+23.1 %, 95 % CI [+14.0, +31.9] %, p = 0.0002) > +10 % [thresholds.yaml:21]".
+std::string RuleSentence(const gate::EvaluationResult& result, const gate::GroupResult& group,
+                         const gate::RuleResult& rule);
 
 // A (group, rule) pair, for listing rules across groups.
 struct RuleRef {

@@ -53,26 +53,26 @@ std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle styl
 }  // namespace
 
 std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalStyle style) {
-  using Row = std::array<std::string, 6>;
+  using Row = std::array<std::string, 7>;
   std::vector<Row> rows;
   std::vector<Verdict> verdicts;
   rows.push_back({result.group_by == gate::GroupBy::kNone ? "GROUP" : "TRANSACTION", "RULE",
-                  "BASELINE", "CANDIDATE", "CHANGE", "VERDICT"});
+                  "BASELINE", "CANDIDATE", "CHANGE", ConfidenceText(result) + " CI", "VERDICT"});
   verdicts.push_back(Verdict::kPass);
   for (const gate::GroupResult* group : GroupsWorstFirst(result)) {
     if (group->skipped) {
-      rows.push_back({group->name, "(skipped)", "", "", "", "skipped"});
+      rows.push_back({group->name, "(skipped)", "", "", "", "", "skipped"});
       verdicts.push_back(Verdict::kPass);
       continue;
     }
     for (const gate::RuleResult& rule : group->rules) {
       rows.push_back({group->name, rule.limit_text, ValueText(rule, rule.baseline),
-                      ValueText(rule, rule.candidate), ChangeText(rule),
+                      ValueText(rule, rule.candidate), ChangeText(rule), JudgedIntervalText(rule),
                       std::string(gate::VerdictName(rule.verdict))});
       verdicts.push_back(rule.verdict);
     }
   }
-  std::array<std::size_t, 6> widths{};
+  std::array<std::size_t, 7> widths{};
   for (const Row& row : rows) {
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
   }
@@ -82,8 +82,8 @@ std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalSt
     for (std::size_t c = 0; c < rows[r].size(); ++c) {
       const std::string& cell = rows[r][c];
       std::string pad(widths[c] - Width(cell), ' ');
-      const bool numeric = c >= 2 && c <= 4;  // right-aligned columns
-      std::string shown = c == 5 && r > 0 ? Paint(cell, ColorOf(verdicts[r]), style) : cell;
+      const bool numeric = c >= 2 && c <= 5;  // right-aligned columns
+      std::string shown = c == 6 && r > 0 ? Paint(cell, ColorOf(verdicts[r]), style) : cell;
       if (c > 0) line += "  ";
       line += numeric ? pad + shown : shown + (c + 1 < rows[r].size() ? pad : "");
     }
@@ -96,13 +96,15 @@ std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalSt
 std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style) {
   std::string out = OverallLine(result, style);
   auto line = [&](std::string_view label, Verdict verdict, const std::string& text) {
-    out += "  " + Paint(label, ColorOf(verdict), style) + std::string(9 - label.size(), ' ') +
-           text + "\n";
+    // Labels are at most 12 characters ("INCONCLUSIVE"): pad to one column after them.
+    constexpr std::size_t kLabelWidth = 13;
+    out += "  " + Paint(label, ColorOf(verdict), style) +
+           std::string(kLabelWidth - std::min(label.size(), kLabelWidth - 1), ' ') + text + "\n";
   };
   for (const RuleRef& ref : NotableRules(result)) {
     if (ref.rule->verdict == Verdict::kInsufficientData) continue;
     line(Upper(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
-         RuleSentence(*ref.group, *ref.rule));
+         RuleSentence(result, *ref.group, *ref.rule));
   }
   for (const InsufficientGroup& entry : InsufficientGroups(result)) {
     line("TOO FEW", Verdict::kInsufficientData, InsufficientSentence(entry));

@@ -23,9 +23,11 @@ TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.err, "");
   EXPECT_NE(run.out.find("perfgate: FAIL: 2 rules failed in 2 of 6 transactions"), std::string::npos);
-  EXPECT_NE(run.out.find("FAIL     POST /api/reports/export p95 8438 ms > 8000 ms"), std::string::npos)
+  EXPECT_NE(run.out.find("FAIL         POST /api/reports/export p95 8438 ms (95 % CI [7939, 9740] ms) > 8000 ms"),
+            std::string::npos)
       << run.out;
-  EXPECT_NE(run.out.find("FAIL     POST /api/checkout error_rate 4.38 % > 1 %"), std::string::npos);
+  EXPECT_NE(run.out.find("FAIL         POST /api/checkout error_rate 4.38 % (95 % CI [3.16, 6.02] %) > 1 %"),
+            std::string::npos);
   EXPECT_NE(run.out.find("wrote the Markdown report to r.md"), std::string::npos);
   ASSERT_TRUE(fs.files.contains("r.md"));
   ASSERT_TRUE(fs.files.contains("r.json"));

@@ -89,14 +89,35 @@ TEST(Evaluate, ErrorRateInPercentagePointsAndFromZero) {
       "rules:\n  - metric: error_rate\n    max_increase: 1pp\n"
       "  - metric: error_rate\n    max_increase: 50%\n");
   SampleSetBuilder base, cand;
-  AddEvents(base, "a", 100, 1, 0, 0);
-  AddEvents(cand, "a", 100, 1, 0, 2);  // 0 % -> 2 %
+  AddEvents(base, "a", 2000, 1, 0, 0);
+  AddEvents(cand, "a", 2000, 1, 0, 40);  // 0 % -> 2 %: Fisher's p is about 1e-12
   EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const GroupResult& group = result.groups[0];
   EXPECT_EQ(group.rules[0].verdict, Verdict::kFail);
   EXPECT_DOUBLE_EQ(*group.rules[0].change, 0.02);
+  EXPECT_LT(*group.rules[0].adjusted_p_value, 1e-6);
+  EXPECT_GT(group.rules[0].change_ci->lower, 0.01);  // Newcombe: the rise is surely > 1 pp
   EXPECT_EQ(group.rules[1].verdict, Verdict::kFail);
   EXPECT_TRUE(std::isinf(*group.rules[1].change));  // from 0 any rise is unbounded
+}
+
+TEST(Evaluate, RelativeChangeOverToleranceButNotSignificantIsInconclusive) {
+  Thresholds config = Config(
+      "statistics: {min_samples: 10}\n"
+      "rules:\n  - metric: error_rate\n    max_increase: 1pp\n");
+  SampleSetBuilder base, cand;
+  AddEvents(base, "a", 100, 1, 0, 0);
+  AddEvents(cand, "a", 100, 1, 0, 2);  // 0 % -> 2 % on 100 events: Fisher's p = 0.497
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const RuleResult& rule = result.groups[0].rules[0];
+  EXPECT_EQ(rule.verdict, Verdict::kInconclusive);
+  EXPECT_NEAR(*rule.p_value, 0.4975, 1e-4);  // R: fisher.test(matrix(c(0, 100, 2, 98), 2))
+  ASSERT_TRUE(rule.minimum_detectable_effect.has_value());
+  EXPECT_GT(*rule.minimum_detectable_effect, 0.02);  // 100 events cannot see 2 pp
+  EXPECT_EQ(rule.note,
+            "over the tolerance but not significant (p = 0.497 after Holm); with these sample "
+            "sizes only changes beyond +3.94 pp are detectable (80 % power)");
+  EXPECT_EQ(result.outcome, Outcome::kPass);  // policy.inconclusive: warn
 }
 
 TEST(Evaluate, TooFewEventsIsInsufficientDataNeverAPass) {
@@ -121,7 +142,7 @@ TEST(Evaluate, TooFewEventsIsInsufficientDataNeverAPass) {
   EXPECT_EQ(result.outcome, Outcome::kPass);       // policy warn
 }
 
-TEST(Evaluate, InsufficientDataPolicyDecidesTheOutcome) {
+TEST(Evaluate, UndecidedPolicyDecidesTheOutcome) {
   for (auto [policy, outcome] : {std::pair{"warn", Outcome::kPass},
                                  std::pair{"fail", Outcome::kRegression},
                                  std::pair{"error", Outcome::kUndecided}}) {
@@ -217,11 +238,92 @@ TEST(Evaluate, VerdictDoesNotChangeWhenSamplesAreShuffled) {
 
 TEST(Evaluate, SameInputAsBaselineAndCandidatePassesTheDefaults) {
   SampleSetBuilder builder;
-  AddEvents(builder, "a", 200, 10, 1);
+  AddEvents(builder, "a", 2000, 10, 1);
   SampleSet set = std::move(builder).Build("same");
   EvaluationResult result = Evaluate(DefaultThresholds(), set, set, kToday);
   EXPECT_EQ(result.outcome, Outcome::kPass);
   EXPECT_EQ(result.Count(Verdict::kPass), 4u);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+// 400 events 1..400 ms: p95 = 380.05 ms, and its 95 % CI spans roughly 370 to 390 ms.
+SampleSet Ramp(const std::string& source) {
+  SampleSetBuilder builder;
+  for (int i = 1; i <= 400; ++i) builder.Add("a", i, false);
+  return std::move(builder).Build(source);
+}
+
+Verdict AbsoluteVerdict(const std::string& decide_on, const std::string& limit, const std::string& policy = "warn") {
+  Thresholds config = Config("policy: {inconclusive: " + policy + "}\nrules:\n  - metric: p95\n    max: " + limit +
+                             "\n    decide_on: " + decide_on + "\n");
+  SampleSet set = Ramp("s");
+  return Evaluate(config, set, set, kToday).groups[0].rules[0].verdict;
+}
+
+TEST(Evaluate, DecideOnChoosesWhatTheLimitIsComparedWith) {
+  // Limit 383 ms: the point estimate (380.05) passes, the interval reaches over.
+  EXPECT_EQ(AbsoluteVerdict("point", "383ms"), Verdict::kInconclusive);
+  EXPECT_EQ(AbsoluteVerdict("upper", "383ms"), Verdict::kFail);
+  EXPECT_EQ(AbsoluteVerdict("lower", "383ms"), Verdict::kPass);
+  // Limit 378 ms: the point estimate fails, the interval reaches under.
+  EXPECT_EQ(AbsoluteVerdict("point", "378ms"), Verdict::kFail);
+  EXPECT_EQ(AbsoluteVerdict("upper", "378ms"), Verdict::kFail);
+  EXPECT_EQ(AbsoluteVerdict("lower", "378ms"), Verdict::kInconclusive);
+  // Far from the limit every way agrees.
+  for (const char* how : {"point", "upper", "lower"}) {
+    EXPECT_EQ(AbsoluteVerdict(how, "1s"), Verdict::kPass) << how;
+    EXPECT_EQ(AbsoluteVerdict(how, "100ms"), Verdict::kFail) << how;
+  }
+}
+
+TEST(Evaluate, InconclusivePolicyDecidesTheOutcome) {
+  for (auto [policy, outcome] : {std::pair{"warn", Outcome::kPass}, std::pair{"fail", Outcome::kRegression},
+                                 std::pair{"error", Outcome::kUndecided}}) {
+    Thresholds config = Config(std::string("policy: {inconclusive: ") + policy +
+                               "}\nrules:\n  - metric: p95\n    max: 383ms\n");
+    SampleSet set = Ramp("s");
+    EXPECT_EQ(Evaluate(config, set, set, kToday).outcome, outcome) << policy;
+  }
+}
+
+TEST(Evaluate, IntervalsContainTheirEstimatesAndFollowTheSeed) {
+  SampleSet set = Ramp("s");
+  Thresholds one = Config("statistics: {seed: 1}\nrules:\n  - metric: p95\n    max_increase: 10%\n  - metric: mean\n    max: 1s\n");
+  Thresholds two = Config("statistics: {seed: 2}\nrules:\n  - metric: p95\n    max_increase: 10%\n  - metric: mean\n    max: 1s\n");
+  EvaluationResult a = Evaluate(one, set, set, kToday);
+  EvaluationResult again = Evaluate(one, set, set, kToday);
+  EvaluationResult b = Evaluate(two, set, set, kToday);
+  for (const RuleResult& rule : a.groups[0].rules) {
+    EXPECT_TRUE(rule.candidate_ci->Contains(*rule.candidate)) << rule.limit_text;
+  }
+  EXPECT_EQ(a.groups[0].rules[0].change_ci->lower, again.groups[0].rules[0].change_ci->lower);
+  EXPECT_NE(a.groups[0].rules[0].change_ci->lower, b.groups[0].rules[0].change_ci->lower);
+  EXPECT_TRUE(a.groups[0].rules[0].change_ci->Contains(0));  // A/A: no change
+  EXPECT_EQ(a.groups[0].rules[0].verdict, Verdict::kPass);
+}
+
+TEST(Evaluate, HolmCoversEveryRelativeTestOfTheRun) {
+  // Three groups with the same modest shift: each test alone is significant, and the
+  // adjusted p-values are the raw ones times 3, 2 and 1 (made monotone).
+  const std::string yaml = "statistics: {min_samples: 10}\nrules:\n  - metric: error_rate\n    max_increase: 1pp\n";
+  SampleSetBuilder base, cand;
+  for (const char* name : {"a", "b", "c"}) {
+    AddEvents(base, name, 1000, 1, 0, 10);
+    AddEvents(cand, name, 1000, 1, 0, 40);
+  }
+  SampleSet b = std::move(base).Build("b"), c = std::move(cand).Build("c");
+  EvaluationResult holm = Evaluate(Config(yaml), b, c, kToday);
+  EXPECT_EQ(holm.relative_tests, 3u);
+  const double raw = *holm.groups[0].rules[0].p_value;
+  for (const GroupResult& group : holm.groups) EXPECT_NEAR(*group.rules[0].adjusted_p_value, 3 * raw, 1e-15);
+  EvaluationResult none = Evaluate(Config("statistics: {min_samples: 10, correction: none}\nrules:\n"
+                                          "  - metric: error_rate\n    max_increase: 1pp\n"), b, c, kToday);
+  EXPECT_EQ(*none.groups[0].rules[0].adjusted_p_value, raw);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ waivers:
 )");
   EXPECT_EQ(config.min_samples, 20);
   EXPECT_EQ(config.percentile_method, stats::QuantileMethod::kHazen);
-  EXPECT_EQ(config.insufficient_data, InsufficientDataPolicy::kError);
+  EXPECT_EQ(config.insufficient_data, UndecidedPolicy::kError);
   EXPECT_EQ(config.group_by, GroupBy::kNone);
   ASSERT_EQ(config.rules.size(), 5u);
   EXPECT_DOUBLE_EQ(config.rules[0].metric.q, 0.999);
@@ -71,6 +71,38 @@ waivers:
   ASSERT_EQ(config.waivers.size(), 1u);
   EXPECT_EQ(DateText(config.waivers[0].until), "2027-01-31");
   EXPECT_EQ(config.waivers[0].reason, "new reranker, tracked in #123");
+}
+
+TEST(ParseThresholds, ReadsTheStatisticsAndPolicies) {
+  Thresholds config = ParseOk(R"(statistics:
+  confidence: 90%
+  resamples: 2000
+  seed: 18446744073709551615
+  correction: bh
+  interval: percentile
+  error_rate_interval: clopper_pearson
+policy:
+  inconclusive: error
+rules:
+  - metric: p95
+    max: 1s
+    decide_on: upper
+)");
+  EXPECT_DOUBLE_EQ(config.confidence, 0.9);
+  EXPECT_EQ(config.resamples, 2000);
+  EXPECT_EQ(config.seed, 18446744073709551615ULL);
+  EXPECT_EQ(config.correction, stats::Correction::kBenjaminiHochberg);
+  EXPECT_EQ(config.interval, stats::IntervalMethod::kPercentile);
+  EXPECT_EQ(config.error_rate_interval, stats::BinomialMethod::kClopperPearson);
+  EXPECT_EQ(config.inconclusive, UndecidedPolicy::kError);
+  EXPECT_EQ(config.rules[0].decide_on, DecideOn::kUpper);
+  Thresholds defaults = DefaultThresholds();
+  EXPECT_DOUBLE_EQ(defaults.confidence, 0.95);
+  EXPECT_EQ(defaults.resamples, 10000);
+  EXPECT_EQ(defaults.seed, 1u);
+  EXPECT_EQ(defaults.correction, stats::Correction::kHolm);
+  EXPECT_EQ(defaults.interval, stats::IntervalMethod::kBca);
+  EXPECT_EQ(defaults.error_rate_interval, stats::BinomialMethod::kWilson);
 }
 
 TEST(ParseThresholds, RepositoryDefaultsEqualTheBuiltInDefaults) {
@@ -115,7 +147,8 @@ const BadConfig kBadConfigs[] = {
      "t.yaml:2:13: unknown metric 'p0': a percentile is p followed by a number in (0, 100]; did "
      "you mean 'p50'?"},
     {"rules:\n  - metric: p95\n    maximum: 1s\n",
-     "t.yaml:3:5: unknown key in rule 'maximum' (allowed: metric, max, max_increase, severity)"},
+     "t.yaml:3:5: unknown key in rule 'maximum' (allowed: metric, max, max_increase, severity, "
+     "decide_on)"},
     {"rules:\n  - metric: p95\n    mx: 1s\n", "t.yaml:3:5: unknown key in rule 'mx'; did you mean 'max'?"},
     {"rules:\n  - max: 1s\n",
      "t.yaml:2:5: rule needs a 'metric' (p50, p95, p99.9, mean, min, max, error_rate)"},
@@ -148,6 +181,20 @@ const BadConfig kBadConfigs[] = {
      "median_unbiased, normal_unbiased, lower, higher, midpoint, nearest)"},
     {"statistics:\n  min_samples: 0\nrules: []\n",
      "t.yaml:2:16: min_samples must be a whole number of at least 1, not '0'"},
+    {"statistics:\n  confidence: 1.5\n",
+     "t.yaml:2:15: confidence is a fraction and cannot exceed 1; for a percentage write '1.5%'"},
+    {"statistics:\n  confidence: 100%\n",
+     "t.yaml:2:15: confidence must be at least 50% and below 100%, not '100%'"},
+    {"statistics:\n  resamples: 10\n",
+     "t.yaml:2:14: resamples must be a whole number from 100 to 1000000, not '10'"},
+    {"statistics:\n  seed: -1\n",
+     "t.yaml:2:9: seed must be a whole number from 0 to 18446744073709551615, not '-1'"},
+    {"statistics:\n  correction: bonferroni\n",
+     "t.yaml:2:15: correction must be one of holm, bh, none, not 'bonferroni'"},
+    {"statistics:\n  error_rate_interval: wald\n",
+     "t.yaml:2:24: error_rate_interval must be one of wilson, jeffreys, clopper_pearson, not 'wald'"},
+    {"rules:\n  - metric: p95\n    max: 1s\n    decide_on: ci-upper\n",
+     "t.yaml:4:16: decide_on must be one of point, upper, lower, not 'ci-upper'"},
     {"statistics:\n  min_sample: 5\n",
      "t.yaml:2:3: unknown key in statistics 'min_sample'; did you mean 'min_samples'?"},
     {"policy:\n  insufficient_data: ignore\n",

@@ -40,7 +40,14 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                      {"notes", {kind::array}}});
   EXPECT_EQ(top.at("schema_version").as_int64(), 1);
   EXPECT_EQ(top.at("exit_code").as_int64(), 1);
-  ExpectFields(top.at("method").as_object(), {{"estimates", {kind::string}},
+  ExpectFields(top.at("method").as_object(), {{"confidence", {kind::double_}},
+                                              {"resamples", {kind::int64}},
+                                              {"seed", {kind::uint64, kind::int64}},
+                                              {"interval", {kind::string}},
+                                              {"error_rate_interval", {kind::string}},
+                                              {"correction", {kind::string}},
+                                              {"relative_tests", {kind::uint64, kind::int64}},
+                                              {"inconclusive", {kind::string}},
                                               {"percentile_method", {kind::string}},
                                               {"min_samples", {kind::int64}},
                                               {"group_by", {kind::string}},
@@ -53,6 +60,7 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                          {"override", {kind::string, kind::null}},
                          {"baseline", {kind::object, kind::null}},
                          {"candidate", {kind::object, kind::null}},
+                         {"shift", {kind::object, kind::null}},
                          {"rules", {kind::array}}});
     ExpectFields(group.at("candidate").as_object(),
                  {{"count", {kind::uint64, kind::int64}}, {"failures", {kind::uint64, kind::int64}},
@@ -66,6 +74,13 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                     {"verdict", {kind::string}}, {"baseline", {kind::double_, kind::int64, kind::uint64, kind::null}},
                     {"candidate", {kind::double_, kind::int64, kind::uint64, kind::null}},
                     {"change", {kind::double_, kind::int64, kind::uint64, kind::null}},
+                    {"decide_on", {kind::string}},
+                    {"baseline_ci", {kind::object, kind::null}},
+                    {"candidate_ci", {kind::object, kind::null}},
+                    {"change_ci", {kind::object, kind::null}},
+                    {"p_value", {kind::double_, kind::int64, kind::null}},
+                    {"adjusted_p_value", {kind::double_, kind::int64, kind::null}},
+                    {"minimum_detectable_effect", {kind::double_, kind::int64, kind::null}},
                     {"change_unit", {kind::string}}, {"baseline_n", {kind::uint64, kind::int64}},
                     {"candidate_n", {kind::uint64, kind::int64}}, {"note", {kind::string}}});
     }
