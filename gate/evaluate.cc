@@ -192,78 +192,61 @@ void NoteThinTail(const Metric& metric, std::size_t n, RuleResult& out) {
   out.note = out.note.empty() ? note : out.note + "; " + note;
 }
 
+// decide_on upper and lower, for both kinds of rule: the interval's end (the value itself
+// where no interval exists) against the limit. `what` names the limit in the note.
+void JudgeByInterval(const Rule& rule, double value, const std::optional<Interval>& ci,
+                     const std::string& what, const std::string& detectable, RuleResult& out) {
+  if (rule.decide_on == DecideOn::kUpper) {
+    out.verdict = (ci ? ci->upper : value) > rule.limit ? Failing(rule) : Verdict::kPass;
+  } else if ((ci ? ci->lower : value) > rule.limit) {
+    out.verdict = Failing(rule);
+  } else if (value > rule.limit) {
+    out.verdict = Verdict::kInconclusive;
+    out.note = "over the " + what + ", but its CI reaches under it" + detectable;
+  } else {
+    out.verdict = Verdict::kPass;
+  }
+}
+
 // An absolute rule: the candidate's value and interval against the limit.
 void JudgeAbsolute(const Rule& rule, RuleResult& out) {
   const double value = *out.candidate;
   const std::optional<Interval>& ci = out.candidate_ci;
-  const bool over = value > rule.limit;
-  switch (rule.decide_on) {
-    case DecideOn::kPoint:
-      if (over) {
-        out.verdict = Failing(rule);
-        if (ci && ci->lower <= rule.limit) out.note = "its CI reaches below the limit";
-      } else if (ci && ci->upper > rule.limit) {
-        out.verdict = Verdict::kInconclusive;
-        out.note = "within the limit, but its CI reaches over it";
-      } else {
-        out.verdict = Verdict::kPass;
-      }
-      return;
-    case DecideOn::kUpper:
-      out.verdict = (ci ? ci->upper : value) > rule.limit ? Failing(rule) : Verdict::kPass;
-      return;
-    case DecideOn::kLower:
-      if ((ci ? ci->lower : value) > rule.limit) {
-        out.verdict = Failing(rule);
-      } else if (over) {
-        out.verdict = Verdict::kInconclusive;
-        out.note = "over the limit, but its CI reaches under it";
-      } else {
-        out.verdict = Verdict::kPass;
-      }
-      return;
+  if (rule.decide_on != DecideOn::kPoint) {
+    JudgeByInterval(rule, value, ci, "limit", "", out);
+  } else if (value > rule.limit) {
+    out.verdict = Failing(rule);
+    if (ci && ci->lower <= rule.limit) out.note = "its CI reaches below the limit";
+  } else if (ci && ci->upper > rule.limit) {
+    out.verdict = Verdict::kInconclusive;
+    out.note = "within the limit, but its CI reaches over it";
+  } else {
+    out.verdict = Verdict::kPass;
   }
 }
 
 // A relative rule, once the run's p-values are adjusted.
 void JudgeRelative(const Rule& rule, double confidence, const std::string& correction, RuleResult& out) {
   const double change = *out.change;
-  const bool over = change > rule.limit;
-  const std::optional<Interval>& ci = out.change_ci;
-  const double alpha = 1 - confidence;
-  auto detectable = [&]() -> std::string {
-    if (!out.minimum_detectable_effect) return "";
-    return "; with these sample sizes only changes beyond " +
-           (out.change_is_relative ? FormatRelativeChange(*out.minimum_detectable_effect)
-                                   : FormatAbsoluteChange(*out.minimum_detectable_effect, rule.metric.IsDuration())) +
-           " are detectable (80 % power)";
-  };
-  switch (rule.decide_on) {
-    case DecideOn::kPoint:
-      if (!over) {
-        out.verdict = Verdict::kPass;
-      } else if (!out.adjusted_p_value || *out.adjusted_p_value < alpha) {
-        out.verdict = Failing(rule);  // significant (or no test exists for the metric)
-      } else {
-        out.verdict = Verdict::kInconclusive;
-        out.note = "over the tolerance but not significant (" + FormatPStatement(*out.adjusted_p_value) +
-                   (correction == "none" ? "" : correction == "holm" ? " after Holm" : " after Benjamini-Hochberg") +
-                   ")" + detectable();
-      }
-      return;
-    case DecideOn::kUpper:
-      out.verdict = (ci ? ci->upper : change) > rule.limit ? Failing(rule) : Verdict::kPass;
-      return;
-    case DecideOn::kLower:
-      if ((ci ? ci->lower : change) > rule.limit) {
-        out.verdict = Failing(rule);
-      } else if (over) {
-        out.verdict = Verdict::kInconclusive;
-        out.note = "over the tolerance, but its CI reaches under it" + detectable();
-      } else {
-        out.verdict = Verdict::kPass;
-      }
-      return;
+  std::string detectable;
+  if (out.minimum_detectable_effect) {
+    const double mde = *out.minimum_detectable_effect;
+    detectable = "; with these sample sizes only changes beyond " +
+                 (out.change_is_relative ? FormatRelativeChange(mde)
+                                         : FormatAbsoluteChange(mde, rule.metric.IsDuration())) +
+                 " are detectable (80 % power)";
+  }
+  if (rule.decide_on != DecideOn::kPoint) {
+    JudgeByInterval(rule, change, out.change_ci, "tolerance", detectable, out);
+  } else if (change <= rule.limit) {
+    out.verdict = Verdict::kPass;
+  } else if (!out.adjusted_p_value || *out.adjusted_p_value < 1 - confidence) {
+    out.verdict = Failing(rule);  // significant (or no test exists for the metric)
+  } else {
+    out.verdict = Verdict::kInconclusive;
+    out.note = "over the tolerance but not significant (" + FormatPStatement(*out.adjusted_p_value) +
+               (correction == "none" ? "" : correction == "holm" ? " after Holm" : " after Benjamini-Hochberg") +
+               ")" + detectable;
   }
 }
 
