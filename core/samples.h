@@ -29,6 +29,7 @@ struct SampleSet {
   std::vector<GroupSamples> groups;  // sorted by name, names unique
   std::size_t skipped_rows = 0;     // bad rows dropped under --on-bad-row=skip
   std::vector<std::string> skipped_examples;  // the first few, "file:line: reason"
+  std::vector<std::string> notes;  // what a report must say about the source (a sample cap)
 
   std::size_t TotalEvents() const;
   // The group named `name`, or nullptr.

@@ -24,10 +24,8 @@ std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_
 
 }  // namespace
 
-Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
-                                 const ReadOptions& options) {
-  SampleSetBuilder samples;
-  BadRowLog bad_rows(options.on_bad_row, source);
+Status ReadSentryPageInto(std::string_view text, std::string_view source,
+                          SampleSetBuilder& samples, BadRowLog& bad_rows) {
   boost::json::basic_parser<JsonEventHandler> parser{
       boost::json::parse_options{}, JsonEventHandler::Layout::kSentryPage,
       [&](std::size_t index, const RowFields& fields, const std::string& error) {
@@ -60,6 +58,15 @@ Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
   if (!handler.structure_error().empty()) {
     return MakeError(ErrorKind::kInput, std::string(source) + ": " + handler.structure_error());
   }
+  return {};
+}
+
+Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
+                                 const ReadOptions& options) {
+  SampleSetBuilder samples;
+  BadRowLog bad_rows(options.on_bad_row, source);
+  Status read = ReadSentryPageInto(text, source, samples, bad_rows);
+  if (!read.ok()) return read.error();
   SampleSet set = std::move(samples).Build(std::string(source));
   bad_rows.CopyTo(set);
   return set;

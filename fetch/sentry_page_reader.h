@@ -16,6 +16,11 @@ namespace perfgate::fetch {
 Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
                                  const ReadOptions& options);
 
+// Adds one page's events to `samples` and its bad events to `bad_rows` (which decides
+// whether a bad event stops the read). For pages fetched one after another.
+Status ReadSentryPageInto(std::string_view text, std::string_view source,
+                          SampleSetBuilder& samples, BadRowLog& bad_rows);
+
 }  // namespace perfgate::fetch
 
 #endif  // PERFGATE_FETCH_SENTRY_PAGE_READER_H_

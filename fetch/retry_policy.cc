@@ -1,0 +1,60 @@
+#include "fetch/retry_policy.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace perfgate::fetch {
+namespace {
+
+std::optional<double> Number(std::string_view text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+bool Retryable(const Result<HttpResponse>& outcome) {
+  if (!outcome.ok()) return true;  // refused, reset, timed out: the server may recover
+  const int status = outcome->status;
+  return status == 429 || status >= 500 || IsQueryTimeout(*outcome);
+}
+
+}  // namespace
+
+std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, double jitter) {
+  const double doubled = static_cast<double>(policy.base.count()) * std::pow(2.0, std::min(retry, 20));
+  const double capped = std::min(doubled, static_cast<double>(policy.max_delay.count()));
+  return std::chrono::milliseconds(static_cast<long long>(capped * (0.5 + 0.5 * jitter)));
+}
+
+bool IsQueryTimeout(const HttpResponse& response) {
+  // {"detail": "Query timeout. Please try again. ..."} (sentry: TIMEOUT_ERROR_MESSAGE).
+  return response.status == 400 && response.body.find("\"Query timeout") != std::string::npos;
+}
+
+std::optional<std::chrono::milliseconds> RetryDelay(const RetryPolicy& policy, int attempt,
+                                                    const Result<HttpResponse>& outcome,
+                                                    std::chrono::system_clock::time_point now,
+                                                    double jitter) {
+  if (outcome.ok() && outcome->status < 300) return std::nullopt;
+  if (!Retryable(outcome) || attempt >= policy.max_attempts) return std::nullopt;
+  if (outcome.ok() && outcome->status == 429) {
+    // sentry.io sends no Retry-After on 429 (its middleware does not set it); proxies may.
+    if (auto seconds = Number(outcome->Header("Retry-After"))) {
+      return std::chrono::milliseconds(static_cast<long long>(std::max(0.0, *seconds) * 1000));
+    }
+    if (auto reset = Number(outcome->Header("X-Sentry-Rate-Limit-Reset"))) {
+      const auto reset_at = std::chrono::system_clock::time_point(
+          std::chrono::milliseconds(static_cast<long long>(*reset * 1000)));
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(reset_at - now);
+      // A reset in the past or far away (clock skew) falls back to backoff.
+      if (wait.count() >= 0 && wait <= policy.max_delay) {
+        return wait + std::chrono::milliseconds(static_cast<long long>(50 * jitter));
+      }
+    }
+  }
+  return BackoffDelay(policy, attempt - 1, jitter);
+}
+
+}  // namespace perfgate::fetch
