@@ -8,8 +8,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "cli/sources.h"
+#include "fetch/release_cache.h"
 #include "gate/evaluate.h"
-#include "gate/thresholds_parser.h"
 #include "gate/units.h"
 #include "reports/json_report.h"
 #include "reports/json_writer.h"
@@ -20,32 +21,13 @@
 namespace perfgate::cli {
 namespace {
 
-Result<gate::Thresholds> LoadConfig(const GateOptions& options, CliEnv& env) {
-  if (!options.config_given && !env.fs.Exists(options.config_path)) {
-    return gate::DefaultThresholds();
-  }
-  Result<std::string> text = env.fs.ReadFile(options.config_path);
-  if (!text.ok()) return MakeError(ErrorKind::kConfig, text.error().message);
-  return gate::ParseThresholds(*text, options.config_path);
-}
-
-Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
-                             CliEnv& env) {
-  if (source.starts_with("sentry:")) {
-    return MakeError(ErrorKind::kUsage,
-                     source + ": the Sentry source is not available in this build yet; export "
-                              "the events to NDJSON or CSV and pass the file");
-  }
-  return fetch::ReadSampleFile(env.fs, source, options.format, options.read);
-}
-
 // The one orchestration that does I/O, in order: config, baseline, candidate, evaluation.
 Result<gate::EvaluationResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
-  Result<gate::Thresholds> config = LoadConfig(options, env);
+  Result<gate::Thresholds> config = LoadConfig(options.config_path, options.config_given, env);
   if (!config.ok()) return config.error();
-  Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, env);
+  Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, *config, env);
   if (!baseline.ok()) return baseline.error();
-  Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, env);
+  Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, *config, env);
   if (!candidate.ok()) return candidate.error();
   return gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.today));
 }
@@ -94,7 +76,9 @@ int RunCheck(const GateOptions& options, CliEnv& env) { return RunGate(options, 
 int RunCompare(const GateOptions& options, CliEnv& env) { return RunGate(options, env, true); }
 
 int RunStats(const StatsOptions& options, CliEnv& env) {
-  Result<SampleSet> samples = LoadSource(options.source, options.sources, env);
+  Result<gate::Thresholds> config = LoadConfig(options.config_path, options.config_given, env);
+  if (!config.ok()) return ReportError(config.error(), env);
+  Result<SampleSet> samples = LoadSource(options.source, options.sources, *config, env);
   if (!samples.ok()) return ReportError(samples.error(), env);
 
   // Every group, then the whole source as one group.
@@ -158,6 +142,19 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
           << samples->source;
   if (samples->skipped_rows > 0) env.out << " · skipped " << samples->skipped_rows << " bad rows";
   env.out << "\n";
+  return kExitPass;
+}
+
+int RunFetch(const FetchOptions& options, CliEnv& env) {
+  Result<gate::Thresholds> config = LoadConfig(options.config_path, options.config_given, env);
+  if (!config.ok()) return ReportError(config.error(), env);
+  Result<SampleSet> samples = LoadSource("sentry:" + options.release, options.sources, *config, env);
+  if (!samples.ok()) return ReportError(samples.error(), env);
+  Status written = env.fs.WriteFileAtomic(options.output, fetch::SamplesToNdjson(*samples));
+  if (!written.ok()) return ReportError(written.error(), env);
+  env.out << "perfgate: wrote " << samples->TotalEvents() << " events of " << samples->source << " to "
+          << options.output << "\n";
+  for (const std::string& note : samples->notes) env.out << "  note: " << note << "\n";
   return kExitPass;
 }
 

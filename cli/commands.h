@@ -14,10 +14,26 @@
 
 namespace perfgate::cli {
 
+// Command-line settings for sentry: sources; each overrides source.sentry in the config.
+struct SentryFlags {
+  std::optional<std::string> url;
+  std::optional<std::string> organization;
+  std::vector<std::string> projects;
+  std::optional<std::string> environment;
+  std::optional<std::string> dataset;
+  std::optional<std::size_t> max_samples;
+  std::string since;       // ISO 8601; with `until`, replaces the release's own time range
+  std::string until;
+  std::string token_file;  // read the token from this file instead of the environment
+  bool refresh = false;    // ignore the cache (and rewrite it)
+  std::string cache_dir = ".perfgate-cache";
+};
+
 // How sources are read, shared by every command that reads samples.
 struct SourceOptions {
   std::optional<fetch::InputFormat> format;  // nullopt: from the file extension
   fetch::ReadOptions read;
+  SentryFlags sentry;
 };
 
 struct GateOptions {
@@ -37,6 +53,8 @@ int RunCheck(const GateOptions& options, CliEnv& env);
 int RunCompare(const GateOptions& options, CliEnv& env);
 
 struct StatsOptions {
+  std::string config_path = "thresholds.yaml";
+  bool config_given = false;
   std::string source;
   SourceOptions sources;
   stats::QuantileMethod method = stats::QuantileMethod::kLinear;
@@ -46,6 +64,17 @@ struct StatsOptions {
 
 // `perfgate stats`: the summary of one source, per group and overall.
 int RunStats(const StatsOptions& options, CliEnv& env);
+
+struct FetchOptions {
+  std::string config_path = "thresholds.yaml";
+  bool config_given = false;
+  std::string release;  // a version, or "latest"
+  std::string output;   // the NDJSON file to write
+  SourceOptions sources;
+};
+
+// `perfgate fetch`: saves one release's events from Sentry as NDJSON for later comparison.
+int RunFetch(const FetchOptions& options, CliEnv& env);
 
 // Prints `error` as "perfgate: error: ..." and returns its exit code (2, or 3 for kUnavailable).
 int ReportError(const Error& error, CliEnv& env);

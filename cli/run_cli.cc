@@ -25,6 +25,7 @@ constexpr std::string_view kUsage =
     "            the exit code is the verdict\n"
     "  compare   the same evaluation, printed as a table for a local comparison\n"
     "  stats     count, error rate, mean and percentiles of one source, per transaction\n"
+    "  fetch     save one release's transactions from Sentry as NDJSON\n"
     "\n"
     "Run 'perfgate <command> --help' for a command's options.\n"
     "\n"
@@ -63,7 +64,35 @@ po::options_description SourceOptionsDescription() {
       ("on-bad-row", po::value<std::string>()->default_value("fail"),
        "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
        "reported)");
-  return reading;
+  po::options_description sentry("Sentry sources (SRC = sentry:RELEASE or sentry:latest; each overrides "
+                                 "source.sentry in the config)");
+  sentry.add_options()
+      ("sentry-url", po::value<std::string>()->value_name("URL"),
+       "https://sentry.io (default), a region such as https://de.sentry.io, or self-hosted")
+      ("organization", po::value<std::string>()->value_name("ORG"), "organization slug or id")
+      ("project", po::value<std::vector<std::string>>()->value_name("PROJECT"),
+       "project slug or id; repeat for several")
+      ("environment", po::value<std::string>()->value_name("ENV"), "e.g. production")
+      ("dataset", po::value<std::string>()->value_name("NAME"), "transactions (default) or spans")
+      ("max-samples", po::value<std::size_t>()->value_name("N"), "stop after N events (default 50000)")
+      ("since", po::value<std::string>()->value_name("ISO8601"),
+       "with --until: this time range instead of the release's first and last event")
+      ("until", po::value<std::string>()->value_name("ISO8601"), "the end of the time range")
+      ("token-file", po::value<std::string>()->value_name("FILE"),
+       "read the token from FILE instead of $SENTRY_AUTH_TOKEN (or source.sentry.token_env)")
+      ("refresh", po::bool_switch(), "fetch again even when the release is cached")
+      ("cache-dir", po::value<std::string>()->value_name("DIR")->default_value(".perfgate-cache"),
+       "where fetched releases are cached");
+  po::options_description all;
+  all.add(reading).add(sentry);
+  return all;
+}
+
+void AddConfigOption(po::options_description& description) {
+  description.add_options()(
+      "config", po::value<std::string>()->value_name("FILE")->default_value("thresholds.yaml"),
+      "the rules and source.sentry; when the default file does not exist, built-in defaults apply "
+      "(p95 <= 8000 ms, p50 <= 3000 ms, error_rate <= 1 %, p95 increase <= +10 % as a warning)");
 }
 
 SourceOptions ReadSourceOptions(const po::variables_map& vm) {
@@ -80,6 +109,22 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
     throw UsageError{"--on-bad-row must be fail or skip, not '" + policy + "'"};
   }
   options.read.on_bad_row = policy == "skip" ? fetch::BadRowPolicy::kSkip : fetch::BadRowPolicy::kFail;
+  SentryFlags& sentry = options.sentry;
+  auto text = [&](const char* name, std::optional<std::string>& target) {
+    if (vm.count(name)) target = vm[name].as<std::string>();
+  };
+  text("sentry-url", sentry.url);
+  text("organization", sentry.organization);
+  text("environment", sentry.environment);
+  text("dataset", sentry.dataset);
+  if (vm.count("project")) sentry.projects = vm["project"].as<std::vector<std::string>>();
+  if (vm.count("max-samples")) sentry.max_samples = vm["max-samples"].as<std::size_t>();
+  if (vm.count("since")) sentry.since = vm["since"].as<std::string>();
+  if (vm.count("until")) sentry.until = vm["until"].as<std::string>();
+  if (sentry.since.empty() != sentry.until.empty()) throw UsageError{"--since and --until go together"};
+  if (vm.count("token-file")) sentry.token_file = vm["token-file"].as<std::string>();
+  sentry.refresh = vm["refresh"].as<bool>();
+  sentry.cache_dir = vm["cache-dir"].as<std::string>();
   return options;
 }
 
@@ -92,9 +137,7 @@ po::options_description GateOptionsDescription(bool positional_sources) {
     add("candidate", po::value<std::string>()->value_name("SRC"),
         "candidate release samples, in the same forms (required)");
   }
-  add("config", po::value<std::string>()->value_name("FILE")->default_value("thresholds.yaml"),
-      "the rules; when the default file does not exist, built-in defaults apply (p95 <= 8000 "
-      "ms, p50 <= 3000 ms, error_rate <= 1 %, p95 increase <= +10 % as a warning)");
+  AddConfigOption(inputs);
   add("today", po::value<std::string>()->value_name("YYYY-MM-DD"),
       "judge waivers as of this date (default: today, UTC)");
   po::options_description outputs("Reports");
@@ -211,6 +254,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
          "and R's default), inverted_cdf, averaged_inverted_cdf, closest_observation, "
          "interpolated_inverted_cdf, hazen, weibull, median_unbiased, normal_unbiased, lower, "
          "higher, midpoint, nearest");
+    AddConfigOption(description);
     description.add(SourceOptionsDescription());
     positional.add("source", 1);
     if (Parse(args, description, Positionals({"source"}), positional, vm,
@@ -222,6 +266,8 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
     }
     StatsOptions options;
     if (!vm.count("source")) throw UsageError{"missing the source: perfgate stats SRC"};
+    options.config_path = vm["config"].as<std::string>();
+    options.config_given = !vm["config"].defaulted();
     options.source = vm["source"].as<std::string>();
     options.sources = ReadSourceOptions(vm);
     options.json = vm["json"].as<bool>();
@@ -232,7 +278,31 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
     options.method = *parsed;
     return RunStats(options, env);
   }
-  throw UsageError{"unknown command '" + command + "'; the commands are check, compare, stats"};
+  if (command == "fetch") {
+    po::options_description description("Fetching");
+    description.add_options()
+        ("release", po::value<std::string>()->value_name("RELEASE"), "the release version, or latest (required)")
+        ("output,o", po::value<std::string>()->value_name("FILE"), "the NDJSON file to write (required)");
+    AddConfigOption(description);
+    description.add(SourceOptionsDescription());
+    if (Parse(args, description, Positionals({}), positional, vm,
+              "Usage: perfgate fetch --release RELEASE -o FILE [options]\n\n"
+              "Fetches one release's transactions from Sentry and saves them as NDJSON, for a later\n"
+              "perfgate check or compare on files.",
+              env)) {
+      return kExitPass;
+    }
+    FetchOptions options;
+    if (!vm.count("release")) throw UsageError{"missing --release RELEASE"};
+    if (!vm.count("output")) throw UsageError{"missing -o FILE"};
+    options.release = vm["release"].as<std::string>();
+    options.output = vm["output"].as<std::string>();
+    options.config_path = vm["config"].as<std::string>();
+    options.config_given = !vm["config"].defaulted();
+    options.sources = ReadSourceOptions(vm);
+    return RunFetch(options, env);
+  }
+  throw UsageError{"unknown command '" + command + "'; the commands are check, compare, stats, fetch"};
 }
 
 }  // namespace
@@ -259,7 +329,7 @@ int RunCli(const std::vector<std::string>& args, CliEnv& env) {
   } catch (const po::error& error) {
     env.err << "perfgate: error: " << command << ": " << error.what() << "\n";
   }
-  if (command == "check" || command == "compare" || command == "stats") {
+  if (command == "check" || command == "compare" || command == "stats" || command == "fetch") {
     env.err << "run 'perfgate " << command << " --help' for its options\n";
   }
   return kExitError;

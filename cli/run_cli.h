@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "core/file_system.h"
+#include "fetch/clock.h"
+#include "fetch/http_transport.h"
 
 namespace perfgate::cli {
 
@@ -29,6 +31,9 @@ struct CliEnv {
   std::map<std::string, std::string> vars;  // environment variables
   bool out_is_terminal = false;             // stdout is a TTY: colour allowed
   std::chrono::year_month_day today;        // decides which waivers apply
+  fetch::HttpTransport* transport = nullptr;  // for sentry: sources; required then
+  fetch::Clock* clock = nullptr;
+  bool err_is_terminal = false;  // stderr is a TTY: a live progress line while fetching
 };
 
 // Runs `args` (without the program name) and returns the process exit code.

@@ -111,6 +111,16 @@ Status RealFileSystem::WriteFileAtomic(const std::string& path, std::string_view
   return {};
 }
 
+Status RealFileSystem::MakeDirectories(const std::string& path) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string prefix = path.substr(0, slash);
+    if (!prefix.empty() && ::mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      return OsError("cannot create directory", prefix);
+    }
+    if (slash == std::string::npos) return {};
+  }
+}
+
 bool RealFileSystem::Exists(const std::string& path) {
   struct stat info {};
   return ::stat(path.c_str(), &info) == 0;

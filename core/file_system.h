@@ -46,6 +46,8 @@ class FileSystem {
   // never a partial one, and a failed write leaves no temporary file behind.
   virtual Status WriteFileAtomic(const std::string& path, std::string_view contents) = 0;
   virtual bool Exists(const std::string& path) = 0;
+  // Creates `path` and its missing parents; an existing directory is fine.
+  virtual Status MakeDirectories(const std::string& path) = 0;
 };
 
 // The real, POSIX file system.
@@ -57,6 +59,7 @@ class RealFileSystem : public FileSystem {
   Result<FileBytes> MapFile(const std::string& path) override;
   Status WriteFileAtomic(const std::string& path, std::string_view contents) override;
   bool Exists(const std::string& path) override;
+  Status MakeDirectories(const std::string& path) override;
 };
 
 }  // namespace perfgate

@@ -303,11 +303,25 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const
   bool capped = false;
   int pages = 0;
   while (true) {
-    Result<HttpResponse> page = Get(path, fixed + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)));
-    if (!page.ok()) return page.error();
     ++pages;
-    Status read = ReadSentryPageInto(page->body, source + " page " + std::to_string(pages), samples, bad_rows);
-    if (!read.ok()) return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + path + ": " + read.error().message);
+    Result<HttpResponse> page = MakeError(ErrorKind::kInternal, "no page");
+    // A body that is not a whole page (a proxy cut it short) is fetched again, as a
+    // transport failure would be; the builder only takes pages that parsed completely.
+    for (int attempt = 1;; ++attempt) {
+      page = Get(path, fixed + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)));
+      if (!page.ok()) return page.error();
+      SampleSetBuilder page_samples;
+      Status read = ReadSentryPageInto(page->body, source + " page " + std::to_string(pages), page_samples, bad_rows);
+      if (read.ok()) {
+        samples.Append(std::move(page_samples));
+        break;
+      }
+      if (attempt >= options_.retry.max_attempts) {
+        return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + path + ": " + read.error().message +
+                                                      " (after " + std::to_string(attempt) + " attempts)");
+      }
+      clock_.Sleep(BackoffDelay(options_.retry, attempt - 1, 0.5));
+    }
     if (progress) progress(pages, samples.size());
     if (samples.size() >= options_.max_samples) {
       capped = NextCursor(page->Header("Link")).has_value();

@@ -444,6 +444,7 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
     }
   }
   for (const SampleSet* side : {&baseline, &candidate}) {
+    result.notes.insert(result.notes.end(), side->notes.begin(), side->notes.end());
     if (side->skipped_rows == 0) continue;
     result.notes.push_back("skipped " + std::to_string(side->skipped_rows) + " bad rows in " +
                            side->source + "; the first: " + side->skipped_examples.front());

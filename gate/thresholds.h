@@ -78,6 +78,20 @@ struct Waiver {
   ConfigLocation origin;
 };
 
+// source.sentry: where `sentry:RELEASE` sources come from. Plain settings, read by the CLI
+// into fetch/'s client options (the rule engine itself fetches nothing). The token is never
+// in the file: only the name of the environment variable that holds it.
+struct SentrySource {
+  std::string url = "https://sentry.io";
+  std::string organization;
+  std::vector<std::string> projects;  // slugs or numeric ids
+  std::string environment;
+  std::string query;
+  std::string dataset = "transactions";  // transactions | spans
+  std::size_t max_samples = 50000;
+  std::string token_env = "SENTRY_AUTH_TOKEN";
+};
+
 enum class GroupBy { kTransaction, kNone };
 
 // What a rule that could not be decided does to the gate: one with too few events
@@ -106,6 +120,7 @@ struct Thresholds {
   std::vector<Rule> rules;
   std::vector<GroupOverride> groups;
   std::vector<Waiver> waivers;
+  std::optional<SentrySource> sentry;  // when the file has source.sentry
 };
 
 // True when `name` matches `glob`: '*' matches any run of characters (also none), '?' one

@@ -18,8 +18,11 @@ struct ConfigError {
   std::string message;
 };
 
-constexpr std::array<std::string_view, 7> kTopKeys = {
-    "version", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
+constexpr std::array<std::string_view, 8> kTopKeys = {
+    "version", "source", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
+constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
+constexpr std::array<std::string_view, 9> kSentryKeys = {
+    "url", "organization", "project", "environment", "query", "mode", "dataset", "max_samples", "token_env"};
 constexpr std::array<std::string_view, 8> kStatisticsKeys = {
     "min_samples", "percentile_method", "confidence",          "resamples",
     "seed",        "correction",        "interval",            "error_rate_interval"};
@@ -56,6 +59,11 @@ class Parser {
       if (Scalar(version, "version") != "1") {
         Fail(version, "unsupported version '" + version.Scalar() + "'; this perfgate reads version 1");
       }
+    }
+    if (YAML::Node source = root["source"]) {
+      ExpectMap(source, "source");
+      CheckKeys(source, kSourceKeys, "source");
+      if (YAML::Node sentry = source["sentry"]) config.sentry = ParseSentry(sentry);
     }
     if (YAML::Node statistics = root["statistics"]) {
       ExpectMap(statistics, "statistics");
@@ -250,6 +258,42 @@ class Parser {
                      node.Scalar() + "%'");
     }
     return value;
+  }
+
+  SentrySource ParseSentry(const YAML::Node& node) const {
+    ExpectMap(node, "source.sentry");
+    if (YAML::Node token = node["token"]) {
+      Fail(token, "the token never goes in the config: put it in an environment variable and name that "
+                  "variable with token_env (default SENTRY_AUTH_TOKEN)");
+    }
+    CheckKeys(node, kSentryKeys, "key in source.sentry");
+    SentrySource sentry;
+    if (YAML::Node url = node["url"]) sentry.url = Scalar(url, "url");
+    if (YAML::Node organization = node["organization"]) sentry.organization = Scalar(organization, "organization");
+    if (YAML::Node project = node["project"]) {
+      if (project.IsSequence()) {
+        for (const YAML::Node& item : project) sentry.projects.push_back(Scalar(item, "project"));
+      } else {
+        sentry.projects.push_back(Scalar(project, "project"));
+      }
+    }
+    if (YAML::Node environment = node["environment"]) sentry.environment = Scalar(environment, "environment");
+    if (YAML::Node query = node["query"]) sentry.query = Scalar(query, "query");
+    if (YAML::Node mode = node["mode"]) {
+      constexpr std::array<std::string_view, 3> kModes = {"raw", "aggregate", "histogram"};
+      if (OneOf(mode, "mode", kModes) != "raw") {
+        Fail(mode, "mode '" + mode.Scalar() + "' is not available yet; use raw (events, with intervals)");
+      }
+    }
+    if (YAML::Node dataset = node["dataset"]) {
+      constexpr std::array<std::string_view, 2> kDatasets = {"transactions", "spans"};
+      sentry.dataset = OneOf(dataset, "dataset", kDatasets);
+    }
+    if (YAML::Node max = node["max_samples"]) {
+      sentry.max_samples = static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
+    }
+    if (YAML::Node token_env = node["token_env"]) sentry.token_env = Scalar(token_env, "token_env");
+    return sentry;
   }
 
   Metric MetricAt(const YAML::Node& node) const {

@@ -128,7 +128,7 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun unknown = RunPerfgate({"chek"}, fs);
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; the commands are check, compare, stats\n");
+  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; the commands are check, compare, stats, fetch\n");
 
   CliRun bad_option = RunPerfgate({"check", "--baseline", "a.ndjson", "--candidat", "b"}, fs);
   EXPECT_EQ(bad_option.exit_code, 2);
@@ -145,14 +145,6 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
   CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
   EXPECT_EQ(format.exit_code, 2);
   EXPECT_NE(format.err.find("--format must be auto, ndjson, csv or json, not 'xml'"), std::string::npos);
-}
-
-TEST(Cli, SentrySourceSaysItIsNotAvailableYet) {
-  FakeFileSystem fs;
-  CliRun run = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1"}, fs);
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_NE(run.err.find("sentry:1.0: the Sentry source is not available in this build yet"),
-            std::string::npos);
 }
 
 TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {
@@ -195,6 +187,99 @@ TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
   boost::json::value parsed = boost::json::parse(json.out);
   EXPECT_DOUBLE_EQ(parsed.at("groups").at(2).at("percentiles_ms").at("p95").as_double(), 8.8);
   EXPECT_EQ(parsed.at("groups").at(0).at("error_rate").as_double(), 0.25);
+}
+
+}  // namespace
+}  // namespace perfgate
+
+#include "fetch/curl_transport.h"
+#include "fetch/sample_reader.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_sentry_server.h"
+
+namespace perfgate {
+namespace {
+
+// The bundled example served by a fake Sentry on 127.0.0.1 as releases 1.0 and 1.1.
+std::map<std::string, SampleSet> ExampleReleases() {
+  RealFileSystem fs;
+  return {{"1.0", *fetch::ReadSampleFile(fs, "examples/baseline.ndjson", std::nullopt, {})},
+          {"1.1", *fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {})}};
+}
+
+TEST(CliSentry, ReachesTheSameVerdictAsTheSameSamplesFromFiles) {
+  FakeSentryServer server(SentryHandler(ExampleReleases(), "s3cret-token"));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  const std::map<std::string, std::string> vars = {{"SENTRY_AUTH_TOKEN", "s3cret-token"}};
+  CliRun live = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
+                             server.url(), "--organization", "acme", "--json", "live.json", "--markdown", "live.md"},
+                            fs, vars, &transport, &clock);
+  CliRun files = RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
+  EXPECT_EQ(live.exit_code, 1) << live.err;
+  EXPECT_EQ(files.exit_code, 1);
+  boost::json::value a = boost::json::parse(fs.files["live.json"]);
+  boost::json::value b = boost::json::parse(fs.files["files.json"]);
+  EXPECT_EQ(a.at("groups"), b.at("groups"));  // every number, interval and verdict
+  EXPECT_EQ(a.at("counts"), b.at("counts"));
+  EXPECT_NE(live.err.find("perfgate: sentry:1.1: fetched 6130 events in 62 pages"), std::string::npos) << live.err;
+  for (const auto& [path, content] : fs.files) {
+    EXPECT_EQ(content.find("s3cret-token"), std::string::npos) << path;  // not in reports, not in the cache
+  }
+  EXPECT_EQ(live.out.find("s3cret-token"), std::string::npos);
+  EXPECT_EQ(live.err.find("s3cret-token"), std::string::npos);
+
+  // The rerun takes both releases from the cache: no new request reaches the server.
+  const std::size_t requests = server.requests().size();
+  CliRun cached = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
+                               server.url(), "--organization", "acme", "--json", "cached.json"},
+                              fs, vars, &transport, &clock);
+  EXPECT_EQ(cached.exit_code, 1);
+  EXPECT_EQ(server.requests().size(), requests);
+  EXPECT_NE(cached.err.find("events from the cache"), std::string::npos);
+  EXPECT_EQ(boost::json::parse(fs.files["cached.json"]).at("groups"), a.at("groups"));
+  CliRun refreshed = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
+                                  server.url(), "--organization", "acme", "--refresh"},
+                                 fs, vars, &transport, &clock);
+  EXPECT_EQ(refreshed.exit_code, 1);
+  EXPECT_GT(server.requests().size(), requests);
+}
+
+TEST(CliSentry, FetchSavesNdjsonThatChecksLikeTheOriginal) {
+  FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "c.ndjson", "--sentry-url", server.url(),
+                                "--organization", "acme", "--cache-dir", "cache"},
+                               fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
+  EXPECT_EQ(fetched.out, "perfgate: wrote 6130 events of sentry:1.1 to c.ndjson\n");
+  EXPECT_TRUE(fs.directories.contains("cache"));
+  CliRun compared = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate", "c.ndjson",
+                                 "--json", "saved.json"}, fs);
+  CliRun original = RunPerfgate(With(kExampleCheck, {"--json", "original.json"}), fs);
+  EXPECT_EQ(boost::json::parse(fs.files["saved.json"]).at("groups"),
+            boost::json::parse(fs.files["original.json"]).at("groups"));
+}
+
+TEST(CliSentry, MissingSettingsAreUsageErrors) {
+  FakeFileSystem fs;
+  FakeClock clock;
+  CliRun no_org = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1"}, fs);
+  EXPECT_EQ(no_org.exit_code, 2);
+  EXPECT_EQ(no_org.err, "perfgate: error: a sentry: source needs an organization: set source.sentry.organization "
+                        "in the config or pass --organization\n");
+  CliRun no_token = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
+                                 "--organization", "acme"}, fs);
+  EXPECT_EQ(no_token.exit_code, 2);
+  EXPECT_EQ(no_token.err, "perfgate: error: no Sentry token: set SENTRY_AUTH_TOKEN to a token with the org:read "
+                          "scope, or pass --token-file FILE\n");
+  CliRun unreachable = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--organization",
+                                    "acme", "--sentry-url", "http://127.0.0.1:9", "--refresh"},
+                                   fs, {{"SENTRY_AUTH_TOKEN", "t"}}, nullptr, &clock);
+  EXPECT_EQ(unreachable.exit_code, 2);  // no transport wired: an internal error, not a verdict
 }
 
 }  // namespace

@@ -19,11 +19,14 @@ struct CliRun {
 };
 
 inline CliRun RunPerfgate(const std::vector<std::string>& args, FakeFileSystem& fs,
-                          std::map<std::string, std::string> vars = {}) {
+                          std::map<std::string, std::string> vars = {},
+                          fetch::HttpTransport* transport = nullptr, fetch::Clock* clock = nullptr) {
   std::ostringstream out, err;
   cli::CliEnv env{out, err, fs, std::move(vars), false,
                   std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::month{11},
                                               std::chrono::day{25}}};
+  env.transport = transport;
+  env.clock = clock;
   CliRun run;
   run.exit_code = cli::RunCli(args, env);
   run.out = out.str();

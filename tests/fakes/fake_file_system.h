@@ -33,6 +33,12 @@ class FakeFileSystem : public FileSystem {
     return {};
   }
 
+  Status MakeDirectories(const std::string& path) override {
+    directories.insert(path);
+    return {};
+  }
+  std::set<std::string> directories;
+
   bool Exists(const std::string& path) override {
     return files.contains(path) || (read_through && real_.Exists(path));
   }

@@ -105,6 +105,33 @@ rules:
   EXPECT_EQ(defaults.error_rate_interval, stats::BinomialMethod::kWilson);
 }
 
+TEST(ParseThresholds, ReadsTheSentrySource) {
+  Thresholds config = ParseOk(R"(source:
+  sentry:
+    url: https://de.sentry.io
+    organization: acme
+    project: [shop, checkout]
+    environment: production
+    query: "transaction.op:http.server"
+    mode: raw
+    dataset: spans
+    max_samples: 20000
+    token_env: PERFGATE_SENTRY_TOKEN
+rules:
+  - metric: p95
+    max: 8s
+)");
+  ASSERT_TRUE(config.sentry.has_value());
+  EXPECT_EQ(config.sentry->url, "https://de.sentry.io");
+  EXPECT_EQ(config.sentry->projects, (std::vector<std::string>{"shop", "checkout"}));
+  EXPECT_EQ(config.sentry->query, "transaction.op:http.server");
+  EXPECT_EQ(config.sentry->dataset, "spans");
+  EXPECT_EQ(config.sentry->max_samples, 20000u);
+  EXPECT_EQ(config.sentry->token_env, "PERFGATE_SENTRY_TOKEN");
+  EXPECT_EQ(ParseOk("source:\n  sentry:\n    project: 42\nrules:\n  - metric: p95\n    max: 1s\n").sentry->projects,
+            (std::vector<std::string>{"42"}));
+}
+
 TEST(ParseThresholds, RepositoryDefaultsEqualTheBuiltInDefaults) {
   std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/thresholds.yaml");
   std::stringstream text;
@@ -135,8 +162,16 @@ const BadConfig kBadConfigs[] = {
     {"- a\n- b\n", "t.yaml:1:1: the config must be a mapping of keys to values"},
     {"rulez: []\n", "t.yaml:1:1: unknown top-level key 'rulez'; did you mean 'rules'?"},
     {"frobnicate: 1\n",
-     "t.yaml:1:1: unknown top-level key 'frobnicate' (allowed: version, statistics, policy, "
+     "t.yaml:1:1: unknown top-level key 'frobnicate' (allowed: version, source, statistics, policy, "
      "group_by, rules, groups, waivers)"},
+    {"source:\n  sentry:\n    token: abc\nrules: []\n",
+     "t.yaml:3:12: the token never goes in the config: put it in an environment variable and name that "
+     "variable with token_env (default SENTRY_AUTH_TOKEN)"},
+    {"source:\n  sentry:\n    organisation: acme\n",
+     "t.yaml:3:5: unknown key in source.sentry 'organisation'; did you mean 'organization'?"},
+    {"source:\n  sentry:\n    mode: aggregate\n",
+     "t.yaml:3:11: mode 'aggregate' is not available yet; use raw (events, with intervals)"},
+    {"source:\n  datadog: {}\n", "t.yaml:2:3: unknown source 'datadog' (allowed: sentry)"},
     {"version: 2\nrules: []\n", "t.yaml:1:10: unsupported version '2'; this perfgate reads version 1"},
     {"rules:\n  - metric: p959\n    max: 1s\n",
      "t.yaml:2:13: unknown metric 'p959': a percentile is p followed by a number in (0, 100]; "

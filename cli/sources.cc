@@ -1,0 +1,110 @@
+#include "cli/sources.h"
+
+#include <chrono>
+
+#include "fetch/release_cache.h"
+#include "fetch/sentry_client.h"
+#include "gate/thresholds_parser.h"
+
+namespace perfgate::cli {
+
+Result<gate::Thresholds> LoadConfig(const std::string& path, bool given, CliEnv& env) {
+  if (!given && !env.fs.Exists(path)) return gate::DefaultThresholds();
+  Result<std::string> text = env.fs.ReadFile(path);
+  if (!text.ok()) return MakeError(ErrorKind::kConfig, text.error().message);
+  return gate::ParseThresholds(*text, path);
+}
+
+Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config, CliEnv& env) {
+  SentrySetup setup;
+  fetch::SentryOptions& sentry = setup.options;
+  gate::SentrySource from_file = config.sentry.value_or(gate::SentrySource{});
+  sentry.url = from_file.url;
+  sentry.organization = from_file.organization;
+  sentry.projects = from_file.projects;
+  sentry.environment = from_file.environment;
+  sentry.query = from_file.query;
+  sentry.dataset = from_file.dataset;
+  sentry.max_samples = from_file.max_samples;
+  const SentryFlags& flags = options.sentry;
+  if (flags.url) sentry.url = *flags.url;
+  if (flags.organization) sentry.organization = *flags.organization;
+  if (!flags.projects.empty()) sentry.projects = flags.projects;
+  if (flags.environment) sentry.environment = *flags.environment;
+  if (flags.dataset) sentry.dataset = *flags.dataset;
+  if (flags.max_samples) sentry.max_samples = *flags.max_samples;
+  sentry.start = flags.since;
+  sentry.end = flags.until;
+  if (sentry.organization.empty()) {
+    return MakeError(ErrorKind::kUsage, "a sentry: source needs an organization: set source.sentry.organization "
+                                        "in the config or pass --organization");
+  }
+  if (!flags.token_file.empty()) {
+    Result<std::string> token = env.fs.ReadFile(flags.token_file);
+    if (!token.ok()) return MakeError(ErrorKind::kUsage, token.error().message);
+    setup.token = *token;
+    while (!setup.token.empty() && (setup.token.back() == '\n' || setup.token.back() == '\r' || setup.token.back() == ' ')) {
+      setup.token.pop_back();
+    }
+  } else {
+    auto found = env.vars.find(from_file.token_env);
+    if (found != env.vars.end()) setup.token = found->second;
+  }
+  if (setup.token.empty()) {
+    return MakeError(ErrorKind::kUsage, "no Sentry token: set " + from_file.token_env +
+                                            " to a token with the org:read scope, or pass --token-file FILE");
+  }
+  return setup;
+}
+
+Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
+                             const gate::Thresholds& config, CliEnv& env) {
+  if (!source.starts_with("sentry:")) {
+    return fetch::ReadSampleFile(env.fs, source, options.format, options.read);
+  }
+  const std::string release = source.substr(7);
+  if (release.empty()) return MakeError(ErrorKind::kUsage, "sentry: needs a release: sentry:1.2.3 or sentry:latest");
+  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  if (!setup.ok()) return setup.error();
+
+  // "latest" moves, so it is never served from the cache.
+  const bool cacheable = release != "latest";
+  const std::string cache_path = options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options, release);
+  if (cacheable && !options.sentry.refresh) {
+    Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(env.fs, cache_path, source);
+    if (!cached.ok()) return cached.error();
+    if (*cached) {
+      env.err << "perfgate: " << source << ": " << (*cached)->TotalEvents() << " events from the cache ("
+              << cache_path << "; --refresh fetches again)\n";
+      return std::move(**cached);
+    }
+  }
+  if (env.transport == nullptr || env.clock == nullptr) {
+    return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
+  }
+  fetch::SentryClient client(*env.transport, *env.clock, setup->options, setup->token);
+  const auto started = std::chrono::steady_clock::now();
+  int pages_seen = 0;
+  auto progress = [&](int pages, std::size_t events) {
+    pages_seen = pages;
+    if (!env.err_is_terminal) return;  // CI logs get one line at the end, not hundreds
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    env.err << "\rperfgate: " << source << ": " << pages << " pages, " << events << " events, "
+            << static_cast<long long>(seconds > 0 ? static_cast<double>(events) / seconds : 0) << " events/s" << std::flush;
+  };
+  Result<SampleSet> set = client.FetchRelease(release, progress);
+  if (env.err_is_terminal && pages_seen > 0) env.err << "\n";
+  if (!set.ok()) return set.error();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  char elapsed[32];
+  std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
+  env.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in " << pages_seen
+          << " pages (" << elapsed << " s)\n";
+  if (cacheable) {
+    Status stored = fetch::StoreCachedRelease(env.fs, options.sentry.cache_dir, cache_path, *set);
+    if (!stored.ok()) env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
+  }
+  return set;
+}
+
+}  // namespace perfgate::cli

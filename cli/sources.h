@@ -1,0 +1,36 @@
+// Where the CLI gets its inputs: the config file (or the built-in defaults) and the samples
+// of a source, which is a file or sentry:RELEASE (fetched, or taken from the cache). The
+// only place that turns source.sentry and the command line into a Sentry client.
+#ifndef PERFGATE_CLI_SOURCES_H_
+#define PERFGATE_CLI_SOURCES_H_
+
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/run_cli.h"
+#include "core/samples.h"
+#include "fetch/sentry_client.h"
+#include "gate/thresholds.h"
+
+namespace perfgate::cli {
+
+// The config at `path`; when it was not given and the default file is missing, the
+// built-in defaults.
+Result<gate::Thresholds> LoadConfig(const std::string& path, bool given, CliEnv& env);
+
+// The samples of `source`: a file, or sentry:RELEASE with `config`'s source.sentry and the
+// flags in `options`. Fetch progress goes to stderr.
+Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
+                             const gate::Thresholds& config, CliEnv& env);
+
+// The Sentry settings for `release` from `config` and the flags, with the token; errors
+// say which setting is missing.
+struct SentrySetup {
+  fetch::SentryOptions options;
+  std::string token;
+};
+Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config, CliEnv& env);
+
+}  // namespace perfgate::cli
+
+#endif  // PERFGATE_CLI_SOURCES_H_

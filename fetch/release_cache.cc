@@ -1,0 +1,97 @@
+#include "fetch/release_cache.h"
+
+#include <charconv>
+#include <cstdio>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include "fetch/ndjson_reader.h"
+
+namespace perfgate::fetch {
+namespace {
+
+constexpr std::string_view kNoteKey = "{\"perfgate_note\":";
+
+std::string JsonString(std::string_view text) {
+  return boost::json::serialize(boost::json::value(boost::json::string_view(text.data(), text.size())));
+}
+
+}  // namespace
+
+std::string CacheFileName(const SentryOptions& options, const std::string& release) {
+  // FNV-1a over the fields with separators; fields that change the result all take part.
+  std::uint64_t hash = 0xCBF29CE484222325ULL;
+  auto mix = [&](std::string_view part) {
+    for (char c : part) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 0x100000001B3ULL;
+    }
+    hash ^= 0x1F;
+    hash *= 0x100000001B3ULL;
+  };
+  mix(options.url);
+  mix(options.organization);
+  for (const std::string& project : options.projects) mix(project);
+  mix(options.environment);
+  mix(options.query);
+  mix(options.dataset);
+  mix(release);
+  mix(options.start);
+  mix(options.end);
+  mix(std::to_string(options.max_samples));
+  char name[48];
+  std::snprintf(name, sizeof name, "sentry-%016llx.ndjson", static_cast<unsigned long long>(hash));
+  return name;
+}
+
+std::string SamplesToNdjson(const SampleSet& set) {
+  std::string out;
+  for (const std::string& note : set.notes) out += std::string(kNoteKey) + JsonString(note) + "}\n";
+  char number[32];
+  for (const GroupSamples& group : set.groups) {
+    const std::string name = JsonString(group.name);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      // Shortest text that reads back as the same double.
+      auto [end, ec] = std::to_chars(number, number + sizeof number, group.durations_ms[i]);
+      out += "{\"transaction\":" + name + ",\"duration_ms\":" + std::string(number, end) +
+             ",\"error\":" + (group.failed[i] ? "true" : "false") + "}\n";
+    }
+  }
+  return out;
+}
+
+Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::string& path,
+                                                   const std::string& source) {
+  if (!fs.Exists(path)) return std::optional<SampleSet>();
+  Result<std::string> text = fs.ReadFile(path);
+  if (!text.ok()) return text.error();
+  std::vector<std::string> notes;
+  std::string_view events = *text;
+  while (events.starts_with(kNoteKey)) {
+    std::size_t end = events.find('\n');
+    try {
+      notes.emplace_back(boost::json::parse(events.substr(0, end)).at("perfgate_note").as_string());
+    } catch (const std::exception&) {
+      return MakeError(ErrorKind::kInput, path + ": damaged cache entry; delete it or pass --refresh");
+    }
+    events.remove_prefix(end == std::string_view::npos ? events.size() : end + 1);
+  }
+  Result<SampleSet> set = ReadNdjson(events, path, ReadOptions{});
+  if (!set.ok()) {
+    return MakeError(ErrorKind::kInput, set.error().message + " (a damaged cache entry; delete it or pass --refresh)");
+  }
+  set->source = source;
+  set->notes = std::move(notes);
+  return std::optional<SampleSet>(std::move(set).value());
+}
+
+Status StoreCachedRelease(FileSystem& fs, const std::string& directory, const std::string& path,
+                          const SampleSet& set) {
+  Status made = fs.MakeDirectories(directory);
+  if (!made.ok()) return made;
+  return fs.WriteFileAtomic(path, SamplesToNdjson(set));
+}
+
+}  // namespace perfgate::fetch

@@ -1,0 +1,169 @@
+// The real libcurl transport, and the Sentry client on top of it, against a real HTTP
+// server on 127.0.0.1 that the test starts, with faults injected.
+#include "fetch/curl_transport.h"
+
+#include <gtest/gtest.h>
+
+#include "fetch/sentry_client.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_sentry_server.h"
+
+namespace perfgate::fetch {
+namespace {
+
+using Reply = FakeSentryServer::Reply;
+using std::chrono::milliseconds;
+
+TEST(CurlTransport, ExchangesOneRequestAndResponse) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) {
+    return Reply{429, {{"X-Sentry-Rate-Limit-Reset", "1795608003"}}, R"({"detail": "slow down"})"};
+  });
+  CurlTransport transport;
+  HttpRequest request;
+  request.url = server.url() + "/api/0/x/?a=1";
+  request.headers = {{"Authorization", "Bearer secret"}};
+  Result<HttpResponse> response = transport.Send(request);
+  ASSERT_TRUE(response.ok()) << response.error().message;
+  EXPECT_EQ(response->status, 429);  // an HTTP error status is a successful exchange
+  EXPECT_EQ(response->Header("x-sentry-rate-limit-reset"), "1795608003");
+  EXPECT_EQ(response->body, R"({"detail": "slow down"})");
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].target, "/api/0/x/?a=1");
+  EXPECT_EQ(server.requests()[0].authorization, "Bearer secret");
+}
+
+TEST(CurlTransport, DoesNotFollowRedirects) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) {
+    return Reply{302, {{"Location", "http://127.0.0.2:1/elsewhere"}}, ""};
+  });
+  CurlTransport transport;
+  Result<HttpResponse> response = transport.Send(HttpRequest{"GET", server.url() + "/", {}, "", milliseconds(5000)});
+  ASSERT_TRUE(response.ok());
+  EXPECT_EQ(response->status, 302);
+  EXPECT_EQ(response->Header("Location"), "http://127.0.0.2:1/elsewhere");
+}
+
+TEST(CurlTransport, TimesOutOnAStalledServerWithoutEchoingHeaders) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}", milliseconds(700)}; });
+  CurlTransport transport;
+  HttpRequest request{"GET", server.url() + "/slow?x=1", {{"Authorization", "Bearer secret"}}, "", milliseconds(300)};
+  Result<HttpResponse> response = transport.Send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::kUnavailable);
+  EXPECT_TRUE(response.error().message.starts_with("GET " + server.url() + "/slow: ")) << response.error().message;
+  EXPECT_NE(response.error().message.find("timed out"), std::string::npos) << response.error().message;
+  EXPECT_EQ(response.error().message.find("secret"), std::string::npos);
+}
+
+TEST(CurlTransport, ReportsAConnectionResetMidBody) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) {
+    Reply reply{200, {}, std::string(R"({"data":[)") + std::string(4000, ' ') + "]}"};
+    reply.reset_mid_body = true;
+    return reply;
+  });
+  CurlTransport transport;
+  Result<HttpResponse> response = transport.Send(HttpRequest{"GET", server.url() + "/", {}, "", milliseconds(5000)});
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::kUnavailable);
+}
+
+TEST(CurlTransport, ReportsARefusedConnection) {
+  std::string url;
+  { FakeSentryServer closed([](const FakeSentryServer::Request&) { return Reply{}; }); url = closed.url(); }
+  CurlTransport transport;
+  Result<HttpResponse> response = transport.Send(HttpRequest{"GET", url + "/", {}, "", milliseconds(2000)});
+  ASSERT_FALSE(response.ok());
+  EXPECT_NE(response.error().message.find("onnect"), std::string::npos) << response.error().message;
+}
+
+SampleSet Events(int count) {
+  SampleSetBuilder builder;
+  for (int i = 0; i < count; ++i) builder.Add(i % 3 ? "GET /a" : "GET /b", 10.5 + i, i % 10 == 0);
+  return std::move(builder).Build("x");
+}
+
+SentryOptions LocalOptions(const std::string& url) {
+  SentryOptions options;
+  options.url = url;
+  options.organization = "acme";
+  options.retry.base = milliseconds(1);
+  return options;
+}
+
+TEST(SentryOverHttp, FetchesEveryPageFromARealServer) {
+  FakeSentryServer server(SentryHandler({{"1.1", Events(250)}}, "tok"));
+  CurlTransport transport;
+  RealClock clock;
+  SentryClient client(transport, clock, LocalOptions(server.url()), "tok");
+  Result<SampleSet> set = client.FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 250u);
+  EXPECT_EQ(set->Find("GET /b")->Failures(), Events(250).Find("GET /b")->Failures());
+  EXPECT_EQ(server.requests().size(), 4u);  // release details + 3 pages
+}
+
+TEST(SentryOverHttp, RetriesBurstsOfFaultsAndTruncatedPages) {
+  std::atomic<int> calls{0};
+  auto sentry = SentryHandler({{"1.1", Events(120)}}, "tok");
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) -> Reply {
+    if (request.target.find("/events/") == std::string::npos) return sentry(request);
+    switch (calls++) {
+      case 0: return Reply{429, {}, R"("You are attempting to use this endpoint too frequently.")"};
+      case 1: return Reply{502, {}, "<html>bad gateway</html>"};
+      case 2: return Reply{503, {}, ""};
+      case 3: { Reply r = sentry(request); r.body.resize(r.body.size() / 2); return r; }  // truncated JSON
+      case 4: { Reply r = sentry(request); r.reset_mid_body = true; return r; }
+      default: return sentry(request);
+    }
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.retry.max_attempts = 8;
+  SentryClient client(transport, clock, options, "tok");
+  Result<SampleSet> set = client.FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 120u);
+  EXPECT_GE(clock.sleeps.size(), 5u);
+}
+
+TEST(SentryOverHttp, AWrongTokenIsAClearErrorThatDoesNotShowTheToken) {
+  FakeSentryServer server(SentryHandler({{"1.1", Events(5)}}, "right"));
+  CurlTransport transport;
+  FakeClock clock;
+  SentryClient client(transport, clock, LocalOptions(server.url()), "wrong-token-123");
+  Result<SampleSet> set = client.FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().message, "GET " + server.url() + "/api/0/organizations/acme/releases/1.1/: 401 Unauthorized: "
+                                 "Invalid token: check the token is valid and has the org:read scope");
+  EXPECT_TRUE(clock.sleeps.empty());  // 401 is not retried
+}
+
+TEST(SentryOverHttp, TimesOutAndGivesUpAfterItsAttempts) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}", milliseconds(400)}; });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.timeout = milliseconds(100);
+  options.retry.max_attempts = 2;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "t").FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(set.error().message.find("(gave up after 2 attempts)"), std::string::npos) << set.error().message;
+}
+
+TEST(SentryOverHttp, RefusesARedirectToAnotherPort) {
+  FakeSentryServer other([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}"}; });
+  FakeSentryServer server([&](const FakeSentryServer::Request&) {
+    return Reply{301, {{"Location", other.url() + "/api/0/organizations/acme/releases/1.1/"}}, ""};
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  Result<SampleSet> set = SentryClient(transport, clock, LocalOptions(server.url()), "tok").FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.error().message.find("redirected to " + other.url()), std::string::npos) << set.error().message;
+  EXPECT_TRUE(other.requests().empty());  // the token never reached the other server
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
