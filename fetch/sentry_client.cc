@@ -1,9 +1,12 @@
 #include "fetch/sentry_client.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <set>
+#include <thread>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -70,26 +73,40 @@ std::string StatusText(int status) {
   }
 }
 
-// "2025-04-13T20:28:23Z" plus one second, for an inclusive end; other shapes unchanged.
-std::string OneSecondLater(const std::string& timestamp) {
+}  // namespace
+
+std::optional<long long> ParseIsoSeconds(const std::string& timestamp) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (std::sscanf(timestamp.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) {
-    return timestamp;
+    return std::nullopt;
   }
   using namespace std::chrono;
   auto date = year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
                              std::chrono::day{static_cast<unsigned>(day)}};
-  if (!date.ok()) return timestamp;
-  auto time = sys_days(date) + hours(hour) + minutes(minute) + seconds(second + 1);
-  auto day_start = floor<days>(time);
-  year_month_day ymd(day_start);
-  hh_mm_ss clock(time - day_start);
-  char buffer[32];
+  if (!date.ok()) return std::nullopt;
+  return (sys_days(date).time_since_epoch() + hours(hour) + minutes(minute) + seconds(second)) / seconds(1);
+}
+
+std::string FormatIsoSeconds(long long epoch_seconds) {
+  using namespace std::chrono;
+  const sys_seconds time{seconds(epoch_seconds)};
+  const auto day_start = floor<days>(time);
+  const year_month_day ymd(day_start);
+  const hh_mm_ss clock(time - day_start);
+  char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                 static_cast<long>(clock.hours().count()), static_cast<long>(clock.minutes().count()),
                 static_cast<long long>(clock.seconds().count()));
   return buffer;
+}
+
+namespace {
+
+// A timestamp plus one second, for an inclusive end; shapes it cannot read stay as they are.
+std::string OneSecondLater(const std::string& timestamp) {
+  std::optional<long long> seconds = ParseIsoSeconds(timestamp);
+  return seconds ? FormatIsoSeconds(*seconds + 1) : timestamp;
 }
 
 }  // namespace
@@ -112,7 +129,7 @@ std::string UrlEncode(std::string_view text) {
 }
 
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options, std::string token)
-    : transport_(transport), clock_(clock), options_(std::move(options)), token_(std::move(token)) {
+    : transport_(transport), clock_(clock), options_(std::move(options)), token_(std::move(token)), limiter_(clock) {
   while (options_.url.ends_with('/')) options_.url.pop_back();
 }
 
@@ -165,7 +182,9 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
     request.url = url;
     request.timeout = options_.timeout;
     request.headers = {{"Authorization", "Bearer " + token_}, {"Accept", "application/json"}};
+    limiter_.Acquire();
     outcome = transport_.Send(request);
+    if (outcome.ok()) limiter_.Observe(*outcome);
     if (outcome.ok() && outcome->status >= 300 && outcome->status < 400) {
       std::string location(outcome->Header("Location"));
       if (location.starts_with("/")) location = origin + location;
@@ -182,10 +201,11 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
       --attempt;  // a same-host redirect is not a failed attempt
       continue;
     }
-    jitter_state_ ^= jitter_state_ << 13;  // xorshift64: jitter needs no quality, only spread
-    jitter_state_ ^= jitter_state_ >> 7;
-    jitter_state_ ^= jitter_state_ << 17;
-    const double jitter = static_cast<double>(jitter_state_ >> 11) * 0x1.0p-53;
+    // splitmix64 of a shared counter: jitter needs no quality, only spread between threads.
+    std::uint64_t z = (jitter_counter_++ + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    const double jitter = static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
     auto delay = RetryDelay(options_.retry, attempt, outcome, clock_.Now(), jitter);
     if (!delay) break;
     clock_.Sleep(*delay);
@@ -265,6 +285,149 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
                                                 "time range with --since and --until");
 }
 
+std::string SentryClient::SearchQuery(const std::string& release) const {
+  std::string search = std::string(options_.dataset == "spans" ? "is_transaction:true" : "event.type:transaction") +
+                       " release:\"" + release + "\"";
+  return options_.query.empty() ? search : search + " " + options_.query;
+}
+
+std::string SentryClient::RangeParameters(const std::string& release, const std::string& start,
+                                          const std::string& end) const {
+  return "&dataset=" + options_.dataset + "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
+         "&end=" + UrlEncode(end) + ProjectParameters();
+}
+
+Result<HttpResponse> SentryClient::GetParsed(const std::string& path, const std::string& query,
+                                             const std::function<Status(const HttpResponse&)>& accept) {
+  for (int attempt = 1;; ++attempt) {
+    Result<HttpResponse> response = Get(path, query);
+    if (!response.ok()) return response;
+    Status parsed = accept(*response);
+    if (parsed.ok()) return response;
+    // A body that does not parse (a proxy cut it short) is fetched again, as a failed
+    // exchange would be.
+    if (attempt >= options_.retry.max_attempts) {
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + path + ": " + parsed.error().message +
+                                                    " (after " + std::to_string(attempt) + " attempts)");
+    }
+    clock_.Sleep(BackoffDelay(options_.retry, attempt - 1, 0.5));
+  }
+}
+
+Result<std::size_t> SentryClient::Count(const std::string& release, const std::string& start, const std::string& end) {
+  std::size_t count = 0;
+  Result<HttpResponse> response =
+      GetParsed(EventsPath(), "field=count%28%29" + RangeParameters(release, start, end), [&](const HttpResponse& answer) -> Status {
+        try {
+          count = static_cast<std::size_t>(boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>());
+          return {};
+        } catch (const std::exception&) {
+          return MakeError(ErrorKind::kUnavailable, "no count() in the answer");
+        }
+      });
+  if (!response.ok()) return response.error();
+  return count;
+}
+
+std::string SentryClient::EventsPath() const {
+  return "/api/0/organizations/" + UrlEncode(options_.organization) + "/events/";
+}
+
+Result<SampleSetBuilder> SentryClient::FetchWindow(const std::string& release, const Window& window,
+                                                   const std::function<void(std::size_t)>& on_page,
+                                                   bool& truncated) {
+  truncated = false;
+  const bool spans = options_.dataset == "spans";
+  std::string fixed;
+  for (const char* field : {"id", "transaction", spans ? "span.duration" : "transaction.duration",
+                            spans ? "span.status" : "transaction.status", "timestamp"}) {
+    fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
+  }
+  // Newest first: under a sample cap the newest events are the ones kept.
+  fixed += "&per_page=" + std::to_string(kPerPage) + "&sort=-timestamp" + RangeParameters(release, window.start, window.end);
+  const std::string source = "sentry:" + release;
+  SampleSetBuilder samples;
+  BadRowLog bad_rows(BadRowPolicy::kFail, source);
+  std::set<std::string> seen_cursors;
+  std::string cursor;
+  for (int pages = 1;; ++pages) {
+    // Only pages that parse completely are kept.
+    SampleSetBuilder page_samples;
+    const std::size_t room = window.cap > 0 ? window.cap - samples.size() : SIZE_MAX;
+    Result<HttpResponse> page =
+        GetParsed(EventsPath(), fixed + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), [&](const HttpResponse& answer) {
+          page_samples = SampleSetBuilder();
+          return ReadSentryPageInto(answer.body, source + " page", page_samples, bad_rows, room);
+        });
+    if (!page.ok()) return page.error();
+    const std::size_t added = page_samples.size();
+    samples.Append(std::move(page_samples));
+    if (on_page) on_page(added);
+    cursor = NextCursor(page->Header("Link")).value_or("");
+    if (cursor.empty()) return samples;
+    if (window.cap > 0 && samples.size() >= window.cap) {
+      truncated = true;  // more events remain in the window
+      return samples;
+    }
+    if (!seen_cursors.insert(cursor).second) {
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + EventsPath() + ": the cursor " + cursor +
+                                                    " came back twice; the pagination does not advance");
+    }
+    if (pages >= options_.max_pages) {
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + EventsPath() + ": still more pages after " +
+                                                    std::to_string(pages) + " (max_pages); narrow the time range");
+    }
+  }
+}
+
+Result<std::vector<SentryClient::Window>> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds,
+                                                                     bool& capped) {
+  capped = false;
+  if (options_.concurrency <= 1) return std::vector<Window>{{bounds.start, bounds.end, options_.max_samples}};
+  Result<std::size_t> total = Count(release, bounds.start, bounds.end);
+  if (!total.ok()) return total.error();
+  auto first = ParseIsoSeconds(bounds.start);
+  auto last = ParseIsoSeconds(bounds.end);
+  const std::size_t wanted = std::min(*total, options_.max_samples);
+  // About four pages a window at least, so a window's cursor chain outweighs its start-up.
+  std::size_t count = std::clamp<std::size_t>(wanted / (4 * kPerPage), 1, static_cast<std::size_t>(options_.concurrency));
+  if (!first || !last || *last <= *first) count = 1;
+  std::vector<Window> windows;
+  if (count == 1) {
+    windows.push_back({bounds.start, bounds.end, 0});
+  } else {
+    const long long span = *last - *first;
+    count = std::min<std::size_t>(count, static_cast<std::size_t>(span));
+    for (std::size_t i = 0; i < count; ++i) {
+      const long long from = *first + span * static_cast<long long>(i) / static_cast<long long>(count);
+      const long long to = *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
+      windows.push_back({i == 0 ? bounds.start : FormatIsoSeconds(from), i + 1 == count ? bounds.end : FormatIsoSeconds(to), 0});
+    }
+  }
+  if (*total <= options_.max_samples) return windows;
+
+  // More events than max_samples: keep the newest. Count each window (concurrently), take
+  // windows from the newest back, and cap the oldest one taken at what is still missing.
+  capped = true;
+  std::vector<Result<std::size_t>> counts(windows.size(), MakeError(ErrorKind::kInternal, "not counted"));
+  std::vector<std::thread> workers;
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    workers.emplace_back([&, i] { counts[i] = Count(release, windows[i].start, windows[i].end); });
+  }
+  for (std::thread& worker : workers) worker.join();
+  std::vector<Window> newest;
+  std::size_t taken = 0;
+  for (std::size_t i = windows.size(); i-- > 0 && taken < options_.max_samples;) {
+    if (!counts[i].ok()) return counts[i].error();
+    Window window = windows[i];
+    const std::size_t missing = options_.max_samples - taken;
+    window.cap = *counts[i] >= missing ? missing : 0;
+    taken += std::min(*counts[i], missing);
+    newest.insert(newest.begin(), window);
+  }
+  return newest;
+}
+
 Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const ProgressCallback& progress) {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
@@ -280,66 +443,52 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const
     if (!found.ok()) return found.error();
     bounds = *found;
   }
-
-  const bool spans = options_.dataset == "spans";
-  std::string search = std::string(spans ? "is_transaction:true" : "event.type:transaction") +
-                       " release:\"" + release + "\"";
-  if (!options_.query.empty()) search += " " + options_.query;
-  std::string fixed;
-  for (const char* field : {"id", "transaction", spans ? "span.duration" : "transaction.duration",
-                            spans ? "span.status" : "transaction.status", "timestamp"}) {
-    fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
-  }
-  fixed += "&dataset=" + options_.dataset + "&per_page=" + std::to_string(kPerPage) +
-           "&sort=-timestamp&query=" + UrlEncode(search) + "&start=" + UrlEncode(bounds.start) +
-           "&end=" + UrlEncode(bounds.end) + ProjectParameters();
-
   const std::string source = "sentry:" + release;
-  const std::string path = "/api/0/organizations/" + UrlEncode(options_.organization) + "/events/";
-  SampleSetBuilder samples;
-  BadRowLog bad_rows(BadRowPolicy::kFail, source);
-  std::set<std::string> seen_cursors;
-  std::string cursor;
   bool capped = false;
+  Result<std::vector<Window>> planned = PlanWindows(release, bounds, capped);
+  if (!planned.ok()) return planned.error();
+  const std::vector<Window>& windows = *planned;
+
+  // One thread per window (at most `concurrency`), all pacing through the shared limiter.
+  std::mutex progress_mutex;
   int pages = 0;
-  while (true) {
+  std::size_t events = 0;
+  auto on_page = [&](std::size_t added) {
+    std::lock_guard lock(progress_mutex);
     ++pages;
-    Result<HttpResponse> page = MakeError(ErrorKind::kInternal, "no page");
-    // A body that is not a whole page (a proxy cut it short) is fetched again, as a
-    // transport failure would be; the builder only takes pages that parsed completely.
-    for (int attempt = 1;; ++attempt) {
-      page = Get(path, fixed + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)));
-      if (!page.ok()) return page.error();
-      SampleSetBuilder page_samples;
-      Status read = ReadSentryPageInto(page->body, source + " page " + std::to_string(pages), page_samples, bad_rows);
-      if (read.ok()) {
-        samples.Append(std::move(page_samples));
-        break;
-      }
-      if (attempt >= options_.retry.max_attempts) {
-        return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + path + ": " + read.error().message +
-                                                      " (after " + std::to_string(attempt) + " attempts)");
-      }
-      clock_.Sleep(BackoffDelay(options_.retry, attempt - 1, 0.5));
+    events += added;
+    if (progress) progress(pages, events);
+  };
+  std::vector<Result<SampleSetBuilder>> results(windows.size(), MakeError(ErrorKind::kInternal, "not fetched"));
+  std::vector<char> truncated(windows.size(), 0);
+  auto fetch = [&](std::size_t i) {
+    bool cut = false;
+    results[i] = FetchWindow(release, windows[i], on_page, cut);
+    truncated[i] = cut ? 1 : 0;
+  };
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < windows.size(); ++i) workers.emplace_back(fetch, i);
+  if (!windows.empty()) fetch(0);
+  for (std::thread& worker : workers) worker.join();
+  capped = capped || std::find(truncated.begin(), truncated.end(), 1) != truncated.end();
+
+  // Merged in window order, so the result does not depend on which thread finished first.
+  SampleSetBuilder samples;
+  std::vector<std::string> failures;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      samples.Append(std::move(results[i]).value());
+      continue;
     }
-    if (progress) progress(pages, samples.size());
-    if (samples.size() >= options_.max_samples) {
-      capped = NextCursor(page->Header("Link")).has_value();
-      break;
-    }
-    std::optional<std::string> next = NextCursor(page->Header("Link"));
-    if (!next) break;
-    if (!seen_cursors.insert(*next).second) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + path + ": the cursor " + *next +
-                                                    " came back twice; the pagination does not advance");
-    }
-    if (pages >= options_.max_pages) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + path + ": still more pages after " +
-                                                    std::to_string(pages) + " (max_pages); narrow the time range");
-    }
-    cursor = *next;
+    if (!options_.allow_partial) return results[i].error();
+    failures.push_back(windows[i].start + " to " + windows[i].end + ": " + results[i].error().message);
   }
   SampleSet set = std::move(samples).Build(source);
+  if (!failures.empty()) {
+    set.notes.push_back(source + ": PARTIAL DATA: " + std::to_string(failures.size()) + " of " +
+                        std::to_string(windows.size()) + " time windows could not be fetched (allow_partial); the "
+                        "first: " + failures.front());
+  }
   if (capped) {
     set.notes.push_back(source + ": stopped at max_samples " + std::to_string(options_.max_samples) + " (" +
                         std::to_string(set.TotalEvents()) + " events, the newest of the release)");

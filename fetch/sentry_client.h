@@ -7,6 +7,7 @@
 #ifndef PERFGATE_FETCH_SENTRY_CLIENT_H_
 #define PERFGATE_FETCH_SENTRY_CLIENT_H_
 
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "core/samples.h"
 #include "fetch/clock.h"
 #include "fetch/http_transport.h"
+#include "fetch/rate_limiter.h"
 #include "fetch/retry_policy.h"
 
 namespace perfgate::fetch {
@@ -30,7 +32,9 @@ struct SentryOptions {
   std::size_t max_samples = 50000;         // stop (and say so) after this many events
   std::string start;                       // ISO 8601; empty: the release's first event
   std::string end;                         // ISO 8601; empty: the release's last event
-  int max_pages = 2000;                    // a guard against a cursor that never ends
+  int max_pages = 2000;                    // per time window: a guard against a cursor that never ends
+  int concurrency = 15;                    // time windows fetched at once (sentry.io allows 15)
+  bool allow_partial = false;              // a window that fails is left out and noted, not fatal
   std::chrono::milliseconds timeout{30000};  // per request
   RetryPolicy retry;
 };
@@ -58,6 +62,26 @@ class SentryClient {
     std::string start;
     std::string end;
   };
+  // A slice of the release's time range, fetched by its own cursor chain.
+  struct Window {
+    std::string start;
+    std::string end;
+    std::size_t cap = 0;  // stop after this many events (0: no cap)
+  };
+  // The windows to fetch: one when concurrency is 1; else up to `concurrency` slices of
+  // the range by its event count, only the newest ones when there are more than
+  // max_samples (then `capped` is set).
+  Result<std::vector<Window>> PlanWindows(const std::string& release, const Bounds& bounds, bool& capped);
+  // The window's events, newest first, up to its cap; `truncated` says events remained.
+  Result<SampleSetBuilder> FetchWindow(const std::string& release, const Window& window,
+                                       const std::function<void(std::size_t)>& on_page, bool& truncated);
+  // Get() whose body must also satisfy `accept`; a body it rejects is fetched again.
+  Result<HttpResponse> GetParsed(const std::string& path, const std::string& query,
+                                 const std::function<Status(const HttpResponse&)>& accept);
+  Result<std::size_t> Count(const std::string& release, const std::string& start, const std::string& end);
+  std::string SearchQuery(const std::string& release) const;
+  std::string RangeParameters(const std::string& release, const std::string& start, const std::string& end) const;
+  std::string EventsPath() const;
   Result<std::string> LatestRelease();
   Result<Bounds> ReleaseBounds(const std::string& release);
   // GET with retries, rate-limit waits and same-host redirects. Returns a 2xx response or
@@ -69,8 +93,14 @@ class SentryClient {
   Clock& clock_;
   SentryOptions options_;
   std::string token_;
-  std::uint64_t jitter_state_ = 0x2545F4914F6CDD1DULL;  // xorshift state for backoff jitter
+  RateLimiter limiter_;  // shared by the window threads
+  std::atomic<std::uint64_t> jitter_counter_{0};  // spreads backoff jitter across threads
 };
+
+// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS..." (read as UTC), or nullopt.
+std::optional<long long> ParseIsoSeconds(const std::string& timestamp);
+// "YYYY-MM-DDTHH:MM:SSZ".
+std::string FormatIsoSeconds(long long epoch_seconds);
 
 // Percent-encodes `text` for a URL query value (RFC 3986 unreserved characters kept).
 std::string UrlEncode(std::string_view text);

@@ -25,12 +25,13 @@ std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_
 }  // namespace
 
 Status ReadSentryPageInto(std::string_view text, std::string_view source,
-                          SampleSetBuilder& samples, BadRowLog& bad_rows) {
+                          SampleSetBuilder& samples, BadRowLog& bad_rows, std::size_t limit) {
+  std::size_t added = 0;
   boost::json::basic_parser<JsonEventHandler> parser{
       boost::json::parse_options{}, JsonEventHandler::Layout::kSentryPage,
       [&](std::size_t index, const RowFields& fields, const std::string& error) {
         if (error.empty()) {
-          samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+          if (added++ < limit) samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
           return true;
         }
         return bad_rows.Record(0, 0, parser.handler().EventLocation(index) + ": " + error);

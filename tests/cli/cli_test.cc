@@ -223,7 +223,7 @@ TEST(CliSentry, ReachesTheSameVerdictAsTheSameSamplesFromFiles) {
   boost::json::value b = boost::json::parse(fs.files["files.json"]);
   EXPECT_EQ(a.at("groups"), b.at("groups"));  // every number, interval and verdict
   EXPECT_EQ(a.at("counts"), b.at("counts"));
-  EXPECT_NE(live.err.find("perfgate: sentry:1.1: fetched 6130 events in 62 pages"), std::string::npos) << live.err;
+  EXPECT_NE(live.err.find("perfgate: sentry:1.1: fetched 6130 events in "), std::string::npos) << live.err;
   for (const auto& [path, content] : fs.files) {
     EXPECT_EQ(content.find("s3cret-token"), std::string::npos) << path;  // not in reports, not in the cache
   }

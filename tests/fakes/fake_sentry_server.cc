@@ -1,6 +1,8 @@
 #include "tests/fakes/fake_sentry_server.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -135,53 +137,156 @@ std::string QueryParameter(const std::string& target, const std::string& name) {
   return "";
 }
 
-FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases, std::string token) {
-  auto data = std::make_shared<std::map<std::string, SampleSet>>(std::move(releases));
-  return [data, token](const FakeSentryServer::Request& request) -> FakeSentryServer::Reply {
-    if (request.authorization != "Bearer " + token) return {401, {}, R"({"detail": "Invalid token"})"};
+namespace {
+
+// Events of one release with synthetic timestamps spread evenly from 2026-11-20T10:00:00Z
+// to 23:59:59Z, newest first (as sort=-timestamp asks).
+struct TimedEvent {
+  long long timestamp_ms;
+  const GroupSamples* group;
+  std::size_t index;
+};
+
+constexpr long long kFirstMs = 1795168800000;  // 2026-11-20T10:00:00Z
+constexpr long long kSpanMs = 50399000;        // to 23:59:59Z
+
+long long IsoToMs(const std::string& text) {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) return -1;
+  using namespace std::chrono;
+  auto date = sys_days(year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                                      std::chrono::day{static_cast<unsigned>(day)}});
+  return duration_cast<milliseconds>(date.time_since_epoch() + hours(hour) + minutes(minute) + seconds(second)).count();
+}
+
+std::string MsToIso(long long ms) {
+  using namespace std::chrono;
+  sys_time<milliseconds> time{milliseconds(ms)};
+  auto day_start = floor<days>(time);
+  year_month_day ymd(day_start);
+  hh_mm_ss clock(time - day_start);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lld.%03lld+00:00", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long>(clock.hours().count()),
+                static_cast<long>(clock.minutes().count()), static_cast<long long>(clock.seconds().count()),
+                static_cast<long long>(clock.subseconds().count()));
+  return buffer;
+}
+
+}  // namespace
+
+FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases, std::string token,
+                                        SentryServerOptions options) {
+  struct Shared {
+    std::map<std::string, SampleSet> releases;
+    std::map<std::string, std::vector<TimedEvent>> events;
+    std::mutex mutex;
+    long long window = 0;
+    int in_window = 0;
+    int in_flight = 0;
+    std::atomic<int> rejected{0};
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->releases = std::move(releases);
+  for (const auto& [version, set] : shared->releases) {
+    std::vector<TimedEvent>& list = shared->events[version];
+    const long long total = static_cast<long long>(set.TotalEvents());
+    for (const GroupSamples& group : set.groups) {
+      for (std::size_t i = 0; i < group.size(); ++i) list.push_back({0, &group, i});
+    }
+    for (long long e = 0; e < total; ++e) list[static_cast<std::size_t>(e)].timestamp_ms = kFirstMs + e * kSpanMs / std::max(1LL, total);
+    std::reverse(list.begin(), list.end());  // newest first
+  }
+  return [shared, token, options](const FakeSentryServer::Request& request) -> FakeSentryServer::Reply {
+    using namespace std::chrono;
+    fetch::Headers limit_headers;
+    if (options.requests_per_second > 0) {
+      // sentry.io's limiter: a fixed window of N requests a second and M at once, per caller.
+      std::lock_guard lock(shared->mutex);
+      const long long second = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+      if (second != shared->window) {
+        shared->window = second;
+        shared->in_window = 0;
+      }
+      const int remaining = options.requests_per_second - shared->in_window;
+      limit_headers = {{"X-Sentry-Rate-Limit-Limit", std::to_string(options.requests_per_second)},
+                       {"X-Sentry-Rate-Limit-Remaining", std::to_string(std::max(0, remaining - 1))},
+                       {"X-Sentry-Rate-Limit-Reset", std::to_string(second + 1)},
+                       {"X-Sentry-Rate-Limit-ConcurrentLimit", std::to_string(options.concurrent_requests)}};
+      if (remaining <= 0 || shared->in_flight >= options.concurrent_requests) {
+        ++shared->rejected;
+        return {429, limit_headers,
+                remaining <= 0 ? R"({"detail": "You are attempting to use this endpoint too frequently. Limit is )" +
+                                     std::to_string(options.requests_per_second) + R"( requests in 1 seconds"})"
+                               : R"({"detail": "You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is )" +
+                                     std::to_string(options.concurrent_requests) + R"("})"};
+      }
+      ++shared->in_window;
+      ++shared->in_flight;
+    }
+    struct Done {
+      std::shared_ptr<Shared> shared;
+      bool counted;
+      ~Done() {
+        if (!counted) return;
+        std::lock_guard lock(shared->mutex);
+        --shared->in_flight;
+      }
+    } done{shared, options.requests_per_second > 0};
+    if (options.latency.count() > 0) std::this_thread::sleep_for(options.latency);
+
+    if (request.authorization != "Bearer " + token) return {401, limit_headers, R"({"detail": "Invalid token"})"};
     const std::string path = request.target.substr(0, request.target.find('?'));
     const std::string releases_prefix = "/api/0/organizations/acme/releases/";
     if (path == releases_prefix) {
-      return {200, {}, "[{\"version\":" + boost::json::serialize(boost::json::value(data->rbegin()->first)) + "}]"};
+      return {200, limit_headers,
+              "[{\"version\":" + boost::json::serialize(boost::json::value(shared->releases.rbegin()->first)) + "}]"};
     }
     if (path.starts_with(releases_prefix)) {
       std::string version = QueryParameter("?v=" + path.substr(releases_prefix.size(), path.size() - releases_prefix.size() - 1), "v");
-      if (!data->contains(version)) return {404, {}, R"({"detail": "The requested resource does not exist"})"};
-      return {200, {}, R"({"version":")" + version + R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
+      if (!shared->releases.contains(version)) return {404, limit_headers, R"({"detail": "The requested resource does not exist"})"};
+      return {200, limit_headers,
+              R"({"version":")" + version + R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
     }
-    if (path != "/api/0/organizations/acme/events/") return {404, {}, ""};
+    if (path != "/api/0/organizations/acme/events/") return {404, limit_headers, ""};
     const std::string query = QueryParameter(request.target, "query");
     const std::size_t at = query.find("release:\"");
-    if (at == std::string::npos) return {400, {}, R"({"detail": "expected a release filter"})"};
+    if (at == std::string::npos) return {400, limit_headers, R"({"detail": "expected a release filter"})"};
     const std::string version = query.substr(at + 9, query.find('"', at + 9) - at - 9);
-    auto found = data->find(version);
-    std::vector<std::pair<const GroupSamples*, std::size_t>> events;
-    if (found != data->end()) {
-      for (const GroupSamples& group : found->second.groups) {
-        for (std::size_t i = 0; i < group.size(); ++i) events.emplace_back(&group, i);
+    const long long start = IsoToMs(QueryParameter(request.target, "start"));
+    const long long end = IsoToMs(QueryParameter(request.target, "end"));
+    std::vector<const TimedEvent*> matching;
+    if (auto found = shared->events.find(version); found != shared->events.end()) {
+      for (const TimedEvent& event : found->second) {
+        if ((start < 0 || event.timestamp_ms >= start) && (end < 0 || event.timestamp_ms < end)) matching.push_back(&event);
       }
+    }
+    if (QueryParameter(request.target, "field") == "count()") {
+      return {200, limit_headers, R"json({"data":[{"count()":)json" + std::to_string(matching.size()) +
+                                      R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
     }
     std::size_t offset = 0;
     std::string cursor = QueryParameter(request.target, "cursor");
     if (!cursor.empty()) offset = std::stoul(cursor.substr(cursor.find(':') + 1));
-    const std::size_t end = std::min(events.size(), offset + 100);
+    const std::size_t stop = std::min(matching.size(), offset + 100);
     std::string body = R"({"data":[)";
     char number[32];
-    for (std::size_t e = offset; e < end; ++e) {
-      const auto& [group, i] = events[e];
-      auto [stop, ec] = std::to_chars(number, number + sizeof number, group->durations_ms[i]);
-      body += std::string(e > offset ? "," : "") + R"({"id":")" + std::to_string(e) + R"(","transaction":)" +
-              boost::json::serialize(boost::json::value(group->name)) + R"(,"transaction.duration":)" +
-              std::string(number, stop) + R"(,"transaction.status":")" + (group->failed[i] ? "internal_error" : "ok") +
-              R"(","timestamp":"2026-11-20T12:00:00+00:00"})";
+    for (std::size_t e = offset; e < stop; ++e) {
+      const TimedEvent& event = *matching[e];
+      auto [last, ec] = std::to_chars(number, number + sizeof number, event.group->durations_ms[event.index]);
+      body += std::string(e > offset ? "," : "") + R"({"id":")" + std::to_string(event.timestamp_ms) + R"(","transaction":)" +
+              boost::json::serialize(boost::json::value(event.group->name)) + R"(,"transaction.duration":)" +
+              std::string(number, last) + R"(,"transaction.status":")" +
+              (event.group->failed[event.index] ? "internal_error" : "ok") + R"(","timestamp":")" + MsToIso(event.timestamp_ms) + R"("})";
     }
     body += R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"},"dataset":"transactions"}})";
-    const bool more = end < events.size();
-    const std::string next = "0:" + std::to_string(end) + ":0";
-    fetch::Headers headers = {
-        {"Link", "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=0:0:1>; rel=\"previous\"; results=\"false\"; "
-                 "cursor=\"0:0:1\", <http://127.0.0.1/api/0/organizations/acme/events/?&cursor=" + next +
-                 ">; rel=\"next\"; results=\"" + (more ? "true" : "false") + "\"; cursor=\"" + next + "\""}};
+    const bool more = stop < matching.size();
+    const std::string next = "0:" + std::to_string(stop) + ":0";
+    fetch::Headers headers = limit_headers;
+    headers.emplace_back("Link", "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=0:0:1>; rel=\"previous\"; "
+                                 "results=\"false\"; cursor=\"0:0:1\", <http://127.0.0.1/api/0/organizations/acme/events/"
+                                 "?&cursor=" + next + ">; rel=\"next\"; results=\"" + (more ? "true" : "false") +
+                                 "\"; cursor=\"" + next + "\"");
     return {200, headers, body};
   };
 }

@@ -50,10 +50,20 @@ class FakeSentryServer {
   std::shared_ptr<State> state_;
 };
 
+// How the fake Sentry behaves beyond answering: latency per request, and sentry.io's rate
+// limits (a fixed window of N requests a second, M at once) with its headers and 429s.
+struct SentryServerOptions {
+  std::chrono::milliseconds latency{0};
+  int requests_per_second = 0;  // 0: no limits and no rate-limit headers (self-hosted)
+  int concurrent_requests = 15;
+};
+
 // A handler that plays Sentry for `releases` (version -> events): the release details
-// endpoint, the latest-release list, and the events endpoint with 100 events a page and
-// Link headers. Requests without "Bearer <token>" get 401.
-FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases, std::string token);
+// endpoint, the latest-release list, and the events endpoint (100 events a page, newest
+// first, Link headers, start/end filtering on synthetic timestamps spread over
+// 2026-11-20T10:00:00Z..23:59:59Z, and field=count()). Requests without "Bearer <token>" get 401.
+FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases, std::string token,
+                                        SentryServerOptions options = {});
 
 // The query parameter `name` of a request target, percent-decoded, or "".
 std::string QueryParameter(const std::string& target, const std::string& name);

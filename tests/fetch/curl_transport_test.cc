@@ -99,7 +99,7 @@ TEST(SentryOverHttp, FetchesEveryPageFromARealServer) {
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->TotalEvents(), 250u);
   EXPECT_EQ(set->Find("GET /b")->Failures(), Events(250).Find("GET /b")->Failures());
-  EXPECT_EQ(server.requests().size(), 4u);  // release details + 3 pages
+  EXPECT_EQ(server.requests().size(), 5u);  // release details, count() and 3 pages in one window
 }
 
 TEST(SentryOverHttp, RetriesBurstsOfFaultsAndTruncatedPages) {
@@ -163,6 +163,77 @@ TEST(SentryOverHttp, RefusesARedirectToAnotherPort) {
   ASSERT_FALSE(set.ok());
   EXPECT_NE(set.error().message.find("redirected to " + other.url()), std::string::npos) << set.error().message;
   EXPECT_TRUE(other.requests().empty());  // the token never reached the other server
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
+
+namespace perfgate::fetch {
+namespace {
+
+TEST(SentryOverHttp, FetchesTimeWindowsConcurrentlyWithoutLosingOrRepeatingEvents) {
+  SampleSet events = Events(3000);
+  FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok"));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 6;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  ASSERT_EQ(set->groups.size(), events.groups.size());
+  for (std::size_t g = 0; g < events.groups.size(); ++g) {
+    std::vector<double> got = set->groups[g].durations_ms, want = events.groups[g].durations_ms;
+    std::sort(got.begin(), got.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(got, want);  // every event exactly once
+  }
+  std::size_t windows = 0;
+  for (const auto& request : server.requests()) windows += request.target.find("cursor=") == std::string::npos &&
+                                                           request.target.find("field=id") != std::string::npos;
+  EXPECT_EQ(windows, 6u);  // 30 pages: six windows of five
+  // The same release fetched twice gives the same samples in the same order.
+  Result<SampleSet> again = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  EXPECT_EQ(again->groups[0].durations_ms, set->groups[0].durations_ms);
+}
+
+TEST(SentryOverHttp, KeepsExactlyTheNewestMaxSamples) {
+  SampleSet events = Events(1000);
+  FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok"));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.max_samples = 250;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 250u);
+  // The fake spreads timestamps over the events in group order ("GET /a": 666 events,
+  // then "GET /b": 334), so the newest 250 are the last 250 of "GET /b".
+  EXPECT_EQ(set->Find("GET /a"), nullptr);
+  ASSERT_NE(set->Find("GET /b"), nullptr);
+  std::vector<double> got = set->Find("GET /b")->durations_ms;
+  const std::vector<double>& all = events.Find("GET /b")->durations_ms;
+  std::vector<double> want(all.end() - 250, all.end());
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  EXPECT_EQ(got, want);
+  ASSERT_EQ(set->notes.size(), 1u);
+  EXPECT_EQ(set->notes[0], "sentry:1.1: stopped at max_samples 250 (250 events, the newest of the release)");
+}
+
+TEST(SentryOverHttp, PacesItselfToTheRateLimitHeaders) {
+  SentryServerOptions limits;
+  limits.requests_per_second = 10;
+  limits.concurrent_requests = 4;
+  FakeSentryServer server(SentryHandler({{"1.1", Events(1500)}}, "tok", limits));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 4;
+  options.retry.base = milliseconds(50);
+  options.retry.max_attempts = 10;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 1500u);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@ SentryOptions Options() {
   options.organization = "acme";
   options.projects = {"shop"};
   options.environment = "production";
+  options.concurrency = 1;  // one cursor chain: the scripted answers follow it
   return options;
 }
 
