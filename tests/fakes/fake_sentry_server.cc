@@ -184,7 +184,6 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     long long window = 0;
     int in_window = 0;
     int in_flight = 0;
-    std::atomic<int> rejected{0};
   };
   auto shared = std::make_shared<Shared>();
   shared->releases = std::move(releases);
@@ -214,7 +213,7 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
                        {"X-Sentry-Rate-Limit-Reset", std::to_string(second + 1)},
                        {"X-Sentry-Rate-Limit-ConcurrentLimit", std::to_string(options.concurrent_requests)}};
       if (remaining <= 0 || shared->in_flight >= options.concurrent_requests) {
-        ++shared->rejected;
+        ++*options.rejected;
         return {429, limit_headers,
                 remaining <= 0 ? R"({"detail": "You are attempting to use this endpoint too frequently. Limit is )" +
                                      std::to_string(options.requests_per_second) + R"( requests in 1 seconds"})"

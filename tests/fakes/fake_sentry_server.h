@@ -56,6 +56,7 @@ struct SentryServerOptions {
   std::chrono::milliseconds latency{0};
   int requests_per_second = 0;  // 0: no limits and no rate-limit headers (self-hosted)
   int concurrent_requests = 15;
+  std::shared_ptr<std::atomic<int>> rejected = std::make_shared<std::atomic<int>>(0);  // 429s sent
 };
 
 // A handler that plays Sentry for `releases` (version -> events): the release details
