@@ -26,6 +26,7 @@ struct SentryFlags {
   std::string until;
   std::string token_file;  // read the token from this file instead of the environment
   bool refresh = false;    // ignore the cache (and rewrite it)
+  bool verbose = false;    // log every request to stderr (the token redacted)
   std::string cache_dir = ".perfgate-cache";
 };
 

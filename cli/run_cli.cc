@@ -81,6 +81,7 @@ po::options_description SourceOptionsDescription() {
       ("token-file", po::value<std::string>()->value_name("FILE"),
        "read the token from FILE instead of $SENTRY_AUTH_TOKEN (or source.sentry.token_env)")
       ("refresh", po::bool_switch(), "fetch again even when the release is cached")
+      ("verbose", po::bool_switch(), "log every request to stderr (the token is redacted)")
       ("cache-dir", po::value<std::string>()->value_name("DIR")->default_value(".perfgate-cache"),
        "where fetched releases are cached");
   po::options_description all;
@@ -124,6 +125,7 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   if (sentry.since.empty() != sentry.until.empty()) throw UsageError{"--since and --until go together"};
   if (vm.count("token-file")) sentry.token_file = vm["token-file"].as<std::string>();
   sentry.refresh = vm["refresh"].as<bool>();
+  sentry.verbose = vm["verbose"].as<bool>();
   sentry.cache_dir = vm["cache-dir"].as<std::string>();
   return options;
 }

@@ -82,15 +82,22 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   if (env.transport == nullptr || env.clock == nullptr) {
     return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
   }
+  if (options.sentry.verbose) setup->options.log = [&env](const std::string& line) { env.err << "perfgate: " << line << "\n"; };
   fetch::SentryClient client(*env.transport, *env.clock, setup->options, setup->token);
   const auto started = std::chrono::steady_clock::now();
   int pages_seen = 0;
-  auto progress = [&](int pages, std::size_t events) {
+  auto progress = [&](int pages, std::size_t events, std::size_t expected) {
     pages_seen = pages;
     if (!env.err_is_terminal) return;  // CI logs get one line at the end, not hundreds
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    env.err << "\rperfgate: " << source << ": " << pages << " pages, " << events << " events, "
-            << static_cast<long long>(seconds > 0 ? static_cast<double>(events) / seconds : 0) << " events/s" << std::flush;
+    const double rate = seconds > 0 ? static_cast<double>(events) / seconds : 0;
+    env.err << "\rperfgate: " << source << ": " << pages << " pages, " << events;
+    if (expected > 0) env.err << " of " << expected;
+    env.err << " events, " << static_cast<long long>(rate) << " events/s";
+    if (expected > events && rate > 0) {
+      env.err << ", about " << static_cast<long long>(static_cast<double>(expected - events) / rate + 0.5) << " s left";
+    }
+    env.err << "   " << std::flush;
   };
   Result<SampleSet> set = client.FetchRelease(release, progress);
   if (env.err_is_terminal && pages_seen > 0) env.err << "\n";

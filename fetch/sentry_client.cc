@@ -185,6 +185,11 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
     limiter_.Acquire();
     outcome = transport_.Send(request);
     if (outcome.ok()) limiter_.Observe(*outcome);
+    if (options_.log) {
+      options_.log("GET " + url + " (Authorization: Bearer [redacted]) -> " +
+                   (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) + " (attempt " +
+                   std::to_string(attempt) + ")");
+    }
     if (outcome.ok() && outcome->status >= 300 && outcome->status < 400) {
       std::string location(outcome->Header("Location"));
       if (location.starts_with("/")) location = origin + location;
@@ -381,11 +386,13 @@ Result<SampleSetBuilder> SentryClient::FetchWindow(const std::string& release, c
 }
 
 Result<std::vector<SentryClient::Window>> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds,
-                                                                     bool& capped) {
+                                                                     bool& capped, std::size_t& expected) {
   capped = false;
+  expected = 0;
   if (options_.concurrency <= 1) return std::vector<Window>{{bounds.start, bounds.end, options_.max_samples}};
   Result<std::size_t> total = Count(release, bounds.start, bounds.end);
   if (!total.ok()) return total.error();
+  expected = std::min(*total, options_.max_samples);
   auto first = ParseIsoSeconds(bounds.start);
   auto last = ParseIsoSeconds(bounds.end);
   const std::size_t wanted = std::min(*total, options_.max_samples);
@@ -445,7 +452,8 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const
   }
   const std::string source = "sentry:" + release;
   bool capped = false;
-  Result<std::vector<Window>> planned = PlanWindows(release, bounds, capped);
+  std::size_t expected = 0;
+  Result<std::vector<Window>> planned = PlanWindows(release, bounds, capped, expected);
   if (!planned.ok()) return planned.error();
   const std::vector<Window>& windows = *planned;
 
@@ -457,7 +465,7 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const
     std::lock_guard lock(progress_mutex);
     ++pages;
     events += added;
-    if (progress) progress(pages, events);
+    if (progress) progress(pages, events, expected);
   };
   std::vector<Result<SampleSetBuilder>> results(windows.size(), MakeError(ErrorKind::kInternal, "not fetched"));
   std::vector<char> truncated(windows.size(), 0);

@@ -37,10 +37,13 @@ struct SentryOptions {
   bool allow_partial = false;              // a window that fails is left out and noted, not fatal
   std::chrono::milliseconds timeout{30000};  // per request
   RetryPolicy retry;
+  // When set, one line per request ("GET <url> -> 200 (attempt 1)"), the token shown as
+  // [redacted] if a header is ever printed. For --verbose.
+  std::function<void(const std::string&)> log;
 };
 
-// Called after each page: pages so far, events so far.
-using ProgressCallback = std::function<void(int pages, std::size_t events)>;
+// Called after each page: pages so far, events so far, events expected (0: not known).
+using ProgressCallback = std::function<void(int pages, std::size_t events, std::size_t expected)>;
 
 class SentryClient {
  public:
@@ -71,7 +74,9 @@ class SentryClient {
   // The windows to fetch: one when concurrency is 1; else up to `concurrency` slices of
   // the range by its event count, only the newest ones when there are more than
   // max_samples (then `capped` is set).
-  Result<std::vector<Window>> PlanWindows(const std::string& release, const Bounds& bounds, bool& capped);
+  // `expected` is the number of events the windows hold (0 when not counted).
+  Result<std::vector<Window>> PlanWindows(const std::string& release, const Bounds& bounds, bool& capped,
+                                          std::size_t& expected);
   // The window's events, newest first, up to its cap; `truncated` says events remained.
   Result<SampleSetBuilder> FetchWindow(const std::string& release, const Window& window,
                                        const std::function<void(std::size_t)>& on_page, bool& truncated);

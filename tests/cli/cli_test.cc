@@ -284,3 +284,23 @@ TEST(CliSentry, MissingSettingsAreUsageErrors) {
 
 }  // namespace
 }  // namespace perfgate
+
+namespace perfgate {
+namespace {
+
+TEST(CliSentry, VerboseLogRedactsTheToken) {
+  FakeSentryServer server(SentryHandler(ExampleReleases(), "s3cret-token"));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"stats", "sentry:1.0", "--sentry-url", server.url(), "--organization", "acme",
+                            "--verbose", "--refresh"},
+                           fs, {{"SENTRY_AUTH_TOKEN", "s3cret-token"}}, &transport, &clock);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("(Authorization: Bearer [redacted]) -> 200 (attempt 1)"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("s3cret-token"), std::string::npos);
+  EXPECT_NE(run.out.find("\n(all)                       6130  "), std::string::npos) << run.out;
+}
+
+}  // namespace
+}  // namespace perfgate
