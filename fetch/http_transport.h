@@ -7,6 +7,7 @@
 #define PERFGATE_FETCH_HTTP_TRANSPORT_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,6 +34,8 @@ struct HttpResponse {
 
   // The first header named `name` (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;
+  // That header as a number ("30", "1795608003.5"), or nullopt when absent or not one.
+  std::optional<double> NumberHeader(std::string_view name) const;
 };
 
 class HttpTransport {

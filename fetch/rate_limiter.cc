@@ -1,19 +1,6 @@
 #include "fetch/rate_limiter.h"
 
-#include <charconv>
-#include <optional>
-
 namespace perfgate::fetch {
-namespace {
-
-std::optional<double> Number(std::string_view text) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-}  // namespace
 
 void RateLimiter::Acquire() {
   using namespace std::chrono;
@@ -45,11 +32,11 @@ void RateLimiter::Acquire() {
 
 void RateLimiter::Observe(const HttpResponse& response) {
   std::lock_guard lock(mutex_);
-  if (auto limit = Number(response.Header("X-Sentry-Rate-Limit-Limit")); limit && *limit > 0) {
+  if (auto limit = response.NumberHeader("X-Sentry-Rate-Limit-Limit"); limit && *limit > 0) {
     limit_ = static_cast<int>(*limit);
   }
-  auto remaining = Number(response.Header("X-Sentry-Rate-Limit-Remaining"));
-  auto reset = Number(response.Header("X-Sentry-Rate-Limit-Reset"));
+  auto remaining = response.NumberHeader("X-Sentry-Rate-Limit-Remaining");
+  auto reset = response.NumberHeader("X-Sentry-Rate-Limit-Reset");
   if (remaining && *remaining <= 0 && reset) {
     auto until = std::chrono::system_clock::time_point(std::chrono::milliseconds(static_cast<long long>(*reset * 1000)));
     const auto now = clock_.Now();

@@ -1,18 +1,10 @@
 #include "fetch/retry_policy.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 namespace perfgate::fetch {
 namespace {
-
-std::optional<double> Number(std::string_view text) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 bool Retryable(const Result<HttpResponse>& outcome) {
   if (!outcome.ok()) return true;  // refused, reset, timed out: the server may recover
@@ -41,10 +33,10 @@ std::optional<std::chrono::milliseconds> RetryDelay(const RetryPolicy& policy, i
   if (!Retryable(outcome) || attempt >= policy.max_attempts) return std::nullopt;
   if (outcome.ok() && outcome->status == 429) {
     // sentry.io sends no Retry-After on 429 (its middleware does not set it); proxies may.
-    if (auto seconds = Number(outcome->Header("Retry-After"))) {
+    if (auto seconds = outcome->NumberHeader("Retry-After")) {
       return std::chrono::milliseconds(static_cast<long long>(std::max(0.0, *seconds) * 1000));
     }
-    if (auto reset = Number(outcome->Header("X-Sentry-Rate-Limit-Reset"))) {
+    if (auto reset = outcome->NumberHeader("X-Sentry-Rate-Limit-Reset")) {
       const auto reset_at = std::chrono::system_clock::time_point(
           std::chrono::milliseconds(static_cast<long long>(*reset * 1000)));
       const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(reset_at - now);

@@ -171,6 +171,11 @@ TEST(SentryOverHttp, RefusesARedirectToAnotherPort) {
 namespace perfgate::fetch {
 namespace {
 
+std::vector<double> Sorted(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
 TEST(SentryOverHttp, FetchesTimeWindowsConcurrentlyWithoutLosingOrRepeatingEvents) {
   SampleSet events = Events(3000);
   FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok"));
@@ -182,10 +187,7 @@ TEST(SentryOverHttp, FetchesTimeWindowsConcurrentlyWithoutLosingOrRepeatingEvent
   ASSERT_TRUE(set.ok()) << set.error().message;
   ASSERT_EQ(set->groups.size(), events.groups.size());
   for (std::size_t g = 0; g < events.groups.size(); ++g) {
-    std::vector<double> got = set->groups[g].durations_ms, want = events.groups[g].durations_ms;
-    std::sort(got.begin(), got.end());
-    std::sort(want.begin(), want.end());
-    EXPECT_EQ(got, want);  // every event exactly once
+    EXPECT_EQ(Sorted(set->groups[g].durations_ms), Sorted(events.groups[g].durations_ms));  // each event once
   }
   std::size_t windows = 0;
   for (const auto& request : server.requests()) windows += request.target.find("cursor=") == std::string::npos &&
@@ -210,12 +212,8 @@ TEST(SentryOverHttp, KeepsExactlyTheNewestMaxSamples) {
   // then "GET /b": 334), so the newest 250 are the last 250 of "GET /b".
   EXPECT_EQ(set->Find("GET /a"), nullptr);
   ASSERT_NE(set->Find("GET /b"), nullptr);
-  std::vector<double> got = set->Find("GET /b")->durations_ms;
   const std::vector<double>& all = events.Find("GET /b")->durations_ms;
-  std::vector<double> want(all.end() - 250, all.end());
-  std::sort(got.begin(), got.end());
-  std::sort(want.begin(), want.end());
-  EXPECT_EQ(got, want);
+  EXPECT_EQ(Sorted(set->Find("GET /b")->durations_ms), Sorted({all.end() - 250, all.end()}));
   ASSERT_EQ(set->notes.size(), 1u);
   EXPECT_EQ(set->notes[0], "sentry:1.1: stopped at max_samples 250 (250 events, the newest of the release)");
 }

@@ -1,0 +1,29 @@
+#include "fetch/http_transport.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace perfgate::fetch {
+
+std::string_view HttpResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        })) {
+      return value;
+    }
+  }
+  return {};
+}
+
+std::optional<double> HttpResponse::NumberHeader(std::string_view name) const {
+  std::string_view text = Header(name);
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace perfgate::fetch
