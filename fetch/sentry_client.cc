@@ -186,6 +186,7 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
     outcome = transport_.Send(request);
     if (outcome.ok()) limiter_.Observe(*outcome);
     if (options_.log) {
+      std::lock_guard lock(log_mutex_);  // window threads log through one callback
       options_.log("GET " + url + " (Authorization: Bearer [redacted]) -> " +
                    (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) + " (attempt " +
                    std::to_string(attempt) + ")");

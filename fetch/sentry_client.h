@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,7 +39,7 @@ struct SentryOptions {
   std::chrono::milliseconds timeout{30000};  // per request
   RetryPolicy retry;
   // When set, one line per request ("GET <url> -> 200 (attempt 1)"), the token shown as
-  // [redacted] if a header is ever printed. For --verbose.
+  // [redacted]. For --verbose. Called from several threads, one at a time.
   std::function<void(const std::string&)> log;
 };
 
@@ -99,6 +100,7 @@ class SentryClient {
   SentryOptions options_;
   std::string token_;
   RateLimiter limiter_;  // shared by the window threads
+  std::mutex log_mutex_;  // options_.log is called by one thread at a time
   std::atomic<std::uint64_t> jitter_counter_{0};  // spreads backoff jitter across threads
 };
 
