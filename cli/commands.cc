@@ -148,6 +148,11 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
 int RunFetch(const FetchOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config_path, options.config_given, env);
   if (!config.ok()) return ReportError(config.error(), env);
+  Result<SentrySetup> setup = SentrySettings(options.sources, *config, env);
+  if (!setup.ok()) return ReportError(setup.error(), env);
+  if (setup->options.mode != "raw") {
+    return ReportError(MakeError(ErrorKind::kUsage, "fetch saves events, and aggregate mode has none; use --mode raw"), env);
+  }
   Result<SampleSet> samples = LoadSource("sentry:" + options.release, options.sources, *config, env);
   if (!samples.ok()) return ReportError(samples.error(), env);
   Status written = env.fs.WriteFileAtomic(options.output, fetch::SamplesToNdjson(*samples));

@@ -21,6 +21,7 @@ struct SentryFlags {
   std::vector<std::string> projects;
   std::optional<std::string> environment;
   std::optional<std::string> dataset;
+  std::optional<std::string> mode;
   std::optional<std::size_t> max_samples;
   std::string since;       // ISO 8601; with `until`, replaces the release's own time range
   std::string until;

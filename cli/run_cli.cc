@@ -74,6 +74,9 @@ po::options_description SourceOptionsDescription() {
        "project slug or id; repeat for several")
       ("environment", po::value<std::string>()->value_name("ENV"), "e.g. production")
       ("dataset", po::value<std::string>()->value_name("NAME"), "transactions (default) or spans")
+      ("mode", po::value<std::string>()->value_name("MODE"),
+       "raw (default: events, with intervals) or aggregate (one request: Sentry's per-transaction "
+       "percentiles and counts, no percentile intervals)")
       ("max-samples", po::value<std::size_t>()->value_name("N"), "stop after N events (default 50000)")
       ("since", po::value<std::string>()->value_name("ISO8601"),
        "with --until: this time range instead of the release's first and last event")
@@ -118,6 +121,7 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   text("organization", sentry.organization);
   text("environment", sentry.environment);
   text("dataset", sentry.dataset);
+  text("mode", sentry.mode);
   if (vm.count("project")) sentry.projects = vm["project"].as<std::vector<std::string>>();
   if (vm.count("max-samples")) sentry.max_samples = vm["max-samples"].as<std::size_t>();
   if (vm.count("since")) sentry.since = vm["since"].as<std::string>();

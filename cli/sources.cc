@@ -25,6 +25,7 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   sentry.environment = from_file.environment;
   sentry.query = from_file.query;
   sentry.dataset = from_file.dataset;
+  sentry.mode = from_file.mode;
   sentry.max_samples = from_file.max_samples;
   const SentryFlags& flags = options.sentry;
   if (flags.url) sentry.url = *flags.url;
@@ -32,6 +33,11 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   if (!flags.projects.empty()) sentry.projects = flags.projects;
   if (flags.environment) sentry.environment = *flags.environment;
   if (flags.dataset) sentry.dataset = *flags.dataset;
+  if (flags.mode) sentry.mode = *flags.mode;
+  if (sentry.mode == "aggregate" && config.group_by == gate::GroupBy::kNone) {
+    return MakeError(ErrorKind::kUsage, "aggregate mode gives per-transaction values, which cannot be pooled for "
+                                        "group_by: none; use raw mode");
+  }
   if (flags.max_samples) sentry.max_samples = *flags.max_samples;
   sentry.start = flags.since;
   sentry.end = flags.until;
@@ -67,8 +73,9 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   Result<SentrySetup> setup = SentrySettings(options, config, env);
   if (!setup.ok()) return setup.error();
 
-  // "latest" moves, so it is never served from the cache.
-  const bool cacheable = release != "latest";
+  // "latest" moves, so it is never served from the cache; aggregates are one request and
+  // have no events to store.
+  const bool cacheable = release != "latest" && setup->options.mode == "raw";
   const std::string cache_path = options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options, release);
   if (cacheable && !options.sentry.refresh) {
     Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(env.fs, cache_path, source);
@@ -105,8 +112,13 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char elapsed[32];
   std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
-  env.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in " << pages_seen
-          << " pages (" << elapsed << " s)\n";
+  if (set->IsAggregated()) {
+    env.err << "perfgate: " << source << ": fetched Sentry's aggregates of " << set->groups.size()
+            << " transactions (" << set->TotalEvents() << " events, " << elapsed << " s)\n";
+  } else {
+    env.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in " << pages_seen
+            << " pages (" << elapsed << " s)\n";
+  }
   if (cacheable) {
     Status stored = fetch::StoreCachedRelease(env.fs, options.sentry.cache_dir, cache_path, *set);
     if (!stored.ok()) env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";

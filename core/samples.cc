@@ -7,13 +7,18 @@
 namespace perfgate {
 
 std::size_t GroupSamples::Failures() const {
+  if (aggregates) return aggregates->failures;
   return static_cast<std::size_t>(std::count(failed.begin(), failed.end(), std::uint8_t{1}));
 }
 
 std::size_t SampleSet::TotalEvents() const {
   std::size_t total = 0;
-  for (const GroupSamples& group : groups) total += group.size();
+  for (const GroupSamples& group : groups) total += group.Count();
   return total;
+}
+
+bool SampleSet::IsAggregated() const {
+  return std::any_of(groups.begin(), groups.end(), [](const GroupSamples& g) { return g.aggregates.has_value(); });
 }
 
 const GroupSamples* SampleSet::Find(std::string_view name) const {
@@ -83,7 +88,7 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}});
+  groups_.push_back(GroupSamples{std::string(name), {}, {}, std::nullopt});
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
@@ -94,6 +99,11 @@ void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool fail
   target.durations_ms.push_back(duration_ms);
   target.failed.push_back(failed ? 1 : 0);
   ++events_;
+}
+
+void SampleSetBuilder::AddAggregated(std::string_view name, Aggregates aggregates) {
+  events_ += aggregates.count;
+  groups_[GroupIndex(name)].aggregates = std::move(aggregates);
 }
 
 void SampleSetBuilder::Append(SampleSetBuilder&& other) {

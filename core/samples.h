@@ -6,20 +6,35 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace perfgate {
 
+// A group summarised by the server instead of its events (Sentry's aggregate mode):
+// exact counts, and percentiles computed by Sentry, with no events behind them.
+struct Aggregates {
+  std::size_t count = 0;
+  std::size_t failures = 0;
+  std::map<double, double> quantiles_ms;  // q in [0, 1] -> value, e.g. 0.95 -> p95()
+  std::optional<double> mean_ms;
+};
+
 // All events of one group (one transaction name, or the whole release).
-// durations_ms[i] and failed[i] describe the same event, in input order.
+// durations_ms[i] and failed[i] describe the same event, in input order. A group from
+// aggregate mode has no events but `aggregates`.
 struct GroupSamples {
   std::string name;
   std::vector<double> durations_ms;  // each finite and >= 0
   std::vector<std::uint8_t> failed;  // 1 when the event failed (Sentry's failure_rate())
+  std::optional<Aggregates> aggregates;
 
   std::size_t size() const { return durations_ms.size(); }
+  // Events the group stands for: its events, or the server's count.
+  std::size_t Count() const { return aggregates ? aggregates->count : durations_ms.size(); }
   std::size_t Failures() const;
 };
 
@@ -32,6 +47,8 @@ struct SampleSet {
   std::vector<std::string> notes;  // what a report must say about the source (a sample cap)
 
   std::size_t TotalEvents() const;
+  // True when the groups carry server aggregates instead of events.
+  bool IsAggregated() const;
   // The group named `name`, or nullptr.
   const GroupSamples* Find(std::string_view name) const;
 };
@@ -46,6 +63,8 @@ class SampleSetBuilder {
   void Add(std::string_view group, double duration_ms, bool failed);
   // Moves every event of `other` after this builder's events of the same group.
   void Append(SampleSetBuilder&& other);
+  // Adds a group summarised by the server. REQUIRES: no events were added under `name`.
+  void AddAggregated(std::string_view name, Aggregates aggregates);
   std::size_t size() const { return events_; }
   SampleSet Build(std::string source) &&;
 

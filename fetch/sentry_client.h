@@ -30,6 +30,7 @@ struct SentryOptions {
   std::string environment;                 // empty: every environment
   std::string query;                       // extra search terms, ANDed
   std::string dataset = "transactions";    // transactions | spans
+  std::string mode = "raw";                // raw (events) | aggregate (Sentry's per-transaction values)
   std::size_t max_samples = 50000;         // stop (and say so) after this many events
   std::string start;                       // ISO 8601; empty: the release's first event
   std::string end;                         // ISO 8601; empty: the release's last event
@@ -84,6 +85,9 @@ class SentryClient {
   // Get() whose body must also satisfy `accept`; a body it rejects is fetched again.
   Result<HttpResponse> GetParsed(const std::string& path, const std::string& query,
                                  const std::function<Status(const HttpResponse&)>& accept);
+  // Aggregate mode: one row per transaction with count(), failure_count(), p50()..p99(),
+  // avg(), min() and max(), 100 transactions a page.
+  Result<SampleSet> FetchAggregates(const std::string& release, const Bounds& bounds);
   Result<std::size_t> Count(const std::string& release, const std::string& start, const std::string& end);
   std::string SearchQuery(const std::string& release) const;
   std::string RangeParameters(const std::string& release, const std::string& start, const std::string& end) const;

@@ -35,6 +35,18 @@ class Side {
  public:
   Side(const GroupSamples* group, std::string stream_name, const Thresholds& config)
       : stream_name_(std::move(stream_name)), config_(config) {
+    if (group != nullptr && group->aggregates && group->aggregates->count > 0) {
+      aggregates_ = &*group->aggregates;
+      const Aggregates& a = *aggregates_;
+      auto quantile = [&](double q) {
+        auto found = a.quantiles_ms.find(q);
+        return found == a.quantiles_ms.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
+      };
+      summary_ = stats::Summary{a.count, a.failures,
+                                static_cast<double>(a.failures) / static_cast<double>(a.count),
+                                a.mean_ms.value_or(std::numeric_limits<double>::quiet_NaN()), quantile(0), quantile(1)};
+      return;
+    }
     if (group == nullptr || group->size() == 0) return;
     sorted_ = group->durations_ms;
     std::sort(sorted_.begin(), sorted_.end());
@@ -42,26 +54,65 @@ class Side {
     if (summarized.ok()) summary_ = *summarized;
   }
 
-  std::size_t size() const { return sorted_.size(); }
+  std::size_t size() const { return aggregates_ ? aggregates_->count : sorted_.size(); }
+  bool aggregated() const { return aggregates_ != nullptr; }
   const std::vector<double>& sorted() const { return sorted_; }
   const std::optional<stats::Summary>& summary() const { return summary_; }
 
   std::optional<SideStats> Stats() const {
     if (!summary_) return std::nullopt;
+    if (aggregates_) {
+      auto quantile = [&](double q) {
+        auto found = aggregates_->quantiles_ms.find(q);
+        return found == aggregates_->quantiles_ms.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
+      };
+      return SideStats{*summary_, quantile(0.50), quantile(0.95), quantile(0.99)};
+    }
     const auto method = config_.percentile_method;
     return SideStats{*summary_, stats::QuantileOfSorted(sorted_, 0.50, method),
                      stats::QuantileOfSorted(sorted_, 0.95, method),
                      stats::QuantileOfSorted(sorted_, 0.99, method)};
   }
 
+  // The metric's estimate, or nullptr when the side has no events or, in aggregate mode,
+  // Sentry did not compute the metric.
   const Estimate* Get(const Metric& metric) {
     if (!summary_) return nullptr;
     auto found = estimates_.find(metric.name);
     if (found != estimates_.end()) return &found->second;
+    if (aggregates_) {
+      std::optional<Estimate> estimate = FromAggregates(metric);
+      if (!estimate) return nullptr;
+      return &estimates_.emplace(metric.name, *estimate).first->second;
+    }
     return &estimates_.emplace(metric.name, Make(metric)).first->second;
   }
 
  private:
+  // Sentry's own values in aggregate mode: no events, so no bootstrap; error rates still
+  // get their binomial interval from the counts. A metric Sentry did not compute is absent.
+  std::optional<Estimate> FromAggregates(const Metric& metric) const {
+    Estimate estimate;
+    switch (metric.kind) {
+      case MetricKind::kQuantile: {
+        auto found = aggregates_->quantiles_ms.find(metric.q);
+        if (found == aggregates_->quantiles_ms.end()) return std::nullopt;
+        estimate.value = found->second;
+        return estimate;
+      }
+      case MetricKind::kMean: estimate.value = summary_->mean_ms; break;
+      case MetricKind::kMin: estimate.value = summary_->min_ms; break;
+      case MetricKind::kMax: estimate.value = summary_->max_ms; break;
+      case MetricKind::kErrorRate:
+        estimate.value = summary_->error_rate;
+        estimate.interval = stats::BinomialInterval(summary_->failures, summary_->count, config_.confidence,
+                                                    config_.error_rate_interval);
+        return estimate;
+    }
+    if (std::isnan(estimate.value)) return std::nullopt;
+    return estimate;
+  }
+
   Estimate Make(const Metric& metric) const {
     Estimate estimate;
     estimate.value = MetricValue(metric, sorted_, *summary_, config_.percentile_method);
@@ -97,6 +148,7 @@ class Side {
   std::string stream_name_;
   const Thresholds& config_;
   std::vector<double> sorted_;
+  const Aggregates* aggregates_ = nullptr;
   std::optional<stats::Summary> summary_;
   std::map<std::string, Estimate> estimates_;
 };
@@ -288,6 +340,13 @@ RuleResult MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples
                   ", fewer than min_samples " + std::to_string(min_samples);
     return result;
   }
+  const bool missing = (cand.size() > 0 && !cand_estimate) || (increase && base.size() > 0 && !base_estimate);
+  if (missing) {
+    result.verdict = Verdict::kInsufficientData;
+    result.note = rule.metric.name + " is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
+                  "error_rate); use raw mode for it";
+    return result;
+  }
   if (!increase) {
     JudgeAbsolute(rule, result);
     NoteThinTail(rule.metric, cand.size(), result);
@@ -297,6 +356,8 @@ RuleResult MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples
     CompareRates(*base.summary(), *cand.summary(), result.change_is_relative, config.confidence, result);
   } else if (!cand_estimate->replicates.empty() && !base_estimate->replicates.empty()) {
     CompareReplicates(*base_estimate, *cand_estimate, result.change_is_relative, config.confidence, result);
+  } else if (base.aggregated() || cand.aggregated()) {
+    result.note = "aggregate mode: judged on Sentry's values, with no interval or test";
   }
   pending = true;
   return result;
@@ -385,7 +446,7 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
     Side cand(merged ? &merged->second : candidate.Find(name), "candidate\x1f" + name, config);
     group.baseline = base.Stats();
     group.candidate = cand.Stats();
-    if (base.size() > 0 && cand.size() > 0) group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
+    if (!base.sorted().empty() && !cand.sorted().empty()) group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
     if (override_entry && override_entry->skip) {
       group.skipped = true;
       result.groups.push_back(std::move(group));

@@ -281,8 +281,9 @@ class Parser {
     if (YAML::Node query = node["query"]) sentry.query = Scalar(query, "query");
     if (YAML::Node mode = node["mode"]) {
       constexpr std::array<std::string_view, 3> kModes = {"raw", "aggregate", "histogram"};
-      if (OneOf(mode, "mode", kModes) != "raw") {
-        Fail(mode, "mode '" + mode.Scalar() + "' is not available yet; use raw (events, with intervals)");
+      sentry.mode = OneOf(mode, "mode", kModes);
+      if (sentry.mode == "histogram") {
+        Fail(mode, "mode 'histogram' is not available yet; use raw (events, with intervals) or aggregate");
       }
     }
     if (YAML::Node dataset = node["dataset"]) {

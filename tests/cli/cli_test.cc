@@ -304,3 +304,50 @@ TEST(CliSentry, VerboseLogRedactsTheToken) {
 
 }  // namespace
 }  // namespace perfgate
+
+namespace perfgate {
+namespace {
+
+TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
+  FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
+                            server.url(), "--organization", "acme", "--mode", "aggregate", "--json", "agg.json"},
+                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(server.requests().size(), 4u);  // per release: its details and one aggregate page
+  RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
+  boost::json::value aggregate = boost::json::parse(fs.files["agg.json"]);
+  boost::json::value files = boost::json::parse(fs.files["files.json"]);
+  // The failing rules fail alike, on the same numbers; percentiles carry no interval.
+  for (std::size_t g = 0; g < 6; ++g) {
+    const auto& a = aggregate.at("groups").at(g);
+    const auto& f = files.at("groups").at(g);
+    EXPECT_EQ(a.at("name"), f.at("name"));
+    for (std::size_t r = 0; r < 4; ++r) {
+      const auto& ar = a.at("rules").at(r);
+      const auto& fr = f.at("rules").at(r);
+      if (fr.at("verdict") == "fail") {
+        EXPECT_EQ(ar.at("verdict"), "fail") << a.at("name") << " " << r;
+      }
+      if (!fr.at("candidate").is_null()) {
+        EXPECT_NEAR(ar.at("candidate").to_number<double>(), fr.at("candidate").to_number<double>(),
+                    1e-9 * fr.at("candidate").to_number<double>());
+      }
+      if (ar.at("metric") != "error_rate") {
+        EXPECT_TRUE(ar.at("candidate_ci").is_null());
+      }
+    }
+  }
+  EXPECT_NE(fs.files["agg.json"].find("aggregate mode: percentiles are Sentry's own"), std::string::npos);
+  CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "x.ndjson", "--sentry-url", server.url(),
+                                "--organization", "acme", "--mode", "aggregate"},
+                               fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(fetched.exit_code, 2);
+  EXPECT_EQ(fetched.err, "perfgate: error: fetch saves events, and aggregate mode has none; use --mode raw\n");
+}
+
+}  // namespace
+}  // namespace perfgate

@@ -260,6 +260,38 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
         if ((start < 0 || event.timestamp_ms >= start) && (end < 0 || event.timestamp_ms < end)) matching.push_back(&event);
       }
     }
+    if (request.target.find("field=p95%28%29") != std::string::npos) {
+      // Aggregate mode: one row per transaction, as ClickHouse's quantile() (type 7) computes.
+      std::map<const GroupSamples*, std::vector<std::size_t>> by_group;
+      for (const TimedEvent* event : matching) by_group[event->group].push_back(event->index);
+      std::string rows;
+      for (const auto& [group, indices] : by_group) {
+        std::vector<double> sorted;
+        std::size_t failures = 0;
+        double sum = 0;
+        for (std::size_t i : indices) {
+          sorted.push_back(group->durations_ms[i]);
+          failures += group->failed[i];
+          sum += group->durations_ms[i];
+        }
+        std::sort(sorted.begin(), sorted.end());
+        auto q = [&](double level) {
+          double position = level * static_cast<double>(sorted.size() - 1);
+          std::size_t lower = static_cast<std::size_t>(position);
+          std::size_t upper = std::min(lower + 1, sorted.size() - 1);
+          return boost::json::serialize(boost::json::value(sorted[lower] + (position - static_cast<double>(lower)) * (sorted[upper] - sorted[lower])));
+        };
+        rows += std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
+                boost::json::serialize(boost::json::value(group->name)) + R"json(,"count()":)json" +
+                std::to_string(sorted.size()) + R"json(,"failure_count()":)json" + std::to_string(failures) +
+                R"json(,"p50()":)json" + q(0.5) + R"json(,"p75()":)json" + q(0.75) + R"json(,"p95()":)json" + q(0.95) +
+                R"json(,"p99()":)json" + q(0.99) + R"json(,"avg(transaction.duration)":)json" +
+                boost::json::serialize(boost::json::value(sum / static_cast<double>(sorted.size()))) +
+                R"json(,"min(transaction.duration)":)json" + boost::json::serialize(boost::json::value(sorted.front())) +
+                R"json(,"max(transaction.duration)":)json" + boost::json::serialize(boost::json::value(sorted.back())) + "}";
+      }
+      return {200, limit_headers, R"json({"data":[)json" + rows + R"json(],"meta":{}})json"};
+    }
     if (QueryParameter(request.target, "field") == "count()") {
       return {200, limit_headers, R"json({"data":[{"count()":)json" + std::to_string(matching.size()) +
                                       R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
