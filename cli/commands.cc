@@ -80,6 +80,9 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
   if (!config.ok()) return ReportError(config.error(), env);
   Result<SampleSet> samples = LoadSource(options.source, options.sources, *config, env);
   if (!samples.ok()) return ReportError(samples.error(), env);
+  if (samples->IsAggregated()) {
+    return ReportError(MakeError(ErrorKind::kUsage, "stats summarises events, and aggregate mode has none; use --mode raw"), env);
+  }
 
   // Every group, then the whole source as one group.
   std::vector<GroupSamples> groups = samples->groups;
