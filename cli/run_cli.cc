@@ -75,8 +75,9 @@ po::options_description SourceOptionsDescription() {
       ("environment", po::value<std::string>()->value_name("ENV"), "e.g. production")
       ("dataset", po::value<std::string>()->value_name("NAME"), "transactions (default) or spans")
       ("mode", po::value<std::string>()->value_name("MODE"),
-       "raw (default: events, with intervals) or aggregate (one request: Sentry's per-transaction "
-       "percentiles and counts, no percentile intervals)")
+       "raw (default: events, with intervals), aggregate (one request: Sentry's per-transaction "
+       "percentiles and counts, no percentile intervals) or histogram (per-transaction duration "
+       "histograms: intervals at the bin width's resolution)")
       ("max-samples", po::value<std::size_t>()->value_name("N"), "stop after N events (default 50000)")
       ("since", po::value<std::string>()->value_name("ISO8601"),
        "with --until: this time range instead of the release's first and last event")

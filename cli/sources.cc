@@ -34,9 +34,9 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   if (flags.environment) sentry.environment = *flags.environment;
   if (flags.dataset) sentry.dataset = *flags.dataset;
   if (flags.mode) sentry.mode = *flags.mode;
-  if (sentry.mode == "aggregate" && config.group_by == gate::GroupBy::kNone) {
-    return MakeError(ErrorKind::kUsage, "aggregate mode gives per-transaction values, which cannot be pooled for "
-                                        "group_by: none; use raw mode");
+  if (sentry.mode != "raw" && config.group_by == gate::GroupBy::kNone) {
+    return MakeError(ErrorKind::kUsage, sentry.mode + " mode gives per-transaction values, which cannot be pooled "
+                                        "for group_by: none; use raw mode");
   }
   if (flags.max_samples) sentry.max_samples = *flags.max_samples;
   sentry.start = flags.since;
@@ -75,7 +75,7 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
 
   // "latest" moves, so it is never served from the cache; aggregates are one request and
   // have no events to store.
-  const bool cacheable = release != "latest" && setup->options.mode == "raw";
+  const bool cacheable = release != "latest" && setup->options.mode != "aggregate";
   const std::string cache_path = options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options, release);
   if (cacheable && !options.sentry.refresh) {
     Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(env.fs, cache_path, source);

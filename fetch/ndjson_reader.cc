@@ -12,12 +12,16 @@
 #include <vector>
 
 #include <boost/json/basic_parser_impl.hpp>
+#include <boost/json/parse.hpp>
 
 #include "fetch/json_event_handler.h"
 #include "fetch/row_fields.h"
 
 namespace perfgate::fetch {
 namespace {
+
+// How a note line starts; SamplesToNdjson (release_cache.h) writes them.
+constexpr std::string_view kNotePrefix = "{\"perfgate_note\":";
 
 bool IsBlank(std::string_view line) {
   return std::all_of(line.begin(), line.end(),
@@ -179,6 +183,7 @@ bool FastParseLine(std::string_view line, RowFields& fields) {
 // line with a neighbour's would make the two cores fight over it (false sharing).
 struct alignas(64) ChunkResult {
   SampleSetBuilder samples;
+  std::vector<std::string> notes;  // {"perfgate_note": "..."} lines, in order
   BadRowLog bad_rows{BadRowPolicy::kFail, ""};
   std::size_t lines = 0;  // lines in the chunk
   bool stopped = false;   // reading stopped at a bad row
@@ -208,6 +213,15 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
     cursor = newline ? newline + 1 : end;
     std::size_t line_number = ++out.lines;
 
+    if (line.starts_with(kNotePrefix)) {
+      // A note perfgate wrote with the events (a sample cap, histogram mode): kept for the report.
+      try {
+        out.notes.emplace_back(boost::json::parse(line).at("perfgate_note").as_string());
+        continue;
+      } catch (const std::exception&) {
+        // not a note after all: read it as an event below, which reports what is wrong
+      }
+    }
     if (FastParseLine(line, fast_fields)) {
       out.samples.Add(fast_fields.transaction(), fast_fields.duration_ms(), fast_fields.failed());
       continue;
@@ -279,15 +293,18 @@ Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
   // Merging in chunk order keeps every group's events in file order.
   SampleSetBuilder samples;
   BadRowLog bad_rows(options.on_bad_row, source);
+  std::vector<std::string> notes;
   std::size_t lines_before = 0;
   for (ChunkResult& chunk : results) {
     samples.Append(std::move(chunk.samples));
+    notes.insert(notes.end(), chunk.notes.begin(), chunk.notes.end());
     bad_rows.Append(std::move(chunk.bad_rows), lines_before);
     if (chunk.stopped) return bad_rows.StopError();
     lines_before += chunk.lines;
   }
   SampleSet set = std::move(samples).Build(std::string(source));
   bad_rows.CopyTo(set);
+  set.notes = std::move(notes);
   return set;
 }
 

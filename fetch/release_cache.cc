@@ -67,23 +67,12 @@ Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::st
   if (!fs.Exists(path)) return std::optional<SampleSet>();
   Result<std::string> text = fs.ReadFile(path);
   if (!text.ok()) return text.error();
-  std::vector<std::string> notes;
   std::string_view events = *text;
-  while (events.starts_with(kNoteKey)) {
-    std::size_t end = events.find('\n');
-    try {
-      notes.emplace_back(boost::json::parse(events.substr(0, end)).at("perfgate_note").as_string());
-    } catch (const std::exception&) {
-      return MakeError(ErrorKind::kInput, path + ": damaged cache entry; delete it or pass --refresh");
-    }
-    events.remove_prefix(end == std::string_view::npos ? events.size() : end + 1);
-  }
   Result<SampleSet> set = ReadNdjson(events, path, ReadOptions{});
   if (!set.ok()) {
     return MakeError(ErrorKind::kInput, set.error().message + " (a damaged cache entry; delete it or pass --refresh)");
   }
   set->source = source;
-  set->notes = std::move(notes);
   return std::optional<SampleSet>(std::move(set).value());
 }
 

@@ -20,7 +20,7 @@ std::string CacheFileName(const SentryOptions& options, const std::string& relea
 
 // `set` as NDJSON, one event a line: {"transaction": ..., "duration_ms": ..., "error": ...},
 // groups in name order, events in their order. A note line per source note comes first as
-// {"perfgate_note": "..."}, which readers of the cache turn back into notes.
+// {"perfgate_note": "..."}, which the NDJSON reader turns back into notes.
 std::string SamplesToNdjson(const SampleSet& set);
 
 // The cached release at `path`, or nullopt when there is none. A damaged entry is an

@@ -103,6 +103,12 @@ std::string FormatIsoSeconds(long long epoch_seconds) {
 
 namespace {
 
+std::string FormatBinWidth(double ms) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, ms >= 10 ? "%.0f ms" : "%.2g ms", ms);
+  return buffer;
+}
+
 // A timestamp plus one second, for an inclusive end; shapes it cannot read stay as they are.
 std::string OneSecondLater(const std::string& timestamp) {
   std::optional<long long> seconds = ParseIsoSeconds(timestamp);
@@ -147,11 +153,11 @@ Status SentryClient::Validate() const {
   if (options_.organization.empty()) {
     return MakeError(ErrorKind::kConfig, "source.sentry.organization is not set (the organization slug or id)");
   }
-  if (options_.mode != "raw" && options_.mode != "aggregate") {
-    return MakeError(ErrorKind::kConfig, "source.sentry.mode must be raw or aggregate, not '" + options_.mode + "'");
+  if (options_.mode != "raw" && options_.mode != "aggregate" && options_.mode != "histogram") {
+    return MakeError(ErrorKind::kConfig, "source.sentry.mode must be raw, aggregate or histogram, not '" + options_.mode + "'");
   }
-  if (options_.mode == "aggregate" && options_.dataset != "transactions") {
-    return MakeError(ErrorKind::kConfig, "aggregate mode reads the transactions dataset; use raw mode for spans");
+  if (options_.mode != "raw" && options_.dataset != "transactions") {
+    return MakeError(ErrorKind::kConfig, options_.mode + " mode reads the transactions dataset; use raw mode for spans");
   }
   if (options_.dataset != "transactions" && options_.dataset != "spans") {
     return MakeError(ErrorKind::kConfig, "source.sentry.dataset must be transactions or spans, not '" +
@@ -497,6 +503,84 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
   return set;
 }
 
+Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, const Bounds& bounds) {
+  Result<SampleSet> aggregates = FetchAggregates(release, bounds);
+  if (!aggregates.ok()) return aggregates.error();
+  const std::vector<GroupSamples>& groups = aggregates->groups;
+  struct Histogram {
+    std::vector<std::pair<double, std::size_t>> bins;  // lower edge, count
+  };
+  std::vector<Result<Histogram>> histograms(groups.size(), MakeError(ErrorKind::kInternal, "not fetched"));
+  const std::string path = "/api/0/organizations/" + UrlEncode(options_.organization) + "/events-histogram/";
+  auto fetch = [&](std::size_t g) {
+    std::string name = groups[g].name;
+    std::string escaped;
+    for (char c : name) escaped += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+    // The transaction filter narrows the release's search to one transaction.
+    const std::string query = "field=transaction.duration&numBuckets=" + std::to_string(options_.histogram_buckets) +
+            "&precision=0&dataFilter=all&query=" + UrlEncode(SearchQuery(release) + " transaction:\"" + escaped + "\"") +
+            "&start=" + UrlEncode(bounds.start) + "&end=" + UrlEncode(bounds.end) + ProjectParameters();
+    Histogram histogram;
+    Result<HttpResponse> response = GetParsed(path, query, [&](const HttpResponse& answer) -> Status {
+      histogram.bins.clear();
+      try {
+        const boost::json::value body = boost::json::parse(answer.body);
+        for (const boost::json::value& bin : body.at("transaction.duration").as_array()) {
+          histogram.bins.emplace_back(bin.at("bin").to_number<double>(),
+                                      static_cast<std::size_t>(bin.at("count").to_number<double>()));
+        }
+        return {};
+      } catch (const std::exception& error) {
+        return MakeError(ErrorKind::kUnavailable, std::string("a histogram is not as expected: ") + error.what());
+      }
+    });
+    if (!response.ok()) {
+      histograms[g] = response.error();
+      return;
+    }
+    histograms[g] = std::move(histogram);
+  };
+  // At most `concurrency` requests at once, transactions taken in turn.
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> workers;
+  const auto threads = static_cast<std::size_t>(std::max(1, options_.concurrency));
+  for (std::size_t t = 0; t < std::min(threads, groups.size()); ++t) {
+    workers.emplace_back([&] {
+      for (std::size_t g = next++; g < groups.size(); g = next++) fetch(g);
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+
+  SampleSetBuilder samples;
+  double finest = 0, coarsest = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!histograms[g].ok()) return histograms[g].error();
+    const auto& bins = histograms[g]->bins;
+    // Bin width from the edges (all bins of one histogram are equally wide).
+    const double width = bins.size() > 1 ? bins[1].first - bins[0].first : 1;
+    finest = finest == 0 ? width : std::min(finest, width);
+    coarsest = std::max(coarsest, width);
+    std::size_t failures_left = groups[g].aggregates ? groups[g].aggregates->failures : 0;
+    for (const auto& [edge, count] : bins) {
+      for (std::size_t i = 0; i < count; ++i) {
+        // Failures are not binned by duration: they are spread over the first events, which
+        // keeps the error rate exact and leaves the duration distribution as binned.
+        samples.Add(groups[g].name, edge + width / 2, failures_left > 0);
+        if (failures_left > 0) --failures_left;
+      }
+    }
+  }
+  SampleSet set = std::move(samples).Build("sentry:" + release);
+  if (set.TotalEvents() == 0) {
+    return MakeError(ErrorKind::kUnavailable, "sentry:" + release + ": the histograms hold no events");
+  }
+  set.notes.push_back("sentry:" + release + ": histogram mode: durations rebuilt from " +
+                      std::to_string(options_.histogram_buckets) + "-bin histograms at bin midpoints; percentiles "
+                      "and intervals are resolved to the bin width (" + FormatBinWidth(finest) +
+                      (coarsest > finest ? " to " + FormatBinWidth(coarsest) : std::string()) + ")");
+  return set;
+}
+
 Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const ProgressCallback& progress) {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
@@ -513,6 +597,7 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const
     bounds = *found;
   }
   if (options_.mode == "aggregate") return FetchAggregates(release, bounds);
+  if (options_.mode == "histogram") return FetchHistograms(release, bounds);
   const std::string source = "sentry:" + release;
   bool capped = false;
   std::size_t expected = 0;

@@ -30,7 +30,10 @@ struct SentryOptions {
   std::string environment;                 // empty: every environment
   std::string query;                       // extra search terms, ANDed
   std::string dataset = "transactions";    // transactions | spans
-  std::string mode = "raw";                // raw (events) | aggregate (Sentry's per-transaction values)
+  // raw (events) | aggregate (Sentry's per-transaction values) | histogram (per-transaction
+  // duration histograms, rebuilt into events at bin midpoints)
+  std::string mode = "raw";
+  int histogram_buckets = 100;             // the endpoint's maximum
   std::size_t max_samples = 50000;         // stop (and say so) after this many events
   std::string start;                       // ISO 8601; empty: the release's first event
   std::string end;                         // ISO 8601; empty: the release's last event
@@ -88,6 +91,9 @@ class SentryClient {
   // Aggregate mode: one row per transaction with count(), failure_count(), p50()..p99(),
   // avg(), min() and max(), 100 transactions a page.
   Result<SampleSet> FetchAggregates(const std::string& release, const Bounds& bounds);
+  // Histogram mode: the aggregates (for counts and failures), then one events-histogram
+  // request per transaction, concurrently; each bin becomes `count` events at its midpoint.
+  Result<SampleSet> FetchHistograms(const std::string& release, const Bounds& bounds);
   Result<std::size_t> Count(const std::string& release, const std::string& start, const std::string& end);
   std::string SearchQuery(const std::string& release) const;
   std::string RangeParameters(const std::string& release, const std::string& start, const std::string& end) const;

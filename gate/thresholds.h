@@ -88,7 +88,7 @@ struct SentrySource {
   std::string environment;
   std::string query;
   std::string dataset = "transactions";  // transactions | spans
-  std::string mode = "raw";              // raw | aggregate
+  std::string mode = "raw";              // raw | aggregate | histogram
   std::size_t max_samples = 50000;
   std::string token_env = "SENTRY_AUTH_TOKEN";
 };

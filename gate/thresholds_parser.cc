@@ -282,9 +282,6 @@ class Parser {
     if (YAML::Node mode = node["mode"]) {
       constexpr std::array<std::string_view, 3> kModes = {"raw", "aggregate", "histogram"};
       sentry.mode = OneOf(mode, "mode", kModes);
-      if (sentry.mode == "histogram") {
-        Fail(mode, "mode 'histogram' is not available yet; use raw (events, with intervals) or aggregate");
-      }
     }
     if (YAML::Node dataset = node["dataset"]) {
       constexpr std::array<std::string_view, 2> kDatasets = {"transactions", "spans"};

@@ -351,3 +351,42 @@ TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
 
 }  // namespace
 }  // namespace perfgate
+
+namespace perfgate {
+namespace {
+
+TEST(CliSentry, HistogramModeRebuildsDistributionsFromBins) {
+  FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
+                            server.url(), "--organization", "acme", "--mode", "histogram", "--json", "h.json"},
+                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
+  boost::json::value binned = boost::json::parse(fs.files["h.json"]);
+  boost::json::value files = boost::json::parse(fs.files["files.json"]);
+  EXPECT_EQ(binned.at("counts").at("fail"), files.at("counts").at("fail"));
+  for (std::size_t g = 0; g < 6; ++g) {
+    const auto& b = binned.at("groups").at(g);
+    const auto& f = files.at("groups").at(g);
+    // Same events and failures; p95 within one bin (at most 1 % of the range here).
+    EXPECT_EQ(b.at("candidate").at("count"), f.at("candidate").at("count"));
+    EXPECT_EQ(b.at("candidate").at("failures"), f.at("candidate").at("failures"));
+    const double exact = f.at("candidate").at("p95_ms").to_number<double>();
+    const double range = f.at("candidate").at("max_ms").to_number<double>() - f.at("candidate").at("min_ms").to_number<double>();
+    EXPECT_NEAR(b.at("candidate").at("p95_ms").to_number<double>(), exact, range / 100 + 1) << f.at("name");
+    EXPECT_FALSE(b.at("rules").at(0).at("candidate_ci").is_null());  // intervals, at the bins' resolution
+  }
+  EXPECT_NE(fs.files["h.json"].find("histogram mode: durations rebuilt from 100-bin histograms"), std::string::npos);
+  // The histogram release is cached as NDJSON with its note, and read back alike.
+  CliRun again = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
+                              server.url(), "--organization", "acme", "--mode", "histogram", "--json", "h2.json"},
+                             fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_NE(again.err.find("events from the cache"), std::string::npos);
+  EXPECT_EQ(fs.files["h2.json"], fs.files["h.json"]);
+}
+
+}  // namespace
+}  // namespace perfgate

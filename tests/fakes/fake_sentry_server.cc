@@ -247,7 +247,8 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       return {200, limit_headers,
               R"({"version":")" + version + R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
     }
-    if (path != "/api/0/organizations/acme/events/") return {404, limit_headers, ""};
+    const bool histogram = path == "/api/0/organizations/acme/events-histogram/";
+    if (path != "/api/0/organizations/acme/events/" && !histogram) return {404, limit_headers, ""};
     const std::string query = QueryParameter(request.target, "query");
     const std::size_t at = query.find("release:\"");
     if (at == std::string::npos) return {400, limit_headers, R"({"detail": "expected a release filter"})"};
@@ -259,6 +260,32 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       for (const TimedEvent& event : found->second) {
         if ((start < 0 || event.timestamp_ms >= start) && (end < 0 || event.timestamp_ms < end)) matching.push_back(&event);
       }
+    }
+    if (histogram) {
+      // events-histogram for one transaction (query ... transaction:"NAME"): bins of a whole
+      // number of ms, as precision=0 gives, from the smallest duration up.
+      const std::size_t named = query.find("transaction:\"");
+      const std::string name = named == std::string::npos ? "" : query.substr(named + 13, query.rfind('"') - named - 13);
+      std::vector<double> durations;
+      for (const TimedEvent* event : matching) {
+        if (event->group->name == name) durations.push_back(event->group->durations_ms[event->index]);
+      }
+      std::string bins;
+      if (!durations.empty()) {
+        const int buckets = std::stoi(QueryParameter(request.target, "numBuckets"));
+        const auto [low, high] = std::minmax_element(durations.begin(), durations.end());
+        const double width = std::max(1.0, std::ceil((*high - *low) / buckets + 1e-9));
+        const double first_edge = std::floor(*low / width) * width;
+        std::vector<std::size_t> counts(static_cast<std::size_t>(buckets) + 1, 0);
+        for (double d : durations) ++counts[std::min(counts.size() - 1, static_cast<std::size_t>((d - first_edge) / width))];
+        while (counts.size() > 1 && counts.back() == 0) counts.pop_back();  // trimmed to the last non-empty bin
+        for (std::size_t b = 0; b < counts.size(); ++b) {
+          bins += std::string(b ? "," : "") + R"json({"bin":)json" +
+                  boost::json::serialize(boost::json::value(first_edge + width * static_cast<double>(b))) +
+                  R"json(,"count":)json" + std::to_string(counts[b]) + "}";
+        }
+      }
+      return {200, limit_headers, R"json({"transaction.duration":[)json" + bins + "]}"};
     }
     if (request.target.find("field=p95%28%29") != std::string::npos) {
       // Aggregate mode: one row per transaction, as ClickHouse's quantile() (type 7) computes.
