@@ -28,6 +28,7 @@ struct SentryFlags {
   std::string token_file;  // read the token from this file instead of the environment
   bool refresh = false;    // ignore the cache (and rewrite it)
   bool verbose = false;    // log every request to stderr (the token redacted)
+  bool allow_partial = false;  // judge with the windows that could be fetched, noted in reports
   std::string cache_dir = ".perfgate-cache";
 };
 

@@ -86,6 +86,9 @@ po::options_description SourceOptionsDescription() {
        "read the token from FILE instead of $SENTRY_AUTH_TOKEN (or source.sentry.token_env)")
       ("refresh", po::bool_switch(), "fetch again even when the release is cached")
       ("verbose", po::bool_switch(), "log every request to stderr (the token is redacted)")
+      ("allow-partial", po::bool_switch(),
+       "when some time windows cannot be fetched, judge with the rest and say so in every report "
+       "(default: no verdict from partial data, exit 3)")
       ("cache-dir", po::value<std::string>()->value_name("DIR")->default_value(".perfgate-cache"),
        "where fetched releases are cached");
   po::options_description all;
@@ -131,6 +134,7 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   if (vm.count("token-file")) sentry.token_file = vm["token-file"].as<std::string>();
   sentry.refresh = vm["refresh"].as<bool>();
   sentry.verbose = vm["verbose"].as<bool>();
+  sentry.allow_partial = vm["allow-partial"].as<bool>();
   sentry.cache_dir = vm["cache-dir"].as<std::string>();
   return options;
 }

@@ -27,6 +27,7 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   sentry.dataset = from_file.dataset;
   sentry.mode = from_file.mode;
   sentry.max_samples = from_file.max_samples;
+  sentry.allow_partial = from_file.allow_partial;
   const SentryFlags& flags = options.sentry;
   if (flags.url) sentry.url = *flags.url;
   if (flags.organization) sentry.organization = *flags.organization;
@@ -39,6 +40,7 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
                                         "for group_by: none; use raw mode");
   }
   if (flags.max_samples) sentry.max_samples = *flags.max_samples;
+  if (flags.allow_partial) sentry.allow_partial = true;
   sentry.start = flags.since;
   sentry.end = flags.until;
   if (sentry.organization.empty()) {

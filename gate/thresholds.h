@@ -90,6 +90,7 @@ struct SentrySource {
   std::string dataset = "transactions";  // transactions | spans
   std::string mode = "raw";              // raw | aggregate | histogram
   std::size_t max_samples = 50000;
+  bool allow_partial = false;  // judge with the time windows that could be fetched, and say so
   std::string token_env = "SENTRY_AUTH_TOKEN";
 };
 

@@ -21,8 +21,9 @@ struct ConfigError {
 constexpr std::array<std::string_view, 8> kTopKeys = {
     "version", "source", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
 constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
-constexpr std::array<std::string_view, 9> kSentryKeys = {
-    "url", "organization", "project", "environment", "query", "mode", "dataset", "max_samples", "token_env"};
+constexpr std::array<std::string_view, 10> kSentryKeys = {
+    "url",  "organization", "project",     "environment",   "query",
+    "mode", "dataset",      "max_samples", "allow_partial", "token_env"};
 constexpr std::array<std::string_view, 8> kStatisticsKeys = {
     "min_samples", "percentile_method", "confidence",          "resamples",
     "seed",        "correction",        "interval",            "error_rate_interval"};
@@ -291,6 +292,10 @@ class Parser {
       sentry.max_samples = static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
     }
     if (YAML::Node token_env = node["token_env"]) sentry.token_env = Scalar(token_env, "token_env");
+    if (YAML::Node partial = node["allow_partial"]) {
+      constexpr std::array<std::string_view, 2> kBooleans = {"true", "false"};
+      sentry.allow_partial = OneOf(partial, "allow_partial", kBooleans) == "true";
+    }
     return sentry;
   }
 

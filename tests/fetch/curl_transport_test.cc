@@ -236,3 +236,35 @@ TEST(SentryOverHttp, PacesItselfToTheRateLimitHeaders) {
 
 }  // namespace
 }  // namespace perfgate::fetch
+
+namespace perfgate::fetch {
+namespace {
+
+TEST(SentryOverHttp, PartialDataOnlyWhenAllowedAndThenNoted) {
+  auto sentry = SentryHandler({{"1.1", Events(3000)}}, "tok");
+  // The oldest time window's pages always fail.
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) -> Reply {
+    if (request.target.find("field=id") != std::string::npos &&
+        request.target.find("start=2026-11-20T10%3A00%3A00Z") != std::string::npos) {
+      return Reply{503, {}, ""};
+    }
+    return sentry(request);
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 6;
+  Result<SampleSet> strict = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_FALSE(strict.ok());
+  EXPECT_NE(strict.error().message.find("503 Service Unavailable"), std::string::npos) << strict.error().message;
+  options.allow_partial = true;
+  Result<SampleSet> partial = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(partial.ok()) << partial.error().message;
+  EXPECT_NEAR(static_cast<double>(partial->TotalEvents()), 2500, 5);  // five of six windows
+  ASSERT_EQ(partial->notes.size(), 1u);
+  EXPECT_TRUE(partial->notes[0].starts_with("sentry:1.1: PARTIAL DATA: 1 of 6 time windows could not be fetched"))
+      << partial->notes[0];
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
