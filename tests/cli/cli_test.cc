@@ -4,7 +4,11 @@
 
 #include <boost/json/parse.hpp>
 
+#include "fetch/curl_transport.h"
+#include "fetch/sample_reader.h"
 #include "tests/fakes/cli_runner.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_sentry_server.h"
 
 namespace perfgate {
 namespace {
@@ -189,16 +193,6 @@ TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
   EXPECT_EQ(parsed.at("groups").at(0).at("error_rate").as_double(), 0.25);
 }
 
-}  // namespace
-}  // namespace perfgate
-
-#include "fetch/curl_transport.h"
-#include "fetch/sample_reader.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/fake_sentry_server.h"
-
-namespace perfgate {
-namespace {
 
 // The bundled example served by a fake Sentry on 127.0.0.1 as releases 1.0 and 1.1.
 std::map<std::string, SampleSet> ExampleReleases() {
@@ -207,15 +201,22 @@ std::map<std::string, SampleSet> ExampleReleases() {
           {"1.1", *fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {})}};
 }
 
+// `perfgate check --baseline sentry:1.0 --candidate sentry:1.1` against `server`, plus `more`.
+CliRun CheckSentry(const FakeSentryServer& server, FakeFileSystem& fs, fetch::HttpTransport& transport,
+                   FakeClock& clock, std::initializer_list<std::string> more, const std::string& token = "tok") {
+  std::vector<std::string> args = {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
+                                   "--sentry-url", server.url(), "--organization", "acme"};
+  args.insert(args.end(), more);
+  return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", token}}, &transport, &clock);
+}
+
 TEST(CliSentry, ReachesTheSameVerdictAsTheSameSamplesFromFiles) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "s3cret-token"));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs;
-  const std::map<std::string, std::string> vars = {{"SENTRY_AUTH_TOKEN", "s3cret-token"}};
-  CliRun live = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
-                             server.url(), "--organization", "acme", "--json", "live.json", "--markdown", "live.md"},
-                            fs, vars, &transport, &clock);
+  CliRun live = CheckSentry(server, fs, transport, clock, {"--json", "live.json", "--markdown", "live.md"},
+                            "s3cret-token");
   CliRun files = RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
   EXPECT_EQ(live.exit_code, 1) << live.err;
   EXPECT_EQ(files.exit_code, 1);
@@ -232,16 +233,12 @@ TEST(CliSentry, ReachesTheSameVerdictAsTheSameSamplesFromFiles) {
 
   // The rerun takes both releases from the cache: no new request reaches the server.
   const std::size_t requests = server.requests().size();
-  CliRun cached = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
-                               server.url(), "--organization", "acme", "--json", "cached.json"},
-                              fs, vars, &transport, &clock);
+  CliRun cached = CheckSentry(server, fs, transport, clock, {"--json", "cached.json"}, "s3cret-token");
   EXPECT_EQ(cached.exit_code, 1);
   EXPECT_EQ(server.requests().size(), requests);
   EXPECT_NE(cached.err.find("events from the cache"), std::string::npos);
   EXPECT_EQ(boost::json::parse(fs.files["cached.json"]).at("groups"), a.at("groups"));
-  CliRun refreshed = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
-                                  server.url(), "--organization", "acme", "--refresh"},
-                                 fs, vars, &transport, &clock);
+  CliRun refreshed = CheckSentry(server, fs, transport, clock, {"--refresh"}, "s3cret-token");
   EXPECT_EQ(refreshed.exit_code, 1);
   EXPECT_GT(server.requests().size(), requests);
 }
@@ -282,11 +279,6 @@ TEST(CliSentry, MissingSettingsAreUsageErrors) {
   EXPECT_EQ(unreachable.exit_code, 2);  // no transport wired: an internal error, not a verdict
 }
 
-}  // namespace
-}  // namespace perfgate
-
-namespace perfgate {
-namespace {
 
 TEST(CliSentry, VerboseLogRedactsTheToken) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "s3cret-token"));
@@ -302,20 +294,13 @@ TEST(CliSentry, VerboseLogRedactsTheToken) {
   EXPECT_NE(run.out.find("\n(all)                       6130  "), std::string::npos) << run.out;
 }
 
-}  // namespace
-}  // namespace perfgate
-
-namespace perfgate {
-namespace {
 
 TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs;
-  CliRun run = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
-                            server.url(), "--organization", "acme", "--mode", "aggregate", "--json", "agg.json"},
-                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun run = CheckSentry(server, fs, transport, clock, {"--mode", "aggregate", "--json", "agg.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(server.requests().size(), 4u);  // per release: its details and one aggregate page
   RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
@@ -349,20 +334,13 @@ TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
   EXPECT_EQ(fetched.err, "perfgate: error: fetch saves events, and aggregate mode has none; use --mode raw\n");
 }
 
-}  // namespace
-}  // namespace perfgate
-
-namespace perfgate {
-namespace {
 
 TEST(CliSentry, HistogramModeRebuildsDistributionsFromBins) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs;
-  CliRun run = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
-                            server.url(), "--organization", "acme", "--mode", "histogram", "--json", "h.json"},
-                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun run = CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
   boost::json::value binned = boost::json::parse(fs.files["h.json"]);
@@ -381,9 +359,7 @@ TEST(CliSentry, HistogramModeRebuildsDistributionsFromBins) {
   }
   EXPECT_NE(fs.files["h.json"].find("histogram mode: durations rebuilt from 100-bin histograms"), std::string::npos);
   // The histogram release is cached as NDJSON with its note, and read back alike.
-  CliRun again = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
-                              server.url(), "--organization", "acme", "--mode", "histogram", "--json", "h2.json"},
-                             fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun again = CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h2.json"});
   EXPECT_NE(again.err.find("events from the cache"), std::string::npos);
   EXPECT_EQ(fs.files["h2.json"], fs.files["h.json"]);
 }
