@@ -12,7 +12,9 @@
 #include "fetch/release_cache.h"
 #include "gate/evaluate.h"
 #include "gate/units.h"
+#include "reports/github_actions.h"
 #include "reports/json_report.h"
+#include "reports/junit_report.h"
 #include "reports/json_writer.h"
 #include "reports/markdown_report.h"
 #include "reports/terminal_report.h"
@@ -45,6 +47,43 @@ Status WriteReports(const GateOptions& options, const gate::EvaluationResult& re
     if (!written.ok()) return written;
     env.out << "perfgate: wrote the JSON report to " << options.json_path << "\n";
   }
+  if (!options.junit_path.empty()) {
+    Status written = env.fs.WriteFileAtomic(options.junit_path, reports::RenderJunit(result));
+    if (!written.ok()) return written;
+    env.out << "perfgate: wrote the JUnit report to " << options.junit_path << "\n";
+  }
+  return {};
+}
+
+// Adds `text` to the end of `path` (GitHub's step files are appended to by every step).
+// Written as a whole new file and renamed, so a reader never sees half of it.
+Status AppendToFile(FileSystem& fs, const std::string& path, const std::string& text) {
+  std::string contents;
+  if (fs.Exists(path)) {
+    Result<std::string> existing = fs.ReadFile(path);
+    if (!existing.ok()) return existing.error();
+    contents = std::move(existing).value();
+  }
+  return fs.WriteFileAtomic(path, contents + text);
+}
+
+// Under GitHub Actions: annotations on stdout (where the runner reads workflow commands),
+// the Markdown report added to the step summary, and the step outputs.
+Status PublishToGitHub(const GateOptions& options, const gate::EvaluationResult& result, CliEnv& env) {
+  auto var = [&](const char* name) {
+    auto found = env.vars.find(name);
+    return found == env.vars.end() ? std::string() : found->second;
+  };
+  if (var("GITHUB_ACTIONS") != "true") return {};
+  env.out << reports::RenderAnnotations(result);
+  if (std::string summary = var("GITHUB_STEP_SUMMARY"); !summary.empty()) {
+    Status appended = AppendToFile(env.fs, summary, reports::RenderMarkdown(result) + "\n");
+    if (!appended.ok()) return appended;
+  }
+  if (std::string outputs = var("GITHUB_OUTPUT"); !outputs.empty()) {
+    Status appended = AppendToFile(env.fs, outputs, reports::RenderStepOutputs(result, options.markdown_path));
+    if (!appended.ok()) return appended;
+  }
   return {};
 }
 
@@ -59,6 +98,8 @@ int RunGate(const GateOptions& options, CliEnv& env, bool table) {
                     : reports::RenderVerdictSummary(*result, StyleFor(env)));
   Status written = WriteReports(options, *result, env);
   if (!written.ok()) return ReportError(written.error(), env);
+  Status published = PublishToGitHub(options, *result, env);
+  if (!published.ok()) return ReportError(published.error(), env);
   return gate::ExitCodeFor(result->outcome);
 }
 

@@ -48,6 +48,7 @@ struct GateOptions {
   std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
   std::string markdown_path;  // empty: no Markdown file
   std::string json_path;      // empty: no JSON file
+  std::string junit_path;     // empty: no JUnit XML file
 };
 
 // `perfgate check`: evaluate, print the verdict summary, write reports, exit by verdict.

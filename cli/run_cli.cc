@@ -156,7 +156,9 @@ po::options_description GateOptionsDescription(bool positional_sources) {
       ("markdown", po::value<std::string>()->value_name("FILE"),
        "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment)")
       ("json", po::value<std::string>()->value_name("FILE"),
-       "write the JSON report (schema_version 1)");
+       "write the JSON report (schema_version 1)")
+      ("junit", po::value<std::string>()->value_name("FILE"),
+       "write JUnit XML: a testcase per transaction and rule, for GitLab, Jenkins and the like");
   po::options_description all;
   all.add(inputs).add(SourceOptionsDescription()).add(outputs);
   return all;
@@ -180,6 +182,7 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   }
   if (vm.count("markdown")) options.markdown_path = vm["markdown"].as<std::string>();
   if (vm.count("json")) options.json_path = vm["json"].as<std::string>();
+  if (vm.count("junit")) options.junit_path = vm["junit"].as<std::string>();
   return options;
 }
 

@@ -11,6 +11,8 @@ packages=(
   libboost-json1.81-dev libboost-program-options1.81-dev libboost-math1.81-dev
   libcurl4-openssl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # xmllint validates the JUnit report against its schema in the tests.
+  libxml2-utils
 )
 
 missing=()

@@ -39,6 +39,23 @@ TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
   EXPECT_EQ(boost::json::parse(fs.files["r.json"]).at("verdict").as_string(), "fail");
 }
 
+TEST(Cli, UnderGitHubActionsAnnotatesAndWritesTheStepSummaryAndOutputs) {
+  FakeFileSystem fs;
+  fs.files["summary.md"] = "earlier step\n";
+  CliRun run = RunPerfgate(With(kExampleCheck, {"--markdown", "r.md", "--junit", "r.xml"}), fs,
+                           {{"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", "summary.md"}, {"GITHUB_OUTPUT", "out.txt"}});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.out.find("\n::error file=thresholds.yaml,line=14,title=perfgate fail%3A POST /api/reports/export p95::"),
+            std::string::npos) << run.out;
+  EXPECT_TRUE(fs.files["summary.md"].starts_with("earlier step\n## ❌ perfgate: FAIL\n"));
+  EXPECT_EQ(fs.files["out.txt"], "verdict=fail\nfailed=2\nreport=r.md\n");
+  EXPECT_TRUE(fs.files["r.xml"].starts_with("<?xml"));
+  // Outside GitHub Actions none of it happens.
+  FakeFileSystem plain;
+  CliRun local = RunPerfgate(kExampleCheck, plain);
+  EXPECT_EQ(local.out.find("::error"), std::string::npos);
+}
+
 TEST(Cli, SameFileAsBaselineAndCandidatePasses) {
   FakeFileSystem fs;
   CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",

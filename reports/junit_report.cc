@@ -1,0 +1,85 @@
+#include "reports/junit_report.h"
+
+#include "reports/summary_text.h"
+
+namespace perfgate::reports {
+namespace {
+
+using gate::Verdict;
+
+// Text safe in XML attributes and content; control characters XML 1.0 forbids are dropped.
+std::string Xml(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RenderJunit(const gate::EvaluationResult& result) {
+  std::size_t tests = 0, failures = 0, skipped = 0;
+  for (const gate::GroupResult& group : result.groups) {
+    for (const gate::RuleResult& rule : group.rules) {
+      ++tests;
+      failures += rule.verdict == Verdict::kFail ? 1 : 0;
+      skipped += rule.verdict == Verdict::kInconclusive || rule.verdict == Verdict::kInsufficientData ||
+                         rule.verdict == Verdict::kWaived
+                     ? 1
+                     : 0;
+    }
+  }
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out += "<testsuites name=\"perfgate\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+         std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\">\n";
+  for (const gate::GroupResult& group : result.groups) {
+    if (group.skipped) continue;
+    std::size_t group_failures = 0, group_skipped = 0;
+    for (const gate::RuleResult& rule : group.rules) {
+      group_failures += rule.verdict == Verdict::kFail ? 1 : 0;
+      group_skipped += rule.verdict == Verdict::kInconclusive || rule.verdict == Verdict::kInsufficientData ||
+                               rule.verdict == Verdict::kWaived
+                           ? 1
+                           : 0;
+    }
+    out += "  <testsuite name=\"" + Xml(group.name) + "\" tests=\"" + std::to_string(group.rules.size()) +
+           "\" failures=\"" + std::to_string(group_failures) + "\" errors=\"0\" skipped=\"" +
+           std::to_string(group_skipped) + "\">\n";
+    for (const gate::RuleResult& rule : group.rules) {
+      const std::string sentence = Xml(RuleSentence(result, group, rule));
+      out += "    <testcase classname=\"perfgate." + Xml(group.name) + "\" name=\"" + Xml(rule.limit_text) + "\"";
+      switch (rule.verdict) {
+        case Verdict::kPass:
+          out += "/>\n";
+          break;
+        case Verdict::kFail:
+          out += ">\n      <failure message=\"" + sentence + "\" type=\"regression\">" + sentence + "</failure>\n"
+                 "    </testcase>\n";
+          break;
+        case Verdict::kWarn:
+          out += ">\n      <system-out>WARN " + sentence + "</system-out>\n    </testcase>\n";
+          break;
+        case Verdict::kInconclusive:
+        case Verdict::kInsufficientData:
+        case Verdict::kWaived:
+          out += ">\n      <skipped message=\"" + std::string(gate::VerdictName(rule.verdict)) + ": " + sentence +
+                 "\"/>\n    </testcase>\n";
+          break;
+      }
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace perfgate::reports
