@@ -12,6 +12,8 @@
 #include "fetch/release_cache.h"
 #include "gate/evaluate.h"
 #include "gate/units.h"
+#include "fetch/webhook.h"
+#include "reports/alert.h"
 #include "reports/github_actions.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
@@ -187,6 +189,68 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
   if (samples->skipped_rows > 0) env.out << " · skipped " << samples->skipped_rows << " bad rows";
   env.out << "\n";
   return kExitPass;
+}
+
+int RunAlert(const AlertOptions& options, CliEnv& env) {
+  if (!options.webhook.empty()) {
+    if (Status valid = fetch::ValidateWebhookUrl(options.webhook); !valid.ok()) return ReportError(valid.error(), env);
+  }
+  Result<gate::Thresholds> loaded = LoadConfig(options.config_path, options.config_given, env);
+  if (!loaded.ok()) return ReportError(loaded.error(), env);
+  // Only absolute limits: an alert judges one release, with no baseline to compare with.
+  gate::Thresholds config = *loaded;
+  auto absolute = [](std::vector<gate::Rule>& rules) {
+    std::erase_if(rules, [](const gate::Rule& rule) { return rule.kind != gate::LimitKind::kMax; });
+  };
+  absolute(config.rules);
+  bool any = !config.rules.empty();
+  for (gate::GroupOverride& group : config.groups) {
+    if (group.rules) absolute(*group.rules);
+    any = any || (group.rules && !group.rules->empty());
+  }
+  if (!any) {
+    return ReportError(MakeError(ErrorKind::kConfig, config.source_name + ": alert judges absolute rules (max), "
+                                                                          "and the config has none"), env);
+  }
+  Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, config, env);
+  if (!candidate.ok()) return ReportError(candidate.error(), env);
+  SampleSet no_baseline;
+  no_baseline.source = "(none)";
+  gate::EvaluationResult result = gate::Evaluate(config, no_baseline, *candidate, env.today);
+
+  reports::AlertState previous;
+  if (env.fs.Exists(options.state_path)) {
+    Result<std::string> text = env.fs.ReadFile(options.state_path);
+    if (!text.ok()) return ReportError(text.error(), env);
+    Result<reports::AlertState> parsed = reports::ParseAlertState(*text, options.state_path);
+    if (!parsed.ok()) return ReportError(parsed.error(), env);
+    previous = *parsed;
+  }
+  const auto now = env.clock ? env.clock->Now() : std::chrono::system_clock::now();
+  reports::AlertUpdate update = reports::UpdateAlerts(previous, result, now, options.remind_after);
+
+  env.out << reports::RenderVerdictSummary(result, StyleFor(env));
+  if (update.changes.empty()) {
+    env.out << "perfgate: alert: no change since the last run\n";
+  } else {
+    env.out << "perfgate: alert: " << update.changes.size() << (update.changes.size() == 1 ? " change" : " changes")
+            << (options.webhook.empty() ? " (no --webhook: printed only)" : ", notifying the webhook") << "\n";
+    if (!options.webhook.empty()) {
+      if (env.transport == nullptr || env.clock == nullptr) {
+        return ReportError(MakeError(ErrorKind::kInternal, "no HTTP transport configured"), env);
+      }
+      Status sent = fetch::PostJson(*env.transport, *env.clock, options.webhook,
+                                    reports::RenderAlertPayload(update, result));
+      if (!sent.ok()) {
+        return ReportError(MakeError(sent.error().kind, sent.error().message +
+                                                            "; the state was not advanced, so the next run notifies again"),
+                           env);
+      }
+    }
+  }
+  Status stored = env.fs.WriteFileAtomic(options.state_path, reports::RenderAlertState(update.next));
+  if (!stored.ok()) return ReportError(stored.error(), env);
+  return gate::ExitCodeFor(result.outcome);
 }
 
 int RunFetch(const FetchOptions& options, CliEnv& env) {

@@ -80,6 +80,21 @@ struct FetchOptions {
 // `perfgate fetch`: saves one release's events from Sentry as NDJSON for later comparison.
 int RunFetch(const FetchOptions& options, CliEnv& env);
 
+struct AlertOptions {
+  std::string config_path = "thresholds.yaml";
+  bool config_given = false;
+  std::string candidate;
+  std::string state_path;               // where the last run's state is kept
+  std::string webhook;                  // empty: changes are only printed
+  std::chrono::seconds remind_after{0};  // 0: a breach is announced once
+  SourceOptions sources;
+};
+
+// `perfgate alert`: judges the absolute rules on one source, remembers the state per group
+// and rule, and notifies the webhook only of changes. A failed notification is exit 3 and
+// leaves the state as it was, so the next run tries again.
+int RunAlert(const AlertOptions& options, CliEnv& env);
+
 // Prints `error` as "perfgate: error: ..." and returns its exit code (2, or 3 for kUnavailable).
 int ReportError(const Error& error, CliEnv& env);
 

@@ -26,6 +26,7 @@ constexpr std::string_view kUsage =
     "  compare   the same evaluation, printed as a table for a local comparison\n"
     "  stats     count, error rate, mean and percentiles of one source, per transaction\n"
     "  fetch     save one release's transactions from Sentry as NDJSON\n"
+    "  alert     judge one release on a schedule; notify a webhook when a breach starts or ends\n"
     "\n"
     "Run 'perfgate <command> --help' for a command's options.\n"
     "\n"
@@ -186,6 +187,18 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   return options;
 }
 
+// "0", "90s", "30m", "12h", "2d".
+std::chrono::seconds ParseDuration(const std::string& text) {
+  long long value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  const long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+  if (ec != std::errc() || value < 0 || scale == 0) {
+    throw UsageError{"--remind-after takes a duration like 30m, 12h or 2d, not '" + text + "'"};
+  }
+  return std::chrono::seconds(value * scale);
+}
+
 std::vector<double> ParsePercentiles(const std::string& text) {
   std::vector<double> percentiles;
   std::stringstream stream(text);
@@ -316,7 +329,38 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
     options.sources = ReadSourceOptions(vm);
     return RunFetch(options, env);
   }
-  throw UsageError{"unknown command '" + command + "'; the commands are check, compare, stats, fetch"};
+  if (command == "alert") {
+    po::options_description description("Alerting");
+    description.add_options()
+        ("candidate", po::value<std::string>()->value_name("SRC"), "the release to watch, e.g. sentry:latest (required)")
+        ("state", po::value<std::string>()->value_name("FILE"),
+         "where the state of the last run is kept (required; keep it between runs)")
+        ("webhook", po::value<std::string>()->value_name("URL"),
+         "POST changes here as JSON with a Slack-compatible \"text\" (https; default: print only)")
+        ("remind-after", po::value<std::string>()->value_name("DURATION")->default_value("0"),
+         "announce a breach again after this long while it lasts: 30m, 12h, 2d (0: once)");
+    AddConfigOption(description);
+    description.add(SourceOptionsDescription());
+    if (Parse(args, description, Positionals({}), positional, vm,
+              "Usage: perfgate alert --candidate SRC --state FILE [--webhook URL] [options]\n\n"
+              "Judges the absolute rules of the config on one release, compares with the last run,\n"
+              "and notifies the webhook only of new breaches, reminders and resolved ones.",
+              env)) {
+      return kExitPass;
+    }
+    AlertOptions options;
+    if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
+    if (!vm.count("state")) throw UsageError{"missing --state FILE"};
+    options.candidate = vm["candidate"].as<std::string>();
+    options.state_path = vm["state"].as<std::string>();
+    if (vm.count("webhook")) options.webhook = vm["webhook"].as<std::string>();
+    options.remind_after = ParseDuration(vm["remind-after"].as<std::string>());
+    options.config_path = vm["config"].as<std::string>();
+    options.config_given = !vm["config"].defaulted();
+    options.sources = ReadSourceOptions(vm);
+    return RunAlert(options, env);
+  }
+  throw UsageError{"unknown command '" + command + "'; the commands are check, compare, stats, fetch, alert"};
 }
 
 }  // namespace
@@ -343,7 +387,7 @@ int RunCli(const std::vector<std::string>& args, CliEnv& env) {
   } catch (const po::error& error) {
     env.err << "perfgate: error: " << command << ": " << error.what() << "\n";
   }
-  if (command == "check" || command == "compare" || command == "stats" || command == "fetch") {
+  if (command == "check" || command == "compare" || command == "stats" || command == "fetch" || command == "alert") {
     env.err << "run 'perfgate " << command << " --help' for its options\n";
   }
   return kExitError;

@@ -149,7 +149,7 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun unknown = RunPerfgate({"chek"}, fs);
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; the commands are check, compare, stats, fetch\n");
+  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; the commands are check, compare, stats, fetch, alert\n");
 
   CliRun bad_option = RunPerfgate({"check", "--baseline", "a.ndjson", "--candidat", "b"}, fs);
   EXPECT_EQ(bad_option.exit_code, 2);

@@ -41,7 +41,7 @@ struct FakeSentryServer::State {
       http::read(socket, buffer, request, ec);
       if (ec) break;
       Request seen{std::string(request.method_string()), std::string(request.target()),
-                   std::string(request[http::field::authorization])};
+                   std::string(request[http::field::authorization]), request.body()};
       {
         std::lock_guard lock(mutex);
         requests.push_back(seen);

@@ -26,6 +26,7 @@ class FakeSentryServer {
     std::string method;
     std::string target;  // path and query, as sent
     std::string authorization;
+    std::string body;
   };
   struct Reply {
     int status = 200;
