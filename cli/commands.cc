@@ -250,7 +250,9 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   }
   Status stored = env.fs.WriteFileAtomic(options.state_path, reports::RenderAlertState(update.next));
   if (!stored.ok()) return ReportError(stored.error(), env);
-  return gate::ExitCodeFor(result.outcome);
+  // The notification is the alert's signal: a breach is not a failed run (a scheduled job
+  // that went red every hour would bury the news, and some schedulers keep no state then).
+  return kExitPass;
 }
 
 int RunFetch(const FetchOptions& options, CliEnv& env) {

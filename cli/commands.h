@@ -91,8 +91,9 @@ struct AlertOptions {
 };
 
 // `perfgate alert`: judges the absolute rules on one source, remembers the state per group
-// and rule, and notifies the webhook only of changes. A failed notification is exit 3 and
-// leaves the state as it was, so the next run tries again.
+// and rule, and notifies the webhook only of changes. Exit 0 when the run did its job
+// (breaching or not); a failed notification is exit 3 and leaves the state as it was, so
+// the next run tries again.
 int RunAlert(const AlertOptions& options, CliEnv& env);
 
 // Prints `error` as "perfgate: error: ..." and returns its exit code (2, or 3 for kUnavailable).
