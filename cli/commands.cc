@@ -15,6 +15,7 @@
 #include "fetch/webhook.h"
 #include "reports/alert.h"
 #include "reports/github_actions.h"
+#include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/json_writer.h"
@@ -48,6 +49,11 @@ Status WriteReports(const GateOptions& options, const gate::EvaluationResult& re
     Status written = env.fs.WriteFileAtomic(options.json_path, reports::RenderJson(result));
     if (!written.ok()) return written;
     env.out << "perfgate: wrote the JSON report to " << options.json_path << "\n";
+  }
+  if (!options.html_path.empty()) {
+    Status written = env.fs.WriteFileAtomic(options.html_path, reports::RenderHtml(result));
+    if (!written.ok()) return written;
+    env.out << "perfgate: wrote the HTML report to " << options.html_path << "\n";
   }
   if (!options.junit_path.empty()) {
     Status written = env.fs.WriteFileAtomic(options.junit_path, reports::RenderJunit(result));

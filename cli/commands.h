@@ -49,6 +49,7 @@ struct GateOptions {
   std::string markdown_path;  // empty: no Markdown file
   std::string json_path;      // empty: no JSON file
   std::string junit_path;     // empty: no JUnit XML file
+  std::string html_path;      // empty: no HTML page
 };
 
 // `perfgate check`: evaluate, print the verdict summary, write reports, exit by verdict.

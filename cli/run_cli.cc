@@ -158,6 +158,8 @@ po::options_description GateOptionsDescription(bool positional_sources) {
        "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment)")
       ("json", po::value<std::string>()->value_name("FILE"),
        "write the JSON report (schema_version 1)")
+      ("html", po::value<std::string>()->value_name("FILE"),
+       "write one self-contained HTML page with a latency chart per transaction")
       ("junit", po::value<std::string>()->value_name("FILE"),
        "write JUnit XML: a testcase per transaction and rule, for GitLab, Jenkins and the like");
   po::options_description all;
@@ -184,6 +186,7 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   if (vm.count("markdown")) options.markdown_path = vm["markdown"].as<std::string>();
   if (vm.count("json")) options.json_path = vm["json"].as<std::string>();
   if (vm.count("junit")) options.junit_path = vm["junit"].as<std::string>();
+  if (vm.count("html")) options.html_path = vm["html"].as<std::string>();
   return options;
 }
 

@@ -66,12 +66,22 @@ class Side {
         auto found = aggregates_->quantiles_ms.find(q);
         return found == aggregates_->quantiles_ms.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
       };
-      return SideStats{*summary_, quantile(0.50), quantile(0.95), quantile(0.99)};
+      SideStats stats{*summary_, quantile(0.50), quantile(0.95), quantile(0.99), {}};
+      for (const auto& [q, value] : aggregates_->quantiles_ms) stats.distribution.emplace_back(q, value);
+      return stats;
     }
     const auto method = config_.percentile_method;
-    return SideStats{*summary_, stats::QuantileOfSorted(sorted_, 0.50, method),
-                     stats::QuantileOfSorted(sorted_, 0.95, method),
-                     stats::QuantileOfSorted(sorted_, 0.99, method)};
+    SideStats stats{*summary_, stats::QuantileOfSorted(sorted_, 0.50, method),
+                    stats::QuantileOfSorted(sorted_, 0.95, method),
+                    stats::QuantileOfSorted(sorted_, 0.99, method), {}};
+    for (int percent = 0; percent <= 100; ++percent) {
+      const double q = percent / 100.0;
+      stats.distribution.emplace_back(q, stats::QuantileOfSorted(sorted_, q, method));
+      if (percent == 99) {
+        for (double tail : {0.995, 0.999}) stats.distribution.emplace_back(tail, stats::QuantileOfSorted(sorted_, tail, method));
+      }
+    }
+    return stats;
   }
 
   // The metric's estimate, or nullptr when the side has no events or, in aggregate mode,

@@ -24,12 +24,15 @@ std::string_view VerdictName(Verdict verdict);
 // How bad a verdict is, for sorting and for a group's overall verdict: fail is the worst.
 int VerdictRank(Verdict verdict);
 
-// One release's side of one group: its summary and the quantiles reports show.
+// One release's side of one group: its summary, the quantiles reports show, and the
+// distribution as (q, value) points for charts: every percent from 0 to 100 and the tail
+// (99.5, 99.9) from events, or the few quantiles Sentry gave in aggregate mode.
 struct SideStats {
   stats::Summary summary;
   double p50_ms = 0;
   double p95_ms = 0;
   double p99_ms = 0;
+  std::vector<std::pair<double, double>> distribution;
 };
 
 struct RuleResult {

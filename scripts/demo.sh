@@ -9,7 +9,7 @@ bash scripts/setup.sh
 bash scripts/build.sh
 echo
 status=0
-./build/perfgate check --config thresholds.yaml --baseline examples/baseline.ndjson --candidate examples/candidate.ndjson --markdown perfgate-report.md --json perfgate-report.json || status=$?
+./build/perfgate check --config thresholds.yaml --baseline examples/baseline.ndjson --candidate examples/candidate.ndjson --markdown perfgate-report.md --json perfgate-report.json --html perfgate-report.html || status=$?
 echo
 echo "perfgate exit code: $status (0 pass, 1 regression, 2 usage/config/input error, 3 data unavailable)"
 exit "$status"

@@ -11,8 +11,9 @@ packages=(
   libboost-json1.81-dev libboost-program-options1.81-dev libboost-math1.81-dev
   libcurl4-openssl-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # xmllint validates the JUnit report against its schema in the tests.
-  libxml2-utils
+  # xmllint validates the JUnit report against its schema in the tests; headless Chromium
+  # loads and screenshots the HTML report in the tests.
+  libxml2-utils chromium
 )
 
 missing=()

@@ -14,7 +14,7 @@ namespace {
 const std::vector<std::string> kDemoArgs = {
     "check", "--config", "thresholds.yaml", "--baseline", "examples/baseline.ndjson",
     "--candidate", "examples/candidate.ndjson", "--markdown", "perfgate-report.md",
-    "--json", "perfgate-report.json"};
+    "--json", "perfgate-report.json", "--html", "perfgate-report.html"};
 
 std::string ReadSource(const std::string& path) {
   std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/" + path);

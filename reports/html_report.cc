@@ -1,0 +1,302 @@
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "gate/units.h"
+#include "reports/summary_text.h"
+
+namespace perfgate::reports {
+namespace {
+
+using gate::GroupResult;
+using gate::RuleResult;
+using gate::Verdict;
+
+std::string Html(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string Number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.1f", value);
+  return buffer;
+}
+
+std::string_view VerdictClass(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kFail: return "fail";
+    case Verdict::kWarn: return "warn";
+    case Verdict::kPass: return "pass";
+    case Verdict::kWaived: return "waived";
+    default: return "undecided";
+  }
+}
+
+constexpr std::string_view kStyle = R"css(
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0; background: #f6f8fa; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px; }
+header { border-radius: 10px; padding: 18px 22px; color: #fff; margin-bottom: 20px; }
+header h1 { margin: 0 0 6px; font-size: 26px; }
+header p { margin: 2px 0; opacity: .95; }
+header.fail { background: #cf222e; } header.warn { background: #9a6700; }
+header.pass { background: #1a7f37; } header.undecided { background: #6639ba; }
+code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: rgba(175,184,193,.25); padding: 1px 5px; border-radius: 5px; }
+header code { background: rgba(255,255,255,.2); color: #fff; }
+section, article { background: #fff; border: 1px solid #d0d7de; border-radius: 10px; padding: 16px 20px; margin-bottom: 16px; }
+h2 { font-size: 18px; margin: 0 0 10px; } h3 { font-size: 16px; margin: 0 0 4px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; margin-top: 8px; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #eaeef2; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.badge { display: inline-block; min-width: 86px; text-align: center; border-radius: 12px; padding: 1px 8px; font-size: 12px; font-weight: 600; color: #fff; }
+.badge.fail { background: #cf222e; } .badge.warn { background: #bf8700; } .badge.pass { background: #1a7f37; }
+.badge.waived { background: #57606a; } .badge.undecided { background: #8250df; }
+article.fail { border-left: 6px solid #cf222e; } article.warn { border-left: 6px solid #bf8700; }
+article.undecided { border-left: 6px solid #8250df; } article.pass, article.waived { border-left: 6px solid #1a7f37; }
+.meta { color: #57606a; font-size: 13px; margin: 0 0 6px; }
+ul.why { margin: 10px 0 0; padding-left: 20px; } ul.why li { margin: 3px 0; }
+.note { color: #57606a; font-size: 13px; }
+svg { display: block; max-width: 100%; height: auto; }
+footer { color: #57606a; font-size: 12px; padding: 8px 4px 30px; }
+)css";
+
+// The latency-percentile chart: x is the percentile on a tail-stretching scale
+// (-log10(1 - q): 90 %, 99 % and 99.9 % equally apart), y the latency on a log scale.
+class Chart {
+ public:
+  static constexpr double kWidth = 720, kHeight = 250, kLeft = 64, kRight = 150, kTop = 14, kBottom = 34;
+
+  explicit Chart(const GroupResult& group) : group_(group) {
+    for (const auto* side : {&group.baseline, &group.candidate}) {
+      if (!*side) continue;
+      for (const auto& [q, value] : (**side).distribution) Extend(value);
+    }
+    // A limit far above the data would flatten it into the floor: such limits stay off the
+    // axis and are named in a corner instead.
+    const double data_high = high_;
+    for (const RuleResult& rule : group.rules) {
+      if (IsChartedLimit(rule) && (data_high <= 0 || rule.rule.limit <= data_high * 10)) Extend(rule.rule.limit);
+    }
+    if (!(low_ > 0)) low_ = 0.1;
+    if (!(high_ > low_)) high_ = low_ * 10;
+    low_ = std::pow(10, std::floor(std::log10(low_) * 4) / 4);  // a little room below and above
+    high_ = std::pow(10, std::ceil(std::log10(high_) * 4) / 4);
+  }
+
+  std::string Svg() const {
+    std::ostringstream svg;
+    svg << "<svg viewBox=\"0 0 " << Number(kWidth) << " " << Number(kHeight)
+        << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"latency percentiles of "
+        << Html(group_.name) << "\" font-size=\"12\" font-family=\"system-ui, sans-serif\">\n";
+    // Grid and axes.
+    for (double q : {0.0, 0.5, 0.9, 0.99, 0.999}) {
+      const double x = X(q);
+      svg << "<line x1=\"" << Number(x) << "\" y1=\"" << Number(kTop) << "\" x2=\"" << Number(x) << "\" y2=\""
+          << Number(kHeight - kBottom) << "\" stroke=\"#eaeef2\"/>"
+          << "<text x=\"" << Number(x) << "\" y=\"" << Number(kHeight - kBottom + 16) << "\" text-anchor=\"middle\" fill=\"#57606a\">"
+          << (q == 0 ? "p0" : q == 0.5 ? "p50" : q == 0.9 ? "p90" : q == 0.99 ? "p99" : "p99.9") << "</text>\n";
+    }
+    for (double decade = std::pow(10, std::floor(std::log10(low_))); decade <= high_ * 1.0001; decade *= 10) {
+      for (double step : {1.0, 2.0, 5.0}) {
+        const double value = decade * step;
+        if (value < low_ * 0.9999 || value > high_ * 1.0001) continue;
+        const double y = Y(value);
+        svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\"" << Number(kWidth - kRight)
+            << "\" y2=\"" << Number(y) << "\" stroke=\"#eaeef2\"/>"
+            << "<text x=\"" << Number(kLeft - 6) << "\" y=\"" << Number(y + 4) << "\" text-anchor=\"end\" fill=\"#57606a\">"
+            << Html(gate::FormatMs(value)) << "</text>\n";
+      }
+    }
+    svg << "<text x=\"" << Number((kLeft + kWidth - kRight) / 2) << "\" y=\"" << Number(kHeight - 4)
+        << "\" text-anchor=\"middle\" fill=\"#57606a\">percentile</text>\n";
+    // Limits of absolute duration rules: a dashed line at the limit, labelled at the right,
+    // red when the rule failed; limits far above the data are listed at the top instead.
+    double label_y = -100;
+    std::string above;
+    for (const RuleResult& rule : group_.rules) {
+      if (!IsChartedLimit(rule)) continue;
+      const std::string_view color = LimitColor(rule.verdict);
+      if (rule.rule.limit > high_) {
+        above += (above.empty() ? "" : ", ") + rule.limit_text;
+        continue;
+      }
+      const double y = Y(rule.rule.limit);
+      svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\"" << Number(kWidth - kRight)
+          << "\" y2=\"" << Number(y) << "\" stroke=\"" << color << "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>";
+      const double text_y = std::abs(y - label_y) < 14 ? label_y + 14 : y + 4;
+      label_y = text_y;
+      svg << "<text x=\"" << Number(kWidth - kRight + 6) << "\" y=\"" << Number(text_y) << "\" fill=\"" << color
+          << "\">" << Html(rule.limit_text) << "</text>\n";
+    }
+    if (!above.empty()) {
+      svg << "<text x=\"" << Number(kLeft + 6) << "\" y=\"" << Number(kTop + 12) << "\" fill=\"#57606a\">&#8593; far above: "
+          << Html(above) << "</text>\n";
+    }
+    Line(svg, group_.baseline, "#8c959f", "5 3");
+    Line(svg, group_.candidate, Color(group_.verdict), "");
+    // The candidate's value for each charted rule, where the limit applies.
+    for (const RuleResult& rule : group_.rules) {
+      if (!IsChartedLimit(rule) || !rule.candidate || rule.rule.metric.kind != gate::MetricKind::kQuantile) continue;
+      svg << "<circle cx=\"" << Number(X(rule.rule.metric.q)) << "\" cy=\"" << Number(Y(*rule.candidate))
+          << "\" r=\"4.5\" fill=\"" << Color(rule.verdict) << "\" stroke=\"#fff\" stroke-width=\"1.5\"><title>"
+          << Html(rule.rule.metric.name + " " + ValueText(rule, rule.candidate)) << "</title></circle>\n";
+    }
+    // Legend, in the right margin below the limit labels' usual place.
+    const double legend_x = kWidth - kRight + 16;
+    const double legend_y = kHeight - kBottom - 30;
+    svg << "<line x1=\"" << Number(legend_x) << "\" y1=\"" << Number(legend_y) << "\" x2=\"" << Number(legend_x + 22)
+        << "\" y2=\"" << Number(legend_y) << "\" stroke=\"#8c959f\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>"
+        << "<text x=\"" << Number(legend_x + 28) << "\" y=\"" << Number(legend_y + 4) << "\" fill=\"#57606a\">baseline</text>\n"
+        << "<line x1=\"" << Number(legend_x) << "\" y1=\"" << Number(legend_y + 18) << "\" x2=\"" << Number(legend_x + 22)
+        << "\" y2=\"" << Number(legend_y + 18) << "\" stroke=\"" << Color(group_.verdict) << "\" stroke-width=\"2.5\"/>"
+        << "<text x=\"" << Number(legend_x + 28) << "\" y=\"" << Number(legend_y + 22) << "\" fill=\"#57606a\">candidate</text>\n";
+    svg << "</svg>";
+    return svg.str();
+  }
+
+ private:
+  static bool IsChartedLimit(const RuleResult& rule) {
+    return rule.rule.kind == gate::LimitKind::kMax && rule.rule.metric.IsDuration();
+  }
+  static std::string_view LimitColor(Verdict verdict) {
+    return verdict == Verdict::kFail ? "#cf222e" : verdict == Verdict::kWarn || verdict == Verdict::kInconclusive ? "#bf8700" : "#8c959f";
+  }
+  static std::string_view Color(Verdict verdict) {
+    return verdict == Verdict::kFail ? "#cf222e" : verdict == Verdict::kWarn ? "#bf8700" : "#0969da";
+  }
+  void Extend(double value) {
+    if (!(value > 0) || !std::isfinite(value)) return;
+    low_ = low_ > 0 ? std::min(low_, value) : value;
+    high_ = std::max(high_, value);
+  }
+  static double Tail(double q) { return -std::log10(1 - std::min(q, 0.999)); }
+  static double X(double q) { return kLeft + (kWidth - kLeft - kRight) * Tail(q) / 3; }
+  double Y(double value) const {
+    const double clamped = std::clamp(value, low_, high_);
+    const double share = (std::log10(clamped) - std::log10(low_)) / (std::log10(high_) - std::log10(low_));
+    return kHeight - kBottom - (kHeight - kTop - kBottom) * share;
+  }
+  void Line(std::ostringstream& svg, const std::optional<gate::SideStats>& side, std::string_view color,
+            std::string_view dashes) const {
+    if (!side || side->distribution.empty()) return;
+    svg << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"" << (dashes.empty() ? "2.5" : "2")
+        << "\"" << (dashes.empty() ? std::string() : " stroke-dasharray=\"" + std::string(dashes) + "\"") << " points=\"";
+    bool first = true;
+    for (const auto& [q, value] : side->distribution) {
+      if (q > 0.999) continue;  // beyond the chart's right edge
+      svg << (first ? "" : " ") << Number(X(q)) << "," << Number(Y(value));
+      first = false;
+    }
+    svg << "\"/>\n";
+  }
+
+  const GroupResult& group_;
+  double low_ = 0;
+  double high_ = 0;
+};
+
+std::string Badge(Verdict verdict) {
+  std::string label = verdict == Verdict::kInsufficientData ? "too few events" : std::string(gate::VerdictName(verdict));
+  return "<span class=\"badge " + std::string(VerdictClass(verdict)) + "\">" + Html(label) + "</span>";
+}
+
+}  // namespace
+
+std::string RenderHtml(const gate::EvaluationResult& result) {
+  std::ostringstream out;
+  const std::string_view overall = OverallVerdict(result);
+  const std::string header_class = overall == "fail" ? "fail" : overall == "warn" ? "warn" : overall == "pass" ? "pass" : "undecided";
+  std::string label = overall == "warn" ? "PASS with warnings" : std::string(overall);
+  std::transform(label.begin(), label.end(), label.begin(), [](char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; });
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<title>perfgate: " << Html(label) << " &#8212; " << Html(result.candidate_source) << "</title>\n"
+      << "<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n";
+  out << "<header class=\"" << header_class << "\"><h1>perfgate: " << Html(label) << "</h1>\n<p>" << Html(Headline(result))
+      << ".</p>\n<p>Candidate <code>" << Html(result.candidate_source) << "</code> against baseline <code>"
+      << Html(result.baseline_source) << "</code>, rules from <code>" << Html(result.config_name) << "</code>.</p></header>\n";
+
+  std::vector<RuleRef> notable = NotableRules(result);
+  std::erase_if(notable, [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
+  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
+  if (!notable.empty() || !insufficient.empty()) {
+    out << "<section><h2>What did not pass</h2>\n<table><thead><tr><th>Transaction</th><th>Rule</th>"
+           "<th class=\"num\">Baseline</th><th class=\"num\">Candidate</th><th class=\"num\">Change</th>"
+           "<th class=\"num\">" << Html(ConfidenceText(result)) << " CI</th><th>Verdict</th></tr></thead><tbody>\n";
+    for (const RuleRef& ref : notable) {
+      out << "<tr><td><code>" << Html(ref.group->name) << "</code></td><td>" << Html(ref.rule->limit_text)
+          << "</td><td class=\"num\">" << Html(ValueText(*ref.rule, ref.rule->baseline)) << "</td><td class=\"num\">"
+          << Html(ValueText(*ref.rule, ref.rule->candidate)) << "</td><td class=\"num\">" << Html(ChangeText(*ref.rule))
+          << "</td><td class=\"num\">" << Html(JudgedIntervalText(*ref.rule)) << "</td><td>" << Badge(ref.rule->verdict)
+          << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n<ul class=\"why\">\n";
+    for (const RuleRef& ref : notable) {
+      if (ref.rule->verdict == Verdict::kFail || ref.rule->verdict == Verdict::kWarn) {
+        out << "<li>" << Html(RuleSentence(result, *ref.group, *ref.rule)) << "</li>\n";
+      }
+    }
+    for (const InsufficientGroup& entry : insufficient) {
+      out << "<li>" << Badge(Verdict::kInsufficientData) << " " << Html(InsufficientSentence(entry)) << "</li>\n";
+    }
+    out << "</ul></section>\n";
+  }
+
+  out << "<h2>Transactions</h2>\n";
+  for (const GroupResult* group : GroupsWorstFirst(result)) {
+    const Verdict shown = group->skipped ? Verdict::kPass : group->verdict;
+    out << "<article class=\"" << VerdictClass(shown) << "\"><h3>" << Badge(shown) << " <code>" << Html(group->name)
+        << "</code></h3>\n<p class=\"meta\">";
+    auto side = [](const std::optional<gate::SideStats>& stats) {
+      if (!stats) return std::string("no events");
+      return std::to_string(stats->summary.count) + " events, " + gate::FormatPercent(stats->summary.error_rate) + " errors";
+    };
+    out << "baseline " << Html(side(group->baseline)) << " &#183; candidate " << Html(side(group->candidate));
+    if (group->shift) {
+      out << " &#183; P(candidate slower) " << Html(gate::FormatNumber(std::round(group->shift->probability_of_superiority * 1000) / 1000))
+          << ", Mann-Whitney " << Html(gate::FormatPStatement(group->shift->p_value));
+    }
+    out << (group->skipped ? " &#183; skipped by the config" : "") << "</p>\n";
+    if (group->baseline || group->candidate) out << Chart(*group).Svg() << "\n";
+    if (!group->rules.empty()) {
+      out << "<table><thead><tr><th>Rule</th><th class=\"num\">Baseline</th><th class=\"num\">Candidate</th>"
+             "<th class=\"num\">Change</th><th class=\"num\">" << Html(ConfidenceText(result))
+          << " CI</th><th>Verdict</th><th>Config</th></tr></thead><tbody>\n";
+      for (const RuleResult& rule : group->rules) {
+        out << "<tr><td>" << Html(rule.limit_text) << "</td><td class=\"num\">" << Html(ValueText(rule, rule.baseline))
+            << "</td><td class=\"num\">" << Html(ValueText(rule, rule.candidate)) << "</td><td class=\"num\">"
+            << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule)) << "</td><td>"
+            << Badge(rule.verdict) << "</td><td><code>" << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
+        if (!rule.note.empty()) out << "<tr><td colspan=\"7\" class=\"note\">" << Html(rule.note) << "</td></tr>\n";
+      }
+      out << "</tbody></table>\n";
+    }
+    out << "</article>\n";
+  }
+  if (!result.notes.empty()) {
+    out << "<section><h2>Notes</h2><ul>\n";
+    for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";
+    out << "</ul></section>\n";
+  }
+  out << "<footer>" << Html(ConfidenceText(result)) << " intervals by " << (result.interval == "bca" ? "BCa" : "percentile")
+      << " bootstrap (" << result.resamples << " resamples, seed " << result.seed << "), error rates by "
+      << Html(result.error_rate_interval) << ", " << Html(result.correction) << " correction over "
+      << result.relative_tests << " relative tests, percentiles: " << Html(result.percentile_method)
+      << ", min_samples " << result.min_samples << ". Charts: latency (log scale) at each percentile; "
+      << "dashed grey: baseline; dashed lines across: limits.</footer>\n</main>\n</body>\n</html>\n";
+  return out.str();
+}
+
+}  // namespace perfgate::reports

@@ -1,0 +1,69 @@
+// The HTML page, rendered and looked at by a real browser: Debian's Chromium, headless,
+// started by the test (installed by scripts/setup.sh).
+#include "reports/html_report.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "tests/reports/report_fixture.h"
+
+namespace perfgate::reports {
+namespace {
+
+// Runs `command`, returning its exit status and what it printed on stdout.
+std::pair<int, std::string> RunCommand(const std::string& command) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  char buffer[4096];
+  while (std::size_t got = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+  return {pclose(pipe), output};
+}
+
+std::string Chromium(const std::string& arguments) {
+  // The flags Debian's Chromium needs as root in a sandboxed machine without a network.
+  return "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+         "--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars "
+         "--user-data-dir=" + ::testing::TempDir() + "perfgate-chromium " + arguments + " 2>/dev/null";
+}
+
+TEST(HtmlReport, IsSelfContainedAndDeterministic) {
+  std::string html = RenderHtml(ExampleResult());
+  EXPECT_EQ(html, RenderHtml(ExampleResult()));
+  EXPECT_TRUE(html.starts_with("<!DOCTYPE html>"));
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no external assets
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  std::size_t charts = 0;
+  for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++charts;
+  EXPECT_EQ(charts, 6u);
+}
+
+TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
+  const std::string page = ::testing::TempDir() + "perfgate-report.html";
+  const std::string shot = ::testing::TempDir() + "perfgate-report.png";
+  std::ofstream(page) << RenderHtml(ExampleResult());
+  std::remove(shot.c_str());
+
+  // The browser parses the whole page: the DOM it dumps ends with the footer.
+  auto [dom_status, dom] = RunCommand(Chromium("--dump-dom file://" + page));
+  ASSERT_EQ(dom_status, 0) << "chromium --dump-dom failed; is Debian's chromium installed (scripts/setup.sh)?";
+  EXPECT_NE(dom.find("<title>perfgate: FAIL"), std::string::npos);
+  EXPECT_NE(dom.find("POST /api/reports/export"), std::string::npos);
+  EXPECT_NE(dom.find("</footer>"), std::string::npos);
+  EXPECT_NE(dom.find("<polyline"), std::string::npos);
+
+  auto [shot_status, ignored] = RunCommand(Chromium("--window-size=1200,2600 --screenshot=" + shot + " file://" + page));
+  ASSERT_EQ(shot_status, 0);
+  std::ifstream png(shot, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 50000u) << "a screenshot of a full page is larger than this";
+  EXPECT_EQ(bytes.substr(1, 3), "PNG");
+}
+
+}  // namespace
+}  // namespace perfgate::reports
