@@ -192,6 +192,14 @@ TEST(Cli, CompareprintsAnAlignedTable) {
   EXPECT_EQ(run.out.find("\033["), std::string::npos);                // no colour off a TTY
 }
 
+TEST(Cli, ColourOnATerminalUnlessNoColor) {
+  FakeFileSystem fs;
+  const std::vector<std::string> args = {"compare", "examples/baseline.ndjson", "examples/candidate.ndjson"};
+  EXPECT_NE(RunPerfgate(args, fs, {}, nullptr, nullptr, true).out.find("\033[31mfail\033[0m"), std::string::npos);
+  EXPECT_EQ(RunPerfgate(args, fs, {{"NO_COLOR", "1"}}, nullptr, nullptr, true).out.find("\033["), std::string::npos);
+  EXPECT_EQ(RunPerfgate(args, fs).out.find("\033["), std::string::npos);
+}
+
 TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
   FakeFileSystem fs;
   fs.files["s.csv"] = "transaction,duration_ms,status\na,1,ok\na,2,internal_error\na,3,ok\na,4,ok\nb,10,ok\n";

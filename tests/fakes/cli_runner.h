@@ -20,9 +20,10 @@ struct CliRun {
 
 inline CliRun RunPerfgate(const std::vector<std::string>& args, FakeFileSystem& fs,
                           std::map<std::string, std::string> vars = {},
-                          fetch::HttpTransport* transport = nullptr, fetch::Clock* clock = nullptr) {
+                          fetch::HttpTransport* transport = nullptr, fetch::Clock* clock = nullptr,
+                          bool out_is_terminal = false) {
   std::ostringstream out, err;
-  cli::CliEnv env{out, err, fs, std::move(vars), false,
+  cli::CliEnv env{out, err, fs, std::move(vars), out_is_terminal,
                   std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::month{11},
                                               std::chrono::day{25}}};
   env.transport = transport;
