@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gate/units.h"
+#include "reports/markup.h"
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {
@@ -15,19 +16,7 @@ using gate::GroupResult;
 using gate::RuleResult;
 using gate::Verdict;
 
-std::string Html(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string Html(std::string_view text) { return EscapeMarkup(text); }
 
 std::string Number(double value) {
   char buffer[32];

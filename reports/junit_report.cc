@@ -1,5 +1,6 @@
 #include "reports/junit_report.h"
 
+#include "reports/markup.h"
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {
@@ -7,22 +8,7 @@ namespace {
 
 using gate::Verdict;
 
-// Text safe in XML attributes and content; control characters XML 1.0 forbids are dropped.
-std::string Xml(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
-  }
-  return out;
-}
+std::string Xml(std::string_view text) { return EscapeMarkup(text); }
 
 }  // namespace
 
