@@ -19,7 +19,6 @@ namespace perfgate::fetch {
 namespace {
 
 constexpr int kMaxRedirects = 5;
-constexpr int kPerPage = 100;  // the events endpoint's maximum; more is a 400, not a clamp
 
 bool AllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -357,7 +356,7 @@ Result<SampleSetBuilder> SentryClient::FetchWindow(const std::string& release, c
     fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
   }
   // Newest first: under a sample cap the newest events are the ones kept.
-  fixed += "&per_page=" + std::to_string(kPerPage) + "&sort=-timestamp" + RangeParameters(release, window.start, window.end);
+  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-timestamp" + RangeParameters(release, window.start, window.end);
   const std::string source = "sentry:" + release;
   SampleSetBuilder samples;
   BadRowLog bad_rows(BadRowPolicy::kFail, source);
@@ -405,7 +404,7 @@ Result<std::vector<SentryClient::Window>> SentryClient::PlanWindows(const std::s
   auto last = ParseIsoSeconds(bounds.end);
   const std::size_t wanted = std::min(*total, options_.max_samples);
   // About four pages a window at least, so a window's cursor chain outweighs its start-up.
-  std::size_t count = std::clamp<std::size_t>(wanted / (4 * kPerPage), 1, static_cast<std::size_t>(options_.concurrency));
+  std::size_t count = std::clamp<std::size_t>(wanted / (4 * kSentryPageSize), 1, static_cast<std::size_t>(options_.concurrency));
   if (!first || !last || *last <= *first) count = 1;
   std::vector<Window> windows;
   if (count == 1) {

@@ -23,6 +23,9 @@
 
 namespace perfgate::fetch {
 
+// Events per page: the events endpoint's maximum (more is a 400, not a clamp).
+inline constexpr int kSentryPageSize = 100;
+
 struct SentryOptions {
   std::string url = "https://sentry.io";  // sentry.io, a region host, or self-hosted
   std::string organization;                // slug or numeric id

@@ -16,8 +16,6 @@
 namespace perfgate::fetch {
 namespace {
 
-constexpr int kPerPage = 100;  // the events endpoint's maximum
-
 std::string FormatBinWidth(double ms) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, ms >= 10 ? "%.0f ms" : "%.2g ms", ms);
@@ -33,7 +31,7 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
                                             "max(transaction.duration)"};
   std::string fixed;
   for (const char* field : kFields) fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
-  fixed += "&per_page=" + std::to_string(kPerPage) + "&sort=-count%28%29" + RangeParameters(release, bounds.start, bounds.end);
+  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-count%28%29" + RangeParameters(release, bounds.start, bounds.end);
   const std::string source = "sentry:" + release;
   SampleSetBuilder samples;
   std::string cursor;
