@@ -53,6 +53,19 @@ std::string Code(std::string_view name) {
 
 std::string Count(std::size_t n) { return std::to_string(n); }
 
+// GitHub rejects comments over 65,536 characters: with hundreds of transactions the report
+// keeps the worst rows, sentences and groups within these caps and says what it left out.
+constexpr std::size_t kMaxSummaryRows = 60;
+constexpr std::size_t kMaxSentences = 30;
+constexpr std::size_t kMaxDetailedGroups = 20;
+constexpr std::size_t kMaxPassingRows = 150;
+constexpr std::size_t kMaxTooFewLines = 30;
+
+std::string LeftOut(std::size_t shown, std::size_t total, std::string_view what) {
+  return "_… and " + std::to_string(total - shown) + " more " + std::string(what) +
+         "; the JSON, JUnit and HTML reports list them all._\n";
+}
+
 std::string ErrorRateIntervalName(const std::string& method) {
   return method == "wilson" ? "Wilson" : method == "jeffreys" ? "Jeffreys" : "Clopper-Pearson";
 }
@@ -122,55 +135,65 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
     out << "| | " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
         << " | Rule | Baseline | Candidate | Change | " << ConfidenceText(result) << " CI | Verdict |\n"
            "|---|---|---|---:|---:|---:|---:|---|\n";
-    for (const RuleRef& ref : notable) {
+    for (std::size_t i = 0; i < notable.size() && i < kMaxSummaryRows; ++i) {
+      const RuleRef& ref = notable[i];
       out << "| " << Icon(ref.rule->verdict) << " | " << Code(ref.group->name) << " | "
           << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline)
           << " | " << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule)
           << " | " << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
     }
     out << "\n";
-    bool any_failure = false;
+    if (notable.size() > kMaxSummaryRows) out << LeftOut(kMaxSummaryRows, notable.size(), "rules") << "\n";
+    std::size_t sentences = 0, failing = 0;
     for (const RuleRef& ref : notable) {
       if (ref.rule->verdict != Verdict::kFail && ref.rule->verdict != Verdict::kWarn) continue;
-      if (!any_failure) out << "**Why**\n\n";
-      any_failure = true;
+      if (failing++ == 0) out << "**Why**\n\n";
+      if (sentences >= kMaxSentences) continue;
+      ++sentences;
       out << "- " << Icon(ref.rule->verdict) << " " << Cell(RuleSentence(result, *ref.group, *ref.rule))
           << "\n";
     }
-    if (any_failure) out << "\n";
+    if (failing > sentences) out << "\n" << LeftOut(sentences, failing, "failed or warned rules");
+    if (failing > 0) out << "\n";
   }
   std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
   if (!insufficient.empty()) {
     out << "**Not judged: too few events**\n\n";
-    for (const InsufficientGroup& entry : insufficient) {
-      out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(InsufficientSentence(entry)) << "\n";
+    for (std::size_t i = 0; i < insufficient.size() && i < kMaxTooFewLines; ++i) {
+      out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(InsufficientSentence(insufficient[i])) << "\n";
     }
+    if (insufficient.size() > kMaxTooFewLines) out << "\n" << LeftOut(kMaxTooFewLines, insufficient.size(), GroupNoun(result, 2));
     out << "\n";
   }
 
   std::vector<const GroupResult*> groups = GroupsWorstFirst(result);
   std::vector<const GroupResult*> passing;
-  bool details_header = false;
+  std::size_t detailed = 0, undetailed = 0;
   for (const GroupResult* group : groups) {
     if (group->skipped || group->verdict == Verdict::kPass) {
       passing.push_back(group);
       continue;
     }
-    if (!details_header) out << "### Details\n\n";
-    details_header = true;
+    if (detailed >= kMaxDetailedGroups) {
+      ++undetailed;
+      continue;
+    }
+    if (detailed++ == 0) out << "### Details\n\n";
     out << "#### " << Icon(group->verdict) << " " << Code(group->name) << "\n\n";
     GroupLine(out, *group);
     RuleTable(out, result, *group);
     out << "\n";
   }
 
+  if (undetailed > 0) out << LeftOut(detailed, detailed + undetailed, GroupNoun(result, 2) + " with details") << "\n";
   if (!passing.empty()) {
     out << "<details><summary>✅ " << Count(passing.size()) << " "
         << GroupNoun(result, passing.size()) << " passed every rule or were skipped</summary>\n\n";
     out << "| " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
         << " | Events (base → cand) | Candidate p50 | Candidate p95 | Candidate errors | Verdict |\n"
            "|---|---:|---:|---:|---:|---|\n";
-    for (const GroupResult* group : passing) {
+    for (std::size_t i = 0; i < passing.size() && i < kMaxPassingRows; ++i) {
+      const GroupResult* group = passing[i];
       auto n = [](const std::optional<gate::SideStats>& side) {
         return side ? Count(side->summary.count) : std::string("0");
       };
@@ -183,6 +206,7 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
                              : std::string("✅ pass (") + Count(group->rules.size()) + " rules)")
           << " |\n";
     }
+    if (passing.size() > kMaxPassingRows) out << "\n" << LeftOut(kMaxPassingRows, passing.size(), GroupNoun(result, 2));
     out << "\n</details>\n\n";
   }
 

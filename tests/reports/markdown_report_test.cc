@@ -46,3 +46,30 @@ TEST(TerminalReport, ColourOnlyWhenAsked) {
 
 }  // namespace
 }  // namespace perfgate::reports
+
+namespace perfgate::reports {
+namespace {
+
+TEST(MarkdownReport, StaysWithinAPullRequestCommentForHundredsOfTransactions) {
+  // 400 transactions, every one failing p95 and error_rate: the report keeps the worst rows
+  // and says what it left out, under GitHub's 65,536-character comment limit.
+  SampleSetBuilder base, cand;
+  for (int t = 0; t < 400; ++t) {
+    const std::string name = "GET /api/v1/resource/" + std::to_string(t) + "/details";
+    for (int i = 0; i < 60; ++i) {
+      base.Add(name, 100 + i, false);
+      cand.Add(name, 9000 + i, i % 10 == 0);
+    }
+  }
+  gate::EvaluationResult result = gate::Evaluate(gate::DefaultThresholds(), std::move(base).Build("b"),
+                                                 std::move(cand).Build("c"),
+                                                 {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  std::string markdown = RenderMarkdown(result);
+  EXPECT_LT(markdown.size(), 65536u);
+  EXPECT_NE(markdown.find("_… and 1540 more rules; the JSON, JUnit and HTML reports list them all._"), std::string::npos)
+      << markdown.substr(markdown.find("_…"), 300);
+  EXPECT_NE(markdown.find("_… and 380 more transactions with details;"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate::reports
