@@ -145,7 +145,7 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   auto add = inputs.add_options();
   if (!positional_sources) {
     add("baseline", po::value<std::string>()->value_name("SRC"),
-        "baseline release samples: a .ndjson, .jsonl, .csv or .json file (required)");
+        "baseline release samples: a .ndjson, .jsonl, .csv or .json file, or sentry:RELEASE (required)");
     add("candidate", po::value<std::string>()->value_name("SRC"),
         "candidate release samples, in the same forms (required)");
   }
