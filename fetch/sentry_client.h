@@ -1,9 +1,10 @@
-// Fetches one release's transaction events from Sentry's events API (raw mode): the
-// release's time bounds from the releases API, then the events endpoint page by page
-// (cursor pagination through the Link header) with retries, backoff and rate-limit waits.
-// Talks HTTP only through an HttpTransport and time only through a Clock, so every policy
-// here is tested with fakes. The token is sent as a Bearer header to the configured host
-// only, and appears in no message.
+// Fetches one release's transactions from Sentry: its time bounds from the releases API,
+// then (raw mode) its events from the events endpoint in concurrent time windows, each a
+// cursor chain of 100-event pages, paced by the rate-limit headers, with retries and backoff;
+// or (aggregate and histogram modes, sentry_modes.cc) Sentry's per-transaction aggregates
+// and duration histograms. Talks HTTP only through an HttpTransport and time only through a
+// Clock, so every policy here is tested with fakes. The token is sent as a Bearer header to
+// the configured host only, and appears in no message.
 #ifndef PERFGATE_FETCH_SENTRY_CLIENT_H_
 #define PERFGATE_FETCH_SENTRY_CLIENT_H_
 

@@ -14,8 +14,12 @@ namespace perfgate::gate {
 
 // Evaluates every group of `baseline` and `candidate` (matched by name, or all events as
 // one group "(all)" under group_by: none). `today` decides which waivers still apply.
-// Verdicts use point estimates: absolute rules compare the candidate's value with the
-// limit; relative rules compare the change against the baseline with the tolerance.
+// Each rule is judged as its decide_on says (DecideOn in thresholds.h): by default an
+// absolute rule compares the candidate's point estimate with the limit and is inconclusive
+// when its interval reaches over; a relative rule fails only when its change exceeds the
+// tolerance and is significant after the run's multiple-comparison correction. Bootstrap
+// streams are derived from the config's seed and the side, group and metric names, so the
+// result does not depend on evaluation order.
 EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
                           const SampleSet& candidate, std::chrono::year_month_day today);
 
