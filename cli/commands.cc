@@ -40,25 +40,19 @@ Result<gate::EvaluationResult> LoadAndEvaluate(const GateOptions& options, CliEn
 // Writes the requested report files, atomically. Returns the first failure.
 Status WriteReports(const GateOptions& options, const gate::EvaluationResult& result,
                     CliEnv& env) {
-  if (!options.markdown_path.empty()) {
-    Status written = env.fs.WriteFileAtomic(options.markdown_path, reports::RenderMarkdown(result));
+  const struct {
+    const std::string& path;
+    const char* name;
+    std::string (*render)(const gate::EvaluationResult&);
+  } kinds[] = {{options.markdown_path, "Markdown", reports::RenderMarkdown},
+               {options.json_path, "JSON", reports::RenderJson},
+               {options.html_path, "HTML", reports::RenderHtml},
+               {options.junit_path, "JUnit", reports::RenderJunit}};
+  for (const auto& kind : kinds) {
+    if (kind.path.empty()) continue;
+    Status written = env.fs.WriteFileAtomic(kind.path, kind.render(result));
     if (!written.ok()) return written;
-    env.out << "perfgate: wrote the Markdown report to " << options.markdown_path << "\n";
-  }
-  if (!options.json_path.empty()) {
-    Status written = env.fs.WriteFileAtomic(options.json_path, reports::RenderJson(result));
-    if (!written.ok()) return written;
-    env.out << "perfgate: wrote the JSON report to " << options.json_path << "\n";
-  }
-  if (!options.html_path.empty()) {
-    Status written = env.fs.WriteFileAtomic(options.html_path, reports::RenderHtml(result));
-    if (!written.ok()) return written;
-    env.out << "perfgate: wrote the HTML report to " << options.html_path << "\n";
-  }
-  if (!options.junit_path.empty()) {
-    Status written = env.fs.WriteFileAtomic(options.junit_path, reports::RenderJunit(result));
-    if (!written.ok()) return written;
-    env.out << "perfgate: wrote the JUnit report to " << options.junit_path << "\n";
+    env.out << "perfgate: wrote the " << kind.name << " report to " << kind.path << "\n";
   }
   return {};
 }
