@@ -28,7 +28,7 @@ namespace {
 
 // The one orchestration that does I/O, in order: config, baseline, candidate, evaluation.
 Result<gate::EvaluationResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
-  Result<gate::Thresholds> config = LoadConfig(options.config_path, options.config_given, env);
+  Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
   Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, *config, env);
   if (!baseline.ok()) return baseline.error();
@@ -119,7 +119,7 @@ int RunCheck(const GateOptions& options, CliEnv& env) { return RunGate(options, 
 int RunCompare(const GateOptions& options, CliEnv& env) { return RunGate(options, env, true); }
 
 int RunStats(const StatsOptions& options, CliEnv& env) {
-  Result<gate::Thresholds> config = LoadConfig(options.config_path, options.config_given, env);
+  Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return ReportError(config.error(), env);
   Result<SampleSet> samples = LoadSource(options.source, options.sources, *config, env);
   if (!samples.ok()) return ReportError(samples.error(), env);
@@ -195,7 +195,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   if (!options.webhook.empty()) {
     if (Status valid = fetch::ValidateWebhookUrl(options.webhook); !valid.ok()) return ReportError(valid.error(), env);
   }
-  Result<gate::Thresholds> loaded = LoadConfig(options.config_path, options.config_given, env);
+  Result<gate::Thresholds> loaded = LoadConfig(options.config, env);
   if (!loaded.ok()) return ReportError(loaded.error(), env);
   // Only absolute limits: an alert judges one release, with no baseline to compare with.
   gate::Thresholds config = *loaded;
@@ -256,7 +256,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
 }
 
 int RunFetch(const FetchOptions& options, CliEnv& env) {
-  Result<gate::Thresholds> config = LoadConfig(options.config_path, options.config_given, env);
+  Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return ReportError(config.error(), env);
   Result<SentrySetup> setup = SentrySettings(options.sources, *config, env);
   if (!setup.ok()) return ReportError(setup.error(), env);

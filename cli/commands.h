@@ -14,6 +14,12 @@
 
 namespace perfgate::cli {
 
+// Which thresholds.yaml to read.
+struct ConfigChoice {
+  std::string path = "thresholds.yaml";
+  bool given = false;  // false: a missing default file means built-in defaults
+};
+
 // Command-line settings for sentry: sources; each overrides source.sentry in the config.
 struct SentryFlags {
   std::optional<std::string> url;
@@ -40,8 +46,7 @@ struct SourceOptions {
 };
 
 struct GateOptions {
-  std::string config_path = "thresholds.yaml";
-  bool config_given = false;  // false: a missing default file means built-in defaults
+  ConfigChoice config;
   std::string baseline;
   std::string candidate;
   SourceOptions sources;
@@ -58,8 +63,7 @@ int RunCheck(const GateOptions& options, CliEnv& env);
 int RunCompare(const GateOptions& options, CliEnv& env);
 
 struct StatsOptions {
-  std::string config_path = "thresholds.yaml";
-  bool config_given = false;
+  ConfigChoice config;
   std::string source;
   SourceOptions sources;
   stats::QuantileMethod method = stats::QuantileMethod::kLinear;
@@ -71,8 +75,7 @@ struct StatsOptions {
 int RunStats(const StatsOptions& options, CliEnv& env);
 
 struct FetchOptions {
-  std::string config_path = "thresholds.yaml";
-  bool config_given = false;
+  ConfigChoice config;
   std::string release;  // a version, or "latest"
   std::string output;   // the NDJSON file to write
   SourceOptions sources;
@@ -82,8 +85,7 @@ struct FetchOptions {
 int RunFetch(const FetchOptions& options, CliEnv& env);
 
 struct AlertOptions {
-  std::string config_path = "thresholds.yaml";
-  bool config_given = false;
+  ConfigChoice config;
   std::string candidate;
   std::string state_path;               // where the last run's state is kept
   std::string webhook;                  // empty: changes are only printed

@@ -140,6 +140,10 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   return options;
 }
 
+ConfigChoice ReadConfigChoice(const po::variables_map& vm) {
+  return ConfigChoice{vm["config"].as<std::string>(), !vm["config"].defaulted()};
+}
+
 po::options_description GateOptionsDescription(bool positional_sources) {
   po::options_description inputs("Inputs");
   auto add = inputs.add_options();
@@ -176,8 +180,7 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
   options.baseline = vm["baseline"].as<std::string>();
   options.candidate = vm["candidate"].as<std::string>();
-  options.config_path = vm["config"].as<std::string>();
-  options.config_given = !vm["config"].defaulted();
+  options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   if (vm.count("today")) {
     options.today = ParseDate(vm["today"].as<std::string>());
@@ -296,8 +299,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
     }
     StatsOptions options;
     if (!vm.count("source")) throw UsageError{"missing the source: perfgate stats SRC"};
-    options.config_path = vm["config"].as<std::string>();
-    options.config_given = !vm["config"].defaulted();
+    options.config = ReadConfigChoice(vm);
     options.source = vm["source"].as<std::string>();
     options.sources = ReadSourceOptions(vm);
     options.json = vm["json"].as<bool>();
@@ -327,8 +329,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
     if (!vm.count("output")) throw UsageError{"missing -o FILE"};
     options.release = vm["release"].as<std::string>();
     options.output = vm["output"].as<std::string>();
-    options.config_path = vm["config"].as<std::string>();
-    options.config_given = !vm["config"].defaulted();
+    options.config = ReadConfigChoice(vm);
     options.sources = ReadSourceOptions(vm);
     return RunFetch(options, env);
   }
@@ -358,8 +359,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
     options.state_path = vm["state"].as<std::string>();
     if (vm.count("webhook")) options.webhook = vm["webhook"].as<std::string>();
     options.remind_after = ParseDuration(vm["remind-after"].as<std::string>());
-    options.config_path = vm["config"].as<std::string>();
-    options.config_given = !vm["config"].defaulted();
+    options.config = ReadConfigChoice(vm);
     options.sources = ReadSourceOptions(vm);
     return RunAlert(options, env);
   }

@@ -8,11 +8,11 @@
 
 namespace perfgate::cli {
 
-Result<gate::Thresholds> LoadConfig(const std::string& path, bool given, CliEnv& env) {
-  if (!given && !env.fs.Exists(path)) return gate::DefaultThresholds();
-  Result<std::string> text = env.fs.ReadFile(path);
+Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
+  if (!choice.given && !env.fs.Exists(choice.path)) return gate::DefaultThresholds();
+  Result<std::string> text = env.fs.ReadFile(choice.path);
   if (!text.ok()) return MakeError(ErrorKind::kConfig, text.error().message);
-  return gate::ParseThresholds(*text, path);
+  return gate::ParseThresholds(*text, choice.path);
 }
 
 Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config, CliEnv& env) {

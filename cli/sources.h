@@ -14,9 +14,9 @@
 
 namespace perfgate::cli {
 
-// The config at `path`; when it was not given and the default file is missing, the
+// The chosen config; when it was not given and the default file is missing, the
 // built-in defaults.
-Result<gate::Thresholds> LoadConfig(const std::string& path, bool given, CliEnv& env);
+Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env);
 
 // The samples of `source`: a file, or sentry:RELEASE with `config`'s source.sentry and the
 // flags in `options`. Fetch progress goes to stderr.
