@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.h"
+#include "gate/thresholds.h"
 
 namespace perfgate::cli {
 namespace {
@@ -42,19 +43,6 @@ constexpr std::string_view kExitCodes =
 struct UsageError {
   std::string message;
 };
-
-std::optional<std::chrono::year_month_day> ParseDate(const std::string& text) {
-  int year = 0;
-  unsigned month = 0, day = 0;
-  char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
-    return std::nullopt;
-  }
-  std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
-                                   std::chrono::day{day}};
-  if (!date.ok()) return std::nullopt;
-  return date;
-}
 
 po::options_description SourceOptionsDescription() {
   po::options_description reading("Reading samples");
@@ -183,8 +171,8 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   if (vm.count("today")) {
-    options.today = ParseDate(vm["today"].as<std::string>());
-    if (!options.today) throw UsageError{"--today must be a date YYYY-MM-DD"};
+    options.today = gate::ParseDateText(vm["today"].as<std::string>());
+    if (!options.today || !options.today->ok()) throw UsageError{"--today must be a date YYYY-MM-DD"};
   }
   if (vm.count("markdown")) options.markdown_path = vm["markdown"].as<std::string>();
   if (vm.count("json")) options.json_path = vm["json"].as<std::string>();

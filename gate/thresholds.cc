@@ -64,6 +64,16 @@ std::string_view UndecidedPolicyName(UndecidedPolicy policy) {
   return "warn";
 }
 
+std::optional<std::chrono::year_month_day> ParseDateText(const std::string& text) {
+  int year = 0;
+  unsigned month = 0, day = 0;
+  char tail = 0;
+  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
+    return std::nullopt;
+  }
+  return std::chrono::year_month_day{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+}
+
 std::string DateText(std::chrono::year_month_day date) {
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),

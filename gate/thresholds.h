@@ -137,6 +137,9 @@ std::string_view SeverityName(Severity severity);
 std::string_view DecideOnName(DecideOn decide_on);  // "point", "upper", "lower"
 std::string_view UndecidedPolicyName(UndecidedPolicy policy);
 std::string DateText(std::chrono::year_month_day date);  // "2027-01-31"
+// "YYYY-MM-DD" read as a date, or nullopt when the text has another shape. The date may
+// still not exist ("2027-02-30"): check ok().
+std::optional<std::chrono::year_month_day> ParseDateText(const std::string& text);
 
 }  // namespace perfgate::gate
 

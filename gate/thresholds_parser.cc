@@ -408,17 +408,10 @@ class Parser {
 
   std::chrono::year_month_day Date(const YAML::Node& node) const {
     std::string text = Scalar(node, "until");
-    int year = 0;
-    unsigned month = 0, day = 0;
-    char tail = 0;
-    if (text.size() != 10 ||
-        std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
-      Fail(node, "until must be a date YYYY-MM-DD, not '" + text + "'");
-    }
-    std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
-                                     std::chrono::day{day}};
-    if (!date.ok()) Fail(node, "until is not a valid date: '" + text + "'");
-    return date;
+    std::optional<std::chrono::year_month_day> date = ParseDateText(text);
+    if (!date) Fail(node, "until must be a date YYYY-MM-DD, not '" + text + "'");
+    if (!date->ok()) Fail(node, "until is not a valid date: '" + text + "'");
+    return *date;
   }
 
   std::string source_;
