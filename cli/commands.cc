@@ -20,6 +20,7 @@
 #include "reports/junit_report.h"
 #include "reports/json_writer.h"
 #include "reports/markdown_report.h"
+#include "reports/summary_text.h"
 #include "reports/terminal_report.h"
 #include "stats/summary.h"
 
@@ -135,9 +136,7 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"TRANSACTION", "EVENTS", "ERRORS", "MEAN", "MIN"};
   for (double percent : options.percentiles) {
-    std::string name = PercentileName(percent);
-    std::transform(name.begin(), name.end(), name.begin(), ::toupper);
-    header.push_back(name);
+    header.push_back(reports::UpperCase(PercentileName(percent)));
   }
   header.push_back("MAX");
   rows.push_back(header);

@@ -207,8 +207,7 @@ std::string RenderHtml(const gate::EvaluationResult& result) {
   std::ostringstream out;
   const std::string_view overall = OverallVerdict(result);
   const std::string header_class = overall == "fail" ? "fail" : overall == "warn" ? "warn" : overall == "pass" ? "pass" : "undecided";
-  std::string label = overall == "warn" ? "PASS with warnings" : std::string(overall);
-  std::transform(label.begin(), label.end(), label.begin(), [](char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; });
+  const std::string label = OverallTitle(result);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
       << "<title>perfgate: " << Html(label) << " &#8212; " << Html(result.candidate_source) << "</title>\n"

@@ -120,9 +120,7 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
                           : overall == "undecided" ? "⏸️"
                           : overall == "warn"      ? "⚠️"
                                                    : "✅";
-  std::string label = overall == "warn" ? "PASS with warnings" : std::string(overall);
-  for (char& c : label) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  out << "## " << icon << " perfgate: " << label << "\n\n";
+  out << "## " << icon << " perfgate: " << OverallTitle(result) << "\n\n";
   out << Headline(result) << ".\n\n";
   out << "Candidate " << Code(result.candidate_source) << " against baseline "
       << Code(result.baseline_source) << ", rules from " << Code(result.config_name) << ".\n\n";

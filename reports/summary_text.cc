@@ -23,6 +23,17 @@ std::string_view OverallVerdict(const EvaluationResult& result) {
   return warned ? "warn" : "pass";
 }
 
+std::string UpperCase(std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+  return upper;
+}
+
+std::string OverallTitle(const EvaluationResult& result) {
+  std::string_view overall = OverallVerdict(result);
+  return UpperCase(overall == "warn" ? "pass with warnings" : overall);
+}
+
 std::string GroupNoun(const EvaluationResult& result, std::size_t count) {
   std::string noun = result.group_by == gate::GroupBy::kNone ? "group" : "transaction";
   return count == 1 ? noun : noun + "s";

@@ -16,6 +16,11 @@ namespace perfgate::reports {
 // "undecided" (exit 3).
 std::string_view OverallVerdict(const gate::EvaluationResult& result);
 
+// The verdict as a title: "FAIL", "PASS", "PASS WITH WARNINGS", "UNDECIDED".
+std::string OverallTitle(const gate::EvaluationResult& result);
+// ASCII letters upper-cased.
+std::string UpperCase(std::string_view text);
+
 // "2 rules failed in 2 of 7 transactions; 1 warning; 1 insufficient data".
 std::string Headline(const gate::EvaluationResult& result);
 

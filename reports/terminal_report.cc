@@ -35,19 +35,13 @@ std::size_t Width(std::string_view text) {
       std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
 }
 
-std::string Upper(std::string_view text) {
-  std::string upper(text);
-  for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-  return upper;
-}
-
 std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle style) {
   std::string_view overall = OverallVerdict(result);
   std::string_view color = overall == "fail"   ? ColorOf(Verdict::kFail)
                            : overall == "pass" ? ColorOf(Verdict::kPass)
                            : overall == "warn" ? ColorOf(Verdict::kWarn)
                                                : ColorOf(Verdict::kInsufficientData);
-  return "perfgate: " + Paint(Upper(overall), color, style) + ": " + Headline(result) + "\n";
+  return "perfgate: " + Paint(UpperCase(overall), color, style) + ": " + Headline(result) + "\n";
 }
 
 }  // namespace
@@ -103,7 +97,7 @@ std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalS
   };
   for (const RuleRef& ref : NotableRules(result)) {
     if (ref.rule->verdict == Verdict::kInsufficientData) continue;
-    line(Upper(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
+    line(UpperCase(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
          RuleSentence(result, *ref.group, *ref.rule));
   }
   for (const InsufficientGroup& entry : InsufficientGroups(result)) {
