@@ -29,6 +29,8 @@ struct Estimate {
   std::vector<double> replicates;  // in draw order; empty for error_rate, min and max
 };
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 // One side of one group: sorted once, estimates made once per metric and shared by every
 // rule that names the metric.
 class Side {
@@ -38,13 +40,10 @@ class Side {
     if (group != nullptr && group->aggregates && group->aggregates->count > 0) {
       aggregates_ = &*group->aggregates;
       const Aggregates& a = *aggregates_;
-      auto quantile = [&](double q) {
-        auto found = a.quantiles_ms.find(q);
-        return found == a.quantiles_ms.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
-      };
       summary_ = stats::Summary{a.count, a.failures,
                                 static_cast<double>(a.failures) / static_cast<double>(a.count),
-                                a.mean_ms.value_or(std::numeric_limits<double>::quiet_NaN()), quantile(0), quantile(1)};
+                                a.mean_ms.value_or(std::numeric_limits<double>::quiet_NaN()),
+                                AggregatedQuantile(0).value_or(kNaN), AggregatedQuantile(1).value_or(kNaN)};
       return;
     }
     if (group == nullptr || group->size() == 0) return;
@@ -62,11 +61,8 @@ class Side {
   std::optional<SideStats> Stats() const {
     if (!summary_) return std::nullopt;
     if (aggregates_) {
-      auto quantile = [&](double q) {
-        auto found = aggregates_->quantiles_ms.find(q);
-        return found == aggregates_->quantiles_ms.end() ? std::numeric_limits<double>::quiet_NaN() : found->second;
-      };
-      SideStats stats{*summary_, quantile(0.50), quantile(0.95), quantile(0.99), {}};
+      SideStats stats{*summary_, AggregatedQuantile(0.50).value_or(kNaN), AggregatedQuantile(0.95).value_or(kNaN),
+                      AggregatedQuantile(0.99).value_or(kNaN), {}};
       for (const auto& [q, value] : aggregates_->quantiles_ms) stats.distribution.emplace_back(q, value);
       return stats;
     }
@@ -99,15 +95,22 @@ class Side {
   }
 
  private:
+  // The q-quantile Sentry computed, or nullopt when it computed no such quantile.
+  std::optional<double> AggregatedQuantile(double q) const {
+    auto found = aggregates_->quantiles_ms.find(q);
+    if (found == aggregates_->quantiles_ms.end()) return std::nullopt;
+    return found->second;
+  }
+
   // Sentry's own values in aggregate mode: no events, so no bootstrap; error rates still
   // get their binomial interval from the counts. A metric Sentry did not compute is absent.
   std::optional<Estimate> FromAggregates(const Metric& metric) const {
     Estimate estimate;
     switch (metric.kind) {
       case MetricKind::kQuantile: {
-        auto found = aggregates_->quantiles_ms.find(metric.q);
-        if (found == aggregates_->quantiles_ms.end()) return std::nullopt;
-        estimate.value = found->second;
+        std::optional<double> value = AggregatedQuantile(metric.q);
+        if (!value) return std::nullopt;
+        estimate.value = *value;
         return estimate;
       }
       case MetricKind::kMean: estimate.value = summary_->mean_ms; break;
