@@ -225,7 +225,8 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
     if (!parsed.ok()) return ReportError(parsed.error(), env);
     previous = *parsed;
   }
-  const auto now = env.clock ? env.clock->Now() : std::chrono::system_clock::now();
+  if (env.clock == nullptr) return ReportError(MakeError(ErrorKind::kInternal, "no clock configured"), env);
+  const auto now = env.clock->Now();
   reports::AlertUpdate update = reports::UpdateAlerts(previous, result, now, options.remind_after);
 
   env.out << reports::RenderVerdictSummary(result, StyleFor(env));

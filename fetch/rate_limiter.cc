@@ -44,9 +44,4 @@ void RateLimiter::Observe(const HttpResponse& response) {
   }
 }
 
-int RateLimiter::limit() const {
-  std::lock_guard lock(mutex_);
-  return limit_;
-}
-
 }  // namespace perfgate::fetch

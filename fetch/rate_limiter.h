@@ -24,8 +24,6 @@ class RateLimiter {
   // X-Sentry-Rate-Limit-Remaining is 0, holds every request until X-Sentry-Rate-Limit-Reset.
   void Observe(const HttpResponse& response);
 
-  int limit() const;
-
  private:
   Clock& clock_;
   mutable std::mutex mutex_;

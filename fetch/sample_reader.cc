@@ -6,15 +6,6 @@
 
 namespace perfgate::fetch {
 
-std::string_view InputFormatName(InputFormat format) {
-  switch (format) {
-    case InputFormat::kNdjson: return "ndjson";
-    case InputFormat::kCsv: return "csv";
-    case InputFormat::kSentryJson: return "json";
-  }
-  return "ndjson";
-}
-
 std::optional<InputFormat> InputFormatFromName(std::string_view name) {
   if (name == "ndjson" || name == "jsonl") return InputFormat::kNdjson;
   if (name == "csv") return InputFormat::kCsv;

@@ -21,8 +21,6 @@ enum class InputFormat {
   kSentryJson,  // a saved events API page {"data": [...], "meta": {...}}, or an array (.json)
 };
 
-// "ndjson", "csv" or "json".
-std::string_view InputFormatName(InputFormat format);
 std::optional<InputFormat> InputFormatFromName(std::string_view name);
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
 Result<InputFormat> InputFormatForPath(std::string_view path);
@@ -52,7 +50,6 @@ class BadRowLog {
   void Append(BadRowLog&& later, std::size_t line_offset);
   // The error to stop with, once Record() returned false.
   Error StopError() const;
-  std::size_t count() const { return count_; }
   // Writes the count and the examples ("file:line: reason") into `set`.
   void CopyTo(SampleSet& set) const;
 

@@ -87,17 +87,4 @@ double Random::Beta(double a, double b) {
   return x / (x + y);
 }
 
-int Random::PoissonOne() {
-  // Inversion: P(0) = P(1) = e^-1, P(k) = P(k-1) / k.
-  double u = Uniform();
-  double p = 0.36787944117144233;  // e^-1
-  int k = 0;
-  while (u > p) {
-    u -= p;
-    ++k;
-    p /= k;
-  }
-  return k;
-}
-
 }  // namespace perfgate::stats

@@ -34,8 +34,6 @@ class Random {
   // Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b); the closed forms
   // 1 - U^(1/b) for a = 1 and U^(1/a) for b = 1. REQUIRES: a, b > 0.
   double Beta(double a, double b);
-  // Poisson(1), for Poisson bootstrap weights (inversion, exact for mean 1).
-  int PoissonOne();
 
  private:
   std::mt19937_64 engine_;

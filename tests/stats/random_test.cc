@@ -64,20 +64,6 @@ TEST(Random, BetaMatchesBoostDistribution) {
   }
 }
 
-TEST(Random, PoissonOneHasMeanAndVarianceOne) {
-  Random random(5);
-  double sum = 0, squares = 0;
-  const int n = 100000;
-  for (int i = 0; i < n; ++i) {
-    int k = random.PoissonOne();
-    sum += k;
-    squares += k * k;
-  }
-  double mean = sum / n;
-  EXPECT_NEAR(mean, 1, 0.02);
-  EXPECT_NEAR(squares / n - mean * mean, 1, 0.03);
-}
-
 TEST(DeriveSeed, StreamsDifferAndAreStable) {
   EXPECT_NE(DeriveSeed(1, 0), DeriveSeed(1, 1));
   EXPECT_NE(DeriveSeed(1, 0), DeriveSeed(2, 0));
