@@ -21,17 +21,19 @@ Error OsError(const std::string& what, const std::string& path) {
 
 FileBytes& FileBytes::operator=(FileBytes&& other) noexcept {
   if (this != &other) {
-    this->~FileBytes();
+    Unmap();
     owned_ = std::move(other.owned_);
+    other.owned_.clear();  // a moved-from string is valid but unspecified: make it empty
     mapped_ = std::exchange(other.mapped_, nullptr);
     size_ = std::exchange(other.size_, 0);
   }
   return *this;
 }
 
-FileBytes::~FileBytes() {
+void FileBytes::Unmap() {
   if (mapped_ != nullptr) ::munmap(const_cast<char*>(mapped_), size_);
   mapped_ = nullptr;
+  size_ = 0;
 }
 
 Result<FileBytes> FileSystem::MapFile(const std::string& path) {

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/result.h"
 
@@ -18,17 +19,23 @@ class FileBytes {
   explicit FileBytes(std::string owned) : owned_(std::move(owned)) {}
   // Takes ownership of a mapping made with mmap().
   FileBytes(const char* mapped, std::size_t size) : mapped_(mapped), size_(size) {}
-  FileBytes(FileBytes&& other) noexcept { *this = std::move(other); }
+  FileBytes(FileBytes&& other) noexcept
+      : owned_(std::move(other.owned_)),
+        mapped_(std::exchange(other.mapped_, nullptr)),
+        size_(std::exchange(other.size_, 0)) {}
   FileBytes& operator=(FileBytes&& other) noexcept;
   FileBytes(const FileBytes&) = delete;
   FileBytes& operator=(const FileBytes&) = delete;
-  ~FileBytes();
+  ~FileBytes() { Unmap(); }
 
   std::string_view view() const {
     return mapped_ ? std::string_view(mapped_, size_) : std::string_view(owned_);
   }
 
  private:
+  // Releases the mapping, if any; the object then views its owned bytes.
+  void Unmap();
+
   std::string owned_;
   const char* mapped_ = nullptr;
   std::size_t size_ = 0;
