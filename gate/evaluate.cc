@@ -208,11 +208,13 @@ void CompareReplicates(const Estimate& base, const Estimate& cand, bool relative
   out.p_value = std::min(1.0, 2 * (static_cast<double>(std::min(at_or_below, at_or_above)) + 1) / (n + 1));
   out.change_ci = stats::PercentileInterval(changes, confidence);
   const double span = DetectableSpan(confidence);
-  if (relative) {
-    if (logs.size() > 1) out.minimum_detectable_effect = std::expm1(span * stats::StandardDeviation(logs));
-  } else {
-    out.minimum_detectable_effect = span * stats::StandardDeviation(changes);
+  double detectable = kNaN;
+  if (!relative) {
+    detectable = span * stats::StandardDeviation(changes);
+  } else if (logs.size() > 1) {
+    detectable = std::expm1(span * stats::StandardDeviation(logs));
   }
+  if (std::isfinite(detectable)) out.minimum_detectable_effect = detectable;
 }
 
 // The same for error rates: Newcombe's interval of the difference, Fisher's exact test,
@@ -257,6 +259,20 @@ void NoteThinTail(const Metric& metric, std::size_t n, RuleResult& out) {
   out.note = out.note.empty() ? note : out.note + "; " + note;
 }
 
+// Guards the numbers a verdict compares with a limit: the value and its interval. Valid
+// data cannot make one NaN (durations are finite and every statistic here stays finite or
+// becomes +-inf, which compare as numbers do), but a NaN compares false with every limit,
+// so an unguarded `value > limit` would pass it. It fails instead, closed as a gate must,
+// and says why. Returns true when it decided.
+bool FailedAsNotANumber(const Rule& rule, double value, const std::optional<Interval>& ci,
+                        const std::string& what, RuleResult& out) {
+  if (!std::isnan(value) && !(ci && (std::isnan(ci->lower) || std::isnan(ci->upper)))) return false;
+  out.verdict = Failing(rule);
+  out.note = "its " + what + " could not be computed (not a number), so it cannot pass; "
+             "please report this with the input";
+  return true;
+}
+
 // decide_on upper and lower, for both kinds of rule: the interval's end (the value itself
 // where no interval exists) against the limit. `what` names the limit in the note.
 void JudgeByInterval(const Rule& rule, double value, const std::optional<Interval>& ci,
@@ -277,6 +293,7 @@ void JudgeByInterval(const Rule& rule, double value, const std::optional<Interva
 void JudgeAbsolute(const Rule& rule, RuleResult& out) {
   const double value = *out.candidate;
   const std::optional<Interval>& ci = out.candidate_ci;
+  if (FailedAsNotANumber(rule, value, ci, rule.metric.name, out)) return;
   if (rule.decide_on != DecideOn::kPoint) {
     JudgeByInterval(rule, value, ci, "limit", "", out);
   } else if (value > rule.limit) {
@@ -301,11 +318,12 @@ void JudgeRelative(const Rule& rule, double confidence, const std::string& corre
                                          : FormatAbsoluteChange(mde, rule.metric.IsDuration())) +
                  " are detectable (80 % power)";
   }
+  if (FailedAsNotANumber(rule, change, out.change_ci, "change", out)) return;
   if (rule.decide_on != DecideOn::kPoint) {
     JudgeByInterval(rule, change, out.change_ci, "tolerance", detectable, out);
   } else if (change <= rule.limit) {
     out.verdict = Verdict::kPass;
-  } else if (!out.adjusted_p_value || *out.adjusted_p_value < 1 - confidence) {
+  } else if (!out.adjusted_p_value || !(*out.adjusted_p_value >= 1 - confidence)) {
     out.verdict = Failing(rule);  // significant (or no test exists for the metric)
   } else {
     out.verdict = Verdict::kInconclusive;

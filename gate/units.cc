@@ -6,6 +6,10 @@
 namespace perfgate::gate {
 namespace {
 
+// Magnitudes from here up are shown in scientific notation: a double holds 15-17
+// significant digits, so a fixed-point 1e308 would print 290 digits of rounding noise.
+constexpr double kLargestFixed = 1e15;
+
 std::string Printf(const char* format, double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, format, value);
@@ -15,6 +19,8 @@ std::string Printf(const char* format, double value) {
 // Fixed-point with enough decimals for three significant digits, at most `max_decimals`.
 std::string Significant(double value, int max_decimals) {
   double magnitude = std::fabs(value);
+  // Past 15 digits fixed-point shows noise (and past 63 would not fit the buffer).
+  if (magnitude >= kLargestFixed) return Printf("%.3g", value);
   int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
   if (decimals > max_decimals) decimals = max_decimals;
   char format[16];
@@ -54,6 +60,7 @@ std::string FormatPStatement(double p) {
 }
 
 std::string FormatNumber(double value) {
+  if (std::fabs(value) >= kLargestFixed) return Printf("%.6g", value);
   std::string text = Printf("%.6f", value);
   text.erase(text.find_last_not_of('0') + 1);
   if (text.back() == '.') text.pop_back();

@@ -8,7 +8,8 @@
 
 namespace perfgate::gate {
 
-// "8000 ms", "42.5 ms", "3.27 ms": whole ms from 100 ms up, three significant digits below.
+// "8000 ms", "42.5 ms", "3.27 ms": whole ms from 100 ms up, three significant digits below;
+// from 1e15 up in scientific notation ("1e+308 ms"). Infinity is "inf ms".
 std::string FormatMs(double ms);
 // A fraction as a percentage: 0.0123 -> "1.23 %".
 std::string FormatPercent(double fraction);

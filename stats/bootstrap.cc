@@ -95,16 +95,14 @@ std::vector<double> MeanReplicates(std::span<const double> values, int resamples
   long long affordable = std::max<long long>(min_resamples, max_draws / n);
   const auto count = static_cast<std::size_t>(std::min<long long>(resamples, affordable));
   std::vector<double> replicates(count);
+  double max_abs = 0;
+  for (double v : values) max_abs = std::max(max_abs, std::fabs(v));
+  const double scale = SumScale(max_abs, values.size());
   for (double& replicate : replicates) {
-    // Neumaier-compensated, as Mean() is, so the replicates and the estimate agree in form.
-    double sum = 0, compensation = 0;
-    for (long long i = 0; i < n; ++i) {
-      double v = values[random.Below(static_cast<std::uint64_t>(n))];
-      double t = sum + v;
-      compensation += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
-      sum = t;
-    }
-    replicate = (sum + compensation) / static_cast<double>(n);
+    // Compensated and scaled as Mean() is, so the replicates and the estimate agree in form.
+    CompensatedSum sum(scale);
+    for (long long i = 0; i < n; ++i) sum.Add(values[random.Below(static_cast<std::uint64_t>(n))]);
+    replicate = sum.Mean(values.size());
   }
   return replicates;
 }

@@ -4,6 +4,7 @@
 #include <array>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -19,20 +20,28 @@ double Level(const std::vector<double>& sorted, double p) {
   return QuantileOfSorted(sorted, std::clamp(p, 0.0, 1.0), QuantileMethod::kLinear);
 }
 
-// The jackknife acceleration from distinct leave-one-out values and their counts.
-double Acceleration(std::span<const double> values, std::span<const double> counts) {
-  double total = 0, mean = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    total += counts[i];
-    mean += counts[i] * values[i];
-  }
-  mean /= total;
+// A power of two that brings `largest` (> 0) near 1 when cubing it could overflow, else 1:
+// realistic latencies are never scaled, so their results keep every bit.
+double CubeSafeScale(double largest) {
+  return largest > 1e100 ? std::ldexp(1.0, -std::ilogb(largest)) : 1;
+}
+
+// The jackknife acceleration sum w d^3 / (6 (sum w d^2)^1.5) over the terms that
+// `for_each_term(f)` passes to f(d, w). The ratio does not change when every d is scaled,
+// so huge deviations are scaled first (1e308 ms durations would overflow d^3 into
+// inf / inf). 0 when the terms are all equal or not finite.
+template <typename ForEachTerm>
+double JackknifeAcceleration(const ForEachTerm& for_each_term) {
+  double largest = 0;
+  for_each_term([&](double d, double) { largest = std::max(largest, std::fabs(d)); });
+  if (!(largest > 0) || !std::isfinite(largest)) return 0;
+  const double scale = CubeSafeScale(largest);
   double squares = 0, cubes = 0;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    double d = mean - values[i];
-    squares += counts[i] * d * d;
-    cubes += counts[i] * d * d * d;
-  }
+  for_each_term([&](double d, double w) {
+    d *= scale;
+    squares += w * d * d;
+    cubes += w * d * d * d;
+  });
   if (squares <= 0) return 0;
   return cubes / (6 * std::pow(squares, 1.5));
 }
@@ -65,14 +74,18 @@ Interval BcaInterval(std::vector<double>& replicates, double estimate, double ac
   const double share = (static_cast<double>(below) + 0.5 * static_cast<double>(through - below)) /
                        static_cast<double>(replicates.size());
   const double tail = (1 - confidence) / 2;
-  if (share <= 0 || share >= 1) return {Level(replicates, tail), Level(replicates, 1 - tail)};
+  const Interval percentile{Level(replicates, tail), Level(replicates, 1 - tail)};
+  if (share <= 0 || share >= 1 || !std::isfinite(estimate) || !std::isfinite(acceleration)) return percentile;
   const double z0 = boost::math::quantile(kStandardNormal, share);
   auto adjusted = [&](double level) {
     const double z = boost::math::quantile(kStandardNormal, level);
     const double shifted = z0 + (z0 + z) / (1 - acceleration * (z0 + z));
-    return boost::math::cdf(kStandardNormal, shifted);
+    // A NaN (0 / 0 at an extreme acceleration) has no level; infinities are levels 0 and 1.
+    return std::isnan(shifted) ? shifted : boost::math::cdf(kStandardNormal, shifted);
   };
-  return {Level(replicates, adjusted(tail)), Level(replicates, adjusted(1 - tail))};
+  const double lower = adjusted(tail), upper = adjusted(1 - tail);
+  if (std::isnan(lower) || std::isnan(upper)) return percentile;
+  return {Level(replicates, lower), Level(replicates, upper)};
 }
 
 double QuantileAcceleration(std::span<const double> sorted, double q, QuantileMethod method) {
@@ -89,30 +102,41 @@ double QuantileAcceleration(std::span<const double> sorted, double q, QuantileMe
   const std::array<double, 3> counts = {static_cast<double>(at.lower + 1),
                                         static_cast<double>(at.upper - at.lower),
                                         static_cast<double>(n - 1 - at.upper)};
-  return Acceleration(values, counts);
+  double total = 0, mean = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    total += counts[i];
+    mean += counts[i] * values[i];
+  }
+  mean /= total;
+  if (!std::isfinite(mean)) {  // huge values: the weighted sum overflowed; weigh each first
+    mean = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) mean += counts[i] / total * values[i];
+  }
+  return JackknifeAcceleration([&](const auto& term) {
+    for (std::size_t i = 0; i < values.size(); ++i) term(mean - values[i], counts[i]);
+  });
 }
 
 double MeanAcceleration(std::span<const double> values) {
   assert(!values.empty());
   const double mean = Mean(values);
-  double squares = 0, cubes = 0;
-  for (double v : values) {
-    // The mean of the leave-one-out means is the mean, and it minus the i-th leave-one-out
-    // mean is (x_i - mean) / (n - 1); the common factor cancels in the ratio.
-    double d = v - mean;
-    squares += d * d;
-    cubes += d * d * d;
-  }
-  if (squares <= 0) return 0;
-  return cubes / (6 * std::pow(squares, 1.5));
+  // The mean of the leave-one-out means is the mean, and it minus the i-th leave-one-out
+  // mean is (x_i - mean) / (n - 1); the common factor cancels in the ratio.
+  return JackknifeAcceleration([&](const auto& term) {
+    for (double v : values) term(v - mean, 1.0);
+  });
 }
 
 double StandardDeviation(std::span<const double> values) {
   if (values.size() < 2) return 0;
   const double mean = Mean(values);
+  if (!std::isfinite(mean)) return std::numeric_limits<double>::quiet_NaN();
+  double largest = 0;
+  for (double v : values) largest = std::max(largest, std::fabs(v - mean));
+  const double scale = CubeSafeScale(largest);
   double squares = 0;
-  for (double v : values) squares += (v - mean) * (v - mean);
-  return std::sqrt(squares / static_cast<double>(values.size() - 1));
+  for (double v : values) squares += ((v - mean) * scale) * ((v - mean) * scale);
+  return std::sqrt(squares / static_cast<double>(values.size() - 1)) / scale;
 }
 
 }  // namespace perfgate::stats

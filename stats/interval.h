@@ -32,7 +32,8 @@ Interval PercentileInterval(std::vector<double>& replicates, double confidence);
 // The BCa interval: bias correction z0 = Phi^-1(share of replicates below `estimate`, ties
 // counting half), then the percentile levels Phi(z0 + (z0 + z)/(1 - a (z0 + z))) for
 // z = Phi^-1((1 -+ c)/2). When every replicate lies on one side of the estimate (z0
-// infinite) it falls back to the percentile interval. Sorts `replicates`.
+// infinite) or the estimate or acceleration is not finite it falls back to the percentile interval.
+// Sorts `replicates`.
 Interval BcaInterval(std::vector<double>& replicates, double estimate, double acceleration,
                      double confidence);
 
@@ -43,7 +44,8 @@ double QuantileAcceleration(std::span<const double> sorted, double q, QuantileMe
 // For the mean, d_i is proportional to x_i - mean: O(n). REQUIRES: non-empty.
 double MeanAcceleration(std::span<const double> values);
 
-// The standard deviation of `values` (n - 1 denominator); 0 for fewer than two.
+// The standard deviation of `values` (n - 1 denominator); 0 for fewer than two, NaN when
+// a value is infinite. Finite for finite values, however large.
 double StandardDeviation(std::span<const double> values);
 
 }  // namespace perfgate::stats

@@ -65,6 +65,13 @@ std::span<const std::string_view> QuantileMethodNames() { return kNames; }
 double QuantileLerp(double a, double b, double t) {
   // numpy's _lerp: a + (b - a) * t, computed from the nearer end when t >= 0.5 so that
   // t == 1 returns b exactly. Copied in form, not just in value, to match numpy's bits.
+  // With an infinite end numpy's form gives NaN (inf - inf, inf * 0), and a NaN compares
+  // false with every limit: a change from a 0 ms baseline is +inf in every replicate and
+  // must fail, not pass. So the limits are taken explicitly; for finite ends each early
+  // return is exactly what numpy's form computes.
+  if (a == b || t == 0) return a;
+  if (t == 1) return b;
+  if (std::isinf(a) != std::isinf(b)) return std::isinf(a) ? a : b;  // the infinite end dominates
   double diff = b - a;
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }

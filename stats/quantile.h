@@ -48,6 +48,8 @@ struct QuantilePosition {
 // REQUIRES: n > 0, 0 <= q <= 1.
 QuantilePosition PositionOf(std::size_t n, double q, QuantileMethod method);
 // numpy's interpolation a + (b - a) t, computed from the nearer end (exact at t = 0 and 1).
+// Bit-for-bit numpy for finite a and b; where numpy gives NaN from infinities (inf - inf),
+// this gives the limit: a when t == 0 or a == b, b when t == 1, else the infinite end.
 double QuantileLerp(double a, double b, double t);
 
 // The q-quantile of `sorted` under `method`, bit-for-bit what numpy.quantile returns.

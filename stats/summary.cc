@@ -1,22 +1,27 @@
 #include "stats/summary.h"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 
 namespace perfgate::stats {
 
+double SumScale(double max_abs, std::size_t count) {
+  // Keep the sum's binary exponent at most 1020 (DBL_MAX is about 2^1024): the values'
+  // exponent plus the bits the count adds, plus one for rounding and the compensation.
+  if (!std::isfinite(max_abs) || max_abs == 0) return 1;
+  const int exponent = std::ilogb(max_abs) + static_cast<int>(std::bit_width(count)) + 1;
+  return exponent <= 1020 ? 1 : std::ldexp(1.0, 1020 - exponent);
+}
+
 double Mean(std::span<const double> values) {
   assert(!values.empty());
-  // Neumaier (1974): carries the low-order bits lost by each addition in `compensation`.
-  double sum = 0;
-  double compensation = 0;
-  for (double v : values) {
-    double t = sum + v;
-    compensation += std::fabs(sum) >= std::fabs(v) ? (sum - t) + v : (v - t) + sum;
-    sum = t;
-  }
-  return (sum + compensation) / static_cast<double>(values.size());
+  double max_abs = 0;
+  for (double v : values) max_abs = std::max(max_abs, std::fabs(v));
+  CompensatedSum sum(SumScale(max_abs, values.size()));
+  for (double v : values) sum.Add(v);
+  return sum.Mean(values.size());
 }
 
 Result<Summary> Summarize(std::span<const double> durations_ms,

@@ -4,6 +4,7 @@
 #define PERFGATE_STATS_SUMMARY_H_
 
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <span>
 
@@ -27,8 +28,39 @@ Result<Summary> Summarize(std::span<const double> durations_ms,
                           std::span<const std::uint8_t> failed);
 
 // The mean of `values` by Neumaier's compensated summation: accurate to about one ulp for
-// latency data and independent of the platform's long double. REQUIRES: non-empty.
+// latency data and independent of the platform's long double. Finite for finite values,
+// however large (three durations of 1e308 ms have the mean 1e308, not inf - inf).
+// REQUIRES: non-empty.
 double Mean(std::span<const double> values);
+
+// A power of two s such that `count` values of magnitude up to `max_abs`, each times s,
+// sum without overflow: 1 for any real latency data, so the scaling (exact for powers of
+// two) changes no bit of an ordinary mean.
+double SumScale(double max_abs, std::size_t count);
+
+// Neumaier's (1974) compensated sum of values times a SumScale, and their mean.
+class CompensatedSum {
+ public:
+  explicit CompensatedSum(double scale = 1) : scale_(scale) {}
+  void Add(double value) {
+    const double v = value * scale_;
+    const double t = sum_ + v;
+    // Carries the low-order bits lost by each addition.
+    compensation_ += std::fabs(sum_) >= std::fabs(v) ? (sum_ - t) + v : (v - t) + sum_;
+    sum_ = t;
+  }
+  // REQUIRES: count > 0. An infinite value makes the mean that infinity (the compensation
+  // is then inf - inf, which must not leak into it).
+  double Mean(std::size_t count) const {
+    if (std::isinf(sum_)) return sum_;
+    return (sum_ + compensation_) / static_cast<double>(count) / scale_;
+  }
+
+ private:
+  double scale_;
+  double sum_ = 0;
+  double compensation_ = 0;
+};
 
 }  // namespace perfgate::stats
 

@@ -1,7 +1,9 @@
 #include "gate/evaluate.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -28,7 +30,7 @@ void AddEvents(SampleSetBuilder& builder, const std::string& name, int count, do
   for (int i = 0; i < count; ++i) builder.Add(name, base + step * i, i < failures);
 }
 
-const RuleResult& OnlyRule(const EvaluationResult& result, const std::string& group) {
+const RuleResult& OnlyRule(const EvaluationResult& result, std::string_view group) {
   for (const GroupResult& g : result.groups) {
     if (g.name == group) return g.rules.at(0);
   }
@@ -324,6 +326,92 @@ TEST(Evaluate, HolmCoversEveryRelativeTestOfTheRun) {
   EvaluationResult none = Evaluate(Config("statistics: {min_samples: 10, correction: none}\nrules:\n"
                                           "  - metric: error_rate\n    max_increase: 1pp\n"), b, c, kToday);
   EXPECT_EQ(*none.groups[0].rules[0].adjusted_p_value, raw);
+}
+
+namespace edges {
+
+constexpr double kHuge = 1e308;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+struct EdgeCase {
+  const char* rule;  // the rule's YAML, without decide_on
+  double baseline_ms;
+  double candidate_ms;
+  int candidate_failures;
+  Verdict expected;
+};
+
+std::string Describe(const EdgeCase& c, const char* decide_on) {
+  return std::string(c.rule) + " decide_on " + decide_on + ", baseline " + std::to_string(c.baseline_ms) +
+         " ms, candidate " + std::to_string(c.candidate_ms) + " ms with " +
+         std::to_string(c.candidate_failures) + " failures";
+}
+
+}  // namespace edges
+
+// Zero, huge and infinite durations through every verdict path (absolute and relative,
+// durations and error rates, under each decide_on): a NaN compares false with every limit,
+// so a single one on a deciding path would turn a regression into a pass.
+TEST(Evaluate, ZeroHugeAndInfiniteValuesNeverPassARegression) {
+  using edges::kHuge;
+  using edges::kInf;
+  const std::vector<edges::EdgeCase> cases = {
+      {"metric: p95, max: 1000ms", 0, 0, 0, Verdict::kPass},
+      {"metric: p95, max: 1000ms", 0, kHuge, 0, Verdict::kFail},
+      {"metric: p95, max: 1000ms", 0, kInf, 0, Verdict::kFail},
+      {"metric: mean, max: 1000ms", 0, 0, 0, Verdict::kPass},
+      {"metric: mean, max: 1000ms", kHuge, kHuge, 0, Verdict::kFail},  // the sum overflowed into NaN
+      {"metric: mean, max: 1000ms", 0, kInf, 0, Verdict::kFail},
+      {"metric: max, max: 1000ms", 0, kInf, 0, Verdict::kFail},
+      {"metric: p95, max_increase: 10%", 0, 0, 0, Verdict::kPass},
+      {"metric: p95, max_increase: 10%", 0, 5000, 0, Verdict::kFail},  // +inf %: was NaN, a pass
+      {"metric: p95, max_increase: 10%", 1, kHuge, 0, Verdict::kFail},
+      {"metric: p95, max_increase: 10%", kHuge, kHuge, 0, Verdict::kPass},
+      {"metric: p95, max_increase: 10%", 0, kInf, 0, Verdict::kFail},
+      {"metric: p95, max_increase: 10%", kInf, kInf, 0, Verdict::kFail},  // inf / inf has no change
+      {"metric: mean, max_increase: 10%", 0, 5000, 0, Verdict::kFail},
+      {"metric: mean, max_increase: 10%", kHuge, kHuge, 0, Verdict::kPass},
+      {"metric: mean, max_increase: 10%", 1, kHuge, 0, Verdict::kFail},
+      {"metric: p95, max_increase: 100ms", 0, kHuge, 0, Verdict::kFail},
+      {"metric: p95, max_increase: 100ms", kHuge, kHuge, 0, Verdict::kPass},
+      {"metric: error_rate, max: 1%", 0, 0, 0, Verdict::kPass},
+      {"metric: error_rate, max: 1%", 0, 0, 50, Verdict::kFail},
+      {"metric: error_rate, max_increase: 10%", 0, 0, 50, Verdict::kFail},  // from 0 failures: +inf %
+      {"metric: error_rate, max_increase: 10%", 0, 0, 0, Verdict::kPass},
+  };
+  for (const char* decide_on : {"point", "upper", "lower"}) {
+    for (const edges::EdgeCase& c : cases) {
+      Thresholds config = Config(std::string("statistics: {min_samples: 10, resamples: 500}\nrules:\n  - {") +
+                                 c.rule + ", decide_on: " + decide_on + "}\n");
+      SampleSetBuilder base, cand;
+      AddEvents(base, "a", 1000, c.baseline_ms, 0);
+      AddEvents(cand, "a", 1000, c.candidate_ms, 0, c.candidate_failures);
+      EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+      const RuleResult& rule = OnlyRule(result, "a");
+      EXPECT_EQ(VerdictName(rule.verdict), VerdictName(c.expected)) << edges::Describe(c, decide_on) << ": " << rule.note;
+      for (const std::optional<double>& number : {rule.candidate, rule.change}) {
+        if (number && c.baseline_ms != kInf) {
+          EXPECT_FALSE(std::isnan(*number)) << edges::Describe(c, decide_on);
+        }
+      }
+      for (const std::optional<stats::Interval>& ci : {rule.candidate_ci, rule.change_ci}) {
+        if (ci && c.baseline_ms != kInf) {
+          EXPECT_FALSE(std::isnan(ci->lower) || std::isnan(ci->upper)) << edges::Describe(c, decide_on);
+        }
+      }
+    }
+  }
+}
+
+TEST(Evaluate, ANumberThatCannotBeComputedFailsClosedAndSaysWhy) {
+  Thresholds config = Config("statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max_increase: 10%\n");
+  SampleSetBuilder base, cand;
+  AddEvents(base, "a", 1000, edges::kInf, 0);
+  AddEvents(cand, "a", 1000, edges::kInf, 0);
+  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const RuleResult& rule = OnlyRule(result, "a");
+  EXPECT_EQ(rule.verdict, Verdict::kFail);
+  EXPECT_EQ(rule.note, "its change could not be computed (not a number), so it cannot pass; please report this with the input");
 }
 
 }  // namespace

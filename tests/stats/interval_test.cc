@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -84,6 +85,35 @@ TEST(MeanAcceleration, MatchesTheBruteForceJackknife) {
   }
   EXPECT_NEAR(MeanAcceleration(values), cubes / (6 * std::pow(squares, 1.5)), 1e-12);
   EXPECT_GT(MeanAcceleration(values), 0);  // right-skewed data: positive acceleration
+}
+
+TEST(BcaInterval, HugeValuesGiveAFiniteIntervalNotNaN) {
+  // Cubes of 1e308-sized deviations overflow: the acceleration is computed on scaled ones.
+  std::vector<double> values = {1e307, 2e307, 5e307, 1e308, 1.5e308};
+  const double acceleration = MeanAcceleration(values);
+  EXPECT_TRUE(std::isfinite(acceleration));
+  std::vector<double> scaled = {1, 2, 5, 10, 15};
+  EXPECT_NEAR(acceleration, MeanAcceleration(scaled), 1e-12);
+  std::vector<double> replicates = {4e307, 5e307, 6e307, 7e307, 8e307, 9e307};
+  Interval ci = BcaInterval(replicates, Mean(values), acceleration, 0.95);
+  EXPECT_TRUE(std::isfinite(ci.lower) && std::isfinite(ci.upper));
+  EXPECT_LE(ci.lower, ci.upper);
+}
+
+TEST(BcaInterval, NonFiniteEstimateOrAccelerationFallsBackToPercentile) {
+  std::vector<double> replicates = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+  std::vector<double> copy = replicates;
+  const Interval percentile = PercentileInterval(copy, 0.9);
+  for (double acceleration : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    Interval ci = BcaInterval(replicates, 5, acceleration, 0.9);
+    EXPECT_EQ(ci.lower, percentile.lower);
+    EXPECT_EQ(ci.upper, percentile.upper);
+  }
+}
+
+TEST(StandardDeviation, HugeValuesStayFinite) {
+  std::vector<double> values = {-1e308, 1e308};
+  EXPECT_NEAR(StandardDeviation(values) / 1.4142135623730951e308, 1, 1e-12);
 }
 
 }  // namespace

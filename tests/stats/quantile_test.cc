@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 namespace perfgate::stats {
@@ -125,6 +127,19 @@ TEST(Quantile, UnsortedInputIsSortedFirst) {
   Result<double> result = Quantile(kTen, 0.5);
   ASSERT_TRUE(result.ok());
   EXPECT_DOUBLE_EQ(*result, 27.5);  // sorted: ... 20, 20, 35, 40 ...; (20 + 35) / 2
+}
+
+TEST(QuantileLerp, InfiniteEndsGiveTheirLimitNotNaN) {
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(QuantileLerp(inf, inf, 0.3), inf);  // numpy: inf + (inf - inf) * 0.3 = NaN
+  EXPECT_EQ(QuantileLerp(5, inf, 0.3), inf);
+  EXPECT_EQ(QuantileLerp(5, inf, 0.7), inf);
+  EXPECT_EQ(QuantileLerp(5, inf, 0), 5);       // numpy: 5 + inf * 0 = NaN
+  EXPECT_EQ(QuantileLerp(-inf, 5, 1), 5);
+  EXPECT_EQ(QuantileLerp(-inf, 5, 0.5), -inf);
+  std::vector<double> sorted = {0, 1, inf, inf};
+  EXPECT_EQ(QuantileOfSorted(sorted, 0.95), inf);
+  EXPECT_EQ(QuantileOfSorted(sorted, 0.5), inf);  // between 1 and inf
 }
 
 TEST(QuantileMethod, NamesRoundTrip) {
