@@ -34,10 +34,10 @@ Run Fetch(const SampleSet& events, SentryServerOptions limits, int concurrency, 
   fetch::CurlTransport transport;
   fetch::RealClock clock;
   fetch::SentryOptions options;
-  options.url = server.url();
-  options.organization = "acme";
+  options.selection.url = server.url();
+  options.selection.organization = "acme";
   options.concurrency = concurrency;
-  options.max_samples = max_samples;
+  options.selection.max_samples = max_samples;
   options.retry.max_attempts = 10;
   auto start = Clock::now();
   Result<SampleSet> set = fetch::SentryClient(transport, clock, options, "tok").FetchRelease("1.1");

@@ -19,31 +19,31 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   SentrySetup setup;
   fetch::SentryOptions& sentry = setup.options;
   gate::SentrySource from_file = config.sentry.value_or(gate::SentrySource{});
-  sentry.url = from_file.url;
-  sentry.organization = from_file.organization;
-  sentry.projects = from_file.projects;
-  sentry.environment = from_file.environment;
-  sentry.query = from_file.query;
-  sentry.dataset = from_file.dataset;
-  sentry.mode = from_file.mode;
-  sentry.max_samples = from_file.max_samples;
+  sentry.selection.url = from_file.url;
+  sentry.selection.organization = from_file.organization;
+  sentry.selection.projects = from_file.projects;
+  sentry.selection.environment = from_file.environment;
+  sentry.selection.query = from_file.query;
+  sentry.selection.dataset = from_file.dataset;
+  sentry.selection.mode = from_file.mode;
+  sentry.selection.max_samples = from_file.max_samples;
   sentry.allow_partial = from_file.allow_partial;
   const SentryFlags& flags = options.sentry;
-  if (flags.url) sentry.url = *flags.url;
-  if (flags.organization) sentry.organization = *flags.organization;
-  if (!flags.projects.empty()) sentry.projects = flags.projects;
-  if (flags.environment) sentry.environment = *flags.environment;
-  if (flags.dataset) sentry.dataset = *flags.dataset;
-  if (flags.mode) sentry.mode = *flags.mode;
-  if (sentry.mode != "raw" && config.group_by == gate::GroupBy::kNone) {
-    return MakeError(ErrorKind::kUsage, sentry.mode + " mode gives per-transaction values, which cannot be pooled "
+  if (flags.url) sentry.selection.url = *flags.url;
+  if (flags.organization) sentry.selection.organization = *flags.organization;
+  if (!flags.projects.empty()) sentry.selection.projects = flags.projects;
+  if (flags.environment) sentry.selection.environment = *flags.environment;
+  if (flags.dataset) sentry.selection.dataset = *flags.dataset;
+  if (flags.mode) sentry.selection.mode = *flags.mode;
+  if (sentry.selection.mode != "raw" && config.group_by == gate::GroupBy::kNone) {
+    return MakeError(ErrorKind::kUsage, sentry.selection.mode + " mode gives per-transaction values, which cannot be pooled "
                                         "for group_by: none; use raw mode");
   }
-  if (flags.max_samples) sentry.max_samples = *flags.max_samples;
+  if (flags.max_samples) sentry.selection.max_samples = *flags.max_samples;
   if (flags.allow_partial) sentry.allow_partial = true;
-  sentry.start = flags.since;
-  sentry.end = flags.until;
-  if (sentry.organization.empty()) {
+  sentry.selection.start = flags.since;
+  sentry.selection.end = flags.until;
+  if (sentry.selection.organization.empty()) {
     return MakeError(ErrorKind::kUsage, "a sentry: source needs an organization: set source.sentry.organization "
                                         "in the config or pass --organization");
   }
@@ -77,8 +77,8 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
 
   // "latest" moves, so it is never served from the cache; aggregates are one request and
   // have no events to store.
-  const bool cacheable = release != "latest" && setup->options.mode != "aggregate";
-  const std::string cache_path = options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options, release);
+  const bool cacheable = release != "latest" && setup->options.selection.mode != "aggregate";
+  const std::string cache_path = options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
     Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(env.fs, cache_path, source);
     if (!cached.ok()) return cached.error();
@@ -121,7 +121,9 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
     env.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in " << pages_seen
             << " pages (" << elapsed << " s)\n";
   }
-  if (cacheable) {
+  // A partial fetch (allow_partial) is never stored: a later run that does not allow
+  // partial data must not be served it, and one that does should try for all of it again.
+  if (cacheable && !set->partial) {
     Status stored = fetch::StoreCachedRelease(env.fs, options.sentry.cache_dir, cache_path, *set);
     if (!stored.ok()) env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   }

@@ -45,6 +45,7 @@ struct SampleSet {
   std::size_t skipped_rows = 0;     // bad rows dropped under --on-bad-row=skip
   std::vector<std::string> skipped_examples;  // the first few, "file:line: reason"
   std::vector<std::string> notes;  // what a report must say about the source (a sample cap)
+  bool partial = false;  // some of the source could not be read (allow_partial); notes say what
 
   std::size_t TotalEvents() const;
   // True when the groups carry server aggregates instead of events.

@@ -2,10 +2,13 @@
 
 #include <charconv>
 #include <cstdio>
+#include <type_traits>
+#include <vector>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <boost/pfr/core.hpp>
 
 #include "fetch/ndjson_reader.h"
 
@@ -20,8 +23,10 @@ std::string JsonString(std::string_view text) {
 
 }  // namespace
 
-std::string CacheFileName(const SentryOptions& options, const std::string& release) {
-  // FNV-1a over the fields with separators; fields that change the result all take part.
+std::string CacheFileName(const SentrySelection& selection, const std::string& release) {
+  // FNV-1a over every field of the selection (each followed by a separator, a list by its
+  // length first), then the release: a field added to SentrySelection keys the cache
+  // without an edit here.
   std::uint64_t hash = 0xCBF29CE484222325ULL;
   auto mix = [&](std::string_view part) {
     for (char c : part) {
@@ -31,16 +36,20 @@ std::string CacheFileName(const SentryOptions& options, const std::string& relea
     hash ^= 0x1F;
     hash *= 0x100000001B3ULL;
   };
-  mix(options.url);
-  mix(options.organization);
-  for (const std::string& project : options.projects) mix(project);
-  mix(options.environment);
-  mix(options.query);
-  mix(options.dataset);
+  auto mix_field = [&](const auto& field) {
+    using Field = std::decay_t<decltype(field)>;
+    if constexpr (std::is_same_v<Field, std::string>) {
+      mix(field);
+    } else if constexpr (std::is_same_v<Field, std::vector<std::string>>) {
+      mix(std::to_string(field.size()));
+      for (const std::string& item : field) mix(item);
+    } else {
+      static_assert(std::is_arithmetic_v<Field>, "teach CacheFileName this field's type");
+      mix(std::to_string(field));
+    }
+  };
+  boost::pfr::for_each_field(selection, mix_field);
   mix(release);
-  mix(options.start);
-  mix(options.end);
-  mix(std::to_string(options.max_samples));
   char name[48];
   std::snprintf(name, sizeof name, "sentry-%016llx.ndjson", static_cast<unsigned long long>(hash));
   return name;

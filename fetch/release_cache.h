@@ -1,7 +1,7 @@
 // The on-disk cache of fetched releases, so a second `perfgate check` in the same CI job
 // does not fetch again, and the NDJSON form `perfgate fetch` saves. A cache entry is keyed
-// by everything that decides its contents (host, organization, projects, environment,
-// query, dataset, release, time range, sample cap) and holds no token.
+// by everything that decides its contents (every field of SentrySelection, and the
+// release) and holds no token. Partial fetches are never stored (see LoadSource).
 #ifndef PERFGATE_FETCH_RELEASE_CACHE_H_
 #define PERFGATE_FETCH_RELEASE_CACHE_H_
 
@@ -15,8 +15,8 @@
 
 namespace perfgate::fetch {
 
-// "sentry-<16 hex digits>.ndjson": a stable name from the options and the release.
-std::string CacheFileName(const SentryOptions& options, const std::string& release);
+// "sentry-<16 hex digits>.ndjson": a stable name from the selection and the release.
+std::string CacheFileName(const SentrySelection& selection, const std::string& release);
 
 // `set` as NDJSON, one event a line: {"transaction": ..., "duration_ms": ..., "error": ...},
 // groups in name order, events in their order. A note line per source note comes first as

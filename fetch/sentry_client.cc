@@ -19,6 +19,8 @@ namespace perfgate::fetch {
 namespace {
 
 constexpr int kMaxRedirects = 5;
+// Fetches of a time window that came back short of its count, before the window fails.
+constexpr int kWindowAttempts = 3;
 
 bool AllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -130,11 +132,11 @@ std::string UrlEncode(std::string_view text) {
 
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options, std::string token)
     : transport_(transport), clock_(clock), options_(std::move(options)), token_(std::move(token)), limiter_(clock) {
-  while (options_.url.ends_with('/')) options_.url.pop_back();
+  while (options_.selection.url.ends_with('/')) options_.selection.url.pop_back();
 }
 
 Status SentryClient::Validate() const {
-  const std::string& url = options_.url;
+  const std::string& url = options_.selection.url;
   if (url.starts_with("http://")) {
     if (!IsLoopback(Host(url))) {
       return MakeError(ErrorKind::kConfig,
@@ -144,25 +146,25 @@ Status SentryClient::Validate() const {
   } else if (!url.starts_with("https://") || Host(url).empty()) {
     return MakeError(ErrorKind::kConfig, "source.sentry.url '" + url + "' is not an https:// URL");
   }
-  if (options_.organization.empty()) {
+  if (options_.selection.organization.empty()) {
     return MakeError(ErrorKind::kConfig, "source.sentry.organization is not set (the organization slug or id)");
   }
-  if (options_.mode != "raw" && options_.mode != "aggregate" && options_.mode != "histogram") {
-    return MakeError(ErrorKind::kConfig, "source.sentry.mode must be raw, aggregate or histogram, not '" + options_.mode + "'");
+  if (options_.selection.mode != "raw" && options_.selection.mode != "aggregate" && options_.selection.mode != "histogram") {
+    return MakeError(ErrorKind::kConfig, "source.sentry.mode must be raw, aggregate or histogram, not '" + options_.selection.mode + "'");
   }
-  if (options_.mode != "raw" && options_.dataset != "transactions") {
-    return MakeError(ErrorKind::kConfig, options_.mode + " mode reads the transactions dataset; use raw mode for spans");
+  if (options_.selection.mode != "raw" && options_.selection.dataset != "transactions") {
+    return MakeError(ErrorKind::kConfig, options_.selection.mode + " mode reads the transactions dataset; use raw mode for spans");
   }
-  if (options_.dataset != "transactions" && options_.dataset != "spans") {
+  if (options_.selection.dataset != "transactions" && options_.selection.dataset != "spans") {
     return MakeError(ErrorKind::kConfig, "source.sentry.dataset must be transactions or spans, not '" +
-                                             options_.dataset + "'");
+                                             options_.selection.dataset + "'");
   }
-  const auto ids = std::count_if(options_.projects.begin(), options_.projects.end(), AllDigits);
-  if (ids != 0 && ids != static_cast<long>(options_.projects.size())) {
+  const auto ids = std::count_if(options_.selection.projects.begin(), options_.selection.projects.end(), AllDigits);
+  if (ids != 0 && ids != static_cast<long>(options_.selection.projects.size())) {
     return MakeError(ErrorKind::kConfig,
                      "source.sentry.project mixes numeric ids and slugs; Sentry accepts one kind per query");
   }
-  if (options_.start.empty() != options_.end.empty()) {
+  if (options_.selection.start.empty() != options_.selection.end.empty()) {
     return MakeError(ErrorKind::kUsage, "give both the start and the end of the time range, or neither");
   }
   return {};
@@ -170,17 +172,17 @@ Status SentryClient::Validate() const {
 
 std::string SentryClient::ProjectParameters() const {
   std::string parameters;
-  for (const std::string& project : options_.projects) {
+  for (const std::string& project : options_.selection.projects) {
     parameters += (AllDigits(project) ? "&project=" : "&projectSlug=") + UrlEncode(project);
   }
-  if (!options_.environment.empty()) parameters += "&environment=" + UrlEncode(options_.environment);
+  if (!options_.selection.environment.empty()) parameters += "&environment=" + UrlEncode(options_.selection.environment);
   return parameters;
 }
 
 Result<HttpResponse> SentryClient::Get(const std::string& path, const std::string& query_string) {
-  const std::string origin = Origin(options_.url);
-  const std::string shown = options_.url + path;  // messages name the URL without its query
-  std::string url = options_.url + path + (query_string.empty() ? "" : "?" + query_string);
+  const std::string origin = Origin(options_.selection.url);
+  const std::string shown = options_.selection.url + path;  // messages name the URL without its query
+  std::string url = options_.selection.url + path + (query_string.empty() ? "" : "?" + query_string);
   int redirects = 0;
   Result<HttpResponse> outcome = MakeError(ErrorKind::kInternal, "no request made");
   for (int attempt = 1;; ++attempt) {
@@ -242,11 +244,11 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
       return MakeError(ErrorKind::kUnavailable, message + ": check the token is valid and has the org:read scope");
     case 403:
       return MakeError(ErrorKind::kUnavailable,
-                       message + ": the token needs org:read on organization '" + options_.organization +
+                       message + ": the token needs org:read on organization '" + options_.selection.organization +
                            "' (organization tokens, sntrys_..., have only org:ci and cannot read events)");
     case 404:
       return MakeError(ErrorKind::kUnavailable,
-                       message + ": check the organization slug '" + options_.organization +
+                       message + ": check the organization slug '" + options_.selection.organization +
                            "' and that it has Performance (Discover) enabled");
     case 429:
       return MakeError(ErrorKind::kUnavailable, message + ": still rate limited after " +
@@ -257,7 +259,7 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
 }
 
 Result<std::string> SentryClient::LatestRelease() {
-  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.organization) + "/releases/",
+  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/",
                                       "per_page=1&sort=date" + ProjectParameters());
   if (!response.ok()) return response.error();
   try {
@@ -267,18 +269,18 @@ Result<std::string> SentryClient::LatestRelease() {
     }
   } catch (const std::exception&) {
   }
-  return MakeError(ErrorKind::kUnavailable, "sentry:latest: organization '" + options_.organization +
+  return MakeError(ErrorKind::kUnavailable, "sentry:latest: organization '" + options_.selection.organization +
                                                 "' has no releases (for these projects)");
 }
 
 Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {
-  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.organization) +
+  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) +
                                           "/releases/" + UrlEncode(release) + "/",
                                       "");
   if (!response.ok()) {
     if (response.error().message.find(": 404 Not Found") != std::string::npos) {
       return MakeError(ErrorKind::kUnavailable, "sentry:" + release + ": no such release in organization '" +
-                                                    options_.organization + "'");
+                                                    options_.selection.organization + "'");
     }
     return response.error();
   }
@@ -298,14 +300,14 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
 }
 
 std::string SentryClient::SearchQuery(const std::string& release) const {
-  std::string search = std::string(options_.dataset == "spans" ? "is_transaction:true" : "event.type:transaction") +
+  std::string search = std::string(options_.selection.dataset == "spans" ? "is_transaction:true" : "event.type:transaction") +
                        " release:\"" + release + "\"";
-  return options_.query.empty() ? search : search + " " + options_.query;
+  return options_.selection.query.empty() ? search : search + " " + options_.selection.query;
 }
 
 std::string SentryClient::RangeParameters(const std::string& release, const std::string& start,
                                           const std::string& end) const {
-  return "&dataset=" + options_.dataset + "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
+  return "&dataset=" + options_.selection.dataset + "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
          "&end=" + UrlEncode(end) + ProjectParameters();
 }
 
@@ -319,7 +321,7 @@ Result<HttpResponse> SentryClient::GetParsed(const std::string& path, const std:
     // A body that does not parse (a proxy cut it short) is fetched again, as a failed
     // exchange would be.
     if (attempt >= options_.retry.max_attempts) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + path + ": " + parsed.error().message +
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " + parsed.error().message +
                                                     " (after " + std::to_string(attempt) + " attempts)");
     }
     clock_.Sleep(BackoffDelay(options_.retry, attempt - 1, 0.5));
@@ -342,14 +344,12 @@ Result<std::size_t> SentryClient::Count(const std::string& release, const std::s
 }
 
 std::string SentryClient::EventsPath() const {
-  return "/api/0/organizations/" + UrlEncode(options_.organization) + "/events/";
+  return "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events/";
 }
 
-Result<SampleSetBuilder> SentryClient::FetchWindow(const std::string& release, const Window& window,
-                                                   const std::function<void(std::size_t)>& on_page,
-                                                   bool& truncated) {
-  truncated = false;
-  const bool spans = options_.dataset == "spans";
+Result<SentryClient::WindowEvents> SentryClient::FetchWindow(const std::string& release, const Window& window,
+                                                             const std::function<void(std::size_t)>& on_page) {
+  const bool spans = options_.selection.dataset == "spans";
   std::string fixed;
   for (const char* field : {"id", "transaction", spans ? "span.duration" : "transaction.duration",
                             spans ? "span.status" : "transaction.status", "timestamp"}) {
@@ -358,7 +358,8 @@ Result<SampleSetBuilder> SentryClient::FetchWindow(const std::string& release, c
   // Newest first: under a sample cap the newest events are the ones kept.
   fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-timestamp" + RangeParameters(release, window.start, window.end);
   const std::string source = "sentry:" + release;
-  SampleSetBuilder samples;
+  WindowEvents fetched;
+  SampleSetBuilder& samples = fetched.samples;
   BadRowLog bad_rows(BadRowPolicy::kFail, source);
   std::set<std::string> seen_cursors;
   std::string cursor;
@@ -376,70 +377,87 @@ Result<SampleSetBuilder> SentryClient::FetchWindow(const std::string& release, c
     samples.Append(std::move(page_samples));
     if (on_page) on_page(added);
     cursor = NextCursor(page->Header("Link")).value_or("");
-    if (cursor.empty()) return samples;
+    if (cursor.empty()) return fetched;
     if (window.cap > 0 && samples.size() >= window.cap) {
-      truncated = true;  // more events remain in the window
-      return samples;
+      fetched.truncated = true;  // more events remain in the window
+      return fetched;
     }
     if (!seen_cursors.insert(cursor).second) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + EventsPath() + ": the cursor " + cursor +
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": the cursor " + cursor +
                                                     " came back twice; the pagination does not advance");
     }
     if (pages >= options_.max_pages) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + EventsPath() + ": still more pages after " +
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": still more pages after " +
                                                     std::to_string(pages) + " (max_pages); narrow the time range");
     }
   }
 }
 
-Result<std::vector<SentryClient::Window>> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds,
-                                                                     bool& capped, std::size_t& expected) {
-  capped = false;
-  expected = 0;
-  if (options_.concurrency <= 1) return std::vector<Window>{{bounds.start, bounds.end, options_.max_samples}};
-  Result<std::size_t> total = Count(release, bounds.start, bounds.end);
-  if (!total.ok()) return total.error();
-  expected = std::min(*total, options_.max_samples);
-  auto first = ParseIsoSeconds(bounds.start);
-  auto last = ParseIsoSeconds(bounds.end);
-  const std::size_t wanted = std::min(*total, options_.max_samples);
-  // About four pages a window at least, so a window's cursor chain outweighs its start-up.
-  std::size_t count = std::clamp<std::size_t>(wanted / (4 * kSentryPageSize), 1, static_cast<std::size_t>(options_.concurrency));
-  if (!first || !last || *last <= *first) count = 1;
-  std::vector<Window> windows;
-  if (count == 1) {
-    windows.push_back({bounds.start, bounds.end, 0});
-  } else {
-    const long long span = *last - *first;
-    count = std::min<std::size_t>(count, static_cast<std::size_t>(span));
-    for (std::size_t i = 0; i < count; ++i) {
-      const long long from = *first + span * static_cast<long long>(i) / static_cast<long long>(count);
-      const long long to = *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
-      windows.push_back({i == 0 ? bounds.start : FormatIsoSeconds(from), i + 1 == count ? bounds.end : FormatIsoSeconds(to), 0});
+Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(const std::string& release, const Window& window,
+                                                                    const std::function<void(std::size_t)>& on_page) {
+  for (int attempt = 1;; ++attempt) {
+    Result<WindowEvents> fetched = FetchWindow(release, window, on_page);
+    if (!fetched.ok()) return fetched;
+    const std::size_t got = fetched->samples.size();
+    // More than counted is fine: events that arrived since the count. Fewer means a page
+    // ended the cursor chain early (an empty page without a next cursor, a proxy's cut).
+    if (got >= window.expected) return fetched;
+    if (attempt >= kWindowAttempts) {
+      return MakeError(ErrorKind::kUnavailable,
+                       "sentry:" + release + ": the time window " + window.start + " to " + window.end + " gave " +
+                           std::to_string(got) + " events, but Sentry counted " + std::to_string(window.expected) +
+                           " in it; its pagination ended early in each of " + std::to_string(attempt) + " attempts");
     }
   }
-  if (*total <= options_.max_samples) return windows;
+}
 
-  // More events than max_samples: keep the newest. Count each window (concurrently), take
-  // windows from the newest back, and cap the oldest one taken at what is still missing.
-  capped = true;
+Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds) {
+  const std::size_t max_samples = options_.selection.max_samples;
+  Result<std::size_t> total = Count(release, bounds.start, bounds.end);
+  if (!total.ok()) return total.error();
+  Plan plan;
+  auto first = ParseIsoSeconds(bounds.start);
+  auto last = ParseIsoSeconds(bounds.end);
+  const std::size_t wanted = std::min(*total, max_samples);
+  // About four pages a window at least, so a window's cursor chain outweighs its start-up.
+  std::size_t count = std::clamp<std::size_t>(wanted / (4 * kSentryPageSize), 1,
+                                              static_cast<std::size_t>(std::max(options_.concurrency, 1)));
+  if (!first || !last || *last <= *first) count = 1;
+  if (count == 1) {
+    plan.capped = *total > max_samples;
+    plan.expected = wanted;
+    plan.windows.push_back({bounds.start, bounds.end, plan.capped ? max_samples : 0, wanted});
+    return plan;
+  }
+  const long long span = *last - *first;
+  count = std::min<std::size_t>(count, static_cast<std::size_t>(span));
+  std::vector<Window> windows;
+  for (std::size_t i = 0; i < count; ++i) {
+    const long long from = *first + span * static_cast<long long>(i) / static_cast<long long>(count);
+    const long long to = *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
+    windows.push_back({i == 0 ? bounds.start : FormatIsoSeconds(from), i + 1 == count ? bounds.end : FormatIsoSeconds(to), 0, 0});
+  }
+
+  // Count each window (concurrently): the count is what its fetch must reach, and over
+  // max_samples it chooses the newest windows, the oldest one taken capped at what is
+  // still missing.
   std::vector<Result<std::size_t>> counts(windows.size(), MakeError(ErrorKind::kInternal, "not counted"));
   std::vector<std::thread> workers;
   for (std::size_t i = 0; i < windows.size(); ++i) {
     workers.emplace_back([&, i] { counts[i] = Count(release, windows[i].start, windows[i].end); });
   }
   for (std::thread& worker : workers) worker.join();
-  std::vector<Window> newest;
-  std::size_t taken = 0;
-  for (std::size_t i = windows.size(); i-- > 0 && taken < options_.max_samples;) {
+  for (std::size_t i = windows.size(); i-- > 0 && plan.expected < max_samples;) {
     if (!counts[i].ok()) return counts[i].error();
     Window window = windows[i];
-    const std::size_t missing = options_.max_samples - taken;
-    window.cap = *counts[i] >= missing ? missing : 0;
-    taken += std::min(*counts[i], missing);
-    newest.insert(newest.begin(), window);
+    const std::size_t missing = max_samples - plan.expected;
+    window.cap = *counts[i] >= missing && *total > max_samples ? missing : 0;
+    window.expected = std::min(*counts[i], missing);
+    plan.expected += window.expected;
+    plan.windows.insert(plan.windows.begin(), window);
   }
-  return newest;
+  plan.capped = plan.windows.size() < windows.size() || plan.windows.front().cap > 0;
+  return plan;
 }
 
 Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const ProgressCallback& progress) {
@@ -451,20 +469,19 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const
     if (!latest.ok()) return latest.error();
     release = *latest;
   }
-  Bounds bounds{options_.start, options_.end};
+  Bounds bounds{options_.selection.start, options_.selection.end};
   if (bounds.start.empty()) {
     Result<Bounds> found = ReleaseBounds(release);
     if (!found.ok()) return found.error();
     bounds = *found;
   }
-  if (options_.mode == "aggregate") return FetchAggregates(release, bounds);
-  if (options_.mode == "histogram") return FetchHistograms(release, bounds);
+  if (options_.selection.mode == "aggregate") return FetchAggregates(release, bounds);
+  if (options_.selection.mode == "histogram") return FetchHistograms(release, bounds);
   const std::string source = "sentry:" + release;
-  bool capped = false;
-  std::size_t expected = 0;
-  Result<std::vector<Window>> planned = PlanWindows(release, bounds, capped, expected);
+  Result<Plan> planned = PlanWindows(release, bounds);
   if (!planned.ok()) return planned.error();
-  const std::vector<Window>& windows = *planned;
+  const std::vector<Window>& windows = planned->windows;
+  const std::size_t expected = planned->expected;
 
   // One thread per window (at most `concurrency`), all pacing through the shared limiter.
   std::mutex progress_mutex;
@@ -476,38 +493,37 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const
     events += added;
     if (progress) progress(pages, events, expected);
   };
-  std::vector<Result<SampleSetBuilder>> results(windows.size(), MakeError(ErrorKind::kInternal, "not fetched"));
-  std::vector<char> truncated(windows.size(), 0);
-  auto fetch = [&](std::size_t i) {
-    bool cut = false;
-    results[i] = FetchWindow(release, windows[i], on_page, cut);
-    truncated[i] = cut ? 1 : 0;
-  };
+  std::vector<Result<WindowEvents>> results(windows.size(), MakeError(ErrorKind::kInternal, "not fetched"));
+  auto fetch = [&](std::size_t i) { results[i] = FetchCountedWindow(release, windows[i], on_page); };
   std::vector<std::thread> workers;
   for (std::size_t i = 1; i < windows.size(); ++i) workers.emplace_back(fetch, i);
   if (!windows.empty()) fetch(0);
   for (std::thread& worker : workers) worker.join();
-  capped = capped || std::find(truncated.begin(), truncated.end(), 1) != truncated.end();
+  bool capped = planned->capped;
 
   // Merged in window order, so the result does not depend on which thread finished first.
   SampleSetBuilder samples;
   std::vector<std::string> failures;
   for (std::size_t i = 0; i < results.size(); ++i) {
     if (results[i].ok()) {
-      samples.Append(std::move(results[i]).value());
+      capped = capped || results[i]->truncated;
+      samples.Append(std::move(results[i]->samples));
       continue;
     }
-    if (!options_.allow_partial) return results[i].error();
+    // Without allow_partial a failed window fails the release; with it, only when no
+    // window could be fetched (then there is nothing to judge, and the cause is the news).
+    if (!options_.allow_partial || failures.size() + 1 == results.size()) return results[i].error();
     failures.push_back(windows[i].start + " to " + windows[i].end + ": " + results[i].error().message);
   }
   SampleSet set = std::move(samples).Build(source);
   if (!failures.empty()) {
+    set.partial = true;
     set.notes.push_back(source + ": PARTIAL DATA: " + std::to_string(failures.size()) + " of " +
                         std::to_string(windows.size()) + " time windows could not be fetched (allow_partial); the "
                         "first: " + failures.front());
   }
   if (capped) {
-    set.notes.push_back(source + ": stopped at max_samples " + std::to_string(options_.max_samples) + " (" +
+    set.notes.push_back(source + ": stopped at max_samples " + std::to_string(options_.selection.max_samples) + " (" +
                         std::to_string(set.TotalEvents()) + " events, the newest of the release)");
   }
   if (set.TotalEvents() == 0) {

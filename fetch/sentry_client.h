@@ -27,7 +27,9 @@ namespace perfgate::fetch {
 // Events per page: the events endpoint's maximum (more is a 400, not a clamp).
 inline constexpr int kSentryPageSize = 100;
 
-struct SentryOptions {
+// What decides which events a fetch returns, and nothing else: the cache key is made of
+// every field here (release_cache.cc walks them), so a field added here keys the cache.
+struct SentrySelection {
   std::string url = "https://sentry.io";  // sentry.io, a region host, or self-hosted
   std::string organization;                // slug or numeric id
   std::vector<std::string> projects;       // slugs or numeric ids (not mixed); empty: all
@@ -41,6 +43,10 @@ struct SentryOptions {
   std::size_t max_samples = 50000;         // stop (and say so) after this many events
   std::string start;                       // ISO 8601; empty: the release's first event
   std::string end;                         // ISO 8601; empty: the release's last event
+};
+
+struct SentryOptions {
+  SentrySelection selection;
   int max_pages = 2000;                    // per time window: a guard against a cursor that never ends
   int concurrency = 15;                    // time windows fetched at once (sentry.io allows 15)
   bool allow_partial = false;              // a window that fails is left out and noted, not fatal
@@ -78,17 +84,30 @@ class SentryClient {
   struct Window {
     std::string start;
     std::string end;
-    std::size_t cap = 0;  // stop after this many events (0: no cap)
+    std::size_t cap = 0;       // stop after this many events (0: no cap)
+    std::size_t expected = 0;  // events Sentry counted in it, up to the cap
   };
-  // The windows to fetch: one when concurrency is 1; else up to `concurrency` slices of
-  // the range by its event count, only the newest ones when there are more than
-  // max_samples (then `capped` is set).
-  // `expected` is the number of events the windows hold (0 when not counted).
-  Result<std::vector<Window>> PlanWindows(const std::string& release, const Bounds& bounds, bool& capped,
-                                          std::size_t& expected);
-  // The window's events, newest first, up to its cap; `truncated` says events remained.
-  Result<SampleSetBuilder> FetchWindow(const std::string& release, const Window& window,
-                                       const std::function<void(std::size_t)>& on_page, bool& truncated);
+  struct Plan {
+    std::vector<Window> windows;
+    bool capped = false;        // max_samples cut the release: only the newest windows
+    std::size_t expected = 0;   // the events the windows hold, by Sentry's count()
+  };
+  // The windows to fetch, each counted: one when concurrency is 1; else up to
+  // `concurrency` slices of the range by its event count, only the newest ones when there
+  // are more than max_samples.
+  Result<Plan> PlanWindows(const std::string& release, const Bounds& bounds);
+  struct WindowEvents {
+    SampleSetBuilder samples;
+    bool truncated = false;  // the cap stopped it while events remained
+  };
+  // The window's events, newest first, up to its cap: one cursor chain.
+  Result<WindowEvents> FetchWindow(const std::string& release, const Window& window,
+                                   const std::function<void(std::size_t)>& on_page);
+  // FetchWindow until it holds at least the events Sentry counted in the window: a chain
+  // that ends early (an empty page without a next cursor) is fetched again, and a window
+  // still short after kWindowAttempts is an error, never data judged as whole.
+  Result<WindowEvents> FetchCountedWindow(const std::string& release, const Window& window,
+                                          const std::function<void(std::size_t)>& on_page);
   // Get() whose body must also satisfy `accept`; a body it rejects is fetched again.
   Result<HttpResponse> GetParsed(const std::string& path, const std::string& query,
                                  const std::function<Status(const HttpResponse&)>& accept);

@@ -66,7 +66,7 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
     cursor = NextCursor(page->Header("Link")).value_or("");
     if (cursor.empty()) break;
     if (!seen_cursors.insert(cursor).second || pages >= options_.max_pages) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.url + EventsPath() + ": the pagination does not end");
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": the pagination does not end");
     }
   }
   SampleSet set = std::move(samples).Build(source);
@@ -87,13 +87,13 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
     std::vector<std::pair<double, std::size_t>> bins;  // lower edge, count
   };
   std::vector<Result<Histogram>> histograms(groups.size(), MakeError(ErrorKind::kInternal, "not fetched"));
-  const std::string path = "/api/0/organizations/" + UrlEncode(options_.organization) + "/events-histogram/";
+  const std::string path = "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events-histogram/";
   auto fetch = [&](std::size_t g) {
     std::string name = groups[g].name;
     std::string escaped;
     for (char c : name) escaped += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
     // The transaction filter narrows the release's search to one transaction.
-    const std::string query = "field=transaction.duration&numBuckets=" + std::to_string(options_.histogram_buckets) +
+    const std::string query = "field=transaction.duration&numBuckets=" + std::to_string(options_.selection.histogram_buckets) +
             "&precision=0&dataFilter=all&query=" + UrlEncode(SearchQuery(release) + " transaction:\"" + escaped + "\"") +
             "&start=" + UrlEncode(bounds.start) + "&end=" + UrlEncode(bounds.end) + ProjectParameters();
     Histogram histogram;
@@ -151,7 +151,7 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
     return MakeError(ErrorKind::kUnavailable, "sentry:" + release + ": the histograms hold no events");
   }
   set.notes.push_back("sentry:" + release + ": histogram mode: durations rebuilt from " +
-                      std::to_string(options_.histogram_buckets) + "-bin histograms at bin midpoints; percentiles "
+                      std::to_string(options_.selection.histogram_buckets) + "-bin histograms at bin midpoints; percentiles "
                       "and intervals are resolved to the bin width (" + FormatBinWidth(finest) +
                       (coarsest > finest ? " to " + FormatBinWidth(coarsest) : std::string()) + ")");
   return set;

@@ -387,6 +387,32 @@ TEST(CliSentry, HistogramModeRebuildsDistributionsFromBins) {
   CliRun again = CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h2.json"});
   EXPECT_NE(again.err.find("events from the cache"), std::string::npos);
   EXPECT_EQ(fs.files["h2.json"], fs.files["h.json"]);
+  // A raw run of the same releases is not served the rebuilt bin midpoints.
+  CliRun raw = CheckSentry(server, fs, transport, clock, {"--json", "raw.json"});
+  EXPECT_EQ(raw.err.find("events from the cache"), std::string::npos) << raw.err;
+  EXPECT_EQ(boost::json::parse(fs.files["raw.json"]).at("groups"), files.at("groups"));
+}
+
+TEST(CliSentry, PartialDataIsNeverCachedSoAStrictRerunFailsToo) {
+  auto sentry = SentryHandler(ExampleReleases(), "tok");
+  // The oldest time window's pages always fail.
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) -> FakeSentryServer::Reply {
+    if (request.target.find("field=id") != std::string::npos &&
+        request.target.find("start=2026-11-20T10%3A00%3A00Z") != std::string::npos) {
+      return FakeSentryServer::Reply{503, {}, ""};
+    }
+    return sentry(request);
+  });
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun partial = CheckSentry(server, fs, transport, clock, {"--allow-partial", "--json", "p.json"});
+  EXPECT_NE(partial.exit_code, 2) << partial.err;
+  EXPECT_NE(fs.files["p.json"].find("PARTIAL DATA"), std::string::npos);
+  for (const auto& [path, content] : fs.files) EXPECT_FALSE(path.find("sentry-") != std::string::npos) << path;
+  CliRun strict = CheckSentry(server, fs, transport, clock, {});
+  EXPECT_EQ(strict.exit_code, 3) << strict.err;
+  EXPECT_EQ(strict.err.find("events from the cache"), std::string::npos) << strict.err;
 }
 
 }  // namespace

@@ -84,8 +84,8 @@ SampleSet Events(int count) {
 
 SentryOptions LocalOptions(const std::string& url) {
   SentryOptions options;
-  options.url = url;
-  options.organization = "acme";
+  options.selection.url = url;
+  options.selection.organization = "acme";
   options.retry.base = milliseconds(1);
   return options;
 }
@@ -204,7 +204,7 @@ TEST(SentryOverHttp, KeepsExactlyTheNewestMaxSamples) {
   CurlTransport transport;
   RealClock clock;
   SentryOptions options = LocalOptions(server.url());
-  options.max_samples = 250;
+  options.selection.max_samples = 250;
   Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->TotalEvents(), 250u);
@@ -264,6 +264,37 @@ TEST(SentryOverHttp, PartialDataOnlyWhenAllowedAndThenNoted) {
   ASSERT_EQ(partial->notes.size(), 1u);
   EXPECT_TRUE(partial->notes[0].starts_with("sentry:1.1: PARTIAL DATA: 1 of 6 time windows could not be fetched"))
       << partial->notes[0];
+  EXPECT_TRUE(partial->partial);
+}
+
+TEST(SentryOverHttp, AWindowWhosePagesEndBeforeItsCountIsAFailedWindow) {
+  auto sentry = SentryHandler({{"1.1", Events(3000)}}, "tok");
+  // In the oldest time window, every page after the first is empty and has no Link
+  // header: the cursor chain ends silently, 400 events short of the window's count().
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) -> Reply {
+    if (request.target.find("field=id") != std::string::npos &&
+        request.target.find("start=2026-11-20T10%3A00%3A00Z") != std::string::npos &&
+        request.target.find("cursor=") != std::string::npos) {
+      return Reply{200, {}, R"({"data":[],"meta":{}})"};
+    }
+    return sentry(request);
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 6;
+  Result<SampleSet> strict = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(strict.error().message.find("gave 100 events, but Sentry counted 500 in it"), std::string::npos)
+      << strict.error().message;
+  options.allow_partial = true;
+  Result<SampleSet> partial = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(partial.ok()) << partial.error().message;
+  EXPECT_TRUE(partial->partial);
+  EXPECT_NEAR(static_cast<double>(partial->TotalEvents()), 2500, 5);
+  ASSERT_EQ(partial->notes.size(), 1u);
+  EXPECT_NE(partial->notes[0].find("PARTIAL DATA: 1 of 6 time windows"), std::string::npos) << partial->notes[0];
 }
 
 }  // namespace

@@ -12,10 +12,10 @@ constexpr const char* kToken = "sntryu_secret_token_value";
 
 SentryOptions Options() {
   SentryOptions options;
-  options.url = "https://sentry.example";
-  options.organization = "acme";
-  options.projects = {"shop"};
-  options.environment = "production";
+  options.selection.url = "https://sentry.example";
+  options.selection.organization = "acme";
+  options.selection.projects = {"shop"};
+  options.selection.environment = "production";
   options.concurrency = 1;  // one cursor chain: the scripted answers follow it
   return options;
 }
@@ -38,12 +38,19 @@ Headers Link(const std::string& next_cursor, bool more) {
                    "\"; cursor=\"" + next_cursor + "\""}};
 }
 
+// Answers Sentry's count() queries with `count`; added before the rules for pages, which
+// match "/events/" too.
+void CountAs(FakeTransport& transport, int count) {
+  transport.On("field=count%28%29", {Respond(200, R"json({"data":[{"count()":)json" + std::to_string(count) + "}]}")});
+}
+
 const char* kRelease = R"({"version":"1.1","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})";
 
 TEST(SentryClient, PaginatesUntilTheLastPageWithTheFieldsAndTokenItNeeds) {
   FakeTransport transport;
   FakeClock clock;
   transport.On("/releases/1.1/", {Respond(200, kRelease)});
+  CountAs(transport, 205);
   transport.On("cursor=0%3A100%3A0", {Respond(200, Page(101, 100), Link("0:200:0", true))});
   transport.On("cursor=0%3A200%3A0", {Respond(200, Page(201, 5), Link("0:300:0", false))});
   transport.On("/events/", {Respond(200, Page(1, 100), Link("0:100:0", true))});
@@ -52,8 +59,9 @@ TEST(SentryClient, PaginatesUntilTheLastPageWithTheFieldsAndTokenItNeeds) {
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->source, "sentry:1.1");
   EXPECT_EQ(set->TotalEvents(), 205u);
-  ASSERT_EQ(transport.requests.size(), 4u);
-  const std::string& first = transport.requests[1].url;
+  ASSERT_EQ(transport.requests.size(), 5u);  // the release, count(), three pages
+  EXPECT_NE(transport.requests[1].url.find("field=count%28%29"), std::string::npos);
+  const std::string& first = transport.requests[2].url;
   for (const char* part : {"https://sentry.example/api/0/organizations/acme/events/?", "field=transaction.duration",
                            "field=transaction.status", "dataset=transactions", "per_page=100",
                            "query=event.type%3Atransaction%20release%3A%221.1%22", "start=2026-11-20T10%3A00%3A00Z",
@@ -70,6 +78,7 @@ TEST(SentryClient, WaitsOutRateLimitsAndServerErrorsWithoutRealSleeping) {
   FakeTransport transport;
   FakeClock clock;
   transport.On("/releases/", {Respond(200, kRelease)});
+  CountAs(transport, 3);
   transport.On("/events/", {Respond(429, R"({"detail": "You are attempting to use this endpoint too frequently. Limit is 30 requests in 1 seconds"})",
                                     {{"X-Sentry-Rate-Limit-Reset", "1795608003"}}),
                             Respond(503, ""),
@@ -145,6 +154,7 @@ TEST(SentryClient, NeverTakesTheTokenToAnotherHost) {
   FakeTransport same_host;
   same_host.On("/old/", {Respond(301, "", {{"Location", "/api/0/organizations/acme/releases/1.1/"}})});
   same_host.On("/releases/", {Respond(200, kRelease)});
+  CountAs(same_host, 2);
   same_host.On("/events/", {Respond(200, Page(1, 2), Link("x", false))});
   SentryOptions options = Options();
   SentryClient follows(same_host, clock, options, kToken);
@@ -155,7 +165,7 @@ TEST(SentryClient, RefusesPlainHttpExceptOnLoopback) {
   FakeTransport transport;
   FakeClock clock;
   SentryOptions options = Options();
-  options.url = "http://sentry.example";
+  options.selection.url = "http://sentry.example";
   Result<SampleSet> refused = SentryClient(transport, clock, options, kToken).FetchRelease("1.1");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().message,
@@ -163,7 +173,7 @@ TEST(SentryClient, RefusesPlainHttpExceptOnLoopback) {
             "(http is allowed only for loopback addresses)");
   EXPECT_TRUE(transport.requests.empty());
   for (const char* loopback : {"http://127.0.0.1:9000", "http://localhost:8080", "http://[::1]:1"}) {
-    options.url = loopback;
+    options.selection.url = loopback;
     EXPECT_TRUE(SentryClient(transport, clock, options, kToken).Validate().ok()) << loopback;
   }
 }
@@ -172,6 +182,7 @@ TEST(SentryClient, GuardsAgainstACursorThatNeverEnds) {
   FakeTransport transport;
   FakeClock clock;
   transport.On("/releases/", {Respond(200, kRelease)});
+  CountAs(transport, 0);
   transport.On("/events/", {Respond(200, Page(1, 0), Link("0:100:0", true))});  // same cursor forever
   Result<SampleSet> repeated = SentryClient(transport, clock, Options(), kToken).FetchRelease("1.1");
   ASSERT_FALSE(repeated.ok());
@@ -182,6 +193,7 @@ TEST(SentryClient, GuardsAgainstACursorThatNeverEnds) {
    public:
     Result<HttpResponse> Send(const HttpRequest& request) override {
       if (request.url.find("/releases/") != std::string::npos) return Respond(200, kRelease);
+      if (request.url.find("field=count%28%29") != std::string::npos) return Respond(200, R"json({"data":[{"count()":0}]})json");
       ++pages;
       return Respond(200, Page(1, 0), Link("0:" + std::to_string(pages * 100) + ":0", true));
     }
@@ -199,9 +211,10 @@ TEST(SentryClient, StopsAtMaxSamplesAndSaysSo) {
   FakeTransport transport;
   FakeClock clock;
   transport.On("/releases/", {Respond(200, kRelease)});
+  CountAs(transport, 205);
   transport.On("/events/", {Respond(200, Page(1, 100), Link("0:100:0", true))});
   SentryOptions options = Options();
-  options.max_samples = 100;
+  options.selection.max_samples = 100;
   Result<SampleSet> set = SentryClient(transport, clock, options, kToken).FetchRelease("1.1");
   ASSERT_TRUE(set.ok());
   ASSERT_EQ(set->notes.size(), 1u);
@@ -213,12 +226,42 @@ TEST(SentryClient, ResolvesLatestAndReportsAnEmptyRelease) {
   FakeClock clock;
   transport.On("/releases/?per_page=1", {Respond(200, R"([{"version":"shop@2.0"}])")});
   transport.On("/releases/shop%402.0/", {Respond(200, kRelease)});
+  CountAs(transport, 0);
   transport.On("/events/", {Respond(200, Page(1, 0), Link("0:100:0", false))});
   Result<SampleSet> set = SentryClient(transport, clock, Options(), kToken).FetchRelease("latest");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().message,
             "sentry:shop@2.0: no transactions from 2026-11-20T10:00:00Z to 2026-11-21T00:00:00Z (check the release "
             "name, the environment and the projects)");
+}
+
+TEST(SentryClient, AWindowShortOfItsCountIsFetchedAgainThenFails) {
+  // Sentry counted 205 events, but the second page is empty and has no Link header: the
+  // cursor chain ends at 100. Judged as whole, a regression in the missing events passes.
+  FakeTransport transport;
+  FakeClock clock;
+  transport.On("/releases/", {Respond(200, kRelease)});
+  CountAs(transport, 205);
+  transport.On("cursor=0%3A100%3A0", {Respond(200, R"({"data":[]})")});
+  transport.On("/events/", {Respond(200, Page(1, 100), Link("0:100:0", true))});
+  Result<SampleSet> set = SentryClient(transport, clock, Options(), kToken).FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(set.error().message,
+            "sentry:1.1: the time window 2026-11-20T10:00:00Z to 2026-11-21T00:00:00Z gave 100 events, but Sentry "
+            "counted 205 in it; its pagination ended early in each of 3 attempts");
+  EXPECT_EQ(transport.requests.size(), 2u + 3 * 2);  // the release, count(), three chains of two pages
+
+  // Events that arrived after the count are welcome; a chain that recovers is kept.
+  FakeTransport recovers;
+  recovers.On("/releases/", {Respond(200, kRelease)});
+  CountAs(recovers, 150);
+  recovers.On("cursor=0%3A100%3A0", {Respond(200, R"({"data":[]})"), Respond(200, Page(101, 60), Link("0:200:0", false))});
+  recovers.On("/events/", {Respond(200, Page(1, 100), Link("0:100:0", true))});
+  Result<SampleSet> second = SentryClient(recovers, clock, Options(), kToken).FetchRelease("1.1");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->TotalEvents(), 160u);
+  EXPECT_FALSE(second->partial);
 }
 
 }  // namespace
