@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct CliEnv {
   fetch::HttpTransport* transport = nullptr;  // for sentry: sources; required then
   fetch::Clock* clock = nullptr;
   bool err_is_terminal = false;  // stderr is a TTY: a live progress line while fetching
+  // Set by the run's first Sentry fetch (now + source.sentry.deadline); every later fetch
+  // of the run shares it.
+  std::optional<std::chrono::system_clock::time_point> fetch_deadline = std::nullopt;
 };
 
 // Runs `args` (without the program name) and returns the process exit code.

@@ -28,6 +28,7 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   sentry.selection.mode = from_file.mode;
   sentry.selection.max_samples = from_file.max_samples;
   sentry.allow_partial = from_file.allow_partial;
+  setup.deadline = from_file.deadline;
   const SentryFlags& flags = options.sentry;
   if (flags.url) sentry.selection.url = *flags.url;
   if (flags.organization) sentry.selection.organization = *flags.organization;
@@ -92,6 +93,8 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
     return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
   }
   if (options.sentry.verbose) setup->options.log = [&env](const std::string& line) { env.err << "perfgate: " << line << "\n"; };
+  if (!env.fetch_deadline) env.fetch_deadline = env.clock->Now() + setup->deadline;
+  setup->options.deadline = env.fetch_deadline;
   fetch::SentryClient client(*env.transport, *env.clock, setup->options, setup->token);
   const auto started = std::chrono::steady_clock::now();
   int pages_seen = 0;

@@ -4,6 +4,7 @@
 #ifndef PERFGATE_CLI_SOURCES_H_
 #define PERFGATE_CLI_SOURCES_H_
 
+#include <chrono>
 #include <string>
 
 #include "cli/commands.h"
@@ -28,6 +29,7 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
 struct SentrySetup {
   fetch::SentryOptions options;
   std::string token;
+  std::chrono::milliseconds deadline{0};  // how long the run may fetch (source.sentry.deadline)
 };
 Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config, CliEnv& env);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 namespace perfgate::fetch {
 
@@ -23,6 +24,9 @@ std::optional<double> HttpResponse::NumberHeader(std::string_view name) const {
   double value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  // from_chars reads "inf", "nan" and "1e999" (as inf); none is a usable wait or limit, and
+  // casting one to an integer is undefined behaviour.
+  if (!std::isfinite(value)) return std::nullopt;
   return value;
 }
 

@@ -34,7 +34,8 @@ struct HttpResponse {
 
   // The first header named `name` (case-insensitive), or "".
   std::string_view Header(std::string_view name) const;
-  // That header as a number ("30", "1795608003.5"), or nullopt when absent or not one.
+  // That header as a finite number ("30", "1795608003.5"), or nullopt when absent, not a
+  // number, or not finite ("inf", "1e999").
   std::optional<double> NumberHeader(std::string_view name) const;
 };
 

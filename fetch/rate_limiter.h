@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 #include "fetch/clock.h"
 #include "fetch/http_transport.h"
@@ -18,13 +19,20 @@ class RateLimiter {
  public:
   explicit RateLimiter(Clock& clock) : clock_(clock) {}
 
-  // Waits until a request may start under the known limit, and counts it.
-  void Acquire();
+  // Waits until a request may start under the known limit, and counts it. Returns false,
+  // without waiting or counting, when the wait would pass `deadline`.
+  bool Acquire(std::optional<std::chrono::system_clock::time_point> deadline = std::nullopt);
   // Learns from a response: X-Sentry-Rate-Limit-Limit (requests per window) and, when
-  // X-Sentry-Rate-Limit-Remaining is 0, holds every request until X-Sentry-Rate-Limit-Reset.
+  // X-Sentry-Rate-Limit-Remaining is 0, holds every request until X-Sentry-Rate-Limit-Reset
+  // (a reset more than kMaxHold away, or unreadable, is ignored).
   void Observe(const HttpResponse& response);
 
  private:
+  static constexpr std::chrono::seconds kMaxHold{60};
+  // Sentry's fixed windows allow 30 (sentry.io) to a few thousand requests a second; a
+  // larger "limit" is taken as this, which paces nothing.
+  static constexpr int kMaxLimit = 1'000'000;
+
   Clock& clock_;
   mutable std::mutex mutex_;
   int limit_ = 0;  // requests per second; 0: none known

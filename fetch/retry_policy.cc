@@ -33,16 +33,18 @@ std::optional<std::chrono::milliseconds> RetryDelay(const RetryPolicy& policy, i
   if (!Retryable(outcome) || attempt >= policy.max_attempts) return std::nullopt;
   if (outcome.ok() && outcome->status == 429) {
     // sentry.io sends no Retry-After on 429 (its middleware does not set it); proxies may.
+    // Header values are finite (NumberHeader) but may be anything: the waits are worked
+    // out in doubles and capped before they become integers.
+    const auto max_wait_ms = static_cast<double>(policy.max_wait.count());
     if (auto seconds = outcome->NumberHeader("Retry-After")) {
-      return std::chrono::milliseconds(static_cast<long long>(std::max(0.0, *seconds) * 1000));
+      return std::chrono::milliseconds(static_cast<long long>(std::clamp(*seconds * 1000, 0.0, max_wait_ms)));
     }
     if (auto reset = outcome->NumberHeader("X-Sentry-Rate-Limit-Reset")) {
-      const auto reset_at = std::chrono::system_clock::time_point(
-          std::chrono::milliseconds(static_cast<long long>(*reset * 1000)));
-      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(reset_at - now);
-      // A reset in the past or far away (clock skew) falls back to backoff.
-      if (wait.count() >= 0 && wait <= policy.max_delay) {
-        return wait + std::chrono::milliseconds(static_cast<long long>(50 * jitter));
+      const double now_ms = std::chrono::duration<double, std::milli>(now.time_since_epoch()).count();
+      const double wait_ms = *reset * 1000 - now_ms;
+      // A reset in the past or far away (clock skew, the year 2279) falls back to backoff.
+      if (wait_ms >= 0 && wait_ms <= std::min(max_wait_ms, static_cast<double>(policy.max_delay.count()))) {
+        return std::chrono::milliseconds(static_cast<long long>(wait_ms + 50 * jitter));
       }
     }
   }

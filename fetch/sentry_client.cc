@@ -179,6 +179,17 @@ std::string SentryClient::ProjectParameters() const {
   return parameters;
 }
 
+Error SentryClient::PastDeadline(const std::string& url) const {
+  return MakeError(ErrorKind::kUnavailable, "GET " + url + ": gave up: waiting longer would pass the run's deadline "
+                                                "(source.sentry.deadline, default 30m)");
+}
+
+Status SentryClient::Wait(std::chrono::milliseconds wait, const std::string& url) {
+  if (options_.deadline && clock_.Now() + wait > *options_.deadline) return PastDeadline(url);
+  clock_.Sleep(wait);
+  return {};
+}
+
 Result<HttpResponse> SentryClient::Get(const std::string& path, const std::string& query_string) {
   const std::string origin = Origin(options_.selection.url);
   const std::string shown = options_.selection.url + path;  // messages name the URL without its query
@@ -189,8 +200,13 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
     HttpRequest request;
     request.url = url;
     request.timeout = options_.timeout;
+    if (options_.deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());
+      if (left.count() <= 0) return PastDeadline(shown);
+      request.timeout = std::min(request.timeout, left);
+    }
     request.headers = {{"Authorization", "Bearer " + token_}, {"Accept", "application/json"}};
-    limiter_.Acquire();
+    if (!limiter_.Acquire(options_.deadline)) return PastDeadline(shown);
     outcome = transport_.Send(request);
     if (outcome.ok()) limiter_.Observe(*outcome);
     if (options_.log) {
@@ -222,7 +238,7 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
     const double jitter = static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
     auto delay = RetryDelay(options_.retry, attempt, outcome, clock_.Now(), jitter);
     if (!delay) break;
-    clock_.Sleep(*delay);
+    if (Status waited = Wait(*delay, shown); !waited.ok()) return waited.error();
   }
   if (!outcome.ok()) {
     return MakeError(ErrorKind::kUnavailable, outcome.error().message + " (gave up after " +
@@ -324,7 +340,10 @@ Result<HttpResponse> SentryClient::GetParsed(const std::string& path, const std:
       return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " + parsed.error().message +
                                                     " (after " + std::to_string(attempt) + " attempts)");
     }
-    clock_.Sleep(BackoffDelay(options_.retry, attempt - 1, 0.5));
+    if (Status waited = Wait(BackoffDelay(options_.retry, attempt - 1, 0.5), options_.selection.url + path);
+        !waited.ok()) {
+      return waited.error();
+    }
   }
 }
 

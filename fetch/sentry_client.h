@@ -52,6 +52,9 @@ struct SentryOptions {
   bool allow_partial = false;              // a window that fails is left out and noted, not fatal
   std::chrono::milliseconds timeout{30000};  // per request
   RetryPolicy retry;
+  // When set, the client gives up (kUnavailable) rather than wait or send past this time:
+  // the whole run's deadline, shared by the releases it fetches (source.sentry.deadline).
+  std::optional<std::chrono::system_clock::time_point> deadline;
   // When set, one line per request ("GET <url> -> 200 (attempt 1)"), the token shown as
   // [redacted]. For --verbose. Called from several threads, one at a time.
   std::function<void(const std::string&)> log;
@@ -123,6 +126,10 @@ class SentryClient {
   std::string EventsPath() const;
   Result<std::string> LatestRelease();
   Result<Bounds> ReleaseBounds(const std::string& release);
+  // Sleeps `wait` unless that would pass the deadline; then an error naming `url`.
+  Status Wait(std::chrono::milliseconds wait, const std::string& url);
+  // The error for a request to `url` that would pass the deadline.
+  Error PastDeadline(const std::string& url) const;
   // GET with retries, rate-limit waits and same-host redirects. Returns a 2xx response or
   // an error that explains the final status.
   Result<HttpResponse> Get(const std::string& path, const std::string& query_string);

@@ -92,6 +92,8 @@ struct SentrySource {
   std::size_t max_samples = 50000;
   bool allow_partial = false;  // judge with the time windows that could be fetched, and say so
   std::string token_env = "SENTRY_AUTH_TOKEN";
+  // How long a run may spend fetching from Sentry, waits included: past it, exit 3.
+  std::chrono::milliseconds deadline{std::chrono::minutes(30)};
 };
 
 enum class GroupBy { kTransaction, kNone };

@@ -21,9 +21,9 @@ struct ConfigError {
 constexpr std::array<std::string_view, 8> kTopKeys = {
     "version", "source", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
 constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
-constexpr std::array<std::string_view, 10> kSentryKeys = {
+constexpr std::array<std::string_view, 11> kSentryKeys = {
     "url",  "organization", "project",     "environment",   "query",
-    "mode", "dataset",      "max_samples", "allow_partial", "token_env"};
+    "mode", "dataset",      "max_samples", "allow_partial", "token_env", "deadline"};
 constexpr std::array<std::string_view, 8> kStatisticsKeys = {
     "min_samples", "percentile_method", "confidence",          "resamples",
     "seed",        "correction",        "interval",            "error_rate_interval"};
@@ -243,10 +243,16 @@ class Parser {
   // A duration in ms: "8000ms", "8s", "2m"; a bare number is ms.
   double DurationMs(const YAML::Node& node, const std::string& what) const {
     auto [value, unit] = NumberAndUnit(node, what);
-    if (unit.empty() || unit == "ms") return value;
-    if (unit == "s") return value * 1000;
-    if (unit == "m") return value * 60000;
-    Fail(node, what + " has unknown unit '" + unit + "' for a duration (use ms, s or m)");
+    double ms = value;
+    if (unit == "s") {
+      ms = value * 1000;
+    } else if (unit == "m") {
+      ms = value * 60000;
+    } else if (!unit.empty() && unit != "ms") {
+      Fail(node, what + " has unknown unit '" + unit + "' for a duration (use ms, s or m)");
+    }
+    if (!std::isfinite(ms)) Fail(node, what + " is too large: '" + node.Scalar() + "'");  // 1e306m
+    return ms;
   }
 
   // A fraction: "1%" or "0.01".
@@ -292,6 +298,13 @@ class Parser {
       sentry.max_samples = static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
     }
     if (YAML::Node token_env = node["token_env"]) sentry.token_env = Scalar(token_env, "token_env");
+    if (YAML::Node deadline = node["deadline"]) {
+      const double ms = DurationMs(deadline, "deadline");
+      if (ms < 1000 || ms > 24 * 3600 * 1000.0) {
+        Fail(deadline, "deadline must be from 1s to 1440m, not '" + deadline.Scalar() + "'");
+      }
+      sentry.deadline = std::chrono::milliseconds(static_cast<long long>(ms));
+    }
     if (YAML::Node partial = node["allow_partial"]) {
       constexpr std::array<std::string_view, 2> kBooleans = {"true", "false"};
       sentry.allow_partial = OneOf(partial, "allow_partial", kBooleans) == "true";

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "fetch/link_header.h"
 #include "tests/fakes/fake_transport.h"
 
 namespace perfgate::fetch {
@@ -51,23 +50,24 @@ TEST(RetryDelay, ServerErrorsQueryTimeoutsAndTransportFailuresBackOffUntilAttemp
   EXPECT_FALSE(RetryDelay(policy, 6, reset, kNow, 0.0));
 }
 
-TEST(NextCursor, ReadsSentrysDocumentedHeader) {
-  // Verbatim from getsentry/sentry-docs docs/api/pagination.mdx.
-  const char* header =
-      "<https://sentry.io/api/0/organizations/acme/issues/123456/events/?&cursor=0:0:1>; rel=\"previous\"; "
-      "results=\"false\"; cursor=\"0:0:1\", <https://sentry.io/api/0/organizations/acme/issues/123456/events/"
-      "?&cursor=0:100:0>; rel=\"next\"; results=\"true\"; cursor=\"0:100:0\"";
-  EXPECT_EQ(NextCursor(header), "0:100:0");
-}
-
-TEST(NextCursor, StopsWhenNextHasNoResultsOrIsMissing) {
-  EXPECT_FALSE(NextCursor("<https://x/?&cursor=0:0:1>; rel=\"previous\"; results=\"false\"; cursor=\"0:0:1\", "
-                          "<https://x/?&cursor=0:200:0>; rel=\"next\"; results=\"false\"; cursor=\"0:200:0\""));
-  EXPECT_FALSE(NextCursor(""));
-  EXPECT_FALSE(NextCursor("garbage"));
-  // A raw comma inside a URL does not split a link.
-  EXPECT_EQ(NextCursor("<https://x/?field=a,b&cursor=0:100:0>; rel=\"next\"; results=\"true\"; cursor=\"0:100:0\""),
-            "0:100:0");
+TEST(RetryDelay, NoServerCanStallTheRunOrOverflowAWait) {
+  RetryPolicy policy;  // max_wait 60 s
+  // A proxy's day-long Retry-After is capped; negative is no wait.
+  EXPECT_EQ(RetryDelay(policy, 1, Respond(429, "", {{"Retry-After", "86400"}}), kNow, 0.0), milliseconds(60000));
+  EXPECT_EQ(RetryDelay(policy, 1, Respond(429, "", {{"Retry-After", "1e300"}}), kNow, 0.0), milliseconds(60000));
+  EXPECT_EQ(RetryDelay(policy, 1, Respond(429, "", {{"Retry-After", "-5"}}), kNow, 0.0), milliseconds(0));
+  // Huge but finite Retry-After values are capped too.
+  for (const char* value : {"1e30", "9800000000"}) {
+    EXPECT_EQ(RetryDelay(policy, 1, Respond(429, "", {{"Retry-After", value}}), kNow, 0.0), milliseconds(60000));
+  }
+  // Not finite, or a reset beyond any sane wait (1e30, the year 2279): back off instead.
+  for (const char* value : {"inf", "-inf", "nan", "1e999"}) {
+    EXPECT_EQ(RetryDelay(policy, 1, Respond(429, "", {{"Retry-After", value}}), kNow, 0.0), milliseconds(250)) << value;
+  }
+  for (const char* value : {"inf", "-inf", "nan", "1e999", "1e30", "9800000000"}) {
+    EXPECT_EQ(RetryDelay(policy, 1, Respond(429, "", {{"X-Sentry-Rate-Limit-Reset", value}}), kNow, 0.0),
+              milliseconds(250)) << value;
+  }
 }
 
 }  // namespace

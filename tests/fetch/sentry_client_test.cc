@@ -264,5 +264,26 @@ TEST(SentryClient, AWindowShortOfItsCountIsFetchedAgainThenFails) {
   EXPECT_FALSE(second->partial);
 }
 
+TEST(SentryClient, GivesUpAtTheRunsDeadlineInsteadOfWaiting) {
+  FakeTransport transport;
+  FakeClock clock;
+  transport.On("/releases/", {Respond(200, kRelease)});
+  transport.On("/events/", {Respond(429, "", {{"Retry-After", "86400"}})});  // a proxy asking for a day
+  SentryOptions options = Options();
+  options.retry.max_attempts = 1000;
+  options.deadline = clock.now + std::chrono::minutes(5);
+  Result<SampleSet> set = SentryClient(transport, clock, options, kToken).FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(set.error().message,
+            "GET https://sentry.example/api/0/organizations/acme/events/: gave up: waiting longer would pass the "
+            "run's deadline (source.sentry.deadline, default 30m)");
+  // Each wait was capped at a minute, and none went past the deadline.
+  ASSERT_FALSE(clock.sleeps.empty());
+  for (std::chrono::milliseconds sleep : clock.sleeps) EXPECT_EQ(sleep, std::chrono::milliseconds(60000));
+  EXPECT_LE(clock.now, *options.deadline);
+  EXPECT_EQ(clock.sleeps.size(), 5u);
+}
+
 }  // namespace
 }  // namespace perfgate::fetch

@@ -117,6 +117,7 @@ TEST(ParseThresholds, ReadsTheSentrySource) {
     dataset: spans
     max_samples: 20000
     token_env: PERFGATE_SENTRY_TOKEN
+    deadline: 10m
 rules:
   - metric: p95
     max: 8s
@@ -128,6 +129,8 @@ rules:
   EXPECT_EQ(config.sentry->dataset, "spans");
   EXPECT_EQ(config.sentry->max_samples, 20000u);
   EXPECT_EQ(config.sentry->token_env, "PERFGATE_SENTRY_TOKEN");
+  EXPECT_EQ(config.sentry->deadline, std::chrono::minutes(10));
+  EXPECT_EQ(ParseOk("source:\n  sentry: {}\nrules:\n  - {metric: p95, max: 1s}\n").sentry->deadline, std::chrono::minutes(30));
   EXPECT_EQ(ParseOk("source:\n  sentry:\n    project: 42\nrules:\n  - metric: p95\n    max: 1s\n").sentry->projects,
             (std::vector<std::string>{"42"}));
 }
@@ -196,6 +199,9 @@ const BadConfig kBadConfigs[] = {
     {"rules:\n  - metric: p95\n    max: fast\n",
      "t.yaml:3:10: max must be a number with an optional unit, not 'fast'"},
     {"rules:\n  - metric: p95\n    max: -5ms\n", "t.yaml:3:10: max must not be negative, not '-5ms'"},
+    {"rules:\n  - metric: p95\n    max: 1e306m\n", "t.yaml:3:10: max is too large: '1e306m'"},
+    {"source:\n  sentry:\n    deadline: 0.5s\n", "t.yaml:3:15: deadline must be from 1s to 1440m, not '0.5s'"},
+    {"source:\n  sentry:\n    deadline: 2000m\n", "t.yaml:3:15: deadline must be from 1s to 1440m, not '2000m'"},
     {"rules:\n  - metric: error_rate\n    max: 5\n",
      "t.yaml:3:10: max is a fraction and cannot exceed 1; for a percentage write '5%'"},
     {"rules:\n  - metric: error_rate\n    max: 5ms\n",
