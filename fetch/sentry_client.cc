@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 
 #include "fetch/link_header.h"
+#include "fetch/redact.h"
 #include "fetch/sample_reader.h"
 #include "fetch/sentry_page_reader.h"
 
@@ -146,6 +147,10 @@ Status SentryClient::Validate() const {
   } else if (!url.starts_with("https://") || Host(url).empty()) {
     return MakeError(ErrorKind::kConfig, "source.sentry.url '" + url + "' is not an https:// URL");
   }
+  if (HasControlCharacter(token_)) {
+    return MakeError(ErrorKind::kUsage, "the Sentry token holds a control character (a line break?); a token "
+                                        "is one line of printable characters");
+  }
   if (options_.selection.organization.empty()) {
     return MakeError(ErrorKind::kConfig, "source.sentry.organization is not set (the organization slug or id)");
   }
@@ -211,9 +216,10 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
     if (outcome.ok()) limiter_.Observe(*outcome);
     if (options_.log) {
       std::lock_guard lock(log_mutex_);  // window threads log through one callback
-      options_.log("GET " + url + " (Authorization: Bearer [redacted]) -> " +
-                   (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) + " (attempt " +
-                   std::to_string(attempt) + ")");
+      options_.log(Redact("GET " + url + " (Authorization: Bearer [redacted]) -> " +
+                              (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) +
+                              " (attempt " + std::to_string(attempt) + ")",
+                          {token_}));
     }
     if (outcome.ok() && outcome->status >= 300 && outcome->status < 400) {
       std::string location(outcome->Header("Location"));
@@ -479,7 +485,14 @@ Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release,
   return plan;
 }
 
-Result<SampleSet> SentryClient::FetchRelease(const std::string& requested, const ProgressCallback& progress) {
+Result<SampleSet> SentryClient::FetchRelease(const std::string& release, const ProgressCallback& progress) {
+  Result<SampleSet> set = FetchUnredacted(release, progress);
+  if (!set.ok()) return Error{set.error().kind, Redact(set.error().message, {token_})};
+  for (std::string& note : set->notes) note = Redact(std::move(note), {token_});
+  return set;
+}
+
+Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested, const ProgressCallback& progress) {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
   std::string release = requested;

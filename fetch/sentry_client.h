@@ -69,16 +69,20 @@ class SentryClient {
   SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options, std::string token);
 
   // Checks the options: an https URL (plain http only for loopback hosts), an organization,
-  // a known dataset, projects all ids or all slugs. A kUsage or kConfig error says what to fix.
+  // a known dataset, projects all ids or all slugs, a token without control characters.
+  // A kUsage or kConfig error says what to fix.
   Status Validate() const;
 
   // The events of `release` ("latest" resolves to the newest release). The SampleSet's
   // source is "sentry:<release>"; a max_samples cut is noted in its notes. Errors are
   // kUnavailable (network, auth, rate limits exhausted, missing release) or kConfig (a query
   // Sentry rejects), with the URL and what to check.
+  // Nothing it returns holds the token: every message and note is passed through Redact(),
+  // so a server or proxy that echoes the Authorization header cannot show it.
   Result<SampleSet> FetchRelease(const std::string& release, const ProgressCallback& progress = {});
 
  private:
+  Result<SampleSet> FetchUnredacted(const std::string& release, const ProgressCallback& progress);
   struct Bounds {
     std::string start;
     std::string end;

@@ -1,5 +1,9 @@
 #include "fetch/webhook.h"
 
+#include <algorithm>
+
+#include "fetch/redact.h"
+
 namespace perfgate::fetch {
 namespace {
 
@@ -38,10 +42,16 @@ Status PostJson(HttpTransport& transport, Clock& clock, const std::string& url, 
     if (!delay) break;
     clock.Sleep(*delay);
   }
-  // A transport error message holds the URL (with its secret path): say only the cause.
-  std::string cause = outcome.ok() ? "answered " + std::to_string(outcome->status)
-                                   : outcome.error().message.substr(outcome.error().message.rfind(": ") + 2);
-  return MakeError(ErrorKind::kUnavailable, shown + ": " + cause);
+  // A transport error message names the URL, whose path is the webhook's secret: say only
+  // the cause, and redact the path wherever else the text may hold it.
+  std::string cause = "answered " + std::to_string(outcome.ok() ? outcome->status : 0);
+  if (!outcome.ok()) {
+    const std::string& message = outcome.error().message;
+    const std::string prefix = "POST " + url.substr(0, url.find('?')) + ": ";
+    cause = message.starts_with(prefix) ? message.substr(prefix.size()) : message;
+  }
+  const std::string_view path = std::string_view(url).substr(std::min(url.size(), Origin(url).size()));
+  return MakeError(ErrorKind::kUnavailable, shown + ": " + Redact(cause, {url, path}));
 }
 
 }  // namespace perfgate::fetch

@@ -146,7 +146,7 @@ TEST(SentryOverHttp, TimesOutAndGivesUpAfterItsAttempts) {
   SentryOptions options = LocalOptions(server.url());
   options.timeout = milliseconds(100);
   options.retry.max_attempts = 2;
-  Result<SampleSet> set = SentryClient(transport, clock, options, "t").FetchRelease("1.1");
+  Result<SampleSet> set = SentryClient(transport, clock, options, "test-token-123").FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
   EXPECT_NE(set.error().message.find("(gave up after 2 attempts)"), std::string::npos) << set.error().message;
