@@ -165,7 +165,7 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
   if (options.json) {
     boost::json::object root{{"schema_version", reports::kJsonSchemaVersion},
                              {"source", samples->source},
-                             {"percentile_method", stats::QuantileMethodName(options.method)},
+                             {"percentile_method", NameOf(stats::kQuantileMethodNames, options.method)},
                              {"skipped_rows", samples->skipped_rows},
                              {"groups", std::move(json_groups)}};
     env.out << reports::PrettyJson(root);
@@ -183,7 +183,7 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
     }
     env.out << line << "\n";
   }
-  env.out << "\npercentiles: " << stats::QuantileMethodName(options.method) << " · source: "
+  env.out << "\npercentiles: " << NameOf(stats::kQuantileMethodNames, options.method) << " · source: "
           << samples->source;
   if (samples->skipped_rows > 0) env.out << " · skipped " << samples->skipped_rows << " bad rows";
   env.out << "\n";

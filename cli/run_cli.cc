@@ -293,7 +293,7 @@ int Dispatch(const std::string& command, const std::vector<std::string>& args, C
     options.json = vm["json"].as<bool>();
     options.percentiles = ParsePercentiles(vm["percentiles"].as<std::string>());
     std::string method = vm["percentile-method"].as<std::string>();
-    auto parsed = stats::QuantileMethodFromName(method);
+    auto parsed = FromName(stats::kQuantileMethodNames, method);
     if (!parsed) throw UsageError{"unknown --percentile-method '" + method + "'"};
     options.method = *parsed;
     return RunStats(options, env);

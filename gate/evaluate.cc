@@ -308,7 +308,7 @@ void JudgeAbsolute(const Rule& rule, RuleResult& out) {
 }
 
 // A relative rule, once the run's p-values are adjusted.
-void JudgeRelative(const Rule& rule, double confidence, const std::string& correction, RuleResult& out) {
+void JudgeRelative(const Rule& rule, double confidence, stats::Correction correction, RuleResult& out) {
   const double change = *out.change;
   std::string detectable;
   if (out.minimum_detectable_effect) {
@@ -328,7 +328,7 @@ void JudgeRelative(const Rule& rule, double confidence, const std::string& corre
   } else {
     out.verdict = Verdict::kInconclusive;
     out.note = "over the tolerance but not significant (" + FormatPStatement(*out.adjusted_p_value) +
-               (correction == "none" ? "" : correction == "holm" ? " after Holm" : " after Benjamini-Hochberg") +
+               (correction == stats::Correction::kNone ? "" : " after " + std::string(NameOf(stats::kCorrectionTitles, correction))) +
                ")" + detectable;
   }
 }
@@ -433,14 +433,14 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
   result.config_name = config.source_name;
   result.baseline_source = baseline.source;
   result.candidate_source = candidate.source;
-  result.percentile_method = std::string(stats::QuantileMethodName(config.percentile_method));
+  result.percentile_method = config.percentile_method;
   result.min_samples = config.min_samples;
   result.confidence = config.confidence;
   result.resamples = config.resamples;
   result.seed = config.seed;
-  result.correction = std::string(stats::CorrectionName(config.correction));
-  result.interval = std::string(stats::IntervalMethodName(config.interval));
-  result.error_rate_interval = std::string(stats::BinomialMethodName(config.error_rate_interval));
+  result.correction = config.correction;
+  result.interval = config.interval;
+  result.error_rate_interval = config.error_rate_interval;
   result.group_by = config.group_by;
   result.insufficient_data = config.insufficient_data;
   result.inconclusive = config.inconclusive;

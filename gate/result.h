@@ -90,14 +90,14 @@ struct EvaluationResult {
   std::string config_name;
   std::string baseline_source;
   std::string candidate_source;
-  std::string percentile_method;  // numpy's name
+  stats::QuantileMethod percentile_method = stats::QuantileMethod::kLinear;
   int min_samples = 0;
   double confidence = 0.95;
   int resamples = 0;
   std::uint64_t seed = 0;
-  std::string correction;           // "holm", "bh", "none"
-  std::string interval;             // "percentile", "bca"
-  std::string error_rate_interval;  // "wilson", ...
+  stats::Correction correction = stats::Correction::kHolm;
+  stats::IntervalMethod interval = stats::IntervalMethod::kBca;
+  stats::BinomialMethod error_rate_interval = stats::BinomialMethod::kWilson;
   std::size_t relative_tests = 0;   // the family the correction covered
   GroupBy group_by = GroupBy::kTransaction;
   UndecidedPolicy insufficient_data = UndecidedPolicy::kWarn;

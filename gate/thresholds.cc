@@ -42,28 +42,6 @@ std::string LimitText(const Rule& rule) {
          LimitValueText(rule);
 }
 
-std::string_view SeverityName(Severity severity) {
-  return severity == Severity::kFail ? "fail" : "warn";
-}
-
-std::string_view DecideOnName(DecideOn decide_on) {
-  switch (decide_on) {
-    case DecideOn::kPoint: return "point";
-    case DecideOn::kUpper: return "upper";
-    case DecideOn::kLower: return "lower";
-  }
-  return "point";
-}
-
-std::string_view UndecidedPolicyName(UndecidedPolicy policy) {
-  switch (policy) {
-    case UndecidedPolicy::kWarn: return "warn";
-    case UndecidedPolicy::kFail: return "fail";
-    case UndecidedPolicy::kError: return "error";
-  }
-  return "warn";
-}
-
 std::optional<std::chrono::year_month_day> ParseDateText(const std::string& text) {
   int year = 0;
   unsigned month = 0, day = 0;

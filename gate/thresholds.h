@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "gate/metric.h"
 #include "stats/binomial.h"
 #include "stats/interval.h"
@@ -38,6 +39,7 @@ enum class ChangeUnit {
 };
 
 enum class Severity { kFail, kWarn };
+inline constexpr NameTable<Severity, 2> kSeverityNames = {{{Severity::kFail, "fail"}, {Severity::kWarn, "warn"}}};
 
 // What an absolute or relative limit is compared with.
 enum class DecideOn {
@@ -47,6 +49,8 @@ enum class DecideOn {
   kUpper,  // the interval's upper end: fail unless confident the limit holds
   kLower,  // the interval's lower end: fail only when confident the limit is broken
 };
+inline constexpr NameTable<DecideOn, 3> kDecideOnNames = {
+    {{DecideOn::kPoint, "point"}, {DecideOn::kUpper, "upper"}, {DecideOn::kLower, "lower"}}};
 
 struct Rule {
   Metric metric;
@@ -97,6 +101,7 @@ struct SentrySource {
 };
 
 enum class GroupBy { kTransaction, kNone };
+inline constexpr NameTable<GroupBy, 2> kGroupByNames = {{{GroupBy::kTransaction, "transaction"}, {GroupBy::kNone, "none"}}};
 
 // What a rule that could not be decided does to the gate: one with too few events
 // (insufficient_data) or one whose interval or test leaves it open (inconclusive).
@@ -105,6 +110,8 @@ enum class UndecidedPolicy {
   kFail,   // counts as a failed rule: exit 1
   kError,  // the gate cannot decide: exit 3
 };
+inline constexpr NameTable<UndecidedPolicy, 3> kUndecidedPolicyNames = {
+    {{UndecidedPolicy::kWarn, "warn"}, {UndecidedPolicy::kFail, "fail"}, {UndecidedPolicy::kError, "error"}}};
 
 
 struct Thresholds {
@@ -135,9 +142,9 @@ bool GlobMatch(std::string_view glob, std::string_view name);
 std::string LimitText(const Rule& rule);
 // The limit alone: "8000 ms", "1 %", "+10 %", "+250 ms", "+0.5 pp".
 std::string LimitValueText(const Rule& rule);
-std::string_view SeverityName(Severity severity);
-std::string_view DecideOnName(DecideOn decide_on);  // "point", "upper", "lower"
-std::string_view UndecidedPolicyName(UndecidedPolicy policy);
+inline std::string_view SeverityName(Severity severity) { return NameOf(kSeverityNames, severity); }
+inline std::string_view DecideOnName(DecideOn decide_on) { return NameOf(kDecideOnNames, decide_on); }
+inline std::string_view UndecidedPolicyName(UndecidedPolicy policy) { return NameOf(kUndecidedPolicyNames, policy); }
 std::string DateText(std::chrono::year_month_day date);  // "2027-01-31"
 // "YYYY-MM-DD" read as a date, or nullopt when the text has another shape. The date may
 // still not exist ("2027-02-30"): check ok().

@@ -30,7 +30,6 @@ constexpr std::array<std::string_view, 8> kStatisticsKeys = {
 constexpr std::array<std::string_view, 2> kPolicyKeys = {"insufficient_data", "inconclusive"};
 constexpr std::array<std::string_view, 5> kRuleKeys = {"metric", "max", "max_increase",
                                                        "severity", "decide_on"};
-constexpr std::array<std::string_view, 3> kPolicyValues = {"warn", "fail", "error"};
 constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
 constexpr std::array<std::string_view, 4> kWaiverKeys = {"match", "metric", "until", "reason"};
 
@@ -78,25 +77,21 @@ class Parser {
         config.seed = WholeNumber(seed, "seed", 0, std::numeric_limits<std::uint64_t>::max());
       }
       if (YAML::Node correction = statistics["correction"]) {
-        constexpr std::array<std::string_view, 3> kAllowed = {"holm", "bh", "none"};
-        config.correction = *stats::CorrectionFromName(OneOf(correction, "correction", kAllowed));
+        config.correction = OneOf(correction, "correction", stats::kCorrectionNames);
       }
       if (YAML::Node interval = statistics["interval"]) {
-        constexpr std::array<std::string_view, 2> kAllowed = {"percentile", "bca"};
-        config.interval = *stats::IntervalMethodFromName(OneOf(interval, "interval", kAllowed));
+        config.interval = OneOf(interval, "interval", stats::kIntervalMethodNames);
       }
       if (YAML::Node method = statistics["error_rate_interval"]) {
-        constexpr std::array<std::string_view, 3> kAllowed = {"wilson", "jeffreys", "clopper_pearson"};
-        config.error_rate_interval =
-            *stats::BinomialMethodFromName(OneOf(method, "error_rate_interval", kAllowed));
+        config.error_rate_interval = OneOf(method, "error_rate_interval", stats::kBinomialMethodNames);
       }
       if (YAML::Node method = statistics["percentile_method"]) {
         std::string name = Scalar(method, "percentile_method");
-        auto parsed = stats::QuantileMethodFromName(name);
+        auto parsed = FromName(stats::kQuantileMethodNames, name);
         if (!parsed) {
           Fail(method, "unknown percentile_method '" + name + "'" +
-                           DidYouMean(name, stats::QuantileMethodNames()) +
-                           " (allowed: " + Join(stats::QuantileMethodNames()) + ")");
+                           DidYouMean(name, Names(stats::kQuantileMethodNames)) +
+                           " (allowed: " + JoinNames(stats::kQuantileMethodNames) + ")");
         }
         config.percentile_method = *parsed;
       }
@@ -105,17 +100,13 @@ class Parser {
       ExpectMap(policy, "policy");
       CheckKeys(policy, kPolicyKeys, "key in policy");
       if (YAML::Node insufficient = policy["insufficient_data"]) {
-        config.insufficient_data = Policy(insufficient, "insufficient_data");
+        config.insufficient_data = OneOf(insufficient, "insufficient_data", kUndecidedPolicyNames);
       }
       if (YAML::Node inconclusive = policy["inconclusive"]) {
-        config.inconclusive = Policy(inconclusive, "inconclusive");
+        config.inconclusive = OneOf(inconclusive, "inconclusive", kUndecidedPolicyNames);
       }
     }
-    if (YAML::Node group_by = root["group_by"]) {
-      constexpr std::array<std::string_view, 2> kAllowed = {"transaction", "none"};
-      config.group_by =
-          OneOf(group_by, "group_by", kAllowed) == "none" ? GroupBy::kNone : GroupBy::kTransaction;
-    }
+    if (YAML::Node group_by = root["group_by"]) config.group_by = OneOf(group_by, "group_by", kGroupByNames);
     if (YAML::Node rules = root["rules"]) config.rules = Rules(rules, "rules");
     if (YAML::Node groups = root["groups"]) {
       ExpectSequence(groups, "groups");
@@ -185,11 +176,11 @@ class Parser {
     return value;
   }
 
-  UndecidedPolicy Policy(const YAML::Node& node, const std::string& what) const {
-    std::string value = OneOf(node, what, kPolicyValues);
-    return value == "warn" ? UndecidedPolicy::kWarn
-           : value == "fail" ? UndecidedPolicy::kFail
-                             : UndecidedPolicy::kError;
+  // The value of an enum named by `node`, from the enum's name table.
+  template <typename Enum, std::size_t N>
+  Enum OneOf(const YAML::Node& node, const std::string& what, const NameTable<Enum, N>& table) const {
+    const std::array<std::string_view, N> names = Names(table);
+    return *FromName(table, OneOf(node, what, names));
   }
 
   std::uint64_t WholeNumber(const YAML::Node& node, const std::string& what, std::uint64_t min,
@@ -352,18 +343,8 @@ class Parser {
                            "' for error_rate (use % for relative, pp for percentage points)");
       }
     }
-    if (YAML::Node severity = node["severity"]) {
-      constexpr std::array<std::string_view, 2> kAllowed = {"fail", "warn"};
-      rule.severity = OneOf(severity, "severity", kAllowed) == "warn" ? Severity::kWarn
-                                                                      : Severity::kFail;
-    }
-    if (YAML::Node decide_on = node["decide_on"]) {
-      constexpr std::array<std::string_view, 3> kAllowed = {"point", "upper", "lower"};
-      std::string value = OneOf(decide_on, "decide_on", kAllowed);
-      rule.decide_on = value == "upper" ? DecideOn::kUpper
-                       : value == "lower" ? DecideOn::kLower
-                                          : DecideOn::kPoint;
-    }
+    if (YAML::Node severity = node["severity"]) rule.severity = OneOf(severity, "severity", kSeverityNames);
+    if (YAML::Node decide_on = node["decide_on"]) rule.decide_on = OneOf(decide_on, "decide_on", kDecideOnNames);
     return rule;
   }
 

@@ -278,10 +278,12 @@ std::string RenderHtml(const gate::EvaluationResult& result) {
     for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";
     out << "</ul></section>\n";
   }
-  out << "<footer>" << Html(ConfidenceText(result)) << " intervals by " << (result.interval == "bca" ? "BCa" : "percentile")
-      << " bootstrap (" << result.resamples << " resamples, seed " << result.seed << "), error rates by "
-      << Html(result.error_rate_interval) << ", " << Html(result.correction) << " correction over "
-      << result.relative_tests << " relative tests, percentiles: " << Html(result.percentile_method)
+  out << "<footer>" << Html(ConfidenceText(result)) << " intervals by "
+      << NameOf(stats::kIntervalMethodTitles, result.interval) << " bootstrap (" << result.resamples
+      << " resamples, seed " << result.seed << "), error rates by "
+      << NameOf(stats::kBinomialMethodTitles, result.error_rate_interval) << ", "
+      << NameOf(stats::kCorrectionTitles, result.correction) << " correction over " << result.relative_tests
+      << " relative tests, percentiles: " << NameOf(stats::kQuantileMethodNames, result.percentile_method)
       << ", min_samples " << result.min_samples << ". Charts: latency (log scale) at each percentile; "
       << "dashed grey: baseline; dashed lines across: limits.</footer>\n</main>\n</body>\n</html>\n";
   return out.str();

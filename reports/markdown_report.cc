@@ -66,10 +66,6 @@ std::string LeftOut(std::size_t shown, std::size_t total, std::string_view what)
          "; the JSON, JUnit and HTML reports list them all._\n";
 }
 
-std::string ErrorRateIntervalName(const std::string& method) {
-  return method == "wilson" ? "Wilson" : method == "jeffreys" ? "Jeffreys" : "Clopper-Pearson";
-}
-
 std::string SideCell(const std::optional<gate::SideStats>& side, double gate::SideStats::*field) {
   return side ? gate::FormatMs((*side).*field) : "–";
 }
@@ -215,14 +211,15 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
   }
 
   out << "<sub>Method: " << ConfidenceText(result) << " intervals; percentiles by "
-      << (result.interval == "bca" ? "BCa" : "percentile") << " bootstrap (" << result.resamples
+      << NameOf(stats::kIntervalMethodTitles, result.interval) << " bootstrap (" << result.resamples
       << " resamples, seed " << result.seed << "), error rates by "
-      << ErrorRateIntervalName(result.error_rate_interval) << "; relative rules fail only when "
+      << NameOf(stats::kBinomialMethodTitles, result.error_rate_interval) << "; relative rules fail only when "
       << "significant (bootstrap test, Fisher's exact for error rates), "
-      << (result.correction == "none" ? std::string("uncorrected")
-                                      : (result.correction == "holm" ? "Holm" : "Benjamini-Hochberg") +
-                                            std::string("-corrected"))
-      << " over " << result.relative_tests << " tests · percentiles: " << result.percentile_method
+      << (result.correction == stats::Correction::kNone
+              ? std::string("uncorrected")
+              : std::string(NameOf(stats::kCorrectionTitles, result.correction)) + "-corrected")
+      << " over " << result.relative_tests << " tests · percentiles: "
+      << NameOf(stats::kQuantileMethodNames, result.percentile_method)
       << " · min_samples " << result.min_samples << " · insufficient data: "
       << gate::UndecidedPolicyName(result.insufficient_data) << " · inconclusive: "
       << gate::UndecidedPolicyName(result.inconclusive) << " · events: baseline "

@@ -32,21 +32,6 @@ double LogHypergeometric(double a, double rows, double failures, double total) {
 
 }  // namespace
 
-std::string_view BinomialMethodName(BinomialMethod method) {
-  switch (method) {
-    case BinomialMethod::kWilson: return "wilson";
-    case BinomialMethod::kJeffreys: return "jeffreys";
-    case BinomialMethod::kClopperPearson: return "clopper_pearson";
-  }
-  return "wilson";
-}
-
-std::optional<BinomialMethod> BinomialMethodFromName(std::string_view name) {
-  if (name == "wilson") return BinomialMethod::kWilson;
-  if (name == "jeffreys") return BinomialMethod::kJeffreys;
-  if (name == "clopper_pearson") return BinomialMethod::kClopperPearson;
-  return std::nullopt;
-}
 
 Interval BinomialInterval(std::uint64_t failures, std::uint64_t trials, double confidence,
                           BinomialMethod method) {

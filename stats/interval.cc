@@ -48,16 +48,6 @@ double JackknifeAcceleration(const ForEachTerm& for_each_term) {
 
 }  // namespace
 
-std::string_view IntervalMethodName(IntervalMethod method) {
-  return method == IntervalMethod::kBca ? "bca" : "percentile";
-}
-
-std::optional<IntervalMethod> IntervalMethodFromName(std::string_view name) {
-  if (name == "percentile") return IntervalMethod::kPercentile;
-  if (name == "bca") return IntervalMethod::kBca;
-  return std::nullopt;
-}
-
 Interval PercentileInterval(std::vector<double>& replicates, double confidence) {
   assert(!replicates.empty());
   std::sort(replicates.begin(), replicates.end());

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "stats/quantile.h"
 
 namespace perfgate::stats {
@@ -22,8 +23,11 @@ enum class IntervalMethod {
   kPercentile,  // the (1 - c)/2 and (1 + c)/2 quantiles of the replicates
   kBca,         // bias-corrected and accelerated (Efron 1987)
 };
-std::string_view IntervalMethodName(IntervalMethod method);  // "percentile", "bca"
-std::optional<IntervalMethod> IntervalMethodFromName(std::string_view name);
+inline constexpr NameTable<IntervalMethod, 2> kIntervalMethodNames = {{
+    {IntervalMethod::kPercentile, "percentile"}, {IntervalMethod::kBca, "bca"}}};
+// As reports name them.
+inline constexpr NameTable<IntervalMethod, 2> kIntervalMethodTitles = {{
+    {IntervalMethod::kPercentile, "percentile"}, {IntervalMethod::kBca, "BCa"}}};
 
 // The percentile interval at `confidence` (e.g. 0.95). Sorts `replicates`.
 // REQUIRES: non-empty, 0 < confidence < 1.

@@ -5,22 +5,6 @@
 
 namespace perfgate::stats {
 
-std::string_view CorrectionName(Correction correction) {
-  switch (correction) {
-    case Correction::kHolm: return "holm";
-    case Correction::kBenjaminiHochberg: return "bh";
-    case Correction::kNone: return "none";
-  }
-  return "holm";
-}
-
-std::optional<Correction> CorrectionFromName(std::string_view name) {
-  if (name == "holm") return Correction::kHolm;
-  if (name == "bh") return Correction::kBenjaminiHochberg;
-  if (name == "none") return Correction::kNone;
-  return std::nullopt;
-}
-
 std::vector<double> AdjustPValues(const std::vector<double>& p_values, Correction correction) {
   const std::size_t m = p_values.size();
   std::vector<double> adjusted(p_values);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
+
 namespace perfgate::stats {
 
 enum class Correction {
@@ -14,8 +16,11 @@ enum class Correction {
   kBenjaminiHochberg,  // false discovery rate (Benjamini & Hochberg 1995)
   kNone,
 };
-std::string_view CorrectionName(Correction correction);  // "holm", "bh", "none"
-std::optional<Correction> CorrectionFromName(std::string_view name);
+inline constexpr NameTable<Correction, 3> kCorrectionNames = {{
+    {Correction::kHolm, "holm"}, {Correction::kBenjaminiHochberg, "bh"}, {Correction::kNone, "none"}}};
+// As reports name them.
+inline constexpr NameTable<Correction, 3> kCorrectionTitles = {
+    {{Correction::kHolm, "Holm"}, {Correction::kBenjaminiHochberg, "Benjamini-Hochberg"}, {Correction::kNone, "no"}}};
 
 // Adjusted p-values in the input's order (as R's p.adjust): compare each with alpha.
 std::vector<double> AdjustPValues(const std::vector<double>& p_values, Correction correction);

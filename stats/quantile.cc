@@ -8,12 +8,6 @@
 namespace perfgate::stats {
 namespace {
 
-constexpr std::array<std::string_view, 13> kNames = {
-    "inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
-    "hazen",        "weibull",               "linear",              "median_unbiased",
-    "normal_unbiased", "lower",              "higher",              "midpoint",
-    "nearest"};
-
 // numpy's _compute_virtual_index: n*q + (alpha + q*(1 - alpha - beta)) - 1, the 0-based
 // position of H&F's plotting position p(k) = (k - alpha) / (n + 1 - alpha - beta).
 double VirtualIndex(double n, double q, double alpha, double beta) {
@@ -48,19 +42,6 @@ QuantilePosition Single(double index) {
 }
 
 }  // namespace
-
-std::string_view QuantileMethodName(QuantileMethod method) {
-  return kNames[static_cast<std::size_t>(method)];
-}
-
-std::optional<QuantileMethod> QuantileMethodFromName(std::string_view name) {
-  for (std::size_t i = 0; i < kNames.size(); ++i) {
-    if (kNames[i] == name) return static_cast<QuantileMethod>(i);
-  }
-  return std::nullopt;
-}
-
-std::span<const std::string_view> QuantileMethodNames() { return kNames; }
 
 double QuantileLerp(double a, double b, double t) {
   // numpy's _lerp: a + (b - a) * t, computed from the nearer end when t >= 0.5 so that

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/result.h"
 
 namespace perfgate::stats {
@@ -30,12 +31,21 @@ enum class QuantileMethod {
   kNearest,                  // type 7's index rounded half to even
 };
 
-// numpy's name for `method`, e.g. "linear".
-std::string_view QuantileMethodName(QuantileMethod method);
-// The method numpy calls `name`, or nullopt.
-std::optional<QuantileMethod> QuantileMethodFromName(std::string_view name);
-// Every accepted name, in H&F order then numpy's extras.
-std::span<const std::string_view> QuantileMethodNames();
+// numpy's name for each method ("linear"), in H&F order then numpy's extras.
+inline constexpr NameTable<QuantileMethod, 13> kQuantileMethodNames = {{
+    {QuantileMethod::kInvertedCdf, "inverted_cdf"},
+    {QuantileMethod::kAveragedInvertedCdf, "averaged_inverted_cdf"},
+    {QuantileMethod::kClosestObservation, "closest_observation"},
+    {QuantileMethod::kInterpolatedInvertedCdf, "interpolated_inverted_cdf"},
+    {QuantileMethod::kHazen, "hazen"},
+    {QuantileMethod::kWeibull, "weibull"},
+    {QuantileMethod::kLinear, "linear"},
+    {QuantileMethod::kMedianUnbiased, "median_unbiased"},
+    {QuantileMethod::kNormalUnbiased, "normal_unbiased"},
+    {QuantileMethod::kLower, "lower"},
+    {QuantileMethod::kHigher, "higher"},
+    {QuantileMethod::kMidpoint, "midpoint"},
+    {QuantileMethod::kNearest, "nearest"}}};
 
 // Where the q-quantile of n sorted values sits under a method: numpy's answer is
 // QuantileLerp(sorted[lower], sorted[upper], weight). Discrete methods have

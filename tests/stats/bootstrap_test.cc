@@ -48,7 +48,7 @@ TEST(QuantileReplicates, AgreesInDistributionWithNaiveResampling) {
       auto fast = QuantileReplicates(sorted, q, method, fast_count, fast_random);
       auto naive = NaiveQuantileReplicates(values, q, method, naive_count, naive_random);
       EXPECT_LT(KsDistance(fast, naive), critical)
-          << QuantileMethodName(method) << " q=" << q;
+          << NameOf(kQuantileMethodNames, method) << " q=" << q;
     }
   }
 }

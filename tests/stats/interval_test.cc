@@ -64,7 +64,7 @@ TEST(QuantileAcceleration, ClosedFormMatchesTheBruteForceJackknife) {
     for (QuantileMethod method : {QuantileMethod::kLinear, QuantileMethod::kWeibull, QuantileMethod::kInvertedCdf}) {
       for (double q : {0.1, 0.5, 0.95, 0.99}) {
         EXPECT_NEAR(QuantileAcceleration(sorted, q, method), NaiveQuantileAcceleration(sorted, q, method), 1e-9)
-            << "n=" << n << " q=" << q << " " << QuantileMethodName(method);
+            << "n=" << n << " q=" << q << " " << NameOf(kQuantileMethodNames, method);
       }
     }
   }

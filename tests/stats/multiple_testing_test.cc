@@ -22,11 +22,5 @@ TEST(AdjustPValues, MatchesRsPAdjust) {
   ExpectNear(AdjustPValues({0.3, 0.6}, Correction::kHolm), {0.6, 0.6});
 }
 
-TEST(CorrectionNames, RoundTrip) {
-  for (Correction c : {Correction::kHolm, Correction::kBenjaminiHochberg, Correction::kNone}) {
-    EXPECT_EQ(CorrectionFromName(CorrectionName(c)), c);
-  }
-}
-
 }  // namespace
 }  // namespace perfgate::stats
