@@ -260,7 +260,7 @@ int RunFetch(const FetchOptions& options, CliEnv& env) {
   if (!config.ok()) return ReportError(config.error(), env);
   Result<SentrySetup> setup = SentrySettings(options.sources, *config, env);
   if (!setup.ok()) return ReportError(setup.error(), env);
-  if (setup->options.selection.mode == "aggregate") {
+  if (setup->options.selection.mode == SentryMode::kAggregate) {
     return ReportError(MakeError(ErrorKind::kUsage, "fetch saves events, and aggregate mode has none; use --mode raw"), env);
   }
   Result<SampleSet> samples = LoadSource("sentry:" + options.release, options.sources, *config, env);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/run_cli.h"
+#include "core/sentry_selection.h"
 #include "fetch/sample_reader.h"
 #include "stats/quantile.h"
 
@@ -26,8 +27,8 @@ struct SentryFlags {
   std::optional<std::string> organization;
   std::vector<std::string> projects;
   std::optional<std::string> environment;
-  std::optional<std::string> dataset;
-  std::optional<std::string> mode;
+  std::optional<SentryDataset> dataset;
+  std::optional<SentryMode> mode;
   std::optional<std::size_t> max_samples;
   std::string since;       // ISO 8601; with `until`, replaces the release's own time range
   std::string until;

@@ -94,18 +94,22 @@ void AddConfigOption(po::options_description& description) {
 
 SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   SourceOptions options;
-  std::string format = vm["format"].as<std::string>();
-  if (format != "auto") {
-    options.format = fetch::InputFormatFromName(format);
-    if (!options.format) {
-      throw UsageError{"--format must be auto, ndjson, csv or json, not '" + format + "'"};
+  // An option whose value names an enum: its name table decides, and says what is allowed.
+  // `unset` is a further word that leaves the target unset (--format auto).
+  auto choice = [&](const char* name, const auto& table, auto& target, std::string_view unset = "") {
+    if (!vm.count(name)) return;
+    const std::string value = vm[name].as<std::string>();
+    if (!unset.empty() && value == unset) return;
+    target = FromName(table, value);
+    if (!target) {
+      throw UsageError{"--" + std::string(name) + " must be one of " + (unset.empty() ? "" : std::string(unset) + ", ") +
+                       JoinNames(table) + ", not '" + value + "'"};
     }
-  }
-  std::string policy = vm["on-bad-row"].as<std::string>();
-  if (policy != "fail" && policy != "skip") {
-    throw UsageError{"--on-bad-row must be fail or skip, not '" + policy + "'"};
-  }
-  options.read.on_bad_row = policy == "skip" ? fetch::BadRowPolicy::kSkip : fetch::BadRowPolicy::kFail;
+  };
+  choice("format", fetch::kInputFormatNames, options.format, "auto");
+  std::optional<fetch::BadRowPolicy> on_bad_row;
+  choice("on-bad-row", fetch::kBadRowPolicyNames, on_bad_row);
+  options.read.on_bad_row = on_bad_row.value_or(fetch::BadRowPolicy::kFail);
   SentryFlags& sentry = options.sentry;
   auto text = [&](const char* name, std::optional<std::string>& target) {
     if (vm.count(name)) target = vm[name].as<std::string>();
@@ -113,8 +117,8 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   text("sentry-url", sentry.url);
   text("organization", sentry.organization);
   text("environment", sentry.environment);
-  text("dataset", sentry.dataset);
-  text("mode", sentry.mode);
+  choice("dataset", kSentryDatasetNames, sentry.dataset);
+  choice("mode", kSentryModeNames, sentry.mode);
   if (vm.count("project")) sentry.projects = vm["project"].as<std::vector<std::string>>();
   if (vm.count("max-samples")) sentry.max_samples = vm["max-samples"].as<std::size_t>();
   if (vm.count("since")) sentry.since = vm["since"].as<std::string>();

@@ -19,14 +19,7 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   SentrySetup setup;
   fetch::SentryOptions& sentry = setup.options;
   gate::SentrySource from_file = config.sentry.value_or(gate::SentrySource{});
-  sentry.selection.url = from_file.url;
-  sentry.selection.organization = from_file.organization;
-  sentry.selection.projects = from_file.projects;
-  sentry.selection.environment = from_file.environment;
-  sentry.selection.query = from_file.query;
-  sentry.selection.dataset = from_file.dataset;
-  sentry.selection.mode = from_file.mode;
-  sentry.selection.max_samples = from_file.max_samples;
+  sentry.selection = from_file.selection;
   sentry.allow_partial = from_file.allow_partial;
   setup.deadline = from_file.deadline;
   const SentryFlags& flags = options.sentry;
@@ -36,9 +29,10 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   if (flags.environment) sentry.selection.environment = *flags.environment;
   if (flags.dataset) sentry.selection.dataset = *flags.dataset;
   if (flags.mode) sentry.selection.mode = *flags.mode;
-  if (sentry.selection.mode != "raw" && config.group_by == gate::GroupBy::kNone) {
-    return MakeError(ErrorKind::kUsage, sentry.selection.mode + " mode gives per-transaction values, which cannot be pooled "
-                                        "for group_by: none; use raw mode");
+  if (sentry.selection.mode != SentryMode::kRaw && config.group_by == gate::GroupBy::kNone) {
+    return MakeError(ErrorKind::kUsage, std::string(NameOf(kSentryModeNames, sentry.selection.mode)) +
+                                            " mode gives per-transaction values, which cannot be pooled "
+                                            "for group_by: none; use raw mode");
   }
   if (flags.max_samples) sentry.selection.max_samples = *flags.max_samples;
   if (flags.allow_partial) sentry.allow_partial = true;
@@ -78,7 +72,7 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
 
   // "latest" moves, so it is never served from the cache; aggregates are one request and
   // have no events to store.
-  const bool cacheable = release != "latest" && setup->options.selection.mode != "aggregate";
+  const bool cacheable = release != "latest" && setup->options.selection.mode != SentryMode::kAggregate;
   const std::string cache_path = options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
     Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(env.fs, cache_path, source);

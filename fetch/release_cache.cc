@@ -43,6 +43,8 @@ std::string CacheFileName(const SentrySelection& selection, const std::string& r
     } else if constexpr (std::is_same_v<Field, std::vector<std::string>>) {
       mix(std::to_string(field.size()));
       for (const std::string& item : field) mix(item);
+    } else if constexpr (std::is_enum_v<Field>) {
+      mix(std::to_string(static_cast<std::underlying_type_t<Field>>(field)));
     } else {
       static_assert(std::is_arithmetic_v<Field>, "teach CacheFileName this field's type");
       mix(std::to_string(field));

@@ -6,13 +6,6 @@
 
 namespace perfgate::fetch {
 
-std::optional<InputFormat> InputFormatFromName(std::string_view name) {
-  if (name == "ndjson" || name == "jsonl") return InputFormat::kNdjson;
-  if (name == "csv") return InputFormat::kCsv;
-  if (name == "json") return InputFormat::kSentryJson;
-  return std::nullopt;
-}
-
 Result<InputFormat> InputFormatForPath(std::string_view path) {
   auto ends_with = [&](std::string_view suffix) { return path.ends_with(suffix); };
   if (ends_with(".ndjson") || ends_with(".jsonl")) return InputFormat::kNdjson;

@@ -11,6 +11,7 @@
 
 #include "core/file_system.h"
 #include "core/result.h"
+#include "core/enum_names.h"
 #include "core/samples.h"
 
 namespace perfgate::fetch {
@@ -21,7 +22,11 @@ enum class InputFormat {
   kSentryJson,  // a saved events API page {"data": [...], "meta": {...}}, or an array (.json)
 };
 
-std::optional<InputFormat> InputFormatFromName(std::string_view name);
+// --format's names; "jsonl" is another name for NDJSON.
+inline constexpr NameTable<InputFormat, 4> kInputFormatNames = {{{InputFormat::kNdjson, "ndjson"},
+                                                                 {InputFormat::kNdjson, "jsonl"},
+                                                                 {InputFormat::kCsv, "csv"},
+                                                                 {InputFormat::kSentryJson, "json"}}};
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
 Result<InputFormat> InputFormatForPath(std::string_view path);
 
@@ -29,6 +34,8 @@ enum class BadRowPolicy {
   kFail,  // the first bad row is an error (the default)
   kSkip,  // bad rows are dropped, counted, and the first few kept for the report
 };
+inline constexpr NameTable<BadRowPolicy, 2> kBadRowPolicyNames = {
+    {{BadRowPolicy::kFail, "fail"}, {BadRowPolicy::kSkip, "skip"}}};
 
 struct ReadOptions {
   BadRowPolicy on_bad_row = BadRowPolicy::kFail;

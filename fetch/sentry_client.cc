@@ -154,15 +154,9 @@ Status SentryClient::Validate() const {
   if (options_.selection.organization.empty()) {
     return MakeError(ErrorKind::kConfig, "source.sentry.organization is not set (the organization slug or id)");
   }
-  if (options_.selection.mode != "raw" && options_.selection.mode != "aggregate" && options_.selection.mode != "histogram") {
-    return MakeError(ErrorKind::kConfig, "source.sentry.mode must be raw, aggregate or histogram, not '" + options_.selection.mode + "'");
-  }
-  if (options_.selection.mode != "raw" && options_.selection.dataset != "transactions") {
-    return MakeError(ErrorKind::kConfig, options_.selection.mode + " mode reads the transactions dataset; use raw mode for spans");
-  }
-  if (options_.selection.dataset != "transactions" && options_.selection.dataset != "spans") {
-    return MakeError(ErrorKind::kConfig, "source.sentry.dataset must be transactions or spans, not '" +
-                                             options_.selection.dataset + "'");
+  if (options_.selection.mode != SentryMode::kRaw && options_.selection.dataset != SentryDataset::kTransactions) {
+    return MakeError(ErrorKind::kConfig, std::string(NameOf(kSentryModeNames, options_.selection.mode)) +
+                                             " mode reads the transactions dataset; use raw mode for spans");
   }
   const auto ids = std::count_if(options_.selection.projects.begin(), options_.selection.projects.end(), AllDigits);
   if (ids != 0 && ids != static_cast<long>(options_.selection.projects.size())) {
@@ -322,14 +316,14 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
 }
 
 std::string SentryClient::SearchQuery(const std::string& release) const {
-  std::string search = std::string(options_.selection.dataset == "spans" ? "is_transaction:true" : "event.type:transaction") +
+  std::string search = std::string(options_.selection.dataset == SentryDataset::kSpans ? "is_transaction:true" : "event.type:transaction") +
                        " release:\"" + release + "\"";
   return options_.selection.query.empty() ? search : search + " " + options_.selection.query;
 }
 
 std::string SentryClient::RangeParameters(const std::string& release, const std::string& start,
                                           const std::string& end) const {
-  return "&dataset=" + options_.selection.dataset + "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
+  return "&dataset=" + std::string(NameOf(kSentryDatasetNames, options_.selection.dataset)) + "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
          "&end=" + UrlEncode(end) + ProjectParameters();
 }
 
@@ -374,7 +368,7 @@ std::string SentryClient::EventsPath() const {
 
 Result<SentryClient::WindowEvents> SentryClient::FetchWindow(const std::string& release, const Window& window,
                                                              const std::function<void(std::size_t)>& on_page) {
-  const bool spans = options_.selection.dataset == "spans";
+  const bool spans = options_.selection.dataset == SentryDataset::kSpans;
   std::string fixed;
   for (const char* field : {"id", "transaction", spans ? "span.duration" : "transaction.duration",
                             spans ? "span.status" : "transaction.status", "timestamp"}) {
@@ -507,8 +501,8 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested, co
     if (!found.ok()) return found.error();
     bounds = *found;
   }
-  if (options_.selection.mode == "aggregate") return FetchAggregates(release, bounds);
-  if (options_.selection.mode == "histogram") return FetchHistograms(release, bounds);
+  if (options_.selection.mode == SentryMode::kAggregate) return FetchAggregates(release, bounds);
+  if (options_.selection.mode == SentryMode::kHistogram) return FetchHistograms(release, bounds);
   const std::string source = "sentry:" + release;
   Result<Plan> planned = PlanWindows(release, bounds);
   if (!planned.ok()) return planned.error();

@@ -17,6 +17,7 @@
 
 #include "core/result.h"
 #include "core/samples.h"
+#include "core/sentry_selection.h"
 #include "fetch/clock.h"
 #include "fetch/http_transport.h"
 #include "fetch/rate_limiter.h"
@@ -26,24 +27,6 @@ namespace perfgate::fetch {
 
 // Events per page: the events endpoint's maximum (more is a 400, not a clamp).
 inline constexpr int kSentryPageSize = 100;
-
-// What decides which events a fetch returns, and nothing else: the cache key is made of
-// every field here (release_cache.cc walks them), so a field added here keys the cache.
-struct SentrySelection {
-  std::string url = "https://sentry.io";  // sentry.io, a region host, or self-hosted
-  std::string organization;                // slug or numeric id
-  std::vector<std::string> projects;       // slugs or numeric ids (not mixed); empty: all
-  std::string environment;                 // empty: every environment
-  std::string query;                       // extra search terms, ANDed
-  std::string dataset = "transactions";    // transactions | spans
-  // raw (events) | aggregate (Sentry's per-transaction values) | histogram (per-transaction
-  // duration histograms, rebuilt into events at bin midpoints)
-  std::string mode = "raw";
-  int histogram_buckets = 100;             // the endpoint's maximum
-  std::size_t max_samples = 50000;         // stop (and say so) after this many events
-  std::string start;                       // ISO 8601; empty: the release's first event
-  std::string end;                         // ISO 8601; empty: the release's last event
-};
 
 struct SentryOptions {
   SentrySelection selection;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/enum_names.h"
+#include "core/sentry_selection.h"
 #include "gate/metric.h"
 #include "stats/binomial.h"
 #include "stats/interval.h"
@@ -86,14 +87,7 @@ struct Waiver {
 // into fetch/'s client options (the rule engine itself fetches nothing). The token is never
 // in the file: only the name of the environment variable that holds it.
 struct SentrySource {
-  std::string url = "https://sentry.io";
-  std::string organization;
-  std::vector<std::string> projects;  // slugs or numeric ids
-  std::string environment;
-  std::string query;
-  std::string dataset = "transactions";  // transactions | spans
-  std::string mode = "raw";              // raw | aggregate | histogram
-  std::size_t max_samples = 50000;
+  SentrySelection selection;  // its start and end come from the command line only
   bool allow_partial = false;  // judge with the time windows that could be fetched, and say so
   std::string token_env = "SENTRY_AUTH_TOKEN";
   // How long a run may spend fetching from Sentry, waits included: past it, exit 3.

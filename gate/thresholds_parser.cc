@@ -266,27 +266,22 @@ class Parser {
     }
     CheckKeys(node, kSentryKeys, "key in source.sentry");
     SentrySource sentry;
-    if (YAML::Node url = node["url"]) sentry.url = Scalar(url, "url");
-    if (YAML::Node organization = node["organization"]) sentry.organization = Scalar(organization, "organization");
+    SentrySelection& selection = sentry.selection;
+    if (YAML::Node url = node["url"]) selection.url = Scalar(url, "url");
+    if (YAML::Node organization = node["organization"]) selection.organization = Scalar(organization, "organization");
     if (YAML::Node project = node["project"]) {
       if (project.IsSequence()) {
-        for (const YAML::Node& item : project) sentry.projects.push_back(Scalar(item, "project"));
+        for (const YAML::Node& item : project) selection.projects.push_back(Scalar(item, "project"));
       } else {
-        sentry.projects.push_back(Scalar(project, "project"));
+        selection.projects.push_back(Scalar(project, "project"));
       }
     }
-    if (YAML::Node environment = node["environment"]) sentry.environment = Scalar(environment, "environment");
-    if (YAML::Node query = node["query"]) sentry.query = Scalar(query, "query");
-    if (YAML::Node mode = node["mode"]) {
-      constexpr std::array<std::string_view, 3> kModes = {"raw", "aggregate", "histogram"};
-      sentry.mode = OneOf(mode, "mode", kModes);
-    }
-    if (YAML::Node dataset = node["dataset"]) {
-      constexpr std::array<std::string_view, 2> kDatasets = {"transactions", "spans"};
-      sentry.dataset = OneOf(dataset, "dataset", kDatasets);
-    }
+    if (YAML::Node environment = node["environment"]) selection.environment = Scalar(environment, "environment");
+    if (YAML::Node query = node["query"]) selection.query = Scalar(query, "query");
+    if (YAML::Node mode = node["mode"]) selection.mode = OneOf(mode, "mode", kSentryModeNames);
+    if (YAML::Node dataset = node["dataset"]) selection.dataset = OneOf(dataset, "dataset", kSentryDatasetNames);
     if (YAML::Node max = node["max_samples"]) {
-      sentry.max_samples = static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
+      selection.max_samples = static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
     }
     if (YAML::Node token_env = node["token_env"]) sentry.token_env = Scalar(token_env, "token_env");
     if (YAML::Node deadline = node["deadline"]) {

@@ -165,7 +165,7 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
   EXPECT_EQ(format.exit_code, 2);
-  EXPECT_NE(format.err.find("--format must be auto, ndjson, csv or json, not 'xml'"), std::string::npos);
+  EXPECT_NE(format.err.find("--format must be one of auto, ndjson, jsonl, csv, json, not 'xml'"), std::string::npos);
 }
 
 TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/sentry_selection.h"
+#include "fetch/sample_reader.h"
 #include "gate/thresholds.h"
 #include "stats/binomial.h"
 #include "stats/interval.h"
@@ -26,9 +28,7 @@ void ExpectComplete(const NameTable<Enum, N>& table, std::size_t count, const ch
     EXPECT_TRUE(names.insert(name).second) << what << ": '" << name << "' twice";
     EXPECT_FALSE(name.empty()) << what;
     EXPECT_EQ(FromName(table, name), value) << what << ": " << name;
-    if (FromName(table, name) == value) {
-      EXPECT_EQ(NameOf(table, value), name) << what;
-    }
+    EXPECT_EQ(FromName(table, NameOf(table, value)), value) << what;  // aliases name their value too
   }
   EXPECT_EQ(values.size(), count) << what;
   EXPECT_FALSE(FromName(table, "no-such-name").has_value()) << what;
@@ -46,6 +46,11 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(gate::kDecideOnNames, 3, "decide_on");
   ExpectComplete(gate::kGroupByNames, 2, "group_by");
   ExpectComplete(gate::kUndecidedPolicyNames, 3, "policy");
+  ExpectComplete(kSentryModeNames, 3, "mode");
+  ExpectComplete(kSentryDatasetNames, 2, "dataset");
+  ExpectComplete(fetch::kInputFormatNames, 3, "format");
+  ExpectComplete(fetch::kBadRowPolicyNames, 2, "on-bad-row");
+  EXPECT_EQ(NameOf(fetch::kInputFormatNames, fetch::InputFormat::kNdjson), "ndjson");  // not its alias
 }
 
 TEST(NameTable, JoinsNamesForMessages) {

@@ -17,8 +17,8 @@ TEST(CacheFileName, EveryFieldOfTheSelectionAndTheReleaseKeysTheEntry) {
   variants[2].projects = {"shop"};
   variants[3].environment = "production";
   variants[4].query = "transaction.op:http.server";
-  variants[5].dataset = "spans";
-  variants[6].mode = "histogram";  // a raw run must not be served rebuilt bin midpoints
+  variants[5].dataset = SentryDataset::kSpans;
+  variants[6].mode = SentryMode::kHistogram;  // a raw run must not be served rebuilt bin midpoints
   variants[7].histogram_buckets = 50;
   variants[8].max_samples = 1000;
   variants[9].start = "2026-11-20T10:00:00Z";

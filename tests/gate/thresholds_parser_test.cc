@@ -123,15 +123,15 @@ rules:
     max: 8s
 )");
   ASSERT_TRUE(config.sentry.has_value());
-  EXPECT_EQ(config.sentry->url, "https://de.sentry.io");
-  EXPECT_EQ(config.sentry->projects, (std::vector<std::string>{"shop", "checkout"}));
-  EXPECT_EQ(config.sentry->query, "transaction.op:http.server");
-  EXPECT_EQ(config.sentry->dataset, "spans");
-  EXPECT_EQ(config.sentry->max_samples, 20000u);
+  EXPECT_EQ(config.sentry->selection.url, "https://de.sentry.io");
+  EXPECT_EQ(config.sentry->selection.projects, (std::vector<std::string>{"shop", "checkout"}));
+  EXPECT_EQ(config.sentry->selection.query, "transaction.op:http.server");
+  EXPECT_EQ(config.sentry->selection.dataset, SentryDataset::kSpans);
+  EXPECT_EQ(config.sentry->selection.max_samples, 20000u);
   EXPECT_EQ(config.sentry->token_env, "PERFGATE_SENTRY_TOKEN");
   EXPECT_EQ(config.sentry->deadline, std::chrono::minutes(10));
   EXPECT_EQ(ParseOk("source:\n  sentry: {}\nrules:\n  - {metric: p95, max: 1s}\n").sentry->deadline, std::chrono::minutes(30));
-  EXPECT_EQ(ParseOk("source:\n  sentry:\n    project: 42\nrules:\n  - metric: p95\n    max: 1s\n").sentry->projects,
+  EXPECT_EQ(ParseOk("source:\n  sentry:\n    project: 42\nrules:\n  - metric: p95\n    max: 1s\n").sentry->selection.projects,
             (std::vector<std::string>{"42"}));
 }
 
