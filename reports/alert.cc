@@ -118,7 +118,7 @@ std::string RenderAlertPayload(const AlertUpdate& update, const gate::Evaluation
   }
   return PrettyJson(boost::json::object{
       {"text", text},
-      {"perfgate", boost::json::object{{"verdict", OverallVerdict(result)},
+      {"perfgate", boost::json::object{{"verdict", NameOf(kOverallNames, OverallVerdict(result))},
                                        {"candidate", result.candidate_source},
                                        {"config", result.config_name},
                                        {"changes", std::move(changes)}}}});

@@ -50,7 +50,7 @@ std::string RenderAnnotations(const gate::EvaluationResult& result) {
 }
 
 std::string RenderStepOutputs(const gate::EvaluationResult& result, const std::string& report_path) {
-  return "verdict=" + std::string(OverallVerdict(result)) + "\nfailed=" +
+  return "verdict=" + std::string(NameOf(kOverallNames, OverallVerdict(result))) + "\nfailed=" +
          std::to_string(result.Count(gate::Verdict::kFail)) + "\nreport=" + report_path + "\n";
 }
 

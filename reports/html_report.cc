@@ -205,8 +205,7 @@ std::string Badge(Verdict verdict) {
 
 std::string RenderHtml(const gate::EvaluationResult& result) {
   std::ostringstream out;
-  const std::string_view overall = OverallVerdict(result);
-  const std::string header_class = overall == "fail" ? "fail" : overall == "warn" ? "warn" : overall == "pass" ? "pass" : "undecided";
+  const std::string_view header_class = NameOf(kOverallNames, OverallVerdict(result));  // a CSS class per verdict
   const std::string label = OverallTitle(result);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

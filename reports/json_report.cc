@@ -93,7 +93,7 @@ std::string RenderJson(const gate::EvaluationResult& result) {
   for (const std::string& note : result.notes) notes.push_back(value(note));
   object root{
       {"schema_version", kJsonSchemaVersion},
-      {"verdict", OverallVerdict(result)},
+      {"verdict", NameOf(kOverallNames, OverallVerdict(result))},
       {"exit_code", gate::ExitCodeFor(result.outcome)},
       {"headline", Headline(result)},
       {"config", result.config_name},

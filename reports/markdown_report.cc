@@ -111,11 +111,13 @@ void GroupLine(std::ostringstream& out, const GroupResult& group) {
 
 std::string RenderMarkdown(const gate::EvaluationResult& result) {
   std::ostringstream out;
-  std::string_view overall = OverallVerdict(result);
-  std::string_view icon = overall == "fail"        ? "❌"
-                          : overall == "undecided" ? "⏸️"
-                          : overall == "warn"      ? "⚠️"
-                                                   : "✅";
+  std::string_view icon;
+  switch (OverallVerdict(result)) {
+    case Overall::kFail: icon = "❌"; break;
+    case Overall::kUndecided: icon = "⏸️"; break;
+    case Overall::kWarn: icon = "⚠️"; break;
+    case Overall::kPass: icon = "✅"; break;
+  }
   out << "## " << icon << " perfgate: " << OverallTitle(result) << "\n\n";
   out << Headline(result) << ".\n\n";
   out << "Candidate " << Code(result.candidate_source) << " against baseline "

@@ -12,15 +12,15 @@ using gate::GroupResult;
 using gate::RuleResult;
 using gate::Verdict;
 
-std::string_view OverallVerdict(const EvaluationResult& result) {
+Overall OverallVerdict(const EvaluationResult& result) {
   switch (result.outcome) {
-    case gate::Outcome::kRegression: return "fail";
-    case gate::Outcome::kUndecided: return "undecided";
+    case gate::Outcome::kRegression: return Overall::kFail;
+    case gate::Outcome::kUndecided: return Overall::kUndecided;
     case gate::Outcome::kPass: break;
   }
   bool warned = result.Count(Verdict::kWarn) + result.Count(Verdict::kInsufficientData) +
                     result.Count(Verdict::kInconclusive) > 0;
-  return warned ? "warn" : "pass";
+  return warned ? Overall::kWarn : Overall::kPass;
 }
 
 std::string UpperCase(std::string_view text) {
@@ -30,8 +30,8 @@ std::string UpperCase(std::string_view text) {
 }
 
 std::string OverallTitle(const EvaluationResult& result) {
-  std::string_view overall = OverallVerdict(result);
-  return UpperCase(overall == "warn" ? "pass with warnings" : overall);
+  const Overall overall = OverallVerdict(result);
+  return UpperCase(overall == Overall::kWarn ? "pass with warnings" : NameOf(kOverallNames, overall));
 }
 
 std::string GroupNoun(const EvaluationResult& result, std::size_t count) {

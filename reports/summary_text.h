@@ -8,13 +8,22 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
 
-// The overall verdict: "pass", "warn" (passed with warnings or too little data), "fail" or
-// "undecided" (exit 3).
-std::string_view OverallVerdict(const gate::EvaluationResult& result);
+// The run's verdict as reports show it.
+enum class Overall {
+  kPass,
+  kWarn,       // passed, with warnings, inconclusive rules or too little data
+  kFail,       // exit 1
+  kUndecided,  // exit 3: an undecided rule under a policy of "error"
+};
+// As JSON, annotations and outputs name it.
+inline constexpr NameTable<Overall, 4> kOverallNames = {
+    {{Overall::kPass, "pass"}, {Overall::kWarn, "warn"}, {Overall::kFail, "fail"}, {Overall::kUndecided, "undecided"}}};
+Overall OverallVerdict(const gate::EvaluationResult& result);
 
 // The verdict as a title: "FAIL", "PASS", "PASS WITH WARNINGS", "UNDECIDED".
 std::string OverallTitle(const gate::EvaluationResult& result);

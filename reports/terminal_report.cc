@@ -36,12 +36,15 @@ std::size_t Width(std::string_view text) {
 }
 
 std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle style) {
-  std::string_view overall = OverallVerdict(result);
-  std::string_view color = overall == "fail"   ? ColorOf(Verdict::kFail)
-                           : overall == "pass" ? ColorOf(Verdict::kPass)
-                           : overall == "warn" ? ColorOf(Verdict::kWarn)
-                                               : ColorOf(Verdict::kInsufficientData);
-  return "perfgate: " + Paint(UpperCase(overall), color, style) + ": " + Headline(result) + "\n";
+  const Overall overall = OverallVerdict(result);
+  std::string_view color;
+  switch (overall) {
+    case Overall::kFail: color = ColorOf(Verdict::kFail); break;
+    case Overall::kPass: color = ColorOf(Verdict::kPass); break;
+    case Overall::kWarn: color = ColorOf(Verdict::kWarn); break;
+    case Overall::kUndecided: color = ColorOf(Verdict::kInsufficientData); break;
+  }
+  return "perfgate: " + Paint(UpperCase(NameOf(kOverallNames, overall)), color, style) + ": " + Headline(result) + "\n";
 }
 
 }  // namespace

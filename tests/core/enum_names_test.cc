@@ -10,6 +10,7 @@
 #include "core/sentry_selection.h"
 #include "fetch/sample_reader.h"
 #include "gate/thresholds.h"
+#include "reports/summary_text.h"
 #include "stats/binomial.h"
 #include "stats/interval.h"
 #include "stats/multiple_testing.h"
@@ -50,6 +51,7 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(kSentryDatasetNames, 2, "dataset");
   ExpectComplete(fetch::kInputFormatNames, 3, "format");
   ExpectComplete(fetch::kBadRowPolicyNames, 2, "on-bad-row");
+  ExpectComplete(reports::kOverallNames, 4, "verdict");
   EXPECT_EQ(NameOf(fetch::kInputFormatNames, fetch::InputFormat::kNdjson), "ndjson");  // not its alias
 }
 
