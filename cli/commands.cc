@@ -13,7 +13,8 @@
 #include "gate/evaluate.h"
 #include "gate/units.h"
 #include "fetch/webhook.h"
-#include "reports/alert.h"
+#include "alert/alert_state.h"
+#include "reports/alert_payload.h"
 #include "reports/github_actions.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
@@ -217,17 +218,17 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   no_baseline.source = "(none)";
   gate::EvaluationResult result = gate::Evaluate(config, no_baseline, *candidate, env.today);
 
-  reports::AlertState previous;
+  alert::AlertState previous;
   if (env.fs.Exists(options.state_path)) {
     Result<std::string> text = env.fs.ReadFile(options.state_path);
     if (!text.ok()) return ReportError(text.error(), env);
-    Result<reports::AlertState> parsed = reports::ParseAlertState(*text, options.state_path);
+    Result<alert::AlertState> parsed = alert::ParseAlertState(*text, options.state_path);
     if (!parsed.ok()) return ReportError(parsed.error(), env);
     previous = *parsed;
   }
   if (env.clock == nullptr) return ReportError(MakeError(ErrorKind::kInternal, "no clock configured"), env);
   const auto now = env.clock->Now();
-  reports::AlertUpdate update = reports::UpdateAlerts(previous, result, now, options.remind_after);
+  alert::AlertUpdate update = alert::UpdateAlerts(previous, result, now, options.remind_after);
 
   env.out << reports::RenderVerdictSummary(result, StyleFor(env));
   if (update.changes.empty()) {
@@ -248,7 +249,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
       }
     }
   }
-  Status stored = env.fs.WriteFileAtomic(options.state_path, reports::RenderAlertState(update.next));
+  Status stored = env.fs.WriteFileAtomic(options.state_path, alert::RenderAlertState(update.next));
   if (!stored.ok()) return ReportError(stored.error(), env);
   // The notification is the alert's signal: a breach is not a failed run (a scheduled job
   // that went red every hour would bury the news, and some schedulers keep no state then).

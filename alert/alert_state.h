@@ -1,19 +1,20 @@
-// The scheduled alert job's memory and message: which (group, rule) pairs were breaching
-// at the last run, what changed since (a new breach, a breach still open past the reminder
-// interval, a resolved one), and the webhook payload announcing it. Pure: the state comes
-// in and goes out as JSON text; the CLI reads and writes the file and sends the payload.
-#ifndef PERFGATE_REPORTS_ALERT_H_
-#define PERFGATE_REPORTS_ALERT_H_
+// The scheduled alert job's memory: which (group, rule) pairs were breaching at the last
+// run, and what changed since (a new breach, a breach still open past the reminder
+// interval, a resolved one). Pure: the state comes in and goes out as JSON text; the CLI
+// reads and writes the file, reports/alert_payload.h words the notification.
+#ifndef PERFGATE_ALERT_ALERT_STATE_H_
+#define PERFGATE_ALERT_ALERT_STATE_H_
 
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/result.h"
 #include "gate/result.h"
 
-namespace perfgate::reports {
+namespace perfgate::alert {
 
 struct AlertEntry {
   bool breaching = false;
@@ -33,11 +34,16 @@ std::string RenderAlertState(const AlertState& state);
 
 enum class AlertChangeKind { kNewBreach, kStillBreaching, kResolved };
 
+inline constexpr NameTable<AlertChangeKind, 3> kAlertChangeKindNames = {{{AlertChangeKind::kNewBreach, "new_breach"},
+                                                                          {AlertChangeKind::kStillBreaching, "still_breaching"},
+                                                                          {AlertChangeKind::kResolved, "resolved"}}};
+
 struct AlertChange {
   AlertChangeKind kind;
   std::string key;
-  std::string sentence;  // the rule's sentence with its numbers
-  std::string severity;  // "fail" or "warn"
+  // The group and rule of the evaluation the update was made from: valid while it lives.
+  const gate::GroupResult* group;
+  const gate::RuleResult* rule;
 };
 
 struct AlertUpdate {
@@ -45,16 +51,13 @@ struct AlertUpdate {
   AlertState next;                   // the state to store once the notification went out
 };
 
-// Compares `result` with `previous` at time `now`. A rule is breaching when it failed or
+// Compares `result` with `previous` at time `now`; the changes point into `result`. A rule is breaching when it failed or
 // warned; passing resolves it; undecided rules (too few events, inconclusive) keep their
 // previous state. A breach still open is announced again once `remind_after` has passed
 // since its last notification (0: never).
 AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResult& result,
                          std::chrono::system_clock::time_point now, std::chrono::seconds remind_after);
 
-// The webhook body: a Slack-compatible "text" plus the structured changes.
-std::string RenderAlertPayload(const AlertUpdate& update, const gate::EvaluationResult& result);
+}  // namespace perfgate::alert
 
-}  // namespace perfgate::reports
-
-#endif  // PERFGATE_REPORTS_ALERT_H_
+#endif  // PERFGATE_ALERT_ALERT_STATE_H_

@@ -1,36 +1,12 @@
-#include "reports/alert.h"
+#include "alert/alert_state.h"
 
 #include <algorithm>
 
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
-#include "reports/json_writer.h"
-#include "reports/summary_text.h"
-
-namespace perfgate::reports {
-namespace {
-
-std::string_view KindName(AlertChangeKind kind) {
-  switch (kind) {
-    case AlertChangeKind::kNewBreach: return "new_breach";
-    case AlertChangeKind::kStillBreaching: return "still_breaching";
-    case AlertChangeKind::kResolved: return "resolved";
-  }
-  return "new_breach";
-}
-
-std::string_view KindLabel(AlertChangeKind kind) {
-  switch (kind) {
-    case AlertChangeKind::kNewBreach: return "NEW";
-    case AlertChangeKind::kStillBreaching: return "STILL";
-    case AlertChangeKind::kResolved: return "RESOLVED";
-  }
-  return "";
-}
-
-}  // namespace
+namespace perfgate::alert {
 
 Result<AlertState> ParseAlertState(const std::string& text, const std::string& source) {
   AlertState state;
@@ -53,12 +29,18 @@ Result<AlertState> ParseAlertState(const std::string& text, const std::string& s
 }
 
 std::string RenderAlertState(const AlertState& state) {
-  boost::json::object entries;
+  // One entry a line, keys in order: deterministic, and readable in a diff of the file.
+  std::string text = "{\n  \"schema_version\": 1,\n  \"entries\": {";
+  const char* separator = "\n";
   for (const auto& [key, entry] : state.entries) {
-    entries[key] = boost::json::object{
-        {"breaching", entry.breaching}, {"since", entry.since}, {"last_notified", entry.last_notified}};
+    text += separator;
+    text += "    " + boost::json::serialize(boost::json::value(key)) + ": " +
+            boost::json::serialize(boost::json::object{
+                {"breaching", entry.breaching}, {"since", entry.since}, {"last_notified", entry.last_notified}});
+    separator = ",\n";
   }
-  return PrettyJson(boost::json::object{{"schema_version", 1}, {"entries", std::move(entries)}});
+  text += state.entries.empty() ? "}\n}\n" : "\n  }\n}\n";
+  return text;
 }
 
 AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResult& result,
@@ -74,8 +56,7 @@ AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResul
       if (!breaching && !passing) continue;  // undecided: no news either way
       auto found = update.next.entries.find(key);
       const bool was_breaching = found != update.next.entries.end() && found->second.breaching;
-      AlertChange change{AlertChangeKind::kNewBreach, key, RuleSentence(result, group, rule),
-                         std::string(gate::SeverityName(rule.rule.severity))};
+      AlertChange change{AlertChangeKind::kNewBreach, key, &group, &rule};
       if (breaching && !was_breaching) {
         update.next.entries[key] = AlertEntry{true, seconds, seconds};
         update.changes.push_back(change);
@@ -97,31 +78,4 @@ AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResul
   return update;
 }
 
-std::string RenderAlertPayload(const AlertUpdate& update, const gate::EvaluationResult& result) {
-  std::size_t counts[3] = {0, 0, 0};
-  for (const AlertChange& change : update.changes) ++counts[static_cast<int>(change.kind)];
-  std::string text = "perfgate alert for " + result.candidate_source + ":";
-  const char* names[3] = {" new breach", " still breaching", " resolved"};
-  bool first = true;
-  for (int k = 0; k < 3; ++k) {
-    if (counts[k] == 0) continue;
-    text += (first ? " " : ", ") + std::to_string(counts[k]) + names[k] + (k == 0 && counts[k] > 1 ? "es" : "");
-    first = false;
-  }
-  boost::json::array changes;
-  for (const AlertChange& change : update.changes) {
-    text += "\n• " + std::string(KindLabel(change.kind)) + " " + change.sentence;
-    changes.push_back(boost::json::object{{"change", KindName(change.kind)},
-                                          {"rule", change.key},
-                                          {"severity", change.severity},
-                                          {"detail", change.sentence}});
-  }
-  return PrettyJson(boost::json::object{
-      {"text", text},
-      {"perfgate", boost::json::object{{"verdict", NameOf(kOverallNames, OverallVerdict(result))},
-                                       {"candidate", result.candidate_source},
-                                       {"config", result.config_name},
-                                       {"changes", std::move(changes)}}}});
-}
-
-}  // namespace perfgate::reports
+}  // namespace perfgate::alert
