@@ -32,7 +32,7 @@ struct Run {
 Run Fetch(const SampleSet& events, SentryServerOptions limits, int concurrency, std::size_t max_samples) {
   FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok", limits));
   fetch::CurlTransport transport;
-  fetch::RealClock clock;
+  RealClock clock;
   fetch::SentryOptions options;
   options.selection.url = server.url();
   options.selection.organization = "acme";

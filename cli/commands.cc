@@ -36,7 +36,7 @@ Result<gate::EvaluationResult> LoadAndEvaluate(const GateOptions& options, CliEn
   if (!baseline.ok()) return baseline.error();
   Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, *config, env);
   if (!candidate.ok()) return candidate.error();
-  return gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.today));
+  return gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.Today()));
 }
 
 // Writes the requested report files, atomically. Returns the first failure.
@@ -216,7 +216,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   if (!candidate.ok()) return ReportError(candidate.error(), env);
   SampleSet no_baseline;
   no_baseline.source = "(none)";
-  gate::EvaluationResult result = gate::Evaluate(config, no_baseline, *candidate, env.today);
+  gate::EvaluationResult result = gate::Evaluate(config, no_baseline, *candidate, env.Today());
 
   alert::AlertState previous;
   if (env.fs.Exists(options.state_path)) {
@@ -226,8 +226,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
     if (!parsed.ok()) return ReportError(parsed.error(), env);
     previous = *parsed;
   }
-  if (env.clock == nullptr) return ReportError(MakeError(ErrorKind::kInternal, "no clock configured"), env);
-  const auto now = env.clock->Now();
+  const auto now = env.clock.Now();
   alert::AlertUpdate update = alert::UpdateAlerts(previous, result, now, options.remind_after);
 
   env.out << reports::RenderVerdictSummary(result, StyleFor(env));
@@ -237,10 +236,10 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
     env.out << "perfgate: alert: " << update.changes.size() << (update.changes.size() == 1 ? " change" : " changes")
             << (options.webhook.empty() ? " (no --webhook: printed only)" : ", notifying the webhook") << "\n";
     if (!options.webhook.empty()) {
-      if (env.transport == nullptr || env.clock == nullptr) {
+      if (env.transport == nullptr) {
         return ReportError(MakeError(ErrorKind::kInternal, "no HTTP transport configured"), env);
       }
-      Status sent = fetch::PostJson(*env.transport, *env.clock, options.webhook,
+      Status sent = fetch::PostJson(*env.transport, env.clock, options.webhook,
                                     reports::RenderAlertPayload(update, result));
       if (!sent.ok()) {
         return ReportError(MakeError(sent.error().kind, sent.error().message +

@@ -14,12 +14,9 @@ int main(int argc, char** argv) {
   try {
     perfgate::RealFileSystem fs;
     perfgate::fetch::CurlTransport transport;
-    perfgate::fetch::RealClock clock;
-    perfgate::cli::CliEnv env{std::cout, std::cerr, fs, {}, isatty(STDOUT_FILENO) == 1,
-                              std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(
-                                  std::chrono::system_clock::now())}};
+    perfgate::RealClock clock;
+    perfgate::cli::CliEnv env{std::cout, std::cerr, fs, {}, isatty(STDOUT_FILENO) == 1, clock};
     env.transport = &transport;
-    env.clock = &clock;
     env.err_is_terminal = isatty(STDERR_FILENO) == 1;
     for (char** var = environ; *var != nullptr; ++var) {
       std::string entry(*var);

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/file_system.h"
-#include "fetch/clock.h"
+#include "core/clock.h"
 #include "fetch/http_transport.h"
 
 namespace perfgate::cli {
@@ -24,20 +24,24 @@ enum ExitCode : int {
   kExitUnavailable = 3,  // data unavailable, or too little data where the policy says so
 };
 
-// Everything a command may touch, passed in: streams, files, environment and the date.
+// Everything a command may touch, passed in: streams, files, environment and time.
 struct CliEnv {
   std::ostream& out;
   std::ostream& err;
   FileSystem& fs;
   std::map<std::string, std::string> vars;  // environment variables
   bool out_is_terminal = false;             // stdout is a TTY: colour allowed
-  std::chrono::year_month_day today;        // decides which waivers apply
-  fetch::HttpTransport* transport = nullptr;  // for sentry: sources; required then
-  fetch::Clock* clock = nullptr;
+  Clock& clock;                             // the one time source: today, waits, timestamps
+  fetch::HttpTransport* transport = nullptr;  // for sentry: sources and webhooks; required then
   bool err_is_terminal = false;  // stderr is a TTY: a live progress line while fetching
   // Set by the run's first Sentry fetch (now + source.sentry.deadline); every later fetch
   // of the run shares it.
   std::optional<std::chrono::system_clock::time_point> fetch_deadline = std::nullopt;
+
+  // Today's date in UTC, from `clock`: it decides which waivers apply.
+  std::chrono::year_month_day Today() const {
+    return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.Now())};
+  }
 };
 
 // Runs `args` (without the program name) and returns the process exit code.

@@ -83,13 +83,13 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
       return std::move(**cached);
     }
   }
-  if (env.transport == nullptr || env.clock == nullptr) {
+  if (env.transport == nullptr) {
     return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
   }
   if (options.sentry.verbose) setup->options.log = [&env](const std::string& line) { env.err << "perfgate: " << line << "\n"; };
-  if (!env.fetch_deadline) env.fetch_deadline = env.clock->Now() + setup->deadline;
+  if (!env.fetch_deadline) env.fetch_deadline = env.clock.Now() + setup->deadline;
   setup->options.deadline = env.fetch_deadline;
-  fetch::SentryClient client(*env.transport, *env.clock, setup->options, setup->token);
+  fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
   const auto started = std::chrono::steady_clock::now();
   int pages_seen = 0;
   auto progress = [&](int pages, std::size_t events, std::size_t expected) {

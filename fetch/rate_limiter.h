@@ -10,7 +10,7 @@
 #include <mutex>
 #include <optional>
 
-#include "fetch/clock.h"
+#include "core/clock.h"
 #include "fetch/http_transport.h"
 
 namespace perfgate::fetch {

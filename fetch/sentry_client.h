@@ -18,7 +18,7 @@
 #include "core/result.h"
 #include "core/samples.h"
 #include "core/sentry_selection.h"
-#include "fetch/clock.h"
+#include "core/clock.h"
 #include "fetch/http_transport.h"
 #include "fetch/rate_limiter.h"
 #include "fetch/retry_policy.h"

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "core/result.h"
-#include "fetch/clock.h"
+#include "core/clock.h"
 #include "fetch/http_transport.h"
 #include "fetch/retry_policy.h"
 

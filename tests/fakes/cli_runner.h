@@ -1,5 +1,6 @@
 // Runs the perfgate CLI in-process, as main() does, on a FakeFileSystem, with a fixed
-// date, capturing stdout, stderr and the exit code.
+// time (a FakeClock at 2026-11-25T12:00:00Z unless one is given), capturing stdout, stderr
+// and the exit code.
 #ifndef PERFGATE_TESTS_FAKES_CLI_RUNNER_H_
 #define PERFGATE_TESTS_FAKES_CLI_RUNNER_H_
 
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "cli/run_cli.h"
+#include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_file_system.h"
 
 namespace perfgate {
@@ -20,14 +22,12 @@ struct CliRun {
 
 inline CliRun RunPerfgate(const std::vector<std::string>& args, FakeFileSystem& fs,
                           std::map<std::string, std::string> vars = {},
-                          fetch::HttpTransport* transport = nullptr, fetch::Clock* clock = nullptr,
+                          fetch::HttpTransport* transport = nullptr, Clock* clock = nullptr,
                           bool out_is_terminal = false) {
   std::ostringstream out, err;
-  cli::CliEnv env{out, err, fs, std::move(vars), out_is_terminal,
-                  std::chrono::year_month_day{std::chrono::year{2026}, std::chrono::month{11},
-                                              std::chrono::day{25}}};
+  FakeClock fixed;
+  cli::CliEnv env{out, err, fs, std::move(vars), out_is_terminal, clock != nullptr ? *clock : fixed};
   env.transport = transport;
-  env.clock = clock;
   CliRun run;
   run.exit_code = cli::RunCli(args, env);
   run.out = out.str();

@@ -6,11 +6,11 @@
 #include <mutex>
 #include <vector>
 
-#include "fetch/clock.h"
+#include "core/clock.h"
 
 namespace perfgate {
 
-class FakeClock : public fetch::Clock {
+class FakeClock : public Clock {
  public:
   // 2026-11-25T12:00:00Z.
   std::chrono::system_clock::time_point now{std::chrono::seconds(1795608000)};

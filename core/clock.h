@@ -1,13 +1,14 @@
-// Time as the Sentry client sees it: the wall clock (for rate-limit reset times, which
-// Sentry gives in epoch seconds) and sleeping. Tests use a fake that records sleeps and
-// advances instantly (tests/fakes/fake_clock.h).
-#ifndef PERFGATE_FETCH_CLOCK_H_
-#define PERFGATE_FETCH_CLOCK_H_
+// Time as perfgate sees it: the wall clock (today's date for waivers, the alert job's
+// timestamps, Sentry's rate-limit reset times in epoch seconds) and sleeping. One Clock is
+// passed in; tests use a fake that records sleeps and advances instantly
+// (tests/fakes/fake_clock.h).
+#ifndef PERFGATE_CORE_CLOCK_H_
+#define PERFGATE_CORE_CLOCK_H_
 
 #include <chrono>
 #include <thread>
 
-namespace perfgate::fetch {
+namespace perfgate {
 
 class Clock {
  public:
@@ -22,6 +23,6 @@ class RealClock : public Clock {
   void Sleep(std::chrono::milliseconds duration) override { std::this_thread::sleep_for(duration); }
 };
 
-}  // namespace perfgate::fetch
+}  // namespace perfgate
 
-#endif  // PERFGATE_FETCH_CLOCK_H_
+#endif  // PERFGATE_CORE_CLOCK_H_
