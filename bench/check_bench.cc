@@ -12,7 +12,7 @@
 #include <fstream>
 #include <string>
 
-#include "fetch/sample_reader.h"
+#include "fetch/files/sample_reader.h"
 #include "gate/evaluate.h"
 #include "gate/thresholds_parser.h"
 #include "stats/random.h"

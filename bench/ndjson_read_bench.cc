@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/file_system.h"
-#include "fetch/ndjson_reader.h"
+#include "fetch/files/ndjson_reader.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "fetch/curl_transport.h"
-#include "fetch/sentry_client.h"
+#include "fetch/http/curl_transport.h"
+#include "fetch/sentry/sentry_client.h"
 #include "tests/fakes/fake_sentry_server.h"
 
 namespace {

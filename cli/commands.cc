@@ -9,10 +9,10 @@
 #include <boost/json/object.hpp>
 
 #include "cli/sources.h"
-#include "fetch/release_cache.h"
+#include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
 #include "gate/units.h"
-#include "fetch/webhook.h"
+#include "fetch/http/webhook.h"
 #include "alert/alert_state.h"
 #include "reports/alert_payload.h"
 #include "reports/github_actions.h"

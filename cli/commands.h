@@ -10,7 +10,7 @@
 
 #include "cli/run_cli.h"
 #include "core/sentry_selection.h"
-#include "fetch/sample_reader.h"
+#include "fetch/files/sample_reader.h"
 #include "stats/quantile.h"
 
 namespace perfgate::cli {

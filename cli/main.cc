@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "cli/run_cli.h"
-#include "fetch/curl_transport.h"
+#include "fetch/http/curl_transport.h"
 
 extern char** environ;
 

@@ -12,7 +12,7 @@
 
 #include "core/file_system.h"
 #include "core/clock.h"
-#include "fetch/http_transport.h"
+#include "fetch/http/http_transport.h"
 
 namespace perfgate::cli {
 

@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include "fetch/release_cache.h"
-#include "fetch/sentry_client.h"
+#include "fetch/sentry/release_cache.h"
+#include "fetch/sentry/sentry_client.h"
 #include "gate/thresholds_parser.h"
 
 namespace perfgate::cli {

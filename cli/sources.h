@@ -10,7 +10,7 @@
 #include "cli/commands.h"
 #include "cli/run_cli.h"
 #include "core/samples.h"
-#include "fetch/sentry_client.h"
+#include "fetch/sentry/sentry_client.h"
 #include "gate/thresholds.h"
 
 namespace perfgate::cli {

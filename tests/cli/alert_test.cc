@@ -4,7 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
-#include "fetch/curl_transport.h"
+#include "fetch/http/curl_transport.h"
 #include "tests/fakes/cli_runner.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_sentry_server.h"

@@ -4,8 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include "fetch/curl_transport.h"
-#include "fetch/sample_reader.h"
+#include "fetch/http/curl_transport.h"
+#include "fetch/files/sample_reader.h"
 #include "tests/fakes/cli_runner.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_sentry_server.h"

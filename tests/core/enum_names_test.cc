@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "core/sentry_selection.h"
-#include "fetch/sample_reader.h"
+#include "fetch/files/sample_reader.h"
 #include "gate/thresholds.h"
 #include "reports/summary_text.h"
 #include "stats/binomial.h"

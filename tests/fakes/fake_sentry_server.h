@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/samples.h"
-#include "fetch/http_transport.h"
+#include "fetch/http/http_transport.h"
 
 namespace perfgate {
 

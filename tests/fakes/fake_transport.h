@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "fetch/http_transport.h"
+#include "fetch/http/http_transport.h"
 
 namespace perfgate {
 

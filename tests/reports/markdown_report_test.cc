@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "gate/thresholds_parser.h"
-#include "reports/terminal_report.h"
 #include "tests/reports/report_fixture.h"
 
 namespace perfgate::reports {
@@ -11,10 +10,6 @@ namespace {
 
 TEST(MarkdownReport, MatchesTheGoldenFile) {
   ExpectGolden(RenderMarkdown(ExampleResult()), "example_report.md");
-}
-
-TEST(TerminalReport, TableMatchesTheGoldenFile) {
-  ExpectGolden(RenderTerminalTable(ExampleResult(), TerminalStyle{false}), "example_compare.txt");
 }
 
 TEST(MarkdownReport, VerdictComesFirstAndFailuresCarryTheirNumbers) {
@@ -37,18 +32,6 @@ TEST(MarkdownReport, EscapesPipesInTransactionNames) {
   std::string markdown = RenderMarkdown(result);
   EXPECT_NE(markdown.find("| ❌ | `GET /a\\|b` |"), std::string::npos) << markdown;
 }
-
-TEST(TerminalReport, ColourOnlyWhenAsked) {
-  gate::EvaluationResult result = ExampleResult();
-  EXPECT_EQ(RenderVerdictSummary(result, TerminalStyle{false}).find("\033["), std::string::npos);
-  EXPECT_NE(RenderVerdictSummary(result, TerminalStyle{true}).find("\033[31mFAIL\033[0m"), std::string::npos);
-}
-
-}  // namespace
-}  // namespace perfgate::reports
-
-namespace perfgate::reports {
-namespace {
 
 TEST(MarkdownReport, StaysWithinAPullRequestCommentForHundredsOfTransactions) {
   // 400 transactions, every one failing p95 and error_rate: the report keeps the worst rows

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fetch/sample_reader.h"
+#include "fetch/files/sample_reader.h"
 #include "gate/evaluate.h"
 #include "gate/thresholds_parser.h"
 

@@ -1,0 +1,177 @@
+#include "fetch/files/csv_reader.h"
+
+#include <string>
+#include <vector>
+
+#include "fetch/files/row_fields.h"
+
+namespace perfgate::fetch {
+namespace {
+
+// Reads CSV records one at a time, counting physical lines.
+class CsvScanner {
+ public:
+  explicit CsvScanner(std::string_view text) : text_(text) {
+    if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
+  }
+
+  bool done() const { return pos_ >= text_.size(); }
+  // True when the record read last held nothing but spaces and tabs (a quoted "" is not
+  // blank: it is an empty field).
+  bool blank() const { return blank_; }
+  std::size_t line() const { return line_; }
+
+  // Reads the next record into `fields`. Returns false with `error` (and `error_column`,
+  // 1-based) set on malformed quoting; `fatal` when the rest of the input is unreadable.
+  bool Next(std::vector<std::string>& fields, std::string& error, std::size_t& error_column,
+            bool& fatal) {
+    fields.clear();
+    fields.emplace_back();
+    std::size_t line_start = pos_;
+    blank_ = true;
+    bool ok = true;
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c == '\n') {
+        ++pos_;
+        ++line_;
+        break;
+      }
+      if (c == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n')) {
+        ++pos_;
+        continue;
+      }
+      if (c == ',') {
+        fields.emplace_back();
+        ++pos_;
+        continue;
+      }
+      if (c != ' ' && c != '\t') blank_ = false;
+      if (c == '"' && fields.back().empty() && ok) {
+        std::size_t open_column = pos_ - line_start + 1;
+        std::size_t open_line = line_;
+        if (!ReadQuoted(fields.back())) {
+          error = "unterminated quoted field (opened at line " + std::to_string(open_line) +
+                  ", column " + std::to_string(open_column) + ")";
+          error_column = 0;
+          fatal = true;
+          return false;
+        }
+        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+            text_[pos_] != '\r' && ok) {
+          error = "expected a comma after the closing quote";
+          error_column = pos_ - line_start + 1;
+          ok = false;  // keep scanning to the end of the record, then report
+        }
+        continue;
+      }
+      fields.back().push_back(c);
+      ++pos_;
+    }
+    return ok;
+  }
+
+ private:
+  // Reads a quoted field starting at the opening quote; "" is a literal quote.
+  bool ReadQuoted(std::string& field) {
+    ++pos_;
+    while (pos_ < text_.size()) {
+      char c = text_[pos_++];
+      if (c == '"') {
+        if (pos_ < text_.size() && text_[pos_] == '"') {
+          field.push_back('"');
+          ++pos_;
+          continue;
+        }
+        return true;
+      }
+      if (c == '\n') ++line_;
+      field.push_back(c);
+    }
+    return false;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t line_ = 1;
+  bool blank_ = true;
+};
+
+
+}  // namespace
+
+Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
+                          const ReadOptions& options) {
+  auto located = [&](std::size_t line, const std::string& what) {
+    return MakeError(ErrorKind::kInput,
+                     std::string(source) + ":" + std::to_string(line) + ": " + what);
+  };
+  CsvScanner scanner(text);
+  std::vector<std::string> record;
+  std::string error;
+  std::size_t error_column = 0;
+  bool fatal = false;
+
+  // The header: the first non-blank record.
+  std::vector<Field> columns;
+  std::vector<std::string> names;
+  std::size_t header_line = 0;
+  while (!scanner.done() && names.empty()) {
+    header_line = scanner.line();
+    if (!scanner.Next(record, error, error_column, fatal)) return located(header_line, error);
+    if (!scanner.blank()) names = record;
+  }
+  SampleSetBuilder samples;
+  BadRowLog bad_rows(options.on_bad_row, source);
+  if (names.empty()) {
+    SampleSet empty = std::move(samples).Build(std::string(source));
+    return empty;
+  }
+  std::string duration_column;
+  for (const std::string& name : names) {
+    columns.push_back(ClassifyField(name));
+    if (columns.back() != Field::kDuration) continue;
+    if (!duration_column.empty()) {
+      return located(header_line, "two duration columns: " + duration_column + " and " + name);
+    }
+    duration_column = name;
+  }
+  if (duration_column.empty()) {
+    return located(header_line,
+                   "no duration column: the header needs one of duration_ms, "
+                   "transaction.duration, span.duration");
+  }
+
+  RowFields fields;
+  while (!scanner.done()) {
+    std::size_t line = scanner.line();
+    error_column = 0;
+    std::string reason;
+    if (!scanner.Next(record, error, error_column, fatal)) {
+      reason = error;
+      if (fatal) return located(line, reason);
+    } else if (scanner.blank()) {
+      continue;
+    } else if (record.size() != names.size()) {
+      reason = "expected " + std::to_string(names.size()) + " fields as in the header, got " +
+               std::to_string(record.size());
+    } else {
+      fields.Reset();
+      bool ok = true;
+      for (std::size_t i = 0; i < record.size() && ok; ++i) {
+        ok = fields.OnText(columns[i], names[i], record[i]);
+      }
+      if (ok && fields.Finish()) {
+        samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+        continue;
+      }
+      reason = fields.error();
+    }
+    if (!bad_rows.Record(line, error_column, std::move(reason))) return bad_rows.StopError();
+  }
+  SampleSet set = std::move(samples).Build(std::string(source));
+  bad_rows.CopyTo(set);
+  return set;
+}
+
+}  // namespace perfgate::fetch

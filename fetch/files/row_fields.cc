@@ -1,0 +1,219 @@
+#include "fetch/files/row_fields.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "core/span_status.h"
+
+namespace perfgate::fetch {
+namespace {
+
+// A value echoed in an error message, cut short so one bad row cannot flood the output.
+std::string Quote(std::string_view text) {
+  constexpr std::size_t kMaxEcho = 40;
+  std::string quoted = "\"";
+  quoted.append(text.substr(0, kMaxEcho));
+  if (text.size() > kMaxEcho) quoted.append("...");
+  quoted.push_back('"');
+  return quoted;
+}
+
+}  // namespace
+
+Field ClassifyField(std::string_view name) {
+  // Dispatch on length first: this runs for every key of every row.
+  switch (name.size()) {
+    case 5:
+      if (name == "error") return Field::kError;
+      break;
+    case 6:
+      if (name == "status") return Field::kStatus;
+      break;
+    case 11:
+      if (name == "transaction") return Field::kTransaction;
+      if (name == "duration_ms") return Field::kDuration;
+      if (name == "status_code") return Field::kStatusCode;
+      if (name == "span.status") return Field::kStatus;
+      break;
+    case 13:
+      if (name == "span.duration") return Field::kDuration;
+      break;
+    case 16:
+      if (name == "http.status_code" || name == "span.status_code") return Field::kStatusCode;
+      break;
+    case 18:
+      if (name == "transaction.status") return Field::kStatus;
+      break;
+    case 20:
+      if (name == "transaction.duration") return Field::kDuration;
+      break;
+    default:
+      break;
+  }
+  return Field::kIgnored;
+}
+
+void RowFields::Reset() {
+  transaction_.clear();
+  status_.clear();
+  error_.clear();
+  duration_name_.clear();
+  duration_ms_ = 0;
+  status_code_ = 0;
+  failed_ = false;
+  has_duration_ = has_status_ = has_error_flag_ = error_flag_ = has_status_code_ = false;
+}
+
+bool RowFields::Fail(std::string message) {
+  error_ = std::move(message);
+  return false;
+}
+
+// Duration aliases are alternatives, not additions: a row that gives two is ambiguous.
+bool RowFields::Claim(Field field, std::string_view name) {
+  if (field != Field::kDuration) return true;
+  if (has_duration_) {
+    return Fail("two durations in one row: " + duration_name_ + " and " + std::string(name));
+  }
+  duration_name_ = name;
+  return true;
+}
+
+bool RowFields::SetDuration(std::string_view name, double value, std::string_view raw) {
+  if (!Claim(Field::kDuration, name)) return false;
+  if (!std::isfinite(value)) {
+    return Fail(std::string(name) + " is not a finite number: " + Quote(raw));
+  }
+  if (value < 0) return Fail(std::string(name) + " is negative: " + std::string(raw));
+  duration_ms_ = value;
+  has_duration_ = true;
+  return true;
+}
+
+bool RowFields::OnString(Field field, std::string_view name, std::string_view value) {
+  switch (field) {
+    case Field::kTransaction:
+      transaction_.assign(value);
+      return true;
+    case Field::kStatus:
+      status_.assign(value);
+      has_status_ = !value.empty();
+      return true;
+    case Field::kDuration:
+      return Fail(std::string(name) + " must be a number, not a string: " + Quote(value));
+    case Field::kError:
+      return Fail("error must be true or false, not a string: " + Quote(value));
+    case Field::kStatusCode:
+      // Sentry returns tags such as http.status_code as strings ("500").
+      return OnText(field, name, value);
+    case Field::kIgnored:
+      return true;
+  }
+  return true;
+}
+
+bool RowFields::OnNumber(Field field, std::string_view name, double value, std::string_view raw) {
+  switch (field) {
+    case Field::kDuration:
+      return SetDuration(name, value, raw);
+    case Field::kStatusCode:
+      return OnText(field, name, raw);
+    case Field::kError:
+      if (value == 0 || value == 1) {
+        has_error_flag_ = true;
+        error_flag_ = value == 1;
+        return true;
+      }
+      return Fail("error must be true or false, not " + std::string(raw));
+    case Field::kTransaction:
+    case Field::kStatus:
+      return Fail(std::string(name) + " must be a string, not a number: " + std::string(raw));
+    case Field::kIgnored:
+      return true;
+  }
+  return true;
+}
+
+bool RowFields::OnBool(Field field, std::string_view name, bool value) {
+  switch (field) {
+    case Field::kError:
+      has_error_flag_ = true;
+      error_flag_ = value;
+      return true;
+    case Field::kIgnored:
+      return true;
+    default:
+      return Fail(std::string(name) + " must not be a boolean");
+  }
+}
+
+bool RowFields::OnNull(Field field, std::string_view name) {
+  if (field == Field::kDuration) return Fail(std::string(name) + " is null");
+  return true;  // a null status, code, name or flag means "not given"
+}
+
+bool RowFields::OnContainer(Field field, std::string_view name, std::string_view kind) {
+  if (field == Field::kIgnored) return true;
+  return Fail(std::string(name) + " must not be " + std::string(kind));
+}
+
+bool RowFields::OnText(Field field, std::string_view name, std::string_view text) {
+  switch (field) {
+    case Field::kTransaction:
+    case Field::kStatus:
+      return OnString(field, name, text);
+    case Field::kDuration: {
+      if (text.empty()) return Fail(std::string(name) + " is empty");
+      double value = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || end != text.data() + text.size()) {
+        return Fail(std::string(name) + " is not a number: " + Quote(text));
+      }
+      return SetDuration(name, value, text);
+    }
+    case Field::kError:
+      if (text.empty()) return true;
+      if (text == "true" || text == "1") {
+        has_error_flag_ = error_flag_ = true;
+        return true;
+      }
+      if (text == "false" || text == "0") {
+        has_error_flag_ = true;
+        error_flag_ = false;
+        return true;
+      }
+      return Fail("error must be true or false, not " + Quote(text));
+    case Field::kStatusCode: {
+      if (text.empty()) return true;
+      long long code = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), code);
+      if (ec != std::errc() || end != text.data() + text.size() || code < 100 || code > 999) {
+        return Fail(std::string(name) + " is not an HTTP status code: " + Quote(text));
+      }
+      status_code_ = code;
+      has_status_code_ = true;
+      return true;
+    }
+    case Field::kIgnored:
+      return true;
+  }
+  return true;
+}
+
+bool RowFields::Finish() {
+  if (!has_duration_) {
+    return Fail("no duration: expected one of duration_ms, transaction.duration, span.duration");
+  }
+  if (has_error_flag_) {
+    failed_ = error_flag_;
+  } else if (has_status_) {
+    failed_ = IsFailureStatus(status_);
+  } else if (has_status_code_) {
+    failed_ = IsFailureStatusCode(status_code_);
+  } else {
+    failed_ = false;
+  }
+  return true;
+}
+
+}  // namespace perfgate::fetch

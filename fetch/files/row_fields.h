@@ -1,0 +1,73 @@
+// How one input row (an NDJSON object, a CSV record, an element of a Sentry page's
+// "data") becomes one sample. Field names are perfgate's or Sentry's; the precedence that
+// decides whether an event failed is defined here, once, for every reader.
+#ifndef PERFGATE_FETCH_FILES_ROW_FIELDS_H_
+#define PERFGATE_FETCH_FILES_ROW_FIELDS_H_
+
+#include <string>
+#include <string_view>
+
+namespace perfgate::fetch {
+
+// The meaning of a column, from its name.
+enum class Field {
+  kTransaction,  // "transaction"
+  kDuration,     // "duration_ms", "transaction.duration", "span.duration" (milliseconds)
+  kStatus,       // "status", "transaction.status", "span.status" (a span status name)
+  kError,        // "error" (true/false)
+  kStatusCode,   // "status_code", "http.status_code", "span.status_code" (an HTTP code)
+  kIgnored,      // anything else: id, timestamp, release, environment, project, ...
+};
+
+Field ClassifyField(std::string_view name);
+
+// One row's fields, fed by a reader as it meets them; Finish() validates and decides.
+//
+// Failure precedence: an explicit `error` wins; else a span `status` decides by Sentry's
+// failure_rate() (anything but ok, cancelled, unknown, unknown_error); else an HTTP
+// `status_code` >= 500 means failed; with none of them the event is ok.
+class RowFields {
+ public:
+  void Reset();
+
+  // JSON-typed values. Each returns false and sets error() on a value of the wrong type.
+  bool OnString(Field field, std::string_view name, std::string_view value);
+  bool OnNumber(Field field, std::string_view name, double value, std::string_view raw);
+  bool OnBool(Field field, std::string_view name, bool value);
+  bool OnNull(Field field, std::string_view name);
+  // An object or array where a field value was expected; `kind` is "an object"/"an array".
+  bool OnContainer(Field field, std::string_view name, std::string_view kind);
+
+  // A value from a text format (CSV), typed by the field it belongs to.
+  bool OnText(Field field, std::string_view name, std::string_view text);
+
+  // Completes the row. False with error() set when it has no usable duration.
+  bool Finish();
+
+  std::string_view transaction() const { return transaction_; }
+  double duration_ms() const { return duration_ms_; }
+  bool failed() const { return failed_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  bool Fail(std::string message);
+  bool SetDuration(std::string_view name, double value, std::string_view raw);
+  bool Claim(Field field, std::string_view name);
+
+  std::string transaction_;
+  std::string status_;
+  std::string error_;
+  std::string duration_name_;  // which column gave the duration, for a clash message
+  double duration_ms_ = 0;
+  long long status_code_ = 0;
+  bool failed_ = false;
+  bool has_duration_ = false;
+  bool has_status_ = false;
+  bool has_error_flag_ = false;
+  bool error_flag_ = false;
+  bool has_status_code_ = false;
+};
+
+}  // namespace perfgate::fetch
+
+#endif  // PERFGATE_FETCH_FILES_ROW_FIELDS_H_

@@ -1,0 +1,88 @@
+#include "fetch/files/sample_reader.h"
+
+#include "fetch/files/csv_reader.h"
+#include "fetch/files/ndjson_reader.h"
+#include "fetch/files/sentry_page_reader.h"
+
+namespace perfgate::fetch {
+
+Result<InputFormat> InputFormatForPath(std::string_view path) {
+  auto ends_with = [&](std::string_view suffix) { return path.ends_with(suffix); };
+  if (ends_with(".ndjson") || ends_with(".jsonl")) return InputFormat::kNdjson;
+  if (ends_with(".csv")) return InputFormat::kCsv;
+  if (ends_with(".json")) return InputFormat::kSentryJson;
+  return MakeError(ErrorKind::kUsage,
+                   std::string(path) +
+                       ": cannot tell the format from the file name; name it .ndjson, .jsonl, "
+                       ".csv or .json, or pass --format ndjson|csv|json");
+}
+
+bool BadRowLog::Record(std::size_t line, std::size_t column, std::string reason) {
+  ++count_;
+  if (examples_.size() < kMaxExamples) examples_.push_back({line, column, std::move(reason)});
+  return policy_ == BadRowPolicy::kSkip;
+}
+
+void BadRowLog::Append(BadRowLog&& later, std::size_t line_offset) {
+  count_ += later.count_;
+  for (Entry& entry : later.examples_) {
+    if (examples_.size() >= kMaxExamples) break;
+    if (entry.line > 0) entry.line += line_offset;
+    examples_.push_back(std::move(entry));
+  }
+}
+
+std::string BadRowLog::Format(const Entry& entry) const {
+  std::string text = source_;
+  if (entry.line > 0) text += ":" + std::to_string(entry.line);
+  if (entry.column > 0) text += ":" + std::to_string(entry.column);
+  return text + ": " + entry.reason;
+}
+
+Error BadRowLog::StopError() const {
+  return MakeError(ErrorKind::kInput,
+                   examples_.empty() ? source_ + ": bad row" : Format(examples_.front()));
+}
+
+void BadRowLog::CopyTo(SampleSet& set) const {
+  set.skipped_rows = count_;
+  set.skipped_examples.clear();
+  for (const Entry& entry : examples_) set.skipped_examples.push_back(Format(entry));
+}
+
+Result<SampleSet> ReadSamples(std::string_view text, std::string_view source,
+                              InputFormat format, const ReadOptions& options) {
+  Result<SampleSet> read = [&]() -> Result<SampleSet> {
+    switch (format) {
+      case InputFormat::kNdjson: return ReadNdjson(text, source, options);
+      case InputFormat::kCsv: return ReadCsv(text, source, options);
+      case InputFormat::kSentryJson: return ReadSentryPage(text, source, options);
+    }
+    return MakeError(ErrorKind::kInternal, "unknown input format");
+  }();
+  if (read.ok() && read->TotalEvents() == 0) {
+    std::string message = std::string(source) + ": no samples";
+    if (read->skipped_rows > 0) {
+      message += ": all " + std::to_string(read->skipped_rows) + " rows were bad; the first: " +
+                 read->skipped_examples.front();
+    } else {
+      message += " (the input has no rows)";
+    }
+    return MakeError(ErrorKind::kInput, message);
+  }
+  return read;
+}
+
+Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
+                                 std::optional<InputFormat> format, const ReadOptions& options) {
+  if (!format) {
+    Result<InputFormat> guessed = InputFormatForPath(path);
+    if (!guessed.ok()) return guessed.error();
+    format = *guessed;
+  }
+  Result<FileBytes> bytes = fs.MapFile(path);
+  if (!bytes.ok()) return bytes.error();
+  return ReadSamples(bytes->view(), path, *format, options);
+}
+
+}  // namespace perfgate::fetch

@@ -1,0 +1,88 @@
+// Reading samples from text: the formats perfgate accepts, how one is chosen, and what
+// happens to bad rows. Pure: text and a source name in, a SampleSet or an Error out.
+#ifndef PERFGATE_FETCH_FILES_SAMPLE_READER_H_
+#define PERFGATE_FETCH_FILES_SAMPLE_READER_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/file_system.h"
+#include "core/result.h"
+#include "core/enum_names.h"
+#include "core/samples.h"
+
+namespace perfgate::fetch {
+
+enum class InputFormat {
+  kNdjson,      // one JSON object per line (.ndjson, .jsonl)
+  kCsv,         // a header row, then one event per record (.csv)
+  kSentryJson,  // a saved events API page {"data": [...], "meta": {...}}, or an array (.json)
+};
+
+// --format's names; "jsonl" is another name for NDJSON.
+inline constexpr NameTable<InputFormat, 4> kInputFormatNames = {{{InputFormat::kNdjson, "ndjson"},
+                                                                 {InputFormat::kNdjson, "jsonl"},
+                                                                 {InputFormat::kCsv, "csv"},
+                                                                 {InputFormat::kSentryJson, "json"}}};
+// The format named by `path`'s extension, or a kUsage error that says how to choose one.
+Result<InputFormat> InputFormatForPath(std::string_view path);
+
+enum class BadRowPolicy {
+  kFail,  // the first bad row is an error (the default)
+  kSkip,  // bad rows are dropped, counted, and the first few kept for the report
+};
+inline constexpr NameTable<BadRowPolicy, 2> kBadRowPolicyNames = {
+    {{BadRowPolicy::kFail, "fail"}, {BadRowPolicy::kSkip, "skip"}}};
+
+struct ReadOptions {
+  BadRowPolicy on_bad_row = BadRowPolicy::kFail;
+  // Threads for large NDJSON inputs; 0 picks the number of cores. Results never depend on it.
+  unsigned threads = 0;
+};
+
+// Collects the bad rows of one read: under kFail the first is returned as the error,
+// under kSkip all are counted and the first kMaxExamples kept for the report.
+class BadRowLog {
+ public:
+  static constexpr std::size_t kMaxExamples = 5;
+
+  BadRowLog(BadRowPolicy policy, std::string_view source) : policy_(policy), source_(source) {}
+  // Records a bad row at 1-based `line` and `column` (0 when not known) of the source.
+  // Returns false when reading must stop (policy kFail).
+  bool Record(std::size_t line, std::size_t column, std::string reason);
+  // Adds `later`'s rows after this log's, their line numbers moved down by `line_offset`.
+  void Append(BadRowLog&& later, std::size_t line_offset);
+  // The error to stop with, once Record() returned false.
+  Error StopError() const;
+  // Writes the count and the examples ("file:line: reason") into `set`.
+  void CopyTo(SampleSet& set) const;
+
+ private:
+  struct Entry {
+    std::size_t line;
+    std::size_t column;
+    std::string reason;
+  };
+  std::string Format(const Entry& entry) const;
+
+  BadRowPolicy policy_;
+  std::string source_;
+  std::size_t count_ = 0;
+  std::vector<Entry> examples_;
+};
+
+// Reads `text` in `format`. `source` names the input in messages ("base.ndjson:17: ...").
+// No rows at all is a kInput error: an empty release must not look like a passing one.
+Result<SampleSet> ReadSamples(std::string_view text, std::string_view source,
+                              InputFormat format, const ReadOptions& options);
+
+// Reads the file at `path` through `fs`, in `format` or the one its extension names.
+Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
+                                 std::optional<InputFormat> format, const ReadOptions& options);
+
+}  // namespace perfgate::fetch
+
+#endif  // PERFGATE_FETCH_FILES_SAMPLE_READER_H_

@@ -1,0 +1,76 @@
+#include "fetch/files/sentry_page_reader.h"
+
+#include <string>
+
+#include <boost/json/basic_parser_impl.hpp>
+
+#include "fetch/files/json_event_handler.h"
+
+namespace perfgate::fetch {
+namespace {
+
+// 1-based line and column of byte `offset` in `text`.
+std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset) {
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, offset - line_start + 1};
+}
+
+}  // namespace
+
+Status ReadSentryPageInto(std::string_view text, std::string_view source,
+                          SampleSetBuilder& samples, BadRowLog& bad_rows, std::size_t limit) {
+  std::size_t added = 0;
+  boost::json::basic_parser<JsonEventHandler> parser{
+      boost::json::parse_options{}, JsonEventHandler::Layout::kSentryPage,
+      [&](std::size_t index, const RowFields& fields, const std::string& error) {
+        if (error.empty()) {
+          if (added++ < limit) samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+          return true;
+        }
+        return bad_rows.Record(0, 0, parser.handler().EventLocation(index) + ": " + error);
+      }};
+  parser.handler().Reset();
+  boost::json::error_code ec;
+  std::size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  const JsonEventHandler& handler = parser.handler();
+  if (ec && handler.stopped()) {
+    if (!handler.structure_error().empty()) {
+      return MakeError(ErrorKind::kInput, std::string(source) + ": " + handler.structure_error());
+    }
+    return bad_rows.StopError();
+  }
+  if (!ec && text.substr(used).find_first_not_of(" \t\r\n") != std::string_view::npos) {
+    ec = boost::json::error::extra_data;
+    used = text.find_first_not_of(" \t\r\n", used);
+  }
+  if (ec) {
+    auto [line, column] = LineColumn(text, used);
+    return MakeError(ErrorKind::kInput, std::string(source) + ":" + std::to_string(line) + ":" +
+                                            std::to_string(column) + ": invalid JSON: " + ec.message());
+  }
+  parser.handler().Finish();
+  if (!handler.structure_error().empty()) {
+    return MakeError(ErrorKind::kInput, std::string(source) + ": " + handler.structure_error());
+  }
+  return {};
+}
+
+Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
+                                 const ReadOptions& options) {
+  SampleSetBuilder samples;
+  BadRowLog bad_rows(options.on_bad_row, source);
+  Status read = ReadSentryPageInto(text, source, samples, bad_rows);
+  if (!read.ok()) return read.error();
+  SampleSet set = std::move(samples).Build(std::string(source));
+  bad_rows.CopyTo(set);
+  return set;
+}
+
+}  // namespace perfgate::fetch

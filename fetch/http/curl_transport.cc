@@ -1,0 +1,88 @@
+#include "fetch/http/curl_transport.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+namespace perfgate::fetch {
+namespace {
+
+std::size_t WriteBody(char* data, std::size_t size, std::size_t count, void* target) {
+  static_cast<std::string*>(target)->append(data, size * count);
+  return size * count;
+}
+
+std::size_t WriteHeader(char* data, std::size_t size, std::size_t count, void* target) {
+  std::string_view line(data, size * count);
+  auto* headers = static_cast<Headers*>(target);
+  if (line.starts_with("HTTP/")) {
+    headers->clear();  // a new response (after 100 Continue): keep only the final one
+    return size * count;
+  }
+  auto colon = line.find(':');
+  if (colon == std::string_view::npos) return size * count;
+  auto trim = [](std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    return std::string(text);
+  };
+  headers->emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
+  return size * count;
+}
+
+std::once_flag curl_initialized;
+
+}  // namespace
+
+CurlTransport::CurlTransport() {
+  std::call_once(curl_initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+CurlTransport::~CurlTransport() = default;
+
+Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return MakeError(ErrorKind::kInternal, "cannot initialise libcurl");
+  HttpResponse response;
+  curl_slist* header_list = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
+  }
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (!request.body.empty()) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(request.timeout.count(), 10000)));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // any encoding curl can decode
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "perfgate/0.1");
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_slist_free_all(header_list);
+  curl_easy_cleanup(curl);
+  if (code != CURLE_OK) {
+    std::string cause = error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code);
+    // The URL without its query string: shorter, and the same as the client's messages.
+    return MakeError(ErrorKind::kUnavailable,
+                     request.method + " " + request.url.substr(0, request.url.find('?')) + ": " + cause);
+  }
+  response.status = static_cast<int>(status);
+  return response;
+}
+
+}  // namespace perfgate::fetch

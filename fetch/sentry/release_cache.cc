@@ -1,0 +1,97 @@
+#include "fetch/sentry/release_cache.h"
+
+#include <charconv>
+#include <cstdio>
+#include <type_traits>
+#include <vector>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <boost/pfr/core.hpp>
+
+#include "fetch/files/ndjson_reader.h"
+
+namespace perfgate::fetch {
+namespace {
+
+constexpr std::string_view kNoteKey = "{\"perfgate_note\":";
+
+std::string JsonString(std::string_view text) {
+  return boost::json::serialize(boost::json::value(boost::json::string_view(text.data(), text.size())));
+}
+
+}  // namespace
+
+std::string CacheFileName(const SentrySelection& selection, const std::string& release) {
+  // FNV-1a over every field of the selection (each followed by a separator, a list by its
+  // length first), then the release: a field added to SentrySelection keys the cache
+  // without an edit here.
+  std::uint64_t hash = 0xCBF29CE484222325ULL;
+  auto mix = [&](std::string_view part) {
+    for (char c : part) {
+      hash ^= static_cast<unsigned char>(c);
+      hash *= 0x100000001B3ULL;
+    }
+    hash ^= 0x1F;
+    hash *= 0x100000001B3ULL;
+  };
+  auto mix_field = [&](const auto& field) {
+    using Field = std::decay_t<decltype(field)>;
+    if constexpr (std::is_same_v<Field, std::string>) {
+      mix(field);
+    } else if constexpr (std::is_same_v<Field, std::vector<std::string>>) {
+      mix(std::to_string(field.size()));
+      for (const std::string& item : field) mix(item);
+    } else if constexpr (std::is_enum_v<Field>) {
+      mix(std::to_string(static_cast<std::underlying_type_t<Field>>(field)));
+    } else {
+      static_assert(std::is_arithmetic_v<Field>, "teach CacheFileName this field's type");
+      mix(std::to_string(field));
+    }
+  };
+  boost::pfr::for_each_field(selection, mix_field);
+  mix(release);
+  char name[48];
+  std::snprintf(name, sizeof name, "sentry-%016llx.ndjson", static_cast<unsigned long long>(hash));
+  return name;
+}
+
+std::string SamplesToNdjson(const SampleSet& set) {
+  std::string out;
+  for (const std::string& note : set.notes) out += std::string(kNoteKey) + JsonString(note) + "}\n";
+  char number[32];
+  for (const GroupSamples& group : set.groups) {
+    const std::string name = JsonString(group.name);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      // Shortest text that reads back as the same double.
+      auto [end, ec] = std::to_chars(number, number + sizeof number, group.durations_ms[i]);
+      out += "{\"transaction\":" + name + ",\"duration_ms\":" + std::string(number, end) +
+             ",\"error\":" + (group.failed[i] ? "true" : "false") + "}\n";
+    }
+  }
+  return out;
+}
+
+Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::string& path,
+                                                   const std::string& source) {
+  if (!fs.Exists(path)) return std::optional<SampleSet>();
+  Result<std::string> text = fs.ReadFile(path);
+  if (!text.ok()) return text.error();
+  std::string_view events = *text;
+  Result<SampleSet> set = ReadNdjson(events, path, ReadOptions{});
+  if (!set.ok()) {
+    return MakeError(ErrorKind::kInput, set.error().message + " (a damaged cache entry; delete it or pass --refresh)");
+  }
+  set->source = source;
+  return std::optional<SampleSet>(std::move(set).value());
+}
+
+Status StoreCachedRelease(FileSystem& fs, const std::string& directory, const std::string& path,
+                          const SampleSet& set) {
+  Status made = fs.MakeDirectories(directory);
+  if (!made.ok()) return made;
+  return fs.WriteFileAtomic(path, SamplesToNdjson(set));
+}
+
+}  // namespace perfgate::fetch

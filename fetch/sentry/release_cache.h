@@ -1,0 +1,37 @@
+// The on-disk cache of fetched releases, so a second `perfgate check` in the same CI job
+// does not fetch again, and the NDJSON form `perfgate fetch` saves. A cache entry is keyed
+// by everything that decides its contents (every field of SentrySelection, and the
+// release) and holds no token. Partial fetches are never stored (see LoadSource).
+#ifndef PERFGATE_FETCH_SENTRY_RELEASE_CACHE_H_
+#define PERFGATE_FETCH_SENTRY_RELEASE_CACHE_H_
+
+#include <optional>
+#include <string>
+
+#include "core/file_system.h"
+#include "core/result.h"
+#include "core/samples.h"
+#include "fetch/sentry/sentry_client.h"
+
+namespace perfgate::fetch {
+
+// "sentry-<16 hex digits>.ndjson": a stable name from the selection and the release.
+std::string CacheFileName(const SentrySelection& selection, const std::string& release);
+
+// `set` as NDJSON, one event a line: {"transaction": ..., "duration_ms": ..., "error": ...},
+// groups in name order, events in their order. A note line per source note comes first as
+// {"perfgate_note": "..."}, which the NDJSON reader turns back into notes.
+std::string SamplesToNdjson(const SampleSet& set);
+
+// The cached release at `path`, or nullopt when there is none. A damaged entry is an
+// error (delete it, or pass --refresh).
+Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::string& path,
+                                                   const std::string& source);
+
+// Writes `set` to `path` atomically, creating the directory.
+Status StoreCachedRelease(FileSystem& fs, const std::string& directory, const std::string& path,
+                          const SampleSet& set);
+
+}  // namespace perfgate::fetch
+
+#endif  // PERFGATE_FETCH_SENTRY_RELEASE_CACHE_H_

@@ -1,0 +1,562 @@
+#include "fetch/sentry/sentry_client.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include "fetch/http/link_header.h"
+#include "fetch/http/redact.h"
+#include "fetch/files/sample_reader.h"
+#include "fetch/files/sentry_page_reader.h"
+
+namespace perfgate::fetch {
+namespace {
+
+constexpr int kMaxRedirects = 5;
+// Fetches of a time window that came back short of its count, before the window fails.
+constexpr int kWindowAttempts = 3;
+
+bool AllDigits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "https://host:port" of a URL (scheme, host and port), or "" when it has no scheme.
+std::string Origin(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return "";
+  std::size_t path = url.find('/', scheme + 3);
+  return std::string(url.substr(0, path));
+}
+
+std::string Host(std::string_view url) {
+  std::string origin = Origin(url);
+  std::string_view rest = std::string_view(origin).substr(origin.find("://") + 3);
+  if (rest.starts_with('[')) return std::string(rest.substr(0, rest.find(']') + 1));
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+bool IsLoopback(std::string_view host) {
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
+}
+
+// The "detail" of a Sentry error body ({"detail": "..."} or, from older servers, a bare
+// JSON string), or "".
+std::string Detail(const std::string& body) {
+  try {
+    boost::json::value value = boost::json::parse(body);
+    if (value.is_string()) return std::string(value.as_string());
+    if (value.is_object() && value.as_object().contains("detail") && value.at("detail").is_string()) {
+      return std::string(value.at("detail").as_string());
+    }
+  } catch (const std::exception&) {
+  }
+  return "";
+}
+
+std::string StatusText(int status) {
+  switch (status) {
+    case 400: return "400 Bad Request";
+    case 401: return "401 Unauthorized";
+    case 403: return "403 Forbidden";
+    case 404: return "404 Not Found";
+    case 429: return "429 Too Many Requests";
+    case 500: return "500 Internal Server Error";
+    case 502: return "502 Bad Gateway";
+    case 503: return "503 Service Unavailable";
+    case 504: return "504 Gateway Timeout";
+    default: return std::to_string(status);
+  }
+}
+
+}  // namespace
+
+std::optional<long long> ParseIsoSeconds(const std::string& timestamp) {
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (std::sscanf(timestamp.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) {
+    return std::nullopt;
+  }
+  using namespace std::chrono;
+  auto date = year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                             std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok()) return std::nullopt;
+  return (sys_days(date).time_since_epoch() + hours(hour) + minutes(minute) + seconds(second)) / seconds(1);
+}
+
+std::string FormatIsoSeconds(long long epoch_seconds) {
+  using namespace std::chrono;
+  const sys_seconds time{seconds(epoch_seconds)};
+  const auto day_start = floor<days>(time);
+  const year_month_day ymd(day_start);
+  const hh_mm_ss clock(time - day_start);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(clock.hours().count()), static_cast<long>(clock.minutes().count()),
+                static_cast<long long>(clock.seconds().count()));
+  return buffer;
+}
+
+namespace {
+
+
+// A timestamp plus one second, for an inclusive end; shapes it cannot read stay as they are.
+std::string OneSecondLater(const std::string& timestamp) {
+  std::optional<long long> seconds = ParseIsoSeconds(timestamp);
+  return seconds ? FormatIsoSeconds(*seconds + 1) : timestamp;
+}
+
+}  // namespace
+
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 15];
+    }
+  }
+  return encoded;
+}
+
+SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options, std::string token)
+    : transport_(transport), clock_(clock), options_(std::move(options)), token_(std::move(token)), limiter_(clock) {
+  while (options_.selection.url.ends_with('/')) options_.selection.url.pop_back();
+}
+
+Status SentryClient::Validate() const {
+  const std::string& url = options_.selection.url;
+  if (url.starts_with("http://")) {
+    if (!IsLoopback(Host(url))) {
+      return MakeError(ErrorKind::kConfig,
+                       "source.sentry.url " + url + ": plain http would send the token in clear; use https:// "
+                       "(http is allowed only for loopback addresses)");
+    }
+  } else if (!url.starts_with("https://") || Host(url).empty()) {
+    return MakeError(ErrorKind::kConfig, "source.sentry.url '" + url + "' is not an https:// URL");
+  }
+  if (HasControlCharacter(token_)) {
+    return MakeError(ErrorKind::kUsage, "the Sentry token holds a control character (a line break?); a token "
+                                        "is one line of printable characters");
+  }
+  if (options_.selection.organization.empty()) {
+    return MakeError(ErrorKind::kConfig, "source.sentry.organization is not set (the organization slug or id)");
+  }
+  if (options_.selection.mode != SentryMode::kRaw && options_.selection.dataset != SentryDataset::kTransactions) {
+    return MakeError(ErrorKind::kConfig, std::string(NameOf(kSentryModeNames, options_.selection.mode)) +
+                                             " mode reads the transactions dataset; use raw mode for spans");
+  }
+  const auto ids = std::count_if(options_.selection.projects.begin(), options_.selection.projects.end(), AllDigits);
+  if (ids != 0 && ids != static_cast<long>(options_.selection.projects.size())) {
+    return MakeError(ErrorKind::kConfig,
+                     "source.sentry.project mixes numeric ids and slugs; Sentry accepts one kind per query");
+  }
+  if (options_.selection.start.empty() != options_.selection.end.empty()) {
+    return MakeError(ErrorKind::kUsage, "give both the start and the end of the time range, or neither");
+  }
+  return {};
+}
+
+std::string SentryClient::ProjectParameters() const {
+  std::string parameters;
+  for (const std::string& project : options_.selection.projects) {
+    parameters += (AllDigits(project) ? "&project=" : "&projectSlug=") + UrlEncode(project);
+  }
+  if (!options_.selection.environment.empty()) parameters += "&environment=" + UrlEncode(options_.selection.environment);
+  return parameters;
+}
+
+Error SentryClient::PastDeadline(const std::string& url) const {
+  return MakeError(ErrorKind::kUnavailable, "GET " + url + ": gave up: waiting longer would pass the run's deadline "
+                                                "(source.sentry.deadline, default 30m)");
+}
+
+Status SentryClient::Wait(std::chrono::milliseconds wait, const std::string& url) {
+  if (options_.deadline && clock_.Now() + wait > *options_.deadline) return PastDeadline(url);
+  clock_.Sleep(wait);
+  return {};
+}
+
+Result<HttpResponse> SentryClient::Get(const std::string& path, const std::string& query_string) {
+  const std::string origin = Origin(options_.selection.url);
+  const std::string shown = options_.selection.url + path;  // messages name the URL without its query
+  std::string url = options_.selection.url + path + (query_string.empty() ? "" : "?" + query_string);
+  int redirects = 0;
+  Result<HttpResponse> outcome = MakeError(ErrorKind::kInternal, "no request made");
+  for (int attempt = 1;; ++attempt) {
+    HttpRequest request;
+    request.url = url;
+    request.timeout = options_.timeout;
+    if (options_.deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());
+      if (left.count() <= 0) return PastDeadline(shown);
+      request.timeout = std::min(request.timeout, left);
+    }
+    request.headers = {{"Authorization", "Bearer " + token_}, {"Accept", "application/json"}};
+    if (!limiter_.Acquire(options_.deadline)) return PastDeadline(shown);
+    outcome = transport_.Send(request);
+    if (outcome.ok()) limiter_.Observe(*outcome);
+    if (options_.log) {
+      std::lock_guard lock(log_mutex_);  // window threads log through one callback
+      options_.log(Redact("GET " + url + " (Authorization: Bearer [redacted]) -> " +
+                              (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) +
+                              " (attempt " + std::to_string(attempt) + ")",
+                          {token_}));
+    }
+    if (outcome.ok() && outcome->status >= 300 && outcome->status < 400) {
+      std::string location(outcome->Header("Location"));
+      if (location.starts_with("/")) location = origin + location;
+      if (Origin(location) != origin) {
+        return MakeError(ErrorKind::kUnavailable,
+                         "GET " + shown + ": redirected to " + Origin(location) +
+                             "; perfgate does not send the token to another host: set source.sentry.url "
+                             "to the host you mean (for sentry.io, perhaps a region such as https://us.sentry.io)");
+      }
+      if (++redirects > kMaxRedirects) {
+        return MakeError(ErrorKind::kUnavailable, "GET " + shown + ": too many redirects");
+      }
+      url = location;
+      --attempt;  // a same-host redirect is not a failed attempt
+      continue;
+    }
+    // splitmix64 of a shared counter: jitter needs no quality, only spread between threads.
+    std::uint64_t z = (jitter_counter_++ + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    const double jitter = static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
+    auto delay = RetryDelay(options_.retry, attempt, outcome, clock_.Now(), jitter);
+    if (!delay) break;
+    if (Status waited = Wait(*delay, shown); !waited.ok()) return waited.error();
+  }
+  if (!outcome.ok()) {
+    return MakeError(ErrorKind::kUnavailable, outcome.error().message + " (gave up after " +
+                                                  std::to_string(options_.retry.max_attempts) + " attempts)");
+  }
+  const int status = outcome->status;
+  if (status >= 200 && status < 300) return outcome;
+  std::string detail = Detail(outcome->body);
+  std::string message = "GET " + shown + ": " + StatusText(status) + (detail.empty() ? "" : ": " + detail);
+  switch (status) {
+    case 400:
+      if (IsQueryTimeout(*outcome)) {
+        return MakeError(ErrorKind::kUnavailable, message + " (still timing out after " +
+                                                      std::to_string(options_.retry.max_attempts) +
+                                                      " attempts; try a shorter time range)");
+      }
+      return MakeError(ErrorKind::kConfig, message + ": check source.sentry.query and project");
+    case 401:
+      return MakeError(ErrorKind::kUnavailable, message + ": check the token is valid and has the org:read scope");
+    case 403:
+      return MakeError(ErrorKind::kUnavailable,
+                       message + ": the token needs org:read on organization '" + options_.selection.organization +
+                           "' (organization tokens, sntrys_..., have only org:ci and cannot read events)");
+    case 404:
+      return MakeError(ErrorKind::kUnavailable,
+                       message + ": check the organization slug '" + options_.selection.organization +
+                           "' and that it has Performance (Discover) enabled");
+    case 429:
+      return MakeError(ErrorKind::kUnavailable, message + ": still rate limited after " +
+                                                    std::to_string(options_.retry.max_attempts) + " attempts");
+    default:
+      return MakeError(ErrorKind::kUnavailable, message + (status >= 500 ? " (after " + std::to_string(options_.retry.max_attempts) + " attempts)" : ""));
+  }
+}
+
+Result<std::string> SentryClient::LatestRelease() {
+  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/",
+                                      "per_page=1&sort=date" + ProjectParameters());
+  if (!response.ok()) return response.error();
+  try {
+    boost::json::value releases = boost::json::parse(response->body);
+    if (releases.is_array() && !releases.as_array().empty() && releases.at(0).at("version").is_string()) {
+      return std::string(releases.at(0).at("version").as_string());
+    }
+  } catch (const std::exception&) {
+  }
+  return MakeError(ErrorKind::kUnavailable, "sentry:latest: organization '" + options_.selection.organization +
+                                                "' has no releases (for these projects)");
+}
+
+Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {
+  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) +
+                                          "/releases/" + UrlEncode(release) + "/",
+                                      "");
+  if (!response.ok()) {
+    if (response.error().message.find(": 404 Not Found") != std::string::npos) {
+      return MakeError(ErrorKind::kUnavailable, "sentry:" + release + ": no such release in organization '" +
+                                                    options_.selection.organization + "'");
+    }
+    return response.error();
+  }
+  try {
+    boost::json::value details = boost::json::parse(response->body);
+    const auto& object = details.as_object();
+    if (object.contains("firstEvent") && object.at("firstEvent").is_string() &&
+        object.contains("lastEvent") && object.at("lastEvent").is_string()) {
+      return Bounds{std::string(object.at("firstEvent").as_string()),
+                    OneSecondLater(std::string(object.at("lastEvent").as_string()))};
+    }
+  } catch (const std::exception&) {
+  }
+  return MakeError(ErrorKind::kUnavailable, "sentry:" + release +
+                                                ": the release has no first and last event times; give the "
+                                                "time range with --since and --until");
+}
+
+std::string SentryClient::SearchQuery(const std::string& release) const {
+  std::string search = std::string(options_.selection.dataset == SentryDataset::kSpans ? "is_transaction:true" : "event.type:transaction") +
+                       " release:\"" + release + "\"";
+  return options_.selection.query.empty() ? search : search + " " + options_.selection.query;
+}
+
+std::string SentryClient::RangeParameters(const std::string& release, const std::string& start,
+                                          const std::string& end) const {
+  return "&dataset=" + std::string(NameOf(kSentryDatasetNames, options_.selection.dataset)) + "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
+         "&end=" + UrlEncode(end) + ProjectParameters();
+}
+
+Result<HttpResponse> SentryClient::GetParsed(const std::string& path, const std::string& query,
+                                             const std::function<Status(const HttpResponse&)>& accept) {
+  for (int attempt = 1;; ++attempt) {
+    Result<HttpResponse> response = Get(path, query);
+    if (!response.ok()) return response;
+    Status parsed = accept(*response);
+    if (parsed.ok()) return response;
+    // A body that does not parse (a proxy cut it short) is fetched again, as a failed
+    // exchange would be.
+    if (attempt >= options_.retry.max_attempts) {
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " + parsed.error().message +
+                                                    " (after " + std::to_string(attempt) + " attempts)");
+    }
+    if (Status waited = Wait(BackoffDelay(options_.retry, attempt - 1, 0.5), options_.selection.url + path);
+        !waited.ok()) {
+      return waited.error();
+    }
+  }
+}
+
+Result<std::size_t> SentryClient::Count(const std::string& release, const std::string& start, const std::string& end) {
+  std::size_t count = 0;
+  Result<HttpResponse> response =
+      GetParsed(EventsPath(), "field=count%28%29" + RangeParameters(release, start, end), [&](const HttpResponse& answer) -> Status {
+        try {
+          count = static_cast<std::size_t>(boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>());
+          return {};
+        } catch (const std::exception&) {
+          return MakeError(ErrorKind::kUnavailable, "no count() in the answer");
+        }
+      });
+  if (!response.ok()) return response.error();
+  return count;
+}
+
+std::string SentryClient::EventsPath() const {
+  return "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events/";
+}
+
+Result<SentryClient::WindowEvents> SentryClient::FetchWindow(const std::string& release, const Window& window,
+                                                             const std::function<void(std::size_t)>& on_page) {
+  const bool spans = options_.selection.dataset == SentryDataset::kSpans;
+  std::string fixed;
+  for (const char* field : {"id", "transaction", spans ? "span.duration" : "transaction.duration",
+                            spans ? "span.status" : "transaction.status", "timestamp"}) {
+    fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
+  }
+  // Newest first: under a sample cap the newest events are the ones kept.
+  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-timestamp" + RangeParameters(release, window.start, window.end);
+  const std::string source = "sentry:" + release;
+  WindowEvents fetched;
+  SampleSetBuilder& samples = fetched.samples;
+  BadRowLog bad_rows(BadRowPolicy::kFail, source);
+  std::set<std::string> seen_cursors;
+  std::string cursor;
+  for (int pages = 1;; ++pages) {
+    // Only pages that parse completely are kept.
+    SampleSetBuilder page_samples;
+    const std::size_t room = window.cap > 0 ? window.cap - samples.size() : SIZE_MAX;
+    Result<HttpResponse> page =
+        GetParsed(EventsPath(), fixed + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), [&](const HttpResponse& answer) {
+          page_samples = SampleSetBuilder();
+          return ReadSentryPageInto(answer.body, source + " page", page_samples, bad_rows, room);
+        });
+    if (!page.ok()) return page.error();
+    const std::size_t added = page_samples.size();
+    samples.Append(std::move(page_samples));
+    if (on_page) on_page(added);
+    cursor = NextCursor(page->Header("Link")).value_or("");
+    if (cursor.empty()) return fetched;
+    if (window.cap > 0 && samples.size() >= window.cap) {
+      fetched.truncated = true;  // more events remain in the window
+      return fetched;
+    }
+    if (!seen_cursors.insert(cursor).second) {
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": the cursor " + cursor +
+                                                    " came back twice; the pagination does not advance");
+    }
+    if (pages >= options_.max_pages) {
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": still more pages after " +
+                                                    std::to_string(pages) + " (max_pages); narrow the time range");
+    }
+  }
+}
+
+Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(const std::string& release, const Window& window,
+                                                                    const std::function<void(std::size_t)>& on_page) {
+  for (int attempt = 1;; ++attempt) {
+    Result<WindowEvents> fetched = FetchWindow(release, window, on_page);
+    if (!fetched.ok()) return fetched;
+    const std::size_t got = fetched->samples.size();
+    // More than counted is fine: events that arrived since the count. Fewer means a page
+    // ended the cursor chain early (an empty page without a next cursor, a proxy's cut).
+    if (got >= window.expected) return fetched;
+    if (attempt >= kWindowAttempts) {
+      return MakeError(ErrorKind::kUnavailable,
+                       "sentry:" + release + ": the time window " + window.start + " to " + window.end + " gave " +
+                           std::to_string(got) + " events, but Sentry counted " + std::to_string(window.expected) +
+                           " in it; its pagination ended early in each of " + std::to_string(attempt) + " attempts");
+    }
+  }
+}
+
+Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds) {
+  const std::size_t max_samples = options_.selection.max_samples;
+  Result<std::size_t> total = Count(release, bounds.start, bounds.end);
+  if (!total.ok()) return total.error();
+  Plan plan;
+  auto first = ParseIsoSeconds(bounds.start);
+  auto last = ParseIsoSeconds(bounds.end);
+  const std::size_t wanted = std::min(*total, max_samples);
+  // About four pages a window at least, so a window's cursor chain outweighs its start-up.
+  std::size_t count = std::clamp<std::size_t>(wanted / (4 * kSentryPageSize), 1,
+                                              static_cast<std::size_t>(std::max(options_.concurrency, 1)));
+  if (!first || !last || *last <= *first) count = 1;
+  if (count == 1) {
+    plan.capped = *total > max_samples;
+    plan.expected = wanted;
+    plan.windows.push_back({bounds.start, bounds.end, plan.capped ? max_samples : 0, wanted});
+    return plan;
+  }
+  const long long span = *last - *first;
+  count = std::min<std::size_t>(count, static_cast<std::size_t>(span));
+  std::vector<Window> windows;
+  for (std::size_t i = 0; i < count; ++i) {
+    const long long from = *first + span * static_cast<long long>(i) / static_cast<long long>(count);
+    const long long to = *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
+    windows.push_back({i == 0 ? bounds.start : FormatIsoSeconds(from), i + 1 == count ? bounds.end : FormatIsoSeconds(to), 0, 0});
+  }
+
+  // Count each window (concurrently): the count is what its fetch must reach, and over
+  // max_samples it chooses the newest windows, the oldest one taken capped at what is
+  // still missing.
+  std::vector<Result<std::size_t>> counts(windows.size(), MakeError(ErrorKind::kInternal, "not counted"));
+  std::vector<std::thread> workers;
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    workers.emplace_back([&, i] { counts[i] = Count(release, windows[i].start, windows[i].end); });
+  }
+  for (std::thread& worker : workers) worker.join();
+  for (std::size_t i = windows.size(); i-- > 0 && plan.expected < max_samples;) {
+    if (!counts[i].ok()) return counts[i].error();
+    Window window = windows[i];
+    const std::size_t missing = max_samples - plan.expected;
+    window.cap = *counts[i] >= missing && *total > max_samples ? missing : 0;
+    window.expected = std::min(*counts[i], missing);
+    plan.expected += window.expected;
+    plan.windows.insert(plan.windows.begin(), window);
+  }
+  plan.capped = plan.windows.size() < windows.size() || plan.windows.front().cap > 0;
+  return plan;
+}
+
+Result<SampleSet> SentryClient::FetchRelease(const std::string& release, const ProgressCallback& progress) {
+  Result<SampleSet> set = FetchUnredacted(release, progress);
+  if (!set.ok()) return Error{set.error().kind, Redact(set.error().message, {token_})};
+  for (std::string& note : set->notes) note = Redact(std::move(note), {token_});
+  return set;
+}
+
+Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested, const ProgressCallback& progress) {
+  Status valid = Validate();
+  if (!valid.ok()) return valid.error();
+  std::string release = requested;
+  if (release == "latest") {
+    Result<std::string> latest = LatestRelease();
+    if (!latest.ok()) return latest.error();
+    release = *latest;
+  }
+  Bounds bounds{options_.selection.start, options_.selection.end};
+  if (bounds.start.empty()) {
+    Result<Bounds> found = ReleaseBounds(release);
+    if (!found.ok()) return found.error();
+    bounds = *found;
+  }
+  if (options_.selection.mode == SentryMode::kAggregate) return FetchAggregates(release, bounds);
+  if (options_.selection.mode == SentryMode::kHistogram) return FetchHistograms(release, bounds);
+  const std::string source = "sentry:" + release;
+  Result<Plan> planned = PlanWindows(release, bounds);
+  if (!planned.ok()) return planned.error();
+  const std::vector<Window>& windows = planned->windows;
+  const std::size_t expected = planned->expected;
+
+  // One thread per window (at most `concurrency`), all pacing through the shared limiter.
+  std::mutex progress_mutex;
+  int pages = 0;
+  std::size_t events = 0;
+  auto on_page = [&](std::size_t added) {
+    std::lock_guard lock(progress_mutex);
+    ++pages;
+    events += added;
+    if (progress) progress(pages, events, expected);
+  };
+  std::vector<Result<WindowEvents>> results(windows.size(), MakeError(ErrorKind::kInternal, "not fetched"));
+  auto fetch = [&](std::size_t i) { results[i] = FetchCountedWindow(release, windows[i], on_page); };
+  std::vector<std::thread> workers;
+  for (std::size_t i = 1; i < windows.size(); ++i) workers.emplace_back(fetch, i);
+  if (!windows.empty()) fetch(0);
+  for (std::thread& worker : workers) worker.join();
+  bool capped = planned->capped;
+
+  // Merged in window order, so the result does not depend on which thread finished first.
+  SampleSetBuilder samples;
+  std::vector<std::string> failures;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      capped = capped || results[i]->truncated;
+      samples.Append(std::move(results[i]->samples));
+      continue;
+    }
+    // Without allow_partial a failed window fails the release; with it, only when no
+    // window could be fetched (then there is nothing to judge, and the cause is the news).
+    if (!options_.allow_partial || failures.size() + 1 == results.size()) return results[i].error();
+    failures.push_back(windows[i].start + " to " + windows[i].end + ": " + results[i].error().message);
+  }
+  SampleSet set = std::move(samples).Build(source);
+  if (!failures.empty()) {
+    set.partial = true;
+    set.notes.push_back(source + ": PARTIAL DATA: " + std::to_string(failures.size()) + " of " +
+                        std::to_string(windows.size()) + " time windows could not be fetched (allow_partial); the "
+                        "first: " + failures.front());
+  }
+  if (capped) {
+    set.notes.push_back(source + ": stopped at max_samples " + std::to_string(options_.selection.max_samples) + " (" +
+                        std::to_string(set.TotalEvents()) + " events, the newest of the release)");
+  }
+  if (set.TotalEvents() == 0) {
+    return MakeError(ErrorKind::kUnavailable, source + ": no transactions from " + bounds.start + " to " + bounds.end +
+                                                  " (check the release name, the environment and the projects)");
+  }
+  return set;
+}
+
+}  // namespace perfgate::fetch

@@ -1,0 +1,144 @@
+// Fetches one release's transactions from Sentry: its time bounds from the releases API,
+// then (raw mode) its events from the events endpoint in concurrent time windows, each a
+// cursor chain of 100-event pages, paced by the rate-limit headers, with retries and backoff;
+// or (aggregate and histogram modes, sentry_modes.cc) Sentry's per-transaction aggregates
+// and duration histograms. Talks HTTP only through an HttpTransport and time only through a
+// Clock, so every policy here is tested with fakes. The token is sent as a Bearer header to
+// the configured host only, and appears in no message.
+#ifndef PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_
+#define PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/samples.h"
+#include "core/sentry_selection.h"
+#include "core/clock.h"
+#include "fetch/http/http_transport.h"
+#include "fetch/http/rate_limiter.h"
+#include "fetch/http/retry_policy.h"
+
+namespace perfgate::fetch {
+
+// Events per page: the events endpoint's maximum (more is a 400, not a clamp).
+inline constexpr int kSentryPageSize = 100;
+
+struct SentryOptions {
+  SentrySelection selection;
+  int max_pages = 2000;                    // per time window: a guard against a cursor that never ends
+  int concurrency = 15;                    // time windows fetched at once (sentry.io allows 15)
+  bool allow_partial = false;              // a window that fails is left out and noted, not fatal
+  std::chrono::milliseconds timeout{30000};  // per request
+  RetryPolicy retry;
+  // When set, the client gives up (kUnavailable) rather than wait or send past this time:
+  // the whole run's deadline, shared by the releases it fetches (source.sentry.deadline).
+  std::optional<std::chrono::system_clock::time_point> deadline;
+  // When set, one line per request ("GET <url> -> 200 (attempt 1)"), the token shown as
+  // [redacted]. For --verbose. Called from several threads, one at a time.
+  std::function<void(const std::string&)> log;
+};
+
+// Called after each page: pages so far, events so far, events expected (0: not known).
+using ProgressCallback = std::function<void(int pages, std::size_t events, std::size_t expected)>;
+
+class SentryClient {
+ public:
+  // REQUIRES: `transport` and `clock` outlive the client.
+  SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options, std::string token);
+
+  // Checks the options: an https URL (plain http only for loopback hosts), an organization,
+  // a known dataset, projects all ids or all slugs, a token without control characters.
+  // A kUsage or kConfig error says what to fix.
+  Status Validate() const;
+
+  // The events of `release` ("latest" resolves to the newest release). The SampleSet's
+  // source is "sentry:<release>"; a max_samples cut is noted in its notes. Errors are
+  // kUnavailable (network, auth, rate limits exhausted, missing release) or kConfig (a query
+  // Sentry rejects), with the URL and what to check.
+  // Nothing it returns holds the token: every message and note is passed through Redact(),
+  // so a server or proxy that echoes the Authorization header cannot show it.
+  Result<SampleSet> FetchRelease(const std::string& release, const ProgressCallback& progress = {});
+
+ private:
+  Result<SampleSet> FetchUnredacted(const std::string& release, const ProgressCallback& progress);
+  struct Bounds {
+    std::string start;
+    std::string end;
+  };
+  // A slice of the release's time range, fetched by its own cursor chain.
+  struct Window {
+    std::string start;
+    std::string end;
+    std::size_t cap = 0;       // stop after this many events (0: no cap)
+    std::size_t expected = 0;  // events Sentry counted in it, up to the cap
+  };
+  struct Plan {
+    std::vector<Window> windows;
+    bool capped = false;        // max_samples cut the release: only the newest windows
+    std::size_t expected = 0;   // the events the windows hold, by Sentry's count()
+  };
+  // The windows to fetch, each counted: one when concurrency is 1; else up to
+  // `concurrency` slices of the range by its event count, only the newest ones when there
+  // are more than max_samples.
+  Result<Plan> PlanWindows(const std::string& release, const Bounds& bounds);
+  struct WindowEvents {
+    SampleSetBuilder samples;
+    bool truncated = false;  // the cap stopped it while events remained
+  };
+  // The window's events, newest first, up to its cap: one cursor chain.
+  Result<WindowEvents> FetchWindow(const std::string& release, const Window& window,
+                                   const std::function<void(std::size_t)>& on_page);
+  // FetchWindow until it holds at least the events Sentry counted in the window: a chain
+  // that ends early (an empty page without a next cursor) is fetched again, and a window
+  // still short after kWindowAttempts is an error, never data judged as whole.
+  Result<WindowEvents> FetchCountedWindow(const std::string& release, const Window& window,
+                                          const std::function<void(std::size_t)>& on_page);
+  // Get() whose body must also satisfy `accept`; a body it rejects is fetched again.
+  Result<HttpResponse> GetParsed(const std::string& path, const std::string& query,
+                                 const std::function<Status(const HttpResponse&)>& accept);
+  // Aggregate mode: one row per transaction with count(), failure_count(), p50()..p99(),
+  // avg(), min() and max(), 100 transactions a page.
+  Result<SampleSet> FetchAggregates(const std::string& release, const Bounds& bounds);
+  // Histogram mode: the aggregates (for counts and failures), then one events-histogram
+  // request per transaction, concurrently; each bin becomes `count` events at its midpoint.
+  Result<SampleSet> FetchHistograms(const std::string& release, const Bounds& bounds);
+  Result<std::size_t> Count(const std::string& release, const std::string& start, const std::string& end);
+  std::string SearchQuery(const std::string& release) const;
+  std::string RangeParameters(const std::string& release, const std::string& start, const std::string& end) const;
+  std::string EventsPath() const;
+  Result<std::string> LatestRelease();
+  Result<Bounds> ReleaseBounds(const std::string& release);
+  // Sleeps `wait` unless that would pass the deadline; then an error naming `url`.
+  Status Wait(std::chrono::milliseconds wait, const std::string& url);
+  // The error for a request to `url` that would pass the deadline.
+  Error PastDeadline(const std::string& url) const;
+  // GET with retries, rate-limit waits and same-host redirects. Returns a 2xx response or
+  // an error that explains the final status.
+  Result<HttpResponse> Get(const std::string& path, const std::string& query_string);
+  std::string ProjectParameters() const;
+
+  HttpTransport& transport_;
+  Clock& clock_;
+  SentryOptions options_;
+  std::string token_;
+  RateLimiter limiter_;  // shared by the window threads
+  std::mutex log_mutex_;  // options_.log is called by one thread at a time
+  std::atomic<std::uint64_t> jitter_counter_{0};  // spreads backoff jitter across threads
+};
+
+// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS..." (read as UTC), or nullopt.
+std::optional<long long> ParseIsoSeconds(const std::string& timestamp);
+// "YYYY-MM-DDTHH:MM:SSZ".
+std::string FormatIsoSeconds(long long epoch_seconds);
+
+// Percent-encodes `text` for a URL query value (RFC 3986 unreserved characters kept).
+std::string UrlEncode(std::string_view text);
+
+}  // namespace perfgate::fetch
+
+#endif  // PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_

@@ -1,0 +1,141 @@
+#include "fetch/files/ndjson_reader.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "fetch/files/json_event_handler.h"
+#include "fetch/files/sentry_page_reader.h"
+
+#include <random>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace perfgate::fetch {
+namespace {
+
+TEST(ReadNdjson, ReadsPerfgateAndSentryFieldNames) {
+  std::string text =
+      R"({"transaction":"GET /a","duration_ms":12.5,"status":"ok","timestamp":"2026-11-20T10:00:00Z"})"
+      "\n"
+      R"({"transaction":"GET /a","transaction.duration":30,"transaction.status":"internal_error"})"
+      "\n\n"
+      R"({"transaction":"GET /b","span.duration":7,"span.status":"unknown","extra":{"nested":[1,{"status":"x"}]}})"
+      "\r\n";
+  Result<SampleSet> set = ReadNdjson(text, "in.ndjson", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  ASSERT_EQ(set->groups.size(), 2u);
+  EXPECT_EQ(set->groups[0].durations_ms, (std::vector<double>{12.5, 30}));
+  EXPECT_EQ(set->groups[0].failed, (std::vector<std::uint8_t>{0, 1}));
+  EXPECT_EQ(set->groups[1].name, "GET /b");
+  EXPECT_EQ(set->groups[1].failed, (std::vector<std::uint8_t>{0}));  // nested "status" ignored
+}
+
+TEST(ReadNdjson, DecodesEscapesInNamesAndKeys) {
+  std::string text = R"({"transaction":"GET /caf\u00e9 \"x\"","dur\u0061tion_ms":1})";
+  Result<SampleSet> set = ReadNdjson(text, "in.ndjson", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->groups[0].name, "GET /caf\xC3\xA9 \"x\"");
+}
+
+TEST(ReadNdjson, MissingTransactionIsTheEmptyName) {
+  Result<SampleSet> set = ReadNdjson(R"({"duration_ms":1})", "in.ndjson", ReadOptions{});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->groups[0].name, "");
+}
+
+std::string BigInput(std::size_t lines, std::size_t bad_line) {
+  std::mt19937_64 engine(3);
+  std::string text;
+  for (std::size_t i = 1; i <= lines; ++i) {
+    double duration = static_cast<double>(engine() % 1000000) / 100.0;
+    if (i == bad_line) duration = -1;
+    text += R"({"timestamp":"2026-11-20T10:00:00Z","transaction":"GET /api/)" +
+            std::to_string(engine() % 50) + R"(","duration_ms":)" + std::to_string(duration) +
+            R"(,"status":")" + (engine() % 100 == 0 ? "internal_error" : "ok") +
+            R"(","release":"shop@1.4.0"})" + "\n";
+  }
+  return text;
+}
+
+TEST(ReadNdjson, ResultDoesNotDependOnThreadCount) {
+  std::string text = BigInput(120000, 0);  // about 15 MB: several chunks
+  Result<SampleSet> one = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, 1});
+  Result<SampleSet> four = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, 4});
+  ASSERT_TRUE(one.ok() && four.ok());
+  ASSERT_EQ(one->groups.size(), four->groups.size());
+  for (std::size_t g = 0; g < one->groups.size(); ++g) {
+    EXPECT_EQ(one->groups[g].name, four->groups[g].name);
+    EXPECT_EQ(one->groups[g].durations_ms, four->groups[g].durations_ms);
+    EXPECT_EQ(one->groups[g].failed, four->groups[g].failed);
+  }
+  EXPECT_EQ(one->TotalEvents(), 120000u);
+}
+
+TEST(ReadNdjson, LineNumbersAreRightInLaterChunks) {
+  std::string text = BigInput(120000, 100001);
+  for (unsigned threads : {1u, 2u, 4u}) {
+    Result<SampleSet> read = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, threads});
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error().message.substr(0, 46), "big.ndjson:100001: duration_ms is negative: -1")
+        << threads << " threads";
+  }
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
+
+namespace perfgate::fetch {
+namespace {
+
+// The NDJSON reader takes a hand-written fast path for plain lines and Boost.JSON's parser
+// for the rest; the page reader always takes Boost.JSON's. The same events through both
+// must give the same samples, bit for bit.
+TEST(ReadNdjson, FastPathAgreesWithTheFullParser) {
+  std::mt19937_64 engine(17);
+  const char* names[] = {"GET /a", "GET /caf\\u00e9", "POST /x \\\"q\\\"", "GET /\xC3\xA9t\xC3\xA9",
+                         "GET /users/[id]", "tab\\there"};
+  const char* numbers[] = {"0", "12", "12.5", "1820.1222058410385", "9957.485095567361",
+                           "1e3", "1.5E+2", "2e-3", "123456789012345678", "0.1", "7.000000000000001"};
+  const char* statuses[] = {"\"ok\"", "\"internal_error\"", "null", "\"cancelled\""};
+  std::vector<std::string> lines;
+  for (int i = 0; i < 2000; ++i) {
+    std::string line = "{";
+    if (engine() % 2) line += " ";
+    line += "\"transaction\":\"" + std::string(names[engine() % 6]) + "\",";
+    line += "\"duration_ms\"" + std::string(engine() % 3 == 0 ? " : " : ":") + numbers[engine() % 11];
+    line += ",\"status\":" + std::string(statuses[engine() % 4]);
+    if (engine() % 4 == 0) line += ",\"tags\":{\"k\":[1,2,{\"status\":\"x\"}]}";
+    if (engine() % 4 == 0) line += ",\"error\":" + std::string(engine() % 2 ? "true" : "false");
+    line += engine() % 5 == 0 ? " }\r" : "}";
+    lines.push_back(line);
+  }
+  std::string ndjson, array = "[";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    ndjson += lines[i] + "\n";
+    array += (i ? "," : "") + lines[i];
+  }
+  array += "]";
+  Result<SampleSet> fast = ReadNdjson(ndjson, "a.ndjson", ReadOptions{});
+  Result<SampleSet> full = ReadSentryPage(array, "a.json", ReadOptions{});
+  ASSERT_TRUE(fast.ok()) << fast.error().message;
+  ASSERT_TRUE(full.ok()) << full.error().message;
+  ASSERT_EQ(fast->groups.size(), full->groups.size());
+  for (std::size_t g = 0; g < fast->groups.size(); ++g) {
+    EXPECT_EQ(fast->groups[g].name, full->groups[g].name);
+    EXPECT_EQ(fast->groups[g].durations_ms, full->groups[g].durations_ms);
+    EXPECT_EQ(fast->groups[g].failed, full->groups[g].failed);
+  }
+}
+
+TEST(JsonNumberValue, IsCorrectlyRounded) {
+  // Boost.JSON 1.81 reads these one ulp off; std::strtod (correctly rounded) is the oracle.
+  for (const char* text : {"1820.1222058410385", "9957.485095567361", "61026.571055696324",
+                           "0.1", "123.456", "1e-7", "5e-324", "1.7976931348623157e308", "-0"}) {
+    EXPECT_EQ(JsonNumberValue(text), std::strtod(text, nullptr)) << text;
+  }
+  EXPECT_TRUE(std::isinf(JsonNumberValue("1e400")));
+}
+
+}  // namespace
+}  // namespace perfgate::fetch

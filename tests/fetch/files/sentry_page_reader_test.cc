@@ -1,0 +1,59 @@
+#include "fetch/files/sentry_page_reader.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace perfgate::fetch {
+namespace {
+
+std::string ReadFixture(const std::string& name) {
+  std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/tests/data/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(ReadSentryPage, MatchesSentrysFailureRateFixture) {
+  // getsentry/sentry test_failure_rate_alias_field: 1 ok, 1 unknown_error, 6
+  // unauthenticated; Sentry's failure_rate() answers 0.75.
+  Result<SampleSet> set = ReadSentryPage(ReadFixture("sentry_failure_rate_page.json"),
+                                         "page.json", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  ASSERT_EQ(set->groups.size(), 1u);
+  const GroupSamples& group = set->groups[0];
+  EXPECT_EQ(group.name, "/failure_rate/1");
+  EXPECT_EQ(group.size(), 8u);
+  EXPECT_EQ(group.Failures(), 6u);
+  EXPECT_EQ(static_cast<double>(group.Failures()) / static_cast<double>(group.size()), 0.75);
+  EXPECT_EQ(group.durations_ms[0], 3000.0);
+}
+
+TEST(ReadSentryPage, AcceptsSpanFieldsAndABareArray) {
+  std::string text = R"([{"transaction": "GET /a", "span.duration": 12.5, "span.status": "ok"},
+                          {"transaction": "GET /a", "span.duration": 7, "span.status": "internal_error"}])";
+  Result<SampleSet> set = ReadSentryPage(text, "spans.json", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->groups[0].durations_ms, (std::vector<double>{12.5, 7}));
+  EXPECT_EQ(set->groups[0].failed, (std::vector<std::uint8_t>{0, 1}));
+}
+
+TEST(ReadSentryPage, EmptyDataIsAnEmptySet) {
+  Result<SampleSet> set = ReadSentryPage(R"({"data": [], "meta": {"tips": {}}})", "p.json", {});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->TotalEvents(), 0u);
+}
+
+TEST(ReadSentryPage, SkipsBadEventsWhenAskedAndNamesThem) {
+  std::string text = R"({"data": [{"transaction": "a", "transaction.duration": -1},
+                                   {"transaction": "a", "transaction.duration": 5}]})";
+  Result<SampleSet> set = ReadSentryPage(text, "p.json", ReadOptions{BadRowPolicy::kSkip, 0});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->TotalEvents(), 1u);
+  EXPECT_EQ(set->skipped_rows, 1u);
+  EXPECT_EQ(set->skipped_examples[0], "p.json: data[0]: transaction.duration is negative: -1");
+}
+
+}  // namespace
+}  // namespace perfgate::fetch

@@ -1,0 +1,76 @@
+#include "fetch/sentry/release_cache.h"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "tests/fakes/fake_file_system.h"
+
+namespace perfgate::fetch {
+namespace {
+
+TEST(CacheFileName, EveryFieldOfTheSelectionAndTheReleaseKeysTheEntry) {
+  const SentrySelection base;
+  std::vector<SentrySelection> variants(12, base);
+  variants[0].url = "https://de.sentry.io";
+  variants[1].organization = "acme";
+  variants[2].projects = {"shop"};
+  variants[3].environment = "production";
+  variants[4].query = "transaction.op:http.server";
+  variants[5].dataset = SentryDataset::kSpans;
+  variants[6].mode = SentryMode::kHistogram;  // a raw run must not be served rebuilt bin midpoints
+  variants[7].histogram_buckets = 50;
+  variants[8].max_samples = 1000;
+  variants[9].start = "2026-11-20T10:00:00Z";
+  variants[10].end = "2026-11-21T00:00:00Z";
+  variants[11].projects = {"sh", "op"};
+  std::set<std::string> names = {CacheFileName(base, "1.1"), CacheFileName(base, "1.2")};
+  for (const SentrySelection& variant : variants) names.insert(CacheFileName(variant, "1.1"));
+  EXPECT_EQ(names.size(), 2 + variants.size());
+
+  SentrySelection joined = base;
+  joined.projects = {"shop"};
+  EXPECT_NE(CacheFileName(joined, "1.1"), CacheFileName(variants[11], "1.1"));  // lists do not run together
+  EXPECT_EQ(CacheFileName(base, "1.1"), CacheFileName(SentrySelection{}, "1.1"));  // stable
+  EXPECT_TRUE(CacheFileName(base, "1.1").starts_with("sentry-"));
+  EXPECT_TRUE(CacheFileName(base, "1.1").ends_with(".ndjson"));
+}
+
+TEST(ReleaseCache, StoresAndLoadsTheSameEventsAndNotes) {
+  SampleSetBuilder builder;
+  builder.Add("GET /a", 12.5, false);
+  builder.Add("GET /a", 0.1 + 0.2, true);  // shortest text that reads back the same double
+  builder.Add("POST \"b\"", 1e-3, false);
+  SampleSet set = std::move(builder).Build("sentry:1.1");
+  set.notes.push_back("sentry:1.1: stopped at max_samples 3");
+  FakeFileSystem fs;
+  fs.read_through = false;
+  ASSERT_TRUE(StoreCachedRelease(fs, "cache", "cache/x.ndjson", set).ok());
+  EXPECT_TRUE(fs.directories.contains("cache"));
+  Result<std::optional<SampleSet>> loaded = LoadCachedRelease(fs, "cache/x.ndjson", "sentry:1.1");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  ASSERT_TRUE(loaded->has_value());
+  const SampleSet& back = **loaded;
+  EXPECT_EQ(back.source, "sentry:1.1");
+  EXPECT_EQ(back.notes, set.notes);
+  ASSERT_EQ(back.groups.size(), 2u);
+  EXPECT_EQ(back.groups[0].durations_ms, set.groups[0].durations_ms);
+  EXPECT_EQ(back.groups[0].failed, set.groups[0].failed);
+  EXPECT_EQ(back.groups[1].name, "POST \"b\"");
+}
+
+TEST(ReleaseCache, NoEntryIsNothingAndADamagedOneIsAnError) {
+  FakeFileSystem fs;
+  fs.read_through = false;
+  Result<std::optional<SampleSet>> none = LoadCachedRelease(fs, "cache/none.ndjson", "sentry:1.1");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  fs.files["cache/bad.ndjson"] = "{\"transaction\": \"a\", \"duration_ms\": \n";
+  Result<std::optional<SampleSet>> bad = LoadCachedRelease(fs, "cache/bad.ndjson", "sentry:1.1");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(bad.error().message.starts_with("cache/bad.ndjson:1:")) << bad.error().message;
+  EXPECT_TRUE(bad.error().message.ends_with("(a damaged cache entry; delete it or pass --refresh)"));
+}
+
+}  // namespace
+}  // namespace perfgate::fetch

@@ -1,0 +1,229 @@
+// The Sentry client over the real curl transport against a fake Sentry on 127.0.0.1:
+// pagination, faults, concurrency, caps and partial data end to end.
+#include "fetch/sentry/sentry_client.h"
+
+#include <algorithm>
+
+#include <gtest/gtest.h>
+
+#include "fetch/http/curl_transport.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_sentry_server.h"
+
+namespace perfgate::fetch {
+namespace {
+
+using Reply = FakeSentryServer::Reply;
+using std::chrono::milliseconds;
+
+SampleSet Events(int count) {
+  SampleSetBuilder builder;
+  for (int i = 0; i < count; ++i) builder.Add(i % 3 ? "GET /a" : "GET /b", 10.5 + i, i % 10 == 0);
+  return std::move(builder).Build("x");
+}
+
+SentryOptions LocalOptions(const std::string& url) {
+  SentryOptions options;
+  options.selection.url = url;
+  options.selection.organization = "acme";
+  options.retry.base = milliseconds(1);
+  return options;
+}
+
+TEST(SentryOverHttp, FetchesEveryPageFromARealServer) {
+  FakeSentryServer server(SentryHandler({{"1.1", Events(250)}}, "tok"));
+  CurlTransport transport;
+  RealClock clock;
+  SentryClient client(transport, clock, LocalOptions(server.url()), "tok");
+  Result<SampleSet> set = client.FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 250u);
+  EXPECT_EQ(set->Find("GET /b")->Failures(), Events(250).Find("GET /b")->Failures());
+  EXPECT_EQ(server.requests().size(), 5u);  // release details, count() and 3 pages in one window
+}
+
+TEST(SentryOverHttp, RetriesBurstsOfFaultsAndTruncatedPages) {
+  std::atomic<int> calls{0};
+  auto sentry = SentryHandler({{"1.1", Events(120)}}, "tok");
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) -> Reply {
+    if (request.target.find("/events/") == std::string::npos) return sentry(request);
+    switch (calls++) {
+      case 0: return Reply{429, {}, R"("You are attempting to use this endpoint too frequently.")"};
+      case 1: return Reply{502, {}, "<html>bad gateway</html>"};
+      case 2: return Reply{503, {}, ""};
+      case 3: { Reply r = sentry(request); r.body.resize(r.body.size() / 2); return r; }  // truncated JSON
+      case 4: { Reply r = sentry(request); r.reset_mid_body = true; return r; }
+      default: return sentry(request);
+    }
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.retry.max_attempts = 8;
+  SentryClient client(transport, clock, options, "tok");
+  Result<SampleSet> set = client.FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 120u);
+  EXPECT_GE(clock.sleeps.size(), 5u);
+}
+
+TEST(SentryOverHttp, AWrongTokenIsAClearErrorThatDoesNotShowTheToken) {
+  FakeSentryServer server(SentryHandler({{"1.1", Events(5)}}, "right"));
+  CurlTransport transport;
+  FakeClock clock;
+  SentryClient client(transport, clock, LocalOptions(server.url()), "wrong-token-123");
+  Result<SampleSet> set = client.FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().message, "GET " + server.url() + "/api/0/organizations/acme/releases/1.1/: 401 Unauthorized: "
+                                 "Invalid token: check the token is valid and has the org:read scope");
+  EXPECT_TRUE(clock.sleeps.empty());  // 401 is not retried
+}
+
+TEST(SentryOverHttp, TimesOutAndGivesUpAfterItsAttempts) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}", milliseconds(400)}; });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.timeout = milliseconds(100);
+  options.retry.max_attempts = 2;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "test-token-123").FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(set.error().message.find("(gave up after 2 attempts)"), std::string::npos) << set.error().message;
+}
+
+TEST(SentryOverHttp, RefusesARedirectToAnotherPort) {
+  FakeSentryServer other([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}"}; });
+  FakeSentryServer server([&](const FakeSentryServer::Request&) {
+    return Reply{301, {{"Location", other.url() + "/api/0/organizations/acme/releases/1.1/"}}, ""};
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  Result<SampleSet> set = SentryClient(transport, clock, LocalOptions(server.url()), "tok").FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_NE(set.error().message.find("redirected to " + other.url()), std::string::npos) << set.error().message;
+  EXPECT_TRUE(other.requests().empty());  // the token never reached the other server
+}
+
+std::vector<double> Sorted(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values;
+}
+
+TEST(SentryOverHttp, FetchesTimeWindowsConcurrentlyWithoutLosingOrRepeatingEvents) {
+  SampleSet events = Events(3000);
+  FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok"));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 6;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  ASSERT_EQ(set->groups.size(), events.groups.size());
+  for (std::size_t g = 0; g < events.groups.size(); ++g) {
+    EXPECT_EQ(Sorted(set->groups[g].durations_ms), Sorted(events.groups[g].durations_ms));  // each event once
+  }
+  std::size_t windows = 0;
+  for (const auto& request : server.requests()) windows += request.target.find("cursor=") == std::string::npos &&
+                                                           request.target.find("field=id") != std::string::npos;
+  EXPECT_EQ(windows, 6u);  // 30 pages: six windows of five
+  // The same release fetched twice gives the same samples in the same order.
+  Result<SampleSet> again = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  EXPECT_EQ(again->groups[0].durations_ms, set->groups[0].durations_ms);
+}
+
+TEST(SentryOverHttp, KeepsExactlyTheNewestMaxSamples) {
+  SampleSet events = Events(1000);
+  FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok"));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.selection.max_samples = 250;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 250u);
+  // The fake spreads timestamps over the events in group order ("GET /a": 666 events,
+  // then "GET /b": 334), so the newest 250 are the last 250 of "GET /b".
+  EXPECT_EQ(set->Find("GET /a"), nullptr);
+  ASSERT_NE(set->Find("GET /b"), nullptr);
+  const std::vector<double>& all = events.Find("GET /b")->durations_ms;
+  EXPECT_EQ(Sorted(set->Find("GET /b")->durations_ms), Sorted({all.end() - 250, all.end()}));
+  ASSERT_EQ(set->notes.size(), 1u);
+  EXPECT_EQ(set->notes[0], "sentry:1.1: stopped at max_samples 250 (250 events, the newest of the release)");
+}
+
+TEST(SentryOverHttp, PacesItselfToTheRateLimitHeaders) {
+  SentryServerOptions limits;
+  limits.requests_per_second = 10;
+  limits.concurrent_requests = 4;
+  FakeSentryServer server(SentryHandler({{"1.1", Events(1500)}}, "tok", limits));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 4;
+  options.retry.base = milliseconds(50);
+  options.retry.max_attempts = 10;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 1500u);
+}
+
+TEST(SentryOverHttp, PartialDataOnlyWhenAllowedAndThenNoted) {
+  auto sentry = SentryHandler({{"1.1", Events(3000)}}, "tok");
+  // The oldest time window's pages always fail.
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) -> Reply {
+    if (request.target.find("field=id") != std::string::npos &&
+        request.target.find("start=2026-11-20T10%3A00%3A00Z") != std::string::npos) {
+      return Reply{503, {}, ""};
+    }
+    return sentry(request);
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 6;
+  Result<SampleSet> strict = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_FALSE(strict.ok());
+  EXPECT_NE(strict.error().message.find("503 Service Unavailable"), std::string::npos) << strict.error().message;
+  options.allow_partial = true;
+  Result<SampleSet> partial = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(partial.ok()) << partial.error().message;
+  EXPECT_NEAR(static_cast<double>(partial->TotalEvents()), 2500, 5);  // five of six windows
+  ASSERT_EQ(partial->notes.size(), 1u);
+  EXPECT_TRUE(partial->notes[0].starts_with("sentry:1.1: PARTIAL DATA: 1 of 6 time windows could not be fetched"))
+      << partial->notes[0];
+  EXPECT_TRUE(partial->partial);
+}
+
+TEST(SentryOverHttp, AWindowWhosePagesEndBeforeItsCountIsAFailedWindow) {
+  auto sentry = SentryHandler({{"1.1", Events(3000)}}, "tok");
+  // In the oldest time window, every page after the first is empty and has no Link
+  // header: the cursor chain ends silently, 400 events short of the window's count().
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) -> Reply {
+    if (request.target.find("field=id") != std::string::npos &&
+        request.target.find("start=2026-11-20T10%3A00%3A00Z") != std::string::npos &&
+        request.target.find("cursor=") != std::string::npos) {
+      return Reply{200, {}, R"({"data":[],"meta":{}})"};
+    }
+    return sentry(request);
+  });
+  CurlTransport transport;
+  FakeClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 6;
+  Result<SampleSet> strict = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.error().kind, ErrorKind::kUnavailable);
+  EXPECT_NE(strict.error().message.find("to 2026-11-20T12:20:00Z gave 100 events, but Sentry counted 501 in it"), std::string::npos)
+      << strict.error().message;
+  options.allow_partial = true;
+  Result<SampleSet> partial = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(partial.ok()) << partial.error().message;
+  EXPECT_TRUE(partial->partial);
+  EXPECT_NEAR(static_cast<double>(partial->TotalEvents()), 2500, 5);
+  ASSERT_EQ(partial->notes.size(), 1u);
+  EXPECT_NE(partial->notes[0].find("PARTIAL DATA: 1 of 6 time windows"), std::string::npos) << partial->notes[0];
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
