@@ -4,13 +4,39 @@
 # when nothing is missing. Run as root (or with sudo available).
 set -euo pipefail
 
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+# Boost's component packages carry their version in the name: 1.81 on Debian 12, 1.83 on
+# Debian 13 and Ubuntu 24.04. Take the version already installed, else the newest the
+# package lists offer (reading them first on a machine that has none yet).
+boost_version() {
+  for version in 1.83 1.81; do
+    if dpkg-query -W -f='${Status}' "libboost-json$version-dev" 2>/dev/null | grep -q 'install ok installed'; then
+      echo "$version"; return
+    fi
+  done
+  for version in 1.83 1.81; do
+    if apt-cache show "libboost-json$version-dev" >/dev/null 2>&1; then echo "$version"; return; fi
+  done
+}
+boost=$(boost_version)
+if [ -z "$boost" ]; then
+  $sudo apt-get update -qq
+  boost=$(boost_version)
+fi
+if [ -z "$boost" ]; then
+  echo "setup: no Boost 1.81 or 1.83 packages (libboost-json1.8x-dev) on this system; perfgate needs Debian 12 or 13 or Ubuntu 24.04" >&2
+  exit 1
+fi
+
 packages=(
   g++ cmake ninja-build pkg-config
-  # Boost 1.81 components. libboost1.81-dev (their headers, pulled in as a dependency)
-  # conflicts with libboost1.74-dev, so the 1.81 component packages are named one by one.
-  libboost-json1.81-dev libboost-program-options1.81-dev libboost-math1.81-dev
+  # Boost components. libboost1.8x-dev (their headers, pulled in as a dependency) conflicts
+  # with the distribution's default libboost-dev, so the components are named one by one.
+  "libboost-json$boost-dev" "libboost-program-options$boost-dev" "libboost-math$boost-dev"
   libcurl4-openssl-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev
   # xmllint validates the JUnit report against its schema in the tests; headless Chromium
   # loads and screenshots the HTML report in the tests.
   libxml2-utils chromium
@@ -28,8 +54,6 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 echo "setup: installing ${missing[*]}"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
