@@ -11,7 +11,7 @@
 #include "cli/sources.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
-#include "gate/units.h"
+#include "gate/number_format.h"
 #include "fetch/http/webhook.h"
 #include "alert/alert_state.h"
 #include "reports/alert_payload.h"

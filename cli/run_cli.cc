@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.h"
+#include "core/spelling.h"
 #include "gate/thresholds.h"
 
 namespace perfgate::cli {
@@ -14,25 +15,8 @@ namespace {
 
 namespace po = boost::program_options;
 
-constexpr std::string_view kVersion = "perfgate 0.1.0";
-
-constexpr std::string_view kUsage =
-    "perfgate: a performance-regression gate for CI\n"
-    "\n"
-    "Usage: perfgate <command> [options]\n"
-    "\n"
-    "Commands:\n"
-    "  check     judge a candidate release against a baseline and thresholds.yaml;\n"
-    "            the exit code is the verdict\n"
-    "  compare   the same evaluation, printed as a table for a local comparison\n"
-    "  stats     count, error rate, mean and percentiles of one source, per transaction\n"
-    "  fetch     save one release's transactions from Sentry as NDJSON\n"
-    "  alert     judge one release on a schedule; notify a webhook when a breach starts or ends\n"
-    "\n"
-    "Run 'perfgate <command> --help' for a command's options.\n"
-    "\n"
-    "Exit codes: 0 pass (warnings allowed), 1 regression, 2 usage, config or input error,\n"
-    "            3 data unavailable or too little data where the policy says so\n";
+// From CMake's project(VERSION), the one place the version is written.
+constexpr std::string_view kPerfgateVersion = PERFGATE_VERSION;
 
 constexpr std::string_view kExitCodes =
     "Exit codes: 0 pass (warnings and waivers allowed), 1 regression, 2 usage, config or\n"
@@ -215,13 +199,6 @@ std::vector<double> ParsePercentiles(const std::string& text) {
   return percentiles;
 }
 
-// Positional arguments, parsed as options but not listed in --help.
-po::options_description Positionals(std::initializer_list<const char*> names) {
-  po::options_description hidden;
-  for (const char* name : names) hidden.add_options()(name, po::value<std::string>(), "");
-  return hidden;
-}
-
 // Parses `args` against `description` (shown in --help) and `hidden` (positional
 // arguments). Returns true when --help was asked, after printing it.
 bool Parse(const std::vector<std::string>& args, const po::options_description& description,
@@ -243,148 +220,194 @@ bool Parse(const std::vector<std::string>& args, const po::options_description& 
   return false;
 }
 
-int Dispatch(const std::string& command, const std::vector<std::string>& args, CliEnv& env) {
+// The `stats` command's own options, and its run.
+po::options_description StatsDescription() {
+  po::options_description description("Output");
+  description.add_options()
+      ("json", po::bool_switch(), "print JSON instead of a table")
+      ("percentiles", po::value<std::string>()->default_value("50,75,90,95,99"),
+       "the percentiles to show, comma-separated (99.9 and p99.9 both work)")
+      ("percentile-method", po::value<std::string>()->default_value("linear"),
+       "how percentiles interpolate, by numpy's names: linear (Hyndman-Fan type 7, numpy's "
+       "and R's default), inverted_cdf, averaged_inverted_cdf, closest_observation, "
+       "interpolated_inverted_cdf, hazen, weibull, median_unbiased, normal_unbiased, lower, "
+       "higher, midpoint, nearest");
+  AddConfigOption(description);
+  description.add(SourceOptionsDescription());
+  return description;
+}
+
+int Stats(const po::variables_map& vm, CliEnv& env) {
+  StatsOptions options;
+  if (!vm.count("source")) throw UsageError{"missing the source: perfgate stats SRC"};
+  options.config = ReadConfigChoice(vm);
+  options.source = vm["source"].as<std::string>();
+  options.sources = ReadSourceOptions(vm);
+  options.json = vm["json"].as<bool>();
+  options.percentiles = ParsePercentiles(vm["percentiles"].as<std::string>());
+  const std::string method = vm["percentile-method"].as<std::string>();
+  auto parsed = FromName(stats::kQuantileMethodNames, method);
+  if (!parsed) {
+    throw UsageError{"unknown --percentile-method '" + method + "'" +
+                     DidYouMean(method, Names(stats::kQuantileMethodNames))};
+  }
+  options.method = *parsed;
+  return RunStats(options, env);
+}
+
+po::options_description FetchDescription() {
+  po::options_description description("Fetching");
+  description.add_options()
+      ("release", po::value<std::string>()->value_name("RELEASE"), "the release version, or latest (required)")
+      ("output,o", po::value<std::string>()->value_name("FILE"), "the NDJSON file to write (required)");
+  AddConfigOption(description);
+  description.add(SourceOptionsDescription());
+  return description;
+}
+
+int Fetch(const po::variables_map& vm, CliEnv& env) {
+  FetchOptions options;
+  if (!vm.count("release")) throw UsageError{"missing --release RELEASE"};
+  if (!vm.count("output")) throw UsageError{"missing -o FILE"};
+  options.release = vm["release"].as<std::string>();
+  options.output = vm["output"].as<std::string>();
+  options.config = ReadConfigChoice(vm);
+  options.sources = ReadSourceOptions(vm);
+  return RunFetch(options, env);
+}
+
+po::options_description AlertDescription() {
+  po::options_description description("Alerting");
+  description.add_options()
+      ("candidate", po::value<std::string>()->value_name("SRC"), "the release to watch, e.g. sentry:latest (required)")
+      ("state", po::value<std::string>()->value_name("FILE"),
+       "where the state of the last run is kept (required; keep it between runs)")
+      ("webhook", po::value<std::string>()->value_name("URL"),
+       "POST changes here as JSON with a Slack-compatible \"text\" (https; default: print only)")
+      ("remind-after", po::value<std::string>()->value_name("DURATION")->default_value("0"),
+       "announce a breach again after this long while it lasts: 30m, 12h, 2d (0: once)");
+  AddConfigOption(description);
+  description.add(SourceOptionsDescription());
+  return description;
+}
+
+int Alert(const po::variables_map& vm, CliEnv& env) {
+  AlertOptions options;
+  if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
+  if (!vm.count("state")) throw UsageError{"missing --state FILE"};
+  options.candidate = vm["candidate"].as<std::string>();
+  options.state_path = vm["state"].as<std::string>();
+  if (vm.count("webhook")) options.webhook = vm["webhook"].as<std::string>();
+  options.remind_after = ParseDuration(vm["remind-after"].as<std::string>());
+  options.config = ReadConfigChoice(vm);
+  options.sources = ReadSourceOptions(vm);
+  return RunAlert(options, env);
+}
+
+// One row per command, as ninja's tool table: the usage text and the command list in
+// --help are made from it, and Dispatch() looks commands up in it.
+struct Command {
+  std::string_view name;
+  std::string_view summary;  // one line for the command list
+  std::string_view usage;    // the head of `perfgate <command> --help`
+  po::options_description (*options)();
+  std::initializer_list<const char*> positionals;  // in order; parsed, not listed in --help
+  int (*run)(const po::variables_map&, CliEnv&);
+};
+
+const Command kCommands[] = {
+    {"check", "judge a candidate release against a baseline and thresholds.yaml; exits with the verdict",
+     "Usage: perfgate check --baseline SRC --candidate SRC [options]\n\n"
+     "Judges the candidate release against the baseline under the rules of the config,\n"
+     "prints the verdict with the numbers behind it, writes the reports asked for, and\n"
+     "exits with the verdict.",
+     [] { return GateOptionsDescription(false); }, {},
+     [](const po::variables_map& vm, CliEnv& env) { return RunCheck(ReadGateOptions(vm, false), env); }},
+    {"compare", "the same evaluation, printed as a table for a local comparison",
+     "Usage: perfgate compare BASELINE CANDIDATE [options]\n\n"
+     "The evaluation of 'check', printed as a table of every transaction and rule.",
+     [] { return GateOptionsDescription(true); }, {"baseline", "candidate"},
+     [](const po::variables_map& vm, CliEnv& env) { return RunCompare(ReadGateOptions(vm, true), env); }},
+    {"stats", "count, error rate, mean and percentiles of one source, per transaction",
+     "Usage: perfgate stats SRC [options]\n\n"
+     "Summarises one source per transaction and overall: events, error rate (Sentry's\n"
+     "failure_rate()), mean, min, percentiles and max.",
+     StatsDescription, {"source"}, Stats},
+    {"fetch", "save one release's transactions from Sentry as NDJSON",
+     "Usage: perfgate fetch --release RELEASE -o FILE [options]\n\n"
+     "Fetches one release's transactions from Sentry and saves them as NDJSON, for a later\n"
+     "perfgate check or compare on files.",
+     FetchDescription, {}, Fetch},
+    {"alert", "judge one release on a schedule; notify a webhook when a breach starts or ends",
+     "Usage: perfgate alert --candidate SRC --state FILE [--webhook URL] [options]\n\n"
+     "Judges the absolute rules of the config on one release, compares with the last run,\n"
+     "and notifies the webhook only of new breaches, reminders and resolved ones.",
+     AlertDescription, {}, Alert},
+};
+
+const Command* FindCommand(std::string_view name) {
+  for (const Command& command : kCommands) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+// `perfgate --help`: the command list from the table.
+std::string Usage() {
+  std::string usage = "perfgate: a performance-regression gate for CI\n\nUsage: perfgate <command> [options]\n\nCommands:\n";
+  for (const Command& command : kCommands) {
+    usage += "  " + std::string(command.name) + std::string(10 - command.name.size(), ' ') +
+             std::string(command.summary) + "\n";
+  }
+  return usage + "\nRun 'perfgate <command> --help' for a command's options.\n\n" + std::string(kExitCodes);
+}
+
+int Dispatch(const Command& command, const std::vector<std::string>& args, CliEnv& env) {
   po::variables_map vm;
   po::positional_options_description positional;
-  if (command == "check") {
-    if (Parse(args, GateOptionsDescription(false), Positionals({}), positional, vm,
-              "Usage: perfgate check --baseline SRC --candidate SRC [options]\n\n"
-              "Judges the candidate release against the baseline under the rules of the config,\n"
-              "prints the verdict with the numbers behind it, writes the reports asked for, and\n"
-              "exits with the verdict.",
-              env)) {
-      return kExitPass;
-    }
-    return RunCheck(ReadGateOptions(vm, false), env);
+  po::options_description hidden;
+  for (const char* name : command.positionals) {
+    positional.add(name, 1);
+    hidden.add_options()(name, po::value<std::string>(), "");
   }
-  if (command == "compare") {
-    positional.add("baseline", 1).add("candidate", 1);
-    if (Parse(args, GateOptionsDescription(true), Positionals({"baseline", "candidate"}),
-              positional, vm,
-              "Usage: perfgate compare BASELINE CANDIDATE [options]\n\n"
-              "The evaluation of 'check', printed as a table of every transaction and rule.",
-              env)) {
-      return kExitPass;
-    }
-    return RunCompare(ReadGateOptions(vm, true), env);
-  }
-  if (command == "stats") {
-    po::options_description description("Output");
-    description.add_options()
-        ("json", po::bool_switch(), "print JSON instead of a table")
-        ("percentiles", po::value<std::string>()->default_value("50,75,90,95,99"),
-         "the percentiles to show, comma-separated (99.9 and p99.9 both work)")
-        ("percentile-method", po::value<std::string>()->default_value("linear"),
-         "how percentiles interpolate, by numpy's names: linear (Hyndman-Fan type 7, numpy's "
-         "and R's default), inverted_cdf, averaged_inverted_cdf, closest_observation, "
-         "interpolated_inverted_cdf, hazen, weibull, median_unbiased, normal_unbiased, lower, "
-         "higher, midpoint, nearest");
-    AddConfigOption(description);
-    description.add(SourceOptionsDescription());
-    positional.add("source", 1);
-    if (Parse(args, description, Positionals({"source"}), positional, vm,
-              "Usage: perfgate stats SRC [options]\n\n"
-              "Summarises one source per transaction and overall: events, error rate (Sentry's\n"
-              "failure_rate()), mean, min, percentiles and max.",
-              env)) {
-      return kExitPass;
-    }
-    StatsOptions options;
-    if (!vm.count("source")) throw UsageError{"missing the source: perfgate stats SRC"};
-    options.config = ReadConfigChoice(vm);
-    options.source = vm["source"].as<std::string>();
-    options.sources = ReadSourceOptions(vm);
-    options.json = vm["json"].as<bool>();
-    options.percentiles = ParsePercentiles(vm["percentiles"].as<std::string>());
-    std::string method = vm["percentile-method"].as<std::string>();
-    auto parsed = FromName(stats::kQuantileMethodNames, method);
-    if (!parsed) throw UsageError{"unknown --percentile-method '" + method + "'"};
-    options.method = *parsed;
-    return RunStats(options, env);
-  }
-  if (command == "fetch") {
-    po::options_description description("Fetching");
-    description.add_options()
-        ("release", po::value<std::string>()->value_name("RELEASE"), "the release version, or latest (required)")
-        ("output,o", po::value<std::string>()->value_name("FILE"), "the NDJSON file to write (required)");
-    AddConfigOption(description);
-    description.add(SourceOptionsDescription());
-    if (Parse(args, description, Positionals({}), positional, vm,
-              "Usage: perfgate fetch --release RELEASE -o FILE [options]\n\n"
-              "Fetches one release's transactions from Sentry and saves them as NDJSON, for a later\n"
-              "perfgate check or compare on files.",
-              env)) {
-      return kExitPass;
-    }
-    FetchOptions options;
-    if (!vm.count("release")) throw UsageError{"missing --release RELEASE"};
-    if (!vm.count("output")) throw UsageError{"missing -o FILE"};
-    options.release = vm["release"].as<std::string>();
-    options.output = vm["output"].as<std::string>();
-    options.config = ReadConfigChoice(vm);
-    options.sources = ReadSourceOptions(vm);
-    return RunFetch(options, env);
-  }
-  if (command == "alert") {
-    po::options_description description("Alerting");
-    description.add_options()
-        ("candidate", po::value<std::string>()->value_name("SRC"), "the release to watch, e.g. sentry:latest (required)")
-        ("state", po::value<std::string>()->value_name("FILE"),
-         "where the state of the last run is kept (required; keep it between runs)")
-        ("webhook", po::value<std::string>()->value_name("URL"),
-         "POST changes here as JSON with a Slack-compatible \"text\" (https; default: print only)")
-        ("remind-after", po::value<std::string>()->value_name("DURATION")->default_value("0"),
-         "announce a breach again after this long while it lasts: 30m, 12h, 2d (0: once)");
-    AddConfigOption(description);
-    description.add(SourceOptionsDescription());
-    if (Parse(args, description, Positionals({}), positional, vm,
-              "Usage: perfgate alert --candidate SRC --state FILE [--webhook URL] [options]\n\n"
-              "Judges the absolute rules of the config on one release, compares with the last run,\n"
-              "and notifies the webhook only of new breaches, reminders and resolved ones.",
-              env)) {
-      return kExitPass;
-    }
-    AlertOptions options;
-    if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
-    if (!vm.count("state")) throw UsageError{"missing --state FILE"};
-    options.candidate = vm["candidate"].as<std::string>();
-    options.state_path = vm["state"].as<std::string>();
-    if (vm.count("webhook")) options.webhook = vm["webhook"].as<std::string>();
-    options.remind_after = ParseDuration(vm["remind-after"].as<std::string>());
-    options.config = ReadConfigChoice(vm);
-    options.sources = ReadSourceOptions(vm);
-    return RunAlert(options, env);
-  }
-  throw UsageError{"unknown command '" + command + "'; the commands are check, compare, stats, fetch, alert"};
+  if (Parse(args, command.options(), hidden, positional, vm, command.usage, env)) return kExitPass;
+  return command.run(vm, env);
 }
 
 }  // namespace
 
 int RunCli(const std::vector<std::string>& args, CliEnv& env) {
   if (args.empty()) {
-    env.err << kUsage;
+    env.err << Usage();
     return kExitError;
   }
-  const std::string& command = args[0];
-  if (command == "--help" || command == "-h" || command == "help") {
-    env.out << kUsage;
+  const std::string& name = args[0];
+  if (name == "--help" || name == "-h" || name == "help") {
+    env.out << Usage();
     return kExitPass;
   }
-  if (command == "--version") {
-    env.out << kVersion << "\n";
+  if (name == "--version") {
+    env.out << "perfgate " << kPerfgateVersion << "\n";
     return kExitPass;
   }
-  std::vector<std::string> rest(args.begin() + 1, args.end());
+  const Command* command = FindCommand(name);
+  if (command == nullptr) {
+    std::vector<std::string_view> names;
+    for (const Command& known : kCommands) names.push_back(known.name);
+    std::string list;
+    for (std::string_view known : names) list += (list.empty() ? "" : ", ") + std::string(known);
+    env.err << "perfgate: error: unknown command '" << name << "'" << DidYouMean(name, names) << " (the commands are "
+            << list << ")\n";
+    return kExitError;
+  }
   try {
-    return Dispatch(command, rest, env);
+    return Dispatch(*command, {args.begin() + 1, args.end()}, env);
   } catch (const UsageError& error) {
     env.err << "perfgate: error: " << error.message << "\n";
   } catch (const po::error& error) {
-    env.err << "perfgate: error: " << command << ": " << error.what() << "\n";
+    env.err << "perfgate: error: " << name << ": " << error.what() << "\n";
   }
-  if (command == "check" || command == "compare" || command == "stats" || command == "fetch" || command == "alert") {
-    env.err << "run 'perfgate " << command << " --help' for its options\n";
-  }
+  env.err << "run 'perfgate " << name << " --help' for its options\n";
   return kExitError;
 }
 

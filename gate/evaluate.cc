@@ -8,7 +8,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "gate/units.h"
+#include "gate/number_format.h"
 #include "stats/bootstrap.h"
 #include "stats/mann_whitney.h"
 #include "stats/random.h"

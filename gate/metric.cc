@@ -5,26 +5,13 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/spelling.h"
+
 namespace perfgate::gate {
 namespace {
 
 constexpr std::array<std::string_view, 10> kCommonMetrics = {
     "p50", "p75", "p90", "p95", "p99", "p99.9", "mean", "min", "max", "error_rate"};
-
-std::size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 Error UnknownMetric(std::string_view name, std::string_view why) {
   return MakeError(ErrorKind::kConfig, "unknown metric '" + std::string(name) + "'" +
@@ -32,24 +19,6 @@ Error UnknownMetric(std::string_view name, std::string_view why) {
 }
 
 }  // namespace
-
-std::string ClosestMatch(std::string_view word, std::span<const std::string_view> candidates) {
-  std::string_view best;
-  std::size_t best_distance = std::max<std::size_t>(1, word.size() / 3) + 1;
-  for (std::string_view candidate : candidates) {
-    std::size_t distance = EditDistance(word, candidate);
-    if (distance < best_distance) {
-      best = candidate;
-      best_distance = distance;
-    }
-  }
-  return std::string(best);
-}
-
-std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates) {
-  std::string match = ClosestMatch(word, candidates);
-  return match.empty() ? "" : "; did you mean '" + match + "'?";
-}
 
 Result<Metric> ParseMetric(std::string_view name) {
   Metric metric;

@@ -34,13 +34,6 @@ Result<Metric> ParseMetric(std::string_view name);
 double MetricValue(const Metric& metric, std::span<const double> sorted_ms,
                    const stats::Summary& summary, stats::QuantileMethod method);
 
-// The candidate closest to `word` by edit distance if it is plausibly a misspelling of it
-// (at most a third of the word's letters differ), else empty.
-std::string ClosestMatch(std::string_view word, std::span<const std::string_view> candidates);
-
-// "; did you mean 'x'?" for the closest candidate, or "" when none is close.
-std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates);
-
 }  // namespace perfgate::gate
 
 #endif  // PERFGATE_GATE_METRIC_H_

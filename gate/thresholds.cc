@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "gate/units.h"
+#include "gate/number_format.h"
 
 namespace perfgate::gate {
 

@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/spelling.h"
+
 namespace perfgate::gate {
 namespace {
 

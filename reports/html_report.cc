@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "gate/units.h"
+#include "gate/number_format.h"
 #include "reports/markup.h"
 #include "reports/summary_text.h"
 

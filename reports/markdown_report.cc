@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "gate/units.h"
+#include "gate/number_format.h"
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {

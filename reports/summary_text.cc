@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "gate/units.h"
+#include "gate/number_format.h"
 
 namespace perfgate::reports {
 

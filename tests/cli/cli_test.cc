@@ -149,7 +149,14 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun unknown = RunPerfgate({"chek"}, fs);
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; the commands are check, compare, stats, fetch, alert\n");
+  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; did you mean 'check'? (the commands are check, "
+                         "compare, stats, fetch, alert)\n");
+  EXPECT_EQ(RunPerfgate({"frobnicate"}, fs).err,
+            "perfgate: error: unknown command 'frobnicate' (the commands are check, compare, stats, fetch, alert)\n");
+  CliRun help = RunPerfgate({"--help"}, fs);
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("\n  compare   the same evaluation, printed as a table for a local comparison\n"),
+            std::string::npos) << help.out;
 
   CliRun bad_option = RunPerfgate({"check", "--baseline", "a.ndjson", "--candidat", "b"}, fs);
   EXPECT_EQ(bad_option.exit_code, 2);

@@ -1,8 +1,8 @@
 // Numbers as perfgate shows them everywhere (reports, messages): durations in ms, rates in
 // percent, changes with a sign. Deterministic: the same double gives the same text on any
 // platform (printf-style fixed formatting, no locale).
-#ifndef PERFGATE_GATE_UNITS_H_
-#define PERFGATE_GATE_UNITS_H_
+#ifndef PERFGATE_GATE_NUMBER_FORMAT_H_
+#define PERFGATE_GATE_NUMBER_FORMAT_H_
 
 #include <string>
 
@@ -26,4 +26,4 @@ std::string FormatNumber(double value);
 
 }  // namespace perfgate::gate
 
-#endif  // PERFGATE_GATE_UNITS_H_
+#endif  // PERFGATE_GATE_NUMBER_FORMAT_H_

@@ -1,4 +1,4 @@
-#include "gate/units.h"
+#include "gate/number_format.h"
 
 #include <limits>
 
