@@ -76,10 +76,8 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_slist_free_all(header_list);
   curl_easy_cleanup(curl);
   if (code != CURLE_OK) {
-    std::string cause = error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code);
-    // The URL without its query string: shorter, and the same as the client's messages.
-    return MakeError(ErrorKind::kUnavailable,
-                     request.method + " " + request.url.substr(0, request.url.find('?')) + ": " + cause);
+    // The cause alone: the caller names the request as it chooses to show its URL.
+    return MakeError(ErrorKind::kUnavailable, error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code));
   }
   response.status = static_cast<int>(status);
   return response;

@@ -42,8 +42,10 @@ struct HttpResponse {
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
-  // Sends `request`. A kUnavailable error reads "GET <url without its query>: <cause>" and
-  // never holds a header value (the Authorization header holds the token).
+  // Sends `request`. A kUnavailable error's message is the cause alone ("Timeout was
+  // reached"): the caller names the request, as it chooses to show its URL (a webhook's
+  // path is a secret). It never holds a header value (the Authorization header holds the
+  // token).
   virtual Result<HttpResponse> Send(const HttpRequest& request) = 0;
 };
 

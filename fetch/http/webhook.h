@@ -1,5 +1,5 @@
 // Delivers a JSON payload to a webhook (Slack-compatible or any HTTP endpoint) with the
-// same retry policy as the Sentry client. The URL is treated as a secret: messages name
+// the same HTTP policy as the Sentry client (http_client.h). The URL is treated as a secret: messages name
 // only its scheme, host and port.
 #ifndef PERFGATE_FETCH_HTTP_WEBHOOK_H_
 #define PERFGATE_FETCH_HTTP_WEBHOOK_H_

@@ -13,37 +13,18 @@
 
 #include "fetch/http/link_header.h"
 #include "fetch/http/redact.h"
+#include "fetch/http/url.h"
 #include "fetch/files/sample_reader.h"
 #include "fetch/files/sentry_page_reader.h"
 
 namespace perfgate::fetch {
 namespace {
 
-constexpr int kMaxRedirects = 5;
 // Fetches of a time window that came back short of its count, before the window fails.
 constexpr int kWindowAttempts = 3;
 
 bool AllDigits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// "https://host:port" of a URL (scheme, host and port), or "" when it has no scheme.
-std::string Origin(std::string_view url) {
-  std::size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  std::size_t path = url.find('/', scheme + 3);
-  return std::string(url.substr(0, path));
-}
-
-std::string Host(std::string_view url) {
-  std::string origin = Origin(url);
-  std::string_view rest = std::string_view(origin).substr(origin.find("://") + 3);
-  if (rest.starts_with('[')) return std::string(rest.substr(0, rest.find(']') + 1));
-  return std::string(rest.substr(0, rest.find(':')));
-}
-
-bool IsLoopback(std::string_view host) {
-  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
 }
 
 // The "detail" of a Sentry error body ({"detail": "..."} or, from older servers, a bare
@@ -114,6 +95,20 @@ std::string OneSecondLater(const std::string& timestamp) {
 
 }  // namespace
 
+HttpClientOptions SentryClient::HttpOptionsFor(const SentryOptions& options, const std::string& token) {
+  HttpClientOptions http;
+  http.retry = options.retry;
+  http.timeout = options.timeout;
+  http.deadline = options.deadline;
+  http.deadline_setting = "source.sentry.deadline, default 30m";
+  http.follow_redirects = true;
+  http.cross_origin_advice = ": set source.sentry.url to the host you mean (for sentry.io, perhaps a region such as "
+                             "https://us.sentry.io)";
+  http.secrets = {token};
+  http.log = options.log;
+  return http;
+}
+
 std::string UrlEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string encoded;
@@ -132,14 +127,19 @@ std::string UrlEncode(std::string_view text) {
 }
 
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options, std::string token)
-    : transport_(transport), clock_(clock), options_(std::move(options)), token_(std::move(token)), limiter_(clock) {
+    : transport_(transport),
+      clock_(clock),
+      options_(std::move(options)),
+      token_(std::move(token)),
+      limiter_(clock),
+      http_(transport, clock, HttpOptionsFor(options_, token_), &limiter_) {
   while (options_.selection.url.ends_with('/')) options_.selection.url.pop_back();
 }
 
 Status SentryClient::Validate() const {
   const std::string& url = options_.selection.url;
   if (url.starts_with("http://")) {
-    if (!IsLoopback(Host(url))) {
+    if (!IsSafeForSecrets(url)) {
       return MakeError(ErrorKind::kConfig,
                        "source.sentry.url " + url + ": plain http would send the token in clear; use https:// "
                        "(http is allowed only for loopback addresses)");
@@ -178,81 +178,29 @@ std::string SentryClient::ProjectParameters() const {
   return parameters;
 }
 
-Error SentryClient::PastDeadline(const std::string& url) const {
-  return MakeError(ErrorKind::kUnavailable, "GET " + url + ": gave up: waiting longer would pass the run's deadline "
-                                                "(source.sentry.deadline, default 30m)");
-}
-
-Status SentryClient::Wait(std::chrono::milliseconds wait, const std::string& url) {
-  if (options_.deadline && clock_.Now() + wait > *options_.deadline) return PastDeadline(url);
-  clock_.Sleep(wait);
-  return {};
-}
-
 Result<HttpResponse> SentryClient::Get(const std::string& path, const std::string& query_string) {
-  const std::string origin = Origin(options_.selection.url);
   const std::string shown = options_.selection.url + path;  // messages name the URL without its query
-  std::string url = options_.selection.url + path + (query_string.empty() ? "" : "?" + query_string);
-  int redirects = 0;
-  Result<HttpResponse> outcome = MakeError(ErrorKind::kInternal, "no request made");
-  for (int attempt = 1;; ++attempt) {
-    HttpRequest request;
-    request.url = url;
-    request.timeout = options_.timeout;
-    if (options_.deadline) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());
-      if (left.count() <= 0) return PastDeadline(shown);
-      request.timeout = std::min(request.timeout, left);
-    }
-    request.headers = {{"Authorization", "Bearer " + token_}, {"Accept", "application/json"}};
-    if (!limiter_.Acquire(options_.deadline)) return PastDeadline(shown);
-    outcome = transport_.Send(request);
-    if (outcome.ok()) limiter_.Observe(*outcome);
-    if (options_.log) {
-      std::lock_guard lock(log_mutex_);  // window threads log through one callback
-      options_.log(Redact("GET " + url + " (Authorization: Bearer [redacted]) -> " +
-                              (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) +
-                              " (attempt " + std::to_string(attempt) + ")",
-                          {token_}));
-    }
-    if (outcome.ok() && outcome->status >= 300 && outcome->status < 400) {
-      std::string location(outcome->Header("Location"));
-      if (location.starts_with("/")) location = origin + location;
-      if (Origin(location) != origin) {
-        return MakeError(ErrorKind::kUnavailable,
-                         "GET " + shown + ": redirected to " + Origin(location) +
-                             "; perfgate does not send the token to another host: set source.sentry.url "
-                             "to the host you mean (for sentry.io, perhaps a region such as https://us.sentry.io)");
-      }
-      if (++redirects > kMaxRedirects) {
-        return MakeError(ErrorKind::kUnavailable, "GET " + shown + ": too many redirects");
-      }
-      url = location;
-      --attempt;  // a same-host redirect is not a failed attempt
-      continue;
-    }
-    // splitmix64 of a shared counter: jitter needs no quality, only spread between threads.
-    std::uint64_t z = (jitter_counter_++ + 1) * 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    const double jitter = static_cast<double>((z ^ (z >> 31)) >> 11) * 0x1.0p-53;
-    auto delay = RetryDelay(options_.retry, attempt, outcome, clock_.Now(), jitter);
-    if (!delay) break;
-    if (Status waited = Wait(*delay, shown); !waited.ok()) return waited.error();
-  }
-  if (!outcome.ok()) {
-    return MakeError(ErrorKind::kUnavailable, outcome.error().message + " (gave up after " +
-                                                  std::to_string(options_.retry.max_attempts) + " attempts)");
-  }
+  HttpRequest request;
+  request.url = shown + (query_string.empty() ? "" : "?" + query_string);
+  request.headers = {{"Authorization", "Bearer " + token_}, {"Accept", "application/json"}};
+  Result<HttpOutcome> sent = http_.Send(std::move(request), shown);
+  if (!sent.ok()) return sent.error();
+  const int attempts = sent->attempts;
+  Result<HttpResponse> outcome = std::move(sent->response);
   const int status = outcome->status;
   if (status >= 200 && status < 300) return outcome;
   std::string detail = Detail(outcome->body);
   std::string message = "GET " + shown + ": " + StatusText(status) + (detail.empty() ? "" : ": " + detail);
+  Error error = ClassifyStatus(status, IsQueryTimeout(*outcome), message, attempts);
+  error.http_status = status;
+  return error;
+}
+
+Error SentryClient::ClassifyStatus(int status, bool query_timeout, const std::string& message, int attempts) const {
   switch (status) {
     case 400:
-      if (IsQueryTimeout(*outcome)) {
-        return MakeError(ErrorKind::kUnavailable, message + " (still timing out after " +
-                                                      std::to_string(options_.retry.max_attempts) +
+      if (query_timeout) {
+        return MakeError(ErrorKind::kUnavailable, message + " (still timing out after " + std::to_string(attempts) +
                                                       " attempts; try a shorter time range)");
       }
       return MakeError(ErrorKind::kConfig, message + ": check source.sentry.query and project");
@@ -267,10 +215,11 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
                        message + ": check the organization slug '" + options_.selection.organization +
                            "' and that it has Performance (Discover) enabled");
     case 429:
-      return MakeError(ErrorKind::kUnavailable, message + ": still rate limited after " +
-                                                    std::to_string(options_.retry.max_attempts) + " attempts");
+      return MakeError(ErrorKind::kUnavailable, message + ": still rate limited after " + std::to_string(attempts) +
+                                                    " attempts");
     default:
-      return MakeError(ErrorKind::kUnavailable, message + (status >= 500 ? " (after " + std::to_string(options_.retry.max_attempts) + " attempts)" : ""));
+      return MakeError(ErrorKind::kUnavailable,
+                       message + (status >= 500 ? " (after " + std::to_string(attempts) + " attempts)" : ""));
   }
 }
 
@@ -294,7 +243,7 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
                                           "/releases/" + UrlEncode(release) + "/",
                                       "");
   if (!response.ok()) {
-    if (response.error().message.find(": 404 Not Found") != std::string::npos) {
+    if (response.error().IsNotFound()) {
       return MakeError(ErrorKind::kUnavailable, "sentry:" + release + ": no such release in organization '" +
                                                     options_.selection.organization + "'");
     }
@@ -340,10 +289,13 @@ Result<HttpResponse> SentryClient::GetParsed(const std::string& path, const std:
       return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " + parsed.error().message +
                                                     " (after " + std::to_string(attempt) + " attempts)");
     }
-    if (Status waited = Wait(BackoffDelay(options_.retry, attempt - 1, 0.5), options_.selection.url + path);
-        !waited.ok()) {
-      return waited.error();
+    // The same backoff as a failed exchange (the transport delivered, the body is bad).
+    const std::chrono::milliseconds wait = BackoffDelay(options_.retry, attempt - 1, 0.5);
+    if (options_.deadline && clock_.Now() + wait > *options_.deadline) {
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " + parsed.error().message +
+                                                    "; gave up: waiting longer would pass the run's deadline");
     }
+    clock_.Sleep(wait);
   }
 }
 

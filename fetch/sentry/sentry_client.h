@@ -19,6 +19,7 @@
 #include "core/samples.h"
 #include "core/sentry_selection.h"
 #include "core/clock.h"
+#include "fetch/http/http_client.h"
 #include "fetch/http/http_transport.h"
 #include "fetch/http/rate_limiter.h"
 #include "fetch/http/retry_policy.h"
@@ -113,10 +114,9 @@ class SentryClient {
   std::string EventsPath() const;
   Result<std::string> LatestRelease();
   Result<Bounds> ReleaseBounds(const std::string& release);
-  // Sleeps `wait` unless that would pass the deadline; then an error naming `url`.
-  Status Wait(std::chrono::milliseconds wait, const std::string& url);
-  // The error for a request to `url` that would pass the deadline.
-  Error PastDeadline(const std::string& url) const;
+  static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
+  // What a final non-2xx `status` means for a Sentry request, with what to check.
+  Error ClassifyStatus(int status, bool query_timeout, const std::string& message, int attempts) const;
   // GET with retries, rate-limit waits and same-host redirects. Returns a 2xx response or
   // an error that explains the final status.
   Result<HttpResponse> Get(const std::string& path, const std::string& query_string);
@@ -127,8 +127,7 @@ class SentryClient {
   SentryOptions options_;
   std::string token_;
   RateLimiter limiter_;  // shared by the window threads
-  std::mutex log_mutex_;  // options_.log is called by one thread at a time
-  std::atomic<std::uint64_t> jitter_counter_{0};  // spreads backoff jitter across threads
+  HttpClient http_;      // retries, pacing, deadline and redirects for every request
 };
 
 // Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS..." (read as UTC), or nullopt.

@@ -48,8 +48,8 @@ TEST(CurlTransport, TimesOutOnAStalledServerWithoutEchoingHeaders) {
   Result<HttpResponse> response = transport.Send(request);
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().kind, ErrorKind::kUnavailable);
-  EXPECT_TRUE(response.error().message.starts_with("GET " + server.url() + "/slow: ")) << response.error().message;
   EXPECT_NE(response.error().message.find("timed out"), std::string::npos) << response.error().message;
+  EXPECT_EQ(response.error().message.find(server.url()), std::string::npos);  // the caller names the request
   EXPECT_EQ(response.error().message.find("secret"), std::string::npos);
 }
 

@@ -45,7 +45,7 @@ TEST(RetryDelay, ServerErrorsQueryTimeoutsAndTransportFailuresBackOffUntilAttemp
   EXPECT_EQ(RetryDelay(policy, 2, Respond(502, ""), kNow, 0.0), milliseconds(500));
   EXPECT_EQ(RetryDelay(policy, 3, Respond(400, R"({"detail": "Query timeout. Please try again."})"), kNow, 0.0),
             milliseconds(1000));
-  Result<HttpResponse> reset = MakeError(ErrorKind::kUnavailable, "GET x: Connection reset by peer");
+  Result<HttpResponse> reset = MakeError(ErrorKind::kUnavailable, "Connection reset by peer");
   EXPECT_EQ(RetryDelay(policy, 4, reset, kNow, 0.0), milliseconds(2000));
   EXPECT_FALSE(RetryDelay(policy, 6, reset, kNow, 0.0));
 }

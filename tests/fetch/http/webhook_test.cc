@@ -12,12 +12,13 @@ TEST(PostJson, TheWebhooksSecretPathIsInNoMessage) {
   const std::string url = "https://hooks.example/services/T000/SECRET";
   FakeTransport transport;
   FakeClock clock;
-  transport.On("/services/", {MakeError(ErrorKind::kUnavailable, "POST " + url + ": Could not resolve host; " +
-                                                                       "tried /services/T000/SECRET")});
+  transport.On("/services/", {MakeError(ErrorKind::kUnavailable, "Could not resolve host for " + url + "; tried "
+                                                                   "/services/T000/SECRET")});
   Status posted = PostJson(transport, clock, url, "{}");
   ASSERT_FALSE(posted.ok());
   EXPECT_EQ(posted.error().message,
-            "POST https://hooks.example/...: Could not resolve host; tried [redacted]");
+            "POST https://hooks.example/...: Could not resolve host for [redacted]; tried [redacted] (gave up after 4 "
+            "attempts)");
 }
 
 TEST(PostJson, RetriesServerErrorsThenSucceeds) {

@@ -83,7 +83,7 @@ TEST(SentryClient, WaitsOutRateLimitsAndServerErrorsWithoutRealSleeping) {
                                     {{"X-Sentry-Rate-Limit-Reset", "1795608003"}}),
                             Respond(503, ""),
                             Respond(400, R"({"detail": "Query timeout. Please try again. If the problem persists try a smaller date range."})"),
-                            MakeError(ErrorKind::kUnavailable, "GET https://sentry.example/api/0/organizations/acme/events/: Connection reset by peer"),
+                            MakeError(ErrorKind::kUnavailable, "Connection reset by peer"),
                             Respond(200, Page(1, 3), Link("0:100:0", false))});
   SentryClient client(transport, clock, Options(), kToken);
   Result<SampleSet> set = client.FetchRelease("1.1");
@@ -122,7 +122,7 @@ TEST(SentryClient, GivesUpWithTheUrlAndWhatToCheck) {
       {Respond(500, R"({"detail": "Internal Error", "errorId": "abc"})"), ErrorKind::kUnavailable,
        "GET https://sentry.example/api/0/organizations/acme/events/: 500 Internal Server Error: Internal Error "
        "(after 6 attempts)"},
-      {MakeError(ErrorKind::kUnavailable, "GET https://sentry.example/api/0/organizations/acme/events/: Timeout was reached"),
+      {MakeError(ErrorKind::kUnavailable, "Timeout was reached"),
        ErrorKind::kUnavailable,
        "GET https://sentry.example/api/0/organizations/acme/events/: Timeout was reached (gave up after 6 attempts)"},
   };
@@ -311,7 +311,7 @@ TEST(SentryClient, AServerThatEchoesTheTokenCannotShowIt) {
   SentryOptions verbose = OptionsWithoutScope();
   verbose.log = [&](const std::string& line) { log.push_back(line); };
   FakeTransport echo;
-  echo.On("/releases/", {MakeError(ErrorKind::kUnavailable, std::string("GET x: proxy said ") + kEchoedToken)});
+  echo.On("/releases/", {MakeError(ErrorKind::kUnavailable, std::string("proxy said ") + kEchoedToken)});
   Result<SampleSet> failed = SentryClient(echo, clock, verbose, kEchoedToken).FetchRelease("1.1");
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().message.find(kEchoedToken), std::string::npos) << failed.error().message;
