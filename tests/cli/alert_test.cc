@@ -18,7 +18,7 @@ struct AlertRig {
   FakeSentryServer receiver{[](const FakeSentryServer::Request&) { return Reply{200, {}, "ok"}; }};
   fetch::CurlTransport transport;
   FakeClock clock;
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
 
   CliRun Alert(const std::string& candidate, std::initializer_list<std::string> more = {}) {
     std::vector<std::string> args = {"alert", "--candidate", candidate, "--state", "state.json",

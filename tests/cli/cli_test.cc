@@ -22,7 +22,7 @@ std::vector<std::string> With(std::vector<std::string> args, std::initializer_li
 }
 
 TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate(With(kExampleCheck, {"--markdown", "r.md", "--json", "r.json"}), fs);
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.err, "");
@@ -40,7 +40,7 @@ TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
 }
 
 TEST(Cli, UnderGitHubActionsAnnotatesAndWritesTheStepSummaryAndOutputs) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   fs.files["summary.md"] = "earlier step\n";
   CliRun run = RunPerfgate(With(kExampleCheck, {"--markdown", "r.md", "--junit", "r.xml"}), fs,
                            {{"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", "summary.md"}, {"GITHUB_OUTPUT", "out.txt"}});
@@ -57,7 +57,7 @@ TEST(Cli, UnderGitHubActionsAnnotatesAndWritesTheStepSummaryAndOutputs) {
 }
 
 TEST(Cli, SameFileAsBaselineAndCandidatePasses) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
                             "examples/baseline.ndjson"},
                            fs);
@@ -78,7 +78,7 @@ TEST(Cli, OutputIsByteIdenticalAcrossRuns) {
 }
 
 TEST(Cli, MissingInputFileIsExitTwoWithTheOsReason) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate({"check", "--baseline", "nope.ndjson", "--candidate", "examples/candidate.ndjson"}, fs);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "perfgate: error: nope.ndjson: cannot open: No such file or directory\n");
@@ -86,7 +86,7 @@ TEST(Cli, MissingInputFileIsExitTwoWithTheOsReason) {
 }
 
 TEST(Cli, BadConfigIsExitTwoAndNoReportIsWritten) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   fs.files["bad.yaml"] = "rules:\n  - metric: p95\n    max: 8000ms\n  - metric: p959\n    max: 1s\n";
   CliRun run = RunPerfgate(With(kExampleCheck, {"--config", "bad.yaml", "--markdown", "r.md"}), fs);
   EXPECT_EQ(run.exit_code, 2);
@@ -96,14 +96,14 @@ TEST(Cli, BadConfigIsExitTwoAndNoReportIsWritten) {
 }
 
 TEST(Cli, ExplicitConfigThatDoesNotExistIsAnError) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate(With(kExampleCheck, {"--config", "missing.yaml"}), fs);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "perfgate: error: missing.yaml: cannot open: No such file or directory\n");
 }
 
 TEST(Cli, BadRowIsExitTwoUnlessSkippedThenReported) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   fs.files["b.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
   fs.files["c.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n{\"transaction\":\"a\",\"duration_ms\":\"x\"}\n";
   CliRun failed = RunPerfgate({"check", "--baseline", "b.ndjson", "--candidate", "c.ndjson"}, fs);
@@ -121,7 +121,7 @@ TEST(Cli, BadRowIsExitTwoUnlessSkippedThenReported) {
 }
 
 TEST(Cli, InsufficientDataUnderErrorPolicyIsExitThree) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   fs.files["p.yaml"] = "policy: {insufficient_data: error}\nrules:\n  - metric: p95\n    max: 8s\n";
   fs.files["tiny.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
   CliRun run = RunPerfgate({"check", "--config", "p.yaml", "--baseline", "tiny.ndjson",
@@ -133,7 +133,7 @@ TEST(Cli, InsufficientDataUnderErrorPolicyIsExitThree) {
 }
 
 TEST(Cli, FailedReportWriteIsAnErrorNotASilentPass) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   fs.failing_writes.insert("locked.md");
   CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
                             "examples/baseline.ndjson", "--markdown", "locked.md"}, fs);
@@ -142,7 +142,7 @@ TEST(Cli, FailedReportWriteIsAnErrorNotASilentPass) {
 }
 
 TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun no_args = RunPerfgate({}, fs);
   EXPECT_EQ(no_args.exit_code, 2);
   EXPECT_NE(no_args.err.find("Usage: perfgate <command> [options]"), std::string::npos);
@@ -176,7 +176,7 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 }
 
 TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate({"check", "--help"}, fs);
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.out.find("--config FILE (=thresholds.yaml)"), std::string::npos) << run.out;
@@ -186,7 +186,7 @@ TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {
 }
 
 TEST(Cli, CompareprintsAnAlignedTable) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate({"compare", "examples/baseline.ndjson", "examples/candidate.ndjson"}, fs);
   EXPECT_EQ(run.exit_code, 1);
   std::istringstream lines(run.out);
@@ -200,7 +200,7 @@ TEST(Cli, CompareprintsAnAlignedTable) {
 }
 
 TEST(Cli, ColourOnATerminalUnlessNoColor) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   const std::vector<std::string> args = {"compare", "examples/baseline.ndjson", "examples/candidate.ndjson"};
   EXPECT_NE(RunPerfgate(args, fs, {}, nullptr, nullptr, true).out.find("\033[31mfail\033[0m"), std::string::npos);
   EXPECT_EQ(RunPerfgate(args, fs, {{"NO_COLOR", "1"}}, nullptr, nullptr, true).out.find("\033["), std::string::npos);
@@ -208,7 +208,7 @@ TEST(Cli, ColourOnATerminalUnlessNoColor) {
 }
 
 TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   fs.files["s.csv"] = "transaction,duration_ms,status\na,1,ok\na,2,internal_error\na,3,ok\na,4,ok\nb,10,ok\n";
   CliRun run = RunPerfgate({"stats", "s.csv", "--percentiles", "50,p99.9"}, fs);
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -246,7 +246,7 @@ TEST(CliSentry, ReachesTheSameVerdictAsTheSameSamplesFromFiles) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "s3cret-token"));
   fetch::CurlTransport transport;
   FakeClock clock;
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun live = CheckSentry(server, fs, transport, clock, {"--json", "live.json", "--markdown", "live.md"},
                             "s3cret-token");
   CliRun files = RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
@@ -279,7 +279,7 @@ TEST(CliSentry, FetchSavesNdjsonThatChecksLikeTheOriginal) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
   fetch::CurlTransport transport;
   FakeClock clock;
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "c.ndjson", "--sentry-url", server.url(),
                                 "--organization", "acme", "--cache-dir", "cache"},
                                fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
@@ -294,7 +294,7 @@ TEST(CliSentry, FetchSavesNdjsonThatChecksLikeTheOriginal) {
 }
 
 TEST(CliSentry, MissingSettingsAreUsageErrors) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   FakeClock clock;
   CliRun no_org = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1"}, fs);
   EXPECT_EQ(no_org.exit_code, 2);
@@ -316,7 +316,7 @@ TEST(CliSentry, VerboseLogRedactsTheToken) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "s3cret-token"));
   fetch::CurlTransport transport;
   FakeClock clock;
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate({"stats", "sentry:1.0", "--sentry-url", server.url(), "--organization", "acme",
                             "--verbose", "--refresh"},
                            fs, {{"SENTRY_AUTH_TOKEN", "s3cret-token"}}, &transport, &clock);
@@ -331,7 +331,7 @@ TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
   fetch::CurlTransport transport;
   FakeClock clock;
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = CheckSentry(server, fs, transport, clock, {"--mode", "aggregate", "--json", "agg.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(server.requests().size(), 4u);  // per release: its details and one aggregate page
@@ -371,7 +371,7 @@ TEST(CliSentry, HistogramModeRebuildsDistributionsFromBins) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
   fetch::CurlTransport transport;
   FakeClock clock;
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
@@ -412,7 +412,7 @@ TEST(CliSentry, PartialDataIsNeverCachedSoAStrictRerunFailsToo) {
   });
   fetch::CurlTransport transport;
   FakeClock clock;
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun partial = CheckSentry(server, fs, transport, clock, {"--allow-partial", "--json", "p.json"});
   EXPECT_NE(partial.exit_code, 2) << partial.err;
   EXPECT_NE(fs.files["p.json"].find("PARTIAL DATA"), std::string::npos);

@@ -49,7 +49,7 @@ TEST(Readme, DemoScriptRunsTheCommandTheReadmeShows) {
 }
 
 TEST(Readme, ShowsTheRealOutputOfTheFirstCommand) {
-  FakeFileSystem fs;
+  FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate(kDemoArgs, fs);
   EXPECT_EQ(run.exit_code, 1);
   std::string readme = ReadSource("README.md");

@@ -1,6 +1,7 @@
 // An in-memory FileSystem for tests: files can be preset, writes are captured, and
-// writes to chosen paths fail. Reads of unknown paths fall through to the real disk when
-// `read_through` is set, so tests can use checked-in fixtures without writing anything.
+// writes to chosen paths fail. It touches no real disk unless a test asks: with
+// `read_through` (ReadingFixtures()), reads of unknown paths fall through to the disk, so
+// end-to-end tests can use checked-in fixtures such as examples/ without writing anything.
 #ifndef PERFGATE_TESTS_FAKES_FAKE_FILE_SYSTEM_H_
 #define PERFGATE_TESTS_FAKES_FAKE_FILE_SYSTEM_H_
 
@@ -16,7 +17,7 @@ class FakeFileSystem : public FileSystem {
  public:
   std::map<std::string, std::string> files;
   std::set<std::string> failing_writes;
-  bool read_through = true;
+  bool read_through = false;  // true: unknown paths are read from the real disk (fixtures)
 
   Result<std::string> ReadFile(const std::string& path) override {
     auto it = files.find(path);
@@ -46,6 +47,13 @@ class FakeFileSystem : public FileSystem {
  private:
   RealFileSystem real_;
 };
+
+// A fake that reads unknown paths from the disk: for tests on checked-in fixtures.
+inline FakeFileSystem ReadingFixtures() {
+  FakeFileSystem fs;
+  fs.read_through = true;
+  return fs;
+}
 
 }  // namespace perfgate
 

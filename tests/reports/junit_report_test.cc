@@ -14,7 +14,7 @@ TEST(JunitReport, MatchesTheGoldenFile) {
   ExpectGolden(RenderJunit(ExampleResult()), "example_report.junit.xml");
 }
 
-TEST(JunitReport, IsValidAgainstTheJunitSchema) {
+TEST(JunitReport, IsValidAgainstTheJunitSchemaByXmllint) {
   // xmllint (Debian's libxml2-utils, installed by scripts/setup.sh) validates against the
   // schema GitLab and Jenkins follow.
   const std::string path = ::testing::TempDir() + "perfgate-example.junit.xml";

@@ -44,7 +44,6 @@ TEST(ReleaseCache, StoresAndLoadsTheSameEventsAndNotes) {
   SampleSet set = std::move(builder).Build("sentry:1.1");
   set.notes.push_back("sentry:1.1: stopped at max_samples 3");
   FakeFileSystem fs;
-  fs.read_through = false;
   ASSERT_TRUE(StoreCachedRelease(fs, "cache", "cache/x.ndjson", set).ok());
   EXPECT_TRUE(fs.directories.contains("cache"));
   Result<std::optional<SampleSet>> loaded = LoadCachedRelease(fs, "cache/x.ndjson", "sentry:1.1");
@@ -61,7 +60,6 @@ TEST(ReleaseCache, StoresAndLoadsTheSameEventsAndNotes) {
 
 TEST(ReleaseCache, NoEntryIsNothingAndADamagedOneIsAnError) {
   FakeFileSystem fs;
-  fs.read_through = false;
   Result<std::optional<SampleSet>> none = LoadCachedRelease(fs, "cache/none.ndjson", "sentry:1.1");
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
