@@ -95,11 +95,17 @@ reports::TerminalStyle StyleFor(const CliEnv& env) {
   return reports::TerminalStyle{env.out_is_terminal && !env.vars.contains("NO_COLOR")};
 }
 
-int RunGate(const GateOptions& options, CliEnv& env, bool table) {
+// What `check` and `compare` print on stdout: the same evaluation, two views.
+enum class GateView {
+  kVerdictSummary,  // check: the verdict and the sentences behind it
+  kTable,           // compare: every transaction and rule in an aligned table
+};
+
+int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
   Result<gate::EvaluationResult> result = LoadAndEvaluate(options, env);
   if (!result.ok()) return ReportError(result.error(), env);
-  env.out << (table ? reports::RenderTerminalTable(*result, StyleFor(env))
-                    : reports::RenderVerdictSummary(*result, StyleFor(env)));
+  env.out << (view == GateView::kTable ? reports::RenderTerminalTable(*result, StyleFor(env))
+                                       : reports::RenderVerdictSummary(*result, StyleFor(env)));
   Status written = WriteReports(options, *result, env);
   if (!written.ok()) return ReportError(written.error(), env);
   Status published = PublishToGitHub(options, *result, env);
@@ -116,9 +122,9 @@ int ReportError(const Error& error, CliEnv& env) {
   return error.kind == ErrorKind::kUnavailable ? kExitUnavailable : kExitError;
 }
 
-int RunCheck(const GateOptions& options, CliEnv& env) { return RunGate(options, env, false); }
+int RunCheck(const GateOptions& options, CliEnv& env) { return RunGate(options, env, GateView::kVerdictSummary); }
 
-int RunCompare(const GateOptions& options, CliEnv& env) { return RunGate(options, env, true); }
+int RunCompare(const GateOptions& options, CliEnv& env) { return RunGate(options, env, GateView::kTable); }
 
 int RunStats(const StatsOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);

@@ -333,11 +333,16 @@ void JudgeRelative(const Rule& rule, double confidence, stats::Correction correc
   }
 }
 
-// Computes every number of a rule; decides absolute rules and insufficient data at once.
-// Relative rules with data are left for JudgeRelative once p-values are adjusted.
-RuleResult MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples,
-                       const Thresholds& config, bool& pending) {
+// A rule with every number computed. Absolute rules and insufficient data are decided at
+// once; a relative rule with data awaits JudgeRelative, once the run's p-values are adjusted.
+struct MeasuredRule {
   RuleResult result;
+  bool awaits_test = false;
+};
+
+MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples, const Thresholds& config) {
+  MeasuredRule measured;
+  RuleResult& result = measured.result;
   result.rule = rule;
   result.limit_text = LimitText(rule);
   result.candidate_n = cand.size();
@@ -369,19 +374,19 @@ RuleResult MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples
     result.note = std::string(candidate_short ? "candidate" : "baseline") + " has " +
                   EventsText(candidate_short ? cand.size() : base.size()) +
                   ", fewer than min_samples " + std::to_string(min_samples);
-    return result;
+    return measured;
   }
   const bool missing = (cand.size() > 0 && !cand_estimate) || (increase && base.size() > 0 && !base_estimate);
   if (missing) {
     result.verdict = Verdict::kInsufficientData;
     result.note = rule.metric.name + " is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
                   "error_rate); use raw mode for it";
-    return result;
+    return measured;
   }
   if (!increase) {
     JudgeAbsolute(rule, result);
     NoteThinTail(rule.metric, cand.size(), result);
-    return result;
+    return measured;
   }
   if (rule.metric.kind == MetricKind::kErrorRate) {
     CompareRates(*base.summary(), *cand.summary(), result.change_is_relative, config.confidence, result);
@@ -390,8 +395,8 @@ RuleResult MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples
   } else if (base.aggregated() || cand.aggregated()) {
     result.note = "aggregate mode: judged on Sentry's values, with no interval or test";
   }
-  pending = true;
-  return result;
+  measured.awaits_test = true;
+  return measured;
 }
 
 void ApplyWaivers(const std::vector<Waiver>& waivers, const std::string& group,
@@ -425,10 +430,8 @@ Outcome DecideOutcome(const EvaluationResult& result) {
   return ApplyPolicy(result.inconclusive, result.Count(Verdict::kInconclusive), outcome);
 }
 
-}  // namespace
-
-EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
-                          const SampleSet& candidate, std::chrono::year_month_day today) {
+// The result's header: the sources and every setting that decided the verdicts.
+EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baseline, const SampleSet& candidate) {
   EvaluationResult result;
   result.config_name = config.source_name;
   result.baseline_source = baseline.source;
@@ -446,8 +449,17 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
   result.inconclusive = config.inconclusive;
   result.baseline_events = baseline.TotalEvents();
   result.candidate_events = candidate.TotalEvents();
+  return result;
+}
 
-  // The groups to judge: by transaction, the union of both sides' names; else one group.
+// A (group, rule) position in the result whose relative test awaits the correction.
+using RulePosition = std::pair<std::size_t, std::size_t>;
+
+// Judges every group of both sides (by transaction, the union of their names; else one
+// group of all events) with its rules, appending them to `result`. Returns the relative
+// rules left for JudgeRelatives(); `override_used` says which `groups:` entries matched.
+std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet& baseline, const SampleSet& candidate,
+                                      EvaluationResult& result, std::vector<bool>& override_used) {
   std::optional<std::pair<GroupSamples, GroupSamples>> merged;
   std::set<std::string> names;
   if (config.group_by == GroupBy::kNone) {
@@ -458,9 +470,7 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
     for (const GroupSamples& group : baseline.groups) names.insert(group.name);
     for (const GroupSamples& group : candidate.groups) names.insert(group.name);
   }
-
-  std::vector<bool> override_used(config.groups.size(), false);
-  std::vector<std::pair<std::size_t, std::size_t>> pending;  // (group, rule) awaiting a p-value
+  std::vector<RulePosition> pending;
   for (const std::string& name : names) {
     GroupResult group;
     group.name = name;
@@ -478,25 +488,26 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
     group.baseline = base.Stats();
     group.candidate = cand.Stats();
     if (!base.sorted().empty() && !cand.sorted().empty()) group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
-    if (override_entry && override_entry->skip) {
-      group.skipped = true;
-      result.groups.push_back(std::move(group));
-      continue;
-    }
-    const std::vector<Rule>& rules =
-        override_entry && override_entry->rules ? *override_entry->rules : config.rules;
-    const int min_samples = override_entry && override_entry->min_samples
-                                ? *override_entry->min_samples
-                                : config.min_samples;
-    for (const Rule& rule : rules) {
-      bool awaits_test = false;
-      group.rules.push_back(MeasureRule(rule, base, cand, min_samples, config, awaits_test));
-      if (awaits_test) pending.emplace_back(result.groups.size(), group.rules.size() - 1);
+    group.skipped = override_entry != nullptr && override_entry->skip;
+    if (!group.skipped) {
+      const std::vector<Rule>& rules =
+          override_entry && override_entry->rules ? *override_entry->rules : config.rules;
+      const int min_samples =
+          override_entry && override_entry->min_samples ? *override_entry->min_samples : config.min_samples;
+      for (const Rule& rule : rules) {
+        MeasuredRule measured = MeasureRule(rule, base, cand, min_samples, config);
+        group.rules.push_back(std::move(measured.result));
+        if (measured.awaits_test) pending.emplace_back(result.groups.size(), group.rules.size() - 1);
+      }
     }
     result.groups.push_back(std::move(group));
   }
+  return pending;
+}
 
-  // One family for the multiple-comparison correction: every relative test of the run.
+// Adjusts the p-values of every relative test of the run as one family (the correction
+// covers the run, not each group), then judges the relative rules.
+void JudgeRelatives(const Thresholds& config, const std::vector<RulePosition>& pending, EvaluationResult& result) {
   std::vector<double> p_values;
   std::vector<RuleResult*> tested;
   for (auto [g, r] : pending) {
@@ -513,14 +524,12 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
     JudgeRelative(rule.rule, config.confidence, result.correction, rule);
     NoteThinTail(rule.rule.metric, std::min(rule.baseline_n, rule.candidate_n), rule);
   }
+}
 
-  for (GroupResult& group : result.groups) {
-    for (RuleResult& rule : group.rules) {
-      ApplyWaivers(config.waivers, group.name, today, rule);
-      if (VerdictRank(rule.verdict) > VerdictRank(group.verdict)) group.verdict = rule.verdict;
-    }
-  }
-
+// What a report must say besides the verdicts: unmatched patterns, expired waivers, the
+// sources' own notes and skipped rows.
+void AddNotes(const Thresholds& config, const std::vector<bool>& override_used, const SampleSet& baseline,
+              const SampleSet& candidate, std::chrono::year_month_day today, EvaluationResult& result) {
   for (std::size_t i = 0; i < config.groups.size(); ++i) {
     if (!override_used[i]) {
       result.notes.push_back("group pattern '" + config.groups[i].match + "' [" +
@@ -541,6 +550,23 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
     result.notes.push_back("skipped " + std::to_string(side->skipped_rows) + " bad rows in " +
                            side->source + "; the first: " + side->skipped_examples.front());
   }
+}
+
+}  // namespace
+
+EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
+                          const SampleSet& candidate, std::chrono::year_month_day today) {
+  EvaluationResult result = ResultHeader(config, baseline, candidate);
+  std::vector<bool> override_used(config.groups.size(), false);
+  const std::vector<RulePosition> pending = JudgeGroups(config, baseline, candidate, result, override_used);
+  JudgeRelatives(config, pending, result);
+  for (GroupResult& group : result.groups) {
+    for (RuleResult& rule : group.rules) {
+      ApplyWaivers(config.waivers, group.name, today, rule);
+      if (VerdictRank(rule.verdict) > VerdictRank(group.verdict)) group.verdict = rule.verdict;
+    }
+  }
+  AddNotes(config, override_used, baseline, candidate, today, result);
   result.outcome = DecideOutcome(result);
   return result;
 }

@@ -1,5 +1,6 @@
 #include "fetch/files/csv_reader.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,6 +8,13 @@
 
 namespace perfgate::fetch {
 namespace {
+
+// What reading one record found wrong: malformed quoting.
+struct RecordError {
+  std::string reason;
+  std::size_t column = 0;  // 1-based; 0 when no single column is at fault
+  bool fatal = false;      // the rest of the input cannot be read (an unterminated quote)
+};
 
 // Reads CSV records one at a time, counting physical lines.
 class CsvScanner {
@@ -21,15 +29,14 @@ class CsvScanner {
   bool blank() const { return blank_; }
   std::size_t line() const { return line_; }
 
-  // Reads the next record into `fields`. Returns false with `error` (and `error_column`,
-  // 1-based) set on malformed quoting; `fatal` when the rest of the input is unreadable.
-  bool Next(std::vector<std::string>& fields, std::string& error, std::size_t& error_column,
-            bool& fatal) {
+  // Reads the next record into `fields` (reused between records, so their strings keep
+  // their capacity). Returns what was wrong with it, if anything.
+  std::optional<RecordError> Next(std::vector<std::string>& fields) {
     fields.clear();
     fields.emplace_back();
     std::size_t line_start = pos_;
     blank_ = true;
-    bool ok = true;
+    std::optional<RecordError> error;
     while (pos_ < text_.size()) {
       char c = text_[pos_];
       if (c == '\n') {
@@ -47,28 +54,24 @@ class CsvScanner {
         continue;
       }
       if (c != ' ' && c != '\t') blank_ = false;
-      if (c == '"' && fields.back().empty() && ok) {
+      if (c == '"' && fields.back().empty() && !error) {
         std::size_t open_column = pos_ - line_start + 1;
         std::size_t open_line = line_;
         if (!ReadQuoted(fields.back())) {
-          error = "unterminated quoted field (opened at line " + std::to_string(open_line) +
-                  ", column " + std::to_string(open_column) + ")";
-          error_column = 0;
-          fatal = true;
-          return false;
+          return RecordError{"unterminated quoted field (opened at line " + std::to_string(open_line) +
+                                 ", column " + std::to_string(open_column) + ")",
+                             0, true};
         }
-        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
-            text_[pos_] != '\r' && ok) {
-          error = "expected a comma after the closing quote";
-          error_column = pos_ - line_start + 1;
-          ok = false;  // keep scanning to the end of the record, then report
+        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
+          // Keep scanning to the end of the record, then report.
+          error = RecordError{"expected a comma after the closing quote", pos_ - line_start + 1, false};
         }
         continue;
       }
       fields.back().push_back(c);
       ++pos_;
     }
-    return ok;
+    return error;
   }
 
  private:
@@ -97,7 +100,6 @@ class CsvScanner {
   bool blank_ = true;
 };
 
-
 }  // namespace
 
 Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
@@ -108,9 +110,6 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
   };
   CsvScanner scanner(text);
   std::vector<std::string> record;
-  std::string error;
-  std::size_t error_column = 0;
-  bool fatal = false;
 
   // The header: the first non-blank record.
   std::vector<Field> columns;
@@ -118,7 +117,7 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
   std::size_t header_line = 0;
   while (!scanner.done() && names.empty()) {
     header_line = scanner.line();
-    if (!scanner.Next(record, error, error_column, fatal)) return located(header_line, error);
+    if (std::optional<RecordError> error = scanner.Next(record)) return located(header_line, error->reason);
     if (!scanner.blank()) names = record;
   }
   SampleSetBuilder samples;
@@ -145,11 +144,12 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
   RowFields fields;
   while (!scanner.done()) {
     std::size_t line = scanner.line();
-    error_column = 0;
+    std::size_t column = 0;
     std::string reason;
-    if (!scanner.Next(record, error, error_column, fatal)) {
-      reason = error;
-      if (fatal) return located(line, reason);
+    if (std::optional<RecordError> error = scanner.Next(record)) {
+      if (error->fatal) return located(line, error->reason);
+      reason = std::move(error->reason);
+      column = error->column;
     } else if (scanner.blank()) {
       continue;
     } else if (record.size() != names.size()) {
@@ -167,7 +167,7 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
       }
       reason = fields.error();
     }
-    if (!bad_rows.Record(line, error_column, std::move(reason))) return bad_rows.StopError();
+    if (!bad_rows.Record(line, column, std::move(reason))) return bad_rows.StopError();
   }
   SampleSet set = std::move(samples).Build(std::string(source));
   bad_rows.CopyTo(set);
