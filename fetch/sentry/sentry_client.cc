@@ -332,27 +332,35 @@ Result<SentryClient::WindowEvents> SentryClient::FetchWindow(const std::string& 
   WindowEvents fetched;
   SampleSetBuilder& samples = fetched.samples;
   BadRowLog bad_rows(BadRowPolicy::kFail, source);
+  SampleSetBuilder page_samples;  // only pages that parse completely are kept
+  Status paged = Paginate(
+      fixed,
+      [&](const HttpResponse& answer) {
+        page_samples = SampleSetBuilder();
+        const std::size_t room = window.cap > 0 ? window.cap - samples.size() : SIZE_MAX;
+        return ReadSentryPageInto(answer.body, source + " page", page_samples, bad_rows, room);
+      },
+      [&](bool more) {
+        const std::size_t added = page_samples.size();
+        samples.Append(std::move(page_samples));
+        if (on_page) on_page(added);
+        fetched.truncated = more && window.cap > 0 && samples.size() >= window.cap;  // events remain
+        return !fetched.truncated;
+      });
+  if (!paged.ok()) return paged.error();
+  return fetched;
+}
+
+Status SentryClient::Paginate(const std::string& query, const std::function<Status(const HttpResponse&)>& read_page,
+                              const std::function<bool(bool more)>& after_page) {
   std::set<std::string> seen_cursors;
   std::string cursor;
   for (int pages = 1;; ++pages) {
-    // Only pages that parse completely are kept.
-    SampleSetBuilder page_samples;
-    const std::size_t room = window.cap > 0 ? window.cap - samples.size() : SIZE_MAX;
     Result<HttpResponse> page =
-        GetParsed(EventsPath(), fixed + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), [&](const HttpResponse& answer) {
-          page_samples = SampleSetBuilder();
-          return ReadSentryPageInto(answer.body, source + " page", page_samples, bad_rows, room);
-        });
+        GetParsed(EventsPath(), query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), read_page);
     if (!page.ok()) return page.error();
-    const std::size_t added = page_samples.size();
-    samples.Append(std::move(page_samples));
-    if (on_page) on_page(added);
     cursor = NextCursor(page->Header("Link")).value_or("");
-    if (cursor.empty()) return fetched;
-    if (window.cap > 0 && samples.size() >= window.cap) {
-      fetched.truncated = true;  // more events remain in the window
-      return fetched;
-    }
+    if (!after_page(!cursor.empty()) || cursor.empty()) return {};
     if (!seen_cursors.insert(cursor).second) {
       return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": the cursor " + cursor +
                                                     " came back twice; the pagination does not advance");

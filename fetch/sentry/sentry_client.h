@@ -99,6 +99,12 @@ class SentryClient {
   // still short after kWindowAttempts is an error, never data judged as whole.
   Result<WindowEvents> FetchCountedWindow(const std::string& release, const Window& window,
                                           const std::function<void(std::size_t)>& on_page);
+  // Follows the events endpoint's cursor chain for `query`: each page's body goes to
+  // `read_page` (a body it rejects is fetched again), then `after_page(more)` keeps what
+  // was read and says whether to go on (`more`: a next page exists). A cursor that repeats
+  // or more than max_pages pages is an error: one guard for raw and aggregate mode.
+  Status Paginate(const std::string& query, const std::function<Status(const HttpResponse&)>& read_page,
+                  const std::function<bool(bool more)>& after_page);
   // Get() whose body must also satisfy `accept`; a body it rejects is fetched again.
   Result<HttpResponse> GetParsed(const std::string& path, const std::string& query,
                                  const std::function<Status(const HttpResponse&)>& accept);

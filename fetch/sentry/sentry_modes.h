@@ -1,0 +1,50 @@
+// The answers of Sentry's aggregate and histogram modes, decoded: rows of per-transaction
+// aggregates from the events endpoint, duration histograms from events-histogram, and
+// histograms rebuilt into events. Pure; SentryClient's FetchAggregates and FetchHistograms
+// (sentry_modes.cc) do the requests.
+#ifndef PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_
+#define PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/samples.h"
+
+namespace perfgate::fetch {
+
+// One transaction's aggregates from an aggregate-mode page.
+struct AggregateRow {
+  std::string transaction;
+  Aggregates aggregates;
+};
+
+// The rows of one page {"data": [{"transaction", "count()", "failure_count()", "p50()", ...}]},
+// keyed by the field strings as requested. A page not so shaped is a kUnavailable error
+// (fetched again by the caller, as a truncated body would be).
+Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body);
+
+// A duration histogram: equally wide bins as (lower edge in ms, count).
+struct DurationHistogram {
+  std::vector<std::pair<double, std::size_t>> bins;
+  // The width from the first two edges; 1 ms for fewer than two bins.
+  double BinWidth() const;
+};
+
+// events-histogram's {"transaction.duration": [{"bin": ..., "count": ...}, ...]}.
+Result<DurationHistogram> ParseHistogram(std::string_view body);
+
+// Adds each binned event of `name` at its bin's midpoint; the first `failures` failed
+// (failures are not binned by duration, so the error rate stays exact).
+void AddHistogramEvents(const DurationHistogram& histogram, std::string_view name, std::size_t failures,
+                        SampleSetBuilder& samples);
+
+// "25 ms", "0.5 ms".
+std::string FormatBinWidth(double ms);
+
+}  // namespace perfgate::fetch
+
+#endif  // PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_

@@ -1,0 +1,44 @@
+#include "fetch/sentry/sentry_modes.h"
+
+#include <gtest/gtest.h>
+
+namespace perfgate::fetch {
+namespace {
+
+TEST(ParseAggregatePage, ReadsSentrysFieldKeys) {
+  Result<std::vector<AggregateRow>> rows = ParseAggregatePage(
+      R"json({"data":[{"transaction":"GET /a","count()":120,"failure_count()":3,"p50()":41.5,"p75()":60,)json"
+      R"json("p95()":120.25,"p99()":300,"avg(transaction.duration)":55.5,"min(transaction.duration)":2,)json"
+      R"json("max(transaction.duration)":950}],"meta":{}})json");
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  const AggregateRow& row = rows->front();
+  EXPECT_EQ(row.transaction, "GET /a");
+  EXPECT_EQ(row.aggregates.count, 120u);
+  EXPECT_EQ(row.aggregates.failures, 3u);
+  EXPECT_EQ(row.aggregates.quantiles_ms.at(0.95), 120.25);
+  EXPECT_EQ(row.aggregates.quantiles_ms.at(1.0), 950);
+  EXPECT_EQ(row.aggregates.mean_ms, 55.5);
+  Result<std::vector<AggregateRow>> bad = ParseAggregatePage(R"json({"data":[{"transaction":"GET /a"}]})json");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_TRUE(bad.error().message.starts_with("an aggregate row is not as expected: ")) << bad.error().message;
+}
+
+TEST(ParseHistogram, RebuildsEventsAtBinMidpointsWithExactFailures) {
+  Result<DurationHistogram> histogram = ParseHistogram(
+      R"json({"transaction.duration":[{"bin":0,"count":2},{"bin":50,"count":0},{"bin":100,"count":1}]})json");
+  ASSERT_TRUE(histogram.ok()) << histogram.error().message;
+  EXPECT_EQ(histogram->BinWidth(), 50);
+  SampleSetBuilder builder;
+  AddHistogramEvents(*histogram, "GET /a", 1, builder);
+  SampleSet set = std::move(builder).Build("h");
+  ASSERT_EQ(set.groups.size(), 1u);
+  EXPECT_EQ(set.groups[0].durations_ms, (std::vector<double>{25, 25, 125}));
+  EXPECT_EQ(set.groups[0].failed, (std::vector<std::uint8_t>{1, 0, 0}));
+  EXPECT_FALSE(ParseHistogram("{\"other\": []}").ok());
+  EXPECT_EQ(FormatBinWidth(25), "25 ms");
+  EXPECT_EQ(FormatBinWidth(0.5), "0.5 ms");
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
