@@ -11,6 +11,7 @@
 #include "cli/sources.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
+#include "gate/source_summary.h"
 #include "gate/number_format.h"
 #include "fetch/http/webhook.h"
 #include "alert/alert_state.h"
@@ -21,6 +22,7 @@
 #include "reports/junit_report.h"
 #include "reports/json_writer.h"
 #include "reports/markdown_report.h"
+#include "reports/stats_report.h"
 #include "reports/summary_text.h"
 #include "reports/terminal_report.h"
 #include "stats/summary.h"
@@ -113,8 +115,6 @@ int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
   return gate::ExitCodeFor(result->outcome);
 }
 
-std::string PercentileName(double percent) { return "p" + gate::FormatNumber(percent); }
-
 }  // namespace
 
 int ReportError(const Error& error, CliEnv& env) {
@@ -135,65 +135,8 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
     return ReportError(MakeError(ErrorKind::kUsage, "stats summarises events, and aggregate mode has none; use --mode raw"), env);
   }
 
-  // Every group, then the whole source as one group.
-  std::vector<GroupSamples> groups = samples->groups;
-  groups.push_back(MergeGroups(*samples, std::string(gate::kAllGroupName)));
-
-  boost::json::array json_groups;
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header = {"TRANSACTION", "EVENTS", "ERRORS", "MEAN", "MIN"};
-  for (double percent : options.percentiles) {
-    header.push_back(reports::UpperCase(PercentileName(percent)));
-  }
-  header.push_back("MAX");
-  rows.push_back(header);
-  for (GroupSamples& group : groups) {
-    Result<stats::Summary> summary = stats::Summarize(group.durations_ms, group.failed);
-    if (!summary.ok()) continue;  // cannot happen: readers never produce empty groups
-    std::sort(group.durations_ms.begin(), group.durations_ms.end());
-    boost::json::object percentiles;
-    std::vector<std::string> row = {group.name, std::to_string(summary->count),
-                                    gate::FormatPercent(summary->error_rate),
-                                    gate::FormatMs(summary->mean_ms), gate::FormatMs(summary->min_ms)};
-    for (double percent : options.percentiles) {
-      double value = stats::QuantileOfSorted(group.durations_ms, percent / 100, options.method);
-      percentiles[PercentileName(percent)] = value;
-      row.push_back(gate::FormatMs(value));
-    }
-    row.push_back(gate::FormatMs(summary->max_ms));
-    rows.push_back(std::move(row));
-    json_groups.push_back(boost::json::object{
-        {"name", group.name},          {"count", summary->count},
-        {"failures", summary->failures}, {"error_rate", summary->error_rate},
-        {"mean_ms", summary->mean_ms}, {"min_ms", summary->min_ms},
-        {"max_ms", summary->max_ms},   {"percentiles_ms", std::move(percentiles)}});
-  }
-
-  if (options.json) {
-    boost::json::object root{{"schema_version", reports::kJsonSchemaVersion},
-                             {"source", samples->source},
-                             {"percentile_method", NameOf(stats::kQuantileMethodNames, options.method)},
-                             {"skipped_rows", samples->skipped_rows},
-                             {"groups", std::move(json_groups)}};
-    env.out << reports::PrettyJson(root);
-    return kExitPass;
-  }
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-  }
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      std::string pad(widths[c] - row[c].size(), ' ');
-      line += c == 0 ? row[c] + pad : "  " + pad + row[c];
-    }
-    env.out << line << "\n";
-  }
-  env.out << "\npercentiles: " << NameOf(stats::kQuantileMethodNames, options.method) << " · source: "
-          << samples->source;
-  if (samples->skipped_rows > 0) env.out << " · skipped " << samples->skipped_rows << " bad rows";
-  env.out << "\n";
+  const gate::SourceSummary summary = gate::SummarizeSource(*samples, options.percentiles, options.method);
+  env.out << (options.json ? reports::RenderStatsJson(summary) : reports::RenderStatsTable(summary));
   return kExitPass;
 }
 
