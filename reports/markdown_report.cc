@@ -70,7 +70,7 @@ std::string SideCell(const std::optional<gate::SideStats>& side, double gate::Si
   return side ? gate::FormatMs((*side).*field) : "–";
 }
 
-void RuleTable(std::ostringstream& out, const gate::EvaluationResult& result, const GroupResult& group) {
+void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const GroupResult& group) {
   out << "| Rule | Baseline | Candidate | Change | " << ConfidenceText(result)
       << " CI | p | Verdict | Config |\n"
          "|---|---:|---:|---:|---:|---:|---|---|\n";
@@ -91,7 +91,7 @@ void RuleTable(std::ostringstream& out, const gate::EvaluationResult& result, co
   }
 }
 
-void GroupLine(std::ostringstream& out, const GroupResult& group) {
+void GroupLine(std::ostream& out, const GroupResult& group) {
   auto side = [](const std::optional<gate::SideStats>& stats) {
     if (!stats) return std::string("no events");
     return Count(stats->summary.count) + " events, " + gate::FormatPercent(stats->summary.error_rate) +
@@ -107,10 +107,8 @@ void GroupLine(std::ostringstream& out, const GroupResult& group) {
   out << "\n\n";
 }
 
-}  // namespace
-
-std::string RenderMarkdown(const gate::EvaluationResult& result) {
-  std::ostringstream out;
+// The verdict first: title, headline, what was compared with what.
+void VerdictSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::string_view icon;
   switch (OverallVerdict(result)) {
     case Overall::kFail: icon = "❌"; break;
@@ -122,50 +120,57 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
   out << Headline(result) << ".\n\n";
   out << "Candidate " << Code(result.candidate_source) << " against baseline "
       << Code(result.baseline_source) << ", rules from " << Code(result.config_name) << ".\n\n";
+}
 
+// The table of rules that did not pass (too few events aside), then one sentence each
+// for the failed and warned ones.
+void NotableSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::vector<RuleRef> notable = NotableRules(result);
-  std::erase_if(notable, [](const RuleRef& ref) {
-    return ref.rule->verdict == Verdict::kInsufficientData;
-  });
-  if (!notable.empty()) {
-    out << "| | " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
-        << " | Rule | Baseline | Candidate | Change | " << ConfidenceText(result) << " CI | Verdict |\n"
-           "|---|---|---|---:|---:|---:|---:|---|\n";
-    for (std::size_t i = 0; i < notable.size() && i < kMaxSummaryRows; ++i) {
-      const RuleRef& ref = notable[i];
-      out << "| " << Icon(ref.rule->verdict) << " | " << Code(ref.group->name) << " | "
-          << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline)
-          << " | " << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule)
-          << " | " << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
-    }
-    out << "\n";
-    if (notable.size() > kMaxSummaryRows) out << LeftOut(kMaxSummaryRows, notable.size(), "rules") << "\n";
-    std::size_t sentences = 0, failing = 0;
-    for (const RuleRef& ref : notable) {
-      if (ref.rule->verdict != Verdict::kFail && ref.rule->verdict != Verdict::kWarn) continue;
-      if (failing++ == 0) out << "**Why**\n\n";
-      if (sentences >= kMaxSentences) continue;
-      ++sentences;
-      out << "- " << Icon(ref.rule->verdict) << " " << Cell(RuleSentence(result, *ref.group, *ref.rule))
-          << "\n";
-    }
-    if (failing > sentences) out << "\n" << LeftOut(sentences, failing, "failed or warned rules");
-    if (failing > 0) out << "\n";
+  std::erase_if(notable, [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
+  if (notable.empty()) return;
+  out << "| | " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
+      << " | Rule | Baseline | Candidate | Change | " << ConfidenceText(result) << " CI | Verdict |\n"
+         "|---|---|---|---:|---:|---:|---:|---|\n";
+  for (std::size_t i = 0; i < notable.size() && i < kMaxSummaryRows; ++i) {
+    const RuleRef& ref = notable[i];
+    out << "| " << Icon(ref.rule->verdict) << " | " << Code(ref.group->name) << " | "
+        << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline)
+        << " | " << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule)
+        << " | " << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
   }
-  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
-  if (!insufficient.empty()) {
-    out << "**Not judged: too few events**\n\n";
-    for (std::size_t i = 0; i < insufficient.size() && i < kMaxTooFewLines; ++i) {
-      out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(InsufficientSentence(insufficient[i])) << "\n";
-    }
-    if (insufficient.size() > kMaxTooFewLines) out << "\n" << LeftOut(kMaxTooFewLines, insufficient.size(), GroupNoun(result, 2));
-    out << "\n";
+  out << "\n";
+  if (notable.size() > kMaxSummaryRows) out << LeftOut(kMaxSummaryRows, notable.size(), "rules") << "\n";
+  std::size_t sentences = 0, failing = 0;
+  for (const RuleRef& ref : notable) {
+    if (ref.rule->verdict != Verdict::kFail && ref.rule->verdict != Verdict::kWarn) continue;
+    if (failing++ == 0) out << "**Why**\n\n";
+    if (sentences >= kMaxSentences) continue;
+    ++sentences;
+    out << "- " << Icon(ref.rule->verdict) << " " << Cell(RuleSentence(result, *ref.group, *ref.rule)) << "\n";
   }
+  if (failing > sentences) out << "\n" << LeftOut(sentences, failing, "failed or warned rules");
+  if (failing > 0) out << "\n";
+}
 
-  std::vector<const GroupResult*> groups = GroupsWorstFirst(result);
+// Groups left unjudged for too few events, a line each.
+void InsufficientSection(std::ostream& out, const gate::EvaluationResult& result) {
+  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
+  if (insufficient.empty()) return;
+  out << "**Not judged: too few events**\n\n";
+  for (std::size_t i = 0; i < insufficient.size() && i < kMaxTooFewLines; ++i) {
+    out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(InsufficientSentence(insufficient[i])) << "\n";
+  }
+  if (insufficient.size() > kMaxTooFewLines) {
+    out << "\n" << LeftOut(kMaxTooFewLines, insufficient.size(), GroupNoun(result, 2));
+  }
+  out << "\n";
+}
+
+// Details of each group that did not pass, the worst first; returns the passing ones.
+std::vector<const GroupResult*> DetailsSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::vector<const GroupResult*> passing;
   std::size_t detailed = 0, undetailed = 0;
-  for (const GroupResult* group : groups) {
+  for (const GroupResult* group : GroupsWorstFirst(result)) {
     if (group->skipped || group->verdict == Verdict::kPass) {
       passing.push_back(group);
       continue;
@@ -180,38 +185,43 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
     RuleTable(out, result, *group);
     out << "\n";
   }
-
   if (undetailed > 0) out << LeftOut(detailed, detailed + undetailed, GroupNoun(result, 2) + " with details") << "\n";
-  if (!passing.empty()) {
-    out << "<details><summary>✅ " << Count(passing.size()) << " "
-        << GroupNoun(result, passing.size()) << " passed every rule or were skipped</summary>\n\n";
-    out << "| " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
-        << " | Events (base → cand) | Candidate p50 | Candidate p95 | Candidate errors | Verdict |\n"
-           "|---|---:|---:|---:|---:|---|\n";
-    for (std::size_t i = 0; i < passing.size() && i < kMaxPassingRows; ++i) {
-      const GroupResult* group = passing[i];
-      auto n = [](const std::optional<gate::SideStats>& side) {
-        return side ? Count(side->summary.count) : std::string("0");
-      };
-      out << "| " << Code(group->name) << " | " << n(group->baseline) << " → "
-          << n(group->candidate) << " | " << SideCell(group->candidate, &gate::SideStats::p50_ms)
-          << " | " << SideCell(group->candidate, &gate::SideStats::p95_ms) << " | "
-          << (group->candidate ? gate::FormatPercent(group->candidate->summary.error_rate) : "–")
-          << " | "
-          << (group->skipped ? "skipped (" + Cell(group->override_origin->ToString()) + ")"
-                             : std::string("✅ pass (") + Count(group->rules.size()) + " rules)")
-          << " |\n";
-    }
-    if (passing.size() > kMaxPassingRows) out << "\n" << LeftOut(kMaxPassingRows, passing.size(), GroupNoun(result, 2));
-    out << "\n</details>\n\n";
-  }
+  return passing;
+}
 
+// The groups that passed every rule (or were skipped), collapsed.
+void PassingSection(std::ostream& out, const gate::EvaluationResult& result,
+                    const std::vector<const GroupResult*>& passing) {
+  if (passing.empty()) return;
+  out << "<details><summary>✅ " << Count(passing.size()) << " " << GroupNoun(result, passing.size())
+      << " passed every rule or were skipped</summary>\n\n";
+  out << "| " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
+      << " | Events (base → cand) | Candidate p50 | Candidate p95 | Candidate errors | Verdict |\n"
+         "|---|---:|---:|---:|---:|---|\n";
+  auto n = [](const std::optional<gate::SideStats>& side) {
+    return side ? Count(side->summary.count) : std::string("0");
+  };
+  for (std::size_t i = 0; i < passing.size() && i < kMaxPassingRows; ++i) {
+    const GroupResult* group = passing[i];
+    out << "| " << Code(group->name) << " | " << n(group->baseline) << " → " << n(group->candidate) << " | "
+        << SideCell(group->candidate, &gate::SideStats::p50_ms) << " | "
+        << SideCell(group->candidate, &gate::SideStats::p95_ms) << " | "
+        << (group->candidate ? gate::FormatPercent(group->candidate->summary.error_rate) : "–") << " | "
+        << (group->skipped ? "skipped (" + Cell(group->override_origin->ToString()) + ")"
+                           : std::string("✅ pass (") + Count(group->rules.size()) + " rules)")
+        << " |\n";
+  }
+  if (passing.size() > kMaxPassingRows) out << "\n" << LeftOut(kMaxPassingRows, passing.size(), GroupNoun(result, 2));
+  out << "\n</details>\n\n";
+}
+
+// The notes, then the method line: everything that decided the verdicts.
+void NotesAndMethod(std::ostream& out, const gate::EvaluationResult& result) {
   if (!result.notes.empty()) {
     out << "**Notes**\n\n";
     for (const std::string& note : result.notes) out << "- " << Cell(note) << "\n";
     out << "\n";
   }
-
   out << "<sub>Method: " << ConfidenceText(result) << " intervals; percentiles by "
       << NameOf(stats::kIntervalMethodTitles, result.interval) << " bootstrap (" << result.resamples
       << " resamples, seed " << result.seed << "), error rates by "
@@ -226,6 +236,18 @@ std::string RenderMarkdown(const gate::EvaluationResult& result) {
       << gate::UndecidedPolicyName(result.insufficient_data) << " · inconclusive: "
       << gate::UndecidedPolicyName(result.inconclusive) << " · events: baseline "
       << Count(result.baseline_events) << ", candidate " << Count(result.candidate_events) << "</sub>\n";
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const gate::EvaluationResult& result) {
+  std::ostringstream out;
+  VerdictSection(out, result);
+  NotableSection(out, result);
+  InsufficientSection(out, result);
+  const std::vector<const GroupResult*> passing = DetailsSection(out, result);
+  PassingSection(out, result, passing);
+  NotesAndMethod(out, result);
   return out.str();
 }
 
