@@ -201,6 +201,68 @@ std::string Badge(Verdict verdict) {
   return "<span class=\"badge " + std::string(VerdictClass(verdict)) + "\">" + Html(label) + "</span>";
 }
 
+// The rules that did not pass, a sentence for each failed or warned one, and the groups
+// with too few events.
+void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
+  std::vector<RuleRef> notable = NotableRules(result);
+  std::erase_if(notable, [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
+  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
+  if (notable.empty() && insufficient.empty()) return;
+  out << "<section><h2>What did not pass</h2>\n<table><thead><tr><th>Transaction</th><th>Rule</th>"
+         "<th class=\"num\">Baseline</th><th class=\"num\">Candidate</th><th class=\"num\">Change</th>"
+         "<th class=\"num\">" << Html(ConfidenceText(result)) << " CI</th><th>Verdict</th></tr></thead><tbody>\n";
+  for (const RuleRef& ref : notable) {
+    out << "<tr><td><code>" << Html(ref.group->name) << "</code></td><td>" << Html(ref.rule->limit_text)
+        << "</td><td class=\"num\">" << Html(ValueText(*ref.rule, ref.rule->baseline)) << "</td><td class=\"num\">"
+        << Html(ValueText(*ref.rule, ref.rule->candidate)) << "</td><td class=\"num\">" << Html(ChangeText(*ref.rule))
+        << "</td><td class=\"num\">" << Html(JudgedIntervalText(*ref.rule)) << "</td><td>" << Badge(ref.rule->verdict)
+        << "</td></tr>\n";
+  }
+  out << "</tbody></table>\n<ul class=\"why\">\n";
+  for (const RuleRef& ref : notable) {
+    if (ref.rule->verdict == Verdict::kFail || ref.rule->verdict == Verdict::kWarn) {
+      out << "<li>" << Html(RuleSentence(result, *ref.group, *ref.rule)) << "</li>\n";
+    }
+  }
+  for (const InsufficientGroup& entry : insufficient) {
+    out << "<li>" << Badge(Verdict::kInsufficientData) << " " << Html(InsufficientSentence(entry)) << "</li>\n";
+  }
+  out << "</ul></section>\n";
+}
+
+// One group: its sides, its shift test, its chart and every rule with its config line.
+void GroupArticle(std::ostream& out, const gate::EvaluationResult& result, const GroupResult& group) {
+  const Verdict shown = group.skipped ? Verdict::kPass : group.verdict;
+  out << "<article class=\"" << VerdictClass(shown) << "\"><h3>" << Badge(shown) << " <code>" << Html(group.name)
+      << "</code></h3>\n<p class=\"meta\">";
+  auto side = [](const std::optional<gate::SideStats>& stats) {
+    if (!stats) return std::string("no events");
+    return std::to_string(stats->summary.count) + " events, " + gate::FormatPercent(stats->summary.error_rate) + " errors";
+  };
+  out << "baseline " << Html(side(group.baseline)) << " &#183; candidate " << Html(side(group.candidate));
+  if (group.shift) {
+    out << " &#183; P(candidate slower) "
+        << Html(gate::FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000))
+        << ", Mann-Whitney " << Html(gate::FormatPStatement(group.shift->p_value));
+  }
+  out << (group.skipped ? " &#183; skipped by the config" : "") << "</p>\n";
+  if (group.baseline || group.candidate) out << Chart(group).Svg() << "\n";
+  if (!group.rules.empty()) {
+    out << "<table><thead><tr><th>Rule</th><th class=\"num\">Baseline</th><th class=\"num\">Candidate</th>"
+           "<th class=\"num\">Change</th><th class=\"num\">" << Html(ConfidenceText(result))
+        << " CI</th><th>Verdict</th><th>Config</th></tr></thead><tbody>\n";
+    for (const RuleResult& rule : group.rules) {
+      out << "<tr><td>" << Html(rule.limit_text) << "</td><td class=\"num\">" << Html(ValueText(rule, rule.baseline))
+          << "</td><td class=\"num\">" << Html(ValueText(rule, rule.candidate)) << "</td><td class=\"num\">"
+          << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule)) << "</td><td>"
+          << Badge(rule.verdict) << "</td><td><code>" << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
+      if (!rule.note.empty()) out << "<tr><td colspan=\"7\" class=\"note\">" << Html(rule.note) << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n";
+  }
+  out << "</article>\n";
+}
+
 }  // namespace
 
 std::string RenderHtml(const gate::EvaluationResult& result) {
@@ -214,64 +276,9 @@ std::string RenderHtml(const gate::EvaluationResult& result) {
   out << "<header class=\"" << header_class << "\"><h1>perfgate: " << Html(label) << "</h1>\n<p>" << Html(Headline(result))
       << ".</p>\n<p>Candidate <code>" << Html(result.candidate_source) << "</code> against baseline <code>"
       << Html(result.baseline_source) << "</code>, rules from <code>" << Html(result.config_name) << "</code>.</p></header>\n";
-
-  std::vector<RuleRef> notable = NotableRules(result);
-  std::erase_if(notable, [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
-  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
-  if (!notable.empty() || !insufficient.empty()) {
-    out << "<section><h2>What did not pass</h2>\n<table><thead><tr><th>Transaction</th><th>Rule</th>"
-           "<th class=\"num\">Baseline</th><th class=\"num\">Candidate</th><th class=\"num\">Change</th>"
-           "<th class=\"num\">" << Html(ConfidenceText(result)) << " CI</th><th>Verdict</th></tr></thead><tbody>\n";
-    for (const RuleRef& ref : notable) {
-      out << "<tr><td><code>" << Html(ref.group->name) << "</code></td><td>" << Html(ref.rule->limit_text)
-          << "</td><td class=\"num\">" << Html(ValueText(*ref.rule, ref.rule->baseline)) << "</td><td class=\"num\">"
-          << Html(ValueText(*ref.rule, ref.rule->candidate)) << "</td><td class=\"num\">" << Html(ChangeText(*ref.rule))
-          << "</td><td class=\"num\">" << Html(JudgedIntervalText(*ref.rule)) << "</td><td>" << Badge(ref.rule->verdict)
-          << "</td></tr>\n";
-    }
-    out << "</tbody></table>\n<ul class=\"why\">\n";
-    for (const RuleRef& ref : notable) {
-      if (ref.rule->verdict == Verdict::kFail || ref.rule->verdict == Verdict::kWarn) {
-        out << "<li>" << Html(RuleSentence(result, *ref.group, *ref.rule)) << "</li>\n";
-      }
-    }
-    for (const InsufficientGroup& entry : insufficient) {
-      out << "<li>" << Badge(Verdict::kInsufficientData) << " " << Html(InsufficientSentence(entry)) << "</li>\n";
-    }
-    out << "</ul></section>\n";
-  }
-
+  NotPassedSection(out, result);
   out << "<h2>Transactions</h2>\n";
-  for (const GroupResult* group : GroupsWorstFirst(result)) {
-    const Verdict shown = group->skipped ? Verdict::kPass : group->verdict;
-    out << "<article class=\"" << VerdictClass(shown) << "\"><h3>" << Badge(shown) << " <code>" << Html(group->name)
-        << "</code></h3>\n<p class=\"meta\">";
-    auto side = [](const std::optional<gate::SideStats>& stats) {
-      if (!stats) return std::string("no events");
-      return std::to_string(stats->summary.count) + " events, " + gate::FormatPercent(stats->summary.error_rate) + " errors";
-    };
-    out << "baseline " << Html(side(group->baseline)) << " &#183; candidate " << Html(side(group->candidate));
-    if (group->shift) {
-      out << " &#183; P(candidate slower) " << Html(gate::FormatNumber(std::round(group->shift->probability_of_superiority * 1000) / 1000))
-          << ", Mann-Whitney " << Html(gate::FormatPStatement(group->shift->p_value));
-    }
-    out << (group->skipped ? " &#183; skipped by the config" : "") << "</p>\n";
-    if (group->baseline || group->candidate) out << Chart(*group).Svg() << "\n";
-    if (!group->rules.empty()) {
-      out << "<table><thead><tr><th>Rule</th><th class=\"num\">Baseline</th><th class=\"num\">Candidate</th>"
-             "<th class=\"num\">Change</th><th class=\"num\">" << Html(ConfidenceText(result))
-          << " CI</th><th>Verdict</th><th>Config</th></tr></thead><tbody>\n";
-      for (const RuleResult& rule : group->rules) {
-        out << "<tr><td>" << Html(rule.limit_text) << "</td><td class=\"num\">" << Html(ValueText(rule, rule.baseline))
-            << "</td><td class=\"num\">" << Html(ValueText(rule, rule.candidate)) << "</td><td class=\"num\">"
-            << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule)) << "</td><td>"
-            << Badge(rule.verdict) << "</td><td><code>" << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
-        if (!rule.note.empty()) out << "<tr><td colspan=\"7\" class=\"note\">" << Html(rule.note) << "</td></tr>\n";
-      }
-      out << "</tbody></table>\n";
-    }
-    out << "</article>\n";
-  }
+  for (const GroupResult* group : GroupsWorstFirst(result)) GroupArticle(out, result, *group);
   if (!result.notes.empty()) {
     out << "<section><h2>Notes</h2><ul>\n";
     for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";
