@@ -67,47 +67,8 @@ class Parser {
       CheckKeys(source, kSourceKeys, "source");
       if (YAML::Node sentry = source["sentry"]) config.sentry = ParseSentry(sentry);
     }
-    if (YAML::Node statistics = root["statistics"]) {
-      ExpectMap(statistics, "statistics");
-      CheckKeys(statistics, kStatisticsKeys, "key in statistics");
-      if (YAML::Node min = statistics["min_samples"]) config.min_samples = MinSamples(min);
-      if (YAML::Node confidence = statistics["confidence"]) config.confidence = Confidence(confidence);
-      if (YAML::Node resamples = statistics["resamples"]) {
-        config.resamples = static_cast<int>(WholeNumber(resamples, "resamples", 100, 1'000'000));
-      }
-      if (YAML::Node seed = statistics["seed"]) {
-        config.seed = WholeNumber(seed, "seed", 0, std::numeric_limits<std::uint64_t>::max());
-      }
-      if (YAML::Node correction = statistics["correction"]) {
-        config.correction = OneOf(correction, "correction", stats::kCorrectionNames);
-      }
-      if (YAML::Node interval = statistics["interval"]) {
-        config.interval = OneOf(interval, "interval", stats::kIntervalMethodNames);
-      }
-      if (YAML::Node method = statistics["error_rate_interval"]) {
-        config.error_rate_interval = OneOf(method, "error_rate_interval", stats::kBinomialMethodNames);
-      }
-      if (YAML::Node method = statistics["percentile_method"]) {
-        std::string name = Scalar(method, "percentile_method");
-        auto parsed = FromName(stats::kQuantileMethodNames, name);
-        if (!parsed) {
-          Fail(method, "unknown percentile_method '" + name + "'" +
-                           DidYouMean(name, Names(stats::kQuantileMethodNames)) +
-                           " (allowed: " + JoinNames(stats::kQuantileMethodNames) + ")");
-        }
-        config.percentile_method = *parsed;
-      }
-    }
-    if (YAML::Node policy = root["policy"]) {
-      ExpectMap(policy, "policy");
-      CheckKeys(policy, kPolicyKeys, "key in policy");
-      if (YAML::Node insufficient = policy["insufficient_data"]) {
-        config.insufficient_data = OneOf(insufficient, "insufficient_data", kUndecidedPolicyNames);
-      }
-      if (YAML::Node inconclusive = policy["inconclusive"]) {
-        config.inconclusive = OneOf(inconclusive, "inconclusive", kUndecidedPolicyNames);
-      }
-    }
+    if (YAML::Node statistics = root["statistics"]) ParseStatistics(statistics, config);
+    if (YAML::Node policy = root["policy"]) ParsePolicy(policy, config);
     if (YAML::Node group_by = root["group_by"]) config.group_by = OneOf(group_by, "group_by", kGroupByNames);
     if (YAML::Node rules = root["rules"]) config.rules = Rules(rules, "rules");
     if (YAML::Node groups = root["groups"]) {
@@ -130,6 +91,51 @@ class Parser {
   }
 
  private:
+  // statistics: how every number is computed.
+  void ParseStatistics(const YAML::Node& statistics, Thresholds& config) const {
+    ExpectMap(statistics, "statistics");
+    CheckKeys(statistics, kStatisticsKeys, "key in statistics");
+    if (YAML::Node min = statistics["min_samples"]) config.min_samples = MinSamples(min);
+    if (YAML::Node confidence = statistics["confidence"]) config.confidence = Confidence(confidence);
+    if (YAML::Node resamples = statistics["resamples"]) {
+      config.resamples = static_cast<int>(WholeNumber(resamples, "resamples", 100, 1'000'000));
+    }
+    if (YAML::Node seed = statistics["seed"]) {
+      config.seed = WholeNumber(seed, "seed", 0, std::numeric_limits<std::uint64_t>::max());
+    }
+    if (YAML::Node correction = statistics["correction"]) {
+      config.correction = OneOf(correction, "correction", stats::kCorrectionNames);
+    }
+    if (YAML::Node interval = statistics["interval"]) {
+      config.interval = OneOf(interval, "interval", stats::kIntervalMethodNames);
+    }
+    if (YAML::Node method = statistics["error_rate_interval"]) {
+      config.error_rate_interval = OneOf(method, "error_rate_interval", stats::kBinomialMethodNames);
+    }
+    if (YAML::Node method = statistics["percentile_method"]) {
+      std::string name = Scalar(method, "percentile_method");
+      auto parsed = FromName(stats::kQuantileMethodNames, name);
+      if (!parsed) {
+        Fail(method, "unknown percentile_method '" + name + "'" +
+                         DidYouMean(name, Names(stats::kQuantileMethodNames)) +
+                         " (allowed: " + JoinNames(stats::kQuantileMethodNames) + ")");
+      }
+      config.percentile_method = *parsed;
+    }
+  }
+
+  // policy: what undecided rules do to the gate.
+  void ParsePolicy(const YAML::Node& policy, Thresholds& config) const {
+    ExpectMap(policy, "policy");
+    CheckKeys(policy, kPolicyKeys, "key in policy");
+    if (YAML::Node insufficient = policy["insufficient_data"]) {
+      config.insufficient_data = OneOf(insufficient, "insufficient_data", kUndecidedPolicyNames);
+    }
+    if (YAML::Node inconclusive = policy["inconclusive"]) {
+      config.inconclusive = OneOf(inconclusive, "inconclusive", kUndecidedPolicyNames);
+    }
+  }
+
   [[noreturn]] void Fail(const YAML::Node& at, const std::string& message) const {
     const YAML::Mark mark = at.Mark();
     throw ConfigError{source_ + ":" + std::to_string(mark.line + 1) + ":" +
