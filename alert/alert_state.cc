@@ -13,7 +13,8 @@ Result<AlertState> ParseAlertState(const std::string& text, const std::string& s
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) return state;
   try {
     boost::json::value root = boost::json::parse(text);
-    if (root.at("schema_version").to_number<int>() != 1) throw std::runtime_error("unknown schema_version");
+    if (root.at("schema_version").to_number<int>() != 1)
+      throw std::runtime_error("unknown schema_version");
     for (const auto& [key, value] : root.at("entries").as_object()) {
       AlertEntry entry;
       entry.breaching = value.at("breaching").as_bool();
@@ -35,8 +36,9 @@ std::string RenderAlertState(const AlertState& state) {
   for (const auto& [key, entry] : state.entries) {
     text += separator;
     text += "    " + boost::json::serialize(boost::json::value(key)) + ": " +
-            boost::json::serialize(boost::json::object{
-                {"breaching", entry.breaching}, {"since", entry.since}, {"last_notified", entry.last_notified}});
+            boost::json::serialize(boost::json::object{{"breaching", entry.breaching},
+                                                       {"since", entry.since},
+                                                       {"last_notified", entry.last_notified}});
     separator = ",\n";
   }
   text += state.entries.empty() ? "}\n}\n" : "\n  }\n}\n";
@@ -44,15 +46,19 @@ std::string RenderAlertState(const AlertState& state) {
 }
 
 AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResult& result,
-                         std::chrono::system_clock::time_point now, std::chrono::seconds remind_after) {
-  const long long seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+                         std::chrono::system_clock::time_point now,
+                         std::chrono::seconds remind_after) {
+  const long long seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   AlertUpdate update;
   update.next = previous;
   for (const gate::GroupResult& group : result.groups) {
     for (const gate::RuleResult& rule : group.rules) {
       const std::string key = group.name + "  " + rule.limit_text;
-      const bool breaching = rule.verdict == gate::Verdict::kFail || rule.verdict == gate::Verdict::kWarn;
-      const bool passing = rule.verdict == gate::Verdict::kPass || rule.verdict == gate::Verdict::kWaived;
+      const bool breaching =
+          rule.verdict == gate::Verdict::kFail || rule.verdict == gate::Verdict::kWarn;
+      const bool passing =
+          rule.verdict == gate::Verdict::kPass || rule.verdict == gate::Verdict::kWaived;
       if (!breaching && !passing) continue;  // undecided: no news either way
       auto found = update.next.entries.find(key);
       const bool was_breaching = found != update.next.entries.end() && found->second.breaching;
@@ -60,7 +66,8 @@ AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResul
       if (breaching && !was_breaching) {
         update.next.entries[key] = AlertEntry{true, seconds, seconds};
         update.changes.push_back(change);
-      } else if (breaching && remind_after.count() > 0 && seconds - found->second.last_notified >= remind_after.count()) {
+      } else if (breaching && remind_after.count() > 0 &&
+                 seconds - found->second.last_notified >= remind_after.count()) {
         found->second.last_notified = seconds;
         change.kind = AlertChangeKind::kStillBreaching;
         update.changes.push_back(change);

@@ -34,9 +34,10 @@ std::string RenderAlertState(const AlertState& state);
 
 enum class AlertChangeKind { kNewBreach, kStillBreaching, kResolved };
 
-inline constexpr NameTable<AlertChangeKind, 3> kAlertChangeKindNames = {{{AlertChangeKind::kNewBreach, "new_breach"},
-                                                                          {AlertChangeKind::kStillBreaching, "still_breaching"},
-                                                                          {AlertChangeKind::kResolved, "resolved"}}};
+inline constexpr NameTable<AlertChangeKind, 3> kAlertChangeKindNames = {
+    {{AlertChangeKind::kNewBreach, "new_breach"},
+     {AlertChangeKind::kStillBreaching, "still_breaching"},
+     {AlertChangeKind::kResolved, "resolved"}}};
 
 struct AlertChange {
   AlertChangeKind kind;
@@ -51,12 +52,13 @@ struct AlertUpdate {
   AlertState next;                   // the state to store once the notification went out
 };
 
-// Compares `result` with `previous` at time `now`; the changes point into `result`. A rule is breaching when it failed or
-// warned; passing resolves it; undecided rules (too few events, inconclusive) keep their
-// previous state. A breach still open is announced again once `remind_after` has passed
-// since its last notification (0: never).
+// Compares `result` with `previous` at time `now`; the changes point into `result`. A rule is
+// breaching when it failed or warned; passing resolves it; undecided rules (too few events,
+// inconclusive) keep their previous state. A breach still open is announced again once
+// `remind_after` has passed since its last notification (0: never).
 AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResult& result,
-                         std::chrono::system_clock::time_point now, std::chrono::seconds remind_after);
+                         std::chrono::system_clock::time_point now,
+                         std::chrono::seconds remind_after);
 
 }  // namespace perfgate::alert
 

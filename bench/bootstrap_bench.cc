@@ -18,7 +18,9 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 }  // namespace
 
@@ -39,7 +41,8 @@ int main(int argc, char** argv) {
     std::vector<double> work = durations;
     Random random(42);
     auto start = Clock::now();
-    std::vector<double> replicates = QuantileReplicatesUnsorted(work, 0.95, QuantileMethod::kLinear, resamples, random);
+    std::vector<double> replicates =
+        QuantileReplicatesUnsorted(work, 0.95, QuantileMethod::kLinear, resamples, random);
     fast_ci = PercentileInterval(replicates, 0.95);
     fast_seconds = std::min(fast_seconds, Since(start));
   }
@@ -50,21 +53,27 @@ int main(int argc, char** argv) {
   for (int run = 0; run < 5; ++run) {
     Random random(42);
     auto start = Clock::now();
-    std::vector<double> replicates = QuantileReplicates(sorted, 0.95, QuantileMethod::kLinear, resamples, random);
+    std::vector<double> replicates =
+        QuantileReplicates(sorted, 0.95, QuantileMethod::kLinear, resamples, random);
     PercentileInterval(replicates, 0.95);
     sorted_seconds = std::min(sorted_seconds, Since(start));
   }
   Random naive_random(43);
   auto start = Clock::now();
-  std::vector<double> naive = NaiveQuantileReplicates(durations, 0.95, QuantileMethod::kLinear, naive_resamples, naive_random);
+  std::vector<double> naive = NaiveQuantileReplicates(durations, 0.95, QuantileMethod::kLinear,
+                                                      naive_resamples, naive_random);
   double naive_seconds = Since(start) * resamples / naive_resamples;
   Interval naive_ci = PercentileInterval(naive, 0.95);
 
-  std::printf("p95 of n = %zu log-normal durations, %d resamples, 95 %% percentile interval\n", n, resamples);
-  std::printf("exact bootstrap, unsorted input : %9.2f ms  CI [%.1f, %.1f]\n", fast_seconds * 1e3, fast_ci.lower, fast_ci.upper);
+  std::printf("p95 of n = %zu log-normal durations, %d resamples, 95 %% percentile interval\n", n,
+              resamples);
+  std::printf("exact bootstrap, unsorted input : %9.2f ms  CI [%.1f, %.1f]\n", fast_seconds * 1e3,
+              fast_ci.lower, fast_ci.upper);
   std::printf("exact bootstrap, sorted input   : %9.2f ms\n", sorted_seconds * 1e3);
   std::printf("naive resampling (scaled from %d): %9.0f ms  CI [%.1f, %.1f] (from %d replicates)\n",
-              naive_resamples, naive_seconds * 1e3, naive_ci.lower, naive_ci.upper, naive_resamples);
-  std::printf("speed-up: %.0fx (unsorted), %.0fx (sorted)\n", naive_seconds / fast_seconds, naive_seconds / sorted_seconds);
+              naive_resamples, naive_seconds * 1e3, naive_ci.lower, naive_ci.upper,
+              naive_resamples);
+  std::printf("speed-up: %.0fx (unsorted), %.0fx (sorted)\n", naive_seconds / fast_seconds,
+              naive_seconds / sorted_seconds);
   return 0;
 }

@@ -20,7 +20,9 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+double Since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 void Write(const std::string& path, long rows, double slowdown, std::uint64_t seed) {
   perfgate::stats::Random random(seed);
@@ -59,21 +61,23 @@ int main(int argc, char** argv) {
   auto cand = perfgate::fetch::ReadSampleFile(fs, cand_path, std::nullopt, {});
   double read_seconds = Since(start);
   start = Clock::now();
-  auto result = perfgate::gate::Evaluate(perfgate::gate::DefaultThresholds(), *base, *cand,
-                                         {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  auto result = perfgate::gate::Evaluate(
+      perfgate::gate::DefaultThresholds(), *base, *cand,
+      {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
   double stats_seconds = Since(start);
   std::printf("in process: read both files %.3f s, evaluate (%zu groups, %zu rules) %.3f s\n",
               read_seconds, result.groups.size(), result.groups.size() * 4, stats_seconds);
 
   // From /tmp, where no thresholds.yaml exists, so the built-in defaults apply as above.
-  const std::string command =
-      "cd /tmp && " + binary + " check --baseline " + base_path + " --candidate " + cand_path + " > /dev/null";
+  const std::string command = "cd /tmp && " + binary + " check --baseline " + base_path +
+                              " --candidate " + cand_path + " > /dev/null";
   double best = 1e9;
   for (int run = 0; run < 3; ++run) {
     start = Clock::now();
     int status = std::system(command.c_str());
     best = std::min(best, Since(start));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) std::fprintf(stderr, "perfgate exited %d\n", status);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1)
+      std::fprintf(stderr, "perfgate exited %d\n", status);
   }
   struct rusage usage {};
   getrusage(RUSAGE_CHILDREN, &usage);

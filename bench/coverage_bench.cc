@@ -50,13 +50,16 @@ int main(int argc, char** argv) {
        [](double x) { return LogNormalCdf(x, 5.5, 0.7); }},
       {"bimodal 0.7 LN(4.5,0.3) + 0.3 LN(6.5,0.4)",
        [](Random& r) {
-         return r.Uniform() < 0.7 ? std::exp(4.5 + 0.3 * r.Normal()) : std::exp(6.5 + 0.4 * r.Normal());
+         return r.Uniform() < 0.7 ? std::exp(4.5 + 0.3 * r.Normal())
+                                  : std::exp(6.5 + 0.4 * r.Normal());
        },
        [](double x) { return 0.7 * LogNormalCdf(x, 4.5, 0.3) + 0.3 * LogNormalCdf(x, 6.5, 0.4); }},
   };
   const double qs[] = {0.5, 0.95, 0.99};
-  std::printf("coverage of nominal 95 %% intervals, %d trials each, %d resamples "
-              "(binomial 95 %% band for the share: about 94.0-96.0 %%)\n\n", trials, resamples);
+  std::printf(
+      "coverage of nominal 95 %% intervals, %d trials each, %d resamples "
+      "(binomial 95 %% band for the share: about 94.0-96.0 %%)\n\n",
+      trials, resamples);
   std::printf("%-44s %6s %5s %11s %11s\n", "distribution", "n", "q", "percentile", "bca");
   Random data(2024);
   for (const Distribution& d : distributions) {
@@ -70,7 +73,8 @@ int main(int argc, char** argv) {
         std::sort(sample.begin(), sample.end());
         Random random(DeriveSeed(7, static_cast<std::uint64_t>(t)));
         for (int k = 0; k < 3; ++k) {
-          std::vector<double> replicates = QuantileReplicates(sample, qs[k], QuantileMethod::kLinear, resamples, random);
+          std::vector<double> replicates =
+              QuantileReplicates(sample, qs[k], QuantileMethod::kLinear, resamples, random);
           std::vector<double> copy = replicates;
           double estimate = QuantileOfSorted(sample, qs[k]);
           covered_percentile[k] += PercentileInterval(replicates, 0.95).Contains(truth[k]);
@@ -85,7 +89,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("\nerror rate 1 %%: exact coverage of 95 %% binomial intervals (summed over the binomial)\n");
+  std::printf(
+      "\nerror rate 1 %%: exact coverage of 95 %% binomial intervals (summed over the binomial)\n");
   std::printf("%6s %10s %10s %16s\n", "n", "wilson", "jeffreys", "clopper_pearson");
   for (std::uint64_t n : {200u, 1000u, 10000u}) {
     double coverage[3] = {0, 0, 0};
@@ -94,12 +99,13 @@ int main(int argc, char** argv) {
       double p = boost::math::pdf(binomial, static_cast<double>(x));
       if (p < 1e-15) continue;
       int m = 0;
-      for (BinomialMethod method : {BinomialMethod::kWilson, BinomialMethod::kJeffreys, BinomialMethod::kClopperPearson}) {
+      for (BinomialMethod method :
+           {BinomialMethod::kWilson, BinomialMethod::kJeffreys, BinomialMethod::kClopperPearson}) {
         coverage[m++] += BinomialInterval(x, n, 0.95, method).Contains(0.01) ? p : 0;
       }
     }
-    std::printf("%6llu %9.1f%% %9.1f%% %15.1f%%\n", static_cast<unsigned long long>(n), 100 * coverage[0],
-                100 * coverage[1], 100 * coverage[2]);
+    std::printf("%6llu %9.1f%% %9.1f%% %15.1f%%\n", static_cast<unsigned long long>(n),
+                100 * coverage[0], 100 * coverage[1], 100 * coverage[2]);
   }
   return 0;
 }

@@ -23,7 +23,8 @@ SampleSet Draw(stats::Random& random, int groups, int n, double scale, const cha
   SampleSetBuilder builder;
   for (int g = 0; g < groups; ++g) {
     std::string name = "GET /api/endpoint/" + std::to_string(g);
-    for (int i = 0; i < n; ++i) builder.Add(name, scale * std::exp(5 + 0.6 * random.Normal()), false);
+    for (int i = 0; i < n; ++i)
+      builder.Add(name, scale * std::exp(5 + 0.6 * random.Normal()), false);
   }
   return std::move(builder).Build(source);
 }
@@ -36,7 +37,8 @@ gate::Thresholds Config(const std::string& tolerance, int resamples) {
 
 double FailingShare(const gate::Thresholds& config, int runs, int groups, int n, double shift,
                     std::uint64_t seed) {
-  const std::chrono::year_month_day today{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}};
+  const std::chrono::year_month_day today{std::chrono::year{2026}, std::chrono::month{1},
+                                          std::chrono::day{1}};
   int failing = 0;
   for (int run = 0; run < runs; ++run) {
     gate::Thresholds seeded = config;
@@ -55,7 +57,8 @@ double FailingShare(const gate::Thresholds& config, int runs, int groups, int n,
 int main(int argc, char** argv) {
   const int runs = argc > 1 ? std::atoi(argv[1]) : 1000;
   const int resamples = argc > 2 ? std::atoi(argv[2]) : 2000;
-  std::printf("%d runs each, %d resamples, alpha = 0.05 (Holm over the run's tests)\n", runs, resamples);
+  std::printf("%d runs each, %d resamples, alpha = 0.05 (Holm over the run's tests)\n", runs,
+              resamples);
   std::printf("A/A, 20 transactions x 1000 events, p95 max_increase 10%%: %5.1f%% of runs fail\n",
               100 * FailingShare(Config("10%", resamples), runs, 20, 1000, 1.0, 1));
   std::printf("A/A, 20 transactions x 1000 events, p95 max_increase 0%%:  %5.1f%% of runs fail\n",

@@ -29,7 +29,8 @@ void WriteInput(const std::string& path, long rows) {
     int length = std::snprintf(
         line, sizeof line,
         "{\"timestamp\":\"2026-11-20T10:%02ld:%02ldZ\",\"transaction\":\"GET /api/v2/endpoint/%d\","
-        "\"duration_ms\":%.3f,\"status\":\"%s\",\"release\":\"shop@1.5.0\",\"environment\":\"production\"}\n",
+        "\"duration_ms\":%.3f,\"status\":\"%s\",\"release\":\"shop@1.5.0\",\"environment\":"
+        "\"production\"}\n",
         i / 60 % 60, i % 60, static_cast<int>(engine() % 50), duration,
         engine() % 100 == 0 ? "internal_error" : "ok");
     out.write(line, length);
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
   auto read = [&](unsigned threads) {
     return BestOf(5, [&] {
       auto bytes = fs.MapFile(path);
-      auto set = perfgate::fetch::ReadNdjson(bytes->view(), path, {perfgate::fetch::BadRowPolicy::kFail, threads});
+      auto set = perfgate::fetch::ReadNdjson(bytes->view(), path,
+                                             {perfgate::fetch::BadRowPolicy::kFail, threads});
       if (!set.ok() || set->TotalEvents() != static_cast<std::size_t>(rows)) std::abort();
     });
   };

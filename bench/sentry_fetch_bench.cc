@@ -18,7 +18,8 @@ using Clock = std::chrono::steady_clock;
 
 SampleSet Events(int count) {
   SampleSetBuilder builder;
-  for (int i = 0; i < count; ++i) builder.Add("GET /api/endpoint/" + std::to_string(i % 50), 10 + i % 997, i % 100 == 0);
+  for (int i = 0; i < count; ++i)
+    builder.Add("GET /api/endpoint/" + std::to_string(i % 50), 10 + i % 997, i % 100 == 0);
   return std::move(builder).Build("bench");
 }
 
@@ -29,7 +30,8 @@ struct Run {
   std::size_t requests;
 };
 
-Run Fetch(const SampleSet& events, SentryServerOptions limits, int concurrency, std::size_t max_samples) {
+Run Fetch(const SampleSet& events, SentryServerOptions limits, int concurrency,
+          std::size_t max_samples) {
   FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok", limits));
   fetch::CurlTransport transport;
   RealClock clock;
@@ -62,14 +64,17 @@ int main(int argc, char** argv) {
   unlimited.latency = std::chrono::milliseconds(100);
 
   Run with_limits = Fetch(events, limited, 15, static_cast<std::size_t>(count));
-  std::printf("limits on (30/s, 15 at once), 15 windows: %6.1f s for %zu events, %zu requests, %d answered 429\n",
-              with_limits.seconds, with_limits.events, with_limits.requests, with_limits.rejected);
+  std::printf(
+      "limits on (30/s, 15 at once), 15 windows: %6.1f s for %zu events, %zu requests, %d answered "
+      "429\n",
+      with_limits.seconds, with_limits.events, with_limits.requests, with_limits.rejected);
   Run without = Fetch(events, unlimited, 15, static_cast<std::size_t>(count));
-  std::printf("limits off, 15 windows:                    %6.1f s for %zu events, %zu requests\n", without.seconds,
-              without.events, without.requests);
+  std::printf("limits off, 15 windows:                    %6.1f s for %zu events, %zu requests\n",
+              without.seconds, without.events, without.requests);
   Run chain = Fetch(events, unlimited, 1, 10000);
-  std::printf("one sequential cursor chain, 100 pages:    %6.1f s (scaled to %d pages: %.0f s)\n", chain.seconds,
-              (count + 99) / 100, chain.seconds * ((count + 99) / 100) / 100.0);
-  std::printf("rate-limit floor for %d pages at 30/s:     %6.1f s\n", (count + 99) / 100, ((count + 99) / 100) / 30.0);
+  std::printf("one sequential cursor chain, 100 pages:    %6.1f s (scaled to %d pages: %.0f s)\n",
+              chain.seconds, (count + 99) / 100, chain.seconds * ((count + 99) / 100) / 100.0);
+  std::printf("rate-limit floor for %d pages at 30/s:     %6.1f s\n", (count + 99) / 100,
+              ((count + 99) / 100) / 30.0);
   return 0;
 }

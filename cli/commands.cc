@@ -8,19 +8,19 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "alert/alert_state.h"
 #include "cli/sources.h"
+#include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
-#include "gate/source_summary.h"
 #include "gate/number_format.h"
-#include "fetch/http/webhook.h"
-#include "alert/alert_state.h"
+#include "gate/source_summary.h"
 #include "reports/alert_payload.h"
 #include "reports/github_actions.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
-#include "reports/junit_report.h"
 #include "reports/json_writer.h"
+#include "reports/junit_report.h"
 #include "reports/markdown_report.h"
 #include "reports/stats_report.h"
 #include "reports/summary_text.h"
@@ -42,8 +42,7 @@ Result<gate::EvaluationResult> LoadAndEvaluate(const GateOptions& options, CliEn
 }
 
 // Writes the requested report files, atomically. Returns the first failure.
-Status WriteReports(const GateOptions& options, const gate::EvaluationResult& result,
-                    CliEnv& env) {
+Status WriteReports(const GateOptions& options, const gate::EvaluationResult& result, CliEnv& env) {
   const struct {
     const std::string& path;
     const char* name;
@@ -75,7 +74,8 @@ Status AppendToFile(FileSystem& fs, const std::string& path, const std::string& 
 
 // Under GitHub Actions: annotations on stdout (where the runner reads workflow commands),
 // the Markdown report added to the step summary, and the step outputs.
-Status PublishToGitHub(const GateOptions& options, const gate::EvaluationResult& result, CliEnv& env) {
+Status PublishToGitHub(const GateOptions& options, const gate::EvaluationResult& result,
+                       CliEnv& env) {
   auto var = [&](const char* name) {
     auto found = env.vars.find(name);
     return found == env.vars.end() ? std::string() : found->second;
@@ -87,7 +87,8 @@ Status PublishToGitHub(const GateOptions& options, const gate::EvaluationResult&
     if (!appended.ok()) return appended;
   }
   if (std::string outputs = var("GITHUB_OUTPUT"); !outputs.empty()) {
-    Status appended = AppendToFile(env.fs, outputs, reports::RenderStepOutputs(result, options.markdown_path));
+    Status appended =
+        AppendToFile(env.fs, outputs, reports::RenderStepOutputs(result, options.markdown_path));
     if (!appended.ok()) return appended;
   }
   return {};
@@ -122,9 +123,13 @@ int ReportError(const Error& error, CliEnv& env) {
   return error.kind == ErrorKind::kUnavailable ? kExitUnavailable : kExitError;
 }
 
-int RunCheck(const GateOptions& options, CliEnv& env) { return RunGate(options, env, GateView::kVerdictSummary); }
+int RunCheck(const GateOptions& options, CliEnv& env) {
+  return RunGate(options, env, GateView::kVerdictSummary);
+}
 
-int RunCompare(const GateOptions& options, CliEnv& env) { return RunGate(options, env, GateView::kTable); }
+int RunCompare(const GateOptions& options, CliEnv& env) {
+  return RunGate(options, env, GateView::kTable);
+}
 
 int RunStats(const StatsOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
@@ -132,17 +137,23 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
   Result<SampleSet> samples = LoadSource(options.source, options.sources, *config, env);
   if (!samples.ok()) return ReportError(samples.error(), env);
   if (samples->IsAggregated()) {
-    return ReportError(MakeError(ErrorKind::kUsage, "stats summarises events, and aggregate mode has none; use --mode raw"), env);
+    return ReportError(
+        MakeError(ErrorKind::kUsage,
+                  "stats summarises events, and aggregate mode has none; use --mode raw"),
+        env);
   }
 
-  const gate::SourceSummary summary = gate::SummarizeSource(*samples, options.percentiles, options.method);
-  env.out << (options.json ? reports::RenderStatsJson(summary) : reports::RenderStatsTable(summary));
+  const gate::SourceSummary summary =
+      gate::SummarizeSource(*samples, options.percentiles, options.method);
+  env.out << (options.json ? reports::RenderStatsJson(summary)
+                           : reports::RenderStatsTable(summary));
   return kExitPass;
 }
 
 int RunAlert(const AlertOptions& options, CliEnv& env) {
   if (!options.webhook.empty()) {
-    if (Status valid = fetch::ValidateWebhookUrl(options.webhook); !valid.ok()) return ReportError(valid.error(), env);
+    if (Status valid = fetch::ValidateWebhookUrl(options.webhook); !valid.ok())
+      return ReportError(valid.error(), env);
   }
   Result<gate::Thresholds> loaded = LoadConfig(options.config, env);
   if (!loaded.ok()) return ReportError(loaded.error(), env);
@@ -158,8 +169,10 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
     any = any || (group.rules && !group.rules->empty());
   }
   if (!any) {
-    return ReportError(MakeError(ErrorKind::kConfig, config.source_name + ": alert judges absolute rules (max), "
-                                                                          "and the config has none"), env);
+    return ReportError(
+        MakeError(ErrorKind::kConfig, config.source_name + ": alert judges absolute rules (max), "
+                                                           "and the config has none"),
+        env);
   }
   Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, config, env);
   if (!candidate.ok()) return ReportError(candidate.error(), env);
@@ -182,8 +195,11 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   if (update.changes.empty()) {
     env.out << "perfgate: alert: no change since the last run\n";
   } else {
-    env.out << "perfgate: alert: " << update.changes.size() << (update.changes.size() == 1 ? " change" : " changes")
-            << (options.webhook.empty() ? " (no --webhook: printed only)" : ", notifying the webhook") << "\n";
+    env.out << "perfgate: alert: " << update.changes.size()
+            << (update.changes.size() == 1 ? " change" : " changes")
+            << (options.webhook.empty() ? " (no --webhook: printed only)"
+                                        : ", notifying the webhook")
+            << "\n";
     if (!options.webhook.empty()) {
       if (env.transport == nullptr) {
         return ReportError(MakeError(ErrorKind::kInternal, "no HTTP transport configured"), env);
@@ -191,9 +207,11 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
       Status sent = fetch::PostJson(*env.transport, env.clock, options.webhook,
                                     reports::RenderAlertPayload(update, result));
       if (!sent.ok()) {
-        return ReportError(MakeError(sent.error().kind, sent.error().message +
-                                                            "; the state was not advanced, so the next run notifies again"),
-                           env);
+        return ReportError(
+            MakeError(sent.error().kind,
+                      sent.error().message +
+                          "; the state was not advanced, so the next run notifies again"),
+            env);
       }
     }
   }
@@ -210,14 +228,17 @@ int RunFetch(const FetchOptions& options, CliEnv& env) {
   Result<SentrySetup> setup = SentrySettings(options.sources, *config, env);
   if (!setup.ok()) return ReportError(setup.error(), env);
   if (setup->options.selection.mode == SentryMode::kAggregate) {
-    return ReportError(MakeError(ErrorKind::kUsage, "fetch saves events, and aggregate mode has none; use --mode raw"), env);
+    return ReportError(MakeError(ErrorKind::kUsage,
+                                 "fetch saves events, and aggregate mode has none; use --mode raw"),
+                       env);
   }
-  Result<SampleSet> samples = LoadSource("sentry:" + options.release, options.sources, *config, env);
+  Result<SampleSet> samples =
+      LoadSource("sentry:" + options.release, options.sources, *config, env);
   if (!samples.ok()) return ReportError(samples.error(), env);
   Status written = env.fs.WriteFileAtomic(options.output, fetch::SamplesToNdjson(*samples));
   if (!written.ok()) return ReportError(written.error(), env);
-  env.out << "perfgate: wrote " << samples->TotalEvents() << " events of " << samples->source << " to "
-          << options.output << "\n";
+  env.out << "perfgate: wrote " << samples->TotalEvents() << " events of " << samples->source
+          << " to " << options.output << "\n";
   for (const std::string& note : samples->notes) env.out << "  note: " << note << "\n";
   return kExitPass;
 }

@@ -30,11 +30,11 @@ struct SentryFlags {
   std::optional<SentryDataset> dataset;
   std::optional<SentryMode> mode;
   std::optional<std::size_t> max_samples;
-  std::string since;       // ISO 8601; with `until`, replaces the release's own time range
+  std::string since;  // ISO 8601; with `until`, replaces the release's own time range
   std::string until;
-  std::string token_file;  // read the token from this file instead of the environment
-  bool refresh = false;    // ignore the cache (and rewrite it)
-  bool verbose = false;    // log every request to stderr (the token redacted)
+  std::string token_file;      // read the token from this file instead of the environment
+  bool refresh = false;        // ignore the cache (and rewrite it)
+  bool verbose = false;        // log every request to stderr (the token redacted)
   bool allow_partial = false;  // judge with the windows that could be fetched, noted in reports
   std::string cache_dir = ".perfgate-cache";
 };
@@ -52,10 +52,10 @@ struct GateOptions {
   std::string candidate;
   SourceOptions sources;
   std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
-  std::string markdown_path;  // empty: no Markdown file
-  std::string json_path;      // empty: no JSON file
-  std::string junit_path;     // empty: no JUnit XML file
-  std::string html_path;      // empty: no HTML page
+  std::string markdown_path;                         // empty: no Markdown file
+  std::string json_path;                             // empty: no JSON file
+  std::string junit_path;                            // empty: no JUnit XML file
+  std::string html_path;                             // empty: no HTML page
 };
 
 // `perfgate check`: evaluate, print the verdict summary, write reports, exit by verdict.
@@ -88,8 +88,8 @@ int RunFetch(const FetchOptions& options, CliEnv& env);
 struct AlertOptions {
   ConfigChoice config;
   std::string candidate;
-  std::string state_path;               // where the last run's state is kept
-  std::string webhook;                  // empty: changes are only printed
+  std::string state_path;                // where the last run's state is kept
+  std::string webhook;                   // empty: changes are only printed
   std::chrono::seconds remind_after{0};  // 0: a breach is announced once
   SourceOptions sources;
 };

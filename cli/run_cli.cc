@@ -30,6 +30,7 @@ struct UsageError {
 
 po::options_description SourceOptionsDescription() {
   po::options_description reading("Reading samples");
+  // clang-format off
   reading.add_options()
       ("format", po::value<std::string>()->default_value("auto"),
        "input format: auto (from the extension: .ndjson/.jsonl, .csv, .json), ndjson, csv, "
@@ -37,8 +38,11 @@ po::options_description SourceOptionsDescription() {
       ("on-bad-row", po::value<std::string>()->default_value("fail"),
        "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
        "reported)");
-  po::options_description sentry("Sentry sources (SRC = sentry:RELEASE or sentry:latest; each overrides "
-                                 "source.sentry in the config)");
+  // clang-format on
+  po::options_description sentry(
+      "Sentry sources (SRC = sentry:RELEASE or sentry:latest; each overrides "
+      "source.sentry in the config)");
+  // clang-format off
   sentry.add_options()
       ("sentry-url", po::value<std::string>()->value_name("URL"),
        "https://sentry.io (default), a region such as https://de.sentry.io, or self-hosted")
@@ -64,6 +68,7 @@ po::options_description SourceOptionsDescription() {
        "(default: no verdict from partial data, exit 3)")
       ("cache-dir", po::value<std::string>()->value_name("DIR")->default_value(".perfgate-cache"),
        "where fetched releases are cached");
+  // clang-format on
   po::options_description all;
   all.add(reading).add(sentry);
   return all;
@@ -80,14 +85,16 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   SourceOptions options;
   // An option whose value names an enum: its name table decides, and says what is allowed.
   // `unset` is a further word that leaves the target unset (--format auto).
-  auto choice = [&](const char* name, const auto& table, auto& target, std::string_view unset = "") {
+  auto choice = [&](const char* name, const auto& table, auto& target,
+                    std::string_view unset = "") {
     if (!vm.count(name)) return;
     const std::string value = vm[name].as<std::string>();
     if (!unset.empty() && value == unset) return;
     target = FromName(table, value);
     if (!target) {
-      throw UsageError{"--" + std::string(name) + " must be one of " + (unset.empty() ? "" : std::string(unset) + ", ") +
-                       JoinNames(table) + ", not '" + value + "'"};
+      throw UsageError{"--" + std::string(name) + " must be one of " +
+                       (unset.empty() ? "" : std::string(unset) + ", ") + JoinNames(table) +
+                       ", not '" + value + "'"};
     }
   };
   choice("format", fetch::kInputFormatNames, options.format, "auto");
@@ -107,7 +114,8 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   if (vm.count("max-samples")) sentry.max_samples = vm["max-samples"].as<std::size_t>();
   if (vm.count("since")) sentry.since = vm["since"].as<std::string>();
   if (vm.count("until")) sentry.until = vm["until"].as<std::string>();
-  if (sentry.since.empty() != sentry.until.empty()) throw UsageError{"--since and --until go together"};
+  if (sentry.since.empty() != sentry.until.empty())
+    throw UsageError{"--since and --until go together"};
   if (vm.count("token-file")) sentry.token_file = vm["token-file"].as<std::string>();
   sentry.refresh = vm["refresh"].as<bool>();
   sentry.verbose = vm["verbose"].as<bool>();
@@ -125,7 +133,8 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   auto add = inputs.add_options();
   if (!positional_sources) {
     add("baseline", po::value<std::string>()->value_name("SRC"),
-        "baseline release samples: a .ndjson, .jsonl, .csv or .json file, or sentry:RELEASE (required)");
+        "baseline release samples: a .ndjson, .jsonl, .csv or .json file, or sentry:RELEASE "
+        "(required)");
     add("candidate", po::value<std::string>()->value_name("SRC"),
         "candidate release samples, in the same forms (required)");
   }
@@ -133,6 +142,7 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   add("today", po::value<std::string>()->value_name("YYYY-MM-DD"),
       "judge waivers as of this date (default: today, UTC)");
   po::options_description outputs("Reports");
+  // clang-format off
   outputs.add_options()
       ("markdown", po::value<std::string>()->value_name("FILE"),
        "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment)")
@@ -142,6 +152,7 @@ po::options_description GateOptionsDescription(bool positional_sources) {
        "write one self-contained HTML page with a latency chart per transaction")
       ("junit", po::value<std::string>()->value_name("FILE"),
        "write JUnit XML: a testcase per transaction and rule, for GitLab, Jenkins and the like");
+  // clang-format on
   po::options_description all;
   all.add(inputs).add(SourceOptionsDescription()).add(outputs);
   return all;
@@ -160,7 +171,8 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   options.sources = ReadSourceOptions(vm);
   if (vm.count("today")) {
     options.today = gate::ParseDateText(vm["today"].as<std::string>());
-    if (!options.today || !options.today->ok()) throw UsageError{"--today must be a date YYYY-MM-DD"};
+    if (!options.today || !options.today->ok())
+      throw UsageError{"--today must be a date YYYY-MM-DD"};
   }
   if (vm.count("markdown")) options.markdown_path = vm["markdown"].as<std::string>();
   if (vm.count("json")) options.json_path = vm["json"].as<std::string>();
@@ -174,7 +186,11 @@ std::chrono::seconds ParseDuration(const std::string& text) {
   long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  const long long scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : unit == "d" ? 86400 : 0;
+  const long long scale = unit.empty() || unit == "s" ? 1
+                          : unit == "m"               ? 60
+                          : unit == "h"               ? 3600
+                          : unit == "d"               ? 86400
+                                                      : 0;
   if (ec != std::errc() || value < 0 || scale == 0) {
     throw UsageError{"--remind-after takes a duration like 30m, 12h or 2d, not '" + text + "'"};
   }
@@ -190,8 +206,10 @@ std::vector<double> ParsePercentiles(const std::string& text) {
     double value = 0;
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
     if (ec != std::errc() || end != item.data() + item.size() || !(value > 0 && value <= 100)) {
-      throw UsageError{"--percentiles takes numbers in (0, 100] separated by commas, like "
-                       "50,95,99.9; not '" + item + "'"};
+      throw UsageError{
+          "--percentiles takes numbers in (0, 100] separated by commas, like "
+          "50,95,99.9; not '" +
+          item + "'"};
     }
     percentiles.push_back(value);
   }
@@ -211,7 +229,8 @@ bool Parse(const std::vector<std::string>& args, const po::options_description& 
   all.add(with_help).add(hidden);
   // No abbreviations: "--candidat" must be an error, not silently "--candidate".
   const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-  po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(), vm);
+  po::store(po::command_line_parser(args).options(all).positional(positional).style(style).run(),
+            vm);
   po::notify(vm);
   if (vm.count("help")) {
     env.out << usage << "\n" << with_help << "\n" << kExitCodes;
@@ -223,6 +242,7 @@ bool Parse(const std::vector<std::string>& args, const po::options_description& 
 // The `stats` command's own options, and its run.
 po::options_description StatsDescription() {
   po::options_description description("Output");
+  // clang-format off
   description.add_options()
       ("json", po::bool_switch(), "print JSON instead of a table")
       ("percentiles", po::value<std::string>()->default_value("50,75,90,95,99"),
@@ -232,6 +252,7 @@ po::options_description StatsDescription() {
        "and R's default), inverted_cdf, averaged_inverted_cdf, closest_observation, "
        "interpolated_inverted_cdf, hazen, weibull, median_unbiased, normal_unbiased, lower, "
        "higher, midpoint, nearest");
+  // clang-format on
   AddConfigOption(description);
   description.add(SourceOptionsDescription());
   return description;
@@ -257,9 +278,11 @@ int Stats(const po::variables_map& vm, CliEnv& env) {
 
 po::options_description FetchDescription() {
   po::options_description description("Fetching");
+  // clang-format off
   description.add_options()
       ("release", po::value<std::string>()->value_name("RELEASE"), "the release version, or latest (required)")
       ("output,o", po::value<std::string>()->value_name("FILE"), "the NDJSON file to write (required)");
+  // clang-format on
   AddConfigOption(description);
   description.add(SourceOptionsDescription());
   return description;
@@ -278,6 +301,7 @@ int Fetch(const po::variables_map& vm, CliEnv& env) {
 
 po::options_description AlertDescription() {
   po::options_description description("Alerting");
+  // clang-format off
   description.add_options()
       ("candidate", po::value<std::string>()->value_name("SRC"), "the release to watch, e.g. sentry:latest (required)")
       ("state", po::value<std::string>()->value_name("FILE"),
@@ -286,6 +310,7 @@ po::options_description AlertDescription() {
        "POST changes here as JSON with a Slack-compatible \"text\" (https; default: print only)")
       ("remind-after", po::value<std::string>()->value_name("DURATION")->default_value("0"),
        "announce a breach again after this long while it lasts: 30m, 12h, 2d (0: once)");
+  // clang-format on
   AddConfigOption(description);
   description.add(SourceOptionsDescription());
   return description;
@@ -316,33 +341,50 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {"check", "judge a candidate release against a baseline and thresholds.yaml; exits with the verdict",
+    {"check",
+     "judge a candidate release against a baseline and thresholds.yaml; exits with the verdict",
      "Usage: perfgate check --baseline SRC --candidate SRC [options]\n\n"
      "Judges the candidate release against the baseline under the rules of the config,\n"
      "prints the verdict with the numbers behind it, writes the reports asked for, and\n"
      "exits with the verdict.",
-     [] { return GateOptionsDescription(false); }, {},
-     [](const po::variables_map& vm, CliEnv& env) { return RunCheck(ReadGateOptions(vm, false), env); }},
-    {"compare", "the same evaluation, printed as a table for a local comparison",
+     [] { return GateOptionsDescription(false); },
+     {},
+     [](const po::variables_map& vm, CliEnv& env) {
+       return RunCheck(ReadGateOptions(vm, false), env);
+     }},
+    {"compare",
+     "the same evaluation, printed as a table for a local comparison",
      "Usage: perfgate compare BASELINE CANDIDATE [options]\n\n"
      "The evaluation of 'check', printed as a table of every transaction and rule.",
-     [] { return GateOptionsDescription(true); }, {"baseline", "candidate"},
-     [](const po::variables_map& vm, CliEnv& env) { return RunCompare(ReadGateOptions(vm, true), env); }},
-    {"stats", "count, error rate, mean and percentiles of one source, per transaction",
+     [] { return GateOptionsDescription(true); },
+     {"baseline", "candidate"},
+     [](const po::variables_map& vm, CliEnv& env) {
+       return RunCompare(ReadGateOptions(vm, true), env);
+     }},
+    {"stats",
+     "count, error rate, mean and percentiles of one source, per transaction",
      "Usage: perfgate stats SRC [options]\n\n"
      "Summarises one source per transaction and overall: events, error rate (Sentry's\n"
      "failure_rate()), mean, min, percentiles and max.",
-     StatsDescription, {"source"}, Stats},
-    {"fetch", "save one release's transactions from Sentry as NDJSON",
+     StatsDescription,
+     {"source"},
+     Stats},
+    {"fetch",
+     "save one release's transactions from Sentry as NDJSON",
      "Usage: perfgate fetch --release RELEASE -o FILE [options]\n\n"
      "Fetches one release's transactions from Sentry and saves them as NDJSON, for a later\n"
      "perfgate check or compare on files.",
-     FetchDescription, {}, Fetch},
-    {"alert", "judge one release on a schedule; notify a webhook when a breach starts or ends",
+     FetchDescription,
+     {},
+     Fetch},
+    {"alert",
+     "judge one release on a schedule; notify a webhook when a breach starts or ends",
      "Usage: perfgate alert --candidate SRC --state FILE [--webhook URL] [options]\n\n"
      "Judges the absolute rules of the config on one release, compares with the last run,\n"
      "and notifies the webhook only of new breaches, reminders and resolved ones.",
-     AlertDescription, {}, Alert},
+     AlertDescription,
+     {},
+     Alert},
 };
 
 const Command* FindCommand(std::string_view name) {
@@ -354,12 +396,15 @@ const Command* FindCommand(std::string_view name) {
 
 // `perfgate --help`: the command list from the table.
 std::string Usage() {
-  std::string usage = "perfgate: a performance-regression gate for CI\n\nUsage: perfgate <command> [options]\n\nCommands:\n";
+  std::string usage =
+      "perfgate: a performance-regression gate for CI\n\nUsage: perfgate <command> "
+      "[options]\n\nCommands:\n";
   for (const Command& command : kCommands) {
     usage += "  " + std::string(command.name) + std::string(10 - command.name.size(), ' ') +
              std::string(command.summary) + "\n";
   }
-  return usage + "\nRun 'perfgate <command> --help' for a command's options.\n\n" + std::string(kExitCodes);
+  return usage + "\nRun 'perfgate <command> --help' for a command's options.\n\n" +
+         std::string(kExitCodes);
 }
 
 int Dispatch(const Command& command, const std::vector<std::string>& args, CliEnv& env) {
@@ -396,8 +441,8 @@ int RunCli(const std::vector<std::string>& args, CliEnv& env) {
     for (const Command& known : kCommands) names.push_back(known.name);
     std::string list;
     for (std::string_view known : names) list += (list.empty() ? "" : ", ") + std::string(known);
-    env.err << "perfgate: error: unknown command '" << name << "'" << DidYouMean(name, names) << " (the commands are "
-            << list << ")\n";
+    env.err << "perfgate: error: unknown command '" << name << "'" << DidYouMean(name, names)
+            << " (the commands are " << list << ")\n";
     return kExitError;
   }
   try {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "core/file_system.h"
 #include "core/clock.h"
+#include "core/file_system.h"
 #include "fetch/http/http_transport.h"
 
 namespace perfgate::cli {
@@ -29,9 +29,9 @@ struct CliEnv {
   std::ostream& out;
   std::ostream& err;
   FileSystem& fs;
-  std::map<std::string, std::string> vars;  // environment variables
-  bool out_is_terminal = false;             // stdout is a TTY: colour allowed
-  Clock& clock;                             // the one time source: today, waits, timestamps
+  std::map<std::string, std::string> vars;    // environment variables
+  bool out_is_terminal = false;               // stdout is a TTY: colour allowed
+  Clock& clock;                               // the one time source: today, waits, timestamps
   fetch::HttpTransport* transport = nullptr;  // for sentry: sources and webhooks; required then
   bool err_is_terminal = false;  // stderr is a TTY: a live progress line while fetching
   // Set by the run's first Sentry fetch (now + source.sentry.deadline); every later fetch

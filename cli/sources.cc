@@ -15,7 +15,8 @@ Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
   return gate::ParseThresholds(*text, choice.path);
 }
 
-Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config, CliEnv& env) {
+Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config,
+                                   CliEnv& env) {
   SentrySetup setup;
   fetch::SentryOptions& sentry = setup.options;
   gate::SentrySource from_file = config.sentry.value_or(gate::SentrySource{});
@@ -30,23 +31,26 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   if (flags.dataset) sentry.selection.dataset = *flags.dataset;
   if (flags.mode) sentry.selection.mode = *flags.mode;
   if (sentry.selection.mode != SentryMode::kRaw && config.group_by == gate::GroupBy::kNone) {
-    return MakeError(ErrorKind::kUsage, std::string(NameOf(kSentryModeNames, sentry.selection.mode)) +
-                                            " mode gives per-transaction values, which cannot be pooled "
-                                            "for group_by: none; use raw mode");
+    return MakeError(ErrorKind::kUsage,
+                     std::string(NameOf(kSentryModeNames, sentry.selection.mode)) +
+                         " mode gives per-transaction values, which cannot be pooled "
+                         "for group_by: none; use raw mode");
   }
   if (flags.max_samples) sentry.selection.max_samples = *flags.max_samples;
   if (flags.allow_partial) sentry.allow_partial = true;
   sentry.selection.start = flags.since;
   sentry.selection.end = flags.until;
   if (sentry.selection.organization.empty()) {
-    return MakeError(ErrorKind::kUsage, "a sentry: source needs an organization: set source.sentry.organization "
-                                        "in the config or pass --organization");
+    return MakeError(ErrorKind::kUsage,
+                     "a sentry: source needs an organization: set source.sentry.organization "
+                     "in the config or pass --organization");
   }
   if (!flags.token_file.empty()) {
     Result<std::string> token = env.fs.ReadFile(flags.token_file);
     if (!token.ok()) return MakeError(ErrorKind::kUsage, token.error().message);
     setup.token = *token;
-    while (!setup.token.empty() && (setup.token.back() == '\n' || setup.token.back() == '\r' || setup.token.back() == ' ')) {
+    while (!setup.token.empty() && (setup.token.back() == '\n' || setup.token.back() == '\r' ||
+                                    setup.token.back() == ' ')) {
       setup.token.pop_back();
     }
   } else {
@@ -54,8 +58,9 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
     if (found != env.vars.end()) setup.token = found->second;
   }
   if (setup.token.empty()) {
-    return MakeError(ErrorKind::kUsage, "no Sentry token: set " + from_file.token_env +
-                                            " to a token with the org:read scope, or pass --token-file FILE");
+    return MakeError(ErrorKind::kUsage,
+                     "no Sentry token: set " + from_file.token_env +
+                         " to a token with the org:read scope, or pass --token-file FILE");
   }
   return setup;
 }
@@ -66,27 +71,33 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
     return fetch::ReadSampleFile(env.fs, source, options.format, options.read);
   }
   const std::string release = source.substr(7);
-  if (release.empty()) return MakeError(ErrorKind::kUsage, "sentry: needs a release: sentry:1.2.3 or sentry:latest");
+  if (release.empty())
+    return MakeError(ErrorKind::kUsage, "sentry: needs a release: sentry:1.2.3 or sentry:latest");
   Result<SentrySetup> setup = SentrySettings(options, config, env);
   if (!setup.ok()) return setup.error();
 
   // "latest" moves, so it is never served from the cache; aggregates are one request and
   // have no events to store.
-  const bool cacheable = release != "latest" && setup->options.selection.mode != SentryMode::kAggregate;
-  const std::string cache_path = options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
+  const bool cacheable =
+      release != "latest" && setup->options.selection.mode != SentryMode::kAggregate;
+  const std::string cache_path =
+      options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
     Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(env.fs, cache_path, source);
     if (!cached.ok()) return cached.error();
     if (*cached) {
-      env.err << "perfgate: " << source << ": " << (*cached)->TotalEvents() << " events from the cache ("
-              << cache_path << "; --refresh fetches again)\n";
+      env.err << "perfgate: " << source << ": " << (*cached)->TotalEvents()
+              << " events from the cache (" << cache_path << "; --refresh fetches again)\n";
       return std::move(**cached);
     }
   }
   if (env.transport == nullptr) {
     return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
   }
-  if (options.sentry.verbose) setup->options.log = [&env](const std::string& line) { env.err << "perfgate: " << line << "\n"; };
+  if (options.sentry.verbose)
+    setup->options.log = [&env](const std::string& line) {
+      env.err << "perfgate: " << line << "\n";
+    };
   if (!env.fetch_deadline) env.fetch_deadline = env.clock.Now() + setup->deadline;
   setup->options.deadline = env.fetch_deadline;
   fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
@@ -95,34 +106,39 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   auto progress = [&](int pages, std::size_t events, std::size_t expected) {
     pages_seen = pages;
     if (!env.err_is_terminal) return;  // CI logs get one line at the end, not hundreds
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double rate = seconds > 0 ? static_cast<double>(events) / seconds : 0;
     env.err << "\rperfgate: " << source << ": " << pages << " pages, " << events;
     if (expected > 0) env.err << " of " << expected;
     env.err << " events, " << static_cast<long long>(rate) << " events/s";
     if (expected > events && rate > 0) {
-      env.err << ", about " << static_cast<long long>(static_cast<double>(expected - events) / rate + 0.5) << " s left";
+      env.err << ", about "
+              << static_cast<long long>(static_cast<double>(expected - events) / rate + 0.5)
+              << " s left";
     }
     env.err << "   " << std::flush;
   };
   Result<SampleSet> set = client.FetchRelease(release, progress);
   if (env.err_is_terminal && pages_seen > 0) env.err << "\n";
   if (!set.ok()) return set.error();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char elapsed[32];
   std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
   if (set->IsAggregated()) {
     env.err << "perfgate: " << source << ": fetched Sentry's aggregates of " << set->groups.size()
             << " transactions (" << set->TotalEvents() << " events, " << elapsed << " s)\n";
   } else {
-    env.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in " << pages_seen
-            << " pages (" << elapsed << " s)\n";
+    env.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in "
+            << pages_seen << " pages (" << elapsed << " s)\n";
   }
   // A partial fetch (allow_partial) is never stored: a later run that does not allow
   // partial data must not be served it, and one that does should try for all of it again.
   if (cacheable && !set->partial) {
     Status stored = fetch::StoreCachedRelease(env.fs, options.sentry.cache_dir, cache_path, *set);
-    if (!stored.ok()) env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
+    if (!stored.ok())
+      env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   }
   return set;
 }

@@ -31,7 +31,8 @@ struct SentrySetup {
   std::string token;
   std::chrono::milliseconds deadline{0};  // how long the run may fetch (source.sentry.deadline)
 };
-Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config, CliEnv& env);
+Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config,
+                                   CliEnv& env);
 
 }  // namespace perfgate::cli
 

@@ -53,7 +53,8 @@ constexpr std::array<std::string_view, N> Names(const NameTable<Enum, N>& table)
 template <typename Enum, std::size_t N>
 std::string JoinNames(const NameTable<Enum, N>& table) {
   std::string joined;
-  for (const NamedValue<Enum>& entry : table) joined += (joined.empty() ? "" : ", ") + std::string(entry.name);
+  for (const NamedValue<Enum>& entry : table)
+    joined += (joined.empty() ? "" : ", ") + std::string(entry.name);
   return joined;
 }
 

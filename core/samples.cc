@@ -18,7 +18,8 @@ std::size_t SampleSet::TotalEvents() const {
 }
 
 bool SampleSet::IsAggregated() const {
-  return std::any_of(groups.begin(), groups.end(), [](const GroupSamples& g) { return g.aggregates.has_value(); });
+  return std::any_of(groups.begin(), groups.end(),
+                     [](const GroupSamples& g) { return g.aggregates.has_value(); });
 }
 
 const GroupSamples* SampleSet::Find(std::string_view name) const {

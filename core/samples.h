@@ -40,9 +40,9 @@ struct GroupSamples {
 
 // The events of one release, grouped by transaction name, plus what reading skipped.
 struct SampleSet {
-  std::string source;               // as the user named it: a path or sentry:RELEASE
-  std::vector<GroupSamples> groups;  // sorted by name, names unique
-  std::size_t skipped_rows = 0;     // bad rows dropped under --on-bad-row=skip
+  std::string source;                         // as the user named it: a path or sentry:RELEASE
+  std::vector<GroupSamples> groups;           // sorted by name, names unique
+  std::size_t skipped_rows = 0;               // bad rows dropped under --on-bad-row=skip
   std::vector<std::string> skipped_examples;  // the first few, "file:line: reason"
   std::vector<std::string> notes;  // what a report must say about the source (a sample cap)
   bool partial = false;  // some of the source could not be read (allow_partial); notes say what
@@ -77,7 +77,7 @@ class SampleSetBuilder {
   void Grow();
 
   std::vector<GroupSamples> groups_;
-  std::vector<std::uint32_t> slots_;  // group index + 1; 0 is an empty slot
+  std::vector<std::uint32_t> slots_;                 // group index + 1; 0 is an empty slot
   std::size_t last_ = static_cast<std::size_t>(-1);  // the group used last, a cheap cache
   std::size_t events_ = 0;
 };

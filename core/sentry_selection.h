@@ -20,7 +20,9 @@ enum class SentryMode {
   kHistogram,  // per-transaction duration histograms, rebuilt into events at bin midpoints
 };
 inline constexpr NameTable<SentryMode, 3> kSentryModeNames = {
-    {{SentryMode::kRaw, "raw"}, {SentryMode::kAggregate, "aggregate"}, {SentryMode::kHistogram, "histogram"}}};
+    {{SentryMode::kRaw, "raw"},
+     {SentryMode::kAggregate, "aggregate"},
+     {SentryMode::kHistogram, "histogram"}}};
 
 // Sentry's dataset the events come from.
 enum class SentryDataset {
@@ -32,16 +34,16 @@ inline constexpr NameTable<SentryDataset, 2> kSentryDatasetNames = {
 
 struct SentrySelection {
   std::string url = "https://sentry.io";  // sentry.io, a region host, or self-hosted
-  std::string organization;                // slug or numeric id
-  std::vector<std::string> projects;       // slugs or numeric ids (not mixed); empty: all
-  std::string environment;                 // empty: every environment
-  std::string query;                       // extra search terms, ANDed
+  std::string organization;               // slug or numeric id
+  std::vector<std::string> projects;      // slugs or numeric ids (not mixed); empty: all
+  std::string environment;                // empty: every environment
+  std::string query;                      // extra search terms, ANDed
   SentryDataset dataset = SentryDataset::kTransactions;
   SentryMode mode = SentryMode::kRaw;
-  int histogram_buckets = 100;             // the events-histogram endpoint's maximum
-  std::size_t max_samples = 50000;         // stop (and say so) after this many events
-  std::string start;                       // ISO 8601; empty: the release's first event
-  std::string end;                         // ISO 8601; empty: the release's last event
+  int histogram_buckets = 100;      // the events-histogram endpoint's maximum
+  std::size_t max_samples = 50000;  // stop (and say so) after this many events
+  std::string start;                // ISO 8601; empty: the release's first event
+  std::string end;                  // ISO 8601; empty: the release's last event
 };
 
 }  // namespace perfgate

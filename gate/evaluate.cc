@@ -40,10 +40,12 @@ class Side {
     if (group != nullptr && group->aggregates && group->aggregates->count > 0) {
       aggregates_ = &*group->aggregates;
       const Aggregates& a = *aggregates_;
-      summary_ = stats::Summary{a.count, a.failures,
+      summary_ = stats::Summary{a.count,
+                                a.failures,
                                 static_cast<double>(a.failures) / static_cast<double>(a.count),
                                 a.mean_ms.value_or(std::numeric_limits<double>::quiet_NaN()),
-                                AggregatedQuantile(0).value_or(kNaN), AggregatedQuantile(1).value_or(kNaN)};
+                                AggregatedQuantile(0).value_or(kNaN),
+                                AggregatedQuantile(1).value_or(kNaN)};
       return;
     }
     if (group == nullptr || group->size() == 0) return;
@@ -61,20 +63,27 @@ class Side {
   std::optional<SideStats> Stats() const {
     if (!summary_) return std::nullopt;
     if (aggregates_) {
-      SideStats stats{*summary_, AggregatedQuantile(0.50).value_or(kNaN), AggregatedQuantile(0.95).value_or(kNaN),
-                      AggregatedQuantile(0.99).value_or(kNaN), {}};
-      for (const auto& [q, value] : aggregates_->quantiles_ms) stats.distribution.emplace_back(q, value);
+      SideStats stats{*summary_,
+                      AggregatedQuantile(0.50).value_or(kNaN),
+                      AggregatedQuantile(0.95).value_or(kNaN),
+                      AggregatedQuantile(0.99).value_or(kNaN),
+                      {}};
+      for (const auto& [q, value] : aggregates_->quantiles_ms)
+        stats.distribution.emplace_back(q, value);
       return stats;
     }
     const auto method = config_.percentile_method;
-    SideStats stats{*summary_, stats::QuantileOfSorted(sorted_, 0.50, method),
+    SideStats stats{*summary_,
+                    stats::QuantileOfSorted(sorted_, 0.50, method),
                     stats::QuantileOfSorted(sorted_, 0.95, method),
-                    stats::QuantileOfSorted(sorted_, 0.99, method), {}};
+                    stats::QuantileOfSorted(sorted_, 0.99, method),
+                    {}};
     for (int percent = 0; percent <= 100; ++percent) {
       const double q = percent / 100.0;
       stats.distribution.emplace_back(q, stats::QuantileOfSorted(sorted_, q, method));
       if (percent == 99) {
-        for (double tail : {0.995, 0.999}) stats.distribution.emplace_back(tail, stats::QuantileOfSorted(sorted_, tail, method));
+        for (double tail : {0.995, 0.999})
+          stats.distribution.emplace_back(tail, stats::QuantileOfSorted(sorted_, tail, method));
       }
     }
     return stats;
@@ -113,13 +122,19 @@ class Side {
         estimate.value = *value;
         return estimate;
       }
-      case MetricKind::kMean: estimate.value = summary_->mean_ms; break;
-      case MetricKind::kMin: estimate.value = summary_->min_ms; break;
-      case MetricKind::kMax: estimate.value = summary_->max_ms; break;
+      case MetricKind::kMean:
+        estimate.value = summary_->mean_ms;
+        break;
+      case MetricKind::kMin:
+        estimate.value = summary_->min_ms;
+        break;
+      case MetricKind::kMax:
+        estimate.value = summary_->max_ms;
+        break;
       case MetricKind::kErrorRate:
         estimate.value = summary_->error_rate;
-        estimate.interval = stats::BinomialInterval(summary_->failures, summary_->count, config_.confidence,
-                                                    config_.error_rate_interval);
+        estimate.interval = stats::BinomialInterval(
+            summary_->failures, summary_->count, config_.confidence, config_.error_rate_interval);
         return estimate;
     }
     if (std::isnan(estimate.value)) return std::nullopt;
@@ -131,12 +146,13 @@ class Side {
     estimate.value = MetricValue(metric, sorted_, *summary_, config_.percentile_method);
     // Each (side, group, metric) has its own random stream: results do not depend on the
     // order groups and rules are evaluated in.
-    stats::Random random(stats::DeriveSeed(config_.seed, stats::StreamId(stream_name_ + "\x1f" + metric.name)));
+    stats::Random random(
+        stats::DeriveSeed(config_.seed, stats::StreamId(stream_name_ + "\x1f" + metric.name)));
     double acceleration = 0;
     switch (metric.kind) {
       case MetricKind::kQuantile:
-        estimate.replicates = stats::QuantileReplicates(sorted_, metric.q, config_.percentile_method,
-                                                        config_.resamples, random);
+        estimate.replicates = stats::QuantileReplicates(
+            sorted_, metric.q, config_.percentile_method, config_.resamples, random);
         acceleration = stats::QuantileAcceleration(sorted_, metric.q, config_.percentile_method);
         break;
       case MetricKind::kMean:
@@ -144,17 +160,18 @@ class Side {
         acceleration = stats::MeanAcceleration(sorted_);
         break;
       case MetricKind::kErrorRate:
-        estimate.interval = stats::BinomialInterval(summary_->failures, summary_->count,
-                                                    config_.confidence, config_.error_rate_interval);
+        estimate.interval = stats::BinomialInterval(
+            summary_->failures, summary_->count, config_.confidence, config_.error_rate_interval);
         return estimate;
       case MetricKind::kMin:
       case MetricKind::kMax:
         return estimate;  // the bootstrap of an extreme is degenerate: no interval
     }
     std::vector<double> work = estimate.replicates;  // the interval functions sort it
-    estimate.interval = config_.interval == stats::IntervalMethod::kBca
-                            ? stats::BcaInterval(work, estimate.value, acceleration, config_.confidence)
-                            : stats::PercentileInterval(work, config_.confidence);
+    estimate.interval =
+        config_.interval == stats::IntervalMethod::kBca
+            ? stats::BcaInterval(work, estimate.value, acceleration, config_.confidence)
+            : stats::PercentileInterval(work, config_.confidence);
     return estimate;
   }
 
@@ -188,8 +205,8 @@ double DetectableSpan(double confidence) {
 // The comparison statistics of a relative rule on a bootstrapped metric. The two sides'
 // replicates come from independent streams, in draw order, so the i-th of each together
 // are one replicate of the pair, and their ratio (or difference) one of the change.
-void CompareReplicates(const Estimate& base, const Estimate& cand, bool relative,
-                       double confidence, RuleResult& out) {
+void CompareReplicates(const Estimate& base, const Estimate& cand, bool relative, double confidence,
+                       RuleResult& out) {
   const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
   std::vector<double> changes(count);
   std::vector<double> logs;
@@ -205,7 +222,8 @@ void CompareReplicates(const Estimate& base, const Estimate& cand, bool relative
   }
   // Two-sided percentile-bootstrap p-value of "no change", +1 smoothed so it is never 0.
   const auto n = static_cast<double>(count);
-  out.p_value = std::min(1.0, 2 * (static_cast<double>(std::min(at_or_below, at_or_above)) + 1) / (n + 1));
+  out.p_value =
+      std::min(1.0, 2 * (static_cast<double>(std::min(at_or_below, at_or_above)) + 1) / (n + 1));
   out.change_ci = stats::PercentileInterval(changes, confidence);
   const double span = DetectableSpan(confidence);
   double detectable = kNaN;
@@ -222,21 +240,23 @@ void CompareReplicates(const Estimate& base, const Estimate& cand, bool relative
 // baseline rate.
 void CompareRates(const stats::Summary& base, const stats::Summary& cand, bool relative,
                   double confidence, RuleResult& out) {
-  Interval difference = stats::NewcombeDifference(base.failures, base.count, cand.failures,
-                                                  cand.count, confidence);
+  Interval difference =
+      stats::NewcombeDifference(base.failures, base.count, cand.failures, cand.count, confidence);
   out.p_value = stats::FisherExactPValue(base.failures, base.count, cand.failures, cand.count);
   const double pooled = static_cast<double>(base.failures + cand.failures) /
                         static_cast<double>(base.count + cand.count);
-  double detectable = DetectableSpan(confidence) *
-                      std::sqrt(pooled * (1 - pooled) *
-                                (1 / static_cast<double>(base.count) + 1 / static_cast<double>(cand.count)));
+  double detectable =
+      DetectableSpan(confidence) *
+      std::sqrt(pooled * (1 - pooled) *
+                (1 / static_cast<double>(base.count) + 1 / static_cast<double>(cand.count)));
   if (!relative) {
     out.change_ci = difference;
     out.minimum_detectable_effect = detectable;
     return;
   }
   if (base.error_rate > 0) {
-    out.change_ci = Interval{difference.lower / base.error_rate, difference.upper / base.error_rate};
+    out.change_ci =
+        Interval{difference.lower / base.error_rate, difference.upper / base.error_rate};
     out.minimum_detectable_effect = detectable / base.error_rate;
   }
 }
@@ -254,8 +274,8 @@ void NoteThinTail(const Metric& metric, std::size_t n, RuleResult& out) {
   if (metric.kind != MetricKind::kQuantile || metric.q <= 0.5) return;
   const double beyond = static_cast<double>(n) * (1 - metric.q);
   if (beyond >= kMinTailEvents) return;
-  std::string note = "only " + FormatNumber(std::floor(beyond)) + " events lie beyond " + metric.name +
-                     ": its interval is approximate";
+  std::string note = "only " + FormatNumber(std::floor(beyond)) + " events lie beyond " +
+                     metric.name + ": its interval is approximate";
   out.note = out.note.empty() ? note : out.note + "; " + note;
 }
 
@@ -268,7 +288,8 @@ bool FailedAsNotANumber(const Rule& rule, double value, const std::optional<Inte
                         const std::string& what, RuleResult& out) {
   if (!std::isnan(value) && !(ci && (std::isnan(ci->lower) || std::isnan(ci->upper)))) return false;
   out.verdict = Failing(rule);
-  out.note = "its " + what + " could not be computed (not a number), so it cannot pass; "
+  out.note = "its " + what +
+             " could not be computed (not a number), so it cannot pass; "
              "please report this with the input";
   return true;
 }
@@ -308,7 +329,8 @@ void JudgeAbsolute(const Rule& rule, RuleResult& out) {
 }
 
 // A relative rule, once the run's p-values are adjusted.
-void JudgeRelative(const Rule& rule, double confidence, stats::Correction correction, RuleResult& out) {
+void JudgeRelative(const Rule& rule, double confidence, stats::Correction correction,
+                   RuleResult& out) {
   const double change = *out.change;
   std::string detectable;
   if (out.minimum_detectable_effect) {
@@ -327,8 +349,11 @@ void JudgeRelative(const Rule& rule, double confidence, stats::Correction correc
     out.verdict = Failing(rule);  // significant (or no test exists for the metric)
   } else {
     out.verdict = Verdict::kInconclusive;
-    out.note = "over the tolerance but not significant (" + FormatPStatement(*out.adjusted_p_value) +
-               (correction == stats::Correction::kNone ? "" : " after " + std::string(NameOf(stats::kCorrectionTitles, correction))) +
+    out.note = "over the tolerance but not significant (" +
+               FormatPStatement(*out.adjusted_p_value) +
+               (correction == stats::Correction::kNone
+                    ? ""
+                    : " after " + std::string(NameOf(stats::kCorrectionTitles, correction))) +
                ")" + detectable;
   }
 }
@@ -340,7 +365,8 @@ struct MeasuredRule {
   bool awaits_test = false;
 };
 
-MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples, const Thresholds& config) {
+MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples,
+                         const Thresholds& config) {
   MeasuredRule measured;
   RuleResult& result = measured.result;
   result.rule = rule;
@@ -361,7 +387,8 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   // The change is shown for every rule that has both sides: relative for durations (and
   // for relative limits), in percentage points for error rates under absolute limits.
   const bool increase = rule.kind == LimitKind::kMaxIncrease;
-  result.change_is_relative = increase ? rule.unit == ChangeUnit::kRelative : rule.metric.IsDuration();
+  result.change_is_relative =
+      increase ? rule.unit == ChangeUnit::kRelative : rule.metric.IsDuration();
   if (result.candidate && result.baseline) {
     result.change = result.change_is_relative ? RelativeChange(*result.candidate, *result.baseline)
                                               : *result.candidate - *result.baseline;
@@ -376,10 +403,12 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
                   ", fewer than min_samples " + std::to_string(min_samples);
     return measured;
   }
-  const bool missing = (cand.size() > 0 && !cand_estimate) || (increase && base.size() > 0 && !base_estimate);
+  const bool missing =
+      (cand.size() > 0 && !cand_estimate) || (increase && base.size() > 0 && !base_estimate);
   if (missing) {
     result.verdict = Verdict::kInsufficientData;
-    result.note = rule.metric.name + " is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
+    result.note = rule.metric.name +
+                  " is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
                   "error_rate); use raw mode for it";
     return measured;
   }
@@ -389,9 +418,11 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     return measured;
   }
   if (rule.metric.kind == MetricKind::kErrorRate) {
-    CompareRates(*base.summary(), *cand.summary(), result.change_is_relative, config.confidence, result);
+    CompareRates(*base.summary(), *cand.summary(), result.change_is_relative, config.confidence,
+                 result);
   } else if (!cand_estimate->replicates.empty() && !base_estimate->replicates.empty()) {
-    CompareReplicates(*base_estimate, *cand_estimate, result.change_is_relative, config.confidence, result);
+    CompareReplicates(*base_estimate, *cand_estimate, result.change_is_relative, config.confidence,
+                      result);
   } else if (base.aggregated() || cand.aggregated()) {
     result.note = "aggregate mode: judged on Sentry's values, with no interval or test";
   }
@@ -407,13 +438,13 @@ void ApplyWaivers(const std::vector<Waiver>& waivers, const std::string& group,
     if (waiver.metric && !(*waiver.metric == rule.rule.metric)) continue;
     if (waiver.until >= today) {
       rule.note = "would " + std::string(VerdictName(rule.verdict)) + "; waived until " +
-                  DateText(waiver.until) + ": " + waiver.reason + " [" +
-                  waiver.origin.ToString() + "]";
+                  DateText(waiver.until) + ": " + waiver.reason + " [" + waiver.origin.ToString() +
+                  "]";
       rule.verdict = Verdict::kWaived;
       return;
     }
-    rule.note = "waiver expired on " + DateText(waiver.until) + " [" +
-                waiver.origin.ToString() + "]";
+    rule.note =
+        "waiver expired on " + DateText(waiver.until) + " [" + waiver.origin.ToString() + "]";
   }
 }
 
@@ -426,12 +457,14 @@ Outcome ApplyPolicy(UndecidedPolicy policy, std::size_t count, Outcome outcome) 
 
 Outcome DecideOutcome(const EvaluationResult& result) {
   Outcome outcome = result.Count(Verdict::kFail) > 0 ? Outcome::kRegression : Outcome::kPass;
-  outcome = ApplyPolicy(result.insufficient_data, result.Count(Verdict::kInsufficientData), outcome);
+  outcome =
+      ApplyPolicy(result.insufficient_data, result.Count(Verdict::kInsufficientData), outcome);
   return ApplyPolicy(result.inconclusive, result.Count(Verdict::kInconclusive), outcome);
 }
 
 // The result's header: the sources and every setting that decided the verdicts.
-EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baseline, const SampleSet& candidate) {
+EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baseline,
+                              const SampleSet& candidate) {
   EvaluationResult result;
   result.config_name = config.source_name;
   result.baseline_source = baseline.source;
@@ -458,8 +491,9 @@ using RulePosition = std::pair<std::size_t, std::size_t>;
 // Judges every group of both sides (by transaction, the union of their names; else one
 // group of all events) with its rules, appending them to `result`. Returns the relative
 // rules left for JudgeRelatives(); `override_used` says which `groups:` entries matched.
-std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet& baseline, const SampleSet& candidate,
-                                      EvaluationResult& result, std::vector<bool>& override_used) {
+std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet& baseline,
+                                      const SampleSet& candidate, EvaluationResult& result,
+                                      std::vector<bool>& override_used) {
   std::optional<std::pair<GroupSamples, GroupSamples>> merged;
   std::set<std::string> names;
   if (config.group_by == GroupBy::kNone) {
@@ -487,17 +521,20 @@ std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet&
     Side cand(merged ? &merged->second : candidate.Find(name), "candidate\x1f" + name, config);
     group.baseline = base.Stats();
     group.candidate = cand.Stats();
-    if (!base.sorted().empty() && !cand.sorted().empty()) group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
+    if (!base.sorted().empty() && !cand.sorted().empty())
+      group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
     group.skipped = override_entry != nullptr && override_entry->skip;
     if (!group.skipped) {
       const std::vector<Rule>& rules =
           override_entry && override_entry->rules ? *override_entry->rules : config.rules;
-      const int min_samples =
-          override_entry && override_entry->min_samples ? *override_entry->min_samples : config.min_samples;
+      const int min_samples = override_entry && override_entry->min_samples
+                                  ? *override_entry->min_samples
+                                  : config.min_samples;
       for (const Rule& rule : rules) {
         MeasuredRule measured = MeasureRule(rule, base, cand, min_samples, config);
         group.rules.push_back(std::move(measured.result));
-        if (measured.awaits_test) pending.emplace_back(result.groups.size(), group.rules.size() - 1);
+        if (measured.awaits_test)
+          pending.emplace_back(result.groups.size(), group.rules.size() - 1);
       }
     }
     result.groups.push_back(std::move(group));
@@ -507,7 +544,8 @@ std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet&
 
 // Adjusts the p-values of every relative test of the run as one family (the correction
 // covers the run, not each group), then judges the relative rules.
-void JudgeRelatives(const Thresholds& config, const std::vector<RulePosition>& pending, EvaluationResult& result) {
+void JudgeRelatives(const Thresholds& config, const std::vector<RulePosition>& pending,
+                    EvaluationResult& result) {
   std::vector<double> p_values;
   std::vector<RuleResult*> tested;
   for (auto [g, r] : pending) {
@@ -528,8 +566,9 @@ void JudgeRelatives(const Thresholds& config, const std::vector<RulePosition>& p
 
 // What a report must say besides the verdicts: unmatched patterns, expired waivers, the
 // sources' own notes and skipped rows.
-void AddNotes(const Thresholds& config, const std::vector<bool>& override_used, const SampleSet& baseline,
-              const SampleSet& candidate, std::chrono::year_month_day today, EvaluationResult& result) {
+void AddNotes(const Thresholds& config, const std::vector<bool>& override_used,
+              const SampleSet& baseline, const SampleSet& candidate,
+              std::chrono::year_month_day today, EvaluationResult& result) {
   for (std::size_t i = 0; i < config.groups.size(); ++i) {
     if (!override_used[i]) {
       result.notes.push_back("group pattern '" + config.groups[i].match + "' [" +
@@ -558,7 +597,8 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
                           const SampleSet& candidate, std::chrono::year_month_day today) {
   EvaluationResult result = ResultHeader(config, baseline, candidate);
   std::vector<bool> override_used(config.groups.size(), false);
-  const std::vector<RulePosition> pending = JudgeGroups(config, baseline, candidate, result, override_used);
+  const std::vector<RulePosition> pending =
+      JudgeGroups(config, baseline, candidate, result, override_used);
   JudgeRelatives(config, pending, result);
   for (GroupResult& group : result.groups) {
     for (RuleResult& rule : group.rules) {

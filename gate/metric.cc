@@ -52,11 +52,16 @@ Result<Metric> ParseMetric(std::string_view name) {
 double MetricValue(const Metric& metric, std::span<const double> sorted_ms,
                    const stats::Summary& summary, stats::QuantileMethod method) {
   switch (metric.kind) {
-    case MetricKind::kQuantile: return stats::QuantileOfSorted(sorted_ms, metric.q, method);
-    case MetricKind::kMean: return summary.mean_ms;
-    case MetricKind::kMin: return summary.min_ms;
-    case MetricKind::kMax: return summary.max_ms;
-    case MetricKind::kErrorRate: return summary.error_rate;
+    case MetricKind::kQuantile:
+      return stats::QuantileOfSorted(sorted_ms, metric.q, method);
+    case MetricKind::kMean:
+      return summary.mean_ms;
+    case MetricKind::kMin:
+      return summary.min_ms;
+    case MetricKind::kMax:
+      return summary.max_ms;
+    case MetricKind::kErrorRate:
+      return summary.error_rate;
   }
   return 0;  // unreachable
 }

@@ -29,9 +29,7 @@ std::string Significant(double value, int max_decimals) {
   return text == "-0" || text == "-0.0" || text == "-0.00" ? text.substr(1) : text;
 }
 
-std::string Signed(const std::string& text) {
-  return text[0] == '-' ? text : "+" + text;
-}
+std::string Signed(const std::string& text) { return text[0] == '-' ? text : "+" + text; }
 
 }  // namespace
 

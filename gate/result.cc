@@ -4,24 +4,36 @@ namespace perfgate::gate {
 
 std::string_view VerdictName(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kWarn: return "warn";
-    case Verdict::kFail: return "fail";
-    case Verdict::kInconclusive: return "inconclusive";
-    case Verdict::kInsufficientData: return "insufficient_data";
-    case Verdict::kWaived: return "waived";
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kWarn:
+      return "warn";
+    case Verdict::kFail:
+      return "fail";
+    case Verdict::kInconclusive:
+      return "inconclusive";
+    case Verdict::kInsufficientData:
+      return "insufficient_data";
+    case Verdict::kWaived:
+      return "waived";
   }
   return "pass";
 }
 
 int VerdictRank(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPass: return 0;
-    case Verdict::kWaived: return 1;
-    case Verdict::kInconclusive: return 2;
-    case Verdict::kInsufficientData: return 3;
-    case Verdict::kWarn: return 4;
-    case Verdict::kFail: return 5;
+    case Verdict::kPass:
+      return 0;
+    case Verdict::kWaived:
+      return 1;
+    case Verdict::kInconclusive:
+      return 2;
+    case Verdict::kInsufficientData:
+      return 3;
+    case Verdict::kWarn:
+      return 4;
+    case Verdict::kFail:
+      return 5;
   }
   return 0;
 }

@@ -36,8 +36,8 @@ struct SideStats {
 };
 
 struct RuleResult {
-  Rule rule;               // the rule as configured, with its origin
-  std::string limit_text;  // "p95 <= 8000 ms"
+  Rule rule;                        // the rule as configured, with its origin
+  std::string limit_text;           // "p95 <= 8000 ms"
   std::optional<double> candidate;  // the metric's value; nullopt when the side is empty
   std::optional<double> baseline;
   // Candidate against baseline: a fraction for relative changes, else a difference in the
@@ -98,7 +98,7 @@ struct EvaluationResult {
   stats::Correction correction = stats::Correction::kHolm;
   stats::IntervalMethod interval = stats::IntervalMethod::kBca;
   stats::BinomialMethod error_rate_interval = stats::BinomialMethod::kWilson;
-  std::size_t relative_tests = 0;   // the family the correction covered
+  std::size_t relative_tests = 0;  // the family the correction covered
   GroupBy group_by = GroupBy::kTransaction;
   UndecidedPolicy insufficient_data = UndecidedPolicy::kWarn;
   UndecidedPolicy inconclusive = UndecidedPolicy::kWarn;

@@ -34,7 +34,8 @@ std::string LimitValueText(const Rule& rule) {
     return duration ? FormatNumber(rule.limit) + " ms" : FormatNumber(rule.limit * 100) + " %";
   }
   if (rule.unit == ChangeUnit::kRelative) return "+" + FormatNumber(rule.limit * 100) + " %";
-  return "+" + (duration ? FormatNumber(rule.limit) + " ms" : FormatNumber(rule.limit * 100) + " pp");
+  return "+" +
+         (duration ? FormatNumber(rule.limit) + " ms" : FormatNumber(rule.limit * 100) + " pp");
 }
 
 std::string LimitText(const Rule& rule) {
@@ -46,10 +47,12 @@ std::optional<std::chrono::year_month_day> ParseDateText(const std::string& text
   int year = 0;
   unsigned month = 0, day = 0;
   char tail = 0;
-  if (text.size() != 10 || std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
+  if (text.size() != 10 ||
+      std::sscanf(text.c_str(), "%4d-%2u-%2u%c", &year, &month, &day, &tail) != 3) {
     return std::nullopt;
   }
-  return std::chrono::year_month_day{std::chrono::year{year}, std::chrono::month{month}, std::chrono::day{day}};
+  return std::chrono::year_month_day{std::chrono::year{year}, std::chrono::month{month},
+                                     std::chrono::day{day}};
 }
 
 std::string DateText(std::chrono::year_month_day date) {

@@ -40,7 +40,8 @@ enum class ChangeUnit {
 };
 
 enum class Severity { kFail, kWarn };
-inline constexpr NameTable<Severity, 2> kSeverityNames = {{{Severity::kFail, "fail"}, {Severity::kWarn, "warn"}}};
+inline constexpr NameTable<Severity, 2> kSeverityNames = {
+    {{Severity::kFail, "fail"}, {Severity::kWarn, "warn"}}};
 
 // What an absolute or relative limit is compared with.
 enum class DecideOn {
@@ -87,7 +88,7 @@ struct Waiver {
 // into fetch/'s client options (the rule engine itself fetches nothing). The token is never
 // in the file: only the name of the environment variable that holds it.
 struct SentrySource {
-  SentrySelection selection;  // its start and end come from the command line only
+  SentrySelection selection;   // its start and end come from the command line only
   bool allow_partial = false;  // judge with the time windows that could be fetched, and say so
   std::string token_env = "SENTRY_AUTH_TOKEN";
   // How long a run may spend fetching from Sentry, waits included: past it, exit 3.
@@ -95,7 +96,8 @@ struct SentrySource {
 };
 
 enum class GroupBy { kTransaction, kNone };
-inline constexpr NameTable<GroupBy, 2> kGroupByNames = {{{GroupBy::kTransaction, "transaction"}, {GroupBy::kNone, "none"}}};
+inline constexpr NameTable<GroupBy, 2> kGroupByNames = {
+    {{GroupBy::kTransaction, "transaction"}, {GroupBy::kNone, "none"}}};
 
 // What a rule that could not be decided does to the gate: one with too few events
 // (insufficient_data) or one whose interval or test leaves it open (inconclusive).
@@ -105,8 +107,9 @@ enum class UndecidedPolicy {
   kError,  // the gate cannot decide: exit 3
 };
 inline constexpr NameTable<UndecidedPolicy, 3> kUndecidedPolicyNames = {
-    {{UndecidedPolicy::kWarn, "warn"}, {UndecidedPolicy::kFail, "fail"}, {UndecidedPolicy::kError, "error"}}};
-
+    {{UndecidedPolicy::kWarn, "warn"},
+     {UndecidedPolicy::kFail, "fail"},
+     {UndecidedPolicy::kError, "error"}}};
 
 struct Thresholds {
   std::string source_name;  // the config file as named to the user
@@ -137,8 +140,12 @@ std::string LimitText(const Rule& rule);
 // The limit alone: "8000 ms", "1 %", "+10 %", "+250 ms", "+0.5 pp".
 std::string LimitValueText(const Rule& rule);
 inline std::string_view SeverityName(Severity severity) { return NameOf(kSeverityNames, severity); }
-inline std::string_view DecideOnName(DecideOn decide_on) { return NameOf(kDecideOnNames, decide_on); }
-inline std::string_view UndecidedPolicyName(UndecidedPolicy policy) { return NameOf(kUndecidedPolicyNames, policy); }
+inline std::string_view DecideOnName(DecideOn decide_on) {
+  return NameOf(kDecideOnNames, decide_on);
+}
+inline std::string_view UndecidedPolicyName(UndecidedPolicy policy) {
+  return NameOf(kUndecidedPolicyNames, policy);
+}
 std::string DateText(std::chrono::year_month_day date);  // "2027-01-31"
 // "YYYY-MM-DD" read as a date, or nullopt when the text has another shape. The date may
 // still not exist ("2027-02-30"): check ok().

@@ -24,14 +24,14 @@ constexpr std::array<std::string_view, 8> kTopKeys = {
     "version", "source", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
 constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
 constexpr std::array<std::string_view, 11> kSentryKeys = {
-    "url",  "organization", "project",     "environment",   "query",
-    "mode", "dataset",      "max_samples", "allow_partial", "token_env", "deadline"};
+    "url",     "organization", "project",       "environment", "query",   "mode",
+    "dataset", "max_samples",  "allow_partial", "token_env",   "deadline"};
 constexpr std::array<std::string_view, 8> kStatisticsKeys = {
-    "min_samples", "percentile_method", "confidence",          "resamples",
-    "seed",        "correction",        "interval",            "error_rate_interval"};
+    "min_samples", "percentile_method", "confidence", "resamples",
+    "seed",        "correction",        "interval",   "error_rate_interval"};
 constexpr std::array<std::string_view, 2> kPolicyKeys = {"insufficient_data", "inconclusive"};
-constexpr std::array<std::string_view, 5> kRuleKeys = {"metric", "max", "max_increase",
-                                                       "severity", "decide_on"};
+constexpr std::array<std::string_view, 5> kRuleKeys = {"metric", "max", "max_increase", "severity",
+                                                       "decide_on"};
 constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
 constexpr std::array<std::string_view, 4> kWaiverKeys = {"match", "metric", "until", "reason"};
 
@@ -59,7 +59,8 @@ class Parser {
     config.source_name = source_;
     if (YAML::Node version = root["version"]) {
       if (Scalar(version, "version") != "1") {
-        Fail(version, "unsupported version '" + version.Scalar() + "'; this perfgate reads version 1");
+        Fail(version,
+             "unsupported version '" + version.Scalar() + "'; this perfgate reads version 1");
       }
     }
     if (YAML::Node source = root["source"]) {
@@ -69,7 +70,8 @@ class Parser {
     }
     if (YAML::Node statistics = root["statistics"]) ParseStatistics(statistics, config);
     if (YAML::Node policy = root["policy"]) ParsePolicy(policy, config);
-    if (YAML::Node group_by = root["group_by"]) config.group_by = OneOf(group_by, "group_by", kGroupByNames);
+    if (YAML::Node group_by = root["group_by"])
+      config.group_by = OneOf(group_by, "group_by", kGroupByNames);
     if (YAML::Node rules = root["rules"]) config.rules = Rules(rules, "rules");
     if (YAML::Node groups = root["groups"]) {
       ExpectSequence(groups, "groups");
@@ -96,7 +98,8 @@ class Parser {
     ExpectMap(statistics, "statistics");
     CheckKeys(statistics, kStatisticsKeys, "key in statistics");
     if (YAML::Node min = statistics["min_samples"]) config.min_samples = MinSamples(min);
-    if (YAML::Node confidence = statistics["confidence"]) config.confidence = Confidence(confidence);
+    if (YAML::Node confidence = statistics["confidence"])
+      config.confidence = Confidence(confidence);
     if (YAML::Node resamples = statistics["resamples"]) {
       config.resamples = static_cast<int>(WholeNumber(resamples, "resamples", 100, 1'000'000));
     }
@@ -110,7 +113,8 @@ class Parser {
       config.interval = OneOf(interval, "interval", stats::kIntervalMethodNames);
     }
     if (YAML::Node method = statistics["error_rate_interval"]) {
-      config.error_rate_interval = OneOf(method, "error_rate_interval", stats::kBinomialMethodNames);
+      config.error_rate_interval =
+          OneOf(method, "error_rate_interval", stats::kBinomialMethodNames);
     }
     if (YAML::Node method = statistics["percentile_method"]) {
       std::string name = Scalar(method, "percentile_method");
@@ -186,7 +190,8 @@ class Parser {
 
   // The value of an enum named by `node`, from the enum's name table.
   template <typename Enum, std::size_t N>
-  Enum OneOf(const YAML::Node& node, const std::string& what, const NameTable<Enum, N>& table) const {
+  Enum OneOf(const YAML::Node& node, const std::string& what,
+             const NameTable<Enum, N>& table) const {
     const std::array<std::string_view, N> names = Names(table);
     return *FromName(table, OneOf(node, what, names));
   }
@@ -269,27 +274,33 @@ class Parser {
   SentrySource ParseSentry(const YAML::Node& node) const {
     ExpectMap(node, "source.sentry");
     if (YAML::Node token = node["token"]) {
-      Fail(token, "the token never goes in the config: put it in an environment variable and name that "
-                  "variable with token_env (default SENTRY_AUTH_TOKEN)");
+      Fail(token,
+           "the token never goes in the config: put it in an environment variable and name that "
+           "variable with token_env (default SENTRY_AUTH_TOKEN)");
     }
     CheckKeys(node, kSentryKeys, "key in source.sentry");
     SentrySource sentry;
     SentrySelection& selection = sentry.selection;
     if (YAML::Node url = node["url"]) selection.url = Scalar(url, "url");
-    if (YAML::Node organization = node["organization"]) selection.organization = Scalar(organization, "organization");
+    if (YAML::Node organization = node["organization"])
+      selection.organization = Scalar(organization, "organization");
     if (YAML::Node project = node["project"]) {
       if (project.IsSequence()) {
-        for (const YAML::Node& item : project) selection.projects.push_back(Scalar(item, "project"));
+        for (const YAML::Node& item : project)
+          selection.projects.push_back(Scalar(item, "project"));
       } else {
         selection.projects.push_back(Scalar(project, "project"));
       }
     }
-    if (YAML::Node environment = node["environment"]) selection.environment = Scalar(environment, "environment");
+    if (YAML::Node environment = node["environment"])
+      selection.environment = Scalar(environment, "environment");
     if (YAML::Node query = node["query"]) selection.query = Scalar(query, "query");
     if (YAML::Node mode = node["mode"]) selection.mode = OneOf(mode, "mode", kSentryModeNames);
-    if (YAML::Node dataset = node["dataset"]) selection.dataset = OneOf(dataset, "dataset", kSentryDatasetNames);
+    if (YAML::Node dataset = node["dataset"])
+      selection.dataset = OneOf(dataset, "dataset", kSentryDatasetNames);
     if (YAML::Node max = node["max_samples"]) {
-      selection.max_samples = static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
+      selection.max_samples =
+          static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
     }
     if (YAML::Node token_env = node["token_env"]) sentry.token_env = Scalar(token_env, "token_env");
     if (YAML::Node deadline = node["deadline"]) {
@@ -324,8 +335,10 @@ class Parser {
 
     YAML::Node max = node["max"];
     YAML::Node increase = node["max_increase"];
-    if (max && increase) Fail(node, "a rule takes 'max' or 'max_increase', not both; write two rules");
-    if (!max && !increase) Fail(node, "rule needs a limit: 'max' (absolute) or 'max_increase' (vs baseline)");
+    if (max && increase)
+      Fail(node, "a rule takes 'max' or 'max_increase', not both; write two rules");
+    if (!max && !increase)
+      Fail(node, "rule needs a limit: 'max' (absolute) or 'max_increase' (vs baseline)");
     if (max) {
       rule.kind = LimitKind::kMax;
       rule.limit = duration ? DurationMs(max, "max") : Fraction(max, "max");
@@ -346,8 +359,10 @@ class Parser {
                            "' for error_rate (use % for relative, pp for percentage points)");
       }
     }
-    if (YAML::Node severity = node["severity"]) rule.severity = OneOf(severity, "severity", kSeverityNames);
-    if (YAML::Node decide_on = node["decide_on"]) rule.decide_on = OneOf(decide_on, "decide_on", kDecideOnNames);
+    if (YAML::Node severity = node["severity"])
+      rule.severity = OneOf(severity, "severity", kSeverityNames);
+    if (YAML::Node decide_on = node["decide_on"])
+      rule.decide_on = OneOf(decide_on, "decide_on", kDecideOnNames);
     return rule;
   }
 
@@ -381,7 +396,8 @@ class Parser {
     if (!group.skip && !group.rules && !group.min_samples) {
       Fail(node, "group '" + group.match + "' needs 'rules', 'skip: true' or 'min_samples'");
     }
-    if (group.skip && group.rules) Fail(node, "group '" + group.match + "' has both 'skip' and 'rules'");
+    if (group.skip && group.rules)
+      Fail(node, "group '" + group.match + "' has both 'skip' and 'rules'");
     return group;
   }
 
@@ -436,10 +452,9 @@ Result<Thresholds> ParseThresholds(std::string_view text, std::string_view sourc
   } catch (const ConfigError& error) {
     return MakeError(ErrorKind::kConfig, error.message);
   } catch (const YAML::Exception& error) {
-    return MakeError(ErrorKind::kConfig, std::string(source_name) + ":" +
-                                             std::to_string(error.mark.line + 1) + ":" +
-                                             std::to_string(error.mark.column + 1) +
-                                             ": invalid YAML: " + error.msg);
+    return MakeError(ErrorKind::kConfig,
+                     std::string(source_name) + ":" + std::to_string(error.mark.line + 1) + ":" +
+                         std::to_string(error.mark.column + 1) + ": invalid YAML: " + error.msg);
   }
 }
 

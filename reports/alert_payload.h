@@ -12,7 +12,8 @@
 namespace perfgate::reports {
 
 // REQUIRES: `update` was made from `result` (its changes point into it).
-std::string RenderAlertPayload(const alert::AlertUpdate& update, const gate::EvaluationResult& result);
+std::string RenderAlertPayload(const alert::AlertUpdate& update,
+                               const gate::EvaluationResult& result);
 
 }  // namespace perfgate::reports
 

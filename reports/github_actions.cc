@@ -33,7 +33,8 @@ std::string RenderAnnotations(const gate::EvaluationResult& result) {
   std::string out;
   for (const RuleRef& ref : NotableRules(result)) {
     const gate::Verdict verdict = ref.rule->verdict;
-    if (verdict != gate::Verdict::kFail && verdict != gate::Verdict::kWarn && verdict != gate::Verdict::kInconclusive) {
+    if (verdict != gate::Verdict::kFail && verdict != gate::Verdict::kWarn &&
+        verdict != gate::Verdict::kInconclusive) {
       continue;
     }
     const gate::ConfigLocation& origin = ref.rule->rule.origin;
@@ -41,17 +42,19 @@ std::string RenderAnnotations(const gate::EvaluationResult& result) {
     if (origin.line > 0 && !origin.file.starts_with("(")) {
       out += "file=" + Escape(origin.file, true) + ",line=" + std::to_string(origin.line) + ",";
     }
-    out += "title=" + Escape("perfgate " + std::string(gate::VerdictName(verdict)) + ": " + ref.group->name + " " +
-                                 ref.rule->rule.metric.name,
+    out += "title=" + Escape("perfgate " + std::string(gate::VerdictName(verdict)) + ": " +
+                                 ref.group->name + " " + ref.rule->rule.metric.name,
                              true);
     out += "::" + Escape(RuleSentence(result, *ref.group, *ref.rule), false) + "\n";
   }
   return out;
 }
 
-std::string RenderStepOutputs(const gate::EvaluationResult& result, const std::string& report_path) {
-  return "verdict=" + std::string(NameOf(kOverallNames, OverallVerdict(result))) + "\nfailed=" +
-         std::to_string(result.Count(gate::Verdict::kFail)) + "\nreport=" + report_path + "\n";
+std::string RenderStepOutputs(const gate::EvaluationResult& result,
+                              const std::string& report_path) {
+  return "verdict=" + std::string(NameOf(kOverallNames, OverallVerdict(result))) +
+         "\nfailed=" + std::to_string(result.Count(gate::Verdict::kFail)) +
+         "\nreport=" + report_path + "\n";
 }
 
 }  // namespace perfgate::reports

@@ -26,11 +26,16 @@ std::string Number(double value) {
 
 std::string_view VerdictClass(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kFail: return "fail";
-    case Verdict::kWarn: return "warn";
-    case Verdict::kPass: return "pass";
-    case Verdict::kWaived: return "waived";
-    default: return "undecided";
+    case Verdict::kFail:
+      return "fail";
+    case Verdict::kWarn:
+      return "warn";
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kWaived:
+      return "waived";
+    default:
+      return "undecided";
   }
 }
 
@@ -65,7 +70,8 @@ footer { color: #57606a; font-size: 12px; padding: 8px 4px 30px; }
 // (-log10(1 - q): 90 %, 99 % and 99.9 % equally apart), y the latency on a log scale.
 class Chart {
  public:
-  static constexpr double kWidth = 720, kHeight = 250, kLeft = 64, kRight = 150, kTop = 14, kBottom = 34;
+  static constexpr double kWidth = 720, kHeight = 250, kLeft = 64, kRight = 150, kTop = 14,
+                          kBottom = 34;
 
   explicit Chart(const GroupResult& group) : group_(group) {
     for (const auto* side : {&group.baseline, &group.candidate}) {
@@ -76,7 +82,8 @@ class Chart {
     // axis and are named in a corner instead.
     const double data_high = high_;
     for (const RuleResult& rule : group.rules) {
-      if (IsChartedLimit(rule) && (data_high <= 0 || rule.rule.limit <= data_high * 10)) Extend(rule.rule.limit);
+      if (IsChartedLimit(rule) && (data_high <= 0 || rule.rule.limit <= data_high * 10))
+        Extend(rule.rule.limit);
     }
     if (!(low_ > 0)) low_ = 0.1;
     if (!(high_ > low_)) high_ = low_ * 10;
@@ -87,25 +94,34 @@ class Chart {
   std::string Svg() const {
     std::ostringstream svg;
     svg << "<svg viewBox=\"0 0 " << Number(kWidth) << " " << Number(kHeight)
-        << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"latency percentiles of "
+        << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"latency percentiles "
+           "of "
         << Html(group_.name) << "\" font-size=\"12\" font-family=\"system-ui, sans-serif\">\n";
     // Grid and axes.
     for (double q : {0.0, 0.5, 0.9, 0.99, 0.999}) {
       const double x = X(q);
-      svg << "<line x1=\"" << Number(x) << "\" y1=\"" << Number(kTop) << "\" x2=\"" << Number(x) << "\" y2=\""
-          << Number(kHeight - kBottom) << "\" stroke=\"#eaeef2\"/>"
-          << "<text x=\"" << Number(x) << "\" y=\"" << Number(kHeight - kBottom + 16) << "\" text-anchor=\"middle\" fill=\"#57606a\">"
-          << (q == 0 ? "p0" : q == 0.5 ? "p50" : q == 0.9 ? "p90" : q == 0.99 ? "p99" : "p99.9") << "</text>\n";
+      svg << "<line x1=\"" << Number(x) << "\" y1=\"" << Number(kTop) << "\" x2=\"" << Number(x)
+          << "\" y2=\"" << Number(kHeight - kBottom) << "\" stroke=\"#eaeef2\"/>"
+          << "<text x=\"" << Number(x) << "\" y=\"" << Number(kHeight - kBottom + 16)
+          << "\" text-anchor=\"middle\" fill=\"#57606a\">"
+          << (q == 0      ? "p0"
+              : q == 0.5  ? "p50"
+              : q == 0.9  ? "p90"
+              : q == 0.99 ? "p99"
+                          : "p99.9")
+          << "</text>\n";
     }
-    for (double decade = std::pow(10, std::floor(std::log10(low_))); decade <= high_ * 1.0001; decade *= 10) {
+    for (double decade = std::pow(10, std::floor(std::log10(low_))); decade <= high_ * 1.0001;
+         decade *= 10) {
       for (double step : {1.0, 2.0, 5.0}) {
         const double value = decade * step;
         if (value < low_ * 0.9999 || value > high_ * 1.0001) continue;
         const double y = Y(value);
-        svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\"" << Number(kWidth - kRight)
-            << "\" y2=\"" << Number(y) << "\" stroke=\"#eaeef2\"/>"
-            << "<text x=\"" << Number(kLeft - 6) << "\" y=\"" << Number(y + 4) << "\" text-anchor=\"end\" fill=\"#57606a\">"
-            << Html(gate::FormatMs(value)) << "</text>\n";
+        svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\""
+            << Number(kWidth - kRight) << "\" y2=\"" << Number(y) << "\" stroke=\"#eaeef2\"/>"
+            << "<text x=\"" << Number(kLeft - 6) << "\" y=\"" << Number(y + 4)
+            << "\" text-anchor=\"end\" fill=\"#57606a\">" << Html(gate::FormatMs(value))
+            << "</text>\n";
       }
     }
     svg << "<text x=\"" << Number((kLeft + kWidth - kRight) / 2) << "\" y=\"" << Number(kHeight - 4)
@@ -122,35 +138,44 @@ class Chart {
         continue;
       }
       const double y = Y(rule.rule.limit);
-      svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\"" << Number(kWidth - kRight)
-          << "\" y2=\"" << Number(y) << "\" stroke=\"" << color << "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>";
+      svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\""
+          << Number(kWidth - kRight) << "\" y2=\"" << Number(y) << "\" stroke=\"" << color
+          << "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>";
       const double text_y = std::abs(y - label_y) < 14 ? label_y + 14 : y + 4;
       label_y = text_y;
-      svg << "<text x=\"" << Number(kWidth - kRight + 6) << "\" y=\"" << Number(text_y) << "\" fill=\"" << color
-          << "\">" << Html(rule.limit_text) << "</text>\n";
+      svg << "<text x=\"" << Number(kWidth - kRight + 6) << "\" y=\"" << Number(text_y)
+          << "\" fill=\"" << color << "\">" << Html(rule.limit_text) << "</text>\n";
     }
     if (!above.empty()) {
-      svg << "<text x=\"" << Number(kLeft + 6) << "\" y=\"" << Number(kTop + 12) << "\" fill=\"#57606a\">&#8593; far above: "
-          << Html(above) << "</text>\n";
+      svg << "<text x=\"" << Number(kLeft + 6) << "\" y=\"" << Number(kTop + 12)
+          << "\" fill=\"#57606a\">&#8593; far above: " << Html(above) << "</text>\n";
     }
     Line(svg, group_.baseline, "#8c959f", "5 3");
     Line(svg, group_.candidate, Color(group_.verdict), "");
     // The candidate's value for each charted rule, where the limit applies.
     for (const RuleResult& rule : group_.rules) {
-      if (!IsChartedLimit(rule) || !rule.candidate || rule.rule.metric.kind != gate::MetricKind::kQuantile) continue;
-      svg << "<circle cx=\"" << Number(X(rule.rule.metric.q)) << "\" cy=\"" << Number(Y(*rule.candidate))
-          << "\" r=\"4.5\" fill=\"" << Color(rule.verdict) << "\" stroke=\"#fff\" stroke-width=\"1.5\"><title>"
-          << Html(rule.rule.metric.name + " " + ValueText(rule, rule.candidate)) << "</title></circle>\n";
+      if (!IsChartedLimit(rule) || !rule.candidate ||
+          rule.rule.metric.kind != gate::MetricKind::kQuantile)
+        continue;
+      svg << "<circle cx=\"" << Number(X(rule.rule.metric.q)) << "\" cy=\""
+          << Number(Y(*rule.candidate)) << "\" r=\"4.5\" fill=\"" << Color(rule.verdict)
+          << "\" stroke=\"#fff\" stroke-width=\"1.5\"><title>"
+          << Html(rule.rule.metric.name + " " + ValueText(rule, rule.candidate))
+          << "</title></circle>\n";
     }
     // Legend, in the right margin below the limit labels' usual place.
     const double legend_x = kWidth - kRight + 16;
     const double legend_y = kHeight - kBottom - 30;
-    svg << "<line x1=\"" << Number(legend_x) << "\" y1=\"" << Number(legend_y) << "\" x2=\"" << Number(legend_x + 22)
-        << "\" y2=\"" << Number(legend_y) << "\" stroke=\"#8c959f\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>"
-        << "<text x=\"" << Number(legend_x + 28) << "\" y=\"" << Number(legend_y + 4) << "\" fill=\"#57606a\">baseline</text>\n"
-        << "<line x1=\"" << Number(legend_x) << "\" y1=\"" << Number(legend_y + 18) << "\" x2=\"" << Number(legend_x + 22)
-        << "\" y2=\"" << Number(legend_y + 18) << "\" stroke=\"" << Color(group_.verdict) << "\" stroke-width=\"2.5\"/>"
-        << "<text x=\"" << Number(legend_x + 28) << "\" y=\"" << Number(legend_y + 22) << "\" fill=\"#57606a\">candidate</text>\n";
+    svg << "<line x1=\"" << Number(legend_x) << "\" y1=\"" << Number(legend_y) << "\" x2=\""
+        << Number(legend_x + 22) << "\" y2=\"" << Number(legend_y)
+        << "\" stroke=\"#8c959f\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>"
+        << "<text x=\"" << Number(legend_x + 28) << "\" y=\"" << Number(legend_y + 4)
+        << "\" fill=\"#57606a\">baseline</text>\n"
+        << "<line x1=\"" << Number(legend_x) << "\" y1=\"" << Number(legend_y + 18) << "\" x2=\""
+        << Number(legend_x + 22) << "\" y2=\"" << Number(legend_y + 18) << "\" stroke=\""
+        << Color(group_.verdict) << "\" stroke-width=\"2.5\"/>"
+        << "<text x=\"" << Number(legend_x + 28) << "\" y=\"" << Number(legend_y + 22)
+        << "\" fill=\"#57606a\">candidate</text>\n";
     svg << "</svg>";
     return svg.str();
   }
@@ -160,10 +185,14 @@ class Chart {
     return rule.rule.kind == gate::LimitKind::kMax && rule.rule.metric.IsDuration();
   }
   static std::string_view LimitColor(Verdict verdict) {
-    return verdict == Verdict::kFail ? "#cf222e" : verdict == Verdict::kWarn || verdict == Verdict::kInconclusive ? "#bf8700" : "#8c959f";
+    return verdict == Verdict::kFail                                        ? "#cf222e"
+           : verdict == Verdict::kWarn || verdict == Verdict::kInconclusive ? "#bf8700"
+                                                                            : "#8c959f";
   }
   static std::string_view Color(Verdict verdict) {
-    return verdict == Verdict::kFail ? "#cf222e" : verdict == Verdict::kWarn ? "#bf8700" : "#0969da";
+    return verdict == Verdict::kFail   ? "#cf222e"
+           : verdict == Verdict::kWarn ? "#bf8700"
+                                       : "#0969da";
   }
   void Extend(double value) {
     if (!(value > 0) || !std::isfinite(value)) return;
@@ -174,14 +203,17 @@ class Chart {
   static double X(double q) { return kLeft + (kWidth - kLeft - kRight) * Tail(q) / 3; }
   double Y(double value) const {
     const double clamped = std::clamp(value, low_, high_);
-    const double share = (std::log10(clamped) - std::log10(low_)) / (std::log10(high_) - std::log10(low_));
+    const double share =
+        (std::log10(clamped) - std::log10(low_)) / (std::log10(high_) - std::log10(low_));
     return kHeight - kBottom - (kHeight - kTop - kBottom) * share;
   }
-  void Line(std::ostringstream& svg, const std::optional<gate::SideStats>& side, std::string_view color,
-            std::string_view dashes) const {
+  void Line(std::ostringstream& svg, const std::optional<gate::SideStats>& side,
+            std::string_view color, std::string_view dashes) const {
     if (!side || side->distribution.empty()) return;
-    svg << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\"" << (dashes.empty() ? "2.5" : "2")
-        << "\"" << (dashes.empty() ? std::string() : " stroke-dasharray=\"" + std::string(dashes) + "\"") << " points=\"";
+    svg << "<polyline fill=\"none\" stroke=\"" << color << "\" stroke-width=\""
+        << (dashes.empty() ? "2.5" : "2") << "\""
+        << (dashes.empty() ? std::string() : " stroke-dasharray=\"" + std::string(dashes) + "\"")
+        << " points=\"";
     bool first = true;
     for (const auto& [q, value] : side->distribution) {
       if (q > 0.999) continue;  // beyond the chart's right edge
@@ -197,25 +229,33 @@ class Chart {
 };
 
 std::string Badge(Verdict verdict) {
-  std::string label = verdict == Verdict::kInsufficientData ? "too few events" : std::string(gate::VerdictName(verdict));
-  return "<span class=\"badge " + std::string(VerdictClass(verdict)) + "\">" + Html(label) + "</span>";
+  std::string label = verdict == Verdict::kInsufficientData
+                          ? "too few events"
+                          : std::string(gate::VerdictName(verdict));
+  return "<span class=\"badge " + std::string(VerdictClass(verdict)) + "\">" + Html(label) +
+         "</span>";
 }
 
 // The rules that did not pass, a sentence for each failed or warned one, and the groups
 // with too few events.
 void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::vector<RuleRef> notable = NotableRules(result);
-  std::erase_if(notable, [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
+  std::erase_if(notable,
+                [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
   std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
   if (notable.empty() && insufficient.empty()) return;
   out << "<section><h2>What did not pass</h2>\n<table><thead><tr><th>Transaction</th><th>Rule</th>"
-         "<th class=\"num\">Baseline</th><th class=\"num\">Candidate</th><th class=\"num\">Change</th>"
-         "<th class=\"num\">" << Html(ConfidenceText(result)) << " CI</th><th>Verdict</th></tr></thead><tbody>\n";
+         "<th class=\"num\">Baseline</th><th class=\"num\">Candidate</th><th "
+         "class=\"num\">Change</th>"
+         "<th class=\"num\">"
+      << Html(ConfidenceText(result)) << " CI</th><th>Verdict</th></tr></thead><tbody>\n";
   for (const RuleRef& ref : notable) {
-    out << "<tr><td><code>" << Html(ref.group->name) << "</code></td><td>" << Html(ref.rule->limit_text)
-        << "</td><td class=\"num\">" << Html(ValueText(*ref.rule, ref.rule->baseline)) << "</td><td class=\"num\">"
-        << Html(ValueText(*ref.rule, ref.rule->candidate)) << "</td><td class=\"num\">" << Html(ChangeText(*ref.rule))
-        << "</td><td class=\"num\">" << Html(JudgedIntervalText(*ref.rule)) << "</td><td>" << Badge(ref.rule->verdict)
+    out << "<tr><td><code>" << Html(ref.group->name) << "</code></td><td>"
+        << Html(ref.rule->limit_text) << "</td><td class=\"num\">"
+        << Html(ValueText(*ref.rule, ref.rule->baseline)) << "</td><td class=\"num\">"
+        << Html(ValueText(*ref.rule, ref.rule->candidate)) << "</td><td class=\"num\">"
+        << Html(ChangeText(*ref.rule)) << "</td><td class=\"num\">"
+        << Html(JudgedIntervalText(*ref.rule)) << "</td><td>" << Badge(ref.rule->verdict)
         << "</td></tr>\n";
   }
   out << "</tbody></table>\n<ul class=\"why\">\n";
@@ -225,38 +265,48 @@ void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
     }
   }
   for (const InsufficientGroup& entry : insufficient) {
-    out << "<li>" << Badge(Verdict::kInsufficientData) << " " << Html(InsufficientSentence(entry)) << "</li>\n";
+    out << "<li>" << Badge(Verdict::kInsufficientData) << " " << Html(InsufficientSentence(entry))
+        << "</li>\n";
   }
   out << "</ul></section>\n";
 }
 
 // One group: its sides, its shift test, its chart and every rule with its config line.
-void GroupArticle(std::ostream& out, const gate::EvaluationResult& result, const GroupResult& group) {
+void GroupArticle(std::ostream& out, const gate::EvaluationResult& result,
+                  const GroupResult& group) {
   const Verdict shown = group.skipped ? Verdict::kPass : group.verdict;
-  out << "<article class=\"" << VerdictClass(shown) << "\"><h3>" << Badge(shown) << " <code>" << Html(group.name)
-      << "</code></h3>\n<p class=\"meta\">";
+  out << "<article class=\"" << VerdictClass(shown) << "\"><h3>" << Badge(shown) << " <code>"
+      << Html(group.name) << "</code></h3>\n<p class=\"meta\">";
   auto side = [](const std::optional<gate::SideStats>& stats) {
     if (!stats) return std::string("no events");
-    return std::to_string(stats->summary.count) + " events, " + gate::FormatPercent(stats->summary.error_rate) + " errors";
+    return std::to_string(stats->summary.count) + " events, " +
+           gate::FormatPercent(stats->summary.error_rate) + " errors";
   };
-  out << "baseline " << Html(side(group.baseline)) << " &#183; candidate " << Html(side(group.candidate));
+  out << "baseline " << Html(side(group.baseline)) << " &#183; candidate "
+      << Html(side(group.candidate));
   if (group.shift) {
     out << " &#183; P(candidate slower) "
-        << Html(gate::FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000))
+        << Html(gate::FormatNumber(std::round(group.shift->probability_of_superiority * 1000) /
+                                   1000))
         << ", Mann-Whitney " << Html(gate::FormatPStatement(group.shift->p_value));
   }
   out << (group.skipped ? " &#183; skipped by the config" : "") << "</p>\n";
   if (group.baseline || group.candidate) out << Chart(group).Svg() << "\n";
   if (!group.rules.empty()) {
-    out << "<table><thead><tr><th>Rule</th><th class=\"num\">Baseline</th><th class=\"num\">Candidate</th>"
-           "<th class=\"num\">Change</th><th class=\"num\">" << Html(ConfidenceText(result))
+    out << "<table><thead><tr><th>Rule</th><th class=\"num\">Baseline</th><th "
+           "class=\"num\">Candidate</th>"
+           "<th class=\"num\">Change</th><th class=\"num\">"
+        << Html(ConfidenceText(result))
         << " CI</th><th>Verdict</th><th>Config</th></tr></thead><tbody>\n";
     for (const RuleResult& rule : group.rules) {
-      out << "<tr><td>" << Html(rule.limit_text) << "</td><td class=\"num\">" << Html(ValueText(rule, rule.baseline))
-          << "</td><td class=\"num\">" << Html(ValueText(rule, rule.candidate)) << "</td><td class=\"num\">"
-          << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule)) << "</td><td>"
-          << Badge(rule.verdict) << "</td><td><code>" << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
-      if (!rule.note.empty()) out << "<tr><td colspan=\"7\" class=\"note\">" << Html(rule.note) << "</td></tr>\n";
+      out << "<tr><td>" << Html(rule.limit_text) << "</td><td class=\"num\">"
+          << Html(ValueText(rule, rule.baseline)) << "</td><td class=\"num\">"
+          << Html(ValueText(rule, rule.candidate)) << "</td><td class=\"num\">"
+          << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule))
+          << "</td><td>" << Badge(rule.verdict) << "</td><td><code>"
+          << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
+      if (!rule.note.empty())
+        out << "<tr><td colspan=\"7\" class=\"note\">" << Html(rule.note) << "</td></tr>\n";
     }
     out << "</tbody></table>\n";
   }
@@ -267,15 +317,18 @@ void GroupArticle(std::ostream& out, const gate::EvaluationResult& result, const
 
 std::string RenderHtml(const gate::EvaluationResult& result) {
   std::ostringstream out;
-  const std::string_view header_class = NameOf(kOverallNames, OverallVerdict(result));  // a CSS class per verdict
+  const std::string_view header_class =
+      NameOf(kOverallNames, OverallVerdict(result));  // a CSS class per verdict
   const std::string label = OverallTitle(result);
   out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      << "<title>perfgate: " << Html(label) << " &#8212; " << Html(result.candidate_source) << "</title>\n"
+      << "<title>perfgate: " << Html(label) << " &#8212; " << Html(result.candidate_source)
+      << "</title>\n"
       << "<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n";
-  out << "<header class=\"" << header_class << "\"><h1>perfgate: " << Html(label) << "</h1>\n<p>" << Html(Headline(result))
-      << ".</p>\n<p>Candidate <code>" << Html(result.candidate_source) << "</code> against baseline <code>"
-      << Html(result.baseline_source) << "</code>, rules from <code>" << Html(result.config_name) << "</code>.</p></header>\n";
+  out << "<header class=\"" << header_class << "\"><h1>perfgate: " << Html(label) << "</h1>\n<p>"
+      << Html(Headline(result)) << ".</p>\n<p>Candidate <code>" << Html(result.candidate_source)
+      << "</code> against baseline <code>" << Html(result.baseline_source)
+      << "</code>, rules from <code>" << Html(result.config_name) << "</code>.</p></header>\n";
   NotPassedSection(out, result);
   out << "<h2>Transactions</h2>\n";
   for (const GroupResult* group : GroupsWorstFirst(result)) GroupArticle(out, result, *group);
@@ -288,10 +341,12 @@ std::string RenderHtml(const gate::EvaluationResult& result) {
       << NameOf(stats::kIntervalMethodTitles, result.interval) << " bootstrap (" << result.resamples
       << " resamples, seed " << result.seed << "), error rates by "
       << NameOf(stats::kBinomialMethodTitles, result.error_rate_interval) << ", "
-      << NameOf(stats::kCorrectionTitles, result.correction) << " correction over " << result.relative_tests
-      << " relative tests, percentiles: " << NameOf(stats::kQuantileMethodNames, result.percentile_method)
-      << ", min_samples " << result.min_samples << ". Charts: latency (log scale) at each percentile; "
-      << "dashed grey: baseline; dashed lines across: limits.</footer>\n</main>\n</body>\n</html>\n";
+      << NameOf(stats::kCorrectionTitles, result.correction) << " correction over "
+      << result.relative_tests << " relative tests, percentiles: "
+      << NameOf(stats::kQuantileMethodNames, result.percentile_method) << ", min_samples "
+      << result.min_samples << ". Charts: latency (log scale) at each percentile; "
+      << "dashed grey: baseline; dashed lines across: "
+         "limits.</footer>\n</main>\n</body>\n</html>\n";
   return out.str();
 }
 

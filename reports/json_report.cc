@@ -16,11 +16,9 @@ using boost::json::value;
 value Side(const std::optional<gate::SideStats>& side) {
   if (!side) return nullptr;
   const stats::Summary& s = side->summary;
-  return object{{"count", s.count},         {"failures", s.failures},
-                {"error_rate", s.error_rate}, {"mean_ms", s.mean_ms},
-                {"min_ms", s.min_ms},       {"p50_ms", side->p50_ms},
-                {"p95_ms", side->p95_ms},   {"p99_ms", side->p99_ms},
-                {"max_ms", s.max_ms}};
+  return object{{"count", s.count},       {"failures", s.failures}, {"error_rate", s.error_rate},
+                {"mean_ms", s.mean_ms},   {"min_ms", s.min_ms},     {"p50_ms", side->p50_ms},
+                {"p95_ms", side->p95_ms}, {"p99_ms", side->p99_ms}, {"max_ms", s.max_ms}};
 }
 
 value IntervalJson(const std::optional<stats::Interval>& interval) {
@@ -77,7 +75,8 @@ std::string RenderJson(const gate::EvaluationResult& result) {
         {"shift", group.shift ? value(object{{"test", "mann_whitney_u"},
                                              {"u", group.shift->u},
                                              {"p_value", group.shift->p_value},
-                                             {"probability_of_superiority", group.shift->probability_of_superiority},
+                                             {"probability_of_superiority",
+                                              group.shift->probability_of_superiority},
                                              {"exact", group.shift->exact}})
                               : value(nullptr)},
         {"rules", std::move(rules)},
@@ -100,18 +99,20 @@ std::string RenderJson(const gate::EvaluationResult& result) {
       {"baseline", object{{"source", result.baseline_source}, {"events", result.baseline_events}}},
       {"candidate",
        object{{"source", result.candidate_source}, {"events", result.candidate_events}}},
-      {"method", object{{"confidence", result.confidence},
-                        {"resamples", result.resamples},
-                        {"seed", result.seed},
-                        {"interval", NameOf(stats::kIntervalMethodNames, result.interval)},
-                        {"error_rate_interval", NameOf(stats::kBinomialMethodNames, result.error_rate_interval)},
-                        {"correction", NameOf(stats::kCorrectionNames, result.correction)},
-                        {"relative_tests", result.relative_tests},
-                        {"percentile_method", NameOf(stats::kQuantileMethodNames, result.percentile_method)},
-                        {"min_samples", result.min_samples},
-                        {"group_by", NameOf(gate::kGroupByNames, result.group_by)},
-                        {"insufficient_data", gate::UndecidedPolicyName(result.insufficient_data)},
-                        {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)}}},
+      {"method",
+       object{
+           {"confidence", result.confidence},
+           {"resamples", result.resamples},
+           {"seed", result.seed},
+           {"interval", NameOf(stats::kIntervalMethodNames, result.interval)},
+           {"error_rate_interval", NameOf(stats::kBinomialMethodNames, result.error_rate_interval)},
+           {"correction", NameOf(stats::kCorrectionNames, result.correction)},
+           {"relative_tests", result.relative_tests},
+           {"percentile_method", NameOf(stats::kQuantileMethodNames, result.percentile_method)},
+           {"min_samples", result.min_samples},
+           {"group_by", NameOf(gate::kGroupByNames, result.group_by)},
+           {"insufficient_data", gate::UndecidedPolicyName(result.insufficient_data)},
+           {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)}}},
       {"counts", std::move(counts)},
       {"groups", std::move(groups)},
       {"notes", std::move(notes)},

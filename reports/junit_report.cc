@@ -18,7 +18,8 @@ std::string RenderJunit(const gate::EvaluationResult& result) {
     for (const gate::RuleResult& rule : group.rules) {
       ++tests;
       failures += rule.verdict == Verdict::kFail ? 1 : 0;
-      skipped += rule.verdict == Verdict::kInconclusive || rule.verdict == Verdict::kInsufficientData ||
+      skipped += rule.verdict == Verdict::kInconclusive ||
+                         rule.verdict == Verdict::kInsufficientData ||
                          rule.verdict == Verdict::kWaived
                      ? 1
                      : 0;
@@ -26,29 +27,33 @@ std::string RenderJunit(const gate::EvaluationResult& result) {
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += "<testsuites name=\"perfgate\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) + "\">\n";
+         std::to_string(failures) + "\" errors=\"0\" skipped=\"" + std::to_string(skipped) +
+         "\">\n";
   for (const gate::GroupResult& group : result.groups) {
     if (group.skipped) continue;
     std::size_t group_failures = 0, group_skipped = 0;
     for (const gate::RuleResult& rule : group.rules) {
       group_failures += rule.verdict == Verdict::kFail ? 1 : 0;
-      group_skipped += rule.verdict == Verdict::kInconclusive || rule.verdict == Verdict::kInsufficientData ||
+      group_skipped += rule.verdict == Verdict::kInconclusive ||
+                               rule.verdict == Verdict::kInsufficientData ||
                                rule.verdict == Verdict::kWaived
                            ? 1
                            : 0;
     }
-    out += "  <testsuite name=\"" + Xml(group.name) + "\" tests=\"" + std::to_string(group.rules.size()) +
-           "\" failures=\"" + std::to_string(group_failures) + "\" errors=\"0\" skipped=\"" +
-           std::to_string(group_skipped) + "\">\n";
+    out += "  <testsuite name=\"" + Xml(group.name) + "\" tests=\"" +
+           std::to_string(group.rules.size()) + "\" failures=\"" + std::to_string(group_failures) +
+           "\" errors=\"0\" skipped=\"" + std::to_string(group_skipped) + "\">\n";
     for (const gate::RuleResult& rule : group.rules) {
       const std::string sentence = Xml(RuleSentence(result, group, rule));
-      out += "    <testcase classname=\"perfgate." + Xml(group.name) + "\" name=\"" + Xml(rule.limit_text) + "\"";
+      out += "    <testcase classname=\"perfgate." + Xml(group.name) + "\" name=\"" +
+             Xml(rule.limit_text) + "\"";
       switch (rule.verdict) {
         case Verdict::kPass:
           out += "/>\n";
           break;
         case Verdict::kFail:
-          out += ">\n      <failure message=\"" + sentence + "\" type=\"regression\">" + sentence + "</failure>\n"
+          out += ">\n      <failure message=\"" + sentence + "\" type=\"regression\">" + sentence +
+                 "</failure>\n"
                  "    </testcase>\n";
           break;
         case Verdict::kWarn:
@@ -57,8 +62,8 @@ std::string RenderJunit(const gate::EvaluationResult& result) {
         case Verdict::kInconclusive:
         case Verdict::kInsufficientData:
         case Verdict::kWaived:
-          out += ">\n      <skipped message=\"" + std::string(gate::VerdictName(rule.verdict)) + ": " + sentence +
-                 "\"/>\n    </testcase>\n";
+          out += ">\n      <skipped message=\"" + std::string(gate::VerdictName(rule.verdict)) +
+                 ": " + sentence + "\"/>\n    </testcase>\n";
           break;
       }
     }

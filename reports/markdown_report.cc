@@ -15,12 +15,18 @@ using gate::Verdict;
 
 std::string_view Icon(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPass: return "✅";
-    case Verdict::kWarn: return "⚠️";
-    case Verdict::kFail: return "❌";
-    case Verdict::kInconclusive: return "❔";
-    case Verdict::kInsufficientData: return "⏸️";
-    case Verdict::kWaived: return "🔕";
+    case Verdict::kPass:
+      return "✅";
+    case Verdict::kWarn:
+      return "⚠️";
+    case Verdict::kFail:
+      return "❌";
+    case Verdict::kInconclusive:
+      return "❔";
+    case Verdict::kInsufficientData:
+      return "⏸️";
+    case Verdict::kWaived:
+      return "🔕";
   }
   return "";
 }
@@ -85,7 +91,8 @@ void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const Gr
   bool notes = false;
   for (const RuleResult& rule : group.rules) {
     if (!rule.note.empty() && rule.verdict != Verdict::kInsufficientData) {
-      out << (notes ? "" : "\n") << "- " << Cell(rule.limit_text) << ": " << Cell(rule.note) << "\n";
+      out << (notes ? "" : "\n") << "- " << Cell(rule.limit_text) << ": " << Cell(rule.note)
+          << "\n";
       notes = true;
     }
   }
@@ -94,8 +101,8 @@ void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const Gr
 void GroupLine(std::ostream& out, const GroupResult& group) {
   auto side = [](const std::optional<gate::SideStats>& stats) {
     if (!stats) return std::string("no events");
-    return Count(stats->summary.count) + " events, " + gate::FormatPercent(stats->summary.error_rate) +
-           " errors";
+    return Count(stats->summary.count) + " events, " +
+           gate::FormatPercent(stats->summary.error_rate) + " errors";
   };
   out << "Baseline: " << side(group.baseline) << " · candidate: " << side(group.candidate);
   if (group.shift) {
@@ -111,10 +118,18 @@ void GroupLine(std::ostream& out, const GroupResult& group) {
 void VerdictSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::string_view icon;
   switch (OverallVerdict(result)) {
-    case Overall::kFail: icon = "❌"; break;
-    case Overall::kUndecided: icon = "⏸️"; break;
-    case Overall::kWarn: icon = "⚠️"; break;
-    case Overall::kPass: icon = "✅"; break;
+    case Overall::kFail:
+      icon = "❌";
+      break;
+    case Overall::kUndecided:
+      icon = "⏸️";
+      break;
+    case Overall::kWarn:
+      icon = "⚠️";
+      break;
+    case Overall::kPass:
+      icon = "✅";
+      break;
   }
   out << "## " << icon << " perfgate: " << OverallTitle(result) << "\n\n";
   out << Headline(result) << ".\n\n";
@@ -126,27 +141,31 @@ void VerdictSection(std::ostream& out, const gate::EvaluationResult& result) {
 // for the failed and warned ones.
 void NotableSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::vector<RuleRef> notable = NotableRules(result);
-  std::erase_if(notable, [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
+  std::erase_if(notable,
+                [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
   if (notable.empty()) return;
   out << "| | " << (result.group_by == gate::GroupBy::kNone ? "Group" : "Transaction")
-      << " | Rule | Baseline | Candidate | Change | " << ConfidenceText(result) << " CI | Verdict |\n"
+      << " | Rule | Baseline | Candidate | Change | " << ConfidenceText(result)
+      << " CI | Verdict |\n"
          "|---|---|---|---:|---:|---:|---:|---|\n";
   for (std::size_t i = 0; i < notable.size() && i < kMaxSummaryRows; ++i) {
     const RuleRef& ref = notable[i];
     out << "| " << Icon(ref.rule->verdict) << " | " << Code(ref.group->name) << " | "
-        << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline)
-        << " | " << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule)
-        << " | " << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
+        << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline) << " | "
+        << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule) << " | "
+        << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
   }
   out << "\n";
-  if (notable.size() > kMaxSummaryRows) out << LeftOut(kMaxSummaryRows, notable.size(), "rules") << "\n";
+  if (notable.size() > kMaxSummaryRows)
+    out << LeftOut(kMaxSummaryRows, notable.size(), "rules") << "\n";
   std::size_t sentences = 0, failing = 0;
   for (const RuleRef& ref : notable) {
     if (ref.rule->verdict != Verdict::kFail && ref.rule->verdict != Verdict::kWarn) continue;
     if (failing++ == 0) out << "**Why**\n\n";
     if (sentences >= kMaxSentences) continue;
     ++sentences;
-    out << "- " << Icon(ref.rule->verdict) << " " << Cell(RuleSentence(result, *ref.group, *ref.rule)) << "\n";
+    out << "- " << Icon(ref.rule->verdict) << " "
+        << Cell(RuleSentence(result, *ref.group, *ref.rule)) << "\n";
   }
   if (failing > sentences) out << "\n" << LeftOut(sentences, failing, "failed or warned rules");
   if (failing > 0) out << "\n";
@@ -158,7 +177,8 @@ void InsufficientSection(std::ostream& out, const gate::EvaluationResult& result
   if (insufficient.empty()) return;
   out << "**Not judged: too few events**\n\n";
   for (std::size_t i = 0; i < insufficient.size() && i < kMaxTooFewLines; ++i) {
-    out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(InsufficientSentence(insufficient[i])) << "\n";
+    out << "- " << Icon(Verdict::kInsufficientData) << " "
+        << Cell(InsufficientSentence(insufficient[i])) << "\n";
   }
   if (insufficient.size() > kMaxTooFewLines) {
     out << "\n" << LeftOut(kMaxTooFewLines, insufficient.size(), GroupNoun(result, 2));
@@ -167,7 +187,8 @@ void InsufficientSection(std::ostream& out, const gate::EvaluationResult& result
 }
 
 // Details of each group that did not pass, the worst first; returns the passing ones.
-std::vector<const GroupResult*> DetailsSection(std::ostream& out, const gate::EvaluationResult& result) {
+std::vector<const GroupResult*> DetailsSection(std::ostream& out,
+                                               const gate::EvaluationResult& result) {
   std::vector<const GroupResult*> passing;
   std::size_t detailed = 0, undetailed = 0;
   for (const GroupResult* group : GroupsWorstFirst(result)) {
@@ -185,7 +206,8 @@ std::vector<const GroupResult*> DetailsSection(std::ostream& out, const gate::Ev
     RuleTable(out, result, *group);
     out << "\n";
   }
-  if (undetailed > 0) out << LeftOut(detailed, detailed + undetailed, GroupNoun(result, 2) + " with details") << "\n";
+  if (undetailed > 0)
+    out << LeftOut(detailed, detailed + undetailed, GroupNoun(result, 2) + " with details") << "\n";
   return passing;
 }
 
@@ -203,15 +225,17 @@ void PassingSection(std::ostream& out, const gate::EvaluationResult& result,
   };
   for (std::size_t i = 0; i < passing.size() && i < kMaxPassingRows; ++i) {
     const GroupResult* group = passing[i];
-    out << "| " << Code(group->name) << " | " << n(group->baseline) << " → " << n(group->candidate) << " | "
-        << SideCell(group->candidate, &gate::SideStats::p50_ms) << " | "
+    out << "| " << Code(group->name) << " | " << n(group->baseline) << " → " << n(group->candidate)
+        << " | " << SideCell(group->candidate, &gate::SideStats::p50_ms) << " | "
         << SideCell(group->candidate, &gate::SideStats::p95_ms) << " | "
-        << (group->candidate ? gate::FormatPercent(group->candidate->summary.error_rate) : "–") << " | "
+        << (group->candidate ? gate::FormatPercent(group->candidate->summary.error_rate) : "–")
+        << " | "
         << (group->skipped ? "skipped (" + Cell(group->override_origin->ToString()) + ")"
                            : std::string("✅ pass (") + Count(group->rules.size()) + " rules)")
         << " |\n";
   }
-  if (passing.size() > kMaxPassingRows) out << "\n" << LeftOut(kMaxPassingRows, passing.size(), GroupNoun(result, 2));
+  if (passing.size() > kMaxPassingRows)
+    out << "\n" << LeftOut(kMaxPassingRows, passing.size(), GroupNoun(result, 2));
   out << "\n</details>\n\n";
 }
 
@@ -225,17 +249,19 @@ void NotesAndMethod(std::ostream& out, const gate::EvaluationResult& result) {
   out << "<sub>Method: " << ConfidenceText(result) << " intervals; percentiles by "
       << NameOf(stats::kIntervalMethodTitles, result.interval) << " bootstrap (" << result.resamples
       << " resamples, seed " << result.seed << "), error rates by "
-      << NameOf(stats::kBinomialMethodTitles, result.error_rate_interval) << "; relative rules fail only when "
+      << NameOf(stats::kBinomialMethodTitles, result.error_rate_interval)
+      << "; relative rules fail only when "
       << "significant (bootstrap test, Fisher's exact for error rates), "
       << (result.correction == stats::Correction::kNone
               ? std::string("uncorrected")
               : std::string(NameOf(stats::kCorrectionTitles, result.correction)) + "-corrected")
-      << " over " << result.relative_tests << " tests · percentiles: "
-      << NameOf(stats::kQuantileMethodNames, result.percentile_method)
-      << " · min_samples " << result.min_samples << " · insufficient data: "
-      << gate::UndecidedPolicyName(result.insufficient_data) << " · inconclusive: "
-      << gate::UndecidedPolicyName(result.inconclusive) << " · events: baseline "
-      << Count(result.baseline_events) << ", candidate " << Count(result.candidate_events) << "</sub>\n";
+      << " over " << result.relative_tests
+      << " tests · percentiles: " << NameOf(stats::kQuantileMethodNames, result.percentile_method)
+      << " · min_samples " << result.min_samples
+      << " · insufficient data: " << gate::UndecidedPolicyName(result.insufficient_data)
+      << " · inconclusive: " << gate::UndecidedPolicyName(result.inconclusive)
+      << " · events: baseline " << Count(result.baseline_events) << ", candidate "
+      << Count(result.candidate_events) << "</sub>\n";
 }
 
 }  // namespace

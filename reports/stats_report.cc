@@ -26,7 +26,8 @@ std::string RenderStatsTable(const gate::SourceSummary& summary) {
   rows.push_back(header);
   for (const gate::GroupSummary& group : summary.groups) {
     std::vector<std::string> row = {group.name, std::to_string(group.summary.count),
-                                    gate::FormatPercent(group.summary.error_rate), gate::FormatMs(group.summary.mean_ms),
+                                    gate::FormatPercent(group.summary.error_rate),
+                                    gate::FormatMs(group.summary.mean_ms),
                                     gate::FormatMs(group.summary.min_ms)};
     for (const auto& [percent, value] : group.percentiles_ms) row.push_back(gate::FormatMs(value));
     row.push_back(gate::FormatMs(group.summary.max_ms));
@@ -44,9 +45,10 @@ std::string RenderStatsTable(const gate::SourceSummary& summary) {
     }
     out += "\n";
   }
-  out += "\npercentiles: " + std::string(NameOf(stats::kQuantileMethodNames, summary.method)) + " · source: " +
-         summary.source;
-  if (summary.skipped_rows > 0) out += " · skipped " + std::to_string(summary.skipped_rows) + " bad rows";
+  out += "\npercentiles: " + std::string(NameOf(stats::kQuantileMethodNames, summary.method)) +
+         " · source: " + summary.source;
+  if (summary.skipped_rows > 0)
+    out += " · skipped " + std::to_string(summary.skipped_rows) + " bad rows";
   return out + "\n";
 }
 
@@ -54,7 +56,8 @@ std::string RenderStatsJson(const gate::SourceSummary& summary) {
   boost::json::array groups;
   for (const gate::GroupSummary& group : summary.groups) {
     boost::json::object percentiles;
-    for (const auto& [percent, value] : group.percentiles_ms) percentiles[PercentileName(percent)] = value;
+    for (const auto& [percent, value] : group.percentiles_ms)
+      percentiles[PercentileName(percent)] = value;
     groups.push_back(boost::json::object{{"name", group.name},
                                          {"count", group.summary.count},
                                          {"failures", group.summary.failures},
@@ -64,11 +67,12 @@ std::string RenderStatsJson(const gate::SourceSummary& summary) {
                                          {"max_ms", group.summary.max_ms},
                                          {"percentiles_ms", std::move(percentiles)}});
   }
-  return PrettyJson(boost::json::object{{"schema_version", kJsonSchemaVersion},
-                                        {"source", summary.source},
-                                        {"percentile_method", NameOf(stats::kQuantileMethodNames, summary.method)},
-                                        {"skipped_rows", summary.skipped_rows},
-                                        {"groups", std::move(groups)}});
+  return PrettyJson(boost::json::object{
+      {"schema_version", kJsonSchemaVersion},
+      {"source", summary.source},
+      {"percentile_method", NameOf(stats::kQuantileMethodNames, summary.method)},
+      {"skipped_rows", summary.skipped_rows},
+      {"groups", std::move(groups)}});
 }
 
 }  // namespace perfgate::reports

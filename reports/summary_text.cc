@@ -14,12 +14,16 @@ using gate::Verdict;
 
 Overall OverallVerdict(const EvaluationResult& result) {
   switch (result.outcome) {
-    case gate::Outcome::kRegression: return Overall::kFail;
-    case gate::Outcome::kUndecided: return Overall::kUndecided;
-    case gate::Outcome::kPass: break;
+    case gate::Outcome::kRegression:
+      return Overall::kFail;
+    case gate::Outcome::kUndecided:
+      return Overall::kUndecided;
+    case gate::Outcome::kPass:
+      break;
   }
   bool warned = result.Count(Verdict::kWarn) + result.Count(Verdict::kInsufficientData) +
-                    result.Count(Verdict::kInconclusive) > 0;
+                    result.Count(Verdict::kInconclusive) >
+                0;
   return warned ? Overall::kWarn : Overall::kPass;
 }
 
@@ -31,7 +35,8 @@ std::string UpperCase(std::string_view text) {
 
 std::string OverallTitle(const EvaluationResult& result) {
   const Overall overall = OverallVerdict(result);
-  return UpperCase(overall == Overall::kWarn ? "pass with warnings" : NameOf(kOverallNames, overall));
+  return UpperCase(overall == Overall::kWarn ? "pass with warnings"
+                                             : NameOf(kOverallNames, overall));
 }
 
 std::string GroupNoun(const EvaluationResult& result, std::size_t count) {
@@ -54,12 +59,16 @@ std::string Headline(const EvaluationResult& result) {
     parts.push_back("no rule failed in " + std::to_string(judged) + " " +
                     GroupNoun(result, judged));
   }
-  if (std::size_t n = result.Count(Verdict::kWarn)) parts.push_back(plural(n, "warning", "warnings"));
-  if (std::size_t n = result.Count(Verdict::kInconclusive)) parts.push_back(std::to_string(n) + " inconclusive");
+  if (std::size_t n = result.Count(Verdict::kWarn))
+    parts.push_back(plural(n, "warning", "warnings"));
+  if (std::size_t n = result.Count(Verdict::kInconclusive))
+    parts.push_back(std::to_string(n) + " inconclusive");
   if (std::size_t n = result.GroupsWith(Verdict::kInsufficientData)) {
-    parts.push_back(std::to_string(n) + " " + GroupNoun(result, n) + " with too few events to judge");
+    parts.push_back(std::to_string(n) + " " + GroupNoun(result, n) +
+                    " with too few events to judge");
   }
-  if (std::size_t n = result.Count(Verdict::kWaived)) parts.push_back(std::to_string(n) + " waived");
+  if (std::size_t n = result.Count(Verdict::kWaived))
+    parts.push_back(std::to_string(n) + " waived");
   std::string headline;
   for (const std::string& part : parts) headline += (headline.empty() ? "" : "; ") + part;
   return headline;
@@ -123,13 +132,15 @@ std::string RuleSentence(const EvaluationResult& result, const GroupResult& grou
   if (rule.rule.kind == gate::LimitKind::kMax) {
     const bool over = rule.candidate && *rule.candidate > rule.rule.limit;
     comparison = metric + " " + ValueText(rule, rule.candidate);
-    if (rule.candidate_ci) comparison += " (" + ci_label + IntervalText(rule, rule.candidate_ci, false) + ")";
+    if (rule.candidate_ci)
+      comparison += " (" + ci_label + IntervalText(rule, rule.candidate_ci, false) + ")";
     comparison += (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
-    if (rule.baseline) comparison += " (baseline " + ValueText(rule, rule.baseline) + ", " + ChangeText(rule) + ")";
+    if (rule.baseline)
+      comparison += " (baseline " + ValueText(rule, rule.baseline) + ", " + ChangeText(rule) + ")";
   } else {
     const bool over = rule.change && *rule.change > rule.rule.limit;
-    comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " + ValueText(rule, rule.baseline) +
-                 " (" + ChangeText(rule);
+    comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " +
+                 ValueText(rule, rule.baseline) + " (" + ChangeText(rule);
     if (rule.change_ci) comparison += ", " + ci_label + IntervalText(rule, rule.change_ci, true);
     if (rule.adjusted_p_value) comparison += ", " + gate::FormatPStatement(*rule.adjusted_p_value);
     comparison += std::string(")") + (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);

@@ -21,8 +21,10 @@ enum class Overall {
   kUndecided,  // exit 3: an undecided rule under a policy of "error"
 };
 // As JSON, annotations and outputs name it.
-inline constexpr NameTable<Overall, 4> kOverallNames = {
-    {{Overall::kPass, "pass"}, {Overall::kWarn, "warn"}, {Overall::kFail, "fail"}, {Overall::kUndecided, "undecided"}}};
+inline constexpr NameTable<Overall, 4> kOverallNames = {{{Overall::kPass, "pass"},
+                                                         {Overall::kWarn, "warn"},
+                                                         {Overall::kFail, "fail"},
+                                                         {Overall::kUndecided, "undecided"}}};
 Overall OverallVerdict(const gate::EvaluationResult& result);
 
 // The verdict as a title: "FAIL", "PASS", "PASS WITH WARNINGS", "UNDECIDED".
@@ -39,8 +41,8 @@ std::string ValueText(const gate::RuleResult& rule, std::optional<double> value)
 std::string ChangeText(const gate::RuleResult& rule);
 // An interval in the metric's unit ("[7888, 9708] ms", "[0.10, 0.52] %") or the change's
 // ("[+30.1, +66.0] %", "[+0.9, +2.1] pp"), or "" when absent.
-std::string IntervalText(const gate::RuleResult& rule, const std::optional<stats::Interval>& interval,
-                         bool change);
+std::string IntervalText(const gate::RuleResult& rule,
+                         const std::optional<stats::Interval>& interval, bool change);
 // The interval a rule was judged with: the change's for relative rules, the candidate's
 // for absolute ones; "–" when there is none.
 std::string JudgedIntervalText(const gate::RuleResult& rule);
@@ -48,8 +50,10 @@ std::string JudgedIntervalText(const gate::RuleResult& rule);
 std::string ConfidenceText(const gate::EvaluationResult& result);
 
 // One sentence with every number the verdict compared, e.g.
-// "POST /api/export p95 9120 ms (95 % CI [8700, 9600] ms) > 8000 ms (baseline 7410 ms, +23.1 %) [thresholds.yaml:14]"
-// "/api/ask p95 9120 ms vs 7410 ms (+23.1 %, 95 % CI [+14.0, +31.9] %, p = 0.0002) > +10 % [thresholds.yaml:21]".
+// "POST /api/export p95 9120 ms (95 % CI [8700, 9600] ms) > 8000 ms (baseline 7410 ms, +23.1 %)
+// [thresholds.yaml:14]"
+// "/api/ask p95 9120 ms vs 7410 ms (+23.1 %, 95 % CI [+14.0, +31.9] %, p = 0.0002) > +10 %
+// [thresholds.yaml:21]".
 std::string RuleSentence(const gate::EvaluationResult& result, const gate::GroupResult& group,
                          const gate::RuleResult& rule);
 

@@ -13,12 +13,17 @@ using gate::Verdict;
 
 std::string_view ColorOf(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kFail: return "\033[31m";              // red
-    case Verdict::kWarn: return "\033[33m";              // yellow
+    case Verdict::kFail:
+      return "\033[31m";  // red
+    case Verdict::kWarn:
+      return "\033[33m";  // yellow
     case Verdict::kInsufficientData:
-    case Verdict::kInconclusive: return "\033[35m";      // magenta
-    case Verdict::kWaived: return "\033[36m";            // cyan
-    case Verdict::kPass: return "\033[32m";              // green
+    case Verdict::kInconclusive:
+      return "\033[35m";  // magenta
+    case Verdict::kWaived:
+      return "\033[36m";  // cyan
+    case Verdict::kPass:
+      return "\033[32m";  // green
   }
   return "";
 }
@@ -39,12 +44,21 @@ std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle styl
   const Overall overall = OverallVerdict(result);
   std::string_view color;
   switch (overall) {
-    case Overall::kFail: color = ColorOf(Verdict::kFail); break;
-    case Overall::kPass: color = ColorOf(Verdict::kPass); break;
-    case Overall::kWarn: color = ColorOf(Verdict::kWarn); break;
-    case Overall::kUndecided: color = ColorOf(Verdict::kInsufficientData); break;
+    case Overall::kFail:
+      color = ColorOf(Verdict::kFail);
+      break;
+    case Overall::kPass:
+      color = ColorOf(Verdict::kPass);
+      break;
+    case Overall::kWarn:
+      color = ColorOf(Verdict::kWarn);
+      break;
+    case Overall::kUndecided:
+      color = ColorOf(Verdict::kInsufficientData);
+      break;
   }
-  return "perfgate: " + Paint(UpperCase(NameOf(kOverallNames, overall)), color, style) + ": " + Headline(result) + "\n";
+  return "perfgate: " + Paint(UpperCase(NameOf(kOverallNames, overall)), color, style) + ": " +
+         Headline(result) + "\n";
 }
 
 }  // namespace

@@ -32,7 +32,6 @@ double LogHypergeometric(double a, double rows, double failures, double total) {
 
 }  // namespace
 
-
 Interval BinomialInterval(std::uint64_t failures, std::uint64_t trials, double confidence,
                           BinomialMethod method) {
   const auto x = static_cast<double>(failures);
@@ -46,7 +45,9 @@ Interval BinomialInterval(std::uint64_t failures, std::uint64_t trials, double c
       // 0 at x = 0 and the upper end 1 at x = n.
       boost::math::beta_distribution<> posterior(x + 0.5, n - x + 0.5);
       return {failures == 0 ? 0 : boost::math::quantile(posterior, alpha / 2),
-              failures == trials ? 1 : boost::math::quantile(boost::math::complement(posterior, alpha / 2))};
+              failures == trials
+                  ? 1
+                  : boost::math::quantile(boost::math::complement(posterior, alpha / 2))};
     }
     case BinomialMethod::kClopperPearson: {
       using boost::math::binomial_distribution;
@@ -63,7 +64,8 @@ Interval NewcombeDifference(std::uint64_t baseline_failures, std::uint64_t basel
                             std::uint64_t candidate_failures, std::uint64_t candidate_trials,
                             double confidence) {
   const auto x1 = static_cast<double>(baseline_failures), n1 = static_cast<double>(baseline_trials);
-  const auto x2 = static_cast<double>(candidate_failures), n2 = static_cast<double>(candidate_trials);
+  const auto x2 = static_cast<double>(candidate_failures),
+             n2 = static_cast<double>(candidate_trials);
   const double p1 = x1 / n1, p2 = x2 / n2;
   const Interval w1 = Wilson(x1, n1, confidence);
   const Interval w2 = Wilson(x2, n2, confidence);
@@ -79,7 +81,8 @@ double FisherExactPValue(std::uint64_t baseline_failures, std::uint64_t baseline
   const auto failures = static_cast<double>(baseline_failures + candidate_failures);
   const double lowest = std::max(0.0, failures - static_cast<double>(candidate_trials));
   const double highest = std::min(failures, rows);
-  const double observed = LogHypergeometric(static_cast<double>(baseline_failures), rows, failures, total);
+  const double observed =
+      LogHypergeometric(static_cast<double>(baseline_failures), rows, failures, total);
   // Sum the tables at most as likely as the observed one; the relative tolerance is R's
   // (fisher.test uses 1 + 1e-7) so ties in probability count despite rounding.
   double p = 0;

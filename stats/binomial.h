@@ -17,15 +17,15 @@ enum class BinomialMethod {
   kJeffreys,        // equal-tailed Beta(x + 1/2, n - x + 1/2) quantiles, ends fixed at 0 and 1
   kClopperPearson,  // "exact": at least the nominal coverage, conservative
 };
-inline constexpr NameTable<BinomialMethod, 3> kBinomialMethodNames = {{
-    {BinomialMethod::kWilson, "wilson"},
-    {BinomialMethod::kJeffreys, "jeffreys"},
-    {BinomialMethod::kClopperPearson, "clopper_pearson"}}};
+inline constexpr NameTable<BinomialMethod, 3> kBinomialMethodNames = {
+    {{BinomialMethod::kWilson, "wilson"},
+     {BinomialMethod::kJeffreys, "jeffreys"},
+     {BinomialMethod::kClopperPearson, "clopper_pearson"}}};
 // As reports name them.
-inline constexpr NameTable<BinomialMethod, 3> kBinomialMethodTitles = {{
-    {BinomialMethod::kWilson, "Wilson"},
-    {BinomialMethod::kJeffreys, "Jeffreys"},
-    {BinomialMethod::kClopperPearson, "Clopper-Pearson"}}};
+inline constexpr NameTable<BinomialMethod, 3> kBinomialMethodTitles = {
+    {{BinomialMethod::kWilson, "Wilson"},
+     {BinomialMethod::kJeffreys, "Jeffreys"},
+     {BinomialMethod::kClopperPearson, "Clopper-Pearson"}}};
 
 // The interval for a proportion with `failures` of `trials` at `confidence`.
 // REQUIRES: 0 <= failures <= trials, trials > 0.

@@ -59,13 +59,16 @@ Interval BcaInterval(std::vector<double>& replicates, double estimate, double ac
                      double confidence) {
   assert(!replicates.empty());
   std::sort(replicates.begin(), replicates.end());
-  const auto below = std::lower_bound(replicates.begin(), replicates.end(), estimate) - replicates.begin();
-  const auto through = std::upper_bound(replicates.begin(), replicates.end(), estimate) - replicates.begin();
+  const auto below =
+      std::lower_bound(replicates.begin(), replicates.end(), estimate) - replicates.begin();
+  const auto through =
+      std::upper_bound(replicates.begin(), replicates.end(), estimate) - replicates.begin();
   const double share = (static_cast<double>(below) + 0.5 * static_cast<double>(through - below)) /
                        static_cast<double>(replicates.size());
   const double tail = (1 - confidence) / 2;
   const Interval percentile{Level(replicates, tail), Level(replicates, 1 - tail)};
-  if (share <= 0 || share >= 1 || !std::isfinite(estimate) || !std::isfinite(acceleration)) return percentile;
+  if (share <= 0 || share >= 1 || !std::isfinite(estimate) || !std::isfinite(acceleration))
+    return percentile;
   const double z0 = boost::math::quantile(kStandardNormal, share);
   auto adjusted = [&](double level) {
     const double z = boost::math::quantile(kStandardNormal, level);

@@ -3,9 +3,9 @@
 #ifndef PERFGATE_STATS_INTERVAL_H_
 #define PERFGATE_STATS_INTERVAL_H_
 
+#include <optional>
 #include <span>
 #include <string_view>
-#include <optional>
 #include <vector>
 
 #include "core/enum_names.h"
@@ -23,11 +23,11 @@ enum class IntervalMethod {
   kPercentile,  // the (1 - c)/2 and (1 + c)/2 quantiles of the replicates
   kBca,         // bias-corrected and accelerated (Efron 1987)
 };
-inline constexpr NameTable<IntervalMethod, 2> kIntervalMethodNames = {{
-    {IntervalMethod::kPercentile, "percentile"}, {IntervalMethod::kBca, "bca"}}};
+inline constexpr NameTable<IntervalMethod, 2> kIntervalMethodNames = {
+    {{IntervalMethod::kPercentile, "percentile"}, {IntervalMethod::kBca, "bca"}}};
 // As reports name them.
-inline constexpr NameTable<IntervalMethod, 2> kIntervalMethodTitles = {{
-    {IntervalMethod::kPercentile, "percentile"}, {IntervalMethod::kBca, "BCa"}}};
+inline constexpr NameTable<IntervalMethod, 2> kIntervalMethodTitles = {
+    {{IntervalMethod::kPercentile, "percentile"}, {IntervalMethod::kBca, "BCa"}}};
 
 // The percentile interval at `confidence` (e.g. 0.95). Sorts `replicates`.
 // REQUIRES: non-empty, 0 < confidence < 1.

@@ -46,12 +46,14 @@ MannWhitneyResult MannWhitney(std::span<const double> sorted_baseline,
   double tie_term = 0;     // sum of t^3 - t over tie groups, for the variance
   std::size_t i = 0, j = 0;
   while (i < m || j < n) {
-    double value = j == n || (i < m && sorted_baseline[i] < sorted_candidate[j]) ? sorted_baseline[i]
-                                                                                 : sorted_candidate[j];
+    double value = j == n || (i < m && sorted_baseline[i] < sorted_candidate[j])
+                       ? sorted_baseline[i]
+                       : sorted_candidate[j];
     std::size_t base_equal = 0, cand_equal = 0;
     while (i + base_equal < m && sorted_baseline[i + base_equal] == value) ++base_equal;
     while (j + cand_equal < n && sorted_candidate[j + cand_equal] == value) ++cand_equal;
-    u_candidate += static_cast<double>(cand_equal) * (static_cast<double>(i) + 0.5 * static_cast<double>(base_equal));
+    u_candidate += static_cast<double>(cand_equal) *
+                   (static_cast<double>(i) + 0.5 * static_cast<double>(base_equal));
     const auto t = static_cast<double>(base_equal + cand_equal);
     tie_term += t * t * t - t;
     i += base_equal;
@@ -74,7 +76,8 @@ MannWhitneyResult MannWhitney(std::span<const double> sorted_baseline,
   if (variance <= 0) return result;  // every value equal: no evidence of a shift
   const double distance = std::max(0.0, std::fabs(u_candidate - mean) - 0.5);  // continuity
   const double z = distance / std::sqrt(variance);
-  result.p_value = std::min(1.0, 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), z)));
+  result.p_value =
+      std::min(1.0, 2 * boost::math::cdf(boost::math::complement(boost::math::normal(), z)));
   return result;
 }
 

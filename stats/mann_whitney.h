@@ -9,7 +9,7 @@
 namespace perfgate::stats {
 
 struct MannWhitneyResult {
-  double u = 0;  // pairs (candidate > baseline) plus half the ties
+  double u = 0;        // pairs (candidate > baseline) plus half the ties
   double p_value = 1;  // two-sided
   // P(candidate > baseline) + P(equal) / 2 for a random pair: 0.5 means no shift.
   double probability_of_superiority = 0.5;

@@ -19,14 +19,16 @@ std::vector<double> AdjustPValues(const std::vector<double>& p_values, Correctio
     // p_(i) * (m - i + 1), made non-decreasing from the smallest up.
     double running = 0;
     for (std::size_t rank = 0; rank < m; ++rank) {
-      running = std::max(running, std::min(1.0, (size - static_cast<double>(rank)) * p_values[order[rank]]));
+      running = std::max(running,
+                         std::min(1.0, (size - static_cast<double>(rank)) * p_values[order[rank]]));
       adjusted[order[rank]] = running;
     }
   } else {
     // p_(i) * m / i, made non-increasing from the largest down.
     double running = 1;
     for (std::size_t rank = m; rank-- > 0;) {
-      running = std::min(running, std::min(1.0, size / static_cast<double>(rank + 1) * p_values[order[rank]]));
+      running = std::min(
+          running, std::min(1.0, size / static_cast<double>(rank + 1) * p_values[order[rank]]));
       adjusted[order[rank]] = running;
     }
   }

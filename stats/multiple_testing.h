@@ -16,11 +16,15 @@ enum class Correction {
   kBenjaminiHochberg,  // false discovery rate (Benjamini & Hochberg 1995)
   kNone,
 };
-inline constexpr NameTable<Correction, 3> kCorrectionNames = {{
-    {Correction::kHolm, "holm"}, {Correction::kBenjaminiHochberg, "bh"}, {Correction::kNone, "none"}}};
+inline constexpr NameTable<Correction, 3> kCorrectionNames = {
+    {{Correction::kHolm, "holm"},
+     {Correction::kBenjaminiHochberg, "bh"},
+     {Correction::kNone, "none"}}};
 // As reports name them.
 inline constexpr NameTable<Correction, 3> kCorrectionTitles = {
-    {{Correction::kHolm, "Holm"}, {Correction::kBenjaminiHochberg, "Benjamini-Hochberg"}, {Correction::kNone, "no"}}};
+    {{Correction::kHolm, "Holm"},
+     {Correction::kBenjaminiHochberg, "Benjamini-Hochberg"},
+     {Correction::kNone, "no"}}};
 
 // Adjusted p-values in the input's order (as R's p.adjust): compare each with alpha.
 std::vector<double> AdjustPValues(const std::vector<double>& p_values, Correction correction);

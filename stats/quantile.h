@@ -32,20 +32,20 @@ enum class QuantileMethod {
 };
 
 // numpy's name for each method ("linear"), in H&F order then numpy's extras.
-inline constexpr NameTable<QuantileMethod, 13> kQuantileMethodNames = {{
-    {QuantileMethod::kInvertedCdf, "inverted_cdf"},
-    {QuantileMethod::kAveragedInvertedCdf, "averaged_inverted_cdf"},
-    {QuantileMethod::kClosestObservation, "closest_observation"},
-    {QuantileMethod::kInterpolatedInvertedCdf, "interpolated_inverted_cdf"},
-    {QuantileMethod::kHazen, "hazen"},
-    {QuantileMethod::kWeibull, "weibull"},
-    {QuantileMethod::kLinear, "linear"},
-    {QuantileMethod::kMedianUnbiased, "median_unbiased"},
-    {QuantileMethod::kNormalUnbiased, "normal_unbiased"},
-    {QuantileMethod::kLower, "lower"},
-    {QuantileMethod::kHigher, "higher"},
-    {QuantileMethod::kMidpoint, "midpoint"},
-    {QuantileMethod::kNearest, "nearest"}}};
+inline constexpr NameTable<QuantileMethod, 13> kQuantileMethodNames = {
+    {{QuantileMethod::kInvertedCdf, "inverted_cdf"},
+     {QuantileMethod::kAveragedInvertedCdf, "averaged_inverted_cdf"},
+     {QuantileMethod::kClosestObservation, "closest_observation"},
+     {QuantileMethod::kInterpolatedInvertedCdf, "interpolated_inverted_cdf"},
+     {QuantileMethod::kHazen, "hazen"},
+     {QuantileMethod::kWeibull, "weibull"},
+     {QuantileMethod::kLinear, "linear"},
+     {QuantileMethod::kMedianUnbiased, "median_unbiased"},
+     {QuantileMethod::kNormalUnbiased, "normal_unbiased"},
+     {QuantileMethod::kLower, "lower"},
+     {QuantileMethod::kHigher, "higher"},
+     {QuantileMethod::kMidpoint, "midpoint"},
+     {QuantileMethod::kNearest, "nearest"}}};
 
 // Where the q-quantile of n sorted values sits under a method: numpy's answer is
 // QuantileLerp(sorted[lower], sorted[upper], weight). Discrete methods have

@@ -3,8 +3,8 @@
 #ifndef PERFGATE_STATS_SUMMARY_H_
 #define PERFGATE_STATS_SUMMARY_H_
 
-#include <cstddef>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 

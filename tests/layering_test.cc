@@ -2,13 +2,13 @@
 // cli -> reports -> {alert, explain} -> gate -> stats -> core, and cli -> fetch -> core.
 // The root include path lets any file include any other, and the link graph only catches
 // an edge once a symbol is used, so an upward include fails here first.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace perfgate {
 namespace {
@@ -26,7 +26,9 @@ const std::map<std::string, std::set<std::string>> kAllowed = {
     {"alert", {"core", "stats", "gate"}},
     {"explain", {"core", "stats", "gate"}},
     {"reports", {"core", "stats", "gate", "alert", "explain"}},
-    {"cli", {"core", "stats", "gate", "alert", "explain", "reports", "fetch/files", "fetch/http", "fetch/sentry"}},
+    {"cli",
+     {"core", "stats", "gate", "alert", "explain", "reports", "fetch/files", "fetch/http",
+      "fetch/sentry"}},
 };
 
 // The layer of a path relative to the source root ("fetch/http/url.h" -> "fetch/http"), or "".
@@ -55,7 +57,8 @@ TEST(Layering, NoIncludeGoesAgainstTheDependencyDirection) {
         const std::string included = line.substr(10, line.find('"', 10) - 10);
         const std::string target = LayerOf(included);
         EXPECT_TRUE(target.empty() || target == layer || allowed.contains(target))
-            << path << ":" << number << ": " << layer << " must not include " << included << " (" << target << ")";
+            << path << ":" << number << ": " << layer << " must not include " << included << " ("
+            << target << ")";
         EXPECT_FALSE(included.starts_with("tests/") || included.starts_with("bench/"))
             << path << ":" << number << ": production code includes " << included;
       }
@@ -67,10 +70,13 @@ TEST(Layering, NoIncludeGoesAgainstTheDependencyDirection) {
 TEST(Layering, EveryLayerIsKnown) {
   // A new top-level folder with sources must take its place in kAllowed above.
   const fs::path root = PERFGATE_SOURCE_DIR;
-  const std::set<std::string> outside = {"tests", "bench", "build", "docs", "examples", "scripts", "fetch", "fuzz"};
+  const std::set<std::string> outside = {"tests",    "bench",   "build", "docs",
+                                         "examples", "scripts", "fetch", "fuzz"};
   for (const fs::directory_entry& entry : fs::directory_iterator(root)) {
     const std::string name = entry.path().filename().string();
-    if (!entry.is_directory() || name.starts_with(".") || name.starts_with("build") || outside.contains(name)) continue;
+    if (!entry.is_directory() || name.starts_with(".") || name.starts_with("build") ||
+        outside.contains(name))
+      continue;
     EXPECT_TRUE(kAllowed.contains(name)) << name << "/ is not a layer of DESIGN.md's direction";
   }
 }

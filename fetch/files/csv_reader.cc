@@ -58,13 +58,16 @@ class CsvScanner {
         std::size_t open_column = pos_ - line_start + 1;
         std::size_t open_line = line_;
         if (!ReadQuoted(fields.back())) {
-          return RecordError{"unterminated quoted field (opened at line " + std::to_string(open_line) +
-                                 ", column " + std::to_string(open_column) + ")",
+          return RecordError{"unterminated quoted field (opened at line " +
+                                 std::to_string(open_line) + ", column " +
+                                 std::to_string(open_column) + ")",
                              0, true};
         }
-        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' && text_[pos_] != '\r') {
+        if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n' &&
+            text_[pos_] != '\r') {
           // Keep scanning to the end of the record, then report.
-          error = RecordError{"expected a comma after the closing quote", pos_ - line_start + 1, false};
+          error =
+              RecordError{"expected a comma after the closing quote", pos_ - line_start + 1, false};
         }
         continue;
       }
@@ -117,7 +120,8 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
   std::size_t header_line = 0;
   while (!scanner.done() && names.empty()) {
     header_line = scanner.line();
-    if (std::optional<RecordError> error = scanner.Next(record)) return located(header_line, error->reason);
+    if (std::optional<RecordError> error = scanner.Next(record))
+      return located(header_line, error->reason);
     if (!scanner.blank()) names = record;
   }
   SampleSetBuilder samples;

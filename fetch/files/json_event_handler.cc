@@ -242,14 +242,16 @@ bool JsonEventHandler::Number(string_view last_part, error_code& ec) {
 bool JsonEventHandler::on_bool(bool b, error_code& ec) {
   if (skip_until_depth_ >= 0) return true;
   if (!AtFieldLevel()) return Scalar("a boolean", ec);
-  if (field_ != Field::kIgnored && event_error_.empty()) FieldResult(fields_.OnBool(field_, field_name_, b));
+  if (field_ != Field::kIgnored && event_error_.empty())
+    FieldResult(fields_.OnBool(field_, field_name_, b));
   return true;
 }
 
 bool JsonEventHandler::on_null(error_code& ec) {
   if (skip_until_depth_ >= 0) return true;
   if (!AtFieldLevel()) return Scalar("null", ec);
-  if (field_ != Field::kIgnored && event_error_.empty()) FieldResult(fields_.OnNull(field_, field_name_));
+  if (field_ != Field::kIgnored && event_error_.empty())
+    FieldResult(fields_.OnNull(field_, field_name_));
   return true;
 }
 

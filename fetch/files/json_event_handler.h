@@ -104,10 +104,10 @@ class JsonEventHandler {
   std::string number_;
   Field field_ = Field::kIgnored;
   std::string field_name_;
-  int depth_ = 0;             // containers open now
-  int events_depth_ = 0;      // the depth at which event values appear
-  int skip_until_depth_ = -1; // ignoring a nested value until depth falls back to this
-  std::size_t index_ = 0;     // events seen
+  int depth_ = 0;              // containers open now
+  int events_depth_ = 0;       // the depth at which event values appear
+  int skip_until_depth_ = -1;  // ignoring a nested value until depth falls back to this
+  std::size_t index_ = 0;      // events seen
   bool in_event_ = false;
   bool expect_data_ = false;  // the next value is the page's "data"
   bool saw_data_ = false;

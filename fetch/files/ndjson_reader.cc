@@ -64,8 +64,9 @@ bool ScanPlainString(const char*& p, const char* end) {
   const __m128i space = _mm_set1_epi8(0x20);
   while (end - p >= 16) {
     __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
-                                _mm_cmplt_epi8(bytes, space));
+    __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_cmplt_epi8(bytes, space));
     auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     if (mask != 0) {
       p += std::countr_zero(mask);
@@ -102,7 +103,8 @@ bool ScanPlainString(const char*& p, const char* end) {
 }
 
 bool Literal(const char*& p, const char* end, std::string_view word) {
-  if (static_cast<std::size_t>(end - p) < word.size() || std::memcmp(p, word.data(), word.size()) != 0) {
+  if (static_cast<std::size_t>(end - p) < word.size() ||
+      std::memcmp(p, word.data(), word.size()) != 0) {
     return false;
   }
   p += word.size();
@@ -207,7 +209,8 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
   const char* cursor = chunk.data();
   const char* const end = chunk.data() + chunk.size();
   while (cursor < end) {
-    const char* newline = static_cast<const char*>(std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
+    const char* newline =
+        static_cast<const char*>(std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
     const char* line_end = newline ? newline : end;
     std::string_view line(cursor, static_cast<std::size_t>(line_end - cursor));
     cursor = newline ? newline + 1 : end;
@@ -278,8 +281,8 @@ constexpr std::size_t kMinBytesPerThread = 4 << 20;
 Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
                              const ReadOptions& options) {
   unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  threads = std::clamp<unsigned>(threads, 1,
-                                 static_cast<unsigned>(text.size() / kMinBytesPerThread) + 1);
+  threads =
+      std::clamp<unsigned>(threads, 1, static_cast<unsigned>(text.size() / kMinBytesPerThread) + 1);
   std::vector<std::string_view> chunks = SplitAtLines(text, threads);
   std::vector<ChunkResult> results(chunks.size());
 

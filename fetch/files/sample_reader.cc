@@ -50,21 +50,24 @@ void BadRowLog::CopyTo(SampleSet& set) const {
   for (const Entry& entry : examples_) set.skipped_examples.push_back(Format(entry));
 }
 
-Result<SampleSet> ReadSamples(std::string_view text, std::string_view source,
-                              InputFormat format, const ReadOptions& options) {
+Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, InputFormat format,
+                              const ReadOptions& options) {
   Result<SampleSet> read = [&]() -> Result<SampleSet> {
     switch (format) {
-      case InputFormat::kNdjson: return ReadNdjson(text, source, options);
-      case InputFormat::kCsv: return ReadCsv(text, source, options);
-      case InputFormat::kSentryJson: return ReadSentryPage(text, source, options);
+      case InputFormat::kNdjson:
+        return ReadNdjson(text, source, options);
+      case InputFormat::kCsv:
+        return ReadCsv(text, source, options);
+      case InputFormat::kSentryJson:
+        return ReadSentryPage(text, source, options);
     }
     return MakeError(ErrorKind::kInternal, "unknown input format");
   }();
   if (read.ok() && read->TotalEvents() == 0) {
     std::string message = std::string(source) + ": no samples";
     if (read->skipped_rows > 0) {
-      message += ": all " + std::to_string(read->skipped_rows) + " rows were bad; the first: " +
-                 read->skipped_examples.front();
+      message += ": all " + std::to_string(read->skipped_rows) +
+                 " rows were bad; the first: " + read->skipped_examples.front();
     } else {
       message += " (the input has no rows)";
     }

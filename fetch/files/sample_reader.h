@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/file_system.h"
 #include "core/result.h"
-#include "core/enum_names.h"
 #include "core/samples.h"
 
 namespace perfgate::fetch {
@@ -23,10 +23,11 @@ enum class InputFormat {
 };
 
 // --format's names; "jsonl" is another name for NDJSON.
-inline constexpr NameTable<InputFormat, 4> kInputFormatNames = {{{InputFormat::kNdjson, "ndjson"},
-                                                                 {InputFormat::kNdjson, "jsonl"},
-                                                                 {InputFormat::kCsv, "csv"},
-                                                                 {InputFormat::kSentryJson, "json"}}};
+inline constexpr NameTable<InputFormat, 4> kInputFormatNames = {
+    {{InputFormat::kNdjson, "ndjson"},
+     {InputFormat::kNdjson, "jsonl"},
+     {InputFormat::kCsv, "csv"},
+     {InputFormat::kSentryJson, "json"}}};
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
 Result<InputFormat> InputFormatForPath(std::string_view path);
 
@@ -76,8 +77,8 @@ class BadRowLog {
 
 // Reads `text` in `format`. `source` names the input in messages ("base.ndjson:17: ...").
 // No rows at all is a kInput error: an empty release must not look like a passing one.
-Result<SampleSet> ReadSamples(std::string_view text, std::string_view source,
-                              InputFormat format, const ReadOptions& options);
+Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, InputFormat format,
+                              const ReadOptions& options);
 
 // Reads the file at `path` through `fs`, in `format` or the one its extension names.
 Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,

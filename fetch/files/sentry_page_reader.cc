@@ -24,14 +24,15 @@ std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_
 
 }  // namespace
 
-Status ReadSentryPageInto(std::string_view text, std::string_view source,
-                          SampleSetBuilder& samples, BadRowLog& bad_rows, std::size_t limit) {
+Status ReadSentryPageInto(std::string_view text, std::string_view source, SampleSetBuilder& samples,
+                          BadRowLog& bad_rows, std::size_t limit) {
   std::size_t added = 0;
   boost::json::basic_parser<JsonEventHandler> parser{
       boost::json::parse_options{}, JsonEventHandler::Layout::kSentryPage,
       [&](std::size_t index, const RowFields& fields, const std::string& error) {
         if (error.empty()) {
-          if (added++ < limit) samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+          if (added++ < limit)
+            samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
           return true;
         }
         return bad_rows.Record(0, 0, parser.handler().EventLocation(index) + ": " + error);
@@ -53,7 +54,8 @@ Status ReadSentryPageInto(std::string_view text, std::string_view source,
   if (ec) {
     auto [line, column] = LineColumn(text, used);
     return MakeError(ErrorKind::kInput, std::string(source) + ":" + std::to_string(line) + ":" +
-                                            std::to_string(column) + ": invalid JSON: " + ec.message());
+                                            std::to_string(column) +
+                                            ": invalid JSON: " + ec.message());
   }
   parser.handler().Finish();
   if (!handler.structure_error().empty()) {

@@ -19,9 +19,8 @@ Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
 // Adds one page's events to `samples` and its bad events to `bad_rows` (which decides
 // whether a bad event stops the read). For pages fetched one after another.
 // At most `limit` events are added (all are still validated): a sample cap cuts exactly.
-Status ReadSentryPageInto(std::string_view text, std::string_view source,
-                          SampleSetBuilder& samples, BadRowLog& bad_rows,
-                          std::size_t limit = static_cast<std::size_t>(-1));
+Status ReadSentryPageInto(std::string_view text, std::string_view source, SampleSetBuilder& samples,
+                          BadRowLog& bad_rows, std::size_t limit = static_cast<std::size_t>(-1));
 
 }  // namespace perfgate::fetch
 

@@ -24,8 +24,10 @@ std::size_t WriteHeader(char* data, std::size_t size, std::size_t count, void* t
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
   auto trim = [](std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+      text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+      text.remove_suffix(1);
     return std::string(text);
   };
   headers->emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
@@ -55,14 +57,16 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (!request.body.empty()) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(request.body.size()));
   }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(request.timeout.count(), 10000)));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for DNS timeouts
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<long long>(request.timeout.count(), 10000)));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);         // threads: no SIGALRM for DNS timeouts
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // any encoding curl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "perfgate/0.1");
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
@@ -77,7 +81,8 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_cleanup(curl);
   if (code != CURLE_OK) {
     // The cause alone: the caller names the request as it chooses to show its URL.
-    return MakeError(ErrorKind::kUnavailable, error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code));
+    return MakeError(ErrorKind::kUnavailable,
+                     error_buffer[0] != 0 ? error_buffer : curl_easy_strerror(code));
   }
   response.status = static_cast<int>(status);
   return response;

@@ -12,7 +12,8 @@ constexpr int kMaxRedirects = 5;
 
 }  // namespace
 
-HttpClient::HttpClient(HttpTransport& transport, Clock& clock, HttpClientOptions options, RateLimiter* limiter)
+HttpClient::HttpClient(HttpTransport& transport, Clock& clock, HttpClientOptions options,
+                       RateLimiter* limiter)
     : transport_(transport), clock_(clock), options_(std::move(options)), limiter_(limiter) {}
 
 std::string HttpClient::Redacted(std::string text) const {
@@ -20,7 +21,8 @@ std::string HttpClient::Redacted(std::string text) const {
   return text;
 }
 
-Error HttpClient::Failure(const HttpRequest& request, const std::string& shown, const std::string& cause) const {
+Error HttpClient::Failure(const HttpRequest& request, const std::string& shown,
+                          const std::string& cause) const {
   return MakeError(ErrorKind::kUnavailable, Redacted(request.method + " " + shown + ": " + cause));
 }
 
@@ -40,36 +42,43 @@ double HttpClient::NextJitter() {
 
 Result<HttpOutcome> HttpClient::Send(HttpRequest request, const std::string& shown) {
   const std::string origin = Origin(request.url);
-  const std::string past_deadline = "gave up: waiting longer would pass the run's deadline" +
-                                    (options_.deadline_setting.empty() ? "" : " (" + options_.deadline_setting + ")");
+  const std::string past_deadline =
+      "gave up: waiting longer would pass the run's deadline" +
+      (options_.deadline_setting.empty() ? "" : " (" + options_.deadline_setting + ")");
   int redirects = 0;
   for (int attempt = 1;; ++attempt) {
     request.timeout = options_.timeout;
     if (options_.deadline) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(*options_.deadline - clock_.Now());
       if (left.count() <= 0) return Failure(request, shown, past_deadline);
       request.timeout = std::min(request.timeout, left);
     }
-    if (limiter_ != nullptr && !limiter_->Acquire(options_.deadline)) return Failure(request, shown, past_deadline);
+    if (limiter_ != nullptr && !limiter_->Acquire(options_.deadline))
+      return Failure(request, shown, past_deadline);
     Result<HttpResponse> outcome = transport_.Send(request);
     if (outcome.ok() && limiter_ != nullptr) limiter_->Observe(*outcome);
     if (options_.log) {
       std::lock_guard lock(log_mutex_);  // concurrent callers log through one callback
       std::string credentials;
       for (const auto& [name, value] : request.headers) {
-        if (name == "Authorization") credentials = " (Authorization: " + value.substr(0, value.find(' ')) + " [redacted])";
+        if (name == "Authorization")
+          credentials = " (Authorization: " + value.substr(0, value.find(' ')) + " [redacted])";
       }
-      options_.log(Redacted(request.method + " " + request.url + credentials + " -> " +
-                            (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) +
-                            " (attempt " + std::to_string(attempt) + ")"));
+      options_.log(
+          Redacted(request.method + " " + request.url + credentials + " -> " +
+                   (outcome.ok() ? std::to_string(outcome->status) : outcome.error().message) +
+                   " (attempt " + std::to_string(attempt) + ")"));
     }
-    if (outcome.ok() && options_.follow_redirects && outcome->status >= 300 && outcome->status < 400) {
+    if (outcome.ok() && options_.follow_redirects && outcome->status >= 300 &&
+        outcome->status < 400) {
       std::string location(outcome->Header("Location"));
       if (location.starts_with("/")) location = origin + location;
       if (Origin(location) != origin) {
-        return Failure(request, shown, "redirected to " + Origin(location) +
-                                           "; perfgate does not send the token to another host" +
-                                           options_.cross_origin_advice);
+        return Failure(request, shown,
+                       "redirected to " + Origin(location) +
+                           "; perfgate does not send the token to another host" +
+                           options_.cross_origin_advice);
       }
       if (++redirects > kMaxRedirects) return Failure(request, shown, "too many redirects");
       request.url = location;
@@ -79,8 +88,9 @@ Result<HttpOutcome> HttpClient::Send(HttpRequest request, const std::string& sho
     auto delay = RetryDelay(options_.retry, attempt, outcome, clock_.Now(), NextJitter());
     if (!delay) {
       if (!outcome.ok()) {
-        return Failure(request, shown,
-                       outcome.error().message + " (gave up after " + std::to_string(attempt) + " attempts)");
+        return Failure(
+            request, shown,
+            outcome.error().message + " (gave up after " + std::to_string(attempt) + " attempts)");
       }
       return HttpOutcome{std::move(outcome).value(), attempt};
     }

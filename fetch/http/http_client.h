@@ -27,8 +27,8 @@ struct HttpClientOptions {
   std::chrono::milliseconds timeout{30000};  // per attempt, shortened to what the deadline leaves
   // When set, Send() gives up (kUnavailable) rather than wait or send past this time.
   std::optional<std::chrono::system_clock::time_point> deadline;
-  std::string deadline_setting;  // names the setting in that error ("source.sentry.deadline")
-  bool follow_redirects = false;  // within the request's origin only; others are errors
+  std::string deadline_setting;     // names the setting in that error ("source.sentry.deadline")
+  bool follow_redirects = false;    // within the request's origin only; others are errors
   std::string cross_origin_advice;  // appended to the error of a redirect to another origin
   // Secrets to keep out of every message and log line (a token, a webhook URL's path).
   std::vector<std::string> secrets;
@@ -49,7 +49,8 @@ struct HttpOutcome {
 class HttpClient {
  public:
   // REQUIRES: `transport` and `clock` (and `limiter`, when given) outlive the client.
-  HttpClient(HttpTransport& transport, Clock& clock, HttpClientOptions options, RateLimiter* limiter = nullptr);
+  HttpClient(HttpTransport& transport, Clock& clock, HttpClientOptions options,
+             RateLimiter* limiter = nullptr);
 
   // Sends `request` until it is answered with a status that is not retried (RetryDelay),
   // following same-origin redirects when asked. `shown` is how messages name the request's
@@ -61,7 +62,8 @@ class HttpClient {
  private:
   // Sleeps `wait` unless that would pass the deadline.
   bool Wait(std::chrono::milliseconds wait);
-  Error Failure(const HttpRequest& request, const std::string& shown, const std::string& cause) const;
+  Error Failure(const HttpRequest& request, const std::string& shown,
+                const std::string& cause) const;
   std::string Redacted(std::string text) const;
   double NextJitter();
 

@@ -32,9 +32,9 @@ std::optional<std::string> NextCursor(std::string_view link_header) {
     std::size_t close = link_header.find('>', open);
     if (close == std::string_view::npos) break;
     std::size_t next_open = link_header.find('<', close);
-    std::string_view parameters = link_header.substr(close + 1, next_open == std::string_view::npos
-                                                                    ? std::string_view::npos
-                                                                    : next_open - close - 1);
+    std::string_view parameters =
+        link_header.substr(close + 1, next_open == std::string_view::npos ? std::string_view::npos
+                                                                          : next_open - close - 1);
     auto rel = Parameter(parameters, "rel");
     if (rel && *rel == "next") {
       auto results = Parameter(parameters, "results");

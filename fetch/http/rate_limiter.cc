@@ -45,8 +45,10 @@ void RateLimiter::Observe(const HttpResponse& response) {
   if (remaining && *remaining <= 0 && reset) {
     using namespace std::chrono;
     const auto now = clock_.Now();
-    const double wait_ms = *reset * 1000 - duration<double, std::milli>(now.time_since_epoch()).count();
-    if (wait_ms > 0 && wait_ms <= static_cast<double>(duration_cast<milliseconds>(kMaxHold).count())) {
+    const double wait_ms =
+        *reset * 1000 - duration<double, std::milli>(now.time_since_epoch()).count();
+    if (wait_ms > 0 &&
+        wait_ms <= static_cast<double>(duration_cast<milliseconds>(kMaxHold).count())) {
       const auto until = now + milliseconds(static_cast<long long>(wait_ms));
       if (until > hold_until_) hold_until_ = until;
     }

@@ -35,7 +35,7 @@ class RateLimiter {
 
   Clock& clock_;
   mutable std::mutex mutex_;
-  int limit_ = 0;  // requests per second; 0: none known
+  int limit_ = 0;         // requests per second; 0: none known
   long long window_ = 0;  // the epoch second being counted
   int started_ = 0;       // requests started in window_
   std::chrono::system_clock::time_point hold_until_{};

@@ -7,7 +7,8 @@ namespace perfgate::fetch {
 std::string Redact(std::string text, std::initializer_list<std::string_view> secrets) {
   for (std::string_view secret : secrets) {
     if (secret.empty()) continue;
-    for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + kRedacted.size())) {
+    for (std::size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + kRedacted.size())) {
       text.replace(at, secret.size(), kRedacted);
     }
   }

@@ -15,7 +15,8 @@ bool Retryable(const Result<HttpResponse>& outcome) {
 }  // namespace
 
 std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, double jitter) {
-  const double doubled = static_cast<double>(policy.base.count()) * std::pow(2.0, std::min(retry, 20));
+  const double doubled =
+      static_cast<double>(policy.base.count()) * std::pow(2.0, std::min(retry, 20));
   const double capped = std::min(doubled, static_cast<double>(policy.max_delay.count()));
   return std::chrono::milliseconds(static_cast<long long>(capped * (0.5 + 0.5 * jitter)));
 }
@@ -37,13 +38,16 @@ std::optional<std::chrono::milliseconds> RetryDelay(const RetryPolicy& policy, i
     // out in doubles and capped before they become integers.
     const auto max_wait_ms = static_cast<double>(policy.max_wait.count());
     if (auto seconds = outcome->NumberHeader("Retry-After")) {
-      return std::chrono::milliseconds(static_cast<long long>(std::clamp(*seconds * 1000, 0.0, max_wait_ms)));
+      return std::chrono::milliseconds(
+          static_cast<long long>(std::clamp(*seconds * 1000, 0.0, max_wait_ms)));
     }
     if (auto reset = outcome->NumberHeader("X-Sentry-Rate-Limit-Reset")) {
-      const double now_ms = std::chrono::duration<double, std::milli>(now.time_since_epoch()).count();
+      const double now_ms =
+          std::chrono::duration<double, std::milli>(now.time_since_epoch()).count();
       const double wait_ms = *reset * 1000 - now_ms;
       // A reset in the past or far away (clock skew, the year 2279) falls back to backoff.
-      if (wait_ms >= 0 && wait_ms <= std::min(max_wait_ms, static_cast<double>(policy.max_delay.count()))) {
+      if (wait_ms >= 0 &&
+          wait_ms <= std::min(max_wait_ms, static_cast<double>(policy.max_delay.count()))) {
         return std::chrono::milliseconds(static_cast<long long>(wait_ms + 50 * jitter));
       }
     }

@@ -13,8 +13,8 @@
 namespace perfgate::fetch {
 
 struct RetryPolicy {
-  int max_attempts = 6;                      // including the first
-  std::chrono::milliseconds base{500};       // the first backoff
+  int max_attempts = 6;                 // including the first
+  std::chrono::milliseconds base{500};  // the first backoff
   std::chrono::milliseconds max_delay{30000};
   // The longest single wait a server may ask for (Retry-After, a rate-limit reset): a
   // proxy's "Retry-After: 86400" must not stall a CI job for a day.

@@ -15,7 +15,8 @@ std::string Host(std::string_view url) {
   const std::string origin = Origin(url);
   if (origin.empty()) return "";
   std::string_view rest = std::string_view(origin).substr(origin.find("://") + 3);
-  rest = rest.substr(rest.find('@') == std::string_view::npos ? 0 : rest.find('@') + 1);  // user:pass@
+  rest =
+      rest.substr(rest.find('@') == std::string_view::npos ? 0 : rest.find('@') + 1);  // user:pass@
   if (rest.starts_with('[')) return std::string(rest.substr(0, rest.find(']') + 1));
   return std::string(rest.substr(0, rest.find(':')));
 }
@@ -28,7 +29,8 @@ bool IsLoopbackHost(std::string_view host) {
   for (std::size_t at = 0; at <= host.size(); ++parts) {
     const std::size_t dot = std::min(host.find('.', at), host.size());
     const std::string_view part = host.substr(at, dot - at);
-    if (part.empty() || part.size() > 3 || part.find_first_not_of("0123456789") != std::string_view::npos ||
+    if (part.empty() || part.size() > 3 ||
+        part.find_first_not_of("0123456789") != std::string_view::npos ||
         std::stoi(std::string(part)) > 255 || (parts == 0 && part != "127")) {
       return false;
     }

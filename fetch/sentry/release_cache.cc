@@ -18,7 +18,8 @@ namespace {
 constexpr std::string_view kNoteKey = "{\"perfgate_note\":";
 
 std::string JsonString(std::string_view text) {
-  return boost::json::serialize(boost::json::value(boost::json::string_view(text.data(), text.size())));
+  return boost::json::serialize(
+      boost::json::value(boost::json::string_view(text.data(), text.size())));
 }
 
 }  // namespace
@@ -81,7 +82,8 @@ Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::st
   std::string_view events = *text;
   Result<SampleSet> set = ReadNdjson(events, path, ReadOptions{});
   if (!set.ok()) {
-    return MakeError(ErrorKind::kInput, set.error().message + " (a damaged cache entry; delete it or pass --refresh)");
+    return MakeError(ErrorKind::kInput,
+                     set.error().message + " (a damaged cache entry; delete it or pass --refresh)");
   }
   set->source = source;
   return std::optional<SampleSet>(std::move(set).value());

@@ -1,8 +1,8 @@
 #include "fetch/sentry/sentry_client.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -11,11 +11,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "fetch/files/sample_reader.h"
+#include "fetch/files/sentry_page_reader.h"
 #include "fetch/http/link_header.h"
 #include "fetch/http/redact.h"
 #include "fetch/http/url.h"
-#include "fetch/files/sample_reader.h"
-#include "fetch/files/sentry_page_reader.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -24,7 +24,8 @@ namespace {
 constexpr int kWindowAttempts = 3;
 
 bool AllDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // The "detail" of a Sentry error body ({"detail": "..."} or, from older servers, a bare
@@ -33,7 +34,8 @@ std::string Detail(const std::string& body) {
   try {
     boost::json::value value = boost::json::parse(body);
     if (value.is_string()) return std::string(value.as_string());
-    if (value.is_object() && value.as_object().contains("detail") && value.at("detail").is_string()) {
+    if (value.is_object() && value.as_object().contains("detail") &&
+        value.at("detail").is_string()) {
       return std::string(value.at("detail").as_string());
     }
   } catch (const std::exception&) {
@@ -43,16 +45,26 @@ std::string Detail(const std::string& body) {
 
 std::string StatusText(int status) {
   switch (status) {
-    case 400: return "400 Bad Request";
-    case 401: return "401 Unauthorized";
-    case 403: return "403 Forbidden";
-    case 404: return "404 Not Found";
-    case 429: return "429 Too Many Requests";
-    case 500: return "500 Internal Server Error";
-    case 502: return "502 Bad Gateway";
-    case 503: return "503 Service Unavailable";
-    case 504: return "504 Gateway Timeout";
-    default: return std::to_string(status);
+    case 400:
+      return "400 Bad Request";
+    case 401:
+      return "401 Unauthorized";
+    case 403:
+      return "403 Forbidden";
+    case 404:
+      return "404 Not Found";
+    case 429:
+      return "429 Too Many Requests";
+    case 500:
+      return "500 Internal Server Error";
+    case 502:
+      return "502 Bad Gateway";
+    case 503:
+      return "503 Service Unavailable";
+    case 504:
+      return "504 Gateway Timeout";
+    default:
+      return std::to_string(status);
   }
 }
 
@@ -60,14 +72,17 @@ std::string StatusText(int status) {
 
 std::optional<long long> ParseIsoSeconds(const std::string& timestamp) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (std::sscanf(timestamp.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) {
+  if (std::sscanf(timestamp.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute,
+                  &second) != 6) {
     return std::nullopt;
   }
   using namespace std::chrono;
-  auto date = year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                             std::chrono::day{static_cast<unsigned>(day)}};
+  auto date =
+      year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+                     std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok()) return std::nullopt;
-  return (sys_days(date).time_since_epoch() + hours(hour) + minutes(minute) + seconds(second)) / seconds(1);
+  return (sys_days(date).time_since_epoch() + hours(hour) + minutes(minute) + seconds(second)) /
+         seconds(1);
 }
 
 std::string FormatIsoSeconds(long long epoch_seconds) {
@@ -77,15 +92,15 @@ std::string FormatIsoSeconds(long long epoch_seconds) {
   const year_month_day ymd(day_start);
   const hh_mm_ss clock(time - day_start);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(clock.hours().count()), static_cast<long>(clock.minutes().count()),
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<long>(clock.hours().count()),
+                static_cast<long>(clock.minutes().count()),
                 static_cast<long long>(clock.seconds().count()));
   return buffer;
 }
 
 namespace {
-
 
 // A timestamp plus one second, for an inclusive end; shapes it cannot read stay as they are.
 std::string OneSecondLater(const std::string& timestamp) {
@@ -95,15 +110,17 @@ std::string OneSecondLater(const std::string& timestamp) {
 
 }  // namespace
 
-HttpClientOptions SentryClient::HttpOptionsFor(const SentryOptions& options, const std::string& token) {
+HttpClientOptions SentryClient::HttpOptionsFor(const SentryOptions& options,
+                                               const std::string& token) {
   HttpClientOptions http;
   http.retry = options.retry;
   http.timeout = options.timeout;
   http.deadline = options.deadline;
   http.deadline_setting = "source.sentry.deadline, default 30m";
   http.follow_redirects = true;
-  http.cross_origin_advice = ": set source.sentry.url to the host you mean (for sentry.io, perhaps a region such as "
-                             "https://us.sentry.io)";
+  http.cross_origin_advice =
+      ": set source.sentry.url to the host you mean (for sentry.io, perhaps a region such as "
+      "https://us.sentry.io)";
   http.secrets = {token};
   http.log = options.log;
   return http;
@@ -126,7 +143,8 @@ std::string UrlEncode(std::string_view text) {
   return encoded;
 }
 
-SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options, std::string token)
+SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options,
+                           std::string token)
     : transport_(transport),
       clock_(clock),
       options_(std::move(options)),
@@ -141,30 +159,38 @@ Status SentryClient::Validate() const {
   if (url.starts_with("http://")) {
     if (!IsSafeForSecrets(url)) {
       return MakeError(ErrorKind::kConfig,
-                       "source.sentry.url " + url + ": plain http would send the token in clear; use https:// "
-                       "(http is allowed only for loopback addresses)");
+                       "source.sentry.url " + url +
+                           ": plain http would send the token in clear; use https:// "
+                           "(http is allowed only for loopback addresses)");
     }
   } else if (!url.starts_with("https://") || Host(url).empty()) {
     return MakeError(ErrorKind::kConfig, "source.sentry.url '" + url + "' is not an https:// URL");
   }
   if (HasControlCharacter(token_)) {
-    return MakeError(ErrorKind::kUsage, "the Sentry token holds a control character (a line break?); a token "
-                                        "is one line of printable characters");
+    return MakeError(ErrorKind::kUsage,
+                     "the Sentry token holds a control character (a line break?); a token "
+                     "is one line of printable characters");
   }
   if (options_.selection.organization.empty()) {
-    return MakeError(ErrorKind::kConfig, "source.sentry.organization is not set (the organization slug or id)");
-  }
-  if (options_.selection.mode != SentryMode::kRaw && options_.selection.dataset != SentryDataset::kTransactions) {
-    return MakeError(ErrorKind::kConfig, std::string(NameOf(kSentryModeNames, options_.selection.mode)) +
-                                             " mode reads the transactions dataset; use raw mode for spans");
-  }
-  const auto ids = std::count_if(options_.selection.projects.begin(), options_.selection.projects.end(), AllDigits);
-  if (ids != 0 && ids != static_cast<long>(options_.selection.projects.size())) {
     return MakeError(ErrorKind::kConfig,
-                     "source.sentry.project mixes numeric ids and slugs; Sentry accepts one kind per query");
+                     "source.sentry.organization is not set (the organization slug or id)");
+  }
+  if (options_.selection.mode != SentryMode::kRaw &&
+      options_.selection.dataset != SentryDataset::kTransactions) {
+    return MakeError(ErrorKind::kConfig,
+                     std::string(NameOf(kSentryModeNames, options_.selection.mode)) +
+                         " mode reads the transactions dataset; use raw mode for spans");
+  }
+  const auto ids = std::count_if(options_.selection.projects.begin(),
+                                 options_.selection.projects.end(), AllDigits);
+  if (ids != 0 && ids != static_cast<long>(options_.selection.projects.size())) {
+    return MakeError(
+        ErrorKind::kConfig,
+        "source.sentry.project mixes numeric ids and slugs; Sentry accepts one kind per query");
   }
   if (options_.selection.start.empty() != options_.selection.end.empty()) {
-    return MakeError(ErrorKind::kUsage, "give both the start and the end of the time range, or neither");
+    return MakeError(ErrorKind::kUsage,
+                     "give both the start and the end of the time range, or neither");
   }
   return {};
 }
@@ -174,12 +200,14 @@ std::string SentryClient::ProjectParameters() const {
   for (const std::string& project : options_.selection.projects) {
     parameters += (AllDigits(project) ? "&project=" : "&projectSlug=") + UrlEncode(project);
   }
-  if (!options_.selection.environment.empty()) parameters += "&environment=" + UrlEncode(options_.selection.environment);
+  if (!options_.selection.environment.empty())
+    parameters += "&environment=" + UrlEncode(options_.selection.environment);
   return parameters;
 }
 
 Result<HttpResponse> SentryClient::Get(const std::string& path, const std::string& query_string) {
-  const std::string shown = options_.selection.url + path;  // messages name the URL without its query
+  const std::string shown =
+      options_.selection.url + path;  // messages name the URL without its query
   HttpRequest request;
   request.url = shown + (query_string.empty() ? "" : "?" + query_string);
   request.headers = {{"Authorization", "Bearer " + token_}, {"Accept", "application/json"}};
@@ -190,61 +218,74 @@ Result<HttpResponse> SentryClient::Get(const std::string& path, const std::strin
   const int status = outcome->status;
   if (status >= 200 && status < 300) return outcome;
   std::string detail = Detail(outcome->body);
-  std::string message = "GET " + shown + ": " + StatusText(status) + (detail.empty() ? "" : ": " + detail);
+  std::string message =
+      "GET " + shown + ": " + StatusText(status) + (detail.empty() ? "" : ": " + detail);
   Error error = ClassifyStatus(status, IsQueryTimeout(*outcome), message, attempts);
   error.http_status = status;
   return error;
 }
 
-Error SentryClient::ClassifyStatus(int status, bool query_timeout, const std::string& message, int attempts) const {
+Error SentryClient::ClassifyStatus(int status, bool query_timeout, const std::string& message,
+                                   int attempts) const {
   switch (status) {
     case 400:
       if (query_timeout) {
-        return MakeError(ErrorKind::kUnavailable, message + " (still timing out after " + std::to_string(attempts) +
+        return MakeError(ErrorKind::kUnavailable, message + " (still timing out after " +
+                                                      std::to_string(attempts) +
                                                       " attempts; try a shorter time range)");
       }
       return MakeError(ErrorKind::kConfig, message + ": check source.sentry.query and project");
     case 401:
-      return MakeError(ErrorKind::kUnavailable, message + ": check the token is valid and has the org:read scope");
-    case 403:
       return MakeError(ErrorKind::kUnavailable,
-                       message + ": the token needs org:read on organization '" + options_.selection.organization +
-                           "' (organization tokens, sntrys_..., have only org:ci and cannot read events)");
+                       message + ": check the token is valid and has the org:read scope");
+    case 403:
+      return MakeError(
+          ErrorKind::kUnavailable,
+          message + ": the token needs org:read on organization '" +
+              options_.selection.organization +
+              "' (organization tokens, sntrys_..., have only org:ci and cannot read events)");
     case 404:
       return MakeError(ErrorKind::kUnavailable,
-                       message + ": check the organization slug '" + options_.selection.organization +
+                       message + ": check the organization slug '" +
+                           options_.selection.organization +
                            "' and that it has Performance (Discover) enabled");
     case 429:
-      return MakeError(ErrorKind::kUnavailable, message + ": still rate limited after " + std::to_string(attempts) +
-                                                    " attempts");
+      return MakeError(ErrorKind::kUnavailable, message + ": still rate limited after " +
+                                                    std::to_string(attempts) + " attempts");
     default:
-      return MakeError(ErrorKind::kUnavailable,
-                       message + (status >= 500 ? " (after " + std::to_string(attempts) + " attempts)" : ""));
+      return MakeError(
+          ErrorKind::kUnavailable,
+          message + (status >= 500 ? " (after " + std::to_string(attempts) + " attempts)" : ""));
   }
 }
 
 Result<std::string> SentryClient::LatestRelease() {
-  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/",
-                                      "per_page=1&sort=date" + ProjectParameters());
+  Result<HttpResponse> response =
+      Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/",
+          "per_page=1&sort=date" + ProjectParameters());
   if (!response.ok()) return response.error();
   try {
     boost::json::value releases = boost::json::parse(response->body);
-    if (releases.is_array() && !releases.as_array().empty() && releases.at(0).at("version").is_string()) {
+    if (releases.is_array() && !releases.as_array().empty() &&
+        releases.at(0).at("version").is_string()) {
       return std::string(releases.at(0).at("version").as_string());
     }
   } catch (const std::exception&) {
   }
-  return MakeError(ErrorKind::kUnavailable, "sentry:latest: organization '" + options_.selection.organization +
+  return MakeError(ErrorKind::kUnavailable, "sentry:latest: organization '" +
+                                                options_.selection.organization +
                                                 "' has no releases (for these projects)");
 }
 
 Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {
-  Result<HttpResponse> response = Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) +
-                                          "/releases/" + UrlEncode(release) + "/",
-                                      "");
+  Result<HttpResponse> response =
+      Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/" +
+              UrlEncode(release) + "/",
+          "");
   if (!response.ok()) {
     if (response.error().IsNotFound()) {
-      return MakeError(ErrorKind::kUnavailable, "sentry:" + release + ": no such release in organization '" +
+      return MakeError(ErrorKind::kUnavailable, "sentry:" + release +
+                                                    ": no such release in organization '" +
                                                     options_.selection.organization + "'");
     }
     return response.error();
@@ -259,25 +300,30 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
     }
   } catch (const std::exception&) {
   }
-  return MakeError(ErrorKind::kUnavailable, "sentry:" + release +
-                                                ": the release has no first and last event times; give the "
-                                                "time range with --since and --until");
+  return MakeError(ErrorKind::kUnavailable,
+                   "sentry:" + release +
+                       ": the release has no first and last event times; give the "
+                       "time range with --since and --until");
 }
 
 std::string SentryClient::SearchQuery(const std::string& release) const {
-  std::string search = std::string(options_.selection.dataset == SentryDataset::kSpans ? "is_transaction:true" : "event.type:transaction") +
-                       " release:\"" + release + "\"";
+  std::string search =
+      std::string(options_.selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
+                                                                      : "event.type:transaction") +
+      " release:\"" + release + "\"";
   return options_.selection.query.empty() ? search : search + " " + options_.selection.query;
 }
 
 std::string SentryClient::RangeParameters(const std::string& release, const std::string& start,
                                           const std::string& end) const {
-  return "&dataset=" + std::string(NameOf(kSentryDatasetNames, options_.selection.dataset)) + "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
+  return "&dataset=" + std::string(NameOf(kSentryDatasetNames, options_.selection.dataset)) +
+         "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
          "&end=" + UrlEncode(end) + ProjectParameters();
 }
 
-Result<HttpResponse> SentryClient::GetParsed(const std::string& path, const std::string& query,
-                                             const std::function<Status(const HttpResponse&)>& accept) {
+Result<HttpResponse> SentryClient::GetParsed(
+    const std::string& path, const std::string& query,
+    const std::function<Status(const HttpResponse&)>& accept) {
   for (int attempt = 1;; ++attempt) {
     Result<HttpResponse> response = Get(path, query);
     if (!response.ok()) return response;
@@ -286,25 +332,30 @@ Result<HttpResponse> SentryClient::GetParsed(const std::string& path, const std:
     // A body that does not parse (a proxy cut it short) is fetched again, as a failed
     // exchange would be.
     if (attempt >= options_.retry.max_attempts) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " + parsed.error().message +
-                                                    " (after " + std::to_string(attempt) + " attempts)");
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " +
+                                                    parsed.error().message + " (after " +
+                                                    std::to_string(attempt) + " attempts)");
     }
     // The same backoff as a failed exchange (the transport delivered, the body is bad).
     const std::chrono::milliseconds wait = BackoffDelay(options_.retry, attempt - 1, 0.5);
     if (options_.deadline && clock_.Now() + wait > *options_.deadline) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + path + ": " + parsed.error().message +
-                                                    "; gave up: waiting longer would pass the run's deadline");
+      return MakeError(ErrorKind::kUnavailable,
+                       "GET " + options_.selection.url + path + ": " + parsed.error().message +
+                           "; gave up: waiting longer would pass the run's deadline");
     }
     clock_.Sleep(wait);
   }
 }
 
-Result<std::size_t> SentryClient::Count(const std::string& release, const std::string& start, const std::string& end) {
+Result<std::size_t> SentryClient::Count(const std::string& release, const std::string& start,
+                                        const std::string& end) {
   std::size_t count = 0;
-  Result<HttpResponse> response =
-      GetParsed(EventsPath(), "field=count%28%29" + RangeParameters(release, start, end), [&](const HttpResponse& answer) -> Status {
+  Result<HttpResponse> response = GetParsed(
+      EventsPath(), "field=count%28%29" + RangeParameters(release, start, end),
+      [&](const HttpResponse& answer) -> Status {
         try {
-          count = static_cast<std::size_t>(boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>());
+          count = static_cast<std::size_t>(
+              boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>());
           return {};
         } catch (const std::exception&) {
           return MakeError(ErrorKind::kUnavailable, "no count() in the answer");
@@ -318,8 +369,9 @@ std::string SentryClient::EventsPath() const {
   return "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events/";
 }
 
-Result<SentryClient::WindowEvents> SentryClient::FetchWindow(const std::string& release, const Window& window,
-                                                             const std::function<void(std::size_t)>& on_page) {
+Result<SentryClient::WindowEvents> SentryClient::FetchWindow(
+    const std::string& release, const Window& window,
+    const std::function<void(std::size_t)>& on_page) {
   const bool spans = options_.selection.dataset == SentryDataset::kSpans;
   std::string fixed;
   for (const char* field : {"id", "transaction", spans ? "span.duration" : "transaction.duration",
@@ -327,7 +379,8 @@ Result<SentryClient::WindowEvents> SentryClient::FetchWindow(const std::string& 
     fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
   }
   // Newest first: under a sample cap the newest events are the ones kept.
-  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-timestamp" + RangeParameters(release, window.start, window.end);
+  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-timestamp" +
+           RangeParameters(release, window.start, window.end);
   const std::string source = "sentry:" + release;
   WindowEvents fetched;
   SampleSetBuilder& samples = fetched.samples;
@@ -344,36 +397,42 @@ Result<SentryClient::WindowEvents> SentryClient::FetchWindow(const std::string& 
         const std::size_t added = page_samples.size();
         samples.Append(std::move(page_samples));
         if (on_page) on_page(added);
-        fetched.truncated = more && window.cap > 0 && samples.size() >= window.cap;  // events remain
+        fetched.truncated =
+            more && window.cap > 0 && samples.size() >= window.cap;  // events remain
         return !fetched.truncated;
       });
   if (!paged.ok()) return paged.error();
   return fetched;
 }
 
-Status SentryClient::Paginate(const std::string& query, const std::function<Status(const HttpResponse&)>& read_page,
+Status SentryClient::Paginate(const std::string& query,
+                              const std::function<Status(const HttpResponse&)>& read_page,
                               const std::function<bool(bool more)>& after_page) {
   std::set<std::string> seen_cursors;
   std::string cursor;
   for (int pages = 1;; ++pages) {
-    Result<HttpResponse> page =
-        GetParsed(EventsPath(), query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), read_page);
+    Result<HttpResponse> page = GetParsed(
+        EventsPath(), query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), read_page);
     if (!page.ok()) return page.error();
     cursor = NextCursor(page->Header("Link")).value_or("");
     if (!after_page(!cursor.empty()) || cursor.empty()) return {};
     if (!seen_cursors.insert(cursor).second) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": the cursor " + cursor +
-                                                    " came back twice; the pagination does not advance");
+      return MakeError(ErrorKind::kUnavailable,
+                       "GET " + options_.selection.url + EventsPath() + ": the cursor " + cursor +
+                           " came back twice; the pagination does not advance");
     }
     if (pages >= options_.max_pages) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() + ": still more pages after " +
-                                                    std::to_string(pages) + " (max_pages); narrow the time range");
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() +
+                                                    ": still more pages after " +
+                                                    std::to_string(pages) +
+                                                    " (max_pages); narrow the time range");
     }
   }
 }
 
-Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(const std::string& release, const Window& window,
-                                                                    const std::function<void(std::size_t)>& on_page) {
+Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(
+    const std::string& release, const Window& window,
+    const std::function<void(std::size_t)>& on_page) {
   for (int attempt = 1;; ++attempt) {
     Result<WindowEvents> fetched = FetchWindow(release, window, on_page);
     if (!fetched.ok()) return fetched;
@@ -383,14 +442,17 @@ Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(const std::s
     if (got >= window.expected) return fetched;
     if (attempt >= kWindowAttempts) {
       return MakeError(ErrorKind::kUnavailable,
-                       "sentry:" + release + ": the time window " + window.start + " to " + window.end + " gave " +
-                           std::to_string(got) + " events, but Sentry counted " + std::to_string(window.expected) +
-                           " in it; its pagination ended early in each of " + std::to_string(attempt) + " attempts");
+                       "sentry:" + release + ": the time window " + window.start + " to " +
+                           window.end + " gave " + std::to_string(got) +
+                           " events, but Sentry counted " + std::to_string(window.expected) +
+                           " in it; its pagination ended early in each of " +
+                           std::to_string(attempt) + " attempts");
     }
   }
 }
 
-Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds) {
+Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release,
+                                                     const Bounds& bounds) {
   const std::size_t max_samples = options_.selection.max_samples;
   Result<std::size_t> total = Count(release, bounds.start, bounds.end);
   if (!total.ok()) return total.error();
@@ -399,8 +461,9 @@ Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release,
   auto last = ParseIsoSeconds(bounds.end);
   const std::size_t wanted = std::min(*total, max_samples);
   // About four pages a window at least, so a window's cursor chain outweighs its start-up.
-  std::size_t count = std::clamp<std::size_t>(wanted / (4 * kSentryPageSize), 1,
-                                              static_cast<std::size_t>(std::max(options_.concurrency, 1)));
+  std::size_t count =
+      std::clamp<std::size_t>(wanted / (4 * kSentryPageSize), 1,
+                              static_cast<std::size_t>(std::max(options_.concurrency, 1)));
   if (!first || !last || *last <= *first) count = 1;
   if (count == 1) {
     plan.capped = *total > max_samples;
@@ -412,15 +475,19 @@ Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release,
   count = std::min<std::size_t>(count, static_cast<std::size_t>(span));
   std::vector<Window> windows;
   for (std::size_t i = 0; i < count; ++i) {
-    const long long from = *first + span * static_cast<long long>(i) / static_cast<long long>(count);
-    const long long to = *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
-    windows.push_back({i == 0 ? bounds.start : FormatIsoSeconds(from), i + 1 == count ? bounds.end : FormatIsoSeconds(to), 0, 0});
+    const long long from =
+        *first + span * static_cast<long long>(i) / static_cast<long long>(count);
+    const long long to =
+        *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
+    windows.push_back({i == 0 ? bounds.start : FormatIsoSeconds(from),
+                       i + 1 == count ? bounds.end : FormatIsoSeconds(to), 0, 0});
   }
 
   // Count each window (concurrently): the count is what its fetch must reach, and over
   // max_samples it chooses the newest windows, the oldest one taken capped at what is
   // still missing.
-  std::vector<Result<std::size_t>> counts(windows.size(), MakeError(ErrorKind::kInternal, "not counted"));
+  std::vector<Result<std::size_t>> counts(windows.size(),
+                                          MakeError(ErrorKind::kInternal, "not counted"));
   std::vector<std::thread> workers;
   for (std::size_t i = 0; i < windows.size(); ++i) {
     workers.emplace_back([&, i] { counts[i] = Count(release, windows[i].start, windows[i].end); });
@@ -439,14 +506,16 @@ Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release,
   return plan;
 }
 
-Result<SampleSet> SentryClient::FetchRelease(const std::string& release, const ProgressCallback& progress) {
+Result<SampleSet> SentryClient::FetchRelease(const std::string& release,
+                                             const ProgressCallback& progress) {
   Result<SampleSet> set = FetchUnredacted(release, progress);
   if (!set.ok()) return Error{set.error().kind, Redact(set.error().message, {token_})};
   for (std::string& note : set->notes) note = Redact(std::move(note), {token_});
   return set;
 }
 
-Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested, const ProgressCallback& progress) {
+Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
+                                                const ProgressCallback& progress) {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
   std::string release = requested;
@@ -479,8 +548,11 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested, co
     events += added;
     if (progress) progress(pages, events, expected);
   };
-  std::vector<Result<WindowEvents>> results(windows.size(), MakeError(ErrorKind::kInternal, "not fetched"));
-  auto fetch = [&](std::size_t i) { results[i] = FetchCountedWindow(release, windows[i], on_page); };
+  std::vector<Result<WindowEvents>> results(windows.size(),
+                                            MakeError(ErrorKind::kInternal, "not fetched"));
+  auto fetch = [&](std::size_t i) {
+    results[i] = FetchCountedWindow(release, windows[i], on_page);
+  };
   std::vector<std::thread> workers;
   for (std::size_t i = 1; i < windows.size(); ++i) workers.emplace_back(fetch, i);
   if (!windows.empty()) fetch(0);
@@ -499,22 +571,27 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested, co
     // Without allow_partial a failed window fails the release; with it, only when no
     // window could be fetched (then there is nothing to judge, and the cause is the news).
     if (!options_.allow_partial || failures.size() + 1 == results.size()) return results[i].error();
-    failures.push_back(windows[i].start + " to " + windows[i].end + ": " + results[i].error().message);
+    failures.push_back(windows[i].start + " to " + windows[i].end + ": " +
+                       results[i].error().message);
   }
   SampleSet set = std::move(samples).Build(source);
   if (!failures.empty()) {
     set.partial = true;
     set.notes.push_back(source + ": PARTIAL DATA: " + std::to_string(failures.size()) + " of " +
-                        std::to_string(windows.size()) + " time windows could not be fetched (allow_partial); the "
-                        "first: " + failures.front());
+                        std::to_string(windows.size()) +
+                        " time windows could not be fetched (allow_partial); the "
+                        "first: " +
+                        failures.front());
   }
   if (capped) {
-    set.notes.push_back(source + ": stopped at max_samples " + std::to_string(options_.selection.max_samples) + " (" +
+    set.notes.push_back(source + ": stopped at max_samples " +
+                        std::to_string(options_.selection.max_samples) + " (" +
                         std::to_string(set.TotalEvents()) + " events, the newest of the release)");
   }
   if (set.TotalEvents() == 0) {
-    return MakeError(ErrorKind::kUnavailable, source + ": no transactions from " + bounds.start + " to " + bounds.end +
-                                                  " (check the release name, the environment and the projects)");
+    return MakeError(ErrorKind::kUnavailable,
+                     source + ": no transactions from " + bounds.start + " to " + bounds.end +
+                         " (check the release name, the environment and the projects)");
   }
   return set;
 }

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "core/samples.h"
 #include "core/sentry_selection.h"
-#include "core/clock.h"
 #include "fetch/http/http_client.h"
 #include "fetch/http/http_transport.h"
 #include "fetch/http/rate_limiter.h"
@@ -31,9 +31,9 @@ inline constexpr int kSentryPageSize = 100;
 
 struct SentryOptions {
   SentrySelection selection;
-  int max_pages = 2000;                    // per time window: a guard against a cursor that never ends
-  int concurrency = 15;                    // time windows fetched at once (sentry.io allows 15)
-  bool allow_partial = false;              // a window that fails is left out and noted, not fatal
+  int max_pages = 2000;        // per time window: a guard against a cursor that never ends
+  int concurrency = 15;        // time windows fetched at once (sentry.io allows 15)
+  bool allow_partial = false;  // a window that fails is left out and noted, not fatal
   std::chrono::milliseconds timeout{30000};  // per request
   RetryPolicy retry;
   // When set, the client gives up (kUnavailable) rather than wait or send past this time:
@@ -80,8 +80,8 @@ class SentryClient {
   };
   struct Plan {
     std::vector<Window> windows;
-    bool capped = false;        // max_samples cut the release: only the newest windows
-    std::size_t expected = 0;   // the events the windows hold, by Sentry's count()
+    bool capped = false;       // max_samples cut the release: only the newest windows
+    std::size_t expected = 0;  // the events the windows hold, by Sentry's count()
   };
   // The windows to fetch, each counted: one when concurrency is 1; else up to
   // `concurrency` slices of the range by its event count, only the newest ones when there
@@ -103,7 +103,8 @@ class SentryClient {
   // `read_page` (a body it rejects is fetched again), then `after_page(more)` keeps what
   // was read and says whether to go on (`more`: a next page exists). A cursor that repeats
   // or more than max_pages pages is an error: one guard for raw and aggregate mode.
-  Status Paginate(const std::string& query, const std::function<Status(const HttpResponse&)>& read_page,
+  Status Paginate(const std::string& query,
+                  const std::function<Status(const HttpResponse&)>& read_page,
                   const std::function<bool(bool more)>& after_page);
   // Get() whose body must also satisfy `accept`; a body it rejects is fetched again.
   Result<HttpResponse> GetParsed(const std::string& path, const std::string& query,
@@ -114,15 +115,18 @@ class SentryClient {
   // Histogram mode: the aggregates (for counts and failures), then one events-histogram
   // request per transaction, concurrently; each bin becomes `count` events at its midpoint.
   Result<SampleSet> FetchHistograms(const std::string& release, const Bounds& bounds);
-  Result<std::size_t> Count(const std::string& release, const std::string& start, const std::string& end);
+  Result<std::size_t> Count(const std::string& release, const std::string& start,
+                            const std::string& end);
   std::string SearchQuery(const std::string& release) const;
-  std::string RangeParameters(const std::string& release, const std::string& start, const std::string& end) const;
+  std::string RangeParameters(const std::string& release, const std::string& start,
+                              const std::string& end) const;
   std::string EventsPath() const;
   Result<std::string> LatestRelease();
   Result<Bounds> ReleaseBounds(const std::string& release);
   static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
   // What a final non-2xx `status` means for a Sentry request, with what to check.
-  Error ClassifyStatus(int status, bool query_timeout, const std::string& message, int attempts) const;
+  Error ClassifyStatus(int status, bool query_timeout, const std::string& message,
+                       int attempts) const;
   // GET with retries, rate-limit waits and same-host redirects. Returns a 2xx response or
   // an error that explains the final status.
   Result<HttpResponse> Get(const std::string& path, const std::string& query_string);

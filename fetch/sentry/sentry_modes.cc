@@ -29,14 +29,18 @@ Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view text) {
       auto number = [&](const char* key) { return row.at(key).to_number<double>(); };
       a.count = static_cast<std::size_t>(number("count()"));
       a.failures = static_cast<std::size_t>(number("failure_count()"));
-      a.quantiles_ms = {{0.0, number("min(transaction.duration)")}, {0.5, number("p50()")},
-                        {0.75, number("p75()")}, {0.95, number("p95()")}, {0.99, number("p99()")},
+      a.quantiles_ms = {{0.0, number("min(transaction.duration)")},
+                        {0.5, number("p50()")},
+                        {0.75, number("p75()")},
+                        {0.95, number("p95()")},
+                        {0.99, number("p99()")},
                         {1.0, number("max(transaction.duration)")}};
       a.mean_ms = number("avg(transaction.duration)");
       rows.push_back({std::string(row.at("transaction").as_string()), std::move(a)});
     }
   } catch (const std::exception& error) {
-    return MakeError(ErrorKind::kUnavailable, std::string("an aggregate row is not as expected: ") + error.what());
+    return MakeError(ErrorKind::kUnavailable,
+                     std::string("an aggregate row is not as expected: ") + error.what());
   }
   return rows;
 }
@@ -50,15 +54,18 @@ Result<DurationHistogram> ParseHistogram(std::string_view text) {
                                   static_cast<std::size_t>(bin.at("count").to_number<double>()));
     }
   } catch (const std::exception& error) {
-    return MakeError(ErrorKind::kUnavailable, std::string("a histogram is not as expected: ") + error.what());
+    return MakeError(ErrorKind::kUnavailable,
+                     std::string("a histogram is not as expected: ") + error.what());
   }
   return histogram;
 }
 
-double DurationHistogram::BinWidth() const { return bins.size() > 1 ? bins[1].first - bins[0].first : 1; }
+double DurationHistogram::BinWidth() const {
+  return bins.size() > 1 ? bins[1].first - bins[0].first : 1;
+}
 
-void AddHistogramEvents(const DurationHistogram& histogram, std::string_view name, std::size_t failures,
-                        SampleSetBuilder& samples) {
+void AddHistogramEvents(const DurationHistogram& histogram, std::string_view name,
+                        std::size_t failures, SampleSetBuilder& samples) {
   const double width = histogram.BinWidth();
   for (const auto& [edge, count] : histogram.bins) {
     for (std::size_t i = 0; i < count; ++i) {
@@ -72,12 +79,21 @@ void AddHistogramEvents(const DurationHistogram& histogram, std::string_view nam
 
 Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, const Bounds& bounds) {
   // The keys of each row are the field strings as requested (transform_alias_to_input_format).
-  static constexpr const char* kFields[] = {"transaction", "count()", "failure_count()", "p50()", "p75()", "p95()",
-                                            "p99()", "avg(transaction.duration)", "min(transaction.duration)",
+  static constexpr const char* kFields[] = {"transaction",
+                                            "count()",
+                                            "failure_count()",
+                                            "p50()",
+                                            "p75()",
+                                            "p95()",
+                                            "p99()",
+                                            "avg(transaction.duration)",
+                                            "min(transaction.duration)",
                                             "max(transaction.duration)"};
   std::string fixed;
-  for (const char* field : kFields) fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
-  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-count%28%29" + RangeParameters(release, bounds.start, bounds.end);
+  for (const char* field : kFields)
+    fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
+  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-count%28%29" +
+           RangeParameters(release, bounds.start, bounds.end);
   const std::string source = "sentry:" + release;
   SampleSetBuilder samples;
   std::vector<AggregateRow> rows;
@@ -91,18 +107,22 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
       },
       [&](bool) {
         for (AggregateRow& row : rows) {
-          if (row.aggregates.count > 0) samples.AddAggregated(row.transaction, std::move(row.aggregates));
+          if (row.aggregates.count > 0)
+            samples.AddAggregated(row.transaction, std::move(row.aggregates));
         }
         return true;
       });
   if (!paged.ok()) return paged.error();
   SampleSet set = std::move(samples).Build(source);
   if (set.TotalEvents() == 0) {
-    return MakeError(ErrorKind::kUnavailable, source + ": no transactions from " + bounds.start + " to " + bounds.end +
-                                                  " (check the release name, the environment and the projects)");
+    return MakeError(ErrorKind::kUnavailable,
+                     source + ": no transactions from " + bounds.start + " to " + bounds.end +
+                         " (check the release name, the environment and the projects)");
   }
-  set.notes.push_back(source + ": aggregate mode: percentiles are Sentry's own (ClickHouse quantile(), exact up to "
-                               "8192 events per transaction and estimated above), with no intervals or tests");
+  set.notes.push_back(
+      source +
+      ": aggregate mode: percentiles are Sentry's own (ClickHouse quantile(), exact up to "
+      "8192 events per transaction and estimated above), with no intervals or tests");
   return set;
 }
 
@@ -110,23 +130,30 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
   Result<SampleSet> aggregates = FetchAggregates(release, bounds);
   if (!aggregates.ok()) return aggregates.error();
   const std::vector<GroupSamples>& groups = aggregates->groups;
-  std::vector<Result<DurationHistogram>> histograms(groups.size(), MakeError(ErrorKind::kInternal, "not fetched"));
-  const std::string path = "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events-histogram/";
+  std::vector<Result<DurationHistogram>> histograms(groups.size(),
+                                                    MakeError(ErrorKind::kInternal, "not fetched"));
+  const std::string path =
+      "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events-histogram/";
   auto fetch = [&](std::size_t g) {
     std::string name = groups[g].name;
     std::string escaped;
-    for (char c : name) escaped += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+    for (char c : name)
+      escaped += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
     // The transaction filter narrows the release's search to one transaction.
-    const std::string query = "field=transaction.duration&numBuckets=" + std::to_string(options_.selection.histogram_buckets) +
-            "&precision=0&dataFilter=all&query=" + UrlEncode(SearchQuery(release) + " transaction:\"" + escaped + "\"") +
-            "&start=" + UrlEncode(bounds.start) + "&end=" + UrlEncode(bounds.end) + ProjectParameters();
+    const std::string query = "field=transaction.duration&numBuckets=" +
+                              std::to_string(options_.selection.histogram_buckets) +
+                              "&precision=0&dataFilter=all&query=" +
+                              UrlEncode(SearchQuery(release) + " transaction:\"" + escaped + "\"") +
+                              "&start=" + UrlEncode(bounds.start) +
+                              "&end=" + UrlEncode(bounds.end) + ProjectParameters();
     DurationHistogram histogram;
-    Result<HttpResponse> response = GetParsed(path, query, [&](const HttpResponse& answer) -> Status {
-      Result<DurationHistogram> parsed = ParseHistogram(answer.body);
-      if (!parsed.ok()) return parsed.error();
-      histogram = std::move(parsed).value();
-      return {};
-    });
+    Result<HttpResponse> response =
+        GetParsed(path, query, [&](const HttpResponse& answer) -> Status {
+          Result<DurationHistogram> parsed = ParseHistogram(answer.body);
+          if (!parsed.ok()) return parsed.error();
+          histogram = std::move(parsed).value();
+          return {};
+        });
     if (!response.ok()) {
       histograms[g] = response.error();
       return;
@@ -151,17 +178,21 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
     const double width = histograms[g]->BinWidth();
     finest = finest == 0 ? width : std::min(finest, width);
     coarsest = std::max(coarsest, width);
-    AddHistogramEvents(*histograms[g], groups[g].name, groups[g].aggregates ? groups[g].aggregates->failures : 0,
-                       samples);
+    AddHistogramEvents(*histograms[g], groups[g].name,
+                       groups[g].aggregates ? groups[g].aggregates->failures : 0, samples);
   }
   SampleSet set = std::move(samples).Build("sentry:" + release);
   if (set.TotalEvents() == 0) {
-    return MakeError(ErrorKind::kUnavailable, "sentry:" + release + ": the histograms hold no events");
+    return MakeError(ErrorKind::kUnavailable,
+                     "sentry:" + release + ": the histograms hold no events");
   }
   set.notes.push_back("sentry:" + release + ": histogram mode: durations rebuilt from " +
-                      std::to_string(options_.selection.histogram_buckets) + "-bin histograms at bin midpoints; percentiles "
-                      "and intervals are resolved to the bin width (" + FormatBinWidth(finest) +
-                      (coarsest > finest ? " to " + FormatBinWidth(coarsest) : std::string()) + ")");
+                      std::to_string(options_.selection.histogram_buckets) +
+                      "-bin histograms at bin midpoints; percentiles "
+                      "and intervals are resolved to the bin width (" +
+                      FormatBinWidth(finest) +
+                      (coarsest > finest ? " to " + FormatBinWidth(coarsest) : std::string()) +
+                      ")");
   return set;
 }
 

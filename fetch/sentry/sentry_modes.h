@@ -39,8 +39,8 @@ Result<DurationHistogram> ParseHistogram(std::string_view body);
 
 // Adds each binned event of `name` at its bin's midpoint; the first `failures` failed
 // (failures are not binned by duration, so the error rate stays exact).
-void AddHistogramEvents(const DurationHistogram& histogram, std::string_view name, std::size_t failures,
-                        SampleSetBuilder& samples);
+void AddHistogramEvents(const DurationHistogram& histogram, std::string_view name,
+                        std::size_t failures, SampleSetBuilder& samples);
 
 // "25 ms", "0.5 ms".
 std::string FormatBinWidth(double ms);

@@ -40,7 +40,8 @@ TEST(UpdateAlerts, AnnouncesANewBreachOnceThenRemindsThenResolves) {
   AlertUpdate reminder = UpdateAlerts(quiet.next, failing, kStart + hours(24), hours(24));
   ASSERT_EQ(reminder.changes.size(), 1u);
   EXPECT_EQ(reminder.changes[0].kind, AlertChangeKind::kStillBreaching);
-  EXPECT_EQ(reminder.next.entries.at("GET /a  p95 <= 8000 ms").since, 1795608000);  // still the first breach
+  EXPECT_EQ(reminder.next.entries.at("GET /a  p95 <= 8000 ms").since,
+            1795608000);  // still the first breach
 
   const gate::EvaluationResult passing = Judged(gate::Verdict::kPass);
   AlertUpdate resolved = UpdateAlerts(reminder.next, passing, kStart + hours(25), hours(24));
@@ -53,14 +54,18 @@ TEST(UpdateAlerts, AnnouncesANewBreachOnceThenRemindsThenResolves) {
 TEST(UpdateAlerts, NoReminderWithoutAnIntervalAndUndecidedKeepsTheState) {
   AlertUpdate first = UpdateAlerts({}, Judged(gate::Verdict::kWarn), kStart, seconds(0));
   ASSERT_EQ(first.changes.size(), 1u);
-  EXPECT_TRUE(UpdateAlerts(first.next, Judged(gate::Verdict::kWarn), kStart + hours(1000), seconds(0)).changes.empty());
+  EXPECT_TRUE(
+      UpdateAlerts(first.next, Judged(gate::Verdict::kWarn), kStart + hours(1000), seconds(0))
+          .changes.empty());
   for (gate::Verdict undecided : {gate::Verdict::kInconclusive, gate::Verdict::kInsufficientData}) {
     AlertUpdate update = UpdateAlerts(first.next, Judged(undecided), kStart + hours(1), hours(1));
     EXPECT_TRUE(update.changes.empty());
     EXPECT_TRUE(update.next.entries.at("GET /a  p95 <= 8000 ms").breaching);
   }
   // A waived rule counts as passing: it resolves.
-  EXPECT_EQ(UpdateAlerts(first.next, Judged(gate::Verdict::kWaived), kStart, seconds(0)).changes.at(0).kind,
+  EXPECT_EQ(UpdateAlerts(first.next, Judged(gate::Verdict::kWaived), kStart, seconds(0))
+                .changes.at(0)
+                .kind,
             AlertChangeKind::kResolved);
 }
 
@@ -69,11 +74,13 @@ TEST(AlertState, RoundTripsThroughItsStoredForm) {
   state.entries["GET /a  p95 <= 8000 ms"] = AlertEntry{true, 10, 20};
   state.entries["POST \"b\"  error_rate <= 1 %"] = AlertEntry{false, 30, 0};
   const std::string text = RenderAlertState(state);
-  EXPECT_EQ(text,
-            "{\n  \"schema_version\": 1,\n  \"entries\": {\n"
-            "    \"GET /a  p95 <= 8000 ms\": {\"breaching\":true,\"since\":10,\"last_notified\":20},\n"
-            "    \"POST \\\"b\\\"  error_rate <= 1 %\": {\"breaching\":false,\"since\":30,\"last_notified\":0}\n"
-            "  }\n}\n");
+  EXPECT_EQ(
+      text,
+      "{\n  \"schema_version\": 1,\n  \"entries\": {\n"
+      "    \"GET /a  p95 <= 8000 ms\": {\"breaching\":true,\"since\":10,\"last_notified\":20},\n"
+      "    \"POST \\\"b\\\"  error_rate <= 1 %\": "
+      "{\"breaching\":false,\"since\":30,\"last_notified\":0}\n"
+      "  }\n}\n");
   Result<AlertState> back = ParseAlertState(text, "state.json");
   ASSERT_TRUE(back.ok()) << back.error().message;
   ASSERT_EQ(back->entries.size(), 2u);
@@ -83,10 +90,13 @@ TEST(AlertState, RoundTripsThroughItsStoredForm) {
 }
 
 TEST(AlertState, AnythingElseIsAnErrorNamingTheFile) {
-  Result<AlertState> bad = ParseAlertState("{\"schema_version\": 2, \"entries\": {}}", "state.json");
+  Result<AlertState> bad =
+      ParseAlertState("{\"schema_version\": 2, \"entries\": {}}", "state.json");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().kind, ErrorKind::kInput);
-  EXPECT_EQ(bad.error().message, "state.json: not a perfgate alert state (unknown schema_version); delete it to start afresh");
+  EXPECT_EQ(
+      bad.error().message,
+      "state.json: not a perfgate alert state (unknown schema_version); delete it to start afresh");
   EXPECT_FALSE(ParseAlertState("[1, 2]", "state.json").ok());
 }
 

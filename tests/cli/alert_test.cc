@@ -21,14 +21,22 @@ struct AlertRig {
   FakeFileSystem fs = ReadingFixtures();
 
   CliRun Alert(const std::string& candidate, std::initializer_list<std::string> more = {}) {
-    std::vector<std::string> args = {"alert", "--candidate", candidate, "--state", "state.json",
-                                     "--webhook", receiver.url() + "/hooks/T000/SECRET", "--remind-after", "24h"};
+    std::vector<std::string> args = {"alert",
+                                     "--candidate",
+                                     candidate,
+                                     "--state",
+                                     "state.json",
+                                     "--webhook",
+                                     receiver.url() + "/hooks/T000/SECRET",
+                                     "--remind-after",
+                                     "24h"};
     args.insert(args.end(), more);
     return RunPerfgate(args, fs, {}, &transport, &clock);
   }
   std::vector<boost::json::value> Payloads() const {
     std::vector<boost::json::value> payloads;
-    for (const auto& request : receiver.requests()) payloads.push_back(boost::json::parse(request.body));
+    for (const auto& request : receiver.requests())
+      payloads.push_back(boost::json::parse(request.body));
     return payloads;
   }
 };
@@ -37,11 +45,14 @@ TEST(Alert, NotifiesNewBreachesRemindersAndResolutionsOnlyOnce) {
   AlertRig rig;
   CliRun first = rig.Alert("examples/candidate.ndjson");
   EXPECT_EQ(first.exit_code, 0) << first.err;  // breaching is news, not a failed run
-  EXPECT_NE(first.out.find("perfgate: alert: 2 changes, notifying the webhook"), std::string::npos) << first.out;
+  EXPECT_NE(first.out.find("perfgate: alert: 2 changes, notifying the webhook"), std::string::npos)
+      << first.out;
   ASSERT_EQ(rig.Payloads().size(), 1u);
   boost::json::value payload = rig.Payloads()[0];
   const std::string text(payload.at("text").as_string());
-  EXPECT_TRUE(text.starts_with("perfgate alert for examples/candidate.ndjson: 2 new breaches\n• NEW ")) << text;
+  EXPECT_TRUE(
+      text.starts_with("perfgate alert for examples/candidate.ndjson: 2 new breaches\n• NEW "))
+      << text;
   EXPECT_EQ(payload.at("perfgate").at("changes").as_array().size(), 2u);
   EXPECT_EQ(payload.at("perfgate").at("changes").at(0).at("change"), "new_breach");
   EXPECT_EQ(rig.receiver.requests()[0].target, "/hooks/T000/SECRET");
@@ -60,8 +71,9 @@ TEST(Alert, NotifiesNewBreachesRemindersAndResolutionsOnlyOnce) {
   CliRun fixed = rig.Alert("examples/baseline.ndjson");  // the fix ships
   EXPECT_EQ(fixed.exit_code, 0);
   ASSERT_EQ(rig.Payloads().size(), 3u);
-  EXPECT_TRUE(std::string(rig.Payloads()[2].at("text").as_string()).starts_with(
-      "perfgate alert for examples/baseline.ndjson: 2 resolved\n• RESOLVED "));
+  EXPECT_TRUE(
+      std::string(rig.Payloads()[2].at("text").as_string())
+          .starts_with("perfgate alert for examples/baseline.ndjson: 2 resolved\n• RESOLVED "));
   rig.Alert("examples/baseline.ndjson");
   EXPECT_EQ(rig.Payloads().size(), 3u);  // nothing new
 }
@@ -69,12 +81,13 @@ TEST(Alert, NotifiesNewBreachesRemindersAndResolutionsOnlyOnce) {
 TEST(Alert, AFailedNotificationIsExitThreeAndKeepsTheState) {
   AlertRig rig;
   FakeSentryServer broken([](const FakeSentryServer::Request&) { return Reply{500, {}, "down"}; });
-  CliRun run = RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state", "state.json",
-                            "--webhook", broken.url() + "/hooks/T000/SECRET"},
+  CliRun run = RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state",
+                            "state.json", "--webhook", broken.url() + "/hooks/T000/SECRET"},
                            rig.fs, {}, &rig.transport, &rig.clock);
   EXPECT_EQ(run.exit_code, 3);
-  EXPECT_EQ(run.err, "perfgate: error: POST " + broken.url() + "/...: answered 500; the state was not advanced, "
-                     "so the next run notifies again\n");
+  EXPECT_EQ(run.err, "perfgate: error: POST " + broken.url() +
+                         "/...: answered 500; the state was not advanced, "
+                         "so the next run notifies again\n");
   EXPECT_EQ(run.err.find("SECRET"), std::string::npos);
   EXPECT_FALSE(rig.fs.files.contains("state.json"));
   EXPECT_EQ(broken.requests().size(), 4u);  // retried
@@ -87,18 +100,21 @@ TEST(Alert, AFailedNotificationIsExitThreeAndKeepsTheState) {
 
 TEST(Alert, WithoutAWebhookPrintsAndAdvances) {
   AlertRig rig;
-  CliRun run = RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state", "state.json"}, rig.fs, {},
-                           &rig.transport, &rig.clock);
+  CliRun run =
+      RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state", "state.json"},
+                  rig.fs, {}, &rig.transport, &rig.clock);
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.out.find("2 changes (no --webhook: printed only)"), std::string::npos);
   EXPECT_TRUE(rig.fs.files.contains("state.json"));
   EXPECT_TRUE(rig.receiver.requests().empty());
-  CliRun bad = RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state", "state.json", "--webhook",
-                            "http://hooks.example.com/x"},
+  CliRun bad = RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state",
+                            "state.json", "--webhook", "http://hooks.example.com/x"},
                            rig.fs, {}, &rig.transport, &rig.clock);
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_EQ(bad.err, "perfgate: error: the webhook must be an https:// URL (plain http only on loopback), not "
-                     "http://hooks.example.com\n");
+  EXPECT_EQ(
+      bad.err,
+      "perfgate: error: the webhook must be an https:// URL (plain http only on loopback), not "
+      "http://hooks.example.com\n");
 }
 
 }  // namespace

@@ -4,8 +4,8 @@
 
 #include <boost/json/parse.hpp>
 
-#include "fetch/http/curl_transport.h"
 #include "fetch/files/sample_reader.h"
+#include "fetch/http/curl_transport.h"
 #include "tests/fakes/cli_runner.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_sentry_server.h"
@@ -13,10 +13,11 @@
 namespace perfgate {
 namespace {
 
-const std::vector<std::string> kExampleCheck = {
-    "check", "--baseline", "examples/baseline.ndjson", "--candidate", "examples/candidate.ndjson"};
+const std::vector<std::string> kExampleCheck = {"check", "--baseline", "examples/baseline.ndjson",
+                                                "--candidate", "examples/candidate.ndjson"};
 
-std::vector<std::string> With(std::vector<std::string> args, std::initializer_list<std::string> more) {
+std::vector<std::string> With(std::vector<std::string> args,
+                              std::initializer_list<std::string> more) {
   args.insert(args.end(), more);
   return args;
 }
@@ -26,11 +27,15 @@ TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
   CliRun run = RunPerfgate(With(kExampleCheck, {"--markdown", "r.md", "--json", "r.json"}), fs);
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.err, "");
-  EXPECT_NE(run.out.find("perfgate: FAIL: 2 rules failed in 2 of 6 transactions"), std::string::npos);
-  EXPECT_NE(run.out.find("FAIL         POST /api/reports/export p95 8438 ms (95 % CI [7939, 9740] ms) > 8000 ms"),
-            std::string::npos)
+  EXPECT_NE(run.out.find("perfgate: FAIL: 2 rules failed in 2 of 6 transactions"),
+            std::string::npos);
+  EXPECT_NE(
+      run.out.find(
+          "FAIL         POST /api/reports/export p95 8438 ms (95 % CI [7939, 9740] ms) > 8000 ms"),
+      std::string::npos)
       << run.out;
-  EXPECT_NE(run.out.find("FAIL         POST /api/checkout error_rate 4.38 % (95 % CI [3.16, 6.02] %) > 1 %"),
+  EXPECT_NE(run.out.find(
+                "FAIL         POST /api/checkout error_rate 4.38 % (95 % CI [3.16, 6.02] %) > 1 %"),
             std::string::npos);
   EXPECT_NE(run.out.find("wrote the Markdown report to r.md"), std::string::npos);
   ASSERT_TRUE(fs.files.contains("r.md"));
@@ -43,10 +48,14 @@ TEST(Cli, UnderGitHubActionsAnnotatesAndWritesTheStepSummaryAndOutputs) {
   FakeFileSystem fs = ReadingFixtures();
   fs.files["summary.md"] = "earlier step\n";
   CliRun run = RunPerfgate(With(kExampleCheck, {"--markdown", "r.md", "--junit", "r.xml"}), fs,
-                           {{"GITHUB_ACTIONS", "true"}, {"GITHUB_STEP_SUMMARY", "summary.md"}, {"GITHUB_OUTPUT", "out.txt"}});
+                           {{"GITHUB_ACTIONS", "true"},
+                            {"GITHUB_STEP_SUMMARY", "summary.md"},
+                            {"GITHUB_OUTPUT", "out.txt"}});
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_NE(run.out.find("\n::error file=thresholds.yaml,line=14,title=perfgate fail%3A POST /api/reports/export p95::"),
-            std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\n::error file=thresholds.yaml,line=14,title=perfgate fail%3A POST "
+                         "/api/reports/export p95::"),
+            std::string::npos)
+      << run.out;
   EXPECT_TRUE(fs.files["summary.md"].starts_with("earlier step\n## ❌ perfgate: FAIL\n"));
   EXPECT_EQ(fs.files["out.txt"], "verdict=fail\nfailed=2\nreport=r.md\n");
   EXPECT_TRUE(fs.files["r.xml"].starts_with("<?xml"));
@@ -62,8 +71,9 @@ TEST(Cli, SameFileAsBaselineAndCandidatePasses) {
                             "examples/baseline.ndjson"},
                            fs);
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
-  EXPECT_TRUE(run.out.starts_with("perfgate: WARN: no rule failed in 6 transactions; 1 transaction "
-                                  "with too few events to judge\n"))
+  EXPECT_TRUE(
+      run.out.starts_with("perfgate: WARN: no rule failed in 6 transactions; 1 transaction "
+                          "with too few events to judge\n"))
       << run.out;
 }
 
@@ -79,7 +89,8 @@ TEST(Cli, OutputIsByteIdenticalAcrossRuns) {
 
 TEST(Cli, MissingInputFileIsExitTwoWithTheOsReason) {
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = RunPerfgate({"check", "--baseline", "nope.ndjson", "--candidate", "examples/candidate.ndjson"}, fs);
+  CliRun run = RunPerfgate(
+      {"check", "--baseline", "nope.ndjson", "--candidate", "examples/candidate.ndjson"}, fs);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "perfgate: error: nope.ndjson: cannot open: No such file or directory\n");
   EXPECT_EQ(run.out, "");
@@ -87,11 +98,14 @@ TEST(Cli, MissingInputFileIsExitTwoWithTheOsReason) {
 
 TEST(Cli, BadConfigIsExitTwoAndNoReportIsWritten) {
   FakeFileSystem fs = ReadingFixtures();
-  fs.files["bad.yaml"] = "rules:\n  - metric: p95\n    max: 8000ms\n  - metric: p959\n    max: 1s\n";
+  fs.files["bad.yaml"] =
+      "rules:\n  - metric: p95\n    max: 8000ms\n  - metric: p959\n    max: 1s\n";
   CliRun run = RunPerfgate(With(kExampleCheck, {"--config", "bad.yaml", "--markdown", "r.md"}), fs);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.err, "perfgate: error: bad.yaml:4:13: unknown metric 'p959': a percentile is p followed by a "
-            "number in (0, 100]; did you mean 'p95'?\n");
+  EXPECT_EQ(
+      run.err,
+      "perfgate: error: bad.yaml:4:13: unknown metric 'p959': a percentile is p followed by a "
+      "number in (0, 100]; did you mean 'p95'?\n");
   EXPECT_FALSE(fs.files.contains("r.md"));
 }
 
@@ -105,13 +119,16 @@ TEST(Cli, ExplicitConfigThatDoesNotExistIsAnError) {
 TEST(Cli, BadRowIsExitTwoUnlessSkippedThenReported) {
   FakeFileSystem fs = ReadingFixtures();
   fs.files["b.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
-  fs.files["c.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n{\"transaction\":\"a\",\"duration_ms\":\"x\"}\n";
+  fs.files["c.ndjson"] =
+      "{\"transaction\":\"a\",\"duration_ms\":5}\n{\"transaction\":\"a\",\"duration_ms\":\"x\"}\n";
   CliRun failed = RunPerfgate({"check", "--baseline", "b.ndjson", "--candidate", "c.ndjson"}, fs);
   EXPECT_EQ(failed.exit_code, 2);
-  EXPECT_EQ(failed.err, "perfgate: error: c.ndjson:2: duration_ms must be a number, not a string: \"x\"\n");
+  EXPECT_EQ(failed.err,
+            "perfgate: error: c.ndjson:2: duration_ms must be a number, not a string: \"x\"\n");
 
   CliRun skipped = RunPerfgate({"check", "--baseline", "b.ndjson", "--candidate", "c.ndjson",
-                                "--on-bad-row", "skip", "--markdown", "r.md"}, fs);
+                                "--on-bad-row", "skip", "--markdown", "r.md"},
+                               fs);
   EXPECT_EQ(skipped.exit_code, 0) << skipped.err;
   EXPECT_NE(skipped.out.find("note: skipped 1 bad rows in c.ndjson; the first: c.ndjson:2: "
                              "duration_ms must be a number, not a string: \"x\""),
@@ -124,11 +141,13 @@ TEST(Cli, InsufficientDataUnderErrorPolicyIsExitThree) {
   FakeFileSystem fs = ReadingFixtures();
   fs.files["p.yaml"] = "policy: {insufficient_data: error}\nrules:\n  - metric: p95\n    max: 8s\n";
   fs.files["tiny.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
-  CliRun run = RunPerfgate({"check", "--config", "p.yaml", "--baseline", "tiny.ndjson",
-                            "--candidate", "tiny.ndjson"}, fs);
+  CliRun run = RunPerfgate(
+      {"check", "--config", "p.yaml", "--baseline", "tiny.ndjson", "--candidate", "tiny.ndjson"},
+      fs);
   EXPECT_EQ(run.exit_code, 3);
-  EXPECT_TRUE(run.out.starts_with("perfgate: UNDECIDED: no rule failed in 1 transaction; 1 "
-                                  "transaction with too few events to judge\n"))
+  EXPECT_TRUE(
+      run.out.starts_with("perfgate: UNDECIDED: no rule failed in 1 transaction; 1 "
+                          "transaction with too few events to judge\n"))
       << run.out;
 }
 
@@ -136,7 +155,8 @@ TEST(Cli, FailedReportWriteIsAnErrorNotASilentPass) {
   FakeFileSystem fs = ReadingFixtures();
   fs.failing_writes.insert("locked.md");
   CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
-                            "examples/baseline.ndjson", "--markdown", "locked.md"}, fs);
+                            "examples/baseline.ndjson", "--markdown", "locked.md"},
+                           fs);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "perfgate: error: locked.md: cannot write: Permission denied\n");
 }
@@ -149,14 +169,19 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun unknown = RunPerfgate({"chek"}, fs);
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err, "perfgate: error: unknown command 'chek'; did you mean 'check'? (the commands are check, "
-                         "compare, stats, fetch, alert)\n");
+  EXPECT_EQ(
+      unknown.err,
+      "perfgate: error: unknown command 'chek'; did you mean 'check'? (the commands are check, "
+      "compare, stats, fetch, alert)\n");
   EXPECT_EQ(RunPerfgate({"frobnicate"}, fs).err,
-            "perfgate: error: unknown command 'frobnicate' (the commands are check, compare, stats, fetch, alert)\n");
+            "perfgate: error: unknown command 'frobnicate' (the commands are check, compare, "
+            "stats, fetch, alert)\n");
   CliRun help = RunPerfgate({"--help"}, fs);
   EXPECT_EQ(help.exit_code, 0);
-  EXPECT_NE(help.out.find("\n  compare   the same evaluation, printed as a table for a local comparison\n"),
-            std::string::npos) << help.out;
+  EXPECT_NE(help.out.find(
+                "\n  compare   the same evaluation, printed as a table for a local comparison\n"),
+            std::string::npos)
+      << help.out;
 
   CliRun bad_option = RunPerfgate({"check", "--baseline", "a.ndjson", "--candidat", "b"}, fs);
   EXPECT_EQ(bad_option.exit_code, 2);
@@ -164,15 +189,19 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun missing = RunPerfgate({"check", "--baseline", "a.ndjson"}, fs);
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_EQ(missing.err, "perfgate: error: missing --candidate SRC\nrun 'perfgate check --help' for its options\n");
+  EXPECT_EQ(
+      missing.err,
+      "perfgate: error: missing --candidate SRC\nrun 'perfgate check --help' for its options\n");
 
   CliRun compare = RunPerfgate({"compare", "examples/baseline.ndjson"}, fs);
-  EXPECT_EQ(compare.err, "perfgate: error: compare needs two sources: perfgate compare BASELINE "
-                         "CANDIDATE\nrun 'perfgate compare --help' for its options\n");
+  EXPECT_EQ(compare.err,
+            "perfgate: error: compare needs two sources: perfgate compare BASELINE "
+            "CANDIDATE\nrun 'perfgate compare --help' for its options\n");
 
   CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
   EXPECT_EQ(format.exit_code, 2);
-  EXPECT_NE(format.err.find("--format must be one of auto, ndjson, jsonl, csv, json, not 'xml'"), std::string::npos);
+  EXPECT_NE(format.err.find("--format must be one of auto, ndjson, jsonl, csv, json, not 'xml'"),
+            std::string::npos);
 }
 
 TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {
@@ -187,7 +216,8 @@ TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {
 
 TEST(Cli, CompareprintsAnAlignedTable) {
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = RunPerfgate({"compare", "examples/baseline.ndjson", "examples/candidate.ndjson"}, fs);
+  CliRun run =
+      RunPerfgate({"compare", "examples/baseline.ndjson", "examples/candidate.ndjson"}, fs);
   EXPECT_EQ(run.exit_code, 1);
   std::istringstream lines(run.out);
   std::string header, first;
@@ -196,20 +226,24 @@ TEST(Cli, CompareprintsAnAlignedTable) {
   EXPECT_TRUE(header.starts_with("TRANSACTION ")) << header;
   EXPECT_TRUE(first.starts_with("POST /api/checkout ")) << first;
   EXPECT_EQ(header.find("RULE"), first.find("p95 <= 8000 ms"));  // columns line up
-  EXPECT_EQ(run.out.find("\033["), std::string::npos);                // no colour off a TTY
+  EXPECT_EQ(run.out.find("\033["), std::string::npos);           // no colour off a TTY
 }
 
 TEST(Cli, ColourOnATerminalUnlessNoColor) {
   FakeFileSystem fs = ReadingFixtures();
-  const std::vector<std::string> args = {"compare", "examples/baseline.ndjson", "examples/candidate.ndjson"};
-  EXPECT_NE(RunPerfgate(args, fs, {}, nullptr, nullptr, true).out.find("\033[31mfail\033[0m"), std::string::npos);
-  EXPECT_EQ(RunPerfgate(args, fs, {{"NO_COLOR", "1"}}, nullptr, nullptr, true).out.find("\033["), std::string::npos);
+  const std::vector<std::string> args = {"compare", "examples/baseline.ndjson",
+                                         "examples/candidate.ndjson"};
+  EXPECT_NE(RunPerfgate(args, fs, {}, nullptr, nullptr, true).out.find("\033[31mfail\033[0m"),
+            std::string::npos);
+  EXPECT_EQ(RunPerfgate(args, fs, {{"NO_COLOR", "1"}}, nullptr, nullptr, true).out.find("\033["),
+            std::string::npos);
   EXPECT_EQ(RunPerfgate(args, fs).out.find("\033["), std::string::npos);
 }
 
 TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
   FakeFileSystem fs = ReadingFixtures();
-  fs.files["s.csv"] = "transaction,duration_ms,status\na,1,ok\na,2,internal_error\na,3,ok\na,4,ok\nb,10,ok\n";
+  fs.files["s.csv"] =
+      "transaction,duration_ms,status\na,1,ok\na,2,internal_error\na,3,ok\na,4,ok\nb,10,ok\n";
   CliRun run = RunPerfgate({"stats", "s.csv", "--percentiles", "50,p99.9"}, fs);
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
@@ -225,7 +259,6 @@ TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
   EXPECT_EQ(parsed.at("groups").at(0).at("error_rate").as_double(), 0.25);
 }
 
-
 // The bundled example served by a fake Sentry on 127.0.0.1 as releases 1.0 and 1.1.
 std::map<std::string, SampleSet> ExampleReleases() {
   RealFileSystem fs;
@@ -234,10 +267,12 @@ std::map<std::string, SampleSet> ExampleReleases() {
 }
 
 // `perfgate check --baseline sentry:1.0 --candidate sentry:1.1` against `server`, plus `more`.
-CliRun CheckSentry(const FakeSentryServer& server, FakeFileSystem& fs, fetch::HttpTransport& transport,
-                   FakeClock& clock, std::initializer_list<std::string> more, const std::string& token = "tok") {
-  std::vector<std::string> args = {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
-                                   "--sentry-url", server.url(), "--organization", "acme"};
+CliRun CheckSentry(const FakeSentryServer& server, FakeFileSystem& fs,
+                   fetch::HttpTransport& transport, FakeClock& clock,
+                   std::initializer_list<std::string> more, const std::string& token = "tok") {
+  std::vector<std::string> args = {"check",       "--baseline",     "sentry:1.0",
+                                   "--candidate", "sentry:1.1",     "--sentry-url",
+                                   server.url(),  "--organization", "acme"};
   args.insert(args.end(), more);
   return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", token}}, &transport, &clock);
 }
@@ -247,8 +282,8 @@ TEST(CliSentry, ReachesTheSameVerdictAsTheSameSamplesFromFiles) {
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs = ReadingFixtures();
-  CliRun live = CheckSentry(server, fs, transport, clock, {"--json", "live.json", "--markdown", "live.md"},
-                            "s3cret-token");
+  CliRun live = CheckSentry(server, fs, transport, clock,
+                            {"--json", "live.json", "--markdown", "live.md"}, "s3cret-token");
   CliRun files = RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
   EXPECT_EQ(live.exit_code, 1) << live.err;
   EXPECT_EQ(files.exit_code, 1);
@@ -256,16 +291,19 @@ TEST(CliSentry, ReachesTheSameVerdictAsTheSameSamplesFromFiles) {
   boost::json::value b = boost::json::parse(fs.files["files.json"]);
   EXPECT_EQ(a.at("groups"), b.at("groups"));  // every number, interval and verdict
   EXPECT_EQ(a.at("counts"), b.at("counts"));
-  EXPECT_NE(live.err.find("perfgate: sentry:1.1: fetched 6130 events in "), std::string::npos) << live.err;
+  EXPECT_NE(live.err.find("perfgate: sentry:1.1: fetched 6130 events in "), std::string::npos)
+      << live.err;
   for (const auto& [path, content] : fs.files) {
-    EXPECT_EQ(content.find("s3cret-token"), std::string::npos) << path;  // not in reports, not in the cache
+    EXPECT_EQ(content.find("s3cret-token"), std::string::npos)
+        << path;  // not in reports, not in the cache
   }
   EXPECT_EQ(live.out.find("s3cret-token"), std::string::npos);
   EXPECT_EQ(live.err.find("s3cret-token"), std::string::npos);
 
   // The rerun takes both releases from the cache: no new request reaches the server.
   const std::size_t requests = server.requests().size();
-  CliRun cached = CheckSentry(server, fs, transport, clock, {"--json", "cached.json"}, "s3cret-token");
+  CliRun cached =
+      CheckSentry(server, fs, transport, clock, {"--json", "cached.json"}, "s3cret-token");
   EXPECT_EQ(cached.exit_code, 1);
   EXPECT_EQ(server.requests().size(), requests);
   EXPECT_NE(cached.err.find("events from the cache"), std::string::npos);
@@ -280,14 +318,15 @@ TEST(CliSentry, FetchSavesNdjsonThatChecksLikeTheOriginal) {
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs = ReadingFixtures();
-  CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "c.ndjson", "--sentry-url", server.url(),
-                                "--organization", "acme", "--cache-dir", "cache"},
+  CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "c.ndjson", "--sentry-url",
+                                server.url(), "--organization", "acme", "--cache-dir", "cache"},
                                fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
   EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
   EXPECT_EQ(fetched.out, "perfgate: wrote 6130 events of sentry:1.1 to c.ndjson\n");
   EXPECT_TRUE(fs.directories.contains("cache"));
-  CliRun compared = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate", "c.ndjson",
-                                 "--json", "saved.json"}, fs);
+  CliRun compared = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
+                                 "c.ndjson", "--json", "saved.json"},
+                                fs);
   CliRun original = RunPerfgate(With(kExampleCheck, {"--json", "original.json"}), fs);
   EXPECT_EQ(boost::json::parse(fs.files["saved.json"]).at("groups"),
             boost::json::parse(fs.files["original.json"]).at("groups"));
@@ -296,43 +335,50 @@ TEST(CliSentry, FetchSavesNdjsonThatChecksLikeTheOriginal) {
 TEST(CliSentry, MissingSettingsAreUsageErrors) {
   FakeFileSystem fs = ReadingFixtures();
   FakeClock clock;
-  CliRun no_org = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1"}, fs);
+  CliRun no_org =
+      RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1"}, fs);
   EXPECT_EQ(no_org.exit_code, 2);
-  EXPECT_EQ(no_org.err, "perfgate: error: a sentry: source needs an organization: set source.sentry.organization "
-                        "in the config or pass --organization\n");
-  CliRun no_token = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
-                                 "--organization", "acme"}, fs);
+  EXPECT_EQ(
+      no_org.err,
+      "perfgate: error: a sentry: source needs an organization: set source.sentry.organization "
+      "in the config or pass --organization\n");
+  CliRun no_token = RunPerfgate(
+      {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--organization", "acme"},
+      fs);
   EXPECT_EQ(no_token.exit_code, 2);
-  EXPECT_EQ(no_token.err, "perfgate: error: no Sentry token: set SENTRY_AUTH_TOKEN to a token with the org:read "
-                          "scope, or pass --token-file FILE\n");
-  CliRun unreachable = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--organization",
-                                    "acme", "--sentry-url", "http://127.0.0.1:9", "--refresh"},
-                                   fs, {{"SENTRY_AUTH_TOKEN", "t"}}, nullptr, &clock);
+  EXPECT_EQ(no_token.err,
+            "perfgate: error: no Sentry token: set SENTRY_AUTH_TOKEN to a token with the org:read "
+            "scope, or pass --token-file FILE\n");
+  CliRun unreachable =
+      RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
+                   "--organization", "acme", "--sentry-url", "http://127.0.0.1:9", "--refresh"},
+                  fs, {{"SENTRY_AUTH_TOKEN", "t"}}, nullptr, &clock);
   EXPECT_EQ(unreachable.exit_code, 2);  // no transport wired: an internal error, not a verdict
 }
-
 
 TEST(CliSentry, VerboseLogRedactsTheToken) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "s3cret-token"));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = RunPerfgate({"stats", "sentry:1.0", "--sentry-url", server.url(), "--organization", "acme",
-                            "--verbose", "--refresh"},
+  CliRun run = RunPerfgate({"stats", "sentry:1.0", "--sentry-url", server.url(), "--organization",
+                            "acme", "--verbose", "--refresh"},
                            fs, {{"SENTRY_AUTH_TOKEN", "s3cret-token"}}, &transport, &clock);
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.err.find("(Authorization: Bearer [redacted]) -> 200 (attempt 1)"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("(Authorization: Bearer [redacted]) -> 200 (attempt 1)"),
+            std::string::npos)
+      << run.err;
   EXPECT_EQ(run.err.find("s3cret-token"), std::string::npos);
   EXPECT_NE(run.out.find("\n(all)                       6130  "), std::string::npos) << run.out;
 }
-
 
 TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = CheckSentry(server, fs, transport, clock, {"--mode", "aggregate", "--json", "agg.json"});
+  CliRun run =
+      CheckSentry(server, fs, transport, clock, {"--mode", "aggregate", "--json", "agg.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(server.requests().size(), 4u);  // per release: its details and one aggregate page
   RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
@@ -358,21 +404,23 @@ TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
       }
     }
   }
-  EXPECT_NE(fs.files["agg.json"].find("aggregate mode: percentiles are Sentry's own"), std::string::npos);
-  CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "x.ndjson", "--sentry-url", server.url(),
-                                "--organization", "acme", "--mode", "aggregate"},
+  EXPECT_NE(fs.files["agg.json"].find("aggregate mode: percentiles are Sentry's own"),
+            std::string::npos);
+  CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "x.ndjson", "--sentry-url",
+                                server.url(), "--organization", "acme", "--mode", "aggregate"},
                                fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
   EXPECT_EQ(fetched.exit_code, 2);
-  EXPECT_EQ(fetched.err, "perfgate: error: fetch saves events, and aggregate mode has none; use --mode raw\n");
+  EXPECT_EQ(fetched.err,
+            "perfgate: error: fetch saves events, and aggregate mode has none; use --mode raw\n");
 }
-
 
 TEST(CliSentry, HistogramModeRebuildsDistributionsFromBins) {
   FakeSentryServer server(SentryHandler(ExampleReleases(), "tok"));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h.json"});
+  CliRun run =
+      CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   RunPerfgate(With(kExampleCheck, {"--json", "files.json"}), fs);
   boost::json::value binned = boost::json::parse(fs.files["h.json"]);
@@ -385,13 +433,18 @@ TEST(CliSentry, HistogramModeRebuildsDistributionsFromBins) {
     EXPECT_EQ(b.at("candidate").at("count"), f.at("candidate").at("count"));
     EXPECT_EQ(b.at("candidate").at("failures"), f.at("candidate").at("failures"));
     const double exact = f.at("candidate").at("p95_ms").to_number<double>();
-    const double range = f.at("candidate").at("max_ms").to_number<double>() - f.at("candidate").at("min_ms").to_number<double>();
-    EXPECT_NEAR(b.at("candidate").at("p95_ms").to_number<double>(), exact, range / 100 + 1) << f.at("name");
-    EXPECT_FALSE(b.at("rules").at(0).at("candidate_ci").is_null());  // intervals, at the bins' resolution
+    const double range = f.at("candidate").at("max_ms").to_number<double>() -
+                         f.at("candidate").at("min_ms").to_number<double>();
+    EXPECT_NEAR(b.at("candidate").at("p95_ms").to_number<double>(), exact, range / 100 + 1)
+        << f.at("name");
+    EXPECT_FALSE(
+        b.at("rules").at(0).at("candidate_ci").is_null());  // intervals, at the bins' resolution
   }
-  EXPECT_NE(fs.files["h.json"].find("histogram mode: durations rebuilt from 100-bin histograms"), std::string::npos);
+  EXPECT_NE(fs.files["h.json"].find("histogram mode: durations rebuilt from 100-bin histograms"),
+            std::string::npos);
   // The histogram release is cached as NDJSON with its note, and read back alike.
-  CliRun again = CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h2.json"});
+  CliRun again =
+      CheckSentry(server, fs, transport, clock, {"--mode", "histogram", "--json", "h2.json"});
   EXPECT_NE(again.err.find("events from the cache"), std::string::npos);
   EXPECT_EQ(fs.files["h2.json"], fs.files["h.json"]);
   // A raw run of the same releases is not served the rebuilt bin midpoints.
@@ -413,10 +466,12 @@ TEST(CliSentry, PartialDataIsNeverCachedSoAStrictRerunFailsToo) {
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs = ReadingFixtures();
-  CliRun partial = CheckSentry(server, fs, transport, clock, {"--allow-partial", "--json", "p.json"});
+  CliRun partial =
+      CheckSentry(server, fs, transport, clock, {"--allow-partial", "--json", "p.json"});
   EXPECT_NE(partial.exit_code, 2) << partial.err;
   EXPECT_NE(fs.files["p.json"].find("PARTIAL DATA"), std::string::npos);
-  for (const auto& [path, content] : fs.files) EXPECT_FALSE(path.find("sentry-") != std::string::npos) << path;
+  for (const auto& [path, content] : fs.files)
+    EXPECT_FALSE(path.find("sentry-") != std::string::npos) << path;
   CliRun strict = CheckSentry(server, fs, transport, clock, {});
   EXPECT_EQ(strict.exit_code, 3) << strict.err;
   EXPECT_EQ(strict.err.find("events from the cache"), std::string::npos) << strict.err;

@@ -1,9 +1,9 @@
 // Keeps README.md honest: the output it shows for its first command, and the Markdown
 // report it shows, are what perfgate prints and writes for the bundled example today.
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "tests/fakes/cli_runner.h"
 
@@ -11,10 +11,19 @@ namespace perfgate {
 namespace {
 
 // The perfgate invocation in scripts/demo.sh, README command (1).
-const std::vector<std::string> kDemoArgs = {
-    "check", "--config", "thresholds.yaml", "--baseline", "examples/baseline.ndjson",
-    "--candidate", "examples/candidate.ndjson", "--markdown", "perfgate-report.md",
-    "--json", "perfgate-report.json", "--html", "perfgate-report.html"};
+const std::vector<std::string> kDemoArgs = {"check",
+                                            "--config",
+                                            "thresholds.yaml",
+                                            "--baseline",
+                                            "examples/baseline.ndjson",
+                                            "--candidate",
+                                            "examples/candidate.ndjson",
+                                            "--markdown",
+                                            "perfgate-report.md",
+                                            "--json",
+                                            "perfgate-report.json",
+                                            "--html",
+                                            "perfgate-report.html"};
 
 std::string ReadSource(const std::string& path) {
   std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/" + path);

@@ -2,10 +2,10 @@
 // back as its value, so the config, the CLI and the reports agree on the words.
 #include "core/enum_names.h"
 
+#include <gtest/gtest.h>
+
 #include <set>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "core/sentry_selection.h"
 #include "fetch/files/sample_reader.h"
@@ -29,7 +29,8 @@ void ExpectComplete(const NameTable<Enum, N>& table, std::size_t count, const ch
     EXPECT_TRUE(names.insert(name).second) << what << ": '" << name << "' twice";
     EXPECT_FALSE(name.empty()) << what;
     EXPECT_EQ(FromName(table, name), value) << what << ": " << name;
-    EXPECT_EQ(FromName(table, NameOf(table, value)), value) << what;  // aliases name their value too
+    EXPECT_EQ(FromName(table, NameOf(table, value)), value)
+        << what;  // aliases name their value too
   }
   EXPECT_EQ(values.size(), count) << what;
   EXPECT_FALSE(FromName(table, "no-such-name").has_value()) << what;
@@ -52,7 +53,8 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(fetch::kInputFormatNames, 3, "format");
   ExpectComplete(fetch::kBadRowPolicyNames, 2, "on-bad-row");
   ExpectComplete(reports::kOverallNames, 4, "verdict");
-  EXPECT_EQ(NameOf(fetch::kInputFormatNames, fetch::InputFormat::kNdjson), "ndjson");  // not its alias
+  EXPECT_EQ(NameOf(fetch::kInputFormatNames, fetch::InputFormat::kNdjson),
+            "ndjson");  // not its alias
 }
 
 TEST(NameTable, JoinsNamesForMessages) {

@@ -1,5 +1,6 @@
 #include "core/file_system.h"
 
+#include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -8,14 +9,13 @@
 #include <string>
 #include <utility>
 
-#include <gtest/gtest.h>
-
 namespace perfgate {
 namespace {
 
 // A FileBytes over a fresh anonymous mapping holding `text`, as RealFileSystem::MapFile makes.
 FileBytes Mapped(const std::string& text) {
-  void* memory = ::mmap(nullptr, text.size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* memory =
+      ::mmap(nullptr, text.size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   EXPECT_NE(memory, MAP_FAILED);
   std::memcpy(memory, text.data(), text.size());
   return FileBytes(static_cast<const char*>(memory), text.size());
@@ -26,7 +26,8 @@ TEST(FileBytes, MoveAssignsOwnedOverOwned) {
   FileBytes source(std::string(200, 'b'));
   target = std::move(source);
   EXPECT_EQ(target.view(), std::string(200, 'b'));
-  EXPECT_EQ(source.view(), "");  // NOLINT(bugprone-use-after-move): the moved-from state is specified
+  EXPECT_EQ(source.view(),
+            "");  // NOLINT(bugprone-use-after-move): the moved-from state is specified
 }
 
 TEST(FileBytes, MoveAssignsMappedOverOwned) {
@@ -74,7 +75,8 @@ TEST(RealFileSystem, MapsAndReadsTheSameBytesAndWritesAtomically) {
   EXPECT_FALSE(fs.Exists(path + ".tmp." + std::to_string(::getpid())));
   Result<std::string> missing = fs.ReadFile(std::string(directory) + "/none");
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().message, std::string(directory) + "/none: cannot open: No such file or directory");
+  EXPECT_EQ(missing.error().message,
+            std::string(directory) + "/none: cannot open: No such file or directory");
   ::unlink(path.c_str());
   ::rmdir(directory);
 }

@@ -11,11 +11,10 @@ TEST(IsFailureStatus, FollowsSentrysFailureRate) {
   for (const char* ok : {"ok", "cancelled", "unknown", "unknown_error", ""}) {
     EXPECT_FALSE(IsFailureStatus(ok)) << ok;
   }
-  for (const char* failed : {"internal_error", "deadline_exceeded", "unauthenticated",
-                             "permission_denied", "not_found", "resource_exhausted",
-                             "invalid_argument", "aborted", "unavailable", "data_loss",
-                             "already_exists", "failed_precondition", "out_of_range",
-                             "unimplemented", "OK"}) {
+  for (const char* failed :
+       {"internal_error", "deadline_exceeded", "unauthenticated", "permission_denied", "not_found",
+        "resource_exhausted", "invalid_argument", "aborted", "unavailable", "data_loss",
+        "already_exists", "failed_precondition", "out_of_range", "unimplemented", "OK"}) {
     EXPECT_TRUE(IsFailureStatus(failed)) << failed;  // matching is exact, as in Sentry
   }
 }

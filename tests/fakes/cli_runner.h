@@ -26,7 +26,8 @@ inline CliRun RunPerfgate(const std::vector<std::string>& args, FakeFileSystem& 
                           bool out_is_terminal = false) {
   std::ostringstream out, err;
   FakeClock fixed;
-  cli::CliEnv env{out, err, fs, std::move(vars), out_is_terminal, clock != nullptr ? *clock : fixed};
+  cli::CliEnv env{
+      out, err, fs, std::move(vars), out_is_terminal, clock != nullptr ? *clock : fixed};
   env.transport = transport;
   CliRun run;
   run.exit_code = cli::RunCli(args, env);

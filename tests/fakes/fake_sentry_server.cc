@@ -49,13 +49,16 @@ struct FakeSentryServer::State {
       Reply reply = handler(seen);
       if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
       if (reply.reset_mid_body) {
-        std::string partial = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                              std::to_string(reply.body.size()) + "\r\n\r\n" + reply.body.substr(0, reply.body.size() / 2);
+        std::string partial =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+            std::to_string(reply.body.size()) + "\r\n\r\n" +
+            reply.body.substr(0, reply.body.size() / 2);
         net::write(socket, net::buffer(partial), ec);
         socket.close(ec);
         return;
       }
-      http::response<http::string_body> response{static_cast<http::status>(reply.status), request.version()};
+      http::response<http::string_body> response{static_cast<http::status>(reply.status),
+                                                 request.version()};
       response.set(http::field::content_type, "application/json");
       for (const auto& [name, value] : reply.headers) response.set(name, value);
       response.body() = reply.body;
@@ -83,7 +86,8 @@ FakeSentryServer::FakeSentryServer(Handler handler) : state_(std::make_shared<St
       state->acceptor.accept(socket, ec);
       if (state->stopping || ec) break;
       std::lock_guard lock(state->mutex);
-      state->sessions.emplace_back([state, s = std::move(socket)]() mutable { state->Serve(std::move(s)); });
+      state->sessions.emplace_back(
+          [state, s = std::move(socket)]() mutable { state->Serve(std::move(s)); });
     }
   });
 }
@@ -103,7 +107,9 @@ FakeSentryServer::~FakeSentryServer() {
   for (std::thread& session : sessions) session.join();
 }
 
-std::string FakeSentryServer::url() const { return "http://127.0.0.1:" + std::to_string(state_->port); }
+std::string FakeSentryServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(state_->port);
+}
 
 std::vector<FakeSentryServer::Request> FakeSentryServer::requests() const {
   std::lock_guard lock(state_->mutex);
@@ -120,7 +126,8 @@ std::string QueryParameter(const std::string& target, const std::string& name) {
     rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
     std::size_t equals = pair.find('=');
     if (pair.substr(0, equals) != name) continue;
-    std::string_view raw = equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
+    std::string_view raw =
+        equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
     std::string decoded;
     for (std::size_t i = 0; i < raw.size(); ++i) {
       if (raw[i] == '%' && i + 2 < raw.size()) {
@@ -152,11 +159,16 @@ constexpr long long kSpanMs = 50399000;        // to 23:59:59Z
 
 long long IsoToMs(const std::string& text) {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute, &second) != 6) return -1;
+  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute,
+                  &second) != 6)
+    return -1;
   using namespace std::chrono;
-  auto date = sys_days(year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  auto date = sys_days(year_month_day{std::chrono::year{year},
+                                      std::chrono::month{static_cast<unsigned>(month)},
                                       std::chrono::day{static_cast<unsigned>(day)}});
-  return duration_cast<milliseconds>(date.time_since_epoch() + hours(hour) + minutes(minute) + seconds(second)).count();
+  return duration_cast<milliseconds>(date.time_since_epoch() + hours(hour) + minutes(minute) +
+                                     seconds(second))
+      .count();
 }
 
 std::string MsToIso(long long ms) {
@@ -166,17 +178,19 @@ std::string MsToIso(long long ms) {
   year_month_day ymd(day_start);
   hh_mm_ss clock(time - day_start);
   char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lld.%03lld+00:00", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<long>(clock.hours().count()),
-                static_cast<long>(clock.minutes().count()), static_cast<long long>(clock.seconds().count()),
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lld.%03lld+00:00",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<long>(clock.hours().count()),
+                static_cast<long>(clock.minutes().count()),
+                static_cast<long long>(clock.seconds().count()),
                 static_cast<long long>(clock.subseconds().count()));
   return buffer;
 }
 
 }  // namespace
 
-FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases, std::string token,
-                                        SentryServerOptions options) {
+FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases,
+                                        std::string token, SentryServerOptions options) {
   struct Shared {
     std::map<std::string, SampleSet> releases;
     std::map<std::string, std::vector<TimedEvent>> events;
@@ -193,32 +207,39 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     for (const GroupSamples& group : set.groups) {
       for (std::size_t i = 0; i < group.size(); ++i) list.push_back({0, &group, i});
     }
-    for (long long e = 0; e < total; ++e) list[static_cast<std::size_t>(e)].timestamp_ms = kFirstMs + e * kSpanMs / std::max(1LL, total);
+    for (long long e = 0; e < total; ++e)
+      list[static_cast<std::size_t>(e)].timestamp_ms =
+          kFirstMs + e * kSpanMs / std::max(1LL, total);
     std::reverse(list.begin(), list.end());  // newest first
   }
-  return [shared, token, options](const FakeSentryServer::Request& request) -> FakeSentryServer::Reply {
+  return [shared, token,
+          options](const FakeSentryServer::Request& request) -> FakeSentryServer::Reply {
     using namespace std::chrono;
     fetch::Headers limit_headers;
     if (options.requests_per_second > 0) {
       // sentry.io's limiter: a fixed window of N requests a second and M at once, per caller.
       std::lock_guard lock(shared->mutex);
-      const long long second = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+      const long long second =
+          duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
       if (second != shared->window) {
         shared->window = second;
         shared->in_window = 0;
       }
       const int remaining = options.requests_per_second - shared->in_window;
-      limit_headers = {{"X-Sentry-Rate-Limit-Limit", std::to_string(options.requests_per_second)},
-                       {"X-Sentry-Rate-Limit-Remaining", std::to_string(std::max(0, remaining - 1))},
-                       {"X-Sentry-Rate-Limit-Reset", std::to_string(second + 1)},
-                       {"X-Sentry-Rate-Limit-ConcurrentLimit", std::to_string(options.concurrent_requests)}};
+      limit_headers = {
+          {"X-Sentry-Rate-Limit-Limit", std::to_string(options.requests_per_second)},
+          {"X-Sentry-Rate-Limit-Remaining", std::to_string(std::max(0, remaining - 1))},
+          {"X-Sentry-Rate-Limit-Reset", std::to_string(second + 1)},
+          {"X-Sentry-Rate-Limit-ConcurrentLimit", std::to_string(options.concurrent_requests)}};
       if (remaining <= 0 || shared->in_flight >= options.concurrent_requests) {
         ++*options.rejected;
-        return {429, limit_headers,
-                remaining <= 0 ? R"({"detail": "You are attempting to use this endpoint too frequently. Limit is )" +
-                                     std::to_string(options.requests_per_second) + R"( requests in 1 seconds"})"
-                               : R"({"detail": "You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is )" +
-                                     std::to_string(options.concurrent_requests) + R"("})"};
+        return {
+            429, limit_headers,
+            remaining <= 0
+                ? R"({"detail": "You are attempting to use this endpoint too frequently. Limit is )" +
+                      std::to_string(options.requests_per_second) + R"( requests in 1 seconds"})"
+                : R"({"detail": "You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is )" +
+                      std::to_string(options.concurrent_requests) + R"("})"};
       }
       ++shared->in_window;
       ++shared->in_flight;
@@ -234,41 +255,52 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     } done{shared, options.requests_per_second > 0};
     if (options.latency.count() > 0) std::this_thread::sleep_for(options.latency);
 
-    if (request.authorization != "Bearer " + token) return {401, limit_headers, R"({"detail": "Invalid token"})"};
+    if (request.authorization != "Bearer " + token)
+      return {401, limit_headers, R"({"detail": "Invalid token"})"};
     const std::string path = request.target.substr(0, request.target.find('?'));
     const std::string releases_prefix = "/api/0/organizations/acme/releases/";
     if (path == releases_prefix) {
       return {200, limit_headers,
-              "[{\"version\":" + boost::json::serialize(boost::json::value(shared->releases.rbegin()->first)) + "}]"};
+              "[{\"version\":" +
+                  boost::json::serialize(boost::json::value(shared->releases.rbegin()->first)) +
+                  "}]"};
     }
     if (path.starts_with(releases_prefix)) {
-      std::string version = QueryParameter("?v=" + path.substr(releases_prefix.size(), path.size() - releases_prefix.size() - 1), "v");
-      if (!shared->releases.contains(version)) return {404, limit_headers, R"({"detail": "The requested resource does not exist"})"};
+      std::string version = QueryParameter(
+          "?v=" + path.substr(releases_prefix.size(), path.size() - releases_prefix.size() - 1),
+          "v");
+      if (!shared->releases.contains(version))
+        return {404, limit_headers, R"({"detail": "The requested resource does not exist"})"};
       return {200, limit_headers,
-              R"({"version":")" + version + R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
+              R"({"version":")" + version +
+                  R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
     }
     const bool histogram = path == "/api/0/organizations/acme/events-histogram/";
     if (path != "/api/0/organizations/acme/events/" && !histogram) return {404, limit_headers, ""};
     const std::string query = QueryParameter(request.target, "query");
     const std::size_t at = query.find("release:\"");
-    if (at == std::string::npos) return {400, limit_headers, R"({"detail": "expected a release filter"})"};
+    if (at == std::string::npos)
+      return {400, limit_headers, R"({"detail": "expected a release filter"})"};
     const std::string version = query.substr(at + 9, query.find('"', at + 9) - at - 9);
     const long long start = IsoToMs(QueryParameter(request.target, "start"));
     const long long end = IsoToMs(QueryParameter(request.target, "end"));
     std::vector<const TimedEvent*> matching;
     if (auto found = shared->events.find(version); found != shared->events.end()) {
       for (const TimedEvent& event : found->second) {
-        if ((start < 0 || event.timestamp_ms >= start) && (end < 0 || event.timestamp_ms < end)) matching.push_back(&event);
+        if ((start < 0 || event.timestamp_ms >= start) && (end < 0 || event.timestamp_ms < end))
+          matching.push_back(&event);
       }
     }
     if (histogram) {
       // events-histogram for one transaction (query ... transaction:"NAME"): bins of a whole
       // number of ms, as precision=0 gives, from the smallest duration up.
       const std::size_t named = query.find("transaction:\"");
-      const std::string name = named == std::string::npos ? "" : query.substr(named + 13, query.rfind('"') - named - 13);
+      const std::string name =
+          named == std::string::npos ? "" : query.substr(named + 13, query.rfind('"') - named - 13);
       std::vector<double> durations;
       for (const TimedEvent* event : matching) {
-        if (event->group->name == name) durations.push_back(event->group->durations_ms[event->index]);
+        if (event->group->name == name)
+          durations.push_back(event->group->durations_ms[event->index]);
       }
       std::string bins;
       if (!durations.empty()) {
@@ -277,11 +309,14 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
         const double width = std::max(1.0, std::ceil((*high - *low) / buckets + 1e-9));
         const double first_edge = std::floor(*low / width) * width;
         std::vector<std::size_t> counts(static_cast<std::size_t>(buckets) + 1, 0);
-        for (double d : durations) ++counts[std::min(counts.size() - 1, static_cast<std::size_t>((d - first_edge) / width))];
-        while (counts.size() > 1 && counts.back() == 0) counts.pop_back();  // trimmed to the last non-empty bin
+        for (double d : durations)
+          ++counts[std::min(counts.size() - 1, static_cast<std::size_t>((d - first_edge) / width))];
+        while (counts.size() > 1 && counts.back() == 0)
+          counts.pop_back();  // trimmed to the last non-empty bin
         for (std::size_t b = 0; b < counts.size(); ++b) {
           bins += std::string(b ? "," : "") + R"json({"bin":)json" +
-                  boost::json::serialize(boost::json::value(first_edge + width * static_cast<double>(b))) +
+                  boost::json::serialize(
+                      boost::json::value(first_edge + width * static_cast<double>(b))) +
                   R"json(,"count":)json" + std::to_string(counts[b]) + "}";
         }
       }
@@ -306,22 +341,29 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
           double position = level * static_cast<double>(sorted.size() - 1);
           std::size_t lower = static_cast<std::size_t>(position);
           std::size_t upper = std::min(lower + 1, sorted.size() - 1);
-          return boost::json::serialize(boost::json::value(sorted[lower] + (position - static_cast<double>(lower)) * (sorted[upper] - sorted[lower])));
+          return boost::json::serialize(
+              boost::json::value(sorted[lower] + (position - static_cast<double>(lower)) *
+                                                     (sorted[upper] - sorted[lower])));
         };
-        rows += std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
-                boost::json::serialize(boost::json::value(group->name)) + R"json(,"count()":)json" +
-                std::to_string(sorted.size()) + R"json(,"failure_count()":)json" + std::to_string(failures) +
-                R"json(,"p50()":)json" + q(0.5) + R"json(,"p75()":)json" + q(0.75) + R"json(,"p95()":)json" + q(0.95) +
-                R"json(,"p99()":)json" + q(0.99) + R"json(,"avg(transaction.duration)":)json" +
-                boost::json::serialize(boost::json::value(sum / static_cast<double>(sorted.size()))) +
-                R"json(,"min(transaction.duration)":)json" + boost::json::serialize(boost::json::value(sorted.front())) +
-                R"json(,"max(transaction.duration)":)json" + boost::json::serialize(boost::json::value(sorted.back())) + "}";
+        rows +=
+            std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
+            boost::json::serialize(boost::json::value(group->name)) + R"json(,"count()":)json" +
+            std::to_string(sorted.size()) + R"json(,"failure_count()":)json" +
+            std::to_string(failures) + R"json(,"p50()":)json" + q(0.5) + R"json(,"p75()":)json" +
+            q(0.75) + R"json(,"p95()":)json" + q(0.95) + R"json(,"p99()":)json" + q(0.99) +
+            R"json(,"avg(transaction.duration)":)json" +
+            boost::json::serialize(boost::json::value(sum / static_cast<double>(sorted.size()))) +
+            R"json(,"min(transaction.duration)":)json" +
+            boost::json::serialize(boost::json::value(sorted.front())) +
+            R"json(,"max(transaction.duration)":)json" +
+            boost::json::serialize(boost::json::value(sorted.back())) + "}";
       }
       return {200, limit_headers, R"json({"data":[)json" + rows + R"json(],"meta":{}})json"};
     }
     if (QueryParameter(request.target, "field") == "count()") {
-      return {200, limit_headers, R"json({"data":[{"count()":)json" + std::to_string(matching.size()) +
-                                      R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
+      return {200, limit_headers,
+              R"json({"data":[{"count()":)json" + std::to_string(matching.size()) +
+                  R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
     }
     std::size_t offset = 0;
     std::string cursor = QueryParameter(request.target, "cursor");
@@ -331,20 +373,27 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     char number[32];
     for (std::size_t e = offset; e < stop; ++e) {
       const TimedEvent& event = *matching[e];
-      auto [last, ec] = std::to_chars(number, number + sizeof number, event.group->durations_ms[event.index]);
-      body += std::string(e > offset ? "," : "") + R"({"id":")" + std::to_string(event.timestamp_ms) + R"(","transaction":)" +
-              boost::json::serialize(boost::json::value(event.group->name)) + R"(,"transaction.duration":)" +
-              std::string(number, last) + R"(,"transaction.status":")" +
-              (event.group->failed[event.index] ? "internal_error" : "ok") + R"(","timestamp":")" + MsToIso(event.timestamp_ms) + R"("})";
+      auto [last, ec] =
+          std::to_chars(number, number + sizeof number, event.group->durations_ms[event.index]);
+      body +=
+          std::string(e > offset ? "," : "") + R"({"id":")" + std::to_string(event.timestamp_ms) +
+          R"(","transaction":)" + boost::json::serialize(boost::json::value(event.group->name)) +
+          R"(,"transaction.duration":)" + std::string(number, last) + R"(,"transaction.status":")" +
+          (event.group->failed[event.index] ? "internal_error" : "ok") + R"(","timestamp":")" +
+          MsToIso(event.timestamp_ms) + R"("})";
     }
-    body += R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"},"dataset":"transactions"}})";
+    body +=
+        R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"},"dataset":"transactions"}})";
     const bool more = stop < matching.size();
     const std::string next = "0:" + std::to_string(stop) + ":0";
     fetch::Headers headers = limit_headers;
-    headers.emplace_back("Link", "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=0:0:1>; rel=\"previous\"; "
-                                 "results=\"false\"; cursor=\"0:0:1\", <http://127.0.0.1/api/0/organizations/acme/events/"
-                                 "?&cursor=" + next + ">; rel=\"next\"; results=\"" + (more ? "true" : "false") +
-                                 "\"; cursor=\"" + next + "\"");
+    headers.emplace_back(
+        "Link",
+        "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=0:0:1>; rel=\"previous\"; "
+        "results=\"false\"; cursor=\"0:0:1\", <http://127.0.0.1/api/0/organizations/acme/events/"
+        "?&cursor=" +
+            next + ">; rel=\"next\"; results=\"" + (more ? "true" : "false") + "\"; cursor=\"" +
+            next + "\"");
     return {200, headers, body};
   };
 }

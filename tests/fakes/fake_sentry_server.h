@@ -64,8 +64,8 @@ struct SentryServerOptions {
 // endpoint, the latest-release list, and the events endpoint (100 events a page, newest
 // first, Link headers, start/end filtering on synthetic timestamps spread over
 // 2026-11-20T10:00:00Z..23:59:59Z, and field=count()). Requests without "Bearer <token>" get 401.
-FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases, std::string token,
-                                        SentryServerOptions options = {});
+FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases,
+                                        std::string token, SentryServerOptions options = {});
 
 // The query parameter `name` of a request target, percent-decoded, or "".
 std::string QueryParameter(const std::string& target, const std::string& name);

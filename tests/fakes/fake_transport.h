@@ -29,7 +29,8 @@ class FakeTransport : public fetch::HttpTransport {
     std::lock_guard lock(mutex_);
     requests.push_back(request);
     for (Rule& rule : rules_) {
-      if (request.url.find(rule.url_contains) == std::string::npos || rule.answers.empty()) continue;
+      if (request.url.find(rule.url_contains) == std::string::npos || rule.answers.empty())
+        continue;
       Result<fetch::HttpResponse> answer = rule.answers.front();
       if (rule.answers.size() > 1) rule.answers.pop_front();
       return answer;

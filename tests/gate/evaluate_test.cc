@@ -1,11 +1,11 @@
 #include "gate/evaluate.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <limits>
 #include <random>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "gate/thresholds_parser.h"
 
@@ -39,13 +39,15 @@ const RuleResult& OnlyRule(const EvaluationResult& result, std::string_view grou
 }
 
 TEST(Evaluate, AbsoluteLimitComparesTheCandidatesPointEstimate) {
-  Thresholds config = Config("statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max: 1000ms\n");
+  Thresholds config =
+      Config("statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max: 1000ms\n");
   SampleSetBuilder base, cand;
-  AddEvents(base, "slow", 101, 0, 10);   // p95 = 950
-  AddEvents(cand, "slow", 101, 0, 11);   // p95 = 1045
+  AddEvents(base, "slow", 101, 0, 10);  // p95 = 950
+  AddEvents(cand, "slow", 101, 0, 11);  // p95 = 1045
   AddEvents(base, "fast", 101, 0, 1);
   AddEvents(cand, "fast", 101, 0, 1);
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const RuleResult& slow = OnlyRule(result, "slow");
   EXPECT_EQ(slow.verdict, Verdict::kFail);
   EXPECT_DOUBLE_EQ(*slow.candidate, 1045);
@@ -59,10 +61,12 @@ TEST(Evaluate, AbsoluteLimitComparesTheCandidatesPointEstimate) {
 }
 
 TEST(Evaluate, LimitIsInclusive) {
-  Thresholds config = Config("statistics: {min_samples: 1}\nrules:\n  - metric: max\n    max: 100\n");
+  Thresholds config =
+      Config("statistics: {min_samples: 1}\nrules:\n  - metric: max\n    max: 100\n");
   SampleSetBuilder base, cand;
   cand.Add("a", 100, false);
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   EXPECT_EQ(OnlyRule(result, "a").verdict, Verdict::kPass);
 }
 
@@ -74,7 +78,8 @@ TEST(Evaluate, RelativeLimitFailsOnlyBeyondTheTolerance) {
   SampleSetBuilder base, cand;
   AddEvents(base, "a", 20, 100, 0);
   AddEvents(cand, "a", 20, 109, 0);  // +9 %, +9 ms
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const GroupResult& group = result.groups[0];
   EXPECT_EQ(group.rules[0].verdict, Verdict::kPass);
   EXPECT_NEAR(*group.rules[0].change, 0.09, 1e-12);
@@ -93,7 +98,8 @@ TEST(Evaluate, ErrorRateInPercentagePointsAndFromZero) {
   SampleSetBuilder base, cand;
   AddEvents(base, "a", 2000, 1, 0, 0);
   AddEvents(cand, "a", 2000, 1, 0, 40);  // 0 % -> 2 %: Fisher's p is about 1e-12
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const GroupResult& group = result.groups[0];
   EXPECT_EQ(group.rules[0].verdict, Verdict::kFail);
   EXPECT_DOUBLE_EQ(*group.rules[0].change, 0.02);
@@ -110,7 +116,8 @@ TEST(Evaluate, RelativeChangeOverToleranceButNotSignificantIsInconclusive) {
   SampleSetBuilder base, cand;
   AddEvents(base, "a", 100, 1, 0, 0);
   AddEvents(cand, "a", 100, 1, 0, 2);  // 0 % -> 2 % on 100 events: Fisher's p = 0.497
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const RuleResult& rule = result.groups[0].rules[0];
   EXPECT_EQ(rule.verdict, Verdict::kInconclusive);
   EXPECT_NEAR(*rule.p_value, 0.4975, 1e-4);  // R: fisher.test(matrix(c(0, 100, 2, 98), 2))
@@ -128,31 +135,33 @@ TEST(Evaluate, TooFewEventsIsInsufficientDataNeverAPass) {
       "rules:\n  - metric: p95\n    max: 1ms\n  - metric: p95\n    max_increase: 10%\n");
   SampleSetBuilder base, cand;
   AddEvents(base, "new", 0, 0, 0);
-  AddEvents(cand, "new", 60, 0, 0.01);   // only in the candidate
+  AddEvents(cand, "new", 60, 0, 0.01);  // only in the candidate
   AddEvents(base, "rare", 10, 5, 0);
   AddEvents(cand, "rare", 10, 5, 0);
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const GroupResult& fresh = result.groups[0];
   ASSERT_EQ(fresh.name, "new");
-  EXPECT_EQ(fresh.rules[0].verdict, Verdict::kPass);               // absolute: candidate suffices
-  EXPECT_EQ(fresh.rules[1].verdict, Verdict::kInsufficientData);   // relative: no baseline
+  EXPECT_EQ(fresh.rules[0].verdict, Verdict::kPass);              // absolute: candidate suffices
+  EXPECT_EQ(fresh.rules[1].verdict, Verdict::kInsufficientData);  // relative: no baseline
   EXPECT_EQ(fresh.rules[1].note, "baseline has 0 events, fewer than min_samples 50");
   const GroupResult& rare = result.groups[1];
   EXPECT_EQ(rare.rules[0].verdict, Verdict::kInsufficientData);
   EXPECT_EQ(rare.rules[0].note, "candidate has 10 events, fewer than min_samples 50");
   EXPECT_DOUBLE_EQ(*rare.rules[0].candidate, 5);  // shown, not judged
-  EXPECT_EQ(result.outcome, Outcome::kPass);       // policy warn
+  EXPECT_EQ(result.outcome, Outcome::kPass);      // policy warn
 }
 
 TEST(Evaluate, UndecidedPolicyDecidesTheOutcome) {
-  for (auto [policy, outcome] : {std::pair{"warn", Outcome::kPass},
-                                 std::pair{"fail", Outcome::kRegression},
-                                 std::pair{"error", Outcome::kUndecided}}) {
+  for (auto [policy, outcome] :
+       {std::pair{"warn", Outcome::kPass}, std::pair{"fail", Outcome::kRegression},
+        std::pair{"error", Outcome::kUndecided}}) {
     Thresholds config = Config(std::string("policy: {insufficient_data: ") + policy +
                                "}\nrules:\n  - metric: p50\n    max: 1s\n");
     SampleSetBuilder base, cand;
     AddEvents(cand, "a", 3, 1, 0);
-    EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+    EvaluationResult result =
+        Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
     EXPECT_EQ(result.outcome, outcome) << policy;
   }
   EXPECT_EQ(ExitCodeFor(Outcome::kUndecided), 3);
@@ -172,9 +181,10 @@ TEST(Evaluate, GroupOverridesReplaceRulesOrSkipFirstMatchWins) {
     AddEvents(base, name, 10, 50, 0);
     AddEvents(cand, name, 10, 50, 0);
   }
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   ASSERT_EQ(result.groups.size(), 3u);
-  EXPECT_TRUE(result.groups[0].skipped);                       // /internal/jobs
+  EXPECT_TRUE(result.groups[0].skipped);                         // /internal/jobs
   EXPECT_EQ(result.groups[1].rules[0].verdict, Verdict::kPass);  // GET /health/deep: first entry
   EXPECT_EQ(result.groups[1].override_origin->ToString(), "t.yaml:6");
   EXPECT_EQ(result.groups[2].rules[0].verdict, Verdict::kFail);  // GET /x: global rule
@@ -186,7 +196,8 @@ TEST(Evaluate, WaiversApplyUntilTheirDateInclusiveThenExpire) {
   const std::string yaml =
       "statistics: {min_samples: 5}\n"
       "rules:\n  - metric: p50\n    max: 1ms\n"
-      "waivers:\n  - match: /api/*\n    metric: p50\n    until: 2027-01-15\n    reason: \"known, #12\"\n";
+      "waivers:\n  - match: /api/*\n    metric: p50\n    until: 2027-01-15\n    reason: \"known, "
+      "#12\"\n";
   SampleSetBuilder base, cand;
   AddEvents(cand, "/api/ask", 10, 50, 0);
   SampleSet b = std::move(base).Build("b");
@@ -194,7 +205,8 @@ TEST(Evaluate, WaiversApplyUntilTheirDateInclusiveThenExpire) {
 
   EvaluationResult active = Evaluate(Config(yaml), b, c, kToday);
   EXPECT_EQ(active.groups[0].rules[0].verdict, Verdict::kWaived);
-  EXPECT_EQ(active.groups[0].rules[0].note, "would fail; waived until 2027-01-15: known, #12 [t.yaml:6]");
+  EXPECT_EQ(active.groups[0].rules[0].note,
+            "would fail; waived until 2027-01-15: known, #12 [t.yaml:6]");
   EXPECT_EQ(active.outcome, Outcome::kPass);
 
   EvaluationResult expired = Evaluate(Config(yaml), b, c, {year{2027}, month{1}, day{16}});
@@ -207,11 +219,14 @@ TEST(Evaluate, WaiversApplyUntilTheirDateInclusiveThenExpire) {
 }
 
 TEST(Evaluate, GroupByNoneJudgesTheWholeRelease) {
-  Thresholds config = Config("group_by: none\nstatistics: {min_samples: 5}\nrules:\n  - metric: error_rate\n    max: 10%\n");
+  Thresholds config = Config(
+      "group_by: none\nstatistics: {min_samples: 5}\nrules:\n  - metric: error_rate\n    max: "
+      "10%\n");
   SampleSetBuilder base, cand;
   AddEvents(cand, "a", 10, 1, 0, 1);
   AddEvents(cand, "b", 10, 1, 0, 2);
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   ASSERT_EQ(result.groups.size(), 1u);
   EXPECT_EQ(result.groups[0].name, "(all)");
   EXPECT_DOUBLE_EQ(*result.groups[0].rules[0].candidate, 0.15);
@@ -222,7 +237,8 @@ TEST(Evaluate, VerdictDoesNotChangeWhenSamplesAreShuffled) {
   Thresholds config = DefaultThresholds();
   std::mt19937_64 engine(5);
   std::vector<std::pair<double, bool>> events;
-  for (int i = 0; i < 3000; ++i) events.push_back({static_cast<double>(engine() % 9000), engine() % 50 == 0});
+  for (int i = 0; i < 3000; ++i)
+    events.push_back({static_cast<double>(engine() % 9000), engine() % 50 == 0});
   auto build = [&](const std::vector<std::pair<double, bool>>& list) {
     SampleSetBuilder builder;
     for (auto [d, f] : list) builder.Add("t", d, f);
@@ -260,9 +276,11 @@ SampleSet Ramp(const std::string& source) {
   return std::move(builder).Build(source);
 }
 
-Verdict AbsoluteVerdict(const std::string& decide_on, const std::string& limit, const std::string& policy = "warn") {
-  Thresholds config = Config("policy: {inconclusive: " + policy + "}\nrules:\n  - metric: p95\n    max: " + limit +
-                             "\n    decide_on: " + decide_on + "\n");
+Verdict AbsoluteVerdict(const std::string& decide_on, const std::string& limit,
+                        const std::string& policy = "warn") {
+  Thresholds config =
+      Config("policy: {inconclusive: " + policy + "}\nrules:\n  - metric: p95\n    max: " + limit +
+             "\n    decide_on: " + decide_on + "\n");
   SampleSet set = Ramp("s");
   return Evaluate(config, set, set, kToday).groups[0].rules[0].verdict;
 }
@@ -284,8 +302,9 @@ TEST(Evaluate, DecideOnChoosesWhatTheLimitIsComparedWith) {
 }
 
 TEST(Evaluate, InconclusivePolicyDecidesTheOutcome) {
-  for (auto [policy, outcome] : {std::pair{"warn", Outcome::kPass}, std::pair{"fail", Outcome::kRegression},
-                                 std::pair{"error", Outcome::kUndecided}}) {
+  for (auto [policy, outcome] :
+       {std::pair{"warn", Outcome::kPass}, std::pair{"fail", Outcome::kRegression},
+        std::pair{"error", Outcome::kUndecided}}) {
     Thresholds config = Config(std::string("policy: {inconclusive: ") + policy +
                                "}\nrules:\n  - metric: p95\n    max: 383ms\n");
     SampleSet set = Ramp("s");
@@ -295,8 +314,12 @@ TEST(Evaluate, InconclusivePolicyDecidesTheOutcome) {
 
 TEST(Evaluate, IntervalsContainTheirEstimatesAndFollowTheSeed) {
   SampleSet set = Ramp("s");
-  Thresholds one = Config("statistics: {seed: 1}\nrules:\n  - metric: p95\n    max_increase: 10%\n  - metric: mean\n    max: 1s\n");
-  Thresholds two = Config("statistics: {seed: 2}\nrules:\n  - metric: p95\n    max_increase: 10%\n  - metric: mean\n    max: 1s\n");
+  Thresholds one = Config(
+      "statistics: {seed: 1}\nrules:\n  - metric: p95\n    max_increase: 10%\n  - metric: mean\n   "
+      " max: 1s\n");
+  Thresholds two = Config(
+      "statistics: {seed: 2}\nrules:\n  - metric: p95\n    max_increase: 10%\n  - metric: mean\n   "
+      " max: 1s\n");
   EvaluationResult a = Evaluate(one, set, set, kToday);
   EvaluationResult again = Evaluate(one, set, set, kToday);
   EvaluationResult b = Evaluate(two, set, set, kToday);
@@ -312,7 +335,8 @@ TEST(Evaluate, IntervalsContainTheirEstimatesAndFollowTheSeed) {
 TEST(Evaluate, HolmCoversEveryRelativeTestOfTheRun) {
   // Three groups with the same modest shift: each test alone is significant, and the
   // adjusted p-values are the raw ones times 3, 2 and 1 (made monotone).
-  const std::string yaml = "statistics: {min_samples: 10}\nrules:\n  - metric: error_rate\n    max_increase: 1pp\n";
+  const std::string yaml =
+      "statistics: {min_samples: 10}\nrules:\n  - metric: error_rate\n    max_increase: 1pp\n";
   SampleSetBuilder base, cand;
   for (const char* name : {"a", "b", "c"}) {
     AddEvents(base, name, 1000, 1, 0, 10);
@@ -322,9 +346,12 @@ TEST(Evaluate, HolmCoversEveryRelativeTestOfTheRun) {
   EvaluationResult holm = Evaluate(Config(yaml), b, c, kToday);
   EXPECT_EQ(holm.relative_tests, 3u);
   const double raw = *holm.groups[0].rules[0].p_value;
-  for (const GroupResult& group : holm.groups) EXPECT_NEAR(*group.rules[0].adjusted_p_value, 3 * raw, 1e-15);
-  EvaluationResult none = Evaluate(Config("statistics: {min_samples: 10, correction: none}\nrules:\n"
-                                          "  - metric: error_rate\n    max_increase: 1pp\n"), b, c, kToday);
+  for (const GroupResult& group : holm.groups)
+    EXPECT_NEAR(*group.rules[0].adjusted_p_value, 3 * raw, 1e-15);
+  EvaluationResult none =
+      Evaluate(Config("statistics: {min_samples: 10, correction: none}\nrules:\n"
+                      "  - metric: error_rate\n    max_increase: 1pp\n"),
+               b, c, kToday);
   EXPECT_EQ(*none.groups[0].rules[0].adjusted_p_value, raw);
 }
 
@@ -342,9 +369,9 @@ struct EdgeCase {
 };
 
 std::string Describe(const EdgeCase& c, const char* decide_on) {
-  return std::string(c.rule) + " decide_on " + decide_on + ", baseline " + std::to_string(c.baseline_ms) +
-         " ms, candidate " + std::to_string(c.candidate_ms) + " ms with " +
-         std::to_string(c.candidate_failures) + " failures";
+  return std::string(c.rule) + " decide_on " + decide_on + ", baseline " +
+         std::to_string(c.baseline_ms) + " ms, candidate " + std::to_string(c.candidate_ms) +
+         " ms with " + std::to_string(c.candidate_failures) + " failures";
 }
 
 }  // namespace edges
@@ -360,7 +387,8 @@ TEST(Evaluate, ZeroHugeAndInfiniteValuesNeverPassARegression) {
       {"metric: p95, max: 1000ms", 0, kHuge, 0, Verdict::kFail},
       {"metric: p95, max: 1000ms", 0, kInf, 0, Verdict::kFail},
       {"metric: mean, max: 1000ms", 0, 0, 0, Verdict::kPass},
-      {"metric: mean, max: 1000ms", kHuge, kHuge, 0, Verdict::kFail},  // the sum overflowed into NaN
+      {"metric: mean, max: 1000ms", kHuge, kHuge, 0,
+       Verdict::kFail},  // the sum overflowed into NaN
       {"metric: mean, max: 1000ms", 0, kInf, 0, Verdict::kFail},
       {"metric: max, max: 1000ms", 0, kInf, 0, Verdict::kFail},
       {"metric: p95, max_increase: 10%", 0, 0, 0, Verdict::kPass},
@@ -376,19 +404,23 @@ TEST(Evaluate, ZeroHugeAndInfiniteValuesNeverPassARegression) {
       {"metric: p95, max_increase: 100ms", kHuge, kHuge, 0, Verdict::kPass},
       {"metric: error_rate, max: 1%", 0, 0, 0, Verdict::kPass},
       {"metric: error_rate, max: 1%", 0, 0, 50, Verdict::kFail},
-      {"metric: error_rate, max_increase: 10%", 0, 0, 50, Verdict::kFail},  // from 0 failures: +inf %
+      {"metric: error_rate, max_increase: 10%", 0, 0, 50,
+       Verdict::kFail},  // from 0 failures: +inf %
       {"metric: error_rate, max_increase: 10%", 0, 0, 0, Verdict::kPass},
   };
   for (const char* decide_on : {"point", "upper", "lower"}) {
     for (const edges::EdgeCase& c : cases) {
-      Thresholds config = Config(std::string("statistics: {min_samples: 10, resamples: 500}\nrules:\n  - {") +
-                                 c.rule + ", decide_on: " + decide_on + "}\n");
+      Thresholds config =
+          Config(std::string("statistics: {min_samples: 10, resamples: 500}\nrules:\n  - {") +
+                 c.rule + ", decide_on: " + decide_on + "}\n");
       SampleSetBuilder base, cand;
       AddEvents(base, "a", 1000, c.baseline_ms, 0);
       AddEvents(cand, "a", 1000, c.candidate_ms, 0, c.candidate_failures);
-      EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+      EvaluationResult result =
+          Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
       const RuleResult& rule = OnlyRule(result, "a");
-      EXPECT_EQ(VerdictName(rule.verdict), VerdictName(c.expected)) << edges::Describe(c, decide_on) << ": " << rule.note;
+      EXPECT_EQ(VerdictName(rule.verdict), VerdictName(c.expected))
+          << edges::Describe(c, decide_on) << ": " << rule.note;
       for (const std::optional<double>& number : {rule.candidate, rule.change}) {
         if (number && c.baseline_ms != kInf) {
           EXPECT_FALSE(std::isnan(*number)) << edges::Describe(c, decide_on);
@@ -396,7 +428,8 @@ TEST(Evaluate, ZeroHugeAndInfiniteValuesNeverPassARegression) {
       }
       for (const std::optional<stats::Interval>& ci : {rule.candidate_ci, rule.change_ci}) {
         if (ci && c.baseline_ms != kInf) {
-          EXPECT_FALSE(std::isnan(ci->lower) || std::isnan(ci->upper)) << edges::Describe(c, decide_on);
+          EXPECT_FALSE(std::isnan(ci->lower) || std::isnan(ci->upper))
+              << edges::Describe(c, decide_on);
         }
       }
     }
@@ -404,14 +437,18 @@ TEST(Evaluate, ZeroHugeAndInfiniteValuesNeverPassARegression) {
 }
 
 TEST(Evaluate, ANumberThatCannotBeComputedFailsClosedAndSaysWhy) {
-  Thresholds config = Config("statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max_increase: 10%\n");
+  Thresholds config =
+      Config("statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max_increase: 10%\n");
   SampleSetBuilder base, cand;
   AddEvents(base, "a", 1000, edges::kInf, 0);
   AddEvents(cand, "a", 1000, edges::kInf, 0);
-  EvaluationResult result = Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const RuleResult& rule = OnlyRule(result, "a");
   EXPECT_EQ(rule.verdict, Verdict::kFail);
-  EXPECT_EQ(rule.note, "its change could not be computed (not a number), so it cannot pass; please report this with the input");
+  EXPECT_EQ(rule.note,
+            "its change could not be computed (not a number), so it cannot pass; please report "
+            "this with the input");
 }
 
 }  // namespace

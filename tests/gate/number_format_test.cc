@@ -1,8 +1,8 @@
 #include "gate/number_format.h"
 
-#include <limits>
-
 #include <gtest/gtest.h>
+
+#include <limits>
 
 namespace perfgate::gate {
 namespace {

@@ -1,9 +1,9 @@
 #include "gate/thresholds_parser.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace perfgate::gate {
 namespace {
@@ -130,8 +130,10 @@ rules:
   EXPECT_EQ(config.sentry->selection.max_samples, 20000u);
   EXPECT_EQ(config.sentry->token_env, "PERFGATE_SENTRY_TOKEN");
   EXPECT_EQ(config.sentry->deadline, std::chrono::minutes(10));
-  EXPECT_EQ(ParseOk("source:\n  sentry: {}\nrules:\n  - {metric: p95, max: 1s}\n").sentry->deadline, std::chrono::minutes(30));
-  EXPECT_EQ(ParseOk("source:\n  sentry:\n    project: 42\nrules:\n  - metric: p95\n    max: 1s\n").sentry->selection.projects,
+  EXPECT_EQ(ParseOk("source:\n  sentry: {}\nrules:\n  - {metric: p95, max: 1s}\n").sentry->deadline,
+            std::chrono::minutes(30));
+  EXPECT_EQ(ParseOk("source:\n  sentry:\n    project: 42\nrules:\n  - metric: p95\n    max: 1s\n")
+                .sentry->selection.projects,
             (std::vector<std::string>{"42"}));
 }
 
@@ -165,17 +167,20 @@ const BadConfig kBadConfigs[] = {
     {"- a\n- b\n", "t.yaml:1:1: the config must be a mapping of keys to values"},
     {"rulez: []\n", "t.yaml:1:1: unknown top-level key 'rulez'; did you mean 'rules'?"},
     {"frobnicate: 1\n",
-     "t.yaml:1:1: unknown top-level key 'frobnicate' (allowed: version, source, statistics, policy, "
+     "t.yaml:1:1: unknown top-level key 'frobnicate' (allowed: version, source, statistics, "
+     "policy, "
      "group_by, rules, groups, waivers)"},
     {"source:\n  sentry:\n    token: abc\nrules: []\n",
-     "t.yaml:3:12: the token never goes in the config: put it in an environment variable and name that "
+     "t.yaml:3:12: the token never goes in the config: put it in an environment variable and name "
+     "that "
      "variable with token_env (default SENTRY_AUTH_TOKEN)"},
     {"source:\n  sentry:\n    organisation: acme\n",
      "t.yaml:3:5: unknown key in source.sentry 'organisation'; did you mean 'organization'?"},
     {"source:\n  sentry:\n    mode: sampled\n",
      "t.yaml:3:11: mode must be one of raw, aggregate, histogram, not 'sampled'"},
     {"source:\n  datadog: {}\n", "t.yaml:2:3: unknown source 'datadog' (allowed: sentry)"},
-    {"version: 2\nrules: []\n", "t.yaml:1:10: unsupported version '2'; this perfgate reads version 1"},
+    {"version: 2\nrules: []\n",
+     "t.yaml:1:10: unsupported version '2'; this perfgate reads version 1"},
     {"rules:\n  - metric: p959\n    max: 1s\n",
      "t.yaml:2:13: unknown metric 'p959': a percentile is p followed by a number in (0, 100]; "
      "did you mean 'p95'?"},
@@ -187,7 +192,8 @@ const BadConfig kBadConfigs[] = {
     {"rules:\n  - metric: p95\n    maximum: 1s\n",
      "t.yaml:3:5: unknown key in rule 'maximum' (allowed: metric, max, max_increase, severity, "
      "decide_on)"},
-    {"rules:\n  - metric: p95\n    mx: 1s\n", "t.yaml:3:5: unknown key in rule 'mx'; did you mean 'max'?"},
+    {"rules:\n  - metric: p95\n    mx: 1s\n",
+     "t.yaml:3:5: unknown key in rule 'mx'; did you mean 'max'?"},
     {"rules:\n  - max: 1s\n",
      "t.yaml:2:5: rule needs a 'metric' (p50, p95, p99.9, mean, min, max, error_rate)"},
     {"rules:\n  - metric: p95\n",
@@ -198,10 +204,13 @@ const BadConfig kBadConfigs[] = {
      "t.yaml:3:10: max has unknown unit 'sec' for a duration (use ms, s or m)"},
     {"rules:\n  - metric: p95\n    max: fast\n",
      "t.yaml:3:10: max must be a number with an optional unit, not 'fast'"},
-    {"rules:\n  - metric: p95\n    max: -5ms\n", "t.yaml:3:10: max must not be negative, not '-5ms'"},
+    {"rules:\n  - metric: p95\n    max: -5ms\n",
+     "t.yaml:3:10: max must not be negative, not '-5ms'"},
     {"rules:\n  - metric: p95\n    max: 1e306m\n", "t.yaml:3:10: max is too large: '1e306m'"},
-    {"source:\n  sentry:\n    deadline: 0.5s\n", "t.yaml:3:15: deadline must be from 1s to 1440m, not '0.5s'"},
-    {"source:\n  sentry:\n    deadline: 2000m\n", "t.yaml:3:15: deadline must be from 1s to 1440m, not '2000m'"},
+    {"source:\n  sentry:\n    deadline: 0.5s\n",
+     "t.yaml:3:15: deadline must be from 1s to 1440m, not '0.5s'"},
+    {"source:\n  sentry:\n    deadline: 2000m\n",
+     "t.yaml:3:15: deadline must be from 1s to 1440m, not '2000m'"},
     {"rules:\n  - metric: error_rate\n    max: 5\n",
      "t.yaml:3:10: max is a fraction and cannot exceed 1; for a percentage write '5%'"},
     {"rules:\n  - metric: error_rate\n    max: 5ms\n",
@@ -211,14 +220,18 @@ const BadConfig kBadConfigs[] = {
      "percentage points)"},
     {"rules:\n  - metric: p95\n    max: 1s\n    severity: error\n",
      "t.yaml:4:15: severity must be one of fail, warn, not 'error'"},
-    {"rules:\n  - metric: p95\n    max: 1s\n    metric: p50\n", "t.yaml:4:5: 'metric' is given twice"},
+    {"rules:\n  - metric: p95\n    max: 1s\n    metric: p50\n",
+     "t.yaml:4:5: 'metric' is given twice"},
     {"statistics:\n  percentile_method: type7\nrules: []\n",
-     "t.yaml:2:22: unknown percentile_method 'type7' (allowed: inverted_cdf, averaged_inverted_cdf, "
+     "t.yaml:2:22: unknown percentile_method 'type7' (allowed: inverted_cdf, "
+     "averaged_inverted_cdf, "
      "closest_observation, interpolated_inverted_cdf, hazen, weibull, linear, median_unbiased, "
      "normal_unbiased, lower, higher, midpoint, nearest)"},
     {"statistics:\n  percentile_method: lineer\nrules: []\n",
-     "t.yaml:2:22: unknown percentile_method 'lineer'; did you mean 'linear'? (allowed: inverted_cdf, "
-     "averaged_inverted_cdf, closest_observation, interpolated_inverted_cdf, hazen, weibull, linear, "
+     "t.yaml:2:22: unknown percentile_method 'lineer'; did you mean 'linear'? (allowed: "
+     "inverted_cdf, "
+     "averaged_inverted_cdf, closest_observation, interpolated_inverted_cdf, hazen, weibull, "
+     "linear, "
      "median_unbiased, normal_unbiased, lower, higher, midpoint, nearest)"},
     {"statistics:\n  min_samples: 0\nrules: []\n",
      "t.yaml:2:16: min_samples must be a whole number of at least 1, not '0'"},
@@ -233,7 +246,8 @@ const BadConfig kBadConfigs[] = {
     {"statistics:\n  correction: bonferroni\n",
      "t.yaml:2:15: correction must be one of holm, bh, none, not 'bonferroni'"},
     {"statistics:\n  error_rate_interval: wald\n",
-     "t.yaml:2:24: error_rate_interval must be one of wilson, jeffreys, clopper_pearson, not 'wald'"},
+     "t.yaml:2:24: error_rate_interval must be one of wilson, jeffreys, clopper_pearson, not "
+     "'wald'"},
     {"rules:\n  - metric: p95\n    max: 1s\n    decide_on: ci-upper\n",
      "t.yaml:4:16: decide_on must be one of point, upper, lower, not 'ci-upper'"},
     {"statistics:\n  min_sample: 5\n",
@@ -249,9 +263,11 @@ const BadConfig kBadConfigs[] = {
      "t.yaml:5:5: group '/a' needs 'rules', 'skip: true' or 'min_samples'"},
     {"rules:\n  - metric: p95\n    max: 1s\ngroups:\n  - rules: []\n",
      "t.yaml:5:5: a group needs 'match', a glob on the transaction name"},
-    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: 2027-02-30\n    reason: r\n",
+    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: 2027-02-30\n    "
+     "reason: r\n",
      "t.yaml:6:12: until is not a valid date: '2027-02-30'"},
-    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: soon\n    reason: r\n",
+    {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: soon\n    reason: "
+     "r\n",
      "t.yaml:6:12: until must be a date YYYY-MM-DD, not 'soon'"},
     {"rules:\n  - metric: p95\n    max: 1s\nwaivers:\n  - match: /a\n    until: 2027-01-31\n",
      "t.yaml:5:5: a waiver needs a 'reason' saying why the regression is accepted"},

@@ -1,9 +1,10 @@
 // A small, fast slice of bench/coverage_bench.cc and bench/gate_validation_bench.cc, so a
 // change that breaks the statistics fails the suite, not just a benchmark nobody reruns.
+#include <gtest/gtest.h>
+
 #include <cmath>
 
 #include <boost/math/distributions/normal.hpp>
-#include <gtest/gtest.h>
 
 #include "gate/evaluate.h"
 #include "gate/thresholds_parser.h"
@@ -14,12 +15,14 @@
 namespace perfgate::gate {
 namespace {
 
-const std::chrono::year_month_day kToday{std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}};
+const std::chrono::year_month_day kToday{std::chrono::year{2026}, std::chrono::month{1},
+                                         std::chrono::day{1}};
 
 SampleSet LogNormalGroups(stats::Random& random, int groups, int n, double scale) {
   SampleSetBuilder builder;
   for (int g = 0; g < groups; ++g) {
-    for (int i = 0; i < n; ++i) builder.Add("t" + std::to_string(g), scale * std::exp(5 + 0.6 * random.Normal()), false);
+    for (int i = 0; i < n; ++i)
+      builder.Add("t" + std::to_string(g), scale * std::exp(5 + 0.6 * random.Normal()), false);
   }
   return std::move(builder).Build("s");
 }
@@ -34,7 +37,8 @@ TEST(Validation, BcaIntervalOfP95CoversTheTruthAtItsNominalRate) {
     for (double& v : sample) v = std::exp(5 + 0.6 * data.Normal());
     std::sort(sample.begin(), sample.end());
     stats::Random random(stats::DeriveSeed(3, static_cast<std::uint64_t>(t)));
-    auto replicates = stats::QuantileReplicates(sample, 0.95, stats::QuantileMethod::kLinear, 2000, random);
+    auto replicates =
+        stats::QuantileReplicates(sample, 0.95, stats::QuantileMethod::kLinear, 2000, random);
     double estimate = stats::QuantileOfSorted(sample, 0.95);
     double a = stats::QuantileAcceleration(sample, 0.95, stats::QuantileMethod::kLinear);
     covered += stats::BcaInterval(replicates, estimate, a, 0.95).Contains(truth) ? 1 : 0;
@@ -45,8 +49,12 @@ TEST(Validation, BcaIntervalOfP95CoversTheTruthAtItsNominalRate) {
 }
 
 TEST(Validation, AaRunsRarelyFailAndRealShiftsAreCaught) {
-  Thresholds config = std::move(ParseThresholds(
-      "statistics: {resamples: 1000}\nrules:\n  - metric: p95\n    max_increase: 0%\n", "v.yaml")).value();
+  Thresholds config =
+      std::move(
+          ParseThresholds(
+              "statistics: {resamples: 1000}\nrules:\n  - metric: p95\n    max_increase: 0%\n",
+              "v.yaml"))
+          .value();
   stats::Random random(5);
   int false_alarms = 0;
   for (int run = 0; run < 40; ++run) {
@@ -56,8 +64,12 @@ TEST(Validation, AaRunsRarelyFailAndRealShiftsAreCaught) {
   }
   EXPECT_LE(false_alarms, 5);  // alpha = 5 % family-wise: about 2 of 40 at most, expected
 
-  Thresholds tolerance = std::move(ParseThresholds(
-      "statistics: {resamples: 1000}\nrules:\n  - metric: p95\n    max_increase: 10%\n", "v.yaml")).value();
+  Thresholds tolerance =
+      std::move(
+          ParseThresholds(
+              "statistics: {resamples: 1000}\nrules:\n  - metric: p95\n    max_increase: 10%\n",
+              "v.yaml"))
+          .value();
   int caught = 0;
   for (int run = 0; run < 40; ++run) {
     SampleSet base = LogNormalGroups(random, 1, 2000, 1.0);

@@ -2,12 +2,12 @@
 // started by the test (installed by scripts/setup.sh).
 #include "reports/html_report.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "tests/reports/report_fixture.h"
 
@@ -27,8 +27,10 @@ std::pair<int, std::string> RunCommand(const std::string& command) {
 std::string Chromium(const std::string& arguments) {
   // The flags Debian's Chromium needs as root in a sandboxed machine without a network.
   return "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-         "--disable-background-networking --disable-component-update --disable-sync --hide-scrollbars "
-         "--user-data-dir=" + ::testing::TempDir() + "perfgate-chromium " + arguments + " 2>/dev/null";
+         "--disable-background-networking --disable-component-update --disable-sync "
+         "--hide-scrollbars "
+         "--user-data-dir=" +
+         ::testing::TempDir() + "perfgate-chromium " + arguments + " 2>/dev/null";
 }
 
 TEST(HtmlReport, IsSelfContainedAndDeterministic) {
@@ -39,7 +41,8 @@ TEST(HtmlReport, IsSelfContainedAndDeterministic) {
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   std::size_t charts = 0;
-  for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++charts;
+  for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1))
+    ++charts;
   EXPECT_EQ(charts, 6u);
 }
 
@@ -51,13 +54,15 @@ TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
 
   // The browser parses the whole page: the DOM it dumps ends with the footer.
   auto [dom_status, dom] = RunCommand(Chromium("--dump-dom file://" + page));
-  ASSERT_EQ(dom_status, 0) << "chromium --dump-dom failed; is Debian's chromium installed (scripts/setup.sh)?";
+  ASSERT_EQ(dom_status, 0)
+      << "chromium --dump-dom failed; is Debian's chromium installed (scripts/setup.sh)?";
   EXPECT_NE(dom.find("<title>perfgate: FAIL"), std::string::npos);
   EXPECT_NE(dom.find("POST /api/reports/export"), std::string::npos);
   EXPECT_NE(dom.find("</footer>"), std::string::npos);
   EXPECT_NE(dom.find("<polyline"), std::string::npos);
 
-  auto [shot_status, ignored] = RunCommand(Chromium("--window-size=1200,2600 --screenshot=" + shot + " file://" + page));
+  auto [shot_status, ignored] =
+      RunCommand(Chromium("--window-size=1200,2600 --screenshot=" + shot + " file://" + page));
   ASSERT_EQ(shot_status, 0);
   std::ifstream png(shot, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());

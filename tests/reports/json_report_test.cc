@@ -1,7 +1,8 @@
 #include "reports/json_report.h"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
 
 #include "tests/reports/report_fixture.h"
 
@@ -15,8 +16,9 @@ TEST(JsonReport, MatchesTheGoldenFile) {
 }
 
 // The documented schema (docs/json-report.md): every field present with its type.
-void ExpectFields(const boost::json::object& object,
-                  std::initializer_list<std::pair<const char*, std::initializer_list<kind>>> fields) {
+void ExpectFields(
+    const boost::json::object& object,
+    std::initializer_list<std::pair<const char*, std::initializer_list<kind>>> fields) {
   for (const auto& [name, kinds] : fields) {
     ASSERT_TRUE(object.contains(name)) << "missing field " << name;
     kind actual = object.at(name).kind();
@@ -62,16 +64,26 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                          {"candidate", {kind::object, kind::null}},
                          {"shift", {kind::object, kind::null}},
                          {"rules", {kind::array}}});
-    ExpectFields(group.at("candidate").as_object(),
-                 {{"count", {kind::uint64, kind::int64}}, {"failures", {kind::uint64, kind::int64}},
-                  {"error_rate", number}, {"mean_ms", number}, {"min_ms", number},
-                  {"p50_ms", number}, {"p95_ms", number}, {"p99_ms", number}, {"max_ms", number}});
+    ExpectFields(group.at("candidate").as_object(), {{"count", {kind::uint64, kind::int64}},
+                                                     {"failures", {kind::uint64, kind::int64}},
+                                                     {"error_rate", number},
+                                                     {"mean_ms", number},
+                                                     {"min_ms", number},
+                                                     {"p50_ms", number},
+                                                     {"p95_ms", number},
+                                                     {"p99_ms", number},
+                                                     {"max_ms", number}});
     for (const auto& rule : group.at("rules").as_array()) {
       ExpectFields(rule.as_object(),
-                   {{"metric", {kind::string}}, {"kind", {kind::string}}, {"limit", number},
-                    {"limit_unit", {kind::string}}, {"limit_text", {kind::string}},
-                    {"severity", {kind::string}}, {"origin", {kind::string}},
-                    {"verdict", {kind::string}}, {"baseline", {kind::double_, kind::int64, kind::uint64, kind::null}},
+                   {{"metric", {kind::string}},
+                    {"kind", {kind::string}},
+                    {"limit", number},
+                    {"limit_unit", {kind::string}},
+                    {"limit_text", {kind::string}},
+                    {"severity", {kind::string}},
+                    {"origin", {kind::string}},
+                    {"verdict", {kind::string}},
+                    {"baseline", {kind::double_, kind::int64, kind::uint64, kind::null}},
                     {"candidate", {kind::double_, kind::int64, kind::uint64, kind::null}},
                     {"change", {kind::double_, kind::int64, kind::uint64, kind::null}},
                     {"decide_on", {kind::string}},
@@ -81,8 +93,10 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                     {"p_value", {kind::double_, kind::int64, kind::null}},
                     {"adjusted_p_value", {kind::double_, kind::int64, kind::null}},
                     {"minimum_detectable_effect", {kind::double_, kind::int64, kind::null}},
-                    {"change_unit", {kind::string}}, {"baseline_n", {kind::uint64, kind::int64}},
-                    {"candidate_n", {kind::uint64, kind::int64}}, {"note", {kind::string}}});
+                    {"change_unit", {kind::string}},
+                    {"baseline_n", {kind::uint64, kind::int64}},
+                    {"candidate_n", {kind::uint64, kind::int64}},
+                    {"note", {kind::string}}});
     }
   }
 }

@@ -1,9 +1,9 @@
 #include "reports/junit_report.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 #include "tests/reports/report_fixture.h"
 
@@ -26,11 +26,16 @@ TEST(JunitReport, IsValidAgainstTheJunitSchemaByXmllint) {
 
 TEST(JunitReport, FailuresAreFailuresAndWarningsPass) {
   std::string xml = RenderJunit(ExampleResult());
-  EXPECT_NE(xml.find("<testsuites name=\"perfgate\" tests=\"24\" failures=\"2\" errors=\"0\" skipped=\"5\">"),
-            std::string::npos) << xml.substr(0, 300);
+  EXPECT_NE(
+      xml.find(
+          "<testsuites name=\"perfgate\" tests=\"24\" failures=\"2\" errors=\"0\" skipped=\"5\">"),
+      std::string::npos)
+      << xml.substr(0, 300);
   EXPECT_NE(xml.find("<failure message=\"POST /api/checkout error_rate 4.38 %"), std::string::npos);
-  EXPECT_NE(xml.find("<system-out>WARN POST /api/reports/export p95 8438 ms vs 5693 ms"), std::string::npos);
-  EXPECT_NE(xml.find("<skipped message=\"insufficient_data: GET /health p95: not judged"), std::string::npos);
+  EXPECT_NE(xml.find("<system-out>WARN POST /api/reports/export p95 8438 ms vs 5693 ms"),
+            std::string::npos);
+  EXPECT_NE(xml.find("<skipped message=\"insufficient_data: GET /health p95: not judged"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -15,20 +15,23 @@ TEST(MarkdownReport, MatchesTheGoldenFile) {
 TEST(MarkdownReport, VerdictComesFirstAndFailuresCarryTheirNumbers) {
   std::string markdown = RenderMarkdown(ExampleResult());
   EXPECT_TRUE(markdown.starts_with("## ❌ perfgate: FAIL\n"));
-  EXPECT_NE(markdown.find("- ❌ POST /api/reports/export p95 8438 ms (95 % CI [7939, 9740] ms) > 8000 ms "
-                          "(baseline 5693 ms, +48.2 %) [thresholds.yaml:14]"),
-            std::string::npos);
-  EXPECT_NE(markdown.find("- ⚠️ POST /api/reports/export p95 8438 ms vs 5693 ms (+48.2 %, 95 % CI "
-                          "[+34.7, +76.4] %, p = 0.0010) > +10 % [thresholds.yaml:20]"),
-            std::string::npos);
+  EXPECT_NE(
+      markdown.find("- ❌ POST /api/reports/export p95 8438 ms (95 % CI [7939, 9740] ms) > 8000 ms "
+                    "(baseline 5693 ms, +48.2 %) [thresholds.yaml:14]"),
+      std::string::npos);
+  EXPECT_NE(
+      markdown.find("- ⚠️ POST /api/reports/export p95 8438 ms vs 5693 ms (+48.2 %, 95 % CI "
+                    "[+34.7, +76.4] %, p = 0.0010) > +10 % [thresholds.yaml:20]"),
+      std::string::npos);
 }
 
 TEST(MarkdownReport, EscapesPipesInTransactionNames) {
   SampleSetBuilder builder;
   for (int i = 0; i < 60; ++i) builder.Add("GET /a|b", 9000, false);
   SampleSet set = std::move(builder).Build("s.ndjson");
-  gate::EvaluationResult result = gate::Evaluate(gate::DefaultThresholds(), set, set,
-                                                 {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  gate::EvaluationResult result =
+      gate::Evaluate(gate::DefaultThresholds(), set, set,
+                     {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
   std::string markdown = RenderMarkdown(result);
   EXPECT_NE(markdown.find("| ❌ | `GET /a\\|b` |"), std::string::npos) << markdown;
 }
@@ -44,12 +47,14 @@ TEST(MarkdownReport, StaysWithinAPullRequestCommentForHundredsOfTransactions) {
       cand.Add(name, 9000 + i, i % 10 == 0);
     }
   }
-  gate::EvaluationResult result = gate::Evaluate(gate::DefaultThresholds(), std::move(base).Build("b"),
-                                                 std::move(cand).Build("c"),
-                                                 {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  gate::EvaluationResult result = gate::Evaluate(
+      gate::DefaultThresholds(), std::move(base).Build("b"), std::move(cand).Build("c"),
+      {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
   std::string markdown = RenderMarkdown(result);
   EXPECT_LT(markdown.size(), 65536u);
-  EXPECT_NE(markdown.find("_… and 1540 more rules; the JSON, JUnit and HTML reports list them all._"), std::string::npos)
+  EXPECT_NE(
+      markdown.find("_… and 1540 more rules; the JSON, JUnit and HTML reports list them all._"),
+      std::string::npos)
       << markdown.substr(markdown.find("_…"), 300);
   EXPECT_NE(markdown.find("_… and 380 more transactions with details;"), std::string::npos);
 }

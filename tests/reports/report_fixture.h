@@ -3,12 +3,12 @@
 #ifndef PERFGATE_TESTS_REPORTS_REPORT_FIXTURE_H_
 #define PERFGATE_TESTS_REPORTS_REPORT_FIXTURE_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "fetch/files/sample_reader.h"
 #include "gate/evaluate.h"
@@ -30,7 +30,8 @@ inline gate::EvaluationResult ExampleResult() {
 // PERFGATE_UPDATE_GOLDEN=1 in the environment it rewrites the file instead.
 inline void ExpectGolden(const std::string& actual, const std::string& name) {
   std::string path = std::string(PERFGATE_SOURCE_DIR) + "/tests/data/golden/" + name;
-  if (const char* update = std::getenv("PERFGATE_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+  if (const char* update = std::getenv("PERFGATE_UPDATE_GOLDEN");
+      update && std::string(update) == "1") {
     std::ofstream(path) << actual;
     return;
   }

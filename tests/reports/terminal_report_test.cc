@@ -14,7 +14,8 @@ TEST(TerminalReport, TableMatchesTheGoldenFile) {
 TEST(TerminalReport, ColourOnlyWhenAsked) {
   gate::EvaluationResult result = ExampleResult();
   EXPECT_EQ(RenderVerdictSummary(result, TerminalStyle{false}).find("\033["), std::string::npos);
-  EXPECT_NE(RenderVerdictSummary(result, TerminalStyle{true}).find("\033[31mFAIL\033[0m"), std::string::npos);
+  EXPECT_NE(RenderVerdictSummary(result, TerminalStyle{true}).find("\033[31mFAIL\033[0m"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 #include "stats/bootstrap.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include <boost/math/distributions/binomial.hpp>
-#include <gtest/gtest.h>
 
 #include "stats/summary.h"
 
@@ -41,8 +42,10 @@ TEST(QuantileReplicates, AgreesInDistributionWithNaiveResampling) {
   std::vector<double> sorted = values;
   std::sort(sorted.begin(), sorted.end());
   const int fast_count = 20000, naive_count = 4000;
-  const double critical = 1.95 * std::sqrt((fast_count + naive_count) / (1.0 * fast_count * naive_count));
-  for (QuantileMethod method : {QuantileMethod::kLinear, QuantileMethod::kHazen, QuantileMethod::kInvertedCdf}) {
+  const double critical =
+      1.95 * std::sqrt((fast_count + naive_count) / (1.0 * fast_count * naive_count));
+  for (QuantileMethod method :
+       {QuantileMethod::kLinear, QuantileMethod::kHazen, QuantileMethod::kInvertedCdf}) {
     for (double q : {0.5, 0.95, 0.99}) {
       Random fast_random(2), naive_random(3);
       auto fast = QuantileReplicates(sorted, q, method, fast_count, fast_random);
@@ -63,7 +66,8 @@ TEST(QuantileReplicates, OrderStatisticHasItsExactBinomialDistribution) {
   auto replicates = QuantileReplicates(sorted, q, QuantileMethod::kLower, draws, random);
   for (int i : {40, 43, 45, 47, 49}) {
     double share = static_cast<double>(std::count_if(replicates.begin(), replicates.end(),
-                                                     [&](double v) { return v <= i; })) / draws;
+                                                     [&](double v) { return v <= i; })) /
+                   draws;
     boost::math::binomial_distribution<> binomial(50, i / 50.0);
     double exact = boost::math::cdf(boost::math::complement(binomial, 44));  // P(Bin >= 45)
     EXPECT_NEAR(share, exact, 4 * std::sqrt(exact * (1 - exact) / draws) + 1e-9) << "x <= " << i;
@@ -83,7 +87,8 @@ TEST(QuantileReplicatesUnsorted, GivesTheSameReplicatesAsTheSortedPath) {
 TEST(QuantileReplicates, SingleValueAndTinySamples) {
   std::vector<double> one = {7};
   Random random(1);
-  for (double v : QuantileReplicates(one, 0.95, QuantileMethod::kLinear, 100, random)) EXPECT_EQ(v, 7);
+  for (double v : QuantileReplicates(one, 0.95, QuantileMethod::kLinear, 100, random))
+    EXPECT_EQ(v, 7);
   std::vector<double> two = {1, 3};
   for (double v : QuantileReplicates(two, 0.5, QuantileMethod::kLinear, 1000, random)) {
     EXPECT_TRUE(v == 1 || v == 2 || v == 3) << v;  // resamples {1,1}, {1,3}, {3,3}

@@ -1,11 +1,11 @@
 #include "stats/interval.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "stats/random.h"
 #include "stats/summary.h"
@@ -40,7 +40,8 @@ TEST(BcaInterval, BiasMovesTheIntervalTowardsTheEstimate) {
 }
 
 // The jackknife acceleration by brute force: n leave-one-out quantiles.
-double NaiveQuantileAcceleration(const std::vector<double>& sorted, double q, QuantileMethod method) {
+double NaiveQuantileAcceleration(const std::vector<double>& sorted, double q,
+                                 QuantileMethod method) {
   std::vector<double> estimates;
   for (std::size_t i = 0; i < sorted.size(); ++i) {
     std::vector<double> rest = sorted;
@@ -61,9 +62,11 @@ TEST(QuantileAcceleration, ClosedFormMatchesTheBruteForceJackknife) {
     std::vector<double> sorted(n);
     for (double& v : sorted) v = std::exp(random.Normal());
     std::sort(sorted.begin(), sorted.end());
-    for (QuantileMethod method : {QuantileMethod::kLinear, QuantileMethod::kWeibull, QuantileMethod::kInvertedCdf}) {
+    for (QuantileMethod method :
+         {QuantileMethod::kLinear, QuantileMethod::kWeibull, QuantileMethod::kInvertedCdf}) {
       for (double q : {0.1, 0.5, 0.95, 0.99}) {
-        EXPECT_NEAR(QuantileAcceleration(sorted, q, method), NaiveQuantileAcceleration(sorted, q, method), 1e-9)
+        EXPECT_NEAR(QuantileAcceleration(sorted, q, method),
+                    NaiveQuantileAcceleration(sorted, q, method), 1e-9)
             << "n=" << n << " q=" << q << " " << NameOf(kQuantileMethodNames, method);
       }
     }
@@ -104,7 +107,8 @@ TEST(BcaInterval, NonFiniteEstimateOrAccelerationFallsBackToPercentile) {
   std::vector<double> replicates = {1, 2, 3, 4, 5, 6, 7, 8, 9};
   std::vector<double> copy = replicates;
   const Interval percentile = PercentileInterval(copy, 0.9);
-  for (double acceleration : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+  for (double acceleration :
+       {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
     Interval ci = BcaInterval(replicates, 5, acceleration, 0.9);
     EXPECT_EQ(ci.lower, percentile.lower);
     EXPECT_EQ(ci.upper, percentile.upper);

@@ -1,10 +1,10 @@
 #include "stats/mann_whitney.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "stats/random.h"
 

@@ -1,14 +1,13 @@
 #include "stats/quantile.h"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <vector>
-
-#include <limits>
-
-#include <gtest/gtest.h>
 
 namespace perfgate::stats {
 namespace {
@@ -71,7 +70,8 @@ TEST(Quantile, HandCheckedValuesOfOtherDefinitions) {
 
 TEST(Quantile, SingleValueIsEveryQuantile) {
   for (const auto& [method, name] : kQuantileMethodNames) {
-    for (double q : {0.0, 0.3, 0.95, 1.0}) EXPECT_EQ(QuantileOfSorted(kOne, q, method), 42.0) << name;
+    for (double q : {0.0, 0.3, 0.95, 1.0})
+      EXPECT_EQ(QuantileOfSorted(kOne, q, method), 42.0) << name;
   }
 }
 
@@ -132,7 +132,7 @@ TEST(QuantileLerp, InfiniteEndsGiveTheirLimitNotNaN) {
   EXPECT_EQ(QuantileLerp(inf, inf, 0.3), inf);  // numpy: inf + (inf - inf) * 0.3 = NaN
   EXPECT_EQ(QuantileLerp(5, inf, 0.3), inf);
   EXPECT_EQ(QuantileLerp(5, inf, 0.7), inf);
-  EXPECT_EQ(QuantileLerp(5, inf, 0), 5);       // numpy: 5 + inf * 0 = NaN
+  EXPECT_EQ(QuantileLerp(5, inf, 0), 5);  // numpy: 5 + inf * 0 = NaN
   EXPECT_EQ(QuantileLerp(-inf, 5, 1), 5);
   EXPECT_EQ(QuantileLerp(-inf, 5, 0.5), -inf);
   std::vector<double> sorted = {0, 1, inf, inf};

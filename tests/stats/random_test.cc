@@ -1,10 +1,11 @@
 #include "stats/random.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
 
 #include <boost/math/distributions/beta.hpp>
-#include <gtest/gtest.h>
 
 namespace perfgate::stats {
 namespace {
@@ -57,9 +58,9 @@ TEST(Random, BetaMatchesBoostDistribution) {
   // The 99.9 % critical value of the KS statistic is about 1.95 / sqrt(n).
   const int draws = 20000;
   const double critical = 1.95 / std::sqrt(draws);
-  for (auto [a, b] : {std::pair{1.0, 1.0}, std::pair{1.0, 50.0}, std::pair{50.0, 1.0},
-                      std::pair{0.5, 0.5}, std::pair{2.5, 7.0}, std::pair{950.0, 51.0},
-                      std::pair{95000.0, 5001.0}}) {
+  for (auto [a, b] :
+       {std::pair{1.0, 1.0}, std::pair{1.0, 50.0}, std::pair{50.0, 1.0}, std::pair{0.5, 0.5},
+        std::pair{2.5, 7.0}, std::pair{950.0, 51.0}, std::pair{95000.0, 5001.0}}) {
     EXPECT_LT(KsDistance(a, b, draws, 11), critical) << "Beta(" << a << ", " << b << ")";
   }
 }

@@ -1,11 +1,10 @@
 #include "stats/summary.h"
 
-#include <vector>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
+#include <vector>
 
 namespace perfgate::stats {
 namespace {
@@ -53,7 +52,8 @@ TEST(SumScale, LeavesRealisticDataUnscaled) {
   EXPECT_EQ(SumScale(0, 10), 1.0);
   const double scale = SumScale(1e308, 3);
   EXPECT_LT(scale, 1.0);
-  EXPECT_EQ(std::ilogb(scale) + std::ilogb(1e308) + 2, std::ilogb(1e308 * scale * 3) + 1);  // a power of two
+  EXPECT_EQ(std::ilogb(scale) + std::ilogb(1e308) + 2,
+            std::ilogb(1e308 * scale * 3) + 1);  // a power of two
 }
 
 }  // namespace

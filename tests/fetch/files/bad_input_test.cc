@@ -15,9 +15,12 @@ struct BadInput {
 
 const char* SourceName(InputFormat format) {
   switch (format) {
-    case InputFormat::kNdjson: return "in.ndjson";
-    case InputFormat::kCsv: return "in.csv";
-    case InputFormat::kSentryJson: return "in.json";
+    case InputFormat::kNdjson:
+      return "in.ndjson";
+    case InputFormat::kCsv:
+      return "in.csv";
+    case InputFormat::kSentryJson:
+      return "in.json";
   }
   return "";
 }
@@ -28,8 +31,7 @@ constexpr InputFormat kJson = InputFormat::kSentryJson;
 
 const BadInput kBadInputs[] = {
     // NDJSON
-    {kNd, R"({"transaction":"a","duration_ms":-5})",
-     "in.ndjson:1: duration_ms is negative: -5"},
+    {kNd, R"({"transaction":"a","duration_ms":-5})", "in.ndjson:1: duration_ms is negative: -5"},
     {kNd, R"({"transaction":"a","duration_ms":"12"})",
      R"(in.ndjson:1: duration_ms must be a number, not a string: "12")"},
     {kNd, R"({"transaction":"a"})",
@@ -37,7 +39,8 @@ const BadInput kBadInputs[] = {
     {kNd, R"({"transaction":"a","duration_ms":null})", "in.ndjson:1: duration_ms is null"},
     {kNd, "{\"duration_ms\":1}\n{\"duration_ms\":2}\n{\"transaction\":\"a\",\"duration_ms\":1",
      "in.ndjson:3:35: invalid JSON: incomplete JSON"},
-    {kNd, "{\"duration_ms\":1}\n{\"duration_ms\":2,}", "in.ndjson:2:18: invalid JSON: syntax error"},
+    {kNd, "{\"duration_ms\":1}\n{\"duration_ms\":2,}",
+     "in.ndjson:2:18: invalid JSON: syntax error"},
     {kNd, "[1, 2]", "in.ndjson:1: expected one JSON object per line, got an array"},
     {kNd, "42", "in.ndjson:1: expected one JSON object per line, got a number"},
     {kNd, R"({"duration_ms":5} {"duration_ms":6})",
@@ -52,9 +55,12 @@ const BadInput kBadInputs[] = {
      "in.ndjson:1: two durations in one row: duration_ms and transaction.duration"},
     {kNd, R"({"duration_ms":{"value":1}})", "in.ndjson:1: duration_ms must not be an object"},
     {kNd, R"({"duration_ms":5,"status":true})", "in.ndjson:1: status must not be a boolean"},
-    {kNd, R"({"duration_ms":1e400})", R"(in.ndjson:1: duration_ms is not a finite number: "1e400")"},
-    {kNd, "{\"transaction\":\"a\u0001\",\"duration_ms\":1}", "in.ndjson:1:18: invalid JSON: syntax error"},
-    {kNd, "{\"transaction\":\"\xff\",\"duration_ms\":1}", "in.ndjson:1:17: invalid JSON: syntax error"},
+    {kNd, R"({"duration_ms":1e400})",
+     R"(in.ndjson:1: duration_ms is not a finite number: "1e400")"},
+    {kNd, "{\"transaction\":\"a\u0001\",\"duration_ms\":1}",
+     "in.ndjson:1:18: invalid JSON: syntax error"},
+    {kNd, "{\"transaction\":\"\xff\",\"duration_ms\":1}",
+     "in.ndjson:1:17: invalid JSON: syntax error"},
     {kNd, "", "in.ndjson: no samples (the input has no rows)"},
     {kNd, "\n  \n", "in.ndjson: no samples (the input has no rows)"},
     // CSV
@@ -70,7 +76,8 @@ const BadInput kBadInputs[] = {
     {kCsv, "duration_ms\n-3\n", "in.csv:2: duration_ms is negative: -3"},
     {kCsv, "duration_ms\ninf\n", R"(in.csv:2: duration_ms is not a finite number: "inf")"},
     {kCsv, "duration_ms\n\n12\n\n\n", nullptr},  // blank lines are fine
-    {kCsv, "span.duration,duration_ms\n", "in.csv:1: two duration columns: span.duration and duration_ms"},
+    {kCsv, "span.duration,duration_ms\n",
+     "in.csv:1: two duration columns: span.duration and duration_ms"},
     {kCsv, "duration_ms\n", "in.csv: no samples (the input has no rows)"},
     {kCsv, "duration_ms\n\"\"\n", "in.csv:2: duration_ms is empty"},
     {kCsv, "duration_ms,error\n5,maybe\n", R"(in.csv:2: error must be true or false, not "maybe")"},
@@ -92,7 +99,8 @@ const BadInput kBadInputs[] = {
 TEST(BadInput, EveryReaderNamesFileLineAndProblem) {
   int cases = 0;
   for (const BadInput& bad : kBadInputs) {
-    Result<SampleSet> read = ReadSamples(bad.text, SourceName(bad.format), bad.format, ReadOptions{});
+    Result<SampleSet> read =
+        ReadSamples(bad.text, SourceName(bad.format), bad.format, ReadOptions{});
     if (bad.message == nullptr) {
       EXPECT_TRUE(read.ok()) << bad.text;
       continue;
@@ -118,11 +126,12 @@ TEST(BadInput, SkipPolicyCountsBadRowsAndKeepsTheFirstFew) {
 }
 
 TEST(BadInput, AllRowsBadIsAnErrorEvenWhenSkipping) {
-  Result<SampleSet> read = ReadSamples("duration_ms\nx\ny\n", "in.csv", kCsv,
-                                       ReadOptions{BadRowPolicy::kSkip, 1});
+  Result<SampleSet> read =
+      ReadSamples("duration_ms\nx\ny\n", "in.csv", kCsv, ReadOptions{BadRowPolicy::kSkip, 1});
   ASSERT_FALSE(read.ok());
-  EXPECT_EQ(read.error().message,
-            R"(in.csv: no samples: all 2 rows were bad; the first: in.csv:2: duration_ms is not a number: "x")");
+  EXPECT_EQ(
+      read.error().message,
+      R"(in.csv: no samples: all 2 rows were bad; the first: in.csv:2: duration_ms is not a number: "x")");
 }
 
 TEST(BadInput, UnknownExtensionSaysHowToChooseAFormat) {

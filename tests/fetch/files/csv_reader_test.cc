@@ -1,9 +1,9 @@
 #include "fetch/files/csv_reader.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace perfgate::fetch {
 namespace {
@@ -32,7 +32,10 @@ TEST(ReadCsv, QuotedFieldsMaySpanLinesAndLineNumbersFollow) {
 }
 
 TEST(ReadCsv, IgnoresAByteOrderMark) {
-  Result<SampleSet> set = ReadCsv("\xEF\xBB\xBF" "duration_ms\n5\n", "bom.csv", ReadOptions{});
+  Result<SampleSet> set = ReadCsv(
+      "\xEF\xBB\xBF"
+      "duration_ms\n5\n",
+      "bom.csv", ReadOptions{});
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->TotalEvents(), 1u);
 }
@@ -41,10 +44,10 @@ TEST(ReadCsv, FailurePrecedenceIsErrorThenStatusThenStatusCode) {
   std::string text =
       "duration_ms,error,status,status_code\n"
       "1,false,internal_error,500\n"  // explicit error flag wins: ok
-      "2,,internal_error,200\n"        // status decides: failed
-      "3,,,503\n"                      // only a code: >= 500 failed
-      "4,,,404\n"                      // only a code: < 500 ok
-      "5,true,ok,200\n";               // explicit error flag wins: failed
+      "2,,internal_error,200\n"       // status decides: failed
+      "3,,,503\n"                     // only a code: >= 500 failed
+      "4,,,404\n"                     // only a code: < 500 ok
+      "5,true,ok,200\n";              // explicit error flag wins: failed
   Result<SampleSet> set = ReadCsv(text, "p.csv", ReadOptions{});
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->groups[0].failed, (std::vector<std::uint8_t>{0, 1, 1, 0, 1}));

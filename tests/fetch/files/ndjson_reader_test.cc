@@ -1,15 +1,14 @@
 #include "fetch/files/ndjson_reader.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
-
-#include "fetch/files/json_event_handler.h"
-#include "fetch/files/sentry_page_reader.h"
-
 #include <random>
 #include <string>
 
-#include <gtest/gtest.h>
+#include "fetch/files/json_event_handler.h"
+#include "fetch/files/sentry_page_reader.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -75,7 +74,8 @@ TEST(ReadNdjson, ResultDoesNotDependOnThreadCount) {
 TEST(ReadNdjson, LineNumbersAreRightInLaterChunks) {
   std::string text = BigInput(120000, 100001);
   for (unsigned threads : {1u, 2u, 4u}) {
-    Result<SampleSet> read = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, threads});
+    Result<SampleSet> read =
+        ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, threads});
     ASSERT_FALSE(read.ok());
     EXPECT_EQ(read.error().message.substr(0, 46), "big.ndjson:100001: duration_ms is negative: -1")
         << threads << " threads";
@@ -93,17 +93,28 @@ namespace {
 // must give the same samples, bit for bit.
 TEST(ReadNdjson, FastPathAgreesWithTheFullParser) {
   std::mt19937_64 engine(17);
-  const char* names[] = {"GET /a", "GET /caf\\u00e9", "POST /x \\\"q\\\"", "GET /\xC3\xA9t\xC3\xA9",
-                         "GET /users/[id]", "tab\\there"};
-  const char* numbers[] = {"0", "12", "12.5", "1820.1222058410385", "9957.485095567361",
-                           "1e3", "1.5E+2", "2e-3", "123456789012345678", "0.1", "7.000000000000001"};
+  const char* names[] = {
+      "GET /a",          "GET /caf\\u00e9", "POST /x \\\"q\\\"", "GET /\xC3\xA9t\xC3\xA9",
+      "GET /users/[id]", "tab\\there"};
+  const char* numbers[] = {"0",
+                           "12",
+                           "12.5",
+                           "1820.1222058410385",
+                           "9957.485095567361",
+                           "1e3",
+                           "1.5E+2",
+                           "2e-3",
+                           "123456789012345678",
+                           "0.1",
+                           "7.000000000000001"};
   const char* statuses[] = {"\"ok\"", "\"internal_error\"", "null", "\"cancelled\""};
   std::vector<std::string> lines;
   for (int i = 0; i < 2000; ++i) {
     std::string line = "{";
     if (engine() % 2) line += " ";
     line += "\"transaction\":\"" + std::string(names[engine() % 6]) + "\",";
-    line += "\"duration_ms\"" + std::string(engine() % 3 == 0 ? " : " : ":") + numbers[engine() % 11];
+    line +=
+        "\"duration_ms\"" + std::string(engine() % 3 == 0 ? " : " : ":") + numbers[engine() % 11];
     line += ",\"status\":" + std::string(statuses[engine() % 4]);
     if (engine() % 4 == 0) line += ",\"tags\":{\"k\":[1,2,{\"status\":\"x\"}]}";
     if (engine() % 4 == 0) line += ",\"error\":" + std::string(engine() % 2 ? "true" : "false");
@@ -130,8 +141,8 @@ TEST(ReadNdjson, FastPathAgreesWithTheFullParser) {
 
 TEST(JsonNumberValue, IsCorrectlyRounded) {
   // Boost.JSON 1.81 reads these one ulp off; std::strtod (correctly rounded) is the oracle.
-  for (const char* text : {"1820.1222058410385", "9957.485095567361", "61026.571055696324",
-                           "0.1", "123.456", "1e-7", "5e-324", "1.7976931348623157e308", "-0"}) {
+  for (const char* text : {"1820.1222058410385", "9957.485095567361", "61026.571055696324", "0.1",
+                           "123.456", "1e-7", "5e-324", "1.7976931348623157e308", "-0"}) {
     EXPECT_EQ(JsonNumberValue(text), std::strtod(text, nullptr)) << text;
   }
   EXPECT_TRUE(std::isinf(JsonNumberValue("1e400")));

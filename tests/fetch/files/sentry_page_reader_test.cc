@@ -1,9 +1,9 @@
 #include "fetch/files/sentry_page_reader.h"
 
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace perfgate::fetch {
 namespace {
@@ -18,8 +18,8 @@ std::string ReadFixture(const std::string& name) {
 TEST(ReadSentryPage, MatchesSentrysFailureRateFixture) {
   // getsentry/sentry test_failure_rate_alias_field: 1 ok, 1 unknown_error, 6
   // unauthenticated; Sentry's failure_rate() answers 0.75.
-  Result<SampleSet> set = ReadSentryPage(ReadFixture("sentry_failure_rate_page.json"),
-                                         "page.json", ReadOptions{});
+  Result<SampleSet> set =
+      ReadSentryPage(ReadFixture("sentry_failure_rate_page.json"), "page.json", ReadOptions{});
   ASSERT_TRUE(set.ok()) << set.error().message;
   ASSERT_EQ(set->groups.size(), 1u);
   const GroupSamples& group = set->groups[0];

@@ -35,21 +35,30 @@ TEST(CurlTransport, DoesNotFollowRedirects) {
     return Reply{302, {{"Location", "http://127.0.0.2:1/elsewhere"}}, ""};
   });
   CurlTransport transport;
-  Result<HttpResponse> response = transport.Send(HttpRequest{"GET", server.url() + "/", {}, "", milliseconds(5000)});
+  Result<HttpResponse> response =
+      transport.Send(HttpRequest{"GET", server.url() + "/", {}, "", milliseconds(5000)});
   ASSERT_TRUE(response.ok());
   EXPECT_EQ(response->status, 302);
   EXPECT_EQ(response->Header("Location"), "http://127.0.0.2:1/elsewhere");
 }
 
 TEST(CurlTransport, TimesOutOnAStalledServerWithoutEchoingHeaders) {
-  FakeSentryServer server([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}", milliseconds(700)}; });
+  FakeSentryServer server([](const FakeSentryServer::Request&) {
+    return Reply{200, {}, "{}", milliseconds(700)};
+  });
   CurlTransport transport;
-  HttpRequest request{"GET", server.url() + "/slow?x=1", {{"Authorization", "Bearer secret"}}, "", milliseconds(300)};
+  HttpRequest request{"GET",
+                      server.url() + "/slow?x=1",
+                      {{"Authorization", "Bearer secret"}},
+                      "",
+                      milliseconds(300)};
   Result<HttpResponse> response = transport.Send(request);
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().kind, ErrorKind::kUnavailable);
-  EXPECT_NE(response.error().message.find("timed out"), std::string::npos) << response.error().message;
-  EXPECT_EQ(response.error().message.find(server.url()), std::string::npos);  // the caller names the request
+  EXPECT_NE(response.error().message.find("timed out"), std::string::npos)
+      << response.error().message;
+  EXPECT_EQ(response.error().message.find(server.url()),
+            std::string::npos);  // the caller names the request
   EXPECT_EQ(response.error().message.find("secret"), std::string::npos);
 }
 
@@ -60,16 +69,21 @@ TEST(CurlTransport, ReportsAConnectionResetMidBody) {
     return reply;
   });
   CurlTransport transport;
-  Result<HttpResponse> response = transport.Send(HttpRequest{"GET", server.url() + "/", {}, "", milliseconds(5000)});
+  Result<HttpResponse> response =
+      transport.Send(HttpRequest{"GET", server.url() + "/", {}, "", milliseconds(5000)});
   ASSERT_FALSE(response.ok());
   EXPECT_EQ(response.error().kind, ErrorKind::kUnavailable);
 }
 
 TEST(CurlTransport, ReportsARefusedConnection) {
   std::string url;
-  { FakeSentryServer closed([](const FakeSentryServer::Request&) { return Reply{}; }); url = closed.url(); }
+  {
+    FakeSentryServer closed([](const FakeSentryServer::Request&) { return Reply{}; });
+    url = closed.url();
+  }
   CurlTransport transport;
-  Result<HttpResponse> response = transport.Send(HttpRequest{"GET", url + "/", {}, "", milliseconds(2000)});
+  Result<HttpResponse> response =
+      transport.Send(HttpRequest{"GET", url + "/", {}, "", milliseconds(2000)});
   ASSERT_FALSE(response.ok());
   EXPECT_NE(response.error().message.find("onnect"), std::string::npos) << response.error().message;
 }

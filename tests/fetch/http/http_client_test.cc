@@ -10,13 +10,16 @@ namespace {
 
 using std::chrono::milliseconds;
 
-HttpRequest Get(const std::string& url) { return HttpRequest{"GET", url, {{"Authorization", "Bearer s3cret"}}, "", {}}; }
+HttpRequest Get(const std::string& url) {
+  return HttpRequest{"GET", url, {{"Authorization", "Bearer s3cret"}}, "", {}};
+}
 
 TEST(HttpClient, RetriesUntilAnAnswerThatIsNotRetriedAndCountsAttempts) {
   FakeTransport transport;
   FakeClock clock;
-  transport.On("/x", {Respond(503, ""), MakeError(ErrorKind::kUnavailable, "Connection reset by peer"),
-                      Respond(404, "gone")});
+  transport.On("/x",
+               {Respond(503, ""), MakeError(ErrorKind::kUnavailable, "Connection reset by peer"),
+                Respond(404, "gone")});
   HttpClient client(transport, clock, HttpClientOptions{});
   Result<HttpOutcome> sent = client.Send(Get("https://h.example/x?q=1"), "https://h.example/x");
   ASSERT_TRUE(sent.ok()) << sent.error().message;
@@ -34,13 +37,17 @@ TEST(HttpClient, AFailedExchangeNamesTheRequestAsShownWithoutSecrets) {
   options.secrets = {"s3cret"};
   std::vector<std::string> log;
   options.log = [&](const std::string& line) { log.push_back(line); };
-  Result<HttpOutcome> sent = HttpClient(transport, clock, options).Send(Get("https://h.example/x?q=1"), "https://h.example/x");
+  Result<HttpOutcome> sent = HttpClient(transport, clock, options)
+                                 .Send(Get("https://h.example/x?q=1"), "https://h.example/x");
   ASSERT_FALSE(sent.ok());
   EXPECT_EQ(sent.error().kind, ErrorKind::kUnavailable);
-  EXPECT_EQ(sent.error().message, "GET https://h.example/x: proxy echoed Bearer [redacted] (gave up after 2 attempts)");
+  EXPECT_EQ(sent.error().message,
+            "GET https://h.example/x: proxy echoed Bearer [redacted] (gave up after 2 attempts)");
   ASSERT_EQ(log.size(), 2u);
-  EXPECT_EQ(log[0], "GET https://h.example/x?q=1 (Authorization: Bearer [redacted]) -> proxy echoed Bearer [redacted] "
-                    "(attempt 1)");
+  EXPECT_EQ(log[0],
+            "GET https://h.example/x?q=1 (Authorization: Bearer [redacted]) -> proxy echoed Bearer "
+            "[redacted] "
+            "(attempt 1)");
 }
 
 TEST(HttpClient, FollowsRedirectsOnlyWithinTheOrigin) {
@@ -51,14 +58,17 @@ TEST(HttpClient, FollowsRedirectsOnlyWithinTheOrigin) {
   HttpClientOptions options;
   options.follow_redirects = true;
   options.cross_origin_advice = ": set the url";
-  Result<HttpOutcome> sent = HttpClient(transport, clock, options).Send(Get("https://h.example/old"), "https://h.example/old");
+  Result<HttpOutcome> sent = HttpClient(transport, clock, options)
+                                 .Send(Get("https://h.example/old"), "https://h.example/old");
   ASSERT_FALSE(sent.ok());
-  EXPECT_EQ(sent.error().message, "GET https://h.example/old: redirected to https://evil.example; perfgate does not "
-                                  "send the token to another host: set the url");
+  EXPECT_EQ(sent.error().message,
+            "GET https://h.example/old: redirected to https://evil.example; perfgate does not "
+            "send the token to another host: set the url");
   ASSERT_EQ(transport.requests.size(), 2u);
   EXPECT_EQ(transport.requests[1].url, "https://h.example/new");
   // Without follow_redirects a 3xx is an answer like any other.
-  Result<HttpOutcome> plain = HttpClient(transport, clock, HttpClientOptions{}).Send(Get("https://h.example/old"), "x");
+  Result<HttpOutcome> plain =
+      HttpClient(transport, clock, HttpClientOptions{}).Send(Get("https://h.example/old"), "x");
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->response.status, 301);
 }
@@ -71,10 +81,12 @@ TEST(HttpClient, GivesUpAtTheDeadlineAndShortensTheLastTimeout) {
   options.retry.max_attempts = 100;
   options.deadline = clock.now + std::chrono::seconds(100);
   options.deadline_setting = "source.sentry.deadline";
-  Result<HttpOutcome> sent = HttpClient(transport, clock, options).Send(Get("https://h.example/x"), "https://h.example/x");
+  Result<HttpOutcome> sent =
+      HttpClient(transport, clock, options).Send(Get("https://h.example/x"), "https://h.example/x");
   ASSERT_FALSE(sent.ok());
-  EXPECT_EQ(sent.error().message, "GET https://h.example/x: gave up: waiting longer would pass the run's deadline "
-                                  "(source.sentry.deadline)");
+  EXPECT_EQ(sent.error().message,
+            "GET https://h.example/x: gave up: waiting longer would pass the run's deadline "
+            "(source.sentry.deadline)");
   EXPECT_EQ(clock.sleeps, (std::vector<milliseconds>{milliseconds(40000), milliseconds(40000)}));
   ASSERT_EQ(transport.requests.size(), 3u);
   EXPECT_EQ(transport.requests[2].timeout, milliseconds(20000));  // what the deadline leaves

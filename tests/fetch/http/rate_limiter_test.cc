@@ -33,8 +33,9 @@ TEST(RateLimiter, HoldsEveryRequestUntilTheResetWhenNoneRemain) {
   FakeClock clock;
   RateLimiter limiter(clock);
   const auto now = std::chrono::duration_cast<seconds>(clock.now.time_since_epoch()).count();
-  limiter.Observe(Respond(200, "", {{"X-Sentry-Rate-Limit-Remaining", "0"},
-                                    {"X-Sentry-Rate-Limit-Reset", std::to_string(now + 2)}}));
+  limiter.Observe(Respond(200, "",
+                          {{"X-Sentry-Rate-Limit-Remaining", "0"},
+                           {"X-Sentry-Rate-Limit-Reset", std::to_string(now + 2)}}));
   EXPECT_TRUE(limiter.Acquire());
   ASSERT_EQ(clock.sleeps.size(), 1u);
   EXPECT_EQ(clock.sleeps[0], milliseconds(2001));
@@ -44,12 +45,14 @@ TEST(RateLimiter, AbsurdHeadersAreIgnoredNotCastToIntegers) {
   FakeClock clock;
   RateLimiter limiter(clock);
   for (const char* value : {"inf", "nan", "1e30", "-3", "0"}) {
-    limiter.Observe(Respond(200, "", {{"X-Sentry-Rate-Limit-Limit", value},
-                                      {"X-Sentry-Rate-Limit-Remaining", "0"},
-                                      {"X-Sentry-Rate-Limit-Reset", value}}));
+    limiter.Observe(Respond(200, "",
+                            {{"X-Sentry-Rate-Limit-Limit", value},
+                             {"X-Sentry-Rate-Limit-Remaining", "0"},
+                             {"X-Sentry-Rate-Limit-Reset", value}}));
   }
-  limiter.Observe(Respond(200, "", {{"X-Sentry-Rate-Limit-Remaining", "0"},
-                                    {"X-Sentry-Rate-Limit-Reset", "9800000000"}}));  // the year 2279
+  limiter.Observe(Respond(200, "",
+                          {{"X-Sentry-Rate-Limit-Remaining", "0"},
+                           {"X-Sentry-Rate-Limit-Reset", "9800000000"}}));  // the year 2279
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(limiter.Acquire());
   EXPECT_TRUE(clock.sleeps.empty());
 }

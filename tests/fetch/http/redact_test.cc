@@ -6,7 +6,8 @@ namespace perfgate::fetch {
 namespace {
 
 TEST(Redact, ReplacesEveryOccurrenceOfEverySecret) {
-  EXPECT_EQ(Redact("Bearer abc, again abc; xyz", {"abc", "xyz"}), "Bearer [redacted], again [redacted]; [redacted]");
+  EXPECT_EQ(Redact("Bearer abc, again abc; xyz", {"abc", "xyz"}),
+            "Bearer [redacted], again [redacted]; [redacted]");
   EXPECT_EQ(Redact("nothing here", {"", "secret"}), "nothing here");
   EXPECT_EQ(Redact("aaaa", {"aa"}), "[redacted][redacted]");
 }

@@ -1,8 +1,8 @@
 #include "fetch/sentry/release_cache.h"
 
-#include <set>
-
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "tests/fakes/fake_file_system.h"
 
@@ -30,7 +30,8 @@ TEST(CacheFileName, EveryFieldOfTheSelectionAndTheReleaseKeysTheEntry) {
 
   SentrySelection joined = base;
   joined.projects = {"shop"};
-  EXPECT_NE(CacheFileName(joined, "1.1"), CacheFileName(variants[11], "1.1"));  // lists do not run together
+  EXPECT_NE(CacheFileName(joined, "1.1"),
+            CacheFileName(variants[11], "1.1"));  // lists do not run together
   EXPECT_EQ(CacheFileName(base, "1.1"), CacheFileName(SentrySelection{}, "1.1"));  // stable
   EXPECT_TRUE(CacheFileName(base, "1.1").starts_with("sentry-"));
   EXPECT_TRUE(CacheFileName(base, "1.1").ends_with(".ndjson"));
@@ -67,7 +68,8 @@ TEST(ReleaseCache, NoEntryIsNothingAndADamagedOneIsAnError) {
   Result<std::optional<SampleSet>> bad = LoadCachedRelease(fs, "cache/bad.ndjson", "sentry:1.1");
   ASSERT_FALSE(bad.ok());
   EXPECT_TRUE(bad.error().message.starts_with("cache/bad.ndjson:1:")) << bad.error().message;
-  EXPECT_TRUE(bad.error().message.ends_with("(a damaged cache entry; delete it or pass --refresh)"));
+  EXPECT_TRUE(
+      bad.error().message.ends_with("(a damaged cache entry; delete it or pass --refresh)"));
 }
 
 }  // namespace

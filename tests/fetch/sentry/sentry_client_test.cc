@@ -28,23 +28,30 @@ std::string Page(int first, int count, const char* status = "ok") {
             R"(","transaction":"GET /a","transaction.duration":)" + std::to_string(first + i) +
             R"(,"transaction.status":")" + status + R"(","timestamp":"2026-11-20T10:00:00+00:00"})";
   }
-  return R"({"data":[)" + data + R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"}}})";
+  return R"({"data":[)" + data +
+         R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"}}})";
 }
 
 Headers Link(const std::string& next_cursor, bool more) {
-  return {{"Link", "<https://sentry.example/api/0/organizations/acme/events/?&cursor=0:0:1>; rel=\"previous\"; "
-                   "results=\"false\"; cursor=\"0:0:1\", <https://sentry.example/api/0/organizations/acme/events/"
-                   "?&cursor=" + next_cursor + ">; rel=\"next\"; results=\"" + (more ? "true" : "false") +
-                   "\"; cursor=\"" + next_cursor + "\""}};
+  return {
+      {"Link",
+       "<https://sentry.example/api/0/organizations/acme/events/?&cursor=0:0:1>; rel=\"previous\"; "
+       "results=\"false\"; cursor=\"0:0:1\", "
+       "<https://sentry.example/api/0/organizations/acme/events/"
+       "?&cursor=" +
+           next_cursor + ">; rel=\"next\"; results=\"" + (more ? "true" : "false") +
+           "\"; cursor=\"" + next_cursor + "\""}};
 }
 
 // Answers Sentry's count() queries with `count`; added before the rules for pages, which
 // match "/events/" too.
 void CountAs(FakeTransport& transport, int count) {
-  transport.On("field=count%28%29", {Respond(200, R"json({"data":[{"count()":)json" + std::to_string(count) + "}]}")});
+  transport.On("field=count%28%29",
+               {Respond(200, R"json({"data":[{"count()":)json" + std::to_string(count) + "}]}")});
 }
 
-const char* kRelease = R"({"version":"1.1","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})";
+const char* kRelease =
+    R"({"version":"1.1","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})";
 
 TEST(SentryClient, PaginatesUntilTheLastPageWithTheFieldsAndTokenItNeeds) {
   FakeTransport transport;
@@ -62,10 +69,11 @@ TEST(SentryClient, PaginatesUntilTheLastPageWithTheFieldsAndTokenItNeeds) {
   ASSERT_EQ(transport.requests.size(), 5u);  // the release, count(), three pages
   EXPECT_NE(transport.requests[1].url.find("field=count%28%29"), std::string::npos);
   const std::string& first = transport.requests[2].url;
-  for (const char* part : {"https://sentry.example/api/0/organizations/acme/events/?", "field=transaction.duration",
-                           "field=transaction.status", "dataset=transactions", "per_page=100",
-                           "query=event.type%3Atransaction%20release%3A%221.1%22", "start=2026-11-20T10%3A00%3A00Z",
-                           "end=2026-11-21T00%3A00%3A00Z", "projectSlug=shop", "environment=production"}) {
+  for (const char* part :
+       {"https://sentry.example/api/0/organizations/acme/events/?", "field=transaction.duration",
+        "field=transaction.status", "dataset=transactions", "per_page=100",
+        "query=event.type%3Atransaction%20release%3A%221.1%22", "start=2026-11-20T10%3A00%3A00Z",
+        "end=2026-11-21T00%3A00%3A00Z", "projectSlug=shop", "environment=production"}) {
     EXPECT_NE(first.find(part), std::string::npos) << part << " not in " << first;
   }
   for (const HttpRequest& request : transport.requests) {
@@ -79,12 +87,18 @@ TEST(SentryClient, WaitsOutRateLimitsAndServerErrorsWithoutRealSleeping) {
   FakeClock clock;
   transport.On("/releases/", {Respond(200, kRelease)});
   CountAs(transport, 3);
-  transport.On("/events/", {Respond(429, R"({"detail": "You are attempting to use this endpoint too frequently. Limit is 30 requests in 1 seconds"})",
-                                    {{"X-Sentry-Rate-Limit-Reset", "1795608003"}}),
-                            Respond(503, ""),
-                            Respond(400, R"({"detail": "Query timeout. Please try again. If the problem persists try a smaller date range."})"),
-                            MakeError(ErrorKind::kUnavailable, "Connection reset by peer"),
-                            Respond(200, Page(1, 3), Link("0:100:0", false))});
+  transport.On(
+      "/events/",
+      {Respond(
+           429,
+           R"({"detail": "You are attempting to use this endpoint too frequently. Limit is 30 requests in 1 seconds"})",
+           {{"X-Sentry-Rate-Limit-Reset", "1795608003"}}),
+       Respond(503, ""),
+       Respond(
+           400,
+           R"({"detail": "Query timeout. Please try again. If the problem persists try a smaller date range."})"),
+       MakeError(ErrorKind::kUnavailable, "Connection reset by peer"),
+       Respond(200, Page(1, 3), Link("0:100:0", false))});
   SentryClient client(transport, clock, Options(), kToken);
   Result<SampleSet> set = client.FetchRelease("1.1");
   ASSERT_TRUE(set.ok()) << set.error().message;
@@ -103,28 +117,39 @@ TEST(SentryClient, GivesUpWithTheUrlAndWhatToCheck) {
   };
   const Case cases[] = {
       {Respond(401, R"({"detail": "Invalid token"})"), ErrorKind::kUnavailable,
-       "GET https://sentry.example/api/0/organizations/acme/events/: 401 Unauthorized: Invalid token: check the "
+       "GET https://sentry.example/api/0/organizations/acme/events/: 401 Unauthorized: Invalid "
+       "token: check the "
        "token is valid and has the org:read scope"},
-      {Respond(403, R"({"detail": "You do not have permission to perform this action."})"), ErrorKind::kUnavailable,
-       "GET https://sentry.example/api/0/organizations/acme/events/: 403 Forbidden: You do not have permission to "
-       "perform this action.: the token needs org:read on organization 'acme' (organization tokens, sntrys_..., "
+      {Respond(403, R"({"detail": "You do not have permission to perform this action."})"),
+       ErrorKind::kUnavailable,
+       "GET https://sentry.example/api/0/organizations/acme/events/: 403 Forbidden: You do not "
+       "have permission to "
+       "perform this action.: the token needs org:read on organization 'acme' (organization "
+       "tokens, sntrys_..., "
        "have only org:ci and cannot read events)"},
       {Respond(404, ""), ErrorKind::kUnavailable,
-       "GET https://sentry.example/api/0/organizations/acme/events/: 404 Not Found: check the organization slug "
+       "GET https://sentry.example/api/0/organizations/acme/events/: 404 Not Found: check the "
+       "organization slug "
        "'acme' and that it has Performance (Discover) enabled"},
       {Respond(400, R"({"detail": "Invalid query. Unknown field foo"})"), ErrorKind::kConfig,
-       "GET https://sentry.example/api/0/organizations/acme/events/: 400 Bad Request: Invalid query. Unknown field "
+       "GET https://sentry.example/api/0/organizations/acme/events/: 400 Bad Request: Invalid "
+       "query. Unknown field "
        "foo: check source.sentry.query and project"},
-      {Respond(429, R"("You are attempting to use this endpoint too frequently. Limit is 3 requests in 3600 seconds")"),
+      {Respond(
+           429,
+           R"("You are attempting to use this endpoint too frequently. Limit is 3 requests in 3600 seconds")"),
        ErrorKind::kUnavailable,
-       "GET https://sentry.example/api/0/organizations/acme/events/: 429 Too Many Requests: You are attempting to "
-       "use this endpoint too frequently. Limit is 3 requests in 3600 seconds: still rate limited after 6 attempts"},
+       "GET https://sentry.example/api/0/organizations/acme/events/: 429 Too Many Requests: You "
+       "are attempting to "
+       "use this endpoint too frequently. Limit is 3 requests in 3600 seconds: still rate limited "
+       "after 6 attempts"},
       {Respond(500, R"({"detail": "Internal Error", "errorId": "abc"})"), ErrorKind::kUnavailable,
-       "GET https://sentry.example/api/0/organizations/acme/events/: 500 Internal Server Error: Internal Error "
+       "GET https://sentry.example/api/0/organizations/acme/events/: 500 Internal Server Error: "
+       "Internal Error "
        "(after 6 attempts)"},
-      {MakeError(ErrorKind::kUnavailable, "Timeout was reached"),
-       ErrorKind::kUnavailable,
-       "GET https://sentry.example/api/0/organizations/acme/events/: Timeout was reached (gave up after 6 attempts)"},
+      {MakeError(ErrorKind::kUnavailable, "Timeout was reached"), ErrorKind::kUnavailable,
+       "GET https://sentry.example/api/0/organizations/acme/events/: Timeout was reached (gave up "
+       "after 6 attempts)"},
   };
   for (const Case& c : cases) {
     FakeTransport transport;
@@ -143,16 +168,24 @@ TEST(SentryClient, GivesUpWithTheUrlAndWhatToCheck) {
 TEST(SentryClient, NeverTakesTheTokenToAnotherHost) {
   FakeTransport transport;
   FakeClock clock;
-  transport.On("/releases/", {Respond(302, "", {{"Location", "https://evil.example/api/0/organizations/acme/releases/1.1/"}})});
+  transport.On(
+      "/releases/",
+      {Respond(302, "",
+               {{"Location", "https://evil.example/api/0/organizations/acme/releases/1.1/"}})});
   SentryClient client(transport, clock, Options(), kToken);
   Result<SampleSet> set = client.FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
-  EXPECT_NE(set.error().message.find("redirected to https://evil.example; perfgate does not send the token to "
-                                     "another host"), std::string::npos) << set.error().message;
-  for (const HttpRequest& request : transport.requests) EXPECT_EQ(request.url.find("evil"), std::string::npos);
+  EXPECT_NE(set.error().message.find(
+                "redirected to https://evil.example; perfgate does not send the token to "
+                "another host"),
+            std::string::npos)
+      << set.error().message;
+  for (const HttpRequest& request : transport.requests)
+    EXPECT_EQ(request.url.find("evil"), std::string::npos);
 
   FakeTransport same_host;
-  same_host.On("/old/", {Respond(301, "", {{"Location", "/api/0/organizations/acme/releases/1.1/"}})});
+  same_host.On("/old/",
+               {Respond(301, "", {{"Location", "/api/0/organizations/acme/releases/1.1/"}})});
   same_host.On("/releases/", {Respond(200, kRelease)});
   CountAs(same_host, 2);
   same_host.On("/events/", {Respond(200, Page(1, 2), Link("x", false))});
@@ -169,10 +202,12 @@ TEST(SentryClient, RefusesPlainHttpExceptOnLoopback) {
   Result<SampleSet> refused = SentryClient(transport, clock, options, kToken).FetchRelease("1.1");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().message,
-            "source.sentry.url http://sentry.example: plain http would send the token in clear; use https:// "
+            "source.sentry.url http://sentry.example: plain http would send the token in clear; "
+            "use https:// "
             "(http is allowed only for loopback addresses)");
   EXPECT_TRUE(transport.requests.empty());
-  for (const char* loopback : {"http://127.0.0.1:9000", "http://localhost:8080", "http://[::1]:1"}) {
+  for (const char* loopback :
+       {"http://127.0.0.1:9000", "http://localhost:8080", "http://[::1]:1"}) {
     options.selection.url = loopback;
     EXPECT_TRUE(SentryClient(transport, clock, options, kToken).Validate().ok()) << loopback;
   }
@@ -183,8 +218,10 @@ TEST(SentryClient, GuardsAgainstACursorThatNeverEnds) {
   FakeClock clock;
   transport.On("/releases/", {Respond(200, kRelease)});
   CountAs(transport, 0);
-  transport.On("/events/", {Respond(200, Page(1, 0), Link("0:100:0", true))});  // same cursor forever
-  Result<SampleSet> repeated = SentryClient(transport, clock, Options(), kToken).FetchRelease("1.1");
+  transport.On("/events/",
+               {Respond(200, Page(1, 0), Link("0:100:0", true))});  // same cursor forever
+  Result<SampleSet> repeated =
+      SentryClient(transport, clock, Options(), kToken).FetchRelease("1.1");
   ASSERT_FALSE(repeated.ok());
   EXPECT_NE(repeated.error().message.find("the cursor 0:100:0 came back twice"), std::string::npos);
 
@@ -193,7 +230,8 @@ TEST(SentryClient, GuardsAgainstACursorThatNeverEnds) {
    public:
     Result<HttpResponse> Send(const HttpRequest& request) override {
       if (request.url.find("/releases/") != std::string::npos) return Respond(200, kRelease);
-      if (request.url.find("field=count%28%29") != std::string::npos) return Respond(200, R"json({"data":[{"count()":0}]})json");
+      if (request.url.find("field=count%28%29") != std::string::npos)
+        return Respond(200, R"json({"data":[{"count()":0}]})json");
       ++pages;
       return Respond(200, Page(1, 0), Link("0:" + std::to_string(pages * 100) + ":0", true));
     }
@@ -203,7 +241,8 @@ TEST(SentryClient, GuardsAgainstACursorThatNeverEnds) {
   options.max_pages = 50;
   Result<SampleSet> capped = SentryClient(endless, clock, options, kToken).FetchRelease("1.1");
   ASSERT_FALSE(capped.ok());
-  EXPECT_NE(capped.error().message.find("still more pages after 50 (max_pages)"), std::string::npos);
+  EXPECT_NE(capped.error().message.find("still more pages after 50 (max_pages)"),
+            std::string::npos);
   EXPECT_EQ(endless.pages, 50);
 }
 
@@ -218,7 +257,8 @@ TEST(SentryClient, StopsAtMaxSamplesAndSaysSo) {
   Result<SampleSet> set = SentryClient(transport, clock, options, kToken).FetchRelease("1.1");
   ASSERT_TRUE(set.ok());
   ASSERT_EQ(set->notes.size(), 1u);
-  EXPECT_EQ(set->notes[0], "sentry:1.1: stopped at max_samples 100 (100 events, the newest of the release)");
+  EXPECT_EQ(set->notes[0],
+            "sentry:1.1: stopped at max_samples 100 (100 events, the newest of the release)");
 }
 
 TEST(SentryClient, ResolvesLatestAndReportsAnEmptyRelease) {
@@ -231,7 +271,8 @@ TEST(SentryClient, ResolvesLatestAndReportsAnEmptyRelease) {
   Result<SampleSet> set = SentryClient(transport, clock, Options(), kToken).FetchRelease("latest");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().message,
-            "sentry:shop@2.0: no transactions from 2026-11-20T10:00:00Z to 2026-11-21T00:00:00Z (check the release "
+            "sentry:shop@2.0: no transactions from 2026-11-20T10:00:00Z to 2026-11-21T00:00:00Z "
+            "(check the release "
             "name, the environment and the projects)");
 }
 
@@ -248,15 +289,18 @@ TEST(SentryClient, AWindowShortOfItsCountIsFetchedAgainThenFails) {
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
   EXPECT_EQ(set.error().message,
-            "sentry:1.1: the time window 2026-11-20T10:00:00Z to 2026-11-21T00:00:00Z gave 100 events, but Sentry "
+            "sentry:1.1: the time window 2026-11-20T10:00:00Z to 2026-11-21T00:00:00Z gave 100 "
+            "events, but Sentry "
             "counted 205 in it; its pagination ended early in each of 3 attempts");
-  EXPECT_EQ(transport.requests.size(), 2u + 3 * 2);  // the release, count(), three chains of two pages
+  EXPECT_EQ(transport.requests.size(),
+            2u + 3 * 2);  // the release, count(), three chains of two pages
 
   // Events that arrived after the count are welcome; a chain that recovers is kept.
   FakeTransport recovers;
   recovers.On("/releases/", {Respond(200, kRelease)});
   CountAs(recovers, 150);
-  recovers.On("cursor=0%3A100%3A0", {Respond(200, R"({"data":[]})"), Respond(200, Page(101, 60), Link("0:200:0", false))});
+  recovers.On("cursor=0%3A100%3A0", {Respond(200, R"({"data":[]})"),
+                                     Respond(200, Page(101, 60), Link("0:200:0", false))});
   recovers.On("/events/", {Respond(200, Page(1, 100), Link("0:100:0", true))});
   Result<SampleSet> second = SentryClient(recovers, clock, Options(), kToken).FetchRelease("1.1");
   ASSERT_TRUE(second.ok()) << second.error().message;
@@ -268,7 +312,8 @@ TEST(SentryClient, GivesUpAtTheRunsDeadlineInsteadOfWaiting) {
   FakeTransport transport;
   FakeClock clock;
   transport.On("/releases/", {Respond(200, kRelease)});
-  transport.On("/events/", {Respond(429, "", {{"Retry-After", "86400"}})});  // a proxy asking for a day
+  transport.On("/events/",
+               {Respond(429, "", {{"Retry-After", "86400"}})});  // a proxy asking for a day
   SentryOptions options = Options();
   options.retry.max_attempts = 1000;
   options.deadline = clock.now + std::chrono::minutes(5);
@@ -276,11 +321,13 @@ TEST(SentryClient, GivesUpAtTheRunsDeadlineInsteadOfWaiting) {
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
   EXPECT_EQ(set.error().message,
-            "GET https://sentry.example/api/0/organizations/acme/events/: gave up: waiting longer would pass the "
+            "GET https://sentry.example/api/0/organizations/acme/events/: gave up: waiting longer "
+            "would pass the "
             "run's deadline (source.sentry.deadline, default 30m)");
   // Each wait was capped at a minute, and none went past the deadline.
   ASSERT_FALSE(clock.sleeps.empty());
-  for (std::chrono::milliseconds sleep : clock.sleeps) EXPECT_EQ(sleep, std::chrono::milliseconds(60000));
+  for (std::chrono::milliseconds sleep : clock.sleeps)
+    EXPECT_EQ(sleep, std::chrono::milliseconds(60000));
   EXPECT_LE(clock.now, *options.deadline);
   EXPECT_EQ(clock.sleeps.size(), 5u);
 }
@@ -300,18 +347,23 @@ TEST(SentryClient, AServerThatEchoesTheTokenCannotShowIt) {
   // holding the token: neither reaches a message.
   FakeTransport transport;
   FakeClock clock;
-  transport.On("/releases/", {Respond(401, std::string(R"({"detail": "bad Authorization: Bearer )") + kEchoedToken + "\"}")});
-  Result<SampleSet> set = SentryClient(transport, clock, OptionsWithoutScope(), kEchoedToken).FetchRelease("1.1");
+  transport.On("/releases/",
+               {Respond(401, std::string(R"({"detail": "bad Authorization: Bearer )") +
+                                 kEchoedToken + "\"}")});
+  Result<SampleSet> set =
+      SentryClient(transport, clock, OptionsWithoutScope(), kEchoedToken).FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().message,
-            "GET https://sentry.example/api/0/organizations/acme/releases/1.1/: 401 Unauthorized: bad Authorization: "
+            "GET https://sentry.example/api/0/organizations/acme/releases/1.1/: 401 Unauthorized: "
+            "bad Authorization: "
             "Bearer [redacted]: check the token is valid and has the org:read scope");
 
   std::vector<std::string> log;
   SentryOptions verbose = OptionsWithoutScope();
   verbose.log = [&](const std::string& line) { log.push_back(line); };
   FakeTransport echo;
-  echo.On("/releases/", {MakeError(ErrorKind::kUnavailable, std::string("proxy said ") + kEchoedToken)});
+  echo.On("/releases/",
+          {MakeError(ErrorKind::kUnavailable, std::string("proxy said ") + kEchoedToken)});
   Result<SampleSet> failed = SentryClient(echo, clock, verbose, kEchoedToken).FetchRelease("1.1");
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.error().message.find(kEchoedToken), std::string::npos) << failed.error().message;
@@ -322,11 +374,14 @@ TEST(SentryClient, AServerThatEchoesTheTokenCannotShowIt) {
 TEST(SentryClient, RefusesATokenThatWouldInjectHeaders) {
   FakeTransport transport;
   FakeClock clock;
-  Result<SampleSet> set = SentryClient(transport, clock, OptionsWithoutScope(), "abc\r\nX-Injected: 1").FetchRelease("1.1");
+  Result<SampleSet> set =
+      SentryClient(transport, clock, OptionsWithoutScope(), "abc\r\nX-Injected: 1")
+          .FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().kind, ErrorKind::kUsage);
-  EXPECT_EQ(set.error().message, "the Sentry token holds a control character (a line break?); a token is one line "
-                                 "of printable characters");
+  EXPECT_EQ(set.error().message,
+            "the Sentry token holds a control character (a line break?); a token is one line "
+            "of printable characters");
   EXPECT_TRUE(transport.requests.empty());
 }
 

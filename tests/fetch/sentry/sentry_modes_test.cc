@@ -19,9 +19,11 @@ TEST(ParseAggregatePage, ReadsSentrysFieldKeys) {
   EXPECT_EQ(row.aggregates.quantiles_ms.at(0.95), 120.25);
   EXPECT_EQ(row.aggregates.quantiles_ms.at(1.0), 950);
   EXPECT_EQ(row.aggregates.mean_ms, 55.5);
-  Result<std::vector<AggregateRow>> bad = ParseAggregatePage(R"json({"data":[{"transaction":"GET /a"}]})json");
+  Result<std::vector<AggregateRow>> bad =
+      ParseAggregatePage(R"json({"data":[{"transaction":"GET /a"}]})json");
   ASSERT_FALSE(bad.ok());
-  EXPECT_TRUE(bad.error().message.starts_with("an aggregate row is not as expected: ")) << bad.error().message;
+  EXPECT_TRUE(bad.error().message.starts_with("an aggregate row is not as expected: "))
+      << bad.error().message;
 }
 
 TEST(ParseHistogram, RebuildsEventsAtBinMidpointsWithExactFailures) {

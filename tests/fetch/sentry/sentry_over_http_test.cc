@@ -1,12 +1,11 @@
 // The Sentry client over the real curl transport against a fake Sentry on 127.0.0.1:
 // pagination, faults, concurrency, caps and partial data end to end.
-#include "fetch/sentry/sentry_client.h"
+#include <gtest/gtest.h>
 
 #include <algorithm>
 
-#include <gtest/gtest.h>
-
 #include "fetch/http/curl_transport.h"
+#include "fetch/sentry/sentry_client.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/fake_sentry_server.h"
 
@@ -48,12 +47,24 @@ TEST(SentryOverHttp, RetriesBurstsOfFaultsAndTruncatedPages) {
   FakeSentryServer server([&](const FakeSentryServer::Request& request) -> Reply {
     if (request.target.find("/events/") == std::string::npos) return sentry(request);
     switch (calls++) {
-      case 0: return Reply{429, {}, R"("You are attempting to use this endpoint too frequently.")"};
-      case 1: return Reply{502, {}, "<html>bad gateway</html>"};
-      case 2: return Reply{503, {}, ""};
-      case 3: { Reply r = sentry(request); r.body.resize(r.body.size() / 2); return r; }  // truncated JSON
-      case 4: { Reply r = sentry(request); r.reset_mid_body = true; return r; }
-      default: return sentry(request);
+      case 0:
+        return Reply{429, {}, R"("You are attempting to use this endpoint too frequently.")"};
+      case 1:
+        return Reply{502, {}, "<html>bad gateway</html>"};
+      case 2:
+        return Reply{503, {}, ""};
+      case 3: {
+        Reply r = sentry(request);
+        r.body.resize(r.body.size() / 2);
+        return r;
+      }  // truncated JSON
+      case 4: {
+        Reply r = sentry(request);
+        r.reset_mid_body = true;
+        return r;
+      }
+      default:
+        return sentry(request);
     }
   });
   CurlTransport transport;
@@ -74,22 +85,28 @@ TEST(SentryOverHttp, AWrongTokenIsAClearErrorThatDoesNotShowTheToken) {
   SentryClient client(transport, clock, LocalOptions(server.url()), "wrong-token-123");
   Result<SampleSet> set = client.FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
-  EXPECT_EQ(set.error().message, "GET " + server.url() + "/api/0/organizations/acme/releases/1.1/: 401 Unauthorized: "
-                                 "Invalid token: check the token is valid and has the org:read scope");
+  EXPECT_EQ(set.error().message,
+            "GET " + server.url() +
+                "/api/0/organizations/acme/releases/1.1/: 401 Unauthorized: "
+                "Invalid token: check the token is valid and has the org:read scope");
   EXPECT_TRUE(clock.sleeps.empty());  // 401 is not retried
 }
 
 TEST(SentryOverHttp, TimesOutAndGivesUpAfterItsAttempts) {
-  FakeSentryServer server([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}", milliseconds(400)}; });
+  FakeSentryServer server([](const FakeSentryServer::Request&) {
+    return Reply{200, {}, "{}", milliseconds(400)};
+  });
   CurlTransport transport;
   FakeClock clock;
   SentryOptions options = LocalOptions(server.url());
   options.timeout = milliseconds(100);
   options.retry.max_attempts = 2;
-  Result<SampleSet> set = SentryClient(transport, clock, options, "test-token-123").FetchRelease("1.1");
+  Result<SampleSet> set =
+      SentryClient(transport, clock, options, "test-token-123").FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);
-  EXPECT_NE(set.error().message.find("(gave up after 2 attempts)"), std::string::npos) << set.error().message;
+  EXPECT_NE(set.error().message.find("(gave up after 2 attempts)"), std::string::npos)
+      << set.error().message;
 }
 
 TEST(SentryOverHttp, RefusesARedirectToAnotherPort) {
@@ -99,9 +116,11 @@ TEST(SentryOverHttp, RefusesARedirectToAnotherPort) {
   });
   CurlTransport transport;
   FakeClock clock;
-  Result<SampleSet> set = SentryClient(transport, clock, LocalOptions(server.url()), "tok").FetchRelease("1.1");
+  Result<SampleSet> set =
+      SentryClient(transport, clock, LocalOptions(server.url()), "tok").FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
-  EXPECT_NE(set.error().message.find("redirected to " + other.url()), std::string::npos) << set.error().message;
+  EXPECT_NE(set.error().message.find("redirected to " + other.url()), std::string::npos)
+      << set.error().message;
   EXPECT_TRUE(other.requests().empty());  // the token never reached the other server
 }
 
@@ -121,11 +140,13 @@ TEST(SentryOverHttp, FetchesTimeWindowsConcurrentlyWithoutLosingOrRepeatingEvent
   ASSERT_TRUE(set.ok()) << set.error().message;
   ASSERT_EQ(set->groups.size(), events.groups.size());
   for (std::size_t g = 0; g < events.groups.size(); ++g) {
-    EXPECT_EQ(Sorted(set->groups[g].durations_ms), Sorted(events.groups[g].durations_ms));  // each event once
+    EXPECT_EQ(Sorted(set->groups[g].durations_ms),
+              Sorted(events.groups[g].durations_ms));  // each event once
   }
   std::size_t windows = 0;
-  for (const auto& request : server.requests()) windows += request.target.find("cursor=") == std::string::npos &&
-                                                           request.target.find("field=id") != std::string::npos;
+  for (const auto& request : server.requests())
+    windows += request.target.find("cursor=") == std::string::npos &&
+               request.target.find("field=id") != std::string::npos;
   EXPECT_EQ(windows, 6u);  // 30 pages: six windows of five
   // The same release fetched twice gives the same samples in the same order.
   Result<SampleSet> again = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
@@ -149,7 +170,8 @@ TEST(SentryOverHttp, KeepsExactlyTheNewestMaxSamples) {
   const std::vector<double>& all = events.Find("GET /b")->durations_ms;
   EXPECT_EQ(Sorted(set->Find("GET /b")->durations_ms), Sorted({all.end() - 250, all.end()}));
   ASSERT_EQ(set->notes.size(), 1u);
-  EXPECT_EQ(set->notes[0], "sentry:1.1: stopped at max_samples 250 (250 events, the newest of the release)");
+  EXPECT_EQ(set->notes[0],
+            "sentry:1.1: stopped at max_samples 250 (250 events, the newest of the release)");
 }
 
 TEST(SentryOverHttp, PacesItselfToTheRateLimitHeaders) {
@@ -184,13 +206,15 @@ TEST(SentryOverHttp, PartialDataOnlyWhenAllowedAndThenNoted) {
   options.concurrency = 6;
   Result<SampleSet> strict = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
   ASSERT_FALSE(strict.ok());
-  EXPECT_NE(strict.error().message.find("503 Service Unavailable"), std::string::npos) << strict.error().message;
+  EXPECT_NE(strict.error().message.find("503 Service Unavailable"), std::string::npos)
+      << strict.error().message;
   options.allow_partial = true;
   Result<SampleSet> partial = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
   ASSERT_TRUE(partial.ok()) << partial.error().message;
   EXPECT_NEAR(static_cast<double>(partial->TotalEvents()), 2500, 5);  // five of six windows
   ASSERT_EQ(partial->notes.size(), 1u);
-  EXPECT_TRUE(partial->notes[0].starts_with("sentry:1.1: PARTIAL DATA: 1 of 6 time windows could not be fetched"))
+  EXPECT_TRUE(partial->notes[0].starts_with(
+      "sentry:1.1: PARTIAL DATA: 1 of 6 time windows could not be fetched"))
       << partial->notes[0];
   EXPECT_TRUE(partial->partial);
 }
@@ -214,7 +238,9 @@ TEST(SentryOverHttp, AWindowWhosePagesEndBeforeItsCountIsAFailedWindow) {
   Result<SampleSet> strict = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
   ASSERT_FALSE(strict.ok());
   EXPECT_EQ(strict.error().kind, ErrorKind::kUnavailable);
-  EXPECT_NE(strict.error().message.find("to 2026-11-20T12:20:00Z gave 100 events, but Sentry counted 501 in it"), std::string::npos)
+  EXPECT_NE(strict.error().message.find(
+                "to 2026-11-20T12:20:00Z gave 100 events, but Sentry counted 501 in it"),
+            std::string::npos)
       << strict.error().message;
   options.allow_partial = true;
   Result<SampleSet> partial = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
@@ -222,7 +248,8 @@ TEST(SentryOverHttp, AWindowWhosePagesEndBeforeItsCountIsAFailedWindow) {
   EXPECT_TRUE(partial->partial);
   EXPECT_NEAR(static_cast<double>(partial->TotalEvents()), 2500, 5);
   ASSERT_EQ(partial->notes.size(), 1u);
-  EXPECT_NE(partial->notes[0].find("PARTIAL DATA: 1 of 6 time windows"), std::string::npos) << partial->notes[0];
+  EXPECT_NE(partial->notes[0].find("PARTIAL DATA: 1 of 6 time windows"), std::string::npos)
+      << partial->notes[0];
 }
 
 }  // namespace
