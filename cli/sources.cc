@@ -1,6 +1,7 @@
 #include "cli/sources.h"
 
 #include <chrono>
+#include <cmath>
 
 #include "fetch/sentry/release_cache.h"
 #include "fetch/sentry/sentry_client.h"
@@ -113,8 +114,7 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
     if (expected > 0) env.err << " of " << expected;
     env.err << " events, " << static_cast<long long>(rate) << " events/s";
     if (expected > events && rate > 0) {
-      env.err << ", about "
-              << static_cast<long long>(static_cast<double>(expected - events) / rate + 0.5)
+      env.err << ", about " << std::llround(static_cast<double>(expected - events) / rate)
               << " s left";
     }
     env.err << "   " << std::flush;

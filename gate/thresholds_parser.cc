@@ -157,6 +157,14 @@ class Parser {
     if (!node.IsSequence()) Fail(node, what + " must be a list (items starting with '- ')");
   }
 
+  [[noreturn]] void FailUnknownKey(const YAML::Node& key, const std::string& name,
+                                   std::span<const std::string_view> allowed,
+                                   const std::string& what) const {
+    std::string hint = DidYouMean(name, allowed);
+    if (hint.empty()) hint = " (allowed: " + Join(allowed) + ")";
+    Fail(key, "unknown " + what + " '" + name + "'" + hint);
+  }
+
   // Rejects keys not in `allowed` (with a suggestion) and keys given twice.
   void CheckKeys(const YAML::Node& map, std::span<const std::string_view> allowed,
                  const std::string& what) const {
@@ -165,9 +173,7 @@ class Parser {
       const YAML::Node& key = entry.first;
       std::string name = key.IsScalar() ? key.Scalar() : "";
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        std::string hint = DidYouMean(name, allowed);
-        if (hint.empty()) hint = " (allowed: " + Join(allowed) + ")";
-        Fail(key, "unknown " + what + " '" + name + "'" + hint);
+        FailUnknownKey(key, name, allowed, what);
       }
       if (!seen.insert(name).second) Fail(key, "'" + name + "' is given twice");
     }

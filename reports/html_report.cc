@@ -111,8 +111,10 @@ class Chart {
                           : "p99.9")
           << "</text>\n";
     }
-    for (double decade = std::pow(10, std::floor(std::log10(low_))); decade <= high_ * 1.0001;
-         decade *= 10) {
+    // Gridlines at 1, 2 and 5 times each power of ten in range.
+    for (int exponent = static_cast<int>(std::floor(std::log10(low_)));
+         std::pow(10, exponent) <= high_ * 1.0001; ++exponent) {
+      const double decade = std::pow(10, exponent);
       for (double step : {1.0, 2.0, 5.0}) {
         const double value = decade * step;
         if (value < low_ * 0.9999 || value > high_ * 1.0001) continue;

@@ -52,18 +52,25 @@ std::string RenderJunit(const gate::EvaluationResult& result) {
           out += "/>\n";
           break;
         case Verdict::kFail:
-          out += ">\n      <failure message=\"" + sentence + "\" type=\"regression\">" + sentence +
-                 "</failure>\n"
-                 "    </testcase>\n";
+          out.append(">\n      <failure message=\"")
+              .append(sentence)
+              .append("\" type=\"regression\">")
+              .append(sentence)
+              .append("</failure>\n    </testcase>\n");
           break;
         case Verdict::kWarn:
-          out += ">\n      <system-out>WARN " + sentence + "</system-out>\n    </testcase>\n";
+          out.append(">\n      <system-out>WARN ")
+              .append(sentence)
+              .append("</system-out>\n    </testcase>\n");
           break;
         case Verdict::kInconclusive:
         case Verdict::kInsufficientData:
         case Verdict::kWaived:
-          out += ">\n      <skipped message=\"" + std::string(gate::VerdictName(rule.verdict)) +
-                 ": " + sentence + "\"/>\n    </testcase>\n";
+          out.append(">\n      <skipped message=\"")
+              .append(gate::VerdictName(rule.verdict))
+              .append(": ")
+              .append(sentence)
+              .append("\"/>\n    </testcase>\n");
           break;
       }
     }

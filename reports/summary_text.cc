@@ -90,7 +90,7 @@ std::string IntervalText(const RuleResult& rule, const std::optional<stats::Inte
   if (!interval) return "";
   const bool duration = rule.rule.metric.IsDuration();
   // The unit once, after the bracket: "[7888, 9708] ms", "[+30.1, +66.0] %".
-  auto bare = [](std::string text) { return text.substr(0, text.rfind(' ')); };
+  auto bare = [](const std::string& text) { return text.substr(0, text.rfind(' ')); };
   std::string lower, upper, unit;
   if (!change) {
     auto one = [&](double v) { return duration ? gate::FormatMs(v) : gate::FormatPercent(v); };

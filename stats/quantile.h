@@ -56,7 +56,7 @@ struct QuantilePosition {
   double weight = 0;      // in [0, 1]
 };
 // REQUIRES: n > 0, 0 <= q <= 1.
-QuantilePosition PositionOf(std::size_t n, double q, QuantileMethod method);
+QuantilePosition PositionOf(std::size_t size, double q, QuantileMethod method);
 // numpy's interpolation a + (b - a) t, computed from the nearer end (exact at t = 0 and 1).
 // Bit-for-bit numpy for finite a and b; where numpy gives NaN from infinities (inf - inf),
 // this gives the limit: a when t == 0 or a == b, b when t == 1, else the infinite end.

@@ -135,7 +135,8 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
     columns.push_back(ClassifyField(name));
     if (columns.back() != Field::kDuration) continue;
     if (!duration_column.empty()) {
-      return located(header_line, "two duration columns: " + duration_column + " and " + name);
+      return located(header_line,
+                     "two duration columns: " + duration_column + " and " + std::string(name));
     }
     duration_column = name;
   }

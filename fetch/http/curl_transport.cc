@@ -50,7 +50,9 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   HttpResponse response;
   curl_slist* header_list = nullptr;
   for (const auto& [name, value] : request.headers) {
-    header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
+    std::string line = name;
+    line.append(": ").append(value);
+    header_list = curl_slist_append(header_list, line.c_str());
   }
   char error_buffer[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());

@@ -73,7 +73,7 @@ Result<HttpOutcome> HttpClient::Send(HttpRequest request, const std::string& sho
     if (outcome.ok() && options_.follow_redirects && outcome->status >= 300 &&
         outcome->status < 400) {
       std::string location(outcome->Header("Location"));
-      if (location.starts_with("/")) location = origin + location;
+      if (location.starts_with("/")) location.insert(0, origin);
       if (Origin(location) != origin) {
         return Failure(request, shown,
                        "redirected to " + Origin(location) +

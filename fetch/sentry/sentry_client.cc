@@ -462,7 +462,7 @@ Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release,
   const std::size_t wanted = std::min(*total, max_samples);
   // About four pages a window at least, so a window's cursor chain outweighs its start-up.
   std::size_t count =
-      std::clamp<std::size_t>(wanted / (4 * kSentryPageSize), 1,
+      std::clamp<std::size_t>(wanted / (4 * static_cast<std::size_t>(kSentryPageSize)), 1,
                               static_cast<std::size_t>(std::max(options_.concurrency, 1)));
   if (!first || !last || *last <= *first) count = 1;
   if (count == 1) {

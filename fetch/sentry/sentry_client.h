@@ -66,7 +66,7 @@ class SentryClient {
   Result<SampleSet> FetchRelease(const std::string& release, const ProgressCallback& progress = {});
 
  private:
-  Result<SampleSet> FetchUnredacted(const std::string& release, const ProgressCallback& progress);
+  Result<SampleSet> FetchUnredacted(const std::string& requested, const ProgressCallback& progress);
   struct Bounds {
     std::string start;
     std::string end;

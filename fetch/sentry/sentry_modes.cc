@@ -20,11 +20,11 @@ std::string FormatBinWidth(double ms) {
   return buffer;
 }
 
-Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view text) {
+Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body) {
   std::vector<AggregateRow> rows;
   try {
-    const boost::json::value body = boost::json::parse(text);
-    for (const boost::json::value& row : body.at("data").as_array()) {
+    const boost::json::value page = boost::json::parse(body);
+    for (const boost::json::value& row : page.at("data").as_array()) {
       Aggregates a;
       auto number = [&](const char* key) { return row.at(key).to_number<double>(); };
       a.count = static_cast<std::size_t>(number("count()"));
@@ -45,11 +45,11 @@ Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view text) {
   return rows;
 }
 
-Result<DurationHistogram> ParseHistogram(std::string_view text) {
+Result<DurationHistogram> ParseHistogram(std::string_view body) {
   DurationHistogram histogram;
   try {
-    const boost::json::value body = boost::json::parse(text);
-    for (const boost::json::value& bin : body.at("transaction.duration").as_array()) {
+    const boost::json::value answer = boost::json::parse(body);
+    for (const boost::json::value& bin : answer.at("transaction.duration").as_array()) {
       histogram.bins.emplace_back(bin.at("bin").to_number<double>(),
                                   static_cast<std::size_t>(bin.at("count").to_number<double>()));
     }
