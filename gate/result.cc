@@ -2,24 +2,6 @@
 
 namespace perfgate::gate {
 
-std::string_view VerdictName(Verdict verdict) {
-  switch (verdict) {
-    case Verdict::kPass:
-      return "pass";
-    case Verdict::kWarn:
-      return "warn";
-    case Verdict::kFail:
-      return "fail";
-    case Verdict::kInconclusive:
-      return "inconclusive";
-    case Verdict::kInsufficientData:
-      return "insufficient_data";
-    case Verdict::kWaived:
-      return "waived";
-  }
-  return "pass";
-}
-
 int VerdictRank(Verdict verdict) {
   switch (verdict) {
     case Verdict::kPass:

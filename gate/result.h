@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "gate/thresholds.h"
 #include "stats/interval.h"
 #include "stats/mann_whitney.h"
@@ -19,8 +20,14 @@ namespace perfgate::gate {
 
 enum class Verdict { kPass, kWarn, kFail, kInconclusive, kInsufficientData, kWaived };
 
-// "pass", "warn", "fail", "inconclusive", "insufficient_data", "waived".
-std::string_view VerdictName(Verdict verdict);
+inline constexpr NameTable<Verdict, 6> kVerdictNames = {
+    {{Verdict::kPass, "pass"},
+     {Verdict::kWarn, "warn"},
+     {Verdict::kFail, "fail"},
+     {Verdict::kInconclusive, "inconclusive"},
+     {Verdict::kInsufficientData, "insufficient_data"},
+     {Verdict::kWaived, "waived"}}};
+inline std::string_view VerdictName(Verdict verdict) { return NameOf(kVerdictNames, verdict); }
 // How bad a verdict is, for sorting and for a group's overall verdict: fail is the worst.
 int VerdictRank(Verdict verdict);
 

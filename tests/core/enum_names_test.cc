@@ -48,6 +48,7 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(gate::kDecideOnNames, 3, "decide_on");
   ExpectComplete(gate::kGroupByNames, 2, "group_by");
   ExpectComplete(gate::kUndecidedPolicyNames, 3, "policy");
+  ExpectComplete(gate::kVerdictNames, 6, "verdict");
   ExpectComplete(kSentryModeNames, 3, "mode");
   ExpectComplete(kSentryDatasetNames, 2, "dataset");
   ExpectComplete(fetch::kInputFormatNames, 3, "format");

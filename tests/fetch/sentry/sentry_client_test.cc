@@ -332,14 +332,6 @@ TEST(SentryClient, GivesUpAtTheRunsDeadlineInsteadOfWaiting) {
   EXPECT_EQ(clock.sleeps.size(), 5u);
 }
 
-SentryOptions OptionsWithoutScope() {
-  SentryOptions options;
-  options.selection.url = "https://sentry.example";
-  options.selection.organization = "acme";
-  options.concurrency = 1;
-  return options;
-}
-
 constexpr const char* kEchoedToken = "sntryu_0123456789abcdef";
 
 TEST(SentryClient, AServerThatEchoesTheTokenCannotShowIt) {
@@ -351,7 +343,7 @@ TEST(SentryClient, AServerThatEchoesTheTokenCannotShowIt) {
                {Respond(401, std::string(R"({"detail": "bad Authorization: Bearer )") +
                                  kEchoedToken + "\"}")});
   Result<SampleSet> set =
-      SentryClient(transport, clock, OptionsWithoutScope(), kEchoedToken).FetchRelease("1.1");
+      SentryClient(transport, clock, Options(), kEchoedToken).FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().message,
             "GET https://sentry.example/api/0/organizations/acme/releases/1.1/: 401 Unauthorized: "
@@ -359,7 +351,7 @@ TEST(SentryClient, AServerThatEchoesTheTokenCannotShowIt) {
             "Bearer [redacted]: check the token is valid and has the org:read scope");
 
   std::vector<std::string> log;
-  SentryOptions verbose = OptionsWithoutScope();
+  SentryOptions verbose = Options();
   verbose.log = [&](const std::string& line) { log.push_back(line); };
   FakeTransport echo;
   echo.On("/releases/",
@@ -375,8 +367,7 @@ TEST(SentryClient, RefusesATokenThatWouldInjectHeaders) {
   FakeTransport transport;
   FakeClock clock;
   Result<SampleSet> set =
-      SentryClient(transport, clock, OptionsWithoutScope(), "abc\r\nX-Injected: 1")
-          .FetchRelease("1.1");
+      SentryClient(transport, clock, Options(), "abc\r\nX-Injected: 1").FetchRelease("1.1");
   ASSERT_FALSE(set.ok());
   EXPECT_EQ(set.error().kind, ErrorKind::kUsage);
   EXPECT_EQ(set.error().message,
