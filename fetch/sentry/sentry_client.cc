@@ -145,8 +145,7 @@ std::string UrlEncode(std::string_view text) {
 
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options,
                            std::string token)
-    : transport_(transport),
-      clock_(clock),
+    : clock_(clock),
       options_(std::move(options)),
       token_(std::move(token)),
       limiter_(clock),

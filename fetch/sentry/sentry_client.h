@@ -8,9 +8,7 @@
 #ifndef PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_
 #define PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_
 
-#include <atomic>
 #include <functional>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -132,7 +130,6 @@ class SentryClient {
   Result<HttpResponse> Get(const std::string& path, const std::string& query_string);
   std::string ProjectParameters() const;
 
-  HttpTransport& transport_;
   Clock& clock_;
   SentryOptions options_;
   std::string token_;
