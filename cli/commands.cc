@@ -1,31 +1,20 @@
 #include "cli/commands.h"
 
-#include <algorithm>
-#include <array>
-#include <iomanip>
-#include <sstream>
-
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-
 #include "alert/alert_state.h"
 #include "cli/sources.h"
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
-#include "gate/number_format.h"
 #include "gate/source_summary.h"
 #include "reports/alert_payload.h"
 #include "reports/github_actions.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
-#include "reports/json_writer.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
 #include "reports/stats_report.h"
 #include "reports/summary_text.h"
 #include "reports/terminal_report.h"
-#include "stats/summary.h"
 
 namespace perfgate::cli {
 namespace {

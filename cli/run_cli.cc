@@ -330,7 +330,7 @@ int Alert(const po::variables_map& vm, CliEnv& env) {
 }
 
 // One row per command, as ninja's tool table: the usage text and the command list in
-// --help are made from it, and Dispatch() looks commands up in it.
+// --help are made from it, and RunCli() finds commands in it.
 struct Command {
   std::string_view name;
   std::string_view summary;  // one line for the command list
