@@ -9,6 +9,12 @@
 namespace perfgate::reports {
 namespace {
 
+// `check` prints at most this many rule and too-few-events lines, and this many notes,
+// whatever the count of transactions (a CI log of 10,000 lines is read by nobody); the
+// reports list everything.
+constexpr std::size_t kMaxSummaryLines = 40;
+constexpr std::size_t kMaxSummaryNotes = 5;
+
 using gate::Verdict;
 
 std::string_view ColorOf(Verdict verdict) {
@@ -106,12 +112,19 @@ std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalSt
 
 std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style) {
   std::string out = OverallLine(result, style);
+  std::size_t shown = 0, left_out = 0;
   auto line = [&](std::string_view label, Verdict verdict, const std::string& text) {
+    if (shown == kMaxSummaryLines) {
+      ++left_out;
+      return;
+    }
+    ++shown;
     // Labels are at most 12 characters ("INCONCLUSIVE"): pad to one column after them.
     constexpr std::size_t kLabelWidth = 13;
     out += "  " + Paint(label, ColorOf(verdict), style) +
            std::string(kLabelWidth - std::min(label.size(), kLabelWidth - 1), ' ') + text + "\n";
   };
+  // The worst first, so what is left out at scale is the least urgent.
   for (const RuleRef& ref : NotableRules(result)) {
     if (ref.rule->verdict == Verdict::kInsufficientData) continue;
     line(UpperCase(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
@@ -120,7 +133,17 @@ std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalS
   for (const InsufficientGroup& entry : InsufficientGroups(result)) {
     line("TOO FEW", Verdict::kInsufficientData, InsufficientSentence(entry));
   }
-  for (const std::string& note : result.notes) out += "  note: " + note + "\n";
+  if (left_out > 0) {
+    out += "  ... and " + std::to_string(left_out) +
+           " more lines like these: the Markdown, JSON, JUnit and HTML reports list them all\n";
+  }
+  for (std::size_t i = 0; i < result.notes.size() && i < kMaxSummaryNotes; ++i) {
+    out += "  note: " + result.notes[i] + "\n";
+  }
+  if (result.notes.size() > kMaxSummaryNotes) {
+    out += "  ... and " + std::to_string(result.notes.size() - kMaxSummaryNotes) +
+           " more notes in the reports\n";
+  }
   return out;
 }
 

@@ -18,7 +18,8 @@ struct TerminalStyle {
 // headline.
 std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalStyle style);
 
-// The verdict line and one line per rule that did not pass, with its numbers.
+// The verdict line and one line per rule that did not pass, with its numbers, the worst
+// first: at most 40 such lines and 5 notes, then how many more the reports list.
 std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style);
 
 }  // namespace perfgate::reports
