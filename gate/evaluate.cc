@@ -580,6 +580,21 @@ void JudgeRelatives(const Thresholds& config, const std::vector<RulePosition>& p
 void AddNotes(const Thresholds& config, const std::vector<bool>& override_used,
               const SampleSet& baseline, const SampleSet& candidate,
               std::chrono::year_month_day today, EvaluationResult& result) {
+  std::size_t unparameterised = 0;
+  const GroupResult* example = nullptr;
+  for (const GroupResult& group : result.groups) {
+    if (!LooksUnparameterised(group.name)) continue;
+    if (unparameterised++ == 0) example = &group;
+  }
+  if (unparameterised > 0) {
+    result.notes.push_back(
+        std::to_string(unparameterised) +
+        (unparameterised == 1 ? " transaction name looks" : " transaction names look") +
+        " unparameterised (e.g. '" + example->name +
+        "'): ids, UUIDs or hashes in a name split one endpoint into many small groups that "
+        "cannot be judged; name transactions by their route ('/users/{id}', as Sentry's SDK "
+        "routing integrations do) or match them with a groups: pattern");
+  }
   for (std::size_t i = 0; i < config.groups.size(); ++i) {
     if (!override_used[i]) {
       result.notes.push_back("group pattern '" + config.groups[i].match + "' [" +
@@ -603,6 +618,31 @@ void AddNotes(const Thresholds& config, const std::vector<bool>& override_used,
 }
 
 }  // namespace
+
+bool LooksUnparameterised(std::string_view name) {
+  auto is_hex = [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  };
+  std::size_t at = 0;
+  while (at < name.size()) {
+    const std::size_t end = std::min(name.find_first_of("/?&=:;,. ", at), name.size());
+    const std::string_view segment = name.substr(at, end - at);
+    at = end + 1;
+    if (segment.size() >= 2 &&
+        std::all_of(segment.begin(), segment.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return true;  // "/users/1234"
+    }
+    std::size_t hex = 0, digits = 0;
+    for (char c : segment) {
+      hex += is_hex(c) ? 1 : 0;
+      digits += c >= '0' && c <= '9' ? 1 : 0;
+    }
+    const bool uuid = segment.size() == 36 && segment[8] == '-' && segment[13] == '-' &&
+                      segment[18] == '-' && segment[23] == '-' && hex == 32;
+    if (uuid || (segment.size() >= 16 && hex == segment.size() && digits > 0)) return true;
+  }
+  return false;
+}
 
 EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
                           const SampleSet& candidate, std::chrono::year_month_day today) {

@@ -23,6 +23,12 @@ namespace perfgate::gate {
 EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
                           const SampleSet& candidate, std::chrono::year_month_day today);
 
+// True when a transaction name holds what looks like one request's value rather than a
+// route: a path or query segment of two or more digits, a UUID, or a run of 16 or more hex
+// digits ("GET /users/1234", "/orders/3f2a...e9"). Such names split one endpoint into many
+// small groups that cannot be judged.
+bool LooksUnparameterised(std::string_view name);
+
 // The name of the single group under group_by: none.
 inline constexpr std::string_view kAllGroupName = "(all)";
 

@@ -453,3 +453,36 @@ TEST(Evaluate, ANumberThatCannotBeComputedFailsClosedAndSaysWhy) {
 
 }  // namespace
 }  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+TEST(LooksUnparameterised, IdsUuidsAndHashesButNotRoutes) {
+  for (const char* name : {"GET /users/1234", "GET /orders/123e4567-e89b-12d3-a456-426614174000",
+                           "GET /blobs/3f2a9c0d1e4b5a6f7788", "GET /search?page=12"}) {
+    EXPECT_TRUE(LooksUnparameterised(name)) << name;
+  }
+  for (const char* name :
+       {"GET /users/{id}", "GET /api/users/[id]", "GET /health", "POST /api/v1/checkout",
+        "GET /users/:id", "GET /items/7", "GET /feedface"}) {
+    EXPECT_FALSE(LooksUnparameterised(name)) << name;
+  }
+}
+
+TEST(Evaluate, NotesUnparameterisedNamesOnce) {
+  Result<Thresholds> config = ParseThresholds(
+      "statistics: {min_samples: 5}\nrules:\n  - {metric: p95, max: 1s}\n", "t.yaml");
+  ASSERT_TRUE(config.ok());
+  SampleSetBuilder base, cand;
+  for (int id = 100; id < 130; ++id) cand.Add("GET /users/" + std::to_string(id), 10, false);
+  AddEvents(cand, "GET /health", 10, 1, 0);
+  EvaluationResult result =
+      Evaluate(*config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  ASSERT_EQ(result.notes.size(), 1u);
+  EXPECT_TRUE(result.notes[0].starts_with(
+      "30 transaction names look unparameterised (e.g. 'GET /users/100'): "))
+      << result.notes[0];
+}
+
+}  // namespace
+}  // namespace perfgate::gate

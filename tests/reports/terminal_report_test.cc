@@ -38,7 +38,11 @@ TEST(TerminalReport, TheSummaryStaysShortForThousandsOfTransactions) {
       gate::Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"),
                      {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
   const std::string summary = RenderVerdictSummary(result, TerminalStyle{false});
-  EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 1 + 40 + 1);
+  // The headline, 40 rule lines, the count of the rest, and the one note that the names
+  // look unparameterised ("/resource/1234").
+  EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 1 + 40 + 1 + 1);
+  EXPECT_NE(summary.find("\n  note: 1990 transaction names look unparameterised"),
+            std::string::npos);
   EXPECT_TRUE(summary.starts_with("perfgate: FAIL: 6000 rules failed in 2000 of 2000 transactions"))
       << summary;
   EXPECT_NE(summary.find("\n  FAIL "), std::string::npos);
