@@ -244,7 +244,7 @@ void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::vector<RuleRef> notable = NotableRules(result);
   std::erase_if(notable,
                 [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
-  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
+  const std::vector<std::string> insufficient = InsufficientLines(result);
   if (notable.empty() && insufficient.empty()) return;
   out << "<section><h2>What did not pass</h2>\n<table><thead><tr><th>Transaction</th><th>Rule</th>"
          "<th class=\"num\">Baseline</th><th class=\"num\">Candidate</th><th "
@@ -266,9 +266,8 @@ void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
       out << "<li>" << Html(RuleSentence(result, *ref.group, *ref.rule)) << "</li>\n";
     }
   }
-  for (const InsufficientGroup& entry : insufficient) {
-    out << "<li>" << Badge(Verdict::kInsufficientData) << " " << Html(InsufficientSentence(entry))
-        << "</li>\n";
+  for (const std::string& text : insufficient) {
+    out << "<li>" << Badge(Verdict::kInsufficientData) << " " << Html(text) << "</li>\n";
   }
   out << "</ul></section>\n";
 }

@@ -171,18 +171,16 @@ void NotableSection(std::ostream& out, const gate::EvaluationResult& result) {
   if (failing > 0) out << "\n";
 }
 
-// Groups left unjudged for too few events, a line each.
+// Rules left unjudged for too few events: a line per group while few, else per rule.
 void InsufficientSection(std::ostream& out, const gate::EvaluationResult& result) {
-  std::vector<InsufficientGroup> insufficient = InsufficientGroups(result);
-  if (insufficient.empty()) return;
+  const std::vector<std::string> lines = InsufficientLines(result);
+  if (lines.empty()) return;
   out << "**Not judged: too few events**\n\n";
-  for (std::size_t i = 0; i < insufficient.size() && i < kMaxTooFewLines; ++i) {
-    out << "- " << Icon(Verdict::kInsufficientData) << " "
-        << Cell(InsufficientSentence(insufficient[i])) << "\n";
+  for (std::size_t i = 0; i < lines.size() && i < kMaxTooFewLines; ++i) {
+    out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(lines[i]) << "\n";
   }
-  if (insufficient.size() > kMaxTooFewLines) {
-    out << "\n" << LeftOut(kMaxTooFewLines, insufficient.size(), GroupNoun(result, 2));
-  }
+  if (lines.size() > kMaxTooFewLines)
+    out << "\n" << LeftOut(kMaxTooFewLines, lines.size(), "lines");
   out << "\n";
 }
 

@@ -181,6 +181,50 @@ std::string InsufficientSentence(const InsufficientGroup& entry) {
          (entry.rules == 1 ? " rule" : " rules") + " not judged, " + entry.reason;
 }
 
+std::vector<std::string> InsufficientLines(const EvaluationResult& result) {
+  std::vector<std::string> lines;
+  const std::vector<InsufficientGroup> groups = InsufficientGroups(result);
+  if (groups.size() <= kInsufficientGroupLines) {
+    for (const InsufficientGroup& entry : groups) lines.push_back(InsufficientSentence(entry));
+    return lines;
+  }
+  // Per rule, in the order rules first appear; each with its first few groups and the
+  // events on the side that was short.
+  struct Short {
+    std::string limit_text;
+    std::vector<std::pair<const GroupResult*, std::size_t>> groups;
+  };
+  std::vector<Short> rules;
+  for (const GroupResult& group : result.groups) {
+    for (const RuleResult& rule : group.rules) {
+      if (rule.verdict != Verdict::kInsufficientData) continue;
+      auto found = std::find_if(rules.begin(), rules.end(), [&](const Short& entry) {
+        return entry.limit_text == rule.limit_text;
+      });
+      if (found == rules.end()) found = rules.insert(rules.end(), Short{rule.limit_text, {}});
+      const bool relative = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+      found->groups.emplace_back(
+          &group, relative ? std::min(rule.candidate_n, rule.baseline_n) : rule.candidate_n);
+    }
+  }
+  constexpr std::size_t kNamed = 3;
+  for (const Short& entry : rules) {
+    std::string line =
+        std::to_string(entry.groups.size()) + " " + GroupNoun(result, entry.groups.size()) +
+        (entry.groups.size() == 1 ? " has" : " have") + " too few events to decide " +
+        entry.limit_text + " (fewer than min_samples on a side it needs): ";
+    for (std::size_t i = 0; i < entry.groups.size() && i < kNamed; ++i) {
+      const auto& [group, events] = entry.groups[i];
+      line += (i == 0 ? "" : ", ") + group->name + " (" + std::to_string(events) +
+              (events == 1 ? " event)" : " events)");
+    }
+    if (entry.groups.size() > kNamed)
+      line += " and " + std::to_string(entry.groups.size() - kNamed) + " more";
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
 std::vector<const GroupResult*> GroupsWorstFirst(const EvaluationResult& result) {
   std::vector<const GroupResult*> groups;
   for (const GroupResult& group : result.groups) groups.push_back(&group);

@@ -130,9 +130,8 @@ std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalS
     line(UpperCase(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
          RuleSentence(result, *ref.group, *ref.rule));
   }
-  for (const InsufficientGroup& entry : InsufficientGroups(result)) {
-    line("TOO FEW", Verdict::kInsufficientData, InsufficientSentence(entry));
-  }
+  for (const std::string& text : InsufficientLines(result))
+    line("TOO FEW", Verdict::kInsufficientData, text);
   if (left_out > 0) {
     out += "  ... and " + std::to_string(left_out) +
            " more lines like these: the Markdown, JSON, JUnit and HTML reports list them all\n";

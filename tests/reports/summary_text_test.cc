@@ -1,0 +1,49 @@
+#include "reports/summary_text.h"
+
+#include <gtest/gtest.h>
+
+#include "gate/evaluate.h"
+#include "gate/thresholds_parser.h"
+
+namespace perfgate::reports {
+namespace {
+
+// `short_groups` transactions of 3 events each and one of 100, under p95 and error_rate rules.
+gate::EvaluationResult WithShortGroups(int short_groups) {
+  Result<gate::Thresholds> config = gate::ParseThresholds(
+      "statistics: {min_samples: 50, resamples: 200}\n"
+      "rules:\n  - {metric: p95, max: 1s}\n  - {metric: error_rate, max: 1%}\n",
+      "t.yaml");
+  EXPECT_TRUE(config.ok());
+  SampleSetBuilder base, cand;
+  for (int g = 0; g < short_groups; ++g) {
+    for (int i = 0; i < 3; ++i)
+      cand.Add("GET /quiet/" + std::string(1, static_cast<char>('a' + g)), 10, false);
+  }
+  for (int i = 0; i < 100; ++i) cand.Add("GET /busy", 10, false);
+  return gate::Evaluate(*config, std::move(base).Build("b"), std::move(cand).Build("c"),
+                        {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+}
+
+TEST(InsufficientLines, ALinePerGroupWhileFewGroupsAreShort) {
+  const std::vector<std::string> lines = InsufficientLines(WithShortGroups(2));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0],
+            "GET /quiet/a: 2 rules not judged, candidate has 3 events, fewer than min_samples 50");
+}
+
+TEST(InsufficientLines, ALinePerRuleForALongTailOfQuietTransactions) {
+  const std::vector<std::string> lines = InsufficientLines(WithShortGroups(12));
+  ASSERT_EQ(lines.size(), 2u);  // one per rule, not 12
+  EXPECT_EQ(
+      lines[0],
+      "12 transactions have too few events to decide p95 <= 1000 ms (fewer than min_samples on a "
+      "side it needs): GET /quiet/a (3 events), GET /quiet/b (3 events), GET /quiet/c (3 events) "
+      "and 9 more");
+  EXPECT_TRUE(
+      lines[1].starts_with("12 transactions have too few events to decide error_rate <= 1 % "))
+      << lines[1];
+}
+
+}  // namespace
+}  // namespace perfgate::reports
