@@ -77,9 +77,8 @@ std::string InsufficientSentence(const InsufficientGroup& entry);
 // What reports say of rules left unjudged for too few events: a line per group while few
 // groups are short (at most kInsufficientGroupLines), else a line per rule across groups:
 // "312 transactions have too few events to decide error_rate <= 1 % (fewer than min_samples
-// on a side it needs): GET /a (30 events),
-// GET /b (12 events), GET /c (3 events) and 309 more", so a service with a long tail of
-// quiet endpoints gets a few lines, not hundreds.
+// on a side it needs): GET /a (30 events), GET /b (12 events), GET /c (3 events) and 309
+// more", so a service with a long tail of quiet endpoints gets a few lines, not hundreds.
 inline constexpr std::size_t kInsufficientGroupLines = 5;
 std::vector<std::string> InsufficientLines(const gate::EvaluationResult& result);
 
