@@ -240,6 +240,13 @@ std::string Badge(Verdict verdict) {
 
 // The rules that did not pass, a sentence for each failed or warned one, and the groups
 // with too few events.
+// At 10,000 transactions a chart each made a 65 MB page: charts go to the transactions
+// that did not pass (the worst first) and then the busiest, this many at most; the rest
+// get a row each in one compact table. The table of rules that did not pass stops too;
+// the JSON report lists everything.
+constexpr std::size_t kMaxCharted = 100;
+constexpr std::size_t kMaxNotPassedRows = 500;
+
 void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::vector<RuleRef> notable = NotableRules(result);
   std::erase_if(notable,
@@ -251,7 +258,8 @@ void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
          "class=\"num\">Change</th>"
          "<th class=\"num\">"
       << Html(ConfidenceText(result)) << " CI</th><th>Verdict</th></tr></thead><tbody>\n";
-  for (const RuleRef& ref : notable) {
+  for (std::size_t i = 0; i < notable.size() && i < kMaxNotPassedRows; ++i) {
+    const RuleRef& ref = notable[i];
     out << "<tr><td><code>" << Html(ref.group->name) << "</code></td><td>"
         << Html(ref.rule->limit_text) << "</td><td class=\"num\">"
         << Html(ValueText(*ref.rule, ref.rule->baseline)) << "</td><td class=\"num\">"
@@ -260,8 +268,13 @@ void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
         << Html(JudgedIntervalText(*ref.rule)) << "</td><td>" << Badge(ref.rule->verdict)
         << "</td></tr>\n";
   }
+  if (notable.size() > kMaxNotPassedRows) {
+    out << "<tr><td colspan=\"7\" class=\"note\">&#8230; and " << notable.size() - kMaxNotPassedRows
+        << " more rules: the JSON report lists them all</td></tr>\n";
+  }
   out << "</tbody></table>\n<ul class=\"why\">\n";
-  for (const RuleRef& ref : notable) {
+  for (std::size_t i = 0; i < notable.size() && i < kMaxNotPassedRows; ++i) {
+    const RuleRef& ref = notable[i];
     if (ref.rule->verdict == Verdict::kFail || ref.rule->verdict == Verdict::kWarn) {
       out << "<li>" << Html(RuleSentence(result, *ref.group, *ref.rule)) << "</li>\n";
     }
@@ -314,6 +327,61 @@ void GroupArticle(std::ostream& out, const gate::EvaluationResult& result,
   out << "</article>\n";
 }
 
+// The transactions drawn in full (those judged and not passed, the worst first, then the
+// busiest by candidate events), and the rest, the worst first.
+struct Charted {
+  std::vector<const GroupResult*> with_chart;
+  std::vector<const GroupResult*> others;
+};
+
+Charted ChooseCharted(const gate::EvaluationResult& result) {
+  std::vector<const GroupResult*> worst_first = GroupsWorstFirst(result);
+  if (worst_first.size() <= kMaxCharted) return {worst_first, {}};
+  auto judged_not_passed = [](const GroupResult* group) {
+    return !group->skipped && group->verdict != Verdict::kPass &&
+           group->verdict != Verdict::kInsufficientData;
+  };
+  std::vector<bool> chosen(worst_first.size(), false);
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < worst_first.size() && count < kMaxCharted; ++i) {
+    if (judged_not_passed(worst_first[i])) chosen[i] = true, ++count;
+  }
+  std::vector<std::size_t> busiest(worst_first.size());
+  for (std::size_t i = 0; i < busiest.size(); ++i) busiest[i] = i;
+  auto events = [&](std::size_t i) {
+    return worst_first[i]->candidate ? worst_first[i]->candidate->summary.count : 0;
+  };
+  std::stable_sort(busiest.begin(), busiest.end(),
+                   [&](std::size_t a, std::size_t b) { return events(a) > events(b); });
+  for (std::size_t i = 0; i < busiest.size() && count < kMaxCharted; ++i) {
+    if (!chosen[busiest[i]]) chosen[busiest[i]] = true, ++count;
+  }
+  Charted charted;
+  for (std::size_t i = 0; i < worst_first.size(); ++i) {
+    (chosen[i] ? charted.with_chart : charted.others).push_back(worst_first[i]);
+  }
+  return charted;
+}
+
+// A row for each transaction without a chart.
+void OthersTable(std::ostream& out, const std::vector<const GroupResult*>& others) {
+  if (others.empty()) return;
+  out << "<section id=\"more\"><h2>" << others.size()
+      << " more transactions</h2>\n<table><thead><tr><th>Transaction</th><th class=\"num\">Events "
+         "(base &#8594; cand)</th><th class=\"num\">Candidate p95</th><th>Verdict</th></tr></thead>"
+         "<tbody>\n";
+  for (const GroupResult* group : others) {
+    auto n = [](const std::optional<gate::SideStats>& side) {
+      return side ? std::to_string(side->summary.count) : std::string("0");
+    };
+    out << "<tr><td><code>" << Html(group->name) << "</code></td><td class=\"num\">"
+        << n(group->baseline) << " &#8594; " << n(group->candidate) << "</td><td class=\"num\">"
+        << (group->candidate ? Html(gate::FormatMs(group->candidate->p95_ms)) : "&#8211;")
+        << "</td><td>" << Badge(group->skipped ? Verdict::kPass : group->verdict) << "</td></tr>\n";
+  }
+  out << "</tbody></table></section>\n";
+}
+
 }  // namespace
 
 std::string RenderHtml(const gate::EvaluationResult& result) {
@@ -332,7 +400,9 @@ std::string RenderHtml(const gate::EvaluationResult& result) {
       << "</code>, rules from <code>" << Html(result.config_name) << "</code>.</p></header>\n";
   NotPassedSection(out, result);
   out << "<h2>Transactions</h2>\n";
-  for (const GroupResult* group : GroupsWorstFirst(result)) GroupArticle(out, result, *group);
+  const Charted charted = ChooseCharted(result);
+  for (const GroupResult* group : charted.with_chart) GroupArticle(out, result, *group);
+  OthersTable(out, charted.others);
   if (!result.notes.empty()) {
     out << "<section><h2>Notes</h2><ul>\n";
     for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gate/thresholds_parser.h"
 #include "tests/reports/report_fixture.h"
 
 namespace perfgate::reports {
@@ -68,6 +69,32 @@ TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
   std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
   ASSERT_GT(bytes.size(), 50000u) << "a screenshot of a full page is larger than this";
   EXPECT_EQ(bytes.substr(1, 3), "PNG");
+}
+
+TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
+  // 3,000 transactions: 50 failing (charted first), the rest passing; charts for at most
+  // 100 of them, a compact row for every other one.
+  SampleSetBuilder base, cand;
+  for (int t = 0; t < 3000; ++t) {
+    const std::string name = "GET /api/resource-" + std::to_string(t);
+    for (int i = 0; i < 60; ++i) {
+      base.Add(name, 100 + i, false);
+      cand.Add(name, (t < 50 ? 9000 : 100) + i, false);
+    }
+  }
+  gate::Thresholds config = gate::DefaultThresholds();
+  config.resamples = 200;
+  const std::string html = RenderHtml(
+      gate::Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"),
+                     {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}}));
+  EXPECT_LT(html.size(), 5'000'000u);
+  std::size_t charts = 0;
+  for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1))
+    ++charts;
+  EXPECT_EQ(charts, 100u);
+  EXPECT_NE(html.find("<h2>2900 more transactions</h2>"), std::string::npos);
+  // The failing ones are among the charted: the first article is a failure.
+  EXPECT_LT(html.find("<article class=\"fail\""), html.find("<article class=\"pass\""));
 }
 
 }  // namespace
