@@ -340,6 +340,20 @@ void JudgeAbsolute(const Rule& rule, RuleResult& out) {
   }
 }
 
+// An absolute breach the baseline had too is marked pre-existing (all reports show the
+// note); under policy.pre_existing: warn a fail-severity one warns instead.
+void MarkPreExisting(const Rule& rule, PreExistingPolicy policy, RuleResult& out) {
+  if (out.verdict != Verdict::kFail && out.verdict != Verdict::kWarn) return;
+  if (!out.baseline || !(*out.baseline > rule.limit)) return;
+  out.pre_existing = true;
+  std::string note = "pre-existing: the baseline breached it too";
+  if (policy == PreExistingPolicy::kWarn && out.verdict == Verdict::kFail) {
+    out.verdict = Verdict::kWarn;
+    note += " (policy.pre_existing: warn)";
+  }
+  out.note = out.note.empty() ? note : out.note + "; " + note;
+}
+
 // A relative rule, once the run's p-values are adjusted.
 void JudgeRelative(const Rule& rule, double confidence, stats::Correction correction,
                    RuleResult& out) {
@@ -425,6 +439,7 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   }
   if (!increase) {
     JudgeAbsolute(rule, result);
+    MarkPreExisting(rule, config.pre_existing, result);
     NoteThinTail(rule.metric, cand.size(), result);
     return measured;
   }
@@ -491,6 +506,7 @@ EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baselin
   result.group_by = config.group_by;
   result.insufficient_data = config.insufficient_data;
   result.inconclusive = config.inconclusive;
+  result.pre_existing = config.pre_existing;
   result.baseline_events = baseline.TotalEvents();
   result.candidate_events = candidate.TotalEvents();
   return result;

@@ -65,6 +65,9 @@ struct RuleResult {
   std::size_t candidate_n = 0;
   std::size_t baseline_n = 0;
   Verdict verdict = Verdict::kPass;
+  // An absolute rule the candidate breaks and the baseline broke too (its value over the
+  // limit): the change did not cause it. The note says so.
+  bool pre_existing = false;
   std::string note;  // why a verdict is not a plain pass/fail: too few events, waived, ...
 };
 
@@ -109,6 +112,7 @@ struct EvaluationResult {
   GroupBy group_by = GroupBy::kTransaction;
   UndecidedPolicy insufficient_data = UndecidedPolicy::kWarn;
   UndecidedPolicy inconclusive = UndecidedPolicy::kWarn;
+  PreExistingPolicy pre_existing = PreExistingPolicy::kFail;
   std::size_t baseline_events = 0;
   std::size_t candidate_events = 0;
   std::vector<GroupResult> groups;  // in name order

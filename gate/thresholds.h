@@ -111,6 +111,15 @@ inline constexpr NameTable<UndecidedPolicy, 3> kUndecidedPolicyNames = {
      {UndecidedPolicy::kFail, "fail"},
      {UndecidedPolicy::kError, "error"}}};
 
+// What an absolute breach the baseline had too does to the gate: it did not come with this
+// change, but it is still a breach.
+enum class PreExistingPolicy {
+  kFail,  // judged like any other breach (the default), and marked pre-existing
+  kWarn,  // a fail-severity rule warns instead
+};
+inline constexpr NameTable<PreExistingPolicy, 2> kPreExistingPolicyNames = {
+    {{PreExistingPolicy::kFail, "fail"}, {PreExistingPolicy::kWarn, "warn"}}};
+
 struct Thresholds {
   std::string source_name;  // the config file as named to the user
   int version = 1;
@@ -124,6 +133,7 @@ struct Thresholds {
   stats::BinomialMethod error_rate_interval = stats::BinomialMethod::kWilson;
   UndecidedPolicy insufficient_data = UndecidedPolicy::kWarn;
   UndecidedPolicy inconclusive = UndecidedPolicy::kWarn;
+  PreExistingPolicy pre_existing = PreExistingPolicy::kFail;
   GroupBy group_by = GroupBy::kTransaction;
   std::vector<Rule> rules;
   std::vector<GroupOverride> groups;

@@ -29,7 +29,8 @@ constexpr std::array<std::string_view, 11> kSentryKeys = {
 constexpr std::array<std::string_view, 8> kStatisticsKeys = {
     "min_samples", "percentile_method", "confidence", "resamples",
     "seed",        "correction",        "interval",   "error_rate_interval"};
-constexpr std::array<std::string_view, 2> kPolicyKeys = {"insufficient_data", "inconclusive"};
+constexpr std::array<std::string_view, 3> kPolicyKeys = {"insufficient_data", "inconclusive",
+                                                         "pre_existing"};
 constexpr std::array<std::string_view, 5> kRuleKeys = {"metric", "max", "max_increase", "severity",
                                                        "decide_on"};
 constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
@@ -137,6 +138,9 @@ class Parser {
     }
     if (YAML::Node inconclusive = policy["inconclusive"]) {
       config.inconclusive = OneOf(inconclusive, "inconclusive", kUndecidedPolicyNames);
+    }
+    if (YAML::Node pre_existing = policy["pre_existing"]) {
+      config.pre_existing = OneOf(pre_existing, "pre_existing", kPreExistingPolicyNames);
     }
   }
 

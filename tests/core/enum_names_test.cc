@@ -49,6 +49,7 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(gate::kGroupByNames, 2, "group_by");
   ExpectComplete(gate::kUndecidedPolicyNames, 3, "policy");
   ExpectComplete(gate::kVerdictNames, 6, "verdict");
+  ExpectComplete(gate::kPreExistingPolicyNames, 2, "pre_existing");
   ExpectComplete(kSentryModeNames, 3, "mode");
   ExpectComplete(kSentryDatasetNames, 2, "dataset");
   ExpectComplete(fetch::kInputFormatNames, 3, "format");

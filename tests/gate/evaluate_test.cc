@@ -486,3 +486,39 @@ TEST(Evaluate, NotesUnparameterisedNamesOnce) {
 
 }  // namespace
 }  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+TEST(Evaluate, ABreachTheBaselineHadTooIsPreExistingAndMayOnlyWarn) {
+  const std::string rules =
+      "rules:\n  - {metric: p95, max: 1000ms}\n  - {metric: p50, max: 1000ms}\n";
+  SampleSetBuilder base, cand;
+  AddEvents(base, "a", 200, 2000, 0);  // p95 and p50 over 1000 ms already
+  AddEvents(cand, "a", 200, 2100, 0);
+  AddEvents(base, "b", 200, 100, 0);  // new breach
+  AddEvents(cand, "b", 200, 2100, 0);
+  const SampleSet baseline = std::move(base).Build("b");
+  const SampleSet candidate = std::move(cand).Build("c");
+  EvaluationResult fails =
+      Evaluate(Config("statistics: {min_samples: 10, resamples: 300}\n" + rules), baseline,
+               candidate, kToday);
+  const RuleResult& old_breach = OnlyRule(fails, "a");
+  EXPECT_EQ(old_breach.verdict, Verdict::kFail);
+  EXPECT_TRUE(old_breach.pre_existing);
+  EXPECT_EQ(old_breach.note, "pre-existing: the baseline breached it too");
+  EXPECT_FALSE(OnlyRule(fails, "b").pre_existing);
+  EXPECT_EQ(fails.outcome, Outcome::kRegression);
+
+  EvaluationResult warns = Evaluate(
+      Config("statistics: {min_samples: 10, resamples: 300}\npolicy: {pre_existing: warn}\n" +
+             rules),
+      baseline, candidate, kToday);
+  EXPECT_EQ(OnlyRule(warns, "a").verdict, Verdict::kWarn);
+  EXPECT_EQ(OnlyRule(warns, "a").note,
+            "pre-existing: the baseline breached it too (policy.pre_existing: warn)");
+  EXPECT_EQ(OnlyRule(warns, "b").verdict, Verdict::kFail);  // the new breach still fails
+}
+
+}  // namespace
+}  // namespace perfgate::gate

@@ -53,7 +53,8 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                                               {"percentile_method", {kind::string}},
                                               {"min_samples", {kind::int64}},
                                               {"group_by", {kind::string}},
-                                              {"insufficient_data", {kind::string}}});
+                                              {"insufficient_data", {kind::string}},
+                                              {"pre_existing", {kind::string}}});
   const auto& number = std::initializer_list<kind>{kind::double_, kind::int64, kind::uint64};
   for (const auto& group_value : top.at("groups").as_array()) {
     const auto& group = group_value.as_object();
@@ -83,6 +84,7 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                     {"severity", {kind::string}},
                     {"origin", {kind::string}},
                     {"verdict", {kind::string}},
+                    {"pre_existing", {kind::bool_}},
                     {"baseline", {kind::double_, kind::int64, kind::uint64, kind::null}},
                     {"candidate", {kind::double_, kind::int64, kind::uint64, kind::null}},
                     {"change", {kind::double_, kind::int64, kind::uint64, kind::null}},
