@@ -59,9 +59,11 @@ class HttpClient {
 
   const HttpClientOptions& options() const { return options_; }
 
- private:
-  // Sleeps `wait` unless that would pass the deadline.
+  // Sleeps `wait` unless that would pass the deadline; returns false, without sleeping,
+  // when it would. For callers that retry above Send() (a body that does not parse).
   bool Wait(std::chrono::milliseconds wait);
+
+ private:
   Error Failure(const HttpRequest& request, const std::string& shown,
                 const std::string& cause) const;
   std::string Redacted(std::string text) const;

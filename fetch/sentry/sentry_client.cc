@@ -145,8 +145,7 @@ std::string UrlEncode(std::string_view text) {
 
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options,
                            std::string token)
-    : clock_(clock),
-      options_(std::move(options)),
+    : options_(std::move(options)),
       token_(std::move(token)),
       limiter_(clock),
       http_(transport, clock, HttpOptionsFor(options_, token_), &limiter_) {
@@ -336,13 +335,11 @@ Result<HttpResponse> SentryClient::GetParsed(
                                                     std::to_string(attempt) + " attempts)");
     }
     // The same backoff as a failed exchange (the transport delivered, the body is bad).
-    const std::chrono::milliseconds wait = BackoffDelay(options_.retry, attempt - 1, 0.5);
-    if (options_.deadline && clock_.Now() + wait > *options_.deadline) {
+    if (!http_.Wait(BackoffDelay(options_.retry, attempt - 1, 0.5))) {
       return MakeError(ErrorKind::kUnavailable,
                        "GET " + options_.selection.url + path + ": " + parsed.error().message +
                            "; gave up: waiting longer would pass the run's deadline");
     }
-    clock_.Sleep(wait);
   }
 }
 

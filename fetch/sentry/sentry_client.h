@@ -130,7 +130,6 @@ class SentryClient {
   Result<HttpResponse> Get(const std::string& path, const std::string& query_string);
   std::string ProjectParameters() const;
 
-  Clock& clock_;
   SentryOptions options_;
   std::string token_;
   RateLimiter limiter_;  // shared by the window threads
