@@ -158,15 +158,19 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   return all;
 }
 
+// The value of a required option, or a usage error: "missing <shown>".
+std::string Required(const po::variables_map& vm, const char* name, const std::string& shown) {
+  if (!vm.count(name)) throw UsageError{"missing " + shown};
+  return vm[name].as<std::string>();
+}
+
 GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources) {
   GateOptions options;
   if (positional_sources && (!vm.count("baseline") || !vm.count("candidate"))) {
     throw UsageError{"compare needs two sources: perfgate compare BASELINE CANDIDATE"};
   }
-  if (!vm.count("baseline")) throw UsageError{"missing --baseline SRC"};
-  if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
-  options.baseline = vm["baseline"].as<std::string>();
-  options.candidate = vm["candidate"].as<std::string>();
+  options.baseline = Required(vm, "baseline", "--baseline SRC");
+  options.candidate = Required(vm, "candidate", "--candidate SRC");
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   if (vm.count("today")) {
@@ -260,9 +264,8 @@ po::options_description StatsDescription() {
 
 int Stats(const po::variables_map& vm, CliEnv& env) {
   StatsOptions options;
-  if (!vm.count("source")) throw UsageError{"missing the source: perfgate stats SRC"};
+  options.source = Required(vm, "source", "the source: perfgate stats SRC");
   options.config = ReadConfigChoice(vm);
-  options.source = vm["source"].as<std::string>();
   options.sources = ReadSourceOptions(vm);
   options.json = vm["json"].as<bool>();
   options.percentiles = ParsePercentiles(vm["percentiles"].as<std::string>());
@@ -290,10 +293,8 @@ po::options_description FetchDescription() {
 
 int Fetch(const po::variables_map& vm, CliEnv& env) {
   FetchOptions options;
-  if (!vm.count("release")) throw UsageError{"missing --release RELEASE"};
-  if (!vm.count("output")) throw UsageError{"missing -o FILE"};
-  options.release = vm["release"].as<std::string>();
-  options.output = vm["output"].as<std::string>();
+  options.release = Required(vm, "release", "--release RELEASE");
+  options.output = Required(vm, "output", "-o FILE");
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   return RunFetch(options, env);
@@ -318,10 +319,8 @@ po::options_description AlertDescription() {
 
 int Alert(const po::variables_map& vm, CliEnv& env) {
   AlertOptions options;
-  if (!vm.count("candidate")) throw UsageError{"missing --candidate SRC"};
-  if (!vm.count("state")) throw UsageError{"missing --state FILE"};
-  options.candidate = vm["candidate"].as<std::string>();
-  options.state_path = vm["state"].as<std::string>();
+  options.candidate = Required(vm, "candidate", "--candidate SRC");
+  options.state_path = Required(vm, "state", "--state FILE");
   if (vm.count("webhook")) options.webhook = vm["webhook"].as<std::string>();
   options.remind_after = ParseDuration(vm["remind-after"].as<std::string>());
   options.config = ReadConfigChoice(vm);
