@@ -1,0 +1,67 @@
+// The bootstrap's distributions in closed form, for tests whose p-values have no floor.
+//
+// A Monte Carlo bootstrap p-value cannot go below about 1/B (B resamples), so after a
+// correction over hundreds of tests no change, however large, is significant. The laws here
+// are the ones QuantileReplicates() and MeanReplicates() draw from, computed instead of
+// sampled: a quantile's exactly (the joint law of two neighbouring order statistics of a
+// resample), the mean's by its exact bootstrap variance and the normal approximation.
+#ifndef PERFGATE_STATS_BOOTSTRAP_LAW_H_
+#define PERFGATE_STATS_BOOTSTRAP_LAW_H_
+
+#include <span>
+#include <vector>
+
+#include "stats/quantile.h"
+
+namespace perfgate::stats {
+
+// One value of a discrete distribution and its probability.
+struct Atom {
+  double value = 0;
+  double probability = 0;
+};
+
+// The law of the bootstrap replicate of the q-quantile of `sorted` under `method`: the
+// distribution of QuantileOfSorted(resample) over all n^n resamples, as atoms in ascending
+// order of value (equal values merged). The k-th smallest of a resample is x_(ceil(n U))
+// with U the k-th of n uniforms; for an interpolated quantile the (k+1)-th as well, through
+// P(U_(k) <= s, U_(k+1) > t) = C(n, k) s^k (1 - t)^(n - k) for s <= t. Each end leaves out
+// at most `kLawTail` of probability. REQUIRES: `sorted` ascending and non-empty, 0 <= q <= 1.
+std::vector<Atom> QuantileBootstrapLaw(std::span<const double> sorted, double q,
+                                       QuantileMethod method);
+
+// The probability left out at each end of a law: p-values below it are reported as 0.
+inline constexpr double kLawTail = 1e-17;
+
+// P(X <= Y) and P(X >= Y) for independent X and Y (ties count in both).
+struct Ordering {
+  double at_or_below = 0;
+  double at_or_above = 0;
+};
+// REQUIRES: both laws in ascending order of value.
+Ordering CompareLaws(std::span<const Atom> x, std::span<const Atom> y);
+
+// The two-sided bootstrap p-value of "no change", 2 min(P(X <= Y), P(X >= Y)) capped at 1:
+// the same statistic the Monte Carlo test counts, without its 1/B resolution.
+double TwoSidedPValue(const Ordering& ordering);
+
+// The mean and variance of a law, of its values or (`log_scale`) of their logarithms; the
+// log moments are NaN when a value with positive probability is not positive.
+struct Moments {
+  double mean = 0;
+  double variance = 0;
+};
+Moments MomentsOf(std::span<const Atom> law, bool log_scale);
+
+// The exact variance of the bootstrap replicate of the mean: the plug-in variance
+// (n denominator) over n. REQUIRES: non-empty.
+double MeanBootstrapVariance(std::span<const double> values);
+
+// Two-sided p-value of "no change" between two estimates whose bootstrap laws are close to
+// normal with the given variances: 2 Phi(-|x - y| / sqrt(vx + vy)). 1 when both are 0 and
+// x == y, 0 when they are 0 and x != y.
+double NormalPValue(double x, double x_variance, double y, double y_variance);
+
+}  // namespace perfgate::stats
+
+#endif  // PERFGATE_STATS_BOOTSTRAP_LAW_H_
