@@ -10,6 +10,7 @@
 
 #include "gate/number_format.h"
 #include "stats/bootstrap.h"
+#include "stats/bootstrap_law.h"
 #include "stats/mann_whitney.h"
 #include "stats/random.h"
 
@@ -21,15 +22,20 @@ using stats::Interval;
 // The power at which minimum detectable effects are stated.
 constexpr double kPower = 0.80;
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 // A metric's value on one side, with its interval and, for bootstrapped metrics, the
-// replicates a relative rule pairs with the other side's.
+// replicates a relative rule pairs with the other side's for the interval of the change,
+// and the bootstrap's law its test uses (made only when a relative rule asks).
 struct Estimate {
   double value = 0;
   std::optional<Interval> interval;
   std::vector<double> replicates;  // in draw order; empty for error_rate, min and max
+  bool has_law = false;
+  std::vector<stats::Atom> law;  // quantiles: the replicate's exact law
+  double variance = kNaN;        // of the replicate
+  double log_variance = kNaN;    // of its logarithm (NaN when a value is not positive)
 };
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // One side of one group: sorted once, estimates made once per metric and shared by every
 // rule that names the metric.
@@ -90,17 +96,21 @@ class Side {
   }
 
   // The metric's estimate, or nullptr when the side has no events or, in aggregate mode,
-  // Sentry did not compute the metric.
-  const Estimate* Get(const Metric& metric) {
+  // Sentry did not compute the metric. `with_law` adds the bootstrap's law for a test.
+  const Estimate* Get(const Metric& metric, bool with_law = false) {
     if (!summary_) return nullptr;
     auto found = estimates_.find(metric.name);
-    if (found != estimates_.end()) return &found->second;
-    if (aggregates_) {
-      std::optional<Estimate> estimate = FromAggregates(metric);
-      if (!estimate) return nullptr;
-      return &estimates_.emplace(metric.name, *estimate).first->second;
+    if (found == estimates_.end()) {
+      if (aggregates_) {
+        std::optional<Estimate> estimate = FromAggregates(metric);
+        if (!estimate) return nullptr;
+        found = estimates_.emplace(metric.name, *estimate).first;
+      } else {
+        found = estimates_.emplace(metric.name, Make(metric)).first;
+      }
     }
-    return &estimates_.emplace(metric.name, Make(metric)).first->second;
+    if (with_law && !aggregates_ && !found->second.has_law) AddLaw(metric, found->second);
+    return &found->second;
   }
 
   // The metric's value alone, without the bootstrap behind an interval: for a side with too
@@ -187,6 +197,21 @@ class Side {
     return estimate;
   }
 
+  // The law of the bootstrap replicate, for the test of a relative rule: exact for a
+  // quantile; for the mean, its exact variance (the test takes it as normal).
+  void AddLaw(const Metric& metric, Estimate& estimate) const {
+    estimate.has_law = true;
+    if (metric.kind == MetricKind::kQuantile) {
+      estimate.law = stats::QuantileBootstrapLaw(sorted_, metric.q, config_.percentile_method);
+      estimate.variance = stats::MomentsOf(estimate.law, false).variance;
+      estimate.log_variance = stats::MomentsOf(estimate.law, true).variance;
+    } else if (metric.kind == MetricKind::kMean) {
+      estimate.variance = stats::MeanBootstrapVariance(sorted_);
+      estimate.log_variance =  // the delta method: Var(log m) = Var(m) / m^2
+          estimate.value > 0 ? estimate.variance / (estimate.value * estimate.value) : kNaN;
+    }
+  }
+
   std::string stream_name_;
   const Thresholds& config_;
   std::vector<double> sorted_;
@@ -208,69 +233,90 @@ std::string EventsText(std::size_t n) {
 
 double NormalQuantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
 
-// z_{1 - alpha/2} + z_{power}: how many standard errors a true change must span to be
-// detected by a two-sided test at `confidence` with probability kPower.
-double DetectableSpan(double confidence) {
-  return NormalQuantile(1 - (1 - confidence) / 2) + NormalQuantile(kPower);
+// How much a relative rule's change statistic varies from resample to resample: the
+// standard error its minimum detectable effect is worked out from, once the run's family
+// of tests is known. On the log scale for ratios of durations (the change is then
+// exp(statistic) - 1), else on the change's own scale.
+struct ChangeSpread {
+  double standard_error = kNaN;
+  bool log_scale = false;
+};
+
+// The smallest true change that fails `rule` with probability kPower, with the change's
+// statistic taken as normal around its true value with `spread`: under decide_on point
+// the estimate must be both over the tolerance and significant after the correction over
+// `family` tests (Bonferroni's threshold, which Holm and Benjamini-Hochberg never need
+// more than), so the estimate must reach max(tolerance, z_crit se) with the power's
+// margin; under lower, the interval's lower end (uncorrected) must clear the tolerance;
+// under upper, any change beyond the tolerance fails at least as often as kPower.
+std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpread& spread,
+                                              double confidence, std::size_t family) {
+  const double se = spread.standard_error;
+  if (!std::isfinite(se) || family == 0) return std::nullopt;
+  const double tolerance = spread.log_scale ? std::log1p(rule.limit) : rule.limit;
+  const double alpha = 1 - confidence;
+  const double power = NormalQuantile(kPower);
+  double threshold = tolerance;
+  switch (rule.decide_on) {
+    case DecideOn::kPoint: {
+      const double critical = NormalQuantile(1 - alpha / (2 * static_cast<double>(family)));
+      threshold = std::max(tolerance, critical * se) + power * se;
+      break;
+    }
+    case DecideOn::kLower:
+      threshold = tolerance + (NormalQuantile(1 - alpha / 2) + power) * se;
+      break;
+    case DecideOn::kUpper:
+      break;
+  }
+  const double effect = spread.log_scale ? std::expm1(threshold) : threshold;
+  if (!std::isfinite(effect)) return std::nullopt;
+  return effect;
 }
 
-// The comparison statistics of a relative rule on a bootstrapped metric. The two sides'
-// replicates come from independent streams, in draw order, so the i-th of each together
-// are one replicate of the pair, and their ratio (or difference) one of the change.
-void CompareReplicates(const Estimate& base, const Estimate& cand, bool relative, double confidence,
-                       RuleResult& out) {
+// The comparison statistics of a relative rule on a bootstrapped metric. The p-value comes
+// from the bootstrap's laws (no resolution floor: a quantile's exact law, the mean's exact
+// variance); the interval of the change from the replicates, whose i-th of each side
+// together are one replicate of the pair (independent streams, in draw order).
+ChangeSpread CompareReplicates(const Estimate& base, const Estimate& cand, bool relative,
+                               double confidence, RuleResult& out) {
   const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
   std::vector<double> changes(count);
-  std::vector<double> logs;
-  logs.reserve(count);
-  std::size_t at_or_below = 0, at_or_above = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const double b = base.replicates[i];
     const double c = cand.replicates[i];
     changes[i] = relative ? RelativeChange(c, b) : c - b;
-    if (changes[i] <= 0) ++at_or_below;
-    if (changes[i] >= 0) ++at_or_above;
-    if (relative && b > 0 && c > 0) logs.push_back(std::log(c / b));
   }
-  // Two-sided percentile-bootstrap p-value of "no change", +1 smoothed so it is never 0.
-  const auto n = static_cast<double>(count);
-  out.p_value =
-      std::min(1.0, 2 * (static_cast<double>(std::min(at_or_below, at_or_above)) + 1) / (n + 1));
   out.change_ci = stats::PercentileInterval(changes, confidence);
-  const double span = DetectableSpan(confidence);
-  double detectable = kNaN;
-  if (!relative) {
-    detectable = span * stats::StandardDeviation(changes);
-  } else if (logs.size() > 1) {
-    detectable = std::expm1(span * stats::StandardDeviation(logs));
-  }
-  if (std::isfinite(detectable)) out.minimum_detectable_effect = detectable;
+  // "No change" is C <= B against C >= B whatever the unit: a ratio's change c / b - 1 and
+  // a difference c - b have the sign of c - b (durations are not negative).
+  out.p_value = cand.law.empty()
+                    ? stats::NormalPValue(cand.value, cand.variance, base.value, base.variance)
+                    : stats::TwoSidedPValue(stats::CompareLaws(cand.law, base.law));
+  if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
+  return {std::sqrt(base.variance + cand.variance), false};
 }
 
 // The same for error rates: Newcombe's interval of the difference, Fisher's exact test,
-// and the detectable difference from the pooled rate. Relative changes divide by the
+// and the spread of the difference from the pooled rate. Relative changes divide by the
 // baseline rate.
-void CompareRates(const stats::Summary& base, const stats::Summary& cand, bool relative,
-                  double confidence, RuleResult& out) {
+ChangeSpread CompareRates(const stats::Summary& base, const stats::Summary& cand, bool relative,
+                          double confidence, RuleResult& out) {
   Interval difference =
       stats::NewcombeDifference(base.failures, base.count, cand.failures, cand.count, confidence);
   out.p_value = stats::FisherExactPValue(base.failures, base.count, cand.failures, cand.count);
   const double pooled = static_cast<double>(base.failures + cand.failures) /
                         static_cast<double>(base.count + cand.count);
-  double detectable =
-      DetectableSpan(confidence) *
+  const double se =
       std::sqrt(pooled * (1 - pooled) *
                 (1 / static_cast<double>(base.count) + 1 / static_cast<double>(cand.count)));
   if (!relative) {
     out.change_ci = difference;
-    out.minimum_detectable_effect = detectable;
-    return;
+    return {se, false};
   }
-  if (base.error_rate > 0) {
-    out.change_ci =
-        Interval{difference.lower / base.error_rate, difference.upper / base.error_rate};
-    out.minimum_detectable_effect = detectable / base.error_rate;
-  }
+  if (!(base.error_rate > 0)) return {};
+  out.change_ci = Interval{difference.lower / base.error_rate, difference.upper / base.error_rate};
+  return {se / base.error_rate, false};
 }
 
 Verdict Failing(const Rule& rule) {
@@ -356,7 +402,7 @@ void MarkPreExisting(const Rule& rule, PreExistingPolicy policy, RuleResult& out
 
 // A relative rule, once the run's p-values are adjusted.
 void JudgeRelative(const Rule& rule, double confidence, stats::Correction correction,
-                   RuleResult& out) {
+                   std::size_t family, RuleResult& out) {
   const double change = *out.change;
   std::string detectable;
   if (out.minimum_detectable_effect) {
@@ -364,7 +410,9 @@ void JudgeRelative(const Rule& rule, double confidence, stats::Correction correc
     detectable = "; with these sample sizes only changes beyond " +
                  (out.change_is_relative ? FormatRelativeChange(mde)
                                          : FormatAbsoluteChange(mde, rule.metric.IsDuration())) +
-                 " are detectable (80 % power)";
+                 " are detectable (80 % power" +
+                 (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) +
+                 ")";
   }
   if (FailedAsNotANumber(rule, change, out.change_ci, "change", out)) return;
   if (rule.decide_on != DecideOn::kPoint) {
@@ -389,6 +437,7 @@ void JudgeRelative(const Rule& rule, double confidence, stats::Correction correc
 struct MeasuredRule {
   RuleResult result;
   bool awaits_test = false;
+  ChangeSpread spread;  // of a tested change, for its minimum detectable effect
 };
 
 MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_samples,
@@ -402,8 +451,10 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   // A side with fewer than min_samples events is shown by its value alone: no rule is
   // judged on it, and its bootstrap would cost as much as a large group's.
   const auto min = static_cast<std::size_t>(min_samples);
-  const Estimate* base_estimate = base.size() >= min ? base.Get(rule.metric) : nullptr;
-  const Estimate* cand_estimate = cand.size() >= min ? cand.Get(rule.metric) : nullptr;
+  const bool increase = rule.kind == LimitKind::kMaxIncrease;
+  const bool tested = increase && base.size() >= min && cand.size() >= min;
+  const Estimate* base_estimate = base.size() >= min ? base.Get(rule.metric, tested) : nullptr;
+  const Estimate* cand_estimate = cand.size() >= min ? cand.Get(rule.metric, tested) : nullptr;
   result.candidate =
       cand_estimate ? std::optional<double>(cand_estimate->value) : cand.PointValue(rule.metric);
   result.baseline =
@@ -413,7 +464,6 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
 
   // The change is shown for every rule that has both sides: relative for durations (and
   // for relative limits), in percentage points for error rates under absolute limits.
-  const bool increase = rule.kind == LimitKind::kMaxIncrease;
   result.change_is_relative =
       increase ? rule.unit == ChangeUnit::kRelative : rule.metric.IsDuration();
   if (result.candidate && result.baseline) {
@@ -444,11 +494,11 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     return measured;
   }
   if (rule.metric.kind == MetricKind::kErrorRate) {
-    CompareRates(*base.summary(), *cand.summary(), result.change_is_relative, config.confidence,
-                 result);
+    measured.spread = CompareRates(*base.summary(), *cand.summary(), result.change_is_relative,
+                                   config.confidence, result);
   } else if (!cand_estimate->replicates.empty() && !base_estimate->replicates.empty()) {
-    CompareReplicates(*base_estimate, *cand_estimate, result.change_is_relative, config.confidence,
-                      result);
+    measured.spread = CompareReplicates(*base_estimate, *cand_estimate, result.change_is_relative,
+                                        config.confidence, result);
   } else if (base.aggregated() || cand.aggregated()) {
     result.note = "aggregate mode: judged on Sentry's values, with no interval or test";
   }
@@ -512,13 +562,18 @@ EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baselin
   return result;
 }
 
-// A (group, rule) position in the result whose relative test awaits the correction.
-using RulePosition = std::pair<std::size_t, std::size_t>;
+// A relative rule whose test awaits the correction: its (group, rule) position in the
+// result and the spread of its change.
+struct PendingTest {
+  std::size_t group = 0;
+  std::size_t rule = 0;
+  ChangeSpread spread;
+};
 
 // Judges every group of both sides (by transaction, the union of their names; else one
 // group of all events) with its rules, appending them to `result`. Returns the relative
 // rules left for JudgeRelatives(); `override_used` says which `groups:` entries matched.
-std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet& baseline,
+std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& baseline,
                                       const SampleSet& candidate, EvaluationResult& result,
                                       std::vector<bool>& override_used) {
   std::optional<std::pair<GroupSamples, GroupSamples>> merged;
@@ -531,7 +586,7 @@ std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet&
     for (const GroupSamples& group : baseline.groups) names.insert(group.name);
     for (const GroupSamples& group : candidate.groups) names.insert(group.name);
   }
-  std::vector<RulePosition> pending;
+  std::vector<PendingTest> pending;
   for (const std::string& name : names) {
     GroupResult group;
     group.name = name;
@@ -561,7 +616,7 @@ std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet&
         MeasuredRule measured = MeasureRule(rule, base, cand, min_samples, config);
         group.rules.push_back(std::move(measured.result));
         if (measured.awaits_test)
-          pending.emplace_back(result.groups.size(), group.rules.size() - 1);
+          pending.push_back({result.groups.size(), group.rules.size() - 1, measured.spread});
       }
     }
     result.groups.push_back(std::move(group));
@@ -570,13 +625,14 @@ std::vector<RulePosition> JudgeGroups(const Thresholds& config, const SampleSet&
 }
 
 // Adjusts the p-values of every relative test of the run as one family (the correction
-// covers the run, not each group), then judges the relative rules.
-void JudgeRelatives(const Thresholds& config, const std::vector<RulePosition>& pending,
+// covers the run, not each group), works out each one's minimum detectable effect for a
+// family of that size, then judges the relative rules.
+void JudgeRelatives(const Thresholds& config, const std::vector<PendingTest>& pending,
                     EvaluationResult& result) {
   std::vector<double> p_values;
   std::vector<RuleResult*> tested;
-  for (auto [g, r] : pending) {
-    RuleResult& rule = result.groups[g].rules[r];
+  for (const PendingTest& test : pending) {
+    RuleResult& rule = result.groups[test.group].rules[test.rule];
     if (!rule.p_value) continue;
     p_values.push_back(*rule.p_value);
     tested.push_back(&rule);
@@ -584,9 +640,14 @@ void JudgeRelatives(const Thresholds& config, const std::vector<RulePosition>& p
   std::vector<double> adjusted = stats::AdjustPValues(p_values, config.correction);
   for (std::size_t i = 0; i < tested.size(); ++i) tested[i]->adjusted_p_value = adjusted[i];
   result.relative_tests = tested.size();
-  for (auto [g, r] : pending) {
-    RuleResult& rule = result.groups[g].rules[r];
-    JudgeRelative(rule.rule, config.confidence, result.correction, rule);
+  const std::size_t family = config.correction == stats::Correction::kNone ? 1 : tested.size();
+  for (const PendingTest& test : pending) {
+    RuleResult& rule = result.groups[test.group].rules[test.rule];
+    if (rule.p_value) {
+      rule.minimum_detectable_effect =
+          MinimumDetectableEffect(rule.rule, test.spread, config.confidence, family);
+    }
+    JudgeRelative(rule.rule, config.confidence, result.correction, family, rule);
     NoteThinTail(rule.rule.metric, std::min(rule.baseline_n, rule.candidate_n), rule);
   }
 }
@@ -664,7 +725,7 @@ EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
                           const SampleSet& candidate, std::chrono::year_month_day today) {
   EvaluationResult result = ResultHeader(config, baseline, candidate);
   std::vector<bool> override_used(config.groups.size(), false);
-  const std::vector<RulePosition> pending =
+  const std::vector<PendingTest> pending =
       JudgeGroups(config, baseline, candidate, result, override_used);
   JudgeRelatives(config, pending, result);
   for (GroupResult& group : result.groups) {

@@ -17,9 +17,9 @@ std::string FormatPercent(double fraction);
 std::string FormatRelativeChange(double fraction);
 // A signed difference in ms ("+250 ms") or, for rates, in percentage points ("+0.52 pp").
 std::string FormatAbsoluteChange(double value, bool is_duration);
-// A p-value with the digits that matter: "0.031", "0.0042", "< 0.0001".
+// A p-value with the digits that matter: "0.031", "0.0042", "7.7e-09", "< 1e-16".
 std::string FormatPValue(double p);
-// The same as a statement: "p = 0.031", "p < 0.0001".
+// The same as a statement: "p = 0.031", "p < 1e-16".
 std::string FormatPStatement(double p);
 // A plain number without trailing zeros: 8000 -> "8000", 0.5 -> "0.5".
 std::string FormatNumber(double value);

@@ -45,11 +45,14 @@ inline constexpr NameTable<Severity, 2> kSeverityNames = {
 
 // What an absolute or relative limit is compared with.
 enum class DecideOn {
-  kPoint,  // the point estimate (the default, as k6, Sentry and Lighthouse CI do); the
-           // interval turns a pass into inconclusive when it reaches over the limit, and a
-           // relative rule fails only when its change is also statistically significant
+  kPoint,  // the point estimate; the interval turns a pass into inconclusive when it
+           // reaches over the limit, and a relative rule fails only when its change is
+           // also statistically significant after the correction (relative rules' default)
   kUpper,  // the interval's upper end: fail unless confident the limit holds
-  kLower,  // the interval's lower end: fail only when confident the limit is broken
+  kLower,  // the interval's lower end: fail only when confident the limit is broken, and
+           // call a point estimate over the limit with an interval reaching under it
+           // inconclusive (absolute rules' default: one error in 98 events is no breach
+           // of an error-rate limit of 1 %, 40 in 1,000 is)
 };
 inline constexpr NameTable<DecideOn, 3> kDecideOnNames = {
     {{DecideOn::kPoint, "point"}, {DecideOn::kUpper, "upper"}, {DecideOn::kLower, "lower"}}};
@@ -60,9 +63,15 @@ struct Rule {
   double limit = 0;  // ms for durations, a fraction for rates and relative changes
   ChangeUnit unit = ChangeUnit::kAbsolute;  // kMaxIncrease only
   Severity severity = Severity::kFail;
-  DecideOn decide_on = DecideOn::kPoint;
+  DecideOn decide_on = DecideOn::kLower;
   ConfigLocation origin;
 };
+
+// What a rule decides on when its config does not say: absolute rules on the interval's
+// lower end, relative rules on the point estimate and their test.
+inline DecideOn DefaultDecideOn(LimitKind kind) {
+  return kind == LimitKind::kMax ? DecideOn::kLower : DecideOn::kPoint;
+}
 
 // A `groups:` entry: for transactions whose name matches the glob, replace the rules or
 // skip the group. The first matching entry wins.

@@ -371,6 +371,7 @@ class Parser {
     }
     if (YAML::Node severity = node["severity"])
       rule.severity = OneOf(severity, "severity", kSeverityNames);
+    rule.decide_on = DefaultDecideOn(rule.kind);
     if (YAML::Node decide_on = node["decide_on"])
       rule.decide_on = OneOf(decide_on, "decide_on", kDecideOnNames);
     return rule;

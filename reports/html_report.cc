@@ -408,14 +408,7 @@ std::string RenderHtml(const gate::EvaluationResult& result) {
     for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";
     out << "</ul></section>\n";
   }
-  out << "<footer>" << Html(ConfidenceText(result)) << " intervals by "
-      << NameOf(stats::kIntervalMethodTitles, result.interval) << " bootstrap (" << result.resamples
-      << " resamples, seed " << result.seed << "), error rates by "
-      << NameOf(stats::kBinomialMethodTitles, result.error_rate_interval) << ", "
-      << NameOf(stats::kCorrectionTitles, result.correction) << " correction over "
-      << result.relative_tests << " relative tests, percentiles: "
-      << NameOf(stats::kQuantileMethodNames, result.percentile_method) << ", min_samples "
-      << result.min_samples << ". Charts: latency (log scale) at each percentile; "
+  out << "<footer>Method: " << Html(MethodText(result)) << ". Charts: latency (log scale) at each percentile; "
       << "dashed grey: baseline; dashed lines across: "
          "limits.</footer>\n</main>\n</body>\n</html>\n";
   return out.str();

@@ -244,22 +244,7 @@ void NotesAndMethod(std::ostream& out, const gate::EvaluationResult& result) {
     for (const std::string& note : result.notes) out << "- " << Cell(note) << "\n";
     out << "\n";
   }
-  out << "<sub>Method: " << ConfidenceText(result) << " intervals; percentiles by "
-      << NameOf(stats::kIntervalMethodTitles, result.interval) << " bootstrap (" << result.resamples
-      << " resamples, seed " << result.seed << "), error rates by "
-      << NameOf(stats::kBinomialMethodTitles, result.error_rate_interval)
-      << "; relative rules fail only when "
-      << "significant (bootstrap test, Fisher's exact for error rates), "
-      << (result.correction == stats::Correction::kNone
-              ? std::string("uncorrected")
-              : std::string(NameOf(stats::kCorrectionTitles, result.correction)) + "-corrected")
-      << " over " << result.relative_tests
-      << " tests · percentiles: " << NameOf(stats::kQuantileMethodNames, result.percentile_method)
-      << " · min_samples " << result.min_samples
-      << " · insufficient data: " << gate::UndecidedPolicyName(result.insufficient_data)
-      << " · inconclusive: " << gate::UndecidedPolicyName(result.inconclusive)
-      << " · events: baseline " << Count(result.baseline_events) << ", candidate "
-      << Count(result.candidate_events) << "</sub>\n";
+  out << "<sub>Method: " << MethodText(result) << "</sub>\n";
 }
 
 }  // namespace

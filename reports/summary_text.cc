@@ -120,6 +120,67 @@ std::string ConfidenceText(const EvaluationResult& result) {
   return gate::FormatNumber(result.confidence * 100) + " %";
 }
 
+namespace {
+
+// What the run's rules of one kind decided on: "the interval's lower end (decide_on:
+// lower)", or each choice by name when rules differ; "" when the run has no such rule.
+std::string DecidedOn(const EvaluationResult& result, gate::LimitKind kind) {
+  std::vector<gate::DecideOn> seen;
+  for (const GroupResult& group : result.groups) {
+    for (const RuleResult& rule : group.rules) {
+      if (rule.rule.kind == kind &&
+          std::find(seen.begin(), seen.end(), rule.rule.decide_on) == seen.end())
+        seen.push_back(rule.rule.decide_on);
+    }
+  }
+  if (seen.size() != 1) {
+    std::string names;
+    for (gate::DecideOn decide_on : seen)
+      names += (names.empty() ? "" : ", ") + std::string(gate::DecideOnName(decide_on));
+    return names.empty() ? "" : "decide_on " + names;
+  }
+  switch (seen.front()) {
+    case gate::DecideOn::kLower:
+      return "the interval's lower end (decide_on: lower)";
+    case gate::DecideOn::kUpper:
+      return "the interval's upper end (decide_on: upper)";
+    case gate::DecideOn::kPoint:
+      break;
+  }
+  return "the point estimate (decide_on: point)";
+}
+
+}  // namespace
+
+std::string MethodText(const EvaluationResult& result) {
+  std::string text = ConfidenceText(result) + " intervals; percentiles by " +
+                     std::string(NameOf(stats::kIntervalMethodTitles, result.interval)) +
+                     " bootstrap (" + std::to_string(result.resamples) + " resamples, seed " +
+                     std::to_string(result.seed) + "), error rates by " +
+                     std::string(NameOf(stats::kBinomialMethodTitles, result.error_rate_interval));
+  const std::string absolute = DecidedOn(result, gate::LimitKind::kMax);
+  if (!absolute.empty()) text += "; absolute limits decided on " + absolute;
+  const std::string relative = DecidedOn(result, gate::LimitKind::kMaxIncrease);
+  if (!relative.empty()) {
+    text += "; relative limits decided on " + relative +
+            ", failing only when over the tolerance and significant (exact bootstrap test, "
+            "normal for means, Fisher's exact for error rates), " +
+            (result.correction == stats::Correction::kNone
+                 ? std::string("uncorrected")
+                 : std::string(NameOf(stats::kCorrectionTitles, result.correction)) +
+                       "-corrected") +
+            " over " + std::to_string(result.relative_tests) + " tests";
+  }
+  return text + " · percentiles: " +
+         std::string(NameOf(stats::kQuantileMethodNames, result.percentile_method)) +
+         " · min_samples " + std::to_string(result.min_samples) +
+         " · insufficient data: " + std::string(gate::UndecidedPolicyName(result.insufficient_data)) +
+         " · inconclusive: " + std::string(gate::UndecidedPolicyName(result.inconclusive)) +
+         " · pre-existing: " + std::string(NameOf(gate::kPreExistingPolicyNames, result.pre_existing)) +
+         " · events: baseline " + std::to_string(result.baseline_events) + ", candidate " +
+         std::to_string(result.candidate_events);
+}
+
 std::string RuleSentence(const EvaluationResult& result, const GroupResult& group,
                          const RuleResult& rule) {
   const std::string& metric = rule.rule.metric.name;

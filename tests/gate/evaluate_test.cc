@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <random>
 #include <string_view>
 
 #include "gate/thresholds_parser.h"
+#include "stats/random.h"
 
 namespace perfgate::gate {
 namespace {
@@ -39,8 +41,9 @@ const RuleResult& OnlyRule(const EvaluationResult& result, std::string_view grou
 }
 
 TEST(Evaluate, AbsoluteLimitComparesTheCandidatesPointEstimate) {
-  Thresholds config =
-      Config("statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max: 1000ms\n");
+  Thresholds config = Config(
+      "statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max: 1000ms\n"
+      "    decide_on: point\n");
   SampleSetBuilder base, cand;
   AddEvents(base, "slow", 101, 0, 10);  // p95 = 950
   AddEvents(cand, "slow", 101, 0, 11);  // p95 = 1045
@@ -230,7 +233,8 @@ TEST(Evaluate, GroupByNoneJudgesTheWholeRelease) {
   ASSERT_EQ(result.groups.size(), 1u);
   EXPECT_EQ(result.groups[0].name, "(all)");
   EXPECT_DOUBLE_EQ(*result.groups[0].rules[0].candidate, 0.15);
-  EXPECT_EQ(result.groups[0].rules[0].verdict, Verdict::kFail);
+  // 3 failures in 20 events: over 10 %, but no proof that the true rate is.
+  EXPECT_EQ(result.groups[0].rules[0].verdict, Verdict::kInconclusive);
 }
 
 TEST(Evaluate, VerdictDoesNotChangeWhenSamplesAreShuffled) {
@@ -306,7 +310,8 @@ TEST(Evaluate, InconclusivePolicyDecidesTheOutcome) {
        {std::pair{"warn", Outcome::kPass}, std::pair{"fail", Outcome::kRegression},
         std::pair{"error", Outcome::kUndecided}}) {
     Thresholds config = Config(std::string("policy: {inconclusive: ") + policy +
-                               "}\nrules:\n  - metric: p95\n    max: 383ms\n");
+                               "}\nrules:\n  - metric: p95\n    max: 383ms\n"
+                               "    decide_on: point\n");
     SampleSet set = Ramp("s");
     EXPECT_EQ(Evaluate(config, set, set, kToday).outcome, outcome) << policy;
   }
@@ -353,6 +358,111 @@ TEST(Evaluate, HolmCoversEveryRelativeTestOfTheRun) {
                       "  - metric: error_rate\n    max_increase: 1pp\n"),
                b, c, kToday);
   EXPECT_EQ(*none.groups[0].rules[0].adjusted_p_value, raw);
+}
+
+TEST(Evaluate, AbsoluteRulesDoNotFlakeOnLowTrafficButCatchClearBreaches) {
+  // The defaults decide absolute rules on the interval's lower end: a point estimate over
+  // the limit fails only when the data prove the breach.
+  Thresholds config = DefaultThresholds();
+  EXPECT_EQ(config.rules[0].decide_on, DecideOn::kLower);  // p95 <= 8000 ms
+  EXPECT_EQ(config.rules[3].decide_on, DecideOn::kPoint);  // p95 increase <= +10 %
+  SampleSetBuilder base, cand;
+  // Unchanged transactions that happened to see an error or two: 1 in 98, 2 in 206.
+  AddEvents(base, "one in 98", 98, 100, 1, 0);
+  AddEvents(cand, "one in 98", 98, 100, 1, 1);
+  AddEvents(base, "two in 206", 206, 100, 1, 0);
+  AddEvents(cand, "two in 206", 206, 100, 1, 2);
+  // A clear breach: 40 failures in 1,000 events against 1 %.
+  AddEvents(base, "broken", 1000, 100, 0.1, 2);
+  AddEvents(cand, "broken", 1000, 100, 0.1, 40);
+  // A p95 clearly over 8000 ms with 200 events.
+  AddEvents(base, "slow", 200, 1000, 20);
+  AddEvents(cand, "slow", 200, 1000, 60);  // p95 about 12,300 ms
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  auto verdict = [&](std::string_view group, std::string_view metric) {
+    for (const GroupResult& g : result.groups) {
+      for (const RuleResult& r : g.rules) {
+        if (g.name == group && r.rule.metric.name == metric && r.rule.kind == LimitKind::kMax)
+          return r.verdict;
+      }
+    }
+    ADD_FAILURE() << group << " " << metric;
+    return Verdict::kPass;
+  };
+  EXPECT_EQ(verdict("one in 98", "error_rate"), Verdict::kInconclusive);
+  EXPECT_EQ(verdict("two in 206", "error_rate"), Verdict::kPass);  // 0.97 %: within
+  EXPECT_EQ(verdict("broken", "error_rate"), Verdict::kFail);
+  EXPECT_EQ(verdict("slow", "p95"), Verdict::kFail);
+  EXPECT_EQ(result.Count(Verdict::kFail), 3u);  // and slow's p50 of about 7,000 ms
+}
+
+// A transaction of `n` log-normal durations scaled by `scale`.
+void AddLogNormal(SampleSetBuilder& builder, const std::string& name, int n, double scale,
+                  stats::Random& random) {
+  for (int i = 0; i < n; ++i) builder.Add(name, scale * std::exp(6 + 0.6 * random.Normal()), false);
+}
+
+TEST(Evaluate, ALargeChangeStaysSignificantInAFamilyOfThousandsOfTests) {
+  // A Monte Carlo p-value cannot go below 2 / (resamples + 1): Holm over 2,001 tests made
+  // every relative rule of such a run inconclusive, however large its change.
+  Thresholds config = Config(
+      "statistics: {resamples: 200}\nrules:\n  - metric: p95\n    max_increase: 10%\n");
+  stats::Random random(11);
+  SampleSetBuilder base, cand;
+  for (int g = 0; g < 2000; ++g) {
+    AddLogNormal(base, "quiet " + std::to_string(g), 60, 1, random);
+    AddLogNormal(cand, "quiet " + std::to_string(g), 60, 1, random);
+  }
+  AddLogNormal(base, "busy", 2000, 1, random);
+  AddLogNormal(cand, "busy", 2000, 1.35, random);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  EXPECT_EQ(result.relative_tests, 2001u);
+  const RuleResult& busy = OnlyRule(result, "busy");
+  EXPECT_EQ(busy.verdict, Verdict::kFail) << busy.note;
+  EXPECT_LT(*busy.adjusted_p_value, 1e-6);
+  EXPECT_EQ(result.Count(Verdict::kFail), 1u);
+}
+
+TEST(Evaluate, AChangeCalledDetectableIsDetectedWithThePowerClaimed) {
+  // The minimum detectable effect a run reports for a transaction, applied as a true change
+  // to it in many simulated runs (19 unchanged transactions beside it, Holm over all 20):
+  // the rule must fail in at least 80 % of them.
+  const std::string yaml =
+      "statistics: {resamples: 200}\nrules:\n  - metric: p95\n    max_increase: 10%\n";
+  auto draw = [](std::uint64_t seed, double shift) {
+    stats::Random random(seed);
+    SampleSetBuilder base, cand;
+    for (int g = 0; g < 20; ++g) {
+      AddLogNormal(base, "t" + std::to_string(g), 800, 1, random);
+      AddLogNormal(cand, "t" + std::to_string(g), 800, g == 0 ? shift : 1, random);
+    }
+    return std::pair{std::move(base).Build("b"), std::move(cand).Build("c")};
+  };
+  auto [b, c] = draw(1, 1);
+  const double mde =
+      *OnlyRule(Evaluate(Config(yaml), b, c, kToday), "t0").minimum_detectable_effect;
+  EXPECT_GT(mde, 0.1);
+  EXPECT_LT(mde, 0.5);
+  constexpr int kRuns = 100;
+  int detected = 0, detected_at_half = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    auto [base, cand] = draw(100 + static_cast<std::uint64_t>(run), 1 + mde);
+    detected += OnlyRule(Evaluate(Config(yaml), base, cand, kToday), "t0").verdict ==
+                        Verdict::kFail
+                    ? 1
+                    : 0;
+    auto [base2, cand2] = draw(500 + static_cast<std::uint64_t>(run), 1 + 0.1 + mde / 4);
+    detected_at_half += OnlyRule(Evaluate(Config(yaml), base2, cand2, kToday), "t0").verdict ==
+                                Verdict::kFail
+                            ? 1
+                            : 0;
+  }
+  // 80 % claimed; 72 of 100 is 2 standard errors under it.
+  EXPECT_GE(detected, 72) << "MDE " << mde;
+  // And the claim is not vacuous: a change well short of it is mostly missed.
+  EXPECT_LT(detected_at_half, detected);
 }
 
 namespace edges {

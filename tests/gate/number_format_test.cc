@@ -48,9 +48,12 @@ TEST(FormatAbsoluteChange, MillisecondsOrPercentagePoints) {
 TEST(FormatPValue, DigitsThatMatter) {
   EXPECT_EQ(FormatPValue(0.031), "0.031");
   EXPECT_EQ(FormatPValue(0.0042), "0.0042");
-  EXPECT_EQ(FormatPValue(0.00001), "< 0.0001");
+  EXPECT_EQ(FormatPValue(0.00001), "1.0e-05");
+  EXPECT_EQ(FormatPValue(7.746e-9), "7.7e-09");
+  EXPECT_EQ(FormatPValue(0), "< 1e-16");
   EXPECT_EQ(FormatPStatement(0.031), "p = 0.031");
-  EXPECT_EQ(FormatPStatement(0.00001), "p < 0.0001");
+  EXPECT_EQ(FormatPStatement(0.00001), "p = 1.0e-05");
+  EXPECT_EQ(FormatPStatement(0), "p < 1e-16");
 }
 
 TEST(FormatNumber, NoTrailingZerosAndScientificWhenHuge) {
