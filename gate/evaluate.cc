@@ -24,17 +24,18 @@ constexpr double kPower = 0.80;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// A metric's value on one side, with its interval and, for bootstrapped metrics, the
-// replicates a relative rule pairs with the other side's for the interval of the change,
-// and the bootstrap's law its test uses (made only when a relative rule asks).
+// A metric's value on one side, with its interval and what a relative rule compares with
+// the other side's: for a quantile the bootstrap replicate's exact law (no resampling), for
+// the mean its replicates (in draw order) and exact bootstrap variance.
 struct Estimate {
   double value = 0;
   std::optional<Interval> interval;
-  std::vector<double> replicates;  // in draw order; empty for error_rate, min and max
-  bool has_law = false;
-  std::vector<stats::Atom> law;  // quantiles: the replicate's exact law
-  double variance = kNaN;        // of the replicate
-  double log_variance = kNaN;    // of its logarithm (NaN when a value is not positive)
+  std::vector<stats::Atom> law;    // quantiles
+  std::vector<double> replicates;  // the mean
+  double variance = kNaN;          // of the bootstrap replicate (quantiles and the mean)
+  double log_variance = kNaN;      // of its logarithm (NaN when a value is not positive)
+
+  bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };
 
 // One side of one group: sorted once, estimates made once per metric and shared by every
@@ -96,21 +97,17 @@ class Side {
   }
 
   // The metric's estimate, or nullptr when the side has no events or, in aggregate mode,
-  // Sentry did not compute the metric. `with_law` adds the bootstrap's law for a test.
-  const Estimate* Get(const Metric& metric, bool with_law = false) {
+  // Sentry did not compute the metric.
+  const Estimate* Get(const Metric& metric) {
     if (!summary_) return nullptr;
     auto found = estimates_.find(metric.name);
-    if (found == estimates_.end()) {
-      if (aggregates_) {
-        std::optional<Estimate> estimate = FromAggregates(metric);
-        if (!estimate) return nullptr;
-        found = estimates_.emplace(metric.name, *estimate).first;
-      } else {
-        found = estimates_.emplace(metric.name, Make(metric)).first;
-      }
+    if (found != estimates_.end()) return &found->second;
+    if (aggregates_) {
+      std::optional<Estimate> estimate = FromAggregates(metric);
+      if (!estimate) return nullptr;
+      return &estimates_.emplace(metric.name, *estimate).first->second;
     }
-    if (with_law && !aggregates_ && !found->second.has_law) AddLaw(metric, found->second);
-    return &found->second;
+    return &estimates_.emplace(metric.name, Make(metric)).first->second;
   }
 
   // The metric's value alone, without the bootstrap behind an interval: for a side with too
@@ -166,21 +163,34 @@ class Side {
   Estimate Make(const Metric& metric) const {
     Estimate estimate;
     estimate.value = MetricValue(metric, sorted_, *summary_, config_.percentile_method);
-    // Each (side, group, metric) has its own random stream: results do not depend on the
-    // order groups and rules are evaluated in.
-    stats::Random random(
-        stats::DeriveSeed(config_.seed, stats::StreamId(stream_name_ + "\x1f" + metric.name)));
     double acceleration = 0;
     switch (metric.kind) {
-      case MetricKind::kQuantile:
-        estimate.replicates = stats::QuantileReplicates(
-            sorted_, metric.q, config_.percentile_method, config_.resamples, random);
+      case MetricKind::kQuantile: {
+        // The bootstrap computed, not sampled: its interval has no Monte Carlo error and
+        // costs O(sqrt(n) log n) after the sort, whatever `resamples` says.
+        estimate.law = stats::QuantileBootstrapLaw(sorted_, metric.q, config_.percentile_method);
+        estimate.variance = stats::MomentsOf(estimate.law, false).variance;
+        estimate.log_variance = stats::MomentsOf(estimate.law, true).variance;
         acceleration = stats::QuantileAcceleration(sorted_, metric.q, config_.percentile_method);
-        break;
-      case MetricKind::kMean:
+        estimate.interval =
+            config_.interval == stats::IntervalMethod::kBca
+                ? stats::LawBcaInterval(estimate.law, estimate.value, acceleration,
+                                        config_.confidence)
+                : stats::LawInterval(estimate.law, config_.confidence);
+        return estimate;
+      }
+      case MetricKind::kMean: {
+        // Each (side, group, metric) has its own random stream: results do not depend on
+        // the order groups and rules are evaluated in.
+        stats::Random random(stats::DeriveSeed(
+            config_.seed, stats::StreamId(stream_name_ + "\x1f" + metric.name)));
         estimate.replicates = stats::MeanReplicates(sorted_, config_.resamples, random);
         acceleration = stats::MeanAcceleration(sorted_);
+        estimate.variance = stats::MeanBootstrapVariance(sorted_);
+        estimate.log_variance =  // the delta method: Var(log m) = Var(m) / m^2
+            estimate.value > 0 ? estimate.variance / (estimate.value * estimate.value) : kNaN;
         break;
+      }
       case MetricKind::kErrorRate:
         estimate.interval = stats::BinomialInterval(
             summary_->failures, summary_->count, config_.confidence, config_.error_rate_interval);
@@ -195,21 +205,6 @@ class Side {
             ? stats::BcaInterval(work, estimate.value, acceleration, config_.confidence)
             : stats::PercentileInterval(work, config_.confidence);
     return estimate;
-  }
-
-  // The law of the bootstrap replicate, for the test of a relative rule: exact for a
-  // quantile; for the mean, its exact variance (the test takes it as normal).
-  void AddLaw(const Metric& metric, Estimate& estimate) const {
-    estimate.has_law = true;
-    if (metric.kind == MetricKind::kQuantile) {
-      estimate.law = stats::QuantileBootstrapLaw(sorted_, metric.q, config_.percentile_method);
-      estimate.variance = stats::MomentsOf(estimate.law, false).variance;
-      estimate.log_variance = stats::MomentsOf(estimate.law, true).variance;
-    } else if (metric.kind == MetricKind::kMean) {
-      estimate.variance = stats::MeanBootstrapVariance(sorted_);
-      estimate.log_variance =  // the delta method: Var(log m) = Var(m) / m^2
-          estimate.value > 0 ? estimate.variance / (estimate.value * estimate.value) : kNaN;
-    }
   }
 
   std::string stream_name_;
@@ -274,25 +269,29 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
   return effect;
 }
 
-// The comparison statistics of a relative rule on a bootstrapped metric. The p-value comes
-// from the bootstrap's laws (no resolution floor: a quantile's exact law, the mean's exact
-// variance); the interval of the change from the replicates, whose i-th of each side
-// together are one replicate of the pair (independent streams, in draw order).
-ChangeSpread CompareReplicates(const Estimate& base, const Estimate& cand, bool relative,
+// The comparison statistics of a relative rule on a bootstrapped metric, with no resolution
+// floor. A quantile's from the two exact laws: the p-value, and the percentile interval of
+// the change. The mean's p-value from its exact bootstrap variances (normal); its interval
+// from the replicates, whose i-th of each side together are one replicate of the pair
+// (independent streams, in draw order).
+ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool relative,
                                double confidence, RuleResult& out) {
-  const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
-  std::vector<double> changes(count);
-  for (std::size_t i = 0; i < count; ++i) {
-    const double b = base.replicates[i];
-    const double c = cand.replicates[i];
-    changes[i] = relative ? RelativeChange(c, b) : c - b;
+  if (!cand.law.empty() && !base.law.empty()) {
+    out.change_ci = stats::ChangeInterval(cand.law, base.law, relative, confidence);
+    // "No change" is C <= B against C >= B whatever the unit: a ratio's change c / b - 1
+    // and a difference c - b have the sign of c - b (durations are not negative).
+    out.p_value = stats::TwoSidedPValue(stats::CompareLaws(cand.law, base.law));
+  } else {
+    const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
+    std::vector<double> changes(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const double b = base.replicates[i];
+      const double c = cand.replicates[i];
+      changes[i] = relative ? RelativeChange(c, b) : c - b;
+    }
+    out.change_ci = stats::PercentileInterval(changes, confidence);
+    out.p_value = stats::NormalPValue(cand.value, cand.variance, base.value, base.variance);
   }
-  out.change_ci = stats::PercentileInterval(changes, confidence);
-  // "No change" is C <= B against C >= B whatever the unit: a ratio's change c / b - 1 and
-  // a difference c - b have the sign of c - b (durations are not negative).
-  out.p_value = cand.law.empty()
-                    ? stats::NormalPValue(cand.value, cand.variance, base.value, base.variance)
-                    : stats::TwoSidedPValue(stats::CompareLaws(cand.law, base.law));
   if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
   return {std::sqrt(base.variance + cand.variance), false};
 }
@@ -452,9 +451,8 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   // judged on it, and its bootstrap would cost as much as a large group's.
   const auto min = static_cast<std::size_t>(min_samples);
   const bool increase = rule.kind == LimitKind::kMaxIncrease;
-  const bool tested = increase && base.size() >= min && cand.size() >= min;
-  const Estimate* base_estimate = base.size() >= min ? base.Get(rule.metric, tested) : nullptr;
-  const Estimate* cand_estimate = cand.size() >= min ? cand.Get(rule.metric, tested) : nullptr;
+  const Estimate* base_estimate = base.size() >= min ? base.Get(rule.metric) : nullptr;
+  const Estimate* cand_estimate = cand.size() >= min ? cand.Get(rule.metric) : nullptr;
   result.candidate =
       cand_estimate ? std::optional<double>(cand_estimate->value) : cand.PointValue(rule.metric);
   result.baseline =
@@ -496,8 +494,8 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   if (rule.metric.kind == MetricKind::kErrorRate) {
     measured.spread = CompareRates(*base.summary(), *cand.summary(), result.change_is_relative,
                                    config.confidence, result);
-  } else if (!cand_estimate->replicates.empty() && !base_estimate->replicates.empty()) {
-    measured.spread = CompareReplicates(*base_estimate, *cand_estimate, result.change_is_relative,
+  } else if (cand_estimate->Bootstrapped() && base_estimate->Bootstrapped()) {
+    measured.spread = CompareBootstraps(*base_estimate, *cand_estimate, result.change_is_relative,
                                         config.confidence, result);
   } else if (base.aggregated() || cand.aggregated()) {
     result.note = "aggregate mode: judged on Sentry's values, with no interval or test";

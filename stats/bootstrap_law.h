@@ -11,6 +11,7 @@
 #include <span>
 #include <vector>
 
+#include "stats/interval.h"
 #include "stats/quantile.h"
 
 namespace perfgate::stats {
@@ -26,12 +27,27 @@ struct Atom {
 // order of value (equal values merged). The k-th smallest of a resample is x_(ceil(n U))
 // with U the k-th of n uniforms; for an interpolated quantile the (k+1)-th as well, through
 // P(U_(k) <= s, U_(k+1) > t) = C(n, k) s^k (1 - t)^(n - k) for s <= t. Each end leaves out
-// at most `kLawTail` of probability. REQUIRES: `sorted` ascending and non-empty, 0 <= q <= 1.
+// at most `kLawTail` of probability. O(sqrt(n) log n) bins for a quantile away from the ends.
+// REQUIRES: `sorted` ascending and non-empty, 0 <= q <= 1.
 std::vector<Atom> QuantileBootstrapLaw(std::span<const double> sorted, double q,
                                        QuantileMethod method);
 
 // The probability left out at each end of a law: p-values below it are reported as 0.
 inline constexpr double kLawTail = 1e-17;
+
+// The p-quantile of a law: its least value v with P(X <= v) >= p.
+double LawQuantile(std::span<const Atom> law, double p);
+// The percentile interval of a law: its (1 - c)/2 and (1 + c)/2 quantiles, exactly what a
+// Monte Carlo percentile interval estimates.
+Interval LawInterval(std::span<const Atom> law, double confidence);
+// The BCa interval of a law (see BcaInterval), with the share below the estimate exact.
+Interval LawBcaInterval(std::span<const Atom> law, double estimate, double acceleration,
+                        double confidence);
+// The percentile interval of the change between independent X (candidate) and Y
+// (baseline): of X / Y - 1 when `relative` (+inf where Y is 0 and X is not), else of X - Y.
+// Values are durations: not negative. REQUIRES: both laws non-empty, ascending.
+Interval ChangeInterval(std::span<const Atom> x, std::span<const Atom> y, bool relative,
+                        double confidence);
 
 // P(X <= Y) and P(X >= Y) for independent X and Y (ties count in both).
 struct Ordering {

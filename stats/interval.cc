@@ -66,9 +66,16 @@ Interval BcaInterval(std::vector<double>& replicates, double estimate, double ac
   const double share = (static_cast<double>(below) + 0.5 * static_cast<double>(through - below)) /
                        static_cast<double>(replicates.size());
   const double tail = (1 - confidence) / 2;
-  const Interval percentile{Level(replicates, tail), Level(replicates, 1 - tail)};
+  const std::optional<Interval> levels = BcaLevels(share, estimate, acceleration, confidence);
+  if (!levels) return {Level(replicates, tail), Level(replicates, 1 - tail)};
+  return {Level(replicates, levels->lower), Level(replicates, levels->upper)};
+}
+
+std::optional<Interval> BcaLevels(double share, double estimate, double acceleration,
+                                  double confidence) {
   if (share <= 0 || share >= 1 || !std::isfinite(estimate) || !std::isfinite(acceleration))
-    return percentile;
+    return std::nullopt;
+  const double tail = (1 - confidence) / 2;
   const double z0 = boost::math::quantile(kStandardNormal, share);
   auto adjusted = [&](double level) {
     const double z = boost::math::quantile(kStandardNormal, level);
@@ -76,9 +83,9 @@ Interval BcaInterval(std::vector<double>& replicates, double estimate, double ac
     // A NaN (0 / 0 at an extreme acceleration) has no level; infinities are levels 0 and 1.
     return std::isnan(shifted) ? shifted : boost::math::cdf(kStandardNormal, shifted);
   };
-  const double lower = adjusted(tail), upper = adjusted(1 - tail);
-  if (std::isnan(lower) || std::isnan(upper)) return percentile;
-  return {Level(replicates, lower), Level(replicates, upper)};
+  const Interval levels{adjusted(tail), adjusted(1 - tail)};
+  if (std::isnan(levels.lower) || std::isnan(levels.upper)) return std::nullopt;
+  return levels;
 }
 
 double QuantileAcceleration(std::span<const double> sorted, double q, QuantileMethod method) {

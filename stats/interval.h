@@ -41,6 +41,13 @@ Interval PercentileInterval(std::vector<double>& replicates, double confidence);
 Interval BcaInterval(std::vector<double>& replicates, double estimate, double acceleration,
                      double confidence);
 
+// BCa's percentile levels, given the share of the bootstrap law below the estimate (ties
+// counting half): {Phi(z0 + (z0 + z)/(1 - a (z0 + z)))} for z = Phi^-1((1 -+ c)/2), as
+// a pair of levels in [0, 1]. Nullopt where the percentile interval must stand in: every
+// replicate on one side of the estimate, a non-finite estimate or acceleration.
+std::optional<Interval> BcaLevels(double share, double estimate, double acceleration,
+                                  double confidence);
+
 // BCa's acceleration from the jackknife, a = sum d^3 / (6 (sum d^2)^1.5) with d the
 // leave-one-out estimates' deviations from their mean. For a quantile the n leave-one-out
 // estimates take at most three distinct values, so this is O(1) on sorted data.

@@ -31,7 +31,7 @@ TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
             std::string::npos);
   EXPECT_NE(
       run.out.find(
-          "FAIL         POST /api/reports/export p95 9141 ms (95 % CI [8543, 10714] ms) > 8000 ms"),
+          "FAIL         POST /api/reports/export p95 9141 ms (95 % CI [8542, 10714] ms) > 8000 ms"),
       std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find(
