@@ -14,7 +14,8 @@
 // of failed releases, and the wall time of Evaluate() per release.
 // `real_service_bench scale` instead times 10,000 transactions x 60 events a side and
 // 100,000 one-event names, with the size of each report.
-// Usage: real_service_bench [RUNS=20] [TRANSACTIONS=400] | real_service_bench scale
+// (`scale-evaluate`: the same without the reports.)
+// Usage: real_service_bench [RUNS=20] [TRANSACTIONS=400] | real_service_bench scale[-evaluate]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -255,7 +256,7 @@ double PeakRssMb() {
 
 // 10,000 transactions x 60 events a side (an unparameterised service), then 100,000 names
 // of one event each: Evaluate() and every report, timed and measured.
-int Scale(const gate::Thresholds& config) {
+int Scale(const gate::Thresholds& config, bool reports) {
   for (auto [names, events] : {std::pair{10000, 60}, std::pair{100000, 1}}) {
     stats::Random random(static_cast<std::uint64_t>(names));
     SampleSetBuilder base, cand;
@@ -273,6 +274,7 @@ int Scale(const gate::Thresholds& config) {
     const double evaluate = Since(start);
     std::printf("\n%d transactions x %d events a side: Evaluate() %.2f s, peak RSS %.0f MB\n",
                 names, events, evaluate, PeakRssMb());
+    if (!reports) continue;
     auto report = [](const char* what, const std::function<std::string()>& render) {
       const Clock::time_point at = Clock::now();
       const std::string text = render();
@@ -294,7 +296,8 @@ int Scale(const gate::Thresholds& config) {
 
 int main(int argc, char** argv) {
   const gate::Thresholds config = RepositoryThresholds();
-  if (argc > 1 && std::strcmp(argv[1], "scale") == 0) return Scale(config);
+  if (argc > 1 && std::strcmp(argv[1], "scale") == 0) return Scale(config, true);
+  if (argc > 1 && std::strcmp(argv[1], "scale-evaluate") == 0) return Scale(config, false);
   const int runs = argc > 1 ? std::atoi(argv[1]) : 20;
   const int count = argc > 2 ? std::atoi(argv[2]) : 400;
   std::printf("A service of %d transactions (Zipf traffic, 60,000 to 30 events a side), "

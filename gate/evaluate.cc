@@ -8,6 +8,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 
+#include "core/parallel.h"
 #include "gate/number_format.h"
 #include "stats/bootstrap.h"
 #include "stats/bootstrap_law.h"
@@ -32,8 +33,8 @@ struct Estimate {
   std::optional<Interval> interval;
   std::vector<stats::Atom> law;    // quantiles
   std::vector<double> replicates;  // the mean
-  double variance = kNaN;          // of the bootstrap replicate (quantiles and the mean)
-  double log_variance = kNaN;      // of its logarithm (NaN when a value is not positive)
+  double variance = kNaN;          // the mean's bootstrap replicate's
+  double log_variance = kNaN;      // of its logarithm (NaN when the mean is not positive)
 
   bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };
@@ -169,8 +170,6 @@ class Side {
         // The bootstrap computed, not sampled: its interval has no Monte Carlo error and
         // costs O(sqrt(n) log n) after the sort, whatever `resamples` says.
         estimate.law = stats::QuantileBootstrapLaw(sorted_, metric.q, config_.percentile_method);
-        estimate.variance = stats::MomentsOf(estimate.law, false).variance;
-        estimate.log_variance = stats::MomentsOf(estimate.law, true).variance;
         acceleration = stats::QuantileAcceleration(sorted_, metric.q, config_.percentile_method);
         estimate.interval =
             config_.interval == stats::IntervalMethod::kBca
@@ -281,7 +280,11 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
     // "No change" is C <= B against C >= B whatever the unit: a ratio's change c / b - 1
     // and a difference c - b have the sign of c - b (durations are not negative).
     out.p_value = stats::TwoSidedPValue(stats::CompareLaws(cand.law, base.law));
-  } else {
+    const double spread = stats::MomentsOf(base.law, relative).variance +
+                          stats::MomentsOf(cand.law, relative).variance;
+    return {std::sqrt(spread), relative};
+  }
+  {
     const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
     std::vector<double> changes(count);
     for (std::size_t i = 0; i < count; ++i) {
@@ -568,56 +571,81 @@ struct PendingTest {
   ChangeSpread spread;
 };
 
+// One group judged, with its relative tests that await the correction: (rule index, spread).
+struct JudgedGroup {
+  GroupResult group;
+  std::vector<std::pair<std::size_t, ChangeSpread>> tests;
+};
+
+// Judges one group with its rules (those of `override_entry` where it replaces them).
+// Touches nothing but its own result, so groups are judged in parallel.
+JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
+                       const GroupOverride* override_entry, const GroupSamples* base_samples,
+                       const GroupSamples* cand_samples) {
+  JudgedGroup judged;
+  GroupResult& group = judged.group;
+  group.name = name;
+  if (override_entry != nullptr) group.override_origin = override_entry->origin;
+  Side base(base_samples, "baseline\x1f" + name, config);
+  Side cand(cand_samples, "candidate\x1f" + name, config);
+  group.baseline = base.Stats();
+  group.candidate = cand.Stats();
+  if (!base.sorted().empty() && !cand.sorted().empty())
+    group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
+  group.skipped = override_entry != nullptr && override_entry->skip;
+  if (group.skipped) return judged;
+  const std::vector<Rule>& rules =
+      override_entry && override_entry->rules ? *override_entry->rules : config.rules;
+  const int min_samples = override_entry && override_entry->min_samples
+                              ? *override_entry->min_samples
+                              : config.min_samples;
+  for (const Rule& rule : rules) {
+    MeasuredRule measured = MeasureRule(rule, base, cand, min_samples, config);
+    group.rules.push_back(std::move(measured.result));
+    if (measured.awaits_test) judged.tests.emplace_back(group.rules.size() - 1, measured.spread);
+  }
+  return judged;
+}
+
 // Judges every group of both sides (by transaction, the union of their names; else one
-// group of all events) with its rules, appending them to `result`. Returns the relative
-// rules left for JudgeRelatives(); `override_used` says which `groups:` entries matched.
+// group of all events) with its rules, appending them to `result` in name order. Returns
+// the relative rules left for JudgeRelatives(); `override_used` says which `groups:`
+// entries matched.
 std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& baseline,
                                       const SampleSet& candidate, EvaluationResult& result,
                                       std::vector<bool>& override_used) {
   std::optional<std::pair<GroupSamples, GroupSamples>> merged;
-  std::set<std::string> names;
+  std::set<std::string> unique;
   if (config.group_by == GroupBy::kNone) {
     merged.emplace(MergeGroups(baseline, std::string(kAllGroupName)),
                    MergeGroups(candidate, std::string(kAllGroupName)));
-    names.insert(std::string(kAllGroupName));
+    unique.insert(std::string(kAllGroupName));
   } else {
-    for (const GroupSamples& group : baseline.groups) names.insert(group.name);
-    for (const GroupSamples& group : candidate.groups) names.insert(group.name);
+    for (const GroupSamples& group : baseline.groups) unique.insert(group.name);
+    for (const GroupSamples& group : candidate.groups) unique.insert(group.name);
   }
-  std::vector<PendingTest> pending;
-  for (const std::string& name : names) {
-    GroupResult group;
-    group.name = name;
-    const GroupOverride* override_entry = nullptr;
+  const std::vector<std::string> names(unique.begin(), unique.end());
+  // The first `groups:` entry that matches each name applies to it.
+  std::vector<const GroupOverride*> overrides(names.size(), nullptr);
+  for (std::size_t g = 0; g < names.size(); ++g) {
     for (std::size_t i = 0; i < config.groups.size(); ++i) {
-      if (!GlobMatch(config.groups[i].match, name)) continue;
+      if (!GlobMatch(config.groups[i].match, names[g])) continue;
       override_used[i] = true;
-      if (override_entry == nullptr) {
-        override_entry = &config.groups[i];
-        group.override_origin = override_entry->origin;
-      }
+      if (overrides[g] == nullptr) overrides[g] = &config.groups[i];
     }
-    Side base(merged ? &merged->first : baseline.Find(name), "baseline\x1f" + name, config);
-    Side cand(merged ? &merged->second : candidate.Find(name), "candidate\x1f" + name, config);
-    group.baseline = base.Stats();
-    group.candidate = cand.Stats();
-    if (!base.sorted().empty() && !cand.sorted().empty())
-      group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
-    group.skipped = override_entry != nullptr && override_entry->skip;
-    if (!group.skipped) {
-      const std::vector<Rule>& rules =
-          override_entry && override_entry->rules ? *override_entry->rules : config.rules;
-      const int min_samples = override_entry && override_entry->min_samples
-                                  ? *override_entry->min_samples
-                                  : config.min_samples;
-      for (const Rule& rule : rules) {
-        MeasuredRule measured = MeasureRule(rule, base, cand, min_samples, config);
-        group.rules.push_back(std::move(measured.result));
-        if (measured.awaits_test)
-          pending.push_back({result.groups.size(), group.rules.size() - 1, measured.spread});
-      }
-    }
-    result.groups.push_back(std::move(group));
+  }
+  std::vector<JudgedGroup> judged(names.size());
+  ParallelFor(names.size(), [&](std::size_t g) {
+    judged[g] = JudgeGroup(config, names[g], overrides[g],
+                           merged ? &merged->first : baseline.Find(names[g]),
+                           merged ? &merged->second : candidate.Find(names[g]));
+  });
+  std::vector<PendingTest> pending;
+  result.groups.reserve(names.size());
+  for (JudgedGroup& one : judged) {
+    for (const auto& [rule, spread] : one.tests)
+      pending.push_back({result.groups.size(), rule, spread});
+    result.groups.push_back(std::move(one.group));
   }
   return pending;
 }

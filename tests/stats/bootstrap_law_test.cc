@@ -94,7 +94,8 @@ TEST(QuantileBootstrapLaw, LargeSamplesKeepTheirMass) {
       double total = 0;
       for (const Atom& atom : QuantileBootstrapLaw(sorted, q, QuantileMethod::kLinear))
         total += atom.probability;
-      EXPECT_NEAR(total, 1, 1e-12) << "n = " << n << ", q = " << q;
+      // What the b-loop leaves out is at most a relative 1e-10 of each bin.
+      EXPECT_NEAR(total, 1, 1e-9) << "n = " << n << ", q = " << q;
     }
   }
 }
