@@ -26,6 +26,7 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <numeric>
 #include <sstream>
 #include <string>
@@ -165,7 +166,7 @@ struct Tally {
   long unchanged = 0, failed = 0, warned = 0, inconclusive = 0, insufficient = 0;
   int releases = 0, failed_releases = 0, warned_releases = 0;
   double seconds = 0, worst_seconds = 0;
-  std::vector<double> p_values;  // of unchanged transactions' relative p95 tests
+  std::map<std::string, long> unchanged_by_rule;  // verdicts other than pass, by rule
 
   void Count(const std::string& kind, bool was_caught) {
     auto at = std::find(kinds.begin(), kinds.end(), kind);
@@ -203,6 +204,17 @@ void Judge(const gate::Thresholds& config, const Service& service, std::uint64_t
       continue;
     }
     ++tally.unchanged;
+    for (const gate::RuleResult& rule : group.rules) {
+      if (rule.verdict == gate::Verdict::kFail || rule.verdict == gate::Verdict::kWarn ||
+          rule.verdict == gate::Verdict::kInconclusive) {
+        const std::string what = std::string(gate::VerdictName(rule.verdict)) + " " +
+                                 rule.limit_text;
+        ++tally.unchanged_by_rule[what];
+        if (std::getenv("PERFGATE_BENCH_VERBOSE") && rule.verdict != gate::Verdict::kInconclusive)
+          std::printf("  %s: %s (n = %zu) %s\n", what.c_str(), group.name.c_str(),
+                      rule.candidate_n, rule.note.c_str());
+      }
+    }
     tally.failed += group.verdict == gate::Verdict::kFail ? 1 : 0;
     tally.warned += group.verdict == gate::Verdict::kWarn ? 1 : 0;
     tally.inconclusive += group.verdict == gate::Verdict::kInconclusive ? 1 : 0;
@@ -229,6 +241,9 @@ void PrintTally(const char* title, const Tally& tally) {
               100 * static_cast<double>(tally.inconclusive) / unchanged, tally.inconclusive);
   std::printf("  unchanged transactions with too few events %5.3f %%  (%ld)\n",
               100 * static_cast<double>(tally.insufficient) / unchanged, tally.insufficient);
+  for (const auto& [what, count] : tally.unchanged_by_rule)
+    std::printf("    %-40s %6.3f %% of unchanged transactions\n", what.c_str(),
+                100 * static_cast<double>(count) / unchanged);
   std::printf("  releases with a false fail                %6.1f %%;  with a false warning %.1f %%\n",
               100.0 * tally.failed_releases / tally.releases,
               100.0 * tally.warned_releases / tally.releases);

@@ -238,8 +238,8 @@ struct ChangeSpread {
 
 // The smallest true change that fails `rule` with probability kPower, with the change's
 // statistic taken as normal around its true value with `spread`: under decide_on point
-// the estimate must be both over the tolerance and significant after the correction over
-// `family` tests (Bonferroni's threshold, which Holm and Benjamini-Hochberg never need
+// the estimate must be both over the tolerance and significant (one-sided, an increase)
+// after the correction over `family` tests (Bonferroni's threshold, which Holm and Benjamini-Hochberg never need
 // more than), so the estimate must reach max(tolerance, z_crit se) with the power's
 // margin; under lower, the interval's lower end (uncorrected) must clear the tolerance;
 // under upper, any change beyond the tolerance fails at least as often as kPower.
@@ -253,7 +253,7 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
   double threshold = tolerance;
   switch (rule.decide_on) {
     case DecideOn::kPoint: {
-      const double critical = NormalQuantile(1 - alpha / (2 * static_cast<double>(family)));
+      const double critical = NormalQuantile(1 - alpha / static_cast<double>(family));
       threshold = std::max(tolerance, critical * se) + power * se;
       break;
     }
@@ -277,9 +277,9 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
                                double confidence, RuleResult& out) {
   if (!cand.law.empty() && !base.law.empty()) {
     out.change_ci = stats::ChangeInterval(cand.law, base.law, relative, confidence);
-    // "No change" is C <= B against C >= B whatever the unit: a ratio's change c / b - 1
-    // and a difference c - b have the sign of c - b (durations are not negative).
-    out.p_value = stats::TwoSidedPValue(stats::CompareLaws(cand.law, base.law));
+    // "No increase" is C <= B whatever the unit: a ratio's change c / b - 1 and a
+    // difference c - b have the sign of c - b (durations are not negative).
+    out.p_value = stats::IncreasePValue(stats::CompareLaws(cand.law, base.law));
     const double spread = stats::MomentsOf(base.law, relative).variance +
                           stats::MomentsOf(cand.law, relative).variance;
     return {std::sqrt(spread), relative};
@@ -293,7 +293,8 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
       changes[i] = relative ? RelativeChange(c, b) : c - b;
     }
     out.change_ci = stats::PercentileInterval(changes, confidence);
-    out.p_value = stats::NormalPValue(cand.value, cand.variance, base.value, base.variance);
+    out.p_value =
+        stats::NormalIncreasePValue(cand.value, cand.variance, base.value, base.variance);
   }
   if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
   return {std::sqrt(base.variance + cand.variance), false};
@@ -306,7 +307,8 @@ ChangeSpread CompareRates(const stats::Summary& base, const stats::Summary& cand
                           double confidence, RuleResult& out) {
   Interval difference =
       stats::NewcombeDifference(base.failures, base.count, cand.failures, cand.count, confidence);
-  out.p_value = stats::FisherExactPValue(base.failures, base.count, cand.failures, cand.count);
+  out.p_value =
+      stats::FisherExactIncreasePValue(base.failures, base.count, cand.failures, cand.count);
   const double pooled = static_cast<double>(base.failures + cand.failures) /
                         static_cast<double>(base.count + cand.count);
   const double se =

@@ -107,7 +107,7 @@ struct EvaluationResult {
   std::uint64_t seed = 0;
   stats::Correction correction = stats::Correction::kHolm;
   stats::IntervalMethod interval = stats::IntervalMethod::kBca;
-  stats::BinomialMethod error_rate_interval = stats::BinomialMethod::kWilson;
+  stats::BinomialMethod error_rate_interval = stats::BinomialMethod::kClopperPearson;
   std::size_t relative_tests = 0;  // the family the correction covered
   GroupBy group_by = GroupBy::kTransaction;
   UndecidedPolicy insufficient_data = UndecidedPolicy::kWarn;

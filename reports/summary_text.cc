@@ -153,8 +153,9 @@ std::string DecidedOn(const EvaluationResult& result, gate::LimitKind kind) {
 }  // namespace
 
 std::string MethodText(const EvaluationResult& result) {
-  std::string text = ConfidenceText(result) + " intervals; percentiles by " +
-                     std::string(NameOf(stats::kIntervalMethodTitles, result.interval)) +
+  const std::string interval(NameOf(stats::kIntervalMethodTitles, result.interval));
+  std::string text = ConfidenceText(result) + " intervals: percentiles by the exact " + interval +
+                     " bootstrap (its law computed, not resampled), means by " + interval +
                      " bootstrap (" + std::to_string(result.resamples) + " resamples, seed " +
                      std::to_string(result.seed) + "), error rates by " +
                      std::string(NameOf(stats::kBinomialMethodTitles, result.error_rate_interval));
@@ -163,8 +164,9 @@ std::string MethodText(const EvaluationResult& result) {
   const std::string relative = DecidedOn(result, gate::LimitKind::kMaxIncrease);
   if (!relative.empty()) {
     text += "; relative limits decided on " + relative +
-            ", failing only when over the tolerance and significant (exact bootstrap test, "
-            "normal for means, Fisher's exact for error rates), " +
+            ", failing only when over the tolerance and significant (a one-sided test of an "
+            "increase: the exact bootstrap for percentiles, normal for means, Fisher's exact "
+            "for error rates), " +
             (result.correction == stats::Correction::kNone
                  ? std::string("uncorrected")
                  : std::string(NameOf(stats::kCorrectionTitles, result.correction)) +

@@ -49,13 +49,9 @@ std::string JudgedIntervalText(const gate::RuleResult& rule);
 // "95 %" for a confidence of 0.95.
 std::string ConfidenceText(const gate::EvaluationResult& result);
 
-// The method line every report ends with: everything that decided the verdicts, e.g.
-// "95 % intervals; percentiles by BCa bootstrap (10000 resamples, seed 1), error rates by
-// Wilson; absolute limits decided on the interval's lower end (decide_on: lower); relative
-// limits fail only when over the tolerance and significant (exact bootstrap test, normal
-// for means, Fisher's exact for error rates), Holm-corrected over 5 tests · percentiles:
-// linear · min_samples 50 · insufficient data: warn · inconclusive: warn · pre-existing:
-// fail · events: baseline 6130, candidate 6130".
+// The method line every report ends with: everything that decided the verdicts (the
+// intervals, what absolute and relative limits were decided on, the test and its
+// correction, the policies and the event counts).
 std::string MethodText(const gate::EvaluationResult& result);
 
 // One sentence with every number the verdict compared, e.g.

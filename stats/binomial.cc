@@ -74,16 +74,44 @@ Interval NewcombeDifference(std::uint64_t baseline_failures, std::uint64_t basel
           d + std::sqrt((w2.upper - p2) * (w2.upper - p2) + (p1 - w1.lower) * (p1 - w1.lower))};
 }
 
+namespace {
+
+// The range of the baseline's failures over the tables with the observed margins.
+struct TableRange {
+  std::uint64_t lowest = 0;
+  std::uint64_t highest = 0;
+};
+TableRange BaselineFailureRange(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
+                                std::uint64_t candidate_failures, std::uint64_t candidate_trials) {
+  const std::uint64_t failures = baseline_failures + candidate_failures;
+  return {failures > candidate_trials ? failures - candidate_trials : 0,
+          std::min(failures, baseline_trials)};
+}
+
+}  // namespace
+
+double FisherExactIncreasePValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
+                                 std::uint64_t candidate_failures, std::uint64_t candidate_trials) {
+  const auto rows = static_cast<double>(baseline_trials);
+  const auto total = static_cast<double>(baseline_trials + candidate_trials);
+  const auto failures = static_cast<double>(baseline_failures + candidate_failures);
+  const TableRange range = BaselineFailureRange(baseline_failures, baseline_trials,
+                                                candidate_failures, candidate_trials);
+  // The candidate has at least its failures when the baseline has at most its own.
+  double p = 0;
+  for (std::uint64_t a = range.lowest; a <= baseline_failures; ++a)
+    p += std::exp(LogHypergeometric(static_cast<double>(a), rows, failures, total));
+  return std::min(1.0, p);
+}
+
 double FisherExactPValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
                          std::uint64_t candidate_failures, std::uint64_t candidate_trials) {
   const auto rows = static_cast<double>(baseline_trials);
   const auto total = static_cast<double>(baseline_trials + candidate_trials);
   const auto failures = static_cast<double>(baseline_failures + candidate_failures);
   // The first table's failures range over [lowest, highest], whole numbers.
-  const std::uint64_t lowest = baseline_failures + candidate_failures > candidate_trials
-                                   ? baseline_failures + candidate_failures - candidate_trials
-                                   : 0;
-  const std::uint64_t highest = std::min(baseline_failures + candidate_failures, baseline_trials);
+  const auto [lowest, highest] = BaselineFailureRange(baseline_failures, baseline_trials,
+                                                      candidate_failures, candidate_trials);
   const double observed =
       LogHypergeometric(static_cast<double>(baseline_failures), rows, failures, total);
   // Sum the tables at most as likely as the observed one; the relative tolerance is R's

@@ -13,9 +13,9 @@
 namespace perfgate::stats {
 
 enum class BinomialMethod {
-  kWilson,          // Wilson (1927) score interval: the default
+  kWilson,          // Wilson (1927) score interval: close to nominal coverage on average
   kJeffreys,        // equal-tailed Beta(x + 1/2, n - x + 1/2) quantiles, ends fixed at 0 and 1
-  kClopperPearson,  // "exact": at least the nominal coverage, conservative
+  kClopperPearson,  // "exact": at least the nominal coverage, conservative; the gate's default
 };
 inline constexpr NameTable<BinomialMethod, 3> kBinomialMethodNames = {
     {{BinomialMethod::kWilson, "wilson"},
@@ -42,6 +42,13 @@ Interval NewcombeDifference(std::uint64_t baseline_failures, std::uint64_t basel
 // proportions and the observed margins, of a table no more likely than the observed one.
 double FisherExactPValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
                          std::uint64_t candidate_failures, std::uint64_t candidate_trials);
+
+// One-sided p-value of Fisher's exact test for an increase (R's fisher.test with
+// alternative = "greater" on the table candidate over baseline): the probability, under
+// equal proportions and the observed margins, of the candidate holding at least as many
+// of the failures as it does.
+double FisherExactIncreasePValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
+                                 std::uint64_t candidate_failures, std::uint64_t candidate_trials);
 
 }  // namespace perfgate::stats
 

@@ -250,9 +250,7 @@ Ordering CompareLaws(std::span<const Atom> x, std::span<const Atom> y) {
   return ordering;
 }
 
-double TwoSidedPValue(const Ordering& ordering) {
-  return std::min(1.0, 2 * std::min(ordering.at_or_below, ordering.at_or_above));
-}
+double IncreasePValue(const Ordering& ordering) { return std::min(1.0, ordering.at_or_below); }
 
 Moments MomentsOf(std::span<const Atom> law, bool log_scale) {
   double total = 0, sum = 0;
@@ -282,12 +280,12 @@ double MeanBootstrapVariance(std::span<const double> values) {
   return deviation * deviation * (n - 1) / n / n;
 }
 
-double NormalPValue(double x, double x_variance, double y, double y_variance) {
-  if (x == y) return 1;
-  if (!std::isfinite(x) || !std::isfinite(y)) return 0;  // an infinite change is certain
+double NormalIncreasePValue(double x, double x_variance, double y, double y_variance) {
   const double spread = std::sqrt(x_variance + y_variance);
-  if (spread == 0) return 0;
-  return std::erfc(std::fabs(x - y) / spread / std::sqrt(2.0));
+  // Without a finite spread, or with an infinite end, the increase is certain or absent.
+  if (!(spread > 0) || !std::isfinite(spread) || !std::isfinite(x) || !std::isfinite(y))
+    return x > y ? 0 : 1;
+  return std::erfc((x - y) / spread / std::sqrt(2.0)) / 2;
 }
 
 }  // namespace perfgate::stats

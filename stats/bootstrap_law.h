@@ -57,9 +57,10 @@ struct Ordering {
 // REQUIRES: both laws in ascending order of value.
 Ordering CompareLaws(std::span<const Atom> x, std::span<const Atom> y);
 
-// The two-sided bootstrap p-value of "no change", 2 min(P(X <= Y), P(X >= Y)) capped at 1:
-// the same statistic the Monte Carlo test counts, without its 1/B resolution.
-double TwoSidedPValue(const Ordering& ordering);
+// The one-sided bootstrap p-value of "X is no larger than Y", P(X <= Y) for X the
+// candidate's replicate and Y the baseline's: the share of resamples that show no
+// increase, as a Monte Carlo test counts it, without its 1/B resolution.
+double IncreasePValue(const Ordering& ordering);
 
 // The mean and variance of a law, of its values or (`log_scale`) of their logarithms; the
 // log moments are NaN when a value with positive probability is not positive.
@@ -73,10 +74,10 @@ Moments MomentsOf(std::span<const Atom> law, bool log_scale);
 // (n denominator) over n. REQUIRES: non-empty.
 double MeanBootstrapVariance(std::span<const double> values);
 
-// Two-sided p-value of "no change" between two estimates whose bootstrap laws are close to
-// normal with the given variances: 2 Phi(-|x - y| / sqrt(vx + vy)). 1 when both are 0 and
-// x == y, 0 when they are 0 and x != y.
-double NormalPValue(double x, double x_variance, double y, double y_variance);
+// One-sided p-value of "x is no larger than y" for two estimates whose bootstrap laws are
+// close to normal with the given variances: Phi(-(x - y) / sqrt(vx + vy)). With no (or an
+// infinite) spread, or an infinite x or y: 0 when x > y, else 1.
+double NormalIncreasePValue(double x, double x_variance, double y, double y_variance);
 
 }  // namespace perfgate::stats
 

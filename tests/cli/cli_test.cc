@@ -35,7 +35,7 @@ TEST(Cli, ExampleFailsWithTheRegressedEndpointAndTheErrorRateBreach) {
       std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find(
-                "FAIL         POST /api/checkout error_rate 4.38 % (95 % CI [3.16, 6.02] %) > 1 %"),
+                "FAIL         POST /api/checkout error_rate 4.38 % (95 % CI [3.07, 6.03] %) > 1 %"),
             std::string::npos);
   EXPECT_NE(run.out.find("wrote the Markdown report to r.md"), std::string::npos);
   ASSERT_TRUE(fs.files.contains("r.md"));

@@ -102,7 +102,7 @@ rules:
   EXPECT_EQ(defaults.seed, 1u);
   EXPECT_EQ(defaults.correction, stats::Correction::kHolm);
   EXPECT_EQ(defaults.interval, stats::IntervalMethod::kBca);
-  EXPECT_EQ(defaults.error_rate_interval, stats::BinomialMethod::kWilson);
+  EXPECT_EQ(defaults.error_rate_interval, stats::BinomialMethod::kClopperPearson);
 }
 
 TEST(ParseThresholds, ReadsTheSentrySource) {

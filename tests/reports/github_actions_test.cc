@@ -12,7 +12,7 @@ TEST(GithubActions, AnnotatesTheConfigLineOfEveryFailedOrWarnedRule) {
   EXPECT_EQ(annotations.substr(0, annotations.find('\n')),
             "::error file=thresholds.yaml,line=18,title=perfgate fail%3A POST /api/checkout "
             "error_rate::POST "
-            "/api/checkout error_rate 4.38 %25 (95 %25 CI [3.16, 6.02] %25) > 1 %25 (baseline 0.12 "
+            "/api/checkout error_rate 4.38 %25 (95 %25 CI [3.07, 6.03] %25) > 1 %25 (baseline 0.12 "
             "%25, +4.25 pp) "
             "[thresholds.yaml:18]");  // GitHub's escaping: % is %25 in a message
   EXPECT_NE(annotations.find("::warning file=thresholds.yaml,line=20,"), std::string::npos);

@@ -21,7 +21,7 @@ TEST(MarkdownReport, VerdictComesFirstAndFailuresCarryTheirNumbers) {
       std::string::npos);
   EXPECT_NE(
       markdown.find("- ⚠️ POST /api/reports/export p95 9141 ms vs 5693 ms (+60.6 %, 95 % CI "
-                    "[+45.0, +94.0] %, p = 2.0e-10) > +10 % [thresholds.yaml:20]"),
+                    "[+45.0, +94.0] %, p = 1.0e-10) > +10 % [thresholds.yaml:20]"),
       std::string::npos);
 }
 

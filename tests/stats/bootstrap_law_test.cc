@@ -100,7 +100,8 @@ TEST(QuantileBootstrapLaw, LargeSamplesKeepTheirMass) {
   }
 }
 
-// The Monte Carlo bootstrap p-value (no +1 smoothing) from independent replicates.
+// The Monte Carlo bootstrap p-value of an increase (no +1 smoothing): the share of
+// independent replicate pairs in which the candidate's is not larger.
 double MonteCarloPValue(const std::vector<double>& base, const std::vector<double>& cand, double q,
                         int resamples, std::uint64_t seed) {
   Random base_random(DeriveSeed(seed, 1)), cand_random(DeriveSeed(seed, 2));
@@ -108,12 +109,10 @@ double MonteCarloPValue(const std::vector<double>& base, const std::vector<doubl
                                              base_random);
   std::vector<double> c = QuantileReplicates(cand, q, QuantileMethod::kLinear, resamples,
                                              cand_random);
-  double below = 0, above = 0;
-  for (int i = 0; i < resamples; ++i) {
+  double below = 0;
+  for (int i = 0; i < resamples; ++i)
     below += c[static_cast<std::size_t>(i)] <= b[static_cast<std::size_t>(i)] ? 1 : 0;
-    above += c[static_cast<std::size_t>(i)] >= b[static_cast<std::size_t>(i)] ? 1 : 0;
-  }
-  return std::min(1.0, 2 * std::min(below, above) / resamples);
+  return below / resamples;
 }
 
 TEST(CompareLaws, AgreesWithTheMonteCarloBootstrapWithinItsError) {
@@ -124,11 +123,10 @@ TEST(CompareLaws, AgreesWithTheMonteCarloBootstrapWithinItsError) {
     for (double q : {0.5, 0.95}) {
       std::vector<Atom> b = QuantileBootstrapLaw(base, q, QuantileMethod::kLinear);
       std::vector<Atom> c = QuantileBootstrapLaw(cand, q, QuantileMethod::kLinear);
-      const double exact = TwoSidedPValue(CompareLaws(c, b));
+      const double exact = IncreasePValue(CompareLaws(c, b));
       const double monte_carlo = MonteCarloPValue(base, cand, q, kResamples, n);
-      // 4.5 standard errors of the Monte Carlo estimate (2 x a binomial share).
-      const double half = exact / 2;
-      const double tolerance = 4.5 * 2 * std::sqrt(half * (1 - half) / kResamples) + 1e-5;
+      // 4.5 standard errors of the Monte Carlo estimate (a binomial share).
+      const double tolerance = 4.5 * std::sqrt(exact * (1 - exact) / kResamples) + 1e-5;
       EXPECT_NEAR(exact, monte_carlo, tolerance) << "n = " << n << ", q = " << q;
     }
   }
@@ -140,12 +138,12 @@ TEST(CompareLaws, HandComputedOrdering) {
   Ordering ordering = CompareLaws(x, y);
   EXPECT_DOUBLE_EQ(ordering.at_or_below, 1);
   EXPECT_DOUBLE_EQ(ordering.at_or_above, 0.5);
-  EXPECT_DOUBLE_EQ(TwoSidedPValue(ordering), 1);
+  EXPECT_DOUBLE_EQ(IncreasePValue(ordering), 1);
   std::vector<Atom> z = {{0.5, 0.25}, {1.5, 0.25}, {3, 0.5}};
   ordering = CompareLaws(x, z);  // P(X <= Z) = .5 (.75) + .5 (.5); P(X >= Z) = .5 (.25) + .5 (.5)
   EXPECT_DOUBLE_EQ(ordering.at_or_below, 0.625);
   EXPECT_DOUBLE_EQ(ordering.at_or_above, 0.375);
-  EXPECT_DOUBLE_EQ(TwoSidedPValue(ordering), 0.75);
+  EXPECT_DOUBLE_EQ(IncreasePValue(ordering), 0.625);
 }
 
 TEST(CompareLaws, HasNoResolutionFloor) {
@@ -153,12 +151,12 @@ TEST(CompareLaws, HasNoResolutionFloor) {
   // more than p < 0.0002, which Holm over 400 tests turns into 0.08.
   std::vector<double> base = LogNormalSample(2000, 1, 1);
   std::vector<double> cand = LogNormalSample(2000, 1.35, 2);
-  const double p = TwoSidedPValue(CompareLaws(QuantileBootstrapLaw(cand, 0.95, QuantileMethod::kLinear),
+  const double p = IncreasePValue(CompareLaws(QuantileBootstrapLaw(cand, 0.95, QuantileMethod::kLinear),
                                               QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear)));
   EXPECT_LT(p, 1e-9);
   // And an A/A comparison is nowhere near significant.
   std::vector<double> same = LogNormalSample(2000, 1, 3);
-  const double aa = TwoSidedPValue(CompareLaws(QuantileBootstrapLaw(same, 0.95, QuantileMethod::kLinear),
+  const double aa = IncreasePValue(CompareLaws(QuantileBootstrapLaw(same, 0.95, QuantileMethod::kLinear),
                                                QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear)));
   EXPECT_GT(aa, 0.01);
 }
@@ -202,12 +200,14 @@ TEST(MeanBootstrapVariance, IsThePluginVarianceOverN) {
   EXPECT_NEAR(MeanBootstrapVariance(sample) / variance, 1, 0.02);
 }
 
-TEST(NormalPValue, TwoSidedNormalTail) {
-  EXPECT_NEAR(NormalPValue(1.959963984540054, 0.5, 0, 0.5), 0.05, 1e-12);
-  EXPECT_DOUBLE_EQ(NormalPValue(3, 1, 3, 1), 1);
-  EXPECT_DOUBLE_EQ(NormalPValue(3, 0, 4, 0), 0);
-  EXPECT_DOUBLE_EQ(NormalPValue(std::numeric_limits<double>::infinity(), 1, 4, 1), 0);
-  EXPECT_LT(NormalPValue(100, 1, 0, 1), 1e-300);
+TEST(NormalIncreasePValue, OneSidedNormalTail) {
+  EXPECT_NEAR(NormalIncreasePValue(1.959963984540054, 0.5, 0, 0.5), 0.025, 1e-12);
+  EXPECT_NEAR(NormalIncreasePValue(0, 0.5, 1.959963984540054, 0.5), 0.975, 1e-12);
+  EXPECT_DOUBLE_EQ(NormalIncreasePValue(3, 1, 3, 1), 0.5);
+  EXPECT_DOUBLE_EQ(NormalIncreasePValue(4, 0, 3, 0), 0);
+  EXPECT_DOUBLE_EQ(NormalIncreasePValue(3, 0, 4, 0), 1);
+  EXPECT_DOUBLE_EQ(NormalIncreasePValue(std::numeric_limits<double>::infinity(), 1, 4, 1), 0);
+  EXPECT_LT(NormalIncreasePValue(100, 1, 0, 1), 1e-300);
 }
 
 }  // namespace
