@@ -52,8 +52,18 @@ std::string Headline(const EvaluationResult& result) {
     return std::to_string(n) + " " + (n == 1 ? one : many);
   };
   if (std::size_t failed = result.Count(Verdict::kFail)) {
-    parts.push_back(plural(failed, "rule failed", "rules failed") + " in " +
-                    std::to_string(result.GroupsWith(Verdict::kFail)) + " of " +
+    // Breaches the baseline had too are counted apart: the change did not cause them.
+    std::size_t pre_existing = 0;
+    for (const GroupResult& group : result.groups) {
+      for (const RuleResult& rule : group.rules)
+        pre_existing += rule.verdict == Verdict::kFail && rule.pre_existing ? 1 : 0;
+    }
+    parts.push_back(plural(failed, "rule failed", "rules failed") +
+                    (pre_existing == 0 ? ""
+                     : pre_existing == failed
+                         ? " (all pre-existing)"
+                         : " (" + std::to_string(pre_existing) + " pre-existing)") +
+                    " in " + std::to_string(result.GroupsWith(Verdict::kFail)) + " of " +
                     std::to_string(judged) + " " + GroupNoun(result, judged));
   } else {
     parts.push_back("no rule failed in " + std::to_string(judged) + " " +

@@ -45,5 +45,24 @@ TEST(InsufficientLines, ALinePerRuleForALongTailOfQuietTransactions) {
       << lines[1];
 }
 
+TEST(Headline, CountsPreExistingBreachesApart) {
+  Result<gate::Thresholds> config = gate::ParseThresholds(
+      "statistics: {min_samples: 10}\n"
+      "rules:\n  - {metric: p50, max: 100ms}\n",
+      "t.yaml");
+  ASSERT_TRUE(config.ok());
+  SampleSetBuilder base, cand;
+  for (int i = 0; i < 40; ++i) {
+    base.Add("GET /old", 500 + i, false);  // over the limit in both releases
+    cand.Add("GET /old", 520 + i, false);
+    base.Add("GET /new", 50 + i, false);  // over it only in the candidate
+    cand.Add("GET /new", 400 + i, false);
+  }
+  gate::EvaluationResult result =
+      gate::Evaluate(*config, std::move(base).Build("b"), std::move(cand).Build("c"),
+                     {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  EXPECT_EQ(Headline(result), "2 rules failed (1 pre-existing) in 2 of 2 transactions");
+}
+
 }  // namespace
 }  // namespace perfgate::reports
