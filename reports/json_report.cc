@@ -119,7 +119,8 @@ std::string RenderJson(const gate::EvaluationResult& result) {
       {"groups", std::move(groups)},
       {"notes", std::move(notes)},
   };
-  return PrettyJson(root);
+  // A line per transaction (root > groups > group): complete, greppable and compact.
+  return PrettyJson(root, 2);
 }
 
 }  // namespace perfgate::reports

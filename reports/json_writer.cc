@@ -8,37 +8,43 @@
 namespace perfgate::reports {
 namespace {
 
-void Write(const boost::json::value& value, int indent, std::string& out) {
-  const std::string pad(static_cast<std::size_t>(indent + 2), ' ');
-  const std::string close(static_cast<std::size_t>(indent), ' ');
+// Writes `value` at nesting `depth`: indented below `inline_depth` (or always when it is
+// negative), on one line from it on.
+void Write(const boost::json::value& value, int depth, int inline_depth, std::string& out) {
+  const bool one_line = inline_depth >= 0 && depth >= inline_depth;
+  const std::string pad =
+      one_line ? std::string() : "\n" + std::string(static_cast<std::size_t>(2 * depth + 2), ' ');
+  const std::string close =
+      one_line ? std::string() : "\n" + std::string(static_cast<std::size_t>(2 * depth), ' ');
+  const char* separator = one_line ? ", " : ",";
   if (value.is_object()) {
     const boost::json::object& object = value.as_object();
     if (object.empty()) {
       out += "{}";
       return;
     }
-    out += "{\n";
+    out += "{";
     bool first = true;
     for (const auto& [key, member] : object) {
-      if (!first) out += ",\n";
+      if (!first) out += separator;
       first = false;
       out += pad + boost::json::serialize(boost::json::value(key)) + ": ";
-      Write(member, indent + 2, out);
+      Write(member, depth + 1, inline_depth, out);
     }
-    out += "\n" + close + "}";
+    out += close + "}";
   } else if (value.is_array()) {
     const boost::json::array& array = value.as_array();
     if (array.empty()) {
       out += "[]";
       return;
     }
-    out += "[\n";
+    out += "[";
     for (std::size_t i = 0; i < array.size(); ++i) {
-      if (i > 0) out += ",\n";
+      if (i > 0) out += separator;
       out += pad;
-      Write(array[i], indent + 2, out);
+      Write(array[i], depth + 1, inline_depth, out);
     }
-    out += "\n" + close + "]";
+    out += close + "]";
   } else if (value.is_double()) {
     // std::to_chars gives the shortest text that reads back as the same double, in plain
     // notation where that is shortest ("137.8398065", not Boost.JSON's "1.378398065E2").
@@ -52,9 +58,9 @@ void Write(const boost::json::value& value, int indent, std::string& out) {
 
 }  // namespace
 
-std::string PrettyJson(const boost::json::value& value) {
+std::string PrettyJson(const boost::json::value& value, int inline_depth) {
   std::string out;
-  Write(value, 0, out);
+  Write(value, 0, inline_depth, out);
   out += "\n";
   return out;
 }
