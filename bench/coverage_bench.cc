@@ -1,7 +1,9 @@
 // Does a nominal 95 % interval cover the truth 95 % of the time? For log-normal and bimodal
-// latencies, n in {200, 1000, 10000}, p50/p95/p99, percentile and BCa bootstrap intervals,
-// and the binomial intervals for an error rate of 1 %.
-// Usage: coverage_bench [TRIALS=2000] [RESAMPLES=10000]
+// latencies, n in {50, 200, 1000, 10000}, p50/p95/p99, the percentile and BCa intervals of
+// the bootstrap's exact law (what perfgate computes: no resamples), and the binomial
+// intervals for an error rate of 1 %.
+// Usage: coverage_bench [TRIALS=2000]
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +14,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "stats/binomial.h"
-#include "stats/bootstrap.h"
+#include "stats/bootstrap_law.h"
 #include "stats/interval.h"
 #include "stats/random.h"
 
@@ -44,7 +46,6 @@ double TrueQuantile(const Distribution& d, double q) {
 
 int main(int argc, char** argv) {
   const int trials = argc > 1 ? std::atoi(argv[1]) : 2000;
-  const int resamples = argc > 2 ? std::atoi(argv[2]) : 10000;
   const std::vector<Distribution> distributions = {
       {"log-normal(5.5, 0.7)", [](Random& r) { return std::exp(5.5 + 0.7 * r.Normal()); },
        [](double x) { return LogNormalCdf(x, 5.5, 0.7); }},
@@ -57,13 +58,13 @@ int main(int argc, char** argv) {
   };
   const double qs[] = {0.5, 0.95, 0.99};
   std::printf(
-      "coverage of nominal 95 %% intervals, %d trials each, %d resamples "
+      "coverage of nominal 95 %% intervals from the exact bootstrap law, %d trials each "
       "(binomial 95 %% band for the share: about 94.0-96.0 %%)\n\n",
-      trials, resamples);
+      trials);
   std::printf("%-44s %6s %5s %11s %11s\n", "distribution", "n", "q", "percentile", "bca");
   Random data(2024);
   for (const Distribution& d : distributions) {
-    for (std::size_t n : {200u, 1000u, 10000u}) {
+    for (std::size_t n : {50u, 200u, 1000u, 10000u}) {
       int covered_percentile[3] = {0, 0, 0}, covered_bca[3] = {0, 0, 0};
       double truth[3];
       for (int k = 0; k < 3; ++k) truth[k] = TrueQuantile(d, qs[k]);
@@ -71,15 +72,12 @@ int main(int argc, char** argv) {
         std::vector<double> sample(n);
         for (double& v : sample) v = d.draw(data);
         std::sort(sample.begin(), sample.end());
-        Random random(DeriveSeed(7, static_cast<std::uint64_t>(t)));
         for (int k = 0; k < 3; ++k) {
-          std::vector<double> replicates =
-              QuantileReplicates(sample, qs[k], QuantileMethod::kLinear, resamples, random);
-          std::vector<double> copy = replicates;
-          double estimate = QuantileOfSorted(sample, qs[k]);
-          covered_percentile[k] += PercentileInterval(replicates, 0.95).Contains(truth[k]);
-          double a = QuantileAcceleration(sample, qs[k], QuantileMethod::kLinear);
-          covered_bca[k] += BcaInterval(copy, estimate, a, 0.95).Contains(truth[k]);
+          const std::vector<Atom> law = QuantileBootstrapLaw(sample, qs[k], QuantileMethod::kLinear);
+          const double estimate = QuantileOfSorted(sample, qs[k]);
+          covered_percentile[k] += LawInterval(law, 0.95).Contains(truth[k]);
+          const double a = QuantileAcceleration(sample, qs[k], QuantileMethod::kLinear);
+          covered_bca[k] += LawBcaInterval(law, estimate, a, 0.95).Contains(truth[k]);
         }
       }
       for (int k = 0; k < 3; ++k) {
