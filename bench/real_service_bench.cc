@@ -15,7 +15,10 @@
 // `real_service_bench scale` instead times 10,000 transactions x 60 events a side and
 // 100,000 one-event names, with the size of each report.
 // (`scale-evaluate`: the same without the reports.)
-// Usage: real_service_bench [RUNS=20] [TRANSACTIONS=400] | real_service_bench scale[-evaluate]
+// `point` as the third argument judges absolute rules on point estimates (error rates by
+// Wilson), the defaults before, for comparison.
+// Usage: real_service_bench [RUNS=20] [TRANSACTIONS=400 [point]]
+//        real_service_bench scale[-evaluate]
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -315,6 +318,16 @@ int main(int argc, char** argv) {
   if (argc > 1 && std::strcmp(argv[1], "scale-evaluate") == 0) return Scale(config, false);
   const int runs = argc > 1 ? std::atoi(argv[1]) : 20;
   const int count = argc > 2 ? std::atoi(argv[2]) : 400;
+  gate::Thresholds judged_by = config;
+  if (argc > 3 && std::strcmp(argv[3], "point") == 0) {
+    // The defaults before the low-traffic work: absolute rules on the point estimate,
+    // error rates by Wilson.
+    for (gate::Rule& rule : judged_by.rules) {
+      if (rule.kind == gate::LimitKind::kMax) rule.decide_on = gate::DecideOn::kPoint;
+    }
+    judged_by.error_rate_interval = stats::BinomialMethod::kWilson;
+    std::printf("(absolute rules decided on the point estimate, error rates by Wilson)\n");
+  }
   std::printf("A service of %d transactions (Zipf traffic, 60,000 to 30 events a side), "
               "judged by thresholds.yaml\n",
               count);
@@ -329,9 +342,9 @@ int main(int argc, char** argv) {
            random);
     Inject(service, Injection::kOverLimit, "p95 12,000 ms > 8000 ms, 200+ events", 3, 200, 1 << 30,
            random);
-    Judge(config, service, stats::DeriveSeed(1, static_cast<std::uint64_t>(run)), regressions);
+    Judge(judged_by, service, stats::DeriveSeed(1, static_cast<std::uint64_t>(run)), regressions);
     Service unchanged = MakeService(count, random);
-    Judge(config, unchanged, stats::DeriveSeed(2, static_cast<std::uint64_t>(run)), aa);
+    Judge(judged_by, unchanged, stats::DeriveSeed(2, static_cast<std::uint64_t>(run)), aa);
   }
   PrintTally("With 21 injected regressions", regressions);
   PrintTally("A/A (nothing injected)", aa);
