@@ -246,6 +246,9 @@ std::string Badge(Verdict verdict) {
 // the JSON report lists everything.
 constexpr std::size_t kMaxCharted = 100;
 constexpr std::size_t kMaxNotPassedRows = 500;
+// Rows of the compact table of the other transactions (the worst first); the JSON report
+// has every one.
+constexpr std::size_t kMaxOtherRows = 2000;
 
 void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
   std::vector<RuleRef> notable = NotableRules(result);
@@ -370,7 +373,8 @@ void OthersTable(std::ostream& out, const std::vector<const GroupResult*>& other
       << " more transactions</h2>\n<table><thead><tr><th>Transaction</th><th class=\"num\">Events "
          "(base &#8594; cand)</th><th class=\"num\">Candidate p95</th><th>Verdict</th></tr></thead>"
          "<tbody>\n";
-  for (const GroupResult* group : others) {
+  for (std::size_t i = 0; i < others.size() && i < kMaxOtherRows; ++i) {
+    const GroupResult* group = others[i];
     auto n = [](const std::optional<gate::SideStats>& side) {
       return side ? std::to_string(side->summary.count) : std::string("0");
     };
@@ -378,6 +382,10 @@ void OthersTable(std::ostream& out, const std::vector<const GroupResult*>& other
         << n(group->baseline) << " &#8594; " << n(group->candidate) << "</td><td class=\"num\">"
         << (group->candidate ? Html(gate::FormatMs(group->candidate->p95_ms)) : "&#8211;")
         << "</td><td>" << Badge(group->skipped ? Verdict::kPass : group->verdict) << "</td></tr>\n";
+  }
+  if (others.size() > kMaxOtherRows) {
+    out << "<tr><td colspan=\"4\" class=\"note\">&#8230; and " << others.size() - kMaxOtherRows
+        << " more: every transaction is in the JSON report</td></tr>\n";
   }
   out << "</tbody></table></section>\n";
 }

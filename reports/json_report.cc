@@ -60,29 +60,29 @@ value Rule(const gate::RuleResult& rule) {
   };
 }
 
+value Group(const gate::GroupResult& group) {
+  array rules;
+  for (const gate::RuleResult& rule : group.rules) rules.push_back(Rule(rule));
+  return object{
+      {"name", group.name},
+      {"verdict", group.skipped ? "skipped" : gate::VerdictName(group.verdict)},
+      {"override", group.override_origin ? value(group.override_origin->ToString()) : nullptr},
+      {"baseline", Side(group.baseline)},
+      {"candidate", Side(group.candidate)},
+      {"shift", group.shift ? value(object{{"test", "mann_whitney_u"},
+                                           {"u", group.shift->u},
+                                           {"p_value", group.shift->p_value},
+                                           {"probability_of_superiority",
+                                            group.shift->probability_of_superiority},
+                                           {"exact", group.shift->exact}})
+                            : value(nullptr)},
+      {"rules", std::move(rules)},
+  };
+}
+
 }  // namespace
 
 std::string RenderJson(const gate::EvaluationResult& result) {
-  array groups;
-  for (const gate::GroupResult& group : result.groups) {
-    array rules;
-    for (const gate::RuleResult& rule : group.rules) rules.push_back(Rule(rule));
-    groups.push_back(object{
-        {"name", group.name},
-        {"verdict", group.skipped ? "skipped" : gate::VerdictName(group.verdict)},
-        {"override", group.override_origin ? value(group.override_origin->ToString()) : nullptr},
-        {"baseline", Side(group.baseline)},
-        {"candidate", Side(group.candidate)},
-        {"shift", group.shift ? value(object{{"test", "mann_whitney_u"},
-                                             {"u", group.shift->u},
-                                             {"p_value", group.shift->p_value},
-                                             {"probability_of_superiority",
-                                              group.shift->probability_of_superiority},
-                                             {"exact", group.shift->exact}})
-                              : value(nullptr)},
-        {"rules", std::move(rules)},
-    });
-  }
   object counts;
   for (gate::Verdict verdict :
        {gate::Verdict::kPass, gate::Verdict::kWarn, gate::Verdict::kFail,
@@ -91,36 +91,38 @@ std::string RenderJson(const gate::EvaluationResult& result) {
   }
   array notes;
   for (const std::string& note : result.notes) notes.push_back(value(note));
-  object root{
-      {"schema_version", kJsonSchemaVersion},
-      {"verdict", NameOf(kOverallNames, OverallVerdict(result))},
-      {"exit_code", gate::ExitCodeFor(result.outcome)},
-      {"headline", Headline(result)},
-      {"config", result.config_name},
-      {"baseline", object{{"source", result.baseline_source}, {"events", result.baseline_events}}},
-      {"candidate",
-       object{{"source", result.candidate_source}, {"events", result.candidate_events}}},
-      {"method",
-       object{
-           {"confidence", result.confidence},
-           {"resamples", result.resamples},
-           {"seed", result.seed},
-           {"interval", NameOf(stats::kIntervalMethodNames, result.interval)},
-           {"error_rate_interval", NameOf(stats::kBinomialMethodNames, result.error_rate_interval)},
-           {"correction", NameOf(stats::kCorrectionNames, result.correction)},
-           {"relative_tests", result.relative_tests},
-           {"percentile_method", NameOf(stats::kQuantileMethodNames, result.percentile_method)},
-           {"min_samples", result.min_samples},
-           {"group_by", NameOf(gate::kGroupByNames, result.group_by)},
-           {"insufficient_data", gate::UndecidedPolicyName(result.insufficient_data)},
-           {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)},
-           {"pre_existing", NameOf(gate::kPreExistingPolicyNames, result.pre_existing)}}},
-      {"counts", std::move(counts)},
-      {"groups", std::move(groups)},
-      {"notes", std::move(notes)},
-  };
-  // A line per transaction (root > groups > group): complete, greppable and compact.
-  return PrettyJson(root, 2);
+  // A line per transaction (root > groups > group): complete, greppable and compact; the
+  // groups are written one at a time.
+  JsonObjectWriter out(2);
+  out.Member("schema_version", kJsonSchemaVersion);
+  out.Member("verdict", value(NameOf(kOverallNames, OverallVerdict(result))));
+  out.Member("exit_code", gate::ExitCodeFor(result.outcome));
+  out.Member("headline", value(Headline(result)));
+  out.Member("config", value(result.config_name));
+  out.Member("baseline",
+             object{{"source", result.baseline_source}, {"events", result.baseline_events}});
+  out.Member("candidate",
+             object{{"source", result.candidate_source}, {"events", result.candidate_events}});
+  out.Member(
+      "method",
+      object{{"confidence", result.confidence},
+             {"resamples", result.resamples},
+             {"seed", result.seed},
+             {"interval", NameOf(stats::kIntervalMethodNames, result.interval)},
+             {"error_rate_interval", NameOf(stats::kBinomialMethodNames, result.error_rate_interval)},
+             {"correction", NameOf(stats::kCorrectionNames, result.correction)},
+             {"relative_tests", result.relative_tests},
+             {"percentile_method", NameOf(stats::kQuantileMethodNames, result.percentile_method)},
+             {"min_samples", result.min_samples},
+             {"group_by", NameOf(gate::kGroupByNames, result.group_by)},
+             {"insufficient_data", gate::UndecidedPolicyName(result.insufficient_data)},
+             {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)},
+             {"pre_existing", NameOf(gate::kPreExistingPolicyNames, result.pre_existing)}});
+  out.Member("counts", counts);
+  out.ArrayMember("groups", result.groups.size(),
+                  [&](std::size_t i) { return Group(result.groups[i]); });
+  out.Member("notes", notes);
+  return std::move(out).Finish();
 }
 
 }  // namespace perfgate::reports

@@ -6,11 +6,10 @@
 #include <boost/json/serialize.hpp>
 
 namespace perfgate::reports {
-namespace {
 
 // Writes `value` at nesting `depth`: indented below `inline_depth` (or always when it is
 // negative), on one line from it on.
-void Write(const boost::json::value& value, int depth, int inline_depth, std::string& out) {
+void AppendJson(const boost::json::value& value, int depth, int inline_depth, std::string& out) {
   const bool one_line = inline_depth >= 0 && depth >= inline_depth;
   const std::string pad =
       one_line ? std::string() : "\n" + std::string(static_cast<std::size_t>(2 * depth + 2), ' ');
@@ -29,7 +28,7 @@ void Write(const boost::json::value& value, int depth, int inline_depth, std::st
       if (!first) out += separator;
       first = false;
       out += pad + boost::json::serialize(boost::json::value(key)) + ": ";
-      Write(member, depth + 1, inline_depth, out);
+      AppendJson(member, depth + 1, inline_depth, out);
     }
     out += close + "}";
   } else if (value.is_array()) {
@@ -42,7 +41,7 @@ void Write(const boost::json::value& value, int depth, int inline_depth, std::st
     for (std::size_t i = 0; i < array.size(); ++i) {
       if (i > 0) out += separator;
       out += pad;
-      Write(array[i], depth + 1, inline_depth, out);
+      AppendJson(array[i], depth + 1, inline_depth, out);
     }
     out += close + "]";
   } else if (value.is_double()) {
@@ -56,11 +55,15 @@ void Write(const boost::json::value& value, int depth, int inline_depth, std::st
   }
 }
 
-}  // namespace
+void JsonObjectWriter::Key(std::string_view key) {
+  out_ += out_.empty() ? "{" : ",";
+  out_ += inline_depth_ == 0 ? (out_.size() == 1 ? "" : " ") : "\n  ";
+  out_ += boost::json::serialize(boost::json::string_view(key.data(), key.size())) + ": ";
+}
 
 std::string PrettyJson(const boost::json::value& value, int inline_depth) {
   std::string out;
-  Write(value, 0, inline_depth, out);
+  AppendJson(value, 0, inline_depth, out);
   out += "\n";
   return out;
 }

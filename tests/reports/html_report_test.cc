@@ -73,7 +73,7 @@ TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
 
 TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
   // 3,000 transactions: 50 failing (charted first), the rest passing; charts for at most
-  // 100 of them, a compact row for every other one.
+  // 100 of them, a compact row for each other one up to 2,000.
   SampleSetBuilder base, cand;
   for (int t = 0; t < 3000; ++t) {
     const std::string name = "GET /api/resource-" + std::to_string(t);
@@ -93,6 +93,9 @@ TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
     ++charts;
   EXPECT_EQ(charts, 100u);
   EXPECT_NE(html.find("<h2>2900 more transactions</h2>"), std::string::npos);
+  // A row for each of the first 2,000 of them, then one line for the rest.
+  EXPECT_NE(html.find("&#8230; and 900 more: every transaction is in the JSON report"),
+            std::string::npos);
   // The failing ones are among the charted: the first article is a failure.
   EXPECT_LT(html.find("<article class=\"fail\""), html.find("<article class=\"pass\""));
 }
