@@ -33,8 +33,8 @@ struct Estimate {
   std::optional<Interval> interval;
   std::vector<stats::Atom> law;    // quantiles
   std::vector<double> replicates;  // the mean
-  double variance = kNaN;          // the mean's bootstrap replicate's
-  double log_variance = kNaN;      // of its logarithm (NaN when the mean is not positive)
+  double variance = kNaN;          // the mean's: the variance of its bootstrap replicate
+  double log_variance = kNaN;      // of the replicate's log (NaN when the mean is not positive)
 
   bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };
@@ -237,12 +237,13 @@ struct ChangeSpread {
 };
 
 // The smallest true change that fails `rule` with probability kPower, with the change's
-// statistic taken as normal around its true value with `spread`: under decide_on point
-// the estimate must be both over the tolerance and significant (one-sided, an increase)
-// after the correction over `family` tests (Bonferroni's threshold, which Holm and Benjamini-Hochberg never need
-// more than), so the estimate must reach max(tolerance, z_crit se) with the power's
-// margin; under lower, the interval's lower end (uncorrected) must clear the tolerance;
-// under upper, any change beyond the tolerance fails at least as often as kPower.
+// statistic taken as normal around its true value with `spread`. Under decide_on point
+// the estimate must be over the tolerance and a significant increase (one-sided) after
+// the correction over `family` tests, at Bonferroni's threshold alpha / family, which
+// Holm and Benjamini-Hochberg never need more than: so it must reach
+// max(tolerance, z_crit se) with the power's margin. Under lower the interval's lower end
+// (uncorrected) must clear the tolerance; under upper any change beyond the tolerance
+// fails at least as often as kPower.
 std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpread& spread,
                                               double confidence, std::size_t family) {
   const double se = spread.standard_error;
@@ -284,18 +285,15 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
                           stats::MomentsOf(cand.law, relative).variance;
     return {std::sqrt(spread), relative};
   }
-  {
-    const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
-    std::vector<double> changes(count);
-    for (std::size_t i = 0; i < count; ++i) {
-      const double b = base.replicates[i];
-      const double c = cand.replicates[i];
-      changes[i] = relative ? RelativeChange(c, b) : c - b;
-    }
-    out.change_ci = stats::PercentileInterval(changes, confidence);
-    out.p_value =
-        stats::NormalIncreasePValue(cand.value, cand.variance, base.value, base.variance);
+  const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
+  std::vector<double> changes(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const double b = base.replicates[i];
+    const double c = cand.replicates[i];
+    changes[i] = relative ? RelativeChange(c, b) : c - b;
   }
+  out.change_ci = stats::PercentileInterval(changes, confidence);
+  out.p_value = stats::NormalIncreasePValue(cand.value, cand.variance, base.value, base.variance);
   if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
   return {std::sqrt(base.variance + cand.variance), false};
 }

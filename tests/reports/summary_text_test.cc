@@ -8,21 +8,27 @@
 namespace perfgate::reports {
 namespace {
 
+// The two releases judged by `yaml`.
+gate::EvaluationResult Judge(const std::string& yaml, SampleSetBuilder base,
+                             SampleSetBuilder cand) {
+  Result<gate::Thresholds> config = gate::ParseThresholds(yaml, "t.yaml");
+  EXPECT_TRUE(config.ok());
+  return gate::Evaluate(*config, std::move(base).Build("b"), std::move(cand).Build("c"),
+                        {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+}
+
 // `short_groups` transactions of 3 events each and one of 100, under p95 and error_rate rules.
 gate::EvaluationResult WithShortGroups(int short_groups) {
-  Result<gate::Thresholds> config = gate::ParseThresholds(
-      "statistics: {min_samples: 50, resamples: 200}\n"
-      "rules:\n  - {metric: p95, max: 1s}\n  - {metric: error_rate, max: 1%}\n",
-      "t.yaml");
-  EXPECT_TRUE(config.ok());
   SampleSetBuilder base, cand;
   for (int g = 0; g < short_groups; ++g) {
     for (int i = 0; i < 3; ++i)
       cand.Add("GET /quiet/" + std::string(1, static_cast<char>('a' + g)), 10, false);
   }
   for (int i = 0; i < 100; ++i) cand.Add("GET /busy", 10, false);
-  return gate::Evaluate(*config, std::move(base).Build("b"), std::move(cand).Build("c"),
-                        {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+  return Judge(
+      "statistics: {min_samples: 50, resamples: 200}\n"
+      "rules:\n  - {metric: p95, max: 1s}\n  - {metric: error_rate, max: 1%}\n",
+      std::move(base), std::move(cand));
 }
 
 TEST(InsufficientLines, ALinePerGroupWhileFewGroupsAreShort) {
@@ -46,11 +52,6 @@ TEST(InsufficientLines, ALinePerRuleForALongTailOfQuietTransactions) {
 }
 
 TEST(Headline, CountsPreExistingBreachesApart) {
-  Result<gate::Thresholds> config = gate::ParseThresholds(
-      "statistics: {min_samples: 10}\n"
-      "rules:\n  - {metric: p50, max: 100ms}\n",
-      "t.yaml");
-  ASSERT_TRUE(config.ok());
   SampleSetBuilder base, cand;
   for (int i = 0; i < 40; ++i) {
     base.Add("GET /old", 500 + i, false);  // over the limit in both releases
@@ -59,8 +60,8 @@ TEST(Headline, CountsPreExistingBreachesApart) {
     cand.Add("GET /new", 400 + i, false);
   }
   gate::EvaluationResult result =
-      gate::Evaluate(*config, std::move(base).Build("b"), std::move(cand).Build("c"),
-                     {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
+      Judge("statistics: {min_samples: 10}\nrules:\n  - {metric: p50, max: 100ms}\n",
+            std::move(base), std::move(cand));
   EXPECT_EQ(Headline(result), "2 rules failed (1 pre-existing) in 2 of 2 transactions");
 }
 
