@@ -225,6 +225,8 @@ void Judge(const gate::Thresholds& config, const Service& service, std::uint64_t
     release_failed |= group.verdict == gate::Verdict::kFail;
     release_warned |= group.verdict == gate::Verdict::kWarn;
   }
+  if (tally.releases == 1 && std::getenv("PERFGATE_BENCH_SHOW"))
+    std::printf("%s\n", reports::RenderVerdictSummary(result, reports::TerminalStyle{}).c_str());
   tally.failed_releases += release_failed ? 1 : 0;
   tally.warned_releases += release_warned ? 1 : 0;
 }

@@ -65,5 +65,30 @@ TEST(Headline, CountsPreExistingBreachesApart) {
   EXPECT_EQ(Headline(result), "2 rules failed (1 pre-existing) in 2 of 2 transactions");
 }
 
+TEST(NotableRules, TheNearestToADecisionFirstWithinAVerdict) {
+  gate::EvaluationResult result;
+  for (auto [name, p] : {std::pair{"GET /a", 1.0}, std::pair{"GET /b", 0.2},
+                         std::pair{"GET /c", 0.9}}) {
+    gate::GroupResult group;
+    group.name = name;
+    group.verdict = gate::Verdict::kInconclusive;
+    gate::RuleResult rule;
+    rule.verdict = gate::Verdict::kInconclusive;
+    rule.adjusted_p_value = p;
+    group.rules.push_back(rule);
+    result.groups.push_back(group);
+  }
+  gate::GroupResult absolute;
+  absolute.name = "GET /d";
+  absolute.verdict = gate::Verdict::kInconclusive;
+  gate::RuleResult over_limit;  // an absolute rule: no p-value
+  over_limit.verdict = gate::Verdict::kInconclusive;
+  absolute.rules.push_back(over_limit);
+  result.groups.push_back(absolute);
+  std::vector<std::string> order;
+  for (const RuleRef& ref : NotableRules(result)) order.push_back(ref.group->name);
+  EXPECT_EQ(order, (std::vector<std::string>{"GET /d", "GET /b", "GET /c", "GET /a"}));
+}
+
 }  // namespace
 }  // namespace perfgate::reports
