@@ -635,11 +635,16 @@ std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& 
     }
   }
   std::vector<JudgedGroup> judged(names.size());
-  ParallelFor(names.size(), [&](std::size_t g) {
-    judged[g] = JudgeGroup(config, names[g], overrides[g],
-                           merged ? &merged->first : baseline.Find(names[g]),
-                           merged ? &merged->second : candidate.Find(names[g]));
-  });
+  // A group can cost milliseconds (a busy transaction's laws): small chunks, and threads
+  // from a handful of groups on.
+  ParallelFor(
+      names.size(),
+      [&](std::size_t g) {
+        judged[g] = JudgeGroup(config, names[g], overrides[g],
+                               merged ? &merged->first : baseline.Find(names[g]),
+                               merged ? &merged->second : candidate.Find(names[g]));
+      },
+      /*threads=*/0, /*chunk=*/2, /*serial_below=*/4);
   std::vector<PendingTest> pending;
   result.groups.reserve(names.size());
   for (JudgedGroup& one : judged) {

@@ -58,7 +58,7 @@ BinomialTails Binomial(double n, double k, double p, double log_choose_k) {
   if (p * (n + 1) <= k) {  // the mode is below k: sum upwards from k
     for (double j = k; j <= n && term > 0; ++j) {
       sum += term;
-      if (term < 1e-20 * sum) break;
+      if (term < 1e-17 * sum) break;
       term *= (n - j) / (j + 1) * odds;
     }
     return {sum, 1 - sum};
@@ -67,7 +67,7 @@ BinomialTails Binomial(double n, double k, double p, double log_choose_k) {
     term *= j + 1 > n ? 0 : (j + 1) / (n - j) / odds;
     if (!(term > 0)) break;
     sum += term;
-    if (term < 1e-20 * sum) break;
+    if (term < 1e-17 * sum) break;
   }
   return {1 - sum, sum};
 }
@@ -132,9 +132,9 @@ std::vector<Atom> QuantileBootstrapLaw(std::span<const double> sorted, double q,
     for (std::size_t b = a + 1; b <= n; ++b) {
       const double p = std::exp(log_lower + upper_step(b));
       atoms.push_back({QuantileLerp(sorted[a - 1], sorted[b - 1], at.weight), p});
-      // The terms only shrink from here; what is left changes the law's tails by a
-      // relative 1e-10 at most, no floor.
-      if (p < 1e-10 * total) break;
+      // The terms only shrink from here (by about e each step); what is left moves a
+      // relative 1e-8 of the bin's mass by less than a step of values: no floor.
+      if (p < 1e-8 * total) break;
     }
   }
   return Merged(std::move(atoms));
