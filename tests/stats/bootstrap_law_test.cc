@@ -94,8 +94,8 @@ TEST(QuantileBootstrapLaw, LargeSamplesKeepTheirMass) {
       double total = 0;
       for (const Atom& atom : QuantileBootstrapLaw(sorted, q, QuantileMethod::kLinear))
         total += atom.probability;
-      // What the b-loop leaves out is at most a relative 1e-10 of each bin.
-      EXPECT_NEAR(total, 1, 1e-9) << "n = " << n << ", q = " << q;
+      // What the b-loop leaves out is about a relative 1e-8 of each bin.
+      EXPECT_NEAR(total, 1, 1e-7) << "n = " << n << ", q = " << q;
     }
   }
 }
