@@ -1,8 +1,11 @@
-// Bootstrap distributions of a quantile and of the mean. The quantile bootstrap draws no
-// resamples: the k-th smallest of a resample of size n from sorted data x is x_(ceil(nU))
-// with U ~ Beta(k, n - k + 1) (Maritz & Jarrett 1978), and the next order statistic is
-// U + (1 - U) Beta(1, n - k), so a replicate of any interpolated quantile costs O(1).
-// NaiveQuantileReplicates() resamples for real and is kept as the test oracle.
+// Monte Carlo bootstrap replicates of a quantile and of the mean. The mean's are what
+// perfgate's mean intervals use. A quantile's verdicts use its exact law instead
+// (stats/bootstrap_law.h); the replicates here draw from that law and are kept as its
+// oracle and for the benchmarks. They draw no resamples: the k-th smallest of a resample of
+// size n from sorted data x is x_(ceil(nU)) with U ~ Beta(k, n - k + 1) (Maritz & Jarrett
+// 1978), and the next order statistic is U + (1 - U) Beta(1, n - k), so a replicate of any
+// interpolated quantile costs O(1). NaiveQuantileReplicates() resamples for real and is
+// the oracle of both.
 #ifndef PERFGATE_STATS_BOOTSTRAP_H_
 #define PERFGATE_STATS_BOOTSTRAP_H_
 
