@@ -198,6 +198,11 @@ Interval ChangeInterval(std::span<const Atom> full_x, std::span<const Atom> full
     double sum = 0;
     std::size_t i = 0;  // first x_i > h
     for (const Atom& atom : y) {
+      if (relative && atom.value == 0) {
+        // From 0, no change to 0 and an infinite one to anything more (RelativeChange).
+        if (t >= 0 && x.front().value <= 0) sum += atom.probability * at_most[0];
+        continue;
+      }
       const double h = relative ? (1 + t) * atom.value : atom.value + t;
       while (i < x.size() && x[i].value <= h) ++i;
       if (i > 0) sum += atom.probability * at_most[i - 1];
@@ -211,7 +216,7 @@ Interval ChangeInterval(std::span<const Atom> full_x, std::span<const Atom> full
     for (const Atom& atom : y) {
       if (atom.value > 0) smallest = std::min(smallest, atom.value);
     }
-    high = x.back().value / smallest - 1;
+    high = std::max(0.0, x.back().value / smallest - 1);  // 0: no change from 0 to 0
   }
   // The least t with G(t) >= level; +inf when a change from 0 to more than 0 (infinite)
   // holds more than 1 - level.

@@ -161,6 +161,37 @@ TEST(CompareLaws, HasNoResolutionFloor) {
   EXPECT_GT(aa, 0.01);
 }
 
+TEST(ChangeInterval, AgreesWithTheMonteCarloPairsAndKeepsZerosMeaning) {
+  std::vector<double> base = LogNormalSample(500, 1, 31);
+  std::vector<double> cand = LogNormalSample(400, 1.2, 32);
+  std::vector<Atom> b = QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear);
+  std::vector<Atom> c = QuantileBootstrapLaw(cand, 0.95, QuantileMethod::kLinear);
+  Random base_random(1), cand_random(2);
+  std::vector<double> rb = QuantileReplicates(base, 0.95, QuantileMethod::kLinear, 200'000,
+                                              base_random);
+  std::vector<double> rc = QuantileReplicates(cand, 0.95, QuantileMethod::kLinear, 200'000,
+                                              cand_random);
+  std::vector<double> ratios(rb.size()), differences(rb.size());
+  for (std::size_t i = 0; i < rb.size(); ++i) {
+    ratios[i] = rc[i] / rb[i] - 1;
+    differences[i] = rc[i] - rb[i];
+  }
+  const Interval relative = ChangeInterval(c, b, true, 0.95);
+  const Interval monte_carlo = PercentileInterval(ratios, 0.95);
+  EXPECT_NEAR(relative.lower, monte_carlo.lower, 0.01);
+  EXPECT_NEAR(relative.upper, monte_carlo.upper, 0.01);
+  const Interval absolute = ChangeInterval(c, b, false, 0.95);
+  const Interval monte_carlo_ms = PercentileInterval(differences, 0.95);
+  EXPECT_NEAR(absolute.lower, monte_carlo_ms.lower, 3);
+  EXPECT_NEAR(absolute.upper, monte_carlo_ms.upper, 3);
+  // 0 ms against 0 ms is no change; anything against 0 ms an infinite one.
+  std::vector<Atom> zero = {{0, 1}};
+  EXPECT_EQ(ChangeInterval(zero, zero, true, 0.95).lower, 0);
+  EXPECT_EQ(ChangeInterval(zero, zero, true, 0.95).upper, 0);
+  std::vector<Atom> some = {{5, 1}};
+  EXPECT_TRUE(std::isinf(ChangeInterval(some, zero, true, 0.95).lower));
+}
+
 TEST(MomentsOf, MatchesTheMonteCarloReplicates) {
   std::vector<double> sorted = LogNormalSample(400, 1, 7);
   std::vector<Atom> law = QuantileBootstrapLaw(sorted, 0.9, QuantileMethod::kLinear);
