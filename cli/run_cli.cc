@@ -33,8 +33,9 @@ po::options_description SourceOptionsDescription() {
   // clang-format off
   reading.add_options()
       ("format", po::value<std::string>()->default_value("auto"),
-       "input format: auto (from the extension: .ndjson/.jsonl, .csv, .json), ndjson, csv, "
-       "json (a saved Sentry events page)")
+       "input format: auto (from the extension: .ndjson/.jsonl, .csv, .json, "
+       ".otlp.json/.otlp.jsonl), ndjson, csv, json (a saved Sentry events page), otlp "
+       "(OpenTelemetry OTLP/JSON traces)")
       ("on-bad-row", po::value<std::string>()->default_value("fail"),
        "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
        "reported)");

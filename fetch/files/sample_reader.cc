@@ -2,19 +2,22 @@
 
 #include "fetch/files/csv_reader.h"
 #include "fetch/files/ndjson_reader.h"
+#include "fetch/files/otlp_reader.h"
 #include "fetch/files/sentry_page_reader.h"
 
 namespace perfgate::fetch {
 
 Result<InputFormat> InputFormatForPath(std::string_view path) {
   auto ends_with = [&](std::string_view suffix) { return path.ends_with(suffix); };
+  if (ends_with(".otlp.json") || ends_with(".otlp.jsonl")) return InputFormat::kOtlp;
   if (ends_with(".ndjson") || ends_with(".jsonl")) return InputFormat::kNdjson;
   if (ends_with(".csv")) return InputFormat::kCsv;
   if (ends_with(".json")) return InputFormat::kSentryJson;
   return MakeError(ErrorKind::kUsage,
                    std::string(path) +
                        ": cannot tell the format from the file name; name it .ndjson, .jsonl, "
-                       ".csv or .json, or pass --format ndjson|csv|json");
+                       ".csv, .json, .otlp.json or .otlp.jsonl, or pass --format "
+                       "ndjson|csv|json|otlp");
 }
 
 bool BadRowLog::Record(std::size_t line, std::size_t column, std::string reason) {
@@ -60,6 +63,8 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
         return ReadCsv(text, source, options);
       case InputFormat::kSentryJson:
         return ReadSentryPage(text, source, options);
+      case InputFormat::kOtlp:
+        return ReadOtlp(text, source, options);
     }
     return MakeError(ErrorKind::kInternal, "unknown input format");
   }();

@@ -20,14 +20,16 @@ enum class InputFormat {
   kNdjson,      // one JSON object per line (.ndjson, .jsonl)
   kCsv,         // a header row, then one event per record (.csv)
   kSentryJson,  // a saved events API page {"data": [...], "meta": {...}}, or an array (.json)
+  kOtlp,        // OpenTelemetry OTLP/JSON traces (.otlp.json, .otlp.jsonl)
 };
 
 // --format's names; "jsonl" is another name for NDJSON.
-inline constexpr NameTable<InputFormat, 4> kInputFormatNames = {
+inline constexpr NameTable<InputFormat, 5> kInputFormatNames = {
     {{InputFormat::kNdjson, "ndjson"},
      {InputFormat::kNdjson, "jsonl"},
      {InputFormat::kCsv, "csv"},
-     {InputFormat::kSentryJson, "json"}}};
+     {InputFormat::kSentryJson, "json"},
+     {InputFormat::kOtlp, "otlp"}}};
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
 Result<InputFormat> InputFormatForPath(std::string_view path);
 

@@ -52,7 +52,7 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(gate::kPreExistingPolicyNames, 2, "pre_existing");
   ExpectComplete(kSentryModeNames, 3, "mode");
   ExpectComplete(kSentryDatasetNames, 2, "dataset");
-  ExpectComplete(fetch::kInputFormatNames, 3, "format");
+  ExpectComplete(fetch::kInputFormatNames, 4, "format");
   ExpectComplete(fetch::kBadRowPolicyNames, 2, "on-bad-row");
   ExpectComplete(reports::kOverallNames, 4, "verdict");
   EXPECT_EQ(NameOf(fetch::kInputFormatNames, fetch::InputFormat::kNdjson),

@@ -21,6 +21,8 @@ const char* SourceName(InputFormat format) {
       return "in.csv";
     case InputFormat::kSentryJson:
       return "in.json";
+    case InputFormat::kOtlp:
+      return "in.otlp.jsonl";
   }
   return "";
 }
@@ -140,7 +142,7 @@ TEST(BadInput, UnknownExtensionSaysHowToChooseAFormat) {
   EXPECT_EQ(format.error().kind, ErrorKind::kUsage);
   EXPECT_EQ(format.error().message,
             "samples.txt: cannot tell the format from the file name; name it .ndjson, .jsonl, "
-            ".csv or .json, or pass --format ndjson|csv|json");
+            ".csv, .json, .otlp.json or .otlp.jsonl, or pass --format ndjson|csv|json|otlp");
 }
 
 }  // namespace

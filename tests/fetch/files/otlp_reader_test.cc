@@ -1,0 +1,165 @@
+#include "fetch/files/otlp_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace perfgate::fetch {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/tests/data/otlp/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Result<SampleSet> Read(std::string_view text, BadRowPolicy policy = BadRowPolicy::kFail) {
+  return ReadOtlp(text, "t.otlp.jsonl", ReadOptions{policy, 1});
+}
+
+TEST(OtlpReader, ReadsTheSpecificationsFileExporterExample) {
+  // A server span whose parent is not in the file: a local root, one second long.
+  Result<SampleSet> read = ReadOtlp(Fixture("spec_trace.otlp.json"), "spec.otlp.json", {});
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  ASSERT_EQ(read->groups.size(), 1u);
+  EXPECT_EQ(read->groups[0].name, "I'm a server span");
+  ASSERT_EQ(read->groups[0].durations_ms.size(), 1u);
+  EXPECT_DOUBLE_EQ(read->groups[0].durations_ms[0], 1000);
+  EXPECT_EQ(read->groups[0].Failures(), 0u);
+}
+
+TEST(OtlpReader, JaegersTraceWithoutTimesIsABadSpanNamingItsPlace) {
+  Result<SampleSet> read = ReadOtlp(Fixture("jaeger_get_trace.otlp.json"), "get.otlp.json", {});
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.error().kind, ErrorKind::kInput);
+  EXPECT_EQ(read.error().message,
+            "get.otlp.json:1: resourceSpans[0].scopeSpans[0].spans[0]: no startTimeUnixNano");
+}
+
+// One Collector file-exporter line: resource `service` at `version`, then `spans` (JSON).
+std::string Line(const std::string& service, const std::string& version, const std::string& spans) {
+  return R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":")" +
+         service + R"("}},{"key":"service.version","value":{"stringValue":")" + version +
+         R"("}}]},"scopeSpans":[{"scope":{"name":"s"},"spans":[)" + spans + "]}]}]}\n";
+}
+
+std::string Span(const std::string& trace, const std::string& id, const std::string& parent,
+                 const std::string& name, long long start_ms, long long end_ms,
+                 const std::string& extra = "") {
+  return R"({"traceId":")" + trace + R"(","spanId":")" + id + R"(","parentSpanId":")" + parent +
+         R"(","name":")" + name + R"(","startTimeUnixNano":")" + std::to_string(start_ms) +
+         R"(000000","endTimeUnixNano":")" + std::to_string(end_ms) + R"(000000")" + extra + "}";
+}
+
+TEST(OtlpReader, LocalRootsAreTransactionsNamedByRoute) {
+  const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  const std::string route =
+      R"(,"kind":2,"attributes":[{"key":"http.request.method","value":{"stringValue":"POST"}},)"
+      R"({"key":"http.route","value":{"stringValue":"/api/checkout"}},)"
+      R"({"key":"http.response.status_code","value":{"intValue":"500"}}])";
+  std::string text =
+      // The server span (a root), its database child (same service: not a transaction).
+      Line("shop", "1.5.0",
+           Span(trace, "b7ad6b7169203331", "", "POST /api/checkout", 1000, 1250,
+                route + R"(,"status":{"code":2})") +
+               "," + Span(trace, "00f067aa0ba902b7", "b7ad6b7169203331", "SELECT", 1010, 1100)) +
+      // The payment service, called by the shop: its server span's parent is another
+      // service's span, so it is that service's local root. Protobuf's own JSON mapping:
+      // base64 ids and enum names.
+      Line("payments", "3.1.0",
+           R"({"traceId":"CvdlGRbNQ92ESOshHIAxnA==","spanId":"AAAAAAAAAAE=",)"
+           R"("parentSpanId":"APBnqgupArc=","name":"charge","kind":"SPAN_KIND_SERVER",)"
+           R"("startTimeUnixNano":"1020000000","endTimeUnixNano":"1090000000",)"
+           R"("status":{"code":"STATUS_CODE_OK"}})") +
+      // A consumer span with a remote parent (flags 0x300) under the shop: a root.
+      Line("shop", "1.5.0",
+           Span(trace, "1111111111111111", "00f067aa0ba902b7", "process order", 2000, 2030,
+                R"(,"flags":768)")) +
+      "\n";  // a blank line is fine
+  Result<SampleSet> read = Read(text);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  ASSERT_EQ(read->groups.size(), 3u);
+  const GroupSamples* checkout = read->Find("POST /api/checkout");
+  ASSERT_NE(checkout, nullptr);
+  EXPECT_DOUBLE_EQ(checkout->durations_ms[0], 250);
+  EXPECT_EQ(checkout->Failures(), 1u);  // status ERROR
+  const GroupSamples* charge = read->Find("charge");
+  ASSERT_NE(charge, nullptr);
+  EXPECT_DOUBLE_EQ(charge->durations_ms[0], 70);
+  EXPECT_EQ(charge->Failures(), 0u);
+  ASSERT_NE(read->Find("process order"), nullptr);
+  EXPECT_EQ(read->Find("SELECT"), nullptr);
+  // Two services, two versions: said, not hidden.
+  ASSERT_EQ(read->notes.size(), 1u);
+  EXPECT_EQ(read->notes[0],
+            "t.otlp.jsonl holds transactions of 2 service.version values (1.5.0, 3.1.0), judged "
+            "together as one release");
+}
+
+TEST(OtlpReader, AcceptsOldKeysAndOtherEnvelopes) {
+  const std::string span = Span("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "",
+                                "GET /", 0, 5);
+  // Before OTLP 0.19: instrumentationLibrarySpans; Tempo: batches; times as numbers.
+  Result<SampleSet> old = Read(R"({"batches":[{"instrumentationLibrarySpans":[{"spans":[)" + span +
+                               "]}]}]}");
+  ASSERT_TRUE(old.ok()) << old.error().message;
+  EXPECT_DOUBLE_EQ(old->groups[0].durations_ms[0], 5);
+  Result<SampleSet> numbers = Read(
+      R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c",)"
+      R"("spanId":"b7ad6b7169203331","name":"x","startTimeUnixNano":1000000,"endTimeUnixNano":3500000}]}]}]})");
+  ASSERT_TRUE(numbers.ok()) << numbers.error().message;
+  EXPECT_DOUBLE_EQ(numbers->groups[0].durations_ms[0], 2.5);
+}
+
+TEST(OtlpReader, BadInputNamesLineAndPlace) {
+  const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  struct Case {
+    std::string text;
+    std::string message;
+  };
+  const Case cases[] = {
+      {"{\"resourceSpans\": [}\n", "t.otlp.jsonl:1:20: invalid JSON: syntax error"},
+      {Line("s", "1", Span(trace, "b7ad6b7169203331", "", "a", 0, 1)) + "{\"x\":1}\n",
+       "t.otlp.jsonl:2: no resourceSpans: not an OTLP/JSON trace record"},
+      {Line("s", "1", Span(trace, "b7ad6b716920333", "", "a", 0, 1)),
+       "t.otlp.jsonl:1: resourceSpans[0].scopeSpans[0].spans[0]: spanId 'b7ad6b716920333' is "
+       "neither hex nor base64 of 8 bytes"},
+      {Line("s", "1", Span(trace, "b7ad6b7169203331", "", "a", 5, 1)),
+       "t.otlp.jsonl:1: resourceSpans[0].scopeSpans[0].spans[0]: endTimeUnixNano is before "
+       "startTimeUnixNano"},
+      {Line("s", "1", Span(trace, "b7ad6b7169203331", "", "a", 0, 1, R"(,"kind":9)")),
+       "t.otlp.jsonl:1: resourceSpans[0].scopeSpans[0].spans[0]: kind is not one of its values"},
+      {Line("s", "1", Span(trace, "b7ad6b7169203331", "", "a", 0, 1, R"(,"status":{"code":"BAD"})")),
+       "t.otlp.jsonl:1: resourceSpans[0].scopeSpans[0].spans[0]: status.code is not one of its "
+       "values"},
+      {R"({"resourceSpans":{}})", "t.otlp.jsonl:1: resourceSpans is not an array"},
+      {R"({"resourceSpans":[]})", "t.otlp.jsonl: no transactions: no spans in the input"},
+  };
+  for (const Case& c : cases) {
+    Result<SampleSet> read = Read(c.text);
+    ASSERT_FALSE(read.ok()) << c.text;
+    EXPECT_EQ(read.error().kind, ErrorKind::kInput);
+    EXPECT_EQ(read.error().message, c.message) << c.text;
+  }
+  // Skipping keeps the good spans and counts the bad.
+  Result<SampleSet> skipped =
+      Read(Line("s", "1",
+                Span(trace, "b7ad6b7169203331", "", "a", 5, 1) + "," +
+                    Span(trace, "c7ad6b7169203331", "", "b", 0, 4)),
+           BadRowPolicy::kSkip);
+  ASSERT_TRUE(skipped.ok()) << skipped.error().message;
+  EXPECT_EQ(skipped->TotalEvents(), 1u);
+  EXPECT_EQ(skipped->skipped_rows, 1u);
+}
+
+TEST(OtlpReader, FormatFromTheFileName) {
+  EXPECT_EQ(*InputFormatForPath("traces.otlp.jsonl"), InputFormat::kOtlp);
+  EXPECT_EQ(*InputFormatForPath("trace.otlp.json"), InputFormat::kOtlp);
+  EXPECT_EQ(*InputFormatForPath("events.jsonl"), InputFormat::kNdjson);
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
