@@ -1,6 +1,8 @@
 #include "stats/binomial.h"
 
 #include <algorithm>
+#include <math.h>  // lgamma_r
+
 #include <cmath>
 
 #include <boost/math/distributions/beta.hpp>
@@ -24,13 +26,20 @@ Interval Wilson(double x, double n, double confidence) {
 // log of the hypergeometric probability of `a` failures among the baseline's `rows`
 // events, with `failures` failures in all of `total` events.
 double LogHypergeometric(double a, double rows, double failures, double total) {
-  auto log_choose = [](double n, double k) {
-    return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
-  };
-  return log_choose(failures, a) + log_choose(total - failures, rows - a) - log_choose(total, rows);
+  return LogChoose(failures, a) + LogChoose(total - failures, rows - a) - LogChoose(total, rows);
+}
+
+// lgamma without the global sign it leaves behind (same function, same bits).
+double LogGamma(double x) {
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
 }
 
 }  // namespace
+
+double LogChoose(double n, double k) {
+  return LogGamma(n + 1) - LogGamma(k + 1) - LogGamma(n - k + 1);
+}
 
 Interval BinomialInterval(std::uint64_t failures, std::uint64_t trials, double confidence,
                           BinomialMethod method) {

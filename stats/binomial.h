@@ -38,6 +38,10 @@ Interval NewcombeDifference(std::uint64_t baseline_failures, std::uint64_t basel
                             std::uint64_t candidate_failures, std::uint64_t candidate_trials,
                             double confidence);
 
+// log C(n, k) for whole n >= k >= 0 given as doubles. Safe to call from several threads:
+// std::lgamma writes the global signgam, so this uses the reentrant lgamma_r.
+double LogChoose(double n, double k);
+
 // Two-sided p-value of Fisher's exact test for a 2x2 table: the probability, under equal
 // proportions and the observed margins, of a table no more likely than the observed one.
 double FisherExactPValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,

@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 
+#include "stats/binomial.h"
 #include "stats/interval.h"
 
 namespace perfgate::stats {
@@ -82,7 +83,7 @@ std::vector<Atom> QuantileBootstrapLaw(std::span<const double> sorted, double q,
   const double nn = static_cast<double>(n);
   const double k = static_cast<double>(at.lower) + 1;  // 1-based order statistic
   const double above = nn - k;
-  const double log_choose = std::lgamma(nn + 1) - std::lgamma(k + 1) - std::lgamma(above + 1);
+  const double log_choose = LogChoose(nn, k);
   // A = ceil(n U_(k)) is the bin of the resample's k-th smallest, and
   // P(A <= a) = P(U_(k) <= a/n) = P(Bin(n, a/n) >= k). Its masses are unimodal in a, so the
   // bins that matter are found by walking out from the mode.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace perfgate::stats {
 namespace {
 
@@ -52,6 +54,13 @@ TEST(NewcombeDifference, MatchesNewcombesMethodTen) {
   Interval zeros = NewcombeDifference(0, 20, 0, 10, 0.95);
   EXPECT_NEAR(zeros.lower, -0.1611, 5e-5);
   EXPECT_NEAR(zeros.upper, 0.2775, 5e-5);
+}
+
+TEST(LogChoose, IsTheLogOfTheBinomialCoefficient) {
+  EXPECT_NEAR(LogChoose(10, 3), std::log(120.0), 1e-13);
+  EXPECT_DOUBLE_EQ(LogChoose(7, 0), 0);
+  EXPECT_NEAR(LogChoose(60000, 57000),
+              std::lgamma(60001.0) - std::lgamma(57001.0) - std::lgamma(3001.0), 1e-9);
 }
 
 TEST(FisherExactIncreasePValue, MatchesRsOneSidedFisherTest) {
