@@ -1,0 +1,138 @@
+#include "explain/critical_path.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "stats/random.h"
+
+namespace perfgate::explain {
+namespace {
+
+double Sum(const std::vector<double>& times) {
+  return std::accumulate(times.begin(), times.end(), 0.0);
+}
+
+TEST(CriticalPath, SequentialStepsEachCountTheirWholeTime) {
+  // A request of 100 ms: fetch 10-30, embed 30-80 (inside it, a 40 ms call), store 80-95.
+  const std::vector<TreeSpan> spans = {
+      {-1, 0, 100}, {0, 10, 30}, {0, 30, 80}, {2, 35, 75}, {0, 80, 95}};
+  const std::vector<double> times = CriticalPathTimes(spans);
+  EXPECT_DOUBLE_EQ(times[0], 10 + 5);  // before fetch, after store
+  EXPECT_DOUBLE_EQ(times[1], 20);
+  EXPECT_DOUBLE_EQ(times[2], 5 + 5);  // embed's own time around its call
+  EXPECT_DOUBLE_EQ(times[3], 40);
+  EXPECT_DOUBLE_EQ(times[4], 15);
+  EXPECT_DOUBLE_EQ(Sum(times), 100);
+}
+
+TEST(CriticalPath, ParallelWorkThatDidNotDelayTheResponseGetsNothing) {
+  // Two calls in parallel from 0: the 60 ms one is waited on; the 40 ms one is not, and
+  // growing it to 55 ms changes nothing.
+  for (double parallel_end : {40.0, 55.0}) {
+    const std::vector<TreeSpan> spans = {{-1, 0, 70}, {0, 0, 60}, {0, 0, parallel_end}};
+    const std::vector<double> times = CriticalPathTimes(spans);
+    EXPECT_DOUBLE_EQ(times[1], 60);
+    EXPECT_DOUBLE_EQ(times[2], 0) << parallel_end;
+    EXPECT_DOUBLE_EQ(times[0], 10);
+  }
+}
+
+TEST(CriticalPath, OverlapGoesToTheOneThatFinishedLater) {
+  // A 0-60 and B 40-100 under a 0-100 root: B from 40, A until B started.
+  const std::vector<TreeSpan> spans = {{-1, 0, 100}, {0, 0, 60}, {0, 40, 100}};
+  const std::vector<double> times = CriticalPathTimes(spans);
+  EXPECT_DOUBLE_EQ(times[2], 60);
+  EXPECT_DOUBLE_EQ(times[1], 40);
+  EXPECT_DOUBLE_EQ(times[0], 0);
+}
+
+TEST(CriticalPath, ClampsChildrenThatOutliveTheirParentAndIgnoresOrphans) {
+  // A child from -5 to 120 under a 0-100 root (clock skew): it covers the whole root. An
+  // orphan (parent 7 does not exist) and a span pointing at itself get nothing.
+  const std::vector<TreeSpan> spans = {{-1, 0, 100}, {0, -5, 120}, {7, 10, 20}, {3, 0, 50}};
+  const std::vector<double> times = CriticalPathTimes(spans);
+  EXPECT_DOUBLE_EQ(times[0], 0);
+  EXPECT_DOUBLE_EQ(times[1], 100);
+  EXPECT_DOUBLE_EQ(times[2], 0);
+  EXPECT_DOUBLE_EQ(times[3], 0);
+  EXPECT_TRUE(CriticalPathTimes({}).empty());
+}
+
+TEST(CriticalPath, AVeryDeepChainIsCutNotOverflowed) {
+  std::vector<TreeSpan> spans = {{-1, 0, 100}};
+  for (long i = 1; i < 100000; ++i) spans.push_back({i - 1, 0, 100});
+  const std::vector<double> times = CriticalPathTimes(spans);
+  EXPECT_DOUBLE_EQ(Sum(times), 100);
+  EXPECT_DOUBLE_EQ(times[kMaxDepth], 100);
+}
+
+// A second implementation, written apart and done on whole milliseconds: walking back from
+// the root's end, each tick [t - 1, t] belongs to the deepest span on the chain of "the child
+// that finished last before the cursor, among those not yet left behind".
+class TickOracle {
+ public:
+  explicit TickOracle(const std::vector<TreeSpan>& spans) : spans_(spans), owned_(spans.size()) {
+    Own(0, static_cast<long>(spans[0].start_ms), static_cast<long>(spans[0].end_ms));
+  }
+  const std::vector<double>& owned() const { return owned_; }
+
+ private:
+  void Own(std::size_t s, long floor, long ceiling) {
+    std::vector<std::size_t> left;  // children not yet chosen
+    for (std::size_t c = 1; c < spans_.size(); ++c) {
+      if (spans_[c].parent == static_cast<long>(s)) left.push_back(c);
+    }
+    long t = ceiling;
+    while (t > floor) {
+      // Who, among the children still eligible, is running up to tick t?
+      std::size_t chosen = spans_.size();
+      long chosen_end = floor;
+      for (std::size_t c : left) {
+        const long start = static_cast<long>(spans_[c].start_ms);
+        const long end = std::min(static_cast<long>(spans_[c].end_ms), t);
+        if (start < t && end > chosen_end) {
+          chosen = c;
+          chosen_end = end;
+        }
+      }
+      if (chosen == spans_.size()) {
+        owned_[s] += static_cast<double>(t - floor);
+        return;
+      }
+      for (long tick = t; tick > chosen_end; --tick) owned_[s] += 1;  // one tick at a time
+      const long child_floor = std::max(static_cast<long>(spans_[chosen].start_ms), floor);
+      Own(chosen, child_floor, chosen_end);
+      t = child_floor;
+      left.erase(std::find(left.begin(), left.end(), chosen));
+    }
+  }
+
+  const std::vector<TreeSpan>& spans_;
+  std::vector<double> owned_;
+};
+
+TEST(CriticalPath, AgreesWithATickByTickOracleOnRandomTrees) {
+  stats::Random random(17);
+  for (int tree = 0; tree < 500; ++tree) {
+    const long size = 2 + static_cast<long>(random.Below(14));
+    std::vector<TreeSpan> spans = {{-1, 0, 100}};
+    for (long i = 1; i < size; ++i) {
+      const long parent = static_cast<long>(random.Below(static_cast<std::uint64_t>(i)));
+      const auto start = static_cast<double>(random.Below(100));
+      const auto end = start + static_cast<double>(random.Below(60));
+      spans.push_back({parent, start, end});
+    }
+    const std::vector<double> times = CriticalPathTimes(spans);
+    const std::vector<double> oracle = TickOracle(spans).owned();
+    for (std::size_t i = 0; i < spans.size(); ++i)
+      ASSERT_DOUBLE_EQ(times[i], oracle[i]) << "tree " << tree << ", span " << i;
+    ASSERT_DOUBLE_EQ(Sum(times), 100) << "tree " << tree;
+  }
+}
+
+}  // namespace
+}  // namespace perfgate::explain
