@@ -28,16 +28,32 @@ const GroupSamples* SampleSet::Find(std::string_view name) const {
   return it != groups.end() && it->name == name ? &*it : nullptr;
 }
 
+namespace {
+
+// Appends `from`'s events to `to`, keeping trees[i] with event i: a side without trees
+// gets empty ones once the other has some.
+void AppendEvents(GroupSamples& to, GroupSamples&& from) {
+  const bool trees = !to.trees.empty() || !from.trees.empty();
+  if (trees) {
+    to.trees.resize(to.durations_ms.size());
+    from.trees.resize(from.durations_ms.size());
+  }
+  to.durations_ms.insert(to.durations_ms.end(), from.durations_ms.begin(), from.durations_ms.end());
+  to.failed.insert(to.failed.end(), from.failed.begin(), from.failed.end());
+  if (trees) {
+    to.trees.insert(to.trees.end(), std::make_move_iterator(from.trees.begin()),
+                    std::make_move_iterator(from.trees.end()));
+  }
+}
+
+}  // namespace
+
 GroupSamples MergeGroups(const SampleSet& set, std::string name) {
   GroupSamples merged;
   merged.name = std::move(name);
   merged.durations_ms.reserve(set.TotalEvents());
   merged.failed.reserve(set.TotalEvents());
-  for (const GroupSamples& group : set.groups) {
-    merged.durations_ms.insert(merged.durations_ms.end(), group.durations_ms.begin(),
-                               group.durations_ms.end());
-    merged.failed.insert(merged.failed.end(), group.failed.begin(), group.failed.end());
-  }
+  for (const GroupSamples& group : set.groups) AppendEvents(merged, GroupSamples(group));
   return merged;
 }
 
@@ -89,14 +105,26 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}, std::nullopt});
+  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt});
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
 }
 
+
 void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool failed) {
   GroupSamples& target = groups_[GroupIndex(group)];
+  target.durations_ms.push_back(duration_ms);
+  target.failed.push_back(failed ? 1 : 0);
+  if (!target.trees.empty()) target.trees.emplace_back();
+  ++events_;
+}
+
+void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool failed,
+                           SpanTree tree) {
+  GroupSamples& target = groups_[GroupIndex(group)];
+  target.trees.resize(target.durations_ms.size());
+  target.trees.push_back(std::move(tree));
   target.durations_ms.push_back(duration_ms);
   target.failed.push_back(failed ? 1 : 0);
   ++events_;
@@ -115,9 +143,7 @@ void SampleSetBuilder::Append(SampleSetBuilder&& other) {
       target = std::move(group);  // new here: take the vectors whole
       continue;
     }
-    target.durations_ms.insert(target.durations_ms.end(), group.durations_ms.begin(),
-                               group.durations_ms.end());
-    target.failed.insert(target.failed.end(), group.failed.begin(), group.failed.end());
+    AppendEvents(target, std::move(group));
   }
   events_ += other.events_;
   other = SampleSetBuilder();

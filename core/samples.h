@@ -23,13 +23,31 @@ struct Aggregates {
   std::optional<double> mean_ms;
 };
 
+// One span of an event's tree, its times in ms from the start of the event's root span.
+struct SpanRecord {
+  std::string op;           // as Sentry's span.op: "db", "http.client", "gen_ai.chat", ...
+  std::string description;  // the span's name
+  long parent = -1;         // its parent's index in the tree; -1 for the root
+  double start_ms = 0;
+  double end_ms = 0;
+};
+
+// One event's span tree, where the source records one (OTLP): spans[0] is the event's
+// root span, parents come before their children.
+struct SpanTree {
+  std::string trace_id;  // lowercase hex, for links to the trace
+  std::vector<SpanRecord> spans;
+};
+
 // All events of one group (one transaction name, or the whole release).
-// durations_ms[i] and failed[i] describe the same event, in input order. A group from
-// aggregate mode has no events but `aggregates`.
+// durations_ms[i] and failed[i] describe the same event, in input order, and so does
+// trees[i] when the source records span trees (trees is empty otherwise; an event without
+// one has an empty tree). A group from aggregate mode has no events but `aggregates`.
 struct GroupSamples {
   std::string name;
   std::vector<double> durations_ms;  // each finite and >= 0
   std::vector<std::uint8_t> failed;  // 1 when the event failed (Sentry's failure_rate())
+  std::vector<SpanTree> trees;
   std::optional<Aggregates> aggregates;
 
   std::size_t size() const { return durations_ms.size(); }
@@ -62,6 +80,8 @@ GroupSamples MergeGroups(const SampleSet& set, std::string name);
 class SampleSetBuilder {
  public:
   void Add(std::string_view group, double duration_ms, bool failed);
+  // The same with the event's span tree.
+  void Add(std::string_view group, double duration_ms, bool failed, SpanTree tree);
   // Moves every event of `other` after this builder's events of the same group.
   void Append(SampleSetBuilder&& other);
   // Adds a group summarised by the server. REQUIRES: no events were added under `name`.

@@ -20,8 +20,8 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
-// What a span contributes: its place in the trace and, should it be a local root, its
-// transaction.
+// What a span contributes: its place in the trace, its part of a tree and, should it be a
+// local root, its transaction.
 struct Span {
   std::string trace_id;   // lowercase hex
   std::string span_id;    // lowercase hex
@@ -30,7 +30,10 @@ struct Span {
   const std::string* version = nullptr;
   bool remote_parent = false;
   std::string transaction;
-  double duration_ms = 0;
+  std::string name;
+  std::string op;
+  std::uint64_t start_ns = 0;
+  std::uint64_t end_ns = 0;
   bool failed = false;
 };
 
@@ -150,6 +153,8 @@ constexpr std::array<std::string_view, 6> kSpanKinds = {
 // SpanFlags: the parent's remoteness is known, and it is remote.
 constexpr std::uint64_t kHasIsRemote = 0x100;
 constexpr std::uint64_t kIsRemote = 0x200;
+constexpr int kKindServer = 2;
+constexpr int kKindClient = 3;
 
 // The string form of an attribute's AnyValue (stringValue, or intValue as OTLP/JSON writes
 // it, a decimal string or a number), or nullopt when the key is absent.
@@ -173,6 +178,28 @@ std::optional<std::string> Attribute(const object& owner, std::string_view key) 
     return std::string();
   }
   return std::nullopt;
+}
+
+// Sentry's span.op for an OTel span: `sentry.op` where set, else derived from the semantic
+// conventions in the order Sentry's Relay derives it (relay-spans, op.rs).
+std::string DeriveOp(const object& span, int kind) {
+  if (std::optional<std::string> op = Attribute(span, "sentry.op"); op && !op->empty()) return *op;
+  auto has = [&](std::string_view key) { return Attribute(span, key).has_value(); };
+  if (has("http.request.method") || has("http.method")) {
+    if (kind == kKindClient) return "http.client";
+    if (kind == kKindServer) return "http.server";
+    return "http";
+  }
+  if (has("db.system.name") || has("db.system")) return "db";
+  if (std::optional<std::string> operation = Attribute(span, "gen_ai.operation.name");
+      operation && !operation->empty())
+    return "gen_ai." + *operation;
+  if (has("gen_ai.provider.name") || has("gen_ai.system")) return "gen_ai";
+  if (has("rpc.service")) return "rpc";
+  if (has("messaging.system")) return "message";
+  if (std::optional<std::string> trigger = Attribute(span, "faas.trigger"); trigger && !trigger->empty())
+    return *trigger;
+  return "default";
 }
 
 // Reads every span of one ExportTraceServiceRequest; `line` is the record's first line.
@@ -249,17 +276,19 @@ class RecordReader {
       const auto bits = flags->to_number<std::uint64_t>();
       span.remote_parent = (bits & kHasIsRemote) != 0 && (bits & kIsRemote) != 0;
     }
-    const std::uint64_t start = Nanos(o, "startTimeUnixNano");
-    const std::uint64_t end = Nanos(o, "endTimeUnixNano");
-    if (end < start) throw Fault{"endTimeUnixNano is before startTimeUnixNano"};
-    span.duration_ms = static_cast<double>(end - start) / 1e6;
-    if (const value* kind = Member(o, "kind"); kind && !kind->is_null()) Enum(*kind, "kind", kSpanKinds);
+    span.start_ns = Nanos(o, "startTimeUnixNano");
+    span.end_ns = Nanos(o, "endTimeUnixNano");
+    if (span.end_ns < span.start_ns) throw Fault{"endTimeUnixNano is before startTimeUnixNano"};
+    int kind = 0;
+    if (const value* k = Member(o, "kind"); k && !k->is_null()) kind = Enum(*k, "kind", kSpanKinds);
+    span.op = DeriveOp(o, kind);
     if (const value* status = Member(o, "status"); status && !status->is_null()) {
       if (const value* code = Member(AsObject(*status, "status"), "code"); code && !code->is_null())
         span.failed = Enum(*code, "status.code", kStatusCodes) == kStatusError;
     }
     std::string name;
     if (const value* n = Member(o, "name"); n && n->is_string()) name = n->as_string();
+    span.name = name;
     // "{method} {http.route}" where the route is known, as the server span name SHOULD be.
     if (std::optional<std::string> route = Attribute(o, "http.route"); route && !route->empty()) {
       std::optional<std::string> method = Attribute(o, "http.request.method");
@@ -308,6 +337,32 @@ std::optional<value> ParseWhole(std::string_view text, std::size_t& error_offset
   return parser.release();
 }
 
+// The tree under local root `root`: its descendants in its service, breadth first (parents
+// before children), times in ms from the root's start. A cycle cannot reach a root; a span
+// seen twice (a duplicated id) is taken once.
+SpanTree Tree(const std::vector<Span>& spans, const std::vector<std::vector<std::size_t>>& children,
+              std::size_t root) {
+  SpanTree tree;
+  tree.trace_id = spans[root].trace_id;
+  // Differences of whole nanoseconds first: a double holds Unix nanoseconds only to 256 ns.
+  const std::uint64_t origin = spans[root].start_ns;
+  auto ms = [origin](std::uint64_t t) {
+    return t >= origin ? static_cast<double>(t - origin) / 1e6
+                       : -static_cast<double>(origin - t) / 1e6;
+  };
+  std::vector<std::pair<std::size_t, long>> queue = {{root, -1}};  // (span, parent's place)
+  std::set<std::size_t> seen = {root};
+  for (std::size_t next = 0; next < queue.size(); ++next) {
+    const auto [i, parent] = queue[next];
+    const Span& span = spans[i];
+    tree.spans.push_back({span.op, span.name, parent, ms(span.start_ns), ms(span.end_ns)});
+    for (std::size_t child : children[i]) {
+      if (seen.insert(child).second) queue.emplace_back(child, static_cast<long>(next));
+    }
+  }
+  return tree;
+}
+
 }  // namespace
 
 Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
@@ -347,18 +402,31 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   }
 
   // Transactions: local roots. A parent in the input under the same service makes a span a
-  // child; a parent elsewhere (another service, another file, remote) makes it a segment.
-  std::map<std::pair<std::string_view, std::string_view>, const std::string*> service_of;
-  for (const Span& span : spans) service_of[{span.trace_id, span.span_id}] = span.service;
+  // child; a parent elsewhere (another service, another file, remote) makes it a segment,
+  // whose tree is its descendants in its service.
+  std::map<std::pair<std::string_view, std::string_view>, std::size_t> index_of;
+  for (std::size_t i = 0; i < spans.size(); ++i)
+    index_of.emplace(std::pair{std::string_view(spans[i].trace_id), std::string_view(spans[i].span_id)}, i);
+  std::vector<std::vector<std::size_t>> children(spans.size());
+  std::vector<bool> root(spans.size(), true);
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    const Span& span = spans[i];
+    if (span.parent_id.empty() || span.remote_parent) continue;
+    auto parent = index_of.find({span.trace_id, span.parent_id});
+    if (parent == index_of.end() || parent->second == i ||
+        *spans[parent->second].service != *span.service)
+      continue;
+    children[parent->second].push_back(i);
+    root[i] = false;
+  }
   SampleSetBuilder builder;
   std::set<std::string_view> versions;
   std::size_t transactions = 0;
-  for (const Span& span : spans) {
-    if (!span.parent_id.empty() && !span.remote_parent) {
-      auto parent = service_of.find({span.trace_id, span.parent_id});
-      if (parent != service_of.end() && *parent->second == *span.service) continue;
-    }
-    builder.Add(span.transaction, span.duration_ms, span.failed);
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (!root[i]) continue;
+    const Span& span = spans[i];
+    builder.Add(span.transaction, static_cast<double>(span.end_ns - span.start_ns) / 1e6,
+                span.failed, Tree(spans, children, i));
     versions.insert(*span.version);
     ++transactions;
   }

@@ -55,5 +55,32 @@ TEST(MergeGroups, ConcatenatesEveryGroup) {
   EXPECT_EQ(all.Failures(), 1u);
 }
 
+TEST(SampleSetBuilder, SpanTreesStayWithTheirEvents) {
+  SpanTree tree;
+  tree.trace_id = "abc";
+  tree.spans.push_back({"http.server", "GET /", -1, 0, 5});
+  SampleSetBuilder first;
+  first.Add("a", 1, false);  // before any tree: gets an empty one
+  first.Add("a", 5, true, tree);
+  first.Add("a", 2, false);
+  SampleSetBuilder second;
+  second.Add("a", 7, false);  // a builder without trees appended after
+  second.Add("b", 3, false, tree);
+  first.Append(std::move(second));
+  SampleSet set = std::move(first).Build("s");
+  const GroupSamples& a = *set.Find("a");
+  ASSERT_EQ(a.trees.size(), 4u);
+  EXPECT_TRUE(a.trees[0].spans.empty());
+  EXPECT_EQ(a.trees[1].trace_id, "abc");
+  EXPECT_TRUE(a.trees[2].spans.empty());
+  EXPECT_TRUE(a.trees[3].spans.empty());
+  EXPECT_EQ(a.durations_ms[1], 5);
+  EXPECT_EQ(set.Find("b")->trees.size(), 1u);
+  // group_by none keeps them aligned too.
+  GroupSamples all = MergeGroups(set, "(all)");
+  ASSERT_EQ(all.trees.size(), all.durations_ms.size());
+  EXPECT_EQ(all.trees[4].trace_id, "abc");
+}
+
 }  // namespace
 }  // namespace perfgate

@@ -99,6 +99,54 @@ TEST(OtlpReader, LocalRootsAreTransactionsNamedByRoute) {
             "together as one release");
 }
 
+TEST(OtlpReader, KeepsEachTransactionsSpanTreeWithSentrysOps) {
+  const std::string trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+  auto attr = [](const std::string& key, const std::string& value) {
+    return R"({"key":")" + key + R"(","value":{"stringValue":")" + value + R"("}})";
+  };
+  const std::string server =
+      R"(,"kind":2,"attributes":[)" + attr("http.request.method", "POST") + "," +
+      attr("http.route", "/api/analyze") + "]";
+  const std::string text = Line(
+      "ai", "2.0",
+      Span(trace, "a000000000000001", "", "POST /api/analyze", 1700000000000, 1700000000900,
+           server) +
+          "," +
+          Span(trace, "a000000000000002", "a000000000000001", "fetch-document", 1700000000010,
+               1700000000060, R"(,"attributes":[)" + attr("db.system.name", "postgresql") + "]") +
+          "," +
+          Span(trace, "a000000000000003", "a000000000000001", "embed", 1700000000060,
+               1700000000700,
+               R"(,"kind":3,"attributes":[)" + attr("gen_ai.operation.name", "embeddings") + "]") +
+          "," +
+          Span(trace, "a000000000000004", "a000000000000003", "POST", 1700000000100,
+               1700000000690,
+               R"(,"kind":3,"attributes":[)" + attr("http.request.method", "POST") + "]") +
+          "," +
+          Span(trace, "a000000000000005", "a000000000000001", "summary", 1700000000700,
+               1700000000890, R"(,"attributes":[)" + attr("sentry.op", "ai.run") + "]"));
+  Result<SampleSet> read = Read(text);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const GroupSamples& group = read->groups.at(0);
+  EXPECT_EQ(group.name, "POST /api/analyze");
+  ASSERT_EQ(group.trees.size(), 1u);
+  const SpanTree& tree = group.trees[0];
+  EXPECT_EQ(tree.trace_id, trace);
+  ASSERT_EQ(tree.spans.size(), 5u);
+  // Breadth first: the root, its three children, then the embedding's HTTP call.
+  EXPECT_EQ(tree.spans[0].op, "http.server");
+  EXPECT_EQ(tree.spans[0].parent, -1);
+  EXPECT_DOUBLE_EQ(tree.spans[0].end_ms, 900);
+  EXPECT_EQ(tree.spans[1].op, "db");
+  EXPECT_EQ(tree.spans[1].description, "fetch-document");
+  EXPECT_DOUBLE_EQ(tree.spans[1].start_ms, 10);
+  EXPECT_EQ(tree.spans[2].op, "gen_ai.embeddings");
+  EXPECT_EQ(tree.spans[3].op, "ai.run");  // sentry.op wins
+  EXPECT_EQ(tree.spans[4].op, "http.client");
+  EXPECT_EQ(tree.spans[4].parent, 2);
+  EXPECT_DOUBLE_EQ(tree.spans[4].end_ms, 690);
+}
+
 TEST(OtlpReader, AcceptsOldKeysAndOtherEnvelopes) {
   const std::string span = Span("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "",
                                 "GET /", 0, 5);
