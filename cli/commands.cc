@@ -2,6 +2,7 @@
 
 #include "alert/alert_state.h"
 #include "cli/sources.h"
+#include "explain/explanations.h"
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
@@ -20,14 +21,23 @@ namespace perfgate::cli {
 namespace {
 
 // The one orchestration that does I/O, in order: config, baseline, candidate, evaluation.
-Result<gate::EvaluationResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
+// A run's verdicts and the explanations of what did not pass.
+struct Judged {
+  gate::EvaluationResult result;
+  explain::Explanations explanations;
+};
+
+Result<Judged> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
   Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, *config, env);
   if (!baseline.ok()) return baseline.error();
   Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, *config, env);
   if (!candidate.ok()) return candidate.error();
-  return gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.Today()));
+  Judged judged{gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.Today())),
+                {}};
+  judged.explanations = explain::ExplainNotPassed(judged.result, *baseline, *candidate);
+  return judged;
 }
 
 // Writes the requested report files, atomically. Returns the first failure.
@@ -94,10 +104,12 @@ enum class GateView {
 };
 
 int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
-  Result<gate::EvaluationResult> result = LoadAndEvaluate(options, env);
-  if (!result.ok()) return ReportError(result.error(), env);
-  env.out << (view == GateView::kTable ? reports::RenderTerminalTable(*result, StyleFor(env))
-                                       : reports::RenderVerdictSummary(*result, StyleFor(env)));
+  Result<Judged> judged = LoadAndEvaluate(options, env);
+  if (!judged.ok()) return ReportError(judged.error(), env);
+  const gate::EvaluationResult* result = &judged->result;
+  env.out << (view == GateView::kTable
+                  ? reports::RenderTerminalTable(*result, StyleFor(env))
+                  : reports::RenderVerdictSummary(*result, StyleFor(env), &judged->explanations));
   Status written = WriteReports(options, *result, env);
   if (!written.ok()) return ReportError(written.error(), env);
   Status published = PublishToGitHub(options, *result, env);

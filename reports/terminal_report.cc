@@ -1,5 +1,7 @@
 #include "reports/terminal_report.h"
 
+#include <set>
+
 #include <algorithm>
 #include <array>
 #include <vector>
@@ -110,7 +112,8 @@ std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalSt
   return out;
 }
 
-std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style) {
+std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style,
+                                 const explain::Explanations* explanations) {
   std::string out = OverallLine(result, style);
   std::size_t shown = 0, left_out = 0;
   auto line = [&](std::string_view label, Verdict verdict, const std::string& text) {
@@ -125,10 +128,15 @@ std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalS
            std::string(kLabelWidth - std::min(label.size(), kLabelWidth - 1), ' ') + text + "\n";
   };
   // The worst first, so what is left out at scale is the least urgent.
+  std::set<std::string_view> explained;
   for (const RuleRef& ref : NotableRules(result)) {
     if (ref.rule->verdict == Verdict::kInsufficientData) continue;
     line(UpperCase(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
          RuleSentence(result, *ref.group, *ref.rule));
+    if (explanations == nullptr || !explained.insert(ref.group->name).second) continue;
+    auto why = explanations->find(ref.group->name);
+    if (why != explanations->end())
+      line("WHY", ref.rule->verdict, ref.group->name + ": " + WhyText(why->second));
   }
   for (const std::string& text : InsufficientLines(result))
     line("TOO FEW", Verdict::kInsufficientData, text);

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "explain/explanations.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
@@ -20,7 +21,9 @@ std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalSt
 
 // The verdict line and one line per rule that did not pass, with its numbers, the worst
 // first: at most 40 such lines and 5 notes, then how many more the reports list.
-std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style);
+// With `explanations`, a "WHY" line under each transaction explained.
+std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style,
+                                 const explain::Explanations* explanations = nullptr);
 
 }  // namespace perfgate::reports
 

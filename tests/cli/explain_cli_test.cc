@@ -1,0 +1,70 @@
+// `perfgate check` on OpenTelemetry traces: the verdict, and under a transaction that did
+// not pass, why, from its spans.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "stats/random.h"
+#include "tests/fakes/cli_runner.h"
+
+namespace perfgate {
+namespace {
+
+// `requests` traces of POST /api/analyze as one Collector file-exporter line each: a
+// database fetch, a batch embedding of about `embed_ms` and a summary, one after another.
+std::string Traces(int requests, double embed_ms, std::uint64_t seed) {
+  stats::Random random(seed);
+  std::string text;
+  auto span = [](const std::string& id, const std::string& parent, const std::string& name,
+                 long long start_us, long long end_us, const std::string& attributes) {
+    return R"({"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":")" + id +
+           R"(","parentSpanId":")" + parent + R"(","name":")" + name +
+           R"(","startTimeUnixNano":")" + std::to_string(start_us) + R"(000","endTimeUnixNano":")" +
+           std::to_string(end_us) + R"(000","attributes":[)" + attributes + "]}";
+  };
+  auto attr = [](const std::string& key, const std::string& value) {
+    return R"({"key":")" + key + R"(","value":{"stringValue":")" + value + R"("}})";
+  };
+  for (int r = 0; r < requests; ++r) {
+    const long long t0 = 1'700'000'000'000'000LL + r * 10'000'000LL;
+    const auto fetch = static_cast<long long>(40'000 * (0.8 + 0.4 * random.Uniform()));
+    const auto embed = static_cast<long long>(embed_ms * 1000 * (0.8 + 0.4 * random.Uniform()));
+    const auto summary = static_cast<long long>(300'000 * (0.8 + 0.4 * random.Uniform()));
+    char id[17];
+    std::snprintf(id, sizeof id, "%016x", 16 * r + 1);
+    const std::string root = id;
+    auto child = [&](int k) {
+      std::snprintf(id, sizeof id, "%016x", 16 * r + k);
+      return std::string(id);
+    };
+    const long long a = t0 + 5'000, b = a + fetch, c = b + embed, d = c + summary;
+    text += R"({"resourceSpans":[{"resource":{"attributes":[)" + attr("service.name", "analyzer") +
+            R"(]},"scopeSpans":[{"spans":[)" +
+            span(root, "", "POST /api/analyze", t0, d + 5'000,
+                 attr("http.request.method", "POST") + "," + attr("http.route", "/api/analyze")) +
+            "," + span(child(2), root, "fetch-document", a, b, attr("db.system.name", "postgresql")) +
+            "," +
+            span(child(3), root, "batch-embed", b, c, attr("gen_ai.operation.name", "embeddings")) +
+            "," + span(child(4), root, "generate-summary", c, d, attr("sentry.op", "ai.run")) +
+            "]}]}]}\n";
+  }
+  return text;
+}
+
+TEST(CliExplain, CheckOnTracesSaysWhichOperationMadeItSlower) {
+  FakeFileSystem fs;
+  fs.files["base.otlp.jsonl"] = Traces(200, 200, 1);
+  fs.files["cand.otlp.jsonl"] = Traces(200, 450, 2);
+  CliRun run = RunPerfgate({"check", "--baseline", "base.otlp.jsonl", "--candidate",
+                            "cand.otlp.jsonl"},
+                           fs);
+  EXPECT_EQ(run.exit_code, 0) << run.err;  // the relative p95 rule only warns
+  EXPECT_NE(run.out.find("WARN         POST /api/analyze p95"), std::string::npos) << run.out;
+  const std::size_t why = run.out.find("  WHY          POST /api/analyze: gen_ai.embeddings +");
+  ASSERT_NE(why, std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("per request (", why), std::string::npos);
+  EXPECT_NE(run.out.find("requests with spans, on the critical path", why), std::string::npos);
+}
+
+}  // namespace
+}  // namespace perfgate
