@@ -306,17 +306,6 @@ class RecordReader {
   BadRowLog& bad_rows_;
 };
 
-// 1-based line and column of byte `offset` in `text`.
-std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset) {
-  std::size_t line = 1, line_start = 0;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {line, offset - line_start + 1};
-}
 
 // Parses one JSON value filling all of `text` (but whitespace); on failure says where.
 std::optional<value> ParseWhole(std::string_view text, std::size_t& error_offset,

@@ -20,6 +20,17 @@ Result<InputFormat> InputFormatForPath(std::string_view path) {
                        "ndjson|csv|json|otlp");
 }
 
+std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, line_start = 0;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return {line, offset - line_start + 1};
+}
+
 bool BadRowLog::Record(std::size_t line, std::size_t column, std::string reason) {
   ++count_;
   if (examples_.size() < kMaxExamples) examples_.push_back({line, column, std::move(reason)});

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/enum_names.h"
@@ -76,6 +77,9 @@ class BadRowLog {
   std::size_t count_ = 0;
   std::vector<Entry> examples_;
 };
+
+// 1-based line and column of byte `offset` in `text`, for messages.
+std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset);
 
 // Reads `text` in `format`. `source` names the input in messages ("base.ndjson:17: ...").
 // No rows at all is a kInput error: an empty release must not look like a passing one.

@@ -7,22 +7,6 @@
 #include "fetch/files/json_event_handler.h"
 
 namespace perfgate::fetch {
-namespace {
-
-// 1-based line and column of byte `offset` in `text`.
-std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset) {
-  std::size_t line = 1;
-  std::size_t line_start = 0;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      line_start = i + 1;
-    }
-  }
-  return {line, offset - line_start + 1};
-}
-
-}  // namespace
 
 Status ReadSentryPageInto(std::string_view text, std::string_view source, SampleSetBuilder& samples,
                           BadRowLog& bad_rows, std::size_t limit) {
