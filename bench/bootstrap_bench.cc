@@ -1,8 +1,8 @@
 // The 95 % bootstrap interval of p95 for n = 100,000 durations: the bootstrap's exact law
 // (what perfgate computes), the order-statistic Monte Carlo bootstrap with 10,000 resamples
-// and naive resampling, on the same data, in the same run. Usage: bootstrap_bench [N] [RESAMPLES] [NAIVE_RESAMPLES]
-// The naive side runs NAIVE_RESAMPLES (default 200) and is scaled to RESAMPLES, since the
-// full 10,000 take minutes; its time per replicate is constant, so the scaling is fair.
+// and naive resampling, on the same data, in the same run. Usage: bootstrap_bench [N] [RESAMPLES]
+// [NAIVE_RESAMPLES] The naive side runs NAIVE_RESAMPLES (default 200) and is scaled to RESAMPLES,
+// since the full 10,000 take minutes; its time per replicate is constant, so the scaling is fair.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -77,14 +77,16 @@ int main(int argc, char** argv) {
 
   std::printf("p95 of n = %zu log-normal durations, %d resamples, 95 %% percentile interval\n", n,
               resamples);
-  std::printf("Monte Carlo order-statistic bootstrap, unsorted input : %9.2f ms  CI [%.1f, %.1f]\n", fast_seconds * 1e3,
-              fast_ci.lower, fast_ci.upper);
-  std::printf("Monte Carlo order-statistic bootstrap, sorted input   : %9.2f ms\n", sorted_seconds * 1e3);
-  std::printf("exact law (no resamples), sorted input                : %9.2f ms  CI [%.1f, %.1f]\n", law_seconds * 1e3,
-              law_ci.lower, law_ci.upper);
-  std::printf("naive resampling (scaled from %d)                    : %9.0f ms  CI [%.1f, %.1f] (from %d replicates)\n",
-              naive_resamples, naive_seconds * 1e3, naive_ci.lower, naive_ci.upper,
-              naive_resamples);
+  std::printf("Monte Carlo order-statistic bootstrap, unsorted input : %9.2f ms  CI [%.1f, %.1f]\n",
+              fast_seconds * 1e3, fast_ci.lower, fast_ci.upper);
+  std::printf("Monte Carlo order-statistic bootstrap, sorted input   : %9.2f ms\n",
+              sorted_seconds * 1e3);
+  std::printf("exact law (no resamples), sorted input                : %9.2f ms  CI [%.1f, %.1f]\n",
+              law_seconds * 1e3, law_ci.lower, law_ci.upper);
+  std::printf(
+      "naive resampling (scaled from %d)                    : %9.0f ms  CI [%.1f, %.1f] (from %d "
+      "replicates)\n",
+      naive_resamples, naive_seconds * 1e3, naive_ci.lower, naive_ci.upper, naive_resamples);
   std::printf("speed-up: %.0fx (unsorted), %.0fx (sorted)\n", naive_seconds / fast_seconds,
               naive_seconds / sorted_seconds);
   return 0;

@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
         for (double& v : sample) v = d.draw(data);
         std::sort(sample.begin(), sample.end());
         for (int k = 0; k < 3; ++k) {
-          const std::vector<Atom> law = QuantileBootstrapLaw(sample, qs[k], QuantileMethod::kLinear);
+          const std::vector<Atom> law =
+              QuantileBootstrapLaw(sample, qs[k], QuantileMethod::kLinear);
           const double estimate = QuantileOfSorted(sample, qs[k]);
           covered_percentile[k] += LawInterval(law, 0.95).Contains(truth[k]);
           const double a = QuantileAcceleration(sample, qs[k], QuantileMethod::kLinear);

@@ -111,17 +111,19 @@ int main(int argc, char** argv) {
               100 * FailingShare(Config("10%", resamples), runs, 1, 2000, 1.2, 4));
   std::printf("power, p95 +20 %%, n = 2000, max_increase 10%%, 20 groups:  %5.1f%% of runs fail\n",
               100 * FailingShare(Config("10%", resamples), runs, 20, 2000, 1.2, 5));
-  std::printf("one transaction (n = 2000) with p95 +20 %% among others of 200 events, "
-              "max_increase 10%%, Holm over all:\n");
+  std::printf(
+      "one transaction (n = 2000) with p95 +20 %% among others of 200 events, "
+      "max_increase 10%%, Holm over all:\n");
   for (int family : {1, 20, 400, 2000}) {
     // The large families cost more per run; a quarter of the runs still bounds the share
     // within a few points.
     const int family_runs = family >= 400 ? std::max(1, runs / 4) : runs;
     FamilyOutcome outcome = FamilyPower(Config("10%", resamples), family_runs, family, 200, 1.2,
                                         static_cast<std::uint64_t>(family));
-    std::printf("  %4d transactions: caught in %5.1f%% of %d runs, an unchanged one failed in "
-                "%4.1f%%\n",
-                family, 100 * outcome.caught, family_runs, 100 * outcome.false_fail);
+    std::printf(
+        "  %4d transactions: caught in %5.1f%% of %d runs, an unchanged one failed in "
+        "%4.1f%%\n",
+        family, 100 * outcome.caught, family_runs, 100 * outcome.false_fail);
   }
   return 0;
 }

@@ -96,8 +96,8 @@ Service MakeService(int count, stats::Random& random) {
 }
 
 // Marks `how_many` not yet injected transactions with events in [low, high) at random.
-void Inject(Service& service, Injection injection, const std::string& kind, int how_many,
-            int low, int high, stats::Random& random) {
+void Inject(Service& service, Injection injection, const std::string& kind, int how_many, int low,
+            int high, stats::Random& random) {
   std::vector<std::size_t> eligible;
   for (std::size_t i = 0; i < service.transactions.size(); ++i) {
     const int n = service.transactions[i].events;
@@ -149,7 +149,9 @@ gate::Verdict VerdictOf(const gate::GroupResult& group, const std::string& metri
 }
 
 bool Caught(const gate::GroupResult& group, Injection injection) {
-  auto flagged = [](gate::Verdict v) { return v == gate::Verdict::kFail || v == gate::Verdict::kWarn; };
+  auto flagged = [](gate::Verdict v) {
+    return v == gate::Verdict::kFail || v == gate::Verdict::kWarn;
+  };
   switch (injection) {
     case Injection::kSlower:
       return flagged(VerdictOf(group, "p95", gate::LimitKind::kMaxIncrease));
@@ -210,12 +212,12 @@ void Judge(const gate::Thresholds& config, const Service& service, std::uint64_t
     for (const gate::RuleResult& rule : group.rules) {
       if (rule.verdict == gate::Verdict::kFail || rule.verdict == gate::Verdict::kWarn ||
           rule.verdict == gate::Verdict::kInconclusive) {
-        const std::string what = std::string(gate::VerdictName(rule.verdict)) + " " +
-                                 rule.limit_text;
+        const std::string what =
+            std::string(gate::VerdictName(rule.verdict)) + " " + rule.limit_text;
         ++tally.unchanged_by_rule[what];
         if (std::getenv("PERFGATE_BENCH_VERBOSE") && rule.verdict != gate::Verdict::kInconclusive)
-          std::printf("  %s: %s (n = %zu) %s\n", what.c_str(), group.name.c_str(),
-                      rule.candidate_n, rule.note.c_str());
+          std::printf("  %s: %s (n = %zu) %s\n", what.c_str(), group.name.c_str(), rule.candidate_n,
+                      rule.note.c_str());
       }
     }
     tally.failed += group.verdict == gate::Verdict::kFail ? 1 : 0;
@@ -249,9 +251,10 @@ void PrintTally(const char* title, const Tally& tally) {
   for (const auto& [what, count] : tally.unchanged_by_rule)
     std::printf("    %-40s %6.3f %% of unchanged transactions\n", what.c_str(),
                 100 * static_cast<double>(count) / unchanged);
-  std::printf("  releases with a false fail                %6.1f %%;  with a false warning %.1f %%\n",
-              100.0 * tally.failed_releases / tally.releases,
-              100.0 * tally.warned_releases / tally.releases);
+  std::printf(
+      "  releases with a false fail                %6.1f %%;  with a false warning %.1f %%\n",
+      100.0 * tally.failed_releases / tally.releases,
+      100.0 * tally.warned_releases / tally.releases);
   std::printf("  Evaluate(): %.3f s per release on average, %.3f s at worst\n",
               tally.seconds / tally.releases, tally.worst_seconds);
 }
@@ -330,9 +333,10 @@ int main(int argc, char** argv) {
     judged_by.error_rate_interval = stats::BinomialMethod::kWilson;
     std::printf("(absolute rules decided on the point estimate, error rates by Wilson)\n");
   }
-  std::printf("A service of %d transactions (Zipf traffic, 60,000 to 30 events a side), "
-              "judged by thresholds.yaml\n",
-              count);
+  std::printf(
+      "A service of %d transactions (Zipf traffic, 60,000 to 30 events a side), "
+      "judged by thresholds.yaml\n",
+      count);
   Tally regressions, aa;
   for (int run = 0; run < runs; ++run) {
     stats::Random random(stats::DeriveSeed(2026, static_cast<std::uint64_t>(run)));

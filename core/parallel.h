@@ -15,8 +15,8 @@ namespace perfgate {
 // taking `chunk` indices at a time; below `serial_below` iterations, on this thread alone.
 // `body` must be safe to call concurrently for different i. Returns when all are done.
 template <typename Body>
-void ParallelFor(std::size_t count, const Body& body, unsigned threads = 0,
-                 std::size_t chunk = 16, std::size_t serial_below = 64) {
+void ParallelFor(std::size_t count, const Body& body, unsigned threads = 0, std::size_t chunk = 16,
+                 std::size_t serial_below = 64) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, (count + chunk - 1) / chunk));
   if (count < serial_below || threads <= 1) {

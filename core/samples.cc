@@ -111,7 +111,6 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
   return last_ = groups_.size() - 1;
 }
 
-
 void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool failed) {
   GroupSamples& target = groups_[GroupIndex(group)];
   target.durations_ms.push_back(duration_ms);
@@ -120,8 +119,7 @@ void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool fail
   ++events_;
 }
 
-void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool failed,
-                           SpanTree tree) {
+void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool failed, SpanTree tree) {
   GroupSamples& target = groups_[GroupIndex(group)];
   target.trees.resize(target.durations_ms.size());
   target.trees.push_back(std::move(tree));

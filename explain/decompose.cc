@@ -22,7 +22,8 @@ SideMeans Means(const GroupSamples& group) {
   for (const SpanTree& event : group.trees) {
     if (event.spans.empty()) continue;
     tree.clear();
-    for (const SpanRecord& span : event.spans) tree.push_back({span.parent, span.start_ms, span.end_ms});
+    for (const SpanRecord& span : event.spans)
+      tree.push_back({span.parent, span.start_ms, span.end_ms});
     const std::vector<double> times = CriticalPathTimes(tree);
     for (std::size_t i = 0; i < times.size(); ++i) {
       if (i > 0 && times[i] == 0) continue;  // not waited on

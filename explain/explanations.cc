@@ -6,9 +6,9 @@ Explanations ExplainNotPassed(const gate::EvaluationResult& result, const Sample
                               const SampleSet& candidate) {
   Explanations explanations;
   for (const gate::GroupResult& group : result.groups) {
-    if (group.skipped || (group.verdict != gate::Verdict::kFail &&
-                          group.verdict != gate::Verdict::kWarn &&
-                          group.verdict != gate::Verdict::kInconclusive))
+    if (group.skipped ||
+        (group.verdict != gate::Verdict::kFail && group.verdict != gate::Verdict::kWarn &&
+         group.verdict != gate::Verdict::kInconclusive))
       continue;
     const GroupSamples* base = baseline.Find(group.name);
     const GroupSamples* cand = candidate.Find(group.name);

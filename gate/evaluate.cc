@@ -171,18 +171,17 @@ class Side {
         // costs O(sqrt(n) log n) after the sort, whatever `resamples` says.
         estimate.law = stats::QuantileBootstrapLaw(sorted_, metric.q, config_.percentile_method);
         acceleration = stats::QuantileAcceleration(sorted_, metric.q, config_.percentile_method);
-        estimate.interval =
-            config_.interval == stats::IntervalMethod::kBca
-                ? stats::LawBcaInterval(estimate.law, estimate.value, acceleration,
-                                        config_.confidence)
-                : stats::LawInterval(estimate.law, config_.confidence);
+        estimate.interval = config_.interval == stats::IntervalMethod::kBca
+                                ? stats::LawBcaInterval(estimate.law, estimate.value, acceleration,
+                                                        config_.confidence)
+                                : stats::LawInterval(estimate.law, config_.confidence);
         return estimate;
       }
       case MetricKind::kMean: {
         // Each (side, group, metric) has its own random stream: results do not depend on
         // the order groups and rules are evaluated in.
-        stats::Random random(stats::DeriveSeed(
-            config_.seed, stats::StreamId(stream_name_ + "\x1f" + metric.name)));
+        stats::Random random(
+            stats::DeriveSeed(config_.seed, stats::StreamId(stream_name_ + "\x1f" + metric.name)));
         estimate.replicates = stats::MeanReplicates(sorted_, config_.resamples, random);
         acceleration = stats::MeanAcceleration(sorted_);
         estimate.variance = stats::MeanBootstrapVariance(sorted_);
@@ -413,8 +412,7 @@ void JudgeRelative(const Rule& rule, double confidence, stats::Correction correc
                  (out.change_is_relative ? FormatRelativeChange(mde)
                                          : FormatAbsoluteChange(mde, rule.metric.IsDuration())) +
                  " are detectable (80 % power" +
-                 (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) +
-                 ")";
+                 (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) + ")";
   }
   if (FailedAsNotANumber(rule, change, out.change_ci, "change", out)) return;
   if (rule.decide_on != DecideOn::kPoint) {
@@ -612,8 +610,8 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
 // the relative rules left for JudgeRelatives(); `override_used` says which `groups:`
 // entries matched.
 std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& baseline,
-                                      const SampleSet& candidate, EvaluationResult& result,
-                                      std::vector<bool>& override_used) {
+                                     const SampleSet& candidate, EvaluationResult& result,
+                                     std::vector<bool>& override_used) {
   std::optional<std::pair<GroupSamples, GroupSamples>> merged;
   std::set<std::string> unique;
   if (config.group_by == GroupBy::kNone) {

@@ -416,7 +416,8 @@ std::string RenderHtml(const gate::EvaluationResult& result) {
     for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";
     out << "</ul></section>\n";
   }
-  out << "<footer>Method: " << Html(MethodText(result)) << ". Charts: latency (log scale) at each percentile; "
+  out << "<footer>Method: " << Html(MethodText(result))
+      << ". Charts: latency (log scale) at each percentile; "
       << "dashed grey: baseline; dashed lines across: "
          "limits.</footer>\n</main>\n</body>\n</html>\n";
   return out.str();

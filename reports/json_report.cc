@@ -105,19 +105,20 @@ std::string RenderJson(const gate::EvaluationResult& result) {
              object{{"source", result.candidate_source}, {"events", result.candidate_events}});
   out.Member(
       "method",
-      object{{"confidence", result.confidence},
-             {"resamples", result.resamples},
-             {"seed", result.seed},
-             {"interval", NameOf(stats::kIntervalMethodNames, result.interval)},
-             {"error_rate_interval", NameOf(stats::kBinomialMethodNames, result.error_rate_interval)},
-             {"correction", NameOf(stats::kCorrectionNames, result.correction)},
-             {"relative_tests", result.relative_tests},
-             {"percentile_method", NameOf(stats::kQuantileMethodNames, result.percentile_method)},
-             {"min_samples", result.min_samples},
-             {"group_by", NameOf(gate::kGroupByNames, result.group_by)},
-             {"insufficient_data", gate::UndecidedPolicyName(result.insufficient_data)},
-             {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)},
-             {"pre_existing", NameOf(gate::kPreExistingPolicyNames, result.pre_existing)}});
+      object{
+          {"confidence", result.confidence},
+          {"resamples", result.resamples},
+          {"seed", result.seed},
+          {"interval", NameOf(stats::kIntervalMethodNames, result.interval)},
+          {"error_rate_interval", NameOf(stats::kBinomialMethodNames, result.error_rate_interval)},
+          {"correction", NameOf(stats::kCorrectionNames, result.correction)},
+          {"relative_tests", result.relative_tests},
+          {"percentile_method", NameOf(stats::kQuantileMethodNames, result.percentile_method)},
+          {"min_samples", result.min_samples},
+          {"group_by", NameOf(gate::kGroupByNames, result.group_by)},
+          {"insufficient_data", gate::UndecidedPolicyName(result.insufficient_data)},
+          {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)},
+          {"pre_existing", NameOf(gate::kPreExistingPolicyNames, result.pre_existing)}});
   out.Member("counts", counts);
   out.ArrayMember("groups", result.groups.size(),
                   [&](std::size_t i) { return Group(result.groups[i]); });

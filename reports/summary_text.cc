@@ -167,9 +167,9 @@ std::string WhyText(const explain::Decomposition& why) {
   std::string text;
   for (std::size_t i = 0; i < why.parts.size() && i < kParts; ++i) {
     const explain::Part& part = why.parts[i];
-    text += (i == 0 ? "" : ", ") + part.op + " " + gate::FormatAbsoluteChange(part.change_ms, true) +
-            (i == 0 ? " per request" : "") + " (" +
-            gate::FormatNumber(std::round(part.share * 1000) / 10) + " %" +
+    text += (i == 0 ? "" : ", ") + part.op + " " +
+            gate::FormatAbsoluteChange(part.change_ms, true) + (i == 0 ? " per request" : "") +
+            " (" + gate::FormatNumber(std::round(part.share * 1000) / 10) + " %" +
             (i == 0 ? " of the change" : "") + (part.is_new ? ", new" : "") +
             (part.vanished ? ", gone" : "") + ")";
   }
@@ -190,22 +190,23 @@ std::string MethodText(const EvaluationResult& result) {
   if (!absolute.empty()) text += "; absolute limits decided on " + absolute;
   const std::string relative = DecidedOn(result, gate::LimitKind::kMaxIncrease);
   if (!relative.empty()) {
-    text += "; relative limits decided on " + relative +
-            ", failing only when over the tolerance and significant (a one-sided test of an "
-            "increase: the exact bootstrap for percentiles, normal for means, Fisher's exact "
-            "for error rates), " +
-            (result.correction == stats::Correction::kNone
-                 ? std::string("uncorrected")
-                 : std::string(NameOf(stats::kCorrectionTitles, result.correction)) +
-                       "-corrected") +
-            " over " + std::to_string(result.relative_tests) + " tests";
+    text +=
+        "; relative limits decided on " + relative +
+        ", failing only when over the tolerance and significant (a one-sided test of an "
+        "increase: the exact bootstrap for percentiles, normal for means, Fisher's exact "
+        "for error rates), " +
+        (result.correction == stats::Correction::kNone
+             ? std::string("uncorrected")
+             : std::string(NameOf(stats::kCorrectionTitles, result.correction)) + "-corrected") +
+        " over " + std::to_string(result.relative_tests) + " tests";
   }
   return text + " · percentiles: " +
          std::string(NameOf(stats::kQuantileMethodNames, result.percentile_method)) +
-         " · min_samples " + std::to_string(result.min_samples) +
-         " · insufficient data: " + std::string(gate::UndecidedPolicyName(result.insufficient_data)) +
+         " · min_samples " + std::to_string(result.min_samples) + " · insufficient data: " +
+         std::string(gate::UndecidedPolicyName(result.insufficient_data)) +
          " · inconclusive: " + std::string(gate::UndecidedPolicyName(result.inconclusive)) +
-         " · pre-existing: " + std::string(NameOf(gate::kPreExistingPolicyNames, result.pre_existing)) +
+         " · pre-existing: " +
+         std::string(NameOf(gate::kPreExistingPolicyNames, result.pre_existing)) +
          " · events: baseline " + std::to_string(result.baseline_events) + ", candidate " +
          std::to_string(result.candidate_events);
 }

@@ -1,9 +1,8 @@
 #include "reports/terminal_report.h"
 
-#include <set>
-
 #include <algorithm>
 #include <array>
+#include <set>
 #include <vector>
 
 #include "reports/summary_text.h"

@@ -1,8 +1,8 @@
 #include "stats/binomial.h"
 
-#include <algorithm>
 #include <math.h>  // lgamma_r
 
+#include <algorithm>
 #include <cmath>
 
 #include <boost/math/distributions/beta.hpp>

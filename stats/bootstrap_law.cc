@@ -41,7 +41,6 @@ double LogPowerStep(double s, double n, double m) {
   return m * std::log(s / n) + std::log(-std::expm1(m * std::log1p(-1 / s)));
 }
 
-
 // P(Bin(n, p) >= k) and P(Bin(n, p) < k), the one nearer 0 summed term by term from k
 // (where the terms are largest on that side) outwards until they stop mattering, the other
 // as its complement: absolute error about 1e-16 and no special functions. 1 <= k <= n.
@@ -166,7 +165,8 @@ Interval LawBcaInterval(std::span<const Atom> law, double estimate, double accel
     if (atom.value < estimate) below += atom.probability;
     if (atom.value == estimate) below += atom.probability / 2;
   }
-  const std::optional<Interval> levels = BcaLevels(below / total, estimate, acceleration, confidence);
+  const std::optional<Interval> levels =
+      BcaLevels(below / total, estimate, acceleration, confidence);
   if (!levels) return LawInterval(law, confidence);
   return {LawQuantile(law, levels->lower), LawQuantile(law, levels->upper)};
 }
@@ -186,8 +186,8 @@ std::vector<Atom> Coarse(std::span<const Atom> law) {
 
 }  // namespace
 
-Interval ChangeInterval(std::span<const Atom> full_x, std::span<const Atom> full_y,
-                        bool relative, double confidence) {
+Interval ChangeInterval(std::span<const Atom> full_x, std::span<const Atom> full_y, bool relative,
+                        double confidence) {
   assert(!full_x.empty() && !full_y.empty());
   const std::vector<Atom> x = Coarse(full_x), y = Coarse(full_y);
   // G(t) = P(change <= t) = sum_j P(Y = y_j) P(X <= h(t, y_j)), h = (1 + t) y or y + t,

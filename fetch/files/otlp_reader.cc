@@ -197,7 +197,8 @@ std::string DeriveOp(const object& span, int kind) {
   if (has("gen_ai.provider.name") || has("gen_ai.system")) return "gen_ai";
   if (has("rpc.service")) return "rpc";
   if (has("messaging.system")) return "message";
-  if (std::optional<std::string> trigger = Attribute(span, "faas.trigger"); trigger && !trigger->empty())
+  if (std::optional<std::string> trigger = Attribute(span, "faas.trigger");
+      trigger && !trigger->empty())
     return *trigger;
   return "default";
 }
@@ -235,7 +236,8 @@ class RecordReader {
     const object& resource_spans = AsObject(v, where);
     const std::string* service = &Intern("");
     const std::string* version = &Intern("");
-    if (const value* resource = Member(resource_spans, "resource"); resource && !resource->is_null()) {
+    if (const value* resource = Member(resource_spans, "resource");
+        resource && !resource->is_null()) {
       const object& attributes = AsObject(*resource, where + ".resource");
       service = &Intern(Attribute(attributes, "service.name").value_or(""));
       version = &Intern(Attribute(attributes, "service.version").value_or(""));
@@ -272,7 +274,8 @@ class RecordReader {
     span.parent_id = Id(o, "parentSpanId", 8);
     span.service = service;
     span.version = version;
-    if (const value* flags = Member(o, "flags"); flags && (flags->is_int64() || flags->is_uint64())) {
+    if (const value* flags = Member(o, "flags");
+        flags && (flags->is_int64() || flags->is_uint64())) {
       const auto bits = flags->to_number<std::uint64_t>();
       span.remote_parent = (bits & kHasIsRemote) != 0 && (bits & kIsRemote) != 0;
     }
@@ -305,7 +308,6 @@ class RecordReader {
   std::set<std::string>& strings_;
   BadRowLog& bad_rows_;
 };
-
 
 // Parses one JSON value filling all of `text` (but whitespace); on failure says where.
 std::optional<value> ParseWhole(std::string_view text, std::size_t& error_offset,
@@ -395,7 +397,8 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   // whose tree is its descendants in its service.
   std::map<std::pair<std::string_view, std::string_view>, std::size_t> index_of;
   for (std::size_t i = 0; i < spans.size(); ++i)
-    index_of.emplace(std::pair{std::string_view(spans[i].trace_id), std::string_view(spans[i].span_id)}, i);
+    index_of.emplace(
+        std::pair{std::string_view(spans[i].trace_id), std::string_view(spans[i].span_id)}, i);
   std::vector<std::vector<std::size_t>> children(spans.size());
   std::vector<bool> root(spans.size(), true);
   for (std::size_t i = 0; i < spans.size(); ++i) {
@@ -420,16 +423,17 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
     ++transactions;
   }
   if (transactions == 0) {
-    return MakeError(ErrorKind::kInput,
-                     std::string(source) + ": no transactions: " +
-                         (spans.empty() ? "no spans" : "no local root spans") + " in the input");
+    return MakeError(ErrorKind::kInput, std::string(source) + ": no transactions: " +
+                                            (spans.empty() ? "no spans" : "no local root spans") +
+                                            " in the input");
   }
   SampleSet set = std::move(builder).Build(std::string(source));
   bad_rows.CopyTo(set);
   if (versions.size() > 1) {
     std::string list;
     for (std::string_view version : versions)
-      list += (list.empty() ? "" : ", ") + (version.empty() ? std::string("(none)") : std::string(version));
+      list += (list.empty() ? "" : ", ") +
+              (version.empty() ? std::string("(none)") : std::string(version));
     set.notes.push_back(std::string(source) + " holds transactions of " +
                         std::to_string(versions.size()) + " service.version values (" + list +
                         "), judged together as one release");

@@ -25,12 +25,11 @@ enum class InputFormat {
 };
 
 // --format's names; "jsonl" is another name for NDJSON.
-inline constexpr NameTable<InputFormat, 5> kInputFormatNames = {
-    {{InputFormat::kNdjson, "ndjson"},
-     {InputFormat::kNdjson, "jsonl"},
-     {InputFormat::kCsv, "csv"},
-     {InputFormat::kSentryJson, "json"},
-     {InputFormat::kOtlp, "otlp"}}};
+inline constexpr NameTable<InputFormat, 5> kInputFormatNames = {{{InputFormat::kNdjson, "ndjson"},
+                                                                 {InputFormat::kNdjson, "jsonl"},
+                                                                 {InputFormat::kCsv, "csv"},
+                                                                 {InputFormat::kSentryJson, "json"},
+                                                                 {InputFormat::kOtlp, "otlp"}}};
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
 Result<InputFormat> InputFormatForPath(std::string_view path);
 

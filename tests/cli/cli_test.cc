@@ -200,8 +200,9 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
   EXPECT_EQ(format.exit_code, 2);
-  EXPECT_NE(format.err.find("--format must be one of auto, ndjson, jsonl, csv, json, otlp, not 'xml'"),
-            std::string::npos);
+  EXPECT_NE(
+      format.err.find("--format must be one of auto, ndjson, jsonl, csv, json, otlp, not 'xml'"),
+      std::string::npos);
 }
 
 TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {

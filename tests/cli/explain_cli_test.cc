@@ -42,7 +42,8 @@ std::string Traces(int requests, double embed_ms, std::uint64_t seed) {
             R"(]},"scopeSpans":[{"spans":[)" +
             span(root, "", "POST /api/analyze", t0, d + 5'000,
                  attr("http.request.method", "POST") + "," + attr("http.route", "/api/analyze")) +
-            "," + span(child(2), root, "fetch-document", a, b, attr("db.system.name", "postgresql")) +
+            "," +
+            span(child(2), root, "fetch-document", a, b, attr("db.system.name", "postgresql")) +
             "," +
             span(child(3), root, "batch-embed", b, c, attr("gen_ai.operation.name", "embeddings")) +
             "," + span(child(4), root, "generate-summary", c, d, attr("sentry.op", "ai.run")) +
@@ -55,9 +56,8 @@ TEST(CliExplain, CheckOnTracesSaysWhichOperationMadeItSlower) {
   FakeFileSystem fs;
   fs.files["base.otlp.jsonl"] = Traces(200, 200, 1);
   fs.files["cand.otlp.jsonl"] = Traces(200, 450, 2);
-  CliRun run = RunPerfgate({"check", "--baseline", "base.otlp.jsonl", "--candidate",
-                            "cand.otlp.jsonl"},
-                           fs);
+  CliRun run =
+      RunPerfgate({"check", "--baseline", "base.otlp.jsonl", "--candidate", "cand.otlp.jsonl"}, fs);
   EXPECT_EQ(run.exit_code, 0) << run.err;  // the relative p95 rule only warns
   EXPECT_NE(run.out.find("WARN         POST /api/analyze p95"), std::string::npos) << run.out;
   const std::size_t why = run.out.find("  WHY          POST /api/analyze: gen_ai.embeddings +");

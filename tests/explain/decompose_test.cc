@@ -75,8 +75,8 @@ TEST(DecomposeMeanChange, ParallelWorkThatGrewWithoutDelayingIsNotBlamed) {
   auto with_warmup = [](double warmup_ms) {
     SpanTree tree = Pipeline(200, 400);
     const SpanRecord& summary = tree.spans.back();
-    tree.spans.push_back({"http.client", "warm cache", 0, summary.start_ms,
-                          summary.start_ms + warmup_ms});
+    tree.spans.push_back(
+        {"http.client", "warm cache", 0, summary.start_ms, summary.start_ms + warmup_ms});
     return tree;
   };
   const auto d = DecomposeMeanChange(Group({with_warmup(100)}), Group({with_warmup(350)}));
@@ -101,8 +101,8 @@ TEST(DecomposeMeanChange, ANewSpanIsFlaggedNew) {
 }
 
 TEST(DecomposeMeanChange, ALargerGapWithNoSpanIsUnattributedFirst) {
-  const auto d = DecomposeMeanChange(Group({Pipeline(200, 400, 5)}),
-                                     Group({Pipeline(200, 400, 65)}));
+  const auto d =
+      DecomposeMeanChange(Group({Pipeline(200, 400, 5)}), Group({Pipeline(200, 400, 65)}));
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->parts.front().op, kUnattributed);
   EXPECT_DOUBLE_EQ(d->parts.front().change_ms, 120);  // 60 ms more at each end

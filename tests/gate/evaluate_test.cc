@@ -410,8 +410,8 @@ void AddLogNormal(SampleSetBuilder& builder, const std::string& name, int n, dou
 TEST(Evaluate, ALargeChangeStaysSignificantInAFamilyOfThousandsOfTests) {
   // A Monte Carlo p-value cannot go below 2 / (resamples + 1): Holm over 2,001 tests made
   // every relative rule of such a run inconclusive, however large its change.
-  Thresholds config = Config(
-      "statistics: {resamples: 200}\nrules:\n  - metric: p95\n    max_increase: 10%\n");
+  Thresholds config =
+      Config("statistics: {resamples: 200}\nrules:\n  - metric: p95\n    max_increase: 10%\n");
   stats::Random random(11);
   SampleSetBuilder base, cand;
   for (int g = 0; g < 2000; ++g) {
@@ -453,15 +453,13 @@ TEST(Evaluate, AChangeCalledDetectableIsDetectedWithThePowerClaimed) {
   int detected = 0, detected_at_half = 0;
   for (int run = 0; run < kRuns; ++run) {
     auto [base, cand] = draw(100 + static_cast<std::uint64_t>(run), 1 + mde);
-    detected += OnlyRule(Evaluate(Config(yaml), base, cand, kToday), "t0").verdict ==
-                        Verdict::kFail
+    detected += OnlyRule(Evaluate(Config(yaml), base, cand, kToday), "t0").verdict == Verdict::kFail
                     ? 1
                     : 0;
     auto [base2, cand2] = draw(500 + static_cast<std::uint64_t>(run), 1 + 0.1 + mde / 4);
-    detected_at_half += OnlyRule(Evaluate(Config(yaml), base2, cand2, kToday), "t0").verdict ==
-                                Verdict::kFail
-                            ? 1
-                            : 0;
+    detected_at_half +=
+        OnlyRule(Evaluate(Config(yaml), base2, cand2, kToday), "t0").verdict == Verdict::kFail ? 1
+                                                                                               : 0;
   }
   // 80 % claimed; 72 of 100 is 2 standard errors under it.
   EXPECT_GE(detected, 72) << "MDE " << mde;

@@ -67,8 +67,8 @@ TEST(Headline, CountsPreExistingBreachesApart) {
 
 TEST(NotableRules, TheNearestToADecisionFirstWithinAVerdict) {
   gate::EvaluationResult result;
-  for (auto [name, p] : {std::pair{"GET /a", 1.0}, std::pair{"GET /b", 0.2},
-                         std::pair{"GET /c", 0.9}}) {
+  for (auto [name, p] :
+       {std::pair{"GET /a", 1.0}, std::pair{"GET /b", 0.2}, std::pair{"GET /c", 0.9}}) {
     gate::GroupResult group;
     group.name = name;
     group.verdict = gate::Verdict::kInconclusive;

@@ -105,10 +105,10 @@ TEST(QuantileBootstrapLaw, LargeSamplesKeepTheirMass) {
 double MonteCarloPValue(const std::vector<double>& base, const std::vector<double>& cand, double q,
                         int resamples, std::uint64_t seed) {
   Random base_random(DeriveSeed(seed, 1)), cand_random(DeriveSeed(seed, 2));
-  std::vector<double> b = QuantileReplicates(base, q, QuantileMethod::kLinear, resamples,
-                                             base_random);
-  std::vector<double> c = QuantileReplicates(cand, q, QuantileMethod::kLinear, resamples,
-                                             cand_random);
+  std::vector<double> b =
+      QuantileReplicates(base, q, QuantileMethod::kLinear, resamples, base_random);
+  std::vector<double> c =
+      QuantileReplicates(cand, q, QuantileMethod::kLinear, resamples, cand_random);
   double below = 0;
   for (int i = 0; i < resamples; ++i)
     below += c[static_cast<std::size_t>(i)] <= b[static_cast<std::size_t>(i)] ? 1 : 0;
@@ -151,13 +151,15 @@ TEST(CompareLaws, HasNoResolutionFloor) {
   // more than p < 0.0002, which Holm over 400 tests turns into 0.08.
   std::vector<double> base = LogNormalSample(2000, 1, 1);
   std::vector<double> cand = LogNormalSample(2000, 1.35, 2);
-  const double p = IncreasePValue(CompareLaws(QuantileBootstrapLaw(cand, 0.95, QuantileMethod::kLinear),
-                                              QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear)));
+  const double p =
+      IncreasePValue(CompareLaws(QuantileBootstrapLaw(cand, 0.95, QuantileMethod::kLinear),
+                                 QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear)));
   EXPECT_LT(p, 1e-9);
   // And an A/A comparison is nowhere near significant.
   std::vector<double> same = LogNormalSample(2000, 1, 3);
-  const double aa = IncreasePValue(CompareLaws(QuantileBootstrapLaw(same, 0.95, QuantileMethod::kLinear),
-                                               QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear)));
+  const double aa =
+      IncreasePValue(CompareLaws(QuantileBootstrapLaw(same, 0.95, QuantileMethod::kLinear),
+                                 QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear)));
   EXPECT_GT(aa, 0.01);
 }
 
@@ -167,10 +169,10 @@ TEST(ChangeInterval, AgreesWithTheMonteCarloPairsAndKeepsZerosMeaning) {
   std::vector<Atom> b = QuantileBootstrapLaw(base, 0.95, QuantileMethod::kLinear);
   std::vector<Atom> c = QuantileBootstrapLaw(cand, 0.95, QuantileMethod::kLinear);
   Random base_random(1), cand_random(2);
-  std::vector<double> rb = QuantileReplicates(base, 0.95, QuantileMethod::kLinear, 200'000,
-                                              base_random);
-  std::vector<double> rc = QuantileReplicates(cand, 0.95, QuantileMethod::kLinear, 200'000,
-                                              cand_random);
+  std::vector<double> rb =
+      QuantileReplicates(base, 0.95, QuantileMethod::kLinear, 200'000, base_random);
+  std::vector<double> rc =
+      QuantileReplicates(cand, 0.95, QuantileMethod::kLinear, 200'000, cand_random);
   std::vector<double> ratios(rb.size()), differences(rb.size());
   for (std::size_t i = 0; i < rb.size(); ++i) {
     ratios[i] = rc[i] / rb[i] - 1;
@@ -206,8 +208,8 @@ TEST(MomentsOf, MatchesTheMonteCarloReplicates) {
   double variance = 0, log_variance = 0;
   for (double r : replicates) {
     variance += (r - mean) * (r - mean) / static_cast<double>(replicates.size());
-    log_variance +=
-        (std::log(r) - log_mean) * (std::log(r) - log_mean) / static_cast<double>(replicates.size());
+    log_variance += (std::log(r) - log_mean) * (std::log(r) - log_mean) /
+                    static_cast<double>(replicates.size());
   }
   Moments plain = MomentsOf(law, false);
   Moments logs = MomentsOf(law, true);

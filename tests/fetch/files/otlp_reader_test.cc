@@ -104,9 +104,8 @@ TEST(OtlpReader, KeepsEachTransactionsSpanTreeWithSentrysOps) {
   auto attr = [](const std::string& key, const std::string& value) {
     return R"({"key":")" + key + R"(","value":{"stringValue":")" + value + R"("}})";
   };
-  const std::string server =
-      R"(,"kind":2,"attributes":[)" + attr("http.request.method", "POST") + "," +
-      attr("http.route", "/api/analyze") + "]";
+  const std::string server = R"(,"kind":2,"attributes":[)" + attr("http.request.method", "POST") +
+                             "," + attr("http.route", "/api/analyze") + "]";
   const std::string text = Line(
       "ai", "2.0",
       Span(trace, "a000000000000001", "", "POST /api/analyze", 1700000000000, 1700000000900,
@@ -115,12 +114,10 @@ TEST(OtlpReader, KeepsEachTransactionsSpanTreeWithSentrysOps) {
           Span(trace, "a000000000000002", "a000000000000001", "fetch-document", 1700000000010,
                1700000000060, R"(,"attributes":[)" + attr("db.system.name", "postgresql") + "]") +
           "," +
-          Span(trace, "a000000000000003", "a000000000000001", "embed", 1700000000060,
-               1700000000700,
+          Span(trace, "a000000000000003", "a000000000000001", "embed", 1700000000060, 1700000000700,
                R"(,"kind":3,"attributes":[)" + attr("gen_ai.operation.name", "embeddings") + "]") +
           "," +
-          Span(trace, "a000000000000004", "a000000000000003", "POST", 1700000000100,
-               1700000000690,
+          Span(trace, "a000000000000004", "a000000000000003", "POST", 1700000000100, 1700000000690,
                R"(,"kind":3,"attributes":[)" + attr("http.request.method", "POST") + "]") +
           "," +
           Span(trace, "a000000000000005", "a000000000000001", "summary", 1700000000700,
@@ -148,11 +145,11 @@ TEST(OtlpReader, KeepsEachTransactionsSpanTreeWithSentrysOps) {
 }
 
 TEST(OtlpReader, AcceptsOldKeysAndOtherEnvelopes) {
-  const std::string span = Span("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "",
-                                "GET /", 0, 5);
+  const std::string span =
+      Span("0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331", "", "GET /", 0, 5);
   // Before OTLP 0.19: instrumentationLibrarySpans; Tempo: batches; times as numbers.
-  Result<SampleSet> old = Read(R"({"batches":[{"instrumentationLibrarySpans":[{"spans":[)" + span +
-                               "]}]}]}");
+  Result<SampleSet> old =
+      Read(R"({"batches":[{"instrumentationLibrarySpans":[{"spans":[)" + span + "]}]}]}");
   ASSERT_TRUE(old.ok()) << old.error().message;
   EXPECT_DOUBLE_EQ(old->groups[0].durations_ms[0], 5);
   Result<SampleSet> numbers = Read(
@@ -180,7 +177,8 @@ TEST(OtlpReader, BadInputNamesLineAndPlace) {
        "startTimeUnixNano"},
       {Line("s", "1", Span(trace, "b7ad6b7169203331", "", "a", 0, 1, R"(,"kind":9)")),
        "t.otlp.jsonl:1: resourceSpans[0].scopeSpans[0].spans[0]: kind is not one of its values"},
-      {Line("s", "1", Span(trace, "b7ad6b7169203331", "", "a", 0, 1, R"(,"status":{"code":"BAD"})")),
+      {Line("s", "1",
+            Span(trace, "b7ad6b7169203331", "", "a", 0, 1, R"(,"status":{"code":"BAD"})")),
        "t.otlp.jsonl:1: resourceSpans[0].scopeSpans[0].spans[0]: status.code is not one of its "
        "values"},
       {R"({"resourceSpans":{}})", "t.otlp.jsonl:1: resourceSpans is not an array"},
@@ -193,11 +191,10 @@ TEST(OtlpReader, BadInputNamesLineAndPlace) {
     EXPECT_EQ(read.error().message, c.message) << c.text;
   }
   // Skipping keeps the good spans and counts the bad.
-  Result<SampleSet> skipped =
-      Read(Line("s", "1",
-                Span(trace, "b7ad6b7169203331", "", "a", 5, 1) + "," +
-                    Span(trace, "c7ad6b7169203331", "", "b", 0, 4)),
-           BadRowPolicy::kSkip);
+  Result<SampleSet> skipped = Read(Line("s", "1",
+                                        Span(trace, "b7ad6b7169203331", "", "a", 5, 1) + "," +
+                                            Span(trace, "c7ad6b7169203331", "", "b", 0, 4)),
+                                   BadRowPolicy::kSkip);
   ASSERT_TRUE(skipped.ok()) << skipped.error().message;
   EXPECT_EQ(skipped->TotalEvents(), 1u);
   EXPECT_EQ(skipped->skipped_rows, 1u);
