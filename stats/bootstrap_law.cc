@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <optional>
 
@@ -55,15 +56,19 @@ BinomialTails Binomial(double n, double k, double p, double log_choose_k) {
   // The k-th term, then neighbours by the ratio of consecutive terms.
   double term = std::exp(log_choose_k + k * std::log(p) + (n - k) * std::log1p(-p));
   double sum = 0;
+  const auto whole_n = static_cast<std::int64_t>(n);
+  const auto whole_k = static_cast<std::int64_t>(k);
   if (p * (n + 1) <= k) {  // the mode is below k: sum upwards from k
-    for (double j = k; j <= n && term > 0; ++j) {
+    for (std::int64_t i = whole_k; i <= whole_n && term > 0; ++i) {
+      const auto j = static_cast<double>(i);
       sum += term;
       if (term < 1e-17 * sum) break;
       term *= (n - j) / (j + 1) * odds;
     }
     return {sum, 1 - sum};
   }
-  for (double j = k - 1; j >= 0; --j) {  // at or above: sum downwards from k - 1
+  for (std::int64_t i = whole_k - 1; i >= 0; --i) {  // at or above: sum downwards from k - 1
+    const auto j = static_cast<double>(i);
     term *= j + 1 > n ? 0 : (j + 1) / (n - j) / odds;
     if (!(term > 0)) break;
     sum += term;

@@ -251,7 +251,8 @@ class RecordReader {
     if (scopes == nullptr || scopes->is_null()) return true;
     const array& list = AsArray(*scopes, where + "." + key);
     for (std::size_t s = 0; s < list.size(); ++s) {
-      const std::string scope_where = where + "." + key + "[" + std::to_string(s) + "]";
+      std::string scope_where = where;
+      scope_where.append(".").append(key).append("[").append(std::to_string(s)).append("]");
       const value* spans = Member(AsObject(list[s], scope_where), "spans");
       if (spans == nullptr || spans->is_null()) continue;
       const array& span_list = AsArray(*spans, scope_where + ".spans");
