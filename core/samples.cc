@@ -30,19 +30,16 @@ const GroupSamples* SampleSet::Find(std::string_view name) const {
 
 namespace {
 
-// Appends `from`'s events to `to`, keeping trees[i] with event i: a side without trees
-// gets empty ones once the other has some.
-void AppendEvents(GroupSamples& to, GroupSamples&& from) {
+// Appends a copy of `from`'s events to `to`, keeping trees[i] with event i: a side without
+// trees gets empty ones once the other has some.
+void AppendEvents(GroupSamples& to, const GroupSamples& from) {
   const bool trees = !to.trees.empty() || !from.trees.empty();
-  if (trees) {
-    to.trees.resize(to.durations_ms.size());
-    from.trees.resize(from.durations_ms.size());
-  }
+  if (trees) to.trees.resize(to.durations_ms.size());
   to.durations_ms.insert(to.durations_ms.end(), from.durations_ms.begin(), from.durations_ms.end());
   to.failed.insert(to.failed.end(), from.failed.begin(), from.failed.end());
   if (trees) {
-    to.trees.insert(to.trees.end(), std::make_move_iterator(from.trees.begin()),
-                    std::make_move_iterator(from.trees.end()));
+    to.trees.insert(to.trees.end(), from.trees.begin(), from.trees.end());
+    to.trees.resize(to.durations_ms.size());
   }
 }
 
@@ -53,7 +50,7 @@ GroupSamples MergeGroups(const SampleSet& set, std::string name) {
   merged.name = std::move(name);
   merged.durations_ms.reserve(set.TotalEvents());
   merged.failed.reserve(set.TotalEvents());
-  for (const GroupSamples& group : set.groups) AppendEvents(merged, GroupSamples(group));
+  for (const GroupSamples& group : set.groups) AppendEvents(merged, group);
   return merged;
 }
 
@@ -141,7 +138,7 @@ void SampleSetBuilder::Append(SampleSetBuilder&& other) {
       target = std::move(group);  // new here: take the vectors whole
       continue;
     }
-    AppendEvents(target, std::move(group));
+    AppendEvents(target, group);
   }
   events_ += other.events_;
   other = SampleSetBuilder();

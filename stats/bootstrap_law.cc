@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 
 #include "stats/binomial.h"
 #include "stats/interval.h"
@@ -91,14 +92,12 @@ std::vector<Atom> QuantileBootstrapLaw(std::span<const double> sorted, double q,
   // A = ceil(n U_(k)) is the bin of the resample's k-th smallest, and
   // P(A <= a) = P(U_(k) <= a/n) = P(Bin(n, a/n) >= k). Its masses are unimodal in a, so the
   // bins that matter are found by walking out from the mode.
-  std::vector<BinomialTails> cdf(n + 1);  // at bin boundaries a/n, a = 0..n
-  std::vector<bool> known(n + 1, false);
+  // At bin boundaries a/n, computed once each and only near the mode: O(window), not O(n).
+  std::unordered_map<std::size_t, BinomialTails> cdf;
   auto boundary = [&](std::size_t a) -> const BinomialTails& {
-    if (!known[a]) {
-      cdf[a] = Binomial(nn, k, static_cast<double>(a) / nn, log_choose);
-      known[a] = true;
-    }
-    return cdf[a];
+    auto [at_a, fresh] = cdf.try_emplace(a);
+    if (fresh) at_a->second = Binomial(nn, k, static_cast<double>(a) / nn, log_choose);
+    return at_a->second;
   };
   auto mass = [&](std::size_t a) {  // P(A = a), from the side that keeps the digits
     const BinomialTails &lo = boundary(a - 1), &hi = boundary(a);
