@@ -569,10 +569,10 @@ struct PendingTest {
   ChangeSpread spread;
 };
 
-// One group judged, with its relative tests that await the correction: (rule index, spread).
+// One group judged, with its relative tests that await the correction.
 struct JudgedGroup {
   GroupResult group;
-  std::vector<std::pair<std::size_t, ChangeSpread>> tests;
+  std::vector<PendingTest> tests;  // `group` is set when the run's groups are assembled
 };
 
 // Judges one group with its rules (those of `override_entry` where it replaces them).
@@ -600,7 +600,7 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
   for (const Rule& rule : rules) {
     MeasuredRule measured = MeasureRule(rule, base, cand, min_samples, config);
     group.rules.push_back(std::move(measured.result));
-    if (measured.awaits_test) judged.tests.emplace_back(group.rules.size() - 1, measured.spread);
+    if (measured.awaits_test) judged.tests.push_back({0, group.rules.size() - 1, measured.spread});
   }
   return judged;
 }
@@ -646,8 +646,10 @@ std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& 
   std::vector<PendingTest> pending;
   result.groups.reserve(names.size());
   for (JudgedGroup& one : judged) {
-    for (const auto& [rule, spread] : one.tests)
-      pending.push_back({result.groups.size(), rule, spread});
+    for (PendingTest& test : one.tests) {
+      test.group = result.groups.size();
+      pending.push_back(test);
+    }
     result.groups.push_back(std::move(one.group));
   }
   return pending;
