@@ -228,7 +228,8 @@ void Judge(const gate::Thresholds& config, const Service& service, std::uint64_t
     release_warned |= group.verdict == gate::Verdict::kWarn;
   }
   if (tally.releases == 1 && std::getenv("PERFGATE_BENCH_SHOW"))
-    std::printf("%s\n", reports::RenderVerdictSummary(result, reports::TerminalStyle{}).c_str());
+    std::printf("%s\n",
+                reports::RenderVerdictSummary({result, {}}, reports::TerminalStyle{}).c_str());
   tally.failed_releases += release_failed ? 1 : 0;
   tally.warned_releases += release_warned ? 1 : 0;
 }
@@ -293,24 +294,24 @@ int Scale(const gate::Thresholds& config, bool reports) {
     }
     SampleSet b = std::move(base).Build("baseline"), c = std::move(cand).Build("candidate");
     Clock::time_point start = Clock::now();
-    gate::EvaluationResult result = gate::Evaluate(config, b, c, kToday);
+    const explain::ExplainedResult judged{gate::Evaluate(config, b, c, kToday), {}};
     const double evaluate = Since(start);
     std::printf("\n%d transactions x %d events a side: Evaluate() %.2f s, peak RSS %.0f MB\n",
                 names, events, evaluate, PeakRssMb());
     if (!reports) continue;
-    auto report = [](const char* what, const std::function<std::string()>& render) {
+    auto measure = [](const char* what, const std::function<std::string()>& render) {
       const Clock::time_point at = Clock::now();
       const std::string text = render();
       const long lines = std::count(text.begin(), text.end(), '\n');
       std::printf("  %-22s %9.2f MB  %7ld lines  %.2f s\n", what,
                   static_cast<double>(text.size()) / 1e6, lines, Since(at));
     };
-    report("JSON", [&] { return reports::RenderJson(result); });
-    report("HTML", [&] { return reports::RenderHtml(result); });
-    report("JUnit", [&] { return reports::RenderJunit(result); });
-    report("Markdown", [&] { return reports::RenderMarkdown(result); });
-    report("terminal (check)",
-           [&] { return reports::RenderVerdictSummary(result, reports::TerminalStyle{}); });
+    measure("JSON", [&] { return reports::RenderJson(judged); });
+    measure("HTML", [&] { return reports::RenderHtml(judged); });
+    measure("JUnit", [&] { return reports::RenderJunit(judged); });
+    measure("Markdown", [&] { return reports::RenderMarkdown(judged); });
+    measure("terminal (check)",
+            [&] { return reports::RenderVerdictSummary(judged, reports::TerminalStyle{}); });
   }
   return 0;
 }

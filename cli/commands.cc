@@ -20,39 +20,43 @@
 namespace perfgate::cli {
 namespace {
 
-// The one orchestration that does I/O, in order: config, baseline, candidate, evaluation.
-// A run's verdicts and the explanations of what did not pass.
-struct Judged {
-  gate::EvaluationResult result;
-  explain::Explanations explanations;
-};
+explain::ExplainOptions ExplainOptionsFor(const gate::Thresholds& config) {
+  explain::ExplainOptions options;
+  options.trace_url = config.explain.trace_url;
+  options.exemplars = static_cast<std::size_t>(config.explain.exemplars);
+  return options;
+}
 
-Result<Judged> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
+// The one orchestration that does I/O, in order: config, baseline, candidate, evaluation,
+// the explanations of what did not pass.
+Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
   Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, *config, env);
   if (!baseline.ok()) return baseline.error();
   Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, *config, env);
   if (!candidate.ok()) return candidate.error();
-  Judged judged{gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.Today())),
-                {}};
-  judged.explanations = explain::ExplainNotPassed(judged.result, *baseline, *candidate);
+  explain::ExplainedResult judged{
+      gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.Today())), {}};
+  judged.explanations =
+      explain::ExplainNotPassed(judged.result, *baseline, *candidate, ExplainOptionsFor(*config));
   return judged;
 }
 
 // Writes the requested report files, atomically. Returns the first failure.
-Status WriteReports(const GateOptions& options, const gate::EvaluationResult& result, CliEnv& env) {
+Status WriteReports(const GateOptions& options, const explain::ExplainedResult& report,
+                    CliEnv& env) {
   const struct {
     const std::string& path;
     const char* name;
-    std::string (*render)(const gate::EvaluationResult&);
+    std::string (*render)(const explain::ExplainedResult&);
   } kinds[] = {{options.markdown_path, "Markdown", reports::RenderMarkdown},
                {options.json_path, "JSON", reports::RenderJson},
                {options.html_path, "HTML", reports::RenderHtml},
                {options.junit_path, "JUnit", reports::RenderJunit}};
   for (const auto& kind : kinds) {
     if (kind.path.empty()) continue;
-    Status written = env.fs.WriteFileAtomic(kind.path, kind.render(result));
+    Status written = env.fs.WriteFileAtomic(kind.path, kind.render(report));
     if (!written.ok()) return written;
     env.out << "perfgate: wrote the " << kind.name << " report to " << kind.path << "\n";
   }
@@ -73,21 +77,21 @@ Status AppendToFile(FileSystem& fs, const std::string& path, const std::string& 
 
 // Under GitHub Actions: annotations on stdout (where the runner reads workflow commands),
 // the Markdown report added to the step summary, and the step outputs.
-Status PublishToGitHub(const GateOptions& options, const gate::EvaluationResult& result,
+Status PublishToGitHub(const GateOptions& options, const explain::ExplainedResult& report,
                        CliEnv& env) {
   auto var = [&](const char* name) {
     auto found = env.vars.find(name);
     return found == env.vars.end() ? std::string() : found->second;
   };
   if (var("GITHUB_ACTIONS") != "true") return {};
-  env.out << reports::RenderAnnotations(result);
+  env.out << reports::RenderAnnotations(report);
   if (std::string summary = var("GITHUB_STEP_SUMMARY"); !summary.empty()) {
-    Status appended = AppendToFile(env.fs, summary, reports::RenderMarkdown(result) + "\n");
+    Status appended = AppendToFile(env.fs, summary, reports::RenderMarkdown(report) + "\n");
     if (!appended.ok()) return appended;
   }
   if (std::string outputs = var("GITHUB_OUTPUT"); !outputs.empty()) {
     Status appended =
-        AppendToFile(env.fs, outputs, reports::RenderStepOutputs(result, options.markdown_path));
+        AppendToFile(env.fs, outputs, reports::RenderStepOutputs(report, options.markdown_path));
     if (!appended.ok()) return appended;
   }
   return {};
@@ -104,17 +108,15 @@ enum class GateView {
 };
 
 int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
-  Result<Judged> judged = LoadAndEvaluate(options, env);
+  Result<explain::ExplainedResult> judged = LoadAndEvaluate(options, env);
   if (!judged.ok()) return ReportError(judged.error(), env);
-  const gate::EvaluationResult* result = &judged->result;
-  env.out << (view == GateView::kTable
-                  ? reports::RenderTerminalTable(*result, StyleFor(env))
-                  : reports::RenderVerdictSummary(*result, StyleFor(env), &judged->explanations));
-  Status written = WriteReports(options, *result, env);
+  env.out << (view == GateView::kTable ? reports::RenderTerminalTable(*judged, StyleFor(env))
+                                       : reports::RenderVerdictSummary(*judged, StyleFor(env)));
+  Status written = WriteReports(options, *judged, env);
   if (!written.ok()) return ReportError(written.error(), env);
-  Status published = PublishToGitHub(options, *result, env);
+  Status published = PublishToGitHub(options, *judged, env);
   if (!published.ok()) return ReportError(published.error(), env);
-  return gate::ExitCodeFor(result->outcome);
+  return gate::ExitCodeFor(judged->result.outcome);
 }
 
 }  // namespace
@@ -179,7 +181,10 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   if (!candidate.ok()) return ReportError(candidate.error(), env);
   SampleSet no_baseline;
   no_baseline.source = "(none)";
-  gate::EvaluationResult result = gate::Evaluate(config, no_baseline, *candidate, env.Today());
+  // No baseline, so nothing to explain: the result alone.
+  const explain::ExplainedResult judged{
+      gate::Evaluate(config, no_baseline, *candidate, env.Today()), {}};
+  const gate::EvaluationResult& result = judged.result;
 
   alert::AlertState previous;
   if (env.fs.Exists(options.state_path)) {
@@ -192,7 +197,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   const auto now = env.clock.Now();
   alert::AlertUpdate update = alert::UpdateAlerts(previous, result, now, options.remind_after);
 
-  env.out << reports::RenderVerdictSummary(result, StyleFor(env));
+  env.out << reports::RenderVerdictSummary(judged, StyleFor(env));
   if (update.changes.empty()) {
     env.out << "perfgate: alert: no change since the last run\n";
   } else {

@@ -1,47 +1,126 @@
-// Why a transaction's mean duration changed: the change decomposed into span ops along each
-// request's critical path, plus the time no span covers. Parts add up exactly to the change
-// in mean duration of the requests with span trees, and work that ran in parallel without
-// delaying the response is not blamed. Pure: samples in, a decomposition out.
+// Why a transaction's duration changed: the change in mean duration per request decomposed
+// along each request's critical path into span ops, span groups within them, and the time
+// no span covers. Parts add up exactly to the change in mean duration of the requests
+// compared, and work that ran in parallel without delaying the response is not blamed.
+// Each part has an interval from a bootstrap over requests (a request's whole breakdown
+// resampled together). Pure: span trees in, a decomposition out.
 #ifndef PERFGATE_EXPLAIN_DECOMPOSE_H_
 #define PERFGATE_EXPLAIN_DECOMPOSE_H_
 
 #include <cstddef>
-#include <optional>
+#include <cstdint>
+#include <map>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/samples.h"
+#include "stats/interval.h"
 
 namespace perfgate::explain {
 
-// The part for the transaction's own time on the critical path: time no child span covers
+// The op of the transaction's own time on the critical path: time no child span covers
 // (middleware, serialization, missing instrumentation).
 inline constexpr std::string_view kUnattributed = "(unattributed)";
 
-// One span op's share of the change, in ms per request on the critical path.
-struct Part {
-  std::string op;  // Sentry's span.op, or kUnattributed
+// The span groups seen in either release, each under its op. Ids are shared by both sides.
+class PartTable {
+ public:
+  // The id of `op`'s group named `group`, made on first use.
+  std::uint32_t GroupId(std::string_view op, std::string_view group);
+
+  std::size_t Ops() const { return ops_.size(); }
+  std::size_t Groups() const { return group_op_.size(); }
+  const std::string& Op(std::size_t op) const { return ops_[op]; }
+  std::size_t OpOf(std::size_t group) const { return group_op_[group]; }
+  const std::string& GroupName(std::size_t group) const { return group_names_[group]; }
+
+ private:
+  std::vector<std::string> ops_;
+  std::vector<std::size_t> group_op_;
+  std::vector<std::string> group_names_;
+  std::map<std::string, std::uint32_t, std::less<>> op_ids_;
+  std::vector<std::map<std::string, std::uint32_t, std::less<>>> group_ids_;  // by op
+};
+
+// Each request's time on its critical path by span group, for the requests of one release
+// that carry a span tree. Request r's parts are groups/ms[offsets[r], offsets[r + 1]), one
+// entry per group, ascending by group id; they add up to duration_ms[r].
+struct Breakdowns {
+  std::vector<std::size_t> events;  // the request's index among its group's events
+  std::vector<double> duration_ms;  // its root span's duration
+  std::vector<std::size_t> offsets{0};
+  std::vector<std::uint32_t> groups;
+  std::vector<double> ms;
+
+  std::size_t size() const { return events.size(); }
+};
+
+// The breakdowns of the events of `group` that carry span trees (spans named by SpanGroup).
+Breakdowns BreakDown(const GroupSamples& group, PartTable& parts);
+
+// Whether a part is on the critical paths of both releases, and if so whether it changed.
+enum class CauseStatus {
+  kSlower,     // its interval lies above 0
+  kFaster,     // below 0
+  kUnchanged,  // the interval holds 0: no evidence either way
+  kNew,        // on the candidate's critical paths only
+  kVanished,   // on the baseline's only
+};
+inline constexpr NameTable<CauseStatus, 5> kCauseStatusNames = {
+    {{CauseStatus::kSlower, "slower"},
+     {CauseStatus::kFaster, "faster"},
+     {CauseStatus::kUnchanged, "unchanged"},
+     {CauseStatus::kNew, "new"},
+     {CauseStatus::kVanished, "vanished"}}};
+
+// A span op, or one span group within it: its mean time per request on the critical path.
+struct Cause {
+  std::string op;           // Sentry's span.op, or kUnattributed
+  std::string description;  // the span group; empty for a whole op
   double baseline_ms = 0;
   double candidate_ms = 0;
   double change_ms = 0;
-  double share = 0;       // of the change in mean duration; 0 when that change is 0
-  bool is_new = false;    // on the candidate's critical paths only
-  bool vanished = false;  // on the baseline's only
+  stats::Interval change_ci;
+  double share = 0;  // of the change in mean duration; 0 when that change is 0
+  CauseStatus status = CauseStatus::kUnchanged;
+  std::vector<Cause> groups;  // an op's span groups, ranked as causes are
+};
+
+// How a decomposition's intervals are made.
+struct IntervalOptions {
+  double confidence = 0.95;
+  int resamples = 1000;  // bootstrap resamples
+  // Above this many requests on a side, the normal interval with the exact bootstrap
+  // variance (what the bootstrap tends to at that size) instead of resampling.
+  std::size_t bootstrap_limit = 5000;
+  std::uint64_t seed = 1;
 };
 
 struct Decomposition {
-  std::size_t baseline_requests = 0;  // the requests with span trees, on each side
+  std::size_t baseline_requests = 0;
   std::size_t candidate_requests = 0;
-  double baseline_ms = 0;  // their mean duration (the sum of the parts' baseline_ms)
+  double baseline_ms = 0;  // their mean duration: the sum of the causes' baseline_ms
   double candidate_ms = 0;
-  std::vector<Part> parts;  // the largest increase first; ties by op
+  stats::Interval change_ci;  // of the change in mean duration
+  // The bootstrap resamples of the intervals; 0 for normal intervals (more requests on a
+  // side than bootstrap_limit).
+  int resamples = 0;
+  std::vector<Cause> causes;  // ops, kUnattributed among them: the largest increase first
 };
 
-// The decomposition of the change in mean duration, from the events that carry span trees;
-// nullopt when a side has none.
-std::optional<Decomposition> DecomposeMeanChange(const GroupSamples& baseline,
-                                                 const GroupSamples& candidate);
+// The decomposition of the change in mean duration from the requests `base_rows` of
+// `base` to the requests `cand_rows` of `cand` (indices into the breakdowns).
+// REQUIRES: both row lists non-empty and valid; both breakdowns made with `parts`.
+Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
+                        std::span<const std::size_t> base_rows, const Breakdowns& cand,
+                        std::span<const std::size_t> cand_rows, const IntervalOptions& options);
+
+// Every row of `breakdowns`: 0, 1, ..., size() - 1.
+std::vector<std::size_t> AllRows(const Breakdowns& breakdowns);
 
 }  // namespace perfgate::explain
 

@@ -1,20 +1,179 @@
 #include "explain/explanations.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include "core/parallel.h"
+#include "stats/random.h"
+
 namespace perfgate::explain {
+namespace {
+
+bool NotPassed(gate::Verdict verdict) {
+  return verdict == gate::Verdict::kFail || verdict == gate::Verdict::kWarn ||
+         verdict == gate::Verdict::kInconclusive;
+}
+
+// The duration rule to explain: the worst one that did not pass (the first of equals),
+// else the group's first duration rule; nullptr when it has none.
+const gate::RuleResult* RuleToExplain(const gate::GroupResult& group) {
+  const gate::RuleResult* chosen = nullptr;
+  for (const gate::RuleResult& rule : group.rules) {
+    if (!rule.rule.metric.IsDuration() || !NotPassed(rule.verdict)) continue;
+    if (chosen == nullptr || gate::VerdictRank(rule.verdict) > gate::VerdictRank(chosen->verdict))
+      chosen = &rule;
+  }
+  if (chosen != nullptr) return chosen;
+  for (const gate::RuleResult& rule : group.rules) {
+    if (rule.rule.metric.IsDuration()) return &rule;
+  }
+  return nullptr;
+}
+
+// The rows of `side` whose request took at least `from_ms`.
+std::vector<std::size_t> RowsFrom(const Breakdowns& side, const GroupSamples& group,
+                                  double from_ms) {
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < side.size(); ++r) {
+    if (group.durations_ms[side.events[r]] >= from_ms) rows.push_back(r);
+  }
+  return rows;
+}
+
+Exemplar ExemplarOf(const PartTable& parts, const Breakdowns& side, std::size_t row,
+                    const GroupSamples& group, bool baseline, const ExplainOptions& options) {
+  constexpr std::size_t kTopOps = 3;
+  Exemplar exemplar;
+  exemplar.trace_id = group.trees[side.events[row]].trace_id;
+  exemplar.baseline = baseline;
+  exemplar.duration_ms = group.durations_ms[side.events[row]];
+  const auto no_slower = std::count_if(group.durations_ms.begin(), group.durations_ms.end(),
+                                       [&](double ms) { return ms <= exemplar.duration_ms; });
+  exemplar.percentile =
+      100.0 * static_cast<double>(no_slower) / static_cast<double>(group.durations_ms.size());
+  std::map<std::string, double> by_op;
+  for (std::size_t k = side.offsets[row]; k < side.offsets[row + 1]; ++k)
+    by_op[parts.Op(parts.OpOf(side.groups[k]))] += side.ms[k];
+  exemplar.top_ops.assign(by_op.begin(), by_op.end());
+  std::stable_sort(exemplar.top_ops.begin(), exemplar.top_ops.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (exemplar.top_ops.size() > kTopOps) exemplar.top_ops.resize(kTopOps);
+  exemplar.url = TraceUrl(options.trace_url, exemplar.trace_id);
+  return exemplar;
+}
+
+// The slowest candidate requests of `cand_rows`, then the baseline request nearest to
+// `base_target_ms`.
+std::vector<Exemplar> ExemplarsOf(const PartTable& parts, const Breakdowns& base,
+                                  const GroupSamples& baseline, double base_target_ms,
+                                  const Breakdowns& cand, std::span<const std::size_t> cand_rows,
+                                  const GroupSamples& candidate, const ExplainOptions& options) {
+  std::vector<std::size_t> slowest(cand_rows.begin(), cand_rows.end());
+  auto duration = [&](std::size_t row) { return candidate.durations_ms[cand.events[row]]; };
+  const std::size_t count = std::min(options.exemplars, slowest.size());
+  std::partial_sort(slowest.begin(), slowest.begin() + static_cast<std::ptrdiff_t>(count),
+                    slowest.end(), [&](std::size_t a, std::size_t b) {
+                      return duration(a) != duration(b) ? duration(a) > duration(b) : a < b;
+                    });
+  std::vector<Exemplar> exemplars;
+  for (std::size_t i = 0; i < count; ++i)
+    exemplars.push_back(ExemplarOf(parts, cand, slowest[i], candidate, false, options));
+  std::size_t nearest = 0;
+  auto distance = [&](std::size_t row) {
+    return std::abs(baseline.durations_ms[base.events[row]] - base_target_ms);
+  };
+  for (std::size_t row = 1; row < base.size(); ++row) {
+    if (distance(row) < distance(nearest)) nearest = row;
+  }
+  if (base.size() > 0)
+    exemplars.push_back(ExemplarOf(parts, base, nearest, baseline, true, options));
+  return exemplars;
+}
+
+}  // namespace
+
+std::string TraceUrl(const std::string& url_template, const std::string& trace_id) {
+  static constexpr std::string_view kField = "{trace_id}";
+  std::string url;
+  std::size_t from = 0;
+  for (std::size_t at; (at = url_template.find(kField, from)) != std::string::npos;
+       from = at + kField.size())
+    url += url_template.substr(from, at - from) + trace_id;
+  return url + url_template.substr(from);
+}
+
+std::optional<Explanation> Explain(const gate::EvaluationResult& result,
+                                   const gate::GroupResult& group, const GroupSamples& baseline,
+                                   const GroupSamples& candidate, const ExplainOptions& options) {
+  PartTable parts;
+  const Breakdowns base = BreakDown(baseline, parts);
+  const Breakdowns cand = BreakDown(candidate, parts);
+  if (base.size() == 0 || cand.size() == 0) return std::nullopt;
+  const std::vector<std::size_t> base_all = AllRows(base);
+  const std::vector<std::size_t> cand_all = AllRows(cand);
+  IntervalOptions intervals;
+  intervals.confidence = result.confidence;
+  intervals.resamples = options.resamples;
+  intervals.seed = stats::DeriveSeed(result.seed, stats::StreamId("explain " + group.name));
+
+  Explanation explanation;
+  explanation.statistic = "mean";
+  explanation.judged = Decompose(parts, base, base_all, cand, cand_all, intervals);
+  double base_target_ms = explanation.judged.baseline_ms;
+  std::vector<std::size_t> cand_rows = cand_all;
+  const gate::RuleResult* rule = RuleToExplain(group);
+  const bool tail = rule != nullptr && rule->baseline && rule->candidate &&
+                    (rule->rule.metric.kind == gate::MetricKind::kQuantile ||
+                     rule->rule.metric.kind == gate::MetricKind::kMax);
+  if (tail) {
+    std::vector<std::size_t> base_tail = RowsFrom(base, baseline, *rule->baseline);
+    std::vector<std::size_t> cand_tail = RowsFrom(cand, candidate, *rule->candidate);
+    if (!base_tail.empty() && !cand_tail.empty()) {
+      intervals.seed = stats::DeriveSeed(intervals.seed, 1);
+      explanation.mean = std::move(explanation.judged);
+      explanation.judged = Decompose(parts, base, base_tail, cand, cand_tail, intervals);
+      explanation.statistic = rule->rule.metric.name;
+      explanation.baseline_from_ms = *rule->baseline;
+      explanation.candidate_from_ms = *rule->candidate;
+      base_target_ms = *rule->baseline;
+      cand_rows = std::move(cand_tail);
+    }
+  }
+  explanation.exemplars =
+      ExemplarsOf(parts, base, baseline, base_target_ms, cand, cand_rows, candidate, options);
+  return explanation;
+}
 
 Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
-                              const SampleSet& candidate) {
-  Explanations explanations;
+                              const SampleSet& candidate, const ExplainOptions& options) {
+  struct Job {
+    const gate::GroupResult* group;
+    const GroupSamples* base;
+    const GroupSamples* cand;
+  };
+  std::vector<Job> jobs;
   for (const gate::GroupResult& group : result.groups) {
-    if (group.skipped ||
-        (group.verdict != gate::Verdict::kFail && group.verdict != gate::Verdict::kWarn &&
-         group.verdict != gate::Verdict::kInconclusive))
-      continue;
+    if (group.skipped) continue;
+    const bool duration_not_passed =
+        std::any_of(group.rules.begin(), group.rules.end(), [](const gate::RuleResult& rule) {
+          return rule.rule.metric.IsDuration() && NotPassed(rule.verdict);
+        });
+    if (!duration_not_passed) continue;
     const GroupSamples* base = baseline.Find(group.name);
     const GroupSamples* cand = candidate.Find(group.name);
-    if (base == nullptr || cand == nullptr) continue;
-    if (std::optional<Decomposition> why = DecomposeMeanChange(*base, *cand))
-      explanations.emplace(group.name, std::move(*why));
+    if (base == nullptr || cand == nullptr || base->trees.empty() || cand->trees.empty()) continue;
+    jobs.push_back({&group, base, cand});
+  }
+  std::vector<std::optional<Explanation>> explained(jobs.size());
+  ParallelFor(
+      jobs.size(),
+      [&](std::size_t i) {
+        explained[i] = Explain(result, *jobs[i].group, *jobs[i].base, *jobs[i].cand, options);
+      },
+      0, 1, 2);
+  Explanations explanations;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (explained[i]) explanations.emplace(jobs[i].group->name, std::move(*explained[i]));
   }
   return explanations;
 }

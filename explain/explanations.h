@@ -1,10 +1,16 @@
-// The explanations a run carries: for each transaction that did not pass (and whose
-// releases both recorded span trees), the decomposition of its change. Reports render them.
+// The explanations a run carries: for each transaction that did not pass on a duration
+// rule (and whose releases both recorded span trees), why: the change decomposed along the
+// critical path (for a percentile rule, the slow tail's change, and the mean's beside it),
+// and exemplar traces to open. Reports render a result and its explanations together.
 #ifndef PERFGATE_EXPLAIN_EXPLANATIONS_H_
 #define PERFGATE_EXPLAIN_EXPLANATIONS_H_
 
+#include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/samples.h"
 #include "explain/decompose.h"
@@ -12,13 +18,59 @@
 
 namespace perfgate::explain {
 
-// By transaction name.
-using Explanations = std::map<std::string, Decomposition>;
+// One request worth opening: its trace, its duration, where it sits in its release, and
+// the ops it spent most of its critical path in.
+struct Exemplar {
+  std::string trace_id;
+  bool baseline = false;  // a baseline request near the judged statistic, for comparison
+  double duration_ms = 0;
+  double percentile = 0;  // the share of its release's requests no slower than it, in %
+  std::vector<std::pair<std::string, double>> top_ops;  // op, ms on its critical path
+  std::string url;                                      // empty when no trace link is known
+};
 
-// Explains every group of `result` that failed, warned or was inconclusive, where both
-// sides carry span trees.
+struct Explanation {
+  // The statistic explained: the duration rule that did not pass ("p95", "mean", ...).
+  std::string statistic;
+  // For a percentile, the requests at or above its value in each release (the slow
+  // tail): where each tail starts. Nullopt when `judged` covers every request.
+  std::optional<double> baseline_from_ms;
+  std::optional<double> candidate_from_ms;
+  Decomposition judged;               // the slow tail, or every request
+  std::optional<Decomposition> mean;  // every request, beside a tail
+  std::vector<Exemplar> exemplars;    // the slowest candidate requests, then one baseline
+};
+
+// By transaction name.
+using Explanations = std::map<std::string, Explanation>;
+
+// What every report renders: the verdicts and the explanations of what did not pass.
+struct ExplainedResult {
+  gate::EvaluationResult result;
+  Explanations explanations;
+};
+
+struct ExplainOptions {
+  // A link to one trace, "{trace_id}" replaced by its id (Sentry's trace view, Jaeger,
+  // Tempo, ...). Empty: exemplars have no link.
+  std::string trace_url;
+  std::size_t exemplars = 3;  // candidate requests; one baseline request is added
+  int resamples = 1000;       // bootstrap resamples of each part's interval
+};
+
+// The explanation of `group` from its two releases' samples; nullopt when a side has no
+// span trees. Intervals at the result's confidence, seeded by its seed.
+std::optional<Explanation> Explain(const gate::EvaluationResult& result,
+                                   const gate::GroupResult& group, const GroupSamples& baseline,
+                                   const GroupSamples& candidate, const ExplainOptions& options);
+
+// Explains every group of `result` with a duration rule that failed, warned or was
+// inconclusive, where both sides carry span trees; groups in parallel.
 Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
-                              const SampleSet& candidate);
+                              const SampleSet& candidate, const ExplainOptions& options);
+
+// `url_template` with every "{trace_id}" replaced by `trace_id`; empty when the template is.
+std::string TraceUrl(const std::string& url_template, const std::string& trace_id);
 
 }  // namespace perfgate::explain
 

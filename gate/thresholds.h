@@ -129,6 +129,14 @@ enum class PreExistingPolicy {
 inline constexpr NameTable<PreExistingPolicy, 2> kPreExistingPolicyNames = {
     {{PreExistingPolicy::kFail, "fail"}, {PreExistingPolicy::kWarn, "warn"}}};
 
+// explain: how explanations link and show traces.
+struct ExplainSettings {
+  // A link to one trace with "{trace_id}" in it (Jaeger, Tempo, Sentry); empty: the source's
+  // own (Sentry's trace view), or none.
+  std::string trace_url;
+  int exemplars = 3;  // the slowest candidate traces each explanation links
+};
+
 struct Thresholds {
   std::string source_name;  // the config file as named to the user
   int version = 1;
@@ -152,6 +160,7 @@ struct Thresholds {
   std::vector<GroupOverride> groups;
   std::vector<Waiver> waivers;
   std::optional<SentrySource> sentry;  // when the file has source.sentry
+  ExplainSettings explain;
 };
 
 // True when `name` matches `glob`: '*' matches any run of characters (also none), '?' one

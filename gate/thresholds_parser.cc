@@ -20,8 +20,10 @@ struct ConfigError {
   std::string message;
 };
 
-constexpr std::array<std::string_view, 8> kTopKeys = {
-    "version", "source", "statistics", "policy", "group_by", "rules", "groups", "waivers"};
+constexpr std::array<std::string_view, 9> kTopKeys = {"version", "source",   "statistics",
+                                                      "policy",  "group_by", "rules",
+                                                      "groups",  "waivers",  "explain"};
+constexpr std::array<std::string_view, 2> kExplainKeys = {"trace_url", "exemplars"};
 constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
 constexpr std::array<std::string_view, 11> kSentryKeys = {
     "url",     "organization", "project",       "environment", "query",   "mode",
@@ -71,6 +73,7 @@ class Parser {
     }
     if (YAML::Node statistics = root["statistics"]) ParseStatistics(statistics, config);
     if (YAML::Node policy = root["policy"]) ParsePolicy(policy, config);
+    if (YAML::Node explain = root["explain"]) ParseExplain(explain, config);
     if (YAML::Node group_by = root["group_by"])
       config.group_by = OneOf(group_by, "group_by", kGroupByNames);
     if (YAML::Node rules = root["rules"]) config.rules = Rules(rules, "rules");
@@ -94,6 +97,23 @@ class Parser {
   }
 
  private:
+  // explain: trace links and exemplars.
+  void ParseExplain(const YAML::Node& explain, Thresholds& config) const {
+    ExpectMap(explain, "explain");
+    CheckKeys(explain, kExplainKeys, "key in explain");
+    if (YAML::Node url = explain["trace_url"]) {
+      config.explain.trace_url = Scalar(url, "trace_url");
+      if (config.explain.trace_url.find("{trace_id}") == std::string::npos) {
+        Fail(url, "trace_url '" + config.explain.trace_url +
+                      "' has no {trace_id} to put each trace's id in, e.g. "
+                      "'https://jaeger.example.com/trace/{trace_id}'");
+      }
+    }
+    if (YAML::Node exemplars = explain["exemplars"]) {
+      config.explain.exemplars = static_cast<int>(WholeNumber(exemplars, "exemplars", 0, 20));
+    }
+  }
+
   // statistics: how every number is computed.
   void ParseStatistics(const YAML::Node& statistics, Thresholds& config) const {
     ExpectMap(statistics, "statistics");

@@ -29,7 +29,8 @@ std::string Escape(std::string_view text, bool property) {
 
 }  // namespace
 
-std::string RenderAnnotations(const gate::EvaluationResult& result) {
+std::string RenderAnnotations(const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   std::string out;
   for (const RuleRef& ref : NotableRules(result)) {
     const gate::Verdict verdict = ref.rule->verdict;
@@ -50,8 +51,9 @@ std::string RenderAnnotations(const gate::EvaluationResult& result) {
   return out;
 }
 
-std::string RenderStepOutputs(const gate::EvaluationResult& result,
+std::string RenderStepOutputs(const explain::ExplainedResult& report,
                               const std::string& report_path) {
+  const gate::EvaluationResult& result = report.result;
   return "verdict=" + std::string(NameOf(kOverallNames, OverallVerdict(result))) +
          "\nfailed=" + std::to_string(result.Count(gate::Verdict::kFail)) +
          "\nreport=" + report_path + "\n";

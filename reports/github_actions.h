@@ -5,16 +5,18 @@
 
 #include <string>
 
+#include "explain/explanations.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
 
 // "::error file=thresholds.yaml,line=14,title=perfgate: POST /x p95::<sentence>" per failed
 // rule, "::warning ..." per warned or inconclusive one, escaped as GitHub requires.
-std::string RenderAnnotations(const gate::EvaluationResult& result);
+std::string RenderAnnotations(const explain::ExplainedResult& report);
 
 // "verdict=fail\nfailed=2\nreport=perfgate-report.md\n" for $GITHUB_OUTPUT.
-std::string RenderStepOutputs(const gate::EvaluationResult& result, const std::string& report_path);
+std::string RenderStepOutputs(const explain::ExplainedResult& report,
+                              const std::string& report_path);
 
 }  // namespace perfgate::reports
 

@@ -392,7 +392,8 @@ void OthersTable(std::ostream& out, const std::vector<const GroupResult*>& other
 
 }  // namespace
 
-std::string RenderHtml(const gate::EvaluationResult& result) {
+std::string RenderHtml(const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   std::ostringstream out;
   const std::string_view header_class =
       NameOf(kOverallNames, OverallVerdict(result));  // a CSS class per verdict

@@ -7,12 +7,13 @@
 
 #include <string>
 
+#include "explain/explanations.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
 
 // Deterministic: the same result gives the same bytes.
-std::string RenderHtml(const gate::EvaluationResult& result);
+std::string RenderHtml(const explain::ExplainedResult& report);
 
 }  // namespace perfgate::reports
 

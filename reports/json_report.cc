@@ -82,7 +82,8 @@ value Group(const gate::GroupResult& group) {
 
 }  // namespace
 
-std::string RenderJson(const gate::EvaluationResult& result) {
+std::string RenderJson(const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   object counts;
   for (gate::Verdict verdict :
        {gate::Verdict::kPass, gate::Verdict::kWarn, gate::Verdict::kFail,

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "explain/explanations.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
@@ -14,7 +15,7 @@ inline constexpr int kJsonSchemaVersion = 1;
 
 // Deterministic, two-space indented, newline-terminated. Non-finite numbers (a change
 // from a baseline of 0) are written as null.
-std::string RenderJson(const gate::EvaluationResult& result);
+std::string RenderJson(const explain::ExplainedResult& report);
 
 }  // namespace perfgate::reports
 

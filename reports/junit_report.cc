@@ -12,7 +12,8 @@ std::string Xml(std::string_view text) { return EscapeMarkup(text); }
 
 }  // namespace
 
-std::string RenderJunit(const gate::EvaluationResult& result) {
+std::string RenderJunit(const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   std::size_t tests = 0, failures = 0, skipped = 0;
   for (const gate::GroupResult& group : result.groups) {
     for (const gate::RuleResult& rule : group.rules) {

@@ -6,12 +6,13 @@
 
 #include <string>
 
+#include "explain/explanations.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
 
 // Deterministic; valid against the common JUnit schema (tests/data/junit.xsd).
-std::string RenderJunit(const gate::EvaluationResult& result);
+std::string RenderJunit(const explain::ExplainedResult& report);
 
 }  // namespace perfgate::reports
 

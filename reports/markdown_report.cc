@@ -249,7 +249,8 @@ void NotesAndMethod(std::ostream& out, const gate::EvaluationResult& result) {
 
 }  // namespace
 
-std::string RenderMarkdown(const gate::EvaluationResult& result) {
+std::string RenderMarkdown(const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   std::ostringstream out;
   VerdictSection(out, result);
   NotableSection(out, result);

@@ -6,12 +6,13 @@
 
 #include <string>
 
+#include "explain/explanations.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
 
 // Deterministic: the same result gives the same bytes.
-std::string RenderMarkdown(const gate::EvaluationResult& result);
+std::string RenderMarkdown(const explain::ExplainedResult& report);
 
 }  // namespace perfgate::reports
 

@@ -162,23 +162,6 @@ std::string DecidedOn(const EvaluationResult& result, gate::LimitKind kind) {
 
 }  // namespace
 
-std::string WhyText(const explain::Decomposition& why) {
-  constexpr std::size_t kParts = 3;
-  std::string text;
-  for (std::size_t i = 0; i < why.parts.size() && i < kParts; ++i) {
-    const explain::Part& part = why.parts[i];
-    text += (i == 0 ? "" : ", ") + part.op + " " +
-            gate::FormatAbsoluteChange(part.change_ms, true) + (i == 0 ? " per request" : "") +
-            " (" + gate::FormatNumber(std::round(part.share * 1000) / 10) + " %" +
-            (i == 0 ? " of the change" : "") + (part.is_new ? ", new" : "") +
-            (part.vanished ? ", gone" : "") + ")";
-  }
-  return text + "; mean " + gate::FormatMs(why.candidate_ms) + " vs " +
-         gate::FormatMs(why.baseline_ms) + " over " + std::to_string(why.candidate_requests) +
-         " and " + std::to_string(why.baseline_requests) +
-         " requests with spans, on the critical path";
-}
-
 std::string MethodText(const EvaluationResult& result) {
   const std::string interval(NameOf(stats::kIntervalMethodTitles, result.interval));
   std::string text = ConfidenceText(result) + " intervals: percentiles by the exact " + interval +

@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "core/enum_names.h"
-#include "explain/decompose.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
@@ -49,12 +48,6 @@ std::string IntervalText(const gate::RuleResult& rule,
 std::string JudgedIntervalText(const gate::RuleResult& rule);
 // "95 %" for a confidence of 0.95.
 std::string ConfidenceText(const gate::EvaluationResult& result);
-
-// Why a transaction's mean duration changed, in one line: the three parts that grew most
-// along the critical path, e.g. "gen_ai.embeddings +300 ms per request (100 % of the change,
-// new), db +2.0 ms (0.7 %), (unattributed) +0.5 ms (0.2 %); mean 1020 ms vs 720 ms over 2
-// and 2 requests with spans, on the critical path".
-std::string WhyText(const explain::Decomposition& why);
 
 // The method line every report ends with: everything that decided the verdicts (the
 // intervals, what absolute and relative limits were decided on, the test and its

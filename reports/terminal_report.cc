@@ -5,6 +5,7 @@
 #include <set>
 #include <vector>
 
+#include "reports/explanation_text.h"
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {
@@ -70,7 +71,8 @@ std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle styl
 
 }  // namespace
 
-std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalStyle style) {
+std::string RenderTerminalTable(const explain::ExplainedResult& report, TerminalStyle style) {
+  const gate::EvaluationResult& result = report.result;
   using Row = std::array<std::string, 7>;
   std::vector<Row> rows;
   std::vector<Verdict> verdicts;
@@ -111,8 +113,8 @@ std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalSt
   return out;
 }
 
-std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style,
-                                 const explain::Explanations* explanations) {
+std::string RenderVerdictSummary(const explain::ExplainedResult& report, TerminalStyle style) {
+  const gate::EvaluationResult& result = report.result;
   std::string out = OverallLine(result, style);
   std::size_t shown = 0, left_out = 0;
   auto line = [&](std::string_view label, Verdict verdict, const std::string& text) {
@@ -132,10 +134,11 @@ std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalS
     if (ref.rule->verdict == Verdict::kInsufficientData) continue;
     line(UpperCase(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
          RuleSentence(result, *ref.group, *ref.rule));
-    if (explanations == nullptr || !explained.insert(ref.group->name).second) continue;
-    auto why = explanations->find(ref.group->name);
-    if (why != explanations->end())
-      line("WHY", ref.rule->verdict, ref.group->name + ": " + WhyText(why->second));
+    if (!explained.insert(ref.group->name).second) continue;
+    auto why = report.explanations.find(ref.group->name);
+    if (why != report.explanations.end())
+      line("WHY", ref.rule->verdict,
+           ref.group->name + ": " + WhyText(why->second, result.confidence));
   }
   for (const std::string& text : InsufficientLines(result))
     line("TOO FEW", Verdict::kInsufficientData, text);

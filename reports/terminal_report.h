@@ -17,13 +17,12 @@ struct TerminalStyle {
 
 // Every judged rule of every group in aligned columns, the worst groups first, then the
 // headline.
-std::string RenderTerminalTable(const gate::EvaluationResult& result, TerminalStyle style);
+std::string RenderTerminalTable(const explain::ExplainedResult& report, TerminalStyle style);
 
 // The verdict line and one line per rule that did not pass, with its numbers, the worst
 // first: at most 40 such lines and 5 notes, then how many more the reports list.
-// With `explanations`, a "WHY" line under each transaction explained.
-std::string RenderVerdictSummary(const gate::EvaluationResult& result, TerminalStyle style,
-                                 const explain::Explanations* explanations = nullptr);
+// A "WHY" line under each transaction explained.
+std::string RenderVerdictSummary(const explain::ExplainedResult& report, TerminalStyle style);
 
 }  // namespace perfgate::reports
 

@@ -137,6 +137,18 @@ rules:
             (std::vector<std::string>{"42"}));
 }
 
+TEST(ParseThresholds, ReadsTheExplainSettings) {
+  auto parsed = ParseThresholds(
+      "explain:\n  trace_url: http://jaeger:16686/trace/{trace_id}\n  exemplars: 5\n"
+      "rules:\n  - {metric: p95, max: 1s}\n",
+      "t.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->explain.trace_url, "http://jaeger:16686/trace/{trace_id}");
+  EXPECT_EQ(parsed->explain.exemplars, 5);
+  EXPECT_EQ(DefaultThresholds().explain.exemplars, 3);
+  EXPECT_EQ(DefaultThresholds().explain.trace_url, "");
+}
+
 TEST(ParseThresholds, RepositoryDefaultsEqualTheBuiltInDefaults) {
   std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/thresholds.yaml");
   std::stringstream text;
@@ -166,10 +178,17 @@ const BadConfig kBadConfigs[] = {
     {"rules: [", "t.yaml:1:1: invalid YAML: end of sequence flow not found"},
     {"- a\n- b\n", "t.yaml:1:1: the config must be a mapping of keys to values"},
     {"rulez: []\n", "t.yaml:1:1: unknown top-level key 'rulez'; did you mean 'rules'?"},
+    {"explain:\n  trace_url: http://jaeger/trace/\nrules: []\n",
+     "t.yaml:2:14: trace_url 'http://jaeger/trace/' has no {trace_id} to put each trace's id in, "
+     "e.g. 'https://jaeger.example.com/trace/{trace_id}'"},
+    {"explain:\n  exemplars: 50\nrules: []\n",
+     "t.yaml:2:14: exemplars must be a whole number from 0 to 20, not '50'"},
+    {"explain:\n  trace: x\nrules: []\n",
+     "t.yaml:2:3: unknown key in explain 'trace' (allowed: trace_url, exemplars)"},
     {"frobnicate: 1\n",
      "t.yaml:1:1: unknown top-level key 'frobnicate' (allowed: version, source, statistics, "
      "policy, "
-     "group_by, rules, groups, waivers)"},
+     "group_by, rules, groups, waivers, explain)"},
     {"source:\n  sentry:\n    token: abc\nrules: []\n",
      "t.yaml:3:12: the token never goes in the config: put it in an environment variable and name "
      "that "

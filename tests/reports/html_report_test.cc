@@ -85,8 +85,9 @@ TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
   gate::Thresholds config = gate::DefaultThresholds();
   config.resamples = 200;
   const std::string html = RenderHtml(
-      gate::Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"),
-                     {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}}));
+      {gate::Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"),
+                      {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}}),
+       {}});
   EXPECT_LT(html.size(), 5'000'000u);
   std::size_t charts = 0;
   for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1))

@@ -32,7 +32,7 @@ TEST(MarkdownReport, EscapesPipesInTransactionNames) {
   gate::EvaluationResult result =
       gate::Evaluate(gate::DefaultThresholds(), set, set,
                      {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
-  std::string markdown = RenderMarkdown(result);
+  std::string markdown = RenderMarkdown({result, {}});
   EXPECT_NE(markdown.find("| ❌ | `GET /a\\|b` |"), std::string::npos) << markdown;
 }
 
@@ -50,7 +50,7 @@ TEST(MarkdownReport, StaysWithinAPullRequestCommentForHundredsOfTransactions) {
   gate::EvaluationResult result = gate::Evaluate(
       gate::DefaultThresholds(), std::move(base).Build("b"), std::move(cand).Build("c"),
       {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
-  std::string markdown = RenderMarkdown(result);
+  std::string markdown = RenderMarkdown({result, {}});
   EXPECT_LT(markdown.size(), 65536u);
   EXPECT_NE(
       markdown.find("_… and 1540 more rules; the JSON, JUnit and HTML reports list them all._"),

@@ -10,20 +10,25 @@
 #include <sstream>
 #include <string>
 
+#include "explain/explanations.h"
 #include "fetch/files/sample_reader.h"
 #include "gate/evaluate.h"
 #include "gate/thresholds_parser.h"
 
 namespace perfgate {
 
-inline gate::EvaluationResult ExampleResult() {
+inline explain::ExplainedResult ExampleResult() {
   RealFileSystem fs;
   auto config = gate::ParseThresholds(*fs.ReadFile("thresholds.yaml"), "thresholds.yaml");
   auto baseline = fetch::ReadSampleFile(fs, "examples/baseline.ndjson", std::nullopt, {});
   auto candidate = fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {});
   EXPECT_TRUE(config.ok() && baseline.ok() && candidate.ok());
-  return gate::Evaluate(*config, *baseline, *candidate,
-                        {std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{25}});
+  explain::ExplainedResult report{
+      gate::Evaluate(*config, *baseline, *candidate,
+                     {std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{25}}),
+      {}};
+  report.explanations = explain::ExplainNotPassed(report.result, *baseline, *candidate, {});
+  return report;
 }
 
 // Compares `actual` with the golden file tests/data/golden/`name`. With

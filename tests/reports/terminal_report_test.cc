@@ -15,7 +15,7 @@ TEST(TerminalReport, TableMatchesTheGoldenFile) {
 }
 
 TEST(TerminalReport, ColourOnlyWhenAsked) {
-  gate::EvaluationResult result = ExampleResult();
+  const explain::ExplainedResult result = ExampleResult();
   EXPECT_EQ(RenderVerdictSummary(result, TerminalStyle{false}).find("\033["), std::string::npos);
   EXPECT_NE(RenderVerdictSummary(result, TerminalStyle{true}).find("\033[31mFAIL\033[0m"),
             std::string::npos);
@@ -37,7 +37,7 @@ TEST(TerminalReport, TheSummaryStaysShortForThousandsOfTransactions) {
   gate::EvaluationResult result =
       gate::Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"),
                      {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
-  const std::string summary = RenderVerdictSummary(result, TerminalStyle{false});
+  const std::string summary = RenderVerdictSummary({result, {}}, TerminalStyle{false});
   // The headline, 40 rule lines, the count of the rest, and the one note that the names
   // look unparameterised ("/resource/1234").
   EXPECT_EQ(std::count(summary.begin(), summary.end(), '\n'), 1 + 40 + 1 + 1);

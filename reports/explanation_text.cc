@@ -1,0 +1,110 @@
+#include "reports/explanation_text.h"
+
+#include <cmath>
+
+#include "gate/number_format.h"
+
+namespace perfgate::reports {
+namespace {
+
+std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+std::string ShareText(double share) {
+  return gate::FormatNumber(std::round(share * 1000) / 10) + " %";
+}
+
+std::string SignedMs(double ms) { return gate::FormatAbsoluteChange(ms, true); }
+
+std::string IntervalMs(const stats::Interval& ci) {
+  std::string lower = SignedMs(ci.lower);
+  std::string upper = SignedMs(ci.upper);
+  // "+1650 ms" -> "+1650": the unit once, after the bracket.
+  lower.resize(lower.size() - 3);
+  upper.resize(upper.size() - 3);
+  return "[" + lower + ", " + upper + "] ms";
+}
+
+std::string ConfidencePercent(double confidence) {
+  return gate::FormatNumber(confidence * 100) + " %";
+}
+
+}  // namespace
+
+std::string CauseName(const explain::Cause& cause) {
+  if (!cause.description.empty()) return cause.op + " " + Quoted(cause.description);
+  if (cause.groups.empty()) return cause.op;
+  if (cause.groups.size() == 1) return cause.op + " " + Quoted(cause.groups.front().description);
+  return cause.op + " (most in " + Quoted(cause.groups.front().description) + ")";
+}
+
+std::string CauseChangeText(const explain::Cause& cause, double confidence) {
+  return SignedMs(cause.change_ms) + " (" + ConfidencePercent(confidence) + " CI " +
+         IntervalMs(cause.change_ci) + ")";
+}
+
+std::string CauseSentence(const explain::Cause& cause, double confidence) {
+  return CauseName(cause) + ": " + gate::FormatMs(cause.candidate_ms) + " vs " +
+         gate::FormatMs(cause.baseline_ms) + " per request, " + CauseChangeText(cause, confidence) +
+         ", " + ShareText(cause.share) + " of the change, " +
+         std::string(NameOf(explain::kCauseStatusNames, cause.status));
+}
+
+std::string PopulationText(const explain::Explanation& why) {
+  const std::string counts = std::to_string(why.judged.candidate_requests) + " candidate and " +
+                             std::to_string(why.judged.baseline_requests) +
+                             " baseline requests with spans";
+  if (!why.candidate_from_ms) return "every request (" + counts + ")";
+  return "the " + why.statistic + " tail (requests at or above each release's " + why.statistic +
+         ": " + counts + ")";
+}
+
+std::vector<const explain::Cause*> TopCauses(const explain::Decomposition& decomposition,
+                                             std::size_t count) {
+  std::vector<const explain::Cause*> top;
+  for (const explain::Cause& cause : decomposition.causes) {
+    if (top.size() == count || (!top.empty() && !(cause.change_ms > 0))) break;
+    top.push_back(&cause);
+  }
+  return top;
+}
+
+std::string WhyText(const explain::Explanation& why, double confidence) {
+  std::string text = why.candidate_from_ms ? "in the " + why.statistic + " tail: " : "";
+  const std::vector<const explain::Cause*> top = TopCauses(why.judged, kCausesNamed);
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    const explain::Cause& cause = *top[i];
+    std::string status;
+    if (cause.status == explain::CauseStatus::kNew) status = ", new";
+    if (cause.status == explain::CauseStatus::kVanished) status = ", gone";
+    text += i == 0 ? CauseName(cause) + " " + SignedMs(cause.change_ms) + " per request (" +
+                         ConfidencePercent(confidence) + " CI " + IntervalMs(cause.change_ci) +
+                         "; " + ShareText(cause.share) + " of the change" + status + ")"
+                   : ", " + CauseName(cause) + " " + SignedMs(cause.change_ms) + " (" +
+                         ShareText(cause.share) + status + ")";
+  }
+  return text + "; mean " + gate::FormatMs(why.judged.candidate_ms) + " vs " +
+         gate::FormatMs(why.judged.baseline_ms) + " over " +
+         std::to_string(why.judged.candidate_requests) + " and " +
+         std::to_string(why.judged.baseline_requests) +
+         " requests with spans, on the critical path";
+}
+
+std::string ExemplarLabel(const explain::Exemplar& exemplar) {
+  return std::string(exemplar.baseline ? "baseline" : "candidate") + ", " +
+         gate::FormatMs(exemplar.duration_ms) + " (p" +
+         gate::FormatNumber(std::floor(exemplar.percentile * 10) / 10) + ")";
+}
+
+std::string ExplanationMethodText(const explain::Explanation& why) {
+  return "causes: the change in mean time per request on the critical path (the chain of "
+         "spans each response waited for, so work in parallel that did not delay it is not "
+         "blamed; time no span covers is \"" +
+         std::string(explain::kUnattributed) + "\"); intervals " +
+         (why.judged.resamples > 0
+              ? "by bootstrap over requests (" + std::to_string(why.judged.resamples) +
+                    " resamples, each request's breakdown kept whole)"
+              : std::string("normal, with the bootstrap's variance (more requests than "
+                            "resampling needs)"));
+}
+
+}  // namespace perfgate::reports
