@@ -14,14 +14,36 @@ bool NotPassed(gate::Verdict verdict) {
          verdict == gate::Verdict::kInconclusive;
 }
 
-// The duration rule to explain: the worst one that did not pass (the first of equals),
-// else the group's first duration rule; nullptr when it has none.
+// Where a rule's statistic sits in the distribution: a percentile's level, 1 for max, and
+// below every percentile for the mean and min.
+double Level(const gate::RuleResult& rule) {
+  switch (rule.rule.metric.kind) {
+    case gate::MetricKind::kQuantile:
+      return rule.rule.metric.q;
+    case gate::MetricKind::kMax:
+      return 1;
+    case gate::MetricKind::kMean:
+    case gate::MetricKind::kMin:
+    case gate::MetricKind::kErrorRate:
+      break;
+  }
+  return -1;
+}
+
+// The duration rule to explain: the worst one that did not pass (of equals, the highest
+// percentile, then the first), else the group's first duration rule; nullptr when it has
+// none.
 const gate::RuleResult* RuleToExplain(const gate::GroupResult& group) {
   const gate::RuleResult* chosen = nullptr;
   for (const gate::RuleResult& rule : group.rules) {
     if (!rule.rule.metric.IsDuration() || !NotPassed(rule.verdict)) continue;
-    if (chosen == nullptr || gate::VerdictRank(rule.verdict) > gate::VerdictRank(chosen->verdict))
+    if (chosen == nullptr) {
       chosen = &rule;
+      continue;
+    }
+    const int rank = gate::VerdictRank(rule.verdict);
+    const int chosen_rank = gate::VerdictRank(chosen->verdict);
+    if (rank > chosen_rank || (rank == chosen_rank && Level(rule) > Level(*chosen))) chosen = &rule;
   }
   if (chosen != nullptr) return chosen;
   for (const gate::RuleResult& rule : group.rules) {

@@ -1,5 +1,6 @@
 #include "reports/explanation_text.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "gate/number_format.h"
@@ -62,31 +63,48 @@ std::vector<const explain::Cause*> TopCauses(const explain::Decomposition& decom
                                              std::size_t count) {
   std::vector<const explain::Cause*> top;
   for (const explain::Cause& cause : decomposition.causes) {
-    if (top.size() == count || (!top.empty() && !(cause.change_ms > 0))) break;
+    if (top.size() == count) break;
+    const bool grew = cause.change_ms > 0 && (cause.status == explain::CauseStatus::kSlower ||
+                                              cause.status == explain::CauseStatus::kNew);
+    if (!top.empty() && !grew) break;
     top.push_back(&cause);
   }
   return top;
 }
 
+const explain::Cause* Offset(const explain::Decomposition& decomposition) {
+  constexpr double kNotableShare = -0.1;
+  const explain::Cause* offset = nullptr;
+  for (const explain::Cause& cause : decomposition.causes) {
+    if (cause.share < kNotableShare && cause.change_ci.upper < 0 &&
+        (offset == nullptr || cause.change_ms < offset->change_ms))
+      offset = &cause;
+  }
+  return offset;
+}
+
 std::string WhyText(const explain::Explanation& why, double confidence) {
-  std::string text = why.candidate_from_ms ? "in the " + why.statistic + " tail: " : "";
+  const std::string counts = std::to_string(why.judged.candidate_requests) + " and " +
+                             std::to_string(why.judged.baseline_requests) + " requests";
+  std::string text = why.candidate_from_ms
+                         ? "in the " + why.statistic + " tail (" + counts +
+                               " at or above each release's " + why.statistic + "): "
+                         : "over " + counts + " with spans: ";
   const std::vector<const explain::Cause*> top = TopCauses(why.judged, kCausesNamed);
   for (std::size_t i = 0; i < top.size(); ++i) {
     const explain::Cause& cause = *top[i];
-    std::string status;
-    if (cause.status == explain::CauseStatus::kNew) status = ", new";
-    if (cause.status == explain::CauseStatus::kVanished) status = ", gone";
+    const std::string status = cause.status == explain::CauseStatus::kNew ? ", new" : "";
     text += i == 0 ? CauseName(cause) + " " + SignedMs(cause.change_ms) + " per request (" +
                          ConfidencePercent(confidence) + " CI " + IntervalMs(cause.change_ci) +
                          "; " + ShareText(cause.share) + " of the change" + status + ")"
                    : ", " + CauseName(cause) + " " + SignedMs(cause.change_ms) + " (" +
                          ShareText(cause.share) + status + ")";
   }
+  if (const explain::Cause* offset = Offset(why.judged))
+    text += ", offset by " + CauseName(*offset) + " " + SignedMs(offset->change_ms) + " (" +
+            ShareText(offset->share) + ")";
   return text + "; mean " + gate::FormatMs(why.judged.candidate_ms) + " vs " +
-         gate::FormatMs(why.judged.baseline_ms) + " over " +
-         std::to_string(why.judged.candidate_requests) + " and " +
-         std::to_string(why.judged.baseline_requests) +
-         " requests with spans, on the critical path";
+         gate::FormatMs(why.judged.baseline_ms) + " along the critical path";
 }
 
 std::string ExemplarLabel(const explain::Exemplar& exemplar) {
@@ -95,16 +113,29 @@ std::string ExemplarLabel(const explain::Exemplar& exemplar) {
          gate::FormatNumber(std::floor(exemplar.percentile * 10) / 10) + ")";
 }
 
-std::string ExplanationMethodText(const explain::Explanation& why) {
+std::string ExplanationMethodText(const explain::Explanations& explanations) {
+  int resamples = 0;
+  bool normal = false;
+  for (const auto& [name, why] : explanations) {
+    for (const explain::Decomposition* d : {&why.judged, why.mean ? &*why.mean : nullptr}) {
+      if (d == nullptr) continue;
+      resamples = std::max(resamples, d->resamples);
+      normal = normal || d->resamples == 0;
+    }
+  }
+  if (explanations.empty()) return "";
+  std::string intervals;
+  if (resamples > 0)
+    intervals = "by bootstrap over requests (" + std::to_string(resamples) +
+                " resamples, each request's breakdown kept whole)";
+  if (normal)
+    intervals += std::string(resamples > 0 ? ", or " : "") +
+                 "normal with the bootstrap's variance where a side had too many requests to "
+                 "resample";
   return "causes: the change in mean time per request on the critical path (the chain of "
          "spans each response waited for, so work in parallel that did not delay it is not "
          "blamed; time no span covers is \"" +
-         std::string(explain::kUnattributed) + "\"); intervals " +
-         (why.judged.resamples > 0
-              ? "by bootstrap over requests (" + std::to_string(why.judged.resamples) +
-                    " resamples, each request's breakdown kept whole)"
-              : std::string("normal, with the bootstrap's variance (more requests than "
-                            "resampling needs)"));
+         std::string(explain::kUnattributed) + "\"); their intervals " + intervals;
 }
 
 }  // namespace perfgate::reports

@@ -32,25 +32,32 @@ std::string CauseSentence(const explain::Cause& cause, double confidence);
 // 800 baseline requests with spans)".
 std::string PopulationText(const explain::Explanation& why);
 
-// Why a transaction got slower, in one line: the three causes that grew most along the
-// critical path of the judged requests, e.g. `in the p95 tail: ai.run "generate-summary"
-// +1800 ms per request (95 % CI [+1650, +1960] ms; 91 % of the change), db +120 ms (6 %),
-// (unattributed) +60 ms (3 %); mean 6200 ms vs 4200 ms over 30 and 40 requests with spans,
-// on the critical path`.
+// Why a transaction got slower, in one line: the causes that grew most along the critical
+// path of the judged requests (up to three; after the first, only ones whose interval is
+// above 0), and the largest significant decrease when it offsets more than a tenth, e.g.
+// `in the p95 tail (25 and 25 requests at or above each release's p95): ai.embed
+// "batch-embed" +6381 ms per request (95 % CI [+5753, +6989] ms; 124.5 % of the change),
+// offset by ai.run "generate-summary" -1252 ms (-24.4 %); mean 10159 ms vs 5033 ms along
+// the critical path`.
 std::string WhyText(const explain::Explanation& why, double confidence);
 
-// "candidate 9.81 s at p99.9" style labels for an exemplar: "candidate, 9812 ms (p99.9)".
+// The cause that shrank most with an interval below 0, when it offsets more than a tenth
+// of the change; nullptr otherwise.
+const explain::Cause* Offset(const explain::Decomposition& decomposition);
+
+// An exemplar as link text: "candidate, 9812 ms (p99.9)".
 std::string ExemplarLabel(const explain::Exemplar& exemplar);
 
-// The causes of `decomposition` worth a sentence: up to `count`, largest increase first,
-// skipping ones that did not grow. Always at least the first.
+// The causes of `decomposition` worth a sentence: the first, then up to `count` in all
+// that grew with an interval above 0 (or are new).
 std::vector<const explain::Cause*> TopCauses(const explain::Decomposition& decomposition,
                                              std::size_t count);
 
 // How the causes were found: "causes: the change in mean time per request on the critical
-// path (the chain of spans each response waited for, so parallel work that did not delay it
-// is not blamed); intervals by bootstrap over requests (1000 resamples)".
-std::string ExplanationMethodText(const explain::Explanation& why);
+// path (the chain of spans each response waited for, ...); intervals by bootstrap over
+// requests (1000 resamples, ...)", naming the normal intervals where a side was too large
+// to resample. "" without explanations.
+std::string ExplanationMethodText(const explain::Explanations& explanations);
 
 }  // namespace perfgate::reports
 

@@ -60,7 +60,78 @@ value Rule(const gate::RuleResult& rule) {
   };
 }
 
-value Group(const gate::GroupResult& group) {
+value CauseJson(const explain::Cause& cause) {
+  object out{{"op", cause.op},
+             {"description", cause.description.empty() ? value(nullptr) : value(cause.description)},
+             {"baseline_ms", JsonNumber(cause.baseline_ms)},
+             {"candidate_ms", JsonNumber(cause.candidate_ms)},
+             {"change_ms", JsonNumber(cause.change_ms)},
+             {"change_ci", IntervalJson(cause.change_ci)},
+             {"share", JsonNumber(cause.share)},
+             {"status", NameOf(explain::kCauseStatusNames, cause.status)}};
+  if (cause.description.empty() && cause.op != explain::kUnattributed) {
+    array groups;
+    for (const explain::Cause& group : cause.groups) groups.push_back(CauseJson(group));
+    out["groups"] = std::move(groups);
+  }
+  return out;
+}
+
+// A decomposition: its requests and means, the causes ranked (time no span covers apart,
+// with its rank among them).
+object DecompositionJson(const explain::Decomposition& d) {
+  array causes;
+  value unattributed = nullptr;
+  for (std::size_t i = 0; i < d.causes.size(); ++i) {
+    if (d.causes[i].op != explain::kUnattributed) {
+      causes.push_back(CauseJson(d.causes[i]));
+      continue;
+    }
+    object part = CauseJson(d.causes[i]).as_object();
+    part.erase("op");
+    part.erase("description");
+    part["rank"] = i + 1;
+    unattributed = std::move(part);
+  }
+  return object{{"baseline_requests", d.baseline_requests},
+                {"candidate_requests", d.candidate_requests},
+                {"baseline_ms", JsonNumber(d.baseline_ms)},
+                {"candidate_ms", JsonNumber(d.candidate_ms)},
+                {"change_ms", JsonNumber(d.candidate_ms - d.baseline_ms)},
+                {"change_ci", IntervalJson(d.change_ci)},
+                {"interval", d.resamples > 0 ? "bootstrap" : "normal"},
+                {"resamples", d.resamples},
+                {"causes", std::move(causes)},
+                {"unattributed", std::move(unattributed)}};
+}
+
+value ExplanationJson(const explain::Explanation& why) {
+  object out{{"method", "critical_path"},
+             {"statistic", why.statistic},
+             {"population", why.candidate_from_ms ? "tail" : "all"},
+             {"baseline_from_ms", JsonNumber(why.baseline_from_ms)},
+             {"candidate_from_ms", JsonNumber(why.candidate_from_ms)}};
+  for (auto& [key, field] : DecompositionJson(why.judged)) out[key] = std::move(field);
+  out["mean"] = why.mean ? value(DecompositionJson(*why.mean)) : value(nullptr);
+  array exemplars;
+  for (const explain::Exemplar& exemplar : why.exemplars) {
+    array top_ops;
+    for (const auto& [op, ms] : exemplar.top_ops)
+      top_ops.push_back(object{{"op", op}, {"ms", JsonNumber(ms)}});
+    exemplars.push_back(
+        object{{"trace_id", exemplar.trace_id},
+               {"release", exemplar.baseline ? "baseline" : "candidate"},
+               {"duration_ms", JsonNumber(exemplar.duration_ms)},
+               {"percentile", JsonNumber(exemplar.percentile)},
+               {"top_ops", std::move(top_ops)},
+               {"url", exemplar.url.empty() ? value(nullptr) : value(exemplar.url)}});
+  }
+  out["exemplars"] = std::move(exemplars);
+  return out;
+}
+
+value Group(const gate::GroupResult& group, const explain::Explanations& explanations) {
+  auto why = explanations.find(group.name);
   array rules;
   for (const gate::RuleResult& rule : group.rules) rules.push_back(Rule(rule));
   return object{
@@ -77,6 +148,7 @@ value Group(const gate::GroupResult& group) {
                                            {"exact", group.shift->exact}})
                             : value(nullptr)},
       {"rules", std::move(rules)},
+      {"explanation", why == explanations.end() ? value(nullptr) : ExplanationJson(why->second)},
   };
 }
 
@@ -122,7 +194,7 @@ std::string RenderJson(const explain::ExplainedResult& report) {
           {"pre_existing", NameOf(gate::kPreExistingPolicyNames, result.pre_existing)}});
   out.Member("counts", counts);
   out.ArrayMember("groups", result.groups.size(),
-                  [&](std::size_t i) { return Group(result.groups[i]); });
+                  [&](std::size_t i) { return Group(result.groups[i], report.explanations); });
   out.Member("notes", notes);
   return std::move(out).Finish();
 }

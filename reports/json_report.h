@@ -11,7 +11,8 @@
 
 namespace perfgate::reports {
 
-inline constexpr int kJsonSchemaVersion = 1;
+// 2: groups carry `explanation` (why a transaction got slower, from its spans).
+inline constexpr int kJsonSchemaVersion = 2;
 
 // Deterministic, two-space indented, newline-terminated. Non-finite numbers (a change
 // from a baseline of 0) are written as null.

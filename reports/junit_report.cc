@@ -1,5 +1,6 @@
 #include "reports/junit_report.h"
 
+#include "reports/explanation_text.h"
 #include "reports/markup.h"
 #include "reports/summary_text.h"
 
@@ -44,8 +45,18 @@ std::string RenderJunit(const explain::ExplainedResult& report) {
     out += "  <testsuite name=\"" + Xml(group.name) + "\" tests=\"" +
            std::to_string(group.rules.size()) + "\" failures=\"" + std::to_string(group_failures) +
            "\" errors=\"0\" skipped=\"" + std::to_string(group_skipped) + "\">\n";
+    auto why = report.explanations.find(group.name);
     for (const gate::RuleResult& rule : group.rules) {
       const std::string sentence = Xml(RuleSentence(result, group, rule));
+      // A failed duration rule of an explained group says why, and which traces to open.
+      std::string because, traces;
+      if (why != report.explanations.end() && rule.rule.metric.IsDuration()) {
+        because = Xml("; why: " + WhyText(why->second, result.confidence));
+        for (const explain::Exemplar& exemplar : why->second.exemplars) {
+          traces += Xml("\n" + ExemplarLabel(exemplar) + ": " +
+                        (exemplar.url.empty() ? exemplar.trace_id : exemplar.url));
+        }
+      }
       out += "    <testcase classname=\"perfgate." + Xml(group.name) + "\" name=\"" +
              Xml(rule.limit_text) + "\"";
       switch (rule.verdict) {
@@ -55,8 +66,11 @@ std::string RenderJunit(const explain::ExplainedResult& report) {
         case Verdict::kFail:
           out.append(">\n      <failure message=\"")
               .append(sentence)
+              .append(because)
               .append("\" type=\"regression\">")
               .append(sentence)
+              .append(because)
+              .append(traces)
               .append("</failure>\n    </testcase>\n");
           break;
         case Verdict::kWarn:

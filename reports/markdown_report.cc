@@ -1,9 +1,11 @@
 #include "reports/markdown_report.h"
 
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "gate/number_format.h"
+#include "reports/explanation_text.h"
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {
@@ -58,6 +60,57 @@ std::string Code(std::string_view name) {
 }
 
 std::string Count(std::size_t n) { return std::to_string(n); }
+
+// Text from the data (span names, SQL) safe in a cell and never read as HTML.
+std::string Prose(std::string_view text) {
+  std::string safe;
+  for (char c : Cell(text)) {
+    if (c == '<') {
+      safe += "&lt;";
+    } else if (c == '>') {
+      safe += "&gt;";
+    } else if (c == '&') {
+      safe += "&amp;";
+    } else {
+      safe += c;
+    }
+  }
+  return safe;
+}
+
+// Why a transaction got slower: the top causes one sentence each, the mean over every
+// request beside a tail, then the exemplar traces.
+void ExplanationSection(std::ostream& out, const gate::EvaluationResult& result,
+                        const explain::Explanation& why) {
+  out << "**Why it is slower**: " << Prose(PopulationText(why)) << ", along the critical path:\n\n";
+  std::size_t rank = 0;
+  for (const explain::Cause* cause : TopCauses(why.judged, kCausesNamed))
+    out << ++rank << ". " << Prose(CauseSentence(*cause, result.confidence)) << "\n";
+  if (const explain::Cause* offset = Offset(why.judged))
+    out << "\nOffset by " << Prose(CauseSentence(*offset, result.confidence)) << ".\n";
+  out << "\n";
+  if (why.mean) {
+    const std::vector<const explain::Cause*> top = TopCauses(*why.mean, 1);
+    out << "Over every request: mean " << gate::FormatMs(why.mean->candidate_ms) << " vs "
+        << gate::FormatMs(why.mean->baseline_ms);
+    if (!top.empty())
+      out << ", most of the change in " << Prose(CauseName(*top.front())) << " "
+          << Prose(CauseChangeText(*top.front(), result.confidence));
+    out << ".\n\n";
+  }
+  if (why.exemplars.empty()) return;
+  out << "Traces:";
+  for (std::size_t i = 0; i < why.exemplars.size(); ++i) {
+    const explain::Exemplar& exemplar = why.exemplars[i];
+    out << (i == 0 ? " " : " · ");
+    if (exemplar.url.empty()) {
+      out << ExemplarLabel(exemplar) << " " << Code(exemplar.trace_id);
+    } else {
+      out << "[" << ExemplarLabel(exemplar) << "](" << Cell(exemplar.url) << ")";
+    }
+  }
+  out << "\n\n";
+}
 
 // GitHub rejects comments over 65,536 characters: with hundreds of transactions the report
 // keeps the worst rows, sentences and groups within these caps and says what it left out.
@@ -139,7 +192,8 @@ void VerdictSection(std::ostream& out, const gate::EvaluationResult& result) {
 
 // The table of rules that did not pass (too few events aside), then one sentence each
 // for the failed and warned ones.
-void NotableSection(std::ostream& out, const gate::EvaluationResult& result) {
+void NotableSection(std::ostream& out, const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   std::vector<RuleRef> notable = NotableRules(result);
   std::erase_if(notable,
                 [](const RuleRef& ref) { return ref.rule->verdict == Verdict::kInsufficientData; });
@@ -159,6 +213,7 @@ void NotableSection(std::ostream& out, const gate::EvaluationResult& result) {
   if (notable.size() > kMaxSummaryRows)
     out << LeftOut(kMaxSummaryRows, notable.size(), "rules") << "\n";
   std::size_t sentences = 0, failing = 0;
+  std::set<std::string_view> explained;
   for (const RuleRef& ref : notable) {
     if (ref.rule->verdict != Verdict::kFail && ref.rule->verdict != Verdict::kWarn) continue;
     if (failing++ == 0) out << "**Why**\n\n";
@@ -166,6 +221,9 @@ void NotableSection(std::ostream& out, const gate::EvaluationResult& result) {
     ++sentences;
     out << "- " << Icon(ref.rule->verdict) << " "
         << Cell(RuleSentence(result, *ref.group, *ref.rule)) << "\n";
+    auto why = report.explanations.find(ref.group->name);
+    if (why != report.explanations.end() && explained.insert(ref.group->name).second)
+      out << "  - why: " << Prose(WhyText(why->second, result.confidence)) << "\n";
   }
   if (failing > sentences) out << "\n" << LeftOut(sentences, failing, "failed or warned rules");
   if (failing > 0) out << "\n";
@@ -184,9 +242,11 @@ void InsufficientSection(std::ostream& out, const gate::EvaluationResult& result
   out << "\n";
 }
 
-// Details of each group that did not pass, the worst first; returns the passing ones.
+// Details of each group that did not pass, the worst first, with why where explained;
+// returns the passing ones.
 std::vector<const GroupResult*> DetailsSection(std::ostream& out,
-                                               const gate::EvaluationResult& result) {
+                                               const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   std::vector<const GroupResult*> passing;
   std::size_t detailed = 0, undetailed = 0;
   for (const GroupResult* group : GroupsWorstFirst(result)) {
@@ -203,6 +263,8 @@ std::vector<const GroupResult*> DetailsSection(std::ostream& out,
     GroupLine(out, *group);
     RuleTable(out, result, *group);
     out << "\n";
+    auto why = report.explanations.find(group->name);
+    if (why != report.explanations.end()) ExplanationSection(out, result, why->second);
   }
   if (undetailed > 0)
     out << LeftOut(detailed, detailed + undetailed, GroupNoun(result, 2) + " with details") << "\n";
@@ -238,13 +300,17 @@ void PassingSection(std::ostream& out, const gate::EvaluationResult& result,
 }
 
 // The notes, then the method line: everything that decided the verdicts.
-void NotesAndMethod(std::ostream& out, const gate::EvaluationResult& result) {
+void NotesAndMethod(std::ostream& out, const explain::ExplainedResult& report) {
+  const gate::EvaluationResult& result = report.result;
   if (!result.notes.empty()) {
     out << "**Notes**\n\n";
     for (const std::string& note : result.notes) out << "- " << Cell(note) << "\n";
     out << "\n";
   }
-  out << "<sub>Method: " << MethodText(result) << "</sub>\n";
+  out << "<sub>Method: " << MethodText(result);
+  if (!report.explanations.empty())
+    out << " · " << Prose(ExplanationMethodText(report.explanations));
+  out << "</sub>\n";
 }
 
 }  // namespace
@@ -253,11 +319,11 @@ std::string RenderMarkdown(const explain::ExplainedResult& report) {
   const gate::EvaluationResult& result = report.result;
   std::ostringstream out;
   VerdictSection(out, result);
-  NotableSection(out, result);
+  NotableSection(out, report);
   InsufficientSection(out, result);
-  const std::vector<const GroupResult*> passing = DetailsSection(out, result);
+  const std::vector<const GroupResult*> passing = DetailsSection(out, report);
   PassingSection(out, result, passing);
-  NotesAndMethod(out, result);
+  NotesAndMethod(out, report);
   return out.str();
 }
 
