@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "gate/number_format.h"
+#include "reports/explanation_text.h"
 #include "reports/markup.h"
 #include "reports/summary_text.h"
 
@@ -63,6 +64,7 @@ article.undecided { border-left: 6px solid #8250df; } article.pass, article.waiv
 ul.why { margin: 10px 0 0; padding-left: 20px; } ul.why li { margin: 3px 0; }
 .note { color: #57606a; font-size: 13px; }
 svg { display: block; max-width: 100%; height: auto; }
+.explain h4 { font-size: 15px; margin: 14px 0 2px; }
 footer { color: #57606a; font-size: 12px; padding: 8px 4px 30px; }
 )css";
 
@@ -288,9 +290,160 @@ void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
   out << "</ul></section>\n";
 }
 
+// Why a transaction got slower, drawn: each release's mean time per request on the critical
+// path stacked by cause (the same colour for a cause in both bars), then each cause's change
+// as a bar from 0 with its interval as a whisker, increases red and decreases green.
+class WhyChart {
+ public:
+  static constexpr double kWidth = 720, kLabel = 250, kValue = 130, kRow = 22, kTop = 8;
+  static constexpr std::size_t kMaxRows = 8;
+
+  WhyChart(const explain::Decomposition& d, double confidence) : d_(d), confidence_(confidence) {
+    for (std::size_t i = 0; i < d.causes.size() && rows_.size() < kMaxRows; ++i)
+      rows_.push_back(&d.causes[i]);
+    // The largest decreases belong in view too: swap them in for the smallest increases.
+    std::vector<const explain::Cause*> decreases;
+    for (const explain::Cause& cause : d.causes) {
+      if (cause.change_ms < 0) decreases.push_back(&cause);
+    }
+    std::sort(decreases.begin(), decreases.end(),
+              [](auto a, auto b) { return a->change_ms < b->change_ms; });
+    for (std::size_t k = 0; k < decreases.size() && k < 2; ++k) {
+      if (std::find(rows_.begin(), rows_.end(), decreases[k]) == rows_.end())
+        rows_[rows_.size() - 1 - k] = decreases[k];
+    }
+    std::stable_sort(rows_.begin(), rows_.end(),
+                     [](auto a, auto b) { return a->change_ms > b->change_ms; });
+  }
+
+  std::string Svg() const {
+    const double plot = kWidth - kLabel - kValue;
+    const double height = kTop + 2 * kRow + 18 + static_cast<double>(rows_.size()) * kRow + 8;
+    std::ostringstream svg;
+    svg << "<svg viewBox=\"0 0 " << Number(kWidth) << " " << Number(height)
+        << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"mean time per "
+           "request by cause, and each cause's change\" font-size=\"12\" "
+           "font-family=\"system-ui, sans-serif\">\n";
+    // Stacked bars: baseline, candidate.
+    const double longest = std::max(d_.baseline_ms, d_.candidate_ms);
+    double y = kTop;
+    for (const bool candidate : {false, true}) {
+      const double total = candidate ? d_.candidate_ms : d_.baseline_ms;
+      svg << Text(kLabel - 8, y + 15, "end", candidate ? "candidate" : "baseline");
+      double x = kLabel;
+      for (std::size_t i = 0; i < d_.causes.size(); ++i) {
+        const explain::Cause& cause = d_.causes[i];
+        const double ms = candidate ? cause.candidate_ms : cause.baseline_ms;
+        const double w = longest > 0 ? plot * ms / longest : 0;
+        if (!(w > 0)) continue;
+        svg << "<rect x=\"" << Number(x) << "\" y=\"" << Number(y + 3) << "\" width=\"" << Number(w)
+            << "\" height=\"" << Number(kRow - 6) << "\" fill=\"" << Colour(i) << "\"><title>"
+            << Html(CauseName(cause) + ": " + gate::FormatMs(ms)) << "</title></rect>";
+        x += w;
+      }
+      svg << Text(x + 6, y + 15, "start", gate::FormatMs(total)) << "\n";
+      y += kRow;
+    }
+    // Diverging bars of the change, with the interval.
+    double reach = 0;
+    for (const explain::Cause* cause : rows_) {
+      reach = std::max({reach, std::fabs(cause->change_ci.lower), std::fabs(cause->change_ci.upper),
+                        std::fabs(cause->change_ms)});
+    }
+    if (!(reach > 0)) reach = 1;
+    const double zero = kLabel + plot / 2;
+    const double scale = plot / 2 / reach;
+    y += 18;
+    svg << Text(zero, y - 4, "middle", "change per request (" + ConfidenceLabel() + " CI)");
+    svg << "<line x1=\"" << Number(zero) << "\" y1=\"" << Number(y) << "\" x2=\"" << Number(zero)
+        << "\" y2=\"" << Number(y + static_cast<double>(rows_.size()) * kRow)
+        << "\" stroke=\"#8c959f\"/>\n";
+    for (const explain::Cause* cause : rows_) {
+      const std::size_t colour = static_cast<std::size_t>(cause - d_.causes.data());
+      svg << "<rect x=\"" << Number(kLabel - 244) << "\" y=\"" << Number(y + 6)
+          << "\" width=\"10\" height=\"10\" fill=\"" << Colour(colour) << "\"/>"
+          << Text(kLabel - 8, y + 15, "end", Shorten(CauseName(*cause)));
+      const double end = zero + cause->change_ms * scale;
+      svg << "<rect x=\"" << Number(std::min(zero, end)) << "\" y=\"" << Number(y + 4)
+          << "\" width=\"" << Number(std::fabs(end - zero)) << "\" height=\"" << Number(kRow - 8)
+          << "\" fill=\"" << (cause->change_ms > 0 ? "#cf222e" : "#1a7f37") << "\"><title>"
+          << Html(CauseSentence(*cause, confidence_)) << "</title></rect>";
+      const double low = zero + cause->change_ci.lower * scale;
+      const double high = zero + cause->change_ci.upper * scale;
+      const double mid = y + kRow / 2;
+      svg << "<path d=\"M" << Number(low) << " " << Number(mid) << "H" << Number(high) << "M"
+          << Number(low) << " " << Number(mid - 4) << "V" << Number(mid + 4) << "M" << Number(high)
+          << " " << Number(mid - 4) << "V" << Number(mid + 4)
+          << "\" stroke=\"#1f2328\" fill=\"none\"/>";
+      std::string value = gate::FormatAbsoluteChange(cause->change_ms, true);
+      if (cause->status == explain::CauseStatus::kNew) value += " (new)";
+      svg << Text(kWidth - kValue + 8, y + 15, "start", value) << "\n";
+      y += kRow;
+    }
+    svg << "</svg>";
+    return svg.str();
+  }
+
+ private:
+  static std::string Text(double x, double y, std::string_view anchor, const std::string& text) {
+    return "<text x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" text-anchor=\"" +
+           std::string(anchor) + "\" fill=\"#1f2328\">" + Html(text) + "</text>";
+  }
+  // Long SQL would run into the bars: the full name is in the bar's tooltip.
+  static std::string Shorten(const std::string& text) {
+    constexpr std::size_t kChars = 34;
+    if (text.size() <= kChars) return text;
+    std::size_t cut = kChars - 1;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return text.substr(0, cut) + "\u2026";
+  }
+  static std::string_view Colour(std::size_t i) {
+    static constexpr std::string_view kPalette[] = {"#0969da", "#bf3989", "#1a7f37", "#9a6700",
+                                                    "#8250df", "#bc4c00", "#57606a", "#0a3069"};
+    return kPalette[i % std::size(kPalette)];
+  }
+  std::string ConfidenceLabel() const { return gate::FormatNumber(confidence_ * 100) + " %"; }
+
+  const explain::Decomposition& d_;
+  double confidence_;
+  std::vector<const explain::Cause*> rows_;
+};
+
+// The explanation under a transaction's rules: what was compared, the chart, the causes
+// in words and the traces to open.
+void WhySection(std::ostream& out, const gate::EvaluationResult& result,
+                const explain::Explanation& why) {
+  out << "<div class=\"explain\"><h4>Why it is slower</h4>\n<p class=\"meta\">"
+      << Html(PopulationText(why)) << ", along the critical path: mean "
+      << Html(gate::FormatMs(why.judged.candidate_ms)) << " vs "
+      << Html(gate::FormatMs(why.judged.baseline_ms)) << "</p>\n"
+      << WhyChart(why.judged, result.confidence).Svg() << "\n<ul class=\"why\">\n";
+  for (const explain::Cause* cause : TopCauses(why.judged, kCausesNamed))
+    out << "<li>" << Html(CauseSentence(*cause, result.confidence)) << "</li>\n";
+  if (const explain::Cause* offset = Offset(why.judged))
+    out << "<li>offset by " << Html(CauseSentence(*offset, result.confidence)) << "</li>\n";
+  out << "</ul>\n";
+  if (!why.exemplars.empty()) {
+    out << "<p class=\"meta\">Traces: ";
+    for (std::size_t i = 0; i < why.exemplars.size(); ++i) {
+      const explain::Exemplar& exemplar = why.exemplars[i];
+      out << (i == 0 ? "" : " &#183; ");
+      if (exemplar.url.empty()) {
+        out << Html(ExemplarLabel(exemplar)) << " <code>" << Html(exemplar.trace_id) << "</code>";
+      } else {
+        out << "<a href=\"" << Html(exemplar.url) << "\">" << Html(ExemplarLabel(exemplar))
+            << "</a>";
+      }
+    }
+    out << "</p>\n";
+  }
+  out << "</div>\n";
+}
+
 // One group: its sides, its shift test, its chart and every rule with its config line.
-void GroupArticle(std::ostream& out, const gate::EvaluationResult& result,
+void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
                   const GroupResult& group) {
+  const gate::EvaluationResult& result = report.result;
   const Verdict shown = group.skipped ? Verdict::kPass : group.verdict;
   out << "<article class=\"" << VerdictClass(shown) << "\"><h3>" << Badge(shown) << " <code>"
       << Html(group.name) << "</code></h3>\n<p class=\"meta\">";
@@ -327,6 +480,8 @@ void GroupArticle(std::ostream& out, const gate::EvaluationResult& result,
     }
     out << "</tbody></table>\n";
   }
+  auto why = report.explanations.find(group.name);
+  if (why != report.explanations.end()) WhySection(out, result, why->second);
   out << "</article>\n";
 }
 
@@ -410,15 +565,17 @@ std::string RenderHtml(const explain::ExplainedResult& report) {
   NotPassedSection(out, result);
   out << "<h2>Transactions</h2>\n";
   const Charted charted = ChooseCharted(result);
-  for (const GroupResult* group : charted.with_chart) GroupArticle(out, result, *group);
+  for (const GroupResult* group : charted.with_chart) GroupArticle(out, report, *group);
   OthersTable(out, charted.others);
   if (!result.notes.empty()) {
     out << "<section><h2>Notes</h2><ul>\n";
     for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";
     out << "</ul></section>\n";
   }
-  out << "<footer>Method: " << Html(MethodText(result))
-      << ". Charts: latency (log scale) at each percentile; "
+  out << "<footer>Method: " << Html(MethodText(result));
+  if (!report.explanations.empty())
+    out << ". Why: " << Html(ExplanationMethodText(report.explanations));
+  out << ". Charts: latency (log scale) at each percentile; "
       << "dashed grey: baseline; dashed lines across: "
          "limits.</footer>\n</main>\n</body>\n</html>\n";
   return out.str();

@@ -71,6 +71,32 @@ TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
   EXPECT_EQ(bytes.substr(1, 3), "PNG");
 }
 
+TEST(HtmlReport, ExplainsWithAChartTheBrowserDrawsAndLinksTheTraces) {
+  const std::string html = RenderHtml(TracesExampleResult());
+  const std::size_t why = html.find("<h4>Why it is slower</h4>");
+  ASSERT_NE(why, std::string::npos);
+  EXPECT_NE(html.find("aria-label=\"mean time per request by cause", why), std::string::npos);
+  EXPECT_NE(html.find("<li>ai.embed &quot;batch-embed&quot;: ", why), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"http://localhost:16686/trace/", why), std::string::npos);
+  // One explanation: the feedback endpoint failed on errors only.
+  EXPECT_EQ(html.find("<h4>Why it is slower</h4>", why + 1), std::string::npos);
+
+  const std::string page = ::testing::TempDir() + "perfgate-traces.html";
+  const std::string shot = ::testing::TempDir() + "perfgate-traces.png";
+  std::ofstream(page) << html;
+  std::remove(shot.c_str());
+  auto [dom_status, dom] = RunCommand(Chromium("--dump-dom file://" + page));
+  ASSERT_EQ(dom_status, 0);
+  EXPECT_NE(dom.find("change per request"), std::string::npos);
+  EXPECT_NE(dom.find("</footer>"), std::string::npos);
+  auto [shot_status, ignored] =
+      RunCommand(Chromium("--window-size=1200,2400 --screenshot=" + shot + " file://" + page));
+  ASSERT_EQ(shot_status, 0);
+  std::ifstream png(shot, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
+  EXPECT_GT(bytes.size(), 50000u);
+}
+
 TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
   // 3,000 transactions: 50 failing (charted first), the rest passing; charts for at most
   // 100 of them, a compact row for each other one up to 2,000.

@@ -26,8 +26,8 @@ void ExpectFields(
   }
 }
 
-TEST(JsonReport, FollowsSchemaVersionOne) {
-  boost::json::value root = boost::json::parse(RenderJson(ExampleResult()));
+TEST(JsonReport, FollowsSchemaVersionTwo) {
+  boost::json::value root = boost::json::parse(RenderJson(TracesExampleResult()));
   const auto& top = root.as_object();
   ExpectFields(top, {{"schema_version", {kind::int64}},
                      {"verdict", {kind::string}},
@@ -40,7 +40,7 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                      {"counts", {kind::object}},
                      {"groups", {kind::array}},
                      {"notes", {kind::array}}});
-  EXPECT_EQ(top.at("schema_version").as_int64(), 1);
+  EXPECT_EQ(top.at("schema_version").as_int64(), 2);
   EXPECT_EQ(top.at("exit_code").as_int64(), 1);
   ExpectFields(top.at("method").as_object(), {{"confidence", {kind::double_}},
                                               {"resamples", {kind::int64}},
@@ -56,6 +56,7 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                                               {"insufficient_data", {kind::string}},
                                               {"pre_existing", {kind::string}}});
   const auto& number = std::initializer_list<kind>{kind::double_, kind::int64, kind::uint64};
+  int explained = 0;
   for (const auto& group_value : top.at("groups").as_array()) {
     const auto& group = group_value.as_object();
     ExpectFields(group, {{"name", {kind::string}},
@@ -64,7 +65,8 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                          {"baseline", {kind::object, kind::null}},
                          {"candidate", {kind::object, kind::null}},
                          {"shift", {kind::object, kind::null}},
-                         {"rules", {kind::array}}});
+                         {"rules", {kind::array}},
+                         {"explanation", {kind::object, kind::null}}});
     ExpectFields(group.at("candidate").as_object(), {{"count", {kind::uint64, kind::int64}},
                                                      {"failures", {kind::uint64, kind::int64}},
                                                      {"error_rate", number},
@@ -100,7 +102,59 @@ TEST(JsonReport, FollowsSchemaVersionOne) {
                     {"candidate_n", {kind::uint64, kind::int64}},
                     {"note", {kind::string}}});
     }
+    if (group.at("explanation").is_null()) continue;
+    ++explained;
+    const auto& why = group.at("explanation").as_object();
+    const auto count = std::initializer_list<kind>{kind::uint64, kind::int64};
+    // (A function, not a stored list: nested initializer lists would dangle.)
+    auto expect_decomposition = [&](const boost::json::object& d) {
+      ExpectFields(d, {{"baseline_requests", count},
+                       {"candidate_requests", count},
+                       {"baseline_ms", number},
+                       {"candidate_ms", number},
+                       {"change_ms", number},
+                       {"change_ci", {kind::object}},
+                       {"interval", {kind::string}},
+                       {"resamples", count},
+                       {"causes", {kind::array}},
+                       {"unattributed", {kind::object, kind::null}}});
+    };
+    ExpectFields(why, {{"method", {kind::string}},
+                       {"statistic", {kind::string}},
+                       {"population", {kind::string}},
+                       {"baseline_from_ms", {kind::double_, kind::null}},
+                       {"candidate_from_ms", {kind::double_, kind::null}},
+                       {"mean", {kind::object, kind::null}},
+                       {"exemplars", {kind::array}}});
+    expect_decomposition(why);
+    expect_decomposition(why.at("mean").as_object());
+    const auto& top_cause = why.at("causes").as_array().front().as_object();
+    ExpectFields(top_cause, {{"op", {kind::string}},
+                             {"description", {kind::string, kind::null}},
+                             {"baseline_ms", number},
+                             {"candidate_ms", number},
+                             {"change_ms", number},
+                             {"change_ci", {kind::object}},
+                             {"share", number},
+                             {"status", {kind::string}},
+                             {"groups", {kind::array}}});
+    EXPECT_EQ(top_cause.at("op").as_string(), "ai.embed");
+    EXPECT_EQ(top_cause.at("groups").as_array().front().at("description").as_string(),
+              "batch-embed");
+    for (const auto& exemplar : why.at("exemplars").as_array()) {
+      ExpectFields(exemplar.as_object(), {{"trace_id", {kind::string}},
+                                          {"release", {kind::string}},
+                                          {"duration_ms", number},
+                                          {"percentile", number},
+                                          {"top_ops", {kind::array}},
+                                          {"url", {kind::string, kind::null}}});
+    }
   }
+  EXPECT_EQ(explained, 1);
+}
+
+TEST(JsonReport, TheTracesExampleMatchesItsGoldenFile) {
+  ExpectGolden(RenderJson(TracesExampleResult()), "example_traces_report.json");
 }
 
 }  // namespace

@@ -12,6 +12,33 @@ TEST(MarkdownReport, MatchesTheGoldenFile) {
   ExpectGolden(RenderMarkdown(ExampleResult()), "example_report.md");
 }
 
+TEST(MarkdownReport, TheTracesExampleMatchesItsGoldenFile) {
+  ExpectGolden(RenderMarkdown(TracesExampleResult()), "example_traces_report.md");
+}
+
+TEST(MarkdownReport, SaysWhyUnderTheTransactionAndInTheList) {
+  const std::string markdown = RenderMarkdown(TracesExampleResult());
+  const std::size_t list = markdown.find("  - why: in the p95 tail (25 and 25 requests");
+  ASSERT_NE(list, std::string::npos) << markdown;
+  const std::size_t section = markdown.find("**Why it is slower**: the p95 tail");
+  ASSERT_NE(section, std::string::npos);
+  EXPECT_NE(markdown.find("1. ai.embed \"batch-embed\": ", section), std::string::npos);
+  EXPECT_NE(markdown.find("Offset by ai.run \"generate-summary\": ", section), std::string::npos);
+  EXPECT_NE(markdown.find("Traces: [candidate, ", section), std::string::npos);
+  EXPECT_NE(markdown.find("](http://localhost:16686/trace/", section), std::string::npos);
+  EXPECT_NE(markdown.find("causes: the change in mean time per request on the critical path"),
+            std::string::npos);
+}
+
+TEST(MarkdownReport, SpanNamesCannotInjectMarkup) {
+  explain::ExplainedResult report = TracesExampleResult();
+  explain::Cause& top = report.explanations.begin()->second.judged.causes.front();
+  top.groups.front().description = "<script>alert(1)</script> | x";
+  const std::string markdown = RenderMarkdown(report);
+  EXPECT_EQ(markdown.find("<script>"), std::string::npos);
+  EXPECT_NE(markdown.find("&lt;script&gt;alert(1)&lt;/script&gt; \\| x"), std::string::npos);
+}
+
 TEST(MarkdownReport, VerdictComesFirstAndFailuresCarryTheirNumbers) {
   std::string markdown = RenderMarkdown(ExampleResult());
   EXPECT_TRUE(markdown.starts_with("## ❌ perfgate: FAIL\n"));

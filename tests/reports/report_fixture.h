@@ -1,5 +1,5 @@
-// The bundled example evaluated once, for the report tests: the same inputs as README
-// command (1), with a fixed date.
+// The bundled examples evaluated, for the report tests: the same inputs as the README's,
+// with a fixed date.
 #ifndef PERFGATE_TESTS_REPORTS_REPORT_FIXTURE_H_
 #define PERFGATE_TESTS_REPORTS_REPORT_FIXTURE_H_
 
@@ -17,18 +17,34 @@
 
 namespace perfgate {
 
-inline explain::ExplainedResult ExampleResult() {
+// The example under `examples/` named by its two files, judged and explained.
+inline explain::ExplainedResult JudgeExample(const std::string& baseline_path,
+                                             const std::string& candidate_path,
+                                             const explain::ExplainOptions& options = {}) {
   RealFileSystem fs;
   auto config = gate::ParseThresholds(*fs.ReadFile("thresholds.yaml"), "thresholds.yaml");
-  auto baseline = fetch::ReadSampleFile(fs, "examples/baseline.ndjson", std::nullopt, {});
-  auto candidate = fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {});
+  auto baseline = fetch::ReadSampleFile(fs, baseline_path, std::nullopt, {});
+  auto candidate = fetch::ReadSampleFile(fs, candidate_path, std::nullopt, {});
   EXPECT_TRUE(config.ok() && baseline.ok() && candidate.ok());
   explain::ExplainedResult report{
       gate::Evaluate(*config, *baseline, *candidate,
                      {std::chrono::year{2026}, std::chrono::month{11}, std::chrono::day{25}}),
       {}};
-  report.explanations = explain::ExplainNotPassed(report.result, *baseline, *candidate, {});
+  report.explanations = explain::ExplainNotPassed(report.result, *baseline, *candidate, options);
   return report;
+}
+
+// The web shop's Sentry-shaped events: no spans.
+inline explain::ExplainedResult ExampleResult() {
+  return JudgeExample("examples/baseline.ndjson", "examples/candidate.ndjson");
+}
+
+// README command (1): the analysis service's traces, with trace links.
+inline explain::ExplainedResult TracesExampleResult() {
+  explain::ExplainOptions options;
+  options.trace_url = "http://localhost:16686/trace/{trace_id}";
+  return JudgeExample("examples/traces/baseline.otlp.jsonl", "examples/traces/candidate.otlp.jsonl",
+                      options);
 }
 
 // Compares `actual` with the golden file tests/data/golden/`name`. With
