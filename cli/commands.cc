@@ -2,6 +2,7 @@
 
 #include "alert/alert_state.h"
 #include "cli/sources.h"
+#include "core/spelling.h"
 #include "explain/explanations.h"
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
@@ -27,19 +28,35 @@ explain::ExplainOptions ExplainOptionsFor(const gate::Thresholds& config) {
   return options;
 }
 
-// The one orchestration that does I/O, in order: config, baseline, candidate, evaluation,
-// the explanations of what did not pass.
-Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
+// What a gate reads, in order: config, baseline, candidate.
+struct Inputs {
+  gate::Thresholds config;
+  SampleSet baseline;
+  SampleSet candidate;
+};
+
+Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
   Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, *config, env);
   if (!baseline.ok()) return baseline.error();
   Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, *config, env);
   if (!candidate.ok()) return candidate.error();
+  return Inputs{std::move(config).value(), std::move(baseline).value(),
+                std::move(candidate).value()};
+}
+
+// The one orchestration that does I/O, in order: the inputs, evaluation, the explanations
+// of what did not pass.
+Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
+  Result<Inputs> inputs = LoadInputs(options, env);
+  if (!inputs.ok()) return inputs.error();
   explain::ExplainedResult judged{
-      gate::Evaluate(*config, *baseline, *candidate, options.today.value_or(env.Today())), {}};
-  judged.explanations =
-      explain::ExplainNotPassed(judged.result, *baseline, *candidate, ExplainOptionsFor(*config));
+      gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
+                     options.today.value_or(env.Today())),
+      {}};
+  judged.explanations = explain::ExplainNotPassed(
+      judged.result, inputs->baseline, inputs->candidate, ExplainOptionsFor(inputs->config));
   return judged;
 }
 
@@ -132,6 +149,55 @@ int RunCheck(const GateOptions& options, CliEnv& env) {
 
 int RunCompare(const GateOptions& options, CliEnv& env) {
   return RunGate(options, env, GateView::kTable);
+}
+
+int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
+  Result<Inputs> inputs = LoadInputs(options.gate, env);
+  if (!inputs.ok()) return ReportError(inputs.error(), env);
+  const gate::EvaluationResult result =
+      gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
+                     options.gate.today.value_or(env.Today()));
+  const explain::ExplainOptions explain_options = ExplainOptionsFor(inputs->config);
+  std::vector<std::pair<std::string, explain::Explanation>> shown;
+  if (options.transactions.empty()) {
+    for (auto& [name, why] :
+         explain::ExplainNotPassed(result, inputs->baseline, inputs->candidate, explain_options))
+      shown.emplace_back(name, std::move(why));
+    if (shown.empty()) {
+      env.out << "perfgate: explain: no transaction has a duration rule that did not pass with "
+                 "span trees on both sides; name one with --transaction to explain it anyway\n";
+    }
+  }
+  for (const std::string& name : options.transactions) {
+    auto group = std::find_if(result.groups.begin(), result.groups.end(),
+                              [&](const gate::GroupResult& g) { return g.name == name; });
+    const GroupSamples* base = inputs->baseline.Find(name);
+    const GroupSamples* cand = inputs->candidate.Find(name);
+    if (group == result.groups.end() || base == nullptr || cand == nullptr) {
+      std::vector<std::string_view> names;
+      for (const gate::GroupResult& g : result.groups) names.push_back(g.name);
+      return ReportError(
+          MakeError(ErrorKind::kUsage, "explain: no transaction '" + name + "' in both releases" +
+                                           DidYouMean(name, names)),
+          env);
+    }
+    std::optional<explain::Explanation> why =
+        explain::Explain(result, *group, *base, *cand, explain_options);
+    if (!why) {
+      return ReportError(
+          MakeError(ErrorKind::kUsage,
+                    "explain: '" + name + "' has no span trees in " +
+                        (base->trees.empty() ? inputs->baseline.source : inputs->candidate.source) +
+                        ": explanations need traces (OpenTelemetry OTLP/JSON)"),
+          env);
+    }
+    shown.emplace_back(name, std::move(*why));
+  }
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    env.out << (i == 0 ? "" : "\n")
+            << reports::RenderExplanation(shown[i].first, shown[i].second, result.confidence);
+  }
+  return kExitPass;
 }
 
 int RunStats(const StatsOptions& options, CliEnv& env) {

@@ -63,6 +63,15 @@ int RunCheck(const GateOptions& options, CliEnv& env);
 // `perfgate compare`: the same evaluation printed as an aligned table.
 int RunCompare(const GateOptions& options, CliEnv& env);
 
+struct ExplainCommandOptions {
+  GateOptions gate;                       // the sources and config (no report files)
+  std::vector<std::string> transactions;  // empty: every one with a duration rule not passed
+};
+
+// `perfgate explain`: why each transaction's duration changed, as whole tables; exit 0,
+// or 2 when a transaction named is missing or has no span trees.
+int RunExplain(const ExplainCommandOptions& options, CliEnv& env);
+
 struct StatsOptions {
   ConfigChoice config;
   std::string source;

@@ -148,7 +148,7 @@ po::options_description GateOptionsDescription(bool positional_sources) {
       ("markdown", po::value<std::string>()->value_name("FILE"),
        "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment)")
       ("json", po::value<std::string>()->value_name("FILE"),
-       "write the JSON report (schema_version 1)")
+       "write the JSON report (schema_version 2, docs/json-report.md)")
       ("html", po::value<std::string>()->value_name("FILE"),
        "write one self-contained HTML page with a latency chart per transaction")
       ("junit", po::value<std::string>()->value_name("FILE"),
@@ -340,6 +340,34 @@ struct Command {
   int (*run)(const po::variables_map&, CliEnv&);
 };
 
+po::options_description ExplainDescription() {
+  po::options_description inputs("Inputs");
+  // clang-format off
+  inputs.add_options()
+      ("transaction,t", po::value<std::vector<std::string>>()->value_name("NAME"),
+       "explain this transaction, whatever its verdict (repeatable); default: every one whose "
+       "duration rule did not pass");
+  // clang-format on
+  AddConfigOption(inputs);
+  po::options_description all;
+  all.add(inputs).add(SourceOptionsDescription());
+  return all;
+}
+
+int Explain(const po::variables_map& vm, CliEnv& env) {
+  ExplainCommandOptions options;
+  if (!vm.count("baseline") || !vm.count("candidate")) {
+    throw UsageError{"explain needs two sources: perfgate explain BASELINE CANDIDATE"};
+  }
+  options.gate.baseline = vm["baseline"].as<std::string>();
+  options.gate.candidate = vm["candidate"].as<std::string>();
+  options.gate.config = ReadConfigChoice(vm);
+  options.gate.sources = ReadSourceOptions(vm);
+  if (vm.count("transaction"))
+    options.transactions = vm["transaction"].as<std::vector<std::string>>();
+  return RunExplain(options, env);
+}
+
 const Command kCommands[] = {
     {"check",
      "judge a candidate release against a baseline and thresholds.yaml; exits with the verdict",
@@ -361,6 +389,15 @@ const Command kCommands[] = {
      [](const po::variables_map& vm, CliEnv& env) {
        return RunCompare(ReadGateOptions(vm, true), env);
      }},
+    {"explain",
+     "why transactions got slower, from their spans: every cause in a table",
+     "Usage: perfgate explain BASELINE CANDIDATE [--transaction NAME]... [options]\n\n"
+     "Judges like 'compare', then explains each transaction named (or each whose duration\n"
+     "rule did not pass) from its span trees: the change along the critical path by span op\n"
+     "and span group, with intervals, shares and the traces to open.",
+     ExplainDescription,
+     {"baseline", "candidate"},
+     Explain},
     {"stats",
      "count, error rate, mean and percentiles of one source, per transaction",
      "Usage: perfgate stats SRC [options]\n\n"

@@ -11,7 +11,7 @@ namespace {
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
 std::string ShareText(double share) {
-  return gate::FormatNumber(std::round(share * 1000) / 10) + " %";
+  return gate::FormatNumber(std::round(share * 1000) / 10 + 0.0) + " %";  // + 0.0: no "-0"
 }
 
 std::string SignedMs(double ms) { return gate::FormatAbsoluteChange(ms, true); }

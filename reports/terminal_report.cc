@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <set>
 #include <vector>
 
+#include "gate/number_format.h"
 #include "reports/explanation_text.h"
 #include "reports/summary_text.h"
 
@@ -69,7 +71,83 @@ std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle styl
          Headline(result) + "\n";
 }
 
+// Rows in aligned columns two spaces apart; columns in [first_number, last_number] are
+// right-aligned.
+std::string Aligned(const std::vector<std::vector<std::string>>& rows, std::size_t first_number,
+                    std::size_t last_number, const std::string& indent) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = indent;
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(widths[c] - Width(row[c]), ' ');
+      const bool number = c >= first_number && c <= last_number;
+      if (c > 0) line += "  ";
+      line += number ? pad + row[c] : row[c] + (c + 1 < row.size() ? pad : "");
+    }
+    while (line.ends_with(' ')) line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+// The causes of a decomposition, each op then its span groups indented, and the total.
+std::string CauseTable(const explain::Decomposition& d, double confidence) {
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"CAUSE", "BASELINE", "CANDIDATE", "CHANGE",
+                  gate::FormatNumber(confidence * 100) + " % CI", "SHARE", "STATUS"});
+  auto add = [&](const explain::Cause& cause, const std::string& label) {
+    rows.push_back({label, gate::FormatMs(cause.baseline_ms), gate::FormatMs(cause.candidate_ms),
+                    gate::FormatAbsoluteChange(cause.change_ms, true),
+                    "[" + gate::FormatAbsoluteChange(cause.change_ci.lower, true) + ", " +
+                        gate::FormatAbsoluteChange(cause.change_ci.upper, true) + "]",
+                    gate::FormatNumber(std::round(cause.share * 1000) / 10 + 0.0) + " %",
+                    std::string(NameOf(explain::kCauseStatusNames, cause.status))});
+  };
+  for (const explain::Cause& cause : d.causes) {
+    add(cause, cause.op);
+    if (cause.groups.size() == 1 && cause.groups.front().description.empty()) continue;
+    for (const explain::Cause& group : cause.groups) add(group, "  \"" + group.description + "\"");
+  }
+  rows.push_back({"total (mean per request)", gate::FormatMs(d.baseline_ms),
+                  gate::FormatMs(d.candidate_ms),
+                  gate::FormatAbsoluteChange(d.candidate_ms - d.baseline_ms, true),
+                  "[" + gate::FormatAbsoluteChange(d.change_ci.lower, true) + ", " +
+                      gate::FormatAbsoluteChange(d.change_ci.upper, true) + "]",
+                  "100 %", ""});
+  return Aligned(rows, 1, 5, "  ");
+}
+
 }  // namespace
+
+std::string RenderExplanation(const std::string& name, const explain::Explanation& why,
+                              double confidence) {
+  std::string out = name + ": why its " + why.statistic + " changed, from " + PopulationText(why) +
+                    ", along the critical path\n";
+  out += CauseTable(why.judged, confidence);
+  if (why.mean) {
+    out += "every request (" + std::to_string(why.mean->candidate_requests) + " candidate and " +
+           std::to_string(why.mean->baseline_requests) + " baseline requests with spans):\n";
+    out += CauseTable(*why.mean, confidence);
+  }
+  if (!why.exemplars.empty()) {
+    out += "traces:\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const explain::Exemplar& exemplar : why.exemplars) {
+      std::string ops;
+      for (const auto& [op, ms] : exemplar.top_ops)
+        ops += (ops.empty() ? "" : ", ") + op + " " + gate::FormatMs(ms);
+      rows.push_back(
+          {ExemplarLabel(exemplar), exemplar.url.empty() ? exemplar.trace_id : exemplar.url, ops});
+    }
+    out += Aligned(rows, 1, 0, "  ");
+  }
+  return out;
+}
 
 std::string RenderTerminalTable(const explain::ExplainedResult& report, TerminalStyle style) {
   const gate::EvaluationResult& result = report.result;

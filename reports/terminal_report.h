@@ -24,6 +24,12 @@ std::string RenderTerminalTable(const explain::ExplainedResult& report, Terminal
 // A "WHY" line under each transaction explained.
 std::string RenderVerdictSummary(const explain::ExplainedResult& report, TerminalStyle style);
 
+// `perfgate explain`: the whole explanation of one transaction: what was compared, every
+// cause with its span groups in aligned columns, the total, the mean beside a tail, and the
+// exemplar traces.
+std::string RenderExplanation(const std::string& name, const explain::Explanation& why,
+                              double confidence);
+
 }  // namespace perfgate::reports
 
 #endif  // PERFGATE_REPORTS_TERMINAL_REPORT_H_

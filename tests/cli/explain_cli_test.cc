@@ -68,5 +68,43 @@ TEST(CliExplain, CheckOnTracesSaysWhichOperationMadeItSlower) {
   EXPECT_NE(run.out.find("along the critical path", why), std::string::npos);
 }
 
+TEST(CliExplain, ExplainPrintsTheWholeTableForAnyTransaction) {
+  FakeFileSystem fs;
+  fs.files["base.otlp.jsonl"] = Traces(200, 200, 1);
+  fs.files["cand.otlp.jsonl"] = Traces(200, 450, 2);
+  CliRun run = RunPerfgate({"explain", "base.otlp.jsonl", "cand.otlp.jsonl"}, fs);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(run.out.starts_with("POST /api/analyze: why its p95 changed, from the p95 tail"))
+      << run.out;
+  EXPECT_NE(run.out.find("\n  CAUSE "), std::string::npos);
+  EXPECT_NE(run.out.find("\n  gen_ai.embeddings "), std::string::npos);
+  EXPECT_NE(run.out.find("\n    \"batch-embed\" "), std::string::npos);
+  EXPECT_NE(run.out.find("\n  total (mean per request) "), std::string::npos);
+  EXPECT_NE(run.out.find("\nevery request (200 candidate and 200 baseline requests"),
+            std::string::npos);
+  EXPECT_NE(run.out.find("\ntraces:\n  candidate, "), std::string::npos);
+  EXPECT_EQ(run.out.find(" \n"), std::string::npos);  // no trailing blanks
+  EXPECT_EQ(run.out.find("-0 %"), std::string::npos);
+
+  // Named: explained whatever its verdict; a wrong name or a source without spans is exit 2.
+  run =
+      RunPerfgate({"explain", "base.otlp.jsonl", "base.otlp.jsonl", "-t", "POST /api/analyze"}, fs);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("total (mean per request)"), std::string::npos);
+  run =
+      RunPerfgate({"explain", "base.otlp.jsonl", "cand.otlp.jsonl", "-t", "POST /api/analyse"}, fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "perfgate: error: explain: no transaction 'POST /api/analyse' in both releases; did "
+            "you mean 'POST /api/analyze'?\n");
+  fs.files["plain.ndjson"] = R"({"transaction":"POST /api/analyze","duration_ms":5})"
+                             "\n";
+  run = RunPerfgate({"explain", "plain.ndjson", "cand.otlp.jsonl", "-t", "POST /api/analyze"}, fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "perfgate: error: explain: 'POST /api/analyze' has no span trees in plain.ndjson: "
+            "explanations need traces (OpenTelemetry OTLP/JSON)\n");
+}
+
 }  // namespace
 }  // namespace perfgate
