@@ -172,10 +172,10 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
   EXPECT_EQ(
       unknown.err,
       "perfgate: error: unknown command 'chek'; did you mean 'check'? (the commands are check, "
-      "compare, stats, fetch, alert)\n");
+      "compare, explain, stats, fetch, alert)\n");
   EXPECT_EQ(RunPerfgate({"frobnicate"}, fs).err,
             "perfgate: error: unknown command 'frobnicate' (the commands are check, compare, "
-            "stats, fetch, alert)\n");
+            "explain, stats, fetch, alert)\n");
   CliRun help = RunPerfgate({"--help"}, fs);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find(
