@@ -34,6 +34,16 @@ std::string Chromium(const std::string& arguments) {
          ::testing::TempDir() + "perfgate-chromium " + arguments + " 2>/dev/null";
 }
 
+// The PNG bytes of `page` as Chromium draws it at `size` ("W,H"); empty when it failed.
+std::string Screenshot(const std::string& page, const std::string& shot, const std::string& size) {
+  std::remove(shot.c_str());
+  auto [status, ignored] =
+      RunCommand(Chromium("--window-size=" + size + " --screenshot=" + shot + " file://" + page));
+  EXPECT_EQ(status, 0);
+  std::ifstream png(shot, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
+}
+
 TEST(HtmlReport, IsSelfContainedAndDeterministic) {
   std::string html = RenderHtml(ExampleResult());
   EXPECT_EQ(html, RenderHtml(ExampleResult()));
@@ -62,11 +72,7 @@ TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
   EXPECT_NE(dom.find("</footer>"), std::string::npos);
   EXPECT_NE(dom.find("<polyline"), std::string::npos);
 
-  auto [shot_status, ignored] =
-      RunCommand(Chromium("--window-size=1200,2600 --screenshot=" + shot + " file://" + page));
-  ASSERT_EQ(shot_status, 0);
-  std::ifstream png(shot, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
+  const std::string bytes = Screenshot(page, shot, "1200,2600");
   ASSERT_GT(bytes.size(), 50000u) << "a screenshot of a full page is larger than this";
   EXPECT_EQ(bytes.substr(1, 3), "PNG");
 }
@@ -89,12 +95,7 @@ TEST(HtmlReport, ExplainsWithAChartTheBrowserDrawsAndLinksTheTraces) {
   ASSERT_EQ(dom_status, 0);
   EXPECT_NE(dom.find("change per request"), std::string::npos);
   EXPECT_NE(dom.find("</footer>"), std::string::npos);
-  auto [shot_status, ignored] =
-      RunCommand(Chromium("--window-size=1200,2400 --screenshot=" + shot + " file://" + page));
-  ASSERT_EQ(shot_status, 0);
-  std::ifstream png(shot, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
-  EXPECT_GT(bytes.size(), 50000u);
+  EXPECT_GT(Screenshot(page, shot, "1200,2400").size(), 50000u);
 }
 
 TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
