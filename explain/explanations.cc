@@ -142,14 +142,16 @@ std::optional<Explanation> Explain(const gate::EvaluationResult& result,
   explanation.statistic = "mean";
   explanation.judged = Decompose(parts, base, base_all, cand, cand_all, intervals);
   double base_target_ms = explanation.judged.baseline_ms;
-  std::vector<std::size_t> cand_rows = cand_all;
+  // The candidate requests the exemplars come from: every one, or the judged tail.
+  std::span<const std::size_t> cand_rows = cand_all;
+  std::vector<std::size_t> cand_tail;
   const gate::RuleResult* rule = RuleToExplain(group);
   const bool tail = rule != nullptr && rule->baseline && rule->candidate &&
                     (rule->rule.metric.kind == gate::MetricKind::kQuantile ||
                      rule->rule.metric.kind == gate::MetricKind::kMax);
   if (tail) {
-    std::vector<std::size_t> base_tail = RowsFrom(base, baseline, *rule->baseline);
-    std::vector<std::size_t> cand_tail = RowsFrom(cand, candidate, *rule->candidate);
+    const std::vector<std::size_t> base_tail = RowsFrom(base, baseline, *rule->baseline);
+    cand_tail = RowsFrom(cand, candidate, *rule->candidate);
     if (!base_tail.empty() && !cand_tail.empty()) {
       intervals.seed = stats::DeriveSeed(intervals.seed, 1);
       explanation.mean = std::move(explanation.judged);
@@ -158,7 +160,7 @@ std::optional<Explanation> Explain(const gate::EvaluationResult& result,
       explanation.baseline_from_ms = *rule->baseline;
       explanation.candidate_from_ms = *rule->candidate;
       base_target_ms = *rule->baseline;
-      cand_rows = std::move(cand_tail);
+      cand_rows = cand_tail;
     }
   }
   explanation.exemplars =

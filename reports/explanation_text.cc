@@ -10,13 +10,15 @@ namespace {
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
-std::string ShareText(double share) {
-  return gate::FormatNumber(std::round(share * 1000) / 10 + 0.0) + " %";  // + 0.0: no "-0"
-}
-
 std::string SignedMs(double ms) { return gate::FormatAbsoluteChange(ms, true); }
 
-std::string IntervalMs(const stats::Interval& ci) {
+std::string ConfidencePercent(double confidence) {
+  return gate::FormatNumber(confidence * 100) + " %";
+}
+
+}  // namespace
+
+std::string ChangeIntervalText(const stats::Interval& ci) {
   std::string lower = SignedMs(ci.lower);
   std::string upper = SignedMs(ci.upper);
   // "+1650 ms" -> "+1650": the unit once, after the bracket.
@@ -25,11 +27,9 @@ std::string IntervalMs(const stats::Interval& ci) {
   return "[" + lower + ", " + upper + "] ms";
 }
 
-std::string ConfidencePercent(double confidence) {
-  return gate::FormatNumber(confidence * 100) + " %";
+std::string ShareText(double share) {
+  return gate::FormatNumber(std::round(share * 1000) / 10 + 0.0) + " %";  // + 0.0: no "-0"
 }
-
-}  // namespace
 
 std::string CauseName(const explain::Cause& cause) {
   if (!cause.description.empty()) return cause.op + " " + Quoted(cause.description);
@@ -40,7 +40,7 @@ std::string CauseName(const explain::Cause& cause) {
 
 std::string CauseChangeText(const explain::Cause& cause, double confidence) {
   return SignedMs(cause.change_ms) + " (" + ConfidencePercent(confidence) + " CI " +
-         IntervalMs(cause.change_ci) + ")";
+         ChangeIntervalText(cause.change_ci) + ")";
 }
 
 std::string CauseSentence(const explain::Cause& cause, double confidence) {
@@ -94,11 +94,12 @@ std::string WhyText(const explain::Explanation& why, double confidence) {
   for (std::size_t i = 0; i < top.size(); ++i) {
     const explain::Cause& cause = *top[i];
     const std::string status = cause.status == explain::CauseStatus::kNew ? ", new" : "";
-    text += i == 0 ? CauseName(cause) + " " + SignedMs(cause.change_ms) + " per request (" +
-                         ConfidencePercent(confidence) + " CI " + IntervalMs(cause.change_ci) +
-                         "; " + ShareText(cause.share) + " of the change" + status + ")"
-                   : ", " + CauseName(cause) + " " + SignedMs(cause.change_ms) + " (" +
-                         ShareText(cause.share) + status + ")";
+    text += i == 0
+                ? CauseName(cause) + " " + SignedMs(cause.change_ms) + " per request (" +
+                      ConfidencePercent(confidence) + " CI " + ChangeIntervalText(cause.change_ci) +
+                      "; " + ShareText(cause.share) + " of the change" + status + ")"
+                : ", " + CauseName(cause) + " " + SignedMs(cause.change_ms) + " (" +
+                      ShareText(cause.share) + status + ")";
   }
   if (const explain::Cause* offset = Offset(why.judged))
     text += ", offset by " + CauseName(*offset) + " " + SignedMs(offset->change_ms) + " (" +
@@ -114,6 +115,7 @@ std::string ExemplarLabel(const explain::Exemplar& exemplar) {
 }
 
 std::string ExplanationMethodText(const explain::Explanations& explanations) {
+  if (explanations.empty()) return "";
   int resamples = 0;
   bool normal = false;
   for (const auto& [name, why] : explanations) {
@@ -123,7 +125,6 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
       normal = normal || d->resamples == 0;
     }
   }
-  if (explanations.empty()) return "";
   std::string intervals;
   if (resamples > 0)
     intervals = "by bootstrap over requests (" + std::to_string(resamples) +

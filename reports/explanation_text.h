@@ -20,6 +20,12 @@ inline constexpr std::size_t kCausesNamed = 3;
 // several groups; "(unattributed)" alone.
 std::string CauseName(const explain::Cause& cause);
 
+// A change's interval in ms: "[+5753, +6989] ms".
+std::string ChangeIntervalText(const stats::Interval& ci);
+
+// A share of the change: 0.245 -> "24.5 %", never "-0 %".
+std::string ShareText(double share);
+
 // The change with its interval: "+300 ms (95 % CI [+280, +320] ms)".
 std::string CauseChangeText(const explain::Cause& cause, double confidence);
 

@@ -11,6 +11,8 @@ using gate::Verdict;
 
 std::string Xml(std::string_view text) { return EscapeMarkup(text); }
 
+const std::string kNothing;
+
 }  // namespace
 
 std::string RenderJunit(const explain::ExplainedResult& report) {
@@ -45,18 +47,20 @@ std::string RenderJunit(const explain::ExplainedResult& report) {
     out += "  <testsuite name=\"" + Xml(group.name) + "\" tests=\"" +
            std::to_string(group.rules.size()) + "\" failures=\"" + std::to_string(group_failures) +
            "\" errors=\"0\" skipped=\"" + std::to_string(group_skipped) + "\">\n";
-    auto why = report.explanations.find(group.name);
+    // A failed duration rule of an explained group says why, and which traces to open.
+    std::string why, traces;
+    if (auto found = report.explanations.find(group.name); found != report.explanations.end()) {
+      why = Xml("; why: " + WhyText(found->second, result.confidence));
+      for (const explain::Exemplar& exemplar : found->second.exemplars) {
+        traces += Xml("\n" + ExemplarLabel(exemplar) + ": " +
+                      (exemplar.url.empty() ? exemplar.trace_id : exemplar.url));
+      }
+    }
     for (const gate::RuleResult& rule : group.rules) {
       const std::string sentence = Xml(RuleSentence(result, group, rule));
-      // A failed duration rule of an explained group says why, and which traces to open.
-      std::string because, traces;
-      if (why != report.explanations.end() && rule.rule.metric.IsDuration()) {
-        because = Xml("; why: " + WhyText(why->second, result.confidence));
-        for (const explain::Exemplar& exemplar : why->second.exemplars) {
-          traces += Xml("\n" + ExemplarLabel(exemplar) + ": " +
-                        (exemplar.url.empty() ? exemplar.trace_id : exemplar.url));
-        }
-      }
+      const bool explained = rule.rule.metric.IsDuration();
+      const std::string& because = explained ? why : kNothing;
+      const std::string& links = explained ? traces : kNothing;
       out += "    <testcase classname=\"perfgate." + Xml(group.name) + "\" name=\"" +
              Xml(rule.limit_text) + "\"";
       switch (rule.verdict) {
@@ -70,7 +74,7 @@ std::string RenderJunit(const explain::ExplainedResult& report) {
               .append("\" type=\"regression\">")
               .append(sentence)
               .append(because)
-              .append(traces)
+              .append(links)
               .append("</failure>\n    </testcase>\n");
           break;
         case Verdict::kWarn:

@@ -1,8 +1,7 @@
 #include "reports/terminal_report.h"
 
 #include <algorithm>
-#include <array>
-#include <cmath>
+#include <functional>
 #include <set>
 #include <vector>
 
@@ -71,23 +70,30 @@ std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle styl
          Headline(result) + "\n";
 }
 
-// Rows in aligned columns two spaces apart; columns in [first_number, last_number] are
-// right-aligned.
+// How a cell is shown once padded for: itself, or painted (ANSI codes take no columns).
+using CellPainter =
+    std::function<std::string(std::size_t row, std::size_t column, const std::string& cell)>;
+
+// Rows in aligned columns two spaces apart, each line after `indent`, without trailing
+// blanks; columns in [first_number, last_number] are right-aligned.
 std::string Aligned(const std::vector<std::vector<std::string>>& rows, std::size_t first_number,
-                    std::size_t last_number, const std::string& indent) {
+                    std::size_t last_number, const std::string& indent,
+                    const CellPainter& paint = {}) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()), 0);
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
   }
   std::string out;
-  for (const auto& row : rows) {
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::vector<std::string>& row = rows[r];
     std::string line = indent;
     for (std::size_t c = 0; c < row.size(); ++c) {
       const std::string pad(widths[c] - Width(row[c]), ' ');
+      const std::string shown = paint ? paint(r, c, row[c]) : row[c];
       const bool number = c >= first_number && c <= last_number;
       if (c > 0) line += "  ";
-      line += number ? pad + row[c] : row[c] + (c + 1 < row.size() ? pad : "");
+      line += number ? pad + shown : shown + (c + 1 < row.size() ? pad : "");
     }
     while (line.ends_with(' ')) line.pop_back();
     out += line + "\n";
@@ -103,9 +109,7 @@ std::string CauseTable(const explain::Decomposition& d, double confidence) {
   auto add = [&](const explain::Cause& cause, const std::string& label) {
     rows.push_back({label, gate::FormatMs(cause.baseline_ms), gate::FormatMs(cause.candidate_ms),
                     gate::FormatAbsoluteChange(cause.change_ms, true),
-                    "[" + gate::FormatAbsoluteChange(cause.change_ci.lower, true) + ", " +
-                        gate::FormatAbsoluteChange(cause.change_ci.upper, true) + "]",
-                    gate::FormatNumber(std::round(cause.share * 1000) / 10 + 0.0) + " %",
+                    ChangeIntervalText(cause.change_ci), ShareText(cause.share),
                     std::string(NameOf(explain::kCauseStatusNames, cause.status))});
   };
   for (const explain::Cause& cause : d.causes) {
@@ -116,9 +120,7 @@ std::string CauseTable(const explain::Decomposition& d, double confidence) {
   rows.push_back({"total (mean per request)", gate::FormatMs(d.baseline_ms),
                   gate::FormatMs(d.candidate_ms),
                   gate::FormatAbsoluteChange(d.candidate_ms - d.baseline_ms, true),
-                  "[" + gate::FormatAbsoluteChange(d.change_ci.lower, true) + ", " +
-                      gate::FormatAbsoluteChange(d.change_ci.upper, true) + "]",
-                  "100 %", ""});
+                  ChangeIntervalText(d.change_ci), "100 %", ""});
   return Aligned(rows, 1, 5, "  ");
 }
 
@@ -151,8 +153,7 @@ std::string RenderExplanation(const std::string& name, const explain::Explanatio
 
 std::string RenderTerminalTable(const explain::ExplainedResult& report, TerminalStyle style) {
   const gate::EvaluationResult& result = report.result;
-  using Row = std::array<std::string, 7>;
-  std::vector<Row> rows;
+  std::vector<std::vector<std::string>> rows;
   std::vector<Verdict> verdicts;
   rows.push_back({result.group_by == gate::GroupBy::kNone ? "GROUP" : "TRANSACTION", "RULE",
                   "BASELINE", "CANDIDATE", "CHANGE", ConfidenceText(result) + " CI", "VERDICT"});
@@ -170,23 +171,11 @@ std::string RenderTerminalTable(const explain::ExplainedResult& report, Terminal
       verdicts.push_back(rule.verdict);
     }
   }
-  std::array<std::size_t, 7> widths{};
-  for (const Row& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
-  }
-  std::string out;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::string line;
-    for (std::size_t c = 0; c < rows[r].size(); ++c) {
-      const std::string& cell = rows[r][c];
-      std::string pad(widths[c] - Width(cell), ' ');
-      const bool numeric = c >= 2 && c <= 5;  // right-aligned columns
-      std::string shown = c == 6 && r > 0 ? Paint(cell, ColorOf(verdicts[r]), style) : cell;
-      if (c > 0) line += "  ";
-      line += numeric ? pad + shown : shown + (c + 1 < rows[r].size() ? pad : "");
-    }
-    out += line + "\n";
-  }
+  // Values right-aligned; the verdict painted by its colour.
+  std::string out =
+      Aligned(rows, 2, 5, "", [&](std::size_t r, std::size_t c, const std::string& cell) {
+        return c == 6 && r > 0 ? Paint(cell, ColorOf(verdicts[r]), style) : cell;
+      });
   out += "\n" + OverallLine(result, style);
   return out;
 }
