@@ -8,8 +8,10 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 
@@ -20,22 +22,41 @@ using boost::json::array;
 using boost::json::object;
 using boost::json::value;
 
+// A trace id's 16 bytes, big-endian halves.
+struct TraceId {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  bool operator==(const TraceId&) const = default;
+};
+
 // What a span contributes: its place in the trace, its part of a tree and, should it be a
-// local root, its transaction.
+// local root, its transaction. Ids are kept as numbers (0: absent): a span is read a
+// million times over, and a hex string of 16 or 32 characters is a heap allocation each.
 struct Span {
-  std::string trace_id;   // lowercase hex
-  std::string span_id;    // lowercase hex
-  std::string parent_id;  // lowercase hex, "" for a root
-  const std::string* service = nullptr;
+  TraceId trace_id;
+  std::uint64_t span_id = 0;
+  std::uint64_t parent_id = 0;           // 0 for a root
+  const std::string* service = nullptr;  // interned: equal services are the same pointer
   const std::string* version = nullptr;
   bool remote_parent = false;
-  std::string transaction;
   std::string name;
+  std::string transaction;  // "{method} {route}" where known; empty: the name is
   std::string op;
   std::uint64_t start_ns = 0;
   std::uint64_t end_ns = 0;
   bool failed = false;
 };
+
+// A trace id as lowercase hex, for links.
+std::string Hex(const TraceId& id) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    hex[static_cast<std::size_t>(31 - i)] = kHex[(id.low >> (4 * i)) & 0xf];
+    hex[static_cast<std::size_t>(15 - i)] = kHex[(id.high >> (4 * i)) & 0xf];
+  }
+  return hex;
+}
 
 // A JSON value's fault, as a message: thrown within one span and caught by its reader.
 struct Fault {
@@ -57,28 +78,38 @@ const array& AsArray(const value& v, std::string_view what) {
   return v.as_array();
 }
 
-// An id of `bytes` bytes as lowercase hex: OTLP/JSON writes hex (either case), protobuf's
-// own JSON mapping base64. "" when absent or empty.
-std::string Id(const object& span, std::string_view key, std::size_t bytes) {
+// An id of `bytes` (8 or 16) bytes as big-endian numbers in `out` (out[0] the first 8
+// bytes): OTLP/JSON writes hex (either case), protobuf's own JSON mapping base64. False
+// when absent or empty.
+bool Id(const object& span, std::string_view key, std::size_t bytes, std::uint64_t out[2]) {
   const value* v = Member(span, key);
-  if (v == nullptr || v->is_null()) return "";
+  if (v == nullptr || v->is_null()) return false;
   if (!v->is_string()) throw Fault{std::string(key) + " is not a string"};
   const std::string_view text = v->as_string();
-  if (text.empty()) return "";
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
+  if (text.empty()) return false;
+  out[0] = out[1] = 0;
+  auto put = [&](std::size_t byte_index, unsigned byte) {
+    std::uint64_t& word = out[byte_index / 8];
+    word = (word << 8) | byte;
+  };
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
   if (text.size() == 2 * bytes) {
-    for (char c : text) {
-      const char lower = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-      if (!((lower >= '0' && lower <= '9') || (lower >= 'a' && lower <= 'f'))) {
-        hex.clear();
-        break;
-      }
-      hex += lower;
+    bool valid = true;
+    for (std::size_t i = 0; i < bytes && valid; ++i) {
+      const int high = nibble(text[2 * i]);
+      const int low = nibble(text[2 * i + 1]);
+      valid = high >= 0 && low >= 0;
+      put(i, static_cast<unsigned>(high * 16 + low));
     }
-    if (!hex.empty()) return hex;
+    if (valid) return true;
+    out[0] = out[1] = 0;
   }
-  // Base64 (standard alphabet, padded): 4 characters for every 3 bytes.
+  // Base64 (standard or URL-safe alphabet, padded): 4 characters for every 3 bytes.
   if (text.size() == (bytes + 2) / 3 * 4) {
     auto sextet = [](char c) -> int {
       if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -95,7 +126,7 @@ std::string Id(const object& span, std::string_view key, std::size_t bytes) {
     for (char c : text) {
       if (c == '=') break;
       const int six = sextet(c);
-      if (six < 0) {
+      if (six < 0 || decoded == bytes) {
         valid = false;
         break;
       }
@@ -103,13 +134,10 @@ std::string Id(const object& span, std::string_view key, std::size_t bytes) {
       bits += 6;
       if (bits >= 8) {
         bits -= 8;
-        const auto byte = static_cast<unsigned>((buffer >> bits) & 0xff);
-        hex += kHex[byte >> 4];
-        hex += kHex[byte & 0xf];
-        ++decoded;
+        put(decoded++, (buffer >> bits) & 0xff);
       }
     }
-    if (valid && decoded == bytes) return hex;
+    if (valid && decoded == bytes) return true;
   }
   throw Fault{std::string(key) + " '" + std::string(text) + "' is neither hex nor base64 of " +
               std::to_string(bytes) + " bytes"};
@@ -156,50 +184,80 @@ constexpr std::uint64_t kIsRemote = 0x200;
 constexpr int kKindServer = 2;
 constexpr int kKindClient = 3;
 
-// The string form of an attribute's AnyValue (stringValue, or intValue as OTLP/JSON writes
-// it, a decimal string or a number), or nullopt when the key is absent.
-std::optional<std::string> Attribute(const object& owner, std::string_view key) {
+// The string form of an attribute's AnyValue: stringValue, or intValue as OTLP/JSON writes
+// it (a decimal string or a number); "" for other types.
+std::string AnyValueText(const value* any) {
+  if (any == nullptr || !any->is_object()) return "";
+  const object& typed = any->as_object();
+  if (const value* s = Member(typed, "stringValue"); s && s->is_string())
+    return std::string(s->as_string());
+  if (const value* i = Member(typed, "intValue")) {
+    if (i->is_string()) return std::string(i->as_string());
+    if (i->is_int64()) return std::to_string(i->as_int64());
+    if (i->is_uint64()) return std::to_string(i->as_uint64());
+  }
+  return "";
+}
+
+// The attributes of `owner` named by `keys`, each nullopt when absent, in one pass over
+// its attribute list (the first of a repeated key wins).
+template <std::size_t N>
+std::array<std::optional<std::string>, N> Attributes(const object& owner,
+                                                     const std::array<std::string_view, N>& keys) {
+  std::array<std::optional<std::string>, N> found;
   const value* attributes = Member(owner, "attributes");
-  if (attributes == nullptr || attributes->is_null()) return std::nullopt;
+  if (attributes == nullptr || attributes->is_null()) return found;
   for (const value& entry : AsArray(*attributes, "attributes")) {
     const object& pair = AsObject(entry, "an attribute");
     const value* name = Member(pair, "key");
-    if (name == nullptr || !name->is_string() || name->as_string() != key) continue;
-    const value* any = Member(pair, "value");
-    if (any == nullptr || !any->is_object()) return std::string();
-    const object& typed = any->as_object();
-    if (const value* s = Member(typed, "stringValue"); s && s->is_string())
-      return std::string(s->as_string());
-    if (const value* i = Member(typed, "intValue")) {
-      if (i->is_string()) return std::string(i->as_string());
-      if (i->is_int64()) return std::to_string(i->as_int64());
-      if (i->is_uint64()) return std::to_string(i->as_uint64());
+    if (name == nullptr || !name->is_string()) continue;
+    const std::string_view key = name->as_string();
+    for (std::size_t k = 0; k < N; ++k) {
+      if (key == keys[k] && !found[k]) found[k] = AnyValueText(Member(pair, "value"));
     }
-    return std::string();
   }
-  return std::nullopt;
+  return found;
 }
+
+// The span attributes perfgate reads: the op's inputs, and the route and method of a name.
+enum SpanAttribute : std::size_t {
+  kSentryOp,
+  kRequestMethod,
+  kOldMethod,  // http.method, before semantic conventions 1.21
+  kDbSystemName,
+  kDbSystem,
+  kGenAiOperation,
+  kGenAiProvider,
+  kGenAiSystem,
+  kRpcService,
+  kMessagingSystem,
+  kFaasTrigger,
+  kRoute,
+  kSpanAttributes,
+};
+constexpr std::array<std::string_view, kSpanAttributes> kSpanAttributeKeys = {
+    "sentry.op",   "http.request.method",   "http.method",          "db.system.name",
+    "db.system",   "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system",
+    "rpc.service", "messaging.system",      "faas.trigger",         "http.route"};
+using SpanAttributes = std::array<std::optional<std::string>, kSpanAttributes>;
 
 // Sentry's span.op for an OTel span: `sentry.op` where set, else derived from the semantic
 // conventions in the order Sentry's Relay derives it (relay-spans, op.rs).
-std::string DeriveOp(const object& span, int kind) {
-  if (std::optional<std::string> op = Attribute(span, "sentry.op"); op && !op->empty()) return *op;
-  auto has = [&](std::string_view key) { return Attribute(span, key).has_value(); };
-  if (has("http.request.method") || has("http.method")) {
+std::string DeriveOp(const SpanAttributes& a, int kind) {
+  auto has = [&](SpanAttribute key) { return a[key].has_value(); };
+  auto non_empty = [&](SpanAttribute key) { return a[key] && !a[key]->empty(); };
+  if (non_empty(kSentryOp)) return *a[kSentryOp];
+  if (has(kRequestMethod) || has(kOldMethod)) {
     if (kind == kKindClient) return "http.client";
     if (kind == kKindServer) return "http.server";
     return "http";
   }
-  if (has("db.system.name") || has("db.system")) return "db";
-  if (std::optional<std::string> operation = Attribute(span, "gen_ai.operation.name");
-      operation && !operation->empty())
-    return "gen_ai." + *operation;
-  if (has("gen_ai.provider.name") || has("gen_ai.system")) return "gen_ai";
-  if (has("rpc.service")) return "rpc";
-  if (has("messaging.system")) return "message";
-  if (std::optional<std::string> trigger = Attribute(span, "faas.trigger");
-      trigger && !trigger->empty())
-    return *trigger;
+  if (has(kDbSystemName) || has(kDbSystem)) return "db";
+  if (non_empty(kGenAiOperation)) return "gen_ai." + *a[kGenAiOperation];
+  if (has(kGenAiProvider) || has(kGenAiSystem)) return "gen_ai";
+  if (has(kRpcService)) return "rpc";
+  if (has(kMessagingSystem)) return "message";
+  if (non_empty(kFaasTrigger)) return *a[kFaasTrigger];
   return "default";
 }
 
@@ -238,9 +296,10 @@ class RecordReader {
     const std::string* version = &Intern("");
     if (const value* resource = Member(resource_spans, "resource");
         resource && !resource->is_null()) {
-      const object& attributes = AsObject(*resource, where + ".resource");
-      service = &Intern(Attribute(attributes, "service.name").value_or(""));
-      version = &Intern(Attribute(attributes, "service.version").value_or(""));
+      static constexpr std::array<std::string_view, 2> kKeys = {"service.name", "service.version"};
+      auto [name, release] = Attributes(AsObject(*resource, where + ".resource"), kKeys);
+      service = &Intern(name.value_or(""));
+      version = &Intern(release.value_or(""));
     }
     std::string key = "scopeSpans";
     const value* scopes = Member(resource_spans, key);
@@ -257,10 +316,11 @@ class RecordReader {
       if (spans == nullptr || spans->is_null()) continue;
       const array& span_list = AsArray(*spans, scope_where + ".spans");
       for (std::size_t i = 0; i < span_list.size(); ++i) {
-        const std::string span_where = scope_where + ".spans[" + std::to_string(i) + "]";
         try {
-          spans_.push_back(ReadSpan(AsObject(span_list[i], span_where), service, version));
+          spans_.push_back(ReadSpan(span_list[i], service, version));
         } catch (const Fault& fault) {
+          // The place is worded only for a bad span: most spans are good.
+          const std::string span_where = scope_where + ".spans[" + std::to_string(i) + "]";
           if (!bad_rows_.Record(line, 0, span_where + ": " + fault.message)) return false;
         }
       }
@@ -268,11 +328,13 @@ class RecordReader {
     return true;
   }
 
-  Span ReadSpan(const object& o, const std::string* service, const std::string* version) {
+  Span ReadSpan(const value& v, const std::string* service, const std::string* version) {
+    const object& o = AsObject(v, "the span");
     Span span;
-    span.trace_id = Id(o, "traceId", 16);
-    span.span_id = Id(o, "spanId", 8);
-    span.parent_id = Id(o, "parentSpanId", 8);
+    std::uint64_t id[2];
+    if (Id(o, "traceId", 16, id)) span.trace_id = {id[0], id[1]};
+    if (Id(o, "spanId", 8, id)) span.span_id = id[0];
+    if (Id(o, "parentSpanId", 8, id)) span.parent_id = id[0];
     span.service = service;
     span.version = version;
     if (const value* flags = Member(o, "flags");
@@ -285,21 +347,19 @@ class RecordReader {
     if (span.end_ns < span.start_ns) throw Fault{"endTimeUnixNano is before startTimeUnixNano"};
     int kind = 0;
     if (const value* k = Member(o, "kind"); k && !k->is_null()) kind = Enum(*k, "kind", kSpanKinds);
-    span.op = DeriveOp(o, kind);
+    const SpanAttributes attributes = Attributes(o, kSpanAttributeKeys);
+    span.op = DeriveOp(attributes, kind);
     if (const value* status = Member(o, "status"); status && !status->is_null()) {
       if (const value* code = Member(AsObject(*status, "status"), "code"); code && !code->is_null())
         span.failed = Enum(*code, "status.code", kStatusCodes) == kStatusError;
     }
-    std::string name;
-    if (const value* n = Member(o, "name"); n && n->is_string()) name = n->as_string();
-    span.name = name;
+    if (const value* n = Member(o, "name"); n && n->is_string()) span.name = n->as_string();
     // "{method} {http.route}" where the route is known, as the server span name SHOULD be.
-    if (std::optional<std::string> route = Attribute(o, "http.route"); route && !route->empty()) {
-      std::optional<std::string> method = Attribute(o, "http.request.method");
-      if (!method) method = Attribute(o, "http.method");  // before semantic conventions 1.21
-      name = method && !method->empty() ? *method + " " + *route : *route;
+    if (const std::optional<std::string>& route = attributes[kRoute]; route && !route->empty()) {
+      const std::optional<std::string>& method =
+          attributes[kRequestMethod] ? attributes[kRequestMethod] : attributes[kOldMethod];
+      span.transaction = method && !method->empty() ? *method + " " + *route : *route;
     }
-    span.transaction = name.empty() ? "(unnamed span)" : name;
     return span;
   }
 
@@ -310,32 +370,50 @@ class RecordReader {
   BadRowLog& bad_rows_;
 };
 
-// Parses one JSON value filling all of `text` (but whitespace); on failure says where.
-std::optional<value> ParseWhole(std::string_view text, std::size_t& error_offset,
-                                std::string& error) {
-  boost::json::parser parser;
-  boost::json::error_code ec;
-  // boost::json::parser takes a complete text: an incomplete one is an error here.
-  std::size_t used = parser.write_some(text.data(), text.size(), ec);
-  if (!ec && text.substr(used).find_first_not_of(" \t\r\n") != std::string_view::npos) {
-    ec = boost::json::error::extra_data;
-    used = text.find_first_not_of(" \t\r\n", used);
+// Parses JSON values, each filling all of a text (but whitespace), into storage that is
+// reused: a record's DOM lives until the next Parse (one monotonic arena, not an
+// allocation per node).
+class RecordParser {
+ public:
+  // The value of `text`, valid until the next call; on failure, nullptr, with where
+  // (`error_offset` into `text`) and what.
+  const value* Parse(std::string_view text, std::size_t& error_offset, std::string& error) {
+    record_.reset();  // before its arena goes
+    arena_.emplace(arena_buffer_.data(), arena_buffer_.size());
+    parser_.reset(boost::json::storage_ptr(&*arena_));
+    boost::json::error_code ec;
+    // boost::json::parser takes a complete text: an incomplete one is an error here.
+    std::size_t used = parser_.write_some(text.data(), text.size(), ec);
+    if (!ec && text.substr(used).find_first_not_of(" \t\r\n") != std::string_view::npos) {
+      ec = boost::json::error::extra_data;
+      used = text.find_first_not_of(" \t\r\n", used);
+    }
+    if (ec) {
+      error_offset = used;
+      error = ec.message();
+      return nullptr;
+    }
+    // Constructed, not assigned: a value keeps its storage on assignment and would copy.
+    record_.emplace(parser_.release());
+    return &*record_;
   }
-  if (ec) {
-    error_offset = used;
-    error = ec.message();
-    return std::nullopt;
-  }
-  return parser.release();
-}
+
+ private:
+  static constexpr std::size_t kArenaBytes = 1 << 20;  // a Collector batch fits; more grows
+  std::vector<unsigned char> arena_buffer_ = std::vector<unsigned char>(kArenaBytes);
+  std::optional<boost::json::monotonic_resource> arena_;
+  boost::json::parser parser_;
+  std::optional<value> record_;
+};
 
 // The tree under local root `root`: its descendants in its service, breadth first (parents
-// before children), times in ms from the root's start. A cycle cannot reach a root; a span
-// seen twice (a duplicated id) is taken once.
+// before children), times in ms from the root's start. Each span is in at most one list of
+// `children` (its parent's, found by id: a duplicated id's later spans are nobody's
+// parent), and a root in none, so no span is reached twice and a cycle is never reached.
 SpanTree Tree(const std::vector<Span>& spans, const std::vector<std::vector<std::size_t>>& children,
               std::size_t root) {
   SpanTree tree;
-  tree.trace_id = spans[root].trace_id;
+  tree.trace_id = Hex(spans[root].trace_id);
   // Differences of whole nanoseconds first: a double holds Unix nanoseconds only to 256 ns.
   const std::uint64_t origin = spans[root].start_ns;
   auto ms = [origin](std::uint64_t t) {
@@ -343,26 +421,40 @@ SpanTree Tree(const std::vector<Span>& spans, const std::vector<std::vector<std:
                        : -static_cast<double>(origin - t) / 1e6;
   };
   std::vector<std::pair<std::size_t, long>> queue = {{root, -1}};  // (span, parent's place)
-  std::set<std::size_t> seen = {root};
   for (std::size_t next = 0; next < queue.size(); ++next) {
     const auto [i, parent] = queue[next];
     const Span& span = spans[i];
     tree.spans.push_back({span.op, span.name, parent, ms(span.start_ns), ms(span.end_ns)});
-    for (std::size_t child : children[i]) {
-      if (seen.insert(child).second) queue.emplace_back(child, static_cast<long>(next));
-    }
+    for (std::size_t child : children[i]) queue.emplace_back(child, static_cast<long>(next));
   }
   return tree;
 }
+
+// A span's key among all spans read: its trace and its id.
+struct SpanKey {
+  TraceId trace;
+  std::uint64_t span = 0;
+  bool operator==(const SpanKey&) const = default;
+};
+struct SpanKeyHash {
+  std::size_t operator()(const SpanKey& key) const {
+    // Ids are random: a multiply-and-fold of their words spreads them well enough.
+    std::uint64_t h = key.trace.high * 0x9E3779B97F4A7C15ULL ^ key.trace.low;
+    h = (h ^ key.span) * 0xBF58476D1CE4E5B9ULL;
+    return static_cast<std::size_t>(h ^ (h >> 31));
+  }
+};
 
 }  // namespace
 
 Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
                            const ReadOptions& options) {
+  static const std::string kUnnamed = "(unnamed span)";
   BadRowLog bad_rows(options.on_bad_row, source);
   std::vector<Span> spans;
   std::set<std::string> strings;
   RecordReader reader(spans, strings, bad_rows);
+  RecordParser parser;
   auto invalid = [&](std::size_t offset, const std::string& message) {
     auto [line, column] = LineColumn(text, offset);
     return bad_rows.Record(line, column, "invalid JSON: " + message);
@@ -373,10 +465,10 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   std::size_t offset = 0;
   std::string error;
   const bool lines = first != std::string_view::npos &&
-                     ParseWhole(text.substr(first, first_end - first), offset, error).has_value();
+                     parser.Parse(text.substr(first, first_end - first), offset, error) != nullptr;
   if (!lines && first != std::string_view::npos) {
-    std::optional<value> record = ParseWhole(text, offset, error);
-    if (!record) {
+    const value* record = parser.Parse(text, offset, error);
+    if (record == nullptr) {
       invalid(offset, error);
       return bad_rows.StopError();
     }
@@ -386,7 +478,7 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
     const std::size_t end = std::min(text.find('\n', at), text.size());
     const std::string_view record_text = text.substr(at, end - at);
     if (record_text.find_first_not_of(" \t\r") != std::string_view::npos) {
-      std::optional<value> record = ParseWhole(record_text, offset, error);
+      const value* record = parser.Parse(record_text, offset, error);
       const bool go_on = record ? reader.Read(*record, line) : invalid(at + offset, error);
       if (!go_on) return bad_rows.StopError();
     }
@@ -396,18 +488,18 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   // Transactions: local roots. A parent in the input under the same service makes a span a
   // child; a parent elsewhere (another service, another file, remote) makes it a segment,
   // whose tree is its descendants in its service.
-  std::map<std::pair<std::string_view, std::string_view>, std::size_t> index_of;
+  std::unordered_map<SpanKey, std::size_t, SpanKeyHash> index_of;
+  index_of.reserve(spans.size());
   for (std::size_t i = 0; i < spans.size(); ++i)
-    index_of.emplace(
-        std::pair{std::string_view(spans[i].trace_id), std::string_view(spans[i].span_id)}, i);
+    index_of.emplace(SpanKey{spans[i].trace_id, spans[i].span_id}, i);
   std::vector<std::vector<std::size_t>> children(spans.size());
   std::vector<bool> root(spans.size(), true);
   for (std::size_t i = 0; i < spans.size(); ++i) {
     const Span& span = spans[i];
-    if (span.parent_id.empty() || span.remote_parent) continue;
-    auto parent = index_of.find({span.trace_id, span.parent_id});
+    if (span.parent_id == 0 || span.remote_parent) continue;
+    auto parent = index_of.find(SpanKey{span.trace_id, span.parent_id});
     if (parent == index_of.end() || parent->second == i ||
-        *spans[parent->second].service != *span.service)
+        spans[parent->second].service != span.service)
       continue;
     children[parent->second].push_back(i);
     root[i] = false;
@@ -418,8 +510,11 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   for (std::size_t i = 0; i < spans.size(); ++i) {
     if (!root[i]) continue;
     const Span& span = spans[i];
-    builder.Add(span.transaction, static_cast<double>(span.end_ns - span.start_ns) / 1e6,
-                span.failed, Tree(spans, children, i));
+    const std::string& name = !span.transaction.empty() ? span.transaction
+                              : !span.name.empty()      ? span.name
+                                                        : kUnnamed;
+    builder.Add(name, static_cast<double>(span.end_ns - span.start_ns) / 1e6, span.failed,
+                Tree(spans, children, i));
     versions.insert(*span.version);
     ++transactions;
   }
