@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     return BestOf(5, [&] {
       auto bytes = fs.MapFile(path);
       auto set = perfgate::fetch::ReadNdjson(bytes->view(), path,
-                                             {perfgate::fetch::BadRowPolicy::kFail, threads});
+                                             {perfgate::fetch::BadRowPolicy::kFail, threads, {}});
       if (!set.ok() || set->TotalEvents() != static_cast<std::size_t>(rows)) std::abort();
     });
   };

@@ -38,9 +38,14 @@ struct Inputs {
 Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
-  Result<SampleSet> baseline = LoadSource(options.baseline, options.sources, *config, env);
+  auto load = [&](const std::string& source, const std::string& release) {
+    SourceOptions side = options.sources;
+    side.read.release = release;
+    return LoadSource(source, side, *config, env);
+  };
+  Result<SampleSet> baseline = load(options.baseline, options.baseline_release);
   if (!baseline.ok()) return baseline.error();
-  Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, *config, env);
+  Result<SampleSet> candidate = load(options.candidate, options.candidate_release);
   if (!candidate.ok()) return candidate.error();
   return Inputs{std::move(config).value(), std::move(baseline).value(),
                 std::move(candidate).value()};

@@ -50,6 +50,9 @@ struct GateOptions {
   ConfigChoice config;
   std::string baseline;
   std::string candidate;
+  // Each side's release in an OTLP file holding several (service.version); empty: all.
+  std::string baseline_release;
+  std::string candidate_release;
   SourceOptions sources;
   std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
   std::string markdown_path;                         // empty: no Markdown file

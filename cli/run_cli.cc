@@ -125,6 +125,44 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   return options;
 }
 
+// Picking each side's release out of one OTLP file.
+void AddReleaseOptions(po::options_description& description) {
+  // clang-format off
+  description.add_options()
+      ("baseline-release", po::value<std::string>()->value_name("VERSION"),
+       "read only this release's transactions of the baseline OTLP file (service.version)")
+      ("candidate-release", po::value<std::string>()->value_name("VERSION"),
+       "the same for the candidate; with both, one OTLP file can hold both releases");
+  // clang-format on
+}
+
+// The value of a required option, or a usage error: "missing <shown>".
+std::string Required(const po::variables_map& vm, const char* name, const std::string& shown) {
+  if (!vm.count(name)) throw UsageError{"missing " + shown};
+  return vm[name].as<std::string>();
+}
+
+// The sources of a gate: two, or one OTLP file holding both releases. `command` names a
+// command whose sources are positional; empty for --baseline and --candidate.
+void ReadGateSources(const po::variables_map& vm, std::string_view command, GateOptions& options) {
+  auto text = [&](const char* name) {
+    return vm.count(name) ? vm[name].as<std::string>() : std::string();
+  };
+  options.baseline_release = text("baseline-release");
+  options.candidate_release = text("candidate-release");
+  const bool one_file = !options.baseline_release.empty() && !options.candidate_release.empty();
+  if (!command.empty() && (!vm.count("baseline") || (!vm.count("candidate") && !one_file))) {
+    const std::string name(command);
+    throw UsageError{name + " needs two sources: perfgate " + name +
+                     " BASELINE CANDIDATE, or one OTLP file with --baseline-release and "
+                     "--candidate-release"};
+  }
+  options.baseline = Required(vm, "baseline", "--baseline SRC");
+  options.candidate = one_file && !vm.count("candidate")
+                          ? options.baseline
+                          : Required(vm, "candidate", "--candidate SRC");
+}
+
 ConfigChoice ReadConfigChoice(const po::variables_map& vm) {
   return ConfigChoice{vm["config"].as<std::string>(), !vm["config"].defaulted()};
 }
@@ -137,8 +175,10 @@ po::options_description GateOptionsDescription(bool positional_sources) {
         "baseline release samples: a .ndjson, .jsonl, .csv or .json file, or sentry:RELEASE "
         "(required)");
     add("candidate", po::value<std::string>()->value_name("SRC"),
-        "candidate release samples, in the same forms (required)");
+        "candidate release samples, in the same forms (required, unless both releases are in "
+        "the --baseline file)");
   }
+  AddReleaseOptions(inputs);
   AddConfigOption(inputs);
   add("today", po::value<std::string>()->value_name("YYYY-MM-DD"),
       "judge waivers as of this date (default: today, UTC)");
@@ -159,19 +199,9 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   return all;
 }
 
-// The value of a required option, or a usage error: "missing <shown>".
-std::string Required(const po::variables_map& vm, const char* name, const std::string& shown) {
-  if (!vm.count(name)) throw UsageError{"missing " + shown};
-  return vm[name].as<std::string>();
-}
-
 GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources) {
   GateOptions options;
-  if (positional_sources && (!vm.count("baseline") || !vm.count("candidate"))) {
-    throw UsageError{"compare needs two sources: perfgate compare BASELINE CANDIDATE"};
-  }
-  options.baseline = Required(vm, "baseline", "--baseline SRC");
-  options.candidate = Required(vm, "candidate", "--candidate SRC");
+  ReadGateSources(vm, positional_sources ? "compare" : "", options);
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   if (vm.count("today")) {
@@ -256,7 +286,9 @@ po::options_description StatsDescription() {
        "how percentiles interpolate, by numpy's names: linear (Hyndman-Fan type 7, numpy's "
        "and R's default), inverted_cdf, averaged_inverted_cdf, closest_observation, "
        "interpolated_inverted_cdf, hazen, weibull, median_unbiased, normal_unbiased, lower, "
-       "higher, midpoint, nearest");
+       "higher, midpoint, nearest")
+      ("release", po::value<std::string>()->value_name("VERSION"),
+       "read only this release's transactions of an OTLP file (service.version)");
   // clang-format on
   AddConfigOption(description);
   description.add(SourceOptionsDescription());
@@ -268,6 +300,7 @@ int Stats(const po::variables_map& vm, CliEnv& env) {
   options.source = Required(vm, "source", "the source: perfgate stats SRC");
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
+  if (vm.count("release")) options.sources.read.release = vm["release"].as<std::string>();
   options.json = vm["json"].as<bool>();
   options.percentiles = ParsePercentiles(vm["percentiles"].as<std::string>());
   const std::string method = vm["percentile-method"].as<std::string>();
@@ -348,6 +381,7 @@ po::options_description ExplainDescription() {
        "explain this transaction, whatever its verdict (repeatable); default: every one whose "
        "duration rule did not pass");
   // clang-format on
+  AddReleaseOptions(inputs);
   AddConfigOption(inputs);
   po::options_description all;
   all.add(inputs).add(SourceOptionsDescription());
@@ -356,11 +390,7 @@ po::options_description ExplainDescription() {
 
 int Explain(const po::variables_map& vm, CliEnv& env) {
   ExplainCommandOptions options;
-  if (!vm.count("baseline") || !vm.count("candidate")) {
-    throw UsageError{"explain needs two sources: perfgate explain BASELINE CANDIDATE"};
-  }
-  options.gate.baseline = vm["baseline"].as<std::string>();
-  options.gate.candidate = vm["candidate"].as<std::string>();
+  ReadGateSources(vm, "explain", options.gate);
   options.gate.config = ReadConfigChoice(vm);
   options.gate.sources = ReadSourceOptions(vm);
   if (vm.count("transaction"))

@@ -71,6 +71,11 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   if (!source.starts_with("sentry:")) {
     return fetch::ReadSampleFile(env.fs, source, options.format, options.read);
   }
+  if (!options.read.release.empty()) {
+    return MakeError(ErrorKind::kUsage, source +
+                                            ": a release flag picks a release out of an OTLP "
+                                            "file; a Sentry source names its own (sentry:RELEASE)");
+  }
   const std::string release = source.substr(7);
   if (release.empty())
     return MakeError(ErrorKind::kUsage, "sentry: needs a release: sentry:1.2.3 or sentry:latest");

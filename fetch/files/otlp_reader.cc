@@ -510,29 +510,39 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   for (std::size_t i = 0; i < spans.size(); ++i) {
     if (!root[i]) continue;
     const Span& span = spans[i];
+    versions.insert(*span.version);
+    if (!options.release.empty() && *span.version != options.release) continue;
     const std::string& name = !span.transaction.empty() ? span.transaction
                               : !span.name.empty()      ? span.name
                                                         : kUnnamed;
     builder.Add(name, static_cast<double>(span.end_ns - span.start_ns) / 1e6, span.failed,
                 Tree(spans, children, i));
-    versions.insert(*span.version);
     ++transactions;
+  }
+  std::string version_list;
+  for (std::string_view version : versions)
+    version_list += (version_list.empty() ? "" : ", ") +
+                    (version.empty() ? std::string("(none)") : std::string(version));
+  if (transactions == 0 && !options.release.empty() && !versions.empty()) {
+    return MakeError(ErrorKind::kInput, std::string(source) + ": no transactions of release " +
+                                            options.release + " (service.version); it holds " +
+                                            version_list);
   }
   if (transactions == 0) {
     return MakeError(ErrorKind::kInput, std::string(source) + ": no transactions: " +
                                             (spans.empty() ? "no spans" : "no local root spans") +
                                             " in the input");
   }
-  SampleSet set = std::move(builder).Build(std::string(source));
+  SampleSet set = std::move(builder).Build(
+      options.release.empty() ? std::string(source)
+                              : std::string(source) + " (release " + options.release + ")");
   bad_rows.CopyTo(set);
-  if (versions.size() > 1) {
-    std::string list;
-    for (std::string_view version : versions)
-      list += (list.empty() ? "" : ", ") +
-              (version.empty() ? std::string("(none)") : std::string(version));
+  if (versions.size() > 1 && options.release.empty()) {
     set.notes.push_back(std::string(source) + " holds transactions of " +
-                        std::to_string(versions.size()) + " service.version values (" + list +
-                        "), judged together as one release");
+                        std::to_string(versions.size()) + " service.version values (" +
+                        version_list +
+                        "), judged together as one release; --baseline-release and "
+                        "--candidate-release pick one each");
   }
   return set;
 }

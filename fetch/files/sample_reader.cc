@@ -66,6 +66,11 @@ void BadRowLog::CopyTo(SampleSet& set) const {
 
 Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, InputFormat format,
                               const ReadOptions& options) {
+  if (!options.release.empty() && format != InputFormat::kOtlp) {
+    return MakeError(ErrorKind::kUsage, std::string(source) +
+                                            ": a release can be picked out of an OTLP file only "
+                                            "(by service.version); give each release its own file");
+  }
   Result<SampleSet> read = [&]() -> Result<SampleSet> {
     switch (format) {
       case InputFormat::kNdjson:

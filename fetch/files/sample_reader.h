@@ -44,6 +44,9 @@ struct ReadOptions {
   BadRowPolicy on_bad_row = BadRowPolicy::kFail;
   // Threads for large NDJSON inputs; 0 picks the number of cores. Results never depend on it.
   unsigned threads = 0;
+  // When set, only this release's transactions are read: one OTLP file holding several
+  // releases (service.version) is split by it. Other formats refuse it (kUsage).
+  std::string release;
 };
 
 // Collects the bad rows of one read: under kFail the first is returned as the error,

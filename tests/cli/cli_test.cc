@@ -196,7 +196,8 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
   CliRun compare = RunPerfgate({"compare", "examples/baseline.ndjson"}, fs);
   EXPECT_EQ(compare.err,
             "perfgate: error: compare needs two sources: perfgate compare BASELINE "
-            "CANDIDATE\nrun 'perfgate compare --help' for its options\n");
+            "CANDIDATE, or one OTLP file with --baseline-release and --candidate-release\nrun "
+            "'perfgate compare --help' for its options\n");
 
   CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
   EXPECT_EQ(format.exit_code, 2);

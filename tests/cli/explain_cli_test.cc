@@ -11,13 +11,19 @@ namespace perfgate {
 namespace {
 
 // `requests` traces of POST /api/analyze as one Collector file-exporter line each: a
-// database fetch, a batch embedding of about `embed_ms` and a summary, one after another.
-std::string Traces(int requests, double embed_ms, std::uint64_t seed) {
+// database fetch, a batch embedding of about `embed_ms` and a summary, one after another;
+// their service at `version` when one is given.
+std::string Traces(int requests, double embed_ms, std::uint64_t seed,
+                   const std::string& version = "") {
   stats::Random random(seed);
   std::string text;
-  auto span = [](const std::string& id, const std::string& parent, const std::string& name,
-                 long long start_us, long long end_us, const std::string& attributes) {
-    return R"({"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":")" + id +
+  // One trace id per call: files made with different seeds can be concatenated.
+  char trace[33];
+  std::snprintf(trace, sizeof trace, "4bf92f3577b34da6a3ce929d%08llx",
+                static_cast<unsigned long long>(seed));
+  auto span = [&trace](const std::string& id, const std::string& parent, const std::string& name,
+                       long long start_us, long long end_us, const std::string& attributes) {
+    return R"({"traceId":")" + std::string(trace) + R"(","spanId":")" + id +
            R"(","parentSpanId":")" + parent + R"(","name":")" + name +
            R"(","startTimeUnixNano":")" + std::to_string(start_us) + R"(000","endTimeUnixNano":")" +
            std::to_string(end_us) + R"(000","attributes":[)" + attributes + "]}";
@@ -39,6 +45,7 @@ std::string Traces(int requests, double embed_ms, std::uint64_t seed) {
     };
     const long long a = t0 + 5'000, b = a + fetch, c = b + embed, d = c + summary;
     text += R"({"resourceSpans":[{"resource":{"attributes":[)" + attr("service.name", "analyzer") +
+            (version.empty() ? "" : "," + attr("service.version", version)) +
             R"(]},"scopeSpans":[{"spans":[)" +
             span(root, "", "POST /api/analyze", t0, d + 5'000,
                  attr("http.request.method", "POST") + "," + attr("http.route", "/api/analyze")) +
@@ -104,6 +111,40 @@ TEST(CliExplain, ExplainPrintsTheWholeTableForAnyTransaction) {
   EXPECT_EQ(run.err,
             "perfgate: error: explain: 'POST /api/analyze' has no span trees in plain.ndjson: "
             "explanations need traces (OpenTelemetry OTLP/JSON)\n");
+}
+
+TEST(CliExplain, OneOtlpFileHoldingBothReleasesIsSplitByServiceVersion) {
+  FakeFileSystem fs;
+  fs.files["base.otlp.jsonl"] = Traces(200, 200, 1, "1.4.0");
+  fs.files["cand.otlp.jsonl"] = Traces(200, 450, 2, "1.5.0");
+  fs.files["both.otlp.jsonl"] = fs.files["cand.otlp.jsonl"] + fs.files["base.otlp.jsonl"];
+  CliRun two =
+      RunPerfgate({"compare", "base.otlp.jsonl", "cand.otlp.jsonl", "--json", "two.json"}, fs);
+  CliRun one = RunPerfgate({"compare", "both.otlp.jsonl", "--baseline-release", "1.4.0",
+                            "--candidate-release", "1.5.0", "--json", "one.json"},
+                           fs);
+  EXPECT_EQ(one.exit_code, two.exit_code) << one.err;
+  // The same verdicts and explanations; only the sources' names differ.
+  std::string json = fs.files["one.json"];
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"both.otlp.jsonl (release 1.4.0)", "base.otlp.jsonl"},
+        {"both.otlp.jsonl (release 1.5.0)", "cand.otlp.jsonl"}}) {
+    const std::size_t at = json.find(from);
+    ASSERT_NE(at, std::string::npos) << json;
+    json.replace(at, from.size(), to);
+  }
+  EXPECT_EQ(json, fs.files["two.json"]);
+
+  // check takes the one file as --baseline; a missing release says what the file holds.
+  CliRun check = RunPerfgate({"check", "--baseline", "both.otlp.jsonl", "--baseline-release",
+                              "1.4.0", "--candidate-release", "1.6.0"},
+                             fs);
+  EXPECT_EQ(check.exit_code, 2);
+  EXPECT_EQ(check.err,
+            "perfgate: error: both.otlp.jsonl: no transactions of release 1.6.0 "
+            "(service.version); it holds 1.4.0, 1.5.0\n");
+  CliRun ndjson = RunPerfgate({"stats", "plain.ndjson", "--release", "1.4.0"}, fs);
+  EXPECT_EQ(ndjson.exit_code, 2);
 }
 
 }  // namespace

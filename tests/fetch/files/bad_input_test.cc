@@ -118,7 +118,8 @@ TEST(BadInput, EveryReaderNamesFileLineAndProblem) {
 TEST(BadInput, SkipPolicyCountsBadRowsAndKeepsTheFirstFew) {
   std::string text;
   for (int i = 0; i < 10; ++i) text += "{\"duration_ms\": -1}\n{\"duration_ms\": 3}\n";
-  Result<SampleSet> read = ReadSamples(text, "in.ndjson", kNd, ReadOptions{BadRowPolicy::kSkip, 1});
+  Result<SampleSet> read =
+      ReadSamples(text, "in.ndjson", kNd, ReadOptions{BadRowPolicy::kSkip, 1, {}});
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->TotalEvents(), 10u);
   EXPECT_EQ(read->skipped_rows, 10u);
@@ -129,7 +130,7 @@ TEST(BadInput, SkipPolicyCountsBadRowsAndKeepsTheFirstFew) {
 
 TEST(BadInput, AllRowsBadIsAnErrorEvenWhenSkipping) {
   Result<SampleSet> read =
-      ReadSamples("duration_ms\nx\ny\n", "in.csv", kCsv, ReadOptions{BadRowPolicy::kSkip, 1});
+      ReadSamples("duration_ms\nx\ny\n", "in.csv", kCsv, ReadOptions{BadRowPolicy::kSkip, 1, {}});
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(
       read.error().message,

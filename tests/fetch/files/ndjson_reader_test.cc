@@ -59,8 +59,8 @@ std::string BigInput(std::size_t lines, std::size_t bad_line) {
 
 TEST(ReadNdjson, ResultDoesNotDependOnThreadCount) {
   std::string text = BigInput(120000, 0);  // about 15 MB: several chunks
-  Result<SampleSet> one = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, 1});
-  Result<SampleSet> four = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, 4});
+  Result<SampleSet> one = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, 1, {}});
+  Result<SampleSet> four = ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, 4, {}});
   ASSERT_TRUE(one.ok() && four.ok());
   ASSERT_EQ(one->groups.size(), four->groups.size());
   for (std::size_t g = 0; g < one->groups.size(); ++g) {
@@ -75,7 +75,7 @@ TEST(ReadNdjson, LineNumbersAreRightInLaterChunks) {
   std::string text = BigInput(120000, 100001);
   for (unsigned threads : {1u, 2u, 4u}) {
     Result<SampleSet> read =
-        ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, threads});
+        ReadNdjson(text, "big.ndjson", ReadOptions{BadRowPolicy::kFail, threads, {}});
     ASSERT_FALSE(read.ok());
     EXPECT_EQ(read.error().message.substr(0, 46), "big.ndjson:100001: duration_ms is negative: -1")
         << threads << " threads";

@@ -17,7 +17,7 @@ std::string Fixture(const std::string& name) {
 }
 
 Result<SampleSet> Read(std::string_view text, BadRowPolicy policy = BadRowPolicy::kFail) {
-  return ReadOtlp(text, "t.otlp.jsonl", ReadOptions{policy, 1});
+  return ReadOtlp(text, "t.otlp.jsonl", ReadOptions{policy, 1, {}});
 }
 
 TEST(OtlpReader, ReadsTheSpecificationsFileExporterExample) {
@@ -96,7 +96,43 @@ TEST(OtlpReader, LocalRootsAreTransactionsNamedByRoute) {
   ASSERT_EQ(read->notes.size(), 1u);
   EXPECT_EQ(read->notes[0],
             "t.otlp.jsonl holds transactions of 2 service.version values (1.5.0, 3.1.0), judged "
-            "together as one release");
+            "together as one release; --baseline-release and --candidate-release pick one each");
+}
+
+TEST(OtlpReader, OneFileSplitsByReleaseOnServiceVersion) {
+  const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  const std::string text =
+      Line("api", "1.4.0", Span(trace, "b7ad6b7169203331", "", "GET /a", 0, 100)) +
+      Line("api", "1.5.0",
+           Span(trace, "b7ad6b7169203332", "", "GET /a", 0, 300) + "," +
+               Span(trace, "b7ad6b7169203333", "", "GET /b", 0, 50));
+  ReadOptions options{BadRowPolicy::kFail, 1, {}};
+  options.release = "1.5.0";
+  Result<SampleSet> candidate = ReadOtlp(text, "t.otlp.jsonl", options);
+  ASSERT_TRUE(candidate.ok()) << candidate.error().message;
+  EXPECT_EQ(candidate->source, "t.otlp.jsonl (release 1.5.0)");
+  ASSERT_EQ(candidate->groups.size(), 2u);
+  EXPECT_EQ(candidate->groups[0].durations_ms, std::vector<double>{300});
+  EXPECT_TRUE(candidate->notes.empty());
+  options.release = "1.4.0";
+  Result<SampleSet> baseline = ReadOtlp(text, "t.otlp.jsonl", options);
+  ASSERT_TRUE(baseline.ok()) << baseline.error().message;
+  ASSERT_EQ(baseline->groups.size(), 1u);
+  EXPECT_EQ(baseline->groups[0].durations_ms, std::vector<double>{100});
+  // A release the file does not hold says which it does.
+  options.release = "1.6.0";
+  Result<SampleSet> missing = ReadOtlp(text, "t.otlp.jsonl", options);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorKind::kInput);
+  EXPECT_EQ(missing.error().message,
+            "t.otlp.jsonl: no transactions of release 1.6.0 (service.version); it holds 1.4.0, "
+            "1.5.0");
+  // Other formats do not know releases: refused, not ignored.
+  options.release = "1.5.0";
+  Result<SampleSet> ndjson = ReadSamples(R"({"transaction":"a","duration_ms":1})", "t.ndjson",
+                                         InputFormat::kNdjson, options);
+  ASSERT_FALSE(ndjson.ok());
+  EXPECT_EQ(ndjson.error().kind, ErrorKind::kUsage);
 }
 
 TEST(OtlpReader, KeepsEachTransactionsSpanTreeWithSentrysOps) {

@@ -48,7 +48,7 @@ TEST(ReadSentryPage, EmptyDataIsAnEmptySet) {
 TEST(ReadSentryPage, SkipsBadEventsWhenAskedAndNamesThem) {
   std::string text = R"({"data": [{"transaction": "a", "transaction.duration": -1},
                                    {"transaction": "a", "transaction.duration": 5}]})";
-  Result<SampleSet> set = ReadSentryPage(text, "p.json", ReadOptions{BadRowPolicy::kSkip, 0});
+  Result<SampleSet> set = ReadSentryPage(text, "p.json", ReadOptions{BadRowPolicy::kSkip, 0, {}});
   ASSERT_TRUE(set.ok());
   EXPECT_EQ(set->TotalEvents(), 1u);
   EXPECT_EQ(set->skipped_rows, 1u);
