@@ -21,10 +21,17 @@
 namespace perfgate::cli {
 namespace {
 
-explain::ExplainOptions ExplainOptionsFor(const gate::Thresholds& config) {
+// The config's explain: settings; without a trace_url, a Sentry source's trace view.
+explain::ExplainOptions ExplainOptionsFor(const GateOptions& gate, const gate::Thresholds& config) {
   explain::ExplainOptions options;
   options.trace_url = config.explain.trace_url;
   options.exemplars = static_cast<std::size_t>(config.explain.exemplars);
+  if (options.trace_url.empty() &&
+      (gate.baseline.starts_with("sentry:") || gate.candidate.starts_with("sentry:"))) {
+    Result<SentrySelection> selection = SentrySelectionFor(gate.sources, config);
+    if (selection.ok())
+      options.trace_url = fetch::SentryTraceUrl(selection->url, selection->organization);
+  }
   return options;
 }
 
@@ -60,8 +67,9 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
       gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
                      options.today.value_or(env.Today())),
       {}};
-  judged.explanations = explain::ExplainNotPassed(
-      judged.result, inputs->baseline, inputs->candidate, ExplainOptionsFor(inputs->config));
+  judged.explanations =
+      explain::ExplainNotPassed(judged.result, inputs->baseline, inputs->candidate,
+                                ExplainOptionsFor(options, inputs->config));
   return judged;
 }
 
@@ -162,7 +170,7 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
   const gate::EvaluationResult result =
       gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
                      options.gate.today.value_or(env.Today()));
-  const explain::ExplainOptions explain_options = ExplainOptionsFor(inputs->config);
+  const explain::ExplainOptions explain_options = ExplainOptionsFor(options.gate, inputs->config);
   std::vector<std::pair<std::string, explain::Explanation>> shown;
   if (options.transactions.empty()) {
     for (auto& [name, why] :

@@ -16,36 +16,43 @@ Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
   return gate::ParseThresholds(*text, choice.path);
 }
 
-Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config,
-                                   CliEnv& env) {
-  SentrySetup setup;
-  fetch::SentryOptions& sentry = setup.options;
-  gate::SentrySource from_file = config.sentry.value_or(gate::SentrySource{});
-  sentry.selection = from_file.selection;
-  sentry.allow_partial = from_file.allow_partial;
-  setup.deadline = from_file.deadline;
+Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
+                                           const gate::Thresholds& config) {
+  SentrySelection selection = config.sentry.value_or(gate::SentrySource{}).selection;
   const SentryFlags& flags = options.sentry;
-  if (flags.url) sentry.selection.url = *flags.url;
-  if (flags.organization) sentry.selection.organization = *flags.organization;
-  if (!flags.projects.empty()) sentry.selection.projects = flags.projects;
-  if (flags.environment) sentry.selection.environment = *flags.environment;
-  if (flags.dataset) sentry.selection.dataset = *flags.dataset;
-  if (flags.mode) sentry.selection.mode = *flags.mode;
-  if (sentry.selection.mode != SentryMode::kRaw && config.group_by == gate::GroupBy::kNone) {
-    return MakeError(ErrorKind::kUsage,
-                     std::string(NameOf(kSentryModeNames, sentry.selection.mode)) +
-                         " mode gives per-transaction values, which cannot be pooled "
-                         "for group_by: none; use raw mode");
+  if (flags.url) selection.url = *flags.url;
+  if (flags.organization) selection.organization = *flags.organization;
+  if (!flags.projects.empty()) selection.projects = flags.projects;
+  if (flags.environment) selection.environment = *flags.environment;
+  if (flags.dataset) selection.dataset = *flags.dataset;
+  if (flags.mode) selection.mode = *flags.mode;
+  if (selection.mode != SentryMode::kRaw && config.group_by == gate::GroupBy::kNone) {
+    return MakeError(ErrorKind::kUsage, std::string(NameOf(kSentryModeNames, selection.mode)) +
+                                            " mode gives per-transaction values, which cannot "
+                                            "be pooled for group_by: none; use raw mode");
   }
-  if (flags.max_samples) sentry.selection.max_samples = *flags.max_samples;
-  if (flags.allow_partial) sentry.allow_partial = true;
-  sentry.selection.start = flags.since;
-  sentry.selection.end = flags.until;
-  if (sentry.selection.organization.empty()) {
+  if (flags.max_samples) selection.max_samples = *flags.max_samples;
+  selection.start = flags.since;
+  selection.end = flags.until;
+  if (selection.organization.empty()) {
     return MakeError(ErrorKind::kUsage,
                      "a sentry: source needs an organization: set source.sentry.organization "
                      "in the config or pass --organization");
   }
+  return selection;
+}
+
+Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config,
+                                   CliEnv& env) {
+  SentrySetup setup;
+  fetch::SentryOptions& sentry = setup.options;
+  const gate::SentrySource from_file = config.sentry.value_or(gate::SentrySource{});
+  Result<SentrySelection> selection = SentrySelectionFor(options, config);
+  if (!selection.ok()) return selection.error();
+  sentry.selection = std::move(selection).value();
+  sentry.allow_partial = from_file.allow_partial || options.sentry.allow_partial;
+  setup.deadline = from_file.deadline;
+  const SentryFlags& flags = options.sentry;
   if (!flags.token_file.empty()) {
     Result<std::string> token = env.fs.ReadFile(flags.token_file);
     if (!token.ok()) return MakeError(ErrorKind::kUsage, token.error().message);

@@ -24,6 +24,11 @@ Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env);
 Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
                              const gate::Thresholds& config, CliEnv& env);
 
+// What to fetch from Sentry, from `config`'s source.sentry and the flags; errors say which
+// setting is missing or conflicts.
+Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
+                                           const gate::Thresholds& config);
+
 // The Sentry settings for `release` from `config` and the flags, with the token; errors
 // say which setting is missing.
 struct SentrySetup {

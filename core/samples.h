@@ -32,11 +32,26 @@ struct SpanRecord {
   double end_ms = 0;
 };
 
-// One event's span tree, where the source records one (OTLP): spans[0] is the event's
-// root span, parents come before their children.
+// One op family's part of an event in Sentry's ops breakdown (spans.db, spans.http, ...):
+// the wall-clock time the event's spans of that family cover, overlapping spans of the
+// family counted once. Families can overlap one another.
+struct OpTime {
+  std::string op;  // "db", "http", "browser", "resource", "ui", or kOtherOps
+  double ms = 0;
+};
+
+// The ops breakdown's time in spans of ops outside the families asked for: spans.total.time
+// minus the families' times.
+inline constexpr std::string_view kOtherOps = "(other ops)";
+
+// What is known of one event's spans: its span tree where the source records one (OTLP):
+// spans[0] is the event's root span, parents come before their children; else Sentry's
+// ops breakdown (op_times), which says how long each op family took but not whether the
+// response waited for it.
 struct SpanTree {
   std::string trace_id;  // lowercase hex, for links to the trace
   std::vector<SpanRecord> spans;
+  std::vector<OpTime> op_times;  // only when `spans` is empty
 };
 
 // All events of one group (one transaction name, or the whole release).

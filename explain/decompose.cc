@@ -29,7 +29,54 @@ std::uint32_t PartTable::GroupId(std::string_view op, std::string_view group) {
   return group_it->second;
 }
 
+namespace {
+
+// Adds one request's parts, sorted by group and merged, to `out`.
+void AddRequest(Breakdowns& out, std::size_t event, double duration_ms,
+                std::vector<std::pair<std::uint32_t, double>>& entries) {
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    if (k > 0 && entries[k].first == entries[k - 1].first) {
+      out.ms.back() += entries[k].second;
+      continue;
+    }
+    out.groups.push_back(entries[k].first);
+    out.ms.push_back(entries[k].second);
+  }
+  out.events.push_back(event);
+  out.duration_ms.push_back(duration_ms);
+  out.offsets.push_back(out.groups.size());
+}
+
+// The ops breakdowns of `group`'s events: each family's time, and the rest of the
+// duration (below 0 where families overlapped) as kUnattributed.
+Breakdowns BreakDownOps(const GroupSamples& group, PartTable& parts) {
+  Breakdowns out;
+  out.method = Method::kOpsBreakdown;
+  const std::uint32_t unattributed = parts.GroupId(kUnattributed, "");
+  std::vector<std::pair<std::uint32_t, double>> entries;
+  for (std::size_t event = 0; event < group.trees.size(); ++event) {
+    const std::vector<OpTime>& op_times = group.trees[event].op_times;
+    if (op_times.empty()) continue;
+    entries.clear();
+    double rest = group.durations_ms[event];
+    for (const OpTime& part : op_times) {
+      entries.emplace_back(parts.GroupId(part.op, ""), part.ms);
+      rest -= part.ms;
+    }
+    entries.emplace_back(unattributed, rest);
+    AddRequest(out, event, group.durations_ms[event], entries);
+  }
+  return out;
+}
+
+}  // namespace
+
 Breakdowns BreakDown(const GroupSamples& group, PartTable& parts) {
+  const bool trees = std::any_of(group.trees.begin(), group.trees.end(),
+                                 [](const SpanTree& tree) { return !tree.spans.empty(); });
+  if (!trees) return BreakDownOps(group, parts);
   Breakdowns out;
   const std::uint32_t unattributed = parts.GroupId(kUnattributed, "");
   std::vector<TreeSpan> tree;
@@ -53,19 +100,7 @@ Breakdowns BreakDown(const GroupSamples& group, PartTable& parts) {
         it->second = parts.GroupId(spans[i].op, SpanGroup(spans[i].op, spans[i].description));
       entries.emplace_back(it->second, times[i]);
     }
-    std::sort(entries.begin(), entries.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (std::size_t k = 0; k < entries.size(); ++k) {
-      if (k > 0 && entries[k].first == entries[k - 1].first) {
-        out.ms.back() += entries[k].second;
-        continue;
-      }
-      out.groups.push_back(entries[k].first);
-      out.ms.push_back(entries[k].second);
-    }
-    out.events.push_back(event);
-    out.duration_ms.push_back(spans[0].end_ms - spans[0].start_ms);
-    out.offsets.push_back(out.groups.size());
+    AddRequest(out, event, spans[0].end_ms - spans[0].start_ms, entries);
   }
   return out;
 }
@@ -224,6 +259,7 @@ Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
       base_columns, base_moments, cand_columns, cand_moments, columns.size(), options, bootstrap);
 
   Decomposition result;
+  result.method = base.method;
   result.baseline_requests = base_rows.size();
   result.candidate_requests = cand_rows.size();
   result.baseline_ms = base_moments.mean[columns.Total()];
@@ -259,6 +295,9 @@ Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
   }
   for (std::size_t op = 0; op < columns.ops; ++op) {
     if (!seen[op]) continue;
+    // One group without a description says nothing its op does not (an ops breakdown's
+    // family, spans without names).
+    if (ops[op].groups.size() == 1 && ops[op].groups[0].description.empty()) ops[op].groups.clear();
     Rank(ops[op].groups);
     result.causes.push_back(std::move(ops[op]));
   }

@@ -46,10 +46,25 @@ class PartTable {
   std::vector<std::map<std::string, std::uint32_t, std::less<>>> group_ids_;  // by op
 };
 
-// Each request's time on its critical path by span group, for the requests of one release
-// that carry a span tree. Request r's parts are groups/ms[offsets[r], offsets[r + 1]), one
-// entry per group, ascending by group id; they add up to duration_ms[r].
+// How a request's time was split into parts.
+enum class Method {
+  // Along the critical path of its span tree: parts are span groups, work in parallel that
+  // did not delay the response is not counted, and the parts add up to the duration.
+  kCriticalPath,
+  // By Sentry's ops breakdown: parts are op families, each the wall-clock time its spans
+  // cover, so families that ran in parallel are each counted in full; kUnattributed is the
+  // rest of the duration, below 0 where families overlapped.
+  kOpsBreakdown,
+};
+inline constexpr NameTable<Method, 2> kMethodNames = {
+    {{Method::kCriticalPath, "critical_path"}, {Method::kOpsBreakdown, "ops_breakdown"}}};
+
+// Each request's time by part, for the requests of one release that carry spans: along
+// the critical path where they carry span trees, else by their ops breakdown. Request r's
+// parts are groups/ms[offsets[r], offsets[r + 1]), one entry per group, ascending by group
+// id; they add up to duration_ms[r].
 struct Breakdowns {
+  Method method = Method::kCriticalPath;
   std::vector<std::size_t> events;  // the request's index among its group's events
   std::vector<double> duration_ms;  // its root span's duration
   std::vector<std::size_t> offsets{0};
@@ -59,7 +74,9 @@ struct Breakdowns {
   std::size_t size() const { return events.size(); }
 };
 
-// The breakdowns of the events of `group` that carry span trees (spans named by SpanGroup).
+// The breakdowns of the events of `group` that carry span trees (spans named by
+// SpanGroup); when none does, of those that carry an ops breakdown (each family an op of
+// one group named "").
 Breakdowns BreakDown(const GroupSamples& group, PartTable& parts);
 
 // Whether a part is on the critical paths of both releases, and if so whether it changed.
@@ -101,6 +118,7 @@ struct IntervalOptions {
 };
 
 struct Decomposition {
+  Method method = Method::kCriticalPath;
   std::size_t baseline_requests = 0;
   std::size_t candidate_requests = 0;
   double baseline_ms = 0;  // their mean duration: the sum of the causes' baseline_ms
@@ -114,7 +132,8 @@ struct Decomposition {
 
 // The decomposition of the change in mean duration from the requests `base_rows` of
 // `base` to the requests `cand_rows` of `cand` (indices into the breakdowns).
-// REQUIRES: both row lists non-empty and valid; both breakdowns made with `parts`.
+// REQUIRES: both row lists non-empty and valid; both breakdowns made with `parts` by one
+// method.
 Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
                         std::span<const std::size_t> base_rows, const Breakdowns& cand,
                         std::span<const std::size_t> cand_rows, const IntervalOptions& options);

@@ -130,7 +130,9 @@ std::optional<Explanation> Explain(const gate::EvaluationResult& result,
   PartTable parts;
   const Breakdowns base = BreakDown(baseline, parts);
   const Breakdowns cand = BreakDown(candidate, parts);
-  if (base.size() == 0 || cand.size() == 0) return std::nullopt;
+  // Releases broken down by different methods (traces on one side, Sentry's ops breakdown
+  // on the other) have no common parts to compare.
+  if (base.size() == 0 || cand.size() == 0 || base.method != cand.method) return std::nullopt;
   const std::vector<std::size_t> base_all = AllRows(base);
   const std::vector<std::size_t> cand_all = AllRows(cand);
   IntervalOptions intervals;

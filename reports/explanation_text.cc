@@ -105,7 +105,12 @@ std::string WhyText(const explain::Explanation& why, double confidence) {
     text += ", offset by " + CauseName(*offset) + " " + SignedMs(offset->change_ms) + " (" +
             ShareText(offset->share) + ")";
   return text + "; mean " + gate::FormatMs(why.judged.candidate_ms) + " vs " +
-         gate::FormatMs(why.judged.baseline_ms) + " along the critical path";
+         gate::FormatMs(why.judged.baseline_ms) + " " + MethodPhrase(why.judged.method);
+}
+
+std::string MethodPhrase(explain::Method method) {
+  return method == explain::Method::kCriticalPath ? "along the critical path"
+                                                  : "by Sentry's ops breakdown";
 }
 
 std::string ExemplarLabel(const explain::Exemplar& exemplar) {
@@ -118,7 +123,10 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
   if (explanations.empty()) return "";
   int resamples = 0;
   bool normal = false;
+  bool critical_path = false;
+  bool ops_breakdown = false;
   for (const auto& [name, why] : explanations) {
+    (why.judged.method == explain::Method::kCriticalPath ? critical_path : ops_breakdown) = true;
     for (const explain::Decomposition* d : {&why.judged, why.mean ? &*why.mean : nullptr}) {
       if (d == nullptr) continue;
       resamples = std::max(resamples, d->resamples);
@@ -133,10 +141,20 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
     intervals += std::string(resamples > 0 ? ", or " : "") +
                  "normal with the bootstrap's variance where a side had too many requests to "
                  "resample";
-  return "causes: the change in mean time per request on the critical path (the chain of "
-         "spans each response waited for, so work in parallel that did not delay it is not "
-         "blamed; time no span covers is \"" +
-         std::string(explain::kUnattributed) + "\"); their intervals " + intervals;
+  std::string causes = "causes: the change in mean time per request";
+  if (critical_path)
+    causes +=
+        " on the critical path (the chain of spans each response waited for, so work in "
+        "parallel that did not delay it is not blamed; time no span covers is \"" +
+        std::string(explain::kUnattributed) + "\")";
+  if (ops_breakdown)
+    causes += std::string(critical_path ? ", or" : "") +
+              " by Sentry's ops breakdown (spans.db, spans.http, ...: the time each op "
+              "family's spans cover; families that ran in parallel are each counted in full, "
+              "so parallel work may be over-counted, and \"" +
+              std::string(explain::kUnattributed) +
+              "\", the rest of the duration, can fall below 0)";
+  return causes + "; their intervals " + intervals;
 }
 
 }  // namespace perfgate::reports

@@ -51,6 +51,10 @@ std::string WhyText(const explain::Explanation& why, double confidence);
 // of the change; nullptr otherwise.
 const explain::Cause* Offset(const explain::Decomposition& decomposition);
 
+// How the parts were found, after a population: "along the critical path" or "by Sentry's
+// ops breakdown".
+std::string MethodPhrase(explain::Method method);
+
 // An exemplar as link text: "candidate, 9812 ms (p99.9)".
 std::string ExemplarLabel(const explain::Exemplar& exemplar);
 

@@ -414,7 +414,7 @@ class WhyChart {
 void WhySection(std::ostream& out, const gate::EvaluationResult& result,
                 const explain::Explanation& why) {
   out << "<div class=\"explain\"><h4>Why it is slower</h4>\n<p class=\"meta\">"
-      << Html(PopulationText(why)) << ", along the critical path: mean "
+      << Html(PopulationText(why)) << ", " << Html(MethodPhrase(why.judged.method)) << ": mean "
       << Html(gate::FormatMs(why.judged.candidate_ms)) << " vs "
       << Html(gate::FormatMs(why.judged.baseline_ms)) << "</p>\n"
       << WhyChart(why.judged, result.confidence).Svg() << "\n<ul class=\"why\">\n";

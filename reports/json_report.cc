@@ -106,7 +106,7 @@ object DecompositionJson(const explain::Decomposition& d) {
 }
 
 value ExplanationJson(const explain::Explanation& why) {
-  object out{{"method", "critical_path"},
+  object out{{"method", NameOf(explain::kMethodNames, why.judged.method)},
              {"statistic", why.statistic},
              {"population", why.candidate_from_ms ? "tail" : "all"},
              {"baseline_from_ms", JsonNumber(why.baseline_from_ms)},

@@ -82,7 +82,8 @@ std::string Prose(std::string_view text) {
 // request beside a tail, then the exemplar traces.
 void ExplanationSection(std::ostream& out, const gate::EvaluationResult& result,
                         const explain::Explanation& why) {
-  out << "**Why it is slower**: " << Prose(PopulationText(why)) << ", along the critical path:\n\n";
+  out << "**Why it is slower**: " << Prose(PopulationText(why)) << ", "
+      << MethodPhrase(why.judged.method) << ":\n\n";
   std::size_t rank = 0;
   for (const explain::Cause* cause : TopCauses(why.judged, kCausesNamed))
     out << ++rank << ". " << Prose(CauseSentence(*cause, result.confidence)) << "\n";

@@ -129,7 +129,7 @@ std::string CauseTable(const explain::Decomposition& d, double confidence) {
 std::string RenderExplanation(const std::string& name, const explain::Explanation& why,
                               double confidence) {
   std::string out = name + ": why its " + why.statistic + " changed, from " + PopulationText(why) +
-                    ", along the critical path\n";
+                    ", " + MethodPhrase(why.judged.method) + "\n";
   out += CauseTable(why.judged, confidence);
   if (why.mean) {
     out += "every request (" + std::to_string(why.mean->candidate_requests) + " candidate and " +

@@ -167,7 +167,7 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
         ok = fields.OnText(columns[i], names[i], record[i]);
       }
       if (ok && fields.Finish()) {
-        samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+        AddRow(samples, fields);
         continue;
       }
       reason = fields.error();

@@ -226,7 +226,7 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
       }
     }
     if (FastParseLine(line, fast_fields)) {
-      out.samples.Add(fast_fields.transaction(), fast_fields.duration_ms(), fast_fields.failed());
+      AddRow(out.samples, fast_fields);
       continue;
     }
     if (IsBlank(line)) continue;
@@ -248,7 +248,7 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
       reason = event_error;
     } else {
       const RowFields& fields = handler.fields();
-      out.samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+      AddRow(out.samples, fields);
       continue;
     }
     if (!out.bad_rows.Record(line_number, column, std::move(reason))) {

@@ -1,5 +1,7 @@
 #include "fetch/files/row_fields.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 
@@ -25,6 +27,7 @@ Field ClassifyField(std::string_view name) {
   switch (name.size()) {
     case 5:
       if (name == "error") return Field::kError;
+      if (name == "trace") return Field::kTrace;
       break;
     case 6:
       if (name == "status") return Field::kStatus;
@@ -50,6 +53,7 @@ Field ClassifyField(std::string_view name) {
     default:
       break;
   }
+  if (name.size() > 6 && name.starts_with("spans.")) return Field::kOpTime;
   return Field::kIgnored;
 }
 
@@ -58,6 +62,9 @@ void RowFields::Reset() {
   status_.clear();
   error_.clear();
   duration_name_.clear();
+  trace_.clear();
+  op_times_.clear();
+  total_time_ms_ = -1;
   duration_ms_ = 0;
   status_code_ = 0;
   failed_ = false;
@@ -90,6 +97,50 @@ bool RowFields::SetDuration(std::string_view name, double value, std::string_vie
   return true;
 }
 
+// A breakdown's value: null (no spans of the family) is not given; else finite and >= 0.
+bool RowFields::SetOpTime(std::string_view name, double value, std::string_view raw) {
+  if (!std::isfinite(value) || value < 0) {
+    return Fail(std::string(name) + " is not a duration in ms: " + Quote(raw));
+  }
+  if (name == "spans.total.time") {
+    total_time_ms_ = value;
+  } else {
+    op_times_.push_back({std::string(name.substr(6)), value});
+  }
+  return true;
+}
+
+// Sentry's trace ids: 32 hex digits, kept in lowercase (they go into links).
+bool RowFields::SetTrace(std::string_view value) {
+  if (value.empty()) return true;
+  if (value.size() != 32 || value.find_first_not_of("0123456789abcdefABCDEF") != value.npos)
+    return Fail("trace is not a trace id of 32 hex digits: " + Quote(value));
+  trace_.assign(value);
+  for (char& c : trace_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return true;
+}
+
+SpanTree RowFields::Spans() const {
+  SpanTree tree;
+  if (op_times_.empty()) return tree;
+  tree.trace_id = trace_;
+  tree.op_times = op_times_;
+  double families = 0;
+  for (const OpTime& part : op_times_) families += part.ms;
+  // Rounded sums can leave a total a hair below its parts: not a part of its own.
+  if (total_time_ms_ - families > 1e-6 * std::max(1.0, total_time_ms_))
+    tree.op_times.push_back({std::string(kOtherOps), total_time_ms_ - families});
+  return tree;
+}
+
+void AddRow(SampleSetBuilder& samples, const RowFields& fields) {
+  if (fields.HasSpans()) {
+    samples.Add(fields.transaction(), fields.duration_ms(), fields.failed(), fields.Spans());
+  } else {
+    samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+  }
+}
+
 bool RowFields::OnString(Field field, std::string_view name, std::string_view value) {
   switch (field) {
     case Field::kTransaction:
@@ -106,6 +157,10 @@ bool RowFields::OnString(Field field, std::string_view name, std::string_view va
     case Field::kStatusCode:
       // Sentry returns tags such as http.status_code as strings ("500").
       return OnText(field, name, value);
+    case Field::kTrace:
+      return SetTrace(value);
+    case Field::kOpTime:
+      return Fail(std::string(name) + " must be a number, not a string: " + Quote(value));
     case Field::kIgnored:
       return true;
   }
@@ -125,8 +180,11 @@ bool RowFields::OnNumber(Field field, std::string_view name, double value, std::
         return true;
       }
       return Fail("error must be true or false, not " + std::string(raw));
+    case Field::kOpTime:
+      return SetOpTime(name, value, raw);
     case Field::kTransaction:
     case Field::kStatus:
+    case Field::kTrace:
       return Fail(std::string(name) + " must be a string, not a number: " + std::string(raw));
     case Field::kIgnored:
       return true;
@@ -161,7 +219,16 @@ bool RowFields::OnText(Field field, std::string_view name, std::string_view text
   switch (field) {
     case Field::kTransaction:
     case Field::kStatus:
+    case Field::kTrace:
       return OnString(field, name, text);
+    case Field::kOpTime: {
+      if (text.empty()) return true;  // no spans of the family
+      double value = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || end != text.data() + text.size())
+        return Fail(std::string(name) + " is not a number: " + Quote(text));
+      return SetOpTime(name, value, text);
+    }
     case Field::kDuration: {
       if (text.empty()) return Fail(std::string(name) + " is empty");
       double value = 0;

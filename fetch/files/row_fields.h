@@ -6,6 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "core/samples.h"
 
 namespace perfgate::fetch {
 
@@ -16,6 +19,8 @@ enum class Field {
   kStatus,       // "status", "transaction.status", "span.status" (a span status name)
   kError,        // "error" (true/false)
   kStatusCode,   // "status_code", "http.status_code", "span.status_code" (an HTTP code)
+  kTrace,        // "trace": the event's trace id (32 hex digits)
+  kOpTime,       // "spans.db", "spans.http", ..., "spans.total.time": Sentry's ops breakdown
   kIgnored,      // anything else: id, timestamp, release, environment, project, ...
 };
 
@@ -48,16 +53,26 @@ class RowFields {
   double duration_ms() const { return duration_ms_; }
   bool failed() const { return failed_; }
   const std::string& error() const { return error_; }
+  // The event's trace id and ops breakdown; an empty tree when the row has no breakdown
+  // (a trace id alone explains nothing). The breakdown's spans.total.time becomes the
+  // kOtherOps part: the total less the families given.
+  SpanTree Spans() const;
+  bool HasSpans() const { return !op_times_.empty(); }
 
  private:
   bool Fail(std::string message);
   bool SetDuration(std::string_view name, double value, std::string_view raw);
   bool Claim(Field field, std::string_view name);
+  bool SetOpTime(std::string_view name, double value, std::string_view raw);
+  bool SetTrace(std::string_view value);
 
   std::string transaction_;
   std::string status_;
   std::string error_;
   std::string duration_name_;  // which column gave the duration, for a clash message
+  std::string trace_;
+  std::vector<OpTime> op_times_;  // the families, as given
+  double total_time_ms_ = -1;     // spans.total.time; -1 when not given
   double duration_ms_ = 0;
   long long status_code_ = 0;
   bool failed_ = false;
@@ -67,6 +82,9 @@ class RowFields {
   bool error_flag_ = false;
   bool has_status_code_ = false;
 };
+
+// Adds the finished row `fields` to `samples`, with its spans when it has a breakdown.
+void AddRow(SampleSetBuilder& samples, const RowFields& fields);
 
 }  // namespace perfgate::fetch
 

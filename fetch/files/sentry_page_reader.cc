@@ -15,8 +15,7 @@ Status ReadSentryPageInto(std::string_view text, std::string_view source, Sample
       boost::json::parse_options{}, JsonEventHandler::Layout::kSentryPage,
       [&](std::size_t index, const RowFields& fields, const std::string& error) {
         if (error.empty()) {
-          if (added++ < limit)
-            samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+          if (added++ < limit) AddRow(samples, fields);
           return true;
         }
         return bad_rows.Record(0, 0, parser.handler().EventLocation(index) + ": " + error);

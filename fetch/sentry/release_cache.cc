@@ -68,7 +68,18 @@ std::string SamplesToNdjson(const SampleSet& set) {
       // Shortest text that reads back as the same double.
       auto [end, ec] = std::to_chars(number, number + sizeof number, group.durations_ms[i]);
       out += "{\"transaction\":" + name + ",\"duration_ms\":" + std::string(number, end) +
-             ",\"error\":" + (group.failed[i] ? "true" : "false") + "}\n";
+             ",\"error\":" + (group.failed[i] ? "true" : "false");
+      // The ops breakdown, as the events API names it; the part outside the families
+      // as itself (a total would read back an ulp off).
+      if (!group.trees.empty() && !group.trees[i].op_times.empty()) {
+        const SpanTree& tree = group.trees[i];
+        if (!tree.trace_id.empty()) out += ",\"trace\":\"" + tree.trace_id + "\"";
+        for (const OpTime& part : tree.op_times) {
+          auto [last, error] = std::to_chars(number, number + sizeof number, part.ms);
+          out += "," + JsonString("spans." + part.op) + ":" + std::string(number, last);
+        }
+      }
+      out += "}\n";
     }
   }
   return out;

@@ -126,6 +126,17 @@ HttpClientOptions SentryClient::HttpOptionsFor(const SentryOptions& options,
   return http;
 }
 
+std::string SentryTraceUrl(const std::string& url, const std::string& organization) {
+  constexpr std::string_view kPath = "/explore/traces/trace/{trace_id}/";
+  std::string base = url;
+  while (base.ends_with('/')) base.pop_back();
+  const std::size_t scheme = base.find("://");
+  const std::string host = scheme == std::string::npos ? base : base.substr(scheme + 3);
+  if (host == "sentry.io" || host.ends_with(".sentry.io"))
+    return "https://" + UrlEncode(organization) + ".sentry.io" + std::string(kPath);
+  return base + "/organizations/" + UrlEncode(organization) + std::string(kPath);
+}
+
 std::string UrlEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string encoded;
@@ -369,11 +380,17 @@ Result<SentryClient::WindowEvents> SentryClient::FetchWindow(
     const std::string& release, const Window& window,
     const std::function<void(std::size_t)>& on_page) {
   const bool spans = options_.selection.dataset == SentryDataset::kSpans;
+  std::vector<std::string_view> fields = {"id",
+                                          "transaction",
+                                          spans ? "span.duration" : "transaction.duration",
+                                          spans ? "span.status" : "transaction.status",
+                                          "timestamp",
+                                          "trace"};
+  // Transaction events carry Sentry's ops breakdown: why one got slower, at no extra request.
+  if (!spans) fields.insert(fields.end(), kOpsBreakdownFields.begin(), kOpsBreakdownFields.end());
   std::string fixed;
-  for (const char* field : {"id", "transaction", spans ? "span.duration" : "transaction.duration",
-                            spans ? "span.status" : "transaction.status", "timestamp"}) {
+  for (std::string_view field : fields)
     fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
-  }
   // Newest first: under a sample cap the newest events are the ones kept.
   fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-timestamp" +
            RangeParameters(release, window.start, window.end);

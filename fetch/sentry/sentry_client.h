@@ -8,9 +8,11 @@
 #ifndef PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_
 #define PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_
 
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -26,6 +28,11 @@ namespace perfgate::fetch {
 
 // Events per page: the events endpoint's maximum (more is a 400, not a clamp).
 inline constexpr int kSentryPageSize = 100;
+
+// The ops breakdown fields raw mode asks for on transaction events: Relay's default op
+// families (the project option sentry:breakdowns), then the time in spans of every op.
+inline constexpr std::array<std::string_view, 6> kOpsBreakdownFields = {
+    "spans.db", "spans.http", "spans.browser", "spans.resource", "spans.ui", "spans.total.time"};
 
 struct SentryOptions {
   SentrySelection selection;
@@ -140,6 +147,11 @@ class SentryClient {
 std::optional<long long> ParseIsoSeconds(const std::string& timestamp);
 // "YYYY-MM-DDTHH:MM:SSZ".
 std::string FormatIsoSeconds(long long epoch_seconds);
+
+// The link to one trace in Sentry's trace view, "{trace_id}" to be replaced: on sentry.io
+// (and its regions) https://ORG.sentry.io/explore/traces/trace/{trace_id}/, elsewhere (self-
+// hosted) URL/organizations/ORG/explore/traces/trace/{trace_id}/.
+std::string SentryTraceUrl(const std::string& url, const std::string& organization);
 
 // Percent-encodes `text` for a URL query value (RFC 3986 unreserved characters kept).
 std::string UrlEncode(std::string_view text);

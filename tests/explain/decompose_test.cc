@@ -132,6 +132,44 @@ TEST(Decompose, PartsAddUpToTheChangeInMeanDuration) {
   EXPECT_NEAR(shares, 1, 1e-9);
 }
 
+// A request known by Sentry's ops breakdown only: `own` ms of its own, a db family of
+// `db_ms`, and an http family of `http_ms` that ran beside the db work for `overlap_ms`.
+void AddBreakdown(GroupSamples& group, double own, double db_ms, double http_ms,
+                  double overlap_ms) {
+  SpanTree spans;
+  spans.op_times = {{"db", db_ms}, {"http", http_ms}};
+  group.durations_ms.push_back(own + db_ms + http_ms - overlap_ms);
+  group.failed.push_back(0);
+  group.trees.push_back(std::move(spans));
+}
+
+TEST(Decompose, SentrysOpsBreakdownCountsParallelFamiliesInFullAndStillAddsUp) {
+  GroupSamples base, cand;
+  stats::Random random(3);
+  for (int i = 0; i < 200; ++i) {
+    const double jitter = 10 * random.Uniform();
+    AddBreakdown(base, 20 + jitter, 100 + jitter, 80, 50);
+    // The http family grew by 100 ms, all of it beside the db work: the response did not
+    // wait for it, but the breakdown cannot know, so http is blamed and the overlap shows
+    // as less unattributed time.
+    AddBreakdown(cand, 20 + jitter, 100 + jitter, 180, 150);
+  }
+  const Decomposition d = DecomposeAll(base, cand);
+  EXPECT_EQ(d.method, Method::kOpsBreakdown);
+  EXPECT_NEAR(d.candidate_ms - d.baseline_ms, 0, 1e-9);
+  EXPECT_NEAR(CauseOf(d, "http").change_ms, 100, 1e-9);
+  EXPECT_EQ(CauseOf(d, "http").status, CauseStatus::kSlower);
+  EXPECT_TRUE(CauseOf(d, "http").groups.empty());  // a family has no span groups
+  EXPECT_NEAR(CauseOf(d, kUnattributed).change_ms, -100, 1e-9);
+  EXPECT_LT(CauseOf(d, kUnattributed).candidate_ms, 0);  // the overlap: below 0
+  EXPECT_NEAR(ChangeSum(d), d.candidate_ms - d.baseline_ms, 1e-9);
+
+  // Trees on one side and a breakdown on the other have no common parts: not explained.
+  PartTable parts;
+  EXPECT_EQ(BreakDown(Group({Pipeline(200, 400)}), parts).method, Method::kCriticalPath);
+  EXPECT_EQ(BreakDown(base, parts).method, Method::kOpsBreakdown);
+}
+
 TEST(Decompose, EventsWithoutSpanTreesAreLeftOut) {
   GroupSamples group = Group({Pipeline(200, 400)});
   group.durations_ms.push_back(5);

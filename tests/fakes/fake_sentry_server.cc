@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <optional>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -185,6 +186,32 @@ std::string MsToIso(long long ms) {
                 static_cast<long long>(clock.seconds().count()),
                 static_cast<long long>(clock.subseconds().count()));
   return buffer;
+}
+
+// The trace and ops breakdown fields a raw query asks for, as Sentry answers them: the
+// event's trace id, each family's time or null when it had no such spans, and
+// spans.total.time the sum of every family's.
+std::string BreakdownFields(const std::string& target, const TimedEvent& event) {
+  const SpanTree* tree = event.group->trees.empty() ? nullptr : &event.group->trees[event.index];
+  std::string out;
+  if (target.find("&field=trace&") != std::string::npos || target.ends_with("&field=trace")) {
+    out += tree && !tree->trace_id.empty() ? R"(,"trace":")" + tree->trace_id + "\""
+                                           : R"(,"trace":null)";
+  }
+  for (std::size_t at = 0; (at = target.find("field=spans.", at)) != std::string::npos;) {
+    at += 6;
+    const std::string name = target.substr(at, target.find('&', at) - at);
+    std::optional<double> value;
+    if (tree && !tree->op_times.empty()) {
+      for (const OpTime& part : tree->op_times) {
+        if (name == "spans.total.time" || "spans." + part.op == name)
+          value = value.value_or(0) + part.ms;
+      }
+    }
+    out += ",\"" + name + "\":" +
+           (value ? boost::json::serialize(boost::json::value(*value)) : std::string("null"));
+  }
+  return out;
 }
 
 }  // namespace
@@ -380,7 +407,7 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
           R"(","transaction":)" + boost::json::serialize(boost::json::value(event.group->name)) +
           R"(,"transaction.duration":)" + std::string(number, last) + R"(,"transaction.status":")" +
           (event.group->failed[event.index] ? "internal_error" : "ok") + R"(","timestamp":")" +
-          MsToIso(event.timestamp_ms) + R"("})";
+          MsToIso(event.timestamp_ms) + "\"" + BreakdownFields(request.target, event) + "}";
     }
     body +=
         R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"},"dataset":"transactions"}})";

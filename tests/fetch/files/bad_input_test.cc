@@ -96,6 +96,15 @@ const BadInput kBadInputs[] = {
     {kJson, R"({"data": [{"transaction.duration": 5}, {"transaction.duration": "slow"}]})",
      R"(in.json: data[1]: transaction.duration must be a number, not a string: "slow")"},
     {kJson, R"({"data": []})", "in.json: no samples (the input has no rows)"},
+    // Sentry's ops breakdown and trace id.
+    {kNd, R"({"duration_ms":5,"spans.db":-1})",
+     R"(in.ndjson:1: spans.db is not a duration in ms: "-1")"},
+    {kNd, R"({"duration_ms":5,"spans.db":"12"})",
+     R"(in.ndjson:1: spans.db must be a number, not a string: "12")"},
+    {kNd, R"({"duration_ms":5,"trace":"../../admin"})",
+     R"(in.ndjson:1: trace is not a trace id of 32 hex digits: "../../admin")"},
+    {kNd, R"({"duration_ms":5,"trace":7})", "in.ndjson:1: trace must be a string, not a number: 7"},
+    {kCsv, "duration_ms,spans.http\n5,fast\n", R"(in.csv:2: spans.http is not a number: "fast")"},
 };
 
 TEST(BadInput, EveryReaderNamesFileLineAndProblem) {

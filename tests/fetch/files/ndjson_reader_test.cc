@@ -30,6 +30,43 @@ TEST(ReadNdjson, ReadsPerfgateAndSentryFieldNames) {
   EXPECT_EQ(set->groups[1].failed, (std::vector<std::uint8_t>{0}));  // nested "status" ignored
 }
 
+TEST(ReadNdjson, KeepsSentrysOpsBreakdownAndTraceId) {
+  // As raw mode fetches them: each family's time or null, the total over every op, the trace.
+  const std::string text =
+      R"({"transaction":"GET /a","transaction.duration":500,"trace":"4BF92F3577B34DA6A3CE929D0E0E4736",)"
+      R"("spans.db":120.5,"spans.http":null,"spans.ui":0,"spans.total.time":300})"
+      "\n"
+      R"({"transaction":"GET /a","transaction.duration":40})"
+      "\n"
+      R"({"transaction":"GET /b","transaction.duration":7,"spans.db":3,"spans.total.time":3})";
+  for (const InputFormat format : {InputFormat::kNdjson, InputFormat::kSentryJson}) {
+    const std::string input = format == InputFormat::kNdjson ? text : [&] {
+      std::string page = "[" + text + "]";
+      for (std::size_t at; (at = page.find('\n')) != std::string::npos;) page[at] = ',';
+      return page;
+    }();
+    Result<SampleSet> set = ReadSamples(input, "in", format, ReadOptions{});
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    const GroupSamples& a = set->groups[0];
+    ASSERT_EQ(a.trees.size(), 2u);
+    EXPECT_EQ(a.trees[0].trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");  // links are lowercase
+    ASSERT_EQ(a.trees[0].op_times.size(), 3u);
+    EXPECT_EQ(a.trees[0].op_times[0].op, "db");
+    EXPECT_EQ(a.trees[0].op_times[0].ms, 120.5);
+    EXPECT_EQ(a.trees[0].op_times[1].op, "ui");
+    EXPECT_EQ(a.trees[0].op_times[2].op, kOtherOps);  // the total less the families
+    EXPECT_EQ(a.trees[0].op_times[2].ms, 179.5);
+    EXPECT_TRUE(a.trees[1].op_times.empty());  // an event without a breakdown
+    // A total equal to its families adds no other part.
+    ASSERT_EQ(set->groups[1].trees[0].op_times.size(), 1u);
+  }
+  Result<SampleSet> csv = ReadSamples("transaction,duration_ms,spans.db,spans.http\na,50,10,\n",
+                                      "in.csv", InputFormat::kCsv, ReadOptions{});
+  ASSERT_TRUE(csv.ok()) << csv.error().message;
+  ASSERT_EQ(csv->groups[0].trees[0].op_times.size(), 1u);  // an empty cell: no such spans
+  EXPECT_EQ(csv->groups[0].trees[0].op_times[0].ms, 10);
+}
+
 TEST(ReadNdjson, DecodesEscapesInNamesAndKeys) {
   std::string text = R"({"transaction":"GET /caf\u00e9 \"x\"","dur\u0061tion_ms":1})";
   Result<SampleSet> set = ReadNdjson(text, "in.ndjson", ReadOptions{});

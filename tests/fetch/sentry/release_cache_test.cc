@@ -59,6 +59,29 @@ TEST(ReleaseCache, StoresAndLoadsTheSameEventsAndNotes) {
   EXPECT_EQ(back.groups[1].name, "POST \"b\"");
 }
 
+TEST(ReleaseCache, KeepsEachEventsTraceAndOpsBreakdownExactly) {
+  SampleSetBuilder builder;
+  SpanTree spans;
+  spans.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+  spans.op_times = {{"db", 0.1 + 0.2}, {"http", 12}, {std::string(kOtherOps), 1.0 / 3}};
+  builder.Add("GET /a", 100, false, spans);
+  builder.Add("GET /a", 50, true);  // no breakdown
+  const SampleSet set = std::move(builder).Build("sentry:1.1");
+  FakeFileSystem fs;
+  ASSERT_TRUE(StoreCachedRelease(fs, "cache", "cache/x.ndjson", set).ok());
+  Result<std::optional<SampleSet>> loaded = LoadCachedRelease(fs, "cache/x.ndjson", "sentry:1.1");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  const GroupSamples& back = (**loaded).groups[0];
+  ASSERT_EQ(back.trees.size(), 2u);
+  EXPECT_EQ(back.trees[0].trace_id, spans.trace_id);
+  ASSERT_EQ(back.trees[0].op_times.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(back.trees[0].op_times[i].op, spans.op_times[i].op);
+    EXPECT_EQ(back.trees[0].op_times[i].ms, spans.op_times[i].ms);  // bit for bit
+  }
+  EXPECT_TRUE(back.trees[1].op_times.empty());
+}
+
 TEST(ReleaseCache, NoEntryIsNothingAndADamagedOneIsAnError) {
   FakeFileSystem fs;
   Result<std::optional<SampleSet>> none = LoadCachedRelease(fs, "cache/none.ndjson", "sentry:1.1");

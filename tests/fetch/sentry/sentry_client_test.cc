@@ -194,6 +194,16 @@ TEST(SentryClient, NeverTakesTheTokenToAnotherHost) {
   EXPECT_TRUE(follows.FetchRelease("1.1").ok());
 }
 
+TEST(SentryTraceUrl, SaasUsesTheOrganizationsSubdomainSelfHostedItsPath) {
+  const std::string path = "/explore/traces/trace/{trace_id}/";
+  EXPECT_EQ(SentryTraceUrl("https://sentry.io", "acme"), "https://acme.sentry.io" + path);
+  EXPECT_EQ(SentryTraceUrl("https://de.sentry.io/", "acme"), "https://acme.sentry.io" + path);
+  EXPECT_EQ(SentryTraceUrl("https://sentry.example.com/", "my org"),
+            "https://sentry.example.com/organizations/my%20org" + path);
+  EXPECT_EQ(SentryTraceUrl("https://notsentry.io", "acme"),
+            "https://notsentry.io/organizations/acme" + path);
+}
+
 TEST(SentryClient, RefusesPlainHttpExceptOnLoopback) {
   FakeTransport transport;
   FakeClock clock;

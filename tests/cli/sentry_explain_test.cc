@@ -1,0 +1,106 @@
+// Why a release fetched from Sentry got slower: raw mode asks for each event's trace id
+// and ops breakdown (spans.db, spans.http, ...), the explanation decomposes by op family,
+// says that parallel work may be over-counted, and links the exemplars to Sentry's trace
+// view. End to end through the real transport against a fake Sentry on 127.0.0.1.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "fetch/http/curl_transport.h"
+#include "stats/random.h"
+#include "tests/fakes/cli_runner.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/fake_sentry_server.h"
+
+namespace perfgate {
+namespace {
+
+// `requests` events of POST /api/analyze: own time about 40 ms, a database family of about
+// `db_ms`, an http family of about 200 ms of which half ran beside the database work, and
+// 30 ms in spans of other ops. Each with a trace id.
+SampleSet Release(int requests, double db_ms, std::uint64_t seed) {
+  stats::Random random(seed);
+  SampleSetBuilder builder;
+  for (int r = 0; r < requests; ++r) {
+    auto around = [&](double ms) { return ms * (0.8 + 0.4 * random.Uniform()); };
+    const double own = around(40), db = around(db_ms), http = around(200), other = around(30);
+    SpanTree spans;
+    char trace[33];
+    std::snprintf(trace, sizeof trace, "%016llx%016x", static_cast<unsigned long long>(seed), r);
+    spans.trace_id = trace;
+    spans.op_times = {{"db", db}, {"http", http}, {std::string(kOtherOps), other}};
+    builder.Add("POST /api/analyze", own + db + http / 2 + other, false, std::move(spans));
+  }
+  return std::move(builder).Build("");
+}
+
+CliRun Check(const FakeSentryServer& server, FakeFileSystem& fs, fetch::HttpTransport& transport,
+             FakeClock& clock) {
+  return RunPerfgate(
+      {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
+       server.url(), "--organization", "acme", "--markdown", "r.md", "--json", "r.json"},
+      fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+}
+
+TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTraceView) {
+  FakeSentryServer server(
+      SentryHandler({{"1.0", Release(300, 100, 1)}, {"1.1", Release(300, 500, 2)}}, "tok"));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = Check(server, fs, transport, clock);
+  EXPECT_EQ(run.exit_code, 0) << run.err;  // the built-in relative p95 rule warns
+  // Raw mode asked for the breakdown with the events.
+  bool asked = false;
+  for (const FakeSentryServer::Request& request : server.requests())
+    asked = asked || (request.target.find("&field=trace&field=spans.db&field=spans.http") !=
+                          std::string::npos &&
+                      request.target.find("&field=spans.total.time") != std::string::npos);
+  EXPECT_TRUE(asked);
+  const std::size_t why = run.out.find(
+      "  WHY          POST /api/analyze: in the p95 tail (15 and 15 requests at or above each "
+      "release's p95): db +");
+  ASSERT_NE(why, std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("by Sentry's ops breakdown\n", why), std::string::npos) << run.out;
+
+  const boost::json::value json = boost::json::parse(fs.files["r.json"]);
+  const boost::json::value& explanation = json.at("groups").at(0).at("explanation");
+  EXPECT_EQ(explanation.at("method"), "ops_breakdown");
+  const boost::json::array& causes = explanation.at("mean").at("causes").as_array();
+  ASSERT_FALSE(causes.empty());
+  EXPECT_EQ(causes[0].at("op"), "db");
+  EXPECT_TRUE(causes[0].at("groups").as_array().empty());  // families have no span groups
+  // The families and the rest add up to the change in mean duration.
+  double sum = explanation.at("mean").at("unattributed").at("change_ms").to_number<double>();
+  for (const boost::json::value& cause : causes) sum += cause.at("change_ms").to_number<double>();
+  EXPECT_NEAR(sum, explanation.at("mean").at("change_ms").to_number<double>(), 1e-9);
+  // The db family grew by about 400 ms; http and the other ops did not change.
+  EXPECT_NEAR(causes[0].at("change_ms").to_number<double>(), 400, 25);
+  for (const boost::json::value& cause : causes) {
+    if (cause.at("op") != "db") {
+      EXPECT_EQ(cause.at("status"), "unchanged") << boost::json::serialize(cause);
+    }
+  }
+
+  // A self-hosted Sentry's trace view, and the method said in the report.
+  const std::string& markdown = fs.files["r.md"];
+  const std::string link = server.url() + "/organizations/acme/explore/traces/trace/";
+  EXPECT_NE(markdown.find("](" + link), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("by Sentry's ops breakdown (spans.db, spans.http, ...: the time each "
+                          "op family's spans cover; families that ran in parallel are each "
+                          "counted in full, so parallel work may be over-counted"),
+            std::string::npos)
+      << markdown;
+
+  // The cache keeps trace ids and breakdowns: the rerun explains the same, byte for byte.
+  const std::string first = fs.files["r.json"];
+  const std::size_t requests = server.requests().size();
+  CliRun cached = Check(server, fs, transport, clock);
+  EXPECT_EQ(server.requests().size(), requests);
+  EXPECT_EQ(cached.out, run.out);
+  EXPECT_EQ(fs.files["r.json"], first);
+}
+
+}  // namespace
+}  // namespace perfgate
