@@ -58,6 +58,19 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
                 std::move(candidate).value()};
 }
 
+// Sentry's span groups under the op families of `why`, an explanation of `name` by the
+// ops breakdown of two releases fetched from Sentry.
+void AddSentrySpanGroups(const std::string& name, explain::Explanation& why, const Inputs& inputs,
+                         const SourceOptions& options, CliEnv& env) {
+  if (why.judged.method != explain::Method::kOpsBreakdown) return;
+  std::optional<SpanGroupTotals> base =
+      LoadSpanGroups(inputs.baseline, name, options, inputs.config, env);
+  if (!base) return;
+  std::optional<SpanGroupTotals> cand =
+      LoadSpanGroups(inputs.candidate, name, options, inputs.config, env);
+  if (cand) explain::AddSpanGroups(why, *base, *cand);
+}
+
 // The one orchestration that does I/O, in order: the inputs, evaluation, the explanations
 // of what did not pass.
 Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
@@ -70,6 +83,8 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
   judged.explanations =
       explain::ExplainNotPassed(judged.result, inputs->baseline, inputs->candidate,
                                 ExplainOptionsFor(options, inputs->config));
+  for (auto& [name, why] : judged.explanations)
+    AddSentrySpanGroups(name, why, *inputs, options.sources, env);
   return judged;
 }
 
@@ -206,6 +221,8 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
     }
     shown.emplace_back(name, std::move(*why));
   }
+  for (auto& [name, why] : shown)
+    AddSentrySpanGroups(name, why, *inputs, options.gate.sources, env);
   for (std::size_t i = 0; i < shown.size(); ++i) {
     env.out << (i == 0 ? "" : "\n")
             << reports::RenderExplanation(shown[i].first, shown[i].second, result.confidence);

@@ -155,4 +155,39 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   return set;
 }
 
+std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::string& transaction,
+                                              const SourceOptions& options,
+                                              const gate::Thresholds& config, CliEnv& env) {
+  if (!set.source.starts_with("sentry:") || set.IsAggregated()) return std::nullopt;
+  const std::string release = set.source.substr(7);
+  auto warn = [&](const std::string& message) -> std::optional<SpanGroupTotals> {
+    env.err << "perfgate: warning: " << set.source << ": span groups of " << transaction
+            << " not fetched, its explanation names op families only: " << message << "\n";
+    return std::nullopt;
+  };
+  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  if (!setup.ok()) return warn(setup.error().message);
+  const std::string path =
+      options.sentry.cache_dir + "/" +
+      fetch::SpanGroupsCacheFileName(setup->options.selection, release, transaction);
+  if (!options.sentry.refresh) {
+    Result<std::optional<SpanGroupTotals>> cached = fetch::LoadCachedSpanGroups(env.fs, path);
+    if (!cached.ok()) return warn(cached.error().message);
+    if (*cached) return std::move(**cached);
+  }
+  if (env.transport == nullptr) return warn("no HTTP transport configured");
+  if (options.sentry.verbose)
+    setup->options.log = [&env](const std::string& line) {
+      env.err << "perfgate: " << line << "\n";
+    };
+  if (!env.fetch_deadline) env.fetch_deadline = env.clock.Now() + setup->deadline;
+  setup->options.deadline = env.fetch_deadline;
+  fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
+  Result<SpanGroupTotals> totals = client.FetchSpanGroups(release, transaction);
+  if (!totals.ok()) return warn(totals.error().message);
+  Status stored = fetch::StoreCachedSpanGroups(env.fs, options.sentry.cache_dir, path, *totals);
+  if (!stored.ok()) env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
+  return std::move(totals).value();
+}
+
 }  // namespace perfgate::cli

@@ -5,6 +5,7 @@
 #define PERFGATE_CLI_SOURCES_H_
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
@@ -28,6 +29,14 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
 // setting is missing or conflicts.
 Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
                                            const gate::Thresholds& config);
+
+// Sentry's span groups of `transaction` in the release `set` was fetched from
+// (sentry:RELEASE), from the cache beside the release or fetched and cached; nullopt when
+// `set` is not from Sentry, or with a warning on stderr when they cannot be had (an
+// explanation then keeps its op families without groups: the verdict never waits on them).
+std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::string& transaction,
+                                              const SourceOptions& options,
+                                              const gate::Thresholds& config, CliEnv& env);
 
 // The Sentry settings for `release` from `config` and the flags, with the token; errors
 // say which setting is missing.

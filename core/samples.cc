@@ -6,6 +6,13 @@
 
 namespace perfgate {
 
+std::string_view OpFamily(std::string_view op) {
+  for (std::string_view family : kOpFamilies) {
+    if (op.starts_with(family)) return family;
+  }
+  return kOtherOps;
+}
+
 std::size_t GroupSamples::Failures() const {
   if (aggregates) return aggregates->failures;
   return static_cast<std::size_t>(std::count(failed.begin(), failed.end(), std::uint8_t{1}));

@@ -4,6 +4,7 @@
 #ifndef PERFGATE_CORE_SAMPLES_H_
 #define PERFGATE_CORE_SAMPLES_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -44,6 +45,15 @@ struct OpTime {
 // minus the families' times.
 inline constexpr std::string_view kOtherOps = "(other ops)";
 
+// The op families of Sentry's ops breakdown, in the order Relay matches them (the project
+// option sentry:breakdowns): a span belongs to the first that is a prefix of its op
+// ("db.redis" to "db", "http.client" to "http"), else to kOtherOps.
+inline constexpr std::array<std::string_view, 5> kOpFamilies = {"http", "db", "browser", "resource",
+                                                                "ui"};
+
+// The family of span op `op`.
+std::string_view OpFamily(std::string_view op);
+
 // What is known of one event's spans: its span tree where the source records one (OTLP):
 // spans[0] is the event's root span, parents come before their children; else Sentry's
 // ops breakdown (op_times), which says how long each op family took but not whether the
@@ -52,6 +62,22 @@ struct SpanTree {
   std::string trace_id;  // lowercase hex, for links to the trace
   std::vector<SpanRecord> spans;
   std::vector<OpTime> op_times;  // only when `spans` is empty
+};
+
+// One span group's summed self time in one transaction of one release, as Sentry's spans
+// dataset aggregates it (sum(span.self_time) and count() by span.op and description).
+struct SpanGroupTotal {
+  std::string op;           // span.op: "db.sql.query", "http.client", ...
+  std::string description;  // span.description
+  double self_time_ms = 0;  // summed over the release's spans of the group
+  double count = 0;         // spans (Sentry extrapolates counts: not always whole)
+};
+
+// A transaction's span groups in one release, and the transactions they came from, so
+// that self time per request is self_time_ms / transactions.
+struct SpanGroupTotals {
+  double transactions = 0;
+  std::vector<SpanGroupTotal> groups;  // the groups with the most self time
 };
 
 // All events of one group (one transaction name, or the whole release).

@@ -236,15 +236,14 @@ CauseStatus StatusOf(double baseline_ms, double candidate_ms, const stats::Inter
   return CauseStatus::kUnchanged;
 }
 
-// The largest increase first; ties by name, so the order never depends on the input's.
-void Rank(std::vector<Cause>& causes) {
+}  // namespace
+
+void RankCauses(std::vector<Cause>& causes) {
   std::sort(causes.begin(), causes.end(), [](const Cause& a, const Cause& b) {
     if (a.change_ms != b.change_ms) return a.change_ms > b.change_ms;
     return std::tie(a.op, a.description) < std::tie(b.op, b.description);
   });
 }
-
-}  // namespace
 
 Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
                         std::span<const std::size_t> base_rows, const Breakdowns& cand,
@@ -276,7 +275,7 @@ Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
     out.change_ms = out.candidate_ms - out.baseline_ms;
     out.change_ci = intervals[column];
     out.share = change != 0 ? out.change_ms / change : 0;
-    out.status = StatusOf(out.baseline_ms, out.candidate_ms, out.change_ci);
+    out.status = StatusOf(out.baseline_ms, out.candidate_ms, intervals[column]);
     return out;
   };
   std::vector<Cause> ops(columns.ops);
@@ -298,10 +297,10 @@ Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
     // One group without a description says nothing its op does not (an ops breakdown's
     // family, spans without names).
     if (ops[op].groups.size() == 1 && ops[op].groups[0].description.empty()) ops[op].groups.clear();
-    Rank(ops[op].groups);
+    RankCauses(ops[op].groups);
     result.causes.push_back(std::move(ops[op]));
   }
-  Rank(result.causes);
+  RankCauses(result.causes);
   return result;
 }
 

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,13 +87,15 @@ enum class CauseStatus {
   kUnchanged,  // the interval holds 0: no evidence either way
   kNew,        // on the candidate's critical paths only
   kVanished,   // on the baseline's only
+  kUntested,   // known from aggregates only (Sentry's spans dataset): no interval
 };
-inline constexpr NameTable<CauseStatus, 5> kCauseStatusNames = {
+inline constexpr NameTable<CauseStatus, 6> kCauseStatusNames = {
     {{CauseStatus::kSlower, "slower"},
      {CauseStatus::kFaster, "faster"},
      {CauseStatus::kUnchanged, "unchanged"},
      {CauseStatus::kNew, "new"},
-     {CauseStatus::kVanished, "vanished"}}};
+     {CauseStatus::kVanished, "vanished"},
+     {CauseStatus::kUntested, "untested"}}};
 
 // A span op, or one span group within it: its mean time per request on the critical path.
 struct Cause {
@@ -101,7 +104,7 @@ struct Cause {
   double baseline_ms = 0;
   double candidate_ms = 0;
   double change_ms = 0;
-  stats::Interval change_ci;
+  std::optional<stats::Interval> change_ci;  // nullopt for a part known from aggregates only
   double share = 0;  // of the change in mean duration; 0 when that change is 0
   CauseStatus status = CauseStatus::kUnchanged;
   std::vector<Cause> groups;  // an op's span groups, ranked as causes are
@@ -137,6 +140,10 @@ struct Decomposition {
 Decomposition Decompose(const PartTable& parts, const Breakdowns& base,
                         std::span<const std::size_t> base_rows, const Breakdowns& cand,
                         std::span<const std::size_t> cand_rows, const IntervalOptions& options);
+
+// Orders causes the largest increase first; ties by name, so the order never depends on
+// the input's.
+void RankCauses(std::vector<Cause>& causes);
 
 // Every row of `breakdowns`: 0, 1, ..., size() - 1.
 std::vector<std::size_t> AllRows(const Breakdowns& breakdowns);

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "core/parallel.h"
+#include "explain/span_groups.h"
 #include "stats/random.h"
 
 namespace perfgate::explain {
@@ -168,6 +170,44 @@ std::optional<Explanation> Explain(const gate::EvaluationResult& result,
   explanation.exemplars =
       ExemplarsOf(parts, base, baseline, base_target_ms, cand, cand_rows, candidate, options);
   return explanation;
+}
+
+void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
+                   const SpanGroupTotals& candidate) {
+  Decomposition& every = why.mean ? *why.mean : why.judged;
+  if (every.method != Method::kOpsBreakdown) return;
+  // (family, op, group) -> ms per request on each side.
+  std::map<std::tuple<std::string, std::string, std::string>, std::pair<double, double>> parts;
+  auto add = [&](const SpanGroupTotals& side, bool is_candidate) {
+    if (!(side.transactions > 0)) return;
+    for (const SpanGroupTotal& group : side.groups) {
+      auto& [base_ms, cand_ms] = parts[{std::string(OpFamily(group.op)), group.op,
+                                        SpanGroup(group.op, group.description)}];
+      (is_candidate ? cand_ms : base_ms) += group.self_time_ms / side.transactions;
+    }
+  };
+  add(baseline, false);
+  add(candidate, true);
+  const double change = every.candidate_ms - every.baseline_ms;
+  for (Cause& family : every.causes) {
+    family.groups.clear();
+    for (const auto& [key, ms] : parts) {
+      if (std::get<0>(key) != family.op) continue;
+      Cause group;
+      group.op = std::get<1>(key);
+      group.description = std::get<2>(key);
+      group.baseline_ms = ms.first;
+      group.candidate_ms = ms.second;
+      group.change_ms = ms.second - ms.first;
+      group.share = change != 0 ? group.change_ms / change : 0;
+      group.status = ms.first == 0    ? CauseStatus::kNew
+                     : ms.second == 0 ? CauseStatus::kVanished
+                                      : CauseStatus::kUntested;
+      family.groups.push_back(std::move(group));
+    }
+    RankCauses(family.groups);
+    if (family.groups.size() > kSpanGroupsPerFamily) family.groups.resize(kSpanGroupsPerFamily);
+  }
 }
 
 Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,

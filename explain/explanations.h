@@ -69,6 +69,19 @@ std::optional<Explanation> Explain(const gate::EvaluationResult& result,
 Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
                               const SampleSet& candidate, const ExplainOptions& options);
 
+// The span groups (op and description) ranked in each op family of an ops-breakdown
+// explanation, at most this many: the rest are in the family's total.
+inline constexpr std::size_t kSpanGroupsPerFamily = 10;
+
+// Adds Sentry's span groups to the op families of `why`, an explanation by the ops
+// breakdown: each group's self time per request in each release (its summed self time over
+// the release's transactions, from the spans dataset), ranked within its family
+// (OpFamily). They go under the decomposition of every request (`mean`, or `judged` when it
+// covers every request): the aggregates are over every request, not a tail. Without
+// intervals (CauseStatus::kUntested, or new/vanished). Nothing for other methods.
+void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
+                   const SpanGroupTotals& candidate);
+
 // `url_template` with every "{trace_id}" replaced by `trace_id`; empty when the template is.
 std::string TraceUrl(const std::string& url_template, const std::string& trace_id);
 

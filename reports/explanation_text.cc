@@ -18,9 +18,10 @@ std::string ConfidencePercent(double confidence) {
 
 }  // namespace
 
-std::string ChangeIntervalText(const stats::Interval& ci) {
-  std::string lower = SignedMs(ci.lower);
-  std::string upper = SignedMs(ci.upper);
+std::string ChangeIntervalText(const std::optional<stats::Interval>& ci) {
+  if (!ci) return "–";
+  std::string lower = SignedMs(ci->lower);
+  std::string upper = SignedMs(ci->upper);
   // "+1650 ms" -> "+1650": the unit once, after the bracket.
   lower.resize(lower.size() - 3);
   upper.resize(upper.size() - 3);
@@ -38,9 +39,13 @@ std::string CauseName(const explain::Cause& cause) {
   return cause.op + " (most in " + Quoted(cause.groups.front().description) + ")";
 }
 
+std::string CauseIntervalText(const explain::Cause& cause, double confidence) {
+  if (!cause.change_ci) return "no interval: aggregates only";
+  return ConfidencePercent(confidence) + " CI " + ChangeIntervalText(cause.change_ci);
+}
+
 std::string CauseChangeText(const explain::Cause& cause, double confidence) {
-  return SignedMs(cause.change_ms) + " (" + ConfidencePercent(confidence) + " CI " +
-         ChangeIntervalText(cause.change_ci) + ")";
+  return SignedMs(cause.change_ms) + " (" + CauseIntervalText(cause, confidence) + ")";
 }
 
 std::string CauseSentence(const explain::Cause& cause, double confidence) {
@@ -76,7 +81,7 @@ const explain::Cause* Offset(const explain::Decomposition& decomposition) {
   constexpr double kNotableShare = -0.1;
   const explain::Cause* offset = nullptr;
   for (const explain::Cause& cause : decomposition.causes) {
-    if (cause.share < kNotableShare && cause.change_ci.upper < 0 &&
+    if (cause.share < kNotableShare && cause.change_ci && cause.change_ci->upper < 0 &&
         (offset == nullptr || cause.change_ms < offset->change_ms))
       offset = &cause;
   }
@@ -94,12 +99,11 @@ std::string WhyText(const explain::Explanation& why, double confidence) {
   for (std::size_t i = 0; i < top.size(); ++i) {
     const explain::Cause& cause = *top[i];
     const std::string status = cause.status == explain::CauseStatus::kNew ? ", new" : "";
-    text += i == 0
-                ? CauseName(cause) + " " + SignedMs(cause.change_ms) + " per request (" +
-                      ConfidencePercent(confidence) + " CI " + ChangeIntervalText(cause.change_ci) +
-                      "; " + ShareText(cause.share) + " of the change" + status + ")"
-                : ", " + CauseName(cause) + " " + SignedMs(cause.change_ms) + " (" +
-                      ShareText(cause.share) + status + ")";
+    text += i == 0 ? CauseName(cause) + " " + SignedMs(cause.change_ms) + " per request (" +
+                         CauseIntervalText(cause, confidence) + "; " + ShareText(cause.share) +
+                         " of the change" + status + ")"
+                   : ", " + CauseName(cause) + " " + SignedMs(cause.change_ms) + " (" +
+                         ShareText(cause.share) + status + ")";
   }
   if (const explain::Cause* offset = Offset(why.judged))
     text += ", offset by " + CauseName(*offset) + " " + SignedMs(offset->change_ms) + " (" +
@@ -125,8 +129,14 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
   bool normal = false;
   bool critical_path = false;
   bool ops_breakdown = false;
+  bool aggregated_groups = false;
   for (const auto& [name, why] : explanations) {
     (why.judged.method == explain::Method::kCriticalPath ? critical_path : ops_breakdown) = true;
+    for (const explain::Cause& cause : (why.mean ? *why.mean : why.judged).causes) {
+      aggregated_groups = aggregated_groups ||
+                          std::any_of(cause.groups.begin(), cause.groups.end(),
+                                      [](const explain::Cause& group) { return !group.change_ci; });
+    }
     for (const explain::Decomposition* d : {&why.judged, why.mean ? &*why.mean : nullptr}) {
       if (d == nullptr) continue;
       resamples = std::max(resamples, d->resamples);
@@ -154,7 +164,12 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
               "so parallel work may be over-counted, and \"" +
               std::string(explain::kUnattributed) +
               "\", the rest of the duration, can fall below 0)";
-  return causes + "; their intervals " + intervals;
+  causes += "; their intervals " + intervals;
+  if (aggregated_groups)
+    causes +=
+        "; span groups within an op family: self time per request from Sentry's spans "
+        "dataset over every request of each release, without intervals (\"untested\")";
+  return causes;
 }
 
 }  // namespace perfgate::reports

@@ -4,6 +4,7 @@
 #define PERFGATE_REPORTS_EXPLANATION_TEXT_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,12 @@ inline constexpr std::size_t kCausesNamed = 3;
 // several groups; "(unattributed)" alone.
 std::string CauseName(const explain::Cause& cause);
 
-// A change's interval in ms: "[+5753, +6989] ms".
-std::string ChangeIntervalText(const stats::Interval& ci);
+// A change's interval in ms: "[+5753, +6989] ms"; "–" without one.
+std::string ChangeIntervalText(const std::optional<stats::Interval>& ci);
+
+// A cause's interval with its confidence: "95 % CI [+5753, +6989] ms", or "no interval:
+// aggregates only" for a part known from Sentry's aggregates.
+std::string CauseIntervalText(const explain::Cause& cause, double confidence);
 
 // A share of the change: 0.245 -> "24.5 %", never "-0 %".
 std::string ShareText(double share);

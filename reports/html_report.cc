@@ -293,6 +293,11 @@ void NotPassedSection(std::ostream& out, const gate::EvaluationResult& result) {
 // Why a transaction got slower, drawn: each release's mean time per request on the critical
 // path stacked by cause (the same colour for a cause in both bars), then each cause's change
 // as a bar from 0 with its interval as a whisker, increases red and decreases green.
+// A cause's interval, or its change alone where it has none (a whisker of no width).
+stats::Interval IntervalOf(const explain::Cause& cause) {
+  return cause.change_ci.value_or(stats::Interval{cause.change_ms, cause.change_ms});
+}
+
 class WhyChart {
  public:
   static constexpr double kWidth = 720, kLabel = 250, kValue = 130, kRow = 22, kTop = 8;
@@ -347,8 +352,9 @@ class WhyChart {
     // Diverging bars of the change, with the interval.
     double reach = 0;
     for (const explain::Cause* cause : rows_) {
-      reach = std::max({reach, std::fabs(cause->change_ci.lower), std::fabs(cause->change_ci.upper),
-                        std::fabs(cause->change_ms)});
+      const stats::Interval ci = IntervalOf(*cause);
+      reach =
+          std::max({reach, std::fabs(ci.lower), std::fabs(ci.upper), std::fabs(cause->change_ms)});
     }
     if (!(reach > 0)) reach = 1;
     const double zero = kLabel + plot / 2;
@@ -368,8 +374,8 @@ class WhyChart {
           << "\" width=\"" << Number(std::fabs(end - zero)) << "\" height=\"" << Number(kRow - 8)
           << "\" fill=\"" << (cause->change_ms > 0 ? "#cf222e" : "#1a7f37") << "\"><title>"
           << Html(CauseSentence(*cause, confidence_)) << "</title></rect>";
-      const double low = zero + cause->change_ci.lower * scale;
-      const double high = zero + cause->change_ci.upper * scale;
+      const double low = zero + IntervalOf(*cause).lower * scale;
+      const double high = zero + IntervalOf(*cause).upper * scale;
       const double mid = y + kRow / 2;
       svg << "<path d=\"M" << Number(low) << " " << Number(mid) << "H" << Number(high) << "M"
           << Number(low) << " " << Number(mid - 4) << "V" << Number(mid + 4) << "M" << Number(high)

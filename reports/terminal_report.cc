@@ -114,8 +114,10 @@ std::string CauseTable(const explain::Decomposition& d, double confidence) {
   };
   for (const explain::Cause& cause : d.causes) {
     add(cause, cause.op);
-    if (cause.groups.size() == 1 && cause.groups.front().description.empty()) continue;
-    for (const explain::Cause& group : cause.groups) add(group, "  \"" + group.description + "\"");
+    // A group's own op where it differs from its part's (a span op within a Sentry family).
+    for (const explain::Cause& group : cause.groups)
+      add(group, "  " + (group.op != cause.op ? group.op + " " : std::string()) + "\"" +
+                     group.description + "\"");
   }
   rows.push_back({"total (mean per request)", gate::FormatMs(d.baseline_ms),
                   gate::FormatMs(d.candidate_ms),

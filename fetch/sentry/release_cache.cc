@@ -1,7 +1,9 @@
 #include "fetch/sentry/release_cache.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <type_traits>
 #include <vector>
 
@@ -22,6 +24,39 @@ std::string JsonString(std::string_view text) {
       boost::json::value(boost::json::string_view(text.data(), text.size())));
 }
 
+// Mixes `part` and a separator into an FNV-1a hash.
+void Mix(std::uint64_t& hash, std::string_view part) {
+  for (char c : part) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001B3ULL;
+  }
+  hash ^= 0x1F;
+  hash *= 0x100000001B3ULL;
+}
+
+std::string Hex(std::uint64_t hash) {
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+// The shortest text that reads back as the same double, as a JSON string: Boost.JSON's own
+// number conversion is an ulp off for some values.
+std::string ExactNumber(double value) {
+  char number[32];
+  auto [end, ec] = std::to_chars(number, number + sizeof number, value);
+  return "\"" + std::string(number, end) + "\"";
+}
+
+double ReadExactNumber(const boost::json::value& text) {
+  const boost::json::string& digits = text.as_string();
+  double value = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (ec != std::errc() || end != digits.data() + digits.size() || !std::isfinite(value))
+    throw std::invalid_argument("not a number");
+  return value;
+}
+
 }  // namespace
 
 std::string CacheFileName(const SentrySelection& selection, const std::string& release) {
@@ -29,14 +64,7 @@ std::string CacheFileName(const SentrySelection& selection, const std::string& r
   // length first), then the release: a field added to SentrySelection keys the cache
   // without an edit here.
   std::uint64_t hash = 0xCBF29CE484222325ULL;
-  auto mix = [&](std::string_view part) {
-    for (char c : part) {
-      hash ^= static_cast<unsigned char>(c);
-      hash *= 0x100000001B3ULL;
-    }
-    hash ^= 0x1F;
-    hash *= 0x100000001B3ULL;
-  };
+  auto mix = [&](std::string_view part) { Mix(hash, part); };
   auto mix_field = [&](const auto& field) {
     using Field = std::decay_t<decltype(field)>;
     if constexpr (std::is_same_v<Field, std::string>) {
@@ -53,9 +81,54 @@ std::string CacheFileName(const SentrySelection& selection, const std::string& r
   };
   boost::pfr::for_each_field(selection, mix_field);
   mix(release);
-  char name[48];
-  std::snprintf(name, sizeof name, "sentry-%016llx.ndjson", static_cast<unsigned long long>(hash));
-  return name;
+  return "sentry-" + Hex(hash) + ".ndjson";
+}
+
+std::string SpanGroupsCacheFileName(const SentrySelection& selection, const std::string& release,
+                                    const std::string& transaction) {
+  std::string name = CacheFileName(selection, release);
+  std::uint64_t hash = 0xCBF29CE484222325ULL;
+  Mix(hash, transaction);
+  return name.substr(0, name.size() - 7) + "-spans-" + Hex(hash) + ".json";
+}
+
+Result<std::optional<SpanGroupTotals>> LoadCachedSpanGroups(FileSystem& fs,
+                                                            const std::string& path) {
+  if (!fs.Exists(path)) return std::optional<SpanGroupTotals>();
+  Result<std::string> text = fs.ReadFile(path);
+  if (!text.ok()) return text.error();
+  try {
+    const boost::json::value cached = boost::json::parse(*text);
+    SpanGroupTotals totals;
+    totals.transactions = ReadExactNumber(cached.at("transactions"));
+    for (const boost::json::value& group : cached.at("groups").as_array()) {
+      totals.groups.push_back({std::string(group.at("op").as_string()),
+                               std::string(group.at("description").as_string()),
+                               ReadExactNumber(group.at("self_time_ms")),
+                               ReadExactNumber(group.at("count"))});
+    }
+    return std::optional<SpanGroupTotals>(std::move(totals));
+  } catch (const std::exception&) {
+    return MakeError(ErrorKind::kInput,
+                     path +
+                         ": not a span groups cache entry (a damaged cache entry; delete it "
+                         "or pass --refresh)");
+  }
+}
+
+Status StoreCachedSpanGroups(FileSystem& fs, const std::string& directory, const std::string& path,
+                             const SpanGroupTotals& totals) {
+  Status made = fs.MakeDirectories(directory);
+  if (!made.ok()) return made;
+  std::string out = "{\"transactions\":" + ExactNumber(totals.transactions) + ",\"groups\":[";
+  for (std::size_t i = 0; i < totals.groups.size(); ++i) {
+    const SpanGroupTotal& group = totals.groups[i];
+    out += std::string(i ? ",\n" : "\n") + "{\"op\":" + JsonString(group.op) +
+           ",\"description\":" + JsonString(group.description) +
+           ",\"self_time_ms\":" + ExactNumber(group.self_time_ms) +
+           ",\"count\":" + ExactNumber(group.count) + "}";
+  }
+  return fs.WriteFileAtomic(path, out + "]}\n");
 }
 
 std::string SamplesToNdjson(const SampleSet& set) {

@@ -32,6 +32,20 @@ Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::st
 Status StoreCachedRelease(FileSystem& fs, const std::string& directory, const std::string& path,
                           const SampleSet& set);
 
+// "sentry-<16 hex digits>-spans-<16 hex digits>.json": the span groups of `transaction` in
+// the release's cache entry.
+std::string SpanGroupsCacheFileName(const SentrySelection& selection, const std::string& release,
+                                    const std::string& transaction);
+
+// The cached span groups at `path`, or nullopt when there are none; numbers read back bit
+// for bit. A damaged entry is an error.
+Result<std::optional<SpanGroupTotals>> LoadCachedSpanGroups(FileSystem& fs,
+                                                            const std::string& path);
+
+// Writes `totals` to `path` atomically, creating the directory.
+Status StoreCachedSpanGroups(FileSystem& fs, const std::string& directory, const std::string& path,
+                             const SpanGroupTotals& totals);
+
 }  // namespace perfgate::fetch
 
 #endif  // PERFGATE_FETCH_SENTRY_RELEASE_CACHE_H_

@@ -29,10 +29,8 @@ namespace perfgate::fetch {
 // Events per page: the events endpoint's maximum (more is a 400, not a clamp).
 inline constexpr int kSentryPageSize = 100;
 
-// The ops breakdown fields raw mode asks for on transaction events: Relay's default op
-// families (the project option sentry:breakdowns), then the time in spans of every op.
-inline constexpr std::array<std::string_view, 6> kOpsBreakdownFields = {
-    "spans.db", "spans.http", "spans.browser", "spans.resource", "spans.ui", "spans.total.time"};
+// Span groups asked for per transaction and release: one page.
+inline constexpr int kSpanGroupRows = 100;
 
 struct SentryOptions {
   SentrySelection selection;
@@ -70,8 +68,16 @@ class SentryClient {
   // so a server or proxy that echoes the Authorization header cannot show it.
   Result<SampleSet> FetchRelease(const std::string& release, const ProgressCallback& progress = {});
 
+  // The span groups of `transaction` in `release` (resolved, not "latest") with the most
+  // self time, from the spans dataset: two aggregate requests, one for the groups (up to
+  // kSpanGroupRows) and one for the number of transactions. Errors as FetchRelease's.
+  Result<SpanGroupTotals> FetchSpanGroups(const std::string& release,
+                                          const std::string& transaction);
+
  private:
   Result<SampleSet> FetchUnredacted(const std::string& requested, const ProgressCallback& progress);
+  Result<SpanGroupTotals> FetchSpanGroupsUnredacted(const std::string& release,
+                                                    const std::string& transaction);
   struct Bounds {
     std::string start;
     std::string end;

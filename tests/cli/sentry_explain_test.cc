@@ -43,9 +43,29 @@ CliRun Check(const FakeSentryServer& server, FakeFileSystem& fs, fetch::HttpTran
       fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
 }
 
+// The spans dataset's answer for POST /api/analyze: the documents query's self time grew
+// from 90 to 470 ms per request; a new chunks query; the users query and the http call
+// unchanged. Descriptions carry literals, which group.
+SentryServerOptions SpanGroups() {
+  SentryServerOptions options;
+  auto totals = [](double documents_ms, bool chunks) {
+    SpanGroupTotals t;
+    t.transactions = 300;
+    t.groups = {{"db.sql.query", "SELECT * FROM documents WHERE id = 17", documents_ms * 200, 200},
+                {"db.sql.query", "SELECT * FROM documents WHERE id = 4", documents_ms * 100, 100},
+                {"db.sql.query", "SELECT name FROM users WHERE id = 9", 10 * 300, 300},
+                {"http.client", "GET https://api.example.com/v1/embed", 200 * 300, 300}};
+    if (chunks) t.groups.push_back({"db", "SELECT * FROM chunks WHERE doc = 7", 20 * 300, 300});
+    return t;
+  };
+  options.span_groups["1.0"]["POST /api/analyze"] = totals(90, false);
+  options.span_groups["1.1"]["POST /api/analyze"] = totals(470, true);
+  return options;
+}
+
 TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTraceView) {
-  FakeSentryServer server(
-      SentryHandler({{"1.0", Release(300, 100, 1)}, {"1.1", Release(300, 500, 2)}}, "tok"));
+  FakeSentryServer server(SentryHandler(
+      {{"1.0", Release(300, 100, 1)}, {"1.1", Release(300, 500, 2)}}, "tok", SpanGroups()));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs;
@@ -54,7 +74,7 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   // Raw mode asked for the breakdown with the events.
   bool asked = false;
   for (const FakeSentryServer::Request& request : server.requests())
-    asked = asked || (request.target.find("&field=trace&field=spans.db&field=spans.http") !=
+    asked = asked || (request.target.find("&field=trace&field=spans.http&field=spans.db") !=
                           std::string::npos &&
                       request.target.find("&field=spans.total.time") != std::string::npos);
   EXPECT_TRUE(asked);
@@ -70,7 +90,20 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   const boost::json::array& causes = explanation.at("mean").at("causes").as_array();
   ASSERT_FALSE(causes.empty());
   EXPECT_EQ(causes[0].at("op"), "db");
-  EXPECT_TRUE(causes[0].at("groups").as_array().empty());  // families have no span groups
+  // The family's span groups from the spans dataset: self time per request, no interval.
+  const boost::json::array& groups = causes[0].at("groups").as_array();
+  ASSERT_EQ(groups.size(), 3u) << boost::json::serialize(causes[0]);
+  EXPECT_EQ(groups[0].at("op"), "db.sql.query");
+  EXPECT_EQ(groups[0].at("description"), "SELECT * FROM documents WHERE id = %s");
+  EXPECT_DOUBLE_EQ(groups[0].at("baseline_ms").to_number<double>(), 90);
+  EXPECT_DOUBLE_EQ(groups[0].at("change_ms").to_number<double>(), 380);
+  EXPECT_TRUE(groups[0].at("change_ci").is_null());
+  EXPECT_EQ(groups[0].at("status"), "untested");
+  EXPECT_EQ(groups[1].at("description"), "SELECT * FROM chunks WHERE doc = %s");
+  EXPECT_EQ(groups[1].at("status"), "new");
+  EXPECT_EQ(groups[2].at("status"), "untested");  // users: unchanged, but not tested
+  // The tail's families have none: the aggregates are over every request.
+  EXPECT_TRUE(explanation.at("causes").at(0).at("groups").as_array().empty());
   // The families and the rest add up to the change in mean duration.
   double sum = explanation.at("mean").at("unattributed").at("change_ms").to_number<double>();
   for (const boost::json::value& cause : causes) sum += cause.at("change_ms").to_number<double>();
@@ -87,6 +120,10 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   const std::string& markdown = fs.files["r.md"];
   const std::string link = server.url() + "/organizations/acme/explore/traces/trace/";
   EXPECT_NE(markdown.find("](" + link), std::string::npos) << markdown;
+  EXPECT_NE(markdown.find("most of the change in db (most in \"SELECT * FROM documents WHERE "
+                          "id = %s\") +"),
+            std::string::npos)
+      << markdown;
   EXPECT_NE(markdown.find("by Sentry's ops breakdown (spans.db, spans.http, ...: the time each "
                           "op family's spans cover; families that ran in parallel are each "
                           "counted in full, so parallel work may be over-counted"),
@@ -100,6 +137,27 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   EXPECT_EQ(server.requests().size(), requests);
   EXPECT_EQ(cached.out, run.out);
   EXPECT_EQ(fs.files["r.json"], first);
+}
+
+TEST(CliSentryExplain, SpanGroupsThatCannotBeFetchedAreAWarningNotAFailure) {
+  // A Sentry without the spans dataset: its aggregate queries are refused.
+  auto sentry =
+      SentryHandler({{"1.0", Release(300, 100, 1)}, {"1.1", Release(300, 500, 2)}}, "tok");
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) {
+    if (QueryParameter(request.target, "dataset") == "spans")
+      return FakeSentryServer::Reply{400, {}, R"({"detail": "Invalid dataset"})"};
+    return sentry(request);
+  });
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = Check(server, fs, transport, clock);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("perfgate: warning: sentry:1.0: span groups of POST /api/analyze not "
+                         "fetched, its explanation names op families only: "),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.out.find("WHY          POST /api/analyze"), std::string::npos);
 }
 
 }  // namespace

@@ -349,6 +349,37 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       }
       return {200, limit_headers, R"json({"transaction.duration":[)json" + bins + "]}"};
     }
+    if (const std::size_t named = query.find("transaction:\"");
+        QueryParameter(request.target, "dataset") == "spans" && named != std::string::npos) {
+      // A transaction's span groups (Sentry's search syntax: \" inside the quotes).
+      std::string name;
+      for (std::size_t i = named + 13; i < query.size() && query[i] != '"'; ++i)
+        name.push_back(query[i] == '\\' ? query[++i] : query[i]);
+      SpanGroupTotals totals;
+      if (auto release = options.span_groups.find(version); release != options.span_groups.end()) {
+        if (auto found = release->second.find(name); found != release->second.end())
+          totals = found->second;
+      }
+      auto number = [](double v) { return boost::json::serialize(boost::json::value(v)); };
+      if (query.starts_with("is_transaction:true")) {
+        return {200, limit_headers,
+                R"json({"data":[{"count()":)json" + number(totals.transactions) +
+                    R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
+      }
+      std::string rows;
+      for (const SpanGroupTotal& group : totals.groups) {
+        rows += std::string(rows.empty() ? "" : ",") + R"json({"span.op":)json" +
+                boost::json::serialize(boost::json::value(group.op)) +
+                R"json(,"span.description":)json" +
+                boost::json::serialize(boost::json::value(group.description)) +
+                R"json(,"sum(span.self_time)":)json" + number(group.self_time_ms) +
+                R"json(,"count()":)json" + number(group.count) + "}";
+      }
+      return {
+          200, limit_headers,
+          R"json({"data":[)json" + rows +
+              R"json(],"meta":{"fields":{"sum(span.self_time)":"duration"},"units":{"sum(span.self_time)":"millisecond"},"dataset":"spans"}})json"};
+    }
     if (request.target.find("field=p95%28%29") != std::string::npos) {
       // Aggregate mode: one row per transaction, as ClickHouse's quantile() (type 7) computes.
       std::map<const GroupSamples*, std::vector<std::size_t>> by_group;

@@ -58,6 +58,11 @@ struct SentryServerOptions {
   int requests_per_second = 0;  // 0: no limits and no rate-limit headers (self-hosted)
   int concurrent_requests = 15;
   std::shared_ptr<std::atomic<int>> rejected = std::make_shared<std::atomic<int>>(0);  // 429s sent
+  // The spans dataset's span groups, by release and transaction, for the aggregate queries
+  // of one transaction (dataset=spans, query transaction:"NAME" release:"R"): a page of
+  // span.op, span.description, sum(span.self_time) and count() rows, and count() of
+  // is_transaction:true. A transaction not here has no spans.
+  std::map<std::string, std::map<std::string, SpanGroupTotals>> span_groups;
 };
 
 // A handler that plays Sentry for `releases` (version -> events): the release details
