@@ -5,6 +5,7 @@
 // 2. explaining a transaction of 100,000 traces (50,000 a side): critical paths, the
 //    decomposition of the mean and of the p95 tail with intervals, and exemplars.
 // Usage: explain_bench [TRACES_A_SIDE [TRACES_IN_FILE]]   (defaults: 50000, 100000)
+// PERFGATE_BENCH_KEEP=1 keeps the OTLP file in /tmp (to profile perfgate reading it).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -155,7 +156,7 @@ int main(int argc, char** argv) {
       "(%.1fx perfgate's speed)\n",
       in_file, events, megabytes, read_seconds, megabytes / read_seconds, wc_seconds,
       read_seconds / wc_seconds);
-  std::remove(path.c_str());
+  if (std::getenv("PERFGATE_BENCH_KEEP") == nullptr) std::remove(path.c_str());  // kept to profile
 
   // 2. Explaining 2 x `side` traces.
   const perfgate::SampleSet base = Release(side, 700, 1);
