@@ -58,11 +58,18 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
                 std::move(candidate).value()};
 }
 
-// Sentry's span groups under the op families of `why`, an explanation of `name` by the
-// ops breakdown of two releases fetched from Sentry.
-void AddSentrySpanGroups(const std::string& name, explain::Explanation& why, const Inputs& inputs,
-                         const SourceOptions& options, CliEnv& env) {
+// What Sentry adds to `why`, an explanation of `name` by the ops breakdown of releases
+// fetched from Sentry: span groups under its op families, and each exemplar's critical path
+// from its trace tree.
+void AddSentryDetail(const std::string& name, explain::Explanation& why, const Inputs& inputs,
+                     const SourceOptions& options, CliEnv& env) {
   if (why.judged.method != explain::Method::kOpsBreakdown) return;
+  for (explain::Exemplar& exemplar : why.exemplars) {
+    const SampleSet& side = exemplar.baseline ? inputs.baseline : inputs.candidate;
+    if (std::optional<SpanTree> tree =
+            LoadTraceTree(side, exemplar.trace_id, exemplar.event_id, options, inputs.config, env))
+      explain::SetExemplarTree(exemplar, *tree);
+  }
   std::optional<SpanGroupTotals> base =
       LoadSpanGroups(inputs.baseline, name, options, inputs.config, env);
   if (!base) return;
@@ -84,7 +91,7 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
       explain::ExplainNotPassed(judged.result, inputs->baseline, inputs->candidate,
                                 ExplainOptionsFor(options, inputs->config));
   for (auto& [name, why] : judged.explanations)
-    AddSentrySpanGroups(name, why, *inputs, options.sources, env);
+    AddSentryDetail(name, why, *inputs, options.sources, env);
   return judged;
 }
 
@@ -221,8 +228,7 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
     }
     shown.emplace_back(name, std::move(*why));
   }
-  for (auto& [name, why] : shown)
-    AddSentrySpanGroups(name, why, *inputs, options.gate.sources, env);
+  for (auto& [name, why] : shown) AddSentryDetail(name, why, *inputs, options.gate.sources, env);
   for (std::size_t i = 0; i < shown.size(); ++i) {
     env.out << (i == 0 ? "" : "\n")
             << reports::RenderExplanation(shown[i].first, shown[i].second, result.confidence);

@@ -5,9 +5,24 @@
 
 #include "fetch/sentry/release_cache.h"
 #include "fetch/sentry/sentry_client.h"
+#include "fetch/sentry/sentry_trace.h"
 #include "gate/thresholds_parser.h"
 
 namespace perfgate::cli {
+namespace {
+
+// What every Sentry client of a run shares: the --verbose log, and one deadline for all
+// its requests.
+void PrepareRequests(SentrySetup& setup, const SourceOptions& options, CliEnv& env) {
+  if (options.sentry.verbose)
+    setup.options.log = [&env](const std::string& line) {
+      env.err << "perfgate: " << line << "\n";
+    };
+  if (!env.fetch_deadline) env.fetch_deadline = env.clock.Now() + setup.deadline;
+  setup.options.deadline = env.fetch_deadline;
+}
+
+}  // namespace
 
 Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
   if (!choice.given && !env.fs.Exists(choice.path)) return gate::DefaultThresholds();
@@ -107,12 +122,7 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   if (env.transport == nullptr) {
     return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
   }
-  if (options.sentry.verbose)
-    setup->options.log = [&env](const std::string& line) {
-      env.err << "perfgate: " << line << "\n";
-    };
-  if (!env.fetch_deadline) env.fetch_deadline = env.clock.Now() + setup->deadline;
-  setup->options.deadline = env.fetch_deadline;
+  PrepareRequests(*setup, options, env);
   fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
   const auto started = std::chrono::steady_clock::now();
   int pages_seen = 0;
@@ -176,18 +186,51 @@ std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::s
     if (*cached) return std::move(**cached);
   }
   if (env.transport == nullptr) return warn("no HTTP transport configured");
-  if (options.sentry.verbose)
-    setup->options.log = [&env](const std::string& line) {
-      env.err << "perfgate: " << line << "\n";
-    };
-  if (!env.fetch_deadline) env.fetch_deadline = env.clock.Now() + setup->deadline;
-  setup->options.deadline = env.fetch_deadline;
+  PrepareRequests(*setup, options, env);
   fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
   Result<SpanGroupTotals> totals = client.FetchSpanGroups(release, transaction);
   if (!totals.ok()) return warn(totals.error().message);
   Status stored = fetch::StoreCachedSpanGroups(env.fs, options.sentry.cache_dir, path, *totals);
   if (!stored.ok()) env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   return std::move(totals).value();
+}
+
+std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& trace_id,
+                                      const std::string& event_id, const SourceOptions& options,
+                                      const gate::Thresholds& config, CliEnv& env) {
+  if (!set.source.starts_with("sentry:") || trace_id.empty() || event_id.empty())
+    return std::nullopt;
+  const std::string release = set.source.substr(7);
+  auto warn = [&](const std::string& message) -> std::optional<SpanTree> {
+    env.err << "perfgate: warning: " << set.source << ": trace " << trace_id
+            << " not fetched, its exemplar keeps the ops breakdown: " << message << "\n";
+    return std::nullopt;
+  };
+  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  if (!setup.ok()) return warn(setup.error().message);
+  std::string name = fetch::CacheFileName(setup->options.selection, release);
+  name = name.substr(0, name.size() - 7) + "-trace-" + trace_id + ".json";  // ids are hex
+  const std::string path = options.sentry.cache_dir + "/" + name;
+  std::optional<std::string> body;
+  if (!options.sentry.refresh && env.fs.Exists(path)) {
+    Result<std::string> cached = env.fs.ReadFile(path);
+    if (!cached.ok()) return warn(cached.error().message);
+    body = std::move(cached).value();
+  } else {
+    if (env.transport == nullptr) return warn("no HTTP transport configured");
+    PrepareRequests(*setup, options, env);
+    fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
+    Result<std::string> fetched = client.FetchTrace(release, trace_id, event_id);
+    if (!fetched.ok()) return warn(fetched.error().message);
+    body = std::move(fetched).value();
+    Status made = env.fs.MakeDirectories(options.sentry.cache_dir);
+    Status stored = made.ok() ? env.fs.WriteFileAtomic(path, *body) : made;
+    if (!stored.ok())
+      env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
+  }
+  Result<SpanTree> tree = fetch::SentryTraceTree(*body, trace_id, event_id, path);
+  if (!tree.ok()) return warn(tree.error().message);
+  return std::move(tree).value();
 }
 
 }  // namespace perfgate::cli

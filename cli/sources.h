@@ -38,6 +38,14 @@ std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::s
                                               const SourceOptions& options,
                                               const gate::Thresholds& config, CliEnv& env);
 
+// The span tree of transaction event `event_id` in trace `trace_id`, of the release `set`
+// was fetched from, from Sentry's trace view (cached beside the release); nullopt when `set`
+// is not from Sentry or the ids are unknown, or with a warning on stderr when it cannot be
+// had (the exemplar then keeps its ops breakdown).
+std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& trace_id,
+                                      const std::string& event_id, const SourceOptions& options,
+                                      const gate::Thresholds& config, CliEnv& env);
+
 // The Sentry settings for `release` from `config` and the flags, with the token; errors
 // say which setting is missing.
 struct SentrySetup {

@@ -60,6 +60,7 @@ std::string_view OpFamily(std::string_view op);
 // response waited for it.
 struct SpanTree {
   std::string trace_id;  // lowercase hex, for links to the trace
+  std::string event_id;  // Sentry's transaction event id (lowercase hex), where known
   std::vector<SpanRecord> spans;
   std::vector<OpTime> op_times;  // only when `spans` is empty
 };

@@ -64,24 +64,32 @@ std::vector<std::size_t> RowsFrom(const Breakdowns& side, const GroupSamples& gr
   return rows;
 }
 
+// The ops request `row` of `side` spent most in, the largest first (up to three).
+std::vector<std::pair<std::string, double>> TopOps(const PartTable& parts, const Breakdowns& side,
+                                                   std::size_t row) {
+  constexpr std::size_t kTopOps = 3;
+  std::map<std::string, double> by_op;
+  for (std::size_t k = side.offsets[row]; k < side.offsets[row + 1]; ++k)
+    by_op[parts.Op(parts.OpOf(side.groups[k]))] += side.ms[k];
+  std::vector<std::pair<std::string, double>> top(by_op.begin(), by_op.end());
+  std::stable_sort(top.begin(), top.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (top.size() > kTopOps) top.resize(kTopOps);
+  return top;
+}
+
 Exemplar ExemplarOf(const PartTable& parts, const Breakdowns& side, std::size_t row,
                     const GroupSamples& group, bool baseline, const ExplainOptions& options) {
-  constexpr std::size_t kTopOps = 3;
   Exemplar exemplar;
   exemplar.trace_id = group.trees[side.events[row]].trace_id;
+  exemplar.event_id = group.trees[side.events[row]].event_id;
   exemplar.baseline = baseline;
   exemplar.duration_ms = group.durations_ms[side.events[row]];
   const auto no_slower = std::count_if(group.durations_ms.begin(), group.durations_ms.end(),
                                        [&](double ms) { return ms <= exemplar.duration_ms; });
   exemplar.percentile =
       100.0 * static_cast<double>(no_slower) / static_cast<double>(group.durations_ms.size());
-  std::map<std::string, double> by_op;
-  for (std::size_t k = side.offsets[row]; k < side.offsets[row + 1]; ++k)
-    by_op[parts.Op(parts.OpOf(side.groups[k]))] += side.ms[k];
-  exemplar.top_ops.assign(by_op.begin(), by_op.end());
-  std::stable_sort(exemplar.top_ops.begin(), exemplar.top_ops.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (exemplar.top_ops.size() > kTopOps) exemplar.top_ops.resize(kTopOps);
+  exemplar.top_ops = TopOps(parts, side, row);
   exemplar.url = TraceUrl(options.trace_url, exemplar.trace_id);
   return exemplar;
 }
@@ -115,6 +123,18 @@ std::vector<Exemplar> ExemplarsOf(const PartTable& parts, const Breakdowns& base
 }
 
 }  // namespace
+
+void SetExemplarTree(Exemplar& exemplar, const SpanTree& tree) {
+  if (tree.spans.empty()) return;
+  GroupSamples one;
+  one.durations_ms.push_back(tree.spans[0].end_ms - tree.spans[0].start_ms);
+  one.failed.push_back(0);
+  one.trees.push_back(tree);
+  PartTable parts;
+  const Breakdowns breakdown = BreakDown(one, parts);
+  exemplar.top_ops = TopOps(parts, breakdown, 0);
+  exemplar.from_trace = true;
+}
 
 std::string TraceUrl(const std::string& url_template, const std::string& trace_id) {
   static constexpr std::string_view kField = "{trace_id}";

@@ -22,11 +22,15 @@ namespace perfgate::explain {
 // the ops it spent most of its critical path in.
 struct Exemplar {
   std::string trace_id;
+  std::string event_id;   // Sentry's transaction event id, where known
   bool baseline = false;  // a baseline request near the judged statistic, for comparison
   double duration_ms = 0;
   double percentile = 0;  // the share of its release's requests no slower than it, in %
-  std::vector<std::pair<std::string, double>> top_ops;  // op, ms on its critical path
-  std::string url;                                      // empty when no trace link is known
+  // Op and ms: the ops it spent most time in, by its release's method; along its own trace
+  // tree's critical path once one is known (from_trace).
+  std::vector<std::pair<std::string, double>> top_ops;
+  bool from_trace = false;
+  std::string url;  // empty when no trace link is known
 };
 
 struct Explanation {
@@ -81,6 +85,10 @@ inline constexpr std::size_t kSpanGroupsPerFamily = 10;
 // intervals (CauseStatus::kUntested, or new/vanished). Nothing for other methods.
 void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
                    const SpanGroupTotals& candidate);
+
+// Gives `exemplar` the top ops of `tree`, its own span tree (fetched for it from Sentry's
+// trace view), along the tree's critical path.
+void SetExemplarTree(Exemplar& exemplar, const SpanTree& tree);
 
 // `url_template` with every "{trace_id}" replaced by `trace_id`; empty when the template is.
 std::string TraceUrl(const std::string& url_template, const std::string& trace_id);

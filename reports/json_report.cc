@@ -120,10 +120,12 @@ value ExplanationJson(const explain::Explanation& why) {
       top_ops.push_back(object{{"op", op}, {"ms", JsonNumber(ms)}});
     exemplars.push_back(
         object{{"trace_id", exemplar.trace_id},
+               {"event_id", exemplar.event_id.empty() ? value(nullptr) : value(exemplar.event_id)},
                {"release", exemplar.baseline ? "baseline" : "candidate"},
                {"duration_ms", JsonNumber(exemplar.duration_ms)},
                {"percentile", JsonNumber(exemplar.percentile)},
                {"top_ops", std::move(top_ops)},
+               {"top_ops_from", exemplar.from_trace ? "trace" : "method"},
                {"url", exemplar.url.empty() ? value(nullptr) : value(exemplar.url)}});
   }
   out["exemplars"] = std::move(exemplars);

@@ -25,6 +25,9 @@ std::string Quote(std::string_view text) {
 Field ClassifyField(std::string_view name) {
   // Dispatch on length first: this runs for every key of every row.
   switch (name.size()) {
+    case 2:
+      if (name == "id") return Field::kEventId;
+      break;
     case 5:
       if (name == "error") return Field::kError;
       if (name == "trace") return Field::kTrace;
@@ -63,6 +66,7 @@ void RowFields::Reset() {
   error_.clear();
   duration_name_.clear();
   trace_.clear();
+  event_id_.clear();
   op_times_.clear();
   total_time_ms_ = -1;
   duration_ms_ = 0;
@@ -110,13 +114,24 @@ bool RowFields::SetOpTime(std::string_view name, double value, std::string_view 
   return true;
 }
 
+namespace {
+
+bool IsHexId(std::string_view value) {
+  return value.size() == 32 && value.find_first_not_of("0123456789abcdefABCDEF") == value.npos;
+}
+
+void AssignLowercase(std::string& to, std::string_view value) {
+  to.assign(value);
+  for (char& c : to) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+}
+
+}  // namespace
+
 // Sentry's trace ids: 32 hex digits, kept in lowercase (they go into links).
 bool RowFields::SetTrace(std::string_view value) {
   if (value.empty()) return true;
-  if (value.size() != 32 || value.find_first_not_of("0123456789abcdefABCDEF") != value.npos)
-    return Fail("trace is not a trace id of 32 hex digits: " + Quote(value));
-  trace_.assign(value);
-  for (char& c : trace_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!IsHexId(value)) return Fail("trace is not a trace id of 32 hex digits: " + Quote(value));
+  AssignLowercase(trace_, value);
   return true;
 }
 
@@ -124,6 +139,7 @@ SpanTree RowFields::Spans() const {
   SpanTree tree;
   if (op_times_.empty()) return tree;
   tree.trace_id = trace_;
+  tree.event_id = event_id_;
   tree.op_times = op_times_;
   double families = 0;
   for (const OpTime& part : op_times_) families += part.ms;
@@ -159,6 +175,10 @@ bool RowFields::OnString(Field field, std::string_view name, std::string_view va
       return OnText(field, name, value);
     case Field::kTrace:
       return SetTrace(value);
+    case Field::kEventId:
+      // Other sources' ids (a row number, a UUID with dashes) are theirs: not an error.
+      if (IsHexId(value)) AssignLowercase(event_id_, value);
+      return true;
     case Field::kOpTime:
       return Fail(std::string(name) + " must be a number, not a string: " + Quote(value));
     case Field::kIgnored:
@@ -186,6 +206,7 @@ bool RowFields::OnNumber(Field field, std::string_view name, double value, std::
     case Field::kStatus:
     case Field::kTrace:
       return Fail(std::string(name) + " must be a string, not a number: " + std::string(raw));
+    case Field::kEventId:
     case Field::kIgnored:
       return true;
   }
@@ -198,6 +219,7 @@ bool RowFields::OnBool(Field field, std::string_view name, bool value) {
       has_error_flag_ = true;
       error_flag_ = value;
       return true;
+    case Field::kEventId:
     case Field::kIgnored:
       return true;
     default:
@@ -211,7 +233,7 @@ bool RowFields::OnNull(Field field, std::string_view name) {
 }
 
 bool RowFields::OnContainer(Field field, std::string_view name, std::string_view kind) {
-  if (field == Field::kIgnored) return true;
+  if (field == Field::kIgnored || field == Field::kEventId) return true;
   return Fail(std::string(name) + " must not be " + std::string(kind));
 }
 
@@ -220,6 +242,7 @@ bool RowFields::OnText(Field field, std::string_view name, std::string_view text
     case Field::kTransaction:
     case Field::kStatus:
     case Field::kTrace:
+    case Field::kEventId:
       return OnString(field, name, text);
     case Field::kOpTime: {
       if (text.empty()) return true;  // no spans of the family

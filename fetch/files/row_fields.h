@@ -20,6 +20,7 @@ enum class Field {
   kError,        // "error" (true/false)
   kStatusCode,   // "status_code", "http.status_code", "span.status_code" (an HTTP code)
   kTrace,        // "trace": the event's trace id (32 hex digits)
+  kEventId,      // "id": Sentry's event id, kept when it is 32 hex digits (else ignored)
   kOpTime,       // "spans.db", "spans.http", ..., "spans.total.time": Sentry's ops breakdown
   kIgnored,      // anything else: id, timestamp, release, environment, project, ...
 };
@@ -71,6 +72,7 @@ class RowFields {
   std::string error_;
   std::string duration_name_;  // which column gave the duration, for a clash message
   std::string trace_;
+  std::string event_id_;
   std::vector<OpTime> op_times_;  // the families, as given
   double total_time_ms_ = -1;     // spans.total.time; -1 when not given
   double duration_ms_ = 0;

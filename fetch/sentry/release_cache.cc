@@ -147,6 +147,7 @@ std::string SamplesToNdjson(const SampleSet& set) {
       if (!group.trees.empty() && !group.trees[i].op_times.empty()) {
         const SpanTree& tree = group.trees[i];
         if (!tree.trace_id.empty()) out += ",\"trace\":\"" + tree.trace_id + "\"";
+        if (!tree.event_id.empty()) out += ",\"id\":\"" + tree.event_id + "\"";
         for (const OpTime& part : tree.op_times) {
           auto [last, error] = std::to_chars(number, number + sizeof number, part.ms);
           out += "," + JsonString("spans." + part.op) + ":" + std::string(number, last);

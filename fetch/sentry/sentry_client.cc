@@ -16,6 +16,7 @@
 #include "fetch/http/link_header.h"
 #include "fetch/http/redact.h"
 #include "fetch/http/url.h"
+#include "fetch/sentry/sentry_trace.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -542,12 +543,9 @@ Result<SpanGroupTotals> SentryClient::FetchSpanGroupsUnredacted(const std::strin
                                                                 const std::string& transaction) {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
-  Bounds bounds{options_.selection.start, options_.selection.end};
-  if (bounds.start.empty()) {
-    Result<Bounds> found = ReleaseBounds(release);
-    if (!found.ok()) return found.error();
-    bounds = *found;
-  }
+  Result<Bounds> range = RangeOf(release);
+  if (!range.ok()) return range.error();
+  const Bounds& bounds = *range;
   // Sentry's search syntax: a quoted value escapes its quotes and backslashes.
   std::string name;
   for (char c : transaction) {
@@ -598,6 +596,43 @@ Result<SpanGroupTotals> SentryClient::FetchSpanGroupsUnredacted(const std::strin
       });
   if (!count.ok()) return count.error();
   return totals;
+}
+
+Result<SentryClient::Bounds> SentryClient::RangeOf(const std::string& release) {
+  if (!options_.selection.start.empty())
+    return Bounds{options_.selection.start, options_.selection.end};
+  return ReleaseBounds(release);
+}
+
+Result<std::string> SentryClient::FetchTrace(const std::string& release,
+                                             const std::string& trace_id,
+                                             const std::string& event_id) {
+  Result<std::string> body = FetchTraceUnredacted(release, trace_id, event_id);
+  if (!body.ok()) return Error{body.error().kind, Redact(body.error().message, {token_})};
+  return body;
+}
+
+Result<std::string> SentryClient::FetchTraceUnredacted(const std::string& release,
+                                                       const std::string& trace_id,
+                                                       const std::string& event_id) {
+  Status valid = Validate();
+  if (!valid.ok()) return valid.error();
+  Result<Bounds> bounds = RangeOf(release);
+  if (!bounds.ok()) return bounds.error();
+  const std::string path = "/api/0/organizations/" + UrlEncode(options_.selection.organization) +
+                           "/trace/" + UrlEncode(trace_id) + "/";
+  std::string body;
+  Result<HttpResponse> answer = GetParsed(
+      path,
+      "start=" + UrlEncode(bounds->start) + "&end=" + UrlEncode(bounds->end) + ProjectParameters(),
+      [&](const HttpResponse& response) -> Status {
+        Result<SpanTree> tree = SentryTraceTree(response.body, trace_id, event_id, "the trace");
+        if (!tree.ok()) return tree.error();
+        body = response.body;
+        return {};
+      });
+  if (!answer.ok()) return answer.error();
+  return body;
 }
 
 Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,

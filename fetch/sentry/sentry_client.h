@@ -74,14 +74,25 @@ class SentryClient {
   Result<SpanGroupTotals> FetchSpanGroups(const std::string& release,
                                           const std::string& transaction);
 
+  // Sentry's answer for trace `trace_id` (its trace view endpoint), searched within
+  // `release`'s time bounds: a body that parses with SentryTraceTree (sentry_trace.h) for
+  // `event_id`. Errors as FetchRelease's.
+  Result<std::string> FetchTrace(const std::string& release, const std::string& trace_id,
+                                 const std::string& event_id);
+
  private:
   Result<SampleSet> FetchUnredacted(const std::string& requested, const ProgressCallback& progress);
   Result<SpanGroupTotals> FetchSpanGroupsUnredacted(const std::string& release,
                                                     const std::string& transaction);
+  Result<std::string> FetchTraceUnredacted(const std::string& release, const std::string& trace_id,
+                                           const std::string& event_id);
+
   struct Bounds {
     std::string start;
     std::string end;
   };
+  // The release's time range: the configured one, or its first and last event.
+  Result<Bounds> RangeOf(const std::string& release);
   // A slice of the release's time range, fetched by its own cursor chain.
   struct Window {
     std::string start;

@@ -16,20 +16,59 @@
 namespace perfgate {
 namespace {
 
+// Sentry's trace view answer for one request (shaped as sentry-mcp's trace-mixed.json
+// fixture): the segment of event `event_id`, its database span, then an http call that
+// started halfway through the database work, then a span of another op; the http call's
+// callee is another service's transaction, and an error sits beside the segment.
+std::string TraceBody(const std::string& trace, const std::string& event_id, double own, double db,
+                      double http, double other) {
+  const double t0 = 1795168800.0;  // Unix seconds
+  auto node = [&](const std::string& event, const std::string& op, const std::string& name,
+                  double start_ms, double end_ms, const std::string& children) {
+    char times[96];
+    std::snprintf(times, sizeof times, R"("start_timestamp":%.6f,"end_timestamp":%.6f)",
+                  t0 + start_ms / 1000, t0 + end_ms / 1000);
+    return R"({"event_id":")" + event + R"(","transaction_id":")" + event +
+           R"(","project_slug":"analyzer","trace":")" + trace + R"(","op":")" + op +
+           R"(","description":")" + name + R"(",)" + times + R"(,"is_segment":)" +
+           (op == "http.server" ? "true" : "false") + R"(,"children":[)" + children + "]}";
+  };
+  const double http_start = own + db - http / 2;
+  const std::string callee = node(
+      "ffffffffffffffffffffffffffffffff", "http.server", "POST /v1/embed", http_start + 5,
+      http_start + http - 5, node("ffffffffffffffffffffffffffffffff", "db", "INSERT", 0, 1, ""));
+  return "[" +
+         node(event_id, "http.server", "POST /api/analyze", 0, own + db + http / 2 + other,
+              node(event_id, "db.sql.query", "SELECT * FROM documents WHERE id = 17", own, own + db,
+                   "") +
+                  "," +
+                  node(event_id, "http.client", "POST https://embed.internal/v1/embed", http_start,
+                       http_start + http, callee) +
+                  "," +
+                  node(event_id, "template.render", "summary", own + db + http / 2,
+                       own + db + http / 2 + other, "")) +
+         R"(,{"id":6507376925,"type":"error","title":"Error: beside the spans"}])";
+}
+
 // `requests` events of POST /api/analyze: own time about 40 ms, a database family of about
 // `db_ms`, an http family of about 200 ms of which half ran beside the database work, and
-// 30 ms in spans of other ops. Each with a trace id.
-SampleSet Release(int requests, double db_ms, std::uint64_t seed) {
+// 30 ms in spans of other ops. Each with a trace id and an event id, and its trace's answer
+// in `traces`.
+SampleSet Release(int requests, double db_ms, std::uint64_t seed,
+                  std::map<std::string, std::string>& traces) {
   stats::Random random(seed);
   SampleSetBuilder builder;
   for (int r = 0; r < requests; ++r) {
     auto around = [&](double ms) { return ms * (0.8 + 0.4 * random.Uniform()); };
     const double own = around(40), db = around(db_ms), http = around(200), other = around(30);
     SpanTree spans;
-    char trace[33];
-    std::snprintf(trace, sizeof trace, "%016llx%016x", static_cast<unsigned long long>(seed), r);
-    spans.trace_id = trace;
+    char id[33];
+    std::snprintf(id, sizeof id, "%016llx%016x", static_cast<unsigned long long>(seed), r);
+    spans.trace_id = id;
+    std::snprintf(id, sizeof id, "e%015llx%016x", static_cast<unsigned long long>(seed), r);
+    spans.event_id = id;
     spans.op_times = {{"db", db}, {"http", http}, {std::string(kOtherOps), other}};
+    traces[spans.trace_id] = TraceBody(spans.trace_id, spans.event_id, own, db, http, other);
     builder.Add("POST /api/analyze", own + db + http / 2 + other, false, std::move(spans));
   }
   return std::move(builder).Build("");
@@ -64,8 +103,10 @@ SentryServerOptions SpanGroups() {
 }
 
 TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTraceView) {
-  FakeSentryServer server(SentryHandler(
-      {{"1.0", Release(300, 100, 1)}, {"1.1", Release(300, 500, 2)}}, "tok", SpanGroups()));
+  SentryServerOptions options = SpanGroups();
+  std::map<std::string, SampleSet> releases = {{"1.0", Release(300, 100, 1, options.traces)},
+                                               {"1.1", Release(300, 500, 2, options.traces)}};
+  FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs;
@@ -116,6 +157,18 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
     }
   }
 
+  // Each exemplar's parts along its trace tree's critical path: the database query and the
+  // render it waited for; the http call finished last before the render, so it is on the
+  // path for its second half only; the callee's own transaction is not this one's.
+  for (const boost::json::value& exemplar : explanation.at("exemplars").as_array()) {
+    EXPECT_EQ(exemplar.at("top_ops_from"), "trace") << boost::json::serialize(exemplar);
+    EXPECT_EQ(exemplar.at("event_id").as_string().size(), 32u);
+    for (const boost::json::value& op : exemplar.at("top_ops").as_array())
+      EXPECT_NE(op.at("op"), "db") << "the callee's db span is another transaction's";
+  }
+  const boost::json::value& slowest = explanation.at("exemplars").at(0);
+  EXPECT_EQ(slowest.at("top_ops").at(0).at("op"), "db.sql.query");
+
   // A self-hosted Sentry's trace view, and the method said in the report.
   const std::string& markdown = fs.files["r.md"];
   const std::string link = server.url() + "/organizations/acme/explore/traces/trace/";
@@ -140,9 +193,10 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
 }
 
 TEST(CliSentryExplain, SpanGroupsThatCannotBeFetchedAreAWarningNotAFailure) {
-  // A Sentry without the spans dataset: its aggregate queries are refused.
-  auto sentry =
-      SentryHandler({{"1.0", Release(300, 100, 1)}, {"1.1", Release(300, 500, 2)}}, "tok");
+  // A Sentry without the spans dataset: its aggregate queries are refused; no traces.
+  std::map<std::string, std::string> traces;
+  auto sentry = SentryHandler(
+      {{"1.0", Release(300, 100, 1, traces)}, {"1.1", Release(300, 500, 2, traces)}}, "tok");
   FakeSentryServer server([&](const FakeSentryServer::Request& request) {
     if (QueryParameter(request.target, "dataset") == "spans")
       return FakeSentryServer::Reply{400, {}, R"({"detail": "Invalid dataset"})"};
@@ -157,6 +211,9 @@ TEST(CliSentryExplain, SpanGroupsThatCannotBeFetchedAreAWarningNotAFailure) {
                          "fetched, its explanation names op families only: "),
             std::string::npos)
       << run.err;
+  EXPECT_NE(run.err.find("perfgate: warning: sentry:1.1: trace "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(" not fetched, its exemplar keeps the ops breakdown: "),
+            std::string::npos);
   EXPECT_NE(run.out.find("WHY          POST /api/analyze"), std::string::npos);
 }
 

@@ -188,6 +188,15 @@ std::string MsToIso(long long ms) {
   return buffer;
 }
 
+// A 32-hex event id: the event's own where its spans carry one, else one from its time.
+std::string EventId(const TimedEvent& event) {
+  if (!event.group->trees.empty() && !event.group->trees[event.index].event_id.empty())
+    return event.group->trees[event.index].event_id;
+  char id[33];
+  std::snprintf(id, sizeof id, "%032llx", static_cast<unsigned long long>(event.timestamp_ms));
+  return id;
+}
+
 // The trace and ops breakdown fields a raw query asks for, as Sentry answers them: the
 // event's trace id, each family's time or null when it had no such spans, and
 // spans.total.time the sum of every family's.
@@ -301,6 +310,13 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       return {200, limit_headers,
               R"({"version":")" + version +
                   R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
+    }
+    if (const std::string prefix = "/api/0/organizations/acme/trace/"; path.starts_with(prefix)) {
+      const std::string trace = path.substr(prefix.size(), path.size() - prefix.size() - 1);
+      auto found = options.traces.find(trace);
+      if (found == options.traces.end())
+        return {404, limit_headers, R"({"detail": "The requested resource does not exist"})"};
+      return {200, limit_headers, found->second};
     }
     const bool histogram = path == "/api/0/organizations/acme/events-histogram/";
     if (path != "/api/0/organizations/acme/events/" && !histogram) return {404, limit_headers, ""};
@@ -434,7 +450,7 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       auto [last, ec] =
           std::to_chars(number, number + sizeof number, event.group->durations_ms[event.index]);
       body +=
-          std::string(e > offset ? "," : "") + R"({"id":")" + std::to_string(event.timestamp_ms) +
+          std::string(e > offset ? "," : "") + R"({"id":")" + EventId(event) +
           R"(","transaction":)" + boost::json::serialize(boost::json::value(event.group->name)) +
           R"(,"transaction.duration":)" + std::string(number, last) + R"(,"transaction.status":")" +
           (event.group->failed[event.index] ? "internal_error" : "ok") + R"(","timestamp":")" +

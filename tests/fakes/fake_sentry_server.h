@@ -63,6 +63,8 @@ struct SentryServerOptions {
   // span.op, span.description, sum(span.self_time) and count() rows, and count() of
   // is_transaction:true. A transaction not here has no spans.
   std::map<std::string, std::map<std::string, SpanGroupTotals>> span_groups;
+  // The trace view's answers (GET .../trace/{trace_id}/), by trace id; others are 404.
+  std::map<std::string, std::string> traces;
 };
 
 // A handler that plays Sentry for `releases` (version -> events): the release details
