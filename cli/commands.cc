@@ -200,7 +200,7 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
       shown.emplace_back(name, std::move(why));
     if (shown.empty()) {
       env.out << "perfgate: explain: no transaction has a duration rule that did not pass with "
-                 "span trees on both sides; name one with --transaction to explain it anyway\n";
+                 "spans on both sides; name one with --transaction to explain it anyway\n";
     }
   }
   for (const std::string& name : options.transactions) {
@@ -219,12 +219,20 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
     std::optional<explain::Explanation> why =
         explain::Explain(result, *group, *base, *cand, explain_options);
     if (!why) {
-      return ReportError(
-          MakeError(ErrorKind::kUsage,
-                    "explain: '" + name + "' has no span trees in " +
-                        (base->trees.empty() ? inputs->baseline.source : inputs->candidate.source) +
-                        ": explanations need traces (OpenTelemetry OTLP/JSON)"),
-          env);
+      auto has_spans = [](const GroupSamples& samples) {
+        return std::any_of(samples.trees.begin(), samples.trees.end(), [](const SpanTree& tree) {
+          return !tree.spans.empty() || !tree.op_times.empty();
+        });
+      };
+      const std::string message =
+          !has_spans(*base) || !has_spans(*cand)
+              ? "has no spans in " +
+                    (has_spans(*base) ? inputs->candidate.source : inputs->baseline.source) +
+                    ": explanations need span trees (OpenTelemetry OTLP/JSON) or Sentry's ops "
+                    "breakdown (raw mode, or files with spans.db, spans.http, ...)"
+              : "has span trees in one release and only Sentry's ops breakdown in the other, "
+                "which have no parts in common: give both releases the same kind of source";
+      return ReportError(MakeError(ErrorKind::kUsage, "explain: '" + name + "' " + message), env);
     }
     shown.emplace_back(name, std::move(*why));
   }

@@ -423,8 +423,9 @@ const Command kCommands[] = {
      "why transactions got slower, from their spans: every cause in a table",
      "Usage: perfgate explain BASELINE CANDIDATE [--transaction NAME]... [options]\n\n"
      "Judges like 'compare', then explains each transaction named (or each whose duration\n"
-     "rule did not pass) from its span trees: the change along the critical path by span op\n"
-     "and span group, with intervals, shares and the traces to open.",
+     "rule did not pass) from its spans: the change along the critical path by span op and\n"
+     "span group (or by op family, from Sentry's ops breakdown), with intervals, shares and\n"
+     "the traces to open.",
      ExplainDescription,
      {"baseline", "candidate"},
      Explain},

@@ -1,9 +1,10 @@
 // Why a transaction's duration changed: the change in mean duration per request decomposed
 // along each request's critical path into span ops, span groups within them, and the time
-// no span covers. Parts add up exactly to the change in mean duration of the requests
-// compared, and work that ran in parallel without delaying the response is not blamed.
+// no span covers (or, where only Sentry's ops breakdown is known, into op families). Parts
+// add up exactly to the change in mean duration of the requests compared, and along
+// critical paths work that ran in parallel without delaying the response is not blamed.
 // Each part has an interval from a bootstrap over requests (a request's whole breakdown
-// resampled together). Pure: span trees in, a decomposition out.
+// resampled together). Pure: spans in, a decomposition out.
 #ifndef PERFGATE_EXPLAIN_DECOMPOSE_H_
 #define PERFGATE_EXPLAIN_DECOMPOSE_H_
 

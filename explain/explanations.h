@@ -1,7 +1,8 @@
 // The explanations a run carries: for each transaction that did not pass on a duration
-// rule (and whose releases both recorded span trees), why: the change decomposed along the
-// critical path (for a percentile rule, the slow tail's change, and the mean's beside it),
-// and exemplar traces to open. Reports render a result and its explanations together.
+// rule (and whose releases both recorded spans), why: the change decomposed along the
+// critical path or by Sentry's ops breakdown (for a percentile rule, the slow tail's change,
+// and the mean's beside it), and exemplar traces to open. Reports render a result and its
+// explanations together.
 #ifndef PERFGATE_EXPLAIN_EXPLANATIONS_H_
 #define PERFGATE_EXPLAIN_EXPLANATIONS_H_
 
@@ -63,13 +64,14 @@ struct ExplainOptions {
 };
 
 // The explanation of `group` from its two releases' samples; nullopt when a side has no
-// span trees. Intervals at the result's confidence, seeded by its seed.
+// spans, or the two are known differently (trees and a breakdown). Intervals at the
+// result's confidence, seeded by its seed.
 std::optional<Explanation> Explain(const gate::EvaluationResult& result,
                                    const gate::GroupResult& group, const GroupSamples& baseline,
                                    const GroupSamples& candidate, const ExplainOptions& options);
 
 // Explains every group of `result` with a duration rule that failed, warned or was
-// inconclusive, where both sides carry span trees; groups in parallel.
+// inconclusive, where both sides carry spans; groups in parallel.
 Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
                               const SampleSet& candidate, const ExplainOptions& options);
 

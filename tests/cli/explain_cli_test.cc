@@ -109,8 +109,20 @@ TEST(CliExplain, ExplainPrintsTheWholeTableForAnyTransaction) {
   run = RunPerfgate({"explain", "plain.ndjson", "cand.otlp.jsonl", "-t", "POST /api/analyze"}, fs);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err,
-            "perfgate: error: explain: 'POST /api/analyze' has no span trees in plain.ndjson: "
-            "explanations need traces (OpenTelemetry OTLP/JSON)\n");
+            "perfgate: error: explain: 'POST /api/analyze' has no spans in plain.ndjson: "
+            "explanations need span trees (OpenTelemetry OTLP/JSON) or Sentry's ops breakdown (raw "
+            "mode, or files with spans.db, spans.http, ...)\n");
+  // A breakdown on one side and trees on the other: nothing in common.
+  fs.files["breakdown.ndjson"] =
+      R"({"transaction":"POST /api/analyze","duration_ms":5,"spans.db":2})"
+      "\n";
+  run = RunPerfgate({"explain", "breakdown.ndjson", "cand.otlp.jsonl", "-t", "POST /api/analyze"},
+                    fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "perfgate: error: explain: 'POST /api/analyze' has span trees in one release and only "
+            "Sentry's ops breakdown in the other, which have no parts in common: give both "
+            "releases the same kind of source\n");
 }
 
 TEST(CliExplain, OneOtlpFileHoldingBothReleasesIsSplitByServiceVersion) {
