@@ -619,6 +619,22 @@ class FastRecordHandler {
     }
   }
 
+  // Whether a scalar here is ignored: an object's field the fast path does not read. In a
+  // list of objects, a scalar is a fault the DOM reader words.
+  bool ReadsNoScalars() const {
+    switch (Here()) {
+      case Place::kAttribute:
+      case Place::kRoot:
+      case Place::kResourceSpans:
+      case Place::kResource:
+      case Place::kScope:
+      case Place::kSkip:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   static bool IsSpanScalar(Key key) {
     return key == Key::kTraceId || key == Key::kSpanId || key == Key::kParentSpanId ||
            key == Key::kName || key == Key::kKind || key == Key::kStart || key == Key::kEnd;
@@ -785,14 +801,8 @@ class FastRecordHandler {
         if (key == Key::kStringValue) string_value_ = text;
         if (key == Key::kIntValue) int_value_ = text;
         return true;
-      case Place::kRoot:
-      case Place::kResourceSpans:
-      case Place::kResource:
-      case Place::kScope:
-      case Place::kSkip:
-        return true;
       default:
-        return GiveUp(ec);  // a string where a list's element was expected
+        return ReadsNoScalars() || GiveUp(ec);  // not a string where a list's element was expected
     }
   }
 
@@ -826,15 +836,8 @@ class FastRecordHandler {
       case Place::kAnyValue:
         if (key == Key::kIntValue) int_value_ = std::to_string(number);
         return true;
-      case Place::kAttribute:
-      case Place::kRoot:
-      case Place::kResourceSpans:
-      case Place::kResource:
-      case Place::kScope:
-      case Place::kSkip:
-        return true;
       default:
-        return GiveUp(ec);
+        return ReadsNoScalars() || GiveUp(ec);
     }
   }
 
@@ -849,15 +852,8 @@ class FastRecordHandler {
         return key != Key::kCode || GiveUp(ec);
       case Place::kAnyValue:
         return !(key == Key::kIntValue || key == Key::kStringValue) || GiveUp(ec);
-      case Place::kAttribute:
-      case Place::kRoot:
-      case Place::kResourceSpans:
-      case Place::kResource:
-      case Place::kScope:
-      case Place::kSkip:
-        return true;
       default:
-        return GiveUp(ec);
+        return ReadsNoScalars() || GiveUp(ec);
     }
   }
 
