@@ -232,7 +232,9 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
                     "breakdown (raw mode, or files with spans.db, spans.http, ...)"
               : "has span trees in one release and only Sentry's ops breakdown in the other, "
                 "which have no parts in common: give both releases the same kind of source";
-      return ReportError(MakeError(ErrorKind::kUsage, "explain: '" + name + "' " + message), env);
+      std::string text = "explain: '" + name + "' ";
+      text += message;
+      return ReportError(MakeError(ErrorKind::kUsage, text), env);
     }
     shown.emplace_back(name, std::move(*why));
   }

@@ -104,11 +104,10 @@ bool DecodeId(std::string_view text, std::string_view key, std::size_t bytes,
   static constexpr auto kNibbles = [] {
     std::array<std::uint8_t, 256> table{};
     table.fill(16);
-    for (int c = 0; c < 10; ++c)
-      table[static_cast<std::size_t>('0' + c)] = static_cast<std::uint8_t>(c);
-    for (int c = 0; c < 6; ++c) {
-      table[static_cast<std::size_t>('a' + c)] = static_cast<std::uint8_t>(10 + c);
-      table[static_cast<std::size_t>('A' + c)] = static_cast<std::uint8_t>(10 + c);
+    for (std::size_t c = 0; c < 10; ++c) table['0' + c] = static_cast<std::uint8_t>(c);
+    for (std::size_t c = 0; c < 6; ++c) {
+      table['a' + c] = static_cast<std::uint8_t>(10 + c);
+      table['A' + c] = static_cast<std::uint8_t>(10 + c);
     }
     return table;
   }();
