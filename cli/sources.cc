@@ -22,11 +22,15 @@ void PrepareRequests(SentrySetup& setup, const SourceOptions& options, CliEnv& e
   setup.options.deadline = env.fetch_deadline;
 }
 
+// The most read of files meant to be small: a config, a token.
+constexpr std::size_t kMaxConfigBytes = 1 << 20;
+constexpr std::size_t kMaxTokenBytes = 64 << 10;
+
 }  // namespace
 
 Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
   if (!choice.given && !env.fs.Exists(choice.path)) return gate::DefaultThresholds();
-  Result<std::string> text = env.fs.ReadFile(choice.path);
+  Result<std::string> text = env.fs.ReadFile(choice.path, kMaxConfigBytes);
   if (!text.ok()) return MakeError(ErrorKind::kConfig, text.error().message);
   return gate::ParseThresholds(*text, choice.path);
 }
@@ -69,7 +73,7 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   setup.deadline = from_file.deadline;
   const SentryFlags& flags = options.sentry;
   if (!flags.token_file.empty()) {
-    Result<std::string> token = env.fs.ReadFile(flags.token_file);
+    Result<std::string> token = env.fs.ReadFile(flags.token_file, kMaxTokenBytes);
     if (!token.ok()) return MakeError(ErrorKind::kUsage, token.error().message);
     setup.token = *token;
     while (!setup.token.empty() && (setup.token.back() == '\n' || setup.token.back() == '\r' ||

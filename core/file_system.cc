@@ -57,7 +57,12 @@ Result<FileBytes> RealFileSystem::MapFile(const std::string& path) {
   return FileBytes(static_cast<const char*>(mapped), size);
 }
 
-Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
+Error TooLarge(const std::string& path, std::size_t max_bytes) {
+  return MakeError(ErrorKind::kInput, path + ": larger than " + std::to_string(max_bytes) +
+                                          " bytes, the most read from such a file");
+}
+
+Result<std::string> RealFileSystem::ReadFile(const std::string& path, std::size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return OsError("cannot open", path);
   struct stat info {};
@@ -69,9 +74,18 @@ Result<std::string> RealFileSystem::ReadFile(const std::string& path) {
   }
   std::string contents;
   // st_size is a hint (pipes and /proc report 0); read until EOF either way.
-  contents.resize(static_cast<std::size_t>(info.st_size > 0 ? info.st_size : 0));
+  const auto hinted = static_cast<std::size_t>(info.st_size > 0 ? info.st_size : 0);
+  if (hinted > max_bytes) {
+    ::close(fd);
+    return TooLarge(path, max_bytes);
+  }
+  contents.resize(hinted);
   std::size_t used = 0;
   while (true) {
+    if (used > max_bytes) {
+      ::close(fd);
+      return TooLarge(path, max_bytes);
+    }
     if (used == contents.size()) contents.resize(contents.size() + 65536);
     ssize_t got = ::read(fd, contents.data() + used, contents.size() - used);
     if (got < 0) {

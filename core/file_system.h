@@ -13,6 +13,9 @@ namespace perfgate {
 
 // A file's bytes in memory: a read-only mapping where the file system can map it, else an
 // owned copy. Move-only; the bytes live as long as the object.
+// The error of a read that passed its limit.
+Error TooLarge(const std::string& path, std::size_t max_bytes);
+
 class FileBytes {
  public:
   FileBytes() = default;
@@ -41,11 +44,18 @@ class FileBytes {
   std::size_t size_ = 0;
 };
 
+// No limit on a read.
+inline constexpr std::size_t kAnySize = static_cast<std::size_t>(-1);
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
   // The whole content of `path`, or a kInput error naming the path and the OS's reason.
-  virtual Result<std::string> ReadFile(const std::string& path) = 0;
+  // Past `max_bytes` (a config, a token: files meant to be small) reading stops with a
+  // kInput error saying so, so an endless file (/dev/zero) or a huge one cannot take all
+  // the memory.
+  virtual Result<std::string> ReadFile(const std::string& path,
+                                       std::size_t max_bytes = kAnySize) = 0;
   // The same bytes without copying them where possible (large sample files). By default
   // a copy from ReadFile().
   virtual Result<FileBytes> MapFile(const std::string& path);
@@ -60,7 +70,7 @@ class FileSystem {
 // The real, POSIX file system.
 class RealFileSystem : public FileSystem {
  public:
-  Result<std::string> ReadFile(const std::string& path) override;
+  Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes = kAnySize) override;
   // Maps regular files (pages fault in as they are read, so the threads that parse a
   // file's halves also share the faulting); empty and special files are read.
   Result<FileBytes> MapFile(const std::string& path) override;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <vector>
 
 #include <yaml-cpp/yaml.h>
 
@@ -45,6 +46,33 @@ std::string Join(std::span<const std::string_view> words) {
     joined += word;
   }
   return joined;
+}
+
+// Refuses a document that expands, through its aliases, to more than kMaxYamlNodes nodes:
+// an alias stands for all of its anchor, so a few kilobytes of aliases of aliases (a
+// "billion laughs") would be walked, and copied into rules, billions of times. Counted
+// depth first, stopping at the limit, so the check itself stays small.
+void CheckExpandedSize(const YAML::Node& root, std::string_view source) {
+  std::size_t nodes = 0;
+  std::vector<YAML::Node> stack = {root};
+  while (!stack.empty()) {
+    const YAML::Node node = stack.back();
+    stack.pop_back();
+    if (++nodes > kMaxYamlNodes) {
+      throw ConfigError{std::string(source) + ": the config expands to more than " +
+                        std::to_string(kMaxYamlNodes) +
+                        " YAML nodes (aliases repeat all they point at); a perfgate config "
+                        "needs far fewer"};
+    }
+    if (node.IsSequence()) {
+      for (const YAML::Node& item : node) stack.push_back(item);
+    } else if (node.IsMap()) {
+      for (const auto& entry : node) {
+        stack.push_back(entry.first);
+        stack.push_back(entry.second);
+      }
+    }
+  }
 }
 
 class Parser {
@@ -479,6 +507,7 @@ rules:
 Result<Thresholds> ParseThresholds(std::string_view text, std::string_view source_name) {
   try {
     YAML::Node root = YAML::Load(std::string(text));
+    CheckExpandedSize(root, source_name);
     return Parser(source_name).Parse(root);
   } catch (const ConfigError& error) {
     return MakeError(ErrorKind::kConfig, error.message);

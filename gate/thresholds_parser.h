@@ -4,12 +4,17 @@
 #ifndef PERFGATE_GATE_THRESHOLDS_PARSER_H_
 #define PERFGATE_GATE_THRESHOLDS_PARSER_H_
 
+#include <cstddef>
 #include <string_view>
 
 #include "core/result.h"
 #include "gate/thresholds.h"
 
 namespace perfgate::gate {
+
+// The most YAML nodes a config may expand to, its aliases followed: 1,000 groups of ten
+// rules take under 100,000.
+inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
 
 // `text` is the YAML; `source_name` names it in errors and in every rule's origin.
 // Returns a kConfig error on any problem; never a partially filled model.

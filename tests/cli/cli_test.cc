@@ -351,6 +351,23 @@ TEST(CliSentry, MissingSettingsAreUsageErrors) {
   EXPECT_EQ(no_token.err,
             "perfgate: error: no Sentry token: set SENTRY_AUTH_TOKEN to a token with the org:read "
             "scope, or pass --token-file FILE\n");
+  // Files meant to be small are read only so far: an endless one cannot take the memory.
+  fs.files["huge.token"] = std::string(70 << 10, 'x');
+  CliRun huge_token = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
+                                   "--organization", "acme", "--token-file", "huge.token"},
+                                  fs);
+  EXPECT_EQ(huge_token.exit_code, 2);
+  EXPECT_EQ(huge_token.err,
+            "perfgate: error: huge.token: larger than 65536 bytes, the most read from such a "
+            "file\n");
+  fs.files["huge.yaml"] = "rules: []\n" + std::string(1 << 20, '#');
+  CliRun huge_config = RunPerfgate(
+      {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--config", "huge.yaml"},
+      fs);
+  EXPECT_EQ(huge_config.exit_code, 2);
+  EXPECT_EQ(huge_config.err,
+            "perfgate: error: huge.yaml: larger than 1048576 bytes, the most read from such a "
+            "file\n");
   CliRun unreachable =
       RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
                    "--organization", "acme", "--sentry-url", "http://127.0.0.1:9", "--refresh"},

@@ -81,5 +81,25 @@ TEST(RealFileSystem, MapsAndReadsTheSameBytesAndWritesAtomically) {
   ::rmdir(directory);
 }
 
+TEST(RealFileSystem, ALimitedReadStopsAtItsLimitEvenOnAnEndlessFile) {
+  RealFileSystem fs;
+  Result<std::string> zeros = fs.ReadFile("/dev/zero", 1 << 20);
+  ASSERT_FALSE(zeros.ok());
+  EXPECT_EQ(zeros.error().kind, ErrorKind::kInput);
+  EXPECT_EQ(zeros.error().message,
+            "/dev/zero: larger than 1048576 bytes, the most read from such a file");
+  // A regular file larger than its limit is refused by its size, before it is read.
+  char path[] = "/tmp/perfgate_limit_XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, "0123456789", 10), 10);
+  ::close(fd);
+  EXPECT_FALSE(fs.ReadFile(path, 9).ok());
+  Result<std::string> whole = fs.ReadFile(path, 10);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(*whole, "0123456789");
+  ::unlink(path);
+}
+
 }  // namespace
 }  // namespace perfgate

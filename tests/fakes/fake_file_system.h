@@ -19,10 +19,13 @@ class FakeFileSystem : public FileSystem {
   std::set<std::string> failing_writes;
   bool read_through = false;  // true: unknown paths are read from the real disk (fixtures)
 
-  Result<std::string> ReadFile(const std::string& path) override {
+  Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes = kAnySize) override {
     auto it = files.find(path);
-    if (it != files.end()) return it->second;
-    if (read_through) return real_.ReadFile(path);
+    if (it != files.end()) {
+      if (it->second.size() > max_bytes) return TooLarge(path, max_bytes);
+      return it->second;
+    }
+    if (read_through) return real_.ReadFile(path, max_bytes);
     return MakeError(ErrorKind::kInput, path + ": cannot open: No such file or directory");
   }
 

@@ -303,6 +303,45 @@ TEST(ParseThresholds, SchemaErrorsCarryLineColumnAndSuggestion) {
   }
 }
 
+TEST(ParseThresholds, AnAliasBombIsRefusedBeforeItIsWalked) {
+  // Seven levels of ten aliases each stand for 10^7 nodes in a few hundred bytes.
+  std::string yaml = "x0: &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
+  for (int level = 1; level <= 7; ++level) {
+    const std::string previous = "*x" + std::to_string(level - 1);
+    yaml += "x" + std::to_string(level) + ": &x" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) yaml += (i ? ", " : "") + previous;
+    yaml += "]\n";
+  }
+  Result<Thresholds> parsed = ParseThresholds(yaml, "bomb.yaml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.error().kind, ErrorKind::kConfig);
+  EXPECT_EQ(parsed.error().message,
+            "bomb.yaml: the config expands to more than 1000000 YAML nodes (aliases repeat all "
+            "they point at); a perfgate config needs far fewer");
+
+  // The form found by hand: one long rule list copied into thousands of groups.
+  std::string copied = "rules: &R\n";
+  for (int r = 0; r < 200; ++r)
+    copied += "  - metric: p95\n    max: " + std::to_string(r + 1) + "s\n";
+  copied += "groups:\n";
+  for (int g = 0; g < 1000; ++g)
+    copied += "  - match: \"/" + std::to_string(g) + "\"\n    rules: *R\n";
+  parsed = ParseThresholds(copied, "copied.yaml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().message.find("expands to more than 1000000 YAML nodes"),
+            std::string::npos);
+
+  // One rule list shared by 2,000 groups through an alias is a config, not a bomb.
+  std::string shared =
+      "rules: &R\n  - metric: p95\n    max: 8s\n  - metric: p50\n    max: 3s\n"
+      "groups:\n";
+  for (int g = 0; g < 2000; ++g)
+    shared += "  - match: \"/api/" + std::to_string(g) + "\"\n    rules: *R\n";
+  Result<Thresholds> config = ParseThresholds(shared, "shared.yaml");
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->groups.size(), 2000u);
+}
+
 TEST(GlobMatch, StarsQuestionMarksAndLiteralBrackets) {
   EXPECT_TRUE(GlobMatch("GET /health*", "GET /health"));
   EXPECT_TRUE(GlobMatch("GET /health*", "GET /healthz/live"));
