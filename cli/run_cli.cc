@@ -229,6 +229,10 @@ std::chrono::seconds ParseDuration(const std::string& text) {
   if (ec != std::errc() || value < 0 || scale == 0) {
     throw UsageError{"--remind-after takes a duration like 30m, 12h or 2d, not '" + text + "'"};
   }
+  // A century is far beyond any reminder, and its seconds stay far inside the clock's range.
+  constexpr long long kMaxSeconds = 100LL * 366 * 86400;
+  if (value > kMaxSeconds / scale)
+    throw UsageError{"--remind-after is at most 100 years, not '" + text + "'"};
   return std::chrono::seconds(value * scale);
 }
 

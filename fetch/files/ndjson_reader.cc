@@ -47,7 +47,11 @@ bool ScanJsonNumber(const char*& p, const char* end) {
     ++p;
     if (p < end && (*p == '+' || *p == '-')) ++p;
     if (!digit(p)) return false;
+    const char* exponent = p;
     while (digit(p)) ++p;
+    // A long exponent is left to the full parser, which decides what it means (Boost.JSON
+    // refuses some as "exponent overflow"): both paths must read a line the same way.
+    if (p - exponent > 4) return false;
   }
   return true;
 }

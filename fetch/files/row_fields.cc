@@ -96,7 +96,7 @@ bool RowFields::SetDuration(std::string_view name, double value, std::string_vie
     return Fail(std::string(name) + " is not a finite number: " + Quote(raw));
   }
   if (value < 0) return Fail(std::string(name) + " is negative: " + std::string(raw));
-  duration_ms_ = value;
+  duration_ms_ = value + 0.0;  // -0 is 0: no "-0" in any report
   has_duration_ = true;
   return true;
 }

@@ -115,6 +115,14 @@ TEST(Alert, WithoutAWebhookPrintsAndAdvances) {
       bad.err,
       "perfgate: error: the webhook must be an https:// URL (plain http only on loopback), not "
       "http://hooks.example.com\n");
+  // A reminder period whose seconds would overflow is refused, not wrapped.
+  CliRun overflow = RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state",
+                                 "state.json", "--remind-after", "999999999999999d"},
+                                rig.fs, {}, &rig.transport, &rig.clock);
+  EXPECT_EQ(overflow.exit_code, 2);
+  EXPECT_EQ(overflow.err,
+            "perfgate: error: --remind-after is at most 100 years, not '999999999999999d'\nrun "
+            "'perfgate alert --help' for its options\n");
 }
 
 }  // namespace

@@ -67,6 +67,12 @@ TEST(ReadNdjson, KeepsSentrysOpsBreakdownAndTraceId) {
   EXPECT_EQ(csv->groups[0].trees[0].op_times[0].ms, 10);
 }
 
+TEST(ReadNdjson, MinusZeroIsZero) {
+  Result<SampleSet> set = ReadNdjson(R"({"duration_ms":-0})", "in.ndjson", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_FALSE(std::signbit(set->groups[0].durations_ms[0]));  // no "-0" in a report
+}
+
 TEST(ReadNdjson, DecodesEscapesInNamesAndKeys) {
   std::string text = R"({"transaction":"GET /caf\u00e9 \"x\"","dur\u0061tion_ms":1})";
   Result<SampleSet> set = ReadNdjson(text, "in.ndjson", ReadOptions{});
