@@ -609,7 +609,8 @@ Result<std::string> SentryClient::FetchTrace(const std::string& release,
                                              const std::string& event_id) {
   Result<std::string> body = FetchTraceUnredacted(release, trace_id, event_id);
   if (!body.ok()) return Error{body.error().kind, Redact(body.error().message, {token_})};
-  return body;
+  // The answer is cached: a server or proxy that echoes the token must not put it on disk.
+  return Redact(std::move(body).value(), {token_});
 }
 
 Result<std::string> SentryClient::FetchTraceUnredacted(const std::string& release,
