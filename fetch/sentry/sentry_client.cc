@@ -355,15 +355,13 @@ Result<HttpResponse> SentryClient::GetParsed(
   }
 }
 
-Result<std::size_t> SentryClient::Count(const std::string& release, const std::string& start,
-                                        const std::string& end) {
-  std::size_t count = 0;
+Result<double> SentryClient::CountOf(const std::string& parameters) {
+  double count = 0;
   Result<HttpResponse> response = GetParsed(
-      EventsPath(), "field=count%28%29" + RangeParameters(release, start, end),
-      [&](const HttpResponse& answer) -> Status {
+      EventsPath(), "field=count%28%29" + parameters, [&](const HttpResponse& answer) -> Status {
         try {
-          count = static_cast<std::size_t>(
-              boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>());
+          count =
+              boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>();
           return {};
         } catch (const std::exception&) {
           return MakeError(ErrorKind::kUnavailable, "no count() in the answer");
@@ -371,6 +369,13 @@ Result<std::size_t> SentryClient::Count(const std::string& release, const std::s
       });
   if (!response.ok()) return response.error();
   return count;
+}
+
+Result<std::size_t> SentryClient::Count(const std::string& release, const std::string& start,
+                                        const std::string& end) {
+  Result<double> count = CountOf(RangeParameters(release, start, end));
+  if (!count.ok()) return count.error();
+  return static_cast<std::size_t>(*count);
 }
 
 std::string SentryClient::EventsPath() const {
@@ -583,18 +588,9 @@ Result<SpanGroupTotals> SentryClient::FetchSpanGroupsUnredacted(const std::strin
         }
       });
   if (!groups.ok()) return groups.error();
-  Result<HttpResponse> count = GetParsed(
-      EventsPath(), "field=count%28%29" + parameters("is_transaction:true " + filter),
-      [&](const HttpResponse& answer) -> Status {
-        try {
-          totals.transactions =
-              boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>();
-          return {};
-        } catch (const std::exception&) {
-          return MakeError(ErrorKind::kUnavailable, "no count() in the answer");
-        }
-      });
-  if (!count.ok()) return count.error();
+  Result<double> transactions = CountOf(parameters("is_transaction:true " + filter));
+  if (!transactions.ok()) return transactions.error();
+  totals.transactions = *transactions;
   return totals;
 }
 
@@ -646,12 +642,9 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
     if (!latest.ok()) return latest.error();
     release = *latest;
   }
-  Bounds bounds{options_.selection.start, options_.selection.end};
-  if (bounds.start.empty()) {
-    Result<Bounds> found = ReleaseBounds(release);
-    if (!found.ok()) return found.error();
-    bounds = *found;
-  }
+  Result<Bounds> range = RangeOf(release);
+  if (!range.ok()) return range.error();
+  const Bounds& bounds = *range;
   if (options_.selection.mode == SentryMode::kAggregate) return FetchAggregates(release, bounds);
   if (options_.selection.mode == SentryMode::kHistogram) return FetchHistograms(release, bounds);
   const std::string source = "sentry:" + release;

@@ -139,6 +139,9 @@ class SentryClient {
   Result<SampleSet> FetchHistograms(const std::string& release, const Bounds& bounds);
   Result<std::size_t> Count(const std::string& release, const std::string& start,
                             const std::string& end);
+  // count() of the events endpoint with `parameters` (dataset, query, range, projects):
+  // a double, as Sentry's extrapolated counts need not be whole.
+  Result<double> CountOf(const std::string& parameters);
   std::string SearchQuery(const std::string& release) const;
   std::string RangeParameters(const std::string& release, const std::string& start,
                               const std::string& end) const;
