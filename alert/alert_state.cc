@@ -1,44 +1,127 @@
 #include "alert/alert_state.h"
 
 #include <algorithm>
+#include <set>
 
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
 
 namespace perfgate::alert {
+namespace {
 
-Result<AlertState> ParseAlertState(const std::string& text, const std::string& source) {
+constexpr int kSchemaVersion = 2;
+
+// What is wrong with a state file, as an exception inside the parser only.
+struct Invalid {
+  std::string why;
+};
+
+long long WholeNumber(const boost::json::object& entry, std::string_view field,
+                      const std::string& key) {
+  const boost::json::value* value = entry.if_contains(field);
+  if (value == nullptr || !value->is_int64()) {
+    throw Invalid{"entry " + boost::json::serialize(boost::json::value(key)) + ": \"" +
+                  std::string(field) + "\" is not a whole number"};
+  }
+  return value->as_int64();
+}
+
+// A schema 1 key, "<group>  <limit text>", as its schema 2 key and its limit.
+std::pair<std::string, std::string> FromSchema1(const std::string& key) {
+  const std::size_t split = key.rfind("  ");
+  if (split == std::string::npos) return {key, ""};
+  const std::string limit = key.substr(split + 2);
+  return {key.substr(0, split + 2) + limit.substr(0, limit.find(' ')), limit};
+}
+
+AlertState ParseEntries(const boost::json::value& root) {
+  const boost::json::object* object = root.if_object();
+  if (object == nullptr) throw Invalid{"not a JSON object"};
+  const boost::json::value* version = object->if_contains("schema_version");
+  if (version == nullptr || !version->is_int64() || version->as_int64() < 1 ||
+      version->as_int64() > kSchemaVersion) {
+    throw Invalid{"unknown schema_version " +
+                  (version == nullptr ? std::string("(none)") : boost::json::serialize(*version))};
+  }
+  const bool schema1 = version->as_int64() == 1;
+  const boost::json::value* entries = object->if_contains("entries");
+  if (entries == nullptr || !entries->is_object()) throw Invalid{"no \"entries\" object"};
   AlertState state;
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return state;
-  try {
-    boost::json::value root = boost::json::parse(text);
-    if (root.at("schema_version").to_number<int>() != 1)
-      throw std::runtime_error("unknown schema_version");
-    for (const auto& [key, value] : root.at("entries").as_object()) {
-      AlertEntry entry;
-      entry.breaching = value.at("breaching").as_bool();
-      entry.since = value.at("since").to_number<long long>();
-      entry.last_notified = value.at("last_notified").to_number<long long>();
-      state.entries.emplace(std::string(key), entry);
+  for (const auto& [stored_key, value] : entries->as_object()) {
+    std::string key(stored_key);
+    const boost::json::object* fields = value.if_object();
+    const boost::json::value* breaching = fields ? fields->if_contains("breaching") : nullptr;
+    if (breaching == nullptr || !breaching->is_bool()) {
+      throw Invalid{"entry " + boost::json::serialize(boost::json::value(key)) +
+                    ": \"breaching\" is not true or false"};
     }
-  } catch (const std::exception& error) {
-    return MakeError(ErrorKind::kInput, source + ": not a perfgate alert state (" + error.what() +
-                                            "); delete it to start afresh");
+    AlertEntry entry;
+    entry.breaching = breaching->as_bool();
+    entry.since = WholeNumber(*fields, "since", key);
+    entry.last_notified = WholeNumber(*fields, "last_notified", key);
+    if (schema1) {
+      entry.last_seen = std::max(entry.since, entry.last_notified);
+      std::tie(key, entry.limit) = FromSchema1(key);
+    } else {
+      entry.last_seen = WholeNumber(*fields, "last_seen", key);
+      const boost::json::value* limit = fields->if_contains("limit");
+      if (limit == nullptr || !limit->is_string()) {
+        throw Invalid{"entry " + boost::json::serialize(boost::json::value(key)) +
+                      ": \"limit\" is not a string"};
+      }
+      entry.limit = std::string(limit->as_string());
+    }
+    state.entries.emplace(std::move(key), std::move(entry));
   }
   return state;
 }
 
+}  // namespace
+
+std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rule) {
+  const std::string& limit = rule.limit_text;  // "p95 <= 8000 ms": the metric comes first
+  return group.name + "  " + limit.substr(0, limit.find(' ')) +
+         (rule.rule.severity == gate::Severity::kWarn ? " (warn)" : "");
+}
+
+Result<AlertState> ParseAlertState(const std::string& text, const std::string& source) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return AlertState{};
+  auto invalid = [&](const std::string& why) {
+    return MakeError(ErrorKind::kInput, source + ": not a perfgate alert state (" + why +
+                                            "); delete it to start afresh");
+  };
+  boost::json::stream_parser parser;
+  boost::system::error_code error;
+  const std::size_t used = parser.write(text.data(), text.size(), error);
+  if (!error) parser.finish(error);
+  if (error) {
+    const auto line =
+        1 + std::count(text.begin(),
+                       text.begin() + static_cast<std::ptrdiff_t>(std::min(used, text.size())),
+                       '\n');
+    return invalid("line " + std::to_string(line) + ": " + error.message());
+  }
+  try {
+    return ParseEntries(parser.release());
+  } catch (const Invalid& why) {
+    return invalid(why.why);
+  }
+}
+
 std::string RenderAlertState(const AlertState& state) {
   // One entry a line, keys in order: deterministic, and readable in a diff of the file.
-  std::string text = "{\n  \"schema_version\": 1,\n  \"entries\": {";
+  std::string text =
+      "{\n  \"schema_version\": " + std::to_string(kSchemaVersion) + ",\n  \"entries\": {";
   const char* separator = "\n";
   for (const auto& [key, entry] : state.entries) {
     text += separator;
     text += "    " + boost::json::serialize(boost::json::value(key)) + ": " +
             boost::json::serialize(boost::json::object{{"breaching", entry.breaching},
                                                        {"since", entry.since},
-                                                       {"last_notified", entry.last_notified}});
+                                                       {"last_notified", entry.last_notified},
+                                                       {"last_seen", entry.last_seen},
+                                                       {"limit", entry.limit}});
     separator = ",\n";
   }
   text += state.entries.empty() ? "}\n}\n" : "\n  }\n}\n";
@@ -46,39 +129,60 @@ std::string RenderAlertState(const AlertState& state) {
 }
 
 AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResult& result,
-                         std::chrono::system_clock::time_point now,
-                         std::chrono::seconds remind_after) {
+                         std::chrono::system_clock::time_point now, const AlertTimes& times) {
   const long long seconds =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   AlertUpdate update;
   update.next = previous;
+  std::set<std::string> judged;
   for (const gate::GroupResult& group : result.groups) {
     for (const gate::RuleResult& rule : group.rules) {
-      const std::string key = group.name + "  " + rule.limit_text;
+      std::string key = AlertKey(group, rule);
+      for (int n = 2; judged.contains(key); ++n)
+        key = AlertKey(group, rule) + " #" + std::to_string(n);
+      judged.insert(key);
       const bool breaching =
           rule.verdict == gate::Verdict::kFail || rule.verdict == gate::Verdict::kWarn;
       const bool passing =
           rule.verdict == gate::Verdict::kPass || rule.verdict == gate::Verdict::kWaived;
-      if (!breaching && !passing) continue;  // undecided: no news either way
       auto found = update.next.entries.find(key);
+      if (found != update.next.entries.end()) {
+        found->second.last_seen = seconds;
+        found->second.limit = rule.limit_text;
+      }
+      if (!breaching && !passing) continue;  // undecided: no news either way
       const bool was_breaching = found != update.next.entries.end() && found->second.breaching;
-      AlertChange change{AlertChangeKind::kNewBreach, key, &group, &rule};
+      AlertChange change{AlertChangeKind::kNewBreach, key, &group, &rule,
+                         was_breaching ? found->second : AlertEntry{}};
       if (breaching && !was_breaching) {
-        update.next.entries[key] = AlertEntry{true, seconds, seconds};
+        update.next.entries[key] = AlertEntry{true, seconds, seconds, seconds, rule.limit_text};
         update.changes.push_back(change);
-      } else if (breaching && remind_after.count() > 0 &&
-                 seconds - found->second.last_notified >= remind_after.count()) {
+      } else if (breaching && times.remind_after.count() > 0 &&
+                 seconds - found->second.last_notified >= times.remind_after.count()) {
         found->second.last_notified = seconds;
         change.kind = AlertChangeKind::kStillBreaching;
         update.changes.push_back(change);
       } else if (passing && was_breaching) {
-        found->second = AlertEntry{false, seconds, seconds};
+        found->second = AlertEntry{false, seconds, seconds, seconds, rule.limit_text};
         change.kind = AlertChangeKind::kResolved;
         update.changes.push_back(change);
       } else if (passing && found == update.next.entries.end()) {
-        update.next.entries[key] = AlertEntry{false, seconds, 0};
+        update.next.entries[key] = AlertEntry{false, seconds, 0, seconds, rule.limit_text};
       }
     }
+  }
+  // Rules this run did not judge: kept until they have been away for no_data_after.
+  for (auto it = update.next.entries.begin(); it != update.next.entries.end();) {
+    if (judged.contains(it->first) ||
+        seconds - it->second.last_seen < times.no_data_after.count()) {
+      ++it;
+      continue;
+    }
+    if (it->second.breaching) {
+      update.changes.push_back(
+          AlertChange{AlertChangeKind::kNoData, it->first, nullptr, nullptr, it->second});
+    }
+    it = update.next.entries.erase(it);
   }
   std::stable_sort(update.changes.begin(), update.changes.end(),
                    [](const AlertChange& a, const AlertChange& b) { return a.kind < b.kind; });

@@ -1,7 +1,8 @@
 // The scheduled alert job's memory: which (group, rule) pairs were breaching at the last
 // run, and what changed since (a new breach, a breach still open past the reminder
-// interval, a resolved one). Pure: the state comes in and goes out as JSON text; the CLI
-// reads and writes the file, reports/alert_payload.h words the notification.
+// interval, a resolved one, one whose transaction has had no data for too long). Pure: the state
+// comes in and goes out as JSON text; the CLI reads and writes the file, reports/alert_payload.h
+// words the notification.
 #ifndef PERFGATE_ALERT_ALERT_STATE_H_
 #define PERFGATE_ALERT_ALERT_STATE_H_
 
@@ -20,31 +21,42 @@ struct AlertEntry {
   bool breaching = false;
   long long since = 0;          // epoch seconds: when the current state began
   long long last_notified = 0;  // epoch seconds: the last notification about this entry
+  long long last_seen = 0;      // epoch seconds: the last run that judged this rule
+  std::string limit;            // the limit as last judged, "p95 <= 3000 ms"
 };
 
-// Keyed by "<group>  <limit text>", e.g. "POST /api/checkout  error_rate <= 1 %".
+// Keyed by the group and the rule's metric (and " (warn)" for a warn-severity rule), e.g.
+// "POST /api/checkout  error_rate": not by the limit's value, so raising a limit from 3000 to
+// 3500 ms keeps a breach's identity (it resolves, or stays the same breach).
 struct AlertState {
   std::map<std::string, AlertEntry> entries;
 };
 
-// An empty text is an empty state; anything else must be a state perfgate wrote, else a
-// kInput error naming `source`.
+// The key of `rule` of `group` in the state.
+std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rule);
+
+// An empty text is an empty state; anything else must be a state perfgate wrote (schema 2, or
+// schema 1, whose keys held the limit and are read as schema 2's), else a kInput error
+// naming `source` and, for text that is not JSON, the line.
 Result<AlertState> ParseAlertState(const std::string& text, const std::string& source);
 std::string RenderAlertState(const AlertState& state);
 
-enum class AlertChangeKind { kNewBreach, kStillBreaching, kResolved };
+enum class AlertChangeKind { kNewBreach, kStillBreaching, kResolved, kNoData };
 
-inline constexpr NameTable<AlertChangeKind, 3> kAlertChangeKindNames = {
+inline constexpr NameTable<AlertChangeKind, 4> kAlertChangeKindNames = {
     {{AlertChangeKind::kNewBreach, "new_breach"},
      {AlertChangeKind::kStillBreaching, "still_breaching"},
-     {AlertChangeKind::kResolved, "resolved"}}};
+     {AlertChangeKind::kResolved, "resolved"},
+     {AlertChangeKind::kNoData, "no_data"}}};
 
 struct AlertChange {
   AlertChangeKind kind;
   std::string key;
   // The group and rule of the evaluation the update was made from: valid while it lives.
+  // Null for kNoData, whose rule this run did not judge.
   const gate::GroupResult* group;
   const gate::RuleResult* rule;
+  AlertEntry entry;  // the entry as it was before this run (kNoData: its limit and dates)
 };
 
 struct AlertUpdate {
@@ -52,13 +64,20 @@ struct AlertUpdate {
   AlertState next;                   // the state to store once the notification went out
 };
 
+struct AlertTimes {
+  // A breach still open is announced again once this has passed since its last
+  // notification (0: never).
+  std::chrono::seconds remind_after{0};
+  // A rule no run has judged for this long (its transaction had no events, or the rule left
+  // the config) is dropped from the state; if it was breaching, as a kNoData change.
+  std::chrono::seconds no_data_after{std::chrono::hours(24)};
+};
+
 // Compares `result` with `previous` at time `now`; the changes point into `result`. A rule is
 // breaching when it failed or warned; passing resolves it; undecided rules (too few events,
-// inconclusive) keep their previous state. A breach still open is announced again once
-// `remind_after` has passed since its last notification (0: never).
+// inconclusive) keep their previous state.
 AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResult& result,
-                         std::chrono::system_clock::time_point now,
-                         std::chrono::seconds remind_after);
+                         std::chrono::system_clock::time_point now, const AlertTimes& times);
 
 }  // namespace perfgate::alert
 

@@ -95,7 +95,7 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
   return judged;
 }
 
-// Writes the requested report files, atomically. Returns the first failure.
+// Writes the requested report files as one set (see FileSystem::WriteFilesAtomic).
 Status WriteReports(const GateOptions& options, const explain::ExplainedResult& report,
                     CliEnv& env) {
   const struct {
@@ -106,11 +106,15 @@ Status WriteReports(const GateOptions& options, const explain::ExplainedResult& 
                {options.json_path, "JSON", reports::RenderJson},
                {options.html_path, "HTML", reports::RenderHtml},
                {options.junit_path, "JUnit", reports::RenderJunit}};
+  std::vector<FileSystem::NewFile> files;
   for (const auto& kind : kinds) {
-    if (kind.path.empty()) continue;
-    Status written = env.fs.WriteFileAtomic(kind.path, kind.render(report));
-    if (!written.ok()) return written;
-    env.out << "perfgate: wrote the " << kind.name << " report to " << kind.path << "\n";
+    if (!kind.path.empty()) files.push_back({kind.path, kind.render(report)});
+  }
+  Status written = env.fs.WriteFilesAtomic(files);
+  if (!written.ok()) return written;
+  for (const auto& kind : kinds) {
+    if (!kind.path.empty())
+      env.out << "perfgate: wrote the " << kind.name << " report to " << kind.path << "\n";
   }
   return {};
 }
@@ -307,7 +311,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
     previous = *parsed;
   }
   const auto now = env.clock.Now();
-  alert::AlertUpdate update = alert::UpdateAlerts(previous, result, now, options.remind_after);
+  alert::AlertUpdate update = alert::UpdateAlerts(previous, result, now, options.times);
 
   env.out << reports::RenderVerdictSummary(judged, StyleFor(env));
   if (update.changes.empty()) {
@@ -317,23 +321,32 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
             << (update.changes.size() == 1 ? " change" : " changes")
             << (options.webhook.empty() ? " (no --webhook: printed only)"
                                         : ", notifying the webhook")
-            << "\n";
-    if (!options.webhook.empty()) {
-      if (env.transport == nullptr) {
-        return ReportError(MakeError(ErrorKind::kInternal, "no HTTP transport configured"), env);
-      }
-      Status sent = fetch::PostJson(*env.transport, env.clock, options.webhook,
-                                    reports::RenderAlertPayload(update, result));
-      if (!sent.ok()) {
-        return ReportError(
-            MakeError(sent.error().kind,
-                      sent.error().message +
-                          "; the state was not advanced, so the next run notifies again"),
-            env);
-      }
+            << "\n"
+            << reports::RenderAlertText(update, result) << "\n";
+  }
+  // The next state is written aside before anyone is notified, so a state that cannot be
+  // kept (a read-only folder, a full disk) stops the run before the news goes out, instead of
+  // the same news going out on every run; it replaces the old state once the news is out.
+  if (Status folder = env.fs.MakeDirectories(ParentFolder(options.state_path)); !folder.ok())
+    return ReportError(folder.error(), env);
+  Result<std::string> staged =
+      env.fs.WriteTemporary(options.state_path, alert::RenderAlertState(update.next));
+  if (!staged.ok()) return ReportError(staged.error(), env);
+  if (!update.changes.empty() && !options.webhook.empty()) {
+    Status sent = env.transport == nullptr
+                      ? Status(MakeError(ErrorKind::kInternal, "no HTTP transport configured"))
+                      : fetch::PostJson(*env.transport, env.clock, options.webhook,
+                                        reports::RenderAlertPayload(update, result));
+    if (!sent.ok()) {
+      env.fs.Discard(*staged);
+      return ReportError(
+          MakeError(sent.error().kind,
+                    sent.error().message +
+                        "; the state was not advanced, so the next run notifies again"),
+          env);
     }
   }
-  Status stored = env.fs.WriteFileAtomic(options.state_path, alert::RenderAlertState(update.next));
+  Status stored = env.fs.Commit(*staged, options.state_path);
   if (!stored.ok()) return ReportError(stored.error(), env);
   // The notification is the alert's signal: a breach is not a failed run (a scheduled job
   // that went red every hour would bury the news, and some schedulers keep no state then).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "alert/alert_state.h"
 #include "cli/run_cli.h"
 #include "core/sentry_selection.h"
 #include "fetch/files/sample_reader.h"
@@ -100,9 +101,9 @@ int RunFetch(const FetchOptions& options, CliEnv& env);
 struct AlertOptions {
   ConfigChoice config;
   std::string candidate;
-  std::string state_path;                // where the last run's state is kept
-  std::string webhook;                   // empty: changes are only printed
-  std::chrono::seconds remind_after{0};  // 0: a breach is announced once
+  std::string state_path;   // where the last run's state is kept
+  std::string webhook;      // empty: changes are only printed
+  alert::AlertTimes times;  // reminders, and when a rule unseen is closed
   SourceOptions sources;
 };
 

@@ -11,6 +11,7 @@
 extern char** environ;
 
 int main(int argc, char** argv) {
+  perfgate::RemoveTemporaryFilesOnSignals();
   try {
     perfgate::RealFileSystem fs;
     perfgate::fetch::CurlTransport transport;

@@ -216,8 +216,8 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   return options;
 }
 
-// "0", "90s", "30m", "12h", "2d".
-std::chrono::seconds ParseDuration(const std::string& text) {
+// The value of `option`: "0", "90s", "30m", "12h", "2d".
+std::chrono::seconds ParseDuration(const std::string& option, const std::string& text) {
   long long value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
@@ -227,12 +227,12 @@ std::chrono::seconds ParseDuration(const std::string& text) {
                           : unit == "d"               ? 86400
                                                       : 0;
   if (ec != std::errc() || value < 0 || scale == 0) {
-    throw UsageError{"--remind-after takes a duration like 30m, 12h or 2d, not '" + text + "'"};
+    throw UsageError{option + " takes a duration like 30m, 12h or 2d, not '" + text + "'"};
   }
   // A century is far beyond any reminder, and its seconds stay far inside the clock's range.
   constexpr long long kMaxSeconds = 100LL * 366 * 86400;
   if (value > kMaxSeconds / scale)
-    throw UsageError{"--remind-after is at most 100 years, not '" + text + "'"};
+    throw UsageError{option + " is at most 100 years, not '" + text + "'"};
   return std::chrono::seconds(value * scale);
 }
 
@@ -348,7 +348,9 @@ po::options_description AlertDescription() {
       ("webhook", po::value<std::string>()->value_name("URL"),
        "POST changes here as JSON with a Slack-compatible \"text\" (https; default: print only)")
       ("remind-after", po::value<std::string>()->value_name("DURATION")->default_value("0"),
-       "announce a breach again after this long while it lasts: 30m, 12h, 2d (0: once)");
+       "announce a breach again after this long while it lasts: 30m, 12h, 2d (0: once)")
+      ("no-data-after", po::value<std::string>()->value_name("DURATION")->default_value("24h"),
+       "close a breach whose transaction (or rule) has not been judged for this long");
   // clang-format on
   AddConfigOption(description);
   description.add(SourceOptionsDescription());
@@ -360,7 +362,10 @@ int Alert(const po::variables_map& vm, CliEnv& env) {
   options.candidate = Required(vm, "candidate", "--candidate SRC");
   options.state_path = Required(vm, "state", "--state FILE");
   if (vm.count("webhook")) options.webhook = vm["webhook"].as<std::string>();
-  options.remind_after = ParseDuration(vm["remind-after"].as<std::string>());
+  options.times.remind_after =
+      ParseDuration("--remind-after", vm["remind-after"].as<std::string>());
+  options.times.no_data_after =
+      ParseDuration("--no-data-after", vm["no-data-after"].as<std::string>());
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   return RunAlert(options, env);

@@ -1,11 +1,14 @@
 #include "core/file_system.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <utility>
@@ -15,6 +18,53 @@ namespace {
 
 Error OsError(const std::string& what, const std::string& path) {
   return MakeError(ErrorKind::kInput, path + ": " + what + ": " + std::strerror(errno));
+}
+
+// The temporary files in flight, for the signal handler to remove: fixed slots, since a
+// handler may not allocate or lock. A slot's name is written before it is marked used and
+// marked free before it is reused. More files in flight at once than slots is not expected
+// (perfgate writes a handful); one that finds no slot is written all the same, unguarded.
+struct InFlightSlot {
+  static constexpr std::size_t kMaxPath = 4096;
+  std::atomic<bool> claimed{false};
+  std::atomic<bool> used{false};
+  char path[kMaxPath] = {};
+};
+InFlightSlot in_flight_slots[64];
+
+class InFlight {
+ public:
+  static void Add(const std::string& path) {
+    if (path.size() >= InFlightSlot::kMaxPath) return;
+    for (InFlightSlot& slot : in_flight_slots) {
+      bool expected = false;
+      if (!slot.claimed.compare_exchange_strong(expected, true)) continue;
+      std::memcpy(slot.path, path.c_str(), path.size() + 1);
+      slot.used.store(true, std::memory_order_release);
+      return;
+    }
+  }
+  static void Remove(const std::string& path) {
+    for (InFlightSlot& slot : in_flight_slots) {
+      if (slot.used.load(std::memory_order_acquire) && path == slot.path) {
+        slot.used.store(false, std::memory_order_release);
+        slot.claimed.store(false, std::memory_order_release);
+        return;
+      }
+    }
+  }
+  // Async-signal-safe: atomics and unlink() only.
+  static void RemoveAll() {
+    for (InFlightSlot& slot : in_flight_slots) {
+      if (slot.used.load(std::memory_order_acquire)) ::unlink(slot.path);
+    }
+  }
+};
+
+void OnInterrupt(int signal_number) {
+  InFlight::RemoveAll();
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
 }
 
 }  // namespace
@@ -102,11 +152,51 @@ Result<std::string> RealFileSystem::ReadFile(const std::string& path, std::size_
   return contents;
 }
 
-Status RealFileSystem::WriteFileAtomic(const std::string& path, std::string_view contents) {
+Status FileSystem::WriteFileAtomic(const std::string& path, std::string_view contents) {
+  Result<std::string> temporary = WriteTemporary(path, contents);
+  if (!temporary.ok()) return temporary.error();
+  return Commit(*temporary, path);
+}
+
+Status FileSystem::WriteFilesAtomic(const std::vector<NewFile>& files) {
+  std::vector<std::string> temporaries;
+  for (const NewFile& file : files) {
+    Result<std::string> temporary = WriteTemporary(file.path, file.contents);
+    if (!temporary.ok()) {
+      for (const std::string& written : temporaries) Discard(written);
+      return temporary.error();
+    }
+    temporaries.push_back(std::move(temporary).value());
+  }
+  // Renames are quick; holding the signals for them makes the set change as one.
+  sigset_t interrupts, previous;
+  sigemptyset(&interrupts);
+  sigaddset(&interrupts, SIGINT);
+  sigaddset(&interrupts, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &interrupts, &previous);
+  Status status;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (status.ok()) {
+      status = Commit(temporaries[i], files[i].path);
+    } else {
+      Discard(temporaries[i]);
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  return status;
+}
+
+Result<std::string> RealFileSystem::WriteTemporary(const std::string& path,
+                                                   std::string_view contents) {
   // The temporary file sits beside the target so rename() stays within one file system.
   std::string temp = path + ".tmp." + std::to_string(::getpid());
+  InFlight::Add(temp);  // before it exists, so a signal at any point finds it
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return OsError("cannot write", path);
+  if (fd < 0) {
+    Error error = OsError("cannot write", path);
+    InFlight::Remove(temp);
+    return error;
+  }
   std::size_t written = 0;
   while (written < contents.size()) {
     ssize_t put = ::write(fd, contents.data() + written, contents.size() - written);
@@ -114,17 +204,32 @@ Status RealFileSystem::WriteFileAtomic(const std::string& path, std::string_view
       if (errno == EINTR) continue;
       Error error = OsError("cannot write", path);
       ::close(fd);
-      ::unlink(temp.c_str());
+      Discard(temp);
       return error;
     }
     written += static_cast<std::size_t>(put);
   }
-  if (::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
+  if (::close(fd) != 0) {
     Error error = OsError("cannot write", path);
-    ::unlink(temp.c_str());
+    Discard(temp);
     return error;
   }
+  return temp;
+}
+
+Status RealFileSystem::Commit(const std::string& temporary, const std::string& path) {
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    Error error = OsError("cannot write", path);
+    Discard(temporary);
+    return error;
+  }
+  InFlight::Remove(temporary);
   return {};
+}
+
+void RealFileSystem::Discard(const std::string& temporary) {
+  ::unlink(temporary.c_str());
+  InFlight::Remove(temporary);
 }
 
 Status RealFileSystem::MakeDirectories(const std::string& path) {
@@ -140,6 +245,22 @@ Status RealFileSystem::MakeDirectories(const std::string& path) {
 bool RealFileSystem::Exists(const std::string& path) {
   struct stat info {};
   return ::stat(path.c_str(), &info) == 0;
+}
+
+std::string ParentFolder(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return "";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void RemoveTemporaryFilesOnSignals() {
+  struct sigaction action {};
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaddset(&action.sa_mask, SIGINT);  // one handler at a time
+  sigaddset(&action.sa_mask, SIGTERM);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
 }
 
 }  // namespace perfgate

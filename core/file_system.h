@@ -6,16 +6,17 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/result.h"
 
 namespace perfgate {
 
-// A file's bytes in memory: a read-only mapping where the file system can map it, else an
-// owned copy. Move-only; the bytes live as long as the object.
 // The error of a read that passed its limit.
 Error TooLarge(const std::string& path, std::size_t max_bytes);
 
+// A file's bytes in memory: a read-only mapping where the file system can map it, else an
+// owned copy. Move-only; the bytes live as long as the object.
 class FileBytes {
  public:
   FileBytes() = default;
@@ -61,7 +62,25 @@ class FileSystem {
   virtual Result<FileBytes> MapFile(const std::string& path);
   // Replaces `path` with `contents` atomically: readers see the old file or the new one,
   // never a partial one, and a failed write leaves no temporary file behind.
-  virtual Status WriteFileAtomic(const std::string& path, std::string_view contents) = 0;
+  Status WriteFileAtomic(const std::string& path, std::string_view contents);
+  // Replaces several files as one: every file is written aside first, then all are moved
+  // into place with SIGINT and SIGTERM held off, so an interrupted run leaves the old set
+  // or the new one, never a new report beside an old one. On any failure none is replaced.
+  struct NewFile {
+    std::string path;
+    std::string contents;
+  };
+  Status WriteFilesAtomic(const std::vector<NewFile>& files);
+
+  // The two steps of an atomic write, for a caller that must know a file can be written
+  // before it acts (the alert job writes its state aside before it notifies anyone).
+  // WriteTemporary writes `contents` to a new file beside `path` and returns its name
+  // (nothing at `path` changes; a failure leaves no file); Commit moves it onto `path`;
+  // Discard removes it.
+  virtual Result<std::string> WriteTemporary(const std::string& path,
+                                             std::string_view contents) = 0;
+  virtual Status Commit(const std::string& temporary, const std::string& path) = 0;
+  virtual void Discard(const std::string& temporary) = 0;
   virtual bool Exists(const std::string& path) = 0;
   // Creates `path` and its missing parents; an existing directory is fine.
   virtual Status MakeDirectories(const std::string& path) = 0;
@@ -74,10 +93,22 @@ class RealFileSystem : public FileSystem {
   // Maps regular files (pages fault in as they are read, so the threads that parse a
   // file's halves also share the faulting); empty and special files are read.
   Result<FileBytes> MapFile(const std::string& path) override;
-  Status WriteFileAtomic(const std::string& path, std::string_view contents) override;
+  // Temporary files are named `<path>.tmp.<pid>` and, while they exist, are removed if
+  // the process gets SIGINT or SIGTERM (see RemoveTemporaryFilesOnSignals()).
+  Result<std::string> WriteTemporary(const std::string& path, std::string_view contents) override;
+  Status Commit(const std::string& temporary, const std::string& path) override;
+  void Discard(const std::string& temporary) override;
   bool Exists(const std::string& path) override;
   Status MakeDirectories(const std::string& path) override;
 };
+
+// The folder part of `path`: "a/b" for "a/b/c.json", "" for "c.json".
+std::string ParentFolder(const std::string& path);
+
+// Installs handlers for SIGINT and SIGTERM that remove RealFileSystem's temporary files
+// still in flight, then end the process by the same signal (so a shell sees 130 or 143, and
+// no report, cache or state file is left half-written). Called once, by main().
+void RemoveTemporaryFilesOnSignals();
 
 }  // namespace perfgate
 

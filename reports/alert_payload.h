@@ -11,7 +11,12 @@
 
 namespace perfgate::reports {
 
+// The notification's words: a headline counting the changes, then one line a change.
 // REQUIRES: `update` was made from `result` (its changes point into it).
+std::string RenderAlertText(const alert::AlertUpdate& update, const gate::EvaluationResult& result);
+
+// The webhook body: RenderAlertText() as "text", and each change structured under "perfgate".
+// REQUIRES: as RenderAlertText().
 std::string RenderAlertPayload(const alert::AlertUpdate& update,
                                const gate::EvaluationResult& result);
 

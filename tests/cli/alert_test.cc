@@ -104,7 +104,11 @@ TEST(Alert, WithoutAWebhookPrintsAndAdvances) {
       RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state", "state.json"},
                   rig.fs, {}, &rig.transport, &rig.clock);
   EXPECT_EQ(run.exit_code, 0);
-  EXPECT_NE(run.out.find("2 changes (no --webhook: printed only)"), std::string::npos);
+  EXPECT_NE(run.out.find("2 changes (no --webhook: printed only)\n"
+                         "perfgate alert for examples/candidate.ndjson: 2 new breaches\n"
+                         "• NEW POST /api/checkout error_rate 4.38 % "),
+            std::string::npos)
+      << run.out;
   EXPECT_TRUE(rig.fs.files.contains("state.json"));
   EXPECT_TRUE(rig.receiver.requests().empty());
   CliRun bad = RunPerfgate({"alert", "--candidate", "examples/candidate.ndjson", "--state",
@@ -123,6 +127,59 @@ TEST(Alert, WithoutAWebhookPrintsAndAdvances) {
   EXPECT_EQ(overflow.err,
             "perfgate: error: --remind-after is at most 100 years, not '999999999999999d'\nrun "
             "'perfgate alert --help' for its options\n");
+}
+
+TEST(Alert, AStateThatCannotBeWrittenStopsTheRunBeforeAnyoneIsNotified) {
+  AlertRig rig;
+  rig.fs.failing_writes.insert("state.json");
+  CliRun run = rig.Alert("examples/candidate.ndjson");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "perfgate: error: state.json: cannot write: Permission denied\n");
+  EXPECT_TRUE(rig.receiver.requests().empty());  // so the same news is never sent twice
+  // A state in a folder that does not exist yet: the folder is made.
+  CliRun nested = RunPerfgate(
+      {"alert", "--candidate", "examples/candidate.ndjson", "--state", "alerts/prod/state.json"},
+      rig.fs, {}, &rig.transport, &rig.clock);
+  EXPECT_EQ(nested.exit_code, 0) << nested.err;
+  EXPECT_TRUE(rig.fs.directories.contains("alerts/prod"));
+  EXPECT_TRUE(rig.fs.files.contains("alerts/prod/state.json"));
+}
+
+TEST(Alert, ACorruptStateSaysWhereWithoutParserInternals) {
+  AlertRig rig;
+  rig.fs.files["state.json"] = "{\n  \"schema_version\": 2,\n  \"entries\": {\n    \"a\": tru";
+  CliRun run = rig.Alert("examples/candidate.ndjson");
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_TRUE(
+      run.err.starts_with("perfgate: error: state.json: not a perfgate alert state (line 4: "))
+      << run.err;
+  EXPECT_TRUE(run.err.ends_with("); delete it to start afresh\n")) << run.err;
+  EXPECT_EQ(run.err.find("boost"), std::string::npos) << run.err;
+  EXPECT_TRUE(rig.receiver.requests().empty());
+}
+
+TEST(Alert, ABreachingTransactionThatVanishesIsClosedOnceAfterADay) {
+  AlertRig rig;
+  rig.Alert("examples/candidate.ndjson");
+  ASSERT_EQ(rig.Payloads().size(), 1u);
+  // The next release has none of the breaching transactions.
+  rig.fs.files["other.csv"] = "transaction,duration_ms\n";
+  for (int i = 0; i < 60; ++i)
+    rig.fs.files["other.csv"] += "GET /health," + std::to_string(i) + "\n";
+  rig.clock.now += std::chrono::hours(2);
+  CliRun away = rig.Alert("other.csv");
+  EXPECT_EQ(away.exit_code, 0) << away.err;
+  EXPECT_EQ(rig.Payloads().size(), 1u);  // not yet
+  rig.clock.now += std::chrono::hours(23);
+  CliRun gone = rig.Alert("other.csv");
+  ASSERT_EQ(rig.Payloads().size(), 2u);
+  const std::string text(rig.Payloads()[1].at("text").as_string());
+  EXPECT_TRUE(text.starts_with("perfgate alert for other.csv: 2 without data\n• NO DATA ")) << text;
+  EXPECT_NE(text.find(" was breaching; not judged since 2026-"), std::string::npos) << text;
+  EXPECT_EQ(rig.Payloads()[1].at("perfgate").at("changes").at(0).at("change"), "no_data");
+  rig.clock.now += std::chrono::hours(48);
+  rig.Alert("other.csv");
+  EXPECT_EQ(rig.Payloads().size(), 2u);  // closed once, never reminded
 }
 
 }  // namespace

@@ -29,13 +29,22 @@ class FakeFileSystem : public FileSystem {
     return MakeError(ErrorKind::kInput, path + ": cannot open: No such file or directory");
   }
 
-  Status WriteFileAtomic(const std::string& path, std::string_view contents) override {
+  // Temporary files live in `files` as "<path>.tmp" until committed or discarded.
+  Result<std::string> WriteTemporary(const std::string& path, std::string_view contents) override {
     if (failing_writes.contains(path)) {
       return MakeError(ErrorKind::kInput, path + ": cannot write: Permission denied");
     }
-    files[path] = std::string(contents);
+    files[path + ".tmp"] = std::string(contents);
+    return path + ".tmp";
+  }
+  Status Commit(const std::string& temporary, const std::string& path) override {
+    auto node = files.extract(temporary);
+    node.key() = path;
+    files.erase(path);
+    files.insert(std::move(node));
     return {};
   }
+  void Discard(const std::string& temporary) override { files.erase(temporary); }
 
   Status MakeDirectories(const std::string& path) override {
     directories.insert(path);
