@@ -101,5 +101,36 @@ TEST(RealFileSystem, ALimitedReadStopsAtItsLimitEvenOnAnEndlessFile) {
   ::unlink(path);
 }
 
+TEST(RealFileSystem, ASetOfFilesIsReplacedWhollyOrNotAtAll) {
+  char directory[] = "/tmp/perfgate-fs-XXXXXX";
+  ASSERT_NE(::mkdtemp(directory), nullptr);
+  const std::string a = std::string(directory) + "/a.md", b = std::string(directory) + "/b.json";
+  RealFileSystem fs;
+  ASSERT_TRUE(fs.WriteFilesAtomic({{a, "old a"}, {b, "old b"}}).ok());
+  // The second file's folder does not exist: neither is replaced, no temporary file stays.
+  Status failed = fs.WriteFilesAtomic({{a, "new a"}, {std::string(directory) + "/no/c", "c"}});
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().message,
+            std::string(directory) + "/no/c: cannot write: No such file or directory");
+  EXPECT_EQ(*fs.ReadFile(a), "old a");
+  EXPECT_FALSE(fs.Exists(a + ".tmp." + std::to_string(::getpid())));
+  ASSERT_TRUE(fs.WriteFilesAtomic({{a, "new a"}, {b, "new b"}}).ok());
+  EXPECT_EQ(*fs.ReadFile(a), "new a");
+  EXPECT_EQ(*fs.ReadFile(b), "new b");
+  // The two steps: nothing changes until the commit; a discard leaves nothing.
+  Result<std::string> staged = fs.WriteTemporary(a, "staged");
+  ASSERT_TRUE(staged.ok());
+  EXPECT_EQ(*fs.ReadFile(a), "new a");
+  fs.Discard(*staged);
+  EXPECT_FALSE(fs.Exists(*staged));
+  EXPECT_EQ(*fs.ReadFile(a), "new a");
+  EXPECT_EQ(ParentFolder(a), directory);
+  EXPECT_EQ(ParentFolder("state.json"), "");
+  EXPECT_EQ(ParentFolder("/state.json"), "/");
+  ::unlink(a.c_str());
+  ::unlink(b.c_str());
+  ::rmdir(directory);
+}
+
 }  // namespace
 }  // namespace perfgate
