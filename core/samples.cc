@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <numeric>
+
+#include "core/text.h"
 
 namespace perfgate {
 
@@ -151,10 +154,55 @@ void SampleSetBuilder::Append(SampleSetBuilder&& other) {
   other = SampleSetBuilder();
 }
 
+namespace {
+
+// Names made safe to show (see core/text.h), once per group and span. Two names that differ
+// only in bytes that were not text become one group.
+void CleanNames(std::vector<GroupSamples>& groups) {
+  bool merge = false;
+  for (GroupSamples& group : groups) {
+    if (!IsCleanText(group.name)) {
+      group.name = CleanText(group.name);
+      merge = true;
+    }
+    for (SpanTree& tree : group.trees) {
+      for (SpanRecord& span : tree.spans) {
+        if (!IsCleanText(span.op)) span.op = CleanText(span.op);
+        if (!IsCleanText(span.description)) span.description = CleanText(span.description);
+      }
+    }
+  }
+  if (!merge) return;
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const GroupSamples& a, const GroupSamples& b) { return a.name < b.name; });
+  std::vector<GroupSamples> merged;
+  for (GroupSamples& group : groups) {
+    if (merged.empty() || merged.back().name != group.name || group.aggregates ||
+        merged.back().aggregates) {
+      merged.push_back(std::move(group));
+      continue;
+    }
+    GroupSamples& into = merged.back();
+    // Trees line up with events only when both have them, or neither.
+    if (into.trees.empty() != group.trees.empty()) {
+      into.trees.resize(into.durations_ms.size());
+      group.trees.resize(group.durations_ms.size());
+    }
+    into.durations_ms.insert(into.durations_ms.end(), group.durations_ms.begin(),
+                             group.durations_ms.end());
+    into.failed.insert(into.failed.end(), group.failed.begin(), group.failed.end());
+    std::move(group.trees.begin(), group.trees.end(), std::back_inserter(into.trees));
+  }
+  groups = std::move(merged);
+}
+
+}  // namespace
+
 SampleSet SampleSetBuilder::Build(std::string source) && {
   SampleSet set;
   set.source = std::move(source);
   set.groups = std::move(groups_);
+  CleanNames(set.groups);
   std::sort(set.groups.begin(), set.groups.end(),
             [](const GroupSamples& a, const GroupSamples& b) { return a.name < b.name; });
   return set;

@@ -5,7 +5,18 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "core/text.h"
+
 namespace perfgate::reports {
+namespace {
+
+// A JSON string of `text`, whatever its bytes: invalid UTF-8 becomes U+FFFD, so every
+// document perfgate writes is valid JSON (RFC 8259 requires UTF-8).
+std::string JsonString(std::string_view text) {
+  return boost::json::serialize(boost::json::value(ValidUtf8(text)));
+}
+
+}  // namespace
 
 // Writes `value` at nesting `depth`: indented below `inline_depth` (or always when it is
 // negative), on one line from it on.
@@ -27,7 +38,7 @@ void AppendJson(const boost::json::value& value, int depth, int inline_depth, st
     for (const auto& [key, member] : object) {
       if (!first) out += separator;
       first = false;
-      out += pad + boost::json::serialize(boost::json::value(key)) + ": ";
+      out += pad + JsonString(key) + ": ";
       AppendJson(member, depth + 1, inline_depth, out);
     }
     out += close + "}";
@@ -48,8 +59,11 @@ void AppendJson(const boost::json::value& value, int depth, int inline_depth, st
     // std::to_chars gives the shortest text that reads back as the same double, in plain
     // notation where that is shortest ("137.8398065", not Boost.JSON's "1.378398065E2").
     char buffer[32];
-    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.get_double());
+    const double number = value.get_double() == 0 ? 0.0 : value.get_double();  // never "-0"
+    auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, number);
     out.append(buffer, end);
+  } else if (value.is_string()) {
+    out += JsonString(value.get_string());
   } else {
     out += boost::json::serialize(value);
   }
@@ -58,7 +72,7 @@ void AppendJson(const boost::json::value& value, int depth, int inline_depth, st
 void JsonObjectWriter::Key(std::string_view key) {
   out_ += out_.empty() ? "{" : ",";
   out_ += inline_depth_ == 0 ? (out_.size() == 1 ? "" : " ") : "\n  ";
-  out_ += boost::json::serialize(boost::json::string_view(key.data(), key.size())) + ": ";
+  out_ += JsonString(key) + ": ";
 }
 
 std::string PrettyJson(const boost::json::value& value, int inline_depth) {

@@ -53,15 +53,25 @@ std::string Cell(std::string_view text) {
   return cell;
 }
 
-// A transaction name as inline code, which keeps '*' and '_' from turning into emphasis.
+// A transaction name as inline code, which keeps '*' and '_' from turning into emphasis and
+// '<' from being read as HTML. A name holding backticks is fenced by a longer run of them,
+// with spaces inside the fence when it starts or ends with one (CommonMark's code spans).
 std::string Code(std::string_view name) {
-  if (name.find('`') != std::string_view::npos) return Cell(name);
-  return "`" + Cell(name) + "`";
+  std::size_t longest = 0, run = 0;
+  for (char c : name) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = longest > 0 && (name.front() == '`' || name.back() == '`');
+  return fence + (pad ? " " : "") + Cell(name) + (pad ? " " : "") + fence;
 }
 
 std::string Count(std::size_t n) { return std::to_string(n); }
 
-// Text from the data (span names, SQL) safe in a cell and never read as HTML.
+// Text from the data (names, span descriptions, SQL) safe in a cell, never read as HTML,
+// and never as Markdown: emphasis, code and strike-through marks and inline links are
+// escaped (our own "[+5753, +6989]" intervals stay as they are).
 std::string Prose(std::string_view text) {
   std::string safe;
   for (char c : Cell(text)) {
@@ -71,6 +81,10 @@ std::string Prose(std::string_view text) {
       safe += "&gt;";
     } else if (c == '&') {
       safe += "&amp;";
+    } else if (c == '*' || c == '_' || c == '`' || c == '~' ||
+               (c == '(' && !safe.empty() && safe.back() == ']')) {
+      safe += '\\';  // emphasis, code, strike-through, and the "](" of an inline link
+      safe += c;
     } else {
       safe += c;
     }
@@ -220,8 +234,10 @@ void NotableSection(std::ostream& out, const explain::ExplainedResult& report) {
     if (failing++ == 0) out << "**Why**\n\n";
     if (sentences >= kMaxSentences) continue;
     ++sentences;
-    out << "- " << Icon(ref.rule->verdict) << " "
-        << Cell(RuleSentence(result, *ref.group, *ref.rule)) << "\n";
+    // The sentence starts with the name, which the data chose: as code; the rest is ours.
+    const std::string sentence = RuleSentence(result, *ref.group, *ref.rule);
+    out << "- " << Icon(ref.rule->verdict) << " " << Code(ref.group->name)
+        << Cell(std::string_view(sentence).substr(ref.group->name.size())) << "\n";
     auto why = report.explanations.find(ref.group->name);
     if (why != report.explanations.end() && explained.insert(ref.group->name).second)
       out << "  - why: " << Prose(WhyText(why->second, result.confidence)) << "\n";

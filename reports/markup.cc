@@ -1,8 +1,11 @@
 #include "reports/markup.h"
 
+#include "core/text.h"
+
 namespace perfgate::reports {
 
-std::string EscapeMarkup(std::string_view text) {
+std::string EscapeMarkup(std::string_view raw) {
+  const std::string text = ValidUtf8(raw);  // XML and HTML documents here are UTF-8
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -23,7 +26,8 @@ std::string EscapeMarkup(std::string_view text) {
         out += "&apos;";
         break;
       default:
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
+        if ((static_cast<unsigned char>(c) >= 0x20 && c != 0x7F) || c == '\n' || c == '\t')
+          out += c;
     }
   }
   return out;

@@ -7,8 +7,9 @@
 
 namespace perfgate::reports {
 
-// `text` safe in element content and quoted attributes: & < > " ' become entities, and the
-// control characters XML 1.0 forbids (all below 0x20 but tab and newline) are dropped.
+// `text` safe in element content and quoted attributes: & < > " ' become entities, the
+// control characters XML 1.0 forbids (all below 0x20 but tab and newline) and DEL are
+// dropped, and invalid UTF-8 becomes U+FFFD.
 std::string EscapeMarkup(std::string_view text);
 
 }  // namespace perfgate::reports

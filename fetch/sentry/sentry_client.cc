@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/text.h"
 #include "fetch/files/sample_reader.h"
 #include "fetch/files/sentry_page_reader.h"
 #include "fetch/http/link_header.h"
@@ -575,7 +576,7 @@ Result<SpanGroupTotals> SentryClient::FetchSpanGroupsUnredacted(const std::strin
           for (const boost::json::value& row : page.at("data").as_array()) {
             auto text = [&](const char* key) {
               const boost::json::value* v = row.as_object().if_contains(key);
-              return v && v->is_string() ? std::string(v->as_string()) : std::string();
+              return v && v->is_string() ? CleanText(v->as_string()) : std::string();
             };
             totals.groups.push_back({text("span.op"), text("span.description"),
                                      row.at("sum(span.self_time)").to_number<double>(),

@@ -7,6 +7,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/text.h"
+
 namespace perfgate::fetch {
 namespace {
 
@@ -68,7 +70,7 @@ Result<SpanTree> SentryTraceTree(std::string_view body, const std::string& trace
     if (!std::isfinite(start) || !std::isfinite(end) || end < start || !std::isfinite(origin))
       return fail("a span of event " + event_id +
                   " has no valid start_timestamp and end_timestamp");
-    tree.spans.push_back({std::string(Text(*node, "op")), std::string(Text(*node, "description")),
+    tree.spans.push_back({CleanText(Text(*node, "op")), CleanText(Text(*node, "description")),
                           parent, (start - origin) * 1000, (end - origin) * 1000});
     if (tree.spans.size() > kMaxTraceSpans)
       return fail("event " + event_id + " has more than " + std::to_string(kMaxTraceSpans) +

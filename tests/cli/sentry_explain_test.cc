@@ -173,7 +173,7 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   const std::string& markdown = fs.files["r.md"];
   const std::string link = server.url() + "/organizations/acme/explore/traces/trace/";
   EXPECT_NE(markdown.find("](" + link), std::string::npos) << markdown;
-  EXPECT_NE(markdown.find("most of the change in db (most in \"SELECT * FROM documents WHERE "
+  EXPECT_NE(markdown.find("most of the change in db (most in \"SELECT \\* FROM documents WHERE "
                           "id = %s\") +"),
             std::string::npos)
       << markdown;
