@@ -76,6 +76,15 @@ std::string Clean(std::string_view text) {
 }  // namespace
 
 bool IsCleanText(std::string_view text) { return IsClean<true>(text); }
+
+std::size_t FirstInvalidUtf8(std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t length = SequenceLength(text, at);
+    if (length == 0) return at;
+    at += length;
+  }
+  return std::string_view::npos;
+}
 std::string CleanText(std::string_view text) { return Clean<true>(text); }
 std::string ValidUtf8(std::string_view text) { return Clean<false>(text); }
 

@@ -16,6 +16,9 @@ inline constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 // U+10FFFF) without control characters (C0 but tab, DEL, C1).
 bool IsCleanText(std::string_view text);
 
+// The offset of the first byte of `text` that is not part of valid UTF-8, or npos.
+std::size_t FirstInvalidUtf8(std::string_view text);
+
 // `text` with each byte of an invalid UTF-8 sequence, and each control character (C0 but
 // tab, DEL, C1), replaced by U+FFFD. Returns `text` unchanged when IsCleanText().
 std::string CleanText(std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -10,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/spelling.h"
+#include "core/text.h"
 
 namespace perfgate::gate {
 namespace {
@@ -73,6 +75,68 @@ void CheckExpandedSize(const YAML::Node& root, std::string_view source) {
       }
     }
   }
+}
+
+// Text yaml-cpp should never see: NUL and other control bytes (which it reports as escapes
+// or "bad file"), invalid UTF-8, and nesting deep enough to exhaust its recursion. A config
+// is a few levels deep; the limits leave room for any real one.
+void CheckConfigText(std::string_view text, std::string_view source) {
+  auto fail = [&](std::size_t at, const std::string& what) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < at; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    throw ConfigError{std::string(source) + ":" + std::to_string(line) + ":" +
+                      std::to_string(column) + ": " + what};
+  };
+  std::size_t line_start = 0, depth = 0;
+  char quote = 0;
+  bool comment = false, indenting = true;
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    const char c = text[at];
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\n' && c != '\r' && c != '\t') || byte == 0x7F) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02X", byte);
+      fail(at, std::string("a control byte (") + hex + "); a config is plain text");
+    }
+    if (c == '\n') {
+      line_start = at + 1;
+      comment = false;
+      indenting = true;
+      continue;
+    }
+    indenting = indenting && c == ' ';
+    if (indenting && at - line_start >= kMaxConfigIndent) {
+      fail(at, "indented more than " + std::to_string(kMaxConfigIndent) + " columns");
+    }
+    if (comment) continue;
+    if (quote != 0) {
+      if (c == '\\' && quote == '"') {
+        ++at;
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '#' && (at == 0 || text[at - 1] == ' ' || text[at - 1] == '\t' ||
+                            text[at - 1] == '\n')) {
+      comment = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxConfigDepth) {
+        fail(at, "nested more than " + std::to_string(kMaxConfigDepth) + " brackets deep");
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  if (const std::size_t bad = FirstInvalidUtf8(text); bad != std::string_view::npos)
+    fail(bad, "not UTF-8 text");
 }
 
 class Parser {
@@ -506,6 +570,7 @@ rules:
 
 Result<Thresholds> ParseThresholds(std::string_view text, std::string_view source_name) {
   try {
+    CheckConfigText(text, source_name);
     YAML::Node root = YAML::Load(std::string(text));
     CheckExpandedSize(root, source_name);
     return Parser(source_name).Parse(root);

@@ -15,6 +15,10 @@ namespace perfgate::gate {
 // The most YAML nodes a config may expand to, its aliases followed: 1,000 groups of ten
 // rules take under 100,000.
 inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
+// The deepest a config may nest flow collections ([ and {), and the most columns it may
+// indent: yaml-cpp recurses once a level, so these bound its stack. Real configs use a few.
+inline constexpr std::size_t kMaxConfigDepth = 64;
+inline constexpr std::size_t kMaxConfigIndent = 256;
 
 // `text` is the YAML; `source_name` names it in errors and in every rule's origin.
 // Returns a kConfig error on any problem; never a partially filled model.
