@@ -2,7 +2,17 @@
 # Installs what perfgate needs to build and test, from Debian packages only.
 # Idempotent: packages already installed are skipped, and apt is not touched at all
 # when nothing is missing. Run as root (or with sudo available).
+# With --hardening it also installs clang and its sanitizer and libFuzzer runtimes, for
+# scripts/harden.sh.
 set -euo pipefail
+
+hardening=false
+for arg in "$@"; do
+  case "$arg" in
+    --hardening) hardening=true ;;
+    *) echo "setup: unknown option $arg (known: --hardening)" >&2; exit 2 ;;
+  esac
+done
 
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
@@ -41,6 +51,7 @@ packages=(
   # loads and screenshots the HTML report in the tests.
   libxml2-utils chromium
 )
+if $hardening; then packages+=(clang libclang-rt-dev); fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -9,8 +9,20 @@
 namespace perfgate::fetch {
 namespace {
 
+// Where the body goes, up to its limit.
+struct BodySink {
+  std::string& body;
+  std::size_t max;
+  bool too_large = false;
+};
+
 std::size_t WriteBody(char* data, std::size_t size, std::size_t count, void* target) {
-  static_cast<std::string*>(target)->append(data, size * count);
+  auto* sink = static_cast<BodySink*>(target);
+  if (sink->body.size() + size * count > sink->max) {
+    sink->too_large = true;
+    return 0;  // curl stops the transfer
+  }
+  sink->body.append(data, size * count);
   return size * count;
 }
 
@@ -72,8 +84,10 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // any encoding curl can decode
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "perfgate/0.1");
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  BodySink sink{response.body, request.max_body};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, WriteBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, WriteHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   CURLcode code = curl_easy_perform(curl);
@@ -81,6 +95,11 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(header_list);
   curl_easy_cleanup(curl);
+  if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return MakeError(ErrorKind::kUnavailable, "the answer is larger than " +
+                                                  std::to_string(request.max_body) +
+                                                  " bytes, the most perfgate reads");
+  }
   if (code != CURLE_OK) {
     // The cause alone: the caller names the request as it chooses to show its URL.
     return MakeError(ErrorKind::kUnavailable,

@@ -25,6 +25,9 @@ struct HttpRequest {
   Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{30000};  // the whole exchange
+  // The largest answer body read; a larger one fails the request (kUnavailable) instead of
+  // taking the memory. Sentry's largest answers (100 events a page) are a few MB.
+  std::size_t max_body = std::size_t{256} << 20;
 };
 
 struct HttpResponse {

@@ -88,5 +88,33 @@ TEST(CurlTransport, ReportsARefusedConnection) {
   EXPECT_NE(response.error().message.find("onnect"), std::string::npos) << response.error().message;
 }
 
+TEST(CurlTransport, StopsReadingAnAnswerLargerThanItsLimit) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) {
+    return Reply{200, {}, std::string(5000, 'x')};
+  });
+  CurlTransport transport;
+  HttpRequest request{"GET", server.url() + "/", {}, "", milliseconds(5000)};
+  request.max_body = 4999;
+  Result<HttpResponse> response = transport.Send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(response.error().message,
+            "the answer is larger than 4999 bytes, the most perfgate reads");
+  request.max_body = 5000;
+  EXPECT_TRUE(transport.Send(request).ok());
+}
+
+TEST(CurlTransport, FailsClearlyOnTlsToAPlainPort) {
+  FakeSentryServer server([](const FakeSentryServer::Request&) { return Reply{200, {}, "{}"}; });
+  CurlTransport transport;
+  std::string https = server.url();
+  https.replace(0, 4, "https");
+  Result<HttpResponse> tls =
+      transport.Send(HttpRequest{"GET", https + "/", {}, "", milliseconds(5000)});
+  ASSERT_FALSE(tls.ok());
+  EXPECT_EQ(tls.error().kind, ErrorKind::kUnavailable);
+  EXPECT_FALSE(tls.error().message.empty());
+}
+
 }  // namespace
 }  // namespace perfgate::fetch
