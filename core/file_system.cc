@@ -86,24 +86,24 @@ void FileBytes::Unmap() {
   size_ = 0;
 }
 
-Result<FileBytes> FileSystem::MapFile(const std::string& path) {
-  Result<std::string> text = ReadFile(path);
+Result<FileBytes> FileSystem::MapFile(const std::string& path, std::size_t max_read) {
+  Result<std::string> text = ReadFile(path, max_read);
   if (!text.ok()) return text.error();
   return FileBytes(std::move(text).value());
 }
 
-Result<FileBytes> RealFileSystem::MapFile(const std::string& path) {
+Result<FileBytes> RealFileSystem::MapFile(const std::string& path, std::size_t max_read) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return OsError("cannot open", path);
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size == 0) {
     ::close(fd);
-    return FileSystem::MapFile(path);  // let the plain read give the error, or read a pipe
+    return FileSystem::MapFile(path, max_read);  // the plain read gives the error, or reads a pipe
   }
   auto size = static_cast<std::size_t>(info.st_size);
   void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   ::close(fd);
-  if (mapped == MAP_FAILED) return FileSystem::MapFile(path);
+  if (mapped == MAP_FAILED) return FileSystem::MapFile(path, max_read);
   return FileBytes(static_cast<const char*>(mapped), size);
 }
 

@@ -57,9 +57,10 @@ class FileSystem {
   // the memory.
   virtual Result<std::string> ReadFile(const std::string& path,
                                        std::size_t max_bytes = kAnySize) = 0;
-  // The same bytes without copying them where possible (large sample files). By default
-  // a copy from ReadFile().
-  virtual Result<FileBytes> MapFile(const std::string& path);
+  // The same bytes without copying them where possible (large sample files), whatever
+  // their size; what cannot be mapped (a pipe, a device) is read up to `max_read` bytes. By
+  // default a copy from ReadFile().
+  virtual Result<FileBytes> MapFile(const std::string& path, std::size_t max_read = kAnySize);
   // Replaces `path` with `contents` atomically: readers see the old file or the new one,
   // never a partial one, and a failed write leaves no temporary file behind.
   Status WriteFileAtomic(const std::string& path, std::string_view contents);
@@ -92,7 +93,7 @@ class RealFileSystem : public FileSystem {
   Result<std::string> ReadFile(const std::string& path, std::size_t max_bytes = kAnySize) override;
   // Maps regular files (pages fault in as they are read, so the threads that parse a
   // file's halves also share the faulting); empty and special files are read.
-  Result<FileBytes> MapFile(const std::string& path) override;
+  Result<FileBytes> MapFile(const std::string& path, std::size_t max_read = kAnySize) override;
   // Temporary files are named `<path>.tmp.<pid>` and, while they exist, are removed if
   // the process gets SIGINT or SIGTERM (see RemoveTemporaryFilesOnSignals()).
   Result<std::string> WriteTemporary(const std::string& path, std::string_view contents) override;

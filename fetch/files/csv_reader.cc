@@ -35,6 +35,7 @@ class CsvScanner {
     fields.clear();
     fields.emplace_back();
     std::size_t line_start = pos_;
+    record_start_ = pos_;
     blank_ = true;
     std::optional<RecordError> error;
     while (pos_ < text_.size()) {
@@ -48,7 +49,11 @@ class CsvScanner {
         ++pos_;
         continue;
       }
+      if (pos_ - record_start_ > kMaxRecordBytes) return TooLong();
       if (c == ',') {
+        if (fields.size() == kMaxCsvColumns) {
+          return RecordError{"more than " + std::to_string(kMaxCsvColumns) + " fields", 0, true};
+        }
         fields.emplace_back();
         ++pos_;
         continue;
@@ -58,6 +63,7 @@ class CsvScanner {
         std::size_t open_column = pos_ - line_start + 1;
         std::size_t open_line = line_;
         if (!ReadQuoted(fields.back())) {
+          if (pos_ - record_start_ > kMaxRecordBytes) return TooLong();
           return RecordError{"unterminated quoted field (opened at line " +
                                  std::to_string(open_line) + ", column " +
                                  std::to_string(open_column) + ")",
@@ -78,10 +84,17 @@ class CsvScanner {
   }
 
  private:
-  // Reads a quoted field starting at the opening quote; "" is a literal quote.
+  RecordError TooLong() const {
+    return RecordError{"a record longer than " + std::to_string(kMaxRecordBytes) +
+                           " bytes (an event is far smaller; an unclosed quote?)",
+                       0, true};
+  }
+
+  // Reads a quoted field starting at the opening quote; "" is a literal quote. Stops,
+  // unclosed, past the record limit.
   bool ReadQuoted(std::string& field) {
     ++pos_;
-    while (pos_ < text_.size()) {
+    while (pos_ < text_.size() && pos_ - record_start_ <= kMaxRecordBytes) {
       char c = text_[pos_++];
       if (c == '"') {
         if (pos_ < text_.size() && text_[pos_] == '"') {
@@ -99,6 +112,7 @@ class CsvScanner {
 
   std::string_view text_;
   std::size_t pos_ = 0;
+  std::size_t record_start_ = 0;
   std::size_t line_ = 1;
   bool blank_ = true;
 };

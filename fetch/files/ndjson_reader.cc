@@ -229,6 +229,16 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
         // not a note after all: read it as an event below, which reports what is wrong
       }
     }
+    if (line.size() > kMaxRecordBytes) {  // before any parsing: its strings could be huge
+      if (!out.bad_rows.Record(line_number, 0,
+                               "a line of " + std::to_string(line.size()) +
+                                   " bytes, longer than the " + std::to_string(kMaxRecordBytes) +
+                                   " an event may take")) {
+        out.stopped = true;
+        return;
+      }
+      continue;
+    }
     if (FastParseLine(line, fast_fields)) {
       AddRow(out.samples, fast_fields);
       continue;

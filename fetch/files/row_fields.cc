@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/span_status.h"
+#include "core/text.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 std::string Quote(std::string_view text) {
   constexpr std::size_t kMaxEcho = 40;
   std::string quoted = "\"";
-  quoted.append(text.substr(0, kMaxEcho));
+  quoted.append(CleanText(text.substr(0, kMaxEcho)));  // no raw control bytes in a message
   if (text.size() > kMaxEcho) quoted.append("...");
   quoted.push_back('"');
   return quoted;

@@ -71,6 +71,8 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
                                             ": a release can be picked out of an OTLP file only "
                                             "(by service.version); give each release its own file");
   }
+  // A UTF-8 byte order mark (as Windows tools write) is not part of the data.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   Result<SampleSet> read = [&]() -> Result<SampleSet> {
     switch (format) {
       case InputFormat::kNdjson:
@@ -84,6 +86,14 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
     }
     return MakeError(ErrorKind::kInternal, "unknown input format");
   }();
+  if (read.ok() && read->groups.size() > kMaxGroups) {
+    return MakeError(ErrorKind::kInput,
+                     std::string(source) + ": " + std::to_string(read->groups.size()) +
+                         " distinct transaction names, more than the " +
+                         std::to_string(kMaxGroups) +
+                         " perfgate judges; names with ids in them need parameterising "
+                         "(/users/123 as /users/{id}), as Sentry does");
+  }
   if (read.ok() && read->TotalEvents() == 0) {
     std::string message = std::string(source) + ": no samples";
     if (read->skipped_rows > 0) {
@@ -104,7 +114,7 @@ Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
     if (!guessed.ok()) return guessed.error();
     format = *guessed;
   }
-  Result<FileBytes> bytes = fs.MapFile(path);
+  Result<FileBytes> bytes = fs.MapFile(path, kMaxStreamBytes);
   if (!bytes.ok()) return bytes.error();
   return ReadSamples(bytes->view(), path, *format, options);
 }

@@ -40,6 +40,18 @@ enum class BadRowPolicy {
 inline constexpr NameTable<BadRowPolicy, 2> kBadRowPolicyNames = {
     {{BadRowPolicy::kFail, "fail"}, {BadRowPolicy::kSkip, "skip"}}};
 
+// Input limits, each a clear error instead of unbounded memory or time (README "Limits").
+// An NDJSON line or a CSV record (an event is a few hundred bytes; Sentry caps names at
+// 200 characters):
+inline constexpr std::size_t kMaxRecordBytes = std::size_t{1} << 20;
+inline constexpr std::size_t kMaxCsvColumns = 1000;
+// Distinct transaction names in one source: more means unparameterised names (an id in
+// every URL), which no per-transaction verdict can use.
+inline constexpr std::size_t kMaxGroups = 100'000;
+// A sample source that is not a regular file (a pipe, a device) is read into memory up to
+// this; regular files are mapped, whatever their size.
+inline constexpr std::size_t kMaxStreamBytes = std::size_t{512} << 20;
+
 struct ReadOptions {
   BadRowPolicy on_bad_row = BadRowPolicy::kFail;
   // Threads for large NDJSON inputs; 0 picks the number of cores. Results never depend on it.
