@@ -270,18 +270,41 @@ Error SentryClient::ClassifyStatus(int status, bool query_timeout, const std::st
   }
 }
 
-Result<std::string> SentryClient::LatestRelease() {
-  Result<HttpResponse> response =
-      Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/",
-          "per_page=1&sort=date" + ProjectParameters());
-  if (!response.ok()) return response.error();
-  try {
-    boost::json::value releases = boost::json::parse(response->body);
-    if (releases.is_array() && !releases.as_array().empty() &&
-        releases.at(0).at("version").is_string()) {
-      return std::string(releases.at(0).at("version").as_string());
+namespace {
+
+// Accepts an answer whose body is JSON of `shape` (an object or an array); anything else
+// (a login page, a proxy's error page, a cut body) is retried as a failed exchange would be.
+std::function<Status(const HttpResponse&)> JsonAnswer(boost::json::kind shape,
+                                                      boost::json::value& into) {
+  return [shape, &into](const HttpResponse& answer) -> Status {
+    boost::system::error_code error;
+    into = boost::json::parse(answer.body, error);
+    const bool object = shape == boost::json::kind::object;
+    if (error || (object ? !into.is_object() : !into.is_array())) {
+      const std::string_view type = answer.Header("Content-Type");
+      return MakeError(ErrorKind::kUnavailable,
+                       std::string("the answer is not a JSON ") + (object ? "object" : "array") +
+                           (type.empty() ? "" : " (" + std::string(type) + ")") +
+                           ": a login page or a proxy's error?");
     }
-  } catch (const std::exception&) {
+    return {};
+  };
+}
+
+}  // namespace
+
+Result<std::string> SentryClient::LatestRelease() {
+  boost::json::value releases;
+  Result<HttpResponse> response = GetParsed(
+      "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/",
+      "per_page=1&sort=date" + ProjectParameters(), JsonAnswer(boost::json::kind::array, releases));
+  if (!response.ok()) return response.error();
+  const boost::json::array& list = releases.as_array();
+  if (!list.empty() && list[0].is_object()) {
+    if (const boost::json::value* version = list[0].as_object().if_contains("version");
+        version != nullptr && version->is_string()) {
+      return std::string(version->as_string());
+    }
   }
   return MakeError(ErrorKind::kUnavailable, "sentry:latest: organization '" +
                                                 options_.selection.organization +
@@ -289,10 +312,11 @@ Result<std::string> SentryClient::LatestRelease() {
 }
 
 Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {
+  boost::json::value details;
   Result<HttpResponse> response =
-      Get("/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/" +
-              UrlEncode(release) + "/",
-          "");
+      GetParsed("/api/0/organizations/" + UrlEncode(options_.selection.organization) +
+                    "/releases/" + UrlEncode(release) + "/",
+                "", JsonAnswer(boost::json::kind::object, details));
   if (!response.ok()) {
     if (response.error().IsNotFound()) {
       return MakeError(ErrorKind::kUnavailable, "sentry:" + release +
@@ -301,15 +325,11 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
     }
     return response.error();
   }
-  try {
-    boost::json::value details = boost::json::parse(response->body);
-    const auto& object = details.as_object();
-    if (object.contains("firstEvent") && object.at("firstEvent").is_string() &&
-        object.contains("lastEvent") && object.at("lastEvent").is_string()) {
-      return Bounds{std::string(object.at("firstEvent").as_string()),
-                    OneSecondLater(std::string(object.at("lastEvent").as_string()))};
-    }
-  } catch (const std::exception&) {
+  const boost::json::object& object = details.as_object();
+  const boost::json::value* first = object.if_contains("firstEvent");
+  const boost::json::value* last = object.if_contains("lastEvent");
+  if (first != nullptr && first->is_string() && last != nullptr && last->is_string()) {
+    return Bounds{std::string(first->as_string()), OneSecondLater(std::string(last->as_string()))};
   }
   return MakeError(ErrorKind::kUnavailable,
                    "sentry:" + release +
