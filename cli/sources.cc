@@ -213,7 +213,8 @@ std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& t
   Result<SentrySetup> setup = SentrySettings(options, config, env);
   if (!setup.ok()) return warn(setup.error().message);
   std::string name = fetch::CacheFileName(setup->options.selection, release);
-  name = name.substr(0, name.size() - 7) + "-trace-" + trace_id + ".json";  // ids are hex
+  // "<release>.ndjson" becomes "<release>-trace-<id>.json" (ids are hex: safe in a name).
+  name.replace(name.size() - 7, 7, "-trace-" + trace_id + ".json");
   const std::string path = options.sentry.cache_dir + "/" + name;
   std::optional<std::string> body;
   if (!options.sentry.refresh && env.fs.Exists(path)) {

@@ -2,8 +2,8 @@
 
 #include <array>
 #include <charconv>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <vector>
@@ -124,8 +124,8 @@ void CheckConfigText(std::string_view text, std::string_view source) {
       }
     } else if (c == '"' || c == '\'') {
       quote = c;
-    } else if (c == '#' && (at == 0 || text[at - 1] == ' ' || text[at - 1] == '\t' ||
-                            text[at - 1] == '\n')) {
+    } else if (c == '#' &&
+               (at == 0 || text[at - 1] == ' ' || text[at - 1] == '\t' || text[at - 1] == '\n')) {
       comment = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxConfigDepth) {

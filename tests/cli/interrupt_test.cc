@@ -5,14 +5,13 @@
 // and the next run succeeds.
 #include <dirent.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
@@ -78,9 +77,8 @@ class Scratch {
 // Starts the perfgate binary with `args` in `dir`, output discarded, `env` added to ours.
 pid_t Start(const std::vector<std::string>& args, const std::string& dir,
             const std::vector<std::string>& env = {}) {
-  std::vector<std::string> command = {"/bin/sh", "-c",
-                                      "cd \"$0\" && exec \"$@\" >/dev/null 2>&1", dir,
-                                      PERFGATE_BINARY};
+  std::vector<std::string> command = {"/bin/sh", "-c", "cd \"$0\" && exec \"$@\" >/dev/null 2>&1",
+                                      dir, PERFGATE_BINARY};
   command.insert(command.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : command) argv.push_back(arg.data());
@@ -154,8 +152,9 @@ void WriteRelease(const std::string& path, int transactions, int events, double 
 const std::vector<std::string> kReports = {"out.md", "out.json", "out.html", "out.xml"};
 
 std::vector<std::string> CheckArgs(const std::string& config) {
-  return {"check",  "--baseline", "base.ndjson", "--candidate", "cand.ndjson", "--config", config,
-          "--markdown", "out.md", "--json", "out.json", "--html", "out.html", "--junit", "out.xml"};
+  return {"check",    "--baseline", "base.ndjson", "--candidate", "cand.ndjson",
+          "--config", config,       "--markdown",  "out.md",      "--json",
+          "out.json", "--html",     "out.html",    "--junit",     "out.xml"};
 }
 
 std::vector<std::string> ReportSet(const std::string& dir) {
@@ -186,9 +185,9 @@ TEST(Interrupt, ACheckKilledAnywhereLeavesTheOldReportsOrTheNewOnesAndNoTemporar
   for (int trial = 0; trial < kTrials; ++trial) {
     const double at = trial < 12 ? (trial + 0.5) / 12 : random.Uniform();
     const int signal_number = trial % 2 == 0 ? SIGINT : SIGTERM;
-    Outcome outcome = RunInterrupted(
-        CheckArgs("new.yaml"), dir,
-        std::chrono::duration_cast<Clock::duration>(full * at * 1.1), signal_number);
+    Outcome outcome =
+        RunInterrupted(CheckArgs("new.yaml"), dir,
+                       std::chrono::duration_cast<Clock::duration>(full * at * 1.1), signal_number);
     SCOPED_TRACE("trial " + std::to_string(trial) + " at " + std::to_string(at));
     EXPECT_EQ(TemporaryFiles(dir), std::vector<std::string>{});
     const std::vector<std::string> now = ReportSet(dir);
@@ -237,15 +236,16 @@ TEST(Interrupt, ACheckKilledWhileWritingItsReportsLeavesTheOldSetAndNoTemporaryF
 TEST(Interrupt, AFetchKilledAnywhereLeavesNoPartialOutputOrCache) {
   RealFileSystem fs;
   std::map<std::string, SampleSet> releases;
-  releases.emplace("1.1", *fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {}));
+  releases.emplace("1.1",
+                   *fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {}));
   SentryServerOptions options;
   options.latency = std::chrono::milliseconds(4);
   FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
   Scratch scratch;
   const std::string& dir = scratch.path();
-  const std::vector<std::string> args = {"fetch", "--release", "1.1", "-o", "out.ndjson",
-                                         "--sentry-url", server.url(), "--organization", "acme",
-                                         "--cache-dir", "cache"};
+  const std::vector<std::string> args = {
+      "fetch",      "--release",      "1.1",  "-o",          "out.ndjson", "--sentry-url",
+      server.url(), "--organization", "acme", "--cache-dir", "cache"};
   const std::vector<std::string> env = {"SENTRY_AUTH_TOKEN=tok"};
   const Clock::duration full = TimeOf(args, dir, 0, env);
   const std::string fetched = Slurp(dir + "/out.ndjson");
@@ -256,9 +256,9 @@ TEST(Interrupt, AFetchKilledAnywhereLeavesNoPartialOutputOrCache) {
   for (int trial = 0; trial < kTrials; ++trial) {
     std::system(("rm -rf '" + dir + "/cache' '" + dir + "/out.ndjson'").c_str());
     const double at = (trial + 0.5) / kTrials;
-    Outcome outcome = RunInterrupted(args, dir,
-                                     std::chrono::duration_cast<Clock::duration>(full * at),
-                                     trial % 2 == 0 ? SIGTERM : SIGINT, env);
+    Outcome outcome =
+        RunInterrupted(args, dir, std::chrono::duration_cast<Clock::duration>(full * at),
+                       trial % 2 == 0 ? SIGTERM : SIGINT, env);
     SCOPED_TRACE("trial " + std::to_string(trial));
     EXPECT_EQ(TemporaryFiles(dir), std::vector<std::string>{});
     if (outcome.killed) {

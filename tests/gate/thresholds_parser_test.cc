@@ -308,12 +308,17 @@ TEST(ParseThresholds, TextYamlCppShouldNeverSeeIsRefusedWithItsPlace) {
     std::string yaml;
     std::string message;
   } cases[] = {
-      {std::string("rules:\n  - metric: p\0" "95\n", 22), "c.yaml:2:14: a control byte (0x00); a config is plain text"},
-      {"rules:\n  - metric: \x1b[31mp95\n", "c.yaml:2:13: a control byte (0x1B); a config is plain text"},
+      {std::string("rules:\n  - metric: p\0"
+                   "95\n",
+                   22),
+       "c.yaml:2:14: a control byte (0x00); a config is plain text"},
+      {"rules:\n  - metric: \x1b[31mp95\n",
+       "c.yaml:2:13: a control byte (0x1B); a config is plain text"},
       {"rules:\n  - metric: p95\n    max: \"8000\xff ms\"\n", "c.yaml:3:15: not UTF-8 text"},
       {"rules: " + std::string(100, '[') + std::string(100, ']') + "\n",
        "c.yaml:1:72: nested more than 64 brackets deep"},
-      {"rules:\n" + std::string(300, ' ') + "- metric: p95\n", "c.yaml:2:257: indented more than 256 columns"},
+      {"rules:\n" + std::string(300, ' ') + "- metric: p95\n",
+       "c.yaml:2:257: indented more than 256 columns"},
   };
   for (const auto& bad : cases) {
     Result<Thresholds> parsed = ParseThresholds(bad.yaml, "c.yaml");
@@ -323,7 +328,8 @@ TEST(ParseThresholds, TextYamlCppShouldNeverSeeIsRefusedWithItsPlace) {
   // Brackets inside quotes and comments do not count; a BOM and CRLF line ends are fine.
   Result<Thresholds> fine = ParseThresholds(
       "\xEF\xBB\xBFrules:\r\n  - metric: p95 # [[[[[[[[[\r\n    max: 8000ms\r\n"
-      "groups:\r\n  - match: \"" + std::string(80, '[') + "\"\r\n    skip: true\r\n",
+      "groups:\r\n  - match: \"" +
+          std::string(80, '[') + "\"\r\n    skip: true\r\n",
       "c.yaml");
   EXPECT_TRUE(fine.ok()) << fine.error().message;
 }

@@ -21,26 +21,30 @@ bool CleanDocument(const std::string& text) {
 }
 
 TEST(HostileNames, EveryReportStaysValidAndNoNameBecomesMarkup) {
-  const std::vector<std::string> names = {
-      "GET /bad\xff\xfe utf8",      "GET /esc\x1b[31mred\x1b[0m", std::string("GET /nul\0x", 10),
-      "<script>alert(1)</script>",  "GET /`tick`",                "GET /**bold** _it_",
-      "[click](https://evil.test)", "GET /over\xc0\xaflong"};
+  const std::vector<std::string> names = {"GET /bad\xff\xfe utf8",
+                                          "GET /esc\x1b[31mred\x1b[0m",
+                                          std::string("GET /nul\0x", 10),
+                                          "<script>alert(1)</script>",
+                                          "GET /`tick`",
+                                          "GET /**bold** _it_",
+                                          "[click](https://evil.test)",
+                                          "GET /over\xc0\xaflong"};
   std::string csv = "transaction,duration_ms,status\n";
   for (const std::string& name : names) {
     std::string quoted = "\"";
     for (char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     quoted += "\"";
     for (int i = 0; i < 60; ++i) {
-      csv += quoted + "," + std::to_string(9000 + i) + "," + (i % 10 == 0 ? "internal_error" : "ok") +
-             "\n";
+      csv += quoted + "," + std::to_string(9000 + i) + "," +
+             (i % 10 == 0 ? "internal_error" : "ok") + "\n";
     }
   }
   FakeFileSystem fs = ReadingFixtures();
   fs.files["hostile.csv"] = csv;
-  CliRun run = RunPerfgate({"check", "--baseline", "hostile.csv", "--candidate", "hostile.csv",
-                            "--json", "r.json", "--junit", "r.xml", "--markdown", "r.md", "--html",
-                            "r.html"},
-                           fs, {{"NO_COLOR", "1"}});
+  CliRun run =
+      RunPerfgate({"check", "--baseline", "hostile.csv", "--candidate", "hostile.csv", "--json",
+                   "r.json", "--junit", "r.xml", "--markdown", "r.md", "--html", "r.html"},
+                  fs, {{"NO_COLOR", "1"}});
   EXPECT_EQ(run.exit_code, 1) << run.err;  // 9 s durations fail p95 <= 8000 ms
   EXPECT_TRUE(CleanDocument(run.out)) << run.out;
   EXPECT_TRUE(CleanDocument(run.err)) << run.err;
@@ -61,7 +65,8 @@ TEST(HostileNames, EveryReportStaysValidAndNoNameBecomesMarkup) {
   // Markdown: names are code spans (a name with backticks inside a longer fence), and the
   // prose around them escapes what Markdown or HTML would read.
   const std::string& md = fs.files["r.md"];
-  for (std::size_t at = md.find("<script>"); at != std::string::npos; at = md.find("<script>", at + 1))
+  for (std::size_t at = md.find("<script>"); at != std::string::npos;
+       at = md.find("<script>", at + 1))
     EXPECT_EQ(md[at - 1], '`') << "raw HTML at " << at << ":\n" << md;
   EXPECT_NE(md.find("`` GET /`tick` ``"), std::string::npos) << md;
   EXPECT_NE(md.find("`<script>alert(1)</script>`"), std::string::npos) << md;
