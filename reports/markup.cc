@@ -4,11 +4,11 @@
 
 namespace perfgate::reports {
 
-std::string EscapeMarkup(std::string_view raw) {
-  const std::string text = ValidUtf8(raw);  // XML and HTML documents here are UTF-8
+std::string EscapeMarkup(std::string_view text) {
+  const std::string valid = ValidUtf8(text);  // XML and HTML documents here are UTF-8
   std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
+  out.reserve(valid.size());
+  for (char c : valid) {
     switch (c) {
       case '&':
         out += "&amp;";
