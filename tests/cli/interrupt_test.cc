@@ -163,13 +163,19 @@ std::vector<std::string> ReportSet(const std::string& dir) {
   return set;
 }
 
-TEST(Interrupt, ACheckKilledAnywhereLeavesTheOldReportsOrTheNewOnesAndNoTemporaryFile) {
-  Scratch scratch;
-  const std::string& dir = scratch.path();
+// Two releases of 1,500 transactions (the candidate's first tenth slower) and two configs:
+// old.yaml fails them (exit 1), new.yaml passes them (exit 0), so the report sets differ.
+void WriteCheckInputs(const std::string& dir) {
   WriteRelease(dir + "/base.ndjson", 1500, 60, 1.0, 1);
   WriteRelease(dir + "/cand.ndjson", 1500, 60, 1.5, 2);
   std::ofstream(dir + "/old.yaml") << "rules:\n  - metric: p95\n    max: 150ms\n";
   std::ofstream(dir + "/new.yaml") << "rules:\n  - metric: p95\n    max: 400ms\n";
+}
+
+TEST(Interrupt, ACheckKilledAnywhereLeavesTheOldReportsOrTheNewOnesAndNoTemporaryFile) {
+  Scratch scratch;
+  const std::string& dir = scratch.path();
+  WriteCheckInputs(dir);
   // The old set, then the new set once, uninterrupted, for reference and for its time.
   TimeOf(CheckArgs("new.yaml"), dir, 0);
   const std::vector<std::string> new_set = ReportSet(dir);
@@ -210,10 +216,7 @@ TEST(Interrupt, ACheckKilledAnywhereLeavesTheOldReportsOrTheNewOnesAndNoTemporar
 TEST(Interrupt, ACheckKilledWhileWritingItsReportsLeavesTheOldSetAndNoTemporaryFile) {
   Scratch scratch;
   const std::string& dir = scratch.path();
-  WriteRelease(dir + "/base.ndjson", 1500, 60, 1.0, 1);
-  WriteRelease(dir + "/cand.ndjson", 1500, 60, 1.5, 2);
-  std::ofstream(dir + "/old.yaml") << "rules:\n  - metric: p95\n    max: 150ms\n";
-  std::ofstream(dir + "/new.yaml") << "rules:\n  - metric: p95\n    max: 400ms\n";
+  WriteCheckInputs(dir);
   TimeOf(CheckArgs("old.yaml"), dir, 1);
   const std::vector<std::string> old_set = ReportSet(dir);
   for (int signal_number : {SIGINT, SIGTERM}) {
