@@ -16,8 +16,10 @@ PERFGATE_BUILD_DIR=build-hardening PERFGATE_CMAKE_ARGS="-DCMAKE_CXX_COMPILER=cla
 
 bash scripts/fuzz.sh build-hardening
 
+# Without -Werror: GCC's -Wtsan warns on Boost.Asio's atomic_thread_fence (in the fake
+# server), which TSan does not model; the ASan build above has warnings as errors.
 PERFGATE_BUILD_DIR=build-tsan PERFGATE_CMAKE_ARGS="-DPERFGATE_SANITIZE=thread \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPERFGATE_BUILD_BENCH=OFF -DPERFGATE_WERROR=ON" bash scripts/build.sh
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPERFGATE_BUILD_BENCH=OFF -DPERFGATE_WERROR=OFF" bash scripts/build.sh
 TSAN_OPTIONS=halt_on_error=1 build-tsan/perfgate_tests \
   --gtest_filter='SentryOverHttp*:CliSentry*:CurlTransport*:ReadNdjson*:SentryClient*:HttpClient*:ParallelFor*:Evaluate*:Interrupt*'
 echo "harden: the suite under ASan+UBSan, the fuzzers and the concurrent tests under TSan passed"
