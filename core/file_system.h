@@ -66,7 +66,9 @@ class FileSystem {
   Status WriteFileAtomic(const std::string& path, std::string_view contents);
   // Replaces several files as one: every file is written aside first, then all are moved
   // into place with SIGINT and SIGTERM held off, so an interrupted run leaves the old set
-  // or the new one, never a new report beside an old one. On any failure none is replaced.
+  // or the new one, never a new report beside an old one. When a file cannot be written
+  // none is replaced; a rename that fails (rare: each temporary file sits beside its
+  // target) leaves the files before it replaced and the rest not.
   struct NewFile {
     std::string path;
     std::string contents;
