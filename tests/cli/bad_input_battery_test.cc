@@ -19,6 +19,9 @@ struct Case {
   std::string path;      // the file given as samples (or as the config, for .yaml)
   std::string contents;  // its bytes
   std::string message;   // what follows "perfgate: error: "
+  // The message ends in a library's words, which its versions vary (yaml-cpp 0.8 names the
+  // undefined anchor, 0.7 does not): only the start is pinned.
+  bool library_worded = false;
 };
 
 std::string Repeat(const std::string& text, std::size_t times) {
@@ -122,7 +125,7 @@ std::vector<Case> Cases() {
       {"tabs.yaml", "rules:\n\t- metric: p95\n",
        "tabs.yaml:2:2: invalid YAML: illegal block entry"},
       {"anchor.yaml", "rules: *nope\n",
-       "anchor.yaml:1:8: invalid YAML: the referenced anchor is not defined"},
+       "anchor.yaml:1:8: invalid YAML: the referenced anchor is not defined", true},
       {"nul.yaml", std::string("rules:\0\n", 8),
        "nul.yaml:1:7: a control byte (0x00); a config is plain text"},
       {"deep.yaml", "rules: " + Repeat("[", 1000),
@@ -149,7 +152,12 @@ TEST(BadInputBattery, EveryMalformedInputIsExitTwoWithItsExactMessage) {
     fs.files[bad.path] = bad.contents;
     CliRun run = RunOn(bad.path, fs);
     EXPECT_EQ(run.exit_code, 2) << bad.path;
-    EXPECT_EQ(run.err, "perfgate: error: " + bad.message + "\n") << bad.path;
+    const std::string expected = "perfgate: error: " + bad.message;
+    if (bad.library_worded) {
+      EXPECT_TRUE(run.err.starts_with(expected)) << run.err;
+    } else {
+      EXPECT_EQ(run.err, expected + "\n") << bad.path;
+    }
     EXPECT_FALSE(fs.files.contains("r.json")) << bad.path << ": a report after an error";
     ++tried;
   }
