@@ -383,6 +383,9 @@ Result<double> SentryClient::CountOf(const std::string& parameters) {
         try {
           count =
               boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>();
+          // Cast to a whole count later: anything past a double's exact integers is not one.
+          if (!(count >= 0 && count <= 9007199254740992.0))
+            return MakeError(ErrorKind::kUnavailable, "count() is not a count of events");
           return {};
         } catch (const std::exception&) {
           return MakeError(ErrorKind::kUnavailable, "no count() in the answer");

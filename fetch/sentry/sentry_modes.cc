@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 
 #include <boost/json/parse.hpp>
@@ -20,15 +22,35 @@ std::string FormatBinWidth(double ms) {
   return buffer;
 }
 
+namespace {
+
+// A number of events from an answer: whole, not negative and at most 2^53 (a double's exact
+// integers; Sentry extrapolates some counts, so a fraction is rounded), else the answer is
+// refused instead of the cast being undefined.
+std::size_t EventCount(const boost::json::value& value, const char* key) {
+  const double count = std::round(value.to_number<double>());
+  if (!(count >= 0 && count <= 9007199254740992.0))
+    throw std::runtime_error(std::string(key) + " is not a count of events");
+  return static_cast<std::size_t>(count);
+}
+
+double FiniteNumber(const boost::json::value& value, const char* key) {
+  const double number = value.to_number<double>();
+  if (!std::isfinite(number)) throw std::runtime_error(std::string(key) + " is not finite");
+  return number;
+}
+
+}  // namespace
+
 Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body) {
   std::vector<AggregateRow> rows;
   try {
     const boost::json::value page = boost::json::parse(body);
     for (const boost::json::value& row : page.at("data").as_array()) {
       Aggregates a;
-      auto number = [&](const char* key) { return row.at(key).to_number<double>(); };
-      a.count = static_cast<std::size_t>(number("count()"));
-      a.failures = static_cast<std::size_t>(number("failure_count()"));
+      auto number = [&](const char* key) { return FiniteNumber(row.at(key), key); };
+      a.count = EventCount(row.at("count()"), "count()");
+      a.failures = EventCount(row.at("failure_count()"), "failure_count()");
       a.quantiles_ms = {{0.0, number("min(transaction.duration)")},
                         {0.5, number("p50()")},
                         {0.75, number("p75()")},
@@ -49,9 +71,16 @@ Result<DurationHistogram> ParseHistogram(std::string_view body) {
   DurationHistogram histogram;
   try {
     const boost::json::value answer = boost::json::parse(body);
+    std::size_t events = 0;
     for (const boost::json::value& bin : answer.at("transaction.duration").as_array()) {
-      histogram.bins.emplace_back(bin.at("bin").to_number<double>(),
-                                  static_cast<std::size_t>(bin.at("count").to_number<double>()));
+      histogram.bins.emplace_back(FiniteNumber(bin.at("bin"), "bin"),
+                                  EventCount(bin.at("count"), "count"));
+      // Every counted event is rebuilt in memory: a bound, as for any source.
+      events += histogram.bins.back().second;
+      if (events > kMaxHistogramEvents) {
+        throw std::runtime_error("more than " + std::to_string(kMaxHistogramEvents) +
+                                 " events in one histogram; use aggregate mode");
+      }
     }
   } catch (const std::exception& error) {
     return MakeError(ErrorKind::kUnavailable,

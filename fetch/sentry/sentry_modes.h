@@ -34,7 +34,11 @@ struct DurationHistogram {
   double BinWidth() const;
 };
 
-// events-histogram's {"transaction.duration": [{"bin": ..., "count": ...}, ...]}.
+// The most events one histogram may count: each is rebuilt in memory.
+inline constexpr std::size_t kMaxHistogramEvents = 10'000'000;
+
+// events-histogram's {"transaction.duration": [{"bin": ..., "count": ...}, ...]}. Counts
+// must be whole numbers of events (at most kMaxHistogramEvents in all) and edges finite.
 Result<DurationHistogram> ParseHistogram(std::string_view body);
 
 // Adds each binned event of `name` at its bin's midpoint; the first `failures` failed

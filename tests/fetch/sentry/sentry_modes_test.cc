@@ -26,6 +26,34 @@ TEST(ParseAggregatePage, ReadsSentrysFieldKeys) {
       << bad.error().message;
 }
 
+// Found by the sentry_answer fuzzer: a count() of 6.7e111 was cast to an integer (undefined
+// behaviour); counts that are not counts of events, and histograms that count more events
+// than can be rebuilt, are now refused.
+TEST(ParseAggregatePage, RefusesCountsThatAreNotCountsOfEvents) {
+  const std::string row =
+      R"json("p50()":41.5,"p75()":60,"p95()":120.25,"p99()":300,"avg(transaction.duration)":55.5,)json"
+      R"json("min(transaction.duration)":2,"max(transaction.duration)":950,"failure_count()":3})json";
+  for (const char* count : {"6.7e111", "-1", "1e300"}) {
+    Result<std::vector<AggregateRow>> rows =
+        ParseAggregatePage(std::string(R"json({"data":[{"transaction":"a","count()":)json") +
+                           count + "," + row + "]}");
+    ASSERT_FALSE(rows.ok()) << count;
+    EXPECT_EQ(rows.error().message,
+              "an aggregate row is not as expected: count() is not a count of events");
+  }
+  EXPECT_TRUE(
+      ParseAggregatePage(std::string(R"json({"data":[{"transaction":"a","count()":120.4,)json") +
+                         row + "]}")
+          .ok());  // extrapolated counts are rounded
+  Result<DurationHistogram> huge = ParseHistogram(
+      R"json({"transaction.duration":[{"bin":0,"count":6000000},{"bin":10,"count":6000000}]})json");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.error().message,
+            "a histogram is not as expected: more than 10000000 events in one histogram; use "
+            "aggregate mode");
+  EXPECT_FALSE(ParseHistogram(R"json({"transaction.duration":[{"bin":0,"count":1e30}]})json").ok());
+}
+
 TEST(ParseHistogram, RebuildsEventsAtBinMidpointsWithExactFailures) {
   Result<DurationHistogram> histogram = ParseHistogram(
       R"json({"transaction.duration":[{"bin":0,"count":2},{"bin":50,"count":0},{"bin":100,"count":1}]})json");
