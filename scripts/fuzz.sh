@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target of a build made with -DPERFGATE_FUZZ=ON (see scripts/harden.sh),
 # two at a time, from the seeds in fuzz/corpus/ plus what earlier runs in the same build
-# folder found. By default each runs a fixed number of inputs from a fixed seed (about 30 s
-# each here), so a CI gate on a fresh clone is reproducible; with PERFGATE_FUZZ_SECONDS it
+# folder found. By default each runs a fixed number of inputs from a fixed seed (3.6 min
+# for all ten here), so a CI gate on a fresh clone is reproducible; with PERFGATE_FUZZ_SECONDS it
 # runs that long from a random seed, to search further. Prints each target's executions;
 # fails on the first crash, leak, timeout or out-of-memory, keeping the input that caused it
 # in BUILD/fuzz-findings/ (add it to the target's seeds and a test once fixed).
