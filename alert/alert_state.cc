@@ -17,12 +17,16 @@ struct Invalid {
   std::string why;
 };
 
+// What is wrong with the entry `key`.
+Invalid BadEntry(const std::string& key, const std::string& what) {
+  return Invalid{"entry " + boost::json::serialize(boost::json::value(key)) + ": " + what};
+}
+
 long long WholeNumber(const boost::json::object& entry, std::string_view field,
                       const std::string& key) {
   const boost::json::value* value = entry.if_contains(field);
   if (value == nullptr || !value->is_int64()) {
-    throw Invalid{"entry " + boost::json::serialize(boost::json::value(key)) + ": \"" +
-                  std::string(field) + "\" is not a whole number"};
+    throw BadEntry(key, "\"" + std::string(field) + "\" is not a whole number");
   }
   return value->as_int64();
 }
@@ -53,8 +57,7 @@ AlertState ParseEntries(const boost::json::value& root) {
     const boost::json::object* fields = value.if_object();
     const boost::json::value* breaching = fields ? fields->if_contains("breaching") : nullptr;
     if (breaching == nullptr || !breaching->is_bool()) {
-      throw Invalid{"entry " + boost::json::serialize(boost::json::value(key)) +
-                    ": \"breaching\" is not true or false"};
+      throw BadEntry(key, "\"breaching\" is not true or false");
     }
     AlertEntry entry;
     entry.breaching = breaching->as_bool();
@@ -67,8 +70,7 @@ AlertState ParseEntries(const boost::json::value& root) {
       entry.last_seen = WholeNumber(*fields, "last_seen", key);
       const boost::json::value* limit = fields->if_contains("limit");
       if (limit == nullptr || !limit->is_string()) {
-        throw Invalid{"entry " + boost::json::serialize(boost::json::value(key)) +
-                      ": \"limit\" is not a string"};
+        throw BadEntry(key, "\"limit\" is not a string");
       }
       entry.limit = std::string(limit->as_string());
     }
@@ -80,8 +82,7 @@ AlertState ParseEntries(const boost::json::value& root) {
 }  // namespace
 
 std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rule) {
-  const std::string& limit = rule.limit_text;  // "p95 <= 8000 ms": the metric comes first
-  return group.name + "  " + limit.substr(0, limit.find(' ')) +
+  return group.name + "  " + rule.rule.metric.name +
          (rule.rule.severity == gate::Severity::kWarn ? " (warn)" : "");
 }
 

@@ -17,6 +17,7 @@
 #include "fetch/http/link_header.h"
 #include "fetch/http/redact.h"
 #include "fetch/http/url.h"
+#include "fetch/sentry/sentry_modes.h"
 #include "fetch/sentry/sentry_trace.h"
 
 namespace perfgate::fetch {
@@ -383,8 +384,7 @@ Result<double> SentryClient::CountOf(const std::string& parameters) {
         try {
           count =
               boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>();
-          // Cast to a whole count later: anything past a double's exact integers is not one.
-          if (!(count >= 0 && count <= 9007199254740992.0))
+          if (!IsEventCount(count))  // cast to a whole count later
             return MakeError(ErrorKind::kUnavailable, "count() is not a count of events");
           return {};
         } catch (const std::exception&) {

@@ -24,12 +24,11 @@ std::string FormatBinWidth(double ms) {
 
 namespace {
 
-// A number of events from an answer: whole, not negative and at most 2^53 (a double's exact
-// integers; Sentry extrapolates some counts, so a fraction is rounded), else the answer is
-// refused instead of the cast being undefined.
+// A number of events from an answer, rounded (Sentry extrapolates some counts), else the
+// answer is refused instead of the cast being undefined.
 std::size_t EventCount(const boost::json::value& value, const char* key) {
   const double count = std::round(value.to_number<double>());
-  if (!(count >= 0 && count <= 9007199254740992.0))
+  if (!IsEventCount(count))
     throw std::runtime_error(std::string(key) + " is not a count of events");
   return static_cast<std::size_t>(count);
 }

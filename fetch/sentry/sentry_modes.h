@@ -34,6 +34,10 @@ struct DurationHistogram {
   double BinWidth() const;
 };
 
+// True when `count` (from an answer) can stand for a number of events: not negative and at
+// most 2^53, a double's exact integers, so casting it to a count is defined.
+inline bool IsEventCount(double count) { return count >= 0 && count <= 9007199254740992.0; }
+
 // The most events one histogram may count: each is rebuilt in memory.
 inline constexpr std::size_t kMaxHistogramEvents = 10'000'000;
 

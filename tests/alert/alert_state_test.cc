@@ -19,6 +19,7 @@ gate::EvaluationResult Judged(gate::Verdict verdict, const std::string& limit = 
   group.name = "GET /a";
   gate::RuleResult rule;
   rule.limit_text = limit;
+  rule.rule.metric.name = limit.substr(0, limit.find(' '));  // "p95"
   rule.verdict = verdict;
   group.rules.push_back(rule);
   result.groups.push_back(group);
