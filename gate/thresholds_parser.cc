@@ -11,6 +11,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/spelling.h"
+#include "gate/number_format.h"
 #include "core/text.h"
 
 namespace perfgate::gate {
@@ -381,16 +382,22 @@ class Parser {
     return ms;
   }
 
-  // A fraction: "1%" or "0.01".
+  // A fraction: "1%" or "0.01", at most 100 %. A bare number of 1 or more is refused, as
+  // its reader cannot tell a fraction from a percentage: "max: 1" would be 100 %.
   double Fraction(const YAML::Node& node, const std::string& what) const {
     auto [value, unit] = NumberAndUnit(node, what);
-    if (unit == "%") return value / 100;
-    if (!unit.empty()) Fail(node, what + " has unknown unit '" + unit + "' for a rate (use %)");
-    if (value > 1) {
+    if (!unit.empty() && unit != "%")
+      Fail(node, what + " has unknown unit '" + unit + "' for a rate (use %)");
+    if (unit.empty() && value == 1) {
+      Fail(node, what + " '1' is ambiguous: as a fraction it means 100 %; write '1%' or '100%'");
+    }
+    if (unit.empty() && value > 1) {
       Fail(node, what + " is a fraction and cannot exceed 1; for a percentage write '" +
                      node.Scalar() + "%'");
     }
-    return value;
+    if (unit == "%" && value > 100)
+      Fail(node, what + " is a rate and cannot exceed 100%, not '" + node.Scalar() + "'");
+    return unit == "%" ? value / 100 : value;
   }
 
   SentrySource ParseSentry(const YAML::Node& node) const {
@@ -467,6 +474,14 @@ class Parser {
     } else {
       rule.kind = LimitKind::kMaxIncrease;
       auto [value, unit] = NumberAndUnit(increase, "max_increase");
+      if (unit.empty() && value >= 1) {
+        // A bare fraction of 1 or more is more likely a percentage without its sign.
+        Fail(increase, "max_increase '" + increase.Scalar() + "' is ambiguous: a bare number is a "
+                       "fraction, so it means " + FormatRelativeChange(value) + "; write '" +
+                       increase.Scalar() + "%' for +" + increase.Scalar() + " %" +
+                       (duration ? ", or '" + increase.Scalar() + "ms' for an absolute increase"
+                                 : ""));
+      }
       if (unit == "%" || unit.empty()) {
         rule.unit = ChangeUnit::kRelative;
         rule.limit = unit == "%" ? value / 100 : value;

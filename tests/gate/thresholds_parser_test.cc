@@ -232,6 +232,16 @@ const BadConfig kBadConfigs[] = {
      "t.yaml:3:15: deadline must be from 1s to 1440m, not '2000m'"},
     {"rules:\n  - metric: error_rate\n    max: 5\n",
      "t.yaml:3:10: max is a fraction and cannot exceed 1; for a percentage write '5%'"},
+    {"rules:\n  - metric: error_rate\n    max: 1\n",
+     "t.yaml:3:10: max '1' is ambiguous: as a fraction it means 100 %; write '1%' or '100%'"},
+    {"rules:\n  - metric: error_rate\n    max: 150%\n",
+     "t.yaml:3:10: max is a rate and cannot exceed 100%, not '150%'"},
+    {"rules:\n  - metric: p95\n    max_increase: 10\n",
+     "t.yaml:3:19: max_increase '10' is ambiguous: a bare number is a fraction, so it means "
+     "+1000 %; write '10%' for +10 %, or '10ms' for an absolute increase"},
+    {"rules:\n  - metric: error_rate\n    max_increase: 1\n",
+     "t.yaml:3:19: max_increase '1' is ambiguous: a bare number is a fraction, so it means "
+     "+100 %; write '1%' for +1 %"},
     {"rules:\n  - metric: error_rate\n    max: 5ms\n",
      "t.yaml:3:10: max has unknown unit 'ms' for a rate (use %)"},
     {"rules:\n  - metric: error_rate\n    max_increase: 2ms\n",
