@@ -108,7 +108,10 @@ Status WriteReports(const GateOptions& options, const explain::ExplainedResult& 
                {options.junit_path, "JUnit", reports::RenderJunit}};
   std::vector<FileSystem::NewFile> files;
   for (const auto& kind : kinds) {
-    if (!kind.path.empty()) files.push_back({kind.path, kind.render(report)});
+    if (kind.path.empty()) continue;
+    if (Status folder = env.fs.MakeDirectories(ParentFolder(kind.path)); !folder.ok())
+      return folder;
+    files.push_back({kind.path, kind.render(report)});
   }
   Status written = env.fs.WriteFilesAtomic(files);
   if (!written.ok()) return written;
@@ -168,11 +171,22 @@ int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
   if (!judged.ok()) return ReportError(judged.error(), env);
   env.out << (view == GateView::kTable ? reports::RenderTerminalTable(*judged, StyleFor(env))
                                        : reports::RenderVerdictSummary(*judged, StyleFor(env)));
-  Status written = WriteReports(options, *judged, env);
-  if (!written.ok()) return ReportError(written.error(), env);
-  Status published = PublishToGitHub(options, *judged, env);
-  if (!published.ok()) return ReportError(published.error(), env);
-  return gate::ExitCodeFor(judged->result.outcome);
+  // A report that cannot be written is an error (2), but never hides a regression (1): the
+  // verdict is already printed, and a gate must not pass or turn "broken" on a full disk.
+  const int verdict = gate::ExitCodeFor(judged->result.outcome);
+  auto failed = [&](const Error& error) {
+    const int code = ReportError(error, env);
+    if (verdict == kExitRegression) {
+      env.err << "perfgate: the verdict stands: a regression (exit 1)\n";
+      return verdict;
+    }
+    return code;
+  };
+  if (Status written = WriteReports(options, *judged, env); !written.ok())
+    return failed(written.error());
+  if (Status published = PublishToGitHub(options, *judged, env); !published.ok())
+    return failed(published.error());
+  return verdict;
 }
 
 }  // namespace
@@ -248,6 +262,31 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
             << reports::RenderExplanation(shown[i].first, shown[i].second, result.confidence);
   }
   return kExitPass;
+}
+
+int RunValidate(const ValidateOptions& options, CliEnv& env) {
+  int code = kExitPass;
+  for (const std::string& path : options.configs) {
+    Result<gate::Thresholds> config = LoadConfig(ConfigChoice{path, true}, env);
+    if (!config.ok()) {
+      code = ReportError(config.error(), env);
+      continue;
+    }
+    auto count = [](std::size_t n, const char* one, const char* many) {
+      return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    env.out << "perfgate: " << path << " is valid: " << count(config->rules.size(), "rule", "rules")
+            << ", " << count(config->groups.size(), "group", "groups") << ", "
+            << count(config->waivers.size(), "waiver", "waivers")
+            << (config->sentry ? ", a Sentry source" : "") << "\n";
+    for (const gate::Waiver& waiver : config->waivers) {
+      if (waiver.until < env.Today()) {
+        env.out << "  note: the waiver for '" << waiver.match << "' [" << waiver.origin.ToString()
+                << "] expired on " << gate::DateText(waiver.until) << "\n";
+      }
+    }
+  }
+  return code;
 }
 
 int RunStats(const StatsOptions& options, CliEnv& env) {

@@ -20,6 +20,7 @@ namespace perfgate::cli {
 struct ConfigChoice {
   std::string path = "thresholds.yaml";
   bool given = false;  // false: a missing default file means built-in defaults
+  bool judges = true;  // the command judges by its rules: a missing default file is noted
 };
 
 // Command-line settings for sentry: sources; each overrides source.sentry in the config.
@@ -112,6 +113,14 @@ struct AlertOptions {
 // (breaching or not); a failed notification is exit 3 and leaves the state as it was, so
 // the next run tries again.
 int RunAlert(const AlertOptions& options, CliEnv& env);
+
+struct ValidateOptions {
+  std::vector<std::string> configs;  // each is checked; at least one
+};
+
+// `perfgate validate`: parses each config as check would, without data; prints what each
+// defines, or the first error of each (exit 2).
+int RunValidate(const ValidateOptions& options, CliEnv& env);
 
 // Prints `error` as "perfgate: error: ..." and returns its exit code (2, or 3 for kUnavailable).
 int ReportError(const Error& error, CliEnv& env);

@@ -18,25 +18,42 @@ namespace po = boost::program_options;
 // From CMake's project(VERSION), the one place the version is written.
 constexpr std::string_view kPerfgateVersion = PERFGATE_VERSION;
 
+// Each command's exit codes, said in its --help.
+constexpr std::string_view kGateExitCodes =
+    "Exit codes: 0 pass (warnings and waivers allowed), 1 regression (also when a report\n"
+    "could not be written), 2 usage, config or input error (nothing was judged), 3 data\n"
+    "unavailable, or too little data where policy.insufficient_data is 'error'.\n";
+constexpr std::string_view kExplainExitCodes =
+    "Exit codes: 0 explained (whatever the verdict), 2 usage, config or input error, or a\n"
+    "transaction named that is missing or has no spans, 3 data unavailable.\n";
+constexpr std::string_view kReadExitCodes =
+    "Exit codes: 0 done, 2 usage, config or input error, 3 data unavailable.\n";
+constexpr std::string_view kAlertExitCodes =
+    "Exit codes: 0 the run did its job, breaching or not (the breaches go to the webhook and\n"
+    "stdout), 2 usage, config or input error, or the state cannot be kept, 3 data\n"
+    "unavailable or the webhook failed (the state is not advanced, so the next run retries).\n";
+constexpr std::string_view kValidateExitCodes =
+    "Exit codes: 0 every config is valid, 2 one is not (each error with file:line:column).\n";
 constexpr std::string_view kExitCodes =
-    "Exit codes: 0 pass (warnings and waivers allowed), 1 regression, 2 usage, config or\n"
-    "input error (nothing was judged), 3 data unavailable or too little data where\n"
-    "policy.insufficient_data is 'error'.\n";
+    "Exit codes: 0 pass, 1 regression (check, compare), 2 usage, config or input error,\n"
+    "3 data unavailable. 'perfgate <command> --help' gives each command's own.\n";
 
 // A bad argument: reported as "perfgate: error: <command>: <message>" with exit code 2.
 struct UsageError {
   std::string message;
 };
 
-po::options_description SourceOptionsDescription() {
+// The options of commands that read sources: how files are read (unless `files` is false:
+// fetch reads only Sentry), and the Sentry settings.
+po::options_description SourceOptionsDescription(bool files = true) {
   po::options_description reading("Reading samples");
   // clang-format off
   reading.add_options()
-      ("format", po::value<std::string>()->default_value("auto"),
+      ("format", po::value<std::string>()->value_name("FORMAT")->default_value("auto"),
        "input format: auto (from the extension: .ndjson/.jsonl, .csv, .json, "
        ".otlp.json/.otlp.jsonl), ndjson, csv, json (a saved Sentry events page), otlp "
        "(OpenTelemetry OTLP/JSON traces)")
-      ("on-bad-row", po::value<std::string>()->default_value("fail"),
+      ("on-bad-row", po::value<std::string>()->value_name("POLICY")->default_value("fail"),
        "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
        "reported)");
   // clang-format on
@@ -71,7 +88,8 @@ po::options_description SourceOptionsDescription() {
        "where fetched releases are cached");
   // clang-format on
   po::options_description all;
-  all.add(reading).add(sentry);
+  if (files) all.add(reading);
+  all.add(sentry);
   return all;
 }
 
@@ -163,8 +181,10 @@ void ReadGateSources(const po::variables_map& vm, std::string_view command, Gate
                           : Required(vm, "candidate", "--candidate SRC");
 }
 
-ConfigChoice ReadConfigChoice(const po::variables_map& vm) {
-  return ConfigChoice{vm["config"].as<std::string>(), !vm["config"].defaulted()};
+// `judges`: the command judges by the config's rules (stats and fetch read only
+// source.sentry from it).
+ConfigChoice ReadConfigChoice(const po::variables_map& vm, bool judges = true) {
+  return ConfigChoice{vm["config"].as<std::string>(), !vm["config"].defaulted(), judges};
 }
 
 po::options_description GateOptionsDescription(bool positional_sources) {
@@ -213,6 +233,20 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
   if (vm.count("json")) options.json_path = vm["json"].as<std::string>();
   if (vm.count("junit")) options.junit_path = vm["junit"].as<std::string>();
   if (vm.count("html")) options.html_path = vm["html"].as<std::string>();
+  // Two reports in one file: the second would silently replace the first.
+  const std::pair<const char*, const std::string*> reports[] = {
+      {"--markdown", &options.markdown_path},
+      {"--json", &options.json_path},
+      {"--junit", &options.junit_path},
+      {"--html", &options.html_path}};
+  for (std::size_t i = 0; i < std::size(reports); ++i) {
+    for (std::size_t j = i + 1; j < std::size(reports); ++j) {
+      if (!reports[i].second->empty() && *reports[i].second == *reports[j].second) {
+        throw UsageError{std::string(reports[i].first) + " and " + reports[j].first +
+                         " name the same file, " + *reports[i].second + "; give each its own"};
+      }
+    }
+  }
   return options;
 }
 
@@ -261,7 +295,7 @@ std::vector<double> ParsePercentiles(const std::string& text) {
 bool Parse(const std::vector<std::string>& args, const po::options_description& description,
            const po::options_description& hidden,
            const po::positional_options_description& positional, po::variables_map& vm,
-           std::string_view usage, CliEnv& env) {
+           std::string_view usage, std::string_view exit_codes, CliEnv& env) {
   po::options_description with_help = description;
   with_help.add_options()("help,h", "show this help");
   po::options_description all;
@@ -272,7 +306,7 @@ bool Parse(const std::vector<std::string>& args, const po::options_description& 
             vm);
   po::notify(vm);
   if (vm.count("help")) {
-    env.out << usage << "\n" << with_help << "\n" << kExitCodes;
+    env.out << usage << "\n" << with_help << "\n" << exit_codes;
     return true;
   }
   return false;
@@ -284,9 +318,9 @@ po::options_description StatsDescription() {
   // clang-format off
   description.add_options()
       ("json", po::bool_switch(), "print JSON instead of a table")
-      ("percentiles", po::value<std::string>()->default_value("50,75,90,95,99"),
+      ("percentiles", po::value<std::string>()->value_name("LIST")->default_value("50,75,90,95,99"),
        "the percentiles to show, comma-separated (99.9 and p99.9 both work)")
-      ("percentile-method", po::value<std::string>()->default_value("linear"),
+      ("percentile-method", po::value<std::string>()->value_name("METHOD")->default_value("linear"),
        "how percentiles interpolate, by numpy's names: linear (Hyndman-Fan type 7, numpy's "
        "and R's default), inverted_cdf, averaged_inverted_cdf, closest_observation, "
        "interpolated_inverted_cdf, hazen, weibull, median_unbiased, normal_unbiased, lower, "
@@ -302,7 +336,7 @@ po::options_description StatsDescription() {
 int Stats(const po::variables_map& vm, CliEnv& env) {
   StatsOptions options;
   options.source = Required(vm, "source", "the source: perfgate stats SRC");
-  options.config = ReadConfigChoice(vm);
+  options.config = ReadConfigChoice(vm, false);
   options.sources = ReadSourceOptions(vm);
   if (vm.count("release")) options.sources.read.release = vm["release"].as<std::string>();
   options.json = vm["json"].as<bool>();
@@ -325,7 +359,7 @@ po::options_description FetchDescription() {
       ("output,o", po::value<std::string>()->value_name("FILE"), "the NDJSON file to write (required)");
   // clang-format on
   AddConfigOption(description);
-  description.add(SourceOptionsDescription());
+  description.add(SourceOptionsDescription(false));
   return description;
 }
 
@@ -333,7 +367,7 @@ int Fetch(const po::variables_map& vm, CliEnv& env) {
   FetchOptions options;
   options.release = Required(vm, "release", "--release RELEASE");
   options.output = Required(vm, "output", "-o FILE");
-  options.config = ReadConfigChoice(vm);
+  options.config = ReadConfigChoice(vm, false);
   options.sources = ReadSourceOptions(vm);
   return RunFetch(options, env);
 }
@@ -380,6 +414,8 @@ struct Command {
   po::options_description (*options)();
   std::initializer_list<const char*> positionals;  // in order; parsed, not listed in --help
   int (*run)(const po::variables_map&, CliEnv&);
+  std::string_view exit_codes;    // the end of its --help
+  bool many_positionals = false;  // the last positional repeats (validate FILE...)
 };
 
 po::options_description ExplainDescription() {
@@ -407,6 +443,14 @@ int Explain(const po::variables_map& vm, CliEnv& env) {
   return RunExplain(options, env);
 }
 
+int Validate(const po::variables_map& vm, CliEnv& env) {
+  ValidateOptions options;
+  if (vm.count("file")) options.configs = vm["file"].as<std::vector<std::string>>();
+  if (!vm["config"].defaulted() || options.configs.empty())
+    options.configs.push_back(vm["config"].as<std::string>());
+  return RunValidate(options, env);
+}
+
 const Command kCommands[] = {
     {"check",
      "judge a candidate release against a baseline and thresholds.yaml; exits with the verdict",
@@ -418,7 +462,8 @@ const Command kCommands[] = {
      {},
      [](const po::variables_map& vm, CliEnv& env) {
        return RunCheck(ReadGateOptions(vm, false), env);
-     }},
+     },
+     kGateExitCodes},
     {"compare",
      "the same evaluation, printed as a table for a local comparison",
      "Usage: perfgate compare BASELINE CANDIDATE [options]\n\n"
@@ -427,7 +472,8 @@ const Command kCommands[] = {
      {"baseline", "candidate"},
      [](const po::variables_map& vm, CliEnv& env) {
        return RunCompare(ReadGateOptions(vm, true), env);
-     }},
+     },
+     kGateExitCodes},
     {"explain",
      "why transactions got slower, from their spans: every cause in a table",
      "Usage: perfgate explain BASELINE CANDIDATE [--transaction NAME]... [options]\n\n"
@@ -437,7 +483,8 @@ const Command kCommands[] = {
      "the traces to open.",
      ExplainDescription,
      {"baseline", "candidate"},
-     Explain},
+     Explain,
+     kExplainExitCodes},
     {"stats",
      "count, error rate, mean and percentiles of one source, per transaction",
      "Usage: perfgate stats SRC [options]\n\n"
@@ -445,7 +492,8 @@ const Command kCommands[] = {
      "failure_rate()), mean, min, percentiles and max.",
      StatsDescription,
      {"source"},
-     Stats},
+     Stats,
+     kReadExitCodes},
     {"fetch",
      "save one release's transactions from Sentry as NDJSON",
      "Usage: perfgate fetch --release RELEASE -o FILE [options]\n\n"
@@ -453,7 +501,8 @@ const Command kCommands[] = {
      "perfgate check or compare on files.",
      FetchDescription,
      {},
-     Fetch},
+     Fetch,
+     kReadExitCodes},
     {"alert",
      "judge one release on a schedule; notify a webhook when a breach starts or ends",
      "Usage: perfgate alert --candidate SRC --state FILE [--webhook URL] [options]\n\n"
@@ -461,7 +510,22 @@ const Command kCommands[] = {
      "and notifies the webhook only of new breaches, reminders and resolved ones.",
      AlertDescription,
      {},
-     Alert},
+     Alert,
+     kAlertExitCodes},
+    {"validate",
+     "check thresholds.yaml (or the files named) without data, e.g. in a pre-commit hook",
+     "Usage: perfgate validate [FILE]... [--config FILE]\n\n"
+     "Reads each config as 'check' would, with the same messages, and says what it defines.\n"
+     "Without files, the --config file (thresholds.yaml).",
+     [] {
+       po::options_description description("Inputs");
+       AddConfigOption(description);
+       return description;
+     },
+     {"file"},
+     Validate,
+     kValidateExitCodes,
+     true},
 };
 
 const Command* FindCommand(std::string_view name) {
@@ -488,11 +552,28 @@ int Dispatch(const Command& command, const std::vector<std::string>& args, CliEn
   po::variables_map vm;
   po::positional_options_description positional;
   po::options_description hidden;
-  for (const char* name : command.positionals) {
-    positional.add(name, 1);
-    hidden.add_options()(name, po::value<std::string>(), "");
+  if (command.many_positionals) {
+    positional.add(*(command.positionals.end() - 1), -1);
+    hidden.add_options()(*(command.positionals.end() - 1), po::value<std::vector<std::string>>(),
+                         "");
+  } else {
+    for (const char* name : command.positionals) {
+      positional.add(name, 1);
+      hidden.add_options()(name, po::value<std::string>(), "");
+    }
   }
-  if (Parse(args, command.options(), hidden, positional, vm, command.usage, env)) return kExitPass;
+  try {
+    if (Parse(args, command.options(), hidden, positional, vm, command.usage, command.exit_codes,
+              env))
+      return kExitPass;
+  } catch (const po::too_many_positional_options_error&) {
+    if (command.name == "check") {
+      throw UsageError{
+          "check takes its sources as --baseline SRC --candidate SRC, not as bare arguments "
+          "('perfgate compare BASELINE CANDIDATE' takes them so)"};
+    }
+    throw;
+  }
   return command.run(vm, env);
 }
 

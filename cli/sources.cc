@@ -29,7 +29,21 @@ constexpr std::size_t kMaxTokenBytes = 64 << 10;
 }  // namespace
 
 Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
-  if (!choice.given && !env.fs.Exists(choice.path)) return gate::DefaultThresholds();
+  if (!choice.given && !env.fs.Exists(choice.path)) {
+    if (!choice.judges) return gate::DefaultThresholds();
+    // Said, so a config that is not where the run looks (a .yml, another folder) does not
+    // go unnoticed while the built-in rules judge instead.
+    env.err << "perfgate: note: no " << choice.path
+            << " here, so the built-in rules apply (p95 <= 8000 ms, p50 <= 3000 ms, error_rate "
+               "<= 1 %, p95 increase <= +10 % as a warning)";
+    const std::string yml = choice.path.ends_with(".yaml")
+                                ? choice.path.substr(0, choice.path.size() - 5) + ".yml"
+                                : std::string();
+    if (!yml.empty() && env.fs.Exists(yml))
+      env.err << "; " << yml << " exists: pass --config " << yml;
+    env.err << "\n";
+    return gate::DefaultThresholds();
+  }
   Result<std::string> text = env.fs.ReadFile(choice.path, kMaxConfigBytes);
   if (!text.ok()) return MakeError(ErrorKind::kConfig, text.error().message);
   return gate::ParseThresholds(*text, choice.path);

@@ -159,6 +159,20 @@ TEST(Cli, FailedReportWriteIsAnErrorNotASilentPass) {
                            fs);
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "perfgate: error: locked.md: cannot write: Permission denied\n");
+  // It never hides a regression: the verdict was printed, and its exit code stands.
+  CliRun regression = RunPerfgate(
+      With(kExampleCheck, {"--markdown", "locked.md", "--json", "reports/new/r.json"}), fs);
+  EXPECT_EQ(regression.exit_code, 1);
+  EXPECT_EQ(regression.err,
+            "perfgate: error: locked.md: cannot write: Permission denied\n"
+            "perfgate: the verdict stands: a regression (exit 1)\n");
+  // A report's folder is made when missing.
+  EXPECT_TRUE(fs.directories.contains("reports/new"));
+  CliRun same = RunPerfgate(With(kExampleCheck, {"--json", "r.out", "--junit", "r.out"}), fs);
+  EXPECT_EQ(same.exit_code, 2);
+  EXPECT_EQ(same.err,
+            "perfgate: error: --json and --junit name the same file, r.out; give each its own\n"
+            "run 'perfgate check --help' for its options\n");
 }
 
 TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
@@ -172,10 +186,10 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
   EXPECT_EQ(
       unknown.err,
       "perfgate: error: unknown command 'chek'; did you mean 'check'? (the commands are check, "
-      "compare, explain, stats, fetch, alert)\n");
+      "compare, explain, stats, fetch, alert, validate)\n");
   EXPECT_EQ(RunPerfgate({"frobnicate"}, fs).err,
             "perfgate: error: unknown command 'frobnicate' (the commands are check, compare, "
-            "explain, stats, fetch, alert)\n");
+            "explain, stats, fetch, alert, validate)\n");
   CliRun help = RunPerfgate({"--help"}, fs);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find(
@@ -211,9 +225,94 @@ TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {
   CliRun run = RunPerfgate({"check", "--help"}, fs);
   EXPECT_EQ(run.exit_code, 0);
   EXPECT_NE(run.out.find("--config FILE (=thresholds.yaml)"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("--on-bad-row arg (=fail)"), std::string::npos);
+  EXPECT_NE(run.out.find("--on-bad-row POLICY (=fail)"), std::string::npos);
   EXPECT_NE(run.out.find("Exit codes: 0 pass"), std::string::npos);
   EXPECT_EQ(RunPerfgate({"--version"}, fs).out, "perfgate 0.1.0\n");
+}
+
+TEST(Cli, EveryCommandsHelpNamesItsValuesAndItsOwnExitCodes) {
+  FakeFileSystem fs = ReadingFixtures();
+  const std::pair<const char*, const char*> kCommands[] = {
+      {"check", "1 regression (also when a report"},
+      {"compare", "1 regression"},
+      {"explain", "0 explained (whatever the verdict)"},
+      {"stats", "0 done"},
+      {"fetch", "0 done"},
+      {"alert", "0 the run did its job, breaching or not"},
+      {"validate", "0 every config is valid"}};
+  for (const auto& [command, exit_codes] : kCommands) {
+    CliRun help = RunPerfgate({command, "--help"}, fs);
+    EXPECT_EQ(help.exit_code, 0) << command;
+    // Boost's placeholder for a value without a name says nothing to a reader.
+    EXPECT_EQ(help.out.find(" arg "), std::string::npos) << command << ":\n" << help.out;
+    EXPECT_NE(help.out.find(exit_codes), std::string::npos) << command << ":\n" << help.out;
+  }
+  // fetch reads only Sentry: the options of reading files are not offered.
+  EXPECT_EQ(RunPerfgate({"fetch", "--help"}, fs).out.find("--format"), std::string::npos);
+  CliRun format = RunPerfgate({"fetch", "--release", "1.0", "-o", "x", "--format", "csv"}, fs);
+  EXPECT_EQ(format.exit_code, 2);
+  EXPECT_NE(format.err.find("unrecognised option '--format'"), std::string::npos) << format.err;
+}
+
+TEST(Cli, CheckGivenBareFilesPointsAtCompare) {
+  FakeFileSystem fs = ReadingFixtures();
+  CliRun run = RunPerfgate({"check", "examples/baseline.ndjson", "examples/candidate.ndjson"}, fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "perfgate: error: check takes its sources as --baseline SRC --candidate SRC, not as "
+            "bare arguments ('perfgate compare BASELINE CANDIDATE' takes them so)\nrun 'perfgate "
+            "check --help' for its options\n");
+}
+
+TEST(Cli, AMissingDefaultConfigIsSaidAndAYmlBesideItSuggested) {
+  FakeFileSystem fs;  // no thresholds.yaml
+  fs.files["a.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
+  const std::vector<std::string> compare = {"compare", "a.ndjson", "a.ndjson"};
+  CliRun run = RunPerfgate(compare, fs);
+  EXPECT_EQ(run.err,
+            "perfgate: note: no thresholds.yaml here, so the built-in rules apply (p95 <= 8000 ms, "
+            "p50 <= 3000 ms, error_rate <= 1 %, p95 increase <= +10 % as a warning)\n");
+  fs.files["thresholds.yml"] = "rules:\n  - metric: p95\n    max: 1s\n";
+  run = RunPerfgate(compare, fs);
+  EXPECT_NE(run.err.find("warning); thresholds.yml exists: pass --config thresholds.yml\n"),
+            std::string::npos)
+      << run.err;
+  // stats reads only source.sentry from a config: no note.
+  EXPECT_EQ(RunPerfgate({"stats", "a.ndjson"}, fs).err, "");
+  // A config named is required.
+  CliRun named = RunPerfgate(With(compare, {"--config", "thresholds.yaml"}), fs);
+  EXPECT_EQ(named.exit_code, 2);
+  EXPECT_EQ(named.err,
+            "perfgate: error: thresholds.yaml: cannot open: No such file or directory\n");
+}
+
+TEST(Cli, ValidateChecksConfigsWithoutDataAsCheckWould) {
+  FakeFileSystem fs;  // no thresholds.yaml
+  fs.files["a.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
+  fs.files["good.yaml"] =
+      "rules:\n  - metric: p95\n    max: 1s\ngroups:\n  - match: /a\n    skip: true\n"
+      "waivers:\n  - match: /b\n    until: 2026-01-31\n    reason: r\n";
+  fs.files["bad.yaml"] = "rules:\n  - metric: error_rate\n    max: 1\n";
+  CliRun good = RunPerfgate({"validate", "good.yaml"}, fs);
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_EQ(good.out,
+            "perfgate: good.yaml is valid: 1 rule, 1 group, 1 waiver\n"
+            "  note: the waiver for '/b' [good.yaml:8] expired on 2026-01-31\n");
+  CliRun both = RunPerfgate({"validate", "good.yaml", "bad.yaml"}, fs);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_EQ(both.err,
+            "perfgate: error: bad.yaml:3:10: max '1' is ambiguous: as a fraction it means 100 %; "
+            "write '1%' or '100%'\n");
+  // The same message as check gives.
+  CliRun check = RunPerfgate(
+      {"check", "--config", "bad.yaml", "--baseline", "a.ndjson", "--candidate", "a.ndjson"}, fs);
+  EXPECT_EQ(check.err, both.err);
+  // Without files: --config, or thresholds.yaml, which must exist.
+  EXPECT_EQ(RunPerfgate({"validate", "--config", "good.yaml"}, fs).exit_code, 0);
+  CliRun missing = RunPerfgate({"validate"}, fs);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err,
+            "perfgate: error: thresholds.yaml: cannot open: No such file or directory\n");
 }
 
 TEST(Cli, CompareprintsAnAlignedTable) {

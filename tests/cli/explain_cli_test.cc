@@ -101,14 +101,14 @@ TEST(CliExplain, ExplainPrintsTheWholeTableForAnyTransaction) {
   run =
       RunPerfgate({"explain", "base.otlp.jsonl", "cand.otlp.jsonl", "-t", "POST /api/analyse"}, fs);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.err,
+  EXPECT_EQ(run.Errors(),
             "perfgate: error: explain: no transaction 'POST /api/analyse' in both releases; did "
             "you mean 'POST /api/analyze'?\n");
   fs.files["plain.ndjson"] = R"({"transaction":"POST /api/analyze","duration_ms":5})"
                              "\n";
   run = RunPerfgate({"explain", "plain.ndjson", "cand.otlp.jsonl", "-t", "POST /api/analyze"}, fs);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.err,
+  EXPECT_EQ(run.Errors(),
             "perfgate: error: explain: 'POST /api/analyze' has no spans in plain.ndjson: "
             "explanations need span trees (OpenTelemetry OTLP/JSON) or Sentry's ops breakdown (raw "
             "mode, or files with spans.db, spans.http, ...)\n");
@@ -119,7 +119,7 @@ TEST(CliExplain, ExplainPrintsTheWholeTableForAnyTransaction) {
   run = RunPerfgate({"explain", "breakdown.ndjson", "cand.otlp.jsonl", "-t", "POST /api/analyze"},
                     fs);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.err,
+  EXPECT_EQ(run.Errors(),
             "perfgate: error: explain: 'POST /api/analyze' has span trees in one release and only "
             "Sentry's ops breakdown in the other, which have no parts in common: give both "
             "releases the same kind of source\n");
@@ -152,7 +152,7 @@ TEST(CliExplain, OneOtlpFileHoldingBothReleasesIsSplitByServiceVersion) {
                               "1.4.0", "--candidate-release", "1.6.0"},
                              fs);
   EXPECT_EQ(check.exit_code, 2);
-  EXPECT_EQ(check.err,
+  EXPECT_EQ(check.Errors(),
             "perfgate: error: both.otlp.jsonl: no transactions of release 1.6.0 "
             "(service.version); it holds 1.4.0, 1.5.0\n");
   CliRun ndjson = RunPerfgate({"stats", "plain.ndjson", "--release", "1.4.0"}, fs);

@@ -18,6 +18,16 @@ struct CliRun {
   int exit_code = -1;
   std::string out;
   std::string err;
+
+  // stderr without its "perfgate: note: " lines (e.g. that the built-in rules apply).
+  std::string Errors() const {
+    std::istringstream lines(err);
+    std::string kept;
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("perfgate: note: ")) kept += line + "\n";
+    }
+    return kept;
+  }
 };
 
 inline CliRun RunPerfgate(const std::vector<std::string>& args, FakeFileSystem& fs,
