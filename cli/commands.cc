@@ -45,14 +45,28 @@ struct Inputs {
 Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
-  auto load = [&](const std::string& source, const std::string& release) {
+  if (options.baseline == "-" && options.candidate == "-") {
+    return MakeError(ErrorKind::kUsage,
+                     "standard input (-) can be read only once: save one side (or the OTLP "
+                     "file holding both) to a file");
+  }
+  if (options.baseline == options.candidate &&
+      options.baseline_release == options.candidate_release) {
+    env.err << "perfgate: warning: the baseline and the candidate are the same, "
+            << options.baseline << ": every change will be zero\n";
+  }
+  auto load = [&](const std::string& source, const std::string& release,
+                  const std::optional<fetch::InputFormat>& format) {
     SourceOptions side = options.sources;
     side.read.release = release;
+    if (format) side.format = format;
     return LoadSource(source, side, *config, env);
   };
-  Result<SampleSet> baseline = load(options.baseline, options.baseline_release);
+  Result<SampleSet> baseline =
+      load(options.baseline, options.baseline_release, options.baseline_format);
   if (!baseline.ok()) return baseline.error();
-  Result<SampleSet> candidate = load(options.candidate, options.candidate_release);
+  Result<SampleSet> candidate =
+      load(options.candidate, options.candidate_release, options.candidate_format);
   if (!candidate.ok()) return candidate.error();
   return Inputs{std::move(config).value(), std::move(baseline).value(),
                 std::move(candidate).value()};

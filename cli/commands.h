@@ -55,6 +55,9 @@ struct GateOptions {
   // Each side's release in an OTLP file holding several (service.version); empty: all.
   std::string baseline_release;
   std::string candidate_release;
+  // Each side's format, over sources.format (--baseline-format, --candidate-format).
+  std::optional<fetch::InputFormat> baseline_format;
+  std::optional<fetch::InputFormat> candidate_format;
   SourceOptions sources;
   std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
   std::string markdown_path;                         // empty: no Markdown file

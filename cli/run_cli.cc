@@ -55,7 +55,10 @@ po::options_description SourceOptionsDescription(bool files = true) {
        "(OpenTelemetry OTLP/JSON traces)")
       ("on-bad-row", po::value<std::string>()->value_name("POLICY")->default_value("fail"),
        "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
-       "reported)");
+       "reported)")
+      ("duration-unit", po::value<std::string>()->value_name("UNIT")->default_value("ms"),
+       "the unit of the durations (and spans.* times) in NDJSON, CSV and saved Sentry pages: "
+       "s, ms, us or ns (a Sentry page's own meta.units wins)");
   // clang-format on
   po::options_description sentry(
       "Sentry sources (SRC = sentry:RELEASE or sentry:latest; each overrides "
@@ -100,26 +103,33 @@ void AddConfigOption(po::options_description& description) {
       "(p95 <= 8000 ms, p50 <= 3000 ms, error_rate <= 1 %, p95 increase <= +10 % as a warning)");
 }
 
+// An option whose value names an enum: its name table decides, and says what is allowed.
+// `unset` is a further word that leaves the target unset (--format auto).
+template <typename Table, typename Target>
+void Choice(const po::variables_map& vm, const char* name, const Table& table, Target& target,
+            std::string_view unset = "") {
+  if (!vm.count(name)) return;
+  const std::string value = vm[name].as<std::string>();
+  if (!unset.empty() && value == unset) return;
+  target = FromName(table, value);
+  if (!target) {
+    throw UsageError{"--" + std::string(name) + " must be one of " +
+                     (unset.empty() ? "" : std::string(unset) + ", ") + JoinNames(table) +
+                     ", not '" + value + "'"};
+  }
+}
+
 SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   SourceOptions options;
-  // An option whose value names an enum: its name table decides, and says what is allowed.
-  // `unset` is a further word that leaves the target unset (--format auto).
   auto choice = [&](const char* name, const auto& table, auto& target,
-                    std::string_view unset = "") {
-    if (!vm.count(name)) return;
-    const std::string value = vm[name].as<std::string>();
-    if (!unset.empty() && value == unset) return;
-    target = FromName(table, value);
-    if (!target) {
-      throw UsageError{"--" + std::string(name) + " must be one of " +
-                       (unset.empty() ? "" : std::string(unset) + ", ") + JoinNames(table) +
-                       ", not '" + value + "'"};
-    }
-  };
+                    std::string_view unset = "") { Choice(vm, name, table, target, unset); };
   choice("format", fetch::kInputFormatNames, options.format, "auto");
   std::optional<fetch::BadRowPolicy> on_bad_row;
   choice("on-bad-row", fetch::kBadRowPolicyNames, on_bad_row);
   options.read.on_bad_row = on_bad_row.value_or(fetch::BadRowPolicy::kFail);
+  std::optional<fetch::DurationUnit> unit;
+  choice("duration-unit", fetch::kDurationUnitNames, unit);
+  options.read.duration_unit = unit.value_or(fetch::DurationUnit::kMilliseconds);
   SentryFlags& sentry = options.sentry;
   auto text = [&](const char* name, std::optional<std::string>& target) {
     if (vm.count(name)) target = vm[name].as<std::string>();
@@ -143,14 +153,18 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   return options;
 }
 
-// Picking each side's release out of one OTLP file.
-void AddReleaseOptions(po::options_description& description) {
+// Picking each side's release out of one OTLP file, and each side's format.
+void AddSideOptions(po::options_description& description) {
   // clang-format off
   description.add_options()
       ("baseline-release", po::value<std::string>()->value_name("VERSION"),
        "read only this release's transactions of the baseline OTLP file (service.version)")
       ("candidate-release", po::value<std::string>()->value_name("VERSION"),
-       "the same for the candidate; with both, one OTLP file can hold both releases");
+       "the same for the candidate; with both, one OTLP file can hold both releases")
+      ("baseline-format", po::value<std::string>()->value_name("FORMAT"),
+       "the baseline's format, when it differs from --format")
+      ("candidate-format", po::value<std::string>()->value_name("FORMAT"),
+       "the candidate's format, when it differs from --format");
   // clang-format on
 }
 
@@ -168,6 +182,8 @@ void ReadGateSources(const po::variables_map& vm, std::string_view command, Gate
   };
   options.baseline_release = text("baseline-release");
   options.candidate_release = text("candidate-release");
+  Choice(vm, "baseline-format", fetch::kInputFormatNames, options.baseline_format, "auto");
+  Choice(vm, "candidate-format", fetch::kInputFormatNames, options.candidate_format, "auto");
   const bool one_file = !options.baseline_release.empty() && !options.candidate_release.empty();
   if (!command.empty() && (!vm.count("baseline") || (!vm.count("candidate") && !one_file))) {
     const std::string name(command);
@@ -192,13 +208,13 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   auto add = inputs.add_options();
   if (!positional_sources) {
     add("baseline", po::value<std::string>()->value_name("SRC"),
-        "baseline release samples: a .ndjson, .jsonl, .csv or .json file, or sentry:RELEASE "
-        "(required)");
+        "baseline release samples: a .ndjson, .jsonl, .csv, .json or .otlp.jsonl file, - for "
+        "standard input, or sentry:RELEASE (required)");
     add("candidate", po::value<std::string>()->value_name("SRC"),
         "candidate release samples, in the same forms (required, unless both releases are in "
         "the --baseline file)");
   }
-  AddReleaseOptions(inputs);
+  AddSideOptions(inputs);
   AddConfigOption(inputs);
   add("today", po::value<std::string>()->value_name("YYYY-MM-DD"),
       "judge waivers as of this date (default: today, UTC)");
@@ -426,7 +442,7 @@ po::options_description ExplainDescription() {
        "explain this transaction, whatever its verdict (repeatable); default: every one whose "
        "duration rule did not pass");
   // clang-format on
-  AddReleaseOptions(inputs);
+  AddSideOptions(inputs);
   AddConfigOption(inputs);
   po::options_description all;
   all.add(inputs).add(SourceOptionsDescription());
@@ -488,6 +504,7 @@ const Command kCommands[] = {
     {"stats",
      "count, error rate, mean and percentiles of one source, per transaction",
      "Usage: perfgate stats SRC [options]\n\n"
+     "SRC is a file, - for standard input, or sentry:RELEASE.\n"
      "Summarises one source per transaction and overall: events, error rate (Sentry's\n"
      "failure_rate()), mean, min, percentiles and max.",
      StatsDescription,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <limits>
 #include <numeric>
 
 #include "core/text.h"
@@ -138,6 +139,24 @@ void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool fail
 void SampleSetBuilder::AddAggregated(std::string_view name, Aggregates aggregates) {
   events_ += aggregates.count;
   groups_[GroupIndex(name)].aggregates = std::move(aggregates);
+}
+
+void ScaleTimes(GroupSamples& group, double duration_factor, double op_factor) {
+  // Durations stay finite: 1e300 s, absurd as it is, becomes the largest double, not inf.
+  auto scale = [](double& ms, double factor) {
+    ms = std::min(ms * factor, std::numeric_limits<double>::max());
+  };
+  if (duration_factor != 1) {
+    for (double& ms : group.durations_ms) scale(ms, duration_factor);
+  }
+  if (op_factor == 1) return;
+  for (SpanTree& tree : group.trees) {
+    for (OpTime& op : tree.op_times) scale(op.ms, op_factor);
+  }
+}
+
+void SampleSetBuilder::ScaleTimes(double duration_factor, double op_factor) {
+  for (GroupSamples& group : groups_) perfgate::ScaleTimes(group, duration_factor, op_factor);
 }
 
 void SampleSetBuilder::Append(SampleSetBuilder&& other) {

@@ -114,6 +114,10 @@ struct SampleSet {
   const GroupSamples* Find(std::string_view name) const;
 };
 
+// Multiplies `group`'s durations by `duration_factor` and its ops-breakdown times by
+// `op_factor`: a file's unit to milliseconds. Span trees (OTLP) are left alone.
+void ScaleTimes(GroupSamples& group, double duration_factor, double op_factor);
+
 // Every event of `set` as one group named `name`, groups concatenated in name order.
 GroupSamples MergeGroups(const SampleSet& set, std::string name);
 
@@ -126,6 +130,8 @@ class SampleSetBuilder {
   void Add(std::string_view group, double duration_ms, bool failed, SpanTree tree);
   // Moves every event of `other` after this builder's events of the same group.
   void Append(SampleSetBuilder&& other);
+  // ScaleTimes() on every group so far.
+  void ScaleTimes(double duration_factor, double op_factor);
   // Adds a group summarised by the server. REQUIRES: no events were added under `name`.
   void AddAggregated(std::string_view name, Aggregates aggregates);
   std::size_t size() const { return events_; }

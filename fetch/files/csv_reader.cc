@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/text.h"
 #include "fetch/files/row_fields.h"
 
 namespace perfgate::fetch {
@@ -155,9 +156,17 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
     duration_column = name;
   }
   if (duration_column.empty()) {
-    return located(header_line,
-                   "no duration column: the header needs one of duration_ms, "
-                   "transaction.duration, span.duration");
+    // The header as read, so a file split by ';' or tabs (one column holding them all) or
+    // with another name for the duration shows why.
+    std::string read;
+    for (const std::string& name : names) read += (read.empty() ? "" : ", ") + CleanText(name);
+    std::string message =
+        "no duration column: the header needs one of duration_ms, transaction.duration, "
+        "span.duration; it has " +
+        std::to_string(names.size()) + (names.size() == 1 ? " column: " : " columns: ") + read;
+    if (names.size() == 1 && names[0].find_first_of(";\t|") != std::string::npos)
+      message += " (perfgate reads comma-separated values: is the file split by ';', tabs or '|'?)";
+    return located(header_line, message);
   }
 
   RowFields fields;

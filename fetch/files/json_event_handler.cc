@@ -60,6 +60,10 @@ void JsonEventHandler::Reset() {
   skip_until_depth_ = -1;
   index_ = 0;
   in_event_ = expect_data_ = saw_data_ = root_is_object_ = stopped_ = false;
+  expect_meta_ = expect_units_ = units_open_ = false;
+  meta_depth_ = -1;
+  unit_key_.clear();
+  units_.clear();
 }
 
 void JsonEventHandler::Finish() {
@@ -132,6 +136,12 @@ bool JsonEventHandler::OpenContainer(bool object, error_code& ec) {
     saw_data_ = true;
     if (object) return StructureError("\"data\" must be an array, not an object", ec);
     events_depth_ = 2;
+  } else if (depth_ == 1 && expect_meta_ && object) {
+    expect_meta_ = false;
+    meta_depth_ = 2;
+  } else if (depth_ == 2 && meta_depth_ == 2 && expect_units_ && object) {
+    expect_units_ = false;
+    units_open_ = true;
   } else {
     skip_until_depth_ = depth_;
   }
@@ -144,10 +154,12 @@ bool JsonEventHandler::CloseContainer(error_code& ec) {
   if (skip_until_depth_ >= 0) {
     if (depth_ != skip_until_depth_) return true;
     skip_until_depth_ = -1;
-    if (depth_ == events_depth_) return EndEvent(ec);  // the skipped value was a bad event
+    if (AtEventLevel()) return EndEvent(ec);  // the skipped value was a bad event
     return true;
   }
   if (in_event_ && depth_ == events_depth_) return EndEvent(ec);
+  if (units_open_ && depth_ == 2) units_open_ = false;
+  if (meta_depth_ == 2 && depth_ == 1) meta_depth_ = -1;
   return true;
 }
 
@@ -186,6 +198,11 @@ bool JsonEventHandler::on_key(string_view s, std::size_t, error_code&) {
       if (field_ != Field::kIgnored) field_name_.assign(key);
     } else if (layout_ == Layout::kSentryPage && depth_ == 1 && root_is_object_) {
       expect_data_ = key == "data";
+      expect_meta_ = key == "meta";
+    } else if (meta_depth_ == 2 && depth_ == 2) {
+      expect_units_ = key == "units";
+    } else if (AtUnit()) {
+      unit_key_.assign(key);
     }
   }
   key_.clear();
@@ -193,7 +210,7 @@ bool JsonEventHandler::on_key(string_view s, std::size_t, error_code&) {
 }
 
 bool JsonEventHandler::on_string_part(string_view s, std::size_t, error_code&) {
-  if (AtFieldLevel() && skip_until_depth_ < 0 && field_ != Field::kIgnored) {
+  if ((AtFieldLevel() && skip_until_depth_ < 0 && field_ != Field::kIgnored) || AtUnit()) {
     text_.append(s.data(), s.size());
   }
   return true;
@@ -201,6 +218,12 @@ bool JsonEventHandler::on_string_part(string_view s, std::size_t, error_code&) {
 
 bool JsonEventHandler::on_string(string_view s, std::size_t, error_code& ec) {
   if (skip_until_depth_ >= 0) return true;
+  if (AtUnit()) {
+    text_.append(s.data(), s.size());
+    units_[unit_key_] = text_;
+    text_.clear();
+    return true;
+  }
   if (!AtFieldLevel()) return Scalar("a string", ec);
   if (field_ == Field::kIgnored || !event_error_.empty()) {
     text_.clear();

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,9 @@ class JsonEventHandler {
   bool stopped() const { return stopped_; }
   // Checks what can only be checked at the end (a page without "data").
   void Finish();
+  // A Sentry page's meta.units: the unit of each field ("transaction.duration":
+  // "millisecond"), as far as the page was read.
+  const std::map<std::string, std::string>& units() const { return units_; }
   // The fields of the event reported last; valid until the next event or Reset().
   const RowFields& fields() const { return fields_; }
   // Where event `index` sits in the document, for messages: "data[3]" or "[3]".
@@ -91,7 +95,9 @@ class JsonEventHandler {
   bool Stop(error_code& ec);
   bool StructureError(std::string message, error_code& ec);
   // True when a value at the current depth is an element of the events container.
-  bool AtEventLevel() const { return depth_ == events_depth_; }
+  bool AtEventLevel() const { return depth_ == events_depth_ && meta_depth_ < 0; }
+  // True inside meta.units, where each value is a field's unit.
+  bool AtUnit() const { return units_open_ && depth_ == 3 && skip_until_depth_ < 0; }
   bool AtFieldLevel() const { return in_event_ && depth_ == events_depth_ + 1; }
 
   Layout layout_;
@@ -109,7 +115,13 @@ class JsonEventHandler {
   int skip_until_depth_ = -1;  // ignoring a nested value until depth falls back to this
   std::size_t index_ = 0;      // events seen
   bool in_event_ = false;
-  bool expect_data_ = false;  // the next value is the page's "data"
+  bool expect_data_ = false;   // the next value is the page's "data"
+  bool expect_meta_ = false;   // the next value is the page's "meta"
+  bool expect_units_ = false;  // the next value is meta's "units"
+  int meta_depth_ = -1;        // 2 while inside the page's "meta" object
+  bool units_open_ = false;    // inside meta.units
+  std::string unit_key_;       // the field whose unit comes next
+  std::map<std::string, std::string> units_;
   bool saw_data_ = false;
   bool root_is_object_ = false;
   bool stopped_ = false;

@@ -20,6 +20,51 @@ Result<InputFormat> InputFormatForPath(std::string_view path) {
                        "ndjson|csv|json|otlp");
 }
 
+double MsPer(DurationUnit unit) {
+  switch (unit) {
+    case DurationUnit::kSeconds:
+      return 1000;
+    case DurationUnit::kMilliseconds:
+      return 1;
+    case DurationUnit::kMicroseconds:
+      return 1e-3;
+    case DurationUnit::kNanoseconds:
+      return 1e-6;
+  }
+  return 1;
+}
+
+namespace {
+
+// The first line of `text` without its line break.
+std::string_view FirstLine(std::string_view text) {
+  std::string_view line = text.substr(0, text.find('\n'));
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  return line;
+}
+
+// True when `text` looks like NDJSON: its first line is one object and another follows.
+bool LooksLikeNdjson(std::string_view text) {
+  std::string_view first = FirstLine(text);
+  const std::size_t next = first.size() < text.size() ? text.find('{', first.size()) : text.npos;
+  return first.starts_with('{') && first.ends_with('}') && next != text.npos &&
+         text.substr(first.size(), next - first.size()).find_first_not_of(" \t\r\n") == text.npos;
+}
+
+// The format of standard input, from its first line: OTLP's resourceSpans, one object per
+// line (NDJSON), a JSON page or array, else CSV.
+InputFormat SniffFormat(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  const std::string_view first = FirstLine(text);
+  if (first.find("\"resourceSpans\"") != first.npos) return InputFormat::kOtlp;
+  if (first.starts_with('{') && (first.ends_with('}') || LooksLikeNdjson(text)))
+    return InputFormat::kNdjson;
+  if (first.starts_with('{') || first.starts_with('[')) return InputFormat::kSentryJson;
+  return InputFormat::kCsv;
+}
+
+}  // namespace
+
 std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset) {
   std::size_t line = 1, line_start = 0;
   for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
@@ -71,6 +116,12 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
                                             ": a release can be picked out of an OTLP file only "
                                             "(by service.version); give each release its own file");
   }
+  if (options.duration_unit != DurationUnit::kMilliseconds && format == InputFormat::kOtlp) {
+    return MakeError(ErrorKind::kUsage,
+                     std::string(source) +
+                         ": --duration-unit applies to NDJSON, CSV and Sentry pages; OTLP "
+                         "durations come from its nanosecond timestamps");
+  }
   // A UTF-8 byte order mark (as Windows tools write) is not part of the data.
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   Result<SampleSet> read = [&]() -> Result<SampleSet> {
@@ -86,6 +137,16 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
     }
     return MakeError(ErrorKind::kInternal, "unknown input format");
   }();
+  if (!read.ok() && format == InputFormat::kSentryJson && LooksLikeNdjson(text)) {
+    return MakeError(read.error().kind,
+                     read.error().message +
+                         "; this looks like NDJSON (one event per line): pass --format ndjson");
+  }
+  // Sentry pages scale by their own meta.units (or this unit) as they are read.
+  const double scale = MsPer(options.duration_unit);
+  if (read.ok() && scale != 1 && format != InputFormat::kSentryJson) {
+    for (GroupSamples& group : read->groups) ScaleTimes(group, scale, scale);
+  }
   if (read.ok() && read->groups.size() > kMaxGroups) {
     return MakeError(ErrorKind::kInput,
                      std::string(source) + ": " + std::to_string(read->groups.size()) +
@@ -109,14 +170,16 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
 
 Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
                                  std::optional<InputFormat> format, const ReadOptions& options) {
-  if (!format) {
+  const bool stdin = path == "-";
+  if (!format && !stdin) {
     Result<InputFormat> guessed = InputFormatForPath(path);
     if (!guessed.ok()) return guessed.error();
     format = *guessed;
   }
-  Result<FileBytes> bytes = fs.MapFile(path, kMaxStreamBytes);
+  Result<FileBytes> bytes = fs.MapFile(stdin ? "/dev/stdin" : path, kMaxStreamBytes);
   if (!bytes.ok()) return bytes.error();
-  return ReadSamples(bytes->view(), path, *format, options);
+  if (!format) format = SniffFormat(bytes->view());
+  return ReadSamples(bytes->view(), stdin ? "(stdin)" : path, *format, options);
 }
 
 }  // namespace perfgate::fetch

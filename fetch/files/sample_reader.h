@@ -52,6 +52,17 @@ inline constexpr std::size_t kMaxGroups = 100'000;
 // this; regular files are mapped, whatever their size.
 inline constexpr std::size_t kMaxStreamBytes = std::size_t{512} << 20;
 
+// The unit of the durations in a file (--duration-unit); perfgate works in milliseconds.
+enum class DurationUnit { kSeconds, kMilliseconds, kMicroseconds, kNanoseconds };
+inline constexpr NameTable<DurationUnit, 4> kDurationUnitNames = {
+    {{DurationUnit::kSeconds, "s"},
+     {DurationUnit::kMilliseconds, "ms"},
+     {DurationUnit::kMicroseconds, "us"},
+     {DurationUnit::kNanoseconds, "ns"}}};
+
+// Milliseconds in one `unit`.
+double MsPer(DurationUnit unit);
+
 struct ReadOptions {
   BadRowPolicy on_bad_row = BadRowPolicy::kFail;
   // Threads for large NDJSON inputs; 0 picks the number of cores. Results never depend on it.
@@ -59,6 +70,10 @@ struct ReadOptions {
   // When set, only this release's transactions are read: one OTLP file holding several
   // releases (service.version) is split by it. Other formats refuse it (kUsage).
   std::string release;
+  // The unit of the file's durations and ops-breakdown times (NDJSON, CSV, Sentry pages;
+  // OTLP has nanosecond timestamps and refuses another). A Sentry page's meta.units, when it
+  // gives one for the duration, wins over the default.
+  DurationUnit duration_unit = DurationUnit::kMilliseconds;
 };
 
 // Collects the bad rows of one read: under kFail the first is returned as the error,
@@ -100,7 +115,8 @@ std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_
 Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, InputFormat format,
                               const ReadOptions& options);
 
-// Reads the file at `path` through `fs`, in `format` or the one its extension names.
+// Reads the file at `path` through `fs`, in `format` or the one its extension names. The
+// path "-" is standard input, whose format is told by its first line when not given.
 Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
                                  std::optional<InputFormat> format, const ReadOptions& options);
 

@@ -8,14 +8,40 @@
 
 namespace perfgate::fetch {
 
+std::optional<double> SentryUnitMs(std::string_view unit) {
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"nanosecond", 1e-6}, {"microsecond", 1e-3}, {"millisecond", 1}, {"second", 1e3},
+      {"minute", 6e4},      {"hour", 3.6e6},       {"day", 8.64e7},    {"week", 6.048e8}};
+  for (const auto& [name, ms] : kUnits) {
+    if (name == unit) return ms;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Milliseconds per unit of the fields of `kind` in a page: the first such field's unit in
+// meta.units that Sentry names, else `fallback`.
+double PageUnitMs(const std::map<std::string, std::string>& units, Field kind, double fallback) {
+  for (const auto& [field, unit] : units) {
+    if (ClassifyField(field) != kind) continue;
+    if (std::optional<double> ms = SentryUnitMs(unit)) return *ms;
+  }
+  return fallback;
+}
+
+}  // namespace
+
 Status ReadSentryPageInto(std::string_view text, std::string_view source, SampleSetBuilder& samples,
-                          BadRowLog& bad_rows, std::size_t limit) {
+                          BadRowLog& bad_rows, std::size_t limit, DurationUnit unit) {
   std::size_t added = 0;
+  // The page's own events first: its units (in "meta", after "data") are known at its end.
+  SampleSetBuilder page;
   boost::json::basic_parser<JsonEventHandler> parser{
       boost::json::parse_options{}, JsonEventHandler::Layout::kSentryPage,
       [&](std::size_t index, const RowFields& fields, const std::string& error) {
         if (error.empty()) {
-          if (added++ < limit) AddRow(samples, fields);
+          if (added++ < limit) AddRow(page, fields);
           return true;
         }
         return bad_rows.Record(0, 0, parser.handler().EventLocation(index) + ": " + error);
@@ -44,6 +70,10 @@ Status ReadSentryPageInto(std::string_view text, std::string_view source, Sample
   if (!handler.structure_error().empty()) {
     return MakeError(ErrorKind::kInput, std::string(source) + ": " + handler.structure_error());
   }
+  const double fallback = MsPer(unit);
+  page.ScaleTimes(PageUnitMs(handler.units(), Field::kDuration, fallback),
+                  PageUnitMs(handler.units(), Field::kOpTime, fallback));
+  samples.Append(std::move(page));
   return {};
 }
 
@@ -51,7 +81,8 @@ Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
                                  const ReadOptions& options) {
   SampleSetBuilder samples;
   BadRowLog bad_rows(options.on_bad_row, source);
-  Status read = ReadSentryPageInto(text, source, samples, bad_rows);
+  Status read = ReadSentryPageInto(text, source, samples, bad_rows, static_cast<std::size_t>(-1),
+                                   options.duration_unit);
   if (!read.ok()) return read.error();
   SampleSet set = std::move(samples).Build(std::string(source));
   bad_rows.CopyTo(set);

@@ -4,6 +4,7 @@
 #ifndef PERFGATE_FETCH_FILES_SENTRY_PAGE_READER_H_
 #define PERFGATE_FETCH_FILES_SENTRY_PAGE_READER_H_
 
+#include <optional>
 #include <string_view>
 
 #include "core/result.h"
@@ -19,8 +20,15 @@ Result<SampleSet> ReadSentryPage(std::string_view text, std::string_view source,
 // Adds one page's events to `samples` and its bad events to `bad_rows` (which decides
 // whether a bad event stops the read). For pages fetched one after another.
 // At most `limit` events are added (all are still validated): a sample cap cuts exactly.
+// Durations and ops-breakdown times are in the unit the page's meta.units gives them, else
+// in `unit`.
 Status ReadSentryPageInto(std::string_view text, std::string_view source, SampleSetBuilder& samples,
-                          BadRowLog& bad_rows, std::size_t limit = static_cast<std::size_t>(-1));
+                          BadRowLog& bad_rows, std::size_t limit = static_cast<std::size_t>(-1),
+                          DurationUnit unit = DurationUnit::kMilliseconds);
+
+// Milliseconds in one of Sentry's duration units ("millisecond", "second", ...); nullopt
+// for any other name.
+std::optional<double> SentryUnitMs(std::string_view unit);
 
 }  // namespace perfgate::fetch
 

@@ -67,7 +67,8 @@ std::vector<Case> Cases() {
       // CSV
       {"header.csv", "transaction;duration_ms\na;5\n",
        "header.csv:1: no duration column: the header needs one of duration_ms, "
-       "transaction.duration, span.duration"},
+       "transaction.duration, span.duration; it has 1 column: transaction;duration_ms (perfgate "
+       "reads comma-separated values: is the file split by ';', tabs or '|'?)"},
       {"nul.csv", std::string("transaction,duration_ms\na,5\0\n", 29),
        "nul.csv:2: duration_ms is not a number: \"5\xEF\xBF\xBD\""},
       {"escape.csv", "transaction,duration_ms\na,\x1b[2J\n",

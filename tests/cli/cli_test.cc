@@ -158,7 +158,10 @@ TEST(Cli, FailedReportWriteIsAnErrorNotASilentPass) {
                             "examples/baseline.ndjson", "--markdown", "locked.md"},
                            fs);
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.err, "perfgate: error: locked.md: cannot write: Permission denied\n");
+  EXPECT_EQ(run.err,
+            "perfgate: warning: the baseline and the candidate are the same, "
+            "examples/baseline.ndjson: every change will be zero\n"
+            "perfgate: error: locked.md: cannot write: Permission denied\n");
   // It never hides a regression: the verdict was printed, and its exit code stands.
   CliRun regression = RunPerfgate(
       With(kExampleCheck, {"--markdown", "locked.md", "--json", "reports/new/r.json"}), fs);
@@ -267,7 +270,8 @@ TEST(Cli, CheckGivenBareFilesPointsAtCompare) {
 TEST(Cli, AMissingDefaultConfigIsSaidAndAYmlBesideItSuggested) {
   FakeFileSystem fs;  // no thresholds.yaml
   fs.files["a.ndjson"] = "{\"transaction\":\"a\",\"duration_ms\":5}\n";
-  const std::vector<std::string> compare = {"compare", "a.ndjson", "a.ndjson"};
+  fs.files["b.ndjson"] = fs.files["a.ndjson"];
+  const std::vector<std::string> compare = {"compare", "a.ndjson", "b.ndjson"};
   CliRun run = RunPerfgate(compare, fs);
   EXPECT_EQ(run.err,
             "perfgate: note: no thresholds.yaml here, so the built-in rules apply (p95 <= 8000 ms, "

@@ -68,7 +68,7 @@ const BadInput kBadInputs[] = {
     // CSV
     {kCsv, "transaction,status\na,ok\n",
      "in.csv:1: no duration column: the header needs one of duration_ms, transaction.duration, "
-     "span.duration"},
+     "span.duration; it has 2 columns: transaction, status"},
     {kCsv, "duration_ms\n12\nabc\n", R"(in.csv:3: duration_ms is not a number: "abc")"},
     {kCsv, "duration_ms,transaction\n5\n", "in.csv:2: expected 2 fields as in the header, got 1"},
     {kCsv, "duration_ms,transaction\n5,\"abc\n",

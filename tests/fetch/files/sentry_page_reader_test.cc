@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -53,6 +54,39 @@ TEST(ReadSentryPage, SkipsBadEventsWhenAskedAndNamesThem) {
   EXPECT_EQ(set->TotalEvents(), 1u);
   EXPECT_EQ(set->skipped_rows, 1u);
   EXPECT_EQ(set->skipped_examples[0], "p.json: data[0]: transaction.duration is negative: -1");
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
+
+namespace perfgate::fetch {
+namespace {
+
+// The ops breakdown scales with the durations: by the page's meta.units, else the flag; in
+// NDJSON by the flag.
+TEST(ReadSentryPage, ScalesDurationsAndOpsBreakdownByUnit) {
+  const std::string page =
+      R"({"data":[{"transaction":"a","transaction.duration":2,"spans.db":0.5}],)"
+      R"("meta":{"units":{"transaction.duration":"second","spans.db":"second"}}})";
+  ReadOptions options;
+  Result<SampleSet> read = ReadSamples(page, "p.json", InputFormat::kSentryJson, options);
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(read->groups[0].durations_ms[0], 2000);
+  EXPECT_EQ(read->groups[0].trees[0].op_times[0].ms, 500);
+  options.duration_unit = DurationUnit::kMicroseconds;
+  Result<SampleSet> ndjson = ReadSamples(R"({"transaction":"a","duration_ms":2000,"spans.db":500})",
+                                         "n.ndjson", InputFormat::kNdjson, options);
+  ASSERT_TRUE(ndjson.ok()) << ndjson.error().message;
+  EXPECT_EQ(ndjson->groups[0].durations_ms[0], 2);
+  EXPECT_EQ(ndjson->groups[0].trees[0].op_times[0].ms, 0.5);
+  // Huge values in a large unit stay finite.
+  options.duration_unit = DurationUnit::kSeconds;
+  Result<SampleSet> huge = ReadSamples(R"({"transaction":"a","duration_ms":1e307})", "h.ndjson",
+                                       InputFormat::kNdjson, options);
+  ASSERT_TRUE(huge.ok());
+  EXPECT_TRUE(std::isfinite(huge->groups[0].durations_ms[0]));
+  EXPECT_EQ(SentryUnitMs("minute"), 60000);
+  EXPECT_EQ(SentryUnitMs("byte"), std::nullopt);
 }
 
 }  // namespace

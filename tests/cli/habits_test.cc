@@ -1,0 +1,175 @@
+// The command line as people already use such tools (issue 12): durations in another unit,
+// standard input, a format per side, and the hints for the mistakes new users make.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "tests/fakes/cli_runner.h"
+
+namespace perfgate {
+namespace {
+
+// What `perfgate stats --json` says of the groups, without the source's name.
+std::string Groups(const std::string& json) { return json.substr(json.find("\"groups\"")); }
+
+// Three events of one transaction, with durations written by `duration` (in ms: 100, 200,
+// 300), as NDJSON.
+std::string Events(double scale) {
+  std::string text;
+  for (int ms : {100, 200, 300}) {
+    text += "{\"transaction\":\"GET /a\",\"duration_ms\":" + std::to_string(ms / scale) +
+            ",\"spans.db\":" + std::to_string(ms / 2 / scale) + "}\n";
+  }
+  return text;
+}
+
+TEST(CliHabits, DurationUnitScalesFilesToMilliseconds) {
+  FakeFileSystem fs;
+  fs.files["ms.ndjson"] = Events(1);
+  fs.files["s.ndjson"] = Events(1000);
+  fs.files["us.ndjson"] = Events(1e-3);
+  fs.files["ns.csv"] =
+      "transaction,duration_ms\nGET /a,100000000\nGET /a,200000000\n"
+      "GET /a,300000000\n";
+  const std::string expected = RunPerfgate({"stats", "ms.ndjson", "--json"}, fs).out;
+  EXPECT_NE(expected.find("\"mean_ms\": 200,"), std::string::npos) << expected;
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "s.ndjson", "--json", "--duration-unit", "s"}, fs).out),
+            Groups(expected));
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "us.ndjson", "--json", "--duration-unit", "us"}, fs).out),
+            Groups(expected));
+  const std::string csv = RunPerfgate({"stats", "ns.csv", "--duration-unit", "ns"}, fs).out;
+  EXPECT_NE(csv.find("200 ms"), std::string::npos) << csv;
+
+  CliRun minutes = RunPerfgate({"stats", "s.ndjson", "--duration-unit", "min"}, fs);
+  EXPECT_EQ(minutes.exit_code, 2);
+  EXPECT_NE(minutes.err.find("--duration-unit must be one of s, ms, us, ns, not 'min'"),
+            std::string::npos)
+      << minutes.err;
+  fs.files["t.otlp.jsonl"] = "{}\n";
+  CliRun otlp = RunPerfgate({"stats", "t.otlp.jsonl", "--duration-unit", "s"}, fs);
+  EXPECT_EQ(otlp.exit_code, 2);
+  EXPECT_EQ(otlp.err,
+            "perfgate: error: t.otlp.jsonl: --duration-unit applies to NDJSON, CSV and Sentry "
+            "pages; OTLP durations come from its nanosecond timestamps\n");
+}
+
+TEST(CliHabits, ASentryPageIsReadInTheUnitsItsMetaGives) {
+  FakeFileSystem fs;
+  auto page = [](const std::string& duration, const std::string& unit) {
+    return "{\"data\":[{\"transaction\":\"GET /a\",\"transaction.duration\":" + duration +
+           ",\"spans.db\":" + duration +
+           "}],\"meta\":{\"fields\":{\"transaction.duration\":"
+           "\"duration\"},\"units\":{\"transaction.duration\":\"" +
+           unit + "\",\"spans.db\":\"" + unit + "\",\"count\":null},\"isMetricsData\":false}}";
+  };
+  fs.files["ms.json"] = page("1500", "millisecond");
+  fs.files["s.json"] = page("1.5", "second");
+  fs.files["none.json"] =
+      "{\"data\":[{\"transaction\":\"GET /a\",\"transaction.duration\":1.5,"
+      "\"spans.db\":1.5}]}";
+  const std::string expected = RunPerfgate({"stats", "ms.json", "--json"}, fs).out;
+  EXPECT_NE(expected.find("\"mean_ms\": 1500,"), std::string::npos) << expected;
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "s.json", "--json"}, fs).out), Groups(expected));
+  // The page's own unit wins over the flag; without one, the flag says.
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "s.json", "--json", "--duration-unit", "ns"}, fs).out),
+            Groups(expected));
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "none.json", "--json", "--duration-unit", "s"}, fs).out),
+            Groups(expected));
+}
+
+TEST(CliHabits, ADashReadsStandardInputAndTellsItsFormat) {
+  FakeFileSystem fs;  // the fake's /dev/stdin stands for the real one
+  fs.files["ms.ndjson"] = Events(1);
+  const std::string expected = RunPerfgate({"stats", "ms.ndjson", "--json"}, fs).out;
+  fs.files["/dev/stdin"] = Events(1);
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "-", "--json"}, fs).out), Groups(expected));
+  fs.files["/dev/stdin"] = "transaction,duration_ms\nGET /a,100\nGET /a,200\nGET /a,300\n";
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "-", "--json"}, fs).out), Groups(expected));
+  fs.files["/dev/stdin"] =
+      "[{\"transaction\":\"GET /a\",\"transaction.duration\":100,\"spans.db\":50},"
+      "{\"transaction\":\"GET /a\",\"transaction.duration\":200,\"spans.db\":100},\n"
+      "{\"transaction\":\"GET /a\",\"transaction.duration\":300,\"spans.db\":150}]";
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "-", "--json"}, fs).out), Groups(expected));
+  fs.files["/dev/stdin"] = "";
+  CliRun empty = RunPerfgate({"stats", "-"}, fs);
+  EXPECT_EQ(empty.exit_code, 2);
+  EXPECT_EQ(empty.err, "perfgate: error: (stdin): no samples (the input has no rows)\n");
+  // One side from standard input, not both.
+  fs.files["/dev/stdin"] = Events(1);
+  CliRun one = RunPerfgate({"compare", "-", "ms.ndjson"}, fs);
+  EXPECT_NE(one.exit_code, 2) << one.err;
+  CliRun both = RunPerfgate({"compare", "-", "-"}, fs);
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_EQ(both.Errors(),
+            "perfgate: error: standard input (-) can be read only once: save one side (or the "
+            "OTLP file holding both) to a file\n");
+}
+
+TEST(CliHabits, TheRealBinaryReadsAPipe) {
+  const std::string command = std::string("cat ") + PERFGATE_SOURCE_DIR +
+                              "/examples/baseline.ndjson | " + PERFGATE_BINARY +
+                              " stats - --percentiles 50 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buffer[4096];
+  while (std::size_t got = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, got);
+  EXPECT_EQ(pclose(pipe), 0) << out;
+  EXPECT_NE(out.find("POST /api/checkout"), std::string::npos) << out;
+}
+
+TEST(CliHabits, EachSideMayHaveItsOwnFormat) {
+  FakeFileSystem fs;
+  fs.files["base.txt"] = "transaction,duration_ms\nGET /a,100\nGET /a,200\nGET /a,300\n";
+  fs.files["cand.txt"] = Events(1);
+  CliRun run = RunPerfgate({"compare", "base.txt", "cand.txt", "--baseline-format", "csv",
+                            "--candidate-format", "ndjson"},
+                           fs);
+  EXPECT_EQ(run.Errors(), "") << run.err;
+  CliRun one = RunPerfgate({"compare", "base.txt", "cand.txt", "--baseline-format", "csv"}, fs);
+  EXPECT_EQ(one.exit_code, 2);
+  EXPECT_NE(one.err.find("cand.txt: cannot tell the format from the file name"), std::string::npos)
+      << one.err;
+}
+
+TEST(CliHabits, TheSameSourceOnBothSidesIsWarnedAbout) {
+  FakeFileSystem fs;
+  fs.files["a.ndjson"] = Events(1);
+  CliRun run = RunPerfgate({"compare", "a.ndjson", "a.ndjson"}, fs);
+  EXPECT_NE(run.err.find("perfgate: warning: the baseline and the candidate are the same, "
+                         "a.ndjson: every change will be zero\n"),
+            std::string::npos)
+      << run.err;
+}
+
+TEST(CliHabits, ACsvHeaderWithoutADurationShowsWhatItRead) {
+  FakeFileSystem fs;
+  fs.files["semi.csv"] = "transaction;duration_ms\nGET /a;100\n";
+  CliRun semi = RunPerfgate({"stats", "semi.csv"}, fs);
+  EXPECT_EQ(semi.exit_code, 2);
+  EXPECT_EQ(semi.err,
+            "perfgate: error: semi.csv:1: no duration column: the header needs one of "
+            "duration_ms, transaction.duration, span.duration; it has 1 column: "
+            "transaction;duration_ms (perfgate reads comma-separated values: is the file split "
+            "by ';', tabs or '|'?)\n");
+  fs.files["named.csv"] = "transaction,latency\nGET /a,100\n";
+  EXPECT_EQ(RunPerfgate({"stats", "named.csv"}, fs).err,
+            "perfgate: error: named.csv:1: no duration column: the header needs one of "
+            "duration_ms, transaction.duration, span.duration; it has 2 columns: transaction, "
+            "latency\n");
+}
+
+TEST(CliHabits, NdjsonSavedAsJsonIsRecognised) {
+  FakeFileSystem fs;
+  fs.files["events.json"] = Events(1);
+  CliRun run = RunPerfgate({"stats", "events.json"}, fs);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "perfgate: error: events.json:2:1: invalid JSON: extra data; this looks like NDJSON "
+            "(one event per line): pass --format ndjson\n");
+  EXPECT_EQ(RunPerfgate({"stats", "events.json", "--format", "ndjson"}, fs).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace perfgate
