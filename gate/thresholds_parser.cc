@@ -11,8 +11,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/spelling.h"
-#include "gate/number_format.h"
 #include "core/text.h"
+#include "gate/number_format.h"
 
 namespace perfgate::gate {
 namespace {
@@ -41,6 +41,16 @@ constexpr std::array<std::string_view, 5> kRuleKeys = {"metric", "max", "max_inc
                                                        "decide_on"};
 constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
 constexpr std::array<std::string_view, 4> kWaiverKeys = {"match", "metric", "until", "reason"};
+
+constexpr ConfigSection kSections[] = {{"", kTopKeys},
+                                       {"source", kSourceKeys},
+                                       {"source.sentry", kSentryKeys},
+                                       {"statistics", kStatisticsKeys},
+                                       {"policy", kPolicyKeys},
+                                       {"rules[]", kRuleKeys},
+                                       {"groups[]", kGroupKeys},
+                                       {"waivers[]", kWaiverKeys},
+                                       {"explain", kExplainKeys}};
 
 std::string Join(std::span<const std::string_view> words) {
   std::string joined;
@@ -476,11 +486,13 @@ class Parser {
       auto [value, unit] = NumberAndUnit(increase, "max_increase");
       if (unit.empty() && value >= 1) {
         // A bare fraction of 1 or more is more likely a percentage without its sign.
-        Fail(increase, "max_increase '" + increase.Scalar() + "' is ambiguous: a bare number is a "
-                       "fraction, so it means " + FormatRelativeChange(value) + "; write '" +
-                       increase.Scalar() + "%' for +" + increase.Scalar() + " %" +
-                       (duration ? ", or '" + increase.Scalar() + "ms' for an absolute increase"
-                                 : ""));
+        Fail(increase,
+             "max_increase '" + increase.Scalar() +
+                 "' is ambiguous: a bare number is a "
+                 "fraction, so it means " +
+                 FormatRelativeChange(value) + "; write '" + increase.Scalar() + "%' for +" +
+                 increase.Scalar() + " %" +
+                 (duration ? ", or '" + increase.Scalar() + "ms' for an absolute increase" : ""));
       }
       if (unit == "%" || unit.empty()) {
         rule.unit = ChangeUnit::kRelative;
@@ -597,6 +609,8 @@ Result<Thresholds> ParseThresholds(std::string_view text, std::string_view sourc
                          std::to_string(error.mark.column + 1) + ": invalid YAML: " + error.msg);
   }
 }
+
+std::span<const ConfigSection> ConfigSections() { return kSections; }
 
 Thresholds DefaultThresholds() {
   Result<Thresholds> defaults = ParseThresholds(kDefaultConfig, "(built-in defaults)");

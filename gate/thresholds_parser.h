@@ -5,6 +5,7 @@
 #define PERFGATE_GATE_THRESHOLDS_PARSER_H_
 
 #include <cstddef>
+#include <span>
 #include <string_view>
 
 #include "core/result.h"
@@ -23,6 +24,14 @@ inline constexpr std::size_t kMaxConfigIndent = 256;
 // `text` is the YAML; `source_name` names it in errors and in every rule's origin.
 // Returns a kConfig error on any problem; never a partially filled model.
 Result<Thresholds> ParseThresholds(std::string_view text, std::string_view source_name);
+
+// The keys one map of the config may hold: "" is the top level, "rules[]" a rule. What
+// docs/thresholds.schema.json is checked against.
+struct ConfigSection {
+  std::string_view path;
+  std::span<const std::string_view> keys;
+};
+std::span<const ConfigSection> ConfigSections();
 
 // The defaults used when no config is given: the same rules as the repository's
 // thresholds.yaml (p95 <= 8000 ms, p50 <= 3000 ms, error_rate <= 1 %, p95 increase

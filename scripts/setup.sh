@@ -84,9 +84,9 @@ if [ "$layer" = test ]; then
   packages+=(
     libgtest-dev
     # xmllint validates the JUnit report against its schema; python3-jsonschema validates the
-    # configs against docs/thresholds.schema.json; dpkg-dev (dpkg-shlibdeps) makes the .deb
+    # configs against docs/thresholds.schema.json (with python3-yaml); dpkg-dev (dpkg-shlibdeps) makes the .deb
     # whose contents a test checks; git, curl and jq run the GitHub action's scripts.
-    libxml2-utils python3-jsonschema dpkg-dev file git curl jq
+    libxml2-utils python3-jsonschema python3-yaml dpkg-dev file git curl jq
   )
   # Headless Chromium loads and screenshots the HTML report. Ubuntu's chromium package only
   # installs a snap, which does not run in containers: there the browser tests are skipped.
