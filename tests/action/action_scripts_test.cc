@@ -2,6 +2,7 @@
 // a fake GitHub REST API on 127.0.0.1: the pull-request comment posted once and updated in
 // place, the gate step's outputs, inputs that cannot run code, and action.yml itself.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,7 +13,6 @@
 #include <string>
 
 #include <boost/json.hpp>
-#include <sys/wait.h>
 
 #include "tests/fakes/fake_sentry_server.h"
 
@@ -47,8 +47,10 @@ Ran RunScript(const std::string& script, const std::map<std::string, std::string
   return ran;
 }
 
+// A file in the temporary folder; ctest runs tests in parallel processes, so each has its own.
 std::string Temp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "perfgate-action-" + name;
+  const std::string path =
+      ::testing::TempDir() + "perfgate-action-" + std::to_string(getpid()) + "-" + name;
   std::ofstream(path) << text;
   return path;
 }
@@ -190,8 +192,8 @@ std::map<std::string, std::string> GateEnv(const std::string& outputs) {
           {"INPUT_CONFIG", std::string(PERFGATE_SOURCE_DIR) + "/thresholds.yaml"},
           {"INPUT_BASELINE", std::string(PERFGATE_SOURCE_DIR) + "/examples/baseline.ndjson"},
           {"INPUT_CANDIDATE", std::string(PERFGATE_SOURCE_DIR) + "/examples/candidate.ndjson"},
-          {"INPUT_MARKDOWN", ::testing::TempDir() + "perfgate-action.md"},
-          {"INPUT_JUNIT", ::testing::TempDir() + "perfgate-action.xml"},
+          {"INPUT_MARKDOWN", Temp("report.md", "")},
+          {"INPUT_JUNIT", Temp("junit.xml", "")},
           {"GITHUB_ACTIONS", "true"},
           {"GITHUB_OUTPUT", Temp(outputs, "")},
           {"GITHUB_STEP_SUMMARY", Temp(outputs + ".summary", "")}};
@@ -210,7 +212,7 @@ TEST(ActionGate, WritesTheOutputsAndLeavesTheExitCodeToTheLastStep) {
 
 TEST(ActionGate, InputsAreWordsNeverCode) {
   auto env = GateEnv("outputs-injection");
-  const std::string canary = ::testing::TempDir() + "perfgate-action-canary";
+  const std::string canary = Temp("canary", "");
   std::remove(canary.c_str());
   env["INPUT_ARGS"] = "--today 2026-11-25 $(touch " + canary + ") `touch " + canary + "`";
   env["INPUT_BASELINE"] += "; touch " + canary;
@@ -225,12 +227,12 @@ TEST(ActionGate, InputsAreWordsNeverCode) {
 }
 
 TEST(ActionInstall, ABuildRestoredFromTheCacheIsUsedAsItIs) {
-  const std::string build = ::testing::TempDir() + "perfgate-action-build";
+  const std::string build = Temp("build", "") + ".d";
   std::system(("mkdir -p " + build + " && cp " + PERFGATE_BINARY + " " + build).c_str());
   const std::string outputs = Temp("install-outputs", "");
-  Ran ran = RunScript("install.sh", {{"ACTION_PATH", PERFGATE_SOURCE_DIR},
-                                     {"BUILD_DIR", build},
-                                     {"GITHUB_OUTPUT", outputs}});
+  Ran ran = RunScript(
+      "install.sh",
+      {{"ACTION_PATH", PERFGATE_SOURCE_DIR}, {"BUILD_DIR", build}, {"GITHUB_OUTPUT", outputs}});
   EXPECT_EQ(ran.status, 0) << ran.output;
   EXPECT_EQ(ReadFile(outputs), "binary=" + build + "/perfgate\n");
   EXPECT_NE(ran.output.find("(perfgate 0.1.0)"), std::string::npos) << ran.output;

@@ -42,7 +42,8 @@ struct FakeSentryServer::State {
       http::read(socket, buffer, request, ec);
       if (ec) break;
       Request seen{std::string(request.method_string()), std::string(request.target()),
-                   std::string(request[http::field::authorization]), request.body()};
+                   std::string(request[http::field::authorization]), request.body(),
+                   std::string(request["PRIVATE-TOKEN"])};
       {
         std::lock_guard lock(mutex);
         requests.push_back(seen);

@@ -27,6 +27,7 @@ class FakeSentryServer {
     std::string target;  // path and query, as sent
     std::string authorization;
     std::string body;
+    std::string private_token;  // GitLab's PRIVATE-TOKEN header
   };
   struct Reply {
     int status = 200;
