@@ -7,7 +7,9 @@
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
+#include "gate/propose.h"
 #include "gate/source_summary.h"
+#include "gate/thresholds_parser.h"
 #include "reports/alert_payload.h"
 #include "reports/github_actions.h"
 #include "reports/html_report.h"
@@ -301,6 +303,50 @@ int RunValidate(const ValidateOptions& options, CliEnv& env) {
     }
   }
   return code;
+}
+
+int RunInit(const InitOptions& options, CliEnv& env) {
+  if (!options.output.empty() && !options.force && env.fs.Exists(options.output)) {
+    return ReportError(
+        MakeError(ErrorKind::kUsage, options.output + " exists; --force replaces it, or "
+                                                      "leave out -o to print the proposal"),
+        env);
+  }
+  Result<gate::Thresholds> config = LoadConfig(options.config, env);
+  if (!config.ok()) return ReportError(config.error(), env);
+  Result<SampleSet> release = LoadSource(options.from, options.sources, *config, env);
+  if (!release.ok()) return ReportError(release.error(), env);
+  if (release->IsAggregated()) {
+    return ReportError(MakeError(ErrorKind::kUsage,
+                                 "init sets limits from intervals, which aggregate mode has "
+                                 "not; use --mode raw or histogram"),
+                       env);
+  }
+  SampleSet no_baseline;
+  no_baseline.source = "(none)";
+  const gate::EvaluationResult observed =
+      gate::Evaluate(gate::ObservingThresholds(), no_baseline, *release, env.Today());
+  gate::ProposalOptions proposal;
+  proposal.command = "perfgate init --from " + options.from;
+  const std::string text = gate::ProposeThresholds(observed, proposal);
+  // Never hand out a config perfgate itself would refuse.
+  if (Result<gate::Thresholds> valid = gate::ParseThresholds(text, "(proposal)"); !valid.ok()) {
+    return ReportError(
+        MakeError(ErrorKind::kInternal, "the proposal does not parse: " + valid.error().message),
+        env);
+  }
+  if (options.output.empty()) {
+    env.out << text;
+    return kExitPass;
+  }
+  if (Status folder = env.fs.MakeDirectories(ParentFolder(options.output)); !folder.ok())
+    return ReportError(folder.error(), env);
+  if (Status written = env.fs.WriteFileAtomic(options.output, text); !written.ok())
+    return ReportError(written.error(), env);
+  env.out << "perfgate: wrote a proposed config to " << options.output
+          << "; review it, then check with it: perfgate check --config " << options.output
+          << " ...\n";
+  return kExitPass;
 }
 
 int RunStats(const StatsOptions& options, CliEnv& env) {

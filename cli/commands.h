@@ -125,6 +125,17 @@ struct ValidateOptions {
 // defines, or the first error of each (exit 2).
 int RunValidate(const ValidateOptions& options, CliEnv& env);
 
+struct InitOptions {
+  ConfigChoice config;  // for source.sentry only
+  std::string from;     // the release to propose limits from
+  std::string output;   // empty: standard output
+  bool force = false;   // replace an existing output file
+  SourceOptions sources;
+};
+
+// `perfgate init`: proposes a thresholds.yaml from one observed release (gate/propose.h).
+int RunInit(const InitOptions& options, CliEnv& env);
+
 // Prints `error` as "perfgate: error: ..." and returns its exit code (2, or 3 for kUnavailable).
 int ReportError(const Error& error, CliEnv& env);
 

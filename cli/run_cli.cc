@@ -459,6 +459,32 @@ int Explain(const po::variables_map& vm, CliEnv& env) {
   return RunExplain(options, env);
 }
 
+po::options_description InitDescription() {
+  po::options_description description("Proposing");
+  // clang-format off
+  description.add_options()
+      ("from", po::value<std::string>()->value_name("SRC"),
+       "the release to propose limits from: a file, - for standard input, or sentry:RELEASE "
+       "(required)")
+      ("output,o", po::value<std::string>()->value_name("FILE"),
+       "write the proposal here (default: print it)")
+      ("force", po::bool_switch(), "replace the --output file when it exists");
+  // clang-format on
+  AddConfigOption(description);
+  description.add(SourceOptionsDescription());
+  return description;
+}
+
+int Init(const po::variables_map& vm, CliEnv& env) {
+  InitOptions options;
+  options.from = Required(vm, "from", "--from SRC");
+  if (vm.count("output")) options.output = vm["output"].as<std::string>();
+  options.force = vm["force"].as<bool>();
+  options.config = ReadConfigChoice(vm, false);
+  options.sources = ReadSourceOptions(vm);
+  return RunInit(options, env);
+}
+
 int Validate(const po::variables_map& vm, CliEnv& env) {
   ValidateOptions options;
   if (vm.count("file")) options.configs = vm["file"].as<std::vector<std::string>>();
@@ -529,6 +555,17 @@ const Command kCommands[] = {
      {},
      Alert,
      kAlertExitCodes},
+    {"init",
+     "propose a thresholds.yaml from an observed release, commented line by line",
+     "Usage: perfgate init --from SRC [-o thresholds.yaml] [options]\n\n"
+     "Judges one release as 'alert' would and proposes limits just above what it showed:\n"
+     "the upper end of each metric's 95 % interval plus 20 %, rounded up to a friendly\n"
+     "number; one general limit per metric, a groups: entry for each transaction far\n"
+     "above it, and perfgate's relative rules. Every line says where its number came from.",
+     InitDescription,
+     {},
+     Init,
+     kReadExitCodes},
     {"validate",
      "check thresholds.yaml (or the files named) without data, e.g. in a pre-commit hook",
      "Usage: perfgate validate [FILE]... [--config FILE]\n\n"

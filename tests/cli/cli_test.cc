@@ -189,10 +189,10 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
   EXPECT_EQ(
       unknown.err,
       "perfgate: error: unknown command 'chek'; did you mean 'check'? (the commands are check, "
-      "compare, explain, stats, fetch, alert, validate)\n");
+      "compare, explain, stats, fetch, alert, init, validate)\n");
   EXPECT_EQ(RunPerfgate({"frobnicate"}, fs).err,
             "perfgate: error: unknown command 'frobnicate' (the commands are check, compare, "
-            "explain, stats, fetch, alert, validate)\n");
+            "explain, stats, fetch, alert, init, validate)\n");
   CliRun help = RunPerfgate({"--help"}, fs);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find(
@@ -242,6 +242,7 @@ TEST(Cli, EveryCommandsHelpNamesItsValuesAndItsOwnExitCodes) {
       {"stats", "0 done"},
       {"fetch", "0 done"},
       {"alert", "0 the run did its job, breaching or not"},
+      {"init", "0 done"},
       {"validate", "0 every config is valid"}};
   for (const auto& [command, exit_codes] : kCommands) {
     CliRun help = RunPerfgate({command, "--help"}, fs);
