@@ -132,6 +132,21 @@ TEST(GitLabComponent, EveryInputBecomesAVariableNeverScriptText) {
   EXPECT_EQ(JobField("artifacts").at("when"), "always");
 }
 
+TEST(GitLabComponent, InstallsThisVersionByDefault) {
+  auto [status, version] = Shell(
+      "python3 -c 'import sys, yaml; spec, job = yaml.safe_load_all(open(sys.argv[1])); "
+      "print(spec[\"spec\"][\"inputs\"][\"version\"][\"default\"])' " +
+      std::string(PERFGATE_SOURCE_DIR) + "/templates/perfgate.yml");
+  EXPECT_EQ(status, 0) << version;
+  auto [ran, binary] = Shell(std::string(PERFGATE_BINARY) + " --version");
+  EXPECT_EQ("perfgate " + version, binary);
+  std::ifstream readme(std::string(PERFGATE_SOURCE_DIR) + "/README.md");
+  std::stringstream text;
+  text << readme.rdbuf();
+  EXPECT_NE(text.str().find("perfgate/perfgate@" + version.substr(0, version.size() - 1)),
+            std::string::npos);
+}
+
 TEST(GitLabComponent, JudgesPublishesAndKeepsOneNotePerMergeRequest) {
   FakeGitLab gitlab;
   FakeSentryServer server(gitlab.Handler());

@@ -76,3 +76,30 @@ TEST(Readme, TestCommandIsWhatCiRuns) {
 
 }  // namespace
 }  // namespace perfgate
+
+namespace perfgate {
+namespace {
+
+// The synopsis under "## Commands" names every option of every command's --help.
+TEST(Readme, SynopsisListsEveryOption) {
+  const std::string readme = ReadSource("README.md");
+  const std::size_t start = readme.find("## Commands\n\n```text\n");
+  ASSERT_NE(start, std::string::npos);
+  const std::string synopsis = readme.substr(start, readme.find("```\n", start + 20) - start);
+  FakeFileSystem fs;
+  for (const char* command :
+       {"check", "compare", "explain", "stats", "fetch", "alert", "init", "validate"}) {
+    EXPECT_NE(synopsis.find(std::string("perfgate ") + command), std::string::npos) << command;
+    const std::string help = RunPerfgate({command, "--help"}, fs).out;
+    for (std::size_t at = help.find("\n  --"); at != std::string::npos;
+         at = help.find("\n  --", at + 1)) {
+      const std::size_t name = at + 3;
+      const std::string option = help.substr(name, help.find_first_of(" \n", name) - name);
+      if (option == "--help") continue;
+      EXPECT_NE(synopsis.find(option), std::string::npos) << command << " " << option;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace perfgate
