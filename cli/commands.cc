@@ -44,6 +44,21 @@ struct Inputs {
   SampleSet candidate;
 };
 
+// Sides that look swapped: the candidate's events all older than the baseline's, or both
+// sides naming the same single release. Said, not refused: a backport can be older.
+void WarnAboutOrder(const SourceOrigin& baseline, const SourceOrigin& candidate, CliEnv& env) {
+  if (baseline.first_seconds && candidate.last_seconds &&
+      *candidate.last_seconds < *baseline.first_seconds) {
+    env.err << "perfgate: warning: every candidate event (" << reports::OriginText(candidate)
+            << ") is older than every baseline event (" << reports::OriginText(baseline)
+            << "): are the baseline and the candidate the wrong way round?\n";
+  }
+  if (baseline.releases.size() == 1 && candidate.releases.size() == 1 &&
+      baseline.releases[0].first == candidate.releases[0].first) {
+    env.err << "perfgate: warning: both sides are release " << baseline.releases[0].first << "\n";
+  }
+}
+
 Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
@@ -70,6 +85,8 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   Result<SampleSet> candidate =
       load(options.candidate, options.candidate_release, options.candidate_format);
   if (!candidate.ok()) return candidate.error();
+  if (options.baseline != options.candidate)
+    WarnAboutOrder(baseline->origin, candidate->origin, env);
   return Inputs{std::move(config).value(), std::move(baseline).value(),
                 std::move(candidate).value()};
 }

@@ -162,6 +162,9 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   Result<SampleSet> set = client.FetchRelease(release, progress);
   if (env.err_is_terminal && pages_seen > 0) env.err << "\n";
   if (!set.ok()) return set.error();
+  // The events were asked for by release, and Sentry's rows do not repeat it.
+  if (set->origin.releases.empty() && release != "latest")
+    set->origin.releases.emplace_back(release, set->TotalEvents());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char elapsed[32];

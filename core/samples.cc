@@ -159,6 +159,47 @@ void SampleSetBuilder::ScaleTimes(double duration_factor, double op_factor) {
   for (GroupSamples& group : groups_) perfgate::ScaleTimes(group, duration_factor, op_factor);
 }
 
+void SourceOrigin::Note(std::string_view release, std::optional<double> seconds) {
+  if (seconds) {
+    first_seconds = std::min(first_seconds.value_or(*seconds), *seconds);
+    last_seconds = std::max(last_seconds.value_or(*seconds), *seconds);
+  }
+  if (release.empty()) return;
+  // Rows of one release follow each other: the last entry is the likely one.
+  if (!releases.empty() && releases.back().first == release) {
+    ++releases.back().second;
+    return;
+  }
+  for (auto& [name, events] : releases) {
+    if (name == release) {
+      ++events;
+      return;
+    }
+  }
+  if (releases.size() < kMaxReleases) releases.emplace_back(release, 1);
+}
+
+void SourceOrigin::Merge(const SourceOrigin& other) {
+  for (const auto& [name, events] : other.releases) {
+    auto known = std::find_if(releases.begin(), releases.end(),
+                              [&](const auto& entry) { return entry.first == name; });
+    if (known != releases.end()) {
+      known->second += events;
+    } else if (releases.size() < kMaxReleases) {
+      releases.emplace_back(name, events);
+    }
+  }
+  if (other.first_seconds) Note("", other.first_seconds);
+  if (other.last_seconds) Note("", other.last_seconds);
+}
+
+void SourceOrigin::Sort() {
+  for (auto& entry : releases) entry.first = CleanText(entry.first);
+  std::sort(releases.begin(), releases.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+}
+
 void SampleSetBuilder::Append(SampleSetBuilder&& other) {
   for (GroupSamples& group : other.groups_) {
     const std::size_t before = groups_.size();
@@ -170,6 +211,7 @@ void SampleSetBuilder::Append(SampleSetBuilder&& other) {
     AppendEvents(target, group);
   }
   events_ += other.events_;
+  origin_.Merge(other.origin_);
   other = SampleSetBuilder();
 }
 
@@ -221,6 +263,8 @@ SampleSet SampleSetBuilder::Build(std::string source) && {
   SampleSet set;
   set.source = std::move(source);
   set.groups = std::move(groups_);
+  set.origin = std::move(origin_);
+  set.origin.Sort();
   CleanNames(set.groups);
   std::sort(set.groups.begin(), set.groups.end(),
             [](const GroupSamples& a, const GroupSamples& b) { return a.name < b.name; });

@@ -98,6 +98,22 @@ struct GroupSamples {
   std::size_t Failures() const;
 };
 
+// Where and when a source's events came from, as far as its rows say: the releases they
+// name (by events, most first) and the time of the first and the last event.
+struct SourceOrigin {
+  static constexpr std::size_t kMaxReleases = 100;            // more distinct names are not kept
+  std::vector<std::pair<std::string, std::size_t>> releases;  // name, events
+  std::optional<double> first_seconds;                        // UTC seconds since the epoch
+  std::optional<double> last_seconds;
+
+  // Counts one event of `release` (empty: not named) at `seconds` (nullopt: not known).
+  void Note(std::string_view release, std::optional<double> seconds);
+  // Adds `other`'s counts and widens the range to cover it.
+  void Merge(const SourceOrigin& other);
+  // Releases by events, most first (ties by name), names made safe to show.
+  void Sort();
+};
+
 // The events of one release, grouped by transaction name, plus what reading skipped.
 struct SampleSet {
   std::string source;                         // as the user named it: a path or sentry:RELEASE
@@ -106,6 +122,7 @@ struct SampleSet {
   std::vector<std::string> skipped_examples;  // the first few, "file:line: reason"
   std::vector<std::string> notes;  // what a report must say about the source (a sample cap)
   bool partial = false;  // some of the source could not be read (allow_partial); notes say what
+  SourceOrigin origin;   // the releases and time range its rows name
 
   std::size_t TotalEvents() const;
   // True when the groups carry server aggregates instead of events.
@@ -130,6 +147,10 @@ class SampleSetBuilder {
   void Add(std::string_view group, double duration_ms, bool failed, SpanTree tree);
   // Moves every event of `other` after this builder's events of the same group.
   void Append(SampleSetBuilder&& other);
+  // Counts one event's release and time (SourceOrigin::Note).
+  void NoteOrigin(std::string_view release, std::optional<double> seconds) {
+    origin_.Note(release, seconds);
+  }
   // ScaleTimes() on every group so far.
   void ScaleTimes(double duration_factor, double op_factor);
   // Adds a group summarised by the server. REQUIRES: no events were added under `name`.
@@ -148,6 +169,7 @@ class SampleSetBuilder {
   std::vector<std::uint32_t> slots_;                 // group index + 1; 0 is an empty slot
   std::size_t last_ = static_cast<std::size_t>(-1);  // the group used last, a cheap cache
   std::size_t events_ = 0;
+  SourceOrigin origin_;
 };
 
 }  // namespace perfgate

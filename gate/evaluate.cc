@@ -544,6 +544,8 @@ EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baselin
   result.config_name = config.source_name;
   result.baseline_source = baseline.source;
   result.candidate_source = candidate.source;
+  result.baseline_origin = baseline.origin;
+  result.candidate_origin = candidate.origin;
   result.percentile_method = config.percentile_method;
   result.min_samples = config.min_samples;
   result.confidence = config.confidence;

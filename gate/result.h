@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/enum_names.h"
+#include "core/samples.h"
 #include "gate/thresholds.h"
 #include "stats/interval.h"
 #include "stats/mann_whitney.h"
@@ -100,6 +101,8 @@ struct EvaluationResult {
   std::string config_name;
   std::string baseline_source;
   std::string candidate_source;
+  SourceOrigin baseline_origin;  // the releases and time range each side's rows named
+  SourceOrigin candidate_origin;
   stats::QuantileMethod percentile_method = stats::QuantileMethod::kLinear;
   int min_samples = 0;
   double confidence = 0.95;

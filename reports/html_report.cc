@@ -19,6 +19,12 @@ using gate::Verdict;
 
 std::string Html(std::string_view text) { return EscapeMarkup(text); }
 
+// " (release shop@1.4.0, 2026-11-10 00:00 to 2026-11-12 23:59 UTC)", or "".
+std::string HtmlOrigin(const SourceOrigin& origin) {
+  const std::string text = OriginText(origin);
+  return text.empty() ? "" : " (" + Html(text) + ")";
+}
+
 std::string Number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f", value);
@@ -566,8 +572,9 @@ std::string RenderHtml(const explain::ExplainedResult& report) {
       << "<style>" << kStyle << "</style>\n</head>\n<body>\n<main>\n";
   out << "<header class=\"" << header_class << "\"><h1>perfgate: " << Html(label) << "</h1>\n<p>"
       << Html(Headline(result)) << ".</p>\n<p>Candidate <code>" << Html(result.candidate_source)
-      << "</code> against baseline <code>" << Html(result.baseline_source)
-      << "</code>, rules from <code>" << Html(result.config_name) << "</code>.</p></header>\n";
+      << "</code>" << HtmlOrigin(result.candidate_origin) << " against baseline <code>"
+      << Html(result.baseline_source) << "</code>" << HtmlOrigin(result.baseline_origin)
+      << ", rules from <code>" << Html(result.config_name) << "</code>.</p></header>\n";
   NotPassedSection(out, result);
   out << "<h2>Transactions</h2>\n";
   const Charted charted = ChooseCharted(result);

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "core/timestamp.h"
 #include "reports/json_writer.h"
 #include "reports/summary_text.h"
 
@@ -174,10 +175,22 @@ std::string RenderJson(const explain::ExplainedResult& report) {
   out.Member("exit_code", gate::ExitCodeFor(result.outcome));
   out.Member("headline", value(Headline(result)));
   out.Member("config", value(result.config_name));
+  auto side = [](const std::string& source, std::size_t events, const SourceOrigin& origin) {
+    object described{{"source", source}, {"events", events}};
+    if (!origin.releases.empty()) {
+      array releases;
+      for (const auto& [name, count] : origin.releases)
+        releases.push_back(object{{"name", name}, {"events", count}});
+      described["releases"] = std::move(releases);
+    }
+    if (origin.first_seconds) described["first_event"] = FormatIsoTimestamp(*origin.first_seconds);
+    if (origin.last_seconds) described["last_event"] = FormatIsoTimestamp(*origin.last_seconds);
+    return described;
+  };
   out.Member("baseline",
-             object{{"source", result.baseline_source}, {"events", result.baseline_events}});
+             side(result.baseline_source, result.baseline_events, result.baseline_origin));
   out.Member("candidate",
-             object{{"source", result.candidate_source}, {"events", result.candidate_events}});
+             side(result.candidate_source, result.candidate_events, result.candidate_origin));
   out.Member(
       "method",
       object{

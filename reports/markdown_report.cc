@@ -201,8 +201,13 @@ void VerdictSection(std::ostream& out, const gate::EvaluationResult& result) {
   }
   out << "## " << icon << " perfgate: " << OverallTitle(result) << "\n\n";
   out << Headline(result) << ".\n\n";
-  out << "Candidate " << Code(result.candidate_source) << " against baseline "
-      << Code(result.baseline_source) << ", rules from " << Code(result.config_name) << ".\n\n";
+  auto origin = [](const SourceOrigin& side) {
+    const std::string text = OriginText(side);
+    return text.empty() ? std::string() : " (" + Prose(text) + ")";
+  };
+  out << "Candidate " << Code(result.candidate_source) << origin(result.candidate_origin)
+      << " against baseline " << Code(result.baseline_source) << origin(result.baseline_origin)
+      << ", rules from " << Code(result.config_name) << ".\n\n";
 }
 
 // The table of rules that did not pass (too few events aside), then one sentence each

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/timestamp.h"
 #include "gate/number_format.h"
 
 namespace perfgate::reports {
@@ -42,6 +43,27 @@ std::string OverallTitle(const EvaluationResult& result) {
 std::string GroupNoun(const EvaluationResult& result, std::size_t count) {
   std::string noun = result.group_by == gate::GroupBy::kNone ? "group" : "transaction";
   return count == 1 ? noun : noun + "s";
+}
+
+std::string OriginText(const SourceOrigin& origin) {
+  std::string text;
+  const std::size_t shown = std::min<std::size_t>(origin.releases.size(), 3);
+  if (shown > 0) text = origin.releases.size() == 1 ? "release " : "releases ";
+  for (std::size_t i = 0; i < shown; ++i) {
+    text += (i == 0                                              ? ""
+             : i + 1 == shown && shown == origin.releases.size() ? " and "
+                                                                 : ", ") +
+            origin.releases[i].first;
+  }
+  if (origin.releases.size() > shown)
+    text += " and " + std::to_string(origin.releases.size() - shown) + " more";
+  if (origin.first_seconds && origin.last_seconds) {
+    std::string from = FormatUtcMinute(*origin.first_seconds);
+    std::string to = FormatUtcMinute(*origin.last_seconds);
+    from.resize(from.size() - 4);  // one " UTC", at the end
+    text += (text.empty() ? "" : ", ") + from + " to " + to;
+  }
+  return text;
 }
 
 std::string Headline(const EvaluationResult& result) {

@@ -32,6 +32,10 @@ std::string OverallTitle(const gate::EvaluationResult& result);
 // ASCII letters upper-cased.
 std::string UpperCase(std::string_view text);
 
+// What a side's rows said of their origin: "release shop@1.4.0, 2026-11-10 00:00 to
+// 2026-11-12 23:59 UTC", "releases a, b and 3 more", or "" when they said nothing.
+std::string OriginText(const SourceOrigin& origin);
+
 // "2 rules failed in 2 of 7 transactions; 1 warning; 1 insufficient data".
 std::string Headline(const gate::EvaluationResult& result);
 

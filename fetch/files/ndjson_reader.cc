@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #if defined(__SSE2__)
@@ -14,6 +15,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 
+#include "core/timestamp.h"
 #include "fetch/files/json_event_handler.h"
 #include "fetch/files/row_fields.h"
 
@@ -22,6 +24,30 @@ namespace {
 
 // How a note line starts; SamplesToNdjson (release_cache.h) writes them.
 constexpr std::string_view kNotePrefix = "{\"perfgate_note\":";
+// How the origin line starts: the releases and time range of the events (SamplesToNdjson).
+constexpr std::string_view kOriginPrefix = "{\"perfgate_origin\":";
+
+// The origin line's value: {"releases": [[name, events], ...], "first": ISO, "last": ISO}.
+SourceOrigin ParseOrigin(std::string_view line) {
+  const boost::json::value parsed_line = boost::json::parse(line);
+  const boost::json::object& origin = parsed_line.at("perfgate_origin").as_object();
+  SourceOrigin parsed;
+  for (const boost::json::value& entry : origin.at("releases").as_array()) {
+    const boost::json::array& pair = entry.as_array();
+    parsed.releases.emplace_back(std::string(pair.at(0).as_string()),
+                                 static_cast<std::size_t>(pair.at(1).to_number<double>()));
+  }
+  auto time = [&](const char* key) -> std::optional<double> {
+    const boost::json::value* text = origin.if_contains(key);
+    if (text == nullptr) return std::nullopt;
+    std::optional<double> seconds = ParseIsoTimestamp(text->as_string());
+    if (!seconds) throw std::invalid_argument("not a time");
+    return seconds;
+  };
+  parsed.first_seconds = time("first");
+  parsed.last_seconds = time("last");
+  return parsed;
+}
 
 bool IsBlank(std::string_view line) {
   return std::all_of(line.begin(), line.end(),
@@ -189,7 +215,8 @@ bool FastParseLine(std::string_view line, RowFields& fields) {
 // line with a neighbour's would make the two cores fight over it (false sharing).
 struct alignas(64) ChunkResult {
   SampleSetBuilder samples;
-  std::vector<std::string> notes;  // {"perfgate_note": "..."} lines, in order
+  std::vector<std::string> notes;      // {"perfgate_note": "..."} lines, in order
+  std::optional<SourceOrigin> origin;  // a {"perfgate_origin": ...} line
   BadRowLog bad_rows{BadRowPolicy::kFail, ""};
   std::size_t lines = 0;  // lines in the chunk
   bool stopped = false;   // reading stopped at a bad row
@@ -227,6 +254,14 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
         continue;
       } catch (const std::exception&) {
         // not a note after all: read it as an event below, which reports what is wrong
+      }
+    }
+    if (line.starts_with(kOriginPrefix) && line.size() <= kMaxRecordBytes) {
+      try {
+        out.origin = ParseOrigin(line);
+        continue;
+      } catch (const std::exception&) {
+        // not an origin after all: read it as an event below, which reports what is wrong
       }
     }
     if (line.size() > kMaxRecordBytes) {  // before any parsing: its strings could be huge
@@ -311,8 +346,10 @@ Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
   SampleSetBuilder samples;
   BadRowLog bad_rows(options.on_bad_row, source);
   std::vector<std::string> notes;
+  std::optional<SourceOrigin> origin;
   std::size_t lines_before = 0;
   for (ChunkResult& chunk : results) {
+    if (chunk.origin) origin = std::move(chunk.origin);
     samples.Append(std::move(chunk.samples));
     notes.insert(notes.end(), chunk.notes.begin(), chunk.notes.end());
     bad_rows.Append(std::move(chunk.bad_rows), lines_before);
@@ -322,6 +359,11 @@ Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
   SampleSet set = std::move(samples).Build(std::string(source));
   bad_rows.CopyTo(set);
   set.notes = std::move(notes);
+  // perfgate's own files (the cache, fetch -o) say where the events came from in one line.
+  if (origin) {
+    set.origin = std::move(*origin);
+    set.origin.Sort();
+  }
   return set;
 }
 

@@ -16,6 +16,8 @@
 #include <boost/json/parser.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/timestamp.h"
+
 namespace perfgate::fetch {
 namespace {
 
@@ -1093,6 +1095,8 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
                                                         : kUnnamed;
     builder.Add(name, static_cast<double>(span.end_ns - span.start_ns) / 1e6, span.failed,
                 Tree(spans, children, i));
+    builder.NoteOrigin(*span.version,
+                       FromMilliseconds(static_cast<long long>(span.start_ns / 1'000'000)));
     ++transactions;
   }
   std::string version_list;

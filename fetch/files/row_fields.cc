@@ -7,6 +7,7 @@
 
 #include "core/span_status.h"
 #include "core/text.h"
+#include "core/timestamp.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -35,6 +36,12 @@ Field ClassifyField(std::string_view name) {
       break;
     case 6:
       if (name == "status") return Field::kStatus;
+      break;
+    case 7:
+      if (name == "release") return Field::kRelease;
+      break;
+    case 9:
+      if (name == "timestamp") return Field::kTimestamp;
       break;
     case 11:
       if (name == "transaction") return Field::kTransaction;
@@ -68,6 +75,8 @@ void RowFields::Reset() {
   duration_name_.clear();
   trace_.clear();
   event_id_.clear();
+  release_.clear();
+  timestamp_.reset();
   op_times_.clear();
   total_time_ms_ = -1;
   duration_ms_ = 0;
@@ -151,6 +160,8 @@ SpanTree RowFields::Spans() const {
 }
 
 void AddRow(SampleSetBuilder& samples, const RowFields& fields) {
+  if (fields.timestamp() || !fields.release().empty())
+    samples.NoteOrigin(fields.release(), fields.timestamp());
   if (fields.HasSpans()) {
     samples.Add(fields.transaction(), fields.duration_ms(), fields.failed(), fields.Spans());
   } else {
@@ -182,6 +193,18 @@ bool RowFields::OnString(Field field, std::string_view name, std::string_view va
       return true;
     case Field::kOpTime:
       return Fail(std::string(name) + " must be a number, not a string: " + Quote(value));
+    case Field::kTimestamp:
+      timestamp_ = ParseIsoTimestamp(value);
+      if (!timestamp_) {
+        double number = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+        if (ec == std::errc() && end == value.data() + value.size())
+          timestamp_ = EpochSeconds(number);
+      }
+      return true;
+    case Field::kRelease:
+      release_.assign(value);
+      return true;
     case Field::kIgnored:
       return true;
   }
@@ -207,6 +230,12 @@ bool RowFields::OnNumber(Field field, std::string_view name, double value, std::
     case Field::kStatus:
     case Field::kTrace:
       return Fail(std::string(name) + " must be a string, not a number: " + std::string(raw));
+    case Field::kTimestamp:
+      timestamp_ = EpochSeconds(value);
+      return true;
+    case Field::kRelease:
+      release_.assign(raw);
+      return true;
     case Field::kEventId:
     case Field::kIgnored:
       return true;
@@ -221,6 +250,8 @@ bool RowFields::OnBool(Field field, std::string_view name, bool value) {
       error_flag_ = value;
       return true;
     case Field::kEventId:
+    case Field::kTimestamp:
+    case Field::kRelease:
     case Field::kIgnored:
       return true;
     default:
@@ -234,7 +265,9 @@ bool RowFields::OnNull(Field field, std::string_view name) {
 }
 
 bool RowFields::OnContainer(Field field, std::string_view name, std::string_view kind) {
-  if (field == Field::kIgnored || field == Field::kEventId) return true;
+  if (field == Field::kIgnored || field == Field::kEventId || field == Field::kTimestamp ||
+      field == Field::kRelease)
+    return true;
   return Fail(std::string(name) + " must not be " + std::string(kind));
 }
 
@@ -244,6 +277,8 @@ bool RowFields::OnText(Field field, std::string_view name, std::string_view text
     case Field::kStatus:
     case Field::kTrace:
     case Field::kEventId:
+    case Field::kTimestamp:
+    case Field::kRelease:
       return OnString(field, name, text);
     case Field::kOpTime: {
       if (text.empty()) return true;  // no spans of the family

@@ -4,6 +4,7 @@
 #ifndef PERFGATE_FETCH_FILES_ROW_FIELDS_H_
 #define PERFGATE_FETCH_FILES_ROW_FIELDS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,9 @@ enum class Field {
   kTrace,        // "trace": the event's trace id (32 hex digits)
   kEventId,      // "id": Sentry's event id, kept when it is 32 hex digits (else ignored)
   kOpTime,       // "spans.db", "spans.http", ..., "spans.total.time": Sentry's ops breakdown
-  kIgnored,      // anything else: id, timestamp, release, environment, project, ...
+  kTimestamp,    // "timestamp": ISO 8601, or seconds (or ms) since the epoch; for reports only
+  kRelease,      // "release": the release the event came from; for reports only
+  kIgnored,      // anything else: environment, project, ...
 };
 
 Field ClassifyField(std::string_view name);
@@ -59,6 +62,10 @@ class RowFields {
   // kOtherOps part: the total less the families given.
   SpanTree Spans() const;
   bool HasSpans() const { return !op_times_.empty(); }
+  // The event's release and time, where the row gives them (a timestamp that does not read
+  // as one is left out: it only informs reports).
+  std::string_view release() const { return release_; }
+  std::optional<double> timestamp() const { return timestamp_; }
 
  private:
   bool Fail(std::string message);
@@ -73,6 +80,8 @@ class RowFields {
   std::string duration_name_;  // which column gave the duration, for a clash message
   std::string trace_;
   std::string event_id_;
+  std::string release_;
+  std::optional<double> timestamp_;
   std::vector<OpTime> op_times_;  // the families, as given
   double total_time_ms_ = -1;     // spans.total.time; -1 when not given
   double duration_ms_ = 0;

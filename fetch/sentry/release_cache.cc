@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 #include <boost/pfr/core.hpp>
 
+#include "core/timestamp.h"
 #include "fetch/files/ndjson_reader.h"
 
 namespace perfgate::fetch {
@@ -135,6 +136,21 @@ std::string SamplesToNdjson(const SampleSet& set) {
   std::string out;
   for (const std::string& note : set.notes) out += std::string(kNoteKey) + JsonString(note) + "}\n";
   char number[32];
+  // Where the events came from, as one line (the events themselves carry no time).
+  const SourceOrigin& origin = set.origin;
+  if (!origin.releases.empty() || origin.first_seconds) {
+    out += "{\"perfgate_origin\":{\"releases\":[";
+    for (std::size_t i = 0; i < origin.releases.size(); ++i) {
+      out += (i ? ",[" : "[") + JsonString(origin.releases[i].first) + "," +
+             std::to_string(origin.releases[i].second) + "]";
+    }
+    out += "]";
+    if (origin.first_seconds)
+      out += ",\"first\":\"" + FormatIsoTimestamp(*origin.first_seconds) + "\"";
+    if (origin.last_seconds)
+      out += ",\"last\":\"" + FormatIsoTimestamp(*origin.last_seconds) + "\"";
+    out += "}}\n";
+  }
   for (const GroupSamples& group : set.groups) {
     const std::string name = JsonString(group.name);
     for (std::size_t i = 0; i < group.size(); ++i) {

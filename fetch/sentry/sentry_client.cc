@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include "core/text.h"
+#include "core/timestamp.h"
 #include "fetch/files/sample_reader.h"
 #include "fetch/files/sentry_page_reader.h"
 #include "fetch/http/link_header.h"
@@ -74,33 +76,13 @@ std::string StatusText(int status) {
 }  // namespace
 
 std::optional<long long> ParseIsoSeconds(const std::string& timestamp) {
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (std::sscanf(timestamp.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute,
-                  &second) != 6) {
-    return std::nullopt;
-  }
-  using namespace std::chrono;
-  auto date =
-      year_month_day{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
-                     std::chrono::day{static_cast<unsigned>(day)}};
-  if (!date.ok()) return std::nullopt;
-  return (sys_days(date).time_since_epoch() + hours(hour) + minutes(minute) + seconds(second)) /
-         seconds(1);
+  std::optional<double> seconds = ParseIsoTimestamp(timestamp);
+  if (!seconds) return std::nullopt;
+  return static_cast<long long>(std::floor(*seconds));
 }
 
 std::string FormatIsoSeconds(long long epoch_seconds) {
-  using namespace std::chrono;
-  const sys_seconds time{seconds(epoch_seconds)};
-  const auto day_start = floor<days>(time);
-  const year_month_day ymd(day_start);
-  const hh_mm_ss clock(time - day_start);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02ld:%02ld:%02lldZ",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<long>(clock.hours().count()),
-                static_cast<long>(clock.minutes().count()),
-                static_cast<long long>(clock.seconds().count()));
-  return buffer;
+  return FormatIsoTimestamp(static_cast<double>(epoch_seconds));
 }
 
 namespace {

@@ -143,6 +143,46 @@ TEST(CliHabits, TheSameSourceOnBothSidesIsWarnedAbout) {
       << run.err;
 }
 
+TEST(CliHabits, ReportsSayEachSidesReleaseAndTimeAndSwappedSidesAreWarnedAbout) {
+  FakeFileSystem fs;
+  auto rows = [](const std::string& release, const std::string& day) {
+    std::string text;
+    for (int i = 0; i < 3; ++i) {
+      text += "{\"transaction\":\"GET /a\",\"duration_ms\":" + std::to_string(100 + i) +
+              ",\"release\":\"" + release + "\",\"timestamp\":\"2026-11-" + day + "T0" +
+              std::to_string(i) + ":00:00Z\"}\n";
+    }
+    return text;
+  };
+  fs.files["old.ndjson"] = rows("shop@1.4.0", "10");
+  fs.files["new.ndjson"] = rows("shop@1.5.0", "19");
+  CliRun run = RunPerfgate({"check", "--baseline", "old.ndjson", "--candidate", "new.ndjson",
+                            "--markdown", "r.md", "--json", "r.json"},
+                           fs);
+  EXPECT_EQ(run.Errors(), "") << run.err;
+  EXPECT_NE(fs.files["r.md"].find(
+                "Candidate `new.ndjson` (release shop@1.5.0, 2026-11-19 00:00 to 2026-11-19 "
+                "02:00 UTC) against baseline `old.ndjson` (release shop@1.4.0, 2026-11-10 00:00 "
+                "to 2026-11-10 02:00 UTC)"),
+            std::string::npos)
+      << fs.files["r.md"];
+  EXPECT_NE(fs.files["r.json"].find("\"releases\": [{\"name\": \"shop@1.5.0\", \"events\": 3}],\n"
+                                    "    \"first_event\": \"2026-11-19T00:00:00Z\",\n"
+                                    "    \"last_event\": \"2026-11-19T02:00:00Z\""),
+            std::string::npos)
+      << fs.files["r.json"];
+
+  CliRun swapped = RunPerfgate({"compare", "new.ndjson", "old.ndjson"}, fs);
+  EXPECT_EQ(swapped.Errors(),
+            "perfgate: warning: every candidate event (release shop@1.4.0, 2026-11-10 00:00 to "
+            "2026-11-10 02:00 UTC) is older than every baseline event (release shop@1.5.0, "
+            "2026-11-19 00:00 to 2026-11-19 02:00 UTC): are the baseline and the candidate the "
+            "wrong way round?\n");
+  fs.files["again.ndjson"] = rows("shop@1.4.0", "11");
+  EXPECT_EQ(RunPerfgate({"compare", "old.ndjson", "again.ndjson"}, fs).Errors(),
+            "perfgate: warning: both sides are release shop@1.4.0\n");
+}
+
 TEST(CliHabits, ACsvHeaderWithoutADurationShowsWhatItRead) {
   FakeFileSystem fs;
   fs.files["semi.csv"] = "transaction;duration_ms\nGET /a;100\n";

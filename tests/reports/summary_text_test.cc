@@ -92,3 +92,24 @@ TEST(NotableRules, TheNearestToADecisionFirstWithinAVerdict) {
 
 }  // namespace
 }  // namespace perfgate::reports
+
+namespace perfgate::reports {
+namespace {
+
+TEST(OriginText, NamesReleasesAndTheTimeRangeAsFarAsKnown) {
+  SourceOrigin origin;
+  EXPECT_EQ(OriginText(origin), "");
+  origin.releases = {{"a", 5}};
+  EXPECT_EQ(OriginText(origin), "release a");
+  origin.releases = {{"a", 5}, {"b", 3}};
+  EXPECT_EQ(OriginText(origin), "releases a and b");
+  origin.releases = {{"a", 5}, {"b", 3}, {"c", 2}, {"d", 1}, {"e", 1}};
+  EXPECT_EQ(OriginText(origin), "releases a, b, c and 2 more");
+  origin.releases.clear();
+  origin.first_seconds = 1795168800;
+  origin.last_seconds = 1795255199;
+  EXPECT_EQ(OriginText(origin), "2026-11-20 10:00 to 2026-11-21 09:59 UTC");
+}
+
+}  // namespace
+}  // namespace perfgate::reports

@@ -59,6 +59,32 @@ TEST(ReleaseCache, StoresAndLoadsTheSameEventsAndNotes) {
   EXPECT_EQ(back.groups[1].name, "POST \"b\"");
 }
 
+TEST(ReleaseCache, KeepsWhereAndWhenTheEventsCameFrom) {
+  SampleSetBuilder builder;
+  builder.Add("GET /a", 12.5, false);
+  builder.NoteOrigin("shop@1.5.0", 1795168800.125);
+  builder.Add("GET /a", 13, false);
+  builder.NoteOrigin("shop@\"1.5.1\"", 1795168700);
+  builder.NoteOrigin("shop@1.5.0", std::nullopt);
+  SampleSet set = std::move(builder).Build("sentry:1.5.0");
+  ASSERT_EQ(set.origin.releases.size(), 2u);
+  EXPECT_EQ(set.origin.releases[0], (std::pair<std::string, std::size_t>{"shop@1.5.0", 2}));
+  FakeFileSystem fs;
+  ASSERT_TRUE(StoreCachedRelease(fs, "cache", "cache/x.ndjson", set).ok());
+  Result<std::optional<SampleSet>> loaded = LoadCachedRelease(fs, "cache/x.ndjson", "s");
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  const SourceOrigin& back = (*loaded)->origin;
+  EXPECT_EQ(back.releases, set.origin.releases);
+  EXPECT_EQ(back.first_seconds, 1795168700.0);
+  EXPECT_EQ(back.last_seconds, 1795168800.125);
+  // A line that only looks like an origin is read as an event, and named as a bad one.
+  fs.files["cache/y.ndjson"] = "{\"perfgate_origin\":{\"releases\":3}}\n";
+  Result<std::optional<SampleSet>> damaged = LoadCachedRelease(fs, "cache/y.ndjson", "s");
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_NE(damaged.error().message.find("cache/y.ndjson:1: no duration"), std::string::npos)
+      << damaged.error().message;
+}
+
 TEST(ReleaseCache, KeepsEachEventsTraceAndOpsBreakdownExactly) {
   SampleSetBuilder builder;
   SpanTree spans;
