@@ -153,6 +153,13 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   return options;
 }
 
+// A command's own options followed by --config and the options of reading sources.
+po::options_description WithSources(po::options_description own, bool files = true) {
+  AddConfigOption(own);
+  own.add(SourceOptionsDescription(files));
+  return own;
+}
+
 // Picking each side's release out of one OTLP file, and each side's format.
 void AddSideOptions(po::options_description& description) {
   // clang-format off
@@ -344,9 +351,7 @@ po::options_description StatsDescription() {
       ("release", po::value<std::string>()->value_name("VERSION"),
        "read only this release's transactions of an OTLP file (service.version)");
   // clang-format on
-  AddConfigOption(description);
-  description.add(SourceOptionsDescription());
-  return description;
+  return WithSources(std::move(description));
 }
 
 int Stats(const po::variables_map& vm, CliEnv& env) {
@@ -374,9 +379,7 @@ po::options_description FetchDescription() {
       ("release", po::value<std::string>()->value_name("RELEASE"), "the release version, or latest (required)")
       ("output,o", po::value<std::string>()->value_name("FILE"), "the NDJSON file to write (required)");
   // clang-format on
-  AddConfigOption(description);
-  description.add(SourceOptionsDescription(false));
-  return description;
+  return WithSources(std::move(description), false);
 }
 
 int Fetch(const po::variables_map& vm, CliEnv& env) {
@@ -402,9 +405,7 @@ po::options_description AlertDescription() {
       ("no-data-after", po::value<std::string>()->value_name("DURATION")->default_value("24h"),
        "close a breach whose transaction (or rule) has not been judged for this long");
   // clang-format on
-  AddConfigOption(description);
-  description.add(SourceOptionsDescription());
-  return description;
+  return WithSources(std::move(description));
 }
 
 int Alert(const po::variables_map& vm, CliEnv& env) {
@@ -470,9 +471,7 @@ po::options_description InitDescription() {
        "write the proposal here (default: print it)")
       ("force", po::bool_switch(), "replace the --output file when it exists");
   // clang-format on
-  AddConfigOption(description);
-  description.add(SourceOptionsDescription());
-  return description;
+  return WithSources(std::move(description));
 }
 
 int Init(const po::variables_map& vm, CliEnv& env) {

@@ -2,7 +2,6 @@
 // a fake GitHub REST API on 127.0.0.1: the pull-request comment posted once and updated in
 // place, the gate step's outputs, inputs that cannot run code, and action.yml itself.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include "tests/fakes/fake_sentry_server.h"
+#include "tests/fakes/shell.h"
 
 namespace perfgate {
 namespace {
@@ -36,15 +36,9 @@ Ran RunScript(const std::string& script, const std::map<std::string, std::string
     for (char c : value) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
     command += " " + name + "=" + quoted + "'";
   }
-  command += " bash " + std::string(PERFGATE_SOURCE_DIR) + "/scripts/action/" + script + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  Ran ran;
-  if (pipe == nullptr) return ran;
-  char buffer[4096];
-  while (std::size_t got = fread(buffer, 1, sizeof buffer, pipe)) ran.output.append(buffer, got);
-  const int status = pclose(pipe);
-  ran.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return ran;
+  command += " bash " + std::string(PERFGATE_SOURCE_DIR) + "/scripts/action/" + script;
+  auto [status, output] = Shell(command);
+  return {status, output};
 }
 
 // A file in the temporary folder; ctest runs tests in parallel processes, so each has its own.

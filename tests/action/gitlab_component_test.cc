@@ -3,7 +3,6 @@
 // GitLab API on 127.0.0.1 for the merge request note. The install step needs a release and
 // the network, so it is not run here.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include <boost/json.hpp>
 
 #include "tests/fakes/fake_sentry_server.h"
+#include "tests/fakes/shell.h"
 
 namespace perfgate {
 namespace {
@@ -23,16 +23,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr const char* kToken = "glpat-secret-for-tests";
-
-std::pair<int, std::string> Shell(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  std::string output;
-  char buffer[4096];
-  while (std::size_t got = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 // A field of the component's job, as JSON, read by python3-yaml.
 json::value JobField(const std::string& field) {

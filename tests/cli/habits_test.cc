@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/fakes/cli_runner.h"
+#include "tests/fakes/shell.h"
 
 namespace perfgate {
 namespace {
@@ -109,13 +110,9 @@ TEST(CliHabits, ADashReadsStandardInputAndTellsItsFormat) {
 TEST(CliHabits, TheRealBinaryReadsAPipe) {
   const std::string command = std::string("cat ") + PERFGATE_SOURCE_DIR +
                               "/examples/baseline.ndjson | " + PERFGATE_BINARY +
-                              " stats - --percentiles 50 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string out;
-  char buffer[4096];
-  while (std::size_t got = fread(buffer, 1, sizeof buffer, pipe)) out.append(buffer, got);
-  EXPECT_EQ(pclose(pipe), 0) << out;
+                              " stats - --percentiles 50";
+  auto [status, out] = Shell(command);
+  EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("POST /api/checkout"), std::string::npos) << out;
 }
 

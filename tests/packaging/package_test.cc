@@ -7,19 +7,10 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/fakes/shell.h"
+
 namespace perfgate {
 namespace {
-
-// Runs `command` in a shell; its exit status and everything it printed (stdout and stderr).
-std::pair<int, std::string> Shell(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, ""};
-  std::string output;
-  char buffer[4096];
-  while (std::size_t got = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 class Package : public ::testing::Test {
  protected:

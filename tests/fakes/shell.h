@@ -1,0 +1,26 @@
+// Runs a shell command from a test: its exit status and everything it printed.
+#ifndef PERFGATE_TESTS_FAKES_SHELL_H_
+#define PERFGATE_TESTS_FAKES_SHELL_H_
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+#include <utility>
+
+namespace perfgate {
+
+// `command` in /bin/sh; its exit status (-1 when it did not exit) and its stdout and stderr.
+inline std::pair<int, std::string> Shell(const std::string& command) {
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, ""};
+  std::string output;
+  char buffer[4096];
+  while (std::size_t got = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, got);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace perfgate
+
+#endif  // PERFGATE_TESTS_FAKES_SHELL_H_
