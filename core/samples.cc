@@ -180,13 +180,13 @@ void SourceOrigin::Note(std::string_view release, std::optional<double> seconds)
 }
 
 void SourceOrigin::Merge(const SourceOrigin& other) {
-  for (const auto& [name, events] : other.releases) {
+  for (const auto& added : other.releases) {
     auto known = std::find_if(releases.begin(), releases.end(),
-                              [&](const auto& entry) { return entry.first == name; });
+                              [&](const auto& entry) { return entry.first == added.first; });
     if (known != releases.end()) {
-      known->second += events;
+      known->second += added.second;
     } else if (releases.size() < kMaxReleases) {
-      releases.emplace_back(name, events);
+      releases.push_back(added);
     }
   }
   if (other.first_seconds) Note("", other.first_seconds);

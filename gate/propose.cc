@@ -63,6 +63,7 @@ std::string Commented(std::string line, const std::string& comment) {
 double GeneralLimit(std::vector<Seen>& seen, std::size_t metric, std::size_t allowed,
                     std::string& highest_below) {
   std::vector<const Seen*> order;
+  order.reserve(seen.size());
   for (const Seen& s : seen) order.push_back(&s);
   std::stable_sort(order.begin(), order.end(), [&](const Seen* a, const Seen* b) {
     return a->limit[metric] > b->limit[metric];
