@@ -41,17 +41,24 @@ const GroupSamples* SampleSet::Find(std::string_view name) const {
 
 namespace {
 
-// Appends a copy of `from`'s events to `to`, keeping trees[i] with event i: a side without
-// trees gets empty ones once the other has some.
+// Appends `from`'s per-event values to `to`'s, which has `before` events: a side without
+// them gets empty ones once the other has some, so value i stays with event i.
+template <typename T>
+void AppendAligned(std::vector<T>& to, const std::vector<T>& from, std::size_t before,
+                   std::size_t after) {
+  if (to.empty() && from.empty()) return;
+  to.resize(before);
+  to.insert(to.end(), from.begin(), from.end());
+  to.resize(after);
+}
+
+// Appends a copy of `from`'s events to `to`, keeping trees[i] and details[i] with event i.
 void AppendEvents(GroupSamples& to, const GroupSamples& from) {
-  const bool trees = !to.trees.empty() || !from.trees.empty();
-  if (trees) to.trees.resize(to.durations_ms.size());
+  const std::size_t before = to.durations_ms.size();
   to.durations_ms.insert(to.durations_ms.end(), from.durations_ms.begin(), from.durations_ms.end());
   to.failed.insert(to.failed.end(), from.failed.begin(), from.failed.end());
-  if (trees) {
-    to.trees.insert(to.trees.end(), from.trees.begin(), from.trees.end());
-    to.trees.resize(to.durations_ms.size());
-  }
+  AppendAligned(to.trees, from.trees, before, to.durations_ms.size());
+  AppendAligned(to.details, from.details, before, to.durations_ms.size());
 }
 
 }  // namespace
@@ -113,7 +120,7 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt});
+  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}});
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
@@ -124,6 +131,7 @@ void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool fail
   target.durations_ms.push_back(duration_ms);
   target.failed.push_back(failed ? 1 : 0);
   if (!target.trees.empty()) target.trees.emplace_back();
+  if (!target.details.empty()) target.details.emplace_back();
   ++events_;
 }
 
@@ -133,7 +141,14 @@ void SampleSetBuilder::Add(std::string_view group, double duration_ms, bool fail
   target.trees.push_back(std::move(tree));
   target.durations_ms.push_back(duration_ms);
   target.failed.push_back(failed ? 1 : 0);
+  if (!target.details.empty()) target.details.emplace_back();
   ++events_;
+}
+
+void SampleSetBuilder::AttachDetails(EventDetails details) {
+  GroupSamples& target = groups_[last_];
+  target.details.resize(target.durations_ms.size());
+  target.details.back() = std::move(details);
 }
 
 void SampleSetBuilder::AddAggregated(std::string_view name, Aggregates aggregates) {
@@ -243,16 +258,7 @@ void CleanNames(std::vector<GroupSamples>& groups) {
       merged.push_back(std::move(group));
       continue;
     }
-    GroupSamples& into = merged.back();
-    // Trees line up with events only when both have them, or neither.
-    if (into.trees.empty() != group.trees.empty()) {
-      into.trees.resize(into.durations_ms.size());
-      group.trees.resize(group.durations_ms.size());
-    }
-    into.durations_ms.insert(into.durations_ms.end(), group.durations_ms.begin(),
-                             group.durations_ms.end());
-    into.failed.insert(into.failed.end(), group.failed.begin(), group.failed.end());
-    std::move(group.trees.begin(), group.trees.end(), std::back_inserter(into.trees));
+    AppendEvents(merged.back(), group);
   }
   groups = std::move(merged);
 }

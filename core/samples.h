@@ -85,12 +85,22 @@ struct SpanGroupTotals {
 // durations_ms[i] and failed[i] describe the same event, in input order, and so does
 // trees[i] when the source records span trees (trees is empty otherwise; an event without
 // one has an empty tree). A group from aggregate mode has no events but `aggregates`.
+// What a saved release keeps of an event besides what is judged (perfgate fetch, the cache):
+// where a reader was asked to keep them.
+struct EventDetails {
+  std::string status;               // the status as given ("ok", "internal_error"), or ""
+  std::optional<double> timestamp;  // UTC seconds since the epoch, to the millisecond
+  std::string trace_id;             // lowercase hex, or ""
+  std::string event_id;             // lowercase hex, or ""
+};
+
 struct GroupSamples {
   std::string name;
   std::vector<double> durations_ms;  // each finite and >= 0
   std::vector<std::uint8_t> failed;  // 1 when the event failed (Sentry's failure_rate())
   std::vector<SpanTree> trees;
   std::optional<Aggregates> aggregates;
+  std::vector<EventDetails> details;  // empty, or one per event
 
   std::size_t size() const { return durations_ms.size(); }
   // Events the group stands for: its events, or the server's count.
@@ -147,6 +157,9 @@ class SampleSetBuilder {
   void Add(std::string_view group, double duration_ms, bool failed, SpanTree tree);
   // Moves every event of `other` after this builder's events of the same group.
   void Append(SampleSetBuilder&& other);
+  // Attaches `details` to the event added last (details of earlier events of its group that
+  // had none are empty).
+  void AttachDetails(EventDetails details);
   // Counts one event's release and time (SourceOrigin::Note).
   void NoteOrigin(std::string_view release, std::optional<double> seconds) {
     origin_.Note(release, seconds);

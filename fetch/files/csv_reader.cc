@@ -190,7 +190,7 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
         ok = fields.OnText(columns[i], names[i], record[i]);
       }
       if (ok && fields.Finish()) {
-        AddRow(samples, fields);
+        AddRow(samples, fields, options.keep_details);
         continue;
       }
       reason = fields.error();

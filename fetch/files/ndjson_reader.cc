@@ -223,7 +223,7 @@ struct alignas(64) ChunkResult {
 };
 
 void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy policy,
-               ChunkResult& out) {
+               bool keep_details, ChunkResult& out) {
   out.bad_rows = BadRowLog(policy, source);
   RowFields fast_fields;
   std::string event_error;
@@ -275,7 +275,7 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
       continue;
     }
     if (FastParseLine(line, fast_fields)) {
-      AddRow(out.samples, fast_fields);
+      AddRow(out.samples, fast_fields, keep_details);
       continue;
     }
     if (IsBlank(line)) continue;
@@ -297,7 +297,7 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
       reason = event_error;
     } else {
       const RowFields& fields = handler.fields();
-      AddRow(out.samples, fields);
+      AddRow(out.samples, fields, keep_details);
       continue;
     }
     if (!out.bad_rows.Record(line_number, column, std::move(reason))) {
@@ -337,9 +337,11 @@ Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
 
   std::vector<std::thread> workers;
   for (std::size_t i = 1; i < chunks.size(); ++i) {
-    workers.emplace_back(ReadChunk, chunks[i], source, options.on_bad_row, std::ref(results[i]));
+    workers.emplace_back(ReadChunk, chunks[i], source, options.on_bad_row, options.keep_details,
+                         std::ref(results[i]));
   }
-  if (!chunks.empty()) ReadChunk(chunks[0], source, options.on_bad_row, results[0]);
+  if (!chunks.empty())
+    ReadChunk(chunks[0], source, options.on_bad_row, options.keep_details, results[0]);
   for (std::thread& worker : workers) worker.join();
 
   // Merging in chunk order keeps every group's events in file order.

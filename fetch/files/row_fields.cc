@@ -159,13 +159,18 @@ SpanTree RowFields::Spans() const {
   return tree;
 }
 
-void AddRow(SampleSetBuilder& samples, const RowFields& fields) {
+void AddRow(SampleSetBuilder& samples, const RowFields& fields, bool keep_details) {
   if (fields.timestamp() || !fields.release().empty())
     samples.NoteOrigin(fields.release(), fields.timestamp());
   if (fields.HasSpans()) {
     samples.Add(fields.transaction(), fields.duration_ms(), fields.failed(), fields.Spans());
   } else {
     samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
+  }
+  if (keep_details && (!fields.status().empty() || fields.timestamp() || !fields.trace().empty() ||
+                       !fields.event_id().empty())) {
+    samples.AttachDetails({std::string(fields.status()), fields.timestamp(),
+                           std::string(fields.trace()), std::string(fields.event_id())});
   }
 }
 

@@ -65,6 +65,9 @@ class RowFields {
   // The event's release and time, where the row gives them (a timestamp that does not read
   // as one is left out: it only informs reports).
   std::string_view release() const { return release_; }
+  std::string_view status() const { return status_; }
+  std::string_view trace() const { return trace_; }
+  std::string_view event_id() const { return event_id_; }
   std::optional<double> timestamp() const { return timestamp_; }
 
  private:
@@ -95,7 +98,8 @@ class RowFields {
 };
 
 // Adds the finished row `fields` to `samples`, with its spans when it has a breakdown.
-void AddRow(SampleSetBuilder& samples, const RowFields& fields);
+// With `keep_details`, the event's status, time and ids go with it (EventDetails).
+void AddRow(SampleSetBuilder& samples, const RowFields& fields, bool keep_details = false);
 
 }  // namespace perfgate::fetch
 

@@ -74,6 +74,9 @@ struct ReadOptions {
   // OTLP has nanosecond timestamps and refuses another). A Sentry page's meta.units, when it
   // gives one for the duration, wins over the default.
   DurationUnit duration_unit = DurationUnit::kMilliseconds;
+  // Keep each event's status, time and ids (EventDetails), to save it whole: perfgate's own
+  // files (the cache, fetch -o) and Sentry's pages are read so.
+  bool keep_details = false;
 };
 
 // Collects the bad rows of one read: under kFail the first is returned as the error,

@@ -41,7 +41,7 @@ Status ReadSentryPageInto(std::string_view text, std::string_view source, Sample
       boost::json::parse_options{}, JsonEventHandler::Layout::kSentryPage,
       [&](std::size_t index, const RowFields& fields, const std::string& error) {
         if (error.empty()) {
-          if (added++ < limit) AddRow(page, fields);
+          if (added++ < limit) AddRow(page, fields, true);
           return true;
         }
         return bad_rows.Record(0, 0, parser.handler().EventLocation(index) + ": " + error);

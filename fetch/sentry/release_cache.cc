@@ -151,6 +151,11 @@ std::string SamplesToNdjson(const SampleSet& set) {
       out += ",\"last\":\"" + FormatIsoTimestamp(*origin.last_seconds) + "\"";
     out += "}}\n";
   }
+  // Every event's release, when the source is one release.
+  const std::string release = origin.releases.size() == 1
+                                  ? ",\"release\":" + JsonString(origin.releases[0].first)
+                                  : std::string();
+  static const std::string kNone;
   for (const GroupSamples& group : set.groups) {
     const std::string name = JsonString(group.name);
     for (std::size_t i = 0; i < group.size(); ++i) {
@@ -158,13 +163,27 @@ std::string SamplesToNdjson(const SampleSet& set) {
       auto [end, ec] = std::to_chars(number, number + sizeof number, group.durations_ms[i]);
       out += "{\"transaction\":" + name + ",\"duration_ms\":" + std::string(number, end) +
              ",\"error\":" + (group.failed[i] ? "true" : "false");
+      // What else is known of the event: its status, time, release and ids.
+      const EventDetails* details = group.details.empty() ? nullptr : &group.details[i];
+      if (details != nullptr && !details->status.empty())
+        out += ",\"status\":" + JsonString(details->status);
+      if (details != nullptr && details->timestamp)
+        out += ",\"timestamp\":\"" + FormatIsoTimestamp(*details->timestamp) + "\"";
+      out += release;
+      const SpanTree* tree = group.trees.empty() ? nullptr : &group.trees[i];
+      const std::string& trace = details != nullptr && !details->trace_id.empty()
+                                     ? details->trace_id
+                                 : tree != nullptr ? tree->trace_id
+                                                   : kNone;
+      const std::string& id = details != nullptr && !details->event_id.empty() ? details->event_id
+                              : tree != nullptr                                ? tree->event_id
+                                                                               : kNone;
+      if (!trace.empty()) out += ",\"trace\":\"" + trace + "\"";
+      if (!id.empty()) out += ",\"id\":\"" + id + "\"";
       // The ops breakdown, as the events API names it; the part outside the families
       // as itself (a total would read back an ulp off).
-      if (!group.trees.empty() && !group.trees[i].op_times.empty()) {
-        const SpanTree& tree = group.trees[i];
-        if (!tree.trace_id.empty()) out += ",\"trace\":\"" + tree.trace_id + "\"";
-        if (!tree.event_id.empty()) out += ",\"id\":\"" + tree.event_id + "\"";
-        for (const OpTime& part : tree.op_times) {
+      if (tree != nullptr) {
+        for (const OpTime& part : tree->op_times) {
           auto [last, error] = std::to_chars(number, number + sizeof number, part.ms);
           out += "," + JsonString("spans." + part.op) + ":" + std::string(number, last);
         }
@@ -181,7 +200,9 @@ Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::st
   Result<std::string> text = fs.ReadFile(path);
   if (!text.ok()) return text.error();
   std::string_view events = *text;
-  Result<SampleSet> set = ReadNdjson(events, path, ReadOptions{});
+  ReadOptions options;
+  options.keep_details = true;
+  Result<SampleSet> set = ReadNdjson(events, path, options);
   if (!set.ok()) {
     return MakeError(ErrorKind::kInput,
                      set.error().message + " (a damaged cache entry; delete it or pass --refresh)");

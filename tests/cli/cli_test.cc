@@ -430,6 +430,25 @@ TEST(CliSentry, FetchSavesNdjsonThatChecksLikeTheOriginal) {
   EXPECT_EQ(fetched.exit_code, 0) << fetched.err;
   EXPECT_EQ(fetched.out, "perfgate: wrote 6130 events of sentry:1.1 to c.ndjson\n");
   EXPECT_TRUE(fs.directories.contains("cache"));
+  // Each event keeps its status, time, release and ids, and the file says where it came from.
+  const std::string& saved = fs.files["c.ndjson"];
+  EXPECT_TRUE(saved.starts_with(
+      "{\"perfgate_origin\":{\"releases\":[[\"1.1\",6130]],\"first\":\"2026-11-20T10:00:00Z\","))
+      << saved.substr(0, 300);
+  const std::string second_line = saved.substr(
+      saved.find('\n') + 1, saved.find('\n', saved.find('\n') + 1) - saved.find('\n') - 1);
+  const boost::json::object row = boost::json::parse(second_line).as_object();
+  for (const char* field :
+       {"transaction", "duration_ms", "error", "status", "timestamp", "release", "id"})
+    EXPECT_TRUE(row.contains(field)) << field << " in " << second_line;
+  EXPECT_EQ(row.at("release"), "1.1");
+  EXPECT_EQ(row.at("status"), row.at("error").as_bool() ? "internal_error" : "ok");
+  // Fetched again from the cache: the same bytes.
+  CliRun again = RunPerfgate({"fetch", "--release", "1.1", "-o", "d.ndjson", "--sentry-url",
+                              server.url(), "--organization", "acme", "--cache-dir", "cache"},
+                             fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_NE(again.err.find("from the cache"), std::string::npos) << again.err;
+  EXPECT_EQ(fs.files["d.ndjson"], saved);
   CliRun compared = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
                                  "c.ndjson", "--json", "saved.json"},
                                 fs);

@@ -84,3 +84,36 @@ TEST(SampleSetBuilder, SpanTreesStayWithTheirEvents) {
 
 }  // namespace
 }  // namespace perfgate
+
+namespace perfgate {
+namespace {
+
+// Details stay with their events through appends and merges, and events without any get
+// empty ones only once some event of the group has details.
+TEST(SampleSetBuilder, KeepsEventDetailsWithTheirEvents) {
+  SampleSetBuilder first;
+  first.Add("a", 1, false);
+  first.Add("a", 2, true);
+  first.AttachDetails({"internal_error", 1795168800.5, "", ""});
+  first.Add("b", 3, false);
+  SampleSetBuilder second;
+  second.Add("a", 4, false);
+  second.AttachDetails({"ok", std::nullopt, "abc", "def"});
+  second.Add("b", 5, false);
+  first.Append(std::move(second));
+  const SampleSet set = std::move(first).Build("s");
+  const GroupSamples& a = *set.Find("a");
+  ASSERT_EQ(a.details.size(), 3u);
+  EXPECT_EQ(a.details[0].status, "");
+  EXPECT_EQ(a.details[1].status, "internal_error");
+  EXPECT_EQ(a.details[1].timestamp, 1795168800.5);
+  EXPECT_EQ(a.details[2].trace_id, "abc");
+  EXPECT_TRUE(set.Find("b")->details.empty());
+  const GroupSamples merged = MergeGroups(set, "all");
+  ASSERT_EQ(merged.details.size(), 5u);
+  EXPECT_EQ(merged.details[2].event_id, "def");
+  EXPECT_EQ(merged.details[3].status, "");
+}
+
+}  // namespace
+}  // namespace perfgate
