@@ -558,9 +558,10 @@ const Command kCommands[] = {
      "propose a thresholds.yaml from an observed release, commented line by line",
      "Usage: perfgate init --from SRC [-o thresholds.yaml] [options]\n\n"
      "Judges one release as 'alert' would and proposes limits just above what it showed:\n"
-     "the upper end of each metric's 95 % interval plus 20 %, rounded up to a friendly\n"
-     "number; one general limit per metric, a groups: entry for each transaction far\n"
-     "above it, and perfgate's relative rules. Every line says where its number came from.",
+     "a duration's 95 % interval's upper end plus 20 %, twice an error rate (at least 1 %),\n"
+     "rounded up to a friendly number; one general limit per metric, a groups: entry for\n"
+     "each transaction far above it, and perfgate's relative rules. Every line says where\n"
+     "its number came from.",
      InitDescription,
      {},
      Init,

@@ -71,7 +71,10 @@ double GeneralLimit(std::vector<Seen>& seen, std::size_t metric, std::size_t all
   std::size_t k = std::min(allowed, order.size() - 1);
   while (k > 0 && order[k - 1]->limit[metric] <= 2 * order[k]->limit[metric]) --k;
   const Seen& bound = *order[k];
-  highest_below = ValueText(metric, bound.upper[metric]) + " (" + bound.name + ")";
+  highest_below =
+      (metric == kErrorRate ? "highest rate " + ValueText(metric, bound.value[metric])
+                            : "highest upper end " + ValueText(metric, bound.upper[metric])) +
+      " (" + bound.name + ")";
   return bound.limit[metric];
 }
 
@@ -130,8 +133,11 @@ std::string ProposeThresholds(const EvaluationResult& observed, const ProposalOp
       if (!judged) break;
       s.value[m] = *rule.candidate;
       s.upper[m] = rule.candidate_ci->upper;
-      const double padded = s.upper[m] * options.headroom;
-      s.limit[m] = m == kErrorRate ? RateCeiling(padded) : std::max(FriendlyCeiling(padded), 1.0);
+      // Error rates: twice the rate seen, at least 1 %. A quiet transaction's upper end says
+      // more about its traffic than its errors (no error in 100 events: 3.6 %), and the rule
+      // decides on the interval's lower end, which stays below the rate.
+      s.limit[m] = m == kErrorRate ? RateCeiling(std::max(s.value[m] * 2, 0.01))
+                                   : std::max(FriendlyCeiling(s.upper[m] * options.headroom), 1.0);
     }
     if (judged) {
       seen.push_back(std::move(s));
@@ -144,12 +150,13 @@ std::string ProposeThresholds(const EvaluationResult& observed, const ProposalOp
                     std::to_string(observed.candidate_events) + " events of " +
                     std::to_string(observed.groups.size()) + " transactions.\n";
   out +=
-      "# Each absolute limit is the upper end of the metric's 95 % interval in that release,\n"
+      "# Each duration limit is the upper end of the metric's 95 % interval in that release,\n"
       "# plus " +
       FormatNumber((options.headroom - 1) * 100) +
-      " %, rounded up to a friendly number: the release passes, and a clear\n"
-      "# regression does not. Transactions far above the general limits get their own entry\n"
-      "# under groups. Review every line; `perfgate validate` checks the file.\n";
+      " %, and each error-rate limit twice the rate seen (at least 1 %), rounded up to\n"
+      "# a friendly number: the release passes, and a clear regression does not.\n"
+      "# Transactions far above the general limits get their own entry under groups.\n"
+      "# Review every line; `perfgate validate` checks the file.\n";
   if (!too_few.empty()) {
     out += "# " + std::to_string(too_few.size()) +
            (too_few.size() == 1 ? " transaction" : " transactions") +
@@ -175,8 +182,8 @@ std::string ProposeThresholds(const EvaluationResult& observed, const ProposalOp
     general[m] = GeneralLimit(seen, m, allowed, highest);
     std::size_t under = 0;
     for (const Seen& s : seen) under += s.limit[m] <= general[m] ? 1 : 0;
-    why[m] = "covers " + std::to_string(under) + " of " + std::to_string(seen.size()) +
-             "; highest upper end " + highest;
+    why[m] =
+        "covers " + std::to_string(under) + " of " + std::to_string(seen.size()) + "; " + highest;
   }
   AppendRules(out, "  ", general, why);
 

@@ -1,6 +1,7 @@
 // `perfgate init --from SRC`: a thresholds.yaml proposed from one observed release. Each
-// absolute limit sits just above what the release showed (the upper end of the metric's
-// interval, plus headroom, rounded up to a friendly number), one general limit per metric
+// absolute limit sits just above what the release showed (a duration's: the upper end of
+// its interval plus headroom; an error rate's: twice the rate, at least 1 %; rounded up to a
+// friendly number), one general limit per metric
 // for most transactions and a `groups:` entry for each outlier above it, so the proposal
 // passes on the release it came from; the relative rules are perfgate's defaults. Written
 // as YAML with a comment on every line saying where its number came from.
