@@ -15,6 +15,9 @@ marker="<!-- perfgate-report${MARKER_ID:+ $MARKER_ID} -->"
 max_chars=65000
 
 warn() { echo "::warning title=perfgate comment::$*"; exit 0; }
+for tool in curl jq; do
+  command -v "$tool" >/dev/null || warn "$tool is not installed, so no comment was posted"
+done
 
 number=$(jq -r '.pull_request.number // empty' "${GITHUB_EVENT_PATH:?}" 2>/dev/null || true)
 if [ -z "$number" ]; then
@@ -46,6 +49,8 @@ existing=""
 for page in $(seq 1 50); do
   comments=$(call GET "$api/repos/$repository/issues/$number/comments?per_page=100&page=$page")
   [ "$(status)" = 200 ] || warn "cannot read the pull request's comments (HTTP $(status))"
+  jq -e 'type == "array"' <<< "$comments" >/dev/null 2>&1 ||
+    warn "the pull request's comments are not a JSON list: a proxy's page?"
   existing=$(jq -r --arg marker "$marker" \
     '[.[] | select(.body | contains($marker))][0].id // empty' <<< "$comments")
   [ -n "$existing" ] && break

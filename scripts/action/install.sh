@@ -39,7 +39,7 @@ if [ -n "${ACTION_REPOSITORY:-}" ] && [ -n "$codename" ] && command -v curl >/de
   name="perfgate_$version-1~${codename}_$arch.deb"
   [ -n "$release" ] || release='{}'
   url=$(jq -r --arg name "$name" '.assets[]? | select(.name == $name) | .browser_download_url' \
-    <<< "$release" 2>/dev/null | head -1)
+    <<< "$release" 2>/dev/null | head -1 || true)
   if [ -n "$url" ]; then
     deb="$(mktemp -d)/$name"
     if curl -sSL --fail --max-time 120 -o "$deb" "$url"; then

@@ -71,6 +71,7 @@ class FakeGitHub {
     return comments_;
   }
   bool forbid_writes = false;
+  bool html_page = false;  // a proxy's page where the list of comments should be
 
  private:
   FakeSentryServer::Reply Answer(const FakeSentryServer::Request& request) {
@@ -79,6 +80,8 @@ class FakeGitHub {
       return {401, {}, R"({"message":"Bad credentials"})"};
     const std::string list = "/repos/acme/shop/issues/7/comments";
     const std::string path = request.target.substr(0, request.target.find('?'));
+    if (request.method == "GET" && path == list && html_page)
+      return {200, {}, "<html>proxy</html>"};
     if (request.method == "GET" && path == list) {
       const std::size_t page = std::stoul(QueryParameter(request.target, "page"));
       json::array items;
@@ -173,6 +176,11 @@ TEST(ActionComment, OutsideAPullRequestOrWithoutRightsItSaysSoAndLeavesTheVerdic
   EXPECT_EQ(fork.output,
             "::warning title=perfgate comment::cannot comment on pull request #7 (HTTP 403); a "
             "pull request from a fork gets a read-only token\n");
+  github.html_page = true;
+  EXPECT_EQ(RunScript("comment.sh", CommentEnv(server, "report")).output,
+            "::warning title=perfgate comment::the pull request's comments are not a JSON list: "
+            "a proxy's page?\n");
+  github.html_page = false;
   auto wrong = CommentEnv(server, "report");
   wrong["GITHUB_TOKEN"] = "wrong";
   EXPECT_EQ(RunScript("comment.sh", wrong).output,
