@@ -83,9 +83,10 @@ browser_note=""
 if [ "$layer" = test ]; then
   packages+=(
     libgtest-dev
-    # xmllint validates the JUnit report against its schema; python3-jsonschema validates the
-    # configs against docs/thresholds.schema.json (with python3-yaml); dpkg-dev (dpkg-shlibdeps) makes the .deb
-    # whose contents a test checks; git, curl and jq run the GitHub action's scripts.
+    # xmllint validates the JUnit report against its schema; python3-jsonschema (with
+    # python3-yaml) validates the configs against docs/thresholds.schema.json; dpkg-dev
+    # (dpkg-shlibdeps) makes the .deb whose contents a test checks; git, curl and jq run the
+    # GitHub action's scripts.
     libxml2-utils python3-jsonschema python3-yaml dpkg-dev file git curl jq
   )
   # Headless Chromium loads and screenshots the HTML report. Ubuntu's chromium package only
