@@ -57,7 +57,9 @@ InputFormat SniffFormat(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   const std::string_view first = FirstLine(text);
   if (first.find("\"resourceSpans\"") != first.npos) return InputFormat::kOtlp;
-  if (first.starts_with('{') && (first.ends_with('}') || LooksLikeNdjson(text)))
+  // Objects line by line, or one object that is an event rather than a page of them.
+  if (LooksLikeNdjson(text) ||
+      (first.starts_with('{') && first.ends_with('}') && first.find("\"data\"") == first.npos))
     return InputFormat::kNdjson;
   if (first.starts_with('{') || first.starts_with('[')) return InputFormat::kSentryJson;
   return InputFormat::kCsv;

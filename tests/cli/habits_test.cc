@@ -92,6 +92,12 @@ TEST(CliHabits, ADashReadsStandardInputAndTellsItsFormat) {
       "{\"transaction\":\"GET /a\",\"transaction.duration\":200,\"spans.db\":100},\n"
       "{\"transaction\":\"GET /a\",\"transaction.duration\":300,\"spans.db\":150}]";
   EXPECT_EQ(Groups(RunPerfgate({"stats", "-", "--json"}, fs).out), Groups(expected));
+  // A saved page on one line is a page, not one event.
+  fs.files["/dev/stdin"] =
+      "{\"data\":[{\"transaction\":\"GET /a\",\"transaction.duration\":100,\"spans.db\":50},"
+      "{\"transaction\":\"GET /a\",\"transaction.duration\":200,\"spans.db\":100},"
+      "{\"transaction\":\"GET /a\",\"transaction.duration\":300,\"spans.db\":150}]}\n";
+  EXPECT_EQ(Groups(RunPerfgate({"stats", "-", "--json"}, fs).out), Groups(expected));
   fs.files["/dev/stdin"] = "";
   CliRun empty = RunPerfgate({"stats", "-"}, fs);
   EXPECT_EQ(empty.exit_code, 2);
