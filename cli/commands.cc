@@ -7,9 +7,11 @@
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
+#include "gate/number_format.h"
 #include "gate/propose.h"
 #include "gate/source_summary.h"
 #include "gate/thresholds_parser.h"
+#include "gate/unit_check.h"
 #include "reports/alert_payload.h"
 #include "reports/github_actions.h"
 #include "reports/html_report.h"
@@ -59,6 +61,37 @@ void WarnAboutOrder(const SourceOrigin& baseline, const SourceOrigin& candidate,
   }
 }
 
+// Sides a power of 1000 apart: which one looks like which unit, and the flags that say so.
+Error UnitMismatchError(const gate::UnitMismatch& mismatch, const SampleSet& baseline,
+                        const SampleSet& candidate) {
+  const int power = std::abs(mismatch.candidate_to_baseline_log10);
+  const std::string factor = power == 3 ? "1000" : "1,000,000";
+  const std::string side = mismatch.candidate_looks_wrong ? "candidate" : "baseline";
+  const std::string other = mismatch.candidate_looks_wrong ? "baseline" : "candidate";
+  char ratio[32];
+  std::snprintf(ratio, sizeof ratio, "%.3g", mismatch.median_ratio);
+  std::string message = "the candidate's durations (" + candidate.source + ") are about " +
+                        factor + "x " +
+                        (mismatch.candidate_to_baseline_log10 < 0 ? "smaller" : "larger") +
+                        " than the baseline's (" + baseline.source + ") in " +
+                        std::to_string(mismatch.agreeing) + " of " +
+                        std::to_string(mismatch.transactions) +
+                        " transactions they share (median ratio " + ratio + "): ";
+  if (mismatch.odd_unit.empty()) {
+    message += "one side is not in milliseconds; say each side's unit with "
+               "--baseline-duration-unit and --candidate-duration-unit (s, ms, us, ns)";
+  } else {
+    const std::string name = mismatch.odd_unit == "s"    ? "seconds"
+                             : mismatch.odd_unit == "us" ? "microseconds"
+                                                         : "nanoseconds";
+    message += "the " + side + " looks like " + name + " where the " + other +
+               " is milliseconds; say so with --" + side + "-duration-unit " +
+               mismatch.odd_unit + ", or, if the change is real, confirm the units with --" +
+               side + "-duration-unit ms";
+  }
+  return MakeError(ErrorKind::kInput, message);
+}
+
 Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return config.error();
@@ -67,24 +100,46 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
                      "standard input (-) can be read only once: save one side (or the OTLP "
                      "file holding both) to a file");
   }
+  // sentry:latest is named before anything is fetched, so a candidate that is itself the
+  // newest release is never judged against itself (every change zero: a silent pass).
+  Result<std::string> baseline_source = ResolveSource(options.baseline, options.sources, *config, env);
+  if (!baseline_source.ok()) return baseline_source.error();
+  Result<std::string> candidate_source =
+      ResolveSource(options.candidate, options.sources, *config, env);
+  if (!candidate_source.ok()) return candidate_source.error();
+  if (*baseline_source == *candidate_source && baseline_source->starts_with("sentry:")) {
+    return MakeError(ErrorKind::kUsage,
+                     "the baseline (" + options.baseline + ") and the candidate (" +
+                         options.candidate + ") are both release " + baseline_source->substr(7) +
+                         ": a release compared with itself always passes; name the baseline "
+                         "release (e.g. sentry:<the base commit's release>)");
+  }
   if (options.baseline == options.candidate &&
       options.baseline_release == options.candidate_release) {
     env.err << "perfgate: warning: the baseline and the candidate are the same, "
             << options.baseline << ": every change will be zero\n";
   }
   auto load = [&](const std::string& source, const std::string& release,
-                  const std::optional<fetch::InputFormat>& format) {
+                  const std::optional<fetch::InputFormat>& format,
+                  const std::optional<fetch::DurationUnit>& unit) {
     SourceOptions side = options.sources;
     side.read.release = release;
     if (format) side.format = format;
+    if (unit) side.read.duration_unit = *unit;
     return LoadSource(source, side, *config, env);
   };
-  Result<SampleSet> baseline =
-      load(options.baseline, options.baseline_release, options.baseline_format);
+  Result<SampleSet> baseline = load(*baseline_source, options.baseline_release,
+                                    options.baseline_format, options.baseline_duration_unit);
   if (!baseline.ok()) return baseline.error();
-  Result<SampleSet> candidate =
-      load(options.candidate, options.candidate_release, options.candidate_format);
+  Result<SampleSet> candidate = load(*candidate_source, options.candidate_release,
+                                     options.candidate_format, options.candidate_duration_unit);
   if (!candidate.ok()) return candidate.error();
+  if (!options.baseline_duration_unit && !options.candidate_duration_unit) {
+    if (std::optional<gate::UnitMismatch> mismatch =
+            gate::FindUnitMismatch(*baseline, *candidate)) {
+      return UnitMismatchError(*mismatch, *baseline, *candidate);
+    }
+  }
   if (options.baseline != options.candidate)
     WarnAboutOrder(baseline->origin, candidate->origin, env);
   return Inputs{std::move(config).value(), std::move(baseline).value(),
@@ -111,6 +166,20 @@ void AddSentryDetail(const std::string& name, explain::Explanation& why, const I
   if (cand) explain::AddSpanGroups(why, *base, *cand);
 }
 
+// A limit without a unit that every value judged is hundreds of times above.
+Error BareLimitError(const gate::BareLimitSuspect& suspect) {
+  const std::string metric = suspect.rule.metric.name;
+  const std::string written = gate::FormatNumber(suspect.rule.limit);
+  return MakeError(ErrorKind::kConfig,
+                   suspect.rule.origin.ToString() + ": " + metric + " max: " + written +
+                       " is read as " + written + " ms, and every " + metric +
+                       " it judged is over it (" + std::to_string(suspect.judged) +
+                       " transactions, their median " + gate::FormatMs(suspect.median_ms) +
+                       "): did you mean " + written +
+                       "s? Write the unit: " + written + "s, or " + written +
+                       "ms if milliseconds are meant");
+}
+
 // The one orchestration that does I/O, in order: the inputs, evaluation, the explanations
 // of what did not pass.
 Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
@@ -120,6 +189,8 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
       gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
                      options.today.value_or(env.Today())),
       {}};
+  if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(judged.result))
+    return BareLimitError(*suspect);
   judged.explanations =
       explain::ExplainNotPassed(judged.result, inputs->baseline, inputs->candidate,
                                 ExplainOptionsFor(options, inputs->config));

@@ -58,6 +58,10 @@ struct GateOptions {
   // Each side's format, over sources.format (--baseline-format, --candidate-format).
   std::optional<fetch::InputFormat> baseline_format;
   std::optional<fetch::InputFormat> candidate_format;
+  // Each side's duration unit, over sources.read.duration_unit. Either one given also says
+  // the units are meant: sides a power of 1000 apart are then judged, not refused.
+  std::optional<fetch::DurationUnit> baseline_duration_unit;
+  std::optional<fetch::DurationUnit> candidate_duration_unit;
   SourceOptions sources;
   std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
   std::string markdown_path;                         // empty: no Markdown file

@@ -171,7 +171,12 @@ void AddSideOptions(po::options_description& description) {
       ("baseline-format", po::value<std::string>()->value_name("FORMAT"),
        "the baseline's format, when it differs from --format")
       ("candidate-format", po::value<std::string>()->value_name("FORMAT"),
-       "the candidate's format, when it differs from --format");
+       "the candidate's format, when it differs from --format")
+      ("baseline-duration-unit", po::value<std::string>()->value_name("UNIT"),
+       "the unit of the baseline file's durations (s, ms, us, ns), over --duration-unit")
+      ("candidate-duration-unit", po::value<std::string>()->value_name("UNIT"),
+       "the same for the candidate; either one also lets sides whose durations are a power "
+       "of 1000 apart be judged (they are refused as a likely unit mistake otherwise)");
   // clang-format on
 }
 
@@ -191,6 +196,9 @@ void ReadGateSources(const po::variables_map& vm, std::string_view command, Gate
   options.candidate_release = text("candidate-release");
   Choice(vm, "baseline-format", fetch::kInputFormatNames, options.baseline_format, "auto");
   Choice(vm, "candidate-format", fetch::kInputFormatNames, options.candidate_format, "auto");
+  Choice(vm, "baseline-duration-unit", fetch::kDurationUnitNames, options.baseline_duration_unit);
+  Choice(vm, "candidate-duration-unit", fetch::kDurationUnitNames,
+         options.candidate_duration_unit);
   const bool one_file = !options.baseline_release.empty() && !options.candidate_release.empty();
   if (!command.empty() && (!vm.count("baseline") || (!vm.count("candidate") && !one_file))) {
     const std::string name(command);

@@ -106,11 +106,29 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   return setup;
 }
 
-Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
+Result<std::string> ResolveSource(const std::string& source, const SourceOptions& options,
+                                  const gate::Thresholds& config, CliEnv& env) {
+  if (source != "sentry:latest") return source;
+  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  if (!setup.ok()) return setup.error();
+  if (env.transport == nullptr) return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
+  PrepareRequests(*setup, options, env);
+  fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
+  Result<std::string> release = client.ResolveRelease("latest");
+  if (!release.ok()) return release.error();
+  env.err << "perfgate: sentry:latest is release " << *release << " (the newest of "
+          << setup->options.selection.organization << ")\n";
+  return "sentry:" + *release;
+}
+
+Result<SampleSet> LoadSource(const std::string& requested, const SourceOptions& options,
                              const gate::Thresholds& config, CliEnv& env) {
-  if (!source.starts_with("sentry:")) {
-    return fetch::ReadSampleFile(env.fs, source, options.format, options.read);
+  if (!requested.starts_with("sentry:")) {
+    return fetch::ReadSampleFile(env.fs, requested, options.format, options.read);
   }
+  Result<std::string> resolved = ResolveSource(requested, options, config, env);
+  if (!resolved.ok()) return resolved.error();
+  const std::string& source = *resolved;
   if (!options.read.release.empty()) {
     return MakeError(ErrorKind::kUsage, source +
                                             ": a release flag picks a release out of an OTLP "
@@ -122,10 +140,8 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   Result<SentrySetup> setup = SentrySettings(options, config, env);
   if (!setup.ok()) return setup.error();
 
-  // "latest" moves, so it is never served from the cache; aggregates are one request and
-  // have no events to store.
-  const bool cacheable =
-      release != "latest" && setup->options.selection.mode != SentryMode::kAggregate;
+  // Aggregates are one request and have no events to store.
+  const bool cacheable = setup->options.selection.mode != SentryMode::kAggregate;
   const std::string cache_path =
       options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
@@ -163,8 +179,7 @@ Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& opt
   if (env.err_is_terminal && pages_seen > 0) env.err << "\n";
   if (!set.ok()) return set.error();
   // The events were asked for by release, and Sentry's rows do not repeat it.
-  if (set->origin.releases.empty() && release != "latest")
-    set->origin.releases.emplace_back(release, set->TotalEvents());
+  if (set->origin.releases.empty()) set->origin.releases.emplace_back(release, set->TotalEvents());
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   char elapsed[32];

@@ -20,7 +20,12 @@ namespace perfgate::cli {
 // built-in defaults.
 Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env);
 
-// The samples of `source`: a file, or sentry:RELEASE with `config`'s source.sentry and the
+// `source` with sentry:latest resolved to the release it names now (said on stderr, so a
+// log shows which release was judged); every other source as it is.
+Result<std::string> ResolveSource(const std::string& source, const SourceOptions& options,
+                                  const gate::Thresholds& config, CliEnv& env);
+
+// The samples of `source`: a file, or sentry:RELEASE (sentry:latest resolved first) with `config`'s source.sentry and the
 // flags in `options`. Fetch progress goes to stderr.
 Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
                              const gate::Thresholds& config, CliEnv& env);

@@ -61,6 +61,7 @@ struct Rule {
   Metric metric;
   LimitKind kind = LimitKind::kMax;
   double limit = 0;  // ms for durations, a fraction for rates and relative changes
+  bool bare_number = false;  // a duration limit written without a unit (read as ms)
   ChangeUnit unit = ChangeUnit::kAbsolute;  // kMaxIncrease only
   Severity severity = Severity::kFail;
   DecideOn decide_on = DecideOn::kLower;

@@ -481,6 +481,7 @@ class Parser {
     if (max) {
       rule.kind = LimitKind::kMax;
       rule.limit = duration ? DurationMs(max, "max") : Fraction(max, "max");
+      rule.bare_number = duration && NumberAndUnit(max, "max").second.empty();
     } else {
       rule.kind = LimitKind::kMaxIncrease;
       auto [value, unit] = NumberAndUnit(increase, "max_increase");

@@ -543,6 +543,15 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& release,
   return set;
 }
 
+Result<std::string> SentryClient::ResolveRelease(const std::string& release) {
+  if (release != "latest") return release;
+  Status valid = Validate();
+  if (!valid.ok()) return valid.error();
+  Result<std::string> latest = LatestRelease();
+  if (!latest.ok()) return Error{latest.error().kind, Redact(latest.error().message, {token_})};
+  return latest;
+}
+
 Result<SpanGroupTotals> SentryClient::FetchSpanGroups(const std::string& release,
                                                       const std::string& transaction) {
   Result<SpanGroupTotals> totals = FetchSpanGroupsUnredacted(release, transaction);

@@ -68,6 +68,11 @@ class SentryClient {
   // so a server or proxy that echoes the Authorization header cannot show it.
   Result<SampleSet> FetchRelease(const std::string& release, const ProgressCallback& progress = {});
 
+  // `release` itself, or for "latest" the newest release of the organization (for the
+  // configured projects) by the releases API. Errors as FetchRelease's; kUnavailable when
+  // there is no release.
+  Result<std::string> ResolveRelease(const std::string& release);
+
   // The span groups of `transaction` in `release` (resolved, not "latest") with the most
   // self time, from the spans dataset: two aggregate requests, one for the groups (up to
   // kSpanGroupRows) and one for the number of transactions. Errors as FetchRelease's.
@@ -146,7 +151,7 @@ class SentryClient {
   std::string RangeParameters(const std::string& release, const std::string& start,
                               const std::string& end) const;
   std::string EventsPath() const;
-  Result<std::string> LatestRelease();
+  Result<std::string> LatestRelease();  // unredacted
   Result<Bounds> ReleaseBounds(const std::string& release);
   static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
   // What a final non-2xx `status` means for a Sentry request, with what to check.

@@ -1,0 +1,74 @@
+// Sentry sources as a gate reads them, end to end through the real transport against a
+// fake Sentry on 127.0.0.1: sentry:latest is resolved and named before anything is fetched,
+// and a release is never judged against itself.
+#include <gtest/gtest.h>
+
+#include "fetch/files/sample_reader.h"
+#include "fetch/http/curl_transport.h"
+#include "tests/fakes/cli_runner.h"
+#include "tests/fakes/fake_sentry_server.h"
+
+namespace perfgate {
+namespace {
+
+std::map<std::string, SampleSet> Releases() {
+  RealFileSystem fs;
+  return {{"1.0", *fetch::ReadSampleFile(fs, "examples/baseline.ndjson", std::nullopt, {})},
+          {"1.1", *fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {})}};
+}
+
+struct SentryFixture {
+  FakeSentryServer server{SentryHandler(Releases(), "tok")};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+
+  CliRun Run(std::vector<std::string> args) {
+    for (const char* option : {"--organization", "acme", "--cache-dir", "cache"})
+      args.emplace_back(option);
+    args.emplace_back("--sentry-url");
+    args.push_back(server.url());
+    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  }
+};
+
+TEST(CliSentrySource, LatestThatIsTheCandidateIsRefusedNamingBoth) {
+  SentryFixture sentry;  // 1.1 is the newest release
+  CliRun run = sentry.Run({"check", "--baseline", "sentry:latest", "--candidate", "sentry:1.1",
+                           "--markdown", "r.md"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1 (the newest of acme)\n"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("perfgate: error: the baseline (sentry:latest) and the candidate "
+                         "(sentry:1.1) are both release 1.1: a release compared with itself "
+                         "always passes"),
+            std::string::npos)
+      << run.err;
+  EXPECT_FALSE(sentry.fs.Exists("r.md"));  // no report claims a verdict
+  EXPECT_EQ(sentry.server.requests().size(), 1u);  // the releases list only: nothing fetched
+}
+
+TEST(CliSentrySource, TheSameReleaseOnBothSidesIsRefused) {
+  SentryFixture sentry;
+  CliRun run = sentry.Run({"compare", "sentry:1.0", "sentry:1.0"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("are both release 1.0"), std::string::npos) << run.err;
+}
+
+TEST(CliSentrySource, LatestIsJudgedAsTheReleaseItNamesAndCachedAsIt) {
+  SentryFixture sentry;
+  CliRun run = sentry.Run({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:latest",
+                           "--json", "r.json"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;  // the example's regression
+  EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1"), std::string::npos) << run.err;
+  EXPECT_NE(sentry.fs.files["r.json"].find("\"sentry:1.1\""), std::string::npos);
+  // A second run resolves latest again, then reads that release from the cache.
+  CliRun again = sentry.Run({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:latest"});
+  EXPECT_EQ(again.exit_code, 1) << again.err;
+  EXPECT_NE(again.err.find("perfgate: sentry:1.1: 6130 events from the cache"), std::string::npos)
+      << again.err;
+}
+
+}  // namespace
+}  // namespace perfgate
