@@ -87,11 +87,11 @@ std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rul
 }
 
 Result<AlertState> ParseAlertState(const std::string& text, const std::string& source) {
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos) return AlertState{};
   auto invalid = [&](const std::string& why) {
-    return MakeError(ErrorKind::kInput, source + ": not a perfgate alert state (" + why +
-                                            "); delete it to start afresh");
+    return MakeError(ErrorKind::kInput, source + ": not a perfgate alert state (" + why + ")");
   };
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    return invalid("it is empty: a cut cache restore or a full disk?");
   boost::json::stream_parser parser;
   boost::system::error_code error;
   const std::size_t used = parser.write(text.data(), text.size(), error);

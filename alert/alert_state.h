@@ -35,9 +35,9 @@ struct AlertState {
 // The key of `rule` of `group` in the state.
 std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rule);
 
-// An empty text is an empty state; anything else must be a state perfgate wrote (schema 2, or
-// schema 1, whose keys held the limit and are read as schema 2's), else a kInput error
-// naming `source` and, for text that is not JSON, the line.
+// A state perfgate wrote (schema 2, or schema 1, whose keys held the limit and are read as
+// schema 2's); anything else, an empty text included, is a kInput error naming `source`
+// and, for text that is not JSON, the line. (A missing file is the caller's empty state.)
 Result<AlertState> ParseAlertState(const std::string& text, const std::string& source);
 std::string RenderAlertState(const AlertState& state);
 

@@ -39,6 +39,10 @@ explain::ExplainOptions ExplainOptionsFor(const GateOptions& gate, const gate::T
   return options;
 }
 
+// The most read of an alert state: an entry per transaction and rule is a few hundred bytes,
+// and a source holds at most fetch::kMaxGroups transactions.
+constexpr std::size_t kMaxStateBytes = std::size_t{256} << 20;
+
 // What a gate reads, in order: config, baseline, candidate.
 struct Inputs {
   gate::Thresholds config;
@@ -212,7 +216,7 @@ Status WriteReports(const GateOptions& options, const explain::ExplainedResult& 
                {options.junit_path, "JUnit", reports::RenderJunit}};
   std::vector<FileSystem::NewFile> files;
   for (const auto& kind : kinds) {
-    if (kind.path.empty()) continue;
+    if (kind.path.empty() || kind.path == "-") continue;
     if (Status folder = env.fs.MakeDirectories(ParentFolder(kind.path)); !folder.ok())
       return folder;
     files.push_back({kind.path, kind.render(report)});
@@ -220,8 +224,11 @@ Status WriteReports(const GateOptions& options, const explain::ExplainedResult& 
   Status written = env.fs.WriteFilesAtomic(files);
   if (!written.ok()) return written;
   for (const auto& kind : kinds) {
-    if (!kind.path.empty())
+    if (kind.path == "-") {
+      env.out << kind.render(report);  // "-": standard output, after the verdict
+    } else if (!kind.path.empty()) {
       env.out << "perfgate: wrote the " << kind.name << " report to " << kind.path << "\n";
+    }
   }
   return {};
 }
@@ -456,6 +463,22 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
   return kExitPass;
 }
 
+// The state of the last run: none when there is no file (the first run) or when a fresh
+// start is asked for. A file that is empty (a cut cache restore, a full disk) or not
+// perfgate's is refused: starting afresh from it would announce every open breach again.
+Result<alert::AlertState> ReadAlertState(const AlertOptions& options, CliEnv& env) {
+  if (options.fresh_state || !env.fs.Exists(options.state_path)) return alert::AlertState{};
+  Result<std::string> text = env.fs.ReadRegularFile(options.state_path, kMaxStateBytes);
+  if (!text.ok()) return text.error();
+  Result<alert::AlertState> parsed = alert::ParseAlertState(*text, options.state_path);
+  if (!parsed.ok()) {
+    return MakeError(parsed.error().kind,
+                     parsed.error().message +
+                         "; --fresh-state starts afresh, announcing every open breach again");
+  }
+  return parsed;
+}
+
 int RunAlert(const AlertOptions& options, CliEnv& env) {
   if (!options.webhook.empty()) {
     if (Status valid = fetch::ValidateWebhookUrl(options.webhook); !valid.ok())
@@ -480,6 +503,24 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
                                                            "and the config has none"),
         env);
   }
+  // One run at a time per state (overlapping cron runs): from reading the state to replacing
+  // it, or two runs would both announce the same news.
+  if (Status folder = env.fs.MakeDirectories(ParentFolder(options.state_path)); !folder.ok())
+    return ReportError(folder.error(), env);
+  Result<std::unique_ptr<FileSystem::Lock>> lock =
+      env.fs.LockFile(options.state_path + ".lock", options.lock_wait);
+  if (!lock.ok()) {
+    return ReportError(
+        MakeError(lock.error().kind,
+                  lock.error().message +
+                      (lock.error().kind == ErrorKind::kUnavailable
+                           ? ": another perfgate alert is using " + options.state_path +
+                                 "; this run did nothing (--lock-wait waits longer)"
+                           : std::string())),
+        env);
+  }
+  Result<alert::AlertState> previous = ReadAlertState(options, env);
+  if (!previous.ok()) return ReportError(previous.error(), env);
   Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, config, env);
   if (!candidate.ok()) return ReportError(candidate.error(), env);
   SampleSet no_baseline;
@@ -489,16 +530,8 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
       gate::Evaluate(config, no_baseline, *candidate, env.Today()), {}};
   const gate::EvaluationResult& result = judged.result;
 
-  alert::AlertState previous;
-  if (env.fs.Exists(options.state_path)) {
-    Result<std::string> text = env.fs.ReadFile(options.state_path);
-    if (!text.ok()) return ReportError(text.error(), env);
-    Result<alert::AlertState> parsed = alert::ParseAlertState(*text, options.state_path);
-    if (!parsed.ok()) return ReportError(parsed.error(), env);
-    previous = *parsed;
-  }
   const auto now = env.clock.Now();
-  alert::AlertUpdate update = alert::UpdateAlerts(previous, result, now, options.times);
+  alert::AlertUpdate update = alert::UpdateAlerts(*previous, result, now, options.times);
 
   env.out << reports::RenderVerdictSummary(judged, StyleFor(env));
   if (update.changes.empty()) {
@@ -514,8 +547,6 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   // The next state is written aside before anyone is notified, so a state that cannot be
   // kept (a read-only folder, a full disk) stops the run before the news goes out, instead of
   // the same news going out on every run; it replaces the old state once the news is out.
-  if (Status folder = env.fs.MakeDirectories(ParentFolder(options.state_path)); !folder.ok())
-    return ReportError(folder.error(), env);
   Result<std::string> staged =
       env.fs.WriteTemporary(options.state_path, alert::RenderAlertState(update.next));
   if (!staged.ok()) return ReportError(staged.error(), env);

@@ -237,7 +237,8 @@ po::options_description GateOptionsDescription(bool positional_sources) {
   // clang-format off
   outputs.add_options()
       ("markdown", po::value<std::string>()->value_name("FILE"),
-       "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment)")
+       "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment); FILE - writes "
+       "it, or any report, to standard output")
       ("json", po::value<std::string>()->value_name("FILE"),
        "write the JSON report (schema_version 2, docs/json-report.md)")
       ("html", po::value<std::string>()->value_name("FILE"),
@@ -411,7 +412,12 @@ po::options_description AlertDescription() {
       ("remind-after", po::value<std::string>()->value_name("DURATION")->default_value("0"),
        "announce a breach again after this long while it lasts: 30m, 12h, 2d (0: once)")
       ("no-data-after", po::value<std::string>()->value_name("DURATION")->default_value("24h"),
-       "close a breach whose transaction (or rule) has not been judged for this long");
+       "close a breach whose transaction (or rule) has not been judged for this long")
+      ("fresh-state", po::bool_switch(),
+       "start from an empty state even when --state holds one that is empty or not perfgate's "
+       "(every open breach is then announced again)")
+      ("lock-wait", po::value<std::string>()->value_name("DURATION")->default_value("60s"),
+       "how long to wait for another alert run holding the state (FILE.lock) before exit 3");
   // clang-format on
   return WithSources(std::move(description));
 }
@@ -425,6 +431,8 @@ int Alert(const po::variables_map& vm, CliEnv& env) {
       ParseDuration("--remind-after", vm["remind-after"].as<std::string>());
   options.times.no_data_after =
       ParseDuration("--no-data-after", vm["no-data-after"].as<std::string>());
+  options.fresh_state = vm["fresh-state"].as<bool>();
+  options.lock_wait = ParseDuration("--lock-wait", vm["lock-wait"].as<std::string>());
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   return RunAlert(options, env);

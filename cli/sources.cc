@@ -145,9 +145,14 @@ Result<SampleSet> LoadSource(const std::string& requested, const SourceOptions& 
   const std::string cache_path =
       options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
-    Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(env.fs, cache_path, source);
-    if (!cached.ok()) return cached.error();
-    if (*cached) {
+    Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(
+        env.fs, cache_path, source,
+        fetch::MaxCacheEntryBytes(setup->options.selection.max_samples));
+    if (!cached.ok()) {
+      // Never judged as the release: said, then fetched again (and the entry replaced).
+      env.err << "perfgate: warning: " << source << ": " << cached.error().message
+              << "; fetching the release again\n";
+    } else if (*cached) {
       env.err << "perfgate: " << source << ": " << (*cached)->TotalEvents()
               << " events from the cache (" << cache_path << "; --refresh fetches again)\n";
       return std::move(**cached);
@@ -250,7 +255,7 @@ std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& t
   const std::string path = options.sentry.cache_dir + "/" + name;
   std::optional<std::string> body;
   if (!options.sentry.refresh && env.fs.Exists(path)) {
-    Result<std::string> cached = env.fs.ReadFile(path);
+    Result<std::string> cached = env.fs.ReadRegularFile(path, fetch::kMaxAnswerBytes);
     if (!cached.ok()) return warn(cached.error().message);
     body = std::move(cached).value();
   } else {

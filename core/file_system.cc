@@ -1,16 +1,22 @@
 #include "core/file_system.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 #include <utility>
 
 namespace perfgate {
@@ -60,6 +66,119 @@ class InFlight {
     }
   }
 };
+
+// The signals whose default action ends the process: each would leave temporary files.
+// SIGPIPE is left alone: libcurl ignores it around its transfers.
+constexpr std::array kEndingSignals = {SIGHUP,  SIGINT,  SIGQUIT, SIGALRM, SIGTERM,
+                                       SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM};
+
+sigset_t EndingSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int signal_number : kEndingSignals) sigaddset(&set, signal_number);
+  return set;
+}
+
+// What WriteTemporary returns for a target written directly: no real path holds a NUL.
+const std::string kDirectMark = std::string("\0direct\0", 8);
+
+bool IsDirect(const std::string& temporary) { return temporary.starts_with(kDirectMark); }
+
+// 16 hex digits from the kernel's random source: a temporary name nobody can plant first.
+std::string RandomHex() {
+  std::uint64_t value = 0;
+  auto* bytes = reinterpret_cast<unsigned char*>(&value);
+  std::size_t got = 0;
+  while (got < sizeof value) {
+    const ssize_t n = ::getrandom(bytes + got, sizeof value - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got < sizeof value) {  // no getrandom (an old kernel): less guessable than the pid alone
+    value ^= static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    value ^= reinterpret_cast<std::uintptr_t>(&value);
+  }
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+  return text;
+}
+
+// Removes `<name>.tmp.<pid>` and `<name>.tmp.<pid>.<hex>` files in `folder` left by runs
+// that no longer exist (killed by SIGKILL, which no handler sees). A pid that is alive,
+// even reused by another process, keeps its file.
+void RemoveLeftovers(const std::string& folder, const std::string& name) {
+  DIR* dir = ::opendir(folder.empty() ? "." : folder.c_str());
+  if (dir == nullptr) return;
+  const std::string prefix = name + ".tmp.";
+  while (const dirent* entry = ::readdir(dir)) {
+    const std::string_view file = entry->d_name;
+    if (!file.starts_with(prefix)) continue;
+    std::string_view rest = file.substr(prefix.size());
+    long pid = 0;
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), pid);
+    if (ec != std::errc() || pid <= 0 || pid == ::getpid()) continue;
+    rest.remove_prefix(static_cast<std::size_t>(end - rest.data()));
+    if (!rest.empty() && (rest.size() != 17 || rest[0] != '.' ||
+                          rest.find_first_not_of("0123456789abcdef", 1) != std::string_view::npos))
+      continue;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    ::unlinkat(::dirfd(dir), entry->d_name, 0);
+  }
+  ::closedir(dir);
+}
+
+// The descriptor a /dev/stdout-like path names, or -1: writing to it keeps the offset the
+// shell gave (a log file opened for appending stays appended to).
+int NamedDescriptor(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!path.starts_with(prefix)) continue;
+    int fd = -1;
+    const char* digits = path.c_str() + prefix.size();
+    auto [end, ec] = std::from_chars(digits, path.c_str() + path.size(), fd);
+    if (ec == std::errc() && end == path.c_str() + path.size() && fd >= 0) return fd;
+  }
+  return -1;
+}
+
+// Whether `path` must be written in place rather than replaced by a rename: a device, a
+// FIFO or a socket, a link to one, or anything under /dev or /proc (renaming over
+// /dev/stdout would replace the link, and nothing would reach the output).
+bool WrittenInPlace(const std::string& path) {
+  if (path.starts_with("/dev/") || path.starts_with("/proc/")) return true;
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return false;
+  if (S_ISLNK(info.st_mode) && ::stat(path.c_str(), &info) != 0) return false;
+  return !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
+}
+
+Status WriteAll(int fd, std::string_view contents, const std::string& path) {
+  std::size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t put = ::write(fd, contents.data() + written, contents.size() - written);
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      return OsError("cannot write", path);
+    }
+    written += static_cast<std::size_t>(put);
+  }
+  return {};
+}
+
+// Writes `contents` to a device, FIFO or named descriptor as a shell's `>>` would.
+Status WriteInPlace(const std::string& path, std::string_view contents) {
+  std::fflush(nullptr);  // what the process printed before comes first
+  if (const int named = NamedDescriptor(path); named >= 0) {
+    if (::fcntl(named, F_GETFD) != -1) return WriteAll(named, contents, path);
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return OsError("cannot write", path);
+  Status status = WriteAll(fd, contents, path);
+  ::close(fd);
+  return status;
+}
 
 void OnInterrupt(int signal_number) {
   InFlight::RemoveAll();
@@ -112,9 +231,14 @@ Error TooLarge(const std::string& path, std::size_t max_bytes) {
                                           " bytes, the most read from such a file");
 }
 
-Result<std::string> RealFileSystem::ReadFile(const std::string& path, std::size_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return OsError("cannot open", path);
+Result<std::string> FileSystem::ReadRegularFile(const std::string& path, std::size_t max_bytes) {
+  return ReadFile(path, max_bytes);
+}
+
+namespace {
+
+// The bytes of the open file `fd` (closed here), up to `max_bytes`.
+Result<std::string> ReadOpenFile(int fd, const std::string& path, std::size_t max_bytes) {
   struct stat info {};
   if (::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
     if (S_ISDIR(info.st_mode)) errno = EISDIR;
@@ -152,6 +276,35 @@ Result<std::string> RealFileSystem::ReadFile(const std::string& path, std::size_
   return contents;
 }
 
+}  // namespace
+
+Result<std::string> RealFileSystem::ReadFile(const std::string& path, std::size_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return OsError("cannot open", path);
+  return ReadOpenFile(fd, path, max_bytes);
+}
+
+Result<std::string> RealFileSystem::ReadRegularFile(const std::string& path,
+                                                    std::size_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return OsError("cannot open", path);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+    const bool stated = ::fstat(fd, &info) == 0;
+    ::close(fd);
+    const char* what = !stated                   ? "cannot be examined"
+                       : S_ISFIFO(info.st_mode) ? "a FIFO"
+                       : S_ISDIR(info.st_mode)  ? "a directory"
+                       : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device"
+                                                                         : "a special file";
+    return MakeError(ErrorKind::kInput,
+                     path + ": not a regular file (" + what + "); perfgate reads only its own files here");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return ReadOpenFile(fd, path, max_bytes);
+}
+
 Status FileSystem::WriteFileAtomic(const std::string& path, std::string_view contents) {
   Result<std::string> temporary = WriteTemporary(path, contents);
   if (!temporary.ok()) return temporary.error();
@@ -169,10 +322,8 @@ Status FileSystem::WriteFilesAtomic(const std::vector<NewFile>& files) {
     temporaries.push_back(std::move(temporary).value());
   }
   // Renames are quick; holding the signals for them makes the set change as one.
-  sigset_t interrupts, previous;
-  sigemptyset(&interrupts);
-  sigaddset(&interrupts, SIGINT);
-  sigaddset(&interrupts, SIGTERM);
+  const sigset_t interrupts = EndingSignals();
+  sigset_t previous;
   pthread_sigmask(SIG_BLOCK, &interrupts, &previous);
   Status status;
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -188,26 +339,41 @@ Status FileSystem::WriteFilesAtomic(const std::vector<NewFile>& files) {
 
 Result<std::string> RealFileSystem::WriteTemporary(const std::string& path,
                                                    std::string_view contents) {
-  // The temporary file sits beside the target so rename() stays within one file system.
-  std::string temp = path + ".tmp." + std::to_string(::getpid());
-  InFlight::Add(temp);  // before it exists, so a signal at any point finds it
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    Error error = OsError("cannot write", path);
-    InFlight::Remove(temp);
-    return error;
+  if (WrittenInPlace(path)) {
+    Status written = WriteInPlace(path, contents);
+    if (!written.ok()) return written.error();
+    return kDirectMark + path;
   }
-  std::size_t written = 0;
-  while (written < contents.size()) {
-    ssize_t put = ::write(fd, contents.data() + written, contents.size() - written);
-    if (put < 0) {
-      if (errno == EINTR) continue;
-      Error error = OsError("cannot write", path);
-      ::close(fd);
-      Discard(temp);
-      return error;
+  const std::string folder = ParentFolder(path);
+  RemoveLeftovers(folder, path.substr(folder.empty() ? 0 : path.rfind('/') + 1));
+  // The temporary file sits beside the target so rename() stays within one file system;
+  // O_EXCL and O_NOFOLLOW: a name planted there (a link to another file, a FIFO) is never
+  // opened, and the random part makes planting one a guess.
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 8 && fd < 0; ++attempt) {
+    temp = path + ".tmp." + std::to_string(::getpid()) + "." + RandomHex();
+    InFlight::Add(temp);  // before it exists, so a signal at any point finds it
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0) {
+      const int cause = errno;
+      InFlight::Remove(temp);
+      errno = cause;
+      if (cause != EEXIST) break;
     }
-    written += static_cast<std::size_t>(put);
+  }
+  if (fd < 0 && errno == ENOENT) return OsError("cannot write", path);  // no such folder
+  if (fd < 0) {
+    return MakeError(ErrorKind::kInput,
+                     path + ": cannot write: cannot create a temporary file in " +
+                         (folder.empty() ? std::string("the current folder") : folder) +
+                         " beside it: " + std::strerror(errno));
+  }
+  Status written = WriteAll(fd, contents, path);
+  if (!written.ok()) {
+    ::close(fd);
+    Discard(temp);
+    return written.error();
   }
   if (::close(fd) != 0) {
     Error error = OsError("cannot write", path);
@@ -218,6 +384,7 @@ Result<std::string> RealFileSystem::WriteTemporary(const std::string& path,
 }
 
 Status RealFileSystem::Commit(const std::string& temporary, const std::string& path) {
+  if (IsDirect(temporary)) return {};  // written in place already
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
     Error error = OsError("cannot write", path);
     Discard(temporary);
@@ -228,6 +395,7 @@ Status RealFileSystem::Commit(const std::string& temporary, const std::string& p
 }
 
 void RealFileSystem::Discard(const std::string& temporary) {
+  if (IsDirect(temporary)) return;  // a device or FIFO is never removed
   ::unlink(temporary.c_str());
   InFlight::Remove(temporary);
 }
@@ -253,14 +421,54 @@ std::string ParentFolder(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+namespace {
+
+class FlockHold : public FileSystem::Lock {
+ public:
+  explicit FlockHold(int fd) : fd_(fd) {}
+  ~FlockHold() override { ::close(fd_); }  // closing releases the lock
+  FlockHold(const FlockHold&) = delete;
+  FlockHold& operator=(const FlockHold&) = delete;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<FileSystem::Lock>> RealFileSystem::LockFile(
+    const std::string& path, std::chrono::milliseconds wait) {
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return OsError("cannot open the lock", path);
+  const auto until = std::chrono::steady_clock::now() + wait;
+  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK || std::chrono::steady_clock::now() >= until) {
+      const bool held = errno == EWOULDBLOCK;
+      char waited[32];
+      std::snprintf(waited, sizeof waited, "%.1f", static_cast<double>(wait.count()) / 1000);
+      Error error = held ? MakeError(ErrorKind::kUnavailable,
+                                     path + ": held by another run (waited " + waited + " s)")
+                         : OsError("cannot lock", path);
+      ::close(fd);
+      return error;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return std::unique_ptr<FileSystem::Lock>(std::make_unique<FlockHold>(fd));
+}
+
 void RemoveTemporaryFilesOnSignals() {
   struct sigaction action {};
   action.sa_handler = OnInterrupt;
-  sigemptyset(&action.sa_mask);
-  sigaddset(&action.sa_mask, SIGINT);  // one handler at a time
-  sigaddset(&action.sa_mask, SIGTERM);
-  ::sigaction(SIGINT, &action, nullptr);
-  ::sigaction(SIGTERM, &action, nullptr);
+  action.sa_mask = EndingSignals();  // one handler at a time
+  for (int signal_number : kEndingSignals) {
+    // A signal the parent ignores stays ignored (nohup's SIGHUP): it would not end the run.
+    struct sigaction current {};
+    if (::sigaction(signal_number, nullptr, &current) == 0 && current.sa_handler == SIG_IGN)
+      continue;
+    ::sigaction(signal_number, &action, nullptr);
+  }
 }
 
 }  // namespace perfgate

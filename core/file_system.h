@@ -3,6 +3,8 @@
 #ifndef PERFGATE_CORE_FILE_SYSTEM_H_
 #define PERFGATE_CORE_FILE_SYSTEM_H_
 
+#include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -57,6 +59,10 @@ class FileSystem {
   // the memory.
   virtual Result<std::string> ReadFile(const std::string& path,
                                        std::size_t max_bytes = kAnySize) = 0;
+  // ReadFile() for files perfgate itself keeps (cache entries, the alert state): anything
+  // but a regular file (a FIFO, which would hang the read; a device) is a kInput error,
+  // found without blocking. By default ReadFile().
+  virtual Result<std::string> ReadRegularFile(const std::string& path, std::size_t max_bytes);
   // The same bytes without copying them where possible (large sample files), whatever
   // their size; what cannot be mapped (a pipe, a device) is read up to `max_read` bytes. By
   // default a copy from ReadFile().
@@ -85,6 +91,15 @@ class FileSystem {
   virtual Status Commit(const std::string& temporary, const std::string& path) = 0;
   virtual void Discard(const std::string& temporary) = 0;
   virtual bool Exists(const std::string& path) = 0;
+  // An exclusive lock on `path` (created if missing), held until the returned object is
+  // destroyed, for a run that reads, then replaces, a file another run may use at the same
+  // time. Waits up to `wait` for another holder; then a kUnavailable error saying so.
+  class Lock {
+   public:
+    virtual ~Lock() = default;
+  };
+  virtual Result<std::unique_ptr<Lock>> LockFile(const std::string& path,
+                                                 std::chrono::milliseconds wait) = 0;
   // Creates `path` and its missing parents; an existing directory is fine.
   virtual Status MakeDirectories(const std::string& path) = 0;
 };
@@ -96,21 +111,31 @@ class RealFileSystem : public FileSystem {
   // Maps regular files (pages fault in as they are read, so the threads that parse a
   // file's halves also share the faulting); empty and special files are read.
   Result<FileBytes> MapFile(const std::string& path, std::size_t max_read = kAnySize) override;
-  // Temporary files are named `<path>.tmp.<pid>` and, while they exist, are removed if
-  // the process gets SIGINT or SIGTERM (see RemoveTemporaryFilesOnSignals()).
+  Result<std::string> ReadRegularFile(const std::string& path, std::size_t max_bytes) override;
+  // Temporary files are named `<path>.tmp.<pid>.<16 random hex digits>`, created
+  // exclusively without following a link, and, while they exist, are removed if the process
+  // gets a signal that ends it (see RemoveTemporaryFilesOnSignals()); leftovers of runs that
+  // no longer exist (SIGKILL) are removed by the next write to the same path. A `path` that
+  // exists and is not a regular file (/dev/stdout, a FIFO) is written directly instead, as
+  // a shell's redirection would: nothing is renamed over it.
   Result<std::string> WriteTemporary(const std::string& path, std::string_view contents) override;
   Status Commit(const std::string& temporary, const std::string& path) override;
   void Discard(const std::string& temporary) override;
   bool Exists(const std::string& path) override;
   Status MakeDirectories(const std::string& path) override;
+  // flock() on the file, polled every 50 ms while another process holds it.
+  Result<std::unique_ptr<Lock>> LockFile(const std::string& path,
+                                         std::chrono::milliseconds wait) override;
 };
 
 // The folder part of `path`: "a/b" for "a/b/c.json", "" for "c.json".
 std::string ParentFolder(const std::string& path);
 
-// Installs handlers for SIGINT and SIGTERM that remove RealFileSystem's temporary files
-// still in flight, then end the process by the same signal (so a shell sees 130 or 143, and
-// no report, cache or state file is left half-written). Called once, by main().
+// Installs handlers for the signals whose default is to end the process (SIGHUP, SIGINT,
+// SIGQUIT, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM; not one the
+// parent set to be ignored, nor SIGPIPE, which libcurl handles) that remove RealFileSystem's temporary files still in flight, then end the process by the same
+// signal (so a shell sees 128 + its number, and no report, cache or state file is left
+// half-written). Called once, by main().
 void RemoveTemporaryFilesOnSignals();
 
 }  // namespace perfgate

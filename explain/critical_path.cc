@@ -1,8 +1,6 @@
 #include "explain/critical_path.h"
 
 #include <algorithm>
-#include <functional>
-#include <queue>
 
 namespace perfgate::explain {
 namespace {
@@ -27,38 +25,30 @@ class Walker {
       times_[s] += ceiling - floor;
       return;
     }
-    // Each step takes the child that finished last before t (its end clamped to t; ties:
-    // the lowest index), as a scan of every child would, in O(k log k) for k children
-    // rather than O(k^2) (a span with 100,000 children must not stall a run). Children by
-    // end, latest first: those before `next` end at or after t; of them, the ones that also
-    // start before t all end "at t" once clamped, so the lowest index among them wins.
+    // Each step takes, of the children that had ended by t, the one that ended last (ties:
+    // the lowest index): only a child that had finished can be what the span waited for
+    // at t; one still running then (work sent in parallel and never awaited) was not. Ends
+    // past the span's own end are clamped to it (clock skew, or work that outlived it), so
+    // the first step can take such a child. Children by clamped end, latest first, walked
+    // once in O(k log k) for k children (a span with 100,000 children must not stall a run).
     const std::vector<std::size_t>& kids = children_[s];
+    auto end_of = [&](std::size_t child) { return std::min(spans_[child].end_ms, ceiling); };
     std::vector<std::size_t> by_end(kids);
     std::sort(by_end.begin(), by_end.end(), [&](std::size_t a, std::size_t b) {
-      return spans_[a].end_ms != spans_[b].end_ms ? spans_[a].end_ms > spans_[b].end_ms : a < b;
+      return end_of(a) != end_of(b) ? end_of(a) > end_of(b) : a < b;
     });
-    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> straddling;
     std::size_t next = 0;
     double t = ceiling;
     while (t > floor) {
-      while (next < by_end.size() && spans_[by_end[next]].end_ms >= t)
-        straddling.push(by_end[next++]);
-      // A child that starts at or after t never qualifies again (t only falls); one walked
-      // already is done.
-      while (!straddling.empty() &&
-             (walked_[straddling.top()] || !(spans_[straddling.top()].start_ms < t)))
-        straddling.pop();
-      std::size_t child = 0;
-      double child_end = 0;
-      if (!straddling.empty()) {
-        child = straddling.top();
-        child_end = t;
-      } else if (next < by_end.size() && spans_[by_end[next]].end_ms > floor) {
-        child = by_end[next];  // ends before t, so it started before t
-        child_end = spans_[child].end_ms;
-      } else {
-        break;
-      }
+      // Still running at t, starting at or after t, or walked: never eligible again, since
+      // t only falls.
+      while (next < by_end.size() &&
+             (end_of(by_end[next]) > t || !(spans_[by_end[next]].start_ms < t) ||
+              walked_[by_end[next]]))
+        ++next;
+      if (next == by_end.size() || !(end_of(by_end[next]) > floor)) break;
+      const std::size_t child = by_end[next++];
+      const double child_end = end_of(child);
       walked_[child] = true;
       times_[s] += t - child_end;  // nothing ran for s between the child's end and t
       const double child_floor = std::max(spans_[child].start_ms, floor);

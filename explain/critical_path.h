@@ -1,11 +1,12 @@
 // The critical path of one request's span tree: the chain of spans the response actually
 // waited for. Walking back from the root's end, the span waited on is the child that
-// finished last (clamped to the time left); its own critical path is taken, then the walk
-// goes on from where that child started, among the children that started earlier. Time in
-// a span that no chosen child covers is the span's own ("self") time on the path. Children
-// that ran in parallel and finished earlier get nothing: they did not delay the response.
-// The parts add up exactly to the root's duration. (As Jaeger's critical-path view and
-// Uber's CRISP attribute time.)
+// finished last among those that had finished by then (a child's end past its parent's is
+// clamped to it); its own critical path is taken, then the walk goes on from where that
+// child started, among the children that had ended by that point. Time in a span that no
+// chosen child covers is the span's own ("self") time on the path. Children that were
+// still running when the walk passed them (parallel work never awaited, or work the span
+// started another step beside) get nothing: they did not delay the response. The parts add
+// up exactly to the root's duration. (Jaeger's critical-path rule; Uber's CRISP.)
 #ifndef PERFGATE_EXPLAIN_CRITICAL_PATH_H_
 #define PERFGATE_EXPLAIN_CRITICAL_PATH_H_
 

@@ -19,6 +19,10 @@ namespace perfgate::fetch {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+// The largest answer body read by default (Sentry's largest answers, 100 events a page or a
+// trace, are a few MB).
+inline constexpr std::size_t kMaxAnswerBytes = std::size_t{256} << 20;
+
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
@@ -26,8 +30,8 @@ struct HttpRequest {
   std::string body;
   std::chrono::milliseconds timeout{30000};  // the whole exchange
   // The largest answer body read; a larger one fails the request (kUnavailable) instead of
-  // taking the memory. Sentry's largest answers (100 events a page) are a few MB.
-  std::size_t max_body = std::size_t{256} << 20;
+  // taking the memory.
+  std::size_t max_body = kMaxAnswerBytes;
 };
 
 struct HttpResponse {

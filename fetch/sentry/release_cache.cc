@@ -19,6 +19,9 @@ namespace perfgate::fetch {
 namespace {
 
 constexpr std::string_view kNoteKey = "{\"perfgate_note\":";
+// A cache entry's last line: the events above it and an FNV-1a hash of every byte above it,
+// so an entry cut short (a partial CI cache restore, a full disk) or altered is known.
+constexpr std::string_view kSealKey = "{\"perfgate_cache\":";
 
 std::string JsonString(std::string_view text) {
   return boost::json::serialize(
@@ -33,6 +36,15 @@ void Mix(std::uint64_t& hash, std::string_view part) {
   }
   hash ^= 0x1F;
   hash *= 0x100000001B3ULL;
+}
+
+std::uint64_t Fnv1a(std::string_view text) {
+  std::uint64_t hash = 0xCBF29CE484222325ULL;
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001B3ULL;
+  }
+  return hash;
 }
 
 std::string Hex(std::uint64_t hash) {
@@ -96,7 +108,8 @@ std::string SpanGroupsCacheFileName(const SentrySelection& selection, const std:
 Result<std::optional<SpanGroupTotals>> LoadCachedSpanGroups(FileSystem& fs,
                                                             const std::string& path) {
   if (!fs.Exists(path)) return std::optional<SpanGroupTotals>();
-  Result<std::string> text = fs.ReadFile(path);
+  // A few hundred groups of a few hundred bytes each.
+  Result<std::string> text = fs.ReadRegularFile(path, std::size_t{16} << 20);
   if (!text.ok()) return text.error();
   try {
     const boost::json::value cached = boost::json::parse(*text);
@@ -195,17 +208,41 @@ std::string SamplesToNdjson(const SampleSet& set) {
 }
 
 Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::string& path,
-                                                   const std::string& source) {
+                                                   const std::string& source,
+                                                   std::size_t max_bytes) {
   if (!fs.Exists(path)) return std::optional<SampleSet>();
-  Result<std::string> text = fs.ReadFile(path);
+  Result<std::string> text = fs.ReadRegularFile(path, max_bytes);
   if (!text.ok()) return text.error();
-  std::string_view events = *text;
+  auto damaged = [&](const std::string& why) {
+    return MakeError(ErrorKind::kInput, path + ": a damaged cache entry (" + why + ")");
+  };
+  // The seal: the last line, which names the events and the hash of everything before it.
+  std::string_view whole = *text;
+  if (whole.ends_with('\n')) whole.remove_suffix(1);
+  const std::size_t last = whole.rfind('\n');
+  const std::string_view seal = whole.substr(last == std::string_view::npos ? 0 : last + 1);
+  const std::string_view events =
+      last == std::string_view::npos ? std::string_view() : whole.substr(0, last + 1);
+  std::size_t sealed_events = 0;
+  std::string sealed_hash;
+  try {
+    if (!seal.starts_with(kSealKey)) throw std::invalid_argument("no seal");
+    const boost::json::value parsed = boost::json::parse(seal);
+    const boost::json::object& fields = parsed.as_object().at("perfgate_cache").as_object();
+    sealed_events = static_cast<std::size_t>(fields.at("events").to_number<std::uint64_t>());
+    sealed_hash = std::string(fields.at("fnv1a64").as_string());
+  } catch (const std::exception&) {
+    return damaged("its last line is not perfgate's seal: cut short, or written by an older "
+                   "perfgate");
+  }
+  if (Hex(Fnv1a(events)) != sealed_hash) return damaged("its bytes do not match their checksum");
   ReadOptions options;
   options.keep_details = true;
   Result<SampleSet> set = ReadNdjson(events, path, options);
-  if (!set.ok()) {
-    return MakeError(ErrorKind::kInput,
-                     set.error().message + " (a damaged cache entry; delete it or pass --refresh)");
+  if (!set.ok()) return damaged(set.error().message);
+  if (set->TotalEvents() != sealed_events) {
+    return damaged(std::to_string(set->TotalEvents()) + " events where it was sealed with " +
+                   std::to_string(sealed_events));
   }
   set->source = source;
   return std::optional<SampleSet>(std::move(set).value());
@@ -215,7 +252,11 @@ Status StoreCachedRelease(FileSystem& fs, const std::string& directory, const st
                           const SampleSet& set) {
   Status made = fs.MakeDirectories(directory);
   if (!made.ok()) return made;
-  return fs.WriteFileAtomic(path, SamplesToNdjson(set));
+  std::string text = SamplesToNdjson(set);
+  const std::string hash = Hex(Fnv1a(text));
+  text += std::string(kSealKey) + "{\"events\":" + std::to_string(set.TotalEvents()) +
+          ",\"fnv1a64\":\"" + hash + "\"}}\n";
+  return fs.WriteFileAtomic(path, text);
 }
 
 }  // namespace perfgate::fetch

@@ -23,12 +23,21 @@ std::string CacheFileName(const SentrySelection& selection, const std::string& r
 // {"perfgate_note": "..."}, which the NDJSON reader turns back into notes.
 std::string SamplesToNdjson(const SampleSet& set);
 
-// The cached release at `path`, or nullopt when there is none. A damaged entry is an
-// error (delete it, or pass --refresh).
+// The cached release at `path`, or nullopt when there is none. An entry that is not a
+// regular file, is larger than `max_bytes`, or whose seal (its last line: the number of
+// events and a checksum of the lines above) does not match is a kInput error saying so:
+// the caller fetches the release again.
 Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::string& path,
-                                                   const std::string& source);
+                                                   const std::string& source,
+                                                   std::size_t max_bytes);
 
-// Writes `set` to `path` atomically, creating the directory.
+// The most a cache entry of up to `max_samples` events may take: about 4 KiB an event (one
+// is a few hundred bytes with its ops breakdown), and 1 MiB for its notes.
+inline std::size_t MaxCacheEntryBytes(std::size_t max_samples) {
+  return (std::size_t{1} << 20) + max_samples * 4096;
+}
+
+// Writes `set` to `path` atomically, creating the directory, sealed (see LoadCachedRelease).
 Status StoreCachedRelease(FileSystem& fs, const std::string& directory, const std::string& path,
                           const SampleSet& set);
 

@@ -158,7 +158,16 @@ TEST(AlertState, RoundTripsThroughItsStoredForm) {
   EXPECT_EQ(back->entries.at("POST \"b\"  error_rate").limit, "error_rate <= 1 %");
   EXPECT_EQ(RenderAlertState(*back), text);
   EXPECT_TRUE(ParseAlertState(RenderAlertState({}), "s").ok());
-  EXPECT_TRUE(ParseAlertState("  \n", "s")->entries.empty());
+}
+
+TEST(AlertState, AnEmptyTextIsNotAnEmptyState) {
+  // A cut cache restore or a full disk leaves 0 bytes: read as a fresh start, every open
+  // breach would be announced again as new.
+  Result<AlertState> empty = ParseAlertState("  \n", "state.json");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message,
+            "state.json: not a perfgate alert state (it is empty: a cut cache restore or a full "
+            "disk?)");
 }
 
 TEST(AlertState, SchemaOneStatesAreReadWithTheirLimitsMovedOutOfTheKeys) {
@@ -185,7 +194,7 @@ TEST(AlertState, AnythingElseIsAnErrorNamingTheFileAndWhatIsWrong) {
     return bad.error().message;
   };
   const std::string head = "state.json: not a perfgate alert state (";
-  const std::string tail = "); delete it to start afresh";
+  const std::string tail = ")";
   EXPECT_EQ(message("{\"schema_version\": 3, \"entries\": {}}"),
             head + "unknown schema_version 3" + tail);
   EXPECT_EQ(message("{\"entries\": {}}"), head + "unknown schema_version (none)" + tail);

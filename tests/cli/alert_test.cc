@@ -153,9 +153,50 @@ TEST(Alert, ACorruptStateSaysWhereWithoutParserInternals) {
   EXPECT_TRUE(
       run.err.starts_with("perfgate: error: state.json: not a perfgate alert state (line 4: "))
       << run.err;
-  EXPECT_TRUE(run.err.ends_with("); delete it to start afresh\n")) << run.err;
+  EXPECT_TRUE(run.err.ends_with(
+      "); --fresh-state starts afresh, announcing every open breach again\n"))
+      << run.err;
   EXPECT_EQ(run.err.find("boost"), std::string::npos) << run.err;
   EXPECT_TRUE(rig.receiver.requests().empty());
+}
+
+TEST(Alert, AnEmptiedStateIsRefusedUnlessAFreshStartIsAsked) {
+  AlertRig rig;
+  CliRun first = rig.Alert("examples/candidate.ndjson");  // opens the example's breaches
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::size_t announced = rig.receiver.requests().size();
+  ASSERT_EQ(announced, 1u);
+  rig.fs.files["state.json"] = "";  // a cut cache restore
+  CliRun emptied = rig.Alert("examples/candidate.ndjson");
+  EXPECT_EQ(emptied.exit_code, 2);
+  EXPECT_EQ(emptied.Errors(),
+            "perfgate: error: state.json: not a perfgate alert state (it is empty: a cut cache "
+            "restore or a full disk?); --fresh-state starts afresh, announcing every open breach "
+            "again\n");
+  EXPECT_EQ(rig.receiver.requests().size(), announced);  // nothing announced again
+  EXPECT_EQ(rig.fs.files["state.json"], "");             // and the file left for a look
+  CliRun fresh = rig.Alert("examples/candidate.ndjson", {"--fresh-state"});
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_EQ(rig.receiver.requests().size(), announced + 1);
+  EXPECT_NE(rig.fs.files["state.json"], "");
+}
+
+TEST(Alert, ARunWhileAnotherHoldsTheStateWaitsThenExitsThreeDoingNothing) {
+  AlertRig rig;
+  Result<std::unique_ptr<FileSystem::Lock>> other =
+      rig.fs.LockFile("state.json.lock", std::chrono::seconds(0));
+  ASSERT_TRUE(other.ok());
+  CliRun run = rig.Alert("examples/candidate.ndjson");
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_EQ(run.Errors(),
+            "perfgate: error: state.json.lock: held by another run (waited 0.0 s): another "
+            "perfgate alert is using state.json; this run did nothing (--lock-wait waits "
+            "longer)\n");
+  EXPECT_TRUE(rig.receiver.requests().empty());
+  EXPECT_FALSE(rig.fs.files.contains("state.json"));
+  other->reset();  // released: the next run goes ahead
+  EXPECT_EQ(rig.Alert("examples/candidate.ndjson").exit_code, 0);
+  EXPECT_EQ(rig.receiver.requests().size(), 1u);
 }
 
 TEST(Alert, ABreachingTransactionThatVanishesIsClosedOnceAfterADay) {

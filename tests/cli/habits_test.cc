@@ -122,6 +122,20 @@ TEST(CliHabits, TheRealBinaryReadsAPipe) {
   EXPECT_NE(out.find("POST /api/checkout"), std::string::npos) << out;
 }
 
+TEST(CliHabits, AReportToADashGoesToStandardOutputAfterTheVerdict) {
+  FakeFileSystem fs = ReadingFixtures();
+  CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
+                            "examples/candidate.ndjson", "--json", "-", "--markdown", "r.md"},
+                           fs);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  const std::size_t json = run.out.find("{\n  \"schema_version\": 2");
+  ASSERT_NE(json, std::string::npos) << run.out;
+  EXPECT_LT(run.out.find("FAIL"), json);
+  EXPECT_FALSE(fs.files.contains("-"));
+  EXPECT_TRUE(fs.files.contains("r.md"));
+  EXPECT_EQ(run.out.find("report to -"), std::string::npos);
+}
+
 TEST(CliHabits, EachSideMayHaveItsOwnFormat) {
   FakeFileSystem fs;
   fs.files["base.txt"] = "transaction,duration_ms\nGET /a,100\nGET /a,200\nGET /a,300\n";

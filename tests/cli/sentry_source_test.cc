@@ -70,5 +70,29 @@ TEST(CliSentrySource, LatestIsJudgedAsTheReleaseItNamesAndCachedAsIt) {
       << again.err;
 }
 
+TEST(CliSentrySource, ACacheEntryCutShortIsSaidAndFetchedAgainNeverJudged) {
+  SentryFixture sentry;
+  const std::vector<std::string> check = {"check", "--baseline", "sentry:1.0", "--candidate",
+                                          "sentry:1.1"};
+  ASSERT_EQ(sentry.Run(check).exit_code, 1);  // fetched and cached
+  // A partial CI cache restore: the candidate's entry cut at a line boundary.
+  std::string entry;
+  for (const auto& [path, text] : sentry.fs.files)
+    if (path.starts_with("cache/") && text.find("\"release\":\"1.1\"") != std::string::npos)
+      entry = path;
+  ASSERT_FALSE(entry.empty());
+  const std::string whole = sentry.fs.files[entry];
+  sentry.fs.files[entry].resize(whole.find('\n', whole.size() / 5) + 1);
+  CliRun run = sentry.Run(check);
+  EXPECT_EQ(run.exit_code, 1) << run.err;  // the regression, judged on the whole release
+  EXPECT_NE(run.err.find(": a damaged cache entry (its last line is not perfgate's seal: cut "
+                         "short, or written by an older perfgate); fetching the release again\n"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("perfgate: sentry:1.1: fetched 6130 events"), std::string::npos)
+      << run.err;
+  EXPECT_EQ(sentry.fs.files[entry], whole);  // and stored whole again
+}
+
 }  // namespace
 }  // namespace perfgate

@@ -1,12 +1,18 @@
 #include "core/file_system.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <regex>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace perfgate {
@@ -130,6 +136,141 @@ TEST(RealFileSystem, ASetOfFilesIsReplacedWhollyOrNotAtAll) {
   ::unlink(a.c_str());
   ::unlink(b.c_str());
   ::rmdir(directory);
+}
+
+
+// A scratch folder, removed with its contents at the end of the test.
+struct Folder {
+  Folder() {
+    char pattern[] = "/tmp/perfgate-fs-XXXXXX";
+    path = ::mkdtemp(pattern);
+  }
+  ~Folder() { std::system(("rm -rf '" + path + "'").c_str()); }
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  std::string path;
+};
+
+// The pid of a process that has ended (and been reaped).
+pid_t DeadPid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+TEST(RealFileSystem, TemporaryFilesAreUnguessableAndNeverFollowWhatWasPlanted) {
+  Folder folder;
+  const std::string report = folder.path + "/report.md";
+  const std::string victim = folder.path + "/victim";
+  RealFileSystem fs;
+  ASSERT_TRUE(fs.WriteFileAtomic(victim, "precious").ok());
+  // What an attacker could plant at the names older versions used: a link to another file
+  // and a FIFO (which would hang an open()).
+  const std::string pid = std::to_string(::getpid());
+  ASSERT_EQ(::symlink(victim.c_str(), (report + ".tmp." + pid).c_str()), 0);
+  ASSERT_EQ(::mkfifo((folder.path + "/other.md.tmp." + pid).c_str(), 0644), 0);
+  ASSERT_TRUE(fs.WriteFileAtomic(report, "the report").ok());
+  ASSERT_TRUE(fs.WriteFileAtomic(folder.path + "/other.md", "another").ok());
+  EXPECT_EQ(*fs.ReadFile(victim), "precious");
+  EXPECT_EQ(*fs.ReadFile(report), "the report");
+  Result<std::string> first = fs.WriteTemporary(report, "a");
+  Result<std::string> second = fs.WriteTemporary(report, "b");
+  ASSERT_TRUE(first.ok() && second.ok());
+  const std::regex name(std::regex_replace(report, std::regex("[.]"), "[.]") + "[.]tmp[.]" + pid +
+                        "[.][0-9a-f]{16}");
+  EXPECT_TRUE(std::regex_match(*first, name)) << *first;
+  EXPECT_NE(*first, *second);
+  fs.Discard(*first);
+  fs.Discard(*second);
+}
+
+TEST(RealFileSystem, LeftoversOfRunsThatNoLongerExistAreRemovedByTheNextWrite) {
+  Folder folder;
+  const std::string report = folder.path + "/r.json";
+  const std::string dead = std::to_string(DeadPid());
+  const std::vector<std::string> gone = {report + ".tmp." + dead,
+                                         report + ".tmp." + dead + ".0123456789abcdef"};
+  const std::vector<std::string> kept = {report + ".tmp.1.0123456789abcdef",  // pid 1 lives
+                                         report + ".tmp." + dead + ".notours",
+                                         folder.path + "/other.json.tmp." + dead};
+  RealFileSystem fs;
+  for (const std::string& path : gone) ASSERT_TRUE(fs.WriteFileAtomic(path, "x").ok());
+  for (const std::string& path : kept) ASSERT_TRUE(fs.WriteFileAtomic(path, "x").ok());
+  ASSERT_TRUE(fs.WriteFileAtomic(report, "{}").ok());
+  for (const std::string& path : gone) EXPECT_FALSE(fs.Exists(path)) << path;
+  for (const std::string& path : kept) EXPECT_TRUE(fs.Exists(path)) << path;
+}
+
+TEST(RealFileSystem, AFifoTargetIsWrittenInPlaceNeverRenamedOver) {
+  Folder folder;
+  const std::string fifo = folder.path + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  std::string received;
+  std::thread reader([&] {
+    const int fd = ::open(fifo.c_str(), O_RDONLY);
+    char buffer[256];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof buffer)) > 0;)
+      received.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+  });
+  RealFileSystem fs;
+  Status written = fs.WriteFilesAtomic({{fifo, "through the pipe"}});
+  reader.join();
+  EXPECT_TRUE(written.ok());
+  EXPECT_EQ(received, "through the pipe");
+  struct stat info {};
+  ASSERT_EQ(::lstat(fifo.c_str(), &info), 0);
+  EXPECT_TRUE(S_ISFIFO(info.st_mode));
+  // A failed set never removes it either.
+  Status failed = fs.WriteFilesAtomic({{"/dev/null", "x"}, {folder.path + "/no/such", "y"}});
+  EXPECT_FALSE(failed.ok());
+  ASSERT_EQ(::stat("/dev/null", &info), 0);
+  EXPECT_TRUE(S_ISCHR(info.st_mode));
+}
+
+TEST(RealFileSystem, AFileThatMustBeRegularIsReadWithoutHangingOnAFifoOrADevice) {
+  Folder folder;
+  const std::string fifo = folder.path + "/entry";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  RealFileSystem fs;
+  Result<std::string> from_fifo = fs.ReadRegularFile(fifo, 1 << 20);
+  ASSERT_FALSE(from_fifo.ok());
+  EXPECT_EQ(from_fifo.error().message,
+            fifo + ": not a regular file (a FIFO); perfgate reads only its own files here");
+  Result<std::string> zeros = fs.ReadRegularFile("/dev/zero", 1 << 20);
+  ASSERT_FALSE(zeros.ok());
+  EXPECT_EQ(zeros.error().message,
+            "/dev/zero: not a regular file (a device); perfgate reads only its own files here");
+  ASSERT_TRUE(fs.WriteFileAtomic(folder.path + "/big", std::string(2000, 'x')).ok());
+  EXPECT_EQ(fs.ReadRegularFile(folder.path + "/big", 1000).error().message,
+            folder.path + "/big: larger than 1000 bytes, the most read from such a file");
+  EXPECT_EQ(*fs.ReadRegularFile(folder.path + "/big", 2000), std::string(2000, 'x'));
+}
+
+TEST(RealFileSystem, ALockIsHeldUntilReleasedAndAWaiterGivesUpInTime) {
+  Folder folder;
+  const std::string path = folder.path + "/state.json.lock";
+  RealFileSystem fs;
+  Result<std::unique_ptr<FileSystem::Lock>> held = fs.LockFile(path, std::chrono::seconds(0));
+  ASSERT_TRUE(held.ok());
+  const auto start = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<FileSystem::Lock>> waiter =
+      fs.LockFile(path, std::chrono::milliseconds(300));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(waiter.ok());
+  EXPECT_EQ(waiter.error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(waiter.error().message, path + ": held by another run (waited 0.3 s)");
+  EXPECT_GE(waited, std::chrono::milliseconds(300));
+  // Released while another waits: the waiter gets it.
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    held->reset();
+  });
+  Result<std::unique_ptr<FileSystem::Lock>> next = fs.LockFile(path, std::chrono::seconds(10));
+  release.join();
+  EXPECT_TRUE(next.ok());
 }
 
 }  // namespace

@@ -43,7 +43,8 @@ class NaiveWalker {
       for (std::size_t k = 0; k < candidates.size(); ++k) {
         const TreeSpan& child = spans_[candidates[k]];
         if (!(child.start_ms < t)) continue;
-        const double end = std::min(child.end_ms, t);
+        const double end = std::min(child.end_ms, ceiling);
+        if (end > t) continue;  // still running at t: not waited on
         if (end > floor && end > best_end) {
           best = k;
           best_end = end;
@@ -127,13 +128,37 @@ TEST(CriticalPath, ParallelWorkThatDidNotDelayTheResponseGetsNothing) {
   }
 }
 
-TEST(CriticalPath, OverlapGoesToTheOneThatFinishedLater) {
-  // A 0-60 and B 40-100 under a 0-100 root: B from 40, A until B started.
+TEST(CriticalPath, ASiblingStillRunningWhenTheWaitedOneStartedGetsNothing) {
+  // A 0-60 and B 40-100 under a 0-100 root: the root waited on B; when B started, A was
+  // still running, so the root was not waiting on A then, and before 40 it did its own work
+  // (Jaeger's rule: only a child that had ended by that point can have been waited for).
   const std::vector<TreeSpan> spans = {{-1, 0, 100}, {0, 0, 60}, {0, 40, 100}};
   const std::vector<double> times = CriticalPathTimes(spans);
   EXPECT_DOUBLE_EQ(times[2], 60);
-  EXPECT_DOUBLE_EQ(times[1], 40);
-  EXPECT_DOUBLE_EQ(times[0], 0);
+  EXPECT_DOUBLE_EQ(times[1], 0);
+  EXPECT_DOUBLE_EQ(times[0], 40);
+  // A that ended before B started is on the path.
+  const std::vector<TreeSpan> sequential = {{-1, 0, 100}, {0, 0, 40}, {0, 40, 100}};
+  EXPECT_EQ(CriticalPathTimes(sequential), (std::vector<double>{0, 40, 60}));
+}
+
+TEST(CriticalPath, AUsageLogSentInParallelAndNeverAwaitedGetsNothing) {
+  // The shape of the seed's pipeline as the OpenTelemetry JavaScript SDK records it: a
+  // request of 310 ms whose handler sends a usage-log http.client call at 10 ms without
+  // awaiting it (it ends at 150 ms, before the response), then runs a database query
+  // (5-100 ms) and a model call (100-300 ms) in turn. The log was running when the walk
+  // passed 100 ms; the query, which had ended, is what the model call waited for.
+  const std::vector<TreeSpan> spans = {
+      {-1, 0, 310}, {0, 10, 150}, {0, 5, 100}, {0, 100, 300}};
+  const std::vector<double> times = CriticalPathTimes(spans);
+  EXPECT_DOUBLE_EQ(times[1], 0);    // usage log
+  EXPECT_DOUBLE_EQ(times[2], 95);   // query
+  EXPECT_DOUBLE_EQ(times[3], 200);  // model call
+  EXPECT_DOUBLE_EQ(times[0], 15);
+  // Growing the log (still ending before the response) changes nothing.
+  std::vector<TreeSpan> slower = spans;
+  slower[1].end_ms = 290;
+  EXPECT_EQ(CriticalPathTimes(slower), times);
 }
 
 TEST(CriticalPath, ClampsChildrenThatOutliveTheirParentAndIgnoresOrphans) {
@@ -158,7 +183,8 @@ TEST(CriticalPath, AVeryDeepChainIsCutNotOverflowed) {
 
 // A second implementation, written apart and done on whole milliseconds: walking back from
 // the root's end, each tick [t - 1, t] belongs to the deepest span on the chain of "the child
-// that finished last before the cursor, among those not yet left behind".
+// that had finished last by the cursor (its end clamped to its parent's), among those not
+// yet left behind".
 class TickOracle {
  public:
   explicit TickOracle(const std::vector<TreeSpan>& spans) : spans_(spans), owned_(spans.size()) {
@@ -179,8 +205,8 @@ class TickOracle {
       long chosen_end = floor;
       for (std::size_t c : left) {
         const long start = static_cast<long>(spans_[c].start_ms);
-        const long end = std::min(static_cast<long>(spans_[c].end_ms), t);
-        if (start < t && end > chosen_end) {
+        const long end = std::min(static_cast<long>(spans_[c].end_ms), ceiling);
+        if (start < t && end <= t && end > chosen_end) {
           chosen = c;
           chosen_end = end;
         }

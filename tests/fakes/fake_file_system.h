@@ -6,6 +6,7 @@
 #define PERFGATE_TESTS_FAKES_FAKE_FILE_SYSTEM_H_
 
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -51,6 +52,26 @@ class FakeFileSystem : public FileSystem {
     return {};
   }
   std::set<std::string> directories;
+
+  // Locks are held by path in `locks`; a path held is busy at once (the wait is not slept).
+  std::set<std::string> locks;
+  class HeldLock : public Lock {
+   public:
+    HeldLock(std::set<std::string>& locks, std::string path) : locks_(locks), path_(std::move(path)) {}
+    ~HeldLock() override { locks_.erase(path_); }
+    HeldLock(const HeldLock&) = delete;
+    HeldLock& operator=(const HeldLock&) = delete;
+
+   private:
+    std::set<std::string>& locks_;
+    std::string path_;
+  };
+  Result<std::unique_ptr<Lock>> LockFile(const std::string& path,
+                                         std::chrono::milliseconds) override {
+    if (!locks.insert(path).second)
+      return MakeError(ErrorKind::kUnavailable, path + ": held by another run (waited 0.0 s)");
+    return std::unique_ptr<Lock>(std::make_unique<HeldLock>(locks, path));
+  }
 
   bool Exists(const std::string& path) override {
     return files.contains(path) || (read_through && real_.Exists(path));
