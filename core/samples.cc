@@ -5,6 +5,7 @@
 #include <iterator>
 #include <limits>
 #include <numeric>
+#include <unordered_set>
 
 #include "core/text.h"
 
@@ -275,6 +276,37 @@ SampleSet SampleSetBuilder::Build(std::string source) && {
   std::sort(set.groups.begin(), set.groups.end(),
             [](const GroupSamples& a, const GroupSamples& b) { return a.name < b.name; });
   return set;
+}
+
+std::size_t DropRepeatedEvents(SampleSet& set) {
+  std::unordered_set<std::string> seen;
+  std::size_t dropped = 0;
+  for (GroupSamples& group : set.groups) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      const std::string* id = nullptr;
+      if (!group.details.empty() && !group.details[i].event_id.empty())
+        id = &group.details[i].event_id;
+      else if (!group.trees.empty() && !group.trees[i].event_id.empty())
+        id = &group.trees[i].event_id;
+      if (id != nullptr && !seen.insert(*id).second) {
+        ++dropped;
+        continue;
+      }
+      if (kept != i) {
+        group.durations_ms[kept] = group.durations_ms[i];
+        group.failed[kept] = group.failed[i];
+        if (!group.trees.empty()) group.trees[kept] = std::move(group.trees[i]);
+        if (!group.details.empty()) group.details[kept] = std::move(group.details[i]);
+      }
+      ++kept;
+    }
+    group.durations_ms.resize(kept);
+    group.failed.resize(kept);
+    if (!group.trees.empty()) group.trees.resize(kept);
+    if (!group.details.empty()) group.details.resize(kept);
+  }
+  return dropped;
 }
 
 }  // namespace perfgate

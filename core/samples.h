@@ -124,6 +124,13 @@ struct SourceOrigin {
   void Sort();
 };
 
+// Keeps the first event of each event id (EventDetails, or the span tree's) and drops the
+// later ones, in every group; events without an id are all kept. Returns how many were
+// dropped. For sources read in parts that may overlap (time windows whose ends a server
+// counts in both).
+struct SampleSet;
+std::size_t DropRepeatedEvents(SampleSet& set);
+
 // The events of one release, grouped by transaction name, plus what reading skipped.
 struct SampleSet {
   std::string source;                         // as the user named it: a path or sentry:RELEASE

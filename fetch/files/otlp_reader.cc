@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -973,12 +974,20 @@ SpanTree Tree(const std::vector<Span>& spans, const Children& children, std::siz
 }
 
 // Where each span's parent is among `spans`: the index of the first span with the same
-// trace and the parent's id, or kNone. An open-addressing table (a power of two of slots,
+// trace and the parent's id, or kNone; and which spans repeat an earlier span's trace and
+// id (a batch exported twice), which are nobody's child and no transaction. An
+// open-addressing table (a power of two of slots,
 // linear probing) of span indices keyed by (trace, id): a million spans are read in a
 // second, and std::unordered_map's node per entry cost a third of that.
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
-std::vector<std::size_t> ParentIndices(const std::vector<Span>& spans) {
+struct Links {
+  std::vector<std::size_t> parents;
+  std::vector<bool> repeated;  // the same trace and span id as an earlier span
+  std::size_t repeats = 0;
+};
+
+Links LinkSpans(const std::vector<Span>& spans) {
   std::size_t size = 16;
   while (size < 2 * spans.size()) size *= 2;
   const std::size_t mask = size - 1;
@@ -993,19 +1002,54 @@ std::vector<std::size_t> ParentIndices(const std::vector<Span>& spans) {
       slot = (slot + 1) & mask;
     return slot;
   };
+  Links links;
+  links.repeated.assign(spans.size(), false);
   for (std::size_t i = 0; i < spans.size(); ++i) {
     const std::size_t slot = slot_of(spans[i].trace_id, spans[i].span_id);
-    if (slots[slot] == kNone) slots[slot] = i;  // a repeated id: the first span keeps it
+    if (slots[slot] == kNone) {
+      slots[slot] = i;
+    } else if (spans[i].span_id != 0) {  // a repeated id: the first span keeps it
+      links.repeated[i] = true;
+      ++links.repeats;
+    }
   }
-  std::vector<std::size_t> parents(spans.size(), kNone);
+  links.parents.assign(spans.size(), kNone);
   for (std::size_t i = 0; i < spans.size(); ++i) {
     const Span& span = spans[i];
-    if (span.parent_id == 0 || span.remote_parent) continue;
+    if (links.repeated[i] || span.parent_id == 0 || span.remote_parent) continue;
     const std::size_t parent = slots[slot_of(span.trace_id, span.parent_id)];
     if (parent == kNone || parent == i || spans[parent].service != span.service) continue;
-    parents[i] = parent;
+    links.parents[i] = parent;
   }
-  return parents;
+  return links;
+}
+
+// Spans that are neither repeated nor reached from a local root: their parent chain loops
+// (A's parent is B, B's is A), so they belong to no transaction. A bad row each.
+bool RecordCycles(const std::vector<Span>& spans, const Links& links, const Children& children,
+                  BadRowLog& bad_rows) {
+  std::vector<bool> reached(spans.size(), false);
+  std::vector<std::size_t> queue;
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (links.parents[i] == kNone && !links.repeated[i]) queue.push_back(i);
+  }
+  for (std::size_t next = 0; next < queue.size(); ++next) {
+    const std::size_t i = queue[next];
+    reached[i] = true;
+    for (std::size_t k = children.offsets[i]; k < children.offsets[i + 1]; ++k)
+      queue.push_back(children.spans[k]);
+  }
+  for (std::size_t i = 0; i < spans.size(); ++i) {
+    if (reached[i] || links.repeated[i]) continue;
+    char id[17];
+    std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(spans[i].span_id));
+    if (!bad_rows.Record(0, 0,
+                         "span " + std::string(id) + " of trace " + Hex(spans[i].trace_id) +
+                             ": its parentSpanId chain loops back on itself, so it belongs to "
+                             "no transaction"))
+      return false;
+  }
+  return true;
 }
 
 // The children of every span by `parents` (a counting sort: input order kept).
@@ -1080,13 +1124,15 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   // Transactions: local roots. A parent in the input under the same service makes a span a
   // child; a parent elsewhere (another service, another file, remote) makes it a segment,
   // whose tree is its descendants in its service.
-  const std::vector<std::size_t> parents = ParentIndices(spans);
+  const Links links = LinkSpans(spans);
+  const std::vector<std::size_t>& parents = links.parents;
   const Children children = ChildrenOf(parents);
+  if (!RecordCycles(spans, links, children, bad_rows)) return bad_rows.StopError();
   SampleSetBuilder builder;
   std::set<std::string_view> versions;
   std::size_t transactions = 0;
   for (std::size_t i = 0; i < spans.size(); ++i) {
-    if (parents[i] != kNone) continue;
+    if (parents[i] != kNone || links.repeated[i]) continue;
     const Span& span = spans[i];
     versions.insert(*span.version);
     if (!options.release.empty() && *span.version != options.release) continue;
@@ -1117,6 +1163,12 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
       options.release.empty() ? std::string(source)
                               : std::string(source) + " (release " + options.release + ")");
   bad_rows.CopyTo(set);
+  if (links.repeats > 0) {
+    set.notes.push_back(std::string(source) + ": " + std::to_string(links.repeats) +
+                        (links.repeats == 1 ? " span repeated" : " spans repeated") +
+                        " an earlier span's traceId and spanId (a batch exported twice?) and "
+                        "counted once");
+  }
   if (versions.size() > 1 && options.release.empty()) {
     set.notes.push_back(std::string(source) + " holds transactions of " +
                         std::to_string(versions.size()) + " service.version values (" +

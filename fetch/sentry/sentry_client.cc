@@ -705,6 +705,12 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
                        results[i].error().message);
   }
   SampleSet set = std::move(samples).Build(source);
+  // A server whose window end is inclusive answers a boundary's events in both windows.
+  if (const std::size_t repeated = DropRepeatedEvents(set); repeated > 0) {
+    set.notes.push_back(source + ": " + std::to_string(repeated) +
+                        (repeated == 1 ? " event came" : " events came") +
+                        " in two time windows (by event id) and counted once");
+  }
   if (!failures.empty()) {
     set.partial = true;
     set.notes.push_back(source + ": PARTIAL DATA: " + std::to_string(failures.size()) + " of " +

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -39,6 +40,42 @@ double FiniteNumber(const boost::json::value& value, const char* key) {
   return number;
 }
 
+// An aggregate row no set of events could give is Sentry's (or a proxy's) error, never
+// judged: negative times, percentiles out of order, a mean outside [min, max], more
+// failures than events.
+void CheckAggregates(const std::string& name, const Aggregates& a) {
+  auto fail = [&](const std::string& why) {
+    throw std::runtime_error("transaction \"" + name + "\": " + why);
+  };
+  if (a.failures > a.count) {
+    fail("failure_count() " + std::to_string(a.failures) + " is more than count() " +
+         std::to_string(a.count));
+  }
+  static constexpr const char* kNames[] = {"min", "p50()", "p75()", "p95()", "p99()", "max"};
+  const char* const* name_of = kNames;
+  double previous = 0;
+  const char* previous_name = nullptr;
+  for (const auto& [q, value] : a.quantiles_ms) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.6g", value);
+    if (value < 0) fail(std::string(*name_of) + " is negative (" + text + " ms)");
+    // A relative slack of 1e-9 for values Sentry computed apart and rounded.
+    if (previous_name != nullptr && value < previous - 1e-9 * std::abs(previous)) {
+      char before[64];
+      std::snprintf(before, sizeof before, "%.6g", previous);
+      fail(std::string(*name_of) + " " + text + " ms is below " + previous_name + " " + before +
+           " ms: percentiles out of order");
+    }
+    previous = value;
+    previous_name = *name_of++;
+  }
+  const double low = a.quantiles_ms.begin()->second, high = a.quantiles_ms.rbegin()->second;
+  if (a.mean_ms && (*a.mean_ms < low - 1e-9 * std::abs(low) ||
+                    *a.mean_ms > high + 1e-9 * std::abs(high))) {
+    fail("avg() is outside [min, max]");
+  }
+}
+
 }  // namespace
 
 Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body) {
@@ -57,7 +94,9 @@ Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body) {
                         {0.99, number("p99()")},
                         {1.0, number("max(transaction.duration)")}};
       a.mean_ms = number("avg(transaction.duration)");
-      rows.push_back({std::string(row.at("transaction").as_string()), std::move(a)});
+      std::string name(row.at("transaction").as_string());
+      CheckAggregates(name, a);
+      rows.push_back({std::move(name), std::move(a)});
     }
   } catch (const std::exception& error) {
     return MakeError(ErrorKind::kUnavailable,
@@ -125,6 +164,8 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
   const std::string source = "sentry:" + release;
   SampleSetBuilder samples;
   std::vector<AggregateRow> rows;
+  std::set<std::string> seen;
+  std::string repeated;  // a transaction in two rows: which one
   Status paged = Paginate(
       fixed,
       [&](const HttpResponse& answer) -> Status {
@@ -135,12 +176,22 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
       },
       [&](bool) {
         for (AggregateRow& row : rows) {
+          if (!seen.insert(row.transaction).second) {
+            repeated = row.transaction;
+            return false;
+          }
           if (row.aggregates.count > 0)
             samples.AddAggregated(row.transaction, std::move(row.aggregates));
         }
         return true;
       });
   if (!paged.ok()) return paged.error();
+  if (!repeated.empty()) {
+    // One row per transaction is what was asked for; two cannot both be its events.
+    return MakeError(ErrorKind::kUnavailable,
+                     "GET " + options_.selection.url + EventsPath() + ": transaction \"" +
+                         repeated + "\" is in two aggregate rows; an answer Sentry cannot give");
+  }
   SampleSet set = std::move(samples).Build(source);
   if (set.TotalEvents() == 0) {
     return MakeError(ErrorKind::kUnavailable,

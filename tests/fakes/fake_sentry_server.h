@@ -58,6 +58,9 @@ struct SentryServerOptions {
   std::chrono::milliseconds latency{0};
   int requests_per_second = 0;  // 0: no limits and no rate-limit headers (self-hosted)
   int concurrent_requests = 15;
+  // Events this long past a request's end are answered too, as by a server whose end is
+  // inclusive or rounded up: time windows that meet then share their boundary's events.
+  std::chrono::milliseconds end_slack{0};
   std::shared_ptr<std::atomic<int>> rejected = std::make_shared<std::atomic<int>>(0);  // 429s sent
   // The spans dataset's span groups, by release and transaction, for the aggregate queries
   // of one transaction (dataset=spans, query transaction:"NAME" release:"R"): a page of

@@ -99,6 +99,47 @@ TEST(OtlpReader, LocalRootsAreTransactionsNamedByRoute) {
             "together as one release; --baseline-release and --candidate-release pick one each");
 }
 
+TEST(OtlpReader, ABatchExportedTwiceCountsEachSpanOnceAndSaysSo) {
+  // Two requests, each a root with one child; the whole batch sent again (a retry of an
+  // export that had in fact arrived).
+  const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  const std::string batch =
+      Line("shop", "1.0",
+           Span(trace, "00f067aa0ba902b7", "", "GET /a", 0, 100) + "," +
+               Span(trace, "00f067aa0ba902b8", "00f067aa0ba902b7", "db", 10, 60) + "," +
+               Span(trace, "00f067aa0ba902b9", "", "GET /a", 200, 250) + "," +
+               Span(trace, "00f067aa0ba902c0", "00f067aa0ba902b9", "db", 210, 220));
+  Result<SampleSet> once = Read(batch);
+  Result<SampleSet> twice = Read(batch + batch);
+  ASSERT_TRUE(once.ok() && twice.ok()) << twice.error().message;
+  EXPECT_EQ(once->TotalEvents(), 2u);
+  EXPECT_EQ(twice->TotalEvents(), 2u);
+  EXPECT_EQ(twice->groups[0].durations_ms, once->groups[0].durations_ms);
+  EXPECT_EQ(twice->groups[0].trees[0].spans.size(), 2u);  // the child once, not twice
+  EXPECT_TRUE(once->notes.empty());
+  EXPECT_EQ(twice->notes,
+            std::vector<std::string>{"t.otlp.jsonl: 4 spans repeated an earlier span's traceId "
+                                     "and spanId (a batch exported twice?) and counted once"});
+}
+
+TEST(OtlpReader, SpansWhoseParentsFormACycleAreBadRowsNotSilentlyLost) {
+  const std::string trace = "0af7651916cd43dd8448eb211c80319c";
+  const std::string text =
+      Line("shop", "1.0",
+           Span(trace, "00f067aa0ba902b7", "", "GET /a", 0, 100) + "," +
+               Span(trace, "00000000000000a1", "00000000000000a2", "x", 10, 20) + "," +
+               Span(trace, "00000000000000a2", "00000000000000a1", "y", 10, 20));
+  Result<SampleSet> refused = Read(text);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message,
+            "t.otlp.jsonl: span 00000000000000a1 of trace 0af7651916cd43dd8448eb211c80319c: its "
+            "parentSpanId chain loops back on itself, so it belongs to no transaction");
+  Result<SampleSet> skipped = Read(text, BadRowPolicy::kSkip);
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_EQ(skipped->TotalEvents(), 1u);
+  EXPECT_EQ(skipped->skipped_rows, 2u);
+}
+
 TEST(OtlpReader, OneFileSplitsByReleaseOnServiceVersion) {
   const std::string trace = "0af7651916cd43dd8448eb211c80319c";
   const std::string text =

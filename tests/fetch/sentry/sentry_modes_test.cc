@@ -54,6 +54,33 @@ TEST(ParseAggregatePage, RefusesCountsThatAreNotCountsOfEvents) {
   EXPECT_FALSE(ParseHistogram(R"json({"transaction.duration":[{"bin":0,"count":1e30}]})json").ok());
 }
 
+TEST(ParseAggregatePage, RefusesAnswersNoSetOfEventsCouldGive) {
+  auto row = [](const std::string& count, const std::string& failures, const std::string& p50,
+                const std::string& p95, const std::string& mean) {
+    return R"json({"data":[{"transaction":"GET /a","count()":)json" + count +
+           R"json(,"failure_count()":)json" + failures + R"json(,"p50()":)json" + p50 +
+           R"json(,"p75()":60,"p95()":)json" + p95 +
+           R"json(,"p99()":300,"avg(transaction.duration)":)json" + mean +
+           R"json(,"min(transaction.duration)":2,"max(transaction.duration)":950}]})json";
+  };
+  auto error = [](const std::string& body) {
+    Result<std::vector<AggregateRow>> rows = ParseAggregatePage(body);
+    EXPECT_FALSE(rows.ok()) << body;
+    return rows.ok() ? std::string() : rows.error().message;
+  };
+  const std::string head = "an aggregate row is not as expected: transaction \"GET /a\": ";
+  EXPECT_TRUE(ParseAggregatePage(row("120", "3", "41.5", "120", "55")).ok());
+  EXPECT_EQ(error(row("120", "3", "41.5", "-120", "55")),
+            head + "p95() is negative (-120 ms)");
+  EXPECT_EQ(error(row("120", "3", "70", "120", "55")),
+            head + "p75() 60 ms is below p50() 70 ms: percentiles out of order");
+  EXPECT_EQ(error(row("120", "3", "41.5", "999", "55")),
+            head + "p99() 300 ms is below p95() 999 ms: percentiles out of order");
+  EXPECT_EQ(error(row("10", "12", "41.5", "120", "55")),
+            head + "failure_count() 12 is more than count() 10");
+  EXPECT_EQ(error(row("120", "3", "41.5", "120", "1000")), head + "avg() is outside [min, max]");
+}
+
 TEST(ParseHistogram, RebuildsEventsAtBinMidpointsWithExactFailures) {
   Result<DurationHistogram> histogram = ParseHistogram(
       R"json({"transaction.duration":[{"bin":0,"count":2},{"bin":50,"count":0},{"bin":100,"count":1}]})json");

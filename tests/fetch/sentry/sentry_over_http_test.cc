@@ -6,6 +6,9 @@
 #include <functional>
 #include <optional>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "fetch/http/curl_transport.h"
 #include "fetch/sentry/sentry_client.h"
 #include "tests/fakes/fake_clock.h"
@@ -41,6 +44,51 @@ TEST(SentryOverHttp, FetchesEveryPageFromARealServer) {
   EXPECT_EQ(set->TotalEvents(), 250u);
   EXPECT_EQ(set->Find("GET /b")->Failures(), Events(250).Find("GET /b")->Failures());
   EXPECT_EQ(server.requests().size(), 5u);  // release details, count() and 3 pages in one window
+}
+
+TEST(SentryOverHttp, EventsAServerAnswersInTwoWindowsAreCountedOnce) {
+  // A server whose window end is inclusive (here: a minute past it), so every boundary's
+  // events come in both windows that meet there.
+  SentryServerOptions slack;
+  slack.end_slack = std::chrono::minutes(1);
+  FakeSentryServer server(SentryHandler({{"1.1", Events(3000)}}, "tok", slack));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.concurrency = 4;
+  SentryClient client(transport, clock, options, "tok");
+  Result<SampleSet> set = client.FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 3000u);
+  EXPECT_EQ(set->Find("GET /b")->Failures(), Events(3000).Find("GET /b")->Failures());
+  ASSERT_EQ(set->notes.size(), 1u);
+  EXPECT_TRUE(set->notes[0].ends_with(" events came in two time windows (by event id) and counted "
+                                      "once"))
+      << set->notes[0];
+}
+
+TEST(SentryOverHttp, AnAggregateAnswerNamingATransactionTwiceIsAnErrorNotAReplacement) {
+  auto sentry = SentryHandler({{"1.1", Events(1000)}}, "tok");
+  FakeSentryServer server([&](const FakeSentryServer::Request& request) {
+    Reply reply = sentry(request);
+    if (request.target.find("failure_count") == std::string::npos) return reply;
+    // The first row again, as a second row (a proxy or a broken page join).
+    boost::json::value page = boost::json::parse(reply.body);
+    boost::json::array& data = page.at("data").as_array();
+    data.push_back(data.at(0));
+    reply.body = boost::json::serialize(page);
+    return reply;
+  });
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.selection.mode = SentryMode::kAggregate;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.error().kind, ErrorKind::kUnavailable);  // exit 3: Sentry's data, not the user's
+  EXPECT_EQ(set.error().message, "GET " + server.url() +
+                                     "/api/0/organizations/acme/events/: transaction \"GET /a\" "
+                                     "is in two aggregate rows; an answer Sentry cannot give");
 }
 
 TEST(SentryOverHttp, RetriesBurstsOfFaultsAndTruncatedPages) {
