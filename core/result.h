@@ -24,12 +24,13 @@ struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;
   int http_status = 0;  // the HTTP status that caused it, when one did (404, 429, ...)
+  bool permanent = false;  // asking again cannot change it (an answer larger than allowed)
 
   bool IsNotFound() const { return http_status == 404; }
 };
 
 inline Error MakeError(ErrorKind kind, std::string message) {
-  return Error{kind, std::move(message), 0};
+  return Error{kind, std::move(message), 0, false};
 }
 
 // A value of type T or an Error. Check ok() before value().

@@ -343,9 +343,21 @@ class Parser {
 
   // A confidence level: "95%" or 0.95, strictly between 0.5 and 1.
   double Confidence(const YAML::Node& node) const {
-    double value = Fraction(node, "confidence");
+    auto [number, unit] = NumberAndUnit(node, "confidence");
+    if (!unit.empty() && unit != "%")
+      Fail(node, "confidence has unknown unit '" + unit + "' (use %, or a fraction)");
+    // Fraction()'s advice for a bare 1 ("1%" or "100%") suits rates, not a level: both
+    // would be refused here. Say what a level can be.
+    if (unit.empty() && number >= 1 && number < 100) {
+      Fail(node, "confidence '" + node.Scalar() + "' is read as a fraction, " +
+                     (number == 1 ? "100 %, which no interval reaches"
+                                  : "more than 100 %") +
+                     "; write a level from 50% to below 100%, e.g. 95% or 0.95");
+    }
+    const double value = unit == "%" ? number / 100 : number;
     if (!(value >= 0.5 && value < 1)) {
-      Fail(node, "confidence must be at least 50% and below 100%, not '" + node.Scalar() + "'");
+      Fail(node, "confidence must be at least 50% and below 100% (e.g. 95% or 0.95), not '" +
+                     node.Scalar() + "'");
     }
     return value;
   }

@@ -96,9 +96,23 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
   curl_slist_free_all(header_list);
   curl_easy_cleanup(curl);
   if (sink.too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return MakeError(ErrorKind::kUnavailable, "the answer is larger than " +
-                                                  std::to_string(request.max_body) +
-                                                  " bytes, the most perfgate reads");
+    Error error = MakeError(ErrorKind::kUnavailable, "the answer is larger than " +
+                                                         std::to_string(request.max_body) +
+                                                         " bytes, the most perfgate reads");
+    error.permanent = true;
+    return error;
+  }
+  // libcurl refuses a header line over CURL_MAX_HTTP_HEADER (100 KB) as "out of memory"
+  // (7.88) or as a too-large header (8.x): either way the server's answer, not the host.
+  const std::string_view said = error_buffer;
+  const bool header_refused = said.find("eader") != std::string_view::npos &&
+                              said.find("too large") != std::string_view::npos;
+  if (code == CURLE_OUT_OF_MEMORY || header_refused) {
+    Error error = MakeError(ErrorKind::kUnavailable,
+                            "a response header is larger than the 100 KB libcurl accepts (a "
+                            "broken server or proxy?)");
+    error.permanent = true;
+    return error;
   }
   if (code != CURLE_OK) {
     // The cause alone: the caller names the request as it chooses to show its URL.

@@ -88,9 +88,11 @@ Result<HttpOutcome> HttpClient::Send(HttpRequest request, const std::string& sho
     auto delay = RetryDelay(options_.retry, attempt, outcome, clock_.Now(), NextJitter());
     if (!delay) {
       if (!outcome.ok()) {
-        return Failure(
-            request, shown,
-            outcome.error().message + " (gave up after " + std::to_string(attempt) + " attempts)");
+        return Failure(request, shown,
+                       outcome.error().permanent
+                           ? outcome.error().message  // not retried: asking again cannot help
+                           : outcome.error().message + " (gave up after " +
+                                 std::to_string(attempt) + " attempts)");
       }
       return HttpOutcome{std::move(outcome).value(), attempt};
     }

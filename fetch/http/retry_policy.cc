@@ -7,7 +7,8 @@ namespace perfgate::fetch {
 namespace {
 
 bool Retryable(const Result<HttpResponse>& outcome) {
-  if (!outcome.ok()) return true;  // refused, reset, timed out: the server may recover
+  // Refused, reset, timed out: the server may recover; an answer too large will not shrink.
+  if (!outcome.ok()) return !outcome.error().permanent;
   const int status = outcome->status;
   return status == 429 || status >= 500 || IsQueryTimeout(*outcome);
 }

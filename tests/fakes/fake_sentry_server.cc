@@ -50,6 +50,11 @@ struct FakeSentryServer::State {
       }
       Reply reply = handler(seen);
       if (reply.delay.count() > 0) std::this_thread::sleep_for(reply.delay);
+      if (!reply.raw.empty()) {  // bytes no well-behaved server library would send
+        net::write(socket, net::buffer(reply.raw), ec);
+        socket.close(ec);
+        return;
+      }
       if (reply.reset_mid_body) {
         std::string partial =
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +

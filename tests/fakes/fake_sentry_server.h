@@ -35,6 +35,7 @@ class FakeSentryServer {
     std::string body;
     std::chrono::milliseconds delay{0};  // wait this long before answering
     bool reset_mid_body = false;         // send the headers and half the body, then close
+    std::string raw{};  // when set, sent as the whole response as it is, then the connection closed
   };
   using Handler = std::function<Reply(const Request&)>;
 

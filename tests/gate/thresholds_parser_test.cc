@@ -265,9 +265,17 @@ const BadConfig kBadConfigs[] = {
     {"statistics:\n  min_samples: 0\nrules: []\n",
      "t.yaml:2:16: min_samples must be a whole number of at least 1, not '0'"},
     {"statistics:\n  confidence: 1.5\n",
-     "t.yaml:2:15: confidence is a fraction and cannot exceed 1; for a percentage write '1.5%'"},
+     "t.yaml:2:15: confidence '1.5' is read as a fraction, more than 100 %; write a level from "
+     "50% to below 100%, e.g. 95% or 0.95"},
+    {"statistics:\n  confidence: 1.0\n",
+     "t.yaml:2:15: confidence '1.0' is read as a fraction, 100 %, which no interval reaches; "
+     "write a level from 50% to below 100%, e.g. 95% or 0.95"},
+    {"statistics:\n  confidence: 95\n",
+     "t.yaml:2:15: confidence '95' is read as a fraction, more than 100 %; write a level from "
+     "50% to below 100%, e.g. 95% or 0.95"},
     {"statistics:\n  confidence: 100%\n",
-     "t.yaml:2:15: confidence must be at least 50% and below 100%, not '100%'"},
+     "t.yaml:2:15: confidence must be at least 50% and below 100% (e.g. 95% or 0.95), not "
+     "'100%'"},
     {"statistics:\n  resamples: 10\n",
      "t.yaml:2:14: resamples must be a whole number from 100 to 1000000, not '10'"},
     {"statistics:\n  seed: -1\n",

@@ -116,5 +116,25 @@ TEST(CurlTransport, FailsClearlyOnTlsToAPlainPort) {
   EXPECT_FALSE(tls.error().message.empty());
 }
 
+TEST(CurlTransport, AnOversizedHeaderIsNamedAndNotRetried) {
+  // A 990 KB Link header (a broken proxy or pagination): libcurl refuses headers over
+  // 100 KB; the error says so, and retrying cannot change it.
+  FakeSentryServer server([](const FakeSentryServer::Request&) {
+    Reply reply;
+    reply.raw = "HTTP/1.1 200 OK\r\nLink: <" + std::string(990 * 1024, 'x') +
+                ">; rel=\"next\"\r\nContent-Length: 2\r\n\r\n[]";
+    return reply;
+  });
+  CurlTransport transport;
+  HttpRequest request;
+  request.url = server.url() + "/api/0/";
+  Result<HttpResponse> response = transport.Send(request);
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.error().message,
+            "a response header is larger than the 100 KB libcurl accepts (a broken server or "
+            "proxy?)");
+  EXPECT_TRUE(response.error().permanent);
+}
+
 }  // namespace
 }  // namespace perfgate::fetch

@@ -30,6 +30,16 @@ TEST(RetryDelay, SuccessAndClientErrorsAreNotRetried) {
       0.5));
 }
 
+TEST(RetryDelay, AnAnswerThatAskingAgainCannotChangeIsNotRetried) {
+  // An oversized header or body (990 KB of Link header) fails the same way every time.
+  Error permanent = MakeError(ErrorKind::kUnavailable, "a response header is larger than ...");
+  permanent.permanent = true;
+  EXPECT_FALSE(RetryDelay(RetryPolicy{}, 1, Result<HttpResponse>(permanent), kNow, 0.5));
+  EXPECT_TRUE(RetryDelay(RetryPolicy{}, 1,
+                         Result<HttpResponse>(MakeError(ErrorKind::kUnavailable, "reset")), kNow,
+                         0.5));
+}
+
 TEST(RetryDelay, TooManyRequestsWaitsForRetryAfterThenTheResetHeader) {
   RetryPolicy policy;
   EXPECT_EQ(RetryDelay(policy, 1, Respond(429, "", {{"Retry-After", "7"}}), kNow, 0.0),
