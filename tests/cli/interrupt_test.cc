@@ -169,8 +169,8 @@ std::vector<std::string> ReportSet(const std::string& dir) {
 void WriteCheckInputs(const std::string& dir) {
   WriteRelease(dir + "/base.ndjson", 1500, 60, 1.0, 1);
   WriteRelease(dir + "/cand.ndjson", 1500, 60, 1.5, 2);
-  std::ofstream(dir + "/old.yaml") << "rules:\n  - metric: p95\n    max: 150ms\n";
-  std::ofstream(dir + "/new.yaml") << "rules:\n  - metric: p95\n    max: 400ms\n";
+  std::ofstream(dir + "/old.yaml") << "rules:\n  - metric: p50\n    max: 100ms\n";
+  std::ofstream(dir + "/new.yaml") << "rules:\n  - metric: p50\n    max: 400ms\n";
 }
 
 TEST(Interrupt, ACheckKilledAnywhereLeavesTheOldReportsOrTheNewOnesAndNoTemporaryFile) {

@@ -17,14 +17,14 @@ gate::EvaluationResult Judge(const std::string& yaml, SampleSetBuilder base,
                         {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}});
 }
 
-// `short_groups` transactions of 3 events each and one of 100, under p95 and error_rate rules.
+// `short_groups` transactions of 3 events each and one of 200, under p95 and error_rate rules.
 gate::EvaluationResult WithShortGroups(int short_groups) {
   SampleSetBuilder base, cand;
   for (int g = 0; g < short_groups; ++g) {
     for (int i = 0; i < 3; ++i)
       cand.Add("GET /quiet/" + std::string(1, static_cast<char>('a' + g)), 10, false);
   }
-  for (int i = 0; i < 100; ++i) cand.Add("GET /busy", 10, false);
+  for (int i = 0; i < 200; ++i) cand.Add("GET /busy", 10, false);
   return Judge(
       "statistics: {min_samples: 50, resamples: 200}\n"
       "rules:\n  - {metric: p95, max: 1s}\n  - {metric: error_rate, max: 1%}\n",
