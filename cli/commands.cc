@@ -43,9 +43,11 @@ explain::ExplainOptions ExplainOptionsFor(const GateOptions& gate, const gate::T
 // and a source holds at most fetch::kMaxGroups transactions.
 constexpr std::size_t kMaxStateBytes = std::size_t{256} << 20;
 
-// What a gate reads, in order: config, baseline, candidate.
+// What a gate reads, in order: config, baseline, candidate; and where it read them from,
+// for the Sentry details explanations ask for later in the run.
 struct Inputs {
   gate::Thresholds config;
+  SourceLoader sources;
   SampleSet baseline;
   SampleSet candidate;
 };
@@ -106,10 +108,10 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   }
   // sentry:latest is named before anything is fetched, so a candidate that is itself the
   // newest release is never judged against itself (every change zero: a silent pass).
-  Result<std::string> baseline_source = ResolveSource(options.baseline, options.sources, *config, env);
+  SourceLoader sources(*config, env);
+  Result<std::string> baseline_source = sources.Resolve(options.baseline, options.sources);
   if (!baseline_source.ok()) return baseline_source.error();
-  Result<std::string> candidate_source =
-      ResolveSource(options.candidate, options.sources, *config, env);
+  Result<std::string> candidate_source = sources.Resolve(options.candidate, options.sources);
   if (!candidate_source.ok()) return candidate_source.error();
   if (*baseline_source == *candidate_source && baseline_source->starts_with("sentry:")) {
     return MakeError(ErrorKind::kUsage,
@@ -130,7 +132,7 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
     side.read.release = release;
     if (format) side.format = format;
     if (unit) side.read.duration_unit = *unit;
-    return LoadSource(source, side, *config, env);
+    return sources.Load(source, side);
   };
   Result<SampleSet> baseline = load(*baseline_source, options.baseline_release,
                                     options.baseline_format, options.baseline_duration_unit);
@@ -146,27 +148,25 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   }
   if (options.baseline != options.candidate)
     WarnAboutOrder(baseline->origin, candidate->origin, env);
-  return Inputs{std::move(config).value(), std::move(baseline).value(),
+  return Inputs{std::move(config).value(), std::move(sources), std::move(baseline).value(),
                 std::move(candidate).value()};
 }
 
 // What Sentry adds to `why`, an explanation of `name` by the ops breakdown of releases
 // fetched from Sentry: span groups under its op families, and each exemplar's critical path
 // from its trace tree.
-void AddSentryDetail(const std::string& name, explain::Explanation& why, const Inputs& inputs,
-                     const SourceOptions& options, CliEnv& env) {
+void AddSentryDetail(const std::string& name, explain::Explanation& why, Inputs& inputs,
+                     const SourceOptions& options) {
   if (why.judged.method != explain::Method::kOpsBreakdown) return;
   for (explain::Exemplar& exemplar : why.exemplars) {
     const SampleSet& side = exemplar.baseline ? inputs.baseline : inputs.candidate;
     if (std::optional<SpanTree> tree =
-            LoadTraceTree(side, exemplar.trace_id, exemplar.event_id, options, inputs.config, env))
+            inputs.sources.TraceTree(side, exemplar.trace_id, exemplar.event_id, options))
       explain::SetExemplarTree(exemplar, *tree);
   }
-  std::optional<SpanGroupTotals> base =
-      LoadSpanGroups(inputs.baseline, name, options, inputs.config, env);
+  std::optional<SpanGroupTotals> base = inputs.sources.SpanGroups(inputs.baseline, name, options);
   if (!base) return;
-  std::optional<SpanGroupTotals> cand =
-      LoadSpanGroups(inputs.candidate, name, options, inputs.config, env);
+  std::optional<SpanGroupTotals> cand = inputs.sources.SpanGroups(inputs.candidate, name, options);
   if (cand) explain::AddSpanGroups(why, *base, *cand);
 }
 
@@ -199,7 +199,7 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
       explain::ExplainNotPassed(judged.result, inputs->baseline, inputs->candidate,
                                 ExplainOptionsFor(options, inputs->config));
   for (auto& [name, why] : judged.explanations)
-    AddSentryDetail(name, why, *inputs, options.sources, env);
+    AddSentryDetail(name, why, *inputs, options.sources);
   return judged;
 }
 
@@ -367,7 +367,7 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
     }
     shown.emplace_back(name, std::move(*why));
   }
-  for (auto& [name, why] : shown) AddSentryDetail(name, why, *inputs, options.gate.sources, env);
+  for (auto& [name, why] : shown) AddSentryDetail(name, why, *inputs, options.gate.sources);
   for (std::size_t i = 0; i < shown.size(); ++i) {
     env.out << (i == 0 ? "" : "\n")
             << reports::RenderExplanation(shown[i].first, shown[i].second, result.confidence);
@@ -409,7 +409,7 @@ int RunInit(const InitOptions& options, CliEnv& env) {
   }
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return ReportError(config.error(), env);
-  Result<SampleSet> release = LoadSource(options.from, options.sources, *config, env);
+  Result<SampleSet> release = SourceLoader(*config, env).Load(options.from, options.sources);
   if (!release.ok()) return ReportError(release.error(), env);
   if (release->IsAggregated()) {
     return ReportError(MakeError(ErrorKind::kUsage,
@@ -447,7 +447,7 @@ int RunInit(const InitOptions& options, CliEnv& env) {
 int RunStats(const StatsOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return ReportError(config.error(), env);
-  Result<SampleSet> samples = LoadSource(options.source, options.sources, *config, env);
+  Result<SampleSet> samples = SourceLoader(*config, env).Load(options.source, options.sources);
   if (!samples.ok()) return ReportError(samples.error(), env);
   if (samples->IsAggregated()) {
     return ReportError(
@@ -521,7 +521,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   }
   Result<alert::AlertState> previous = ReadAlertState(options, env);
   if (!previous.ok()) return ReportError(previous.error(), env);
-  Result<SampleSet> candidate = LoadSource(options.candidate, options.sources, config, env);
+  Result<SampleSet> candidate = SourceLoader(config, env).Load(options.candidate, options.sources);
   if (!candidate.ok()) return ReportError(candidate.error(), env);
   SampleSet no_baseline;
   no_baseline.source = "(none)";
@@ -582,7 +582,7 @@ int RunFetch(const FetchOptions& options, CliEnv& env) {
                        env);
   }
   Result<SampleSet> samples =
-      LoadSource("sentry:" + options.release, options.sources, *config, env);
+      SourceLoader(*config, env).Load("sentry:" + options.release, options.sources);
   if (!samples.ok()) return ReportError(samples.error(), env);
   Status written = env.fs.WriteFileAtomic(options.output, fetch::SamplesToNdjson(*samples));
   if (!written.ok()) return ReportError(written.error(), env);

@@ -1,121 +1,28 @@
-// The commands, each a function of parsed options and the environment. run_cli.cc turns
-// arguments into these structs; nothing here sees an argument vector.
+// The commands, each a function of parsed options (options.h) and the environment; nothing
+// here sees an argument vector.
 #ifndef PERFGATE_CLI_COMMANDS_H_
 #define PERFGATE_CLI_COMMANDS_H_
 
-#include <chrono>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include "alert/alert_state.h"
-#include "cli/run_cli.h"
-#include "core/sentry_selection.h"
-#include "fetch/files/sample_reader.h"
-#include "stats/quantile.h"
+#include "cli/cli_env.h"
+#include "cli/options.h"
+#include "core/result.h"
 
 namespace perfgate::cli {
-
-// Which thresholds.yaml to read.
-struct ConfigChoice {
-  std::string path = "thresholds.yaml";
-  bool given = false;  // false: a missing default file means built-in defaults
-  bool judges = true;  // the command judges by its rules: a missing default file is noted
-};
-
-// Command-line settings for sentry: sources; each overrides source.sentry in the config.
-struct SentryFlags {
-  std::optional<std::string> url;
-  std::optional<std::string> organization;
-  std::vector<std::string> projects;
-  std::optional<std::string> environment;
-  std::optional<SentryDataset> dataset;
-  std::optional<SentryMode> mode;
-  std::optional<std::size_t> max_samples;
-  std::string since;  // ISO 8601; with `until`, replaces the release's own time range
-  std::string until;
-  std::string token_file;      // read the token from this file instead of the environment
-  bool refresh = false;        // ignore the cache (and rewrite it)
-  bool verbose = false;        // log every request to stderr (the token redacted)
-  bool allow_partial = false;  // judge with the windows that could be fetched, noted in reports
-  std::string cache_dir = ".perfgate-cache";
-};
-
-// How sources are read, shared by every command that reads samples.
-struct SourceOptions {
-  std::optional<fetch::InputFormat> format;  // nullopt: from the file extension
-  fetch::ReadOptions read;
-  SentryFlags sentry;
-};
-
-struct GateOptions {
-  ConfigChoice config;
-  std::string baseline;
-  std::string candidate;
-  // Each side's release in an OTLP file holding several (service.version); empty: all.
-  std::string baseline_release;
-  std::string candidate_release;
-  // Each side's format, over sources.format (--baseline-format, --candidate-format).
-  std::optional<fetch::InputFormat> baseline_format;
-  std::optional<fetch::InputFormat> candidate_format;
-  // Each side's duration unit, over sources.read.duration_unit. Either one given also says
-  // the units are meant: sides a power of 1000 apart are then judged, not refused.
-  std::optional<fetch::DurationUnit> baseline_duration_unit;
-  std::optional<fetch::DurationUnit> candidate_duration_unit;
-  SourceOptions sources;
-  std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
-  std::string markdown_path;                         // empty: no Markdown file
-  std::string json_path;                             // empty: no JSON file
-  std::string junit_path;                            // empty: no JUnit XML file
-  std::string html_path;                             // empty: no HTML page
-};
 
 // `perfgate check`: evaluate, print the verdict summary, write reports, exit by verdict.
 int RunCheck(const GateOptions& options, CliEnv& env);
 // `perfgate compare`: the same evaluation printed as an aligned table.
 int RunCompare(const GateOptions& options, CliEnv& env);
 
-struct ExplainCommandOptions {
-  GateOptions gate;                       // the sources and config (no report files)
-  std::vector<std::string> transactions;  // empty: every one with a duration rule not passed
-};
-
 // `perfgate explain`: why each transaction's duration changed, as whole tables; exit 0,
 // or 2 when a transaction named is missing or has no span trees.
 int RunExplain(const ExplainCommandOptions& options, CliEnv& env);
 
-struct StatsOptions {
-  ConfigChoice config;
-  std::string source;
-  SourceOptions sources;
-  stats::QuantileMethod method = stats::QuantileMethod::kLinear;
-  std::vector<double> percentiles = {50, 75, 90, 95, 99};  // in percent
-  bool json = false;
-};
-
 // `perfgate stats`: the summary of one source, per group and overall.
 int RunStats(const StatsOptions& options, CliEnv& env);
 
-struct FetchOptions {
-  ConfigChoice config;
-  std::string release;  // a version, or "latest"
-  std::string output;   // the NDJSON file to write
-  SourceOptions sources;
-};
-
 // `perfgate fetch`: saves one release's events from Sentry as NDJSON for later comparison.
 int RunFetch(const FetchOptions& options, CliEnv& env);
-
-struct AlertOptions {
-  ConfigChoice config;
-  std::string candidate;
-  std::string state_path;   // where the last run's state is kept
-  std::string webhook;      // empty: changes are only printed
-  alert::AlertTimes times;  // reminders, and when a rule unseen is closed
-  bool fresh_state = false;  // ignore a state file that is empty or not perfgate's
-  std::chrono::seconds lock_wait{60};  // for another run holding the state's lock
-  SourceOptions sources;
-};
 
 // `perfgate alert`: judges the absolute rules on one source, remembers the state per group
 // and rule, and notifies the webhook only of changes. Exit 0 when the run did its job
@@ -123,21 +30,9 @@ struct AlertOptions {
 // the next run tries again.
 int RunAlert(const AlertOptions& options, CliEnv& env);
 
-struct ValidateOptions {
-  std::vector<std::string> configs;  // each is checked; at least one
-};
-
 // `perfgate validate`: parses each config as check would, without data; prints what each
 // defines, or the first error of each (exit 2).
 int RunValidate(const ValidateOptions& options, CliEnv& env);
-
-struct InitOptions {
-  ConfigChoice config;  // for source.sentry only
-  std::string from;     // the release to propose limits from
-  std::string output;   // empty: standard output
-  bool force = false;   // replace an existing output file
-  SourceOptions sources;
-};
 
 // `perfgate init`: proposes a thresholds.yaml from one observed release (gate/propose.h).
 int RunInit(const InitOptions& options, CliEnv& env);

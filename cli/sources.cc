@@ -11,17 +11,6 @@
 namespace perfgate::cli {
 namespace {
 
-// What every Sentry client of a run shares: the --verbose log, and one deadline for all
-// its requests.
-void PrepareRequests(SentrySetup& setup, const SourceOptions& options, CliEnv& env) {
-  if (options.sentry.verbose)
-    setup.options.log = [&env](const std::string& line) {
-      env.err << "perfgate: " << line << "\n";
-    };
-  if (!env.fetch_deadline) env.fetch_deadline = env.clock.Now() + setup.deadline;
-  setup.options.deadline = env.fetch_deadline;
-}
-
 // The most read of files meant to be small: a config, a token.
 constexpr std::size_t kMaxConfigBytes = 1 << 20;
 constexpr std::size_t kMaxTokenBytes = 64 << 10;
@@ -106,13 +95,27 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   return setup;
 }
 
-Result<std::string> ResolveSource(const std::string& source, const SourceOptions& options,
-                                  const gate::Thresholds& config, CliEnv& env) {
+Result<SentrySetup> SourceLoader::Prepared(const SourceOptions& options) {
+  Result<SentrySetup> setup = SentrySettings(options, config_, env_);
+  if (!setup.ok()) return setup;
+  if (env_.transport == nullptr)
+    return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
+  if (options.sentry.verbose) {
+    setup->options.log = [&env = env_](const std::string& line) {
+      env.err << "perfgate: " << line << "\n";
+    };
+  }
+  if (!deadline_) deadline_ = env_.clock.Now() + setup->deadline;
+  setup->options.deadline = deadline_;
+  return setup;
+}
+
+Result<std::string> SourceLoader::Resolve(const std::string& source,
+                                          const SourceOptions& options) {
   if (source != "sentry:latest") return source;
-  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
-  if (env.transport == nullptr) return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
-  PrepareRequests(*setup, options, env);
+  CliEnv& env = env_;
   fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
   Result<std::string> release = client.ResolveRelease("latest");
   if (!release.ok()) return release.error();
@@ -121,12 +124,12 @@ Result<std::string> ResolveSource(const std::string& source, const SourceOptions
   return "sentry:" + *release;
 }
 
-Result<SampleSet> LoadSource(const std::string& requested, const SourceOptions& options,
-                             const gate::Thresholds& config, CliEnv& env) {
+Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceOptions& options) {
+  CliEnv& env = env_;
   if (!requested.starts_with("sentry:")) {
     return fetch::ReadSampleFile(env.fs, requested, options.format, options.read);
   }
-  Result<std::string> resolved = ResolveSource(requested, options, config, env);
+  Result<std::string> resolved = Resolve(requested, options);
   if (!resolved.ok()) return resolved.error();
   const std::string& source = *resolved;
   if (!options.read.release.empty()) {
@@ -137,7 +140,7 @@ Result<SampleSet> LoadSource(const std::string& requested, const SourceOptions& 
   const std::string release = source.substr(7);
   if (release.empty())
     return MakeError(ErrorKind::kUsage, "sentry: needs a release: sentry:1.2.3 or sentry:latest");
-  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
 
   // Aggregates are one request and have no events to store.
@@ -158,10 +161,6 @@ Result<SampleSet> LoadSource(const std::string& requested, const SourceOptions& 
       return std::move(**cached);
     }
   }
-  if (env.transport == nullptr) {
-    return MakeError(ErrorKind::kInternal, "no HTTP transport configured");
-  }
-  PrepareRequests(*setup, options, env);
   fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
   const auto started = std::chrono::steady_clock::now();
   int pages_seen = 0;
@@ -206,9 +205,10 @@ Result<SampleSet> LoadSource(const std::string& requested, const SourceOptions& 
   return set;
 }
 
-std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::string& transaction,
-                                              const SourceOptions& options,
-                                              const gate::Thresholds& config, CliEnv& env) {
+std::optional<SpanGroupTotals> SourceLoader::SpanGroups(const SampleSet& set,
+                                                        const std::string& transaction,
+                                                        const SourceOptions& options) {
+  CliEnv& env = env_;
   if (!set.source.starts_with("sentry:") || set.IsAggregated()) return std::nullopt;
   const std::string release = set.source.substr(7);
   auto warn = [&](const std::string& message) -> std::optional<SpanGroupTotals> {
@@ -216,7 +216,7 @@ std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::s
             << " not fetched, its explanation names op families only: " << message << "\n";
     return std::nullopt;
   };
-  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return warn(setup.error().message);
   const std::string path =
       options.sentry.cache_dir + "/" +
@@ -226,8 +226,6 @@ std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::s
     if (!cached.ok()) return warn(cached.error().message);
     if (*cached) return std::move(**cached);
   }
-  if (env.transport == nullptr) return warn("no HTTP transport configured");
-  PrepareRequests(*setup, options, env);
   fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
   Result<SpanGroupTotals> totals = client.FetchSpanGroups(release, transaction);
   if (!totals.ok()) return warn(totals.error().message);
@@ -236,9 +234,10 @@ std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::s
   return std::move(totals).value();
 }
 
-std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& trace_id,
-                                      const std::string& event_id, const SourceOptions& options,
-                                      const gate::Thresholds& config, CliEnv& env) {
+std::optional<SpanTree> SourceLoader::TraceTree(const SampleSet& set, const std::string& trace_id,
+                                                const std::string& event_id,
+                                                const SourceOptions& options) {
+  CliEnv& env = env_;
   if (!set.source.starts_with("sentry:") || trace_id.empty() || event_id.empty())
     return std::nullopt;
   const std::string release = set.source.substr(7);
@@ -247,7 +246,7 @@ std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& t
             << " not fetched, its exemplar keeps the ops breakdown: " << message << "\n";
     return std::nullopt;
   };
-  Result<SentrySetup> setup = SentrySettings(options, config, env);
+  Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return warn(setup.error().message);
   std::string name = fetch::CacheFileName(setup->options.selection, release);
   // "<release>.ndjson" becomes "<release>-trace-<id>.json" (ids are hex: safe in a name).
@@ -259,8 +258,6 @@ std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& t
     if (!cached.ok()) return warn(cached.error().message);
     body = std::move(cached).value();
   } else {
-    if (env.transport == nullptr) return warn("no HTTP transport configured");
-    PrepareRequests(*setup, options, env);
     fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
     Result<std::string> fetched = client.FetchTrace(release, trace_id, event_id);
     if (!fetched.ok()) return warn(fetched.error().message);

@@ -7,9 +7,10 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 
-#include "cli/commands.h"
-#include "cli/run_cli.h"
+#include "cli/cli_env.h"
+#include "cli/options.h"
 #include "core/samples.h"
 #include "fetch/sentry/sentry_client.h"
 #include "gate/thresholds.h"
@@ -20,36 +21,10 @@ namespace perfgate::cli {
 // built-in defaults.
 Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env);
 
-// `source` with sentry:latest resolved to the release it names now (said on stderr, so a
-// log shows which release was judged); every other source as it is.
-Result<std::string> ResolveSource(const std::string& source, const SourceOptions& options,
-                                  const gate::Thresholds& config, CliEnv& env);
-
-// The samples of `source`: a file, or sentry:RELEASE (sentry:latest resolved first) with `config`'s source.sentry and the
-// flags in `options`. Fetch progress goes to stderr.
-Result<SampleSet> LoadSource(const std::string& source, const SourceOptions& options,
-                             const gate::Thresholds& config, CliEnv& env);
-
 // What to fetch from Sentry, from `config`'s source.sentry and the flags; errors say which
 // setting is missing or conflicts.
 Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
                                            const gate::Thresholds& config);
-
-// Sentry's span groups of `transaction` in the release `set` was fetched from
-// (sentry:RELEASE), from the cache beside the release or fetched and cached; nullopt when
-// `set` is not from Sentry, or with a warning on stderr when they cannot be had (an
-// explanation then keeps its op families without groups: the verdict never waits on them).
-std::optional<SpanGroupTotals> LoadSpanGroups(const SampleSet& set, const std::string& transaction,
-                                              const SourceOptions& options,
-                                              const gate::Thresholds& config, CliEnv& env);
-
-// The span tree of transaction event `event_id` in trace `trace_id`, of the release `set`
-// was fetched from, from Sentry's trace view (cached beside the release); nullopt when `set`
-// is not from Sentry or the ids are unknown, or with a warning on stderr when it cannot be
-// had (the exemplar then keeps its ops breakdown).
-std::optional<SpanTree> LoadTraceTree(const SampleSet& set, const std::string& trace_id,
-                                      const std::string& event_id, const SourceOptions& options,
-                                      const gate::Thresholds& config, CliEnv& env);
 
 // The Sentry settings for `release` from `config` and the flags, with the token; errors
 // say which setting is missing.
@@ -60,6 +35,46 @@ struct SentrySetup {
 };
 Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thresholds& config,
                                    CliEnv& env);
+
+// The sources of one run: files, and sentry:RELEASE fetched (or taken from the cache)
+// with `config`'s source.sentry and the flags. Every Sentry request of the run shares one
+// deadline (source.sentry.deadline, counted from the first request), which this object
+// keeps: a run's state, not the environment's.
+class SourceLoader {
+ public:
+  // REQUIRES: `env` outlives the loader.
+  SourceLoader(gate::Thresholds config, CliEnv& env) : config_(std::move(config)), env_(env) {}
+
+  // `source` with sentry:latest resolved to the release it names now (said on stderr, so a
+  // log shows which release was judged); every other source as it is.
+  Result<std::string> Resolve(const std::string& source, const SourceOptions& options);
+
+  // The samples of `source`: a file, or sentry:RELEASE (sentry:latest resolved first).
+  // Fetch progress goes to stderr.
+  Result<SampleSet> Load(const std::string& source, const SourceOptions& options);
+
+  // Sentry's span groups of `transaction` in the release `set` was fetched from
+  // (sentry:RELEASE), from the cache beside the release or fetched and cached; nullopt when
+  // `set` is not from Sentry, or with a warning on stderr when they cannot be had (an
+  // explanation then keeps its op families without groups: the verdict never waits on them).
+  std::optional<SpanGroupTotals> SpanGroups(const SampleSet& set, const std::string& transaction,
+                                            const SourceOptions& options);
+
+  // The span tree of transaction event `event_id` in trace `trace_id`, of the release `set`
+  // was fetched from, from Sentry's trace view (cached beside the release); nullopt when `set`
+  // is not from Sentry or the ids are unknown, or with a warning on stderr when it cannot be
+  // had (the exemplar then keeps its ops breakdown).
+  std::optional<SpanTree> TraceTree(const SampleSet& set, const std::string& trace_id,
+                                    const std::string& event_id, const SourceOptions& options);
+
+ private:
+  // SentrySettings() for `options`, with the run's deadline and the --verbose log.
+  Result<SentrySetup> Prepared(const SourceOptions& options);
+
+  gate::Thresholds config_;  // for source.sentry
+  CliEnv& env_;
+  std::optional<std::chrono::system_clock::time_point> deadline_;  // set by the first client
+};
 
 }  // namespace perfgate::cli
 

@@ -67,6 +67,29 @@ TEST(Layering, NoIncludeGoesAgainstTheDependencyDirection) {
   EXPECT_GT(files, 100u);  // the walk found the sources
 }
 
+TEST(Layering, NoHeaderIncludesAnEntryPointOfItsOwnFolder) {
+  // Shared types live apart from the code that dispatches over them: the readers' options
+  // in read_options.h, not the format dispatcher; the CLI's environment and options in
+  // cli_env.h and options.h, not the command table or the commands. An entry point is
+  // included only by the .cc files that use it and by other folders.
+  const fs::path root = PERFGATE_SOURCE_DIR;
+  const std::set<std::string> entry_points = {"fetch/files/sample_reader.h", "cli/run_cli.h",
+                                              "cli/commands.h"};
+  for (const std::string& entry_point : entry_points) {
+    const fs::path folder = root / fs::path(entry_point).parent_path();
+    for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+      if (entry.path().extension() != ".h") continue;
+      const std::string path = fs::relative(entry.path(), root).string();
+      std::ifstream in(entry.path());
+      std::string line;
+      for (int number = 1; std::getline(in, line); ++number) {
+        EXPECT_NE(line, "#include \"" + entry_point + "\"")
+            << path << ":" << number << ": a header of the folder includes its entry point";
+      }
+    }
+  }
+}
+
 TEST(Layering, EveryLayerIsKnown) {
   // A new top-level folder with sources must take its place in kAllowed above.
   const fs::path root = PERFGATE_SOURCE_DIR;

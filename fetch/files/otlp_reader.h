@@ -15,7 +15,7 @@
 
 #include "core/result.h"
 #include "core/samples.h"
-#include "fetch/files/sample_reader.h"
+#include "fetch/files/read_options.h"
 
 namespace perfgate::fetch {
 

@@ -1,19 +1,18 @@
-// Reading samples from text: the formats perfgate accepts, how one is chosen, and what
-// happens to bad rows. Pure: text and a source name in, a SampleSet or an Error out.
+// Reading samples from text: the formats perfgate accepts and how one is chosen, then the
+// reader of that format (read_options.h says how). Pure: text and a source name in, a
+// SampleSet or an Error out.
 #ifndef PERFGATE_FETCH_FILES_SAMPLE_READER_H_
 #define PERFGATE_FETCH_FILES_SAMPLE_READER_H_
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "core/enum_names.h"
 #include "core/file_system.h"
 #include "core/result.h"
 #include "core/samples.h"
+#include "fetch/files/read_options.h"
 
 namespace perfgate::fetch {
 
@@ -32,86 +31,6 @@ inline constexpr NameTable<InputFormat, 5> kInputFormatNames = {{{InputFormat::k
                                                                  {InputFormat::kOtlp, "otlp"}}};
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
 Result<InputFormat> InputFormatForPath(std::string_view path);
-
-enum class BadRowPolicy {
-  kFail,  // the first bad row is an error (the default)
-  kSkip,  // bad rows are dropped, counted, and the first few kept for the report
-};
-inline constexpr NameTable<BadRowPolicy, 2> kBadRowPolicyNames = {
-    {{BadRowPolicy::kFail, "fail"}, {BadRowPolicy::kSkip, "skip"}}};
-
-// Input limits, each a clear error instead of unbounded memory or time (README "Limits").
-// An NDJSON line or a CSV record (an event is a few hundred bytes; Sentry caps names at
-// 200 characters):
-inline constexpr std::size_t kMaxRecordBytes = std::size_t{1} << 20;
-inline constexpr std::size_t kMaxCsvColumns = 1000;
-// Distinct transaction names in one source: more means unparameterised names (an id in
-// every URL), which no per-transaction verdict can use.
-inline constexpr std::size_t kMaxGroups = 100'000;
-// A sample source that is not a regular file (a pipe, a device) is read into memory up to
-// this; regular files are mapped, whatever their size.
-inline constexpr std::size_t kMaxStreamBytes = std::size_t{512} << 20;
-
-// The unit of the durations in a file (--duration-unit); perfgate works in milliseconds.
-enum class DurationUnit { kSeconds, kMilliseconds, kMicroseconds, kNanoseconds };
-inline constexpr NameTable<DurationUnit, 4> kDurationUnitNames = {
-    {{DurationUnit::kSeconds, "s"},
-     {DurationUnit::kMilliseconds, "ms"},
-     {DurationUnit::kMicroseconds, "us"},
-     {DurationUnit::kNanoseconds, "ns"}}};
-
-// Milliseconds in one `unit`.
-double MsPer(DurationUnit unit);
-
-struct ReadOptions {
-  BadRowPolicy on_bad_row = BadRowPolicy::kFail;
-  // Threads for large NDJSON inputs; 0 picks the number of cores. Results never depend on it.
-  unsigned threads = 0;
-  // When set, only this release's transactions are read: one OTLP file holding several
-  // releases (service.version) is split by it. Other formats refuse it (kUsage).
-  std::string release;
-  // The unit of the file's durations and ops-breakdown times (NDJSON, CSV, Sentry pages;
-  // OTLP has nanosecond timestamps and refuses another). A Sentry page's meta.units, when it
-  // gives one for the duration, wins over the default.
-  DurationUnit duration_unit = DurationUnit::kMilliseconds;
-  // Keep each event's status, time and ids (EventDetails), to save it whole: perfgate's own
-  // files (the cache, fetch -o) and Sentry's pages are read so.
-  bool keep_details = false;
-};
-
-// Collects the bad rows of one read: under kFail the first is returned as the error,
-// under kSkip all are counted and the first kMaxExamples kept for the report.
-class BadRowLog {
- public:
-  static constexpr std::size_t kMaxExamples = 5;
-
-  BadRowLog(BadRowPolicy policy, std::string_view source) : policy_(policy), source_(source) {}
-  // Records a bad row at 1-based `line` and `column` (0 when not known) of the source.
-  // Returns false when reading must stop (policy kFail).
-  bool Record(std::size_t line, std::size_t column, std::string reason);
-  // Adds `later`'s rows after this log's, their line numbers moved down by `line_offset`.
-  void Append(BadRowLog&& later, std::size_t line_offset);
-  // The error to stop with, once Record() returned false.
-  Error StopError() const;
-  // Writes the count and the examples ("file:line: reason") into `set`.
-  void CopyTo(SampleSet& set) const;
-
- private:
-  struct Entry {
-    std::size_t line;
-    std::size_t column;
-    std::string reason;
-  };
-  std::string Format(const Entry& entry) const;
-
-  BadRowPolicy policy_;
-  std::string source_;
-  std::size_t count_ = 0;
-  std::vector<Entry> examples_;
-};
-
-// 1-based line and column of byte `offset` in `text`, for messages.
-std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset);
 
 // Reads `text` in `format`. `source` names the input in messages ("base.ndjson:17: ...").
 // No rows at all is a kInput error: an empty release must not look like a passing one.

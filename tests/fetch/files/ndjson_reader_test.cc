@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fetch/files/json_event_handler.h"
+#include "fetch/files/sample_reader.h"
 #include "fetch/files/sentry_page_reader.h"
 
 namespace perfgate::fetch {

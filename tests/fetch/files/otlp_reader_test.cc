@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "fetch/files/sample_reader.h"
+
 namespace perfgate::fetch {
 namespace {
 

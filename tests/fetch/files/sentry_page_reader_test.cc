@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "fetch/files/sample_reader.h"
+
 namespace perfgate::fetch {
 namespace {
 

@@ -1,0 +1,118 @@
+// The parsed options of each command: what run_cli.cc makes of the arguments and the
+// commands (commands.h) and source loading (sources.h) read. Plain data.
+#ifndef PERFGATE_CLI_OPTIONS_H_
+#define PERFGATE_CLI_OPTIONS_H_
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "alert/alert_state.h"
+#include "core/sentry_selection.h"
+#include "fetch/files/sample_reader.h"
+#include "stats/quantile.h"
+
+namespace perfgate::cli {
+
+// Which thresholds.yaml to read.
+struct ConfigChoice {
+  std::string path = "thresholds.yaml";
+  bool given = false;  // false: a missing default file means built-in defaults
+  bool judges = true;  // the command judges by its rules: a missing default file is noted
+};
+
+// Command-line settings for sentry: sources; each overrides source.sentry in the config.
+struct SentryFlags {
+  std::optional<std::string> url;
+  std::optional<std::string> organization;
+  std::vector<std::string> projects;
+  std::optional<std::string> environment;
+  std::optional<SentryDataset> dataset;
+  std::optional<SentryMode> mode;
+  std::optional<std::size_t> max_samples;
+  std::string since;  // ISO 8601; with `until`, replaces the release's own time range
+  std::string until;
+  std::string token_file;      // read the token from this file instead of the environment
+  bool refresh = false;        // ignore the cache (and rewrite it)
+  bool verbose = false;        // log every request to stderr (the token redacted)
+  bool allow_partial = false;  // judge with the windows that could be fetched, noted in reports
+  std::string cache_dir = ".perfgate-cache";
+};
+
+// How sources are read, shared by every command that reads samples.
+struct SourceOptions {
+  std::optional<fetch::InputFormat> format;  // nullopt: from the file extension
+  fetch::ReadOptions read;
+  SentryFlags sentry;
+};
+
+struct GateOptions {
+  ConfigChoice config;
+  std::string baseline;
+  std::string candidate;
+  // Each side's release in an OTLP file holding several (service.version); empty: all.
+  std::string baseline_release;
+  std::string candidate_release;
+  // Each side's format, over sources.format (--baseline-format, --candidate-format).
+  std::optional<fetch::InputFormat> baseline_format;
+  std::optional<fetch::InputFormat> candidate_format;
+  // Each side's duration unit, over sources.read.duration_unit. Either one given also says
+  // the units are meant: sides a power of 1000 apart are then judged, not refused.
+  std::optional<fetch::DurationUnit> baseline_duration_unit;
+  std::optional<fetch::DurationUnit> candidate_duration_unit;
+  SourceOptions sources;
+  std::optional<std::chrono::year_month_day> today;  // overrides CliEnv::today
+  std::string markdown_path;                         // empty: no Markdown file
+  std::string json_path;                             // empty: no JSON file
+  std::string junit_path;                            // empty: no JUnit XML file
+  std::string html_path;                             // empty: no HTML page
+};
+
+struct ExplainCommandOptions {
+  GateOptions gate;                       // the sources and config (no report files)
+  std::vector<std::string> transactions;  // empty: every one with a duration rule not passed
+};
+
+struct StatsOptions {
+  ConfigChoice config;
+  std::string source;
+  SourceOptions sources;
+  stats::QuantileMethod method = stats::QuantileMethod::kLinear;
+  std::vector<double> percentiles = {50, 75, 90, 95, 99};  // in percent
+  bool json = false;
+};
+
+struct FetchOptions {
+  ConfigChoice config;
+  std::string release;  // a version, or "latest"
+  std::string output;   // the NDJSON file to write
+  SourceOptions sources;
+};
+
+struct AlertOptions {
+  ConfigChoice config;
+  std::string candidate;
+  std::string state_path;   // where the last run's state is kept
+  std::string webhook;      // empty: changes are only printed
+  alert::AlertTimes times;  // reminders, and when a rule unseen is closed
+  bool fresh_state = false;  // ignore a state file that is empty or not perfgate's
+  std::chrono::seconds lock_wait{60};  // for another run holding the state's lock
+  SourceOptions sources;
+};
+
+struct ValidateOptions {
+  std::vector<std::string> configs;  // each is checked; at least one
+};
+
+struct InitOptions {
+  ConfigChoice config;  // for source.sentry only
+  std::string from;     // the release to propose limits from
+  std::string output;   // empty: standard output
+  bool force = false;   // replace an existing output file
+  SourceOptions sources;
+};
+
+}  // namespace perfgate::cli
+
+#endif  // PERFGATE_CLI_OPTIONS_H_
