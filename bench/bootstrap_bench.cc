@@ -35,15 +35,16 @@ int main(int argc, char** argv) {
   std::vector<double> durations(n);
   for (double& d : durations) d = std::exp(5.5 + 0.7 * data_random.Normal());
 
-  // Fast path from unsorted data (selection, no full sort), best of 5.
+  // The order-statistic bootstrap from unsorted data, its sort included, best of 5.
   double fast_seconds = 1e9;
   Interval fast_ci{};
   for (int run = 0; run < 5; ++run) {
     std::vector<double> work = durations;
     Random random(42);
     auto start = Clock::now();
+    std::sort(work.begin(), work.end());
     std::vector<double> replicates =
-        QuantileReplicatesUnsorted(work, 0.95, QuantileMethod::kLinear, resamples, random);
+        QuantileReplicates(work, 0.95, QuantileMethod::kLinear, resamples, random);
     fast_ci = PercentileInterval(replicates, 0.95);
     fast_seconds = std::min(fast_seconds, Since(start));
   }
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
 
   std::printf("p95 of n = %zu log-normal durations, %d resamples, 95 %% percentile interval\n", n,
               resamples);
-  std::printf("Monte Carlo order-statistic bootstrap, unsorted input : %9.2f ms  CI [%.1f, %.1f]\n",
+  std::printf("Monte Carlo order-statistic bootstrap, sort included  : %9.2f ms  CI [%.1f, %.1f]\n",
               fast_seconds * 1e3, fast_ci.lower, fast_ci.upper);
   std::printf("Monte Carlo order-statistic bootstrap, sorted input   : %9.2f ms\n",
               sorted_seconds * 1e3);
@@ -87,7 +88,7 @@ int main(int argc, char** argv) {
       "naive resampling (scaled from %d)                    : %9.0f ms  CI [%.1f, %.1f] (from %d "
       "replicates)\n",
       naive_resamples, naive_seconds * 1e3, naive_ci.lower, naive_ci.upper, naive_resamples);
-  std::printf("speed-up: %.0fx (unsorted), %.0fx (sorted)\n", naive_seconds / fast_seconds,
+  std::printf("speed-up: %.0fx (sort included), %.0fx (sorted)\n", naive_seconds / fast_seconds,
               naive_seconds / sorted_seconds);
   return 0;
 }

@@ -68,7 +68,7 @@ class Side {
   const std::vector<double>& sorted() const { return sorted_; }
   const std::optional<stats::Summary>& summary() const { return summary_; }
 
-  std::optional<SideStats> Stats() const {
+  std::optional<SideStats> ReportedStats() const {
     if (!summary_) return std::nullopt;
     if (aggregates_) {
       SideStats stats{*summary_,
@@ -99,7 +99,7 @@ class Side {
 
   // The metric's estimate, or nullptr when the side has no events or, in aggregate mode,
   // Sentry did not compute the metric.
-  const Estimate* Get(const Metric& metric) {
+  const Estimate* EstimateOf(const Metric& metric) {
     if (!summary_) return nullptr;
     auto found = estimates_.find(metric.name);
     if (found != estimates_.end()) return &found->second;
@@ -108,12 +108,12 @@ class Side {
       if (!estimate) return nullptr;
       return &estimates_.emplace(metric.name, *estimate).first->second;
     }
-    return &estimates_.emplace(metric.name, Make(metric)).first->second;
+    return &estimates_.emplace(metric.name, ComputeEstimate(metric)).first->second;
   }
 
   // The metric's value alone, without the bootstrap behind an interval: for a side with too
   // few events to judge, which then costs O(1) per rule after its sort instead of
-  // `resamples` draws. Nullopt where Get() gives nullptr.
+  // `resamples` draws. Nullopt where EstimateOf() gives nullptr.
   std::optional<double> PointValue(const Metric& metric) const {
     if (!summary_) return std::nullopt;
     if (aggregates_) {
@@ -161,7 +161,7 @@ class Side {
     return estimate;
   }
 
-  Estimate Make(const Metric& metric) const {
+  Estimate ComputeEstimate(const Metric& metric) const {
     Estimate estimate;
     estimate.value = MetricValue(metric, sorted_, *summary_, config_.percentile_method);
     double acceleration = 0;
@@ -455,8 +455,8 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   // judged on it, and its bootstrap would cost as much as a large group's.
   const auto min = static_cast<std::size_t>(min_samples);
   const bool increase = rule.kind == LimitKind::kMaxIncrease;
-  const Estimate* base_estimate = base.size() >= min ? base.Get(rule.metric) : nullptr;
-  const Estimate* cand_estimate = cand.size() >= min ? cand.Get(rule.metric) : nullptr;
+  const Estimate* base_estimate = base.size() >= min ? base.EstimateOf(rule.metric) : nullptr;
+  const Estimate* cand_estimate = cand.size() >= min ? cand.EstimateOf(rule.metric) : nullptr;
   result.candidate =
       cand_estimate ? std::optional<double>(cand_estimate->value) : cand.PointValue(rule.metric);
   result.baseline =
@@ -603,8 +603,8 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
   if (override_entry != nullptr) group.override_origin = override_entry->origin;
   Side base(base_samples, "baseline\x1f" + name, config);
   Side cand(cand_samples, "candidate\x1f" + name, config);
-  group.baseline = base.Stats();
-  group.candidate = cand.Stats();
+  group.baseline = base.ReportedStats();
+  group.candidate = cand.ReportedStats();
   if (!base.sorted().empty() && !cand.sorted().empty())
     group.shift = stats::MannWhitney(base.sorted(), cand.sorted());
   group.skipped = override_entry != nullptr && override_entry->skip;

@@ -113,24 +113,4 @@ double FisherExactIncreasePValue(std::uint64_t baseline_failures, std::uint64_t 
   return std::min(1.0, p);
 }
 
-double FisherExactPValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
-                         std::uint64_t candidate_failures, std::uint64_t candidate_trials) {
-  const auto rows = static_cast<double>(baseline_trials);
-  const auto total = static_cast<double>(baseline_trials + candidate_trials);
-  const auto failures = static_cast<double>(baseline_failures + candidate_failures);
-  // The first table's failures range over [lowest, highest], whole numbers.
-  const auto [lowest, highest] = BaselineFailureRange(baseline_failures, baseline_trials,
-                                                      candidate_failures, candidate_trials);
-  const double observed =
-      LogHypergeometric(static_cast<double>(baseline_failures), rows, failures, total);
-  // Sum the tables at most as likely as the observed one; the relative tolerance is R's
-  // (fisher.test uses 1 + 1e-7) so ties in probability count despite rounding.
-  double p = 0;
-  for (std::uint64_t a = lowest; a <= highest; ++a) {
-    const double log_probability = LogHypergeometric(static_cast<double>(a), rows, failures, total);
-    if (log_probability <= observed + std::log1p(1e-7)) p += std::exp(log_probability);
-  }
-  return std::min(1.0, p);
-}
-
 }  // namespace perfgate::stats

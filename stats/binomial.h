@@ -42,11 +42,6 @@ Interval NewcombeDifference(std::uint64_t baseline_failures, std::uint64_t basel
 // std::lgamma writes the global signgam, so this uses the reentrant lgamma_r.
 double LogChoose(double n, double k);
 
-// Two-sided p-value of Fisher's exact test for a 2x2 table: the probability, under equal
-// proportions and the observed margins, of a table no more likely than the observed one.
-double FisherExactPValue(std::uint64_t baseline_failures, std::uint64_t baseline_trials,
-                         std::uint64_t candidate_failures, std::uint64_t candidate_trials);
-
 // One-sided p-value of Fisher's exact test for an increase (R's fisher.test with
 // alternative = "greater" on the table candidate over baseline): the probability, under
 // equal proportions and the observed margins, of the candidate holding at least as many

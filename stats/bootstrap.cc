@@ -47,34 +47,6 @@ std::vector<double> QuantileReplicates(std::span<const double> sorted, double q,
   return replicates;
 }
 
-std::vector<double> QuantileReplicatesUnsorted(std::span<double> values, double q,
-                                               QuantileMethod method, int resamples,
-                                               Random& random) {
-  assert(!values.empty() && resamples > 0);
-  const std::size_t n = values.size();
-  const QuantilePosition at = PositionOf(n, q, method);
-  std::vector<Draw> draws(static_cast<std::size_t>(resamples));
-  std::size_t low = n, high = 0;
-  for (Draw& draw : draws) {
-    draw = DrawOrderStatistics(n, at, random);
-    low = std::min(low, draw.lower);
-    high = std::max(high, draw.upper);
-  }
-  // Put the order statistics low..high in place: partition at low, then at high within the
-  // rest, then sort the window between. The draws concentrate within a few standard
-  // deviations (about sqrt(n q (1 - q)) positions) of the quantile, so the window is small.
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(low), values.end());
-  std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(low),
-                   values.begin() + static_cast<std::ptrdiff_t>(high), values.end());
-  std::sort(values.begin() + static_cast<std::ptrdiff_t>(low),
-            values.begin() + static_cast<std::ptrdiff_t>(high));
-  std::vector<double> replicates(draws.size());
-  for (std::size_t i = 0; i < draws.size(); ++i) {
-    replicates[i] = QuantileLerp(values[draws[i].lower], values[draws[i].upper], at.weight);
-  }
-  return replicates;
-}
-
 std::vector<double> NaiveQuantileReplicates(std::span<const double> values, double q,
                                             QuantileMethod method, int resamples, Random& random) {
   std::vector<double> replicates;

@@ -22,13 +22,6 @@ namespace perfgate::stats {
 std::vector<double> QuantileReplicates(std::span<const double> sorted, double q,
                                        QuantileMethod method, int resamples, Random& random);
 
-// The same distribution from unsorted values, without sorting them all: the draws are made
-// first, then only the order statistics they reach are selected (nth_element) and sorted.
-// `values` is reordered. REQUIRES: `values` non-empty.
-std::vector<double> QuantileReplicatesUnsorted(std::span<double> values, double q,
-                                               QuantileMethod method, int resamples,
-                                               Random& random);
-
 // The oracle: each replicate resamples n values with replacement, sorts them and takes the
 // quantile. O(n log n) per replicate.
 std::vector<double> NaiveQuantileReplicates(std::span<const double> values, double q,

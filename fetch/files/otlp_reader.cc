@@ -438,7 +438,7 @@ class FastRecordHandler {
     return true;
   }
   bool on_key(string_view s, std::size_t, error_code&) {
-    if (!stack_.empty()) stack_.back().key = KeyOf(Whole(s));
+    if (!stack_.empty()) stack_.back().key = KeyOf(FullText(s));
     part_.clear();
     return true;
   }
@@ -447,17 +447,17 @@ class FastRecordHandler {
     return true;
   }
   bool on_string(string_view s, std::size_t, error_code& ec) {
-    const bool ok = String(Whole(s), ec);
+    const bool ok = String(FullText(s), ec);
     part_.clear();
     return ok;
   }
   bool on_number_part(string_view, error_code&) { return true; }
   bool on_int64(std::int64_t i, string_view, error_code& ec) {
-    return i >= 0 ? Unsigned(static_cast<std::uint64_t>(i), ec) : Other(ec);
+    return i >= 0 ? Unsigned(static_cast<std::uint64_t>(i), ec) : OtherScalar(ec);
   }
   bool on_uint64(std::uint64_t u, string_view, error_code& ec) { return Unsigned(u, ec); }
-  bool on_double(double, string_view, error_code& ec) { return Other(ec); }
-  bool on_bool(bool, error_code& ec) { return Other(ec); }
+  bool on_double(double, string_view, error_code& ec) { return OtherScalar(ec); }
+  bool on_bool(bool, error_code& ec) { return OtherScalar(ec); }
   bool on_null(error_code& ec) { return Null(ec); }
   bool on_comment_part(string_view, error_code&) { return true; }
   bool on_comment(string_view, error_code&) { return true; }
@@ -543,7 +543,7 @@ class FastRecordHandler {
   }
 
   // The text of a string or key: `s`, after any parts the parser delivered first.
-  std::string_view Whole(string_view s) {
+  std::string_view FullText(string_view s) {
     if (part_.empty()) return {s.data(), s.size()};
     part_.append(s.data(), s.size());
     return part_;
@@ -554,17 +554,17 @@ class FastRecordHandler {
     ec = boost::json::error::exception;  // stops the parse
     return false;
   }
-  Place Here() const { return stack_.empty() ? Place::kSkip : stack_.back().place; }
-  Key KeyHere() const { return stack_.empty() ? Key::kOther : stack_.back().key; }
+  Place CurrentPlace() const { return stack_.empty() ? Place::kSkip : stack_.back().place; }
+  Key CurrentKey() const { return stack_.empty() ? Key::kOther : stack_.back().key; }
 
   // The place a container opened here becomes, or kSkip for one not read; nullopt when
   // the record is not in the shape the fast path reads.
-  std::optional<Place> Child(bool object) const {
+  std::optional<Place> PlaceOfNewContainer(bool object) const {
     if (stack_.empty()) return object ? std::optional(Place::kRoot) : std::nullopt;
-    const Key key = KeyHere();
+    const Key key = CurrentKey();
     auto array_of = [object](Place place) { return object ? std::nullopt : std::optional(place); };
     auto object_of = [object](Place place) { return object ? std::optional(place) : std::nullopt; };
-    switch (Here()) {
+    switch (CurrentPlace()) {
       case Place::kRoot:
         if (key == Key::kResourceSpans) return array_of(Place::kResources);
         if (key == Key::kResult || key == Key::kBatches) return std::nullopt;  // envelopes
@@ -604,8 +604,8 @@ class FastRecordHandler {
   // Whether the value of the key here must be an object or an array (or null, where it
   // may be absent): a scalar there is a fault the DOM reader words.
   bool MustBeContainer() const {
-    const Key key = KeyHere();
-    switch (Here()) {
+    const Key key = CurrentKey();
+    switch (CurrentPlace()) {
       case Place::kRoot:
         return key == Key::kResourceSpans || key == Key::kResult || key == Key::kBatches;
       case Place::kResourceSpans:
@@ -624,7 +624,7 @@ class FastRecordHandler {
   // Whether a scalar here is ignored: an object's field the fast path does not read. In a
   // list of objects, a scalar is a fault the DOM reader words.
   bool ReadsNoScalars() const {
-    switch (Here()) {
+    switch (CurrentPlace()) {
       case Place::kAttribute:
       case Place::kRoot:
       case Place::kResourceSpans:
@@ -643,11 +643,11 @@ class FastRecordHandler {
   }
 
   bool Open(bool object, error_code& ec) {
-    if (Here() == Place::kSkip && !stack_.empty()) {
+    if (CurrentPlace() == Place::kSkip && !stack_.empty()) {
       stack_.push_back({Place::kSkip});
       return true;
     }
-    const std::optional<Place> place = Child(object);
+    const std::optional<Place> place = PlaceOfNewContainer(object);
     if (!place) return GiveUp(ec);
     switch (*place) {
       case Place::kResources:
@@ -677,7 +677,7 @@ class FastRecordHandler {
   }
 
   bool Close(error_code& ec) {
-    const Place place = Here();
+    const Place place = CurrentPlace();
     stack_.pop_back();
     switch (place) {
       case Place::kAttribute:
@@ -748,7 +748,7 @@ class FastRecordHandler {
     } catch (const Fault&) {
       return GiveUp(ec);
     }
-    switch (KeyHere()) {
+    switch (CurrentKey()) {
       case Key::kTraceId:
         span_.trace_id = {id[0], id[1]};
         break;
@@ -764,8 +764,8 @@ class FastRecordHandler {
 
   bool String(std::string_view text, error_code& ec) {
     if (stack_.empty() || MustBeContainer()) return GiveUp(ec);
-    const Key key = KeyHere();
-    switch (Here()) {
+    const Key key = CurrentKey();
+    switch (CurrentPlace()) {
       case Place::kSpan:
         switch (key) {
           case Key::kTraceId:
@@ -816,8 +816,8 @@ class FastRecordHandler {
 
   bool Unsigned(std::uint64_t number, error_code& ec) {
     if (stack_.empty() || MustBeContainer()) return GiveUp(ec);
-    const Key key = KeyHere();
-    switch (Here()) {
+    const Key key = CurrentKey();
+    switch (CurrentPlace()) {
       case Place::kSpan:
         if (key == Key::kStart || key == Key::kEnd) return Time(key, number);
         if (key == Key::kKind) {
@@ -844,10 +844,10 @@ class FastRecordHandler {
   }
 
   // A value of another type (negative, fractional, boolean): fine where nothing is read.
-  bool Other(error_code& ec) {
+  bool OtherScalar(error_code& ec) {
     if (stack_.empty() || MustBeContainer()) return GiveUp(ec);
-    const Key key = KeyHere();
-    switch (Here()) {
+    const Key key = CurrentKey();
+    switch (CurrentPlace()) {
       case Place::kSpan:
         return !(IsSpanScalar(key) || key == Key::kFlags) || GiveUp(ec);
       case Place::kStatus:
@@ -862,8 +862,8 @@ class FastRecordHandler {
   // Null is "not given" for the DOM reader's every optional field.
   bool Null(error_code& ec) {
     if (stack_.empty()) return GiveUp(ec);
-    const Key key = KeyHere();
-    switch (Here()) {
+    const Key key = CurrentKey();
+    switch (CurrentPlace()) {
       case Place::kSpan:
         return !(key == Key::kStart || key == Key::kEnd) || GiveUp(ec);
       case Place::kRoot:

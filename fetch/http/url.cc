@@ -44,6 +44,4 @@ bool IsSafeForSecrets(std::string_view url) {
   return url.starts_with("http://") && IsLoopbackHost(Host(url));
 }
 
-std::string_view WithoutQuery(std::string_view url) { return url.substr(0, url.find('?')); }
-
 }  // namespace perfgate::fetch

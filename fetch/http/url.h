@@ -16,8 +16,6 @@ std::string Host(std::string_view url);
 bool IsLoopbackHost(std::string_view host);
 // https:// with a host, or http:// to a loopback host: where a secret may be sent.
 bool IsSafeForSecrets(std::string_view url);
-// `url` without its query string.
-std::string_view WithoutQuery(std::string_view url);
 
 }  // namespace perfgate::fetch
 

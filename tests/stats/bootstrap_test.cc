@@ -74,16 +74,6 @@ TEST(QuantileReplicates, OrderStatisticHasItsExactBinomialDistribution) {
   }
 }
 
-TEST(QuantileReplicatesUnsorted, GivesTheSameReplicatesAsTheSortedPath) {
-  std::vector<double> values = LogNormalSample(10000, 9);
-  std::vector<double> sorted = values;
-  std::sort(sorted.begin(), sorted.end());
-  Random a(5), b(5);
-  auto from_sorted = QuantileReplicates(sorted, 0.95, QuantileMethod::kLinear, 3000, a);
-  auto from_unsorted = QuantileReplicatesUnsorted(values, 0.95, QuantileMethod::kLinear, 3000, b);
-  EXPECT_EQ(from_sorted, from_unsorted);
-}
-
 TEST(QuantileReplicates, SingleValueAndTinySamples) {
   std::vector<double> one = {7};
   Random random(1);
