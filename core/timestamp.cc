@@ -115,4 +115,14 @@ std::string FormatIsoTimestamp(double epoch_seconds) {
   return buffer;
 }
 
+std::optional<long long> ParseIsoSeconds(std::string_view text) {
+  std::optional<double> seconds = ParseIsoTimestamp(text);
+  if (!seconds) return std::nullopt;
+  return static_cast<long long>(std::floor(*seconds));
+}
+
+std::string FormatIsoSeconds(long long epoch_seconds) {
+  return FormatIsoTimestamp(static_cast<double>(epoch_seconds));
+}
+
 }  // namespace perfgate

@@ -27,6 +27,12 @@ std::string FormatUtcMinute(double epoch_seconds);
 // ParseIsoTimestamp() reads it back as the same double.
 std::string FormatIsoTimestamp(double epoch_seconds);
 
+// Whole seconds since the epoch of an ISO 8601 text as ParseIsoTimestamp() reads it, rounded
+// down; nullopt for anything else.
+std::optional<long long> ParseIsoSeconds(std::string_view text);
+// "2026-11-20T10:00:00Z".
+std::string FormatIsoSeconds(long long epoch_seconds);
+
 }  // namespace perfgate
 
 #endif  // PERFGATE_CORE_TIMESTAMP_H_

@@ -15,6 +15,7 @@
 #include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 
+#include "core/parallel.h"
 #include "core/timestamp.h"
 #include "fetch/files/json_event_handler.h"
 #include "fetch/files/row_fields.h"
@@ -335,14 +336,12 @@ Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
   std::vector<std::string_view> chunks = SplitAtLines(text, threads);
   std::vector<ChunkResult> results(chunks.size());
 
-  std::vector<std::thread> workers;
-  for (std::size_t i = 1; i < chunks.size(); ++i) {
-    workers.emplace_back(ReadChunk, chunks[i], source, options.on_bad_row, options.keep_details,
-                         std::ref(results[i]));
-  }
-  if (!chunks.empty())
-    ReadChunk(chunks[0], source, options.on_bad_row, options.keep_details, results[0]);
-  for (std::thread& worker : workers) worker.join();
+  ParallelFor(
+      chunks.size(),
+      [&](std::size_t i) {
+        ReadChunk(chunks[i], source, options.on_bad_row, options.keep_details, results[i]);
+      },
+      threads, /*chunk=*/1, /*serial_below=*/2);
 
   // Merging in chunk order keeps every group's events in file order.
   SampleSetBuilder samples;

@@ -16,6 +16,9 @@ std::string Host(std::string_view url);
 bool IsLoopbackHost(std::string_view host);
 // https:// with a host, or http:// to a loopback host: where a secret may be sent.
 bool IsSafeForSecrets(std::string_view url);
+// Percent-encodes `text` for a URL path segment or query value (RFC 3986 unreserved
+// characters kept).
+std::string UrlEncode(std::string_view text);
 
 }  // namespace perfgate::fetch
 

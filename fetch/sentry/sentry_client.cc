@@ -7,11 +7,11 @@
 #include <cstdio>
 #include <mutex>
 #include <set>
-#include <thread>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/parallel.h"
 #include "core/text.h"
 #include "core/timestamp.h"
 #include "fetch/files/sample_reader.h"
@@ -27,11 +27,6 @@ namespace {
 
 // Fetches of a time window that came back short of its count, before the window fails.
 constexpr int kWindowAttempts = 3;
-
-bool AllDigits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 // The "detail" of a Sentry error body ({"detail": "..."} or, from older servers, a bare
 // JSON string), or "".
@@ -73,20 +68,6 @@ std::string StatusText(int status) {
   }
 }
 
-}  // namespace
-
-std::optional<long long> ParseIsoSeconds(const std::string& timestamp) {
-  std::optional<double> seconds = ParseIsoTimestamp(timestamp);
-  if (!seconds) return std::nullopt;
-  return static_cast<long long>(std::floor(*seconds));
-}
-
-std::string FormatIsoSeconds(long long epoch_seconds) {
-  return FormatIsoTimestamp(static_cast<double>(epoch_seconds));
-}
-
-namespace {
-
 // A timestamp plus one second, for an inclusive end; shapes it cannot read stay as they are.
 std::string OneSecondLater(const std::string& timestamp) {
   std::optional<long long> seconds = ParseIsoSeconds(timestamp);
@@ -122,22 +103,6 @@ std::string SentryTraceUrl(const std::string& url, const std::string& organizati
   return base + "/organizations/" + UrlEncode(organization) + std::string(kPath);
 }
 
-std::string UrlEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (char c : text) {
-    auto byte = static_cast<unsigned char>(c);
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      encoded += c;
-    } else {
-      encoded += '%';
-      encoded += kHex[byte >> 4];
-      encoded += kHex[byte & 15];
-    }
-  }
-  return encoded;
-}
 
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options,
                            std::string token)
@@ -176,7 +141,7 @@ Status SentryClient::Validate() const {
                          " mode reads the transactions dataset; use raw mode for spans");
   }
   const auto ids = std::count_if(options_.selection.projects.begin(),
-                                 options_.selection.projects.end(), AllDigits);
+                                 options_.selection.projects.end(), IsProjectId);
   if (ids != 0 && ids != static_cast<long>(options_.selection.projects.size())) {
     return MakeError(
         ErrorKind::kConfig,
@@ -187,16 +152,6 @@ Status SentryClient::Validate() const {
                      "give both the start and the end of the time range, or neither");
   }
   return {};
-}
-
-std::string SentryClient::ProjectParameters() const {
-  std::string parameters;
-  for (const std::string& project : options_.selection.projects) {
-    parameters += (AllDigits(project) ? "&project=" : "&projectSlug=") + UrlEncode(project);
-  }
-  if (!options_.selection.environment.empty())
-    parameters += "&environment=" + UrlEncode(options_.selection.environment);
-  return parameters;
 }
 
 Result<HttpResponse> SentryClient::Get(const std::string& path, const std::string& query_string) {
@@ -279,8 +234,8 @@ std::function<Status(const HttpResponse&)> JsonAnswer(boost::json::kind shape,
 Result<std::string> SentryClient::LatestRelease() {
   boost::json::value releases;
   Result<HttpResponse> response = GetParsed(
-      "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/releases/",
-      "per_page=1&sort=date" + ProjectParameters(), JsonAnswer(boost::json::kind::array, releases));
+      OrganizationPath(options_.selection, "releases"),
+      "per_page=1&sort=date" + ProjectParameters(options_.selection), JsonAnswer(boost::json::kind::array, releases));
   if (!response.ok()) return response.error();
   const boost::json::array& list = releases.as_array();
   if (!list.empty() && list[0].is_object()) {
@@ -297,8 +252,7 @@ Result<std::string> SentryClient::LatestRelease() {
 Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {
   boost::json::value details;
   Result<HttpResponse> response =
-      GetParsed("/api/0/organizations/" + UrlEncode(options_.selection.organization) +
-                    "/releases/" + UrlEncode(release) + "/",
+      GetParsed(OrganizationPath(options_.selection, "releases/" + UrlEncode(release)),
                 "", JsonAnswer(boost::json::kind::object, details));
   if (!response.ok()) {
     if (response.error().IsNotFound()) {
@@ -318,21 +272,6 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
                    "sentry:" + release +
                        ": the release has no first and last event times; give the "
                        "time range with --since and --until");
-}
-
-std::string SentryClient::SearchQuery(const std::string& release) const {
-  std::string search =
-      std::string(options_.selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
-                                                                      : "event.type:transaction") +
-      " release:\"" + release + "\"";
-  return options_.selection.query.empty() ? search : search + " " + options_.selection.query;
-}
-
-std::string SentryClient::RangeParameters(const std::string& release, const std::string& start,
-                                          const std::string& end) const {
-  return "&dataset=" + std::string(NameOf(kSentryDatasetNames, options_.selection.dataset)) +
-         "&query=" + UrlEncode(SearchQuery(release)) + "&start=" + UrlEncode(start) +
-         "&end=" + UrlEncode(end) + ProjectParameters();
 }
 
 Result<HttpResponse> SentryClient::GetParsed(
@@ -362,7 +301,7 @@ Result<HttpResponse> SentryClient::GetParsed(
 Result<double> SentryClient::CountOf(const std::string& parameters) {
   double count = 0;
   Result<HttpResponse> response = GetParsed(
-      EventsPath(), "field=count%28%29" + parameters, [&](const HttpResponse& answer) -> Status {
+      OrganizationPath(options_.selection, "events"), "field=count%28%29" + parameters, [&](const HttpResponse& answer) -> Status {
         try {
           count =
               boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>();
@@ -379,37 +318,16 @@ Result<double> SentryClient::CountOf(const std::string& parameters) {
 
 Result<std::size_t> SentryClient::Count(const std::string& release, const std::string& start,
                                         const std::string& end) {
-  Result<double> count = CountOf(RangeParameters(release, start, end));
+  Result<double> count = CountOf(RangeParameters(options_.selection, release, start, end));
   if (!count.ok()) return count.error();
   return static_cast<std::size_t>(*count);
 }
 
-std::string SentryClient::EventsPath() const {
-  return "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events/";
-}
-
 Result<SentryClient::WindowEvents> SentryClient::FetchWindow(
-    const std::string& release, const Window& window,
+    const std::string& release, const TimeWindow& window,
     const std::function<void(std::size_t)>& on_page) {
-  const bool spans = options_.selection.dataset == SentryDataset::kSpans;
-  std::vector<std::string> fields = {"id",
-                                     "transaction",
-                                     spans ? "span.duration" : "transaction.duration",
-                                     spans ? "span.status" : "transaction.status",
-                                     "timestamp",
-                                     "trace"};
-  // Transaction events carry Sentry's ops breakdown: why one got slower, at no extra
-  // request. Each family's time, then the time in spans of every op.
-  if (!spans) {
-    for (std::string_view family : kOpFamilies) fields.push_back("spans." + std::string(family));
-    fields.emplace_back("spans.total.time");
-  }
-  std::string fixed;
-  for (const std::string& field : fields)
-    fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
-  // Newest first: under a sample cap the newest events are the ones kept.
-  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-timestamp" +
-           RangeParameters(release, window.start, window.end);
+  const std::string fixed =
+      RawEventsQuery(options_.selection, release, window.start, window.end);
   const std::string source = "sentry:" + release;
   WindowEvents fetched;
   SampleSetBuilder& samples = fetched.samples;
@@ -441,17 +359,17 @@ Status SentryClient::Paginate(const std::string& query,
   std::string cursor;
   for (int pages = 1;; ++pages) {
     Result<HttpResponse> page = GetParsed(
-        EventsPath(), query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), read_page);
+        OrganizationPath(options_.selection, "events"), query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), read_page);
     if (!page.ok()) return page.error();
     cursor = NextCursor(page->Header("Link")).value_or("");
     if (!after_page(!cursor.empty()) || cursor.empty()) return {};
     if (!seen_cursors.insert(cursor).second) {
       return MakeError(ErrorKind::kUnavailable,
-                       "GET " + options_.selection.url + EventsPath() + ": the cursor " + cursor +
+                       "GET " + options_.selection.url + OrganizationPath(options_.selection, "events") + ": the cursor " + cursor +
                            " came back twice; the pagination does not advance");
     }
     if (pages >= options_.max_pages) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + EventsPath() +
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + OrganizationPath(options_.selection, "events") +
                                                     ": still more pages after " +
                                                     std::to_string(pages) +
                                                     " (max_pages); narrow the time range");
@@ -460,7 +378,7 @@ Status SentryClient::Paginate(const std::string& query,
 }
 
 Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(
-    const std::string& release, const Window& window,
+    const std::string& release, const TimeWindow& window,
     const std::function<void(std::size_t)>& on_page) {
   for (int attempt = 1;; ++attempt) {
     Result<WindowEvents> fetched = FetchWindow(release, window, on_page);
@@ -480,59 +398,27 @@ Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(
   }
 }
 
-Result<SentryClient::Plan> SentryClient::PlanWindows(const std::string& release,
-                                                     const Bounds& bounds) {
-  const std::size_t max_samples = options_.selection.max_samples;
+Result<WindowPlan> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds) {
   Result<std::size_t> total = Count(release, bounds.start, bounds.end);
   if (!total.ok()) return total.error();
-  Plan plan;
-  auto first = ParseIsoSeconds(bounds.start);
-  auto last = ParseIsoSeconds(bounds.end);
-  const std::size_t wanted = std::min(*total, max_samples);
-  // About four pages a window at least, so a window's cursor chain outweighs its start-up.
-  std::size_t count =
-      std::clamp<std::size_t>(wanted / (4 * static_cast<std::size_t>(kSentryPageSize)), 1,
-                              static_cast<std::size_t>(std::max(options_.concurrency, 1)));
-  if (!first || !last || *last <= *first) count = 1;
-  if (count == 1) {
-    plan.capped = *total > max_samples;
-    plan.expected = wanted;
-    plan.windows.push_back({bounds.start, bounds.end, plan.capped ? max_samples : 0, wanted});
-    return plan;
-  }
-  const long long span = *last - *first;
-  count = std::min<std::size_t>(count, static_cast<std::size_t>(span));
-  std::vector<Window> windows;
-  for (std::size_t i = 0; i < count; ++i) {
-    const long long from =
-        *first + span * static_cast<long long>(i) / static_cast<long long>(count);
-    const long long to =
-        *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
-    windows.push_back({i == 0 ? bounds.start : FormatIsoSeconds(from),
-                       i + 1 == count ? bounds.end : FormatIsoSeconds(to), 0, 0});
-  }
-
+  const std::size_t max_samples = options_.selection.max_samples;
+  const std::vector<TimeWindow> windows =
+      SplitRange(bounds.start, bounds.end, *total, max_samples, options_.concurrency);
+  if (windows.size() == 1) return ChooseWindows(windows, {*total}, *total, max_samples);
   // Count each window (concurrently): the count is what its fetch must reach, and over
-  // max_samples it chooses the newest windows, the oldest one taken capped at what is
-  // still missing.
-  std::vector<Result<std::size_t>> counts(windows.size(),
-                                          MakeError(ErrorKind::kInternal, "not counted"));
-  std::vector<std::thread> workers;
-  for (std::size_t i = 0; i < windows.size(); ++i) {
-    workers.emplace_back([&, i] { counts[i] = Count(release, windows[i].start, windows[i].end); });
+  // max_samples it chooses the newest windows.
+  std::vector<Result<std::size_t>> counted(windows.size(),
+                                           MakeError(ErrorKind::kInternal, "not counted"));
+  ParallelFor(
+      windows.size(),
+      [&](std::size_t i) { counted[i] = Count(release, windows[i].start, windows[i].end); },
+      static_cast<unsigned>(windows.size()), /*chunk=*/1, /*serial_below=*/2);
+  std::vector<std::size_t> counts;
+  for (Result<std::size_t>& count : counted) {
+    if (!count.ok()) return count.error();
+    counts.push_back(*count);
   }
-  for (std::thread& worker : workers) worker.join();
-  for (std::size_t i = windows.size(); i-- > 0 && plan.expected < max_samples;) {
-    if (!counts[i].ok()) return counts[i].error();
-    Window window = windows[i];
-    const std::size_t missing = max_samples - plan.expected;
-    window.cap = *counts[i] >= missing && *total > max_samples ? missing : 0;
-    window.expected = std::min(*counts[i], missing);
-    plan.expected += window.expected;
-    plan.windows.insert(plan.windows.begin(), window);
-  }
-  plan.capped = plan.windows.size() < windows.size() || plan.windows.front().cap > 0;
-  return plan;
+  return ChooseWindows(windows, counts, *total, max_samples);
 }
 
 Result<SampleSet> SentryClient::FetchRelease(const std::string& release,
@@ -566,23 +452,10 @@ Result<SpanGroupTotals> SentryClient::FetchSpanGroupsUnredacted(const std::strin
   Result<Bounds> range = RangeOf(release);
   if (!range.ok()) return range.error();
   const Bounds& bounds = *range;
-  // Sentry's search syntax: a quoted value escapes its quotes and backslashes.
-  std::string name;
-  for (char c : transaction) {
-    if (c == '"' || c == '\\') name.push_back('\\');
-    name.push_back(c);
-  }
-  const std::string filter = "transaction:\"" + name + "\" release:\"" + release + "\"";
-  auto parameters = [&](const std::string& search) {
-    return "&dataset=spans&query=" + UrlEncode(search) + "&start=" + UrlEncode(bounds.start) +
-           "&end=" + UrlEncode(bounds.end) + ProjectParameters();
-  };
   SpanGroupTotals totals;
   Result<HttpResponse> groups = GetParsed(
-      EventsPath(),
-      "field=span.op&field=span.description&field=sum%28span.self_time%29&field=count%28%29"
-      "&sort=-sum%28span.self_time%29&per_page=" +
-          std::to_string(kSpanGroupRows) + parameters("!is_transaction:true " + filter),
+      OrganizationPath(options_.selection, "events"),
+      SpanGroupsQuery(options_.selection, release, transaction, bounds.start, bounds.end),
       [&](const HttpResponse& answer) -> Status {
         totals.groups.clear();
         try {
@@ -603,7 +476,9 @@ Result<SpanGroupTotals> SentryClient::FetchSpanGroupsUnredacted(const std::strin
         }
       });
   if (!groups.ok()) return groups.error();
-  Result<double> transactions = CountOf(parameters("is_transaction:true " + filter));
+  Result<double> transactions =
+      CountOf(SpanSearchParameters(options_.selection, release, transaction,
+                                   "is_transaction:true ", bounds.start, bounds.end));
   if (!transactions.ok()) return transactions.error();
   totals.transactions = *transactions;
   return totals;
@@ -631,12 +506,11 @@ Result<std::string> SentryClient::FetchTraceUnredacted(const std::string& releas
   if (!valid.ok()) return valid.error();
   Result<Bounds> bounds = RangeOf(release);
   if (!bounds.ok()) return bounds.error();
-  const std::string path = "/api/0/organizations/" + UrlEncode(options_.selection.organization) +
-                           "/trace/" + UrlEncode(trace_id) + "/";
+  const std::string path = OrganizationPath(options_.selection, "trace/" + UrlEncode(trace_id));
   std::string body;
   Result<HttpResponse> answer = GetParsed(
       path,
-      "start=" + UrlEncode(bounds->start) + "&end=" + UrlEncode(bounds->end) + ProjectParameters(),
+      "start=" + UrlEncode(bounds->start) + "&end=" + UrlEncode(bounds->end) + ProjectParameters(options_.selection),
       [&](const HttpResponse& response) -> Status {
         Result<SpanTree> tree = SentryTraceTree(response.body, trace_id, event_id, "the trace");
         if (!tree.ok()) return tree.error();
@@ -663,9 +537,9 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
   if (options_.selection.mode == SentryMode::kAggregate) return FetchAggregates(release, bounds);
   if (options_.selection.mode == SentryMode::kHistogram) return FetchHistograms(release, bounds);
   const std::string source = "sentry:" + release;
-  Result<Plan> planned = PlanWindows(release, bounds);
+  Result<WindowPlan> planned = PlanWindows(release, bounds);
   if (!planned.ok()) return planned.error();
-  const std::vector<Window>& windows = planned->windows;
+  const std::vector<TimeWindow>& windows = planned->windows;
   const std::size_t expected = planned->expected;
 
   // One thread per window (at most `concurrency`), all pacing through the shared limiter.
@@ -683,10 +557,8 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
   auto fetch = [&](std::size_t i) {
     results[i] = FetchCountedWindow(release, windows[i], on_page);
   };
-  std::vector<std::thread> workers;
-  for (std::size_t i = 1; i < windows.size(); ++i) workers.emplace_back(fetch, i);
-  if (!windows.empty()) fetch(0);
-  for (std::thread& worker : workers) worker.join();
+  ParallelFor(windows.size(), fetch, static_cast<unsigned>(windows.size()), /*chunk=*/1,
+              /*serial_below=*/2);
   bool capped = planned->capped;
 
   // Merged in window order, so the result does not depend on which thread finished first.
@@ -729,6 +601,106 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
                      source + ": no transactions from " + bounds.start + " to " + bounds.end +
                          " (check the release name, the environment and the projects)");
   }
+  return set;
+}
+
+Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, const Bounds& bounds) {
+  const std::string fixed =
+      AggregatesQuery(options_.selection, release, bounds.start, bounds.end);
+  const std::string source = "sentry:" + release;
+  SampleSetBuilder samples;
+  std::vector<AggregateRow> rows;
+  std::set<std::string> seen;
+  std::string repeated;  // a transaction in two rows: which one
+  Status paged = Paginate(
+      fixed,
+      [&](const HttpResponse& answer) -> Status {
+        Result<std::vector<AggregateRow>> parsed = ParseAggregatePage(answer.body);
+        if (!parsed.ok()) return parsed.error();
+        rows = std::move(parsed).value();
+        return {};
+      },
+      [&](bool) {
+        for (AggregateRow& row : rows) {
+          if (!seen.insert(row.transaction).second) {
+            repeated = row.transaction;
+            return false;
+          }
+          if (row.aggregates.count > 0)
+            samples.AddAggregated(row.transaction, std::move(row.aggregates));
+        }
+        return true;
+      });
+  if (!paged.ok()) return paged.error();
+  if (!repeated.empty()) {
+    // One row per transaction is what was asked for; two cannot both be its events.
+    return MakeError(ErrorKind::kUnavailable,
+                     "GET " + options_.selection.url + OrganizationPath(options_.selection, "events") + ": transaction \"" +
+                         repeated + "\" is in two aggregate rows; an answer Sentry cannot give");
+  }
+  SampleSet set = std::move(samples).Build(source);
+  if (set.TotalEvents() == 0) {
+    return MakeError(ErrorKind::kUnavailable,
+                     source + ": no transactions from " + bounds.start + " to " + bounds.end +
+                         " (check the release name, the environment and the projects)");
+  }
+  set.notes.push_back(
+      source +
+      ": aggregate mode: percentiles are Sentry's own (ClickHouse quantile(), exact up to "
+      "8192 events per transaction and estimated above), with no intervals or tests");
+  return set;
+}
+
+Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, const Bounds& bounds) {
+  Result<SampleSet> aggregates = FetchAggregates(release, bounds);
+  if (!aggregates.ok()) return aggregates.error();
+  const std::vector<GroupSamples>& groups = aggregates->groups;
+  std::vector<Result<DurationHistogram>> histograms(groups.size(),
+                                                    MakeError(ErrorKind::kInternal, "not fetched"));
+  const std::string path = OrganizationPath(options_.selection, "events-histogram");
+  auto fetch = [&](std::size_t g) {
+    const std::string query =
+        HistogramQuery(options_.selection, release, groups[g].name, bounds.start, bounds.end);
+    DurationHistogram histogram;
+    Result<HttpResponse> response =
+        GetParsed(path, query, [&](const HttpResponse& answer) -> Status {
+          Result<DurationHistogram> parsed = ParseHistogram(answer.body);
+          if (!parsed.ok()) return parsed.error();
+          histogram = std::move(parsed).value();
+          return {};
+        });
+    if (!response.ok()) {
+      histograms[g] = response.error();
+      return;
+    }
+    histograms[g] = std::move(histogram);
+  };
+  // At most `concurrency` requests at once, transactions taken in turn.
+  ParallelFor(groups.size(), fetch, static_cast<unsigned>(std::max(1, options_.concurrency)),
+              /*chunk=*/1, /*serial_below=*/2);
+
+  SampleSetBuilder samples;
+  double finest = 0, coarsest = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    if (!histograms[g].ok()) return histograms[g].error();
+    const double width = histograms[g]->BinWidth();
+    finest = finest == 0 ? width : std::min(finest, width);
+    coarsest = std::max(coarsest, width);
+    AddHistogramEvents(*histograms[g], groups[g].name,
+                       groups[g].aggregates ? groups[g].aggregates->failures : 0, samples);
+  }
+  SampleSet set = std::move(samples).Build("sentry:" + release);
+  if (set.TotalEvents() == 0) {
+    return MakeError(ErrorKind::kUnavailable,
+                     "sentry:" + release + ": the histograms hold no events");
+  }
+  set.notes.push_back("sentry:" + release + ": histogram mode: durations rebuilt from " +
+                      std::to_string(options_.selection.histogram_buckets) +
+                      "-bin histograms at bin midpoints; percentiles "
+                      "and intervals are resolved to the bin width (" +
+                      FormatBinWidth(finest) +
+                      (coarsest > finest ? " to " + FormatBinWidth(coarsest) : std::string()) +
+                      ")");
   return set;
 }
 

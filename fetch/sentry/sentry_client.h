@@ -23,14 +23,9 @@
 #include "fetch/http/http_transport.h"
 #include "fetch/http/rate_limiter.h"
 #include "fetch/http/retry_policy.h"
+#include "fetch/sentry/sentry_query.h"
 
 namespace perfgate::fetch {
-
-// Events per page: the events endpoint's maximum (more is a 400, not a clamp).
-inline constexpr int kSentryPageSize = 100;
-
-// Span groups asked for per transaction and release: one page.
-inline constexpr int kSpanGroupRows = 100;
 
 struct SentryOptions {
   SentrySelection selection;
@@ -98,33 +93,21 @@ class SentryClient {
   };
   // The release's time range: the configured one, or its first and last event.
   Result<Bounds> RangeOf(const std::string& release);
-  // A slice of the release's time range, fetched by its own cursor chain.
-  struct Window {
-    std::string start;
-    std::string end;
-    std::size_t cap = 0;       // stop after this many events (0: no cap)
-    std::size_t expected = 0;  // events Sentry counted in it, up to the cap
-  };
-  struct Plan {
-    std::vector<Window> windows;
-    bool capped = false;       // max_samples cut the release: only the newest windows
-    std::size_t expected = 0;  // the events the windows hold, by Sentry's count()
-  };
   // The windows to fetch, each counted: one when concurrency is 1; else up to
   // `concurrency` slices of the range by its event count, only the newest ones when there
   // are more than max_samples.
-  Result<Plan> PlanWindows(const std::string& release, const Bounds& bounds);
+  Result<WindowPlan> PlanWindows(const std::string& release, const Bounds& bounds);
   struct WindowEvents {
     SampleSetBuilder samples;
     bool truncated = false;  // the cap stopped it while events remained
   };
   // The window's events, newest first, up to its cap: one cursor chain.
-  Result<WindowEvents> FetchWindow(const std::string& release, const Window& window,
+  Result<WindowEvents> FetchWindow(const std::string& release, const TimeWindow& window,
                                    const std::function<void(std::size_t)>& on_page);
   // FetchWindow until it holds at least the events Sentry counted in the window: a chain
   // that ends early (an empty page without a next cursor) is fetched again, and a window
   // still short after kWindowAttempts is an error, never data judged as whole.
-  Result<WindowEvents> FetchCountedWindow(const std::string& release, const Window& window,
+  Result<WindowEvents> FetchCountedWindow(const std::string& release, const TimeWindow& window,
                                           const std::function<void(std::size_t)>& on_page);
   // Follows the events endpoint's cursor chain for `query`: each page's body goes to
   // `read_page` (a body it rejects is fetched again), then `after_page(more)` keeps what
@@ -147,10 +130,6 @@ class SentryClient {
   // count() of the events endpoint with `parameters` (dataset, query, range, projects):
   // a double, as Sentry's extrapolated counts need not be whole.
   Result<double> CountOf(const std::string& parameters);
-  std::string SearchQuery(const std::string& release) const;
-  std::string RangeParameters(const std::string& release, const std::string& start,
-                              const std::string& end) const;
-  std::string EventsPath() const;
   Result<std::string> LatestRelease();  // unredacted
   Result<Bounds> ReleaseBounds(const std::string& release);
   static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
@@ -160,7 +139,6 @@ class SentryClient {
   // GET with retries, rate-limit waits and same-host redirects. Returns a 2xx response or
   // an error that explains the final status.
   Result<HttpResponse> Get(const std::string& path, const std::string& query_string);
-  std::string ProjectParameters() const;
 
   SentryOptions options_;
   std::string token_;
@@ -168,18 +146,10 @@ class SentryClient {
   HttpClient http_;      // retries, pacing, deadline and redirects for every request
 };
 
-// Seconds since the epoch of "YYYY-MM-DDTHH:MM:SS..." (read as UTC), or nullopt.
-std::optional<long long> ParseIsoSeconds(const std::string& timestamp);
-// "YYYY-MM-DDTHH:MM:SSZ".
-std::string FormatIsoSeconds(long long epoch_seconds);
-
 // The link to one trace in Sentry's trace view, "{trace_id}" to be replaced: on sentry.io
 // (and its regions) https://ORG.sentry.io/explore/traces/trace/{trace_id}/, elsewhere (self-
 // hosted) URL/organizations/ORG/explore/traces/trace/{trace_id}/.
 std::string SentryTraceUrl(const std::string& url, const std::string& organization);
-
-// Percent-encodes `text` for a URL query value (RFC 3986 unreserved characters kept).
-std::string UrlEncode(std::string_view text);
 
 }  // namespace perfgate::fetch
 

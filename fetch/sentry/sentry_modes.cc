@@ -1,19 +1,13 @@
-// SentryClient's aggregate and histogram modes (raw mode lives in sentry_client.cc), and the
-// decoders of their answers declared in sentry_modes.h.
+// The decoders of the answers of Sentry's aggregate and histogram modes (sentry_modes.h).
 #include "fetch/sentry/sentry_modes.h"
 
-#include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <set>
 #include <stdexcept>
-#include <thread>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include "fetch/sentry/sentry_client.h"
 
 namespace perfgate::fetch {
 
@@ -142,137 +136,6 @@ void AddHistogramEvents(const DurationHistogram& histogram, std::string_view nam
       if (failures > 0) --failures;
     }
   }
-}
-
-Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, const Bounds& bounds) {
-  // The keys of each row are the field strings as requested (transform_alias_to_input_format).
-  static constexpr const char* kFields[] = {"transaction",
-                                            "count()",
-                                            "failure_count()",
-                                            "p50()",
-                                            "p75()",
-                                            "p95()",
-                                            "p99()",
-                                            "avg(transaction.duration)",
-                                            "min(transaction.duration)",
-                                            "max(transaction.duration)"};
-  std::string fixed;
-  for (const char* field : kFields)
-    fixed += std::string(fixed.empty() ? "" : "&") + "field=" + UrlEncode(field);
-  fixed += "&per_page=" + std::to_string(kSentryPageSize) + "&sort=-count%28%29" +
-           RangeParameters(release, bounds.start, bounds.end);
-  const std::string source = "sentry:" + release;
-  SampleSetBuilder samples;
-  std::vector<AggregateRow> rows;
-  std::set<std::string> seen;
-  std::string repeated;  // a transaction in two rows: which one
-  Status paged = Paginate(
-      fixed,
-      [&](const HttpResponse& answer) -> Status {
-        Result<std::vector<AggregateRow>> parsed = ParseAggregatePage(answer.body);
-        if (!parsed.ok()) return parsed.error();
-        rows = std::move(parsed).value();
-        return {};
-      },
-      [&](bool) {
-        for (AggregateRow& row : rows) {
-          if (!seen.insert(row.transaction).second) {
-            repeated = row.transaction;
-            return false;
-          }
-          if (row.aggregates.count > 0)
-            samples.AddAggregated(row.transaction, std::move(row.aggregates));
-        }
-        return true;
-      });
-  if (!paged.ok()) return paged.error();
-  if (!repeated.empty()) {
-    // One row per transaction is what was asked for; two cannot both be its events.
-    return MakeError(ErrorKind::kUnavailable,
-                     "GET " + options_.selection.url + EventsPath() + ": transaction \"" +
-                         repeated + "\" is in two aggregate rows; an answer Sentry cannot give");
-  }
-  SampleSet set = std::move(samples).Build(source);
-  if (set.TotalEvents() == 0) {
-    return MakeError(ErrorKind::kUnavailable,
-                     source + ": no transactions from " + bounds.start + " to " + bounds.end +
-                         " (check the release name, the environment and the projects)");
-  }
-  set.notes.push_back(
-      source +
-      ": aggregate mode: percentiles are Sentry's own (ClickHouse quantile(), exact up to "
-      "8192 events per transaction and estimated above), with no intervals or tests");
-  return set;
-}
-
-Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, const Bounds& bounds) {
-  Result<SampleSet> aggregates = FetchAggregates(release, bounds);
-  if (!aggregates.ok()) return aggregates.error();
-  const std::vector<GroupSamples>& groups = aggregates->groups;
-  std::vector<Result<DurationHistogram>> histograms(groups.size(),
-                                                    MakeError(ErrorKind::kInternal, "not fetched"));
-  const std::string path =
-      "/api/0/organizations/" + UrlEncode(options_.selection.organization) + "/events-histogram/";
-  auto fetch = [&](std::size_t g) {
-    std::string name = groups[g].name;
-    std::string escaped;
-    for (char c : name)
-      escaped += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-    // The transaction filter narrows the release's search to one transaction.
-    const std::string query = "field=transaction.duration&numBuckets=" +
-                              std::to_string(options_.selection.histogram_buckets) +
-                              "&precision=0&dataFilter=all&query=" +
-                              UrlEncode(SearchQuery(release) + " transaction:\"" + escaped + "\"") +
-                              "&start=" + UrlEncode(bounds.start) +
-                              "&end=" + UrlEncode(bounds.end) + ProjectParameters();
-    DurationHistogram histogram;
-    Result<HttpResponse> response =
-        GetParsed(path, query, [&](const HttpResponse& answer) -> Status {
-          Result<DurationHistogram> parsed = ParseHistogram(answer.body);
-          if (!parsed.ok()) return parsed.error();
-          histogram = std::move(parsed).value();
-          return {};
-        });
-    if (!response.ok()) {
-      histograms[g] = response.error();
-      return;
-    }
-    histograms[g] = std::move(histogram);
-  };
-  // At most `concurrency` requests at once, transactions taken in turn.
-  std::atomic<std::size_t> next{0};
-  std::vector<std::thread> workers;
-  const auto threads = static_cast<std::size_t>(std::max(1, options_.concurrency));
-  for (std::size_t t = 0; t < std::min(threads, groups.size()); ++t) {
-    workers.emplace_back([&] {
-      for (std::size_t g = next++; g < groups.size(); g = next++) fetch(g);
-    });
-  }
-  for (std::thread& worker : workers) worker.join();
-
-  SampleSetBuilder samples;
-  double finest = 0, coarsest = 0;
-  for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (!histograms[g].ok()) return histograms[g].error();
-    const double width = histograms[g]->BinWidth();
-    finest = finest == 0 ? width : std::min(finest, width);
-    coarsest = std::max(coarsest, width);
-    AddHistogramEvents(*histograms[g], groups[g].name,
-                       groups[g].aggregates ? groups[g].aggregates->failures : 0, samples);
-  }
-  SampleSet set = std::move(samples).Build("sentry:" + release);
-  if (set.TotalEvents() == 0) {
-    return MakeError(ErrorKind::kUnavailable,
-                     "sentry:" + release + ": the histograms hold no events");
-  }
-  set.notes.push_back("sentry:" + release + ": histogram mode: durations rebuilt from " +
-                      std::to_string(options_.selection.histogram_buckets) +
-                      "-bin histograms at bin midpoints; percentiles "
-                      "and intervals are resolved to the bin width (" +
-                      FormatBinWidth(finest) +
-                      (coarsest > finest ? " to " + FormatBinWidth(coarsest) : std::string()) +
-                      ")");
-  return set;
 }
 
 }  // namespace perfgate::fetch

@@ -14,6 +14,11 @@ TEST(Url, OriginAndHost) {
   EXPECT_EQ(Host("http://user:pw@127.0.0.1/x"), "127.0.0.1");
 }
 
+TEST(Url, EncodesAllButTheUnreservedCharacters) {
+  EXPECT_EQ(UrlEncode("release:\"1.2\" a/b~_-.é"), "release%3A%221.2%22%20a%2Fb~_-.%C3%A9");
+  EXPECT_EQ(UrlEncode(""), "");
+}
+
 TEST(Url, SecretsGoOverHttpsOrToLoopbackOnly) {
   EXPECT_TRUE(IsSafeForSecrets("https://sentry.io"));
   EXPECT_TRUE(IsSafeForSecrets("http://127.0.0.1:9000/x"));

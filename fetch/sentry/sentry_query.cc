@@ -1,0 +1,177 @@
+#include "fetch/sentry/sentry_query.h"
+
+#include <algorithm>
+
+#include "core/enum_names.h"
+#include "core/samples.h"
+#include "core/timestamp.h"
+#include "fetch/http/url.h"
+
+namespace perfgate::fetch {
+namespace {
+
+// "field=a&field=b", each percent-encoded.
+template <typename Fields>
+std::string FieldParameters(const Fields& fields) {
+  std::string out;
+  for (const auto& field : fields)
+    out += std::string(out.empty() ? "" : "&") + "field=" + UrlEncode(field);
+  return out;
+}
+
+}  // namespace
+
+bool IsProjectId(std::string_view project) {
+  return !project.empty() && std::all_of(project.begin(), project.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+}
+
+std::string QuotedSearchValue(std::string_view text) {
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted.push_back('\\');
+    quoted.push_back(c);
+  }
+  return quoted + "\"";
+}
+
+std::string SearchQuery(const SentrySelection& selection, const std::string& release) {
+  std::string search =
+      std::string(selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
+                                                             : "event.type:transaction") +
+      " release:\"" + release + "\"";
+  return selection.query.empty() ? search : search + " " + selection.query;
+}
+
+std::string ProjectParameters(const SentrySelection& selection) {
+  std::string parameters;
+  for (const std::string& project : selection.projects) {
+    parameters += (IsProjectId(project) ? "&project=" : "&projectSlug=") + UrlEncode(project);
+  }
+  if (!selection.environment.empty())
+    parameters += "&environment=" + UrlEncode(selection.environment);
+  return parameters;
+}
+
+std::string RangeParameters(const SentrySelection& selection, const std::string& release,
+                            const std::string& start, const std::string& end) {
+  return "&dataset=" + std::string(NameOf(kSentryDatasetNames, selection.dataset)) +
+         "&query=" + UrlEncode(SearchQuery(selection, release)) + "&start=" + UrlEncode(start) +
+         "&end=" + UrlEncode(end) + ProjectParameters(selection);
+}
+
+std::string OrganizationPath(const SentrySelection& selection, std::string_view endpoint) {
+  return "/api/0/organizations/" + UrlEncode(selection.organization) + "/" +
+         std::string(endpoint) + "/";
+}
+
+std::string RawEventsQuery(const SentrySelection& selection, const std::string& release,
+                           const std::string& start, const std::string& end) {
+  const bool spans = selection.dataset == SentryDataset::kSpans;
+  std::vector<std::string> fields = {"id",
+                                     "transaction",
+                                     spans ? "span.duration" : "transaction.duration",
+                                     spans ? "span.status" : "transaction.status",
+                                     "timestamp",
+                                     "trace"};
+  // Transaction events carry Sentry's ops breakdown: why one got slower, at no extra
+  // request. Each family's time, then the time in spans of every op.
+  if (!spans) {
+    for (std::string_view family : kOpFamilies) fields.push_back("spans." + std::string(family));
+    fields.emplace_back("spans.total.time");
+  }
+  // Newest first: under a sample cap the newest events are the ones kept.
+  return FieldParameters(fields) + "&per_page=" + std::to_string(kSentryPageSize) +
+         "&sort=-timestamp" + RangeParameters(selection, release, start, end);
+}
+
+std::string AggregatesQuery(const SentrySelection& selection, const std::string& release,
+                            const std::string& start, const std::string& end) {
+  // The keys of each answer row are these field strings (transform_alias_to_input_format).
+  static constexpr std::string_view kFields[] = {"transaction",
+                                                 "count()",
+                                                 "failure_count()",
+                                                 "p50()",
+                                                 "p75()",
+                                                 "p95()",
+                                                 "p99()",
+                                                 "avg(transaction.duration)",
+                                                 "min(transaction.duration)",
+                                                 "max(transaction.duration)"};
+  return FieldParameters(kFields) + "&per_page=" + std::to_string(kSentryPageSize) +
+         "&sort=-count%28%29" + RangeParameters(selection, release, start, end);
+}
+
+std::string HistogramQuery(const SentrySelection& selection, const std::string& release,
+                           const std::string& transaction, const std::string& start,
+                           const std::string& end) {
+  // The transaction filter narrows the release's search to one transaction.
+  return "field=transaction.duration&numBuckets=" + std::to_string(selection.histogram_buckets) +
+         "&precision=0&dataFilter=all&query=" +
+         UrlEncode(SearchQuery(selection, release) + " transaction:" +
+                   QuotedSearchValue(transaction)) +
+         "&start=" + UrlEncode(start) + "&end=" + UrlEncode(end) + ProjectParameters(selection);
+}
+
+std::string SpanSearchParameters(const SentrySelection& selection, const std::string& release,
+                                 const std::string& transaction, std::string_view prefix,
+                                 const std::string& start, const std::string& end) {
+  const std::string search = std::string(prefix) + "transaction:" +
+                             QuotedSearchValue(transaction) + " release:\"" + release + "\"";
+  return "&dataset=spans&query=" + UrlEncode(search) + "&start=" + UrlEncode(start) +
+         "&end=" + UrlEncode(end) + ProjectParameters(selection);
+}
+
+std::string SpanGroupsQuery(const SentrySelection& selection, const std::string& release,
+                            const std::string& transaction, const std::string& start,
+                            const std::string& end) {
+  return "field=span.op&field=span.description&field=sum%28span.self_time%29&field=count%28%29"
+         "&sort=-sum%28span.self_time%29&per_page=" +
+         std::to_string(kSpanGroupRows) +
+         SpanSearchParameters(selection, release, transaction, "!is_transaction:true ", start,
+                              end);
+}
+
+std::vector<TimeWindow> SplitRange(const std::string& start, const std::string& end,
+                                   std::size_t total, std::size_t max_samples, int concurrency) {
+  const std::optional<long long> first = ParseIsoSeconds(start);
+  const std::optional<long long> last = ParseIsoSeconds(end);
+  const std::size_t wanted = std::min(total, max_samples);
+  std::size_t count =
+      std::clamp<std::size_t>(wanted / (4 * static_cast<std::size_t>(kSentryPageSize)), 1,
+                              static_cast<std::size_t>(std::max(concurrency, 1)));
+  if (!first || !last || *last <= *first) count = 1;
+  if (count == 1) return {TimeWindow{start, end, 0, 0}};
+  const long long span = *last - *first;
+  count = std::min<std::size_t>(count, static_cast<std::size_t>(span));
+  std::vector<TimeWindow> windows;
+  for (std::size_t i = 0; i < count; ++i) {
+    const long long from =
+        *first + span * static_cast<long long>(i) / static_cast<long long>(count);
+    const long long to =
+        *first + span * static_cast<long long>(i + 1) / static_cast<long long>(count);
+    windows.push_back({i == 0 ? start : FormatIsoSeconds(from),
+                       i + 1 == count ? end : FormatIsoSeconds(to), 0, 0});
+  }
+  return windows;
+}
+
+WindowPlan ChooseWindows(const std::vector<TimeWindow>& windows,
+                         const std::vector<std::size_t>& counts, std::size_t total,
+                         std::size_t max_samples) {
+  WindowPlan plan;
+  for (std::size_t i = windows.size(); i-- > 0 && plan.expected < max_samples;) {
+    TimeWindow window = windows[i];
+    const std::size_t missing = max_samples - plan.expected;
+    window.cap = counts[i] >= missing && total > max_samples ? missing : 0;
+    window.expected = std::min(counts[i], missing);
+    plan.expected += window.expected;
+    plan.windows.insert(plan.windows.begin(), window);
+  }
+  plan.capped = plan.windows.size() < windows.size() ||
+                (!plan.windows.empty() && plan.windows.front().cap > 0);
+  return plan;
+}
+
+}  // namespace perfgate::fetch

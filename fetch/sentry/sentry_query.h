@@ -1,0 +1,104 @@
+// What perfgate asks Sentry's APIs, as text: the search query of a release, the query
+// parameters of each kind of request (raw events, aggregates, histograms, span groups,
+// counts), the paths, and the time windows a release is fetched in. Pure: a SentrySelection
+// in, text or a plan out; SentryClient makes the requests.
+#ifndef PERFGATE_FETCH_SENTRY_SENTRY_QUERY_H_
+#define PERFGATE_FETCH_SENTRY_SENTRY_QUERY_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/sentry_selection.h"
+
+namespace perfgate::fetch {
+
+// Events per page: the events endpoint's maximum (more is a 400, not a clamp).
+inline constexpr int kSentryPageSize = 100;
+
+// Span groups asked for per transaction and release: one page.
+inline constexpr int kSpanGroupRows = 100;
+
+// A project given as all digits is a numeric id (&project=), anything else a slug
+// (&projectSlug=).
+bool IsProjectId(std::string_view project);
+
+// `text` as a quoted value of Sentry's search syntax: "a \"b\"" (quotes and backslashes
+// escaped).
+std::string QuotedSearchValue(std::string_view text);
+
+// The search of `release`'s transactions: event.type:transaction (is_transaction:true on
+// the spans dataset) release:"RELEASE", then the selection's own query.
+std::string SearchQuery(const SentrySelection& selection, const std::string& release);
+
+// &project=ID or &projectSlug=SLUG for each project, and &environment=ENV.
+std::string ProjectParameters(const SentrySelection& selection);
+
+// &dataset, &query (SearchQuery), &start, &end and the projects: what every events
+// request of `release` from `start` to `end` carries.
+std::string RangeParameters(const SentrySelection& selection, const std::string& release,
+                            const std::string& start, const std::string& end);
+
+// "/api/0/organizations/ORG/<endpoint>/", the organization percent-encoded.
+std::string OrganizationPath(const SentrySelection& selection, std::string_view endpoint);
+
+// Raw mode's page query: each event's id, transaction, duration, status, time and trace
+// (and, on the transactions dataset, the ops breakdown), 100 a page, newest first.
+std::string RawEventsQuery(const SentrySelection& selection, const std::string& release,
+                           const std::string& start, const std::string& end);
+
+// Aggregate mode's query: per transaction count(), failure_count(), p50()-p99(), avg(),
+// min() and max(), 100 a page, the busiest first.
+std::string AggregatesQuery(const SentrySelection& selection, const std::string& release,
+                            const std::string& start, const std::string& end);
+
+// The events-histogram query of `transaction`'s durations in `release`.
+std::string HistogramQuery(const SentrySelection& selection, const std::string& release,
+                           const std::string& transaction, const std::string& start,
+                           const std::string& end);
+
+// The spans dataset's search for `transaction` in `release`: its span groups' filter with
+// `prefix` ("!is_transaction:true " for the spans under it, "is_transaction:true " for the
+// transactions themselves), as &dataset=spans&query=... with the range and projects.
+std::string SpanSearchParameters(const SentrySelection& selection, const std::string& release,
+                                 const std::string& transaction, std::string_view prefix,
+                                 const std::string& start, const std::string& end);
+
+// The span groups query: op, description, self time and count of the spans under
+// `transaction`, the most self time first, one page of kSpanGroupRows.
+std::string SpanGroupsQuery(const SentrySelection& selection, const std::string& release,
+                            const std::string& transaction, const std::string& start,
+                            const std::string& end);
+
+// A slice of a release's time range, fetched by its own cursor chain.
+struct TimeWindow {
+  std::string start;
+  std::string end;
+  std::size_t cap = 0;       // stop after this many events (0: no cap)
+  std::size_t expected = 0;  // events Sentry counted in it, up to the cap
+};
+
+// [start, end] cut into equal windows of whole seconds: about four pages each at least (a
+// window's cursor chain must outweigh its start-up), at most `concurrency`, at most one per
+// second; one window when the range cannot be read or split. `total`: Sentry's count of the
+// range; only min(total, max_samples) events are wanted.
+std::vector<TimeWindow> SplitRange(const std::string& start, const std::string& end,
+                                   std::size_t total, std::size_t max_samples, int concurrency);
+
+// The windows to fetch, given Sentry's count of each window (`counts`, in order) and of the
+// whole range (`total`): under max_samples all of them; over it the newest windows, the
+// oldest one taken capped at what is still missing.
+struct WindowPlan {
+  std::vector<TimeWindow> windows;
+  bool capped = false;       // max_samples cut the release: only the newest windows
+  std::size_t expected = 0;  // the events the windows hold, by Sentry's count()
+};
+// REQUIRES: counts.size() == windows.size().
+WindowPlan ChooseWindows(const std::vector<TimeWindow>& windows,
+                         const std::vector<std::size_t>& counts, std::size_t total,
+                         std::size_t max_samples);
+
+}  // namespace perfgate::fetch
+
+#endif  // PERFGATE_FETCH_SENTRY_SENTRY_QUERY_H_

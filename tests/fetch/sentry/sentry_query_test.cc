@@ -1,0 +1,79 @@
+#include "fetch/sentry/sentry_query.h"
+
+#include <gtest/gtest.h>
+
+#include "fetch/http/url.h"
+
+namespace perfgate::fetch {
+namespace {
+
+SentrySelection Acme() {
+  SentrySelection selection;
+  selection.organization = "acme co";
+  selection.projects = {"42", "shop"};
+  selection.environment = "prod";
+  return selection;
+}
+
+TEST(SentryQuery, SearchesAReleasesTransactionsWithTheProjectsAndEnvironment) {
+  SentrySelection selection = Acme();
+  EXPECT_EQ(SearchQuery(selection, "1.2"), "event.type:transaction release:\"1.2\"");
+  selection.query = "transaction.op:http.server";
+  selection.dataset = SentryDataset::kSpans;
+  EXPECT_EQ(SearchQuery(selection, "1.2"),
+            "is_transaction:true release:\"1.2\" transaction.op:http.server");
+  EXPECT_EQ(ProjectParameters(selection), "&project=42&projectSlug=shop&environment=prod");
+  EXPECT_EQ(OrganizationPath(selection, "events"), "/api/0/organizations/acme%20co/events/");
+  EXPECT_EQ(QuotedSearchValue(R"(GET /a "b" \c)"), R"("GET /a \"b\" \\c")");
+  EXPECT_EQ(RangeParameters(Acme(), "1.2", "2026-11-20T10:00:00Z", "2026-11-21T10:00:00Z"),
+            "&dataset=transactions&query=event.type%3Atransaction%20release%3A%221.2%22"
+            "&start=2026-11-20T10%3A00%3A00Z&end=2026-11-21T10%3A00%3A00Z"
+            "&project=42&projectSlug=shop&environment=prod");
+  EXPECT_TRUE(RawEventsQuery(Acme(), "1.2", "a", "b")
+                  .starts_with("field=id&field=transaction&field=transaction.duration&"));
+  EXPECT_NE(HistogramQuery(Acme(), "1.2", "GET \"x\"", "a", "b")
+                .find(UrlEncode(" transaction:\"GET \\\"x\\\"\"")),
+            std::string::npos);
+}
+
+TEST(SplitRange, CutsTheRangeIntoWholeSecondsAFewPagesEach) {
+  const std::string start = "2026-11-20T10:00:00Z", end = "2026-11-20T10:00:30Z";
+  // 2,000 events: 5 windows of 400 (four pages each), not 15.
+  std::vector<TimeWindow> windows = SplitRange(start, end, 2000, 50000, 15);
+  ASSERT_EQ(windows.size(), 5u);
+  EXPECT_EQ(windows[0].start, start);
+  EXPECT_EQ(windows[0].end, "2026-11-20T10:00:06Z");
+  EXPECT_EQ(windows[1].start, "2026-11-20T10:00:06Z");
+  EXPECT_EQ(windows[4].end, end);
+  // Few events, an unreadable range or one of no length: one window.
+  EXPECT_EQ(SplitRange(start, end, 300, 50000, 15).size(), 1u);
+  EXPECT_EQ(SplitRange("yesterday", end, 1000000, 1000000, 15).size(), 1u);
+  EXPECT_EQ(SplitRange(end, end, 1000000, 1000000, 15).size(), 1u);
+  // No more windows than seconds, nor than the concurrency allows.
+  EXPECT_EQ(SplitRange(start, "2026-11-20T10:00:03Z", 1000000, 1000000, 15).size(), 3u);
+  EXPECT_EQ(SplitRange(start, end, 1000000, 1000000, 4).size(), 4u);
+}
+
+TEST(ChooseWindows, OverTheCapTakesTheNewestWindowsTheOldestCapped) {
+  const std::vector<TimeWindow> windows = {{"a", "b", 0, 0}, {"b", "c", 0, 0}, {"c", "d", 0, 0}};
+  WindowPlan all = ChooseWindows(windows, {100, 200, 300}, 600, 1000);
+  EXPECT_FALSE(all.capped);
+  EXPECT_EQ(all.expected, 600u);
+  ASSERT_EQ(all.windows.size(), 3u);
+  EXPECT_EQ(all.windows[1].expected, 200u);
+  EXPECT_EQ(all.windows[1].cap, 0u);
+  WindowPlan capped = ChooseWindows(windows, {100, 200, 300}, 600, 400);
+  EXPECT_TRUE(capped.capped);
+  EXPECT_EQ(capped.expected, 400u);
+  ASSERT_EQ(capped.windows.size(), 2u);  // the oldest window is not needed
+  EXPECT_EQ(capped.windows[0].start, "b");
+  EXPECT_EQ(capped.windows[0].cap, 100u);  // what is still missing
+  EXPECT_EQ(capped.windows[1].cap, 0u);
+  WindowPlan one = ChooseWindows({{"a", "d", 0, 0}}, {600}, 600, 400);
+  EXPECT_TRUE(one.capped);
+  EXPECT_EQ(one.windows[0].cap, 400u);
+  EXPECT_EQ(one.expected, 400u);
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
