@@ -1,0 +1,267 @@
+#include "gate/measure.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <boost/math/distributions/normal.hpp>
+
+#include "stats/binomial.h"
+#include "stats/bootstrap.h"
+#include "stats/quantile.h"
+#include "stats/random.h"
+
+namespace perfgate::gate {
+
+using stats::Interval;
+
+Side::Side(const GroupSamples* group, std::string stream_name, const Thresholds& config)
+    : stream_name_(std::move(stream_name)), config_(config) {
+  if (group != nullptr && group->aggregates && group->aggregates->count > 0) {
+    aggregates_ = &*group->aggregates;
+    const Aggregates& a = *aggregates_;
+    summary_ = stats::Summary{a.count,
+                              a.failures,
+                              static_cast<double>(a.failures) / static_cast<double>(a.count),
+                              a.mean_ms.value_or(std::numeric_limits<double>::quiet_NaN()),
+                              AggregatedQuantile(0).value_or(kNaN),
+                              AggregatedQuantile(1).value_or(kNaN)};
+    return;
+  }
+  if (group == nullptr || group->size() == 0) return;
+  sorted_ = group->durations_ms;
+  std::sort(sorted_.begin(), sorted_.end());
+  Result<stats::Summary> summarized = stats::Summarize(group->durations_ms, group->failed);
+  if (summarized.ok()) summary_ = *summarized;
+}
+
+std::optional<SideStats> Side::ReportedStats() const {
+  if (!summary_) return std::nullopt;
+  if (aggregates_) {
+    SideStats stats{*summary_,
+                    AggregatedQuantile(0.50).value_or(kNaN),
+                    AggregatedQuantile(0.95).value_or(kNaN),
+                    AggregatedQuantile(0.99).value_or(kNaN),
+                    {}};
+    for (const auto& [q, value] : aggregates_->quantiles_ms)
+      stats.distribution.emplace_back(q, value);
+    return stats;
+  }
+  const auto method = config_.percentile_method;
+  SideStats stats{*summary_,
+                  stats::QuantileOfSorted(sorted_, 0.50, method),
+                  stats::QuantileOfSorted(sorted_, 0.95, method),
+                  stats::QuantileOfSorted(sorted_, 0.99, method),
+                  {}};
+  for (int percent = 0; percent <= 100; ++percent) {
+    const double q = percent / 100.0;
+    stats.distribution.emplace_back(q, stats::QuantileOfSorted(sorted_, q, method));
+    if (percent == 99) {
+      for (double tail : {0.995, 0.999})
+        stats.distribution.emplace_back(tail, stats::QuantileOfSorted(sorted_, tail, method));
+    }
+  }
+  return stats;
+}
+
+const Estimate* Side::EstimateOf(const Metric& metric) {
+  if (!summary_) return nullptr;
+  auto found = estimates_.find(metric.name);
+  if (found != estimates_.end()) return &found->second;
+  if (aggregates_) {
+    std::optional<Estimate> estimate = FromAggregates(metric);
+    if (!estimate) return nullptr;
+    return &estimates_.emplace(metric.name, *estimate).first->second;
+  }
+  return &estimates_.emplace(metric.name, ComputeEstimate(metric)).first->second;
+}
+
+std::optional<double> Side::PointValue(const Metric& metric) const {
+  if (!summary_) return std::nullopt;
+  if (aggregates_) {
+    std::optional<Estimate> estimate = FromAggregates(metric);
+    return estimate ? std::optional<double>(estimate->value) : std::nullopt;
+  }
+  return MetricValue(metric, sorted_, *summary_, config_.percentile_method);
+}
+
+std::optional<double> Side::AggregatedQuantile(double q) const {
+  auto found = aggregates_->quantiles_ms.find(q);
+  if (found == aggregates_->quantiles_ms.end()) return std::nullopt;
+  return found->second;
+}
+
+std::optional<Estimate> Side::FromAggregates(const Metric& metric) const {
+  Estimate estimate;
+  switch (metric.kind) {
+    case MetricKind::kQuantile: {
+      std::optional<double> value = AggregatedQuantile(metric.q);
+      if (!value) return std::nullopt;
+      estimate.value = *value;
+      return estimate;
+    }
+    case MetricKind::kMean:
+      estimate.value = summary_->mean_ms;
+      break;
+    case MetricKind::kMin:
+      estimate.value = summary_->min_ms;
+      break;
+    case MetricKind::kMax:
+      estimate.value = summary_->max_ms;
+      break;
+    case MetricKind::kErrorRate:
+      estimate.value = summary_->error_rate;
+      estimate.interval = stats::BinomialInterval(
+          summary_->failures, summary_->count, config_.confidence, config_.error_rate_interval);
+      return estimate;
+  }
+  if (std::isnan(estimate.value)) return std::nullopt;
+  return estimate;
+}
+
+Estimate Side::ComputeEstimate(const Metric& metric) const {
+  Estimate estimate;
+  estimate.value = MetricValue(metric, sorted_, *summary_, config_.percentile_method);
+  double acceleration = 0;
+  switch (metric.kind) {
+    case MetricKind::kQuantile: {
+      // The bootstrap computed, not sampled: its interval has no Monte Carlo error and
+      // costs O(sqrt(n) log n) after the sort, whatever `resamples` says.
+      estimate.law = stats::QuantileBootstrapLaw(sorted_, metric.q, config_.percentile_method);
+      acceleration = stats::QuantileAcceleration(sorted_, metric.q, config_.percentile_method);
+      estimate.interval = config_.interval == stats::IntervalMethod::kBca
+                              ? stats::LawBcaInterval(estimate.law, estimate.value, acceleration,
+                                                      config_.confidence)
+                              : stats::LawInterval(estimate.law, config_.confidence);
+      return estimate;
+    }
+    case MetricKind::kMean: {
+      // Each (side, group, metric) has its own random stream: results do not depend on
+      // the order groups and rules are evaluated in.
+      stats::Random random(
+          stats::DeriveSeed(config_.seed, stats::StreamId(stream_name_ + "\x1f" + metric.name)));
+      estimate.replicates = stats::MeanReplicates(sorted_, config_.resamples, random);
+      acceleration = stats::MeanAcceleration(sorted_);
+      estimate.variance = stats::MeanBootstrapVariance(sorted_);
+      estimate.log_variance =  // the delta method: Var(log m) = Var(m) / m^2
+          estimate.value > 0 ? estimate.variance / (estimate.value * estimate.value) : kNaN;
+      break;
+    }
+    case MetricKind::kErrorRate:
+      estimate.interval = stats::BinomialInterval(
+          summary_->failures, summary_->count, config_.confidence, config_.error_rate_interval);
+      return estimate;
+    case MetricKind::kMin:
+    case MetricKind::kMax:
+      return estimate;  // the bootstrap of an extreme is degenerate: no interval
+  }
+  std::vector<double> work = estimate.replicates;  // the interval functions sort it
+  estimate.interval =
+      config_.interval == stats::IntervalMethod::kBca
+          ? stats::BcaInterval(work, estimate.value, acceleration, config_.confidence)
+          : stats::PercentileInterval(work, config_.confidence);
+  return estimate;
+}
+
+
+// Candidate against baseline as a fraction of the baseline. A change from 0 to more than
+// 0 has no finite ratio: it is +infinity, which exceeds any relative tolerance.
+double RelativeChange(double candidate, double baseline) {
+  if (baseline == 0) return candidate == 0 ? 0 : std::numeric_limits<double>::infinity();
+  return candidate / baseline - 1;
+}
+
+namespace {
+
+// The power at which minimum detectable effects are stated.
+constexpr double kPower = 0.80;
+
+double NormalQuantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
+
+}  // namespace
+
+// The smallest true change that fails `rule` with probability kPower, with the change's
+// statistic taken as normal around its true value with `spread`. Under decide_on point
+// the estimate must be over the tolerance and a significant increase (one-sided) after
+// the correction over `family` tests, at Bonferroni's threshold alpha / family, which
+// Holm and Benjamini-Hochberg never need more than: so it must reach
+// max(tolerance, z_crit se) with the power's margin. Under lower the interval's lower end
+// (uncorrected) must clear the tolerance; under upper any change beyond the tolerance
+// fails at least as often as kPower.
+std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpread& spread,
+                                              double confidence, std::size_t family) {
+  const double se = spread.standard_error;
+  if (!std::isfinite(se) || family == 0) return std::nullopt;
+  const double tolerance = spread.log_scale ? std::log1p(rule.limit) : rule.limit;
+  const double alpha = 1 - confidence;
+  const double power = NormalQuantile(kPower);
+  double threshold = tolerance;
+  switch (rule.decide_on) {
+    case DecideOn::kPoint: {
+      const double critical = NormalQuantile(1 - alpha / static_cast<double>(family));
+      threshold = std::max(tolerance, critical * se) + power * se;
+      break;
+    }
+    case DecideOn::kLower:
+      threshold = tolerance + (NormalQuantile(1 - alpha / 2) + power) * se;
+      break;
+    case DecideOn::kUpper:
+      break;
+  }
+  const double effect = spread.log_scale ? std::expm1(threshold) : threshold;
+  if (!std::isfinite(effect)) return std::nullopt;
+  return effect;
+}
+
+// The comparison statistics of a relative rule on a bootstrapped metric, with no resolution
+// floor. A quantile's from the two exact laws: the p-value, and the percentile interval of
+// the change. The mean's p-value from its exact bootstrap variances (normal); its interval
+// from the replicates, whose i-th of each side together are one replicate of the pair
+// (independent streams, in draw order).
+ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool relative,
+                               double confidence, RuleResult& out) {
+  if (!cand.law.empty() && !base.law.empty()) {
+    out.change_ci = stats::ChangeInterval(cand.law, base.law, relative, confidence);
+    // "No increase" is C <= B whatever the unit: a ratio's change c / b - 1 and a
+    // difference c - b have the sign of c - b (durations are not negative).
+    out.p_value = stats::IncreasePValue(stats::CompareLaws(cand.law, base.law));
+    const double spread = stats::MomentsOf(base.law, relative).variance +
+                          stats::MomentsOf(cand.law, relative).variance;
+    return {std::sqrt(spread), relative};
+  }
+  const std::size_t count = std::min(base.replicates.size(), cand.replicates.size());
+  std::vector<double> changes(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const double b = base.replicates[i];
+    const double c = cand.replicates[i];
+    changes[i] = relative ? RelativeChange(c, b) : c - b;
+  }
+  out.change_ci = stats::PercentileInterval(changes, confidence);
+  out.p_value = stats::NormalIncreasePValue(cand.value, cand.variance, base.value, base.variance);
+  if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
+  return {std::sqrt(base.variance + cand.variance), false};
+}
+
+// The same for error rates: Newcombe's interval of the difference, Fisher's exact test,
+// and the spread of the difference from the pooled rate. Relative changes divide by the
+// baseline rate.
+ChangeSpread CompareRates(const stats::Summary& base, const stats::Summary& cand, bool relative,
+                          double confidence, RuleResult& out) {
+  Interval difference =
+      stats::NewcombeDifference(base.failures, base.count, cand.failures, cand.count, confidence);
+  out.p_value =
+      stats::FisherExactIncreasePValue(base.failures, base.count, cand.failures, cand.count);
+  const double pooled = static_cast<double>(base.failures + cand.failures) /
+                        static_cast<double>(base.count + cand.count);
+  const double se =
+      std::sqrt(pooled * (1 - pooled) *
+                (1 / static_cast<double>(base.count) + 1 / static_cast<double>(cand.count)));
+  if (!relative) {
+    out.change_ci = difference;
+    return {se, false};
+  }
+  if (!(base.error_rate > 0)) return {};
+  out.change_ci = Interval{difference.lower / base.error_rate, difference.upper / base.error_rate};
+  return {se / base.error_rate, false};
+}
+
+}  // namespace perfgate::gate
