@@ -76,24 +76,24 @@ Error UnitMismatchError(const gate::UnitMismatch& mismatch, const SampleSet& bas
   const std::string other = mismatch.candidate_looks_wrong ? "baseline" : "candidate";
   char ratio[32];
   std::snprintf(ratio, sizeof ratio, "%.3g", mismatch.median_ratio);
-  std::string message = "the candidate's durations (" + candidate.source + ") are about " +
-                        factor + "x " +
-                        (mismatch.candidate_to_baseline_log10 < 0 ? "smaller" : "larger") +
+  std::string message = "the candidate's durations (" + candidate.source + ") are about " + factor +
+                        "x " + (mismatch.candidate_to_baseline_log10 < 0 ? "smaller" : "larger") +
                         " than the baseline's (" + baseline.source + ") in " +
                         std::to_string(mismatch.agreeing) + " of " +
                         std::to_string(mismatch.transactions) +
                         " transactions they share (median ratio " + ratio + "): ";
   if (mismatch.odd_unit.empty()) {
-    message += "one side is not in milliseconds; say each side's unit with "
-               "--baseline-duration-unit and --candidate-duration-unit (s, ms, us, ns)";
+    message +=
+        "one side is not in milliseconds; say each side's unit with "
+        "--baseline-duration-unit and --candidate-duration-unit (s, ms, us, ns)";
   } else {
     const std::string name = mismatch.odd_unit == "s"    ? "seconds"
                              : mismatch.odd_unit == "us" ? "microseconds"
                                                          : "nanoseconds";
     message += "the " + side + " looks like " + name + " where the " + other +
-               " is milliseconds; say so with --" + side + "-duration-unit " +
-               mismatch.odd_unit + ", or, if the change is real, confirm the units with --" +
-               side + "-duration-unit ms";
+               " is milliseconds; say so with --" + side + "-duration-unit " + mismatch.odd_unit +
+               ", or, if the change is real, confirm the units with --" + side +
+               "-duration-unit ms";
   }
   return MakeError(ErrorKind::kInput, message);
 }
@@ -179,9 +179,8 @@ Error BareLimitError(const gate::BareLimitSuspect& suspect) {
                        " is read as " + written + " ms, and every " + metric +
                        " it judged is over it (" + std::to_string(suspect.judged) +
                        " transactions, their median " + gate::FormatMs(suspect.median_ms) +
-                       "): did you mean " + written +
-                       "s? Write the unit: " + written + "s, or " + written +
-                       "ms if milliseconds are meant");
+                       "): did you mean " + written + "s? Write the unit: " + written + "s, or " +
+                       written + "ms if milliseconds are meant");
 }
 
 // The one orchestration that does I/O, in order: the inputs, evaluation, the explanations

@@ -93,10 +93,10 @@ struct FetchOptions {
 struct AlertOptions {
   ConfigChoice config;
   std::string candidate;
-  std::string state_path;   // where the last run's state is kept
-  std::string webhook;      // empty: changes are only printed
-  alert::AlertTimes times;  // reminders, and when a rule unseen is closed
-  bool fresh_state = false;  // ignore a state file that is empty or not perfgate's
+  std::string state_path;              // where the last run's state is kept
+  std::string webhook;                 // empty: changes are only printed
+  alert::AlertTimes times;             // reminders, and when a rule unseen is closed
+  bool fresh_state = false;            // ignore a state file that is empty or not perfgate's
   std::chrono::seconds lock_wait{60};  // for another run holding the state's lock
   SourceOptions sources;
 };

@@ -197,8 +197,7 @@ void ReadGateSources(const po::variables_map& vm, std::string_view command, Gate
   Choice(vm, "baseline-format", fetch::kInputFormatNames, options.baseline_format, "auto");
   Choice(vm, "candidate-format", fetch::kInputFormatNames, options.candidate_format, "auto");
   Choice(vm, "baseline-duration-unit", fetch::kDurationUnitNames, options.baseline_duration_unit);
-  Choice(vm, "candidate-duration-unit", fetch::kDurationUnitNames,
-         options.candidate_duration_unit);
+  Choice(vm, "candidate-duration-unit", fetch::kDurationUnitNames, options.candidate_duration_unit);
   const bool one_file = !options.baseline_release.empty() && !options.candidate_release.empty();
   if (!command.empty() && (!vm.count("baseline") || (!vm.count("candidate") && !one_file))) {
     const std::string name(command);

@@ -110,8 +110,7 @@ Result<SentrySetup> SourceLoader::Prepared(const SourceOptions& options) {
   return setup;
 }
 
-Result<std::string> SourceLoader::Resolve(const std::string& source,
-                                          const SourceOptions& options) {
+Result<std::string> SourceLoader::Resolve(const std::string& source, const SourceOptions& options) {
   if (source != "sentry:latest") return source;
   Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
@@ -148,9 +147,9 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   const std::string cache_path =
       options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
-    Result<std::optional<SampleSet>> cached = fetch::LoadCachedRelease(
-        env.fs, cache_path, source,
-        fetch::MaxCacheEntryBytes(setup->options.selection.max_samples));
+    Result<std::optional<SampleSet>> cached =
+        fetch::LoadCachedRelease(env.fs, cache_path, source,
+                                 fetch::MaxCacheEntryBytes(setup->options.selection.max_samples));
     if (!cached.ok()) {
       // Never judged as the release: said, then fetched again (and the entry replaced).
       env.err << "perfgate: warning: " << source << ": " << cached.error().message

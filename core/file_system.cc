@@ -96,7 +96,8 @@ std::string RandomHex() {
     got += static_cast<std::size_t>(n);
   }
   if (got < sizeof value) {  // no getrandom (an old kernel): less guessable than the pid alone
-    value ^= static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    value ^=
+        static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
     value ^= reinterpret_cast<std::uintptr_t>(&value);
   }
   char text[17];
@@ -293,13 +294,13 @@ Result<std::string> RealFileSystem::ReadRegularFile(const std::string& path,
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     const bool stated = ::fstat(fd, &info) == 0;
     ::close(fd);
-    const char* what = !stated                   ? "cannot be examined"
-                       : S_ISFIFO(info.st_mode) ? "a FIFO"
-                       : S_ISDIR(info.st_mode)  ? "a directory"
+    const char* what = !stated                                          ? "cannot be examined"
+                       : S_ISFIFO(info.st_mode)                         ? "a FIFO"
+                       : S_ISDIR(info.st_mode)                          ? "a directory"
                        : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device"
-                                                                         : "a special file";
-    return MakeError(ErrorKind::kInput,
-                     path + ": not a regular file (" + what + "); perfgate reads only its own files here");
+                                                                        : "a special file";
+    return MakeError(ErrorKind::kInput, path + ": not a regular file (" + what +
+                                            "); perfgate reads only its own files here");
   }
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return ReadOpenFile(fd, path, max_bytes);
@@ -436,8 +437,8 @@ class FlockHold : public FileSystem::Lock {
 
 }  // namespace
 
-Result<std::unique_ptr<FileSystem::Lock>> RealFileSystem::LockFile(
-    const std::string& path, std::chrono::milliseconds wait) {
+Result<std::unique_ptr<FileSystem::Lock>> RealFileSystem::LockFile(const std::string& path,
+                                                                   std::chrono::milliseconds wait) {
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return OsError("cannot open the lock", path);
   const auto until = std::chrono::steady_clock::now() + wait;

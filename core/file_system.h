@@ -133,9 +133,9 @@ std::string ParentFolder(const std::string& path);
 
 // Installs handlers for the signals whose default is to end the process (SIGHUP, SIGINT,
 // SIGQUIT, SIGALRM, SIGTERM, SIGUSR1, SIGUSR2, SIGXCPU, SIGXFSZ, SIGVTALRM; not one the
-// parent set to be ignored, nor SIGPIPE, which libcurl handles) that remove RealFileSystem's temporary files still in flight, then end the process by the same
-// signal (so a shell sees 128 + its number, and no report, cache or state file is left
-// half-written). Called once, by main().
+// parent set to be ignored, nor SIGPIPE, which libcurl handles) that remove RealFileSystem's
+// temporary files still in flight, then end the process by the same signal (so a shell sees 128 +
+// its number, and no report, cache or state file is left half-written). Called once, by main().
 void RemoveTemporaryFilesOnSignals();
 
 }  // namespace perfgate

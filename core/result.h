@@ -23,7 +23,7 @@ enum class ErrorKind {
 struct Error {
   ErrorKind kind = ErrorKind::kInternal;
   std::string message;
-  int http_status = 0;  // the HTTP status that caused it, when one did (404, 429, ...)
+  int http_status = 0;     // the HTTP status that caused it, when one did (404, 429, ...)
   bool permanent = false;  // asking again cannot change it (an answer larger than allowed)
 
   bool IsNotFound() const { return http_status == 404; }

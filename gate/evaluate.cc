@@ -190,8 +190,8 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     result.note = std::string(cand_thin ? "candidate" : "baseline") + " has " +
                   EventsText(cand_thin ? cand.size() : base.size()) + "; " + rule.metric.name +
                   " is judged from " + std::to_string(tail_min) +
-                  ", where its interval covers what it claims (" +
-                  FormatNumber(kMinTailEvents) + " events beyond it)";
+                  ", where its interval covers what it claims (" + FormatNumber(kMinTailEvents) +
+                  " events beyond it)";
     return measured;
   }
   const bool missing = !cand_estimate || (increase && !base_estimate);

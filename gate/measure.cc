@@ -110,8 +110,8 @@ std::optional<Estimate> Side::FromAggregates(const Metric& metric) const {
       break;
     case MetricKind::kErrorRate:
       estimate.value = summary_->error_rate;
-      estimate.interval = stats::BinomialInterval(
-          summary_->failures, summary_->count, config_.confidence, config_.error_rate_interval);
+      estimate.interval = stats::BinomialInterval(summary_->failures, summary_->count,
+                                                  config_.confidence, config_.error_rate_interval);
       return estimate;
   }
   if (std::isnan(estimate.value)) return std::nullopt;
@@ -147,8 +147,8 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
       break;
     }
     case MetricKind::kErrorRate:
-      estimate.interval = stats::BinomialInterval(
-          summary_->failures, summary_->count, config_.confidence, config_.error_rate_interval);
+      estimate.interval = stats::BinomialInterval(summary_->failures, summary_->count,
+                                                  config_.confidence, config_.error_rate_interval);
       return estimate;
     case MetricKind::kMin:
     case MetricKind::kMax:
@@ -161,7 +161,6 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
           : stats::PercentileInterval(work, config_.confidence);
   return estimate;
 }
-
 
 // Candidate against baseline as a fraction of the baseline. A change from 0 to more than
 // 0 has no finite ratio: it is +infinity, which exceeds any relative tolerance.

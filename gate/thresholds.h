@@ -60,7 +60,7 @@ inline constexpr NameTable<DecideOn, 3> kDecideOnNames = {
 struct Rule {
   Metric metric;
   LimitKind kind = LimitKind::kMax;
-  double limit = 0;  // ms for durations, a fraction for rates and relative changes
+  double limit = 0;          // ms for durations, a fraction for rates and relative changes
   bool bare_number = false;  // a duration limit written without a unit (read as ms)
   ChangeUnit unit = ChangeUnit::kAbsolute;  // kMaxIncrease only
   Severity severity = Severity::kFail;

@@ -350,8 +350,7 @@ class Parser {
     // would be refused here. Say what a level can be.
     if (unit.empty() && number >= 1 && number < 100) {
       Fail(node, "confidence '" + node.Scalar() + "' is read as a fraction, " +
-                     (number == 1 ? "100 %, which no interval reaches"
-                                  : "more than 100 %") +
+                     (number == 1 ? "100 %, which no interval reaches" : "more than 100 %") +
                      "; write a level from 50% to below 100%, e.g. 95% or 0.95");
     }
     const double value = unit == "%" ? number / 100 : number;

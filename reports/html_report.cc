@@ -8,8 +8,8 @@
 #include "gate/number_format.h"
 #include "reports/explanation_text.h"
 #include "reports/markup.h"
-#include "reports/svg_charts.h"
 #include "reports/summary_text.h"
+#include "reports/svg_charts.h"
 
 namespace perfgate::reports {
 namespace {

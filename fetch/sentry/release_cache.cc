@@ -232,8 +232,9 @@ Result<std::optional<SampleSet>> LoadCachedRelease(FileSystem& fs, const std::st
     sealed_events = static_cast<std::size_t>(fields.at("events").to_number<std::uint64_t>());
     sealed_hash = std::string(fields.at("fnv1a64").as_string());
   } catch (const std::exception&) {
-    return damaged("its last line is not perfgate's seal: cut short, or written by an older "
-                   "perfgate");
+    return damaged(
+        "its last line is not perfgate's seal: cut short, or written by an older "
+        "perfgate");
   }
   if (Hex(Fnv1a(events)) != sealed_hash) return damaged("its bytes do not match their checksum");
   ReadOptions options;

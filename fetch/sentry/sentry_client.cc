@@ -103,7 +103,6 @@ std::string SentryTraceUrl(const std::string& url, const std::string& organizati
   return base + "/organizations/" + UrlEncode(organization) + std::string(kPath);
 }
 
-
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options,
                            std::string token)
     : options_(std::move(options)),
@@ -233,9 +232,10 @@ std::function<Status(const HttpResponse&)> JsonAnswer(boost::json::kind shape,
 
 Result<std::string> SentryClient::LatestRelease() {
   boost::json::value releases;
-  Result<HttpResponse> response = GetParsed(
-      OrganizationPath(options_.selection, "releases"),
-      "per_page=1&sort=date" + ProjectParameters(options_.selection), JsonAnswer(boost::json::kind::array, releases));
+  Result<HttpResponse> response =
+      GetParsed(OrganizationPath(options_.selection, "releases"),
+                "per_page=1&sort=date" + ProjectParameters(options_.selection),
+                JsonAnswer(boost::json::kind::array, releases));
   if (!response.ok()) return response.error();
   const boost::json::array& list = releases.as_array();
   if (!list.empty() && list[0].is_object()) {
@@ -252,8 +252,8 @@ Result<std::string> SentryClient::LatestRelease() {
 Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {
   boost::json::value details;
   Result<HttpResponse> response =
-      GetParsed(OrganizationPath(options_.selection, "releases/" + UrlEncode(release)),
-                "", JsonAnswer(boost::json::kind::object, details));
+      GetParsed(OrganizationPath(options_.selection, "releases/" + UrlEncode(release)), "",
+                JsonAnswer(boost::json::kind::object, details));
   if (!response.ok()) {
     if (response.error().IsNotFound()) {
       return MakeError(ErrorKind::kUnavailable, "sentry:" + release +
@@ -301,7 +301,8 @@ Result<HttpResponse> SentryClient::GetParsed(
 Result<double> SentryClient::CountOf(const std::string& parameters) {
   double count = 0;
   Result<HttpResponse> response = GetParsed(
-      OrganizationPath(options_.selection, "events"), "field=count%28%29" + parameters, [&](const HttpResponse& answer) -> Status {
+      OrganizationPath(options_.selection, "events"), "field=count%28%29" + parameters,
+      [&](const HttpResponse& answer) -> Status {
         try {
           count =
               boost::json::parse(answer.body).at("data").at(0).at("count()").to_number<double>();
@@ -326,8 +327,7 @@ Result<std::size_t> SentryClient::Count(const std::string& release, const std::s
 Result<SentryClient::WindowEvents> SentryClient::FetchWindow(
     const std::string& release, const TimeWindow& window,
     const std::function<void(std::size_t)>& on_page) {
-  const std::string fixed =
-      RawEventsQuery(options_.selection, release, window.start, window.end);
+  const std::string fixed = RawEventsQuery(options_.selection, release, window.start, window.end);
   const std::string source = "sentry:" + release;
   WindowEvents fetched;
   SampleSetBuilder& samples = fetched.samples;
@@ -358,18 +358,21 @@ Status SentryClient::Paginate(const std::string& query,
   std::set<std::string> seen_cursors;
   std::string cursor;
   for (int pages = 1;; ++pages) {
-    Result<HttpResponse> page = GetParsed(
-        OrganizationPath(options_.selection, "events"), query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), read_page);
+    Result<HttpResponse> page =
+        GetParsed(OrganizationPath(options_.selection, "events"),
+                  query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor)), read_page);
     if (!page.ok()) return page.error();
     cursor = NextCursor(page->Header("Link")).value_or("");
     if (!after_page(!cursor.empty()) || cursor.empty()) return {};
     if (!seen_cursors.insert(cursor).second) {
       return MakeError(ErrorKind::kUnavailable,
-                       "GET " + options_.selection.url + OrganizationPath(options_.selection, "events") + ": the cursor " + cursor +
-                           " came back twice; the pagination does not advance");
+                       "GET " + options_.selection.url +
+                           OrganizationPath(options_.selection, "events") + ": the cursor " +
+                           cursor + " came back twice; the pagination does not advance");
     }
     if (pages >= options_.max_pages) {
-      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url + OrganizationPath(options_.selection, "events") +
+      return MakeError(ErrorKind::kUnavailable, "GET " + options_.selection.url +
+                                                    OrganizationPath(options_.selection, "events") +
                                                     ": still more pages after " +
                                                     std::to_string(pages) +
                                                     " (max_pages); narrow the time range");
@@ -476,9 +479,8 @@ Result<SpanGroupTotals> SentryClient::FetchSpanGroupsUnredacted(const std::strin
         }
       });
   if (!groups.ok()) return groups.error();
-  Result<double> transactions =
-      CountOf(SpanSearchParameters(options_.selection, release, transaction,
-                                   "is_transaction:true ", bounds.start, bounds.end));
+  Result<double> transactions = CountOf(SpanSearchParameters(
+      options_.selection, release, transaction, "is_transaction:true ", bounds.start, bounds.end));
   if (!transactions.ok()) return transactions.error();
   totals.transactions = *transactions;
   return totals;
@@ -510,7 +512,8 @@ Result<std::string> SentryClient::FetchTraceUnredacted(const std::string& releas
   std::string body;
   Result<HttpResponse> answer = GetParsed(
       path,
-      "start=" + UrlEncode(bounds->start) + "&end=" + UrlEncode(bounds->end) + ProjectParameters(options_.selection),
+      "start=" + UrlEncode(bounds->start) + "&end=" + UrlEncode(bounds->end) +
+          ProjectParameters(options_.selection),
       [&](const HttpResponse& response) -> Status {
         Result<SpanTree> tree = SentryTraceTree(response.body, trace_id, event_id, "the trace");
         if (!tree.ok()) return tree.error();
@@ -605,8 +608,7 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
 }
 
 Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, const Bounds& bounds) {
-  const std::string fixed =
-      AggregatesQuery(options_.selection, release, bounds.start, bounds.end);
+  const std::string fixed = AggregatesQuery(options_.selection, release, bounds.start, bounds.end);
   const std::string source = "sentry:" + release;
   SampleSetBuilder samples;
   std::vector<AggregateRow> rows;
@@ -635,7 +637,8 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
   if (!repeated.empty()) {
     // One row per transaction is what was asked for; two cannot both be its events.
     return MakeError(ErrorKind::kUnavailable,
-                     "GET " + options_.selection.url + OrganizationPath(options_.selection, "events") + ": transaction \"" +
+                     "GET " + options_.selection.url +
+                         OrganizationPath(options_.selection, "events") + ": transaction \"" +
                          repeated + "\" is in two aggregate rows; an answer Sentry cannot give");
   }
   SampleSet set = std::move(samples).Build(source);

@@ -8,7 +8,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-
 namespace perfgate::fetch {
 
 std::string FormatBinWidth(double ms) {
@@ -64,8 +63,8 @@ void CheckAggregates(const std::string& name, const Aggregates& a) {
     previous_name = *name_of++;
   }
   const double low = a.quantiles_ms.begin()->second, high = a.quantiles_ms.rbegin()->second;
-  if (a.mean_ms && (*a.mean_ms < low - 1e-9 * std::abs(low) ||
-                    *a.mean_ms > high + 1e-9 * std::abs(high))) {
+  if (a.mean_ms &&
+      (*a.mean_ms < low - 1e-9 * std::abs(low) || *a.mean_ms > high + 1e-9 * std::abs(high))) {
     fail("avg() is outside [min, max]");
   }
 }

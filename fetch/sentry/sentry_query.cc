@@ -22,9 +22,8 @@ std::string FieldParameters(const Fields& fields) {
 }  // namespace
 
 bool IsProjectId(std::string_view project) {
-  return !project.empty() && std::all_of(project.begin(), project.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !project.empty() &&
+         std::all_of(project.begin(), project.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string QuotedSearchValue(std::string_view text) {
@@ -62,8 +61,8 @@ std::string RangeParameters(const SentrySelection& selection, const std::string&
 }
 
 std::string OrganizationPath(const SentrySelection& selection, std::string_view endpoint) {
-  return "/api/0/organizations/" + UrlEncode(selection.organization) + "/" +
-         std::string(endpoint) + "/";
+  return "/api/0/organizations/" + UrlEncode(selection.organization) + "/" + std::string(endpoint) +
+         "/";
 }
 
 std::string RawEventsQuery(const SentrySelection& selection, const std::string& release,
@@ -109,16 +108,16 @@ std::string HistogramQuery(const SentrySelection& selection, const std::string& 
   // The transaction filter narrows the release's search to one transaction.
   return "field=transaction.duration&numBuckets=" + std::to_string(selection.histogram_buckets) +
          "&precision=0&dataFilter=all&query=" +
-         UrlEncode(SearchQuery(selection, release) + " transaction:" +
-                   QuotedSearchValue(transaction)) +
+         UrlEncode(SearchQuery(selection, release) +
+                   " transaction:" + QuotedSearchValue(transaction)) +
          "&start=" + UrlEncode(start) + "&end=" + UrlEncode(end) + ProjectParameters(selection);
 }
 
 std::string SpanSearchParameters(const SentrySelection& selection, const std::string& release,
                                  const std::string& transaction, std::string_view prefix,
                                  const std::string& start, const std::string& end) {
-  const std::string search = std::string(prefix) + "transaction:" +
-                             QuotedSearchValue(transaction) + " release:\"" + release + "\"";
+  const std::string search = std::string(prefix) + "transaction:" + QuotedSearchValue(transaction) +
+                             " release:\"" + release + "\"";
   return "&dataset=spans&query=" + UrlEncode(search) + "&start=" + UrlEncode(start) +
          "&end=" + UrlEncode(end) + ProjectParameters(selection);
 }
@@ -129,8 +128,7 @@ std::string SpanGroupsQuery(const SentrySelection& selection, const std::string&
   return "field=span.op&field=span.description&field=sum%28span.self_time%29&field=count%28%29"
          "&sort=-sum%28span.self_time%29&per_page=" +
          std::to_string(kSpanGroupRows) +
-         SpanSearchParameters(selection, release, transaction, "!is_transaction:true ", start,
-                              end);
+         SpanSearchParameters(selection, release, transaction, "!is_transaction:true ", start, end);
 }
 
 std::vector<TimeWindow> SplitRange(const std::string& start, const std::string& end,

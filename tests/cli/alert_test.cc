@@ -153,8 +153,8 @@ TEST(Alert, ACorruptStateSaysWhereWithoutParserInternals) {
   EXPECT_TRUE(
       run.err.starts_with("perfgate: error: state.json: not a perfgate alert state (line 4: "))
       << run.err;
-  EXPECT_TRUE(run.err.ends_with(
-      "); --fresh-state starts afresh, announcing every open breach again\n"))
+  EXPECT_TRUE(
+      run.err.ends_with("); --fresh-state starts afresh, announcing every open breach again\n"))
       << run.err;
   EXPECT_EQ(run.err.find("boost"), std::string::npos) << run.err;
   EXPECT_TRUE(rig.receiver.requests().empty());

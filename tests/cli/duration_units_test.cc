@@ -50,9 +50,9 @@ TEST(DurationUnits, ACandidateInSecondsIsRefusedSayingWhichSideAndHowToSaySo) {
   CliRun said = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
                              "seconds.ndjson", "--candidate-duration-unit", "s"},
                             fs);
-  CliRun plain = RunPerfgate(
-      {"check", "--baseline", "examples/baseline.ndjson", "--candidate", "examples/candidate.ndjson"},
-      fs);
+  CliRun plain = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
+                              "examples/candidate.ndjson"},
+                             fs);
   EXPECT_EQ(said.exit_code, 1) << said.err;
   EXPECT_EQ(said.exit_code, plain.exit_code);
 }
@@ -97,15 +97,17 @@ TEST(DurationUnits, ABareLimitEveryValueIsHundredsOfTimesAboveAsksForItsUnit) {
   EXPECT_FALSE(fs.Exists("r.json"));
   // With its unit written, 2 ms is what was meant: judged, and failed.
   fs.files["t.yaml"] = "version: 1\nrules:\n  - metric: p95\n    max: 2ms\n";
-  CliRun meant = RunPerfgate({"check", "--config", "t.yaml", "--baseline",
-                              "examples/baseline.ndjson", "--candidate", "examples/candidate.ndjson"},
-                             fs);
+  CliRun meant =
+      RunPerfgate({"check", "--config", "t.yaml", "--baseline", "examples/baseline.ndjson",
+                   "--candidate", "examples/candidate.ndjson"},
+                  fs);
   EXPECT_EQ(meant.exit_code, 1) << meant.err;
   // A bare limit that some value is near is taken as ms, as documented.
   fs.files["t.yaml"] = "version: 1\nrules:\n  - metric: p95\n    max: 900\n";
-  CliRun near = RunPerfgate({"check", "--config", "t.yaml", "--baseline",
-                             "examples/baseline.ndjson", "--candidate", "examples/candidate.ndjson"},
-                            fs);
+  CliRun near =
+      RunPerfgate({"check", "--config", "t.yaml", "--baseline", "examples/baseline.ndjson",
+                   "--candidate", "examples/candidate.ndjson"},
+                  fs);
   EXPECT_NE(near.exit_code, 2) << near.err;
 }
 
@@ -122,15 +124,16 @@ TEST(FindUnitMismatch, NeedsMostTransactionsNearAPowerOfAThousand) {
   const SampleSet base = Release({{"a", 120}, {"b", 40}, {"c", 900}, {"d", 15}});
   EXPECT_FALSE(gate::FindUnitMismatch(base, base));
   EXPECT_FALSE(gate::FindUnitMismatch(base, Release({{"a", 240}, {"b", 80}, {"c", 9000}})));
-  std::optional<gate::UnitMismatch> seconds = gate::FindUnitMismatch(
-      base, Release({{"a", 0.12}, {"b", 0.05}, {"c", 0.8}, {"d", 0.015}}));
+  std::optional<gate::UnitMismatch> seconds =
+      gate::FindUnitMismatch(base, Release({{"a", 0.12}, {"b", 0.05}, {"c", 0.8}, {"d", 0.015}}));
   ASSERT_TRUE(seconds);
   EXPECT_EQ(seconds->candidate_to_baseline_log10, -3);
   EXPECT_TRUE(seconds->candidate_looks_wrong);
   EXPECT_EQ(seconds->odd_unit, "s");
   EXPECT_EQ(seconds->agreeing, 4u);
   // Two of four at a thousandth is not most.
-  EXPECT_FALSE(gate::FindUnitMismatch(base, Release({{"a", 0.12}, {"b", 0.04}, {"c", 900}, {"d", 15}})));
+  EXPECT_FALSE(
+      gate::FindUnitMismatch(base, Release({{"a", 0.12}, {"b", 0.04}, {"c", 900}, {"d", 15}})));
   std::optional<gate::UnitMismatch> nanos =
       gate::FindUnitMismatch(base, Release({{"a", 120e6}, {"b", 40e6}, {"c", 900e6}}));
   ASSERT_TRUE(nanos);

@@ -34,8 +34,8 @@ struct SentryFixture {
 
 TEST(CliSentrySource, LatestThatIsTheCandidateIsRefusedNamingBoth) {
   SentryFixture sentry;  // 1.1 is the newest release
-  CliRun run = sentry.Run({"check", "--baseline", "sentry:latest", "--candidate", "sentry:1.1",
-                           "--markdown", "r.md"});
+  CliRun run = sentry.Run(
+      {"check", "--baseline", "sentry:latest", "--candidate", "sentry:1.1", "--markdown", "r.md"});
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1 (the newest of acme)\n"),
             std::string::npos)
@@ -45,7 +45,7 @@ TEST(CliSentrySource, LatestThatIsTheCandidateIsRefusedNamingBoth) {
                          "always passes"),
             std::string::npos)
       << run.err;
-  EXPECT_FALSE(sentry.fs.Exists("r.md"));  // no report claims a verdict
+  EXPECT_FALSE(sentry.fs.Exists("r.md"));          // no report claims a verdict
   EXPECT_EQ(sentry.server.requests().size(), 1u);  // the releases list only: nothing fetched
 }
 
@@ -58,8 +58,8 @@ TEST(CliSentrySource, TheSameReleaseOnBothSidesIsRefused) {
 
 TEST(CliSentrySource, LatestIsJudgedAsTheReleaseItNamesAndCachedAsIt) {
   SentryFixture sentry;
-  CliRun run = sentry.Run({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:latest",
-                           "--json", "r.json"});
+  CliRun run = sentry.Run(
+      {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:latest", "--json", "r.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;  // the example's regression
   EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1"), std::string::npos) << run.err;
   EXPECT_NE(sentry.fs.files["r.json"].find("\"sentry:1.1\""), std::string::npos);

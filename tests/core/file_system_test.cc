@@ -138,7 +138,6 @@ TEST(RealFileSystem, ASetOfFilesIsReplacedWhollyOrNotAtAll) {
   ::rmdir(directory);
 }
 
-
 // A scratch folder, removed with its contents at the end of the test.
 struct Folder {
   Folder() {

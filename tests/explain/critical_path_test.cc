@@ -148,8 +148,7 @@ TEST(CriticalPath, AUsageLogSentInParallelAndNeverAwaitedGetsNothing) {
   // awaiting it (it ends at 150 ms, before the response), then runs a database query
   // (5-100 ms) and a model call (100-300 ms) in turn. The log was running when the walk
   // passed 100 ms; the query, which had ended, is what the model call waited for.
-  const std::vector<TreeSpan> spans = {
-      {-1, 0, 310}, {0, 10, 150}, {0, 5, 100}, {0, 100, 300}};
+  const std::vector<TreeSpan> spans = {{-1, 0, 310}, {0, 10, 150}, {0, 5, 100}, {0, 100, 300}};
   const std::vector<double> times = CriticalPathTimes(spans);
   EXPECT_DOUBLE_EQ(times[1], 0);    // usage log
   EXPECT_DOUBLE_EQ(times[2], 95);   // query

@@ -57,7 +57,8 @@ class FakeFileSystem : public FileSystem {
   std::set<std::string> locks;
   class HeldLock : public Lock {
    public:
-    HeldLock(std::set<std::string>& locks, std::string path) : locks_(locks), path_(std::move(path)) {}
+    HeldLock(std::set<std::string>& locks, std::string path)
+        : locks_(locks), path_(std::move(path)) {}
     ~HeldLock() override { locks_.erase(path_); }
     HeldLock(const HeldLock&) = delete;
     HeldLock& operator=(const HeldLock&) = delete;

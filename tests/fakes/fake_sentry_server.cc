@@ -336,7 +336,8 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     std::vector<const TimedEvent*> matching;
     if (auto found = shared->events.find(version); found != shared->events.end()) {
       for (const TimedEvent& event : found->second) {
-        if ((start < 0 || event.timestamp_ms >= start) && (end < 0 || event.timestamp_ms < end + options.end_slack.count()))
+        if ((start < 0 || event.timestamp_ms >= start) &&
+            (end < 0 || event.timestamp_ms < end + options.end_slack.count()))
           matching.push_back(&event);
       }
     }

@@ -47,7 +47,8 @@ TEST(ReleaseCache, StoresAndLoadsTheSameEventsAndNotes) {
   FakeFileSystem fs;
   ASSERT_TRUE(StoreCachedRelease(fs, "cache", "cache/x.ndjson", set).ok());
   EXPECT_TRUE(fs.directories.contains("cache"));
-  Result<std::optional<SampleSet>> loaded = LoadCachedRelease(fs, "cache/x.ndjson", "sentry:1.1", kAnySize);
+  Result<std::optional<SampleSet>> loaded =
+      LoadCachedRelease(fs, "cache/x.ndjson", "sentry:1.1", kAnySize);
   ASSERT_TRUE(loaded.ok()) << loaded.error().message;
   ASSERT_TRUE(loaded->has_value());
   const SampleSet& back = **loaded;
@@ -89,7 +90,8 @@ TEST(ReleaseCache, KeepsEachEventsTraceAndOpsBreakdownExactly) {
   const SampleSet set = std::move(builder).Build("sentry:1.1");
   FakeFileSystem fs;
   ASSERT_TRUE(StoreCachedRelease(fs, "cache", "cache/x.ndjson", set).ok());
-  Result<std::optional<SampleSet>> loaded = LoadCachedRelease(fs, "cache/x.ndjson", "sentry:1.1", kAnySize);
+  Result<std::optional<SampleSet>> loaded =
+      LoadCachedRelease(fs, "cache/x.ndjson", "sentry:1.1", kAnySize);
   ASSERT_TRUE(loaded.ok() && loaded->has_value());
   const GroupSamples& back = (**loaded).groups[0];
   ASSERT_EQ(back.trees.size(), 2u);
@@ -124,9 +126,9 @@ TEST(ReleaseCache, NoEntryIsNothingAndADamagedOneIsAnError) {
   // A sealed entry cut at any line boundary, or with a byte changed, is known.
   SampleSetBuilder builder;
   for (int i = 0; i < 40; ++i) builder.Add(i % 3 ? "GET /a" : "GET /b", 10 + i, i % 7 == 0);
-  ASSERT_TRUE(StoreCachedRelease(fs, "cache", "cache/x.ndjson",
-                                 std::move(builder).Build("sentry:1.1"))
-                  .ok());
+  ASSERT_TRUE(
+      StoreCachedRelease(fs, "cache", "cache/x.ndjson", std::move(builder).Build("sentry:1.1"))
+          .ok());
   const std::string whole = fs.files["cache/x.ndjson"];
   for (std::size_t cut = whole.find('\n'); cut + 1 < whole.size(); cut = whole.find('\n', cut + 1))
     EXPECT_FALSE(error(whole.substr(0, cut + 1)).empty()) << cut;

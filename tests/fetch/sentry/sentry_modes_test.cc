@@ -70,8 +70,7 @@ TEST(ParseAggregatePage, RefusesAnswersNoSetOfEventsCouldGive) {
   };
   const std::string head = "an aggregate row is not as expected: transaction \"GET /a\": ";
   EXPECT_TRUE(ParseAggregatePage(row("120", "3", "41.5", "120", "55")).ok());
-  EXPECT_EQ(error(row("120", "3", "41.5", "-120", "55")),
-            head + "p95() is negative (-120 ms)");
+  EXPECT_EQ(error(row("120", "3", "41.5", "-120", "55")), head + "p95() is negative (-120 ms)");
   EXPECT_EQ(error(row("120", "3", "70", "120", "55")),
             head + "p75() 60 ms is below p50() 70 ms: percentiles out of order");
   EXPECT_EQ(error(row("120", "3", "41.5", "999", "55")),

@@ -62,8 +62,9 @@ TEST(SentryOverHttp, EventsAServerAnswersInTwoWindowsAreCountedOnce) {
   EXPECT_EQ(set->TotalEvents(), 3000u);
   EXPECT_EQ(set->Find("GET /b")->Failures(), Events(3000).Find("GET /b")->Failures());
   ASSERT_EQ(set->notes.size(), 1u);
-  EXPECT_TRUE(set->notes[0].ends_with(" events came in two time windows (by event id) and counted "
-                                      "once"))
+  EXPECT_TRUE(
+      set->notes[0].ends_with(" events came in two time windows (by event id) and counted "
+                              "once"))
       << set->notes[0];
 }
 

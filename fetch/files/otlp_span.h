@@ -1,0 +1,96 @@
+// OpenTelemetry spans as the OTLP readers make them (otlp_reader.cc and its two record
+// readers): a span's ids, times, op and names, the enum values and attributes read from
+// OTLP/JSON, and how a span's op, failure and transaction name are derived (as Sentry's
+// Relay does). Shared by the DOM reader, the streaming reader and the tree building.
+#ifndef PERFGATE_FETCH_FILES_OTLP_SPAN_H_
+#define PERFGATE_FETCH_FILES_OTLP_SPAN_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace perfgate::fetch::otlp {
+
+// A trace id's 16 bytes, big-endian halves.
+struct TraceId {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  bool operator==(const TraceId&) const = default;
+};
+
+// What a span contributes: its place in the trace, its part of a tree and, should it be a
+// local root, its transaction. Ids are kept as numbers (0: absent): a span is read a
+// million times over, and a hex string of 16 or 32 characters is a heap allocation each.
+struct Span {
+  TraceId trace_id;
+  std::uint64_t span_id = 0;
+  std::uint64_t parent_id = 0;           // 0 for a root
+  const std::string* service = nullptr;  // interned: equal services are the same pointer
+  const std::string* version = nullptr;
+  bool remote_parent = false;
+  std::string name;
+  std::string transaction;  // "{method} {route}" where known; empty: the name is
+  std::string op;
+  std::uint64_t start_ns = 0;
+  std::uint64_t end_ns = 0;
+  bool failed = false;
+};
+
+// A trace id as lowercase hex, for links.
+std::string Hex(const TraceId& id);
+
+// A JSON value's fault, as a message: thrown within one span and caught by its reader.
+struct Fault {
+  std::string message;
+};
+
+// An id of `bytes` (8 or 16) bytes as big-endian numbers in `out` (out[0] the first 8
+// bytes): OTLP/JSON writes hex (either case), protobuf's own JSON mapping base64. False
+// for an empty text; a text that is neither throws a Fault naming `key`.
+bool DecodeId(std::string_view text, std::string_view key, std::size_t bytes, std::uint64_t out[2]);
+
+inline constexpr std::array<std::string_view, 3> kStatusCodes = {
+    "STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"};
+inline constexpr int kStatusError = 2;
+inline constexpr std::array<std::string_view, 6> kSpanKinds = {
+    "SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER",
+    "SPAN_KIND_CLIENT",      "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"};
+// SpanFlags: the parent's remoteness is known, and it is remote.
+inline constexpr std::uint64_t kHasIsRemote = 0x100;
+inline constexpr std::uint64_t kIsRemote = 0x200;
+inline constexpr int kKindServer = 2;
+inline constexpr int kKindClient = 3;
+
+// The span attributes perfgate reads: the op's inputs, and the route and method of a name.
+enum SpanAttribute : std::size_t {
+  kSentryOp,
+  kRequestMethod,
+  kOldMethod,  // http.method, before semantic conventions 1.21
+  kDbSystemName,
+  kDbSystem,
+  kGenAiOperation,
+  kGenAiProvider,
+  kGenAiSystem,
+  kRpcService,
+  kMessagingSystem,
+  kFaasTrigger,
+  kRoute,
+  kSpanAttributes,
+};
+inline constexpr std::array<std::string_view, kSpanAttributes> kSpanAttributeKeys = {
+    "sentry.op",   "http.request.method",   "http.method",          "db.system.name",
+    "db.system",   "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system",
+    "rpc.service", "messaging.system",      "faas.trigger",         "http.route"};
+using SpanAttributes = std::array<std::optional<std::string>, kSpanAttributes>;
+
+// Completes a span read up to its ids, times and name: its op (Sentry's span.op: `sentry.op`
+// where set, else derived from the semantic conventions as Relay does), failure and
+// transaction name ("{method} {http.route}" where the route is known).
+void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes);
+
+}  // namespace perfgate::fetch::otlp
+
+#endif  // PERFGATE_FETCH_FILES_OTLP_SPAN_H_
