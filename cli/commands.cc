@@ -31,7 +31,7 @@ explain::ExplainOptions ExplainOptionsFor(const GateOptions& gate, const gate::T
   options.trace_url = config.explain.trace_url;
   options.exemplars = static_cast<std::size_t>(config.explain.exemplars);
   if (options.trace_url.empty() &&
-      (gate.baseline.starts_with("sentry:") || gate.candidate.starts_with("sentry:"))) {
+      (SentryReleaseOf(gate.baseline) || SentryReleaseOf(gate.candidate))) {
     Result<SentrySelection> selection = SentrySelectionFor(gate.sources, config);
     if (selection.ok())
       options.trace_url = fetch::SentryTraceUrl(selection->url, selection->organization);
@@ -113,10 +113,11 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   if (!baseline_source.ok()) return baseline_source.error();
   Result<std::string> candidate_source = sources.Resolve(options.candidate, options.sources);
   if (!candidate_source.ok()) return candidate_source.error();
-  if (*baseline_source == *candidate_source && baseline_source->starts_with("sentry:")) {
+  if (const std::optional<std::string> release = SentryReleaseOf(*baseline_source);
+      release && *baseline_source == *candidate_source) {
     return MakeError(ErrorKind::kUsage,
                      "the baseline (" + options.baseline + ") and the candidate (" +
-                         options.candidate + ") are both release " + baseline_source->substr(7) +
+                         options.candidate + ") are both release " + *release +
                          ": a release compared with itself always passes; name the baseline "
                          "release (e.g. sentry:<the base commit's release>)");
   }

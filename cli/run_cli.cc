@@ -7,6 +7,7 @@
 #include <boost/program_options.hpp>
 
 #include "cli/commands.h"
+#include "core/duration.h"
 #include "core/spelling.h"
 #include "gate/thresholds.h"
 
@@ -282,23 +283,17 @@ GateOptions ReadGateOptions(const po::variables_map& vm, bool positional_sources
 }
 
 // The value of `option`: "0", "90s", "30m", "12h", "2d".
+// A duration option (core/duration.h; a bare number is seconds), to the second.
 std::chrono::seconds ParseDuration(const std::string& option, const std::string& text) {
-  long long value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  const long long scale = unit.empty() || unit == "s" ? 1
-                          : unit == "m"               ? 60
-                          : unit == "h"               ? 3600
-                          : unit == "d"               ? 86400
-                                                      : 0;
-  if (ec != std::errc() || value < 0 || scale == 0) {
-    throw UsageError{option + " takes a duration like 30m, 12h or 2d, not '" + text + "'"};
+  const std::optional<double> ms = ParseDurationMs(text, "s");
+  if (!ms) {
+    throw UsageError{option + " takes a duration like 30s, 30m, 12h or 2d (" +
+                     std::string(kDurationUnits) + "), not '" + text + "'"};
   }
   // A century is far beyond any reminder, and its seconds stay far inside the clock's range.
-  constexpr long long kMaxSeconds = 100LL * 366 * 86400;
-  if (value > kMaxSeconds / scale)
-    throw UsageError{option + " is at most 100 years, not '" + text + "'"};
-  return std::chrono::seconds(value * scale);
+  constexpr double kMaxSeconds = 100.0 * 366 * 86400;
+  if (*ms / 1000 > kMaxSeconds) throw UsageError{option + " is at most 100 years, not '" + text + "'"};
+  return std::chrono::seconds(static_cast<long long>(*ms / 1000));
 }
 
 std::vector<double> ParsePercentiles(const std::string& text) {

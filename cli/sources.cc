@@ -17,6 +17,12 @@ constexpr std::size_t kMaxTokenBytes = 64 << 10;
 
 }  // namespace
 
+std::optional<std::string> SentryReleaseOf(std::string_view source) {
+  constexpr std::string_view kScheme = "sentry:";
+  if (!source.starts_with(kScheme)) return std::nullopt;
+  return std::string(source.substr(kScheme.size()));
+}
+
 Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
   if (!choice.given && !env.fs.Exists(choice.path)) {
     if (!choice.judges) return gate::DefaultThresholds();
@@ -125,7 +131,7 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
 
 Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceOptions& options) {
   CliEnv& env = env_;
-  if (!requested.starts_with("sentry:")) {
+  if (!SentryReleaseOf(requested)) {
     return fetch::ReadSampleFile(env.fs, requested, options.format, options.read);
   }
   Result<std::string> resolved = Resolve(requested, options);
@@ -136,7 +142,7 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
                                             ": a release flag picks a release out of an OTLP "
                                             "file; a Sentry source names its own (sentry:RELEASE)");
   }
-  const std::string release = source.substr(7);
+  const std::string release = *SentryReleaseOf(source);
   if (release.empty())
     return MakeError(ErrorKind::kUsage, "sentry: needs a release: sentry:1.2.3 or sentry:latest");
   Result<SentrySetup> setup = Prepared(options);
@@ -157,6 +163,7 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
     } else if (*cached) {
       env.err << "perfgate: " << source << ": " << (*cached)->TotalEvents()
               << " events from the cache (" << cache_path << "; --refresh fetches again)\n";
+      (*cached)->sentry_release = release;
       return std::move(**cached);
     }
   }
@@ -181,6 +188,7 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   Result<SampleSet> set = client.FetchRelease(release, progress);
   if (env.err_is_terminal && pages_seen > 0) env.err << "\n";
   if (!set.ok()) return set.error();
+  set->sentry_release = release;
   // The events were asked for by release, and Sentry's rows do not repeat it.
   if (set->origin.releases.empty()) set->origin.releases.emplace_back(release, set->TotalEvents());
   const double seconds =
@@ -208,8 +216,8 @@ std::optional<SpanGroupTotals> SourceLoader::SpanGroups(const SampleSet& set,
                                                         const std::string& transaction,
                                                         const SourceOptions& options) {
   CliEnv& env = env_;
-  if (!set.source.starts_with("sentry:") || set.IsAggregated()) return std::nullopt;
-  const std::string release = set.source.substr(7);
+  if (set.sentry_release.empty() || set.IsAggregated()) return std::nullopt;
+  const std::string& release = set.sentry_release;
   auto warn = [&](const std::string& message) -> std::optional<SpanGroupTotals> {
     env.err << "perfgate: warning: " << set.source << ": span groups of " << transaction
             << " not fetched, its explanation names op families only: " << message << "\n";
@@ -237,9 +245,8 @@ std::optional<SpanTree> SourceLoader::TraceTree(const SampleSet& set, const std:
                                                 const std::string& event_id,
                                                 const SourceOptions& options) {
   CliEnv& env = env_;
-  if (!set.source.starts_with("sentry:") || trace_id.empty() || event_id.empty())
-    return std::nullopt;
-  const std::string release = set.source.substr(7);
+  if (set.sentry_release.empty() || trace_id.empty() || event_id.empty()) return std::nullopt;
+  const std::string& release = set.sentry_release;
   auto warn = [&](const std::string& message) -> std::optional<SpanTree> {
     env.err << "perfgate: warning: " << set.source << ": trace " << trace_id
             << " not fetched, its exemplar keeps the ops breakdown: " << message << "\n";

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "cli/cli_env.h"
@@ -16,6 +17,10 @@
 #include "gate/thresholds.h"
 
 namespace perfgate::cli {
+
+// The release a source names when it is sentry:RELEASE ("latest" included), else nullopt:
+// the one place that reads that grammar.
+std::optional<std::string> SentryReleaseOf(std::string_view source);
 
 // The chosen config; when it was not given and the default file is missing, the
 // built-in defaults.

@@ -10,6 +10,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/duration.h"
 #include "core/spelling.h"
 #include "core/text.h"
 #include "gate/number_format.h"
@@ -388,17 +389,15 @@ class Parser {
     return {value, std::string(unit)};
   }
 
-  // A duration in ms: "8000ms", "8s", "2m"; a bare number is ms.
+  // A duration in ms (core/duration.h): "8000ms", "8s", "2m"; a bare number is ms.
   double DurationMs(const YAML::Node& node, const std::string& what) const {
     auto [value, unit] = NumberAndUnit(node, what);
-    double ms = value;
-    if (unit == "s") {
-      ms = value * 1000;
-    } else if (unit == "m") {
-      ms = value * 60000;
-    } else if (!unit.empty() && unit != "ms") {
-      Fail(node, what + " has unknown unit '" + unit + "' for a duration (use ms, s or m)");
+    const std::optional<double> scale = MillisecondsPer(unit.empty() ? "ms" : unit);
+    if (!scale) {
+      Fail(node, what + " has unknown unit '" + unit + "' for a duration (use " +
+                     std::string(kDurationUnits) + ")");
     }
+    const double ms = value * *scale;
     if (!std::isfinite(ms)) Fail(node, what + " is too large: '" + node.Scalar() + "'");  // 1e306m
     return ms;
   }

@@ -116,7 +116,7 @@ std::vector<Case> Cases() {
        "metric.yaml:2:13: unknown metric 'p101': a percentile is p followed by a number in (0, "
        "100]"},
       {"unit.yaml", "rules:\n  - metric: p95\n    max: 5 parsecs\n",
-       "unit.yaml:3:10: max has unknown unit 'parsecs' for a duration (use ms, s or m)"},
+       "unit.yaml:3:10: max has unknown unit 'parsecs' for a duration (use ms, s, m, h or d)"},
       {"negative.yaml", "rules:\n  - metric: p95\n    max: -5ms\n",
        "negative.yaml:3:10: max must not be negative, not '-5ms'"},
       {"nan.yaml", "rules:\n  - metric: p95\n    max: .nan\n",

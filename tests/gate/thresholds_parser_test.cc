@@ -220,7 +220,7 @@ const BadConfig kBadConfigs[] = {
     {"rules:\n  - metric: p95\n    max: 1s\n    max_increase: 5%\n",
      "t.yaml:2:5: a rule takes 'max' or 'max_increase', not both; write two rules"},
     {"rules:\n  - metric: p95\n    max: 8 sec\n",
-     "t.yaml:3:10: max has unknown unit 'sec' for a duration (use ms, s or m)"},
+     "t.yaml:3:10: max has unknown unit 'sec' for a duration (use ms, s, m, h or d)"},
     {"rules:\n  - metric: p95\n    max: fast\n",
      "t.yaml:3:10: max must be a number with an optional unit, not 'fast'"},
     {"rules:\n  - metric: p95\n    max: -5ms\n",

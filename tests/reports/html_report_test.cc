@@ -3,6 +3,7 @@
 #include "reports/html_report.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,12 +27,15 @@ std::pair<int, std::string> RunCommand(const std::string& command) {
 }
 
 std::string Chromium(const std::string& arguments) {
-  // The flags Debian's Chromium needs as root in a sandboxed machine without a network.
+  // The flags Debian's Chromium needs as root in a sandboxed machine without a network. A
+  // profile folder per process: two browsers on one profile (ctest -j runs the browser
+  // tests at once) make the second exit at once, the profile being locked.
   return "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
          "--disable-background-networking --disable-component-update --disable-sync "
          "--hide-scrollbars "
          "--user-data-dir=" +
-         ::testing::TempDir() + "perfgate-chromium " + arguments + " 2>/dev/null";
+         ::testing::TempDir() + "perfgate-chromium-" + std::to_string(::getpid()) + " " +
+         arguments + " 2>/dev/null";
 }
 
 // Why the browser tests cannot run here, or empty when they can. scripts/setup.sh installs
