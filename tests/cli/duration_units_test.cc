@@ -27,12 +27,21 @@ std::string ScaledCandidate(double factor) {
   return out;
 }
 
+// `perfgate check` of two sources with more options.
+CliRun Check(FakeFileSystem& fs, const std::string& baseline, const std::string& candidate,
+             std::vector<std::string> more = {}) {
+  std::vector<std::string> args = {"check", "--baseline", baseline, "--candidate", candidate};
+  args.insert(args.end(), more.begin(), more.end());
+  return RunPerfgate(args, fs);
+}
+
+const std::string kBase = "examples/baseline.ndjson";
+const std::string kCand = "examples/candidate.ndjson";
+
 TEST(DurationUnits, ACandidateInSecondsIsRefusedSayingWhichSideAndHowToSaySo) {
   FakeFileSystem fs = ReadingFixtures();
   fs.files["seconds.ndjson"] = ScaledCandidate(0.001);
-  CliRun run = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
-                            "seconds.ndjson", "--markdown", "r.md"},
-                           fs);
+  CliRun run = Check(fs, kBase, "seconds.ndjson", {"--markdown", "r.md"});
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.Errors().find(
                 "perfgate: error: the candidate's durations (seconds.ndjson) are about 1000x "
@@ -47,12 +56,8 @@ TEST(DurationUnits, ACandidateInSecondsIsRefusedSayingWhichSideAndHowToSaySo) {
       << run.err;
   EXPECT_FALSE(fs.Exists("r.md"));
   // Said, it is read right: the example's regression fails as it does in milliseconds.
-  CliRun said = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
-                             "seconds.ndjson", "--candidate-duration-unit", "s"},
-                            fs);
-  CliRun plain = RunPerfgate({"check", "--baseline", "examples/baseline.ndjson", "--candidate",
-                              "examples/candidate.ndjson"},
-                             fs);
+  CliRun said = Check(fs, kBase, "seconds.ndjson", {"--candidate-duration-unit", "s"});
+  CliRun plain = Check(fs, kBase, kCand);
   EXPECT_EQ(said.exit_code, 1) << said.err;
   EXPECT_EQ(said.exit_code, plain.exit_code);
 }
@@ -73,18 +78,14 @@ TEST(DurationUnits, ABaselineInMicrosecondsIsNamedAsTheOddSide) {
 TEST(DurationUnits, ARealChangeOfAThousandTimesIsJudgedOnceTheUnitsAreConfirmed) {
   FakeFileSystem fs = ReadingFixtures();
   fs.files["slow.ndjson"] = ScaledCandidate(1000);
-  CliRun run = RunPerfgate({"check", "--baseline", "examples/candidate.ndjson", "--candidate",
-                            "slow.ndjson", "--candidate-duration-unit", "ms"},
-                           fs);
+  CliRun run = Check(fs, kCand, "slow.ndjson", {"--candidate-duration-unit", "ms"});
   EXPECT_EQ(run.exit_code, 1) << run.err;  // judged: every p95 over 8000 ms
 }
 
 TEST(DurationUnits, ABareLimitEveryValueIsHundredsOfTimesAboveAsksForItsUnit) {
   FakeFileSystem fs = ReadingFixtures();
   fs.files["t.yaml"] = "version: 1\nrules:\n  - metric: p95\n    max: 2\n";
-  CliRun run = RunPerfgate({"check", "--config", "t.yaml", "--baseline", "examples/baseline.ndjson",
-                            "--candidate", "examples/candidate.ndjson", "--json", "r.json"},
-                           fs);
+  CliRun run = Check(fs, kBase, kCand, {"--config", "t.yaml", "--json", "r.json"});
   EXPECT_EQ(run.exit_code, 2) << run.err;
   EXPECT_NE(run.err.find("perfgate: error: t.yaml:3: p95 max: 2 is read as 2 ms, and every p95 it "
                          "judged is over it (6 transactions, their median "),
@@ -97,17 +98,11 @@ TEST(DurationUnits, ABareLimitEveryValueIsHundredsOfTimesAboveAsksForItsUnit) {
   EXPECT_FALSE(fs.Exists("r.json"));
   // With its unit written, 2 ms is what was meant: judged, and failed.
   fs.files["t.yaml"] = "version: 1\nrules:\n  - metric: p95\n    max: 2ms\n";
-  CliRun meant =
-      RunPerfgate({"check", "--config", "t.yaml", "--baseline", "examples/baseline.ndjson",
-                   "--candidate", "examples/candidate.ndjson"},
-                  fs);
+  CliRun meant = Check(fs, kBase, kCand, {"--config", "t.yaml"});
   EXPECT_EQ(meant.exit_code, 1) << meant.err;
   // A bare limit that some value is near is taken as ms, as documented.
   fs.files["t.yaml"] = "version: 1\nrules:\n  - metric: p95\n    max: 900\n";
-  CliRun near =
-      RunPerfgate({"check", "--config", "t.yaml", "--baseline", "examples/baseline.ndjson",
-                   "--candidate", "examples/candidate.ndjson"},
-                  fs);
+  CliRun near = Check(fs, kBase, kCand, {"--config", "t.yaml"});
   EXPECT_NE(near.exit_code, 2) << near.err;
 }
 
