@@ -159,5 +159,27 @@ TEST(CliExplain, OneOtlpFileHoldingBothReleasesIsSplitByServiceVersion) {
   EXPECT_EQ(ndjson.exit_code, 2);
 }
 
+TEST(CliExplain, ParallelWorkNeverAwaitedGetsNothingOnTheRealOpenTelemetryJsSdksTraces) {
+  // Captured from the OpenTelemetry JavaScript SDK (scripts/fixtures/otel_js_usage_log.mjs):
+  // a usage-log http.client call sent at 10 ms and never awaited, ending before the
+  // response, three times slower in 1.1; the database query and the model call in turn,
+  // the model call 25 % slower. The critical path takes only a child that had ended where
+  // the walk stands (Jaeger's rule): the log, still running when the model call started,
+  // is not what the response waited for, and the query is.
+  FakeFileSystem fs = ReadingFixtures();
+  CliRun run = RunPerfgate({"explain", "tests/data/otlp/otel_js_usage_log.otlp.jsonl",
+                            "--baseline-release", "1.0", "--candidate-release", "1.1",
+                            "--transaction", "POST /api/analyze"},
+                           fs);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.find("http.client"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("usage.internal"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\n  db "), std::string::npos) << run.out;
+  const std::size_t model = run.out.find("\n  gen_ai.chat ");
+  ASSERT_NE(model, std::string::npos) << run.out;
+  const std::string row = run.out.substr(model, run.out.find('\n', model + 1) - model);
+  EXPECT_TRUE(row.ends_with("slower")) << row;
+}
+
 }  // namespace
 }  // namespace perfgate
