@@ -153,22 +153,25 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
                 std::move(candidate).value()};
 }
 
-// What Sentry adds to `why`, an explanation of `name` by the ops breakdown of releases
-// fetched from Sentry: span groups under its op families, and each exemplar's critical path
-// from its trace tree.
-void AddSentryDetail(const std::string& name, explain::Explanation& why, Inputs& inputs,
-                     const SourceOptions& options) {
-  if (why.judged.method != explain::Method::kOpsBreakdown) return;
-  for (explain::Exemplar& exemplar : why.exemplars) {
-    const SampleSet& side = exemplar.baseline ? inputs.baseline : inputs.candidate;
+// `why`, an explanation of `name`, with what Sentry adds to it: the details it asks for
+// (span groups, exemplars' trace trees), fetched or taken from the cache.
+explain::Explanation WithSentryDetail(const std::string& name, explain::Explanation why,
+                                      Inputs& inputs, const SourceOptions& options) {
+  const explain::DetailsWanted wanted = explain::WantedDetails(why);
+  if (wanted.Empty()) return why;
+  explain::SentryDetails details;
+  for (const explain::DetailsWanted::Trace& trace : wanted.traces) {
+    const SampleSet& side = trace.baseline ? inputs.baseline : inputs.candidate;
     if (std::optional<SpanTree> tree =
-            inputs.sources.TraceTree(side, exemplar.trace_id, exemplar.event_id, options))
-      explain::SetExemplarTree(exemplar, *tree);
+            inputs.sources.TraceTree(side, trace.trace_id, trace.event_id, options))
+      details.trees.emplace(trace.event_id, std::move(*tree));
   }
-  std::optional<SpanGroupTotals> base = inputs.sources.SpanGroups(inputs.baseline, name, options);
-  if (!base) return;
-  std::optional<SpanGroupTotals> cand = inputs.sources.SpanGroups(inputs.candidate, name, options);
-  if (cand) explain::AddSpanGroups(why, *base, *cand);
+  if (wanted.span_groups) {
+    details.baseline_groups = inputs.sources.SpanGroups(inputs.baseline, name, options);
+    if (details.baseline_groups)
+      details.candidate_groups = inputs.sources.SpanGroups(inputs.candidate, name, options);
+  }
+  return explain::WithSentryDetails(std::move(why), details);
 }
 
 // A limit without a unit that every value judged is hundreds of times above.
@@ -199,7 +202,7 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
       explain::ExplainNotPassed(judged.result, inputs->baseline, inputs->candidate,
                                 ExplainOptionsFor(options, inputs->config));
   for (auto& [name, why] : judged.explanations)
-    AddSentryDetail(name, why, *inputs, options.sources);
+    why = WithSentryDetail(name, std::move(why), *inputs, options.sources);
   return judged;
 }
 
@@ -367,7 +370,8 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
     }
     shown.emplace_back(name, std::move(*why));
   }
-  for (auto& [name, why] : shown) AddSentryDetail(name, why, *inputs, options.gate.sources);
+  for (auto& [name, why] : shown)
+    why = WithSentryDetail(name, std::move(why), *inputs, options.gate.sources);
   for (std::size_t i = 0; i < shown.size(); ++i) {
     env.out << (i == 0 ? "" : "\n")
             << reports::RenderExplanation(shown[i].first, shown[i].second, result.confidence);

@@ -124,17 +124,6 @@ std::vector<Exemplar> ExemplarsOf(const PartTable& parts, const Breakdowns& base
 
 }  // namespace
 
-void SetExemplarTree(Exemplar& exemplar, const SpanTree& tree) {
-  if (tree.spans.empty()) return;
-  GroupSamples one;
-  one.durations_ms.push_back(tree.spans[0].end_ms - tree.spans[0].start_ms);
-  one.failed.push_back(0);
-  one.trees.push_back(tree);
-  PartTable parts;
-  const Breakdowns breakdown = BreakDown(one, parts);
-  exemplar.top_ops = TopOps(parts, breakdown, 0);
-  exemplar.from_trace = true;
-}
 
 std::string TraceUrl(const std::string& url_template, const std::string& trace_id) {
   static constexpr std::string_view kField = "{trace_id}";
@@ -192,6 +181,57 @@ std::optional<Explanation> Explain(const gate::EvaluationResult& result,
   return explanation;
 }
 
+
+Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
+                              const SampleSet& candidate, const ExplainOptions& options) {
+  struct Job {
+    const gate::GroupResult* group;
+    const GroupSamples* base;
+    const GroupSamples* cand;
+  };
+  std::vector<Job> jobs;
+  for (const gate::GroupResult& group : result.groups) {
+    if (group.skipped) continue;
+    const bool duration_not_passed =
+        std::any_of(group.rules.begin(), group.rules.end(), [](const gate::RuleResult& rule) {
+          return rule.rule.metric.IsDuration() && NotPassed(rule.verdict);
+        });
+    if (!duration_not_passed) continue;
+    const GroupSamples* base = baseline.Find(group.name);
+    const GroupSamples* cand = candidate.Find(group.name);
+    if (base == nullptr || cand == nullptr || base->trees.empty() || cand->trees.empty()) continue;
+    jobs.push_back({&group, base, cand});
+  }
+  std::vector<std::optional<Explanation>> explained(jobs.size());
+  ParallelFor(
+      jobs.size(),
+      [&](std::size_t i) {
+        explained[i] = Explain(result, *jobs[i].group, *jobs[i].base, *jobs[i].cand, options);
+      },
+      0, 1, 2);
+  Explanations explanations;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (explained[i]) explanations.emplace(jobs[i].group->name, std::move(*explained[i]));
+  }
+  return explanations;
+}
+
+namespace {
+
+// Gives `exemplar` the top ops of `tree`, its own span tree, along the tree's critical path.
+void SetExemplarTree(Exemplar& exemplar, const SpanTree& tree) {
+  if (tree.spans.empty()) return;
+  GroupSamples one;
+  one.durations_ms.push_back(tree.spans[0].end_ms - tree.spans[0].start_ms);
+  one.failed.push_back(0);
+  one.trees.push_back(tree);
+  PartTable parts;
+  const Breakdowns breakdown = BreakDown(one, parts);
+  exemplar.top_ops = TopOps(parts, breakdown, 0);
+  exemplar.from_trace = true;
+}
+
+// Adds the span groups to the op families of `why` (see WithSentryDetails).
 void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
                    const SpanGroupTotals& candidate) {
   Decomposition& every = why.mean ? *why.mean : why.judged;
@@ -230,38 +270,28 @@ void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
   }
 }
 
-Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
-                              const SampleSet& candidate, const ExplainOptions& options) {
-  struct Job {
-    const gate::GroupResult* group;
-    const GroupSamples* base;
-    const GroupSamples* cand;
-  };
-  std::vector<Job> jobs;
-  for (const gate::GroupResult& group : result.groups) {
-    if (group.skipped) continue;
-    const bool duration_not_passed =
-        std::any_of(group.rules.begin(), group.rules.end(), [](const gate::RuleResult& rule) {
-          return rule.rule.metric.IsDuration() && NotPassed(rule.verdict);
-        });
-    if (!duration_not_passed) continue;
-    const GroupSamples* base = baseline.Find(group.name);
-    const GroupSamples* cand = candidate.Find(group.name);
-    if (base == nullptr || cand == nullptr || base->trees.empty() || cand->trees.empty()) continue;
-    jobs.push_back({&group, base, cand});
+}  // namespace
+
+DetailsWanted WantedDetails(const Explanation& why) {
+  DetailsWanted wanted;
+  if (why.judged.method != Method::kOpsBreakdown) return wanted;
+  wanted.span_groups = true;
+  for (const Exemplar& exemplar : why.exemplars) {
+    if (!exemplar.trace_id.empty() && !exemplar.event_id.empty())
+      wanted.traces.push_back({exemplar.trace_id, exemplar.event_id, exemplar.baseline});
   }
-  std::vector<std::optional<Explanation>> explained(jobs.size());
-  ParallelFor(
-      jobs.size(),
-      [&](std::size_t i) {
-        explained[i] = Explain(result, *jobs[i].group, *jobs[i].base, *jobs[i].cand, options);
-      },
-      0, 1, 2);
-  Explanations explanations;
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (explained[i]) explanations.emplace(jobs[i].group->name, std::move(*explained[i]));
+  return wanted;
+}
+
+Explanation WithSentryDetails(Explanation why, const SentryDetails& details) {
+  if (why.judged.method != Method::kOpsBreakdown) return why;
+  for (Exemplar& exemplar : why.exemplars) {
+    auto tree = details.trees.find(exemplar.event_id);
+    if (tree != details.trees.end()) SetExemplarTree(exemplar, tree->second);
   }
-  return explanations;
+  if (details.baseline_groups && details.candidate_groups)
+    AddSpanGroups(why, *details.baseline_groups, *details.candidate_groups);
+  return why;
 }
 
 }  // namespace perfgate::explain

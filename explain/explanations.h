@@ -79,18 +79,36 @@ Explanations ExplainNotPassed(const gate::EvaluationResult& result, const Sample
 // explanation, at most this many: the rest are in the family's total.
 inline constexpr std::size_t kSpanGroupsPerFamily = 10;
 
-// Adds Sentry's span groups to the op families of `why`, an explanation by the ops
-// breakdown: each group's self time per request in each release (its summed self time over
-// the release's transactions, from the spans dataset), ranked within its family
-// (OpFamily). They go under the decomposition of every request (`mean`, or `judged` when it
-// covers every request): the aggregates are over every request, not a tail. Without
-// intervals (CauseStatus::kUntested, or new/vanished). Nothing for other methods.
-void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
-                   const SpanGroupTotals& candidate);
+// What Sentry can add to an explanation by its ops breakdown (a release fetched from
+// Sentry knows op families, not spans): the transaction's span groups in each release, and
+// the span tree of each exemplar, from Sentry's trace view.
+struct SentryDetails {
+  std::optional<SpanGroupTotals> baseline_groups;   // both, or neither, are used
+  std::optional<SpanGroupTotals> candidate_groups;
+  std::map<std::string, SpanTree> trees;  // by event id; an exemplar without one keeps its ops
+};
 
-// Gives `exemplar` the top ops of `tree`, its own span tree (fetched for it from Sentry's
-// trace view), along the tree's critical path.
-void SetExemplarTree(Exemplar& exemplar, const SpanTree& tree);
+// What to fetch for `why`: nothing unless it is by the ops breakdown; then the span groups
+// and the tree of each exemplar.
+struct DetailsWanted {
+  bool span_groups = false;
+  struct Trace {
+    std::string trace_id;
+    std::string event_id;
+    bool baseline = false;  // of the baseline release, else the candidate's
+  };
+  std::vector<Trace> traces;
+  bool Empty() const { return !span_groups && traces.empty(); }
+};
+DetailsWanted WantedDetails(const Explanation& why);
+
+// `why` with `details`: the span groups ranked in each op family (at most
+// kSpanGroupsPerFamily a family, the rest in its total), each release's self time per
+// request (its summed self time over its transactions, from the spans dataset), under the
+// decomposition of every request (`mean`, or `judged` when it covers every request: the
+// aggregates are over every request, not a tail), without intervals (kUntested, or
+// new/vanished); and each exemplar with a tree its top ops along the tree's critical path.
+Explanation WithSentryDetails(Explanation why, const SentryDetails& details);
 
 // `url_template` with every "{trace_id}" replaced by `trace_id`; empty when the template is.
 std::string TraceUrl(const std::string& url_template, const std::string& trace_id);
