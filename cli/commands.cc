@@ -533,6 +533,9 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   const explain::ExplainedResult judged{
       gate::Evaluate(config, no_baseline, *candidate, env.Today()), {}};
   const gate::EvaluationResult& result = judged.result;
+  // A limit that cannot be meant would open a breach on every transaction.
+  if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(result))
+    return ReportError(BareLimitError(*suspect), env);
 
   const auto now = env.clock.Now();
   alert::AlertUpdate update = alert::UpdateAlerts(*previous, result, now, options.times);

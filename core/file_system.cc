@@ -144,11 +144,12 @@ int NamedDescriptor(const std::string& path) {
   return -1;
 }
 
-// Whether `path` must be written in place rather than replaced by a rename: a device, a
-// FIFO or a socket, a link to one, or anything under /dev or /proc (renaming over
-// /dev/stdout would replace the link, and nothing would reach the output).
+// Whether `path` must be written in place rather than replaced by a rename: a named
+// descriptor (renaming over /dev/stdout would replace the link, and nothing would reach
+// the output, even when it leads to a log file), a device, a FIFO or a socket, or a link to
+// one. A regular file elsewhere under /dev (/dev/shm) is replaced as any other.
 bool WrittenInPlace(const std::string& path) {
-  if (path.starts_with("/dev/") || path.starts_with("/proc/")) return true;
+  if (NamedDescriptor(path) >= 0) return true;
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) return false;
   if (S_ISLNK(info.st_mode) && ::stat(path.c_str(), &info) != 0) return false;

@@ -181,6 +181,16 @@ TEST(Alert, AnEmptiedStateIsRefusedUnlessAFreshStartIsAsked) {
   EXPECT_NE(rig.fs.files["state.json"], "");
 }
 
+TEST(Alert, ABareLimitThatCannotBeMeantIsRefusedBeforeAnyBreachIsAnnounced) {
+  AlertRig rig;
+  rig.fs.files["t.yaml"] = "version: 1\nrules:\n  - metric: p50\n    max: 1\n";
+  CliRun run = rig.Alert("examples/candidate.ndjson", {"--config", "t.yaml"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("t.yaml:3: p50 max: 1 is read as 1 ms"), std::string::npos) << run.err;
+  EXPECT_TRUE(rig.receiver.requests().empty());
+  EXPECT_FALSE(rig.fs.files.contains("state.json"));
+}
+
 TEST(Alert, ARunWhileAnotherHoldsTheStateWaitsThenExitsThreeDoingNothing) {
   AlertRig rig;
   Result<std::unique_ptr<FileSystem::Lock>> other =
