@@ -197,6 +197,7 @@ Result<SampleSet> ReadCsv(std::string_view text, std::string_view source,
     }
     if (!bad_rows.Record(line, column, std::move(reason))) return bad_rows.StopError();
   }
+  samples.ScaleTimes(MsPer(options.duration_unit), MsPer(options.duration_unit));
   SampleSet set = std::move(samples).Build(std::string(source));
   bad_rows.CopyTo(set);
   return set;

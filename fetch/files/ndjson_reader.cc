@@ -357,6 +357,7 @@ Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
     if (chunk.stopped) return bad_rows.StopError();
     lines_before += chunk.lines;
   }
+  samples.ScaleTimes(MsPer(options.duration_unit), MsPer(options.duration_unit));
   SampleSet set = std::move(samples).Build(std::string(source));
   bad_rows.CopyTo(set);
   set.notes = std::move(notes);

@@ -20,6 +20,12 @@ using otlp::Span;
 
 Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
                            const ReadOptions& options) {
+  if (options.duration_unit != DurationUnit::kMilliseconds) {
+    return MakeError(ErrorKind::kUsage,
+                     std::string(source) +
+                         ": --duration-unit applies to NDJSON, CSV and Sentry pages; OTLP "
+                         "durations come from its nanosecond timestamps");
+  }
   static const std::string kUnnamed = "(unnamed span)";
   BadRowLog bad_rows(options.on_bad_row, source);
   std::vector<Span> spans;

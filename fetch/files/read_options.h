@@ -55,7 +55,8 @@ struct ReadOptions {
   std::string release;
   // The unit of the file's durations and ops-breakdown times (NDJSON, CSV, Sentry pages;
   // OTLP has nanosecond timestamps and refuses another). A Sentry page's meta.units, when it
-  // gives one for the duration, wins over the default.
+  // gives one for the duration, wins over the default. Each reader scales its own samples
+  // to milliseconds: the one owner of the unit, whoever calls it.
   DurationUnit duration_unit = DurationUnit::kMilliseconds;
   // Keep each event's status, time and ids (EventDetails), to save it whole: perfgate's own
   // files (the cache, fetch -o) and Sentry's pages are read so.

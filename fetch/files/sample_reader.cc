@@ -60,12 +60,6 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
                                             ": a release can be picked out of an OTLP file only "
                                             "(by service.version); give each release its own file");
   }
-  if (options.duration_unit != DurationUnit::kMilliseconds && format == InputFormat::kOtlp) {
-    return MakeError(ErrorKind::kUsage,
-                     std::string(source) +
-                         ": --duration-unit applies to NDJSON, CSV and Sentry pages; OTLP "
-                         "durations come from its nanosecond timestamps");
-  }
   // A UTF-8 byte order mark (as Windows tools write) is not part of the data.
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   Result<SampleSet> read = [&]() -> Result<SampleSet> {
@@ -85,11 +79,6 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
     return MakeError(read.error().kind,
                      read.error().message +
                          "; this looks like NDJSON (one event per line): pass --format ndjson");
-  }
-  // Sentry pages scale by their own meta.units (or this unit) as they are read.
-  const double scale = MsPer(options.duration_unit);
-  if (read.ok() && scale != 1 && format != InputFormat::kSentryJson) {
-    for (GroupSamples& group : read->groups) ScaleTimes(group, scale, scale);
   }
   if (read.ok() && read->groups.size() > kMaxGroups) {
     return MakeError(ErrorKind::kInput,

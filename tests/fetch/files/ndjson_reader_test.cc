@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include "fetch/files/csv_reader.h"
+#include "fetch/files/otlp_reader.h"
 #include "fetch/files/json_event_handler.h"
 #include "fetch/files/sample_reader.h"
 #include "fetch/files/sentry_page_reader.h"
@@ -204,6 +206,23 @@ TEST(JsonNumberValue, IsCorrectlyRounded) {
     EXPECT_EQ(JsonNumberValue(text), std::strtod(text, nullptr)) << text;
   }
   EXPECT_TRUE(std::isinf(JsonNumberValue("1e400")));
+}
+
+TEST(ReadNdjson, EachReaderOwnsItsDurationUnit) {
+  // Called directly, not through the dispatcher, a reader still reads its unit.
+  ReadOptions seconds;
+  seconds.duration_unit = DurationUnit::kSeconds;
+  Result<SampleSet> ndjson =
+      ReadNdjson(R"({"transaction":"a","duration_ms":1.5,"spans.db":0.5})", "t.ndjson", seconds);
+  ASSERT_TRUE(ndjson.ok()) << ndjson.error().message;
+  EXPECT_DOUBLE_EQ(ndjson->groups[0].durations_ms[0], 1500);
+  EXPECT_DOUBLE_EQ(ndjson->groups[0].trees[0].op_times[0].ms, 500);
+  Result<SampleSet> csv = ReadCsv("transaction,duration_ms\na,2\n", "t.csv", seconds);
+  ASSERT_TRUE(csv.ok()) << csv.error().message;
+  EXPECT_DOUBLE_EQ(csv->groups[0].durations_ms[0], 2000);
+  EXPECT_EQ(ReadOtlp("{}", "t.otlp.json", seconds).error().message,
+            "t.otlp.json: --duration-unit applies to NDJSON, CSV and Sentry pages; OTLP "
+            "durations come from its nanosecond timestamps");
 }
 
 }  // namespace
