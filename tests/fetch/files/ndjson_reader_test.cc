@@ -8,8 +8,8 @@
 #include <string>
 
 #include "fetch/files/csv_reader.h"
-#include "fetch/files/otlp_reader.h"
 #include "fetch/files/json_event_handler.h"
+#include "fetch/files/otlp_reader.h"
 #include "fetch/files/sample_reader.h"
 #include "fetch/files/sentry_page_reader.h"
 
