@@ -26,16 +26,24 @@ std::pair<int, std::string> RunCommand(const std::string& command) {
   return {pclose(pipe), output};
 }
 
+// A profile folder per process: two browsers on one profile (ctest -j runs the browser
+// tests at once) make the second exit at once, the profile being locked. Removed when the
+// process ends.
+const std::string& ProfileFolder() {
+  static const struct Profile {
+    std::string path =
+        ::testing::TempDir() + "perfgate-chromium-" + std::to_string(::getpid());
+    ~Profile() { std::system(("rm -rf '" + path + "'").c_str()); }
+  } profile;
+  return profile.path;
+}
+
 std::string Chromium(const std::string& arguments) {
-  // The flags Debian's Chromium needs as root in a sandboxed machine without a network. A
-  // profile folder per process: two browsers on one profile (ctest -j runs the browser
-  // tests at once) make the second exit at once, the profile being locked.
+  // The flags Debian's Chromium needs as root in a sandboxed machine without a network.
   return "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
          "--disable-background-networking --disable-component-update --disable-sync "
-         "--hide-scrollbars "
-         "--user-data-dir=" +
-         ::testing::TempDir() + "perfgate-chromium-" + std::to_string(::getpid()) + " " +
-         arguments + " 2>/dev/null";
+         "--hide-scrollbars --user-data-dir=" +
+         ProfileFolder() + " " + arguments + " 2>/dev/null";
 }
 
 // Why the browser tests cannot run here, or empty when they can. scripts/setup.sh installs
