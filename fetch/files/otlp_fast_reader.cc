@@ -13,9 +13,9 @@ namespace {
 // The fast path for one JSON Lines record in the Collector's shape: a streaming parse
 // (Boost.JSON's SAX parser, no DOM) that fills spans directly. Any surprise (an envelope, a
 // value of an unexpected type, an id that is neither hex nor base64, times out of order)
-// makes it give up on the record, which RecordReader then reads from a DOM, so every
+// makes it give up on the record, which the DOM reader (otlp_dom_reader.cc) then reads, so every
 // message, and every variant real producers write, is handled in one place. For a record it
-// accepts, it makes the spans RecordReader would (a test checks it on every fixture).
+// accepts, it makes the spans the DOM reader would (a test checks it on every fixture).
 class FastRecordHandler {
  public:
   static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);

@@ -1,8 +1,9 @@
 // Fetches one release's transactions from Sentry: its time bounds from the releases API,
 // then (raw mode) its events from the events endpoint in concurrent time windows, each a
 // cursor chain of 100-event pages, paced by the rate-limit headers, with retries and backoff;
-// or (aggregate and histogram modes, sentry_modes.cc) Sentry's per-transaction aggregates
-// and duration histograms. Talks HTTP only through an HttpTransport and time only through a
+// or (aggregate and histogram modes, their answers decoded by sentry_modes.h) Sentry's
+// per-transaction aggregates and duration histograms. What it asks is worded by
+// sentry_query.h. Talks HTTP only through an HttpTransport and time only through a
 // Clock, so every policy here is tested with fakes. The token is sent as a Bearer header to
 // the configured host only, and appears in no message.
 #ifndef PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_

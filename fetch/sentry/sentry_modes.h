@@ -1,7 +1,7 @@
 // The answers of Sentry's aggregate and histogram modes, decoded: rows of per-transaction
 // aggregates from the events endpoint, duration histograms from events-histogram, and
 // histograms rebuilt into events. Pure; SentryClient's FetchAggregates and FetchHistograms
-// (sentry_modes.cc) do the requests.
+// (sentry_client.cc) do the requests.
 #ifndef PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_
 #define PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_
 
