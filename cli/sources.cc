@@ -126,6 +126,7 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
   if (!release.ok()) return release.error();
   env.err << "perfgate: sentry:latest is release " << *release << " (the newest of "
           << setup->options.selection.organization << ")\n";
+  named_by_latest_.insert("sentry:" + *release);
   return "sentry:" + *release;
 }
 
@@ -148,8 +149,11 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
 
-  // Aggregates are one request and have no events to store.
-  const bool cacheable = setup->options.selection.mode != SentryMode::kAggregate;
+  // Aggregates are one request and have no events to store. The newest release is still
+  // gathering events: asked for as sentry:latest, it is fetched anew every run (a scheduled
+  // alert must not be served an hour-old copy), though named by its release.
+  const bool cacheable = setup->options.selection.mode != SentryMode::kAggregate &&
+                         !named_by_latest_.contains(source);
   const std::string cache_path =
       options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {

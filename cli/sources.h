@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,7 +52,9 @@ class SourceLoader {
   SourceLoader(gate::Thresholds config, CliEnv& env) : config_(std::move(config)), env_(env) {}
 
   // `source` with sentry:latest resolved to the release it names now (said on stderr, so a
-  // log shows which release was judged); every other source as it is.
+  // log shows which release was judged); every other source as it is. A release so named is
+  // fetched anew by Load(), never taken from or put in the cache: it is still gathering
+  // events.
   Result<std::string> Resolve(const std::string& source, const SourceOptions& options);
 
   // The samples of `source`: a file, or sentry:RELEASE (sentry:latest resolved first).
@@ -79,6 +82,7 @@ class SourceLoader {
   gate::Thresholds config_;  // for source.sentry
   CliEnv& env_;
   std::optional<std::chrono::system_clock::time_point> deadline_;  // set by the first client
+  std::set<std::string> named_by_latest_;  // sources resolved from sentry:latest: not cached
 };
 
 }  // namespace perfgate::cli
