@@ -103,10 +103,15 @@ Result<HttpResponse> CurlTransport::Send(const HttpRequest& request) {
     return error;
   }
   // libcurl refuses a header line over CURL_MAX_HTTP_HEADER (100 KB) as "out of memory"
-  // (7.88) or as a too-large header (8.x): either way the server's answer, not the host.
-  const std::string_view said = error_buffer;
-  const bool header_refused = said.find("eader") != std::string_view::npos &&
-                              said.find("too large") != std::string_view::npos;
+  // (7.88, Debian 12) or CURLE_TOO_LARGE (8.6 on, Debian 13): either way the server's
+  // answer, not the host (the body's limit is the sink's, above).
+  std::string said = error_buffer;  // "Too large response headers: ..." (7.83 to 8.5)
+  for (char& c : said) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool header_refused = said.find("header") != std::string::npos &&
+                        said.find("too large") != std::string::npos;
+#if LIBCURL_VERSION_NUM >= 0x080600
+  header_refused = header_refused || code == CURLE_TOO_LARGE;
+#endif
   if (code == CURLE_OUT_OF_MEMORY || header_refused) {
     Error error = MakeError(ErrorKind::kUnavailable,
                             "a response header is larger than the 100 KB libcurl accepts (a "
