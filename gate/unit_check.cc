@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "stats/quantile.h"
+
 namespace perfgate::gate {
 namespace {
 
@@ -24,8 +26,7 @@ std::optional<double> TypicalMs(const GroupSamples& group) {
 
 double Median(std::vector<double> values) {
   std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+  return stats::QuantileOfSorted(values, 0.5, stats::QuantileMethod::kLinear);
 }
 
 }  // namespace

@@ -528,12 +528,9 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
                                                 const ProgressCallback& progress) {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
-  std::string release = requested;
-  if (release == "latest") {
-    Result<std::string> latest = LatestRelease();
-    if (!latest.ok()) return latest.error();
-    release = *latest;
-  }
+  Result<std::string> resolved = ResolveRelease(requested);
+  if (!resolved.ok()) return resolved.error();
+  const std::string release = std::move(resolved).value();
   Result<Bounds> range = RangeOf(release);
   if (!range.ok()) return range.error();
   const Bounds& bounds = *range;
