@@ -120,20 +120,18 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
   if (source != "sentry:latest") return source;
   Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
-  CliEnv& env = env_;
-  fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
+  fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
   Result<std::string> release = client.ResolveRelease("latest");
   if (!release.ok()) return release.error();
-  env.err << "perfgate: sentry:latest is release " << *release << " (the newest of "
-          << setup->options.selection.organization << ")\n";
+  env_.err << "perfgate: sentry:latest is release " << *release << " (the newest of "
+           << setup->options.selection.organization << ")\n";
   named_by_latest_.insert("sentry:" + *release);
   return "sentry:" + *release;
 }
 
 Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceOptions& options) {
-  CliEnv& env = env_;
   if (!SentryReleaseOf(requested)) {
-    return fetch::ReadSampleFile(env.fs, requested, options.format, options.read);
+    return fetch::ReadSampleFile(env_.fs, requested, options.format, options.read);
   }
   Result<std::string> resolved = Resolve(requested, options);
   if (!resolved.ok()) return resolved.error();
@@ -152,45 +150,45 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   // Aggregates are one request and have no events to store. The newest release is still
   // gathering events: asked for as sentry:latest, it is fetched anew every run (a scheduled
   // alert must not be served an hour-old copy), though named by its release.
-  const bool cacheable = setup->options.selection.mode != SentryMode::kAggregate &&
-                         !named_by_latest_.contains(source);
+  const bool cacheable =
+      setup->options.selection.mode != SentryMode::kAggregate && !named_by_latest_.contains(source);
   const std::string cache_path =
       options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
     Result<std::optional<SampleSet>> cached =
-        fetch::LoadCachedRelease(env.fs, cache_path, source,
+        fetch::LoadCachedRelease(env_.fs, cache_path, source,
                                  fetch::MaxCacheEntryBytes(setup->options.selection.max_samples));
     if (!cached.ok()) {
       // Never judged as the release: said, then fetched again (and the entry replaced).
-      env.err << "perfgate: warning: " << source << ": " << cached.error().message
-              << "; fetching the release again\n";
+      env_.err << "perfgate: warning: " << source << ": " << cached.error().message
+               << "; fetching the release again\n";
     } else if (*cached) {
-      env.err << "perfgate: " << source << ": " << (*cached)->TotalEvents()
-              << " events from the cache (" << cache_path << "; --refresh fetches again)\n";
+      env_.err << "perfgate: " << source << ": " << (*cached)->TotalEvents()
+               << " events from the cache (" << cache_path << "; --refresh fetches again)\n";
       (*cached)->sentry_release = release;
       return std::move(**cached);
     }
   }
-  fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
+  fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
   const auto started = std::chrono::steady_clock::now();
   int pages_seen = 0;
   auto progress = [&](int pages, std::size_t events, std::size_t expected) {
     pages_seen = pages;
-    if (!env.err_is_terminal) return;  // CI logs get one line at the end, not hundreds
+    if (!env_.err_is_terminal) return;  // CI logs get one line at the end, not hundreds
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     const double rate = seconds > 0 ? static_cast<double>(events) / seconds : 0;
-    env.err << "\rperfgate: " << source << ": " << pages << " pages, " << events;
-    if (expected > 0) env.err << " of " << expected;
-    env.err << " events, " << static_cast<long long>(rate) << " events/s";
+    env_.err << "\rperfgate: " << source << ": " << pages << " pages, " << events;
+    if (expected > 0) env_.err << " of " << expected;
+    env_.err << " events, " << static_cast<long long>(rate) << " events/s";
     if (expected > events && rate > 0) {
-      env.err << ", about " << std::llround(static_cast<double>(expected - events) / rate)
-              << " s left";
+      env_.err << ", about " << std::llround(static_cast<double>(expected - events) / rate)
+               << " s left";
     }
-    env.err << "   " << std::flush;
+    env_.err << "   " << std::flush;
   };
   Result<SampleSet> set = client.FetchRelease(release, progress);
-  if (env.err_is_terminal && pages_seen > 0) env.err << "\n";
+  if (env_.err_is_terminal && pages_seen > 0) env_.err << "\n";
   if (!set.ok()) return set.error();
   set->sentry_release = release;
   // The events were asked for by release, and Sentry's rows do not repeat it.
@@ -200,18 +198,18 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   char elapsed[32];
   std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds);
   if (set->IsAggregated()) {
-    env.err << "perfgate: " << source << ": fetched Sentry's aggregates of " << set->groups.size()
-            << " transactions (" << set->TotalEvents() << " events, " << elapsed << " s)\n";
+    env_.err << "perfgate: " << source << ": fetched Sentry's aggregates of " << set->groups.size()
+             << " transactions (" << set->TotalEvents() << " events, " << elapsed << " s)\n";
   } else {
-    env.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in "
-            << pages_seen << " pages (" << elapsed << " s)\n";
+    env_.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in "
+             << pages_seen << " pages (" << elapsed << " s)\n";
   }
   // A partial fetch (allow_partial) is never stored: a later run that does not allow
   // partial data must not be served it, and one that does should try for all of it again.
   if (cacheable && !set->partial) {
-    Status stored = fetch::StoreCachedRelease(env.fs, options.sentry.cache_dir, cache_path, *set);
+    Status stored = fetch::StoreCachedRelease(env_.fs, options.sentry.cache_dir, cache_path, *set);
     if (!stored.ok())
-      env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
+      env_.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   }
   return set;
 }
@@ -219,12 +217,11 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
 std::optional<SpanGroupTotals> SourceLoader::SpanGroups(const SampleSet& set,
                                                         const std::string& transaction,
                                                         const SourceOptions& options) {
-  CliEnv& env = env_;
   if (set.sentry_release.empty() || set.IsAggregated()) return std::nullopt;
   const std::string& release = set.sentry_release;
   auto warn = [&](const std::string& message) -> std::optional<SpanGroupTotals> {
-    env.err << "perfgate: warning: " << set.source << ": span groups of " << transaction
-            << " not fetched, its explanation names op families only: " << message << "\n";
+    env_.err << "perfgate: warning: " << set.source << ": span groups of " << transaction
+             << " not fetched, its explanation names op families only: " << message << "\n";
     return std::nullopt;
   };
   Result<SentrySetup> setup = Prepared(options);
@@ -233,27 +230,26 @@ std::optional<SpanGroupTotals> SourceLoader::SpanGroups(const SampleSet& set,
       options.sentry.cache_dir + "/" +
       fetch::SpanGroupsCacheFileName(setup->options.selection, release, transaction);
   if (!options.sentry.refresh) {
-    Result<std::optional<SpanGroupTotals>> cached = fetch::LoadCachedSpanGroups(env.fs, path);
+    Result<std::optional<SpanGroupTotals>> cached = fetch::LoadCachedSpanGroups(env_.fs, path);
     if (!cached.ok()) return warn(cached.error().message);
     if (*cached) return std::move(**cached);
   }
-  fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
+  fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
   Result<SpanGroupTotals> totals = client.FetchSpanGroups(release, transaction);
   if (!totals.ok()) return warn(totals.error().message);
-  Status stored = fetch::StoreCachedSpanGroups(env.fs, options.sentry.cache_dir, path, *totals);
-  if (!stored.ok()) env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
+  Status stored = fetch::StoreCachedSpanGroups(env_.fs, options.sentry.cache_dir, path, *totals);
+  if (!stored.ok()) env_.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   return std::move(totals).value();
 }
 
 std::optional<SpanTree> SourceLoader::TraceTree(const SampleSet& set, const std::string& trace_id,
                                                 const std::string& event_id,
                                                 const SourceOptions& options) {
-  CliEnv& env = env_;
   if (set.sentry_release.empty() || trace_id.empty() || event_id.empty()) return std::nullopt;
   const std::string& release = set.sentry_release;
   auto warn = [&](const std::string& message) -> std::optional<SpanTree> {
-    env.err << "perfgate: warning: " << set.source << ": trace " << trace_id
-            << " not fetched, its exemplar keeps the ops breakdown: " << message << "\n";
+    env_.err << "perfgate: warning: " << set.source << ": trace " << trace_id
+             << " not fetched, its exemplar keeps the ops breakdown: " << message << "\n";
     return std::nullopt;
   };
   Result<SentrySetup> setup = Prepared(options);
@@ -263,19 +259,19 @@ std::optional<SpanTree> SourceLoader::TraceTree(const SampleSet& set, const std:
   name.replace(name.size() - 7, 7, "-trace-" + trace_id + ".json");
   const std::string path = options.sentry.cache_dir + "/" + name;
   std::optional<std::string> body;
-  if (!options.sentry.refresh && env.fs.Exists(path)) {
-    Result<std::string> cached = env.fs.ReadRegularFile(path, fetch::kMaxAnswerBytes);
+  if (!options.sentry.refresh && env_.fs.Exists(path)) {
+    Result<std::string> cached = env_.fs.ReadRegularFile(path, fetch::kMaxAnswerBytes);
     if (!cached.ok()) return warn(cached.error().message);
     body = std::move(cached).value();
   } else {
-    fetch::SentryClient client(*env.transport, env.clock, setup->options, setup->token);
+    fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
     Result<std::string> fetched = client.FetchTrace(release, trace_id, event_id);
     if (!fetched.ok()) return warn(fetched.error().message);
     body = std::move(fetched).value();
-    Status made = env.fs.MakeDirectories(options.sentry.cache_dir);
-    Status stored = made.ok() ? env.fs.WriteFileAtomic(path, *body) : made;
+    Status made = env_.fs.MakeDirectories(options.sentry.cache_dir);
+    Status stored = made.ok() ? env_.fs.WriteFileAtomic(path, *body) : made;
     if (!stored.ok())
-      env.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
+      env_.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   }
   Result<SpanTree> tree = fetch::SentryTraceTree(*body, trace_id, event_id, path);
   if (!tree.ok()) return warn(tree.error().message);
