@@ -37,6 +37,7 @@
 
 #include "gate/evaluate.h"
 #include "gate/thresholds_parser.h"
+#include "reports/gate_notes.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
@@ -217,7 +218,7 @@ void Judge(const gate::Thresholds& config, const Service& service, std::uint64_t
         ++tally.unchanged_by_rule[what];
         if (std::getenv("PERFGATE_BENCH_VERBOSE") && rule.verdict != gate::Verdict::kInconclusive)
           std::printf("  %s: %s (n = %zu) %s\n", what.c_str(), group.name.c_str(), rule.candidate_n,
-                      rule.note.c_str());
+                      reports::RuleNote(result, rule).c_str());
       }
     }
     tally.failed += group.verdict == gate::Verdict::kFail ? 1 : 0;

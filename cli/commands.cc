@@ -2,12 +2,12 @@
 
 #include "alert/alert_state.h"
 #include "cli/sources.h"
+#include "core/number_format.h"
 #include "core/spelling.h"
 #include "explain/explanations.h"
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
-#include "gate/number_format.h"
 #include "gate/propose.h"
 #include "gate/source_summary.h"
 #include "gate/thresholds_parser.h"
@@ -177,12 +177,12 @@ explain::Explanation WithSentryDetail(const std::string& name, explain::Explanat
 // A limit without a unit that every value judged is hundreds of times above.
 Error BareLimitError(const gate::BareLimitSuspect& suspect) {
   const std::string metric = suspect.rule.metric.name;
-  const std::string written = gate::FormatNumber(suspect.rule.limit);
+  const std::string written = FormatNumber(suspect.rule.limit);
   return MakeError(ErrorKind::kConfig,
                    suspect.rule.origin.ToString() + ": " + metric + " max: " + written +
                        " is read as " + written + " ms, and every " + metric +
                        " it judged is over it (" + std::to_string(suspect.judged) +
-                       " transactions, their median " + gate::FormatMs(suspect.median_ms) +
+                       " transactions, their median " + FormatMs(suspect.median_ms) +
                        "): did you mean " + written + "s? Write the unit: " + written + "s, or " +
                        written + "ms if milliseconds are meant");
 }

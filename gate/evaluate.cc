@@ -8,7 +8,6 @@
 
 #include "core/parallel.h"
 #include "gate/measure.h"
-#include "gate/number_format.h"
 #include "stats/mann_whitney.h"
 
 namespace perfgate::gate {
@@ -16,20 +15,9 @@ namespace {
 
 using stats::Interval;
 
-std::string EventsText(std::size_t n) {
-  return std::to_string(n) + (n == 1 ? " event" : " events");
-}
-
 Verdict Failing(const Rule& rule) {
   return rule.severity == Severity::kFail ? Verdict::kFail : Verdict::kWarn;
 }
-
-// Below this many events beyond a percentile (above it, or below it for one under p50), its
-// bootstrap interval undercovers: the resamples cannot reach past the extreme values.
-// bench/coverage_bench.cc measured, for a nominal 95 %, 88-92 % at p95 with n = 50 (2.5
-// events beyond), about 40 % at p99 with n = 50 and 84 % with n = 200 (2 beyond), and
-// 93-96 % from 10 events beyond on. So a percentile is judged only from that many events.
-constexpr double kMinTailEvents = 10;
 
 // The fewest events on which `metric`'s interval covers what it claims: 200 for p95, 1000
 // for p99, 10,000 for p99.9; 0 for metrics without such a limit (mean, error_rate, min, max).
@@ -38,7 +26,7 @@ std::size_t MinEventsToJudge(const Metric& metric) {
   const double tail = std::min(metric.q, 1 - metric.q);
   if (tail <= 0) return 0;  // p0 and p100 are min and max: no interval is claimed
   // The 1e-9 keeps 10 / 0.05 at 200 where the division lands a hair above it.
-  return static_cast<std::size_t>(std::ceil(kMinTailEvents / tail - 1e-9));
+  return static_cast<std::size_t>(std::ceil(kMinEventsBeyondPercentile / tail - 1e-9));
 }
 
 // Guards the numbers a verdict compares with a limit: the value and its interval. Valid
@@ -47,26 +35,24 @@ std::size_t MinEventsToJudge(const Metric& metric) {
 // so an unguarded `value > limit` would pass it. It fails instead, closed as a gate must,
 // and says why. Returns true when it decided.
 bool FailedAsNotANumber(const Rule& rule, double value, const std::optional<Interval>& ci,
-                        const std::string& what, RuleResult& out) {
+                        RuleResult& out) {
   if (!std::isnan(value) && !(ci && (std::isnan(ci->lower) || std::isnan(ci->upper)))) return false;
   out.verdict = Failing(rule);
-  out.note = "its " + what +
-             " could not be computed (not a number), so it cannot pass; "
-             "please report this with the input";
+  out.caveat = Caveat::kNotANumber;
   return true;
 }
 
 // decide_on upper and lower, for both kinds of rule: the interval's end (the value itself
-// where no interval exists) against the limit. `what` names the limit in the note.
+// where no interval exists) against the limit.
 void JudgeByInterval(const Rule& rule, double value, const std::optional<Interval>& ci,
-                     const std::string& what, const std::string& detectable, RuleResult& out) {
+                     RuleResult& out) {
   if (rule.decide_on == DecideOn::kUpper) {
     out.verdict = (ci ? ci->upper : value) > rule.limit ? Failing(rule) : Verdict::kPass;
   } else if ((ci ? ci->lower : value) > rule.limit) {
     out.verdict = Failing(rule);
   } else if (value > rule.limit) {
     out.verdict = Verdict::kInconclusive;
-    out.note = "over the " + what + ", but its CI reaches under it" + detectable;
+    out.caveat = Caveat::kStraddlesLimit;
   } else {
     out.verdict = Verdict::kPass;
   }
@@ -76,62 +62,44 @@ void JudgeByInterval(const Rule& rule, double value, const std::optional<Interva
 void JudgeAbsolute(const Rule& rule, RuleResult& out) {
   const double value = *out.candidate;
   const std::optional<Interval>& ci = out.candidate_ci;
-  if (FailedAsNotANumber(rule, value, ci, rule.metric.name, out)) return;
+  if (FailedAsNotANumber(rule, value, ci, out)) return;
   if (rule.decide_on != DecideOn::kPoint) {
-    JudgeByInterval(rule, value, ci, "limit", "", out);
+    JudgeByInterval(rule, value, ci, out);
   } else if (value > rule.limit) {
     out.verdict = Failing(rule);
-    if (ci && ci->lower <= rule.limit) out.note = "its CI reaches below the limit";
+    if (ci && ci->lower <= rule.limit) out.caveat = Caveat::kFailedInsideCi;
   } else if (ci && ci->upper > rule.limit) {
     out.verdict = Verdict::kInconclusive;
-    out.note = "within the limit, but its CI reaches over it";
+    out.caveat = Caveat::kCiReachesOver;
   } else {
     out.verdict = Verdict::kPass;
   }
 }
 
-// An absolute breach the baseline had too is marked pre-existing (all reports show the
-// note); under policy.pre_existing: warn a fail-severity one warns instead.
+// An absolute breach the baseline had too is marked pre-existing (all reports say so);
+// under policy.pre_existing: warn a fail-severity one warns instead.
 void MarkPreExisting(const Rule& rule, PreExistingPolicy policy, RuleResult& out) {
   if (out.verdict != Verdict::kFail && out.verdict != Verdict::kWarn) return;
   if (!out.baseline || !(*out.baseline > rule.limit)) return;
   out.pre_existing = true;
-  std::string note = "pre-existing: the baseline breached it too";
   if (policy == PreExistingPolicy::kWarn && out.verdict == Verdict::kFail) {
     out.verdict = Verdict::kWarn;
-    note += " (policy.pre_existing: warn)";
   }
-  out.note = out.note.empty() ? note : out.note + "; " + note;
 }
 
 // A relative rule, once the run's p-values are adjusted.
-void JudgeRelative(const Rule& rule, double confidence, stats::Correction correction,
-                   std::size_t family, RuleResult& out) {
+void JudgeRelative(const Rule& rule, double confidence, RuleResult& out) {
   const double change = *out.change;
-  std::string detectable;
-  if (out.minimum_detectable_effect) {
-    const double mde = *out.minimum_detectable_effect;
-    detectable = "; with these sample sizes only changes beyond " +
-                 (out.change_is_relative ? FormatRelativeChange(mde)
-                                         : FormatAbsoluteChange(mde, rule.metric.IsDuration())) +
-                 " are detectable (80 % power" +
-                 (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) + ")";
-  }
-  if (FailedAsNotANumber(rule, change, out.change_ci, "change", out)) return;
+  if (FailedAsNotANumber(rule, change, out.change_ci, out)) return;
   if (rule.decide_on != DecideOn::kPoint) {
-    JudgeByInterval(rule, change, out.change_ci, "tolerance", detectable, out);
+    JudgeByInterval(rule, change, out.change_ci, out);
   } else if (change <= rule.limit) {
     out.verdict = Verdict::kPass;
   } else if (!out.adjusted_p_value || !(*out.adjusted_p_value >= 1 - confidence)) {
     out.verdict = Failing(rule);  // significant (or no test exists for the metric)
   } else {
     out.verdict = Verdict::kInconclusive;
-    out.note = "over the tolerance but not significant (" +
-               FormatPStatement(*out.adjusted_p_value) +
-               (correction == stats::Correction::kNone
-                    ? ""
-                    : " after " + std::string(NameOf(stats::kCorrectionTitles, correction))) +
-               ")" + detectable;
+    out.caveat = Caveat::kNotSignificant;
   }
 }
 
@@ -174,11 +142,10 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   }
 
   if (cand.size() < min || (increase && base.size() < min)) {
-    result.verdict = Verdict::kInsufficientData;
     const bool candidate_short = cand.size() < min;
-    result.note = std::string(candidate_short ? "candidate" : "baseline") + " has " +
-                  EventsText(candidate_short ? cand.size() : base.size()) +
-                  ", fewer than min_samples " + std::to_string(min_samples);
+    result.verdict = Verdict::kInsufficientData;
+    result.caveat = Caveat::kBelowMinSamples;
+    result.shortfall = {candidate_short, candidate_short ? cand.size() : base.size(), min};
     return measured;
   }
   // Events enough for the interval to cover what it claims (Sentry's aggregates claim none).
@@ -187,19 +154,14 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   const bool base_thin = increase && !base.aggregated() && base.size() < tail_min;
   if (cand_thin || base_thin) {
     result.verdict = Verdict::kInsufficientData;
-    result.note = std::string(cand_thin ? "candidate" : "baseline") + " has " +
-                  EventsText(cand_thin ? cand.size() : base.size()) + "; " + rule.metric.name +
-                  " is judged from " + std::to_string(tail_min) +
-                  ", where its interval covers what it claims (" + FormatNumber(kMinTailEvents) +
-                  " events beyond it)";
+    result.caveat = Caveat::kThinTail;
+    result.shortfall = {cand_thin, cand_thin ? cand.size() : base.size(), tail_min};
     return measured;
   }
   const bool missing = !cand_estimate || (increase && !base_estimate);
   if (missing) {
     result.verdict = Verdict::kInsufficientData;
-    result.note = rule.metric.name +
-                  " is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
-                  "error_rate); use raw mode for it";
+    result.caveat = Caveat::kNotAggregated;
     return measured;
   }
   if (!increase) {
@@ -214,7 +176,7 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     measured.spread = CompareBootstraps(*base_estimate, *cand_estimate, result.change_is_relative,
                                         config.confidence, result);
   } else if (base.aggregated() || cand.aggregated()) {
-    result.note = "aggregate mode: judged on Sentry's values, with no interval or test";
+    result.caveat = Caveat::kAggregateValues;
   }
   measured.awaits_test = true;
   return measured;
@@ -226,15 +188,13 @@ void ApplyWaivers(const std::vector<Waiver>& waivers, const std::string& group,
   for (const Waiver& waiver : waivers) {
     if (!GlobMatch(waiver.match, group)) continue;
     if (waiver.metric && !(*waiver.metric == rule.rule.metric)) continue;
-    if (waiver.until >= today) {
-      rule.note = "would " + std::string(VerdictName(rule.verdict)) + "; waived until " +
-                  DateText(waiver.until) + ": " + waiver.reason + " [" + waiver.origin.ToString() +
-                  "]";
+    rule.waiver = waiver;
+    rule.waiver_expired = waiver.until < today;
+    if (!rule.waiver_expired) {
+      rule.waived_verdict = rule.verdict;
       rule.verdict = Verdict::kWaived;
       return;
     }
-    rule.note =
-        "waiver expired on " + DateText(waiver.until) + " [" + waiver.origin.ToString() + "]";
   }
 }
 
@@ -374,7 +334,7 @@ std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& 
 
 // Adjusts the p-values of every relative test of the run as one family (the correction
 // covers the run, not each group), works out each one's minimum detectable effect for a
-// family of that size, then judges the relative rules.
+// family of that size (DetectableFamily), then judges the relative rules.
 void JudgeRelatives(const Thresholds& config, const std::vector<PendingTest>& pending,
                     EvaluationResult& result) {
   std::vector<double> p_values;
@@ -388,57 +348,46 @@ void JudgeRelatives(const Thresholds& config, const std::vector<PendingTest>& pe
   std::vector<double> adjusted = stats::AdjustPValues(p_values, config.correction);
   for (std::size_t i = 0; i < tested.size(); ++i) tested[i]->adjusted_p_value = adjusted[i];
   result.relative_tests = tested.size();
-  const std::size_t family = config.correction == stats::Correction::kNone ? 1 : tested.size();
+  const std::size_t family = result.DetectableFamily();
   for (const PendingTest& test : pending) {
     RuleResult& rule = result.groups[test.group].rules[test.rule];
     if (rule.p_value) {
       rule.minimum_detectable_effect =
           MinimumDetectableEffect(rule.rule, test.spread, config.confidence, family);
     }
-    JudgeRelative(rule.rule, config.confidence, result.correction, family, rule);
+    JudgeRelative(rule.rule, config.confidence, rule);
   }
 }
 
-// What a report must say besides the verdicts: unmatched patterns, expired waivers, the
-// sources' own notes and skipped rows.
+// What a source said of its own reading.
+SourceNotes NotesOf(const SampleSet& side) {
+  SourceNotes notes;
+  notes.source = side.source;
+  notes.notes = side.notes;
+  notes.skipped_rows = side.skipped_rows;
+  if (side.skipped_rows > 0 && !side.skipped_examples.empty()) {
+    notes.first_skipped = side.skipped_examples.front();
+  }
+  return notes;
+}
+
+// What a report must say besides the verdicts: unparameterised names, unmatched patterns,
+// expired waivers, the sources' own notes and skipped rows.
 void AddNotes(const Thresholds& config, const std::vector<bool>& override_used,
               const SampleSet& baseline, const SampleSet& candidate,
               std::chrono::year_month_day today, EvaluationResult& result) {
-  std::size_t unparameterised = 0;
-  const GroupResult* example = nullptr;
   for (const GroupResult& group : result.groups) {
     if (!LooksUnparameterised(group.name)) continue;
-    if (unparameterised++ == 0) example = &group;
-  }
-  if (unparameterised > 0) {
-    result.notes.push_back(
-        std::to_string(unparameterised) +
-        (unparameterised == 1 ? " transaction name looks" : " transaction names look") +
-        " unparameterised (e.g. '" + example->name +
-        "'): ids, UUIDs or hashes in a name split one endpoint into many small groups that "
-        "cannot be judged; name transactions by their route ('/users/{id}', as Sentry's SDK "
-        "routing integrations do) or match them with a groups: pattern");
+    if (result.unparameterised_groups++ == 0) result.unparameterised_example = group.name;
   }
   for (std::size_t i = 0; i < config.groups.size(); ++i) {
-    if (!override_used[i]) {
-      result.notes.push_back("group pattern '" + config.groups[i].match + "' [" +
-                             config.groups[i].origin.ToString() + "] matched no transaction");
-    }
+    if (!override_used[i]) result.unmatched_patterns.push_back(config.groups[i]);
   }
   for (const Waiver& waiver : config.waivers) {
-    if (waiver.until < today) {
-      result.notes.push_back("waiver for '" + waiver.match + "'" +
-                             (waiver.metric ? " " + waiver.metric->name : std::string()) +
-                             " expired on " + DateText(waiver.until) + " [" +
-                             waiver.origin.ToString() + "]; its rules are judged again");
-    }
+    if (waiver.until < today) result.expired_waivers.push_back(waiver);
   }
-  for (const SampleSet* side : {&baseline, &candidate}) {
-    result.notes.insert(result.notes.end(), side->notes.begin(), side->notes.end());
-    if (side->skipped_rows == 0) continue;
-    result.notes.push_back("skipped " + std::to_string(side->skipped_rows) + " bad rows in " +
-                           side->source + "; the first: " + side->skipped_examples.front());
-  }
+  result.baseline_notes = NotesOf(baseline);
+  result.candidate_notes = NotesOf(candidate);
 }
 
 }  // namespace

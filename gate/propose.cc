@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 #include "gate/thresholds_parser.h"
 
 namespace perfgate::gate {

@@ -43,6 +43,48 @@ struct SideStats {
   std::vector<std::pair<double, double>> distribution;
 };
 
+// Why a rule's verdict is not a plain pass or fail, as data: reports/gate_notes words it.
+enum class Caveat {
+  kNone,
+  kNotANumber,          // its value, change or an interval end is NaN: failed closed
+  kStraddlesLimit,      // decide_on lower: over the limit, but its interval reaches under it
+  kFailedInsideCi,      // decide_on point: over the limit, though its interval reaches under it
+  kCiReachesOver,       // decide_on point: within the limit, but its interval reaches over it
+  kNotSignificant,      // over its tolerance, but the adjusted p-value is not significant
+  kBelowMinSamples,     // a side (see `shortfall`) has fewer events than min_samples
+  kThinTail,            // a side (see `shortfall`) has too few events for the percentile's interval
+  kNotAggregated,       // the metric is not among Sentry's aggregates
+  kAggregateValues,     // judged on Sentry's aggregate values, with no interval or test
+};
+
+inline constexpr NameTable<Caveat, 10> kCaveatNames = {
+    {{Caveat::kNone, "none"},
+     {Caveat::kNotANumber, "not_a_number"},
+     {Caveat::kStraddlesLimit, "ci_straddles_limit"},
+     {Caveat::kFailedInsideCi, "ci_reaches_under_limit"},
+     {Caveat::kCiReachesOver, "ci_reaches_over_limit"},
+     {Caveat::kNotSignificant, "not_significant"},
+     {Caveat::kBelowMinSamples, "below_min_samples"},
+     {Caveat::kThinTail, "too_few_events_for_percentile"},
+     {Caveat::kNotAggregated, "not_in_aggregates"},
+     {Caveat::kAggregateValues, "aggregate_values"}}};
+
+// Below this many events beyond a percentile (above it, or below it for one under p50), its
+// bootstrap interval undercovers: the resamples cannot reach past the extreme values.
+// bench/coverage_bench.cc measured, for a nominal 95 %, 88-92 % at p95 with n = 50 (2.5
+// events beyond), about 40 % at p99 with n = 50 and 84 % with n = 200 (2 beyond), and
+// 93-96 % from 10 events beyond on. So a percentile is judged only from that many events
+// (Caveat::kThinTail below it).
+inline constexpr double kMinEventsBeyondPercentile = 10;
+
+// The side a rule could not be judged on: which, how many events it had, how many it needed.
+struct Shortfall {
+  bool candidate = true;
+  std::size_t events = 0;
+  std::size_t needed = 0;
+  bool operator==(const Shortfall&) const = default;
+};
+
 struct RuleResult {
   Rule rule;                        // the rule as configured, with its origin
   std::string limit_text;           // "p95 <= 8000 ms"
@@ -66,10 +108,17 @@ struct RuleResult {
   std::size_t candidate_n = 0;
   std::size_t baseline_n = 0;
   Verdict verdict = Verdict::kPass;
+  // Why the verdict is not a plain pass or fail, with the numbers that are not above.
+  Caveat caveat = Caveat::kNone;
+  Shortfall shortfall;  // for kBelowMinSamples and kThinTail
   // An absolute rule the candidate breaks and the baseline broke too (its value over the
-  // limit): the change did not cause it. The note says so.
+  // limit): the change did not cause it.
   bool pre_existing = false;
-  std::string note;  // why a verdict is not a plain pass/fail: too few events, waived, ...
+  // The waiver that waived the rule (verdict kWaived; `waived_verdict` is what it would have
+  // been), or the last matching one that had expired (`waiver_expired`).
+  std::optional<Waiver> waiver;
+  bool waiver_expired = false;
+  Verdict waived_verdict = Verdict::kPass;
 };
 
 struct GroupResult {
@@ -83,6 +132,15 @@ struct GroupResult {
   // Mann-Whitney U of candidate against baseline durations, when both sides have events:
   // a whole-distribution shift test shown beside the rules (it decides nothing).
   std::optional<stats::MannWhitneyResult> shift;
+};
+
+// What a source said of its own reading: its notes (worded where it was read) and the rows
+// it skipped, with the first one's reason.
+struct SourceNotes {
+  std::string source;
+  std::vector<std::string> notes;
+  std::size_t skipped_rows = 0;
+  std::string first_skipped;
 };
 
 // What the gate decided as a whole.
@@ -119,13 +177,26 @@ struct EvaluationResult {
   std::size_t baseline_events = 0;
   std::size_t candidate_events = 0;
   std::vector<GroupResult> groups;  // in name order
-  std::vector<std::string> notes;   // expired waivers, unmatched patterns, skipped rows
+  // What reports must say besides the verdicts (reports/gate_notes words it): transaction
+  // names that look unparameterised (how many, and the first), `groups:` patterns that
+  // matched nothing, waivers past their date, and what each source said of its reading.
+  std::size_t unparameterised_groups = 0;
+  std::string unparameterised_example;
+  std::vector<GroupOverride> unmatched_patterns;
+  std::vector<Waiver> expired_waivers;
+  SourceNotes baseline_notes;
+  SourceNotes candidate_notes;
   Outcome outcome = Outcome::kPass;
 
   // How many rules ended with `verdict`, over all groups.
   std::size_t Count(Verdict verdict) const;
   // How many groups have at least one rule with `verdict`.
   std::size_t GroupsWith(Verdict verdict) const;
+  // The number of tests a relative rule's minimum detectable effect accounts for: every
+  // test the correction covered, or 1 when there is no correction.
+  std::size_t DetectableFamily() const {
+    return correction == stats::Correction::kNone ? 1 : relative_tests;
+  }
 };
 
 }  // namespace perfgate::gate

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 
 namespace perfgate::gate {
 

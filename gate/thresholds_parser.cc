@@ -11,9 +11,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/duration.h"
+#include "core/number_format.h"
 #include "core/spelling.h"
 #include "core/text.h"
-#include "gate/number_format.h"
 
 namespace perfgate::gate {
 namespace {

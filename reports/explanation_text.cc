@@ -3,17 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 
 namespace perfgate::reports {
 namespace {
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
-std::string SignedMs(double ms) { return gate::FormatAbsoluteChange(ms, true); }
+std::string SignedMs(double ms) { return FormatAbsoluteChange(ms, true); }
 
 std::string ConfidencePercent(double confidence) {
-  return gate::FormatNumber(confidence * 100) + " %";
+  return FormatNumber(confidence * 100) + " %";
 }
 
 }  // namespace
@@ -29,7 +29,7 @@ std::string ChangeIntervalText(const std::optional<stats::Interval>& ci) {
 }
 
 std::string ShareText(double share) {
-  return gate::FormatNumber(std::round(share * 1000) / 10 + 0.0) + " %";  // + 0.0: no "-0"
+  return FormatNumber(std::round(share * 1000) / 10 + 0.0) + " %";  // + 0.0: no "-0"
 }
 
 std::string CauseName(const explain::Cause& cause) {
@@ -49,8 +49,8 @@ std::string CauseChangeText(const explain::Cause& cause, double confidence) {
 }
 
 std::string CauseSentence(const explain::Cause& cause, double confidence) {
-  return CauseName(cause) + ": " + gate::FormatMs(cause.candidate_ms) + " vs " +
-         gate::FormatMs(cause.baseline_ms) + " per request, " + CauseChangeText(cause, confidence) +
+  return CauseName(cause) + ": " + FormatMs(cause.candidate_ms) + " vs " +
+         FormatMs(cause.baseline_ms) + " per request, " + CauseChangeText(cause, confidence) +
          ", " + ShareText(cause.share) + " of the change, " +
          std::string(NameOf(explain::kCauseStatusNames, cause.status));
 }
@@ -108,8 +108,8 @@ std::string WhyText(const explain::Explanation& why, double confidence) {
   if (const explain::Cause* offset = Offset(why.judged))
     text += ", offset by " + CauseName(*offset) + " " + SignedMs(offset->change_ms) + " (" +
             ShareText(offset->share) + ")";
-  return text + "; mean " + gate::FormatMs(why.judged.candidate_ms) + " vs " +
-         gate::FormatMs(why.judged.baseline_ms) + " " + MethodPhrase(why.judged.method);
+  return text + "; mean " + FormatMs(why.judged.candidate_ms) + " vs " +
+         FormatMs(why.judged.baseline_ms) + " " + MethodPhrase(why.judged.method);
 }
 
 std::string MethodPhrase(explain::Method method) {
@@ -119,8 +119,8 @@ std::string MethodPhrase(explain::Method method) {
 
 std::string ExemplarLabel(const explain::Exemplar& exemplar) {
   return std::string(exemplar.baseline ? "baseline" : "candidate") + ", " +
-         gate::FormatMs(exemplar.duration_ms) + " (p" +
-         gate::FormatNumber(std::floor(exemplar.percentile * 10) / 10) + ")";
+         FormatMs(exemplar.duration_ms) + " (p" +
+         FormatNumber(std::floor(exemplar.percentile * 10) / 10) + ")";
 }
 
 std::string ExplanationMethodText(const explain::Explanations& explanations) {

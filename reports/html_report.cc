@@ -5,8 +5,9 @@
 #include <cstdio>
 #include <sstream>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 #include "reports/explanation_text.h"
+#include "reports/gate_notes.h"
 #include "reports/markup.h"
 #include "reports/summary_text.h"
 #include "reports/svg_charts.h"
@@ -133,8 +134,8 @@ void WhySection(std::ostream& out, const gate::EvaluationResult& result,
                 const explain::Explanation& why) {
   out << "<div class=\"explain\"><h4>Why it is slower</h4>\n<p class=\"meta\">"
       << Html(PopulationText(why)) << ", " << Html(MethodPhrase(why.judged.method)) << ": mean "
-      << Html(gate::FormatMs(why.judged.candidate_ms)) << " vs "
-      << Html(gate::FormatMs(why.judged.baseline_ms)) << "</p>\n"
+      << Html(FormatMs(why.judged.candidate_ms)) << " vs "
+      << Html(FormatMs(why.judged.baseline_ms)) << "</p>\n"
       << WhyChartSvg(why.judged, result.confidence) << "\n<ul class=\"why\">\n";
   for (const explain::Cause* cause : TopCauses(why.judged, kCausesNamed))
     out << "<li>" << Html(CauseSentence(*cause, result.confidence)) << "</li>\n";
@@ -168,15 +169,15 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
   auto side = [](const std::optional<gate::SideStats>& stats) {
     if (!stats) return std::string("no events");
     return std::to_string(stats->summary.count) + " events, " +
-           gate::FormatPercent(stats->summary.error_rate) + " errors";
+           FormatPercent(stats->summary.error_rate) + " errors";
   };
   out << "baseline " << Html(side(group.baseline)) << " &#183; candidate "
       << Html(side(group.candidate));
   if (group.shift) {
     out << " &#183; P(candidate slower) "
-        << Html(gate::FormatNumber(std::round(group.shift->probability_of_superiority * 1000) /
+        << Html(FormatNumber(std::round(group.shift->probability_of_superiority * 1000) /
                                    1000))
-        << ", Mann-Whitney " << Html(gate::FormatPStatement(group.shift->p_value));
+        << ", Mann-Whitney " << Html(FormatPStatement(group.shift->p_value));
   }
   out << (group.skipped ? " &#183; skipped by the config" : "") << "</p>\n";
   if (group.baseline || group.candidate) out << LatencyChartSvg(group) << "\n";
@@ -193,8 +194,9 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
           << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule))
           << "</td><td>" << Badge(rule.verdict) << "</td><td><code>"
           << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
-      if (!rule.note.empty())
-        out << "<tr><td colspan=\"7\" class=\"note\">" << Html(rule.note) << "</td></tr>\n";
+      const std::string note = RuleNote(result, rule);
+      if (!note.empty())
+        out << "<tr><td colspan=\"7\" class=\"note\">" << Html(note) << "</td></tr>\n";
     }
     out << "</tbody></table>\n";
   }
@@ -253,7 +255,7 @@ void OthersTable(std::ostream& out, const std::vector<const GroupResult*>& other
     };
     out << "<tr><td><code>" << Html(group->name) << "</code></td><td class=\"num\">"
         << n(group->baseline) << " &#8594; " << n(group->candidate) << "</td><td class=\"num\">"
-        << (group->candidate ? Html(gate::FormatMs(group->candidate->p95_ms)) : "&#8211;")
+        << (group->candidate ? Html(FormatMs(group->candidate->p95_ms)) : "&#8211;")
         << "</td><td>" << Badge(group->skipped ? Verdict::kPass : group->verdict) << "</td></tr>\n";
   }
   if (others.size() > kMaxOtherRows) {
@@ -286,9 +288,10 @@ std::string RenderHtml(const explain::ExplainedResult& report) {
   const Charted charted = ChooseCharted(result);
   for (const GroupResult* group : charted.with_chart) GroupArticle(out, report, *group);
   OthersTable(out, charted.others);
-  if (!result.notes.empty()) {
+  const std::vector<std::string> notes = RunNotes(result);
+  if (!notes.empty()) {
     out << "<section><h2>Notes</h2><ul>\n";
-    for (const std::string& note : result.notes) out << "<li>" << Html(note) << "</li>\n";
+    for (const std::string& note : notes) out << "<li>" << Html(note) << "</li>\n";
     out << "</ul></section>\n";
   }
   out << "<footer>Method: " << Html(MethodText(result));

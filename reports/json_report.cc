@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include "core/timestamp.h"
+#include "reports/gate_notes.h"
 #include "reports/json_writer.h"
 #include "reports/summary_text.h"
 
@@ -27,7 +28,7 @@ value IntervalJson(const std::optional<stats::Interval>& interval) {
   return object{{"lower", JsonNumber(interval->lower)}, {"upper", JsonNumber(interval->upper)}};
 }
 
-value Rule(const gate::RuleResult& rule) {
+value Rule(const gate::EvaluationResult& result, const gate::RuleResult& rule) {
   const bool duration = rule.rule.metric.IsDuration();
   const bool increase = rule.rule.kind == gate::LimitKind::kMaxIncrease;
   std::string limit_unit = increase && rule.rule.unit == gate::ChangeUnit::kRelative
@@ -57,7 +58,8 @@ value Rule(const gate::RuleResult& rule) {
       {"minimum_detectable_effect", JsonNumber(rule.minimum_detectable_effect)},
       {"baseline_n", rule.baseline_n},
       {"candidate_n", rule.candidate_n},
-      {"note", rule.note},
+      {"caveat", NameOf(gate::kCaveatNames, rule.caveat)},
+      {"note", RuleNote(result, rule)},
   };
 }
 
@@ -133,10 +135,11 @@ value ExplanationJson(const explain::Explanation& why) {
   return out;
 }
 
-value Group(const gate::GroupResult& group, const explain::Explanations& explanations) {
+value Group(const gate::EvaluationResult& result, const gate::GroupResult& group,
+            const explain::Explanations& explanations) {
   auto why = explanations.find(group.name);
   array rules;
-  for (const gate::RuleResult& rule : group.rules) rules.push_back(Rule(rule));
+  for (const gate::RuleResult& rule : group.rules) rules.push_back(Rule(result, rule));
   return object{
       {"name", group.name},
       {"verdict", group.skipped ? "skipped" : gate::VerdictName(group.verdict)},
@@ -166,7 +169,7 @@ std::string RenderJson(const explain::ExplainedResult& report) {
     counts[gate::VerdictName(verdict)] = result.Count(verdict);
   }
   array notes;
-  for (const std::string& note : result.notes) notes.push_back(value(note));
+  for (const std::string& note : RunNotes(result)) notes.push_back(value(note));
   // A line per transaction (root > groups > group): complete, greppable and compact; the
   // groups are written one at a time.
   JsonObjectWriter out(2);
@@ -209,7 +212,7 @@ std::string RenderJson(const explain::ExplainedResult& report) {
           {"pre_existing", NameOf(gate::kPreExistingPolicyNames, result.pre_existing)}});
   out.Member("counts", counts);
   out.ArrayMember("groups", result.groups.size(),
-                  [&](std::size_t i) { return Group(result.groups[i], report.explanations); });
+                  [&](std::size_t i) { return Group(result, result.groups[i], report.explanations); });
   out.Member("notes", notes);
   return std::move(out).Finish();
 }

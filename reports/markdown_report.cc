@@ -4,8 +4,9 @@
 #include <set>
 #include <sstream>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 #include "reports/explanation_text.h"
+#include "reports/gate_notes.h"
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {
@@ -106,8 +107,8 @@ void ExplanationSection(std::ostream& out, const gate::EvaluationResult& result,
   out << "\n";
   if (why.mean) {
     const std::vector<const explain::Cause*> top = TopCauses(*why.mean, 1);
-    out << "Over every request: mean " << gate::FormatMs(why.mean->candidate_ms) << " vs "
-        << gate::FormatMs(why.mean->baseline_ms);
+    out << "Over every request: mean " << FormatMs(why.mean->candidate_ms) << " vs "
+        << FormatMs(why.mean->baseline_ms);
     if (!top.empty())
       out << ", most of the change in " << Prose(CauseName(*top.front())) << " "
           << Prose(CauseChangeText(*top.front(), result.confidence));
@@ -141,7 +142,7 @@ std::string LeftOut(std::size_t shown, std::size_t total, std::string_view what)
 }
 
 std::string SideCell(const std::optional<gate::SideStats>& side, double gate::SideStats::*field) {
-  return side ? gate::FormatMs((*side).*field) : "–";
+  return side ? FormatMs((*side).*field) : "–";
 }
 
 void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const GroupResult& group) {
@@ -152,15 +153,15 @@ void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const Gr
     out << "| " << Cell(rule.limit_text) << " | " << ValueText(rule, rule.baseline) << " | "
         << ValueText(rule, rule.candidate) << " | " << ChangeText(rule) << " | "
         << JudgedIntervalText(rule) << " | "
-        << (rule.adjusted_p_value ? gate::FormatPValue(*rule.adjusted_p_value) : "–") << " | "
+        << (rule.adjusted_p_value ? FormatPValue(*rule.adjusted_p_value) : "–") << " | "
         << Icon(rule.verdict) << " " << VerdictLabel(rule.verdict) << " | "
         << Cell(rule.rule.origin.ToString()) << " |\n";
   }
   bool notes = false;
   for (const RuleResult& rule : group.rules) {
-    if (!rule.note.empty() && rule.verdict != Verdict::kInsufficientData) {
-      out << (notes ? "" : "\n") << "- " << Cell(rule.limit_text) << ": " << Cell(rule.note)
-          << "\n";
+    const std::string note = RuleNote(result, rule);
+    if (!note.empty() && rule.verdict != Verdict::kInsufficientData) {
+      out << (notes ? "" : "\n") << "- " << Cell(rule.limit_text) << ": " << Cell(note) << "\n";
       notes = true;
     }
   }
@@ -170,13 +171,13 @@ void GroupLine(std::ostream& out, const GroupResult& group) {
   auto side = [](const std::optional<gate::SideStats>& stats) {
     if (!stats) return std::string("no events");
     return Count(stats->summary.count) + " events, " +
-           gate::FormatPercent(stats->summary.error_rate) + " errors";
+           FormatPercent(stats->summary.error_rate) + " errors";
   };
   out << "Baseline: " << side(group.baseline) << " · candidate: " << side(group.candidate);
   if (group.shift) {
     out << " · Mann-Whitney: P(candidate slower) = "
-        << gate::FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000)
-        << ", " << gate::FormatPStatement(group.shift->p_value);
+        << FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000)
+        << ", " << FormatPStatement(group.shift->p_value);
   }
   if (group.override_origin) out << " · rules from " << Cell(group.override_origin->ToString());
   out << "\n\n";
@@ -310,7 +311,7 @@ void PassingSection(std::ostream& out, const gate::EvaluationResult& result,
     out << "| " << Code(group->name) << " | " << n(group->baseline) << " → " << n(group->candidate)
         << " | " << SideCell(group->candidate, &gate::SideStats::p50_ms) << " | "
         << SideCell(group->candidate, &gate::SideStats::p95_ms) << " | "
-        << (group->candidate ? gate::FormatPercent(group->candidate->summary.error_rate) : "–")
+        << (group->candidate ? FormatPercent(group->candidate->summary.error_rate) : "–")
         << " | "
         << (group->skipped ? "skipped (" + Cell(group->override_origin->ToString()) + ")"
                            : std::string("✅ pass (") + Count(group->rules.size()) + " rules)")
@@ -324,9 +325,10 @@ void PassingSection(std::ostream& out, const gate::EvaluationResult& result,
 // The notes, then the method line: everything that decided the verdicts.
 void NotesAndMethod(std::ostream& out, const explain::ExplainedResult& report) {
   const gate::EvaluationResult& result = report.result;
-  if (!result.notes.empty()) {
+  const std::vector<std::string> notes = RunNotes(result);
+  if (!notes.empty()) {
     out << "**Notes**\n\n";
-    for (const std::string& note : result.notes) out << "- " << Cell(note) << "\n";
+    for (const std::string& note : notes) out << "- " << Cell(note) << "\n";
     out << "\n";
   }
   out << "<sub>Method: " << MethodText(result);

@@ -6,7 +6,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 #include "reports/json_report.h"
 #include "reports/json_writer.h"
 #include "reports/summary_text.h"
@@ -14,7 +14,7 @@
 namespace perfgate::reports {
 namespace {
 
-std::string PercentileName(double percent) { return "p" + gate::FormatNumber(percent); }
+std::string PercentileName(double percent) { return "p" + FormatNumber(percent); }
 
 }  // namespace
 
@@ -26,11 +26,11 @@ std::string RenderStatsTable(const gate::SourceSummary& summary) {
   rows.push_back(header);
   for (const gate::GroupSummary& group : summary.groups) {
     std::vector<std::string> row = {group.name, std::to_string(group.summary.count),
-                                    gate::FormatPercent(group.summary.error_rate),
-                                    gate::FormatMs(group.summary.mean_ms),
-                                    gate::FormatMs(group.summary.min_ms)};
-    for (const auto& [percent, value] : group.percentiles_ms) row.push_back(gate::FormatMs(value));
-    row.push_back(gate::FormatMs(group.summary.max_ms));
+                                    FormatPercent(group.summary.error_rate),
+                                    FormatMs(group.summary.mean_ms),
+                                    FormatMs(group.summary.min_ms)};
+    for (const auto& [percent, value] : group.percentiles_ms) row.push_back(FormatMs(value));
+    row.push_back(FormatMs(group.summary.max_ms));
     rows.push_back(std::move(row));
   }
   std::vector<std::size_t> widths(header.size(), 0);

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/number_format.h"
 #include "core/timestamp.h"
-#include "gate/number_format.h"
+#include "reports/gate_notes.h"
 
 namespace perfgate::reports {
 
@@ -108,13 +109,13 @@ std::string Headline(const EvaluationResult& result) {
 
 std::string ValueText(const RuleResult& rule, std::optional<double> value) {
   if (!value) return "–";
-  return rule.rule.metric.IsDuration() ? gate::FormatMs(*value) : gate::FormatPercent(*value);
+  return rule.rule.metric.IsDuration() ? FormatMs(*value) : FormatPercent(*value);
 }
 
 std::string ChangeText(const RuleResult& rule) {
   if (!rule.change) return "–";
-  if (rule.change_is_relative) return gate::FormatRelativeChange(*rule.change);
-  return gate::FormatAbsoluteChange(*rule.change, rule.rule.metric.IsDuration());
+  if (rule.change_is_relative) return FormatRelativeChange(*rule.change);
+  return FormatAbsoluteChange(*rule.change, rule.rule.metric.IsDuration());
 }
 
 std::string IntervalText(const RuleResult& rule, const std::optional<stats::Interval>& interval,
@@ -125,17 +126,17 @@ std::string IntervalText(const RuleResult& rule, const std::optional<stats::Inte
   auto bare = [](const std::string& text) { return text.substr(0, text.rfind(' ')); };
   std::string lower, upper, unit;
   if (!change) {
-    auto one = [&](double v) { return duration ? gate::FormatMs(v) : gate::FormatPercent(v); };
+    auto one = [&](double v) { return duration ? FormatMs(v) : FormatPercent(v); };
     lower = bare(one(interval->lower));
     upper = bare(one(interval->upper));
     unit = duration ? "ms" : "%";
   } else if (rule.change_is_relative) {
-    lower = bare(gate::FormatRelativeChange(interval->lower));
-    upper = bare(gate::FormatRelativeChange(interval->upper));
+    lower = bare(FormatRelativeChange(interval->lower));
+    upper = bare(FormatRelativeChange(interval->upper));
     unit = "%";
   } else {
-    lower = bare(gate::FormatAbsoluteChange(interval->lower, duration));
-    upper = bare(gate::FormatAbsoluteChange(interval->upper, duration));
+    lower = bare(FormatAbsoluteChange(interval->lower, duration));
+    upper = bare(FormatAbsoluteChange(interval->upper, duration));
     unit = duration ? "ms" : "pp";
   }
   return "[" + lower + ", " + upper + "] " + unit;
@@ -149,7 +150,7 @@ std::string JudgedIntervalText(const RuleResult& rule) {
 }
 
 std::string ConfidenceText(const EvaluationResult& result) {
-  return gate::FormatNumber(result.confidence * 100) + " %";
+  return FormatNumber(result.confidence * 100) + " %";
 }
 
 namespace {
@@ -221,7 +222,7 @@ std::string RuleSentence(const EvaluationResult& result, const GroupResult& grou
   const std::string& metric = rule.rule.metric.name;
   std::string origin = " [" + rule.rule.origin.ToString() + "]";
   if (rule.verdict == Verdict::kInsufficientData) {
-    return group.name + " " + metric + ": not judged, " + rule.note + origin;
+    return group.name + " " + metric + ": not judged, " + RuleNote(result, rule) + origin;
   }
   const std::string ci_label = ConfidenceText(result) + " CI ";
   std::string comparison;
@@ -238,11 +239,11 @@ std::string RuleSentence(const EvaluationResult& result, const GroupResult& grou
     comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " +
                  ValueText(rule, rule.baseline) + " (" + ChangeText(rule);
     if (rule.change_ci) comparison += ", " + ci_label + IntervalText(rule, rule.change_ci, true);
-    if (rule.adjusted_p_value) comparison += ", " + gate::FormatPStatement(*rule.adjusted_p_value);
+    if (rule.adjusted_p_value) comparison += ", " + FormatPStatement(*rule.adjusted_p_value);
     comparison += std::string(")") + (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
   }
   std::string sentence = group.name + " " + comparison + origin;
-  if (!rule.note.empty()) sentence += "; " + rule.note;
+  if (const std::string note = RuleNote(result, rule); !note.empty()) sentence += "; " + note;
   return sentence;
 }
 
@@ -274,7 +275,7 @@ std::vector<InsufficientGroup> InsufficientGroups(const EvaluationResult& result
     InsufficientGroup entry{&group, 0, ""};
     for (const RuleResult& rule : group.rules) {
       if (rule.verdict != Verdict::kInsufficientData) continue;
-      if (entry.rules++ == 0) entry.reason = rule.note;
+      if (entry.rules++ == 0) entry.reason = RuleNote(result, rule);
     }
     if (entry.rules > 0) groups.push_back(entry);
   }

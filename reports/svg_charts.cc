@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 #include "reports/explanation_text.h"
 #include "reports/markup.h"
 #include "reports/summary_text.h"
@@ -82,7 +82,7 @@ class Chart {
         svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\""
             << Number(kWidth - kRight) << "\" y2=\"" << Number(y) << "\" stroke=\"#eaeef2\"/>"
             << "<text x=\"" << Number(kLeft - 6) << "\" y=\"" << Number(y + 4)
-            << "\" text-anchor=\"end\" fill=\"#57606a\">" << Html(gate::FormatMs(value))
+            << "\" text-anchor=\"end\" fill=\"#57606a\">" << Html(FormatMs(value))
             << "</text>\n";
       }
     }
@@ -243,10 +243,10 @@ class WhyChart {
         if (!(w > 0)) continue;
         svg << "<rect x=\"" << Number(x) << "\" y=\"" << Number(y + 3) << "\" width=\"" << Number(w)
             << "\" height=\"" << Number(kRow - 6) << "\" fill=\"" << Colour(i) << "\"><title>"
-            << Html(CauseName(cause) + ": " + gate::FormatMs(ms)) << "</title></rect>";
+            << Html(CauseName(cause) + ": " + FormatMs(ms)) << "</title></rect>";
         x += w;
       }
-      svg << Text(x + 6, y + 15, "start", gate::FormatMs(total)) << "\n";
+      svg << Text(x + 6, y + 15, "start", FormatMs(total)) << "\n";
       y += kRow;
     }
     // Diverging bars of the change, with the interval.
@@ -281,7 +281,7 @@ class WhyChart {
           << Number(low) << " " << Number(mid - 4) << "V" << Number(mid + 4) << "M" << Number(high)
           << " " << Number(mid - 4) << "V" << Number(mid + 4)
           << "\" stroke=\"#1f2328\" fill=\"none\"/>";
-      std::string value = gate::FormatAbsoluteChange(cause->change_ms, true);
+      std::string value = FormatAbsoluteChange(cause->change_ms, true);
       if (cause->status == explain::CauseStatus::kNew) value += " (new)";
       svg << Text(kWidth - kValue + 8, y + 15, "start", value) << "\n";
       y += kRow;
@@ -308,7 +308,7 @@ class WhyChart {
                                                     "#8250df", "#bc4c00", "#57606a", "#0a3069"};
     return kPalette[i % std::size(kPalette)];
   }
-  std::string ConfidenceLabel() const { return gate::FormatNumber(confidence_ * 100) + " %"; }
+  std::string ConfidenceLabel() const { return FormatNumber(confidence_ * 100) + " %"; }
 
   const explain::Decomposition& d_;
   double confidence_;

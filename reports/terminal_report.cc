@@ -5,8 +5,9 @@
 #include <set>
 #include <vector>
 
-#include "gate/number_format.h"
+#include "core/number_format.h"
 #include "reports/explanation_text.h"
+#include "reports/gate_notes.h"
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {
@@ -105,10 +106,10 @@ std::string Aligned(const std::vector<std::vector<std::string>>& rows, std::size
 std::string CauseTable(const explain::Decomposition& d, double confidence) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"CAUSE", "BASELINE", "CANDIDATE", "CHANGE",
-                  gate::FormatNumber(confidence * 100) + " % CI", "SHARE", "STATUS"});
+                  FormatNumber(confidence * 100) + " % CI", "SHARE", "STATUS"});
   auto add = [&](const explain::Cause& cause, const std::string& label) {
-    rows.push_back({label, gate::FormatMs(cause.baseline_ms), gate::FormatMs(cause.candidate_ms),
-                    gate::FormatAbsoluteChange(cause.change_ms, true),
+    rows.push_back({label, FormatMs(cause.baseline_ms), FormatMs(cause.candidate_ms),
+                    FormatAbsoluteChange(cause.change_ms, true),
                     ChangeIntervalText(cause.change_ci), ShareText(cause.share),
                     std::string(NameOf(explain::kCauseStatusNames, cause.status))});
   };
@@ -119,9 +120,9 @@ std::string CauseTable(const explain::Decomposition& d, double confidence) {
       add(group, "  " + (group.op != cause.op ? group.op + " " : std::string()) + "\"" +
                      group.description + "\"");
   }
-  rows.push_back({"total (mean per request)", gate::FormatMs(d.baseline_ms),
-                  gate::FormatMs(d.candidate_ms),
-                  gate::FormatAbsoluteChange(d.candidate_ms - d.baseline_ms, true),
+  rows.push_back({"total (mean per request)", FormatMs(d.baseline_ms),
+                  FormatMs(d.candidate_ms),
+                  FormatAbsoluteChange(d.candidate_ms - d.baseline_ms, true),
                   ChangeIntervalText(d.change_ci), "100 %", ""});
   return Aligned(rows, 1, 5, "  ");
 }
@@ -144,7 +145,7 @@ std::string RenderExplanation(const std::string& name, const explain::Explanatio
     for (const explain::Exemplar& exemplar : why.exemplars) {
       std::string ops;
       for (const auto& [op, ms] : exemplar.top_ops)
-        ops += (ops.empty() ? "" : ", ") + op + " " + gate::FormatMs(ms);
+        ops += (ops.empty() ? "" : ", ") + op + " " + FormatMs(ms);
       rows.push_back(
           {ExemplarLabel(exemplar), exemplar.url.empty() ? exemplar.trace_id : exemplar.url, ops});
     }
@@ -215,11 +216,12 @@ std::string RenderVerdictSummary(const explain::ExplainedResult& report, Termina
     out += "  ... and " + std::to_string(left_out) +
            " more lines like these: the Markdown, JSON, JUnit and HTML reports list them all\n";
   }
-  for (std::size_t i = 0; i < result.notes.size() && i < kMaxSummaryNotes; ++i) {
-    out += "  note: " + result.notes[i] + "\n";
+  const std::vector<std::string> notes = RunNotes(result);
+  for (std::size_t i = 0; i < notes.size() && i < kMaxSummaryNotes; ++i) {
+    out += "  note: " + notes[i] + "\n";
   }
-  if (result.notes.size() > kMaxSummaryNotes) {
-    out += "  ... and " + std::to_string(result.notes.size() - kMaxSummaryNotes) +
+  if (notes.size() > kMaxSummaryNotes) {
+    out += "  ... and " + std::to_string(notes.size() - kMaxSummaryNotes) +
            " more notes in the reports\n";
   }
   return out;

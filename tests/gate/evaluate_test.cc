@@ -127,9 +127,8 @@ TEST(Evaluate, RelativeChangeOverToleranceButNotSignificantIsInconclusive) {
   EXPECT_NEAR(*rule.p_value, 0.2487, 1e-4);
   ASSERT_TRUE(rule.minimum_detectable_effect.has_value());
   EXPECT_GT(*rule.minimum_detectable_effect, 0.02);  // 100 events cannot see 2 pp
-  EXPECT_EQ(rule.note,
-            "over the tolerance but not significant (p = 0.249 after Holm); with these sample "
-            "sizes only changes beyond +3.50 pp are detectable (80 % power)");
+  EXPECT_NEAR(*rule.minimum_detectable_effect, 0.035, 5e-5);
+  EXPECT_EQ(rule.caveat, Caveat::kNotSignificant);
   EXPECT_EQ(result.outcome, Outcome::kPass);  // policy.inconclusive: warn
 }
 
@@ -148,10 +147,11 @@ TEST(Evaluate, TooFewEventsIsInsufficientDataNeverAPass) {
   ASSERT_EQ(fresh.name, "new");
   EXPECT_EQ(fresh.rules[0].verdict, Verdict::kPass);              // absolute: candidate suffices
   EXPECT_EQ(fresh.rules[1].verdict, Verdict::kInsufficientData);  // relative: no baseline
-  EXPECT_EQ(fresh.rules[1].note, "baseline has 0 events, fewer than min_samples 50");
+  EXPECT_EQ(fresh.rules[1].caveat, Caveat::kBelowMinSamples);
+  EXPECT_EQ(fresh.rules[1].shortfall, (Shortfall{false, 0, 50}));
   const GroupResult& rare = result.groups[1];
   EXPECT_EQ(rare.rules[0].verdict, Verdict::kInsufficientData);
-  EXPECT_EQ(rare.rules[0].note, "candidate has 10 events, fewer than min_samples 50");
+  EXPECT_EQ(rare.rules[0].shortfall, (Shortfall{true, 10, 50}));
   EXPECT_DOUBLE_EQ(*rare.rules[0].candidate, 5);  // shown, not judged
   EXPECT_EQ(result.outcome, Outcome::kPass);      // policy warn
 }
@@ -176,9 +176,8 @@ TEST(Evaluate, APercentileIsJudgedOnlyFromTheEventsItsIntervalNeeds) {
     EXPECT_EQ(rules[2].verdict == Verdict::kInsufficientData, n < 20) << n;
     EXPECT_EQ(rules[3].verdict == Verdict::kInsufficientData, n < 1000) << n;
     if (n == 199) {
-      EXPECT_EQ(rules[0].note,
-                "candidate has 199 events; p95 is judged from 200, where its interval covers what "
-                "it claims (10 events beyond it)");
+      EXPECT_EQ(rules[0].caveat, Caveat::kThinTail);
+      EXPECT_EQ(rules[0].shortfall, (Shortfall{true, 199, 200}));
       EXPECT_TRUE(rules[0].candidate.has_value());  // shown, not judged
     }
   }
@@ -220,8 +219,9 @@ TEST(Evaluate, GroupOverridesReplaceRulesOrSkipFirstMatchWins) {
   EXPECT_EQ(result.groups[1].rules[0].verdict, Verdict::kPass);  // GET /health/deep: first entry
   EXPECT_EQ(result.groups[1].override_origin->ToString(), "t.yaml:6");
   EXPECT_EQ(result.groups[2].rules[0].verdict, Verdict::kFail);  // GET /x: global rule
-  ASSERT_EQ(result.notes.size(), 1u);  // the shadowed third entry matched, so no note
-  EXPECT_EQ(result.notes[0], "group pattern '/nothing/*' [t.yaml:14] matched no transaction");
+  ASSERT_EQ(result.unmatched_patterns.size(), 1u);  // the shadowed third entry matched
+  EXPECT_EQ(result.unmatched_patterns[0].match, "/nothing/*");
+  EXPECT_EQ(result.unmatched_patterns[0].origin.ToString(), "t.yaml:14");
 }
 
 TEST(Evaluate, WaiversApplyUntilTheirDateInclusiveThenExpire) {
@@ -237,16 +237,19 @@ TEST(Evaluate, WaiversApplyUntilTheirDateInclusiveThenExpire) {
 
   EvaluationResult active = Evaluate(Config(yaml), b, c, kToday);
   EXPECT_EQ(active.groups[0].rules[0].verdict, Verdict::kWaived);
-  EXPECT_EQ(active.groups[0].rules[0].note,
-            "would fail; waived until 2027-01-15: known, #12 [t.yaml:6]");
+  const RuleResult& waived = active.groups[0].rules[0];
+  ASSERT_TRUE(waived.waiver.has_value());
+  EXPECT_FALSE(waived.waiver_expired);
+  EXPECT_EQ(waived.waived_verdict, Verdict::kFail);
+  EXPECT_EQ(waived.waiver->reason, "known, #12");
+  EXPECT_TRUE(active.expired_waivers.empty());
   EXPECT_EQ(active.outcome, Outcome::kPass);
 
   EvaluationResult expired = Evaluate(Config(yaml), b, c, {year{2027}, month{1}, day{16}});
   EXPECT_EQ(expired.groups[0].rules[0].verdict, Verdict::kFail);
-  EXPECT_EQ(expired.groups[0].rules[0].note, "waiver expired on 2027-01-15 [t.yaml:6]");
-  ASSERT_EQ(expired.notes.size(), 1u);
-  EXPECT_EQ(expired.notes[0],
-            "waiver for '/api/*' p50 expired on 2027-01-15 [t.yaml:6]; its rules are judged again");
+  EXPECT_TRUE(expired.groups[0].rules[0].waiver_expired);
+  ASSERT_EQ(expired.expired_waivers.size(), 1u);
+  EXPECT_EQ(expired.expired_waivers[0].origin.ToString(), "t.yaml:6");
   EXPECT_EQ(expired.outcome, Outcome::kRegression);
 }
 
@@ -452,7 +455,7 @@ TEST(Evaluate, ALargeChangeStaysSignificantInAFamilyOfThousandsOfTests) {
       Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   EXPECT_EQ(result.relative_tests, 2001u);
   const RuleResult& busy = OnlyRule(result, "busy");
-  EXPECT_EQ(busy.verdict, Verdict::kFail) << busy.note;
+  EXPECT_EQ(busy.verdict, Verdict::kFail) << NameOf(kCaveatNames, busy.caveat);
   EXPECT_LT(*busy.adjusted_p_value, 1e-6);
   EXPECT_EQ(result.Count(Verdict::kFail), 1u);
 }
@@ -560,7 +563,7 @@ TEST(Evaluate, ZeroHugeAndInfiniteValuesNeverPassARegression) {
           Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
       const RuleResult& rule = OnlyRule(result, "a");
       EXPECT_EQ(VerdictName(rule.verdict), VerdictName(c.expected))
-          << edges::Describe(c, decide_on) << ": " << rule.note;
+          << edges::Describe(c, decide_on) << ": " << NameOf(kCaveatNames, rule.caveat);
       for (const std::optional<double>& number : {rule.candidate, rule.change}) {
         if (number && c.baseline_ms != kInf) {
           EXPECT_FALSE(std::isnan(*number)) << edges::Describe(c, decide_on);
@@ -586,9 +589,7 @@ TEST(Evaluate, ANumberThatCannotBeComputedFailsClosedAndSaysWhy) {
       Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const RuleResult& rule = OnlyRule(result, "a");
   EXPECT_EQ(rule.verdict, Verdict::kFail);
-  EXPECT_EQ(rule.note,
-            "its change could not be computed (not a number), so it cannot pass; please report "
-            "this with the input");
+  EXPECT_EQ(rule.caveat, Caveat::kNotANumber);
 }
 
 }  // namespace
@@ -618,10 +619,8 @@ TEST(Evaluate, NotesUnparameterisedNamesOnce) {
   AddEvents(cand, "GET /health", 10, 1, 0);
   EvaluationResult result =
       Evaluate(*config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
-  ASSERT_EQ(result.notes.size(), 1u);
-  EXPECT_TRUE(result.notes[0].starts_with(
-      "30 transaction names look unparameterised (e.g. 'GET /users/100'): "))
-      << result.notes[0];
+  EXPECT_EQ(result.unparameterised_groups, 30u);
+  EXPECT_EQ(result.unparameterised_example, "GET /users/100");
 }
 
 }  // namespace
@@ -646,7 +645,7 @@ TEST(Evaluate, ABreachTheBaselineHadTooIsPreExistingAndMayOnlyWarn) {
   const RuleResult& old_breach = OnlyRule(fails, "a");
   EXPECT_EQ(old_breach.verdict, Verdict::kFail);
   EXPECT_TRUE(old_breach.pre_existing);
-  EXPECT_EQ(old_breach.note, "pre-existing: the baseline breached it too");
+  EXPECT_EQ(old_breach.caveat, Caveat::kNone);
   EXPECT_FALSE(OnlyRule(fails, "b").pre_existing);
   EXPECT_EQ(fails.outcome, Outcome::kRegression);
 
@@ -655,8 +654,7 @@ TEST(Evaluate, ABreachTheBaselineHadTooIsPreExistingAndMayOnlyWarn) {
              rules),
       baseline, candidate, kToday);
   EXPECT_EQ(OnlyRule(warns, "a").verdict, Verdict::kWarn);
-  EXPECT_EQ(OnlyRule(warns, "a").note,
-            "pre-existing: the baseline breached it too (policy.pre_existing: warn)");
+  EXPECT_TRUE(OnlyRule(warns, "a").pre_existing);
   EXPECT_EQ(OnlyRule(warns, "b").verdict, Verdict::kFail);  // the new breach still fails
 }
 

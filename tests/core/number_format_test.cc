@@ -1,10 +1,10 @@
-#include "gate/number_format.h"
+#include "core/number_format.h"
 
 #include <gtest/gtest.h>
 
 #include <limits>
 
-namespace perfgate::gate {
+namespace perfgate {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -64,4 +64,4 @@ TEST(FormatNumber, NoTrailingZerosAndScientificWhenHuge) {
 }
 
 }  // namespace
-}  // namespace perfgate::gate
+}  // namespace perfgate

@@ -1,12 +1,12 @@
 // Numbers as perfgate shows them everywhere (reports, messages): durations in ms, rates in
 // percent, changes with a sign. Deterministic: the same double gives the same text on any
 // platform (printf-style fixed formatting, no locale).
-#ifndef PERFGATE_GATE_NUMBER_FORMAT_H_
-#define PERFGATE_GATE_NUMBER_FORMAT_H_
+#ifndef PERFGATE_CORE_NUMBER_FORMAT_H_
+#define PERFGATE_CORE_NUMBER_FORMAT_H_
 
 #include <string>
 
-namespace perfgate::gate {
+namespace perfgate {
 
 // "8000 ms", "42.5 ms", "3.27 ms": whole ms from 100 ms up, three significant digits below;
 // from 1e15 up in scientific notation ("1e+308 ms"). Infinity is "inf ms".
@@ -24,6 +24,6 @@ std::string FormatPStatement(double p);
 // A plain number without trailing zeros: 8000 -> "8000", 0.5 -> "0.5".
 std::string FormatNumber(double value);
 
-}  // namespace perfgate::gate
+}  // namespace perfgate
 
-#endif  // PERFGATE_GATE_NUMBER_FORMAT_H_
+#endif  // PERFGATE_CORE_NUMBER_FORMAT_H_

@@ -1,9 +1,9 @@
-#include "gate/number_format.h"
+#include "core/number_format.h"
 
 #include <cmath>
 #include <cstdio>
 
-namespace perfgate::gate {
+namespace perfgate {
 namespace {
 
 // Magnitudes from here up are shown in scientific notation: a double holds 15-17
@@ -67,4 +67,4 @@ std::string FormatNumber(double value) {
   return text;
 }
 
-}  // namespace perfgate::gate
+}  // namespace perfgate

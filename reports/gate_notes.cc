@@ -1,0 +1,129 @@
+#include "reports/gate_notes.h"
+
+#include "core/number_format.h"
+#include "stats/multiple_testing.h"
+
+namespace perfgate::reports {
+namespace {
+
+using gate::Caveat;
+using gate::RuleResult;
+
+std::string EventsText(std::size_t n) {
+  return std::to_string(n) + (n == 1 ? " event" : " events");
+}
+
+// "; with these sample sizes only changes beyond +12.0 % are detectable (80 % power, over
+// 40 tests)", for a relative rule whose test gave a minimum detectable effect; else "".
+std::string Detectable(const gate::EvaluationResult& result, const RuleResult& rule) {
+  if (!rule.minimum_detectable_effect) return "";
+  const double mde = *rule.minimum_detectable_effect;
+  const std::size_t family = result.DetectableFamily();
+  return "; with these sample sizes only changes beyond " +
+         (rule.change_is_relative ? FormatRelativeChange(mde)
+                                  : FormatAbsoluteChange(mde, rule.rule.metric.IsDuration())) +
+         " are detectable (80 % power" +
+         (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) + ")";
+}
+
+std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& rule) {
+  const bool relative = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+  const std::string side = rule.shortfall.candidate ? "candidate" : "baseline";
+  switch (rule.caveat) {
+    case Caveat::kNone:
+      return "";
+    case Caveat::kNotANumber:
+      return "its " + (relative ? std::string("change") : rule.rule.metric.name) +
+             " could not be computed (not a number), so it cannot pass; "
+             "please report this with the input";
+    case Caveat::kStraddlesLimit:
+      return std::string("over the ") + (relative ? "tolerance" : "limit") +
+             ", but its CI reaches under it" + Detectable(result, rule);
+    case Caveat::kFailedInsideCi:
+      return "its CI reaches below the limit";
+    case Caveat::kCiReachesOver:
+      return "within the limit, but its CI reaches over it";
+    case Caveat::kNotSignificant:
+      return "over the tolerance but not significant (" +
+             FormatPStatement(rule.adjusted_p_value.value_or(1)) +
+             (result.correction == stats::Correction::kNone
+                  ? ""
+                  : " after " + std::string(NameOf(stats::kCorrectionTitles, result.correction))) +
+             ")" + Detectable(result, rule);
+    case Caveat::kBelowMinSamples:
+      return side + " has " + EventsText(rule.shortfall.events) + ", fewer than min_samples " +
+             std::to_string(rule.shortfall.needed);
+    case Caveat::kThinTail:
+      return side + " has " + EventsText(rule.shortfall.events) + "; " + rule.rule.metric.name +
+             " is judged from " + std::to_string(rule.shortfall.needed) +
+             ", where its interval covers what it claims (" +
+             FormatNumber(gate::kMinEventsBeyondPercentile) + " events beyond it)";
+    case Caveat::kNotAggregated:
+      return rule.rule.metric.name +
+             " is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
+             "error_rate); use raw mode for it";
+    case Caveat::kAggregateValues:
+      return "aggregate mode: judged on Sentry's values, with no interval or test";
+  }
+  return "";
+}
+
+void Append(std::string& note, const std::string& part) {
+  if (part.empty()) return;
+  note += note.empty() ? part : "; " + part;
+}
+
+}  // namespace
+
+std::string RuleNote(const gate::EvaluationResult& result, const RuleResult& rule) {
+  std::string note;
+  if (rule.waiver && !rule.waiver_expired) {
+    note = "would " + std::string(gate::VerdictName(rule.waived_verdict)) + "; waived until " +
+           gate::DateText(rule.waiver->until) + ": " + rule.waiver->reason + " [" +
+           rule.waiver->origin.ToString() + "]";
+  }
+  Append(note, CaveatText(result, rule));
+  if (rule.pre_existing) {
+    const bool downgraded = result.pre_existing == gate::PreExistingPolicy::kWarn &&
+                            rule.rule.severity == gate::Severity::kFail;
+    Append(note, std::string("pre-existing: the baseline breached it too") +
+                     (downgraded ? " (policy.pre_existing: warn)" : ""));
+  }
+  if (rule.waiver && rule.waiver_expired) {
+    Append(note, "waiver expired on " + gate::DateText(rule.waiver->until) + " [" +
+                     rule.waiver->origin.ToString() + "]");
+  }
+  return note;
+}
+
+std::vector<std::string> RunNotes(const gate::EvaluationResult& result) {
+  std::vector<std::string> notes;
+  if (const std::size_t n = result.unparameterised_groups; n > 0) {
+    notes.push_back(std::to_string(n) +
+                    (n == 1 ? " transaction name looks" : " transaction names look") +
+                    " unparameterised (e.g. '" + result.unparameterised_example +
+                    "'): ids, UUIDs or hashes in a name split one endpoint into many small "
+                    "groups that cannot be judged; name transactions by their route "
+                    "('/users/{id}', as Sentry's SDK routing integrations do) or match them "
+                    "with a groups: pattern");
+  }
+  for (const gate::GroupOverride& pattern : result.unmatched_patterns) {
+    notes.push_back("group pattern '" + pattern.match + "' [" + pattern.origin.ToString() +
+                    "] matched no transaction");
+  }
+  for (const gate::Waiver& waiver : result.expired_waivers) {
+    notes.push_back("waiver for '" + waiver.match + "'" +
+                    (waiver.metric ? " " + waiver.metric->name : std::string()) + " expired on " +
+                    gate::DateText(waiver.until) + " [" + waiver.origin.ToString() +
+                    "]; its rules are judged again");
+  }
+  for (const gate::SourceNotes* side : {&result.baseline_notes, &result.candidate_notes}) {
+    notes.insert(notes.end(), side->notes.begin(), side->notes.end());
+    if (side->skipped_rows == 0) continue;
+    notes.push_back("skipped " + std::to_string(side->skipped_rows) + " bad rows in " +
+                    side->source + "; the first: " + side->first_skipped);
+  }
+  return notes;
+}
+
+}  // namespace perfgate::reports
