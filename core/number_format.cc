@@ -1,5 +1,6 @@
 #include "core/number_format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -34,6 +35,22 @@ std::string Signed(const std::string& text) { return text[0] == '-' ? text : "+"
 }  // namespace
 
 std::string FormatMs(double ms) { return Significant(ms, 2) + " ms"; }
+
+std::string FormatQuantity(double value) {
+  const double magnitude = std::fabs(value);
+  if (magnitude >= kLargestFixed) return Printf("%.3g", value);
+  if (magnitude >= 100 || magnitude == 0) return Significant(value, 0);
+  // Decimals for three significant digits: 2 from 1 up, 3 from 0.1, 4 from 0.01, ...
+  const int decimals = std::min(15, 2 - static_cast<int>(std::floor(std::log10(magnitude))));
+  char format[16];
+  std::snprintf(format, sizeof format, "%%.%df", decimals);
+  std::string text = Printf(format, value);
+  if (text.find('.') != std::string::npos) {
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.back() == '.') text.pop_back();
+  }
+  return text == "-0" ? "0" : text;
+}
 
 std::string FormatPercent(double fraction) { return Significant(fraction * 100, 2) + " %"; }
 

@@ -1,6 +1,7 @@
 #include "core/samples.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <iterator>
 #include <limits>
@@ -21,6 +22,11 @@ std::string_view OpFamily(std::string_view op) {
 std::size_t GroupSamples::Failures() const {
   if (aggregates) return aggregates->failures;
   return static_cast<std::size_t>(std::count(failed.begin(), failed.end(), std::uint8_t{1}));
+}
+
+std::size_t ValueColumn::Present() const {
+  return static_cast<std::size_t>(
+      std::count_if(values.begin(), values.end(), [](double v) { return !std::isnan(v); }));
 }
 
 std::size_t SampleSet::TotalEvents() const {
@@ -53,13 +59,27 @@ void AppendAligned(std::vector<T>& to, const std::vector<T>& from, std::size_t b
   to.resize(after);
 }
 
-// Appends a copy of `from`'s events to `to`, keeping trees[i] and details[i] with event i.
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+// Pads every value column of `group` with NaN to one entry per event.
+void PadValues(GroupSamples& group) {
+  for (auto& [name, column] : group.values) column.values.resize(group.size(), kNoValue);
+}
+
+// Appends a copy of `from`'s events to `to`, keeping trees[i], details[i] and every value
+// column's entry i with event i.
 void AppendEvents(GroupSamples& to, const GroupSamples& from) {
   const std::size_t before = to.durations_ms.size();
   to.durations_ms.insert(to.durations_ms.end(), from.durations_ms.begin(), from.durations_ms.end());
   to.failed.insert(to.failed.end(), from.failed.begin(), from.failed.end());
   AppendAligned(to.trees, from.trees, before, to.durations_ms.size());
   AppendAligned(to.details, from.details, before, to.durations_ms.size());
+  for (const auto& [name, column] : from.values) {
+    std::vector<double>& values = to.values[name].values;
+    values.resize(before, kNoValue);
+    values.insert(values.end(), column.values.begin(), column.values.end());
+  }
+  PadValues(to);
 }
 
 }  // namespace
@@ -121,7 +141,7 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}});
+  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}});
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
@@ -150,6 +170,14 @@ void SampleSetBuilder::AttachDetails(EventDetails details) {
   GroupSamples& target = groups_[last_];
   target.details.resize(target.durations_ms.size());
   target.details.back() = std::move(details);
+}
+
+void SampleSetBuilder::AttachValue(std::string_view name, double value) {
+  GroupSamples& target = groups_[last_];
+  auto column = target.values.find(name);
+  if (column == target.values.end()) column = target.values.emplace(name, ValueColumn{}).first;
+  column->second.values.resize(target.durations_ms.size(), kNoValue);
+  column->second.values.back() = value;
 }
 
 void SampleSetBuilder::AddAggregated(std::string_view name, Aggregates aggregates) {
@@ -272,6 +300,7 @@ SampleSet SampleSetBuilder::Build(std::string source) && {
   set.groups = std::move(groups_);
   set.origin = std::move(origin_);
   set.origin.Sort();
+  for (GroupSamples& group : set.groups) PadValues(group);
   CleanNames(set.groups);
   std::sort(set.groups.begin(), set.groups.end(),
             [](const GroupSamples& a, const GroupSamples& b) { return a.name < b.name; });
@@ -298,6 +327,7 @@ std::size_t DropRepeatedEvents(SampleSet& set) {
         group.failed[kept] = group.failed[i];
         if (!group.trees.empty()) group.trees[kept] = std::move(group.trees[i]);
         if (!group.details.empty()) group.details[kept] = std::move(group.details[i]);
+        for (auto& [name, column] : group.values) column.values[kept] = column.values[i];
       }
       ++kept;
     }
@@ -305,6 +335,7 @@ std::size_t DropRepeatedEvents(SampleSet& set) {
     group.failed.resize(kept);
     if (!group.trees.empty()) group.trees.resize(kept);
     if (!group.details.empty()) group.details.resize(kept);
+    for (auto& [name, column] : group.values) column.values.resize(kept);
   }
   return dropped;
 }

@@ -94,6 +94,16 @@ struct EventDetails {
   std::string event_id;             // lowercase hex, or ""
 };
 
+// A value events carry besides their duration ("measurements.lcp", a span attribute summed
+// over the event's spans), one per event, NaN where an event has none. Time values are in
+// milliseconds whatever unit the source gave them in.
+struct ValueColumn {
+  std::vector<double> values;
+
+  // How many events carry the value.
+  std::size_t Present() const;
+};
+
 struct GroupSamples {
   std::string name;
   std::vector<double> durations_ms;  // each finite and >= 0
@@ -101,6 +111,8 @@ struct GroupSamples {
   std::vector<SpanTree> trees;
   std::optional<Aggregates> aggregates;
   std::vector<EventDetails> details;  // empty, or one per event
+  // The values events carry, by name; each column has one entry per event.
+  std::map<std::string, ValueColumn, std::less<>> values;
 
   std::size_t size() const { return durations_ms.size(); }
   // Events the group stands for: its events, or the server's count.
@@ -168,6 +180,9 @@ class SampleSetBuilder {
   // Attaches `details` to the event added last (details of earlier events of its group that
   // had none are empty).
   void AttachDetails(EventDetails details);
+  // Gives the event added last the value `name` (earlier events of its group without one
+  // have NaN). A second value of the same name replaces the first.
+  void AttachValue(std::string_view name, double value);
   // Counts one event's release and time (SourceOrigin::Note).
   void NoteOrigin(std::string_view release, std::optional<double> seconds) {
     origin_.Note(release, seconds);

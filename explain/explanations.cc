@@ -38,7 +38,7 @@ double Level(const gate::RuleResult& rule) {
 const gate::RuleResult* RuleToExplain(const gate::GroupResult& group) {
   const gate::RuleResult* chosen = nullptr;
   for (const gate::RuleResult& rule : group.rules) {
-    if (!rule.rule.metric.IsDuration() || !NotPassed(rule.verdict)) continue;
+    if (!rule.rule.metric.OfDuration() || !NotPassed(rule.verdict)) continue;
     if (chosen == nullptr) {
       chosen = &rule;
       continue;
@@ -49,7 +49,7 @@ const gate::RuleResult* RuleToExplain(const gate::GroupResult& group) {
   }
   if (chosen != nullptr) return chosen;
   for (const gate::RuleResult& rule : group.rules) {
-    if (rule.rule.metric.IsDuration()) return &rule;
+    if (rule.rule.metric.OfDuration()) return &rule;
   }
   return nullptr;
 }
@@ -194,7 +194,7 @@ Explanations ExplainNotPassed(const gate::EvaluationResult& result, const Sample
     if (group.skipped) continue;
     const bool duration_not_passed =
         std::any_of(group.rules.begin(), group.rules.end(), [](const gate::RuleResult& rule) {
-          return rule.rule.metric.IsDuration() && NotPassed(rule.verdict);
+          return rule.rule.metric.OfDuration() && NotPassed(rule.verdict);
         });
     if (!duration_not_passed) continue;
     const GroupSamples* base = baseline.Find(group.name);

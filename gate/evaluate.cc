@@ -5,6 +5,8 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "core/parallel.h"
 #include "gate/measure.h"
@@ -135,7 +137,7 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   // The change is shown for every rule that has both sides: relative for durations (and
   // for relative limits), in percentage points for error rates under absolute limits.
   result.change_is_relative =
-      increase ? rule.unit == ChangeUnit::kRelative : rule.metric.IsDuration();
+      increase ? rule.unit == ChangeUnit::kRelative : rule.metric.unit != MetricUnit::kFraction;
   if (result.candidate && result.baseline) {
     result.change = result.change_is_relative ? RelativeChange(*result.candidate, *result.baseline)
                                               : *result.candidate - *result.baseline;
@@ -261,8 +263,23 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
   GroupResult& group = judged.group;
   group.name = name;
   if (override_entry != nullptr) group.override_origin = override_entry->origin;
-  Side base(base_samples, "baseline\x1f" + name, config);
-  Side cand(cand_samples, "candidate\x1f" + name, config);
+  Side base(base_samples, "", "baseline\x1f" + name, config);
+  Side cand(cand_samples, "", "candidate\x1f" + name, config);
+  // The sides of each value a rule names (measurements.lcp, ...), made when first named.
+  std::map<std::string, std::pair<Side, Side>, std::less<>> values;
+  auto sides_of = [&](const Metric& metric) -> std::pair<Side*, Side*> {
+    if (metric.value.empty()) return {&base, &cand};
+    auto found = values.find(metric.value);
+    if (found == values.end()) {
+      found = values
+                  .emplace(std::piecewise_construct, std::forward_as_tuple(metric.value),
+                           std::forward_as_tuple(
+                               Side(base_samples, metric.value, "baseline\x1f" + name, config),
+                               Side(cand_samples, metric.value, "candidate\x1f" + name, config)))
+                  .first;
+    }
+    return {&found->second.first, &found->second.second};
+  };
   group.baseline = base.ReportedStats();
   group.candidate = cand.ReportedStats();
   if (!base.sorted().empty() && !cand.sorted().empty())
@@ -275,7 +292,8 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
                               ? *override_entry->min_samples
                               : config.min_samples;
   for (const Rule& rule : rules) {
-    MeasuredRule measured = MeasureRule(rule, base, cand, min_samples, config);
+    auto [rule_base, rule_cand] = sides_of(rule.metric);
+    MeasuredRule measured = MeasureRule(rule, *rule_base, *rule_cand, min_samples, config);
     group.rules.push_back(std::move(measured.result));
     if (measured.awaits_test) judged.tests.push_back({0, group.rules.size() - 1, measured.spread});
   }

@@ -14,8 +14,26 @@ namespace perfgate::gate {
 
 using stats::Interval;
 
-Side::Side(const GroupSamples* group, std::string stream_name, const Thresholds& config)
-    : stream_name_(std::move(stream_name)), config_(config) {
+Side::Side(const GroupSamples* group, std::string_view value, std::string stream_name,
+           const Thresholds& config)
+    : stream_name_(std::move(stream_name)), config_(config), of_value_(!value.empty()) {
+  if (of_value_ && group != nullptr && !group->aggregates) {
+    auto column = group->values.find(value);
+    if (column == group->values.end()) return;
+    std::vector<double> values;
+    std::vector<std::uint8_t> failed;
+    for (std::size_t i = 0; i < column->second.values.size(); ++i) {
+      if (std::isnan(column->second.values[i])) continue;
+      values.push_back(column->second.values[i]);
+      failed.push_back(group->failed[i]);
+    }
+    if (values.empty()) return;
+    sorted_ = values;
+    std::sort(sorted_.begin(), sorted_.end());
+    Result<stats::Summary> summarized = stats::Summarize(values, failed);
+    if (summarized.ok()) summary_ = *summarized;
+    return;
+  }
   if (group != nullptr && group->aggregates && group->aggregates->count > 0) {
     aggregates_ = &*group->aggregates;
     const Aggregates& a = *aggregates_;
@@ -91,6 +109,7 @@ std::optional<double> Side::AggregatedQuantile(double q) const {
 }
 
 std::optional<Estimate> Side::FromAggregates(const Metric& metric) const {
+  if (of_value_) return std::nullopt;  // Sentry's aggregates are of the durations
   Estimate estimate;
   switch (metric.kind) {
     case MetricKind::kQuantile: {

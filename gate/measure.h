@@ -37,13 +37,16 @@ struct Estimate {
   bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };
 
-// One side of one group: sorted once, estimates made once per metric and shared by every
-// rule that names the metric.
+// One side of one group's values (its durations, or a value its events carry): sorted
+// once, estimates made once per metric and shared by every rule that names the metric.
 class Side {
  public:
-  // `group` may be nullptr (the side has no such group); `stream_name` seeds the side's
-  // random streams (the mean's bootstrap), so results do not depend on evaluation order.
-  Side(const GroupSamples* group, std::string stream_name, const Thresholds& config);
+  // `group` may be nullptr (the side has no such group); `value` names the value ("" for
+  // the durations; else only the events that carry it count); `stream_name` seeds the
+  // side's random streams (the mean's bootstrap), so results do not depend on evaluation
+  // order.
+  Side(const GroupSamples* group, std::string_view value, std::string stream_name,
+       const Thresholds& config);
 
   std::size_t size() const { return aggregates_ ? aggregates_->count : sorted_.size(); }
   bool aggregated() const { return aggregates_ != nullptr; }
@@ -71,6 +74,7 @@ class Side {
 
   std::string stream_name_;
   const Thresholds& config_;
+  bool of_value_ = false;  // of a value events carry, not of the durations
   std::vector<double> sorted_;
   const Aggregates* aggregates_ = nullptr;
   std::optional<stats::Summary> summary_;

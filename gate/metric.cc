@@ -13,14 +13,40 @@ namespace {
 constexpr std::array<std::string_view, 10> kCommonMetrics = {
     "p50", "p75", "p90", "p95", "p99", "p99.9", "mean", "min", "max", "error_rate"};
 
+// Sentry's measurements in milliseconds (Discover's is_duration_measurement, and the mobile
+// SDKs' app starts, display times and stalls); every other one is a plain number (cls,
+// frames_*, stall_count, custom counts).
+constexpr std::array<std::string_view, 13> kTimeMeasurements = {
+    "lcp",
+    "fcp",
+    "fp",
+    "ttfb",
+    "ttfb.requesttime",
+    "fid",
+    "inp",
+    "app_start_cold",
+    "app_start_warm",
+    "time_to_initial_display",
+    "time_to_full_display",
+    "stall_total_time",
+    "stall_longest_time"};
+
+// Sentry's measurements that are plain numbers: layout shift, frame and stall counts.
+constexpr std::array<std::string_view, 5> kPlainMeasurements = {
+    "cls", "frames_total", "frames_slow", "frames_frozen", "stall_count"};
+
+// The measurements people name most, for "did you mean".
+constexpr std::array<std::string_view, 7> kCommonValues = {
+    "measurements.lcp", "measurements.fcp",  "measurements.cls", "measurements.ttfb",
+    "measurements.inp", "measurements.fid", "duration"};
+
 Error UnknownMetric(std::string_view name, std::string_view why) {
   return MakeError(ErrorKind::kConfig, "unknown metric '" + std::string(name) + "'" +
                                            std::string(why) + DidYouMean(name, kCommonMetrics));
 }
 
-}  // namespace
-
-Result<Metric> ParseMetric(std::string_view name) {
+// A statistic alone: "p95", "mean", "error_rate", ... (of the duration).
+Result<Metric> ParseStatistic(std::string_view name) {
   Metric metric;
   metric.name = std::string(name);
   if (name == "mean") {
@@ -31,6 +57,7 @@ Result<Metric> ParseMetric(std::string_view name) {
     metric.kind = MetricKind::kMax;
   } else if (name == "error_rate") {
     metric.kind = MetricKind::kErrorRate;
+    metric.unit = MetricUnit::kFraction;
   } else if (name.size() > 1 && name[0] == 'p' && name[1] >= '0' && name[1] <= '9') {
     double percent = 0;
     const char* end = name.data() + name.size();
@@ -49,11 +76,56 @@ Result<Metric> ParseMetric(std::string_view name) {
   return metric;
 }
 
-double MetricValue(const Metric& metric, std::span<const double> sorted_ms,
+// "p75(measurements.lcp)": the statistic of a value.
+Result<Metric> ParseStatisticOfValue(std::string_view name, std::size_t open) {
+  const std::string_view statistic = name.substr(0, open);
+  const std::string_view value = name.substr(open + 1, name.size() - open - 2);
+  Result<Metric> parsed = ParseStatistic(statistic);
+  if (!parsed.ok()) return parsed;
+  Metric metric = *parsed;
+  if (metric.kind == MetricKind::kErrorRate) {
+    return MakeError(ErrorKind::kConfig, "unknown metric '" + std::string(name) +
+                                             "': error_rate is of the whole event; write "
+                                             "'error_rate'");
+  }
+  if (value == "duration" || value == "transaction.duration") return metric;  // "p95"
+  if (!value.starts_with("measurements.") || value.size() == 13 ||
+      value.find_first_of("() ") != value.npos) {
+    const std::string guess = ClosestMatch(value, kCommonValues);
+    const std::string measurement = "measurements." + std::string(value);
+    return MakeError(
+        ErrorKind::kConfig,
+        "unknown value '" + std::string(value) + "' in metric '" + std::string(name) +
+            "': a metric is a statistic of duration or of a measurement "
+            "(measurements.lcp, measurements.cls, ...)" +
+            (!guess.empty()                                   ? "; did you mean '" + guess + "'?"
+             : value.find_first_of("(). ") == value.npos ? "; did you mean '" + measurement + "'?"
+                                                              : std::string()));
+  }
+  metric.value = std::string(value);
+  const std::string_view measurement = value.substr(13);
+  const bool time = std::find(kTimeMeasurements.begin(), kTimeMeasurements.end(), measurement) !=
+                    kTimeMeasurements.end();
+  metric.unit = time ? MetricUnit::kMilliseconds : MetricUnit::kNumber;
+  metric.unit_known = time || std::find(kPlainMeasurements.begin(), kPlainMeasurements.end(),
+                                        measurement) != kPlainMeasurements.end();
+  metric.name = std::string(statistic) + "(" + std::string(value) + ")";
+  return metric;
+}
+
+}  // namespace
+
+Result<Metric> ParseMetric(std::string_view name) {
+  const std::size_t open = name.find('(');
+  if (open != name.npos && name.ends_with(')')) return ParseStatisticOfValue(name, open);
+  return ParseStatistic(name);
+}
+
+double MetricValue(const Metric& metric, std::span<const double> sorted,
                    const stats::Summary& summary, stats::QuantileMethod method) {
   switch (metric.kind) {
     case MetricKind::kQuantile:
-      return stats::QuantileOfSorted(sorted_ms, metric.q, method);
+      return stats::QuantileOfSorted(sorted, metric.q, method);
     case MetricKind::kMean:
       return summary.mean_ms;
     case MetricKind::kMin:

@@ -1,5 +1,8 @@
-// The metrics a rule can name: quantiles ("p95", "p99.9"), mean, min, max and error_rate,
-// how a name is parsed, and how a metric's value is read off a group's samples.
+// The metrics a rule can name: a statistic of a value. The statistics are quantiles ("p95",
+// "p99.9"), mean, min and max, and error_rate; the value is the transaction's duration
+// (written alone: "p95" is p95 of the duration) or one the events carry, written in
+// parentheses: "p75(measurements.lcp)", "mean(measurements.cls)". How a name is parsed, and
+// how a metric's value is read off sorted values.
 #ifndef PERFGATE_GATE_METRIC_H_
 #define PERFGATE_GATE_METRIC_H_
 
@@ -8,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/enum_names.h"
 #include "core/result.h"
 #include "stats/quantile.h"
 #include "stats/summary.h"
@@ -16,22 +20,44 @@ namespace perfgate::gate {
 
 enum class MetricKind { kQuantile, kMean, kMin, kMax, kErrorRate };
 
+// What a metric's values are measured in: how its limits are written and its values shown.
+enum class MetricUnit {
+  kMilliseconds,  // durations and time measurements (LCP, INP, TTFB): "2.5s", "800ms"
+  kFraction,      // rates: "1%", or a fraction
+  kNumber,        // values without a unit (CLS, counts): a plain number
+};
+
+// As JSON reports name units.
+inline constexpr NameTable<MetricUnit, 3> kMetricUnitNames = {{{MetricUnit::kMilliseconds, "ms"},
+                                                               {MetricUnit::kFraction, "fraction"},
+                                                               {MetricUnit::kNumber, "number"}}};
+
 struct Metric {
   MetricKind kind = MetricKind::kQuantile;
-  double q = 0;      // for kQuantile: the level in [0, 1] ("p95" is 0.95)
-  std::string name;  // as the config spells it: "p95", "error_rate"
+  double q = 0;       // for kQuantile: the level in [0, 1] ("p95" is 0.95)
+  std::string value;  // what the statistic is of: "" for the duration, else a value's name
+  MetricUnit unit = MetricUnit::kMilliseconds;
+  // False for a measurement perfgate does not know: a rule's limit written as a time makes
+  // it one in ms, else it is a plain number.
+  bool unit_known = true;
+  std::string name;  // as reports spell it: "p95", "error_rate", "p75(measurements.lcp)"
 
-  // Durations are in milliseconds; error_rate is a fraction.
-  bool IsDuration() const { return kind != MetricKind::kErrorRate; }
+  // A statistic of the transaction's duration: what span trees can explain.
+  bool OfDuration() const { return value.empty() && kind != MetricKind::kErrorRate; }
+  bool InMilliseconds() const { return unit == MetricUnit::kMilliseconds; }
   bool operator==(const Metric& other) const { return name == other.name; }
 };
 
-// Parses "p50", "p99.9", "p100", "mean", "min", "max", "error_rate". On failure the error
-// message says what is wrong and, where one is close, "did you mean 'p95'?".
+// Parses "p50", "p99.9", "p100", "mean", "min", "max", "error_rate", and a statistic of a
+// value: "p75(measurements.lcp)" ("p95(duration)" is "p95"). A measurement Sentry defines
+// in ms (lcp, fcp, fp, ttfb, fid, inp, app starts, ...) is in ms, cls and counts are plain
+// numbers; another measurement is a plain number (the rule parser makes it ms when its limit
+// is a time). On failure the message says what is wrong and, where one is close, "did you
+// mean 'p95'?".
 Result<Metric> ParseMetric(std::string_view name);
 
-// The value of `metric` for one group: `sorted_ms` ascending, `summary` of the same samples.
-double MetricValue(const Metric& metric, std::span<const double> sorted_ms,
+// The value of `metric` for one group: `sorted` ascending, `summary` of the same values.
+double MetricValue(const Metric& metric, std::span<const double> sorted,
                    const stats::Summary& summary, stats::QuantileMethod method);
 
 }  // namespace perfgate::gate

@@ -29,13 +29,16 @@ bool GlobMatch(std::string_view glob, std::string_view name) {
 }
 
 std::string LimitValueText(const Rule& rule) {
-  const bool duration = rule.metric.IsDuration();
+  const MetricUnit unit = rule.metric.unit;
   if (rule.kind == LimitKind::kMax) {
-    return duration ? FormatNumber(rule.limit) + " ms" : FormatNumber(rule.limit * 100) + " %";
+    return unit == MetricUnit::kMilliseconds ? FormatNumber(rule.limit) + " ms"
+           : unit == MetricUnit::kFraction   ? FormatNumber(rule.limit * 100) + " %"
+                                             : FormatNumber(rule.limit);
   }
   if (rule.unit == ChangeUnit::kRelative) return "+" + FormatNumber(rule.limit * 100) + " %";
-  return "+" +
-         (duration ? FormatNumber(rule.limit) + " ms" : FormatNumber(rule.limit * 100) + " pp");
+  return "+" + (unit == MetricUnit::kMilliseconds ? FormatNumber(rule.limit) + " ms"
+                : unit == MetricUnit::kFraction   ? FormatNumber(rule.limit * 100) + " pp"
+                                                  : FormatNumber(rule.limit));
 }
 
 std::string LimitText(const Rule& rule) {

@@ -402,6 +402,17 @@ class Parser {
     return ms;
   }
 
+  // A number without a unit, for `metric` (a layout shift, a count): "0.1", "2000".
+  double PlainNumber(const YAML::Node& node, const std::string& what,
+                     const std::string& metric) const {
+    auto [value, unit] = NumberAndUnit(node, what);
+    if (!unit.empty()) {
+      Fail(node, what + " has unit '" + unit + "', but " + metric +
+                     " has none: write a plain number ('" + FormatNumber(value) + "')");
+    }
+    return value;
+  }
+
   // A fraction: "1%" or "0.01", at most 100 %. A bare number of 1 or more is refused, as
   // its reader cannot tell a fraction from a percentage: "max: 1" would be 100 %.
   double Fraction(const YAML::Node& node, const std::string& what) const {
@@ -480,7 +491,14 @@ class Parser {
     YAML::Node metric = node["metric"];
     if (!metric) Fail(node, "rule needs a 'metric' (p50, p95, p99.9, mean, min, max, error_rate)");
     rule.metric = MetricAt(metric);
-    const bool duration = rule.metric.IsDuration();
+    // A measurement perfgate does not know is a time when its limit is written as one.
+    if (!rule.metric.unit_known) {
+      const YAML::Node limit = node["max"] ? node["max"] : node["max_increase"];
+      if (limit && limit.IsScalar() && MillisecondsPer(NumberAndUnit(limit, "limit").second))
+        rule.metric.unit = MetricUnit::kMilliseconds;
+    }
+    const bool duration = rule.metric.InMilliseconds();
+    const bool plain = rule.metric.unit == MetricUnit::kNumber;
 
     YAML::Node max = node["max"];
     YAML::Node increase = node["max_increase"];
@@ -490,7 +508,9 @@ class Parser {
       Fail(node, "rule needs a limit: 'max' (absolute) or 'max_increase' (vs baseline)");
     if (max) {
       rule.kind = LimitKind::kMax;
-      rule.limit = duration ? DurationMs(max, "max") : Fraction(max, "max");
+      rule.limit = duration ? DurationMs(max, "max")
+                   : plain  ? PlainNumber(max, "max", rule.metric.name)
+                            : Fraction(max, "max");
       rule.bare_number = duration && NumberAndUnit(max, "max").second.empty();
     } else {
       rule.kind = LimitKind::kMaxIncrease;
@@ -511,6 +531,9 @@ class Parser {
       } else if (duration) {
         rule.unit = ChangeUnit::kAbsolute;
         rule.limit = DurationMs(increase, "max_increase");
+      } else if (plain) {
+        Fail(increase, "max_increase has unit '" + unit + "', but " + rule.metric.name +
+                           " has none: write a relative increase ('10%')");
       } else if (unit == "pp") {
         rule.unit = ChangeUnit::kAbsolute;
         rule.limit = value / 100;

@@ -79,7 +79,7 @@ std::optional<BareLimitSuspect> FindBareLimitSuspect(const EvaluationResult& res
   for (const GroupResult& group : result.groups) {
     for (const RuleResult& judged : group.rules) {
       const Rule& rule = judged.rule;
-      if (!rule.bare_number || rule.kind != LimitKind::kMax || !rule.metric.IsDuration() ||
+      if (!rule.bare_number || rule.kind != LimitKind::kMax || !rule.metric.InMilliseconds() ||
           !judged.candidate || rule.limit <= 0) {
         continue;
       }

@@ -1,6 +1,7 @@
 #include "reports/gate_notes.h"
 
 #include "core/number_format.h"
+#include "reports/summary_text.h"
 #include "stats/multiple_testing.h"
 
 namespace perfgate::reports {
@@ -21,7 +22,7 @@ std::string Detectable(const gate::EvaluationResult& result, const RuleResult& r
   const std::size_t family = result.DetectableFamily();
   return "; with these sample sizes only changes beyond " +
          (rule.change_is_relative ? FormatRelativeChange(mde)
-                                  : FormatAbsoluteChange(mde, rule.rule.metric.IsDuration())) +
+                                  : DifferenceInUnit(mde, rule.rule.metric.unit)) +
          " are detectable (80 % power" +
          (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) + ")";
 }
@@ -29,6 +30,9 @@ std::string Detectable(const gate::EvaluationResult& result, const RuleResult& r
 std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& rule) {
   const bool relative = rule.rule.kind == gate::LimitKind::kMaxIncrease;
   const std::string side = rule.shortfall.candidate ? "candidate" : "baseline";
+  // n is per value: "3 events with measurements.lcp".
+  const std::string events = EventsText(rule.shortfall.events) +
+                             (rule.rule.metric.value.empty() ? "" : " with " + rule.rule.metric.value);
   switch (rule.caveat) {
     case Caveat::kNone:
       return "";
@@ -51,10 +55,10 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
                   : " after " + std::string(NameOf(stats::kCorrectionTitles, result.correction))) +
              ")" + Detectable(result, rule);
     case Caveat::kBelowMinSamples:
-      return side + " has " + EventsText(rule.shortfall.events) + ", fewer than min_samples " +
+      return side + " has " + events + ", fewer than min_samples " +
              std::to_string(rule.shortfall.needed);
     case Caveat::kThinTail:
-      return side + " has " + EventsText(rule.shortfall.events) + "; " + rule.rule.metric.name +
+      return side + " has " + events + "; " + rule.rule.metric.name +
              " is judged from " + std::to_string(rule.shortfall.needed) +
              ", where its interval covers what it claims (" +
              FormatNumber(gate::kMinEventsBeyondPercentile) + " events beyond it)";

@@ -29,14 +29,15 @@ value IntervalJson(const std::optional<stats::Interval>& interval) {
 }
 
 value Rule(const gate::EvaluationResult& result, const gate::RuleResult& rule) {
-  const bool duration = rule.rule.metric.IsDuration();
   const bool increase = rule.rule.kind == gate::LimitKind::kMaxIncrease;
-  std::string limit_unit = increase && rule.rule.unit == gate::ChangeUnit::kRelative
-                               ? "relative"
-                               : (duration ? "ms" : "fraction");
-  std::string change_unit = rule.change_is_relative ? "relative" : (duration ? "ms" : "fraction");
+  const std::string_view unit = NameOf(gate::kMetricUnitNames, rule.rule.metric.unit);
+  std::string_view limit_unit =
+      increase && rule.rule.unit == gate::ChangeUnit::kRelative ? "relative" : unit;
+  std::string_view change_unit = rule.change_is_relative ? "relative" : unit;
   return object{
       {"metric", rule.rule.metric.name},
+      {"value", rule.rule.metric.value.empty() ? "duration" : rule.rule.metric.value},
+      {"unit", unit},
       {"kind", increase ? "max_increase" : "max"},
       {"limit", rule.rule.limit},
       {"limit_unit", limit_unit},

@@ -58,7 +58,7 @@ std::string RenderJunit(const explain::ExplainedResult& report) {
     }
     for (const gate::RuleResult& rule : group.rules) {
       const std::string sentence = Xml(RuleSentence(result, group, rule));
-      const bool explained = rule.rule.metric.IsDuration();
+      const bool explained = rule.rule.metric.OfDuration();
       const std::string& because = explained ? why : kNothing;
       const std::string& links = explained ? traces : kNothing;
       out += "    <testcase classname=\"perfgate." + Xml(group.name) + "\" name=\"" +

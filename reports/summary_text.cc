@@ -107,39 +107,65 @@ std::string Headline(const EvaluationResult& result) {
   return headline;
 }
 
+std::string ValueInUnit(double value, gate::MetricUnit unit) {
+  switch (unit) {
+    case gate::MetricUnit::kMilliseconds:
+      return FormatMs(value);
+    case gate::MetricUnit::kFraction:
+      return FormatPercent(value);
+    case gate::MetricUnit::kNumber:
+      return FormatQuantity(value);
+  }
+  return FormatQuantity(value);
+}
+
+std::string DifferenceInUnit(double value, gate::MetricUnit unit) {
+  if (unit == gate::MetricUnit::kNumber) {
+    const std::string text = FormatQuantity(value);
+    return text.starts_with("-") ? text : "+" + text;
+  }
+  return FormatAbsoluteChange(value, unit == gate::MetricUnit::kMilliseconds);
+}
+
 std::string ValueText(const RuleResult& rule, std::optional<double> value) {
   if (!value) return "–";
-  return rule.rule.metric.IsDuration() ? FormatMs(*value) : FormatPercent(*value);
+  return ValueInUnit(*value, rule.rule.metric.unit);
 }
 
 std::string ChangeText(const RuleResult& rule) {
   if (!rule.change) return "–";
   if (rule.change_is_relative) return FormatRelativeChange(*rule.change);
-  return FormatAbsoluteChange(*rule.change, rule.rule.metric.IsDuration());
+  return DifferenceInUnit(*rule.change, rule.rule.metric.unit);
 }
 
 std::string IntervalText(const RuleResult& rule, const std::optional<stats::Interval>& interval,
                          bool change) {
   if (!interval) return "";
-  const bool duration = rule.rule.metric.IsDuration();
-  // The unit once, after the bracket: "[7888, 9708] ms", "[+30.1, +66.0] %".
-  auto bare = [](const std::string& text) { return text.substr(0, text.rfind(' ')); };
+  const gate::MetricUnit metric_unit = rule.rule.metric.unit;
+  // The unit once, after the bracket: "[7888, 9708] ms", "[+30.1, +66.0] %", "[0.08, 0.12]".
+  auto bare = [](const std::string& text) {
+    const std::size_t space = text.rfind(' ');
+    return space == std::string::npos ? text : text.substr(0, space);
+  };
   std::string lower, upper, unit;
   if (!change) {
-    auto one = [&](double v) { return duration ? FormatMs(v) : FormatPercent(v); };
-    lower = bare(one(interval->lower));
-    upper = bare(one(interval->upper));
-    unit = duration ? "ms" : "%";
+    lower = bare(ValueInUnit(interval->lower, metric_unit));
+    upper = bare(ValueInUnit(interval->upper, metric_unit));
+    unit = metric_unit == gate::MetricUnit::kMilliseconds ? "ms"
+           : metric_unit == gate::MetricUnit::kFraction   ? "%"
+                                                          : "";
   } else if (rule.change_is_relative) {
     lower = bare(FormatRelativeChange(interval->lower));
     upper = bare(FormatRelativeChange(interval->upper));
     unit = "%";
   } else {
-    lower = bare(FormatAbsoluteChange(interval->lower, duration));
-    upper = bare(FormatAbsoluteChange(interval->upper, duration));
-    unit = duration ? "ms" : "pp";
+    lower = bare(DifferenceInUnit(interval->lower, metric_unit));
+    upper = bare(DifferenceInUnit(interval->upper, metric_unit));
+    unit = metric_unit == gate::MetricUnit::kMilliseconds ? "ms"
+           : metric_unit == gate::MetricUnit::kFraction   ? "pp"
+                                                          : "";
   }
-  return "[" + lower + ", " + upper + "] " + unit;
+  return "[" + lower + ", " + upper + "]" + (unit.empty() ? "" : " " + unit);
 }
 
 std::string JudgedIntervalText(const RuleResult& rule) {

@@ -39,6 +39,10 @@ std::string OriginText(const SourceOrigin& origin);
 // "2 rules failed in 2 of 7 transactions; 1 warning; 1 insufficient data".
 std::string Headline(const gate::EvaluationResult& result);
 
+// A value in `unit`: "9480 ms", "4.12 %", "0.12" (no unit).
+std::string ValueInUnit(double value, gate::MetricUnit unit);
+// A signed difference in `unit`: "+250 ms", "+0.52 pp" (rates), "+0.05".
+std::string DifferenceInUnit(double value, gate::MetricUnit unit);
 // A rule's value in its metric's unit ("9480 ms", "4.12 %"), or "–" when absent.
 std::string ValueText(const gate::RuleResult& rule, std::optional<double> value);
 // The rule's change ("+52.7 %", "+3.81 pp"), or "–".

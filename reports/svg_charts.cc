@@ -144,7 +144,7 @@ class Chart {
 
  private:
   static bool IsChartedLimit(const RuleResult& rule) {
-    return rule.rule.kind == gate::LimitKind::kMax && rule.rule.metric.IsDuration();
+    return rule.rule.kind == gate::LimitKind::kMax && rule.rule.metric.OfDuration();
   }
   static std::string_view LimitColor(Verdict verdict) {
     return verdict == Verdict::kFail                                        ? "#cf222e"

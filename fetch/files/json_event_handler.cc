@@ -64,6 +64,8 @@ void JsonEventHandler::Reset() {
   meta_depth_ = -1;
   unit_key_.clear();
   units_.clear();
+  measurements_depth_ = -1;
+  in_measurement_ = false;
 }
 
 void JsonEventHandler::Finish() {
@@ -99,6 +101,22 @@ bool JsonEventHandler::OpenContainer(bool object, error_code& ec) {
   const char* kind = object ? "an object" : "an array";
   if (skip_until_depth_ >= 0) {
     ++depth_;
+    return true;
+  }
+  if (measurements_depth_ >= 0) {
+    if (AtMeasurementName() && object) {
+      in_measurement_ = true;
+      measurement_key_.clear();
+      measurement_value_.reset();
+      measurement_unit_.clear();
+    } else {
+      skip_until_depth_ = depth_;  // not a measurement's shape: ignored
+    }
+    ++depth_;
+    return true;
+  }
+  if (AtFieldLevel() && field_ == Field::kMeasurements && object && event_error_.empty()) {
+    measurements_depth_ = ++depth_;
     return true;
   }
   if (AtFieldLevel()) {
@@ -157,6 +175,18 @@ bool JsonEventHandler::CloseContainer(error_code& ec) {
     if (AtEventLevel()) return EndEvent(ec);  // the skipped value was a bad event
     return true;
   }
+  if (measurements_depth_ >= 0) {
+    if (AtMeasurementName() && in_measurement_) {
+      in_measurement_ = false;
+      if (measurement_value_ && event_error_.empty()) {
+        FieldResult(
+            fields_.OnMeasurement(measurement_name_, *measurement_value_, measurement_unit_));
+      }
+      return true;
+    }
+    if (depth_ == measurements_depth_ - 1) measurements_depth_ = -1;
+    return true;
+  }
   if (in_event_ && depth_ == events_depth_) return EndEvent(ec);
   if (units_open_ && depth_ == 2) units_open_ = false;
   if (meta_depth_ == 2 && depth_ == 1) meta_depth_ = -1;
@@ -193,7 +223,11 @@ bool JsonEventHandler::on_key(string_view s, std::size_t, error_code&) {
     key = key_;
   }
   if (skip_until_depth_ < 0) {
-    if (AtFieldLevel()) {
+    if (AtMeasurementName()) {
+      measurement_name_.assign(key);
+    } else if (InMeasurement()) {
+      measurement_key_.assign(key);
+    } else if (AtFieldLevel()) {
       field_ = ClassifyField(key);
       if (field_ != Field::kIgnored) field_name_.assign(key);
     } else if (layout_ == Layout::kSentryPage && depth_ == 1 && root_is_object_) {
@@ -210,7 +244,8 @@ bool JsonEventHandler::on_key(string_view s, std::size_t, error_code&) {
 }
 
 bool JsonEventHandler::on_string_part(string_view s, std::size_t, error_code&) {
-  if ((AtFieldLevel() && skip_until_depth_ < 0 && field_ != Field::kIgnored) || AtUnit()) {
+  if ((AtFieldLevel() && skip_until_depth_ < 0 && field_ != Field::kIgnored) || AtUnit() ||
+      (InMeasurement() && skip_until_depth_ < 0 && measurement_key_ == "unit")) {
     text_.append(s.data(), s.size());
   }
   return true;
@@ -224,6 +259,12 @@ bool JsonEventHandler::on_string(string_view s, std::size_t, error_code& ec) {
     text_.clear();
     return true;
   }
+  if (InMeasurement()) {
+    if (measurement_key_ == "unit") measurement_unit_ = text_ + std::string(s.data(), s.size());
+    text_.clear();
+    return true;
+  }
+  if (AtMeasurementName()) return true;  // not a measurement's shape: ignored
   if (!AtFieldLevel()) return Scalar("a string", ec);
   if (field_ == Field::kIgnored || !event_error_.empty()) {
     text_.clear();
@@ -251,7 +292,12 @@ bool JsonEventHandler::Number(string_view last_part, error_code& ec) {
     raw = number_;
   }
   bool handled = true;
-  if (skip_until_depth_ < 0) {
+  if (skip_until_depth_ < 0 && AtMeasurementName()) {
+    if (event_error_.empty()) FieldResult(fields_.OnMeasurement(measurement_name_,
+                                                                JsonNumberValue(raw), ""));
+  } else if (skip_until_depth_ < 0 && InMeasurement()) {
+    if (measurement_key_ == "value") measurement_value_ = JsonNumberValue(raw);
+  } else if (skip_until_depth_ < 0) {
     if (!AtFieldLevel()) {
       handled = Scalar("a number", ec);
     } else if (field_ != Field::kIgnored && event_error_.empty()) {

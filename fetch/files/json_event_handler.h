@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -99,6 +100,10 @@ class JsonEventHandler {
   // True inside meta.units, where each value is a field's unit.
   bool AtUnit() const { return units_open_ && depth_ == 3 && skip_until_depth_ < 0; }
   bool AtFieldLevel() const { return in_event_ && depth_ == events_depth_ + 1; }
+  // Inside an event's "measurements" object (Sentry's event shape): at a measurement's name,
+  // or inside its {"value", "unit"} object.
+  bool AtMeasurementName() const { return measurements_depth_ >= 0 && depth_ == measurements_depth_; }
+  bool InMeasurement() const { return in_measurement_ && depth_ == measurements_depth_ + 1; }
 
   Layout layout_;
   EventCallback on_event_;
@@ -122,6 +127,12 @@ class JsonEventHandler {
   bool units_open_ = false;    // inside meta.units
   std::string unit_key_;       // the field whose unit comes next
   std::map<std::string, std::string> units_;
+  int measurements_depth_ = -1;  // the depth of an event's "measurements" members, while open
+  bool in_measurement_ = false;  // inside one measurement's {"value", "unit"}
+  std::string measurement_name_;
+  std::string measurement_key_;  // "value", "unit" or another key of the measurement
+  std::optional<double> measurement_value_;
+  std::string measurement_unit_;
   bool saw_data_ = false;
   bool root_is_object_ = false;
   bool stopped_ = false;

@@ -65,6 +65,8 @@ Field ClassifyField(std::string_view name) {
       break;
   }
   if (name.size() > 6 && name.starts_with("spans.")) return Field::kOpTime;
+  if (name.size() > 13 && name.starts_with("measurements.")) return Field::kMeasurement;
+  if (name == "measurements") return Field::kMeasurements;
   return Field::kIgnored;
 }
 
@@ -78,6 +80,7 @@ void RowFields::Reset() {
   release_.clear();
   timestamp_.reset();
   op_times_.clear();
+  values_.clear();
   total_time_ms_ = -1;
   duration_ms_ = 0;
   status_code_ = 0;
@@ -124,6 +127,37 @@ bool RowFields::SetOpTime(std::string_view name, double value, std::string_view 
   return true;
 }
 
+std::optional<double> SentryUnitMs(std::string_view unit) {
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"nanosecond", 1e-6}, {"microsecond", 1e-3}, {"millisecond", 1}, {"second", 1e3},
+      {"minute", 6e4},      {"hour", 3.6e6},       {"day", 8.64e7},    {"week", 6.048e8}};
+  for (const auto& [name, ms] : kUnits) {
+    if (name == unit) return ms;
+  }
+  return std::nullopt;
+}
+
+// A measurement: finite (a time in ms, a count, a score); a repeated name keeps the last.
+bool RowFields::SetValue(std::string_view column, double value, std::string_view raw) {
+  if (!std::isfinite(value)) {
+    return Fail(std::string(column) + " is not a finite number: " + Quote(raw));
+  }
+  for (auto& [name, known] : values_) {
+    if (name == column) {
+      known = value + 0.0;
+      return true;
+    }
+  }
+  values_.emplace_back(std::string(column), value + 0.0);
+  return true;
+}
+
+bool RowFields::OnMeasurement(std::string_view name, double value, std::string_view unit) {
+  const std::string column = "measurements." + std::string(name);
+  const std::optional<double> ms = SentryUnitMs(unit);
+  return SetValue(column, ms ? value * *ms : value, column);
+}
+
 namespace {
 
 bool IsHexId(std::string_view value) {
@@ -167,6 +201,7 @@ void AddRow(SampleSetBuilder& samples, const RowFields& fields, bool keep_detail
   } else {
     samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
   }
+  for (const auto& [name, value] : fields.values()) samples.AttachValue(name, value);
   if (keep_details && (!fields.status().empty() || fields.timestamp() || !fields.trace().empty() ||
                        !fields.event_id().empty())) {
     samples.AttachDetails({std::string(fields.status()), fields.timestamp(),
@@ -210,6 +245,9 @@ bool RowFields::OnString(Field field, std::string_view name, std::string_view va
     case Field::kRelease:
       release_.assign(value);
       return true;
+    case Field::kMeasurement:
+    case Field::kMeasurements:
+      return Fail(std::string(name) + " must be a number, not a string: " + Quote(value));
     case Field::kIgnored:
       return true;
   }
@@ -231,9 +269,12 @@ bool RowFields::OnNumber(Field field, std::string_view name, double value, std::
       return Fail("error must be true or false, not " + std::string(raw));
     case Field::kOpTime:
       return SetOpTime(name, value, raw);
+    case Field::kMeasurement:
+      return SetValue(name, value, raw);
     case Field::kTransaction:
     case Field::kStatus:
     case Field::kTrace:
+    case Field::kMeasurements:
       return Fail(std::string(name) + " must be a string, not a number: " + std::string(raw));
     case Field::kTimestamp:
       timestamp_ = EpochSeconds(value);
@@ -273,6 +314,7 @@ bool RowFields::OnContainer(Field field, std::string_view name, std::string_view
   if (field == Field::kIgnored || field == Field::kEventId || field == Field::kTimestamp ||
       field == Field::kRelease)
     return true;
+  if (field == Field::kMeasurements && kind == "an object") return true;  // the reader descends
   return Fail(std::string(name) + " must not be " + std::string(kind));
 }
 
@@ -292,6 +334,15 @@ bool RowFields::OnText(Field field, std::string_view name, std::string_view text
       if (ec != std::errc() || end != text.data() + text.size())
         return Fail(std::string(name) + " is not a number: " + Quote(text));
       return SetOpTime(name, value, text);
+    }
+    case Field::kMeasurement:
+    case Field::kMeasurements: {
+      if (text.empty()) return true;  // the event has no such measurement
+      double value = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc() || end != text.data() + text.size())
+        return Fail(std::string(name) + " is not a number: " + Quote(text));
+      return SetValue(name, value, text);
     }
     case Field::kDuration: {
       if (text.empty()) return Fail(std::string(name) + " is empty");

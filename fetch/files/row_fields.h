@@ -25,10 +25,16 @@ enum class Field {
   kOpTime,       // "spans.db", "spans.http", ..., "spans.total.time": Sentry's ops breakdown
   kTimestamp,    // "timestamp": ISO 8601, or seconds (or ms) since the epoch; for reports only
   kRelease,      // "release": the release the event came from; for reports only
+  kMeasurement,  // "measurements.lcp", ...: a number (a time in ms), or {"value", "unit"}
+  kMeasurements, // "measurements": Sentry's event shape, {"lcp": {"value", "unit"}, ...}
   kIgnored,      // anything else: environment, project, ...
 };
 
 Field ClassifyField(std::string_view name);
+
+// Milliseconds in one of Sentry's duration units ("millisecond", "second", ...); nullopt
+// for any other name.
+std::optional<double> SentryUnitMs(std::string_view unit);
 
 // One row's fields, fed by a reader as it meets them; Finish() validates and decides.
 //
@@ -50,6 +56,10 @@ class RowFields {
   // A value from a text format (CSV), typed by the field it belongs to.
   bool OnText(Field field, std::string_view name, std::string_view text);
 
+  // A measurement in Sentry's event shape ({"lcp": {"value": 2400, "unit": "millisecond"}}):
+  // `name` is its key ("lcp"), `unit` Sentry's unit name or "" (a time unit becomes ms).
+  bool OnMeasurement(std::string_view name, double value, std::string_view unit);
+
   // Completes the row. False with error() set when it has no usable duration.
   bool Finish();
 
@@ -69,6 +79,8 @@ class RowFields {
   std::string_view trace() const { return trace_; }
   std::string_view event_id() const { return event_id_; }
   std::optional<double> timestamp() const { return timestamp_; }
+  // The row's measurements, named as columns are ("measurements.lcp"), times in ms.
+  const std::vector<std::pair<std::string, double>>& values() const { return values_; }
 
  private:
   bool Fail(std::string message);
@@ -76,6 +88,7 @@ class RowFields {
   bool Claim(Field field, std::string_view name);
   bool SetOpTime(std::string_view name, double value, std::string_view raw);
   bool SetTrace(std::string_view value);
+  bool SetValue(std::string_view column, double value, std::string_view raw);
 
   std::string transaction_;
   std::string status_;
@@ -86,6 +99,7 @@ class RowFields {
   std::string release_;
   std::optional<double> timestamp_;
   std::vector<OpTime> op_times_;  // the families, as given
+  std::vector<std::pair<std::string, double>> values_;
   double total_time_ms_ = -1;     // spans.total.time; -1 when not given
   double duration_ms_ = 0;
   long long status_code_ = 0;

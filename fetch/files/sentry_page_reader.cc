@@ -8,16 +8,6 @@
 
 namespace perfgate::fetch {
 
-std::optional<double> SentryUnitMs(std::string_view unit) {
-  static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"nanosecond", 1e-6}, {"microsecond", 1e-3}, {"millisecond", 1}, {"second", 1e3},
-      {"minute", 6e4},      {"hour", 3.6e6},       {"day", 8.64e7},    {"week", 6.048e8}};
-  for (const auto& [name, ms] : kUnits) {
-    if (name == unit) return ms;
-  }
-  return std::nullopt;
-}
-
 namespace {
 
 // Milliseconds per unit of the fields of `kind` in a page: the first such field's unit in

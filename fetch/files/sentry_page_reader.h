@@ -26,10 +26,6 @@ Status ReadSentryPageInto(std::string_view text, std::string_view source, Sample
                           BadRowLog& bad_rows, std::size_t limit = static_cast<std::size_t>(-1),
                           DurationUnit unit = DurationUnit::kMilliseconds);
 
-// Milliseconds in one of Sentry's duration units ("millisecond", "second", ...); nullopt
-// for any other name.
-std::optional<double> SentryUnitMs(std::string_view unit);
-
 }  // namespace perfgate::fetch
 
 #endif  // PERFGATE_FETCH_FILES_SENTRY_PAGE_READER_H_

@@ -179,6 +179,13 @@ std::string SamplesToNdjson(const SampleSet& set) {
       auto [end, ec] = std::to_chars(number, number + sizeof number, group.durations_ms[i]);
       out += "{\"transaction\":" + name + ",\"duration_ms\":" + std::string(number, end) +
              ",\"error\":" + (group.failed[i] ? "true" : "false");
+      // Its measurements, under their column names, times in ms (as read back).
+      for (const auto& [value_name, column] : group.values) {
+        if (std::isnan(column.values[i])) continue;
+        auto [value_end, value_ec] =
+            std::to_chars(number, number + sizeof number, column.values[i]);
+        out += "," + JsonString(value_name) + ":" + std::string(number, value_end);
+      }
       // What else is known of the event: its status, time, release and ids.
       const EventDetails* details = group.details.empty() ? nullptr : &group.details[i];
       if (details != nullptr && !details->status.empty())

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fetch/files/row_fields.h"
 #include "fetch/files/sample_reader.h"
 
 namespace perfgate::fetch {

@@ -1,0 +1,86 @@
+// Measurements (Web Vitals and others) read from every file shape that carries them: a flat
+// field or column "measurements.lcp", Sentry's event shape {"measurements": {"lcp":
+// {"value", "unit"}}}, and back from perfgate's own saved releases.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "fetch/files/csv_reader.h"
+#include "fetch/files/ndjson_reader.h"
+#include "fetch/sentry/release_cache.h"
+
+namespace perfgate::fetch {
+namespace {
+
+const std::vector<double>& Column(const SampleSet& set, const std::string& group,
+                                  const std::string& value) {
+  return set.Find(group)->values.at(value).values;
+}
+
+TEST(Measurements, AFlatFieldOnTheFastPathAndInSentrysEventShape) {
+  const std::string text =
+      R"({"transaction":"/a","duration_ms":900,"measurements.lcp":2400,"measurements.cls":0.05})"
+      "\n"
+      R"({"transaction":"/a","duration_ms":800,"measurements":{"lcp":{"value":2.5,"unit":"second"},)"
+      R"("cls":{"value":0.1,"unit":""},"fcp":{"value":1200},"ttfb":300,"odd":[1,2],"note":"x"}})"
+      "\n"
+      R"({"transaction":"/a","duration_ms":700})"
+      "\n";
+  Result<SampleSet> set = ReadNdjson(text, "pages.ndjson", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const std::vector<double>& lcp = Column(*set, "/a", "measurements.lcp");
+  ASSERT_EQ(lcp.size(), 3u);
+  EXPECT_EQ(lcp[0], 2400);
+  EXPECT_EQ(lcp[1], 2500);  // 2.5 s
+  EXPECT_TRUE(std::isnan(lcp[2]));
+  EXPECT_EQ(Column(*set, "/a", "measurements.cls")[1], 0.1);
+  EXPECT_EQ(Column(*set, "/a", "measurements.fcp")[1], 1200);  // no unit: as given
+  EXPECT_EQ(Column(*set, "/a", "measurements.ttfb")[1], 300);  // a bare number
+  EXPECT_EQ(set->Find("/a")->values.count("measurements.odd"), 0u);
+  EXPECT_EQ(set->Find("/a")->durations_ms, (std::vector<double>{900, 800, 700}));
+}
+
+TEST(Measurements, ACsvColumnEmptyWhereAPageHasNone) {
+  Result<SampleSet> set = ReadCsv(
+      "transaction,duration_ms,measurements.lcp\n/a,900,2400\n/a,800,\n", "p.csv", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const std::vector<double>& lcp = Column(*set, "/a", "measurements.lcp");
+  EXPECT_EQ(lcp[0], 2400);
+  EXPECT_TRUE(std::isnan(lcp[1]));
+}
+
+TEST(Measurements, ABadValueNamesTheFileLineAndField) {
+  for (const auto& [text, message] : {
+           std::pair{std::string("{\"transaction\":\"/a\",\"duration_ms\":9}\n"
+                                 "{\"transaction\":\"/a\",\"duration_ms\":9,"
+                                 "\"measurements.lcp\":\"slow\"}\n"),
+                     "p.ndjson:2: measurements.lcp must be a number, not a string: \"slow\""},
+           std::pair{std::string("{\"transaction\":\"/a\",\"duration_ms\":9,"
+                                 "\"measurements.lcp\":1e999}\n"),
+                     "p.ndjson:1: measurements.lcp is not a finite number: \"1e999\""},
+       }) {
+    Result<SampleSet> set = ReadNdjson(text, "p.ndjson", ReadOptions{});
+    ASSERT_FALSE(set.ok()) << text;
+    EXPECT_EQ(set.error().message, message);
+  }
+  Result<SampleSet> csv = ReadCsv("transaction,duration_ms,measurements.cls\n/a,9,abc\n", "p.csv",
+                                  ReadOptions{});
+  ASSERT_FALSE(csv.ok());
+  EXPECT_EQ(csv.error().message, "p.csv:2: measurements.cls is not a number: \"abc\"");
+}
+
+TEST(Measurements, ASavedReleaseKeepsThem) {
+  SampleSetBuilder builder;
+  builder.Add("/a", 900, false);
+  builder.AttachValue("measurements.lcp", 2400.5);
+  builder.Add("/a", 800, true);
+  const SampleSet saved = std::move(builder).Build("sentry:1.0");
+  Result<SampleSet> read = ReadNdjson(SamplesToNdjson(saved), "saved.ndjson", ReadOptions{});
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  const std::vector<double>& lcp = Column(*read, "/a", "measurements.lcp");
+  EXPECT_EQ(lcp[0], 2400.5);
+  EXPECT_TRUE(std::isnan(lcp[1]));
+}
+
+}  // namespace
+}  // namespace perfgate::fetch
