@@ -493,7 +493,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   // Only absolute limits: an alert judges one release, with no baseline to compare with.
   gate::Thresholds config = *loaded;
   auto absolute = [](std::vector<gate::Rule>& rules) {
-    std::erase_if(rules, [](const gate::Rule& rule) { return rule.kind != gate::LimitKind::kMax; });
+    std::erase_if(rules, [](const gate::Rule& rule) { return gate::IsRelative(rule.kind); });
   };
   absolute(config.rules);
   bool any = !config.rules.empty();

@@ -27,6 +27,9 @@ double Level(const gate::RuleResult& rule) {
     case gate::MetricKind::kMean:
     case gate::MetricKind::kMin:
     case gate::MetricKind::kErrorRate:
+    case gate::MetricKind::kApdex:
+    case gate::MetricKind::kUserMisery:
+    case gate::MetricKind::kThroughput:
       break;
   }
   return -1;

@@ -44,15 +44,31 @@ bool FailedAsNotANumber(const Rule& rule, double value, const std::optional<Inte
   return true;
 }
 
+// A rule's numbers turned so that larger is worse, with its limit: a floor (min: apdex >= 0.9)
+// is judged as -apdex <= -0.9 and a max_decrease as -change <= tolerance, so one set of
+// comparisons judges every kind of limit.
+struct Worse {
+  double value = 0;
+  std::optional<Interval> ci;
+  double limit = 0;
+};
+
+Worse Oriented(const Rule& rule, double value, const std::optional<Interval>& ci) {
+  if (!IsFloor(rule.kind)) return {value, ci, rule.limit};
+  std::optional<Interval> flipped;
+  if (ci) flipped = Interval{-ci->upper, -ci->lower};
+  return {-value, flipped, rule.kind == LimitKind::kMin ? -rule.limit : rule.limit};
+}
+
 // decide_on upper and lower, for both kinds of rule: the interval's end (the value itself
 // where no interval exists) against the limit.
-void JudgeByInterval(const Rule& rule, double value, const std::optional<Interval>& ci,
-                     RuleResult& out) {
+void JudgeByInterval(const Rule& rule, const Worse& worse, RuleResult& out) {
+  const std::optional<Interval>& ci = worse.ci;
   if (rule.decide_on == DecideOn::kUpper) {
-    out.verdict = (ci ? ci->upper : value) > rule.limit ? Failing(rule) : Verdict::kPass;
-  } else if ((ci ? ci->lower : value) > rule.limit) {
+    out.verdict = (ci ? ci->upper : worse.value) > worse.limit ? Failing(rule) : Verdict::kPass;
+  } else if ((ci ? ci->lower : worse.value) > worse.limit) {
     out.verdict = Failing(rule);
-  } else if (value > rule.limit) {
+  } else if (worse.value > worse.limit) {
     out.verdict = Verdict::kInconclusive;
     out.caveat = Caveat::kStraddlesLimit;
   } else {
@@ -62,15 +78,14 @@ void JudgeByInterval(const Rule& rule, double value, const std::optional<Interva
 
 // An absolute rule: the candidate's value and interval against the limit.
 void JudgeAbsolute(const Rule& rule, RuleResult& out) {
-  const double value = *out.candidate;
-  const std::optional<Interval>& ci = out.candidate_ci;
-  if (FailedAsNotANumber(rule, value, ci, out)) return;
+  if (FailedAsNotANumber(rule, *out.candidate, out.candidate_ci, out)) return;
+  const Worse worse = Oriented(rule, *out.candidate, out.candidate_ci);
   if (rule.decide_on != DecideOn::kPoint) {
-    JudgeByInterval(rule, value, ci, out);
-  } else if (value > rule.limit) {
+    JudgeByInterval(rule, worse, out);
+  } else if (worse.value > worse.limit) {
     out.verdict = Failing(rule);
-    if (ci && ci->lower <= rule.limit) out.caveat = Caveat::kFailedInsideCi;
-  } else if (ci && ci->upper > rule.limit) {
+    if (worse.ci && worse.ci->lower <= worse.limit) out.caveat = Caveat::kFailedInsideCi;
+  } else if (worse.ci && worse.ci->upper > worse.limit) {
     out.verdict = Verdict::kInconclusive;
     out.caveat = Caveat::kCiReachesOver;
   } else {
@@ -82,7 +97,9 @@ void JudgeAbsolute(const Rule& rule, RuleResult& out) {
 // under policy.pre_existing: warn a fail-severity one warns instead.
 void MarkPreExisting(const Rule& rule, PreExistingPolicy policy, RuleResult& out) {
   if (out.verdict != Verdict::kFail && out.verdict != Verdict::kWarn) return;
-  if (!out.baseline || !(*out.baseline > rule.limit)) return;
+  if (!out.baseline) return;
+  const Worse baseline = Oriented(rule, *out.baseline, std::nullopt);
+  if (!(baseline.value > baseline.limit)) return;
   out.pre_existing = true;
   if (policy == PreExistingPolicy::kWarn && out.verdict == Verdict::kFail) {
     out.verdict = Verdict::kWarn;
@@ -91,11 +108,11 @@ void MarkPreExisting(const Rule& rule, PreExistingPolicy policy, RuleResult& out
 
 // A relative rule, once the run's p-values are adjusted.
 void JudgeRelative(const Rule& rule, double confidence, RuleResult& out) {
-  const double change = *out.change;
-  if (FailedAsNotANumber(rule, change, out.change_ci, out)) return;
+  if (FailedAsNotANumber(rule, *out.change, out.change_ci, out)) return;
+  const Worse worse = Oriented(rule, *out.change, out.change_ci);
   if (rule.decide_on != DecideOn::kPoint) {
-    JudgeByInterval(rule, change, out.change_ci, out);
-  } else if (change <= rule.limit) {
+    JudgeByInterval(rule, worse, out);
+  } else if (worse.value <= worse.limit) {
     out.verdict = Verdict::kPass;
   } else if (!out.adjusted_p_value || !(*out.adjusted_p_value >= 1 - confidence)) {
     out.verdict = Failing(rule);  // significant (or no test exists for the metric)
@@ -124,7 +141,7 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
   // A side with fewer than min_samples events is shown by its value alone: no rule is
   // judged on it, and its bootstrap would cost as much as a large group's.
   const auto min = static_cast<std::size_t>(min_samples);
-  const bool increase = rule.kind == LimitKind::kMaxIncrease;
+  const bool increase = IsRelative(rule.kind);  // judged against the baseline
   const Estimate* base_estimate = base.size() >= min ? base.EstimateOf(rule.metric) : nullptr;
   const Estimate* cand_estimate = cand.size() >= min ? cand.EstimateOf(rule.metric) : nullptr;
   result.candidate =
@@ -160,10 +177,20 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     result.shortfall = {cand_thin, cand_thin ? cand.size() : base.size(), tail_min};
     return measured;
   }
-  const bool missing = !cand_estimate || (increase && !base_estimate);
+  const bool missing = !cand_estimate || (increase && !base_estimate) ||
+                       std::isnan(cand_estimate->value) ||
+                       (increase && std::isnan(base_estimate->value));
   if (missing) {
+    // What the events lack: times for a throughput, users for a misery, or (in aggregate
+    // mode) the metric among Sentry's aggregates.
+    const bool aggregated = cand.aggregated() || (increase && base.aggregated());
     result.verdict = Verdict::kInsufficientData;
-    result.caveat = Caveat::kNotAggregated;
+    result.caveat = rule.metric.kind == MetricKind::kThroughput && !aggregated
+                        ? Caveat::kNoTimeRange
+                    : rule.metric.kind == MetricKind::kUserMisery && !aggregated
+                        ? Caveat::kNoUsers
+                        : Caveat::kNotAggregated;
+    result.shortfall.candidate = !cand_estimate || std::isnan(cand_estimate->value);
     return measured;
   }
   if (!increase) {
@@ -171,12 +198,29 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     MarkPreExisting(rule, config.pre_existing, result);
     return measured;
   }
+  const bool decrease = rule.kind == LimitKind::kMaxDecrease;
   if (rule.metric.kind == MetricKind::kErrorRate) {
     measured.spread = CompareRates(*base.summary(), *cand.summary(), result.change_is_relative,
                                    config.confidence, result);
+  } else if (rule.metric.kind == MetricKind::kUserMisery) {
+    // Fisher's test on miserable users of users; the interval of the smoothed misery's
+    // change is not the raw proportions', so none is claimed.
+    auto as_rate = [](const stats::MiseryCounts& counts) {
+      const auto users = static_cast<double>(counts.users);
+      return stats::Summary{counts.users, counts.miserable_users,
+                            static_cast<double>(counts.miserable_users) / users, 0, 0, 0};
+    };
+    measured.spread = CompareRates(as_rate(*base.Misery(rule.metric)),
+                                   as_rate(*cand.Misery(rule.metric)), false, config.confidence,
+                                   result);
+    result.change_ci.reset();
+    measured.spread = {};
+  } else if (rule.metric.kind == MetricKind::kThroughput) {
+    measured.spread = CompareThroughputs(base.size(), *base.minutes(), cand.size(),
+                                         *cand.minutes(), config.confidence, result);
   } else if (cand_estimate->Bootstrapped() && base_estimate->Bootstrapped()) {
     measured.spread = CompareBootstraps(*base_estimate, *cand_estimate, result.change_is_relative,
-                                        config.confidence, result);
+                                        decrease, config.confidence, result);
   } else if (base.aggregated() || cand.aggregated()) {
     result.caveat = Caveat::kAggregateValues;
   }
@@ -254,28 +298,45 @@ struct JudgedGroup {
   std::vector<PendingTest> tests;  // `group` is set when the run's groups are assembled
 };
 
+// Each release's time range in minutes, for throughputs: from its first event to its last;
+// nullopt when its events have no times (or one time).
+struct SideMinutes {
+  std::optional<double> baseline;
+  std::optional<double> candidate;
+};
+
+std::optional<double> MinutesOf(const SourceOrigin& origin) {
+  if (!origin.first_seconds || !origin.last_seconds) return std::nullopt;
+  const double minutes = (*origin.last_seconds - *origin.first_seconds) / 60;
+  return minutes > 0 ? std::optional<double>(minutes) : std::nullopt;
+}
+
 // Judges one group with its rules (those of `override_entry` where it replaces them).
 // Touches nothing but its own result, so groups are judged in parallel.
 JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
                        const GroupOverride* override_entry, const GroupSamples* base_samples,
-                       const GroupSamples* cand_samples) {
+                       const GroupSamples* cand_samples, const SideMinutes& minutes) {
   JudgedGroup judged;
   GroupResult& group = judged.group;
   group.name = name;
   if (override_entry != nullptr) group.override_origin = override_entry->origin;
-  Side base(base_samples, "", "baseline\x1f" + name, config);
-  Side cand(cand_samples, "", "candidate\x1f" + name, config);
-  // The sides of each value a rule names (measurements.lcp, ...), made when first named.
+  const Metric duration;  // the durations' side, shared by every metric of the durations
+  Side base(base_samples, duration, minutes.baseline, "baseline\x1f" + name, config);
+  Side cand(cand_samples, duration, minutes.candidate, "candidate\x1f" + name, config);
+  // The sides of each other value a rule names (measurements.lcp, Apdex points, ...), made
+  // when first named.
   std::map<std::string, std::pair<Side, Side>, std::less<>> values;
   auto sides_of = [&](const Metric& metric) -> std::pair<Side*, Side*> {
-    if (metric.value.empty()) return {&base, &cand};
-    auto found = values.find(metric.value);
+    const std::string key = ValueKey(metric);
+    if (key.empty()) return {&base, &cand};
+    auto found = values.find(key);
     if (found == values.end()) {
       found = values
-                  .emplace(std::piecewise_construct, std::forward_as_tuple(metric.value),
-                           std::forward_as_tuple(
-                               Side(base_samples, metric.value, "baseline\x1f" + name, config),
-                               Side(cand_samples, metric.value, "candidate\x1f" + name, config)))
+                  .emplace(std::piecewise_construct, std::forward_as_tuple(key),
+                           std::forward_as_tuple(Side(base_samples, metric, minutes.baseline,
+                                                      "baseline\x1f" + name, config),
+                                                 Side(cand_samples, metric, minutes.candidate,
+                                                      "candidate\x1f" + name, config)))
                   .first;
     }
     return {&found->second.first, &found->second.second};
@@ -328,6 +389,7 @@ std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& 
     }
   }
   std::vector<JudgedGroup> judged(names.size());
+  const SideMinutes minutes{MinutesOf(baseline.origin), MinutesOf(candidate.origin)};
   // A group can cost milliseconds (a busy transaction's laws): small chunks, and threads
   // from a handful of groups on.
   ParallelFor(
@@ -335,7 +397,7 @@ std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& 
       [&](std::size_t g) {
         judged[g] = JudgeGroup(config, names[g], overrides[g],
                                merged ? &merged->first : baseline.Find(names[g]),
-                               merged ? &merged->second : candidate.Find(names[g]));
+                               merged ? &merged->second : candidate.Find(names[g]), minutes);
       },
       /*threads=*/0, /*chunk=*/2, /*serial_below=*/4);
   std::vector<PendingTest> pending;

@@ -1,6 +1,7 @@
 #include "gate/measure.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <boost/math/distributions/normal.hpp>
@@ -14,17 +15,57 @@ namespace perfgate::gate {
 
 using stats::Interval;
 
-Side::Side(const GroupSamples* group, std::string_view value, std::string stream_name,
-           const Thresholds& config)
-    : stream_name_(std::move(stream_name)), config_(config), of_value_(!value.empty()) {
+std::string ValueKey(const Metric& metric) {
+  if (metric.kind == MetricKind::kApdex) return metric.name;
+  return metric.value;
+}
+
+namespace {
+
+// Each event's value of `metric` (NaN where it has none): a measurement, the page load's
+// performance score, or its Apdex points.
+std::vector<double> EventValues(const GroupSamples& group, const Metric& metric) {
+  if (metric.kind == MetricKind::kApdex) {
+    std::vector<double> points(group.size());
+    for (std::size_t i = 0; i < group.size(); ++i)
+      points[i] = stats::ApdexPoints(group.durations_ms[i], metric.threshold_ms);
+    return points;
+  }
+  if (metric.value == kPerformanceScore) {
+    std::vector<double> scores(group.size());
+    std::array<const std::vector<double>*, stats::kVitalCurves.size()> vitals{};
+    for (std::size_t v = 0; v < vitals.size(); ++v) {
+      auto column = group.values.find(stats::kVitalCurves[v].measurement);
+      if (column != group.values.end()) vitals[v] = &column->second.values;
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      std::array<double, stats::kVitalCurves.size()> page;
+      for (std::size_t v = 0; v < vitals.size(); ++v) page[v] = vitals[v] ? (*vitals[v])[i] : kNaN;
+      scores[i] = stats::PerformanceScore(page);
+    }
+    return scores;
+  }
+  auto column = group.values.find(metric.value);
+  if (column == group.values.end()) return std::vector<double>(group.size(), kNaN);
+  return column->second.values;
+}
+
+}  // namespace
+
+Side::Side(const GroupSamples* group, const Metric& metric, std::optional<double> minutes,
+           std::string stream_name, const Thresholds& config)
+    : stream_name_(std::move(stream_name)),
+      config_(config),
+      group_(group),
+      minutes_(minutes),
+      of_value_(!ValueKey(metric).empty()) {
   if (of_value_ && group != nullptr && !group->aggregates) {
-    auto column = group->values.find(value);
-    if (column == group->values.end()) return;
+    const std::vector<double> all = EventValues(*group, metric);
     std::vector<double> values;
     std::vector<std::uint8_t> failed;
-    for (std::size_t i = 0; i < column->second.values.size(); ++i) {
-      if (std::isnan(column->second.values[i])) continue;
-      values.push_back(column->second.values[i]);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (std::isnan(all[i])) continue;
+      values.push_back(all[i]);
       failed.push_back(group->failed[i]);
     }
     if (values.empty()) return;
@@ -99,6 +140,10 @@ std::optional<double> Side::PointValue(const Metric& metric) const {
     std::optional<Estimate> estimate = FromAggregates(metric);
     return estimate ? std::optional<double>(estimate->value) : std::nullopt;
   }
+  if (metric.kind == MetricKind::kThroughput || metric.kind == MetricKind::kUserMisery) {
+    const double value = ComputeEstimate(metric).value;  // counts: no bootstrap to save
+    return std::isnan(value) ? std::nullopt : std::optional<double>(value);
+  }
   return MetricValue(metric, sorted_, *summary_, config_.percentile_method);
 }
 
@@ -106,6 +151,16 @@ std::optional<double> Side::AggregatedQuantile(double q) const {
   auto found = aggregates_->quantiles_ms.find(q);
   if (found == aggregates_->quantiles_ms.end()) return std::nullopt;
   return found->second;
+}
+
+std::optional<stats::MiseryCounts> Side::Misery(const Metric& metric) const {
+  if (group_ == nullptr || group_->aggregates) return std::nullopt;
+  auto users = group_->values.find(kUserValue);
+  if (users == group_->values.end()) return std::nullopt;
+  stats::MiseryCounts counts =
+      stats::CountMisery(group_->durations_ms, users->second.values, metric.threshold_ms);
+  if (counts.users == 0) return std::nullopt;
+  return counts;
 }
 
 std::optional<Estimate> Side::FromAggregates(const Metric& metric) const {
@@ -132,8 +187,21 @@ std::optional<Estimate> Side::FromAggregates(const Metric& metric) const {
       estimate.interval = stats::BinomialInterval(summary_->failures, summary_->count,
                                                   config_.confidence, config_.error_rate_interval);
       return estimate;
+    case MetricKind::kThroughput:
+      return ThroughputEstimate();
+    case MetricKind::kApdex:
+    case MetricKind::kUserMisery:
+      return std::nullopt;  // Sentry's aggregate mode does not ask for them
   }
   if (std::isnan(estimate.value)) return std::nullopt;
+  return estimate;
+}
+
+std::optional<Estimate> Side::ThroughputEstimate() const {
+  if (!minutes_ || !(*minutes_ > 0)) return std::nullopt;
+  Estimate estimate;
+  estimate.value = static_cast<double>(size()) / *minutes_;
+  estimate.interval = stats::PoissonRateInterval(size(), *minutes_, config_.confidence);
   return estimate;
 }
 
@@ -142,6 +210,15 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
   estimate.value = MetricValue(metric, sorted_, *summary_, config_.percentile_method);
   double acceleration = 0;
   switch (metric.kind) {
+    case MetricKind::kThroughput:
+      return ThroughputEstimate().value_or(Estimate{kNaN, {}, {}, {}, kNaN, kNaN});
+    case MetricKind::kUserMisery: {
+      const std::optional<stats::MiseryCounts> misery = Misery(metric);
+      if (!misery) return Estimate{kNaN, {}, {}, {}, kNaN, kNaN};
+      estimate.value = misery->Value();
+      estimate.interval = stats::MiseryInterval(*misery, config_.confidence);
+      return estimate;
+    }
     case MetricKind::kQuantile: {
       // The bootstrap computed, not sampled: its interval has no Monte Carlo error and
       // costs O(sqrt(n) log n) after the sort, whatever `resamples` says.
@@ -153,6 +230,7 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
                               : stats::LawInterval(estimate.law, config_.confidence);
       return estimate;
     }
+    case MetricKind::kApdex:  // the mean of Apdex points, with a bounded mean's interval
     case MetricKind::kMean: {
       // Each (side, group, metric) has its own random stream: results do not depend on
       // the order groups and rules are evaluated in.
@@ -172,6 +250,10 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
     case MetricKind::kMin:
     case MetricKind::kMax:
       return estimate;  // the bootstrap of an extreme is degenerate: no interval
+  }
+  if (metric.kind == MetricKind::kApdex) {
+    estimate.interval = stats::BoundedMeanInterval(estimate.value, sorted_.size(), config_.confidence);
+    return estimate;
   }
   std::vector<double> work = estimate.replicates;  // the interval functions sort it
   estimate.interval =
@@ -209,7 +291,12 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
                                               double confidence, std::size_t family) {
   const double se = spread.standard_error;
   if (!std::isfinite(se) || family == 0) return std::nullopt;
-  const double tolerance = spread.log_scale ? std::log1p(rule.limit) : rule.limit;
+  // A decrease is an increase of the negated change (of -log(1 + change) on the log scale).
+  const bool decrease = rule.kind == LimitKind::kMaxDecrease;
+  if (decrease && spread.log_scale && rule.limit >= 1) return std::nullopt;
+  const double tolerance = !spread.log_scale ? rule.limit
+                           : decrease        ? -std::log1p(-rule.limit)
+                                             : std::log1p(rule.limit);
   const double alpha = 1 - confidence;
   const double power = NormalQuantile(kPower);
   double threshold = tolerance;
@@ -225,9 +312,11 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
     case DecideOn::kUpper:
       break;
   }
-  const double effect = spread.log_scale ? std::expm1(threshold) : threshold;
+  const double effect = !spread.log_scale ? threshold
+                        : decrease        ? -std::expm1(-threshold)
+                                          : std::expm1(threshold);
   if (!std::isfinite(effect)) return std::nullopt;
-  return effect;
+  return decrease ? -effect : effect;
 }
 
 // The comparison statistics of a relative rule on a bootstrapped metric, with no resolution
@@ -236,12 +325,14 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
 // from the replicates, whose i-th of each side together are one replicate of the pair
 // (independent streams, in draw order).
 ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool relative,
-                               double confidence, RuleResult& out) {
+                               bool decrease, double confidence, RuleResult& out) {
   if (!cand.law.empty() && !base.law.empty()) {
     out.change_ci = stats::ChangeInterval(cand.law, base.law, relative, confidence);
     // "No increase" is C <= B whatever the unit: a ratio's change c / b - 1 and a
-    // difference c - b have the sign of c - b (durations are not negative).
-    out.p_value = stats::IncreasePValue(stats::CompareLaws(cand.law, base.law));
+    // difference c - b have the sign of c - b (durations are not negative); "no decrease"
+    // is B <= C.
+    out.p_value = decrease ? stats::IncreasePValue(stats::CompareLaws(base.law, cand.law))
+                           : stats::IncreasePValue(stats::CompareLaws(cand.law, base.law));
     const double spread = stats::MomentsOf(base.law, relative).variance +
                           stats::MomentsOf(cand.law, relative).variance;
     return {std::sqrt(spread), relative};
@@ -254,7 +345,9 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
     changes[i] = relative ? RelativeChange(c, b) : c - b;
   }
   out.change_ci = stats::PercentileInterval(changes, confidence);
-  out.p_value = stats::NormalIncreasePValue(cand.value, cand.variance, base.value, base.variance);
+  out.p_value =
+      decrease ? stats::NormalIncreasePValue(base.value, base.variance, cand.value, cand.variance)
+               : stats::NormalIncreasePValue(cand.value, cand.variance, base.value, base.variance);
   if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
   return {std::sqrt(base.variance + cand.variance), false};
 }
@@ -280,6 +373,19 @@ ChangeSpread CompareRates(const stats::Summary& base, const stats::Summary& cand
   if (!(base.error_rate > 0)) return {};
   out.change_ci = Interval{difference.lower / base.error_rate, difference.upper / base.error_rate};
   return {se / base.error_rate, false};
+}
+
+// Throughputs: the conditional binomial test of a decrease and its interval of the rate
+// change; the spread of the log rate ratio, sqrt(1 / b + 1 / c).
+ChangeSpread CompareThroughputs(std::size_t base_count, double base_minutes,
+                                std::size_t cand_count, double cand_minutes, double confidence,
+                                RuleResult& out) {
+  out.change_ci =
+      stats::RateChangeInterval(base_count, base_minutes, cand_count, cand_minutes, confidence);
+  out.p_value = stats::RateDecreasePValue(base_count, base_minutes, cand_count, cand_minutes);
+  if (base_count == 0 || cand_count == 0) return {};
+  return {std::sqrt(1 / static_cast<double>(base_count) + 1 / static_cast<double>(cand_count)),
+          true};
 }
 
 }  // namespace perfgate::gate

@@ -17,6 +17,7 @@
 #include "gate/thresholds.h"
 #include "stats/bootstrap_law.h"
 #include "stats/interval.h"
+#include "stats/signals.h"
 #include "stats/summary.h"
 
 namespace perfgate::gate {
@@ -37,21 +38,33 @@ struct Estimate {
   bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };
 
-// One side of one group's values (its durations, or a value its events carry): sorted
-// once, estimates made once per metric and shared by every rule that names the metric.
+// The values a metric is a statistic of, as a key: sides of one key are shared by every
+// rule whose metric has it. "" for the durations (and the signals computed from them:
+// error rate, misery, throughput), a measurement's name, "performance_score", or
+// "apdex(300ms)" for Apdex points.
+std::string ValueKey(const Metric& metric);
+
+// One side of one group's values (its durations, a value its events carry, or one derived
+// from them): sorted once, estimates made once per metric and shared by every rule that
+// names the metric.
 class Side {
  public:
-  // `group` may be nullptr (the side has no such group); `value` names the value ("" for
-  // the durations; else only the events that carry it count); `stream_name` seeds the
+  // `group` may be nullptr (the side has no such group); `metric` names the values (see
+  // ValueKey: only the events that carry a value count); `minutes` is the release's time
+  // range, for throughput (nullopt when its events have no times); `stream_name` seeds the
   // side's random streams (the mean's bootstrap), so results do not depend on evaluation
   // order.
-  Side(const GroupSamples* group, std::string_view value, std::string stream_name,
-       const Thresholds& config);
+  Side(const GroupSamples* group, const Metric& metric, std::optional<double> minutes,
+       std::string stream_name, const Thresholds& config);
 
   std::size_t size() const { return aggregates_ ? aggregates_->count : sorted_.size(); }
   bool aggregated() const { return aggregates_ != nullptr; }
   const std::vector<double>& sorted() const { return sorted_; }
   const std::optional<stats::Summary>& summary() const { return summary_; }
+  std::optional<double> minutes() const { return minutes_; }
+  // The users of the side's events and how many were miserable (over 4T) for `metric`;
+  // nullopt when no event carries a user.
+  std::optional<stats::MiseryCounts> Misery(const Metric& metric) const;
 
   // What reports show of the side: its summary, p50/p95/p99 and its distribution.
   std::optional<SideStats> ReportedStats() const;
@@ -71,9 +84,13 @@ class Side {
   std::optional<Estimate> FromAggregates(const Metric& metric) const;
   // The metric's estimate from the events: its value and its bootstrap interval.
   Estimate ComputeEstimate(const Metric& metric) const;
+  // Events per minute over the release's time range, with Garwood's interval.
+  std::optional<Estimate> ThroughputEstimate() const;
 
   std::string stream_name_;
   const Thresholds& config_;
+  const GroupSamples* group_ = nullptr;
+  std::optional<double> minutes_;
   bool of_value_ = false;  // of a value events carry, not of the durations
   std::vector<double> sorted_;
   const Aggregates* aggregates_ = nullptr;
@@ -100,13 +117,19 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
                                               double confidence, std::size_t family);
 
 // The comparison statistics of a relative rule on a bootstrapped metric, written into
-// `out` (change_ci, p_value); returns the change's spread.
+// `out` (change_ci, p_value: of "no decrease" when `decrease`, else of "no increase");
+// returns the change's spread.
 ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool relative,
-                               double confidence, RuleResult& out);
+                               bool decrease, double confidence, RuleResult& out);
 
-// The same for error rates.
+// The same for error rates (and user misery: miserable users of users).
 ChangeSpread CompareRates(const stats::Summary& base, const stats::Summary& cand, bool relative,
                           double confidence, RuleResult& out);
+
+// The same for throughputs: `base_count` events in `base_minutes` against the candidate's.
+ChangeSpread CompareThroughputs(std::size_t base_count, double base_minutes,
+                                std::size_t cand_count, double cand_minutes, double confidence,
+                                RuleResult& out);
 
 }  // namespace perfgate::gate
 

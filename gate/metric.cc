@@ -5,13 +5,20 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/duration.h"
+#include "core/number_format.h"
 #include "core/spelling.h"
 
 namespace perfgate::gate {
 namespace {
 
-constexpr std::array<std::string_view, 10> kCommonMetrics = {
-    "p50", "p75", "p90", "p95", "p99", "p99.9", "mean", "min", "max", "error_rate"};
+constexpr std::array<std::string_view, 14> kCommonMetrics = {
+    "p50",        "p75",   "p90",         "p95",        "p99",        "p99.9",      "mean",
+    "min",        "max",   "error_rate",  "apdex",      "user_misery", "throughput",
+    "performance_score"};
+
+// Sentry's default project threshold for apdex and user_misery.
+constexpr double kDefaultThresholdMs = 300;
 
 // Sentry's measurements in milliseconds (Discover's is_duration_measurement, and the mobile
 // SDKs' app starts, display times and stalls); every other one is a plain number (cls,
@@ -68,11 +75,42 @@ Result<Metric> ParseStatistic(std::string_view name) {
     }
     metric.kind = MetricKind::kQuantile;
     metric.q = percent / 100;
+  } else if (name == "apdex" || name == "user_misery") {
+    metric.kind = name == "apdex" ? MetricKind::kApdex : MetricKind::kUserMisery;
+    metric.threshold_ms = kDefaultThresholdMs;
+    metric.name = std::string(name) + "(" + FormatNumber(kDefaultThresholdMs) + "ms)";
+    metric.unit = MetricUnit::kNumber;
+    metric.higher_is_better = name == "apdex";
+  } else if (name == "throughput" || name == "epm" || name == "tpm") {
+    metric.kind = MetricKind::kThroughput;
+    metric.unit = MetricUnit::kPerMinute;
+    metric.higher_is_better = true;
+    metric.name = "throughput";
+  } else if (name == kPerformanceScore) {
+    metric.kind = MetricKind::kMean;
+    metric.value = std::string(kPerformanceScore);
+    metric.unit = MetricUnit::kNumber;
+    metric.higher_is_better = true;
   } else if (name == "median") {
     return MakeError(ErrorKind::kConfig, "unknown metric 'median'; did you mean 'p50'?");
   } else {
     return UnknownMetric(name, "");
   }
+  return metric;
+}
+
+// "apdex(500ms)", "user_misery(1s)": the threshold T, a duration (a bare number is ms).
+Result<Metric> ParseThresholdMetric(std::string_view name, std::string_view statistic,
+                                    std::string_view argument, Metric metric) {
+  const std::optional<double> ms = ParseDurationMs(argument, "ms");
+  if (!ms || !(*ms > 0)) {
+    return MakeError(ErrorKind::kConfig,
+                     "unknown metric '" + std::string(name) + "': " + std::string(statistic) +
+                         "'s threshold T must be a positive duration (" +
+                         std::string(statistic) + "(300ms)), not '" + std::string(argument) + "'");
+  }
+  metric.threshold_ms = *ms;
+  metric.name = std::string(statistic) + "(" + FormatNumber(*ms) + "ms)";
   return metric;
 }
 
@@ -83,6 +121,14 @@ Result<Metric> ParseStatisticOfValue(std::string_view name, std::size_t open) {
   Result<Metric> parsed = ParseStatistic(statistic);
   if (!parsed.ok()) return parsed;
   Metric metric = *parsed;
+  if (metric.kind == MetricKind::kApdex || metric.kind == MetricKind::kUserMisery) {
+    return ParseThresholdMetric(name, statistic, value, metric);
+  }
+  if (metric.kind == MetricKind::kThroughput || !metric.value.empty()) {
+    return MakeError(ErrorKind::kConfig, "unknown metric '" + std::string(name) + "': " +
+                                             metric.name + " takes no value; write '" +
+                                             metric.name + "'");
+  }
   if (metric.kind == MetricKind::kErrorRate) {
     return MakeError(ErrorKind::kConfig, "unknown metric '" + std::string(name) +
                                              "': error_rate is of the whole event; write "
@@ -134,8 +180,13 @@ double MetricValue(const Metric& metric, std::span<const double> sorted,
       return summary.max_ms;
     case MetricKind::kErrorRate:
       return summary.error_rate;
+    case MetricKind::kApdex:  // of Apdex points, whose mean it is
+      return summary.mean_ms;
+    case MetricKind::kUserMisery:
+    case MetricKind::kThroughput:
+      break;  // not a statistic of sorted values: gate/measure.cc computes them
   }
-  return 0;  // unreachable
+  return std::nan("");
 }
 
 }  // namespace perfgate::gate

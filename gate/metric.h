@@ -18,38 +18,63 @@
 
 namespace perfgate::gate {
 
-enum class MetricKind { kQuantile, kMean, kMin, kMax, kErrorRate };
+enum class MetricKind {
+  kQuantile,
+  kMean,
+  kMin,
+  kMax,
+  kErrorRate,
+  kApdex,       // Sentry's apdex(T) of the durations
+  kUserMisery,  // Sentry's user_misery(T): of the users, from the durations
+  kThroughput,  // events per minute over the release's time range
+};
 
 // What a metric's values are measured in: how its limits are written and its values shown.
 enum class MetricUnit {
   kMilliseconds,  // durations and time measurements (LCP, INP, TTFB): "2.5s", "800ms"
   kFraction,      // rates: "1%", or a fraction
-  kNumber,        // values without a unit (CLS, counts): a plain number
+  kNumber,        // values without a unit (CLS, counts, Apdex, scores): a plain number
+  kPerMinute,     // throughput: events per minute
 };
 
 // As JSON reports name units.
-inline constexpr NameTable<MetricUnit, 3> kMetricUnitNames = {{{MetricUnit::kMilliseconds, "ms"},
-                                                               {MetricUnit::kFraction, "fraction"},
-                                                               {MetricUnit::kNumber, "number"}}};
+inline constexpr NameTable<MetricUnit, 4> kMetricUnitNames = {
+    {{MetricUnit::kMilliseconds, "ms"},
+     {MetricUnit::kFraction, "fraction"},
+     {MetricUnit::kNumber, "number"},
+     {MetricUnit::kPerMinute, "per_minute"}}};
+
+// The value name of the Web Vitals performance score: each page load's score (see
+// stats::PerformanceScore), of which the metric performance_score is the mean.
+inline constexpr std::string_view kPerformanceScore = "performance_score";
 
 struct Metric {
   MetricKind kind = MetricKind::kQuantile;
   double q = 0;       // for kQuantile: the level in [0, 1] ("p95" is 0.95)
+  double threshold_ms = 0;  // for kApdex and kUserMisery: T
   std::string value;  // what the statistic is of: "" for the duration, else a value's name
   MetricUnit unit = MetricUnit::kMilliseconds;
   // False for a measurement perfgate does not know: a rule's limit written as a time makes
   // it one in ms, else it is a plain number.
   bool unit_known = true;
   std::string name;  // as reports spell it: "p95", "error_rate", "p75(measurements.lcp)"
+  // Better when higher (apdex, throughput, performance_score): judged by floors (min,
+  // max_decrease), never by max or max_increase.
+  bool higher_is_better = false;
 
   // A statistic of the transaction's duration: what span trees can explain.
-  bool OfDuration() const { return value.empty() && kind != MetricKind::kErrorRate; }
+  bool OfDuration() const {
+    return value.empty() && (kind == MetricKind::kQuantile || kind == MetricKind::kMean ||
+                             kind == MetricKind::kMin || kind == MetricKind::kMax);
+  }
   bool InMilliseconds() const { return unit == MetricUnit::kMilliseconds; }
   bool operator==(const Metric& other) const { return name == other.name; }
 };
 
-// Parses "p50", "p99.9", "p100", "mean", "min", "max", "error_rate", and a statistic of a
-// value: "p75(measurements.lcp)" ("p95(duration)" is "p95"). A measurement Sentry defines
+// Parses "p50", "p99.9", "p100", "mean", "min", "max", "error_rate", a statistic of a
+// value: "p75(measurements.lcp)" ("p95(duration)" is "p95"), and Sentry's signals:
+// "apdex(300ms)" and "user_misery(300ms)" (T 300 ms when not given, Sentry's default),
+// "throughput" (events per minute) and "performance_score" (the Web Vitals score, 0 to 1). A measurement Sentry defines
 // in ms (lcp, fcp, fp, ttfb, fid, inp, app starts, ...) is in ms, cls and counts are plain
 // numbers; another measurement is a plain number (the rule parser makes it ms when its limit
 // is a time). On failure the message says what is wrong and, where one is close, "did you

@@ -55,9 +55,11 @@ enum class Caveat {
   kThinTail,            // a side (see `shortfall`) has too few events for the percentile's interval
   kNotAggregated,       // the metric is not among Sentry's aggregates
   kAggregateValues,     // judged on Sentry's aggregate values, with no interval or test
+  kNoTimeRange,         // throughput: a side's events have no times (see `shortfall.candidate`)
+  kNoUsers,             // user misery: no event of a side carries a user
 };
 
-inline constexpr NameTable<Caveat, 10> kCaveatNames = {
+inline constexpr NameTable<Caveat, 12> kCaveatNames = {
     {{Caveat::kNone, "none"},
      {Caveat::kNotANumber, "not_a_number"},
      {Caveat::kStraddlesLimit, "ci_straddles_limit"},
@@ -67,7 +69,9 @@ inline constexpr NameTable<Caveat, 10> kCaveatNames = {
      {Caveat::kBelowMinSamples, "below_min_samples"},
      {Caveat::kThinTail, "too_few_events_for_percentile"},
      {Caveat::kNotAggregated, "not_in_aggregates"},
-     {Caveat::kAggregateValues, "aggregate_values"}}};
+     {Caveat::kAggregateValues, "aggregate_values"},
+     {Caveat::kNoTimeRange, "no_time_range"},
+     {Caveat::kNoUsers, "no_users"}}};
 
 // Below this many events beyond a percentile (above it, or below it for one under p50), its
 // bootstrap interval undercovers: the resamples cannot reach past the extreme values.

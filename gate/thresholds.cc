@@ -30,20 +30,37 @@ bool GlobMatch(std::string_view glob, std::string_view name) {
 
 std::string LimitValueText(const Rule& rule) {
   const MetricUnit unit = rule.metric.unit;
-  if (rule.kind == LimitKind::kMax) {
-    return unit == MetricUnit::kMilliseconds ? FormatNumber(rule.limit) + " ms"
-           : unit == MetricUnit::kFraction   ? FormatNumber(rule.limit * 100) + " %"
-                                             : FormatNumber(rule.limit);
-  }
-  if (rule.unit == ChangeUnit::kRelative) return "+" + FormatNumber(rule.limit * 100) + " %";
-  return "+" + (unit == MetricUnit::kMilliseconds ? FormatNumber(rule.limit) + " ms"
-                : unit == MetricUnit::kFraction   ? FormatNumber(rule.limit * 100) + " pp"
-                                                  : FormatNumber(rule.limit));
+  auto in_unit = [&](double value) {
+    switch (unit) {
+      case MetricUnit::kMilliseconds:
+        return FormatNumber(value) + " ms";
+      case MetricUnit::kFraction:
+        return FormatNumber(value * 100) + (IsRelative(rule.kind) ? " pp" : " %");
+      case MetricUnit::kPerMinute:
+        return FormatNumber(value) + " /min";
+      case MetricUnit::kNumber:
+        break;
+    }
+    return FormatNumber(value);
+  };
+  if (!IsRelative(rule.kind)) return in_unit(rule.limit);
+  const std::string sign = rule.kind == LimitKind::kMaxDecrease ? "-" : "+";
+  if (rule.unit == ChangeUnit::kRelative) return sign + FormatNumber(rule.limit * 100) + " %";
+  return sign + in_unit(rule.limit);
 }
 
 std::string LimitText(const Rule& rule) {
-  return rule.metric.name + (rule.kind == LimitKind::kMax ? " <= " : " increase <= ") +
-         LimitValueText(rule);
+  switch (rule.kind) {
+    case LimitKind::kMax:
+      return rule.metric.name + " <= " + LimitValueText(rule);
+    case LimitKind::kMaxIncrease:
+      return rule.metric.name + " increase <= " + LimitValueText(rule);
+    case LimitKind::kMin:
+      return rule.metric.name + " >= " + LimitValueText(rule);
+    case LimitKind::kMaxDecrease:
+      return rule.metric.name + " change >= " + LimitValueText(rule);
+  }
+  return rule.metric.name;
 }
 
 std::optional<std::chrono::year_month_day> ParseDateText(const std::string& text) {

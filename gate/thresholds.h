@@ -31,7 +31,22 @@ struct ConfigLocation {
 enum class LimitKind {
   kMax,          // candidate value <= value
   kMaxIncrease,  // candidate change against the baseline <= value
+  kMin,          // candidate value >= value: a floor, for metrics better higher
+  kMaxDecrease,  // candidate change against the baseline >= -value
 };
+inline constexpr NameTable<LimitKind, 4> kLimitKindNames = {{{LimitKind::kMax, "max"},
+                                                             {LimitKind::kMaxIncrease, "max_increase"},
+                                                             {LimitKind::kMin, "min"},
+                                                             {LimitKind::kMaxDecrease, "max_decrease"}}};
+
+// Relative limits compare the candidate with the baseline; absolute ones judge it alone.
+inline bool IsRelative(LimitKind kind) {
+  return kind == LimitKind::kMaxIncrease || kind == LimitKind::kMaxDecrease;
+}
+// Floors: limits on metrics that are better higher (apdex, throughput, performance score).
+inline bool IsFloor(LimitKind kind) {
+  return kind == LimitKind::kMin || kind == LimitKind::kMaxDecrease;
+}
 
 enum class ChangeUnit {
   kRelative,  // value is a fraction of the baseline (10% is 0.10)
@@ -62,7 +77,7 @@ struct Rule {
   LimitKind kind = LimitKind::kMax;
   double limit = 0;          // ms for durations, a fraction for rates and relative changes
   bool bare_number = false;  // a duration limit written without a unit (read as ms)
-  ChangeUnit unit = ChangeUnit::kAbsolute;  // kMaxIncrease only
+  ChangeUnit unit = ChangeUnit::kAbsolute;  // relative limits only
   Severity severity = Severity::kFail;
   DecideOn decide_on = DecideOn::kLower;
   ConfigLocation origin;
@@ -71,7 +86,7 @@ struct Rule {
 // What a rule decides on when its config does not say: absolute rules on the interval's
 // lower end, relative rules on the point estimate and their test.
 inline DecideOn DefaultDecideOn(LimitKind kind) {
-  return kind == LimitKind::kMax ? DecideOn::kLower : DecideOn::kPoint;
+  return IsRelative(kind) ? DecideOn::kPoint : DecideOn::kLower;
 }
 
 // A `groups:` entry: for transactions whose name matches the glob, replace the rules or

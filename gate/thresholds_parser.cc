@@ -38,8 +38,8 @@ constexpr std::array<std::string_view, 8> kStatisticsKeys = {
     "seed",        "correction",        "interval",   "error_rate_interval"};
 constexpr std::array<std::string_view, 3> kPolicyKeys = {"insufficient_data", "inconclusive",
                                                          "pre_existing"};
-constexpr std::array<std::string_view, 5> kRuleKeys = {"metric", "max", "max_increase", "severity",
-                                                       "decide_on"};
+constexpr std::array<std::string_view, 7> kRuleKeys = {
+    "metric", "max", "max_increase", "min", "max_decrease", "severity", "decide_on"};
 constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
 constexpr std::array<std::string_view, 4> kWaiverKeys = {"match", "metric", "until", "reason"};
 
@@ -413,6 +413,15 @@ class Parser {
     return value;
   }
 
+  // Events per minute: "120" or "120/min".
+  double PerMinute(const YAML::Node& node, const std::string& what) const {
+    auto [value, unit] = NumberAndUnit(node, what);
+    if (!unit.empty() && unit != "/min") {
+      Fail(node, what + " has unknown unit '" + unit + "' for a throughput (use /min, or none)");
+    }
+    return value;
+  }
+
   // A fraction: "1%" or "0.01", at most 100 %. A bare number of 1 or more is refused, as
   // its reader cannot tell a fraction from a percentage: "max: 1" would be 100 %.
   double Fraction(const YAML::Node& node, const std::string& what) const {
@@ -491,55 +500,78 @@ class Parser {
     YAML::Node metric = node["metric"];
     if (!metric) Fail(node, "rule needs a 'metric' (p50, p95, p99.9, mean, min, max, error_rate)");
     rule.metric = MetricAt(metric);
-    // A measurement perfgate does not know is a time when its limit is written as one.
-    if (!rule.metric.unit_known) {
-      const YAML::Node limit = node["max"] ? node["max"] : node["max_increase"];
-      if (limit && limit.IsScalar() && MillisecondsPer(NumberAndUnit(limit, "limit").second))
-        rule.metric.unit = MetricUnit::kMilliseconds;
+    // The one limit: max, max_increase, min or max_decrease.
+    std::vector<std::pair<LimitKind, YAML::Node>> limits;
+    for (const auto& [kind, key] : kLimitKindNames) {
+      if (YAML::Node limit = node[std::string(key)]) limits.emplace_back(kind, limit);
     }
-    const bool duration = rule.metric.InMilliseconds();
-    const bool plain = rule.metric.unit == MetricUnit::kNumber;
-
-    YAML::Node max = node["max"];
-    YAML::Node increase = node["max_increase"];
-    if (max && increase)
-      Fail(node, "a rule takes 'max' or 'max_increase', not both; write two rules");
-    if (!max && !increase)
-      Fail(node, "rule needs a limit: 'max' (absolute) or 'max_increase' (vs baseline)");
-    if (max) {
-      rule.kind = LimitKind::kMax;
-      rule.limit = duration ? DurationMs(max, "max")
-                   : plain  ? PlainNumber(max, "max", rule.metric.name)
-                            : Fraction(max, "max");
-      rule.bare_number = duration && NumberAndUnit(max, "max").second.empty();
+    const bool higher = rule.metric.higher_is_better;
+    if (limits.size() > 1) {
+      Fail(node, "a rule takes '" + std::string(NameOf(kLimitKindNames, limits[0].first)) + "' or '" +
+                     std::string(NameOf(kLimitKindNames, limits[1].first)) +
+                     "', not both; write two rules");
+    }
+    if (limits.empty()) {
+      Fail(node, higher ? "rule needs a limit: 'min' (absolute) or 'max_decrease' (vs baseline)"
+                        : "rule needs a limit: 'max' (absolute) or 'max_increase' (vs baseline)");
+    }
+    rule.kind = limits[0].first;
+    const YAML::Node limit = limits[0].second;
+    const std::string key(NameOf(kLimitKindNames, rule.kind));
+    if (IsFloor(rule.kind) != higher) {
+      Fail(limit, higher ? rule.metric.name + " is better higher: write 'min' (a floor) or "
+                                              "'max_decrease' (against the baseline), not '" +
+                               key + "'"
+                         : rule.metric.name + " is better lower: write 'max' or "
+                                              "'max_increase' (against the baseline), not '" +
+                               key + "'");
+    }
+    // A measurement perfgate does not know is a time when its limit is written as one.
+    if (!rule.metric.unit_known && limit.IsScalar() &&
+        MillisecondsPer(NumberAndUnit(limit, key).second)) {
+      rule.metric.unit = MetricUnit::kMilliseconds;
+    }
+    const MetricUnit metric_unit = rule.metric.unit;
+    const bool duration = metric_unit == MetricUnit::kMilliseconds;
+    if (!IsRelative(rule.kind)) {
+      rule.limit = duration                                 ? DurationMs(limit, key)
+                   : metric_unit == MetricUnit::kFraction   ? Fraction(limit, key)
+                   : metric_unit == MetricUnit::kPerMinute  ? PerMinute(limit, key)
+                                                            : PlainNumber(limit, key, rule.metric.name);
+      rule.bare_number = duration && NumberAndUnit(limit, key).second.empty();
     } else {
-      rule.kind = LimitKind::kMaxIncrease;
-      auto [value, unit] = NumberAndUnit(increase, "max_increase");
+      const std::string change = rule.kind == LimitKind::kMaxDecrease ? "decrease" : "increase";
+      const std::string sign = rule.kind == LimitKind::kMaxDecrease ? "-" : "+";
+      auto [value, unit] = NumberAndUnit(limit, key);
       if (unit.empty() && value >= 1) {
         // A bare fraction of 1 or more is more likely a percentage without its sign.
-        Fail(increase,
-             "max_increase '" + increase.Scalar() +
-                 "' is ambiguous: a bare number is a "
-                 "fraction, so it means " +
-                 FormatRelativeChange(value) + "; write '" + increase.Scalar() + "%' for +" +
-                 increase.Scalar() + " %" +
-                 (duration ? ", or '" + increase.Scalar() + "ms' for an absolute increase" : ""));
+        Fail(limit, key + " '" + limit.Scalar() +
+                        "' is ambiguous: a bare number is a fraction, so it means " +
+                        FormatRelativeChange(rule.kind == LimitKind::kMaxDecrease ? -value : value) +
+                        "; write '" + limit.Scalar() + "%' for " +
+                        sign + limit.Scalar() + " %" +
+                        (duration ? ", or '" + limit.Scalar() + "ms' for an absolute " + change
+                                  : ""));
       }
       if (unit == "%" || unit.empty()) {
         rule.unit = ChangeUnit::kRelative;
         rule.limit = unit == "%" ? value / 100 : value;
       } else if (duration) {
         rule.unit = ChangeUnit::kAbsolute;
-        rule.limit = DurationMs(increase, "max_increase");
-      } else if (plain) {
-        Fail(increase, "max_increase has unit '" + unit + "', but " + rule.metric.name +
-                           " has none: write a relative increase ('10%')");
+        rule.limit = DurationMs(limit, key);
+      } else if (metric_unit == MetricUnit::kNumber || metric_unit == MetricUnit::kPerMinute) {
+        Fail(limit, key + " has unit '" + unit + "', but " + rule.metric.name +
+                        " has none: write a relative " + change + " ('10%')");
       } else if (unit == "pp") {
         rule.unit = ChangeUnit::kAbsolute;
         rule.limit = value / 100;
       } else {
-        Fail(increase, "max_increase has unknown unit '" + unit +
-                           "' for error_rate (use % for relative, pp for percentage points)");
+        Fail(limit, key + " has unknown unit '" + unit +
+                        "' for error_rate (use % for relative, pp for percentage points)");
+      }
+      if (rule.kind == LimitKind::kMaxDecrease && rule.unit == ChangeUnit::kRelative &&
+          rule.limit > 1) {
+        Fail(limit, key + " cannot exceed 100 %: a metric cannot fall by more than all of it");
       }
     }
     if (YAML::Node severity = node["severity"])

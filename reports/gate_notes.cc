@@ -28,7 +28,8 @@ std::string Detectable(const gate::EvaluationResult& result, const RuleResult& r
 }
 
 std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& rule) {
-  const bool relative = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+  const bool relative = gate::IsRelative(rule.rule.kind);
+  const bool floor = gate::IsFloor(rule.rule.kind);
   const std::string side = rule.shortfall.candidate ? "candidate" : "baseline";
   // n is per value: "3 events with measurements.lcp".
   const std::string events = EventsText(rule.shortfall.events) +
@@ -41,14 +42,22 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
              " could not be computed (not a number), so it cannot pass; "
              "please report this with the input";
     case Caveat::kStraddlesLimit:
-      return std::string("over the ") + (relative ? "tolerance" : "limit") +
-             ", but its CI reaches under it" + Detectable(result, rule);
+      if (relative && floor) {
+        return "down more than the tolerance, but its CI reaches back within it" +
+               Detectable(result, rule);
+      }
+      return std::string(floor ? "under the limit, but its CI reaches over it"
+                         : relative ? "over the tolerance, but its CI reaches under it"
+                                    : "over the limit, but its CI reaches under it") +
+             Detectable(result, rule);
     case Caveat::kFailedInsideCi:
-      return "its CI reaches below the limit";
+      return floor ? "its CI reaches above the limit" : "its CI reaches below the limit";
     case Caveat::kCiReachesOver:
-      return "within the limit, but its CI reaches over it";
+      return floor ? "within the limit, but its CI reaches under it"
+                   : "within the limit, but its CI reaches over it";
     case Caveat::kNotSignificant:
-      return "over the tolerance but not significant (" +
+      return std::string(floor ? "down more than the tolerance" : "over the tolerance") +
+             " but not significant (" +
              FormatPStatement(rule.adjusted_p_value.value_or(1)) +
              (result.correction == stats::Correction::kNone
                   ? ""
@@ -68,6 +77,12 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
              "error_rate); use raw mode for it";
     case Caveat::kAggregateValues:
       return "aggregate mode: judged on Sentry's values, with no interval or test";
+    case Caveat::kNoTimeRange:
+      return rule.rule.metric.name + " needs each event's time: the " + side +
+             "'s events have none (a timestamp field or column), or all one";
+    case Caveat::kNoUsers:
+      return rule.rule.metric.name + " needs users: no event of the " + side +
+             " carries one (user, user.id, user.email or user.username)";
   }
   return "";
 }

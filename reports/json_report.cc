@@ -29,7 +29,7 @@ value IntervalJson(const std::optional<stats::Interval>& interval) {
 }
 
 value Rule(const gate::EvaluationResult& result, const gate::RuleResult& rule) {
-  const bool increase = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+  const bool increase = gate::IsRelative(rule.rule.kind);
   const std::string_view unit = NameOf(gate::kMetricUnitNames, rule.rule.metric.unit);
   std::string_view limit_unit =
       increase && rule.rule.unit == gate::ChangeUnit::kRelative ? "relative" : unit;
@@ -38,7 +38,7 @@ value Rule(const gate::EvaluationResult& result, const gate::RuleResult& rule) {
       {"metric", rule.rule.metric.name},
       {"value", rule.rule.metric.value.empty() ? "duration" : rule.rule.metric.value},
       {"unit", unit},
-      {"kind", increase ? "max_increase" : "max"},
+      {"kind", NameOf(gate::kLimitKindNames, rule.rule.kind)},
       {"limit", rule.rule.limit},
       {"limit_unit", limit_unit},
       {"limit_text", rule.limit_text},

@@ -115,14 +115,17 @@ std::string ValueInUnit(double value, gate::MetricUnit unit) {
       return FormatPercent(value);
     case gate::MetricUnit::kNumber:
       return FormatQuantity(value);
+    case gate::MetricUnit::kPerMinute:
+      return FormatQuantity(value) + " /min";
   }
   return FormatQuantity(value);
 }
 
 std::string DifferenceInUnit(double value, gate::MetricUnit unit) {
-  if (unit == gate::MetricUnit::kNumber) {
+  if (unit == gate::MetricUnit::kNumber || unit == gate::MetricUnit::kPerMinute) {
     const std::string text = FormatQuantity(value);
-    return text.starts_with("-") ? text : "+" + text;
+    return (text.starts_with("-") ? text : "+" + text) +
+           (unit == gate::MetricUnit::kPerMinute ? " /min" : "");
   }
   return FormatAbsoluteChange(value, unit == gate::MetricUnit::kMilliseconds);
 }
@@ -153,6 +156,7 @@ std::string IntervalText(const RuleResult& rule, const std::optional<stats::Inte
     upper = bare(ValueInUnit(interval->upper, metric_unit));
     unit = metric_unit == gate::MetricUnit::kMilliseconds ? "ms"
            : metric_unit == gate::MetricUnit::kFraction   ? "%"
+           : metric_unit == gate::MetricUnit::kPerMinute  ? "/min"
                                                           : "";
   } else if (rule.change_is_relative) {
     lower = bare(FormatRelativeChange(interval->lower));
@@ -163,13 +167,14 @@ std::string IntervalText(const RuleResult& rule, const std::optional<stats::Inte
     upper = bare(DifferenceInUnit(interval->upper, metric_unit));
     unit = metric_unit == gate::MetricUnit::kMilliseconds ? "ms"
            : metric_unit == gate::MetricUnit::kFraction   ? "pp"
+           : metric_unit == gate::MetricUnit::kPerMinute  ? "/min"
                                                           : "";
   }
   return "[" + lower + ", " + upper + "]" + (unit.empty() ? "" : " " + unit);
 }
 
 std::string JudgedIntervalText(const RuleResult& rule) {
-  const bool relative_rule = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+  const bool relative_rule = gate::IsRelative(rule.rule.kind);
   std::string text = relative_rule ? IntervalText(rule, rule.change_ci, true)
                                    : IntervalText(rule, rule.candidate_ci, false);
   return text.empty() ? "–" : text;
@@ -183,11 +188,11 @@ namespace {
 
 // What the run's rules of one kind decided on: "the interval's lower end (decide_on:
 // lower)", or each choice by name when rules differ; "" when the run has no such rule.
-std::string DecidedOn(const EvaluationResult& result, gate::LimitKind kind) {
+std::string DecidedOn(const EvaluationResult& result, bool relative) {
   std::vector<gate::DecideOn> seen;
   for (const GroupResult& group : result.groups) {
     for (const RuleResult& rule : group.rules) {
-      if (rule.rule.kind == kind &&
+      if (gate::IsRelative(rule.rule.kind) == relative &&
           std::find(seen.begin(), seen.end(), rule.rule.decide_on) == seen.end())
         seen.push_back(rule.rule.decide_on);
     }
@@ -218,9 +223,9 @@ std::string MethodText(const EvaluationResult& result) {
                      " bootstrap (" + std::to_string(result.resamples) + " resamples, seed " +
                      std::to_string(result.seed) + "), error rates by " +
                      std::string(NameOf(stats::kBinomialMethodTitles, result.error_rate_interval));
-  const std::string absolute = DecidedOn(result, gate::LimitKind::kMax);
+  const std::string absolute = DecidedOn(result, /*relative=*/false);
   if (!absolute.empty()) text += "; absolute limits decided on " + absolute;
-  const std::string relative = DecidedOn(result, gate::LimitKind::kMaxIncrease);
+  const std::string relative = DecidedOn(result, /*relative=*/true);
   if (!relative.empty()) {
     text +=
         "; relative limits decided on " + relative +
@@ -252,21 +257,29 @@ std::string RuleSentence(const EvaluationResult& result, const GroupResult& grou
   }
   const std::string ci_label = ConfidenceText(result) + " CI ";
   std::string comparison;
-  if (rule.rule.kind == gate::LimitKind::kMax) {
-    const bool over = rule.candidate && *rule.candidate > rule.rule.limit;
+  // The comparison as it went: "> 8000 ms" or "<= 8000 ms"; for a floor "< 0.9" or ">= 0.9".
+  const bool floor = gate::IsFloor(rule.rule.kind);
+  auto against = [&](bool broken) {
+    return std::string(floor ? (broken ? " < " : " >= ") : (broken ? " > " : " <= ")) +
+           gate::LimitValueText(rule.rule);
+  };
+  if (!gate::IsRelative(rule.rule.kind)) {
+    const bool over = rule.candidate && (floor ? *rule.candidate < rule.rule.limit
+                                               : *rule.candidate > rule.rule.limit);
     comparison = metric + " " + ValueText(rule, rule.candidate);
     if (rule.candidate_ci)
       comparison += " (" + ci_label + IntervalText(rule, rule.candidate_ci, false) + ")";
-    comparison += (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
+    comparison += against(over);
     if (rule.baseline)
       comparison += " (baseline " + ValueText(rule, rule.baseline) + ", " + ChangeText(rule) + ")";
   } else {
-    const bool over = rule.change && *rule.change > rule.rule.limit;
+    const bool over = rule.change && (floor ? *rule.change < -rule.rule.limit
+                                            : *rule.change > rule.rule.limit);
     comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " +
                  ValueText(rule, rule.baseline) + " (" + ChangeText(rule);
     if (rule.change_ci) comparison += ", " + ci_label + IntervalText(rule, rule.change_ci, true);
     if (rule.adjusted_p_value) comparison += ", " + FormatPStatement(*rule.adjusted_p_value);
-    comparison += std::string(")") + (over ? " > " : " <= ") + gate::LimitValueText(rule.rule);
+    comparison += ")" + against(over);
   }
   std::string sentence = group.name + " " + comparison + origin;
   if (const std::string note = RuleNote(result, rule); !note.empty()) sentence += "; " + note;
@@ -334,7 +347,7 @@ std::vector<std::string> InsufficientLines(const EvaluationResult& result) {
         return entry.limit_text == rule.limit_text;
       });
       if (found == rules.end()) found = rules.insert(rules.end(), Short{rule.limit_text, {}});
-      const bool relative = rule.rule.kind == gate::LimitKind::kMaxIncrease;
+      const bool relative = gate::IsRelative(rule.rule.kind);
       found->groups.emplace_back(
           &group, relative ? std::min(rule.candidate_n, rule.baseline_n) : rule.candidate_n);
     }

@@ -67,6 +67,11 @@ Field ClassifyField(std::string_view name) {
   if (name.size() > 6 && name.starts_with("spans.")) return Field::kOpTime;
   if (name.size() > 13 && name.starts_with("measurements.")) return Field::kMeasurement;
   if (name == "measurements") return Field::kMeasurements;
+  if (name == "user" || (name.starts_with("user.") &&
+                         (name == "user.id" || name == "user.email" || name == "user.username" ||
+                          name == "user.ip" || name == "user.display"))) {
+    return Field::kUser;
+  }
   return Field::kIgnored;
 }
 
@@ -86,6 +91,7 @@ void RowFields::Reset() {
   status_code_ = 0;
   failed_ = false;
   has_duration_ = has_status_ = has_error_flag_ = error_flag_ = has_status_code_ = false;
+  has_user_ = false;
 }
 
 bool RowFields::Fail(std::string message) {
@@ -150,6 +156,17 @@ bool RowFields::SetValue(std::string_view column, double value, std::string_view
   }
   values_.emplace_back(std::string(column), value + 0.0);
   return true;
+}
+
+// The first of the row's user fields names its user: a 53-bit FNV-1a hash of the id, exact
+// in a double, tells users apart.
+void RowFields::SetUser(std::string_view id) {
+  if (has_user_ || id.empty()) return;
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : id) hash = (hash ^ c) * 0x100000001b3ULL;
+  values_.emplace_back(std::string(kUserValue),
+                       static_cast<double>(hash & ((std::uint64_t{1} << 53) - 1)));
+  has_user_ = true;
 }
 
 bool RowFields::OnMeasurement(std::string_view name, double value, std::string_view unit) {
@@ -248,6 +265,9 @@ bool RowFields::OnString(Field field, std::string_view name, std::string_view va
     case Field::kMeasurement:
     case Field::kMeasurements:
       return Fail(std::string(name) + " must be a number, not a string: " + Quote(value));
+    case Field::kUser:
+      SetUser(value);
+      return true;
     case Field::kIgnored:
       return true;
   }
@@ -271,6 +291,9 @@ bool RowFields::OnNumber(Field field, std::string_view name, double value, std::
       return SetOpTime(name, value, raw);
     case Field::kMeasurement:
       return SetValue(name, value, raw);
+    case Field::kUser:
+      SetUser(raw);
+      return true;
     case Field::kTransaction:
     case Field::kStatus:
     case Field::kTrace:
@@ -298,6 +321,7 @@ bool RowFields::OnBool(Field field, std::string_view name, bool value) {
     case Field::kEventId:
     case Field::kTimestamp:
     case Field::kRelease:
+    case Field::kUser:
     case Field::kIgnored:
       return true;
     default:
@@ -311,8 +335,9 @@ bool RowFields::OnNull(Field field, std::string_view name) {
 }
 
 bool RowFields::OnContainer(Field field, std::string_view name, std::string_view kind) {
+  // A user object ({"id": ...}, Sentry's event shape) is not read: a flat user field is.
   if (field == Field::kIgnored || field == Field::kEventId || field == Field::kTimestamp ||
-      field == Field::kRelease)
+      field == Field::kRelease || field == Field::kUser)
     return true;
   if (field == Field::kMeasurements && kind == "an object") return true;  // the reader descends
   return Fail(std::string(name) + " must not be " + std::string(kind));
@@ -320,6 +345,7 @@ bool RowFields::OnContainer(Field field, std::string_view name, std::string_view
 
 bool RowFields::OnText(Field field, std::string_view name, std::string_view text) {
   switch (field) {
+    case Field::kUser:
     case Field::kTransaction:
     case Field::kStatus:
     case Field::kTrace:

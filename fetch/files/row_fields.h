@@ -27,6 +27,7 @@ enum class Field {
   kRelease,      // "release": the release the event came from; for reports only
   kMeasurement,  // "measurements.lcp", ...: a number (a time in ms), or {"value", "unit"}
   kMeasurements, // "measurements": Sentry's event shape, {"lcp": {"value", "unit"}, ...}
+  kUser,         // "user", "user.id", "user.email", "user.username", "user.ip": who it served
   kIgnored,      // anything else: environment, project, ...
 };
 
@@ -89,6 +90,7 @@ class RowFields {
   bool SetOpTime(std::string_view name, double value, std::string_view raw);
   bool SetTrace(std::string_view value);
   bool SetValue(std::string_view column, double value, std::string_view raw);
+  void SetUser(std::string_view id);
 
   std::string transaction_;
   std::string status_;
@@ -109,6 +111,7 @@ class RowFields {
   bool has_error_flag_ = false;
   bool error_flag_ = false;
   bool has_status_code_ = false;
+  bool has_user_ = false;
 };
 
 // Adds the finished row `fields` to `samples`, with its spans when it has a breakdown.

@@ -209,8 +209,8 @@ const BadConfig kBadConfigs[] = {
      "t.yaml:2:13: unknown metric 'p0': a percentile is p followed by a number in (0, 100]; did "
      "you mean 'p50'?"},
     {"rules:\n  - metric: p95\n    maximum: 1s\n",
-     "t.yaml:3:5: unknown key in rule 'maximum' (allowed: metric, max, max_increase, severity, "
-     "decide_on)"},
+     "t.yaml:3:5: unknown key in rule 'maximum' (allowed: metric, max, max_increase, min, "
+     "max_decrease, severity, decide_on)"},
     {"rules:\n  - metric: p95\n    mx: 1s\n",
      "t.yaml:3:5: unknown key in rule 'mx'; did you mean 'max'?"},
     {"rules:\n  - max: 1s\n",

@@ -60,6 +60,12 @@ Thresholds Config(const std::string& yaml) {
   return parsed.ok() ? *parsed : Thresholds{};
 }
 
+void ExpectConfigError(const std::string& yaml, const std::string& message) {
+  Result<Thresholds> parsed = ParseThresholds(yaml, "t.yaml");
+  ASSERT_FALSE(parsed.ok()) << yaml;
+  EXPECT_EQ(parsed.error().message, message);
+}
+
 TEST(ParseThresholds, AValuesLimitIsWrittenInItsUnit) {
   const Thresholds config = Config(
       "rules:\n"
@@ -86,9 +92,7 @@ TEST(ParseThresholds, AValuesLimitIsWrittenInItsUnit) {
                      "t.yaml:2:51: max_increase has unit 'pp', but p75(measurements.cls) has "
                      "none: write a relative increase ('10%')"},
        }) {
-    Result<Thresholds> parsed = ParseThresholds(yaml, "t.yaml");
-    ASSERT_FALSE(parsed.ok()) << yaml;
-    EXPECT_EQ(parsed.error().message, message);
+    ExpectConfigError(yaml, message);
   }
 }
 
@@ -157,6 +161,136 @@ TEST(SampleSetBuilder, ValuesStayWithTheirEventsThroughMergesAndRepeats) {
   EXPECT_EQ(group.values.at("measurements.lcp").Present(), 1u);
   const GroupSamples merged = MergeGroups(set, "(all)");
   EXPECT_EQ(merged.values.at("measurements.cls").values.size(), 4u);
+}
+
+}  // namespace
+}  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+TEST(ParseThresholds, SignalsBetterHigherTakeFloors) {
+  const Thresholds config = Config(
+      "rules:\n"
+      "  - {metric: apdex(500ms), min: 0.9}\n"
+      "  - {metric: apdex, max_decrease: 5%}\n"
+      "  - {metric: throughput, max_decrease: 20%}\n"
+      "  - {metric: throughput, min: 10/min}\n"
+      "  - {metric: performance_score, min: 0.8}\n"
+      "  - {metric: user_misery(1s), max: 0.05}\n");
+  EXPECT_EQ(LimitText(config.rules[0]), "apdex(500ms) >= 0.9");
+  EXPECT_DOUBLE_EQ(config.rules[0].metric.threshold_ms, 500);
+  EXPECT_EQ(LimitText(config.rules[1]), "apdex(300ms) change >= -5 %");  // Sentry's default T
+  EXPECT_EQ(LimitText(config.rules[2]), "throughput change >= -20 %");
+  EXPECT_EQ(LimitText(config.rules[3]), "throughput >= 10 /min");
+  EXPECT_EQ(LimitText(config.rules[4]), "performance_score >= 0.8");
+  EXPECT_EQ(LimitText(config.rules[5]), "user_misery(1000ms) <= 0.05");
+  EXPECT_EQ(config.rules[0].decide_on, DecideOn::kLower);
+  EXPECT_EQ(config.rules[1].decide_on, DecideOn::kPoint);
+
+  for (const auto& [yaml, message] : {
+           std::pair{"rules:\n  - {metric: apdex, max: 0.9}\n",
+                     "t.yaml:2:26: apdex(300ms) is better higher: write 'min' (a floor) or "
+                     "'max_decrease' (against the baseline), not 'max'"},
+           std::pair{"rules:\n  - {metric: p95, min: 1s}\n",
+                     "t.yaml:2:24: p95 is better lower: write 'max' or 'max_increase' (against "
+                     "the baseline), not 'min'"},
+           std::pair{"rules:\n  - {metric: throughput}\n",
+                     "t.yaml:2:5: rule needs a limit: 'min' (absolute) or 'max_decrease' (vs "
+                     "baseline)"},
+           std::pair{"rules:\n  - {metric: apdex(0ms), min: 0.9}\n",
+                     "t.yaml:2:14: unknown metric 'apdex(0ms)': apdex's threshold T must be a "
+                     "positive duration (apdex(300ms)), not '0ms'"},
+           std::pair{"rules:\n  - {metric: throughput, max_decrease: 20pp}\n",
+                     "t.yaml:2:40: max_decrease has unit 'pp', but throughput has none: write a "
+                     "relative decrease ('10%')"},
+       }) {
+    ExpectConfigError(yaml, message);
+  }
+}
+
+// `count` events of `name` from `first_second` on, one a second, every `slow_every`-th
+// taking 2000 ms (else 100 ms), the i-th served to user i % `users`.
+void AddTraffic(SampleSetBuilder& builder, const std::string& name, int count, double first_second,
+                int slow_every, int users) {
+  for (int i = 0; i < count; ++i) {
+    builder.Add(name, i % slow_every == 0 ? 2000 : 100, false);
+    builder.AttachValue(kUserValue, i % users);
+    builder.NoteOrigin("", first_second + i);
+  }
+}
+
+TEST(Evaluate, AnApdexDropAThroughputDropAndMiseryFail) {
+  const Thresholds config = Config(
+      "statistics: {min_samples: 30, resamples: 500}\n"
+      "rules:\n"
+      "  - {metric: apdex(300ms), min: 0.9}\n"
+      "  - {metric: apdex(300ms), max_decrease: 5%}\n"
+      "  - {metric: throughput, max_decrease: 20%}\n"
+      "  - {metric: user_misery(300ms), max: 0.08}\n");
+  SampleSetBuilder base, cand;
+  AddTraffic(base, "/a", 1200, 0, 20, 100);  // 5 % frustrated: apdex 0.95, 60 a minute
+  AddTraffic(cand, "/a", 600, 0, 4, 100);    // 25 % frustrated: apdex 0.75, 30 a minute
+  cand.NoteOrigin("", 1199);                 // the candidate's window: 20 minutes too
+  const EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const std::vector<RuleResult>& rules = result.groups.at(0).rules;
+  EXPECT_DOUBLE_EQ(*rules[0].candidate, 0.75);
+  EXPECT_DOUBLE_EQ(*rules[0].baseline, 0.95);
+  EXPECT_EQ(rules[0].verdict, Verdict::kFail);
+  ASSERT_TRUE(rules[0].candidate_ci.has_value());
+  EXPECT_LT(rules[0].candidate_ci->upper, 0.9);
+  EXPECT_NEAR(*rules[1].change, 0.75 / 0.95 - 1, 1e-12);
+  EXPECT_EQ(rules[1].verdict, Verdict::kFail);
+  EXPECT_LT(*rules[1].minimum_detectable_effect, 0);  // a decrease, shown as one
+  // 1200 events in 1199 s against 600 in 1199 s: half the traffic.
+  EXPECT_NEAR(*rules[2].baseline, 1200 / (1199 / 60.0), 1e-9);
+  EXPECT_NEAR(*rules[2].change, -0.5, 1e-12);
+  EXPECT_EQ(rules[2].verdict, Verdict::kFail);
+  EXPECT_LT(*rules[2].p_value, 1e-20);
+  // User u's events are the i = u mod 100: every 4th user had a slow one in the candidate
+  // (25 of 100), every 20th in the baseline (5): (25 + 5.8875) / (100 + 117.75).
+  EXPECT_NEAR(*rules[3].candidate, 30.8875 / 217.75, 1e-12);
+  EXPECT_NEAR(*rules[3].baseline, 10.8875 / 217.75, 1e-12);
+  EXPECT_EQ(rules[3].verdict, Verdict::kFail);
+  EXPECT_FALSE(rules[3].pre_existing);
+}
+
+TEST(Evaluate, ThroughputWithoutTimesAndMiseryWithoutUsersSaySo) {
+  const Thresholds config = Config(
+      "statistics: {min_samples: 5}\n"
+      "rules:\n"
+      "  - {metric: throughput, min: 1}\n"
+      "  - {metric: user_misery, max: 0.1}\n");
+  SampleSetBuilder base, cand;
+  for (int i = 0; i < 10; ++i) cand.Add("/a", 100, false);
+  const EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const std::vector<RuleResult>& rules = result.groups.at(0).rules;
+  EXPECT_EQ(rules[0].verdict, Verdict::kInsufficientData);
+  EXPECT_EQ(rules[0].caveat, Caveat::kNoTimeRange);
+  EXPECT_EQ(rules[1].caveat, Caveat::kNoUsers);
+  EXPECT_TRUE(rules[1].shortfall.candidate);
+}
+
+TEST(Evaluate, ThePerformanceScoreIsTheMeanOfEachPageLoadsScore) {
+  const Thresholds config = Config(
+      "statistics: {min_samples: 10, resamples: 300}\n"
+      "rules:\n  - {metric: performance_score, min: 0.6}\n");
+  SampleSetBuilder cand;
+  for (int i = 0; i < 40; ++i) {
+    cand.Add("/", 1000, false);
+    cand.AttachValue("measurements.lcp", i % 2 == 0 ? 1200 : 2400);  // scores 0.9 and 0.5
+    cand.AttachValue("measurements.cls", 0.25);                      // 0.5
+  }
+  const EvaluationResult result =
+      Evaluate(config, SampleSetBuilder().Build("b"), std::move(cand).Build("c"), kToday);
+  const RuleResult& rule = result.groups.at(0).rules.at(0);
+  // Page loads scored (0.3 * 0.9 + 0.15 * 0.5) / 0.45 and (0.3 * 0.5 + 0.15 * 0.5) / 0.45.
+  const double mean = ((0.27 + 0.075) / 0.45 + (0.15 + 0.075) / 0.45) / 2;
+  EXPECT_NEAR(*rule.candidate, mean, 1e-6);
+  EXPECT_EQ(rule.candidate_n, 40u);
+  EXPECT_EQ(rule.verdict, Verdict::kPass);
 }
 
 }  // namespace

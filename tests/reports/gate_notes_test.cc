@@ -57,6 +57,37 @@ TEST(RuleNote, EachCaveatIsWorded) {
             "aggregate mode: judged on Sentry's values, with no interval or test");
 }
 
+TEST(RuleNote, FloorsAreWordedTheOtherWayRound) {
+  RuleResult apdex = Absolute("apdex", Caveat::kStraddlesLimit);
+  apdex.rule.kind = gate::LimitKind::kMin;
+  EXPECT_EQ(RuleNote({}, apdex), "under the limit, but its CI reaches over it");
+  apdex.caveat = Caveat::kFailedInsideCi;
+  EXPECT_EQ(RuleNote({}, apdex), "its CI reaches above the limit");
+  apdex.caveat = Caveat::kCiReachesOver;
+  EXPECT_EQ(RuleNote({}, apdex), "within the limit, but its CI reaches under it");
+  RuleResult drop = Absolute("throughput", Caveat::kNotSignificant);
+  drop.rule.kind = gate::LimitKind::kMaxDecrease;
+  drop.adjusted_p_value = 0.2;
+  EXPECT_EQ(RuleNote({}, drop), "down more than the tolerance but not significant (p = 0.200 after Holm)");
+  drop.caveat = Caveat::kStraddlesLimit;
+  EXPECT_EQ(RuleNote({}, drop), "down more than the tolerance, but its CI reaches back within it");
+}
+
+TEST(RuleNote, WhatASignalNeedsAndTheEventsLack) {
+  RuleResult throughput = Absolute("throughput", Caveat::kNoTimeRange);
+  throughput.shortfall.candidate = false;
+  EXPECT_EQ(RuleNote({}, throughput),
+            "throughput needs each event's time: the baseline's events have none (a timestamp "
+            "field or column), or all one");
+  EXPECT_EQ(RuleNote({}, Absolute("user_misery", Caveat::kNoUsers)),
+            "user_misery(300ms) needs users: no event of the candidate carries one (user, "
+            "user.id, user.email or user.username)");
+  RuleResult lcp = Absolute("p75(measurements.lcp)", Caveat::kBelowMinSamples);
+  lcp.shortfall = {true, 3, 50};
+  EXPECT_EQ(RuleNote({}, lcp),
+            "candidate has 3 events with measurements.lcp, fewer than min_samples 50");
+}
+
 TEST(RuleNote, AShortSideIsNamedWithItsEventsAndWhatItNeeded) {
   RuleResult rule = Relative("p95", Caveat::kBelowMinSamples);
   rule.shortfall = {false, 0, 50};

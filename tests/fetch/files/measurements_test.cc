@@ -69,6 +69,25 @@ TEST(Measurements, ABadValueNamesTheFileLineAndField) {
   EXPECT_EQ(csv.error().message, "p.csv:2: measurements.cls is not a number: \"abc\"");
 }
 
+TEST(Measurements, TheFirstUserFieldNamesTheUser) {
+  const std::string text =
+      R"({"transaction":"/a","duration_ms":1,"user.id":"42","user.email":"a@b"})"
+      "\n"
+      R"({"transaction":"/a","duration_ms":1,"user":"id:42"})"
+      "\n"
+      R"({"transaction":"/a","duration_ms":1,"user.id":42})"
+      "\n"
+      R"({"transaction":"/a","duration_ms":1,"user":{"id":"42"}})"
+      "\n";
+  Result<SampleSet> set = ReadNdjson(text, "u.ndjson", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const std::vector<double>& users = Column(*set, "/a", std::string(kUserValue));
+  EXPECT_EQ(users[0], users[2]);  // "42" and 42: one user
+  EXPECT_NE(users[0], users[1]);  // "id:42" is another id
+  EXPECT_TRUE(std::isnan(users[3]));  // a user object is not read
+  EXPECT_LT(users[0], 9007199254740992.0);  // 2^53: exact in a double
+}
+
 TEST(Measurements, ASavedReleaseKeepsThem) {
   SampleSetBuilder builder;
   builder.Add("/a", 900, false);
