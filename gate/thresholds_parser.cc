@@ -1,5 +1,6 @@
 #include "gate/thresholds_parser.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -25,9 +26,27 @@ struct ConfigError {
   std::string message;
 };
 
-constexpr std::array<std::string_view, 9> kTopKeys = {"version", "source",   "statistics",
-                                                      "policy",  "group_by", "rules",
-                                                      "groups",  "waivers",  "explain"};
+constexpr std::array<std::string_view, 10> kTopKeys = {
+    "version", "source", "statistics", "policy",  "group_by",
+    "preset",  "rules",  "groups",     "waivers", "explain"};
+
+// Rule sets a config names with `preset:`. web-vitals: Google's limits at p75 of page loads
+// (web.dev; GoogleChrome/web-vitals' thresholds), "needs improvement" from the good limit
+// on (a warning) and "poor" past the poor one (a failure); a value at a limit is good.
+constexpr std::pair<std::string_view, std::string_view> kPresets[] = {
+    {"web-vitals", R"(
+- {metric: p75(measurements.lcp), max: 2500ms, severity: warn}
+- {metric: p75(measurements.lcp), max: 4000ms}
+- {metric: p75(measurements.inp), max: 200ms, severity: warn}
+- {metric: p75(measurements.inp), max: 500ms}
+- {metric: p75(measurements.cls), max: 0.1, severity: warn}
+- {metric: p75(measurements.cls), max: 0.25}
+- {metric: p75(measurements.fcp), max: 1800ms, severity: warn}
+- {metric: p75(measurements.fcp), max: 3000ms}
+- {metric: p75(measurements.ttfb), max: 800ms, severity: warn}
+- {metric: p75(measurements.ttfb), max: 1800ms}
+)"},
+};
 constexpr std::array<std::string_view, 2> kExplainKeys = {"trace_url", "exemplars"};
 constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
 constexpr std::array<std::string_view, 11> kSentryKeys = {
@@ -181,6 +200,9 @@ class Parser {
     if (YAML::Node group_by = root["group_by"])
       config.group_by = OneOf(group_by, "group_by", kGroupByNames);
     if (YAML::Node rules = root["rules"]) config.rules = Rules(rules, "rules");
+    if (YAML::Node preset = root["preset"]) {
+      for (Rule& rule : Presets(preset)) config.rules.push_back(std::move(rule));
+    }
     if (YAML::Node groups = root["groups"]) {
       ExpectSequence(groups, "groups");
       for (const YAML::Node& group : groups) config.groups.push_back(ParseGroup(group));
@@ -484,6 +506,34 @@ class Parser {
       sentry.allow_partial = OneOf(partial, "allow_partial", kBooleans) == "true";
     }
     return sentry;
+  }
+
+  // The rules of `preset: NAME` (or a list of names), each with the preset's place in the
+  // config as its origin, so annotations point at the line that asked for it.
+  std::vector<Rule> Presets(const YAML::Node& node) const {
+    std::vector<YAML::Node> names;
+    if (node.IsSequence()) {
+      for (const YAML::Node& name : node) names.push_back(name);
+    } else {
+      names.push_back(node);
+    }
+    std::vector<std::string_view> known;
+    for (const auto& [name, yaml] : kPresets) known.push_back(name);
+    std::vector<Rule> rules;
+    for (const YAML::Node& name : names) {
+      const std::string text = Scalar(name, "preset");
+      auto preset = std::find_if(std::begin(kPresets), std::end(kPresets),
+                                 [&](const auto& entry) { return entry.first == text; });
+      if (preset == std::end(kPresets)) {
+        Fail(name, "unknown preset '" + text + "' (known: " + Join(known) + ")" +
+                       DidYouMean(text, known));
+      }
+      for (Rule rule : Rules(YAML::Load(std::string(preset->second)), "preset")) {
+        rule.origin = Location(name);
+        rules.push_back(std::move(rule));
+      }
+    }
+    return rules;
   }
 
   Metric MetricAt(const YAML::Node& node) const {

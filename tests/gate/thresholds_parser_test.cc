@@ -188,7 +188,7 @@ const BadConfig kBadConfigs[] = {
     {"frobnicate: 1\n",
      "t.yaml:1:1: unknown top-level key 'frobnicate' (allowed: version, source, statistics, "
      "policy, "
-     "group_by, rules, groups, waivers, explain)"},
+     "group_by, preset, rules, groups, waivers, explain)"},
     {"source:\n  sentry:\n    token: abc\nrules: []\n",
      "t.yaml:3:12: the token never goes in the config: put it in an environment variable and name "
      "that "

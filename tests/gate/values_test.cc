@@ -295,3 +295,36 @@ TEST(Evaluate, ThePerformanceScoreIsTheMeanOfEachPageLoadsScore) {
 
 }  // namespace
 }  // namespace perfgate::gate
+
+namespace perfgate::gate {
+namespace {
+
+TEST(ParseThresholds, TheWebVitalsPresetIsGooglesLimitsAtP75) {
+  const Thresholds config = Config("preset: web-vitals\nrules:\n  - {metric: p95, max: 8s}\n");
+  ASSERT_EQ(config.rules.size(), 11u);
+  std::vector<std::string> texts;
+  for (const Rule& rule : config.rules) {
+    texts.push_back(LimitText(rule) + (rule.severity == Severity::kWarn ? " warn" : " fail") +
+                    " " + rule.origin.ToString());
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{
+                       "p95 <= 8000 ms fail t.yaml:3",
+                       "p75(measurements.lcp) <= 2500 ms warn t.yaml:1",
+                       "p75(measurements.lcp) <= 4000 ms fail t.yaml:1",
+                       "p75(measurements.inp) <= 200 ms warn t.yaml:1",
+                       "p75(measurements.inp) <= 500 ms fail t.yaml:1",
+                       "p75(measurements.cls) <= 0.1 warn t.yaml:1",
+                       "p75(measurements.cls) <= 0.25 fail t.yaml:1",
+                       "p75(measurements.fcp) <= 1800 ms warn t.yaml:1",
+                       "p75(measurements.fcp) <= 3000 ms fail t.yaml:1",
+                       "p75(measurements.ttfb) <= 800 ms warn t.yaml:1",
+                       "p75(measurements.ttfb) <= 1800 ms fail t.yaml:1",
+                   }));
+  EXPECT_EQ(Config("preset: [web-vitals]\n").rules.size(), 10u);  // a preset alone will do
+  ExpectConfigError("preset: web-vital\n",
+                    "t.yaml:1:9: unknown preset 'web-vital' (known: web-vitals); did you mean "
+                    "'web-vitals'?");
+}
+
+}  // namespace
+}  // namespace perfgate::gate
