@@ -44,12 +44,8 @@ std::string FormatQuantity(double value) {
   const int decimals = std::min(15, 2 - static_cast<int>(std::floor(std::log10(magnitude))));
   char format[16];
   std::snprintf(format, sizeof format, "%%.%df", decimals);
-  std::string text = Printf(format, value);
-  if (text.find('.') != std::string::npos) {
-    text.erase(text.find_last_not_of('0') + 1);
-    if (text.back() == '.') text.pop_back();
-  }
-  return text == "-0" ? "0" : text;
+  const std::string text = Printf(format, value);
+  return text.find_first_not_of("-0.") == std::string::npos ? text.substr(text[0] == '-') : text;
 }
 
 std::string FormatPercent(double fraction) { return Significant(fraction * 100, 2) + " %"; }

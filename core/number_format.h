@@ -11,9 +11,8 @@ namespace perfgate {
 // "8000 ms", "42.5 ms", "3.27 ms": whole ms from 100 ms up, three significant digits below;
 // from 1e15 up in scientific notation ("1e+308 ms"). Infinity is "inf ms".
 std::string FormatMs(double ms);
-// A number without a unit (a layout shift, a token count): three significant digits below
-// 100 without trailing zeros, whole from 100 up: 0.0512 -> "0.0512", 0.1 -> "0.1",
-// 1234.5 -> "1235".
+// A number without a unit (a layout shift, a token count, an Apdex): three significant
+// digits below 100, whole from 100 up: 0.0512 -> "0.0512", 0.7 -> "0.700", 1234.5 -> "1235".
 std::string FormatQuantity(double value);
 // A fraction as a percentage: 0.0123 -> "1.23 %".
 std::string FormatPercent(double fraction);

@@ -189,8 +189,8 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
         << " CI</th><th>Verdict</th><th>Config</th></tr></thead><tbody>\n";
     for (const RuleResult& rule : group.rules) {
       out << "<tr><td>" << Html(rule.limit_text) << "</td><td class=\"num\">"
-          << Html(ValueText(rule, rule.baseline)) << "</td><td class=\"num\">"
-          << Html(ValueText(rule, rule.candidate)) << "</td><td class=\"num\">"
+          << Html(CountedValueText(rule, rule.baseline, rule.baseline_n)) << "</td><td class=\"num\">"
+          << Html(CountedValueText(rule, rule.candidate, rule.candidate_n)) << "</td><td class=\"num\">"
           << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule))
           << "</td><td>" << Badge(rule.verdict) << "</td><td><code>"
           << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";

@@ -150,8 +150,8 @@ void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const Gr
       << " CI | p | Verdict | Config |\n"
          "|---|---:|---:|---:|---:|---:|---|---|\n";
   for (const RuleResult& rule : group.rules) {
-    out << "| " << Cell(rule.limit_text) << " | " << ValueText(rule, rule.baseline) << " | "
-        << ValueText(rule, rule.candidate) << " | " << ChangeText(rule) << " | "
+    out << "| " << Cell(rule.limit_text) << " | " << CountedValueText(rule, rule.baseline, rule.baseline_n) << " | "
+        << CountedValueText(rule, rule.candidate, rule.candidate_n) << " | " << ChangeText(rule) << " | "
         << JudgedIntervalText(rule) << " | "
         << (rule.adjusted_p_value ? FormatPValue(*rule.adjusted_p_value) : "–") << " | "
         << Icon(rule.verdict) << " " << VerdictLabel(rule.verdict) << " | "

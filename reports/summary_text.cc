@@ -135,6 +135,12 @@ std::string ValueText(const RuleResult& rule, std::optional<double> value) {
   return ValueInUnit(*value, rule.rule.metric.unit);
 }
 
+std::string CountedValueText(const RuleResult& rule, std::optional<double> value,
+                             std::size_t n) {
+  if (!value || rule.rule.metric.value.empty()) return ValueText(rule, value);
+  return ValueText(rule, value) + " (n = " + std::to_string(n) + ")";
+}
+
 std::string ChangeText(const RuleResult& rule) {
   if (!rule.change) return "–";
   if (rule.change_is_relative) return FormatRelativeChange(*rule.change);
@@ -266,7 +272,7 @@ std::string RuleSentence(const EvaluationResult& result, const GroupResult& grou
   if (!gate::IsRelative(rule.rule.kind)) {
     const bool over = rule.candidate && (floor ? *rule.candidate < rule.rule.limit
                                                : *rule.candidate > rule.rule.limit);
-    comparison = metric + " " + ValueText(rule, rule.candidate);
+    comparison = metric + " " + CountedValueText(rule, rule.candidate, rule.candidate_n);
     if (rule.candidate_ci)
       comparison += " (" + ci_label + IntervalText(rule, rule.candidate_ci, false) + ")";
     comparison += against(over);
@@ -275,8 +281,9 @@ std::string RuleSentence(const EvaluationResult& result, const GroupResult& grou
   } else {
     const bool over = rule.change && (floor ? *rule.change < -rule.rule.limit
                                             : *rule.change > rule.rule.limit);
-    comparison = metric + " " + ValueText(rule, rule.candidate) + " vs " +
-                 ValueText(rule, rule.baseline) + " (" + ChangeText(rule);
+    comparison = metric + " " + CountedValueText(rule, rule.candidate, rule.candidate_n) +
+                 " vs " + CountedValueText(rule, rule.baseline, rule.baseline_n) + " (" +
+                 ChangeText(rule);
     if (rule.change_ci) comparison += ", " + ci_label + IntervalText(rule, rule.change_ci, true);
     if (rule.adjusted_p_value) comparison += ", " + FormatPStatement(*rule.adjusted_p_value);
     comparison += ")" + against(over);
@@ -334,9 +341,10 @@ std::vector<std::string> InsufficientLines(const EvaluationResult& result) {
     return lines;
   }
   // Per rule, in the order rules first appear; each with its first few groups and the
-  // events on the side that was short.
+  // events on the side that was short (of the events that carry the rule's value).
   struct Short {
-    std::string limit_text;
+    const RuleResult* rule;
+    bool mixed = false;  // short for more than one reason
     std::vector<std::pair<const GroupResult*, std::size_t>> groups;
   };
   std::vector<Short> rules;
@@ -344,24 +352,51 @@ std::vector<std::string> InsufficientLines(const EvaluationResult& result) {
     for (const RuleResult& rule : group.rules) {
       if (rule.verdict != Verdict::kInsufficientData) continue;
       auto found = std::find_if(rules.begin(), rules.end(), [&](const Short& entry) {
-        return entry.limit_text == rule.limit_text;
+        return entry.rule->limit_text == rule.limit_text;
       });
-      if (found == rules.end()) found = rules.insert(rules.end(), Short{rule.limit_text, {}});
+      if (found == rules.end()) found = rules.insert(rules.end(), Short{&rule, false, {}});
+      found->mixed = found->mixed || found->rule->caveat != rule.caveat;
       const bool relative = gate::IsRelative(rule.rule.kind);
       found->groups.emplace_back(
           &group, relative ? std::min(rule.candidate_n, rule.baseline_n) : rule.candidate_n);
     }
   }
+  // Why, when every group of a rule was short for one reason.
+  auto why = [](const Short& entry) -> std::string {
+    if (entry.mixed) return "";
+    switch (entry.rule->caveat) {
+      case gate::Caveat::kBelowMinSamples:
+        return " (fewer than min_samples on a side it needs)";
+      case gate::Caveat::kThinTail:
+        return " (fewer than its percentile's interval needs)";
+      case gate::Caveat::kNoTimeRange:
+        return " (the events have no times)";
+      case gate::Caveat::kNoUsers:
+        return " (no event carries a user)";
+      case gate::Caveat::kNotAggregated:
+        return " (not among Sentry's aggregates)";
+      default:
+        return "";
+    }
+  };
   constexpr std::size_t kNamed = 3;
   for (const Short& entry : rules) {
+    const std::string& value = entry.rule->rule.metric.value;
+    // A value no event carries (INP on page loads, say): said once, not per transaction.
+    const bool none = !value.empty() && std::all_of(entry.groups.begin(), entry.groups.end(),
+                                                    [](const auto& one) { return one.second == 0; });
     std::string line =
         std::to_string(entry.groups.size()) + " " + GroupNoun(result, entry.groups.size()) +
-        (entry.groups.size() == 1 ? " has" : " have") + " too few events to decide " +
-        entry.limit_text + " (fewer than min_samples on a side it needs): ";
+        (entry.groups.size() == 1 ? " has" : " have") +
+        (none ? " no event with " + value + " to decide " + entry.rule->limit_text + ": "
+              : " too few events to decide " + entry.rule->limit_text + why(entry) + ": ");
     for (std::size_t i = 0; i < entry.groups.size() && i < kNamed; ++i) {
       const auto& [group, events] = entry.groups[i];
-      line += (i == 0 ? "" : ", ") + group->name + " (" + std::to_string(events) +
-              (events == 1 ? " event)" : " events)");
+      line += (i == 0 ? "" : ", ") + group->name;
+      if (!none) {
+        line += " (" + std::to_string(events) + (events == 1 ? " event" : " events") +
+                (value.empty() ? "" : " with " + value) + ")";
+      }
     }
     if (entry.groups.size() > kNamed)
       line += " and " + std::to_string(entry.groups.size() - kNamed) + " more";

@@ -45,6 +45,10 @@ std::string ValueInUnit(double value, gate::MetricUnit unit);
 std::string DifferenceInUnit(double value, gate::MetricUnit unit);
 // A rule's value in its metric's unit ("9480 ms", "4.12 %"), or "–" when absent.
 std::string ValueText(const gate::RuleResult& rule, std::optional<double> value);
+// The same with the events it was computed from, for a value only some events carry:
+// "3350 ms (n = 341)"; as ValueText for the durations and what is computed from them.
+std::string CountedValueText(const gate::RuleResult& rule, std::optional<double> value,
+                             std::size_t n);
 // The rule's change ("+52.7 %", "+3.81 pp"), or "–".
 std::string ChangeText(const gate::RuleResult& rule);
 // An interval in the metric's unit ("[7888, 9708] ms", "[0.10, 0.52] %") or the change's

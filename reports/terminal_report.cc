@@ -168,8 +168,8 @@ std::string RenderTerminalTable(const explain::ExplainedResult& report, Terminal
       continue;
     }
     for (const gate::RuleResult& rule : group->rules) {
-      rows.push_back({group->name, rule.limit_text, ValueText(rule, rule.baseline),
-                      ValueText(rule, rule.candidate), ChangeText(rule), JudgedIntervalText(rule),
+      rows.push_back({group->name, rule.limit_text, CountedValueText(rule, rule.baseline, rule.baseline_n),
+                      CountedValueText(rule, rule.candidate, rule.candidate_n), ChangeText(rule), JudgedIntervalText(rule),
                       std::string(gate::VerdictName(rule.verdict))});
       verdicts.push_back(rule.verdict);
     }

@@ -65,3 +65,22 @@ TEST(FormatNumber, NoTrailingZerosAndScientificWhenHuge) {
 
 }  // namespace
 }  // namespace perfgate
+
+namespace perfgate {
+namespace {
+
+TEST(FormatQuantity, ThreeSignificantDigitsThenWholeNumbers) {
+  EXPECT_EQ(FormatQuantity(0.7), "0.700");
+  EXPECT_EQ(FormatQuantity(0.0512), "0.0512");
+  EXPECT_EQ(FormatQuantity(0.00012345), "0.000123");
+  EXPECT_EQ(FormatQuantity(1.5), "1.50");
+  EXPECT_EQ(FormatQuantity(42.25), "42.2");
+  EXPECT_EQ(FormatQuantity(1234.5), "1234");  // printf rounds half to even
+  EXPECT_EQ(FormatQuantity(0), "0");
+  EXPECT_EQ(FormatQuantity(-0.0001), "-0.000100");
+  EXPECT_EQ(FormatQuantity(-0.0), "0");
+  EXPECT_EQ(FormatQuantity(2e20), "2e+20");
+}
+
+}  // namespace
+}  // namespace perfgate

@@ -1,0 +1,52 @@
+// The examples of the signals besides duration and errors, end to end: a storefront's Web
+// Vitals (LCP regressed on one page, a route that lost its traffic, an Apdex drop).
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "tests/fakes/cli_runner.h"
+
+namespace perfgate {
+namespace {
+
+TEST(SignalsExamples, TheFrontendExampleFailsOnLcpApdexAndThroughput) {
+  FakeFileSystem fs = ReadingFixtures();
+  CliRun run = RunPerfgate({"check", "--baseline", "examples/frontend/baseline.ndjson",
+                            "--candidate", "examples/frontend/candidate.ndjson", "--config",
+                            "examples/frontend/thresholds.yaml", "--json", "r.json"},
+                           fs);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  for (const char* line : {
+           "perfgate: FAIL: 3 rules failed in 2 of 10 transactions; 2 warnings; 10 transactions "
+           "with too few events to judge\n",
+           "  FAIL         /product/[id] apdex(3000ms) 0.732 vs 0.911 (-19.6 %, 95 % CI [-22.9, "
+           "-16.2] %, p < 1e-16) < -10 % [examples/frontend/thresholds.yaml:9]\n",
+           "  FAIL         /product/[id] p75(measurements.lcp) 3350 ms (n = 341) vs 2266 ms (n = "
+           "341) (+47.9 %, 95 % CI [+35.9, +62.7] %, p < 1e-16) > +20 % "
+           "[examples/frontend/thresholds.yaml:7]\n",
+           "  FAIL         /search throughput 0.0590 /min vs 0.119 /min (-50.3 %, 95 % CI [-62.1, "
+           "-35.2] %, p = 1.2e-06) < -30 % [examples/frontend/thresholds.yaml:11]\n",
+           "  TOO FEW      10 transactions have no event with measurements.inp to decide "
+           "p75(measurements.inp) <= 200 ms: /, /about, /account and 7 more\n",
+       }) {
+    EXPECT_NE(run.out.find(line), std::string::npos) << line << "\nin:\n" << run.out;
+  }
+  // The JSON names each rule's value and unit, and its n.
+  const boost::json::value report = boost::json::parse(fs.files.at("r.json"));
+  bool found = false;
+  for (const boost::json::value& group : report.at("groups").as_array()) {
+    if (group.at("name").as_string() != "/product/[id]") continue;
+    for (const boost::json::value& rule : group.at("rules").as_array()) {
+      if (rule.at("limit_text").as_string() != "p75(measurements.lcp) increase <= +20 %") continue;
+      EXPECT_EQ(rule.at("value").as_string(), "measurements.lcp");
+      EXPECT_EQ(rule.at("unit").as_string(), "ms");
+      EXPECT_EQ(rule.at("candidate_n").to_number<int>(), 341);
+      EXPECT_EQ(rule.at("verdict").as_string(), "fail");
+      found = true;
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace perfgate
