@@ -74,6 +74,10 @@ void AppendEvents(GroupSamples& to, const GroupSamples& from) {
   to.failed.insert(to.failed.end(), from.failed.begin(), from.failed.end());
   AppendAligned(to.trees, from.trees, before, to.durations_ms.size());
   AppendAligned(to.details, from.details, before, to.durations_ms.size());
+  for (const auto& [name, values] : from.span_values) {
+    std::vector<double>& bag = to.span_values[name];
+    bag.insert(bag.end(), values.begin(), values.end());
+  }
   for (const auto& [name, column] : from.values) {
     std::vector<double>& values = to.values[name].values;
     values.resize(before, kNoValue);
@@ -141,7 +145,7 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}});
+  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}, {}});
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
@@ -178,6 +182,13 @@ void SampleSetBuilder::AttachValue(std::string_view name, double value) {
   if (column == target.values.end()) column = target.values.emplace(name, ValueColumn{}).first;
   column->second.values.resize(target.durations_ms.size(), kNoValue);
   column->second.values.back() = value;
+}
+
+void SampleSetBuilder::AddSpanValue(std::string_view name, double value) {
+  GroupSamples& target = groups_[last_];
+  auto bag = target.span_values.find(name);
+  if (bag == target.span_values.end()) bag = target.span_values.emplace(name, std::vector<double>{}).first;
+  bag->second.push_back(value);
 }
 
 void SampleSetBuilder::AddAggregated(std::string_view name, Aggregates aggregates) {

@@ -16,6 +16,12 @@ The candidate is drawn like the baseline except for two planted problems:
   - POST /api/feedback fails far more often (about 4 % instead of 0.2 %).
 GET /health has too few requests (30) to judge.
 
+It also writes examples/tokens/: the same pipeline recording what its AI calls cost
+(OpenTelemetry's gen_ai.usage.input_tokens and output_tokens on the ai.embed and ai.run
+spans), where the candidate's batch-embed sends every chunk twice: the input tokens per
+request double (+100 %) while the durations barely move (+5 % on the embedding, which
+batches them), a cost regression no latency rule sees.
+
 Seeded, so running it again writes the same files: python3 examples/generate_traces.py
 """
 import json
@@ -50,15 +56,21 @@ def attr(key, value):
     return {"key": key, "value": {"stringValue": value}}
 
 
+def int_attr(key, value):
+    return {"key": key, "value": {"intValue": str(value)}}
+
+
 def nanos(ms):
     return str(int(round(ms * 1e6)))
 
 
 class Writer:
-    def __init__(self, rng, start_ms):
+    def __init__(self, rng, start_ms, tokens=None):
         self.rng = rng
         self.clock_ms = start_ms
         self.spans = []
+        # (random source, input tokens' factor on batch-embed): None records no tokens.
+        self.tokens = tokens
 
     def hex_id(self, digits):
         return "%0*x" % (digits, self.rng.getrandbits(digits * 4))
@@ -88,7 +100,8 @@ class Writer:
                 log_op, log_name, log_median, log_sigma = usage_log
                 log_ms = min(rng.lognormvariate(math.log(log_median), log_sigma), 0.9 * ms)
                 self.span(trace, root, log_op, log_name, t + 1, t + 1 + log_ms, kind=3)
-            self.span(trace, root, op, name, t, t + ms, kind=3 if op != "function" else 1)
+            self.span(trace, root, op, name, t, t + ms, kind=3 if op != "function" else 1,
+                      more=self.usage(op, name))
             t += ms + rng.uniform(0.2, 2.0)
         end = t + rng.lognormvariate(math.log(6.0), 0.3)  # serialization
         self.spans[root_index]["endTimeUnixNano"] = nanos(end)
@@ -96,13 +109,29 @@ class Writer:
             self.spans[root_index]["status"] = {"code": 2, "message": "internal error"}
 
 
-def write(path, release, seed, start_ms, embed, usage_median, feedback_errors):
+    def usage(self, op, name):
+        """The token counts of an AI span, from a random source of their own (the traces
+        example records none, and draws exactly as it did before tokens were added)."""
+        if self.tokens is None or not op.startswith("ai."):
+            return []
+        rng, embed_factor = self.tokens
+        if name == "batch-embed":
+            chunks = rng.randint(8, 24)
+            return [int_attr("gen_ai.usage.input_tokens", round(chunks * 480 * embed_factor))]
+        if op == "ai.embed":  # a search query's embedding
+            return [int_attr("gen_ai.usage.input_tokens", rng.randint(6, 40))]
+        return [int_attr("gen_ai.usage.input_tokens", rng.randint(1800, 2600)),
+                int_attr("gen_ai.usage.output_tokens", rng.randint(250, 450))]
+
+
+def write(path, release, seed, start_ms, embed, usage_median, feedback_errors, tokens=None,
+          endpoints=None, analyses=500):
     rng = random.Random(seed)
-    work = [("POST /api/analyze", None)] * 500
-    for name, (count, _, _) in ENDPOINTS.items():
+    work = [("POST /api/analyze", None)] * analyses
+    for name, (count, _, _) in (ENDPOINTS if endpoints is None else endpoints).items():
         work += [(name, None)] * count
     rng.shuffle(work)
-    writer = Writer(rng, start_ms)
+    writer = Writer(rng, start_ms, tokens)
     steps = [embed if step[1] == "batch-embed" else step for step in PIPELINE]
     usage = (USAGE_LOG[0], USAGE_LOG[1], usage_median, USAGE_LOG[3])
     for name, _ in work:
@@ -130,3 +159,14 @@ write(os.path.join(here, "baseline.otlp.jsonl"), "analyzer@1.4.0", 41,
       1_764_000_000_000.0, PIPELINE[2], 300.0, 0.002)
 write(os.path.join(here, "candidate.otlp.jsonl"), "analyzer@1.5.0", 42,
       1_764_600_000_000.0, SLOWER_EMBED, 1200.0, 0.04)
+
+# The token example: POST /api/analyze and the search endpoint, whose query embedding is
+# unchanged; the candidate's batch-embed sends twice the tokens in 5 % more time.
+TOKEN_ENDPOINTS = {"POST /api/search": (300,) + ENDPOINTS["POST /api/search"][1:]}
+DOUBLED_EMBED = ("ai.embed", "batch-embed", 735.0, 0.35)
+tokens = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tokens")
+os.makedirs(tokens, exist_ok=True)
+write(os.path.join(tokens, "baseline.otlp.jsonl"), "analyzer@1.6.0", 61, 1_765_000_000_000.0,
+      PIPELINE[2], 300.0, 0.002, (random.Random(71), 1.0), TOKEN_ENDPOINTS, 300)
+write(os.path.join(tokens, "candidate.otlp.jsonl"), "analyzer@1.7.0", 62, 1_765_600_000_000.0,
+      DOUBLED_EMBED, 300.0, 0.002, (random.Random(72), 2.0), TOKEN_ENDPOINTS, 300)

@@ -60,13 +60,19 @@ Side::Side(const GroupSamples* group, const Metric& metric, std::optional<double
       minutes_(minutes),
       of_value_(!ValueKey(metric).empty()) {
   if (of_value_ && group != nullptr && !group->aggregates) {
-    const std::vector<double> all = EventValues(*group, metric);
     std::vector<double> values;
     std::vector<std::uint8_t> failed;
-    for (std::size_t i = 0; i < all.size(); ++i) {
-      if (std::isnan(all[i])) continue;
-      values.push_back(all[i]);
-      failed.push_back(group->failed[i]);
+    if (metric.value.starts_with("span.")) {  // one per span that carries it
+      auto bag = group->span_values.find(metric.value);
+      if (bag != group->span_values.end()) values = bag->second;
+      failed.assign(values.size(), 0);
+    } else {
+      const std::vector<double> all = EventValues(*group, metric);
+      for (std::size_t i = 0; i < all.size(); ++i) {
+        if (std::isnan(all[i])) continue;
+        values.push_back(all[i]);
+        failed.push_back(group->failed[i]);
+      }
     }
     if (values.empty()) return;
     sorted_ = values;

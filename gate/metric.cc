@@ -42,6 +42,49 @@ constexpr std::array<std::string_view, 13> kTimeMeasurements = {
 constexpr std::array<std::string_view, 5> kPlainMeasurements = {
     "cls", "frames_total", "frames_slow", "frames_frozen", "stall_count"};
 
+// The span attributes the OTLP reader keeps (fetch/files/otlp_span.h): token counts.
+constexpr std::array<std::string_view, 8> kTokenAttributes = {
+    "gen_ai.usage.input_tokens",  "gen_ai.usage.output_tokens",     "gen_ai.usage.total_tokens",
+    "gen_ai.usage.prompt_tokens", "gen_ai.usage.completion_tokens", "ai.prompt_tokens",
+    "ai.completion_tokens",       "ai.total_tokens"};
+
+bool Contains(std::span<const std::string_view> list, std::string_view word) {
+  return std::find(list.begin(), list.end(), word) != list.end();
+}
+
+// A span attribute's name: dotted words, no spaces or brackets.
+bool IsAttributeName(std::string_view name) {
+  return !name.empty() && name.find_first_of("() ,") == name.npos;
+}
+
+// The unit of a value a metric may be a statistic of, or nullopt when it is none perfgate
+// reads: a measurement (measurements.lcp), a span attribute (span.KEY) or its sum over a
+// request's spans (sum_per_request(KEY)).
+std::optional<MetricUnit> ValueUnit(std::string_view value) {
+  if (value.starts_with("measurements.") && IsAttributeName(value.substr(13))) {
+    return Contains(kTimeMeasurements, value.substr(13)) ? MetricUnit::kMilliseconds
+                                                         : MetricUnit::kNumber;
+  }
+  if (value.starts_with("span.") && IsAttributeName(value.substr(5))) return MetricUnit::kNumber;
+  if (value.starts_with("sum_per_request(") && value.ends_with(")") &&
+      IsAttributeName(value.substr(16, value.size() - 17))) {
+    return MetricUnit::kNumber;
+  }
+  return std::nullopt;
+}
+
+// Whether perfgate knows the value's unit (a Web Vital, a token count): else a limit
+// written as a time makes it one.
+bool UnitKnown(std::string_view value) {
+  if (value.starts_with("measurements.")) {
+    return Contains(kTimeMeasurements, value.substr(13)) ||
+           Contains(kPlainMeasurements, value.substr(13));
+  }
+  const std::string_view key = value.starts_with("span.") ? value.substr(5)
+                                                          : value.substr(16, value.size() - 17);
+  return Contains(kTokenAttributes, key);
+}
+
 // The measurements people name most, for "did you mean".
 constexpr std::array<std::string_view, 7> kCommonValues = {
     "measurements.lcp", "measurements.fcp",  "measurements.cls", "measurements.ttfb",
@@ -135,26 +178,23 @@ Result<Metric> ParseStatisticOfValue(std::string_view name, std::size_t open) {
                                              "'error_rate'");
   }
   if (value == "duration" || value == "transaction.duration") return metric;  // "p95"
-  if (!value.starts_with("measurements.") || value.size() == 13 ||
-      value.find_first_of("() ") != value.npos) {
+  const std::optional<MetricUnit> unit = ValueUnit(value);
+  if (!unit) {
     const std::string guess = ClosestMatch(value, kCommonValues);
     const std::string measurement = "measurements." + std::string(value);
     return MakeError(
         ErrorKind::kConfig,
         "unknown value '" + std::string(value) + "' in metric '" + std::string(name) +
-            "': a metric is a statistic of duration or of a measurement "
-            "(measurements.lcp, measurements.cls, ...)" +
+            "': a metric is a statistic of duration, of a measurement (measurements.lcp, "
+            "measurements.cls, ...), of a span attribute (span.gen_ai.usage.input_tokens) or of "
+            "its sum over a request's spans (sum_per_request(gen_ai.usage.input_tokens))" +
             (!guess.empty()                                   ? "; did you mean '" + guess + "'?"
              : value.find_first_of("(). ") == value.npos ? "; did you mean '" + measurement + "'?"
                                                               : std::string()));
   }
   metric.value = std::string(value);
-  const std::string_view measurement = value.substr(13);
-  const bool time = std::find(kTimeMeasurements.begin(), kTimeMeasurements.end(), measurement) !=
-                    kTimeMeasurements.end();
-  metric.unit = time ? MetricUnit::kMilliseconds : MetricUnit::kNumber;
-  metric.unit_known = time || std::find(kPlainMeasurements.begin(), kPlainMeasurements.end(),
-                                        measurement) != kPlainMeasurements.end();
+  metric.unit = *unit;
+  metric.unit_known = UnitKnown(value);
   metric.name = std::string(statistic) + "(" + std::string(value) + ")";
   return metric;
 }
@@ -162,6 +202,12 @@ Result<Metric> ParseStatisticOfValue(std::string_view name, std::size_t open) {
 }  // namespace
 
 Result<Metric> ParseMetric(std::string_view name) {
+  // "sum_per_request(KEY)" alone: its mean, the tokens an average request cost.
+  if (name.starts_with("sum_per_request(")) {
+    Result<Metric> mean = ParseStatisticOfValue("mean(" + std::string(name) + ")", 4);
+    if (mean.ok()) mean->name = std::string(name);
+    return mean;
+  }
   const std::size_t open = name.find('(');
   if (open != name.npos && name.ends_with(')')) return ParseStatisticOfValue(name, open);
   return ParseStatistic(name);

@@ -31,9 +31,13 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
   const bool relative = gate::IsRelative(rule.rule.kind);
   const bool floor = gate::IsFloor(rule.rule.kind);
   const std::string side = rule.shortfall.candidate ? "candidate" : "baseline";
-  // n is per value: "3 events with measurements.lcp".
-  const std::string events = EventsText(rule.shortfall.events) +
-                             (rule.rule.metric.value.empty() ? "" : " with " + rule.rule.metric.value);
+  // n is per value: "3 events with measurements.lcp", "0 spans with span.ai.total_tokens".
+  const std::string& value = rule.rule.metric.value;
+  const std::string events =
+      value.starts_with("span.")
+          ? std::to_string(rule.shortfall.events) +
+                (rule.shortfall.events == 1 ? " span with " : " spans with ") + value
+          : EventsText(rule.shortfall.events) + (value.empty() ? "" : " with " + value);
   switch (rule.caveat) {
     case Caveat::kNone:
       return "";

@@ -66,8 +66,8 @@ int Enum(const value& v, std::string_view what, std::span<const std::string_view
   throw Fault{std::string(what) + " is not one of its values"};
 }
 
-// The string form of an attribute's AnyValue: stringValue, or intValue as OTLP/JSON writes
-// it (a decimal string or a number); "" for other types.
+// The string form of an attribute's AnyValue: stringValue, or intValue or doubleValue as
+// OTLP/JSON writes them (a decimal string or a number); "" for other types.
 std::string AnyValueText(const value* any) {
   if (any == nullptr || !any->is_object()) return "";
   const object& typed = any->as_object();
@@ -77,6 +77,10 @@ std::string AnyValueText(const value* any) {
     if (i->is_string()) return std::string(i->as_string());
     if (i->is_int64()) return std::to_string(i->as_int64());
     if (i->is_uint64()) return std::to_string(i->as_uint64());
+  }
+  if (const value* d = Member(typed, "doubleValue")) {
+    if (d->is_string()) return std::string(d->as_string());
+    if (d->is_number()) return NumberText(d->to_number<double>());
   }
   return "";
 }

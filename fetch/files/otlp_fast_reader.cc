@@ -71,7 +71,14 @@ class FastRecordHandler {
     return i >= 0 ? Unsigned(static_cast<std::uint64_t>(i), ec) : OtherScalar(ec);
   }
   bool on_uint64(std::uint64_t u, string_view, error_code& ec) { return Unsigned(u, ec); }
-  bool on_double(double, string_view, error_code& ec) { return OtherScalar(ec); }
+  bool on_double(double d, string_view, error_code& ec) {
+    if (!stack_.empty() && CurrentPlace() == Place::kAnyValue &&
+        CurrentKey() == Key::kDoubleValue) {
+      double_value_ = NumberText(d);
+      return true;
+    }
+    return OtherScalar(ec);
+  }
   bool on_bool(bool, error_code& ec) { return OtherScalar(ec); }
   bool on_null(error_code& ec) { return Null(ec); }
   bool on_comment_part(string_view, error_code&) { return true; }
@@ -119,6 +126,7 @@ class FastRecordHandler {
     kValue,
     kStringValue,
     kIntValue,
+    kDoubleValue,
   };
   struct Frame {
     Place place;
@@ -143,6 +151,7 @@ class FastRecordHandler {
         {"code", Key::kCode},
         {"flags", Key::kFlags},
         {"intValue", Key::kIntValue},
+        {"doubleValue", Key::kDoubleValue},
         {"resourceSpans", Key::kResourceSpans},
         {"result", Key::kResult},
         {"batches", Key::kBatches},
@@ -283,6 +292,7 @@ class FastRecordHandler {
         attribute_ = kNoAttribute;
         string_value_.reset();
         int_value_.reset();
+        double_value_.reset();
         break;
       default:
         break;
@@ -338,7 +348,9 @@ class FastRecordHandler {
                                             ? resource_[1]
                                             : span_attributes_[attribute_];
     if (found) return;  // the first of a repeated key wins
-    found = string_value_ ? std::move(*string_value_) : int_value_.value_or("");
+    found = string_value_ ? std::move(*string_value_)
+            : int_value_  ? std::move(*int_value_)
+                          : double_value_.value_or("");
   }
 
   bool EndSpan(error_code& ec) {
@@ -417,6 +429,7 @@ class FastRecordHandler {
       case Place::kAnyValue:
         if (key == Key::kStringValue) string_value_ = text;
         if (key == Key::kIntValue) int_value_ = text;
+        if (key == Key::kDoubleValue) double_value_ = text;
         return true;
       default:
         return ReadsNoScalars() || GiveUp(ec);  // not a string where a list's element was expected
@@ -452,6 +465,7 @@ class FastRecordHandler {
         return true;
       case Place::kAnyValue:
         if (key == Key::kIntValue) int_value_ = std::to_string(number);
+        if (key == Key::kDoubleValue) double_value_ = std::to_string(number);
         return true;
       default:
         return ReadsNoScalars() || GiveUp(ec);
@@ -467,8 +481,10 @@ class FastRecordHandler {
         return !(IsSpanScalar(key) || key == Key::kFlags) || GiveUp(ec);
       case Place::kStatus:
         return key != Key::kCode || GiveUp(ec);
-      case Place::kAnyValue:
-        return !(key == Key::kIntValue || key == Key::kStringValue) || GiveUp(ec);
+      case Place::kAnyValue:  // a negative number: the full reader reads it
+        return !(key == Key::kIntValue || key == Key::kStringValue ||
+                 key == Key::kDoubleValue) ||
+               GiveUp(ec);
       default:
         return ReadsNoScalars() || GiveUp(ec);
     }
@@ -519,6 +535,7 @@ class FastRecordHandler {
   std::size_t attribute_ = kNoAttribute;
   std::optional<std::string> string_value_;
   std::optional<std::string> int_value_;
+  std::optional<std::string> double_value_;
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "fetch/files/otlp_span.h"
 
+#include <charconv>
+#include <cmath>
+
 namespace perfgate::fetch::otlp {
 namespace {
 
@@ -104,6 +107,12 @@ bool DecodeId(std::string_view text, std::string_view key, std::size_t bytes,
 }
 
 // Completes a span read up to its ids, times and name: its op, failure and transaction name.
+std::string NumberText(double value) {
+  char text[32];
+  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, end);
+}
+
 void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes) {
   span.op = DeriveOp(attributes, kind);
   span.failed = status_code == kStatusError;
@@ -112,6 +121,14 @@ void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& att
     const std::optional<std::string>& method =
         attributes[kRequestMethod] ? attributes[kRequestMethod] : attributes[kOldMethod];
     span.transaction = method && !method->empty() ? *method + " " + *route : *route;
+  }
+  for (std::size_t k = kFirstValueAttribute; k < kSpanAttributes; ++k) {
+    const std::optional<std::string>& text = attributes[k];
+    if (!text || text->empty()) continue;
+    double number = 0;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), number);
+    if (ec == std::errc() && end == text->data() + text->size() && std::isfinite(number))
+      span.values.emplace_back(kSpanAttributeKeys[k], number);
   }
 }
 

@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace perfgate::fetch::otlp {
 
@@ -37,7 +39,13 @@ struct Span {
   std::uint64_t start_ns = 0;
   std::uint64_t end_ns = 0;
   bool failed = false;
+  // The span's numeric value attributes (kValueAttributes: token counts), by key.
+  std::vector<std::pair<std::string_view, double>> values;
 };
+
+// The shortest text that reads back as `value`: a doubleValue attribute kept as text, as
+// the other attribute values are.
+std::string NumberText(double value);
 
 // A trace id as lowercase hex, for links.
 std::string Hex(const TraceId& id);
@@ -78,17 +86,38 @@ enum SpanAttribute : std::size_t {
   kMessagingSystem,
   kFaasTrigger,
   kRoute,
-  kSpanAttributes,
+  kFirstValueAttribute,  // from here on, numbers: the token counts of AI spans
+  kSpanAttributes = kFirstValueAttribute + 8,
 };
 inline constexpr std::array<std::string_view, kSpanAttributes> kSpanAttributeKeys = {
-    "sentry.op",   "http.request.method",   "http.method",          "db.system.name",
-    "db.system",   "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system",
-    "rpc.service", "messaging.system",      "faas.trigger",         "http.route"};
+    "sentry.op",
+    "http.request.method",
+    "http.method",
+    "db.system.name",
+    "db.system",
+    "gen_ai.operation.name",
+    "gen_ai.provider.name",
+    "gen_ai.system",
+    "rpc.service",
+    "messaging.system",
+    "faas.trigger",
+    "http.route",
+    // OpenTelemetry's GenAI conventions (1.28 on; prompt and completion before), and the
+    // names Sentry's SDKs gave them: a span's tokens, read as numbers.
+    "gen_ai.usage.input_tokens",
+    "gen_ai.usage.output_tokens",
+    "gen_ai.usage.total_tokens",
+    "gen_ai.usage.prompt_tokens",
+    "gen_ai.usage.completion_tokens",
+    "ai.prompt_tokens",
+    "ai.completion_tokens",
+    "ai.total_tokens"};
 using SpanAttributes = std::array<std::optional<std::string>, kSpanAttributes>;
 
 // Completes a span read up to its ids, times and name: its op (Sentry's span.op: `sentry.op`
-// where set, else derived from the semantic conventions as Relay does), failure and
-// transaction name ("{method} {http.route}" where the route is known).
+// where set, else derived from the semantic conventions as Relay does), failure, transaction
+// name ("{method} {http.route}" where the route is known) and value attributes (those that
+// read as finite numbers).
 void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes);
 
 }  // namespace perfgate::fetch::otlp

@@ -1,5 +1,6 @@
 #include "fetch/files/otlp_trees.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -27,6 +28,24 @@ SpanTree Tree(const std::vector<Span>& spans, const Children& children, std::siz
       queue.emplace_back(children.spans[k], static_cast<long>(next));
   }
   return tree;
+}
+
+void AttachTreeValues(const std::vector<Span>& spans, const Children& children, std::size_t root,
+                      SampleSetBuilder& builder) {
+  std::vector<std::pair<std::string_view, double>> sums;  // by key, in order first seen
+  std::vector<std::size_t> queue = {root};
+  for (std::size_t next = 0; next < queue.size(); ++next) {
+    const std::size_t i = queue[next];
+    for (const auto& [key, value] : spans[i].values) {
+      builder.AddSpanValue("span." + std::string(key), value);
+      auto sum = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == key; });
+      if (sum == sums.end()) sum = sums.insert(sums.end(), {key, 0.0});
+      sum->second += value;
+    }
+    for (std::size_t k = children.offsets[i]; k < children.offsets[i + 1]; ++k)
+      queue.push_back(children.spans[k]);
+  }
+  for (const auto& [key, sum] : sums) builder.AttachValue("sum_per_request(" + std::string(key) + ")", sum);
 }
 
 // Where each span's parent is among `spans`: the index of the first span with the same

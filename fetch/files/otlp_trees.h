@@ -46,6 +46,12 @@ bool RecordCycles(const std::vector<Span>& spans, const Links& links, const Chil
 // before children), times in ms from the root's start.
 SpanTree Tree(const std::vector<Span>& spans, const Children& children, std::size_t root);
 
+// Gives the event `builder` added last the value attributes of the tree under `root`: each
+// key's sum over its spans, "sum_per_request(KEY)" (the tokens a request cost), and each
+// span's own value, "span.KEY".
+void AttachTreeValues(const std::vector<Span>& spans, const Children& children, std::size_t root,
+                      SampleSetBuilder& builder);
+
 }  // namespace perfgate::fetch::otlp
 
 #endif  // PERFGATE_FETCH_FILES_OTLP_TREES_H_

@@ -66,6 +66,7 @@ Field ClassifyField(std::string_view name) {
   }
   if (name.size() > 6 && name.starts_with("spans.")) return Field::kOpTime;
   if (name.size() > 13 && name.starts_with("measurements.")) return Field::kMeasurement;
+  if (name.starts_with("sum_per_request(") && name.ends_with(")")) return Field::kMeasurement;
   if (name == "measurements") return Field::kMeasurements;
   if (name == "user" || (name.starts_with("user.") &&
                          (name == "user.id" || name == "user.email" || name == "user.username" ||

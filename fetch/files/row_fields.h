@@ -25,7 +25,7 @@ enum class Field {
   kOpTime,       // "spans.db", "spans.http", ..., "spans.total.time": Sentry's ops breakdown
   kTimestamp,    // "timestamp": ISO 8601, or seconds (or ms) since the epoch; for reports only
   kRelease,      // "release": the release the event came from; for reports only
-  kMeasurement,  // "measurements.lcp", ...: a number (a time in ms), or {"value", "unit"}
+  kMeasurement,  // "measurements.lcp", "sum_per_request(KEY)": a number (a time in ms)
   kMeasurements, // "measurements": Sentry's event shape, {"lcp": {"value", "unit"}, ...}
   kUser,         // "user", "user.id", "user.email", "user.username", "user.ip": who it served
   kIgnored,      // anything else: environment, project, ...

@@ -1,5 +1,6 @@
 // The examples of the signals besides duration and errors, end to end: a storefront's Web
-// Vitals (LCP regressed on one page, a route that lost its traffic, an Apdex drop).
+// Vitals (LCP regressed on one page, a route that lost its traffic, an Apdex drop) and an AI
+// pipeline's token cost.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -46,6 +47,20 @@ TEST(SignalsExamples, TheFrontendExampleFailsOnLcpApdexAndThroughput) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+TEST(SignalsExamples, TheTokensExampleFailsOnTokensPerRequestNotOnDuration) {
+  FakeFileSystem fs = ReadingFixtures();
+  CliRun run = RunPerfgate({"check", "--baseline", "examples/tokens/baseline.otlp.jsonl",
+                            "--candidate", "examples/tokens/candidate.otlp.jsonl", "--config",
+                            "examples/tokens/thresholds.yaml"},
+                           fs);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.out,
+            "perfgate: FAIL: 1 rule failed in 1 of 2 transactions\n"
+            "  FAIL         POST /api/analyze sum_per_request(gen_ai.usage.input_tokens) 18082 "
+            "(n = 300) vs 10000 (n = 300) (+80.8 %, 95 % CI [+74.1, +88.0] %, p < 1e-16) > +20 % "
+            "[examples/tokens/thresholds.yaml:10]\n");
 }
 
 }  // namespace

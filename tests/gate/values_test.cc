@@ -35,6 +35,20 @@ TEST(ParseMetric, AStatisticOfAValue) {
   EXPECT_EQ(custom->unit, MetricUnit::kNumber);
   EXPECT_FALSE(custom->unit_known);
 
+  Result<Metric> tokens = ParseMetric("sum_per_request(gen_ai.usage.input_tokens)");
+  ASSERT_TRUE(tokens.ok()) << tokens.error().message;
+  EXPECT_EQ(tokens->kind, MetricKind::kMean);  // tokens per request, on average
+  EXPECT_EQ(tokens->value, "sum_per_request(gen_ai.usage.input_tokens)");
+  EXPECT_EQ(tokens->name, "sum_per_request(gen_ai.usage.input_tokens)");
+  EXPECT_EQ(tokens->unit, MetricUnit::kNumber);
+  EXPECT_TRUE(tokens->unit_known);
+  Result<Metric> per_span = ParseMetric("p95(span.ai.total_tokens)");
+  ASSERT_TRUE(per_span.ok());
+  EXPECT_EQ(per_span->value, "span.ai.total_tokens");
+  Result<Metric> tail = ParseMetric("p95(sum_per_request(gen_ai.usage.output_tokens))");
+  ASSERT_TRUE(tail.ok());
+  EXPECT_EQ(tail->name, "p95(sum_per_request(gen_ai.usage.output_tokens))");
+
   Result<Metric> duration = ParseMetric("p95(duration)");  // the same as "p95"
   ASSERT_TRUE(duration.ok());
   EXPECT_EQ(duration->name, "p95");
@@ -44,9 +58,10 @@ TEST(ParseMetric, AStatisticOfAValue) {
 
 TEST(ParseMetric, AValueItCannotReadIsRefusedWithASuggestion) {
   EXPECT_EQ(ParseMetric("p75(lcp)").error().message,
-            "unknown value 'lcp' in metric 'p75(lcp)': a metric is a statistic of duration or of "
-            "a measurement (measurements.lcp, measurements.cls, ...); did you mean "
-            "'measurements.lcp'?");
+            "unknown value 'lcp' in metric 'p75(lcp)': a metric is a statistic of duration, of a "
+            "measurement (measurements.lcp, measurements.cls, ...), of a span attribute "
+            "(span.gen_ai.usage.input_tokens) or of its sum over a request's spans "
+            "(sum_per_request(gen_ai.usage.input_tokens)); did you mean 'measurements.lcp'?");
   EXPECT_EQ(ParseMetric("error_rate(measurements.lcp)").error().message,
             "unknown metric 'error_rate(measurements.lcp)': error_rate is of the whole event; "
             "write 'error_rate'");

@@ -3,10 +3,12 @@
 // {"value", "unit"}}}, and back from perfgate's own saved releases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "fetch/files/csv_reader.h"
 #include "fetch/files/ndjson_reader.h"
+#include "fetch/files/otlp_reader.h"
 #include "fetch/sentry/release_cache.h"
 
 namespace perfgate::fetch {
@@ -86,6 +88,46 @@ TEST(Measurements, TheFirstUserFieldNamesTheUser) {
   EXPECT_NE(users[0], users[1]);  // "id:42" is another id
   EXPECT_TRUE(std::isnan(users[3]));  // a user object is not read
   EXPECT_LT(users[0], 9007199254740992.0);  // 2^53: exact in a double
+}
+
+// One OTLP record: a server span and two AI children carrying tokens as OTLP/JSON writes
+// them (intValue as a string or a number, doubleValue), and `extra` appended to the first
+// child's attributes (a value the fast reader leaves to the full one, say).
+std::string TokenRecord(const std::string& extra) {
+  return R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
+         R"({"stringValue":"svc"}}]},"scopeSpans":[{"spans":[)"
+         R"({"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331",)"
+         R"("name":"POST /ask","kind":2,"startTimeUnixNano":"1000000000",)"
+         R"("endTimeUnixNano":"2000000000"},)"
+         R"({"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7",)"
+         R"("parentSpanId":"b7ad6b7169203331","name":"chat","startTimeUnixNano":"1100000000",)"
+         R"("endTimeUnixNano":"1500000000","attributes":[{"key":"gen_ai.usage.input_tokens",)"
+         R"("value":{"intValue":"1200"}},{"key":"gen_ai.usage.output_tokens","value":)"
+         R"({"intValue":300}})" +
+         extra +
+         R"(]},{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b8",)"
+         R"("parentSpanId":"b7ad6b7169203331","name":"embed","startTimeUnixNano":"1500000000",)"
+         R"("endTimeUnixNano":"1600000000","attributes":[{"key":"gen_ai.usage.input_tokens",)"
+         R"("value":{"doubleValue":80.5}}]}]}]}]})"
+         "\n";
+}
+
+TEST(Measurements, TokensFromOtlpSpansPerRequestAndPerSpan) {
+  // The second record's negative number leaves the fast reader for the full one: both
+  // readers must agree.
+  for (const std::string& extra : {std::string(),
+                                   std::string(R"(,{"key":"x","value":{"doubleValue":-1}})")}) {
+    Result<SampleSet> set = ReadOtlp(TokenRecord(extra), "t.otlp.jsonl", ReadOptions{});
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    const GroupSamples& group = set->groups.at(0);
+    EXPECT_EQ(group.values.at("sum_per_request(gen_ai.usage.input_tokens)").values,
+              (std::vector<double>{1280.5}));
+    EXPECT_EQ(group.values.at("sum_per_request(gen_ai.usage.output_tokens)").values,
+              (std::vector<double>{300}));
+    std::vector<double> spans = group.span_values.at("span.gen_ai.usage.input_tokens");
+    std::sort(spans.begin(), spans.end());
+    EXPECT_EQ(spans, (std::vector<double>{80.5, 1200}));
+  }
 }
 
 TEST(Measurements, ASavedReleaseKeepsThem) {
