@@ -52,8 +52,9 @@ po::options_description SourceOptionsDescription(bool files = true) {
   reading.add_options()
       ("format", po::value<std::string>()->value_name("FORMAT")->default_value("auto"),
        "input format: auto (from the extension: .ndjson/.jsonl, .csv, .json, "
-       ".otlp.json/.otlp.jsonl), ndjson, csv, json (a saved Sentry events page), otlp "
-       "(OpenTelemetry OTLP/JSON traces)")
+       ".otlp.json/.otlp.jsonl; k6's files by their content), ndjson, csv, json (a saved "
+       "Sentry events page), otlp (OpenTelemetry OTLP/JSON traces), k6 (k6 run --out json), "
+       "k6-summary (k6's --summary-export or handleSummary JSON)")
       ("on-bad-row", po::value<std::string>()->value_name("POLICY")->default_value("fail"),
        "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
        "reported)")

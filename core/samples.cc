@@ -74,8 +74,8 @@ void AppendEvents(GroupSamples& to, const GroupSamples& from) {
   to.failed.insert(to.failed.end(), from.failed.begin(), from.failed.end());
   AppendAligned(to.trees, from.trees, before, to.durations_ms.size());
   AppendAligned(to.details, from.details, before, to.durations_ms.size());
-  for (const auto& [name, values] : from.span_values) {
-    std::vector<double>& bag = to.span_values[name];
+  for (const auto& [name, values] : from.sample_values) {
+    std::vector<double>& bag = to.sample_values[name];
     bag.insert(bag.end(), values.begin(), values.end());
   }
   for (const auto& [name, column] : from.values) {
@@ -184,10 +184,11 @@ void SampleSetBuilder::AttachValue(std::string_view name, double value) {
   column->second.values.back() = value;
 }
 
-void SampleSetBuilder::AddSpanValue(std::string_view name, double value) {
-  GroupSamples& target = groups_[last_];
-  auto bag = target.span_values.find(name);
-  if (bag == target.span_values.end()) bag = target.span_values.emplace(name, std::vector<double>{}).first;
+void SampleSetBuilder::AddSampleValue(std::string_view group, std::string_view name,
+                                      double value) {
+  GroupSamples& target = groups_[GroupIndex(group)];
+  auto bag = target.sample_values.find(name);
+  if (bag == target.sample_values.end()) bag = target.sample_values.emplace(name, std::vector<double>{}).first;
   bag->second.push_back(value);
 }
 

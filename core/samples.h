@@ -118,9 +118,10 @@ struct GroupSamples {
   std::vector<EventDetails> details;  // empty, or one per event
   // The values events carry, by name; each column has one entry per event.
   std::map<std::string, ValueColumn, std::less<>> values;
-  // Values of the events' spans, by name ("span.gen_ai.usage.input_tokens"): one entry per
-  // span that carries it, in no event's order.
-  std::map<std::string, std::vector<double>, std::less<>> span_values;
+  // Values measured apart from the events, by name: a span attribute of their spans
+  // ("span.gen_ai.usage.input_tokens", one entry per span that carries it) or a k6 custom
+  // metric's samples ("k6.checkout_time"), in no event's order.
+  std::map<std::string, std::vector<double>, std::less<>> sample_values;
 
   std::size_t size() const { return durations_ms.size(); }
   // Events the group stands for: its events, or the server's count.
@@ -191,8 +192,8 @@ class SampleSetBuilder {
   // Gives the event added last the value `name` (earlier events of its group without one
   // have NaN). A second value of the same name replaces the first.
   void AttachValue(std::string_view name, double value);
-  // Adds a value of one of the last event's spans (GroupSamples::span_values).
-  void AddSpanValue(std::string_view name, double value);
+  // Adds a value measured apart from the events to `group`'s sample_values.
+  void AddSampleValue(std::string_view group, std::string_view name, double value);
   // Counts one event's release and time (SourceOrigin::Note).
   void NoteOrigin(std::string_view release, std::optional<double> seconds) {
     origin_.Note(release, seconds);

@@ -63,8 +63,8 @@ Side::Side(const GroupSamples* group, const Metric& metric, std::optional<double
     std::vector<double> values;
     std::vector<std::uint8_t> failed;
     if (metric.value.starts_with("span.")) {  // one per span that carries it
-      auto bag = group->span_values.find(metric.value);
-      if (bag != group->span_values.end()) values = bag->second;
+      auto bag = group->sample_values.find(metric.value);
+      if (bag != group->sample_values.end()) values = bag->second;
       failed.assign(values.size(), 0);
     } else {
       const std::vector<double> all = EventValues(*group, metric);

@@ -53,8 +53,8 @@ enum class Caveat {
   kNotSignificant,      // over its tolerance, but the adjusted p-value is not significant
   kBelowMinSamples,     // a side (see `shortfall`) has fewer events than min_samples
   kThinTail,            // a side (see `shortfall`) has too few events for the percentile's interval
-  kNotAggregated,       // the metric is not among Sentry's aggregates
-  kAggregateValues,     // judged on Sentry's aggregate values, with no interval or test
+  kNotAggregated,       // not among the aggregates the source gave (Sentry, a k6 summary)
+  kAggregateValues,     // judged on aggregates alone, with no interval or test
   kNoTimeRange,         // throughput: a side's events have no times (see `shortfall.candidate`)
   kNoUsers,             // user misery: no event of a side carries a user
 };

@@ -77,10 +77,12 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
              FormatNumber(gate::kMinEventsBeyondPercentile) + " events beyond it)";
     case Caveat::kNotAggregated:
       return rule.rule.metric.name +
-             " is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
-             "error_rate); use raw mode for it";
+             " is not among the aggregates the source gave (Sentry's aggregate mode: p50, p75, "
+             "p95, p99, mean, min, max, error_rate; a k6 summary: its trend stats); judge it "
+             "on events (Sentry's raw mode, k6's --out json)";
     case Caveat::kAggregateValues:
-      return "aggregate mode: judged on Sentry's values, with no interval or test";
+      return "judged on aggregates alone (Sentry's aggregate mode, a k6 summary), with no "
+             "interval or test";
     case Caveat::kNoTimeRange:
       return rule.rule.metric.name + " needs each event's time: the " + side +
              "'s events have none (a timestamp field or column), or all one";

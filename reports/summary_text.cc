@@ -374,7 +374,7 @@ std::vector<std::string> InsufficientLines(const EvaluationResult& result) {
       case gate::Caveat::kNoUsers:
         return " (no event carries a user)";
       case gate::Caveat::kNotAggregated:
-        return " (not among Sentry's aggregates)";
+        return " (not among the source's aggregates)";
       default:
         return "";
     }

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
-#include <thread>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -308,32 +307,11 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
   }
 }
 
-// Splits `text` into up to `parts` pieces that end at line boundaries.
-std::vector<std::string_view> SplitAtLines(std::string_view text, unsigned parts) {
-  std::vector<std::string_view> chunks;
-  std::size_t start = 0;
-  for (unsigned i = 1; i < parts && start < text.size(); ++i) {
-    std::size_t target = std::max(start, text.size() * i / parts);
-    std::size_t newline = text.find('\n', target);
-    if (newline == std::string_view::npos) break;
-    chunks.push_back(text.substr(start, newline + 1 - start));
-    start = newline + 1;
-  }
-  if (start < text.size()) chunks.push_back(text.substr(start));
-  return chunks;
-}
-
-// Chunks below this size are not worth a thread.
-constexpr std::size_t kMinBytesPerThread = 4 << 20;
-
 }  // namespace
 
 Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
                              const ReadOptions& options) {
-  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  threads =
-      std::clamp<unsigned>(threads, 1, static_cast<unsigned>(text.size() / kMinBytesPerThread) + 1);
-  std::vector<std::string_view> chunks = SplitAtLines(text, threads);
+  const std::vector<std::string_view> chunks = SplitForThreads(text, options.threads);
   std::vector<ChunkResult> results(chunks.size());
 
   ParallelFor(
@@ -341,7 +319,7 @@ Result<SampleSet> ReadNdjson(std::string_view text, std::string_view source,
       [&](std::size_t i) {
         ReadChunk(chunks[i], source, options.on_bad_row, options.keep_details, results[i]);
       },
-      threads, /*chunk=*/1, /*serial_below=*/2);
+      static_cast<unsigned>(chunks.size()), /*chunk=*/1, /*serial_below=*/2);
 
   // Merging in chunk order keeps every group's events in file order.
   SampleSetBuilder samples;

@@ -90,7 +90,7 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
                                                         : kUnnamed;
     builder.Add(name, static_cast<double>(span.end_ns - span.start_ns) / 1e6, span.failed,
                 otlp::Tree(spans, children, i));
-    otlp::AttachTreeValues(spans, children, i, builder);
+    otlp::AttachTreeValues(spans, children, i, name, builder);
     builder.NoteOrigin(*span.version,
                        FromMilliseconds(static_cast<long long>(span.start_ns / 1'000'000)));
     ++transactions;

@@ -31,13 +31,13 @@ SpanTree Tree(const std::vector<Span>& spans, const Children& children, std::siz
 }
 
 void AttachTreeValues(const std::vector<Span>& spans, const Children& children, std::size_t root,
-                      SampleSetBuilder& builder) {
+                      std::string_view group, SampleSetBuilder& builder) {
   std::vector<std::pair<std::string_view, double>> sums;  // by key, in order first seen
   std::vector<std::size_t> queue = {root};
   for (std::size_t next = 0; next < queue.size(); ++next) {
     const std::size_t i = queue[next];
     for (const auto& [key, value] : spans[i].values) {
-      builder.AddSpanValue("span." + std::string(key), value);
+      builder.AddSampleValue(group, "span." + std::string(key), value);
       auto sum = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == key; });
       if (sum == sums.end()) sum = sums.insert(sums.end(), {key, 0.0});
       sum->second += value;

@@ -46,11 +46,11 @@ bool RecordCycles(const std::vector<Span>& spans, const Links& links, const Chil
 // before children), times in ms from the root's start.
 SpanTree Tree(const std::vector<Span>& spans, const Children& children, std::size_t root);
 
-// Gives the event `builder` added last the value attributes of the tree under `root`: each
-// key's sum over its spans, "sum_per_request(KEY)" (the tokens a request cost), and each
-// span's own value, "span.KEY".
+// Gives the event `builder` added last (to `group`) the value attributes of the tree under
+// `root`: each key's sum over its spans, "sum_per_request(KEY)" (the tokens a request
+// cost), and each span's own value, "span.KEY".
 void AttachTreeValues(const std::vector<Span>& spans, const Children& children, std::size_t root,
-                      SampleSetBuilder& builder);
+                      std::string_view group, SampleSetBuilder& builder);
 
 }  // namespace perfgate::fetch::otlp
 

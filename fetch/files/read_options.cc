@@ -1,5 +1,8 @@
 #include "fetch/files/read_options.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace perfgate::fetch {
 
 double MsPer(DurationUnit unit) {
@@ -25,6 +28,24 @@ std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_
     }
   }
   return {line, offset - line_start + 1};
+}
+
+std::vector<std::string_view> SplitForThreads(std::string_view text, unsigned threads) {
+  constexpr std::size_t kMinBytesPerThread = 4 << 20;
+  if (threads == 0) threads = std::thread::hardware_concurrency();
+  const unsigned parts =
+      std::clamp<unsigned>(threads, 1, static_cast<unsigned>(text.size() / kMinBytesPerThread) + 1);
+  std::vector<std::string_view> chunks;
+  std::size_t start = 0;
+  for (unsigned i = 1; i < parts && start < text.size(); ++i) {
+    const std::size_t target = std::max(start, text.size() * i / parts);
+    const std::size_t newline = text.find('\n', target);
+    if (newline == std::string_view::npos) break;
+    chunks.push_back(text.substr(start, newline + 1 - start));
+    start = newline + 1;
+  }
+  if (start < text.size()) chunks.push_back(text.substr(start));
+  return chunks;
 }
 
 bool BadRowLog::Record(std::size_t line, std::size_t column, std::string reason) {

@@ -97,6 +97,11 @@ class BadRowLog {
 // 1-based line and column of byte `offset` in `text`, for messages.
 std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset);
 
+// `text` split into pieces that end at line boundaries, one per thread a line-by-line reader
+// should use on it (`threads`, 0 for the number of cores; one per 4 MiB at most: smaller
+// pieces are not worth a thread).
+std::vector<std::string_view> SplitForThreads(std::string_view text, unsigned threads);
+
 }  // namespace perfgate::fetch
 
 #endif  // PERFGATE_FETCH_FILES_READ_OPTIONS_H_

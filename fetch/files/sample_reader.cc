@@ -1,6 +1,7 @@
 #include "fetch/files/sample_reader.h"
 
 #include "fetch/files/csv_reader.h"
+#include "fetch/files/k6_reader.h"
 #include "fetch/files/ndjson_reader.h"
 #include "fetch/files/otlp_reader.h"
 #include "fetch/files/sentry_page_reader.h"
@@ -17,7 +18,7 @@ Result<InputFormat> InputFormatForPath(std::string_view path) {
                    std::string(path) +
                        ": cannot tell the format from the file name; name it .ndjson, .jsonl, "
                        ".csv, .json, .otlp.json or .otlp.jsonl, or pass --format "
-                       "ndjson|csv|json|otlp");
+                       "ndjson|csv|json|otlp|k6|k6-summary");
 }
 
 namespace {
@@ -43,6 +44,8 @@ InputFormat SniffFormat(std::string_view text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   const std::string_view first = FirstLine(text);
   if (first.find("\"resourceSpans\"") != first.npos) return InputFormat::kOtlp;
+  if (LooksLikeK6(text)) return InputFormat::kK6;
+  if (LooksLikeK6Summary(text)) return InputFormat::kK6Summary;
   // Objects line by line, or one object that is an event rather than a page of them.
   if (LooksLikeNdjson(text) ||
       (first.starts_with('{') && first.ends_with('}') && first.find("\"data\"") == first.npos))
@@ -62,6 +65,10 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
   }
   // A UTF-8 byte order mark (as Windows tools write) is not part of the data.
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  if (text.starts_with("\x1F\x8B")) {  // k6's json=FILE.gz, a gzipped export
+    return MakeError(ErrorKind::kInput, std::string(source) +
+                                            ": gzip-compressed; decompress it first (gunzip)");
+  }
   Result<SampleSet> read = [&]() -> Result<SampleSet> {
     switch (format) {
       case InputFormat::kNdjson:
@@ -72,6 +79,10 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
         return ReadSentryPage(text, source, options);
       case InputFormat::kOtlp:
         return ReadOtlp(text, source, options);
+      case InputFormat::kK6:
+        return ReadK6(text, source, options);
+      case InputFormat::kK6Summary:
+        return ReadK6Summary(text, source, options);
     }
     return MakeError(ErrorKind::kInternal, "unknown input format");
   }();
@@ -104,14 +115,22 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
 Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
                                  std::optional<InputFormat> format, const ReadOptions& options) {
   const bool stdin = path == "-";
-  if (!format && !stdin) {
+  const bool from_name = !format && !stdin;
+  if (from_name) {
     Result<InputFormat> guessed = InputFormatForPath(path);
     if (!guessed.ok()) return guessed.error();
     format = *guessed;
   }
   Result<FileBytes> bytes = fs.MapFile(stdin ? "/dev/stdin" : path, kMaxStreamBytes);
   if (!bytes.ok()) return bytes.error();
-  if (!format) format = SniffFormat(bytes->view());
+  if (!format) {
+    format = SniffFormat(bytes->view());
+  } else if (from_name &&
+             (*format == InputFormat::kSentryJson || *format == InputFormat::kNdjson)) {
+    // k6 writes .json (and users .jsonl) files: their content tells them from Sentry's.
+    const InputFormat sniffed = SniffFormat(bytes->view());
+    if (sniffed == InputFormat::kK6 || sniffed == InputFormat::kK6Summary) format = sniffed;
+  }
   return ReadSamples(bytes->view(), stdin ? "(stdin)" : path, *format, options);
 }
 

@@ -21,15 +21,21 @@ enum class InputFormat {
   kCsv,         // a header row, then one event per record (.csv)
   kSentryJson,  // a saved events API page {"data": [...], "meta": {...}}, or an array (.json)
   kOtlp,        // OpenTelemetry OTLP/JSON traces (.otlp.json, .otlp.jsonl)
+  kK6,          // k6's --out json results (told by their content, or --format k6)
+  kK6Summary,   // k6's end-of-test summary (told by its content, or --format k6-summary)
 };
 
 // --format's names; "jsonl" is another name for NDJSON.
-inline constexpr NameTable<InputFormat, 5> kInputFormatNames = {{{InputFormat::kNdjson, "ndjson"},
-                                                                 {InputFormat::kNdjson, "jsonl"},
-                                                                 {InputFormat::kCsv, "csv"},
-                                                                 {InputFormat::kSentryJson, "json"},
-                                                                 {InputFormat::kOtlp, "otlp"}}};
+inline constexpr NameTable<InputFormat, 7> kInputFormatNames = {
+    {{InputFormat::kNdjson, "ndjson"},
+     {InputFormat::kNdjson, "jsonl"},
+     {InputFormat::kCsv, "csv"},
+     {InputFormat::kSentryJson, "json"},
+     {InputFormat::kOtlp, "otlp"},
+     {InputFormat::kK6, "k6"},
+     {InputFormat::kK6Summary, "k6-summary"}}};
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
+// k6's files are .json like Sentry's pages: ReadSampleFile tells them apart by content.
 Result<InputFormat> InputFormatForPath(std::string_view path);
 
 // Reads `text` in `format`. `source` names the input in messages ("base.ndjson:17: ...").

@@ -50,9 +50,12 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(gate::kUndecidedPolicyNames, 3, "policy");
   ExpectComplete(gate::kVerdictNames, 6, "verdict");
   ExpectComplete(gate::kPreExistingPolicyNames, 2, "pre_existing");
+  ExpectComplete(gate::kLimitKindNames, 4, "limit kinds");
+  ExpectComplete(gate::kMetricUnitNames, 4, "metric units");
+  ExpectComplete(gate::kCaveatNames, 12, "caveats");
   ExpectComplete(kSentryModeNames, 3, "mode");
   ExpectComplete(kSentryDatasetNames, 2, "dataset");
-  ExpectComplete(fetch::kInputFormatNames, 4, "format");
+  ExpectComplete(fetch::kInputFormatNames, 6, "format");
   ExpectComplete(fetch::kBadRowPolicyNames, 2, "on-bad-row");
   ExpectComplete(reports::kOverallNames, 4, "verdict");
   EXPECT_EQ(NameOf(fetch::kInputFormatNames, fetch::InputFormat::kNdjson),

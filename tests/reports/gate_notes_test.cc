@@ -51,10 +51,12 @@ TEST(RuleNote, EachCaveatIsWorded) {
   EXPECT_EQ(RuleNote(result, Absolute("p95", Caveat::kCiReachesOver)),
             "within the limit, but its CI reaches over it");
   EXPECT_EQ(RuleNote(result, Absolute("p99.9", Caveat::kNotAggregated)),
-            "p99.9 is not among Sentry's aggregates (p50, p75, p95, p99, mean, min, max, "
-            "error_rate); use raw mode for it");
+            "p99.9 is not among the aggregates the source gave (Sentry's aggregate mode: p50, "
+            "p75, p95, p99, mean, min, max, error_rate; a k6 summary: its trend stats); judge "
+            "it on events (Sentry's raw mode, k6's --out json)");
   EXPECT_EQ(RuleNote(result, Relative("p95", Caveat::kAggregateValues)),
-            "aggregate mode: judged on Sentry's values, with no interval or test");
+            "judged on aggregates alone (Sentry's aggregate mode, a k6 summary), with no "
+            "interval or test");
 }
 
 TEST(RuleNote, FloorsAreWordedTheOtherWayRound) {

@@ -23,6 +23,10 @@ const char* SourceName(InputFormat format) {
       return "in.json";
     case InputFormat::kOtlp:
       return "in.otlp.jsonl";
+    case InputFormat::kK6:
+      return "k6.json";
+    case InputFormat::kK6Summary:
+      return "summary.json";
   }
   return "";
 }
@@ -30,8 +34,34 @@ const char* SourceName(InputFormat format) {
 constexpr InputFormat kNd = InputFormat::kNdjson;
 constexpr InputFormat kCsv = InputFormat::kCsv;
 constexpr InputFormat kJson = InputFormat::kSentryJson;
+constexpr InputFormat kK6 = InputFormat::kK6;
+constexpr InputFormat kK6Summary = InputFormat::kK6Summary;
 
 const BadInput kBadInputs[] = {
+    // k6's --out json and end-of-test summary
+    {kK6,
+     R"({"type":"Point","data":{"time":"2026-12-01T10:00:00Z","value":"slow","tags":null},)"
+     R"("metric":"http_req_duration"})",
+     "k6.json:1: data.value must be a number"},
+    {kK6, R"({"type":"Point","data":{"value":-5},"metric":"http_req_duration"})",
+     "k6.json:1: http_req_duration is negative"},
+    {kK6, R"({"type":"Sample","data":{},"metric":"my_trend"})",
+     "k6.json:1: type must be \"Metric\" or \"Point\", as k6's --out json writes"},
+    {kK6, R"({"type":"Point","data":{"value":5,"tags":["a"]},"metric":"http_req_duration"})",
+     "k6.json:1: data.tags must be an object"},
+    {kK6,
+     "{\"type\":\"Point\",\"data\":{\"value\":5},\"metric\":\"http_req_duration\"}\n"
+     "{\"type\":\"Point\",\"data\":{\"value\":5},",
+     "k6.json:2: invalid JSON: incomplete JSON"},
+    {kK6, R"({"type":"Point","data":{"value":1},"metric":"http_reqs"})",
+     "k6.json: no samples (the input has no rows)"},
+    {kK6Summary, R"({"metrics":{"http_req_duration":{"avg":5,"med":4}},"root_group":{}})",
+     "summary.json: http_reqs has no count: a k6 summary needs it to judge anything"},
+    {kK6Summary, R"({"metrics":)", "summary.json: invalid JSON: incomplete JSON"},
+    {kK6Summary,
+     R"({"metrics":{"http_req_duration":{"avg":5},"http_reqs":{"count":10},)"
+     R"("http_req_failed":{"passes":11,"fails":0,"value":1}},"root_group":{}})",
+     "summary.json: http_req_failed counts more failures than http_reqs counts requests"},
     // NDJSON
     {kNd, R"({"transaction":"a","duration_ms":-5})", "in.ndjson:1: duration_ms is negative: -5"},
     {kNd, R"({"transaction":"a","duration_ms":"12"})",
@@ -152,7 +182,7 @@ TEST(BadInput, UnknownExtensionSaysHowToChooseAFormat) {
   EXPECT_EQ(format.error().kind, ErrorKind::kUsage);
   EXPECT_EQ(format.error().message,
             "samples.txt: cannot tell the format from the file name; name it .ndjson, .jsonl, "
-            ".csv, .json, .otlp.json or .otlp.jsonl, or pass --format ndjson|csv|json|otlp");
+            ".csv, .json, .otlp.json or .otlp.jsonl, or pass --format ndjson|csv|json|otlp|k6|k6-summary");
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ TEST(Measurements, TokensFromOtlpSpansPerRequestAndPerSpan) {
               (std::vector<double>{1280.5}));
     EXPECT_EQ(group.values.at("sum_per_request(gen_ai.usage.output_tokens)").values,
               (std::vector<double>{300}));
-    std::vector<double> spans = group.span_values.at("span.gen_ai.usage.input_tokens");
+    std::vector<double> spans = group.sample_values.at("span.gen_ai.usage.input_tokens");
     std::sort(spans.begin(), spans.end());
     EXPECT_EQ(spans, (std::vector<double>{80.5, 1200}));
   }
