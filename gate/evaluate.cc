@@ -354,6 +354,10 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
                               : config.min_samples;
   for (const Rule& rule : rules) {
     auto [rule_base, rule_cand] = sides_of(rule.metric);
+    // A rule on values neither side of the group has (Web Vitals on an API's
+    // transactions, durations in a group of k6 custom samples) does not apply to it;
+    // AddNotes says so of a rule that applied nowhere.
+    if (rule_base->size() == 0 && rule_cand->size() == 0) continue;
     MeasuredRule measured = MeasureRule(rule, *rule_base, *rule_cand, min_samples, config);
     group.rules.push_back(std::move(measured.result));
     if (measured.awaits_test) judged.tests.push_back({0, group.rules.size() - 1, measured.spread});
@@ -465,6 +469,29 @@ void AddNotes(const Thresholds& config, const std::vector<bool>& override_used,
   }
   for (const Waiver& waiver : config.waivers) {
     if (waiver.until < today) result.expired_waivers.push_back(waiver);
+  }
+  // Rules that judged nothing: no group had the values they are about.
+  auto judged_somewhere = [&](const Rule& rule) {
+    const std::string text = LimitText(rule);
+    for (const GroupResult& group : result.groups) {
+      for (const RuleResult& judged : group.rules) {
+        if (judged.limit_text == text && judged.rule.origin.line == rule.origin.line &&
+            judged.rule.origin.column == rule.origin.column) {
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+  std::vector<const Rule*> rules;
+  for (const Rule& rule : config.rules) rules.push_back(&rule);
+  for (const GroupOverride& group : config.groups) {
+    if (group.rules) {
+      for (const Rule& rule : *group.rules) rules.push_back(&rule);
+    }
+  }
+  for (const Rule* rule : rules) {
+    if (!judged_somewhere(*rule)) result.unjudged_rules.push_back(*rule);
   }
   result.baseline_notes = NotesOf(baseline);
   result.candidate_notes = NotesOf(candidate);

@@ -62,7 +62,7 @@ Side::Side(const GroupSamples* group, const Metric& metric, std::optional<double
   if (of_value_ && group != nullptr && !group->aggregates) {
     std::vector<double> values;
     std::vector<std::uint8_t> failed;
-    if (metric.value.starts_with("span.")) {  // one per span that carries it
+    if (metric.OfSamples()) {  // one per span that carries it, or per k6 sample
       auto bag = group->sample_values.find(metric.value);
       if (bag != group->sample_values.end()) values = bag->second;
       failed.assign(values.size(), 0);

@@ -66,6 +66,7 @@ std::optional<MetricUnit> ValueUnit(std::string_view value) {
                                                          : MetricUnit::kNumber;
   }
   if (value.starts_with("span.") && IsAttributeName(value.substr(5))) return MetricUnit::kNumber;
+  if (value.starts_with("k6.") && IsAttributeName(value.substr(3))) return MetricUnit::kNumber;
   if (value.starts_with("sum_per_request(") && value.ends_with(")") &&
       IsAttributeName(value.substr(16, value.size() - 17))) {
     return MetricUnit::kNumber;
@@ -80,6 +81,7 @@ bool UnitKnown(std::string_view value) {
     return Contains(kTimeMeasurements, value.substr(13)) ||
            Contains(kPlainMeasurements, value.substr(13));
   }
+  if (value.starts_with("k6.")) return false;  // a custom Trend: a time or not, as it says
   const std::string_view key = value.starts_with("span.") ? value.substr(5)
                                                           : value.substr(16, value.size() - 17);
   return Contains(kTokenAttributes, key);
@@ -186,8 +188,9 @@ Result<Metric> ParseStatisticOfValue(std::string_view name, std::size_t open) {
         ErrorKind::kConfig,
         "unknown value '" + std::string(value) + "' in metric '" + std::string(name) +
             "': a metric is a statistic of duration, of a measurement (measurements.lcp, "
-            "measurements.cls, ...), of a span attribute (span.gen_ai.usage.input_tokens) or of "
-            "its sum over a request's spans (sum_per_request(gen_ai.usage.input_tokens))" +
+            "measurements.cls, ...), of a span attribute (span.gen_ai.usage.input_tokens), of "
+            "its sum over a request's spans (sum_per_request(gen_ai.usage.input_tokens)) or of "
+            "a k6 custom Trend (k6.NAME)" +
             (!guess.empty()                                   ? "; did you mean '" + guess + "'?"
              : value.find_first_of("(). ") == value.npos ? "; did you mean '" + measurement + "'?"
                                                               : std::string()));

@@ -68,6 +68,9 @@ struct Metric {
                              kind == MetricKind::kMin || kind == MetricKind::kMax);
   }
   bool InMilliseconds() const { return unit == MetricUnit::kMilliseconds; }
+  // A statistic of values measured apart from the events (GroupSamples::sample_values): a
+  // span attribute per span (span.KEY), a k6 custom Trend's samples (k6.NAME).
+  bool OfSamples() const { return value.starts_with("span.") || value.starts_with("k6."); }
   bool operator==(const Metric& other) const { return name == other.name; }
 };
 

@@ -188,6 +188,9 @@ struct EvaluationResult {
   std::string unparameterised_example;
   std::vector<GroupOverride> unmatched_patterns;
   std::vector<Waiver> expired_waivers;
+  // Rules that applied to no group: no event of either release carries what they judge
+  // (a Web Vital no page load has), or every group they would judge was skipped.
+  std::vector<Rule> unjudged_rules;
   SourceNotes baseline_notes;
   SourceNotes candidate_notes;
   Outcome outcome = Outcome::kPass;

@@ -136,6 +136,13 @@ std::vector<std::string> RunNotes(const gate::EvaluationResult& result) {
     notes.push_back("group pattern '" + pattern.match + "' [" + pattern.origin.ToString() +
                     "] matched no transaction");
   }
+  for (const gate::Rule& rule : result.unjudged_rules) {
+    const std::string& value = rule.metric.value;
+    notes.push_back(gate::LimitText(rule) + " [" + rule.origin.ToString() + "] judged nothing: " +
+                    (value.empty() || value == gate::kPerformanceScore
+                         ? "no transaction it applies to has events"
+                         : "no event of either release carries " + value));
+  }
   for (const gate::Waiver& waiver : result.expired_waivers) {
     notes.push_back("waiver for '" + waiver.match + "'" +
                     (waiver.metric ? " " + waiver.metric->name : std::string()) + " expired on " +

@@ -16,7 +16,8 @@ namespace perfgate::reports {
 std::string RuleNote(const gate::EvaluationResult& result, const gate::RuleResult& rule);
 
 // The run's notes, in order: unparameterised names, `groups:` patterns that matched nothing,
-// expired waivers, then each side's own notes and skipped rows (baseline first).
+// rules that judged nothing, expired waivers, then each side's own notes and skipped rows
+// (baseline first).
 std::vector<std::string> RunNotes(const gate::EvaluationResult& result);
 
 }  // namespace perfgate::reports

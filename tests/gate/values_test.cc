@@ -60,8 +60,9 @@ TEST(ParseMetric, AValueItCannotReadIsRefusedWithASuggestion) {
   EXPECT_EQ(ParseMetric("p75(lcp)").error().message,
             "unknown value 'lcp' in metric 'p75(lcp)': a metric is a statistic of duration, of a "
             "measurement (measurements.lcp, measurements.cls, ...), of a span attribute "
-            "(span.gen_ai.usage.input_tokens) or of its sum over a request's spans "
-            "(sum_per_request(gen_ai.usage.input_tokens)); did you mean 'measurements.lcp'?");
+            "(span.gen_ai.usage.input_tokens), of its sum over a request's spans "
+            "(sum_per_request(gen_ai.usage.input_tokens)) or of a k6 custom Trend (k6.NAME); did "
+            "you mean 'measurements.lcp'?");
   EXPECT_EQ(ParseMetric("error_rate(measurements.lcp)").error().message,
             "unknown metric 'error_rate(measurements.lcp)': error_rate is of the whole event; "
             "write 'error_rate'");
@@ -146,10 +147,26 @@ TEST(Evaluate, AValueIsJudgedOnTheEventsThatCarryIt) {
   EXPECT_EQ(rules[2].candidate_n, 400u);
   EXPECT_DOUBLE_EQ(*rules[2].candidate, 0.05);
   EXPECT_EQ(rules[2].verdict, Verdict::kPass);
-  // No page load carries an INP: not judged, and said so per value.
-  EXPECT_EQ(rules[3].verdict, Verdict::kInsufficientData);
-  EXPECT_EQ(rules[3].caveat, Caveat::kBelowMinSamples);
-  EXPECT_EQ(rules[3].shortfall, (Shortfall{true, 0, 30}));
+  // No page load carries an INP: the rule applies to no group, and the run says so.
+  ASSERT_EQ(rules.size(), 3u);
+  ASSERT_EQ(result.unjudged_rules.size(), 1u);
+  EXPECT_EQ(result.unjudged_rules[0].metric.name, "p75(measurements.inp)");
+}
+
+TEST(Evaluate, AValueTheCandidateLostIsTooFewEventsNotNothingToJudge) {
+  const Thresholds config = Config(
+      "statistics: {min_samples: 30}\nrules:\n  - {metric: p75(measurements.lcp), max: 2.5s}\n"
+      "  - {metric: p75(measurements.lcp), max_increase: 10%}\n");
+  SampleSetBuilder base, cand;
+  AddPageLoads(base, "/", 100, 500, 5, 1, 0.05);
+  for (int i = 0; i < 100; ++i) cand.Add("/", 1000, false);  // the SDK stopped sending LCP
+  const EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const std::vector<RuleResult>& rules = result.groups.at(0).rules;
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[1].verdict, Verdict::kInsufficientData);
+  EXPECT_EQ(rules[1].shortfall, (Shortfall{true, 0, 30}));
+  EXPECT_TRUE(result.unjudged_rules.empty());
 }
 
 TEST(SampleSetBuilder, ValuesStayWithTheirEventsThroughMergesAndRepeats) {
