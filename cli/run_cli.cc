@@ -241,7 +241,7 @@ po::options_description GateOptionsDescription(bool positional_sources) {
        "write the Markdown report (for $GITHUB_STEP_SUMMARY or a PR comment); FILE - writes "
        "it, or any report, to standard output")
       ("json", po::value<std::string>()->value_name("FILE"),
-       "write the JSON report (schema_version 2, docs/json-report.md)")
+       "write the JSON report (schema_version 3, docs/json-report.md)")
       ("html", po::value<std::string>()->value_name("FILE"),
        "write one self-contained HTML page with a latency chart per transaction")
       ("junit", po::value<std::string>()->value_name("FILE"),

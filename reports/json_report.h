@@ -12,7 +12,7 @@
 namespace perfgate::reports {
 
 // 2: groups carry `explanation` (why a transaction got slower, from its spans).
-inline constexpr int kJsonSchemaVersion = 2;
+inline constexpr int kJsonSchemaVersion = 3;
 
 // Deterministic, two-space indented, newline-terminated. Non-finite numbers (a change
 // from a baseline of 0) are written as null.

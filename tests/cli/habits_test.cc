@@ -128,7 +128,7 @@ TEST(CliHabits, AReportToADashGoesToStandardOutputAfterTheVerdict) {
                             "examples/candidate.ndjson", "--json", "-", "--markdown", "r.md"},
                            fs);
   EXPECT_EQ(run.exit_code, 1) << run.err;
-  const std::size_t json = run.out.find("{\n  \"schema_version\": 2");
+  const std::size_t json = run.out.find("{\n  \"schema_version\": 3");
   ASSERT_NE(json, std::string::npos) << run.out;
   EXPECT_LT(run.out.find("FAIL"), json);
   EXPECT_FALSE(fs.files.contains("-"));

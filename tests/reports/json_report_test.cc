@@ -26,7 +26,7 @@ void ExpectFields(
   }
 }
 
-TEST(JsonReport, FollowsSchemaVersionTwo) {
+TEST(JsonReport, FollowsSchemaVersionThree) {
   boost::json::value root = boost::json::parse(RenderJson(TracesExampleResult()));
   const auto& top = root.as_object();
   ExpectFields(top, {{"schema_version", {kind::int64}},
@@ -40,7 +40,7 @@ TEST(JsonReport, FollowsSchemaVersionTwo) {
                      {"counts", {kind::object}},
                      {"groups", {kind::array}},
                      {"notes", {kind::array}}});
-  EXPECT_EQ(top.at("schema_version").as_int64(), 2);
+  EXPECT_EQ(top.at("schema_version").as_int64(), 3);
   EXPECT_EQ(top.at("exit_code").as_int64(), 1);
   ExpectFields(top.at("method").as_object(), {{"confidence", {kind::double_}},
                                               {"resamples", {kind::int64}},
@@ -79,6 +79,9 @@ TEST(JsonReport, FollowsSchemaVersionTwo) {
     for (const auto& rule : group.at("rules").as_array()) {
       ExpectFields(rule.as_object(),
                    {{"metric", {kind::string}},
+                    {"value", {kind::string}},
+                    {"unit", {kind::string}},
+                    {"caveat", {kind::string}},
                     {"kind", {kind::string}},
                     {"limit", number},
                     {"limit_unit", {kind::string}},
