@@ -14,8 +14,10 @@
 namespace perfgate::fetch {
 namespace {
 
-const std::vector<double>& Column(const SampleSet& set, const std::string& group,
-                                  const std::string& value) {
+// A copy: a reference into `set` from a call with temporary names reads as dangling to
+// GCC 14's -Wdangling-reference.
+std::vector<double> Column(const SampleSet& set, const std::string& group,
+                           const std::string& value) {
   return set.Find(group)->values.at(value).values;
 }
 
@@ -30,7 +32,7 @@ TEST(Measurements, AFlatFieldOnTheFastPathAndInSentrysEventShape) {
       "\n";
   Result<SampleSet> set = ReadNdjson(text, "pages.ndjson", ReadOptions{});
   ASSERT_TRUE(set.ok()) << set.error().message;
-  const std::vector<double>& lcp = Column(*set, "/a", "measurements.lcp");
+  const std::vector<double> lcp = Column(*set, "/a", "measurements.lcp");
   ASSERT_EQ(lcp.size(), 3u);
   EXPECT_EQ(lcp[0], 2400);
   EXPECT_EQ(lcp[1], 2500);  // 2.5 s
@@ -46,7 +48,7 @@ TEST(Measurements, ACsvColumnEmptyWhereAPageHasNone) {
   Result<SampleSet> set = ReadCsv(
       "transaction,duration_ms,measurements.lcp\n/a,900,2400\n/a,800,\n", "p.csv", ReadOptions{});
   ASSERT_TRUE(set.ok()) << set.error().message;
-  const std::vector<double>& lcp = Column(*set, "/a", "measurements.lcp");
+  const std::vector<double> lcp = Column(*set, "/a", "measurements.lcp");
   EXPECT_EQ(lcp[0], 2400);
   EXPECT_TRUE(std::isnan(lcp[1]));
 }
@@ -83,7 +85,7 @@ TEST(Measurements, TheFirstUserFieldNamesTheUser) {
       "\n";
   Result<SampleSet> set = ReadNdjson(text, "u.ndjson", ReadOptions{});
   ASSERT_TRUE(set.ok()) << set.error().message;
-  const std::vector<double>& users = Column(*set, "/a", std::string(kUserValue));
+  const std::vector<double> users = Column(*set, "/a", std::string(kUserValue));
   EXPECT_EQ(users[0], users[2]);  // "42" and 42: one user
   EXPECT_NE(users[0], users[1]);  // "id:42" is another id
   EXPECT_TRUE(std::isnan(users[3]));  // a user object is not read
@@ -138,7 +140,7 @@ TEST(Measurements, ASavedReleaseKeepsThem) {
   const SampleSet saved = std::move(builder).Build("sentry:1.0");
   Result<SampleSet> read = ReadNdjson(SamplesToNdjson(saved), "saved.ndjson", ReadOptions{});
   ASSERT_TRUE(read.ok()) << read.error().message;
-  const std::vector<double>& lcp = Column(*read, "/a", "measurements.lcp");
+  const std::vector<double> lcp = Column(*read, "/a", "measurements.lcp");
   EXPECT_EQ(lcp[0], 2400.5);
   EXPECT_TRUE(std::isnan(lcp[1]));
 }
