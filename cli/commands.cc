@@ -461,7 +461,7 @@ int RunStats(const StatsOptions& options, CliEnv& env) {
   }
 
   const gate::SourceSummary summary =
-      gate::SummarizeSource(*samples, options.percentiles, options.method);
+      gate::SummarizeSource(*samples, options.percentiles, options.method, *config);
   env.out << (options.json ? reports::RenderStatsJson(summary)
                            : reports::RenderStatsTable(summary));
   return kExitPass;

@@ -21,16 +21,6 @@ Verdict Failing(const Rule& rule) {
   return rule.severity == Severity::kFail ? Verdict::kFail : Verdict::kWarn;
 }
 
-// The fewest events on which `metric`'s interval covers what it claims: 200 for p95, 1000
-// for p99, 10,000 for p99.9; 0 for metrics without such a limit (mean, error_rate, min, max).
-std::size_t MinEventsToJudge(const Metric& metric) {
-  if (metric.kind != MetricKind::kQuantile) return 0;
-  const double tail = std::min(metric.q, 1 - metric.q);
-  if (tail <= 0) return 0;  // p0 and p100 are min and max: no interval is claimed
-  // The 1e-9 keeps 10 / 0.05 at 200 where the division lands a hair above it.
-  return static_cast<std::size_t>(std::ceil(kMinEventsBeyondPercentile / tail - 1e-9));
-}
-
 // Guards the numbers a verdict compares with a limit: the value and its interval. Valid
 // data cannot make one NaN (durations are finite and every statistic here stays finite or
 // becomes +-inf, which compare as numbers do), but a NaN compares false with every limit,

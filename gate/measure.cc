@@ -15,6 +15,14 @@ namespace perfgate::gate {
 
 using stats::Interval;
 
+std::size_t MinEventsToJudge(const Metric& metric) {
+  if (metric.kind != MetricKind::kQuantile) return 0;
+  const double tail = std::min(metric.q, 1 - metric.q);
+  if (tail <= 0) return 0;  // p0 and p100 are min and max: no interval is claimed
+  // The 1e-9 keeps 10 / 0.05 at 200 where the division lands a hair above it.
+  return static_cast<std::size_t>(std::ceil(kMinEventsBeyondPercentile / tail - 1e-9));
+}
+
 std::string ValueKey(const Metric& metric) {
   if (metric.kind == MetricKind::kApdex) return metric.name;
   return metric.value;

@@ -38,6 +38,11 @@ struct Estimate {
   bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };
 
+// The fewest events on which `metric`'s interval covers what it claims (10 beyond a
+// percentile, kMinEventsBeyondPercentile): 200 for p95, 1000 for p99, 10,000 for p99.9; 0
+// for metrics without such a limit (mean, error_rate, min, max).
+std::size_t MinEventsToJudge(const Metric& metric);
+
 // The values a metric is a statistic of, as a key: sides of one key are shared by every
 // rule whose metric has it. "" for the durations (and the signals computed from them:
 // error rate, misery, throughput), a measurement's name, "performance_score", or

@@ -23,10 +23,6 @@ value Side(const std::optional<gate::SideStats>& side) {
                 {"p95_ms", side->p95_ms}, {"p99_ms", side->p99_ms}, {"max_ms", s.max_ms}};
 }
 
-value IntervalJson(const std::optional<stats::Interval>& interval) {
-  if (!interval) return nullptr;
-  return object{{"lower", JsonNumber(interval->lower)}, {"upper", JsonNumber(interval->upper)}};
-}
 
 value Rule(const gate::EvaluationResult& result, const gate::RuleResult& rule) {
   const bool increase = gate::IsRelative(rule.rule.kind);

@@ -1,5 +1,7 @@
 #include "reports/json_writer.h"
 
+#include <boost/json/object.hpp>
+
 #include <charconv>
 #include <cmath>
 
@@ -85,6 +87,12 @@ std::string PrettyJson(const boost::json::value& value, int inline_depth) {
 boost::json::value JsonNumber(std::optional<double> value) {
   if (!value || !std::isfinite(*value)) return nullptr;
   return *value;
+}
+
+boost::json::value IntervalJson(const std::optional<stats::Interval>& interval) {
+  if (!interval) return nullptr;
+  return boost::json::object{{"lower", JsonNumber(interval->lower)},
+                             {"upper", JsonNumber(interval->upper)}};
 }
 
 }  // namespace perfgate::reports

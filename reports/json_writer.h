@@ -10,6 +10,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "stats/interval.h"
+
 namespace perfgate::reports {
 
 // `value` as indented JSON text ending in a newline. Containers nested `inline_depth` deep
@@ -65,6 +67,9 @@ class JsonObjectWriter {
 
 // A number, or null when absent or not finite (JSON has no infinity).
 boost::json::value JsonNumber(std::optional<double> value);
+
+// {"lower": ..., "upper": ...}, or null when absent.
+boost::json::value IntervalJson(const std::optional<stats::Interval>& interval);
 
 }  // namespace perfgate::reports
 

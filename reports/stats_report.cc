@@ -16,21 +16,38 @@ namespace {
 
 std::string PercentileName(double percent) { return "p" + FormatNumber(percent); }
 
+// A number without its unit: "272" of "272 ms", "0.30" of "0.30 %".
+std::string Bare(const std::string& text) { return text.substr(0, text.rfind(' ')); }
+
+// "272 [253, 298]": a value and its interval, without the unit (the header has it); the
+// value alone where no interval is claimed.
+std::string WithInterval(double value, const std::optional<stats::Interval>& ci,
+                         std::string (*format)(double)) {
+  std::string text = Bare(format(value));
+  if (ci) text += " [" + Bare(format(ci->lower)) + ", " + Bare(format(ci->upper)) + "]";
+  return text;
+}
+
 }  // namespace
 
 std::string RenderStatsTable(const gate::SourceSummary& summary) {
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header = {"TRANSACTION", "EVENTS", "ERRORS", "MEAN", "MIN"};
-  for (double percent : summary.percentiles) header.push_back(UpperCase(PercentileName(percent)));
-  header.push_back("MAX");
+  std::vector<std::string> header = {"TRANSACTION", "EVENTS", "ERRORS %", "MEAN ms", "MIN ms"};
+  for (double percent : summary.percentiles)
+    header.push_back(UpperCase(PercentileName(percent)) + " ms");
+  header.push_back("MAX ms");
   rows.push_back(header);
   for (const gate::GroupSummary& group : summary.groups) {
-    std::vector<std::string> row = {group.name, std::to_string(group.summary.count),
-                                    FormatPercent(group.summary.error_rate),
-                                    FormatMs(group.summary.mean_ms),
-                                    FormatMs(group.summary.min_ms)};
-    for (const auto& [percent, value] : group.percentiles_ms) row.push_back(FormatMs(value));
-    row.push_back(FormatMs(group.summary.max_ms));
+    std::vector<std::string> row = {
+        group.name, std::to_string(group.summary.count),
+        WithInterval(group.summary.error_rate, group.error_rate_ci, FormatPercent),
+        WithInterval(group.summary.mean_ms, group.mean_ci, FormatMs),
+        Bare(FormatMs(group.summary.min_ms))};
+    for (std::size_t p = 0; p < group.percentiles_ms.size(); ++p) {
+      row.push_back(
+          WithInterval(group.percentiles_ms[p].second, group.percentile_cis[p], FormatMs));
+    }
+    row.push_back(Bare(FormatMs(group.summary.max_ms)));
     rows.push_back(std::move(row));
   }
   std::vector<std::size_t> widths(header.size(), 0);
@@ -45,7 +62,11 @@ std::string RenderStatsTable(const gate::SourceSummary& summary) {
     }
     out += "\n";
   }
-  out += "\npercentiles: " + std::string(NameOf(stats::kQuantileMethodNames, summary.method)) +
+  out += "\n[" + FormatNumber(summary.confidence * 100) +
+         " % intervals, where the gate would judge: error rates by Clopper-Pearson, means (from "
+         "min_samples events) by BCa bootstrap, percentiles (from 10 events beyond them) by "
+         "their exact bootstrap] · percentiles: " +
+         std::string(NameOf(stats::kQuantileMethodNames, summary.method)) +
          " · source: " + summary.source;
   if (summary.skipped_rows > 0)
     out += " · skipped " + std::to_string(summary.skipped_rows) + " bad rows";
@@ -56,21 +77,29 @@ std::string RenderStatsJson(const gate::SourceSummary& summary) {
   boost::json::array groups;
   for (const gate::GroupSummary& group : summary.groups) {
     boost::json::object percentiles;
-    for (const auto& [percent, value] : group.percentiles_ms)
+    boost::json::object percentile_cis;
+    for (std::size_t p = 0; p < group.percentiles_ms.size(); ++p) {
+      const auto& [percent, value] = group.percentiles_ms[p];
       percentiles[PercentileName(percent)] = value;
+      percentile_cis[PercentileName(percent)] = IntervalJson(group.percentile_cis[p]);
+    }
     groups.push_back(boost::json::object{{"name", group.name},
                                          {"count", group.summary.count},
                                          {"failures", group.summary.failures},
                                          {"error_rate", group.summary.error_rate},
+                                         {"error_rate_ci", IntervalJson(group.error_rate_ci)},
                                          {"mean_ms", group.summary.mean_ms},
+                                         {"mean_ci", IntervalJson(group.mean_ci)},
                                          {"min_ms", group.summary.min_ms},
                                          {"max_ms", group.summary.max_ms},
-                                         {"percentiles_ms", std::move(percentiles)}});
+                                         {"percentiles_ms", std::move(percentiles)},
+                                         {"percentile_cis", std::move(percentile_cis)}});
   }
   return PrettyJson(boost::json::object{
       {"schema_version", kJsonSchemaVersion},
       {"source", summary.source},
       {"percentile_method", NameOf(stats::kQuantileMethodNames, summary.method)},
+      {"confidence", summary.confidence},
       {"skipped_rows", summary.skipped_rows},
       {"groups", std::move(groups)}});
 }

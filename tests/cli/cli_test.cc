@@ -353,12 +353,14 @@ TEST(Cli, StatsSummarisesPerTransactionAndOverall) {
   CliRun run = RunPerfgate({"stats", "s.csv", "--percentiles", "50,p99.9"}, fs);
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out,
-            "TRANSACTION  EVENTS  ERRORS     MEAN      MIN      P50    P99.9      MAX\n"
-            "a                 4  25.0 %  2.50 ms  1.00 ms  2.50 ms  4.00 ms  4.00 ms\n"
-            "b                 1  0.00 %  10.0 ms  10.0 ms  10.0 ms  10.0 ms  10.0 ms\n"
-            "(all)             5  20.0 %  4.00 ms  1.00 ms  3.00 ms  9.98 ms  10.0 ms\n"
+            "TRANSACTION  EVENTS           ERRORS %  MEAN ms  MIN ms  P50 ms  P99.9 ms  MAX ms\n"
+            "a                 4  25.0 [0.63, 80.6]     2.50    1.00    2.50      4.00    4.00\n"
+            "b                 1  0.00 [0.00, 97.5]     10.0    10.0    10.0      10.0    10.0\n"
+            "(all)             5  20.0 [0.51, 71.6]     4.00    1.00    3.00      9.98    10.0\n"
             "\n"
-            "percentiles: linear · source: s.csv\n");
+            "[95 % intervals, where the gate would judge: error rates by Clopper-Pearson, means "
+            "(from min_samples events) by BCa bootstrap, percentiles (from 10 events beyond "
+            "them) by their exact bootstrap] · percentiles: linear · source: s.csv\n");
   CliRun json = RunPerfgate({"stats", "s.csv", "--json"}, fs);
   boost::json::value parsed = boost::json::parse(json.out);
   EXPECT_DOUBLE_EQ(parsed.at("groups").at(2).at("percentiles_ms").at("p95").as_double(), 8.8);
