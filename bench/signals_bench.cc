@@ -93,6 +93,12 @@ void Count(const gate::EvaluationResult& result, const std::vector<Route>& route
       if (rule.verdict == gate::Verdict::kInsufficientData) continue;
       ++tally.judged[key];
       const bool failed = rule.verdict == gate::Verdict::kFail;
+      if (failed && std::getenv("PERFGATE_BENCH_VERBOSE")) {
+        std::printf("  failed: %s %s (n = %zu vs %zu, change %+.1f %%, adjusted p %.2g)\n",
+                    group.name.c_str(), key.c_str(), rule.candidate_n, rule.baseline_n,
+                    rule.change ? *rule.change * 100 : 0.0,
+                    rule.adjusted_p_value ? *rule.adjusted_p_value : -1.0);
+      }
       tally.failed[key] += failed ? 1 : 0;
       tally.warned[key] += rule.verdict == gate::Verdict::kWarn ? 1 : 0;
       if (loads[group.name] >= 1000) {
