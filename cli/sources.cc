@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <set>
 
 #include "fetch/sentry/release_cache.h"
 #include "fetch/sentry/sentry_client.h"
 #include "fetch/sentry/sentry_trace.h"
 #include "gate/thresholds_parser.h"
+#include "stats/signals.h"
 
 namespace perfgate::cli {
 namespace {
@@ -44,6 +46,33 @@ Result<gate::Thresholds> LoadConfig(const ConfigChoice& choice, CliEnv& env) {
   return gate::ParseThresholds(*text, choice.path);
 }
 
+namespace {
+
+// The fields raw mode asks for besides the duration's: each measurement a rule judges (the
+// Web Vitals a performance score needs), and the user for a misery. Sorted, once each, so
+// the same rules key the same cache entry.
+std::vector<std::string> SentryFieldsFor(const gate::Thresholds& config) {
+  std::set<std::string> fields;
+  auto add = [&](const gate::Rule& rule) {
+    const gate::Metric& metric = rule.metric;
+    if (metric.value.starts_with("measurements.")) fields.insert(metric.value);
+    if (metric.value == gate::kPerformanceScore) {
+      for (const stats::VitalCurve& vital : stats::kVitalCurves)
+        fields.insert(std::string(vital.measurement));
+    }
+    if (metric.kind == gate::MetricKind::kUserMisery) fields.insert("user");
+  };
+  for (const gate::Rule& rule : config.rules) add(rule);
+  for (const gate::GroupOverride& group : config.groups) {
+    if (group.rules) {
+      for (const gate::Rule& rule : *group.rules) add(rule);
+    }
+  }
+  return {fields.begin(), fields.end()};
+}
+
+}  // namespace
+
 Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
                                            const gate::Thresholds& config) {
   SentrySelection selection = config.sentry.value_or(gate::SentrySource{}).selection;
@@ -62,6 +91,7 @@ Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
   if (flags.max_samples) selection.max_samples = *flags.max_samples;
   selection.start = flags.since;
   selection.end = flags.until;
+  selection.fields = SentryFieldsFor(config);
   if (selection.organization.empty()) {
     return MakeError(ErrorKind::kUsage,
                      "a sentry: source needs an organization: set source.sentry.organization "

@@ -44,6 +44,9 @@ struct SentrySelection {
   std::size_t max_samples = 50000;  // stop (and say so) after this many events
   std::string start;                // ISO 8601; empty: the release's first event
   std::string end;                  // ISO 8601; empty: the release's last event
+  // Raw mode's further fields per event, besides the duration, status, time, trace and ops
+  // breakdown: the measurements (measurements.lcp) and the user the config's rules judge.
+  std::vector<std::string> fields;
 };
 
 }  // namespace perfgate

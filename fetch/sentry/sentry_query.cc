@@ -80,6 +80,7 @@ std::string RawEventsQuery(const SentrySelection& selection, const std::string& 
     for (std::string_view family : kOpFamilies) fields.push_back("spans." + std::string(family));
     fields.emplace_back("spans.total.time");
   }
+  fields.insert(fields.end(), selection.fields.begin(), selection.fields.end());
   // Newest first: under a sample cap the newest events are the ones kept.
   return FieldParameters(fields) + "&per_page=" + std::to_string(kSentryPageSize) +
          "&sort=-timestamp" + RangeParameters(selection, release, start, end);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -225,6 +226,20 @@ std::string BreakdownFields(const std::string& target, const TimedEvent& event) 
     }
     out += ",\"" + name + "\":" +
            (value ? boost::json::serialize(boost::json::value(*value)) : std::string("null"));
+  }
+  // Measurements (ms, or a number) and the user ("id:..."), from the event's value columns.
+  for (std::size_t at = 0; (at = target.find("field=", at)) != std::string::npos;) {
+    at += 6;
+    const std::string name = target.substr(at, target.find('&', at) - at);
+    if (!name.starts_with("measurements.") && name != "user") continue;
+    auto column = event.group->values.find(name == "user" ? std::string(kUserValue) : name);
+    const bool has = column != event.group->values.end() &&
+                     !std::isnan(column->second.values[event.index]);
+    const double v = has ? column->second.values[event.index] : 0;
+    out += ",\"" + name + "\":" +
+           (!has                ? std::string("null")
+            : name == "user"    ? "\"id:" + std::to_string(static_cast<long long>(v)) + "\""
+                                : boost::json::serialize(boost::json::value(v)));
   }
   return out;
 }

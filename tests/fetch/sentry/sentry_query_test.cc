@@ -31,6 +31,12 @@ TEST(SentryQuery, SearchesAReleasesTransactionsWithTheProjectsAndEnvironment) {
             "&project=42&projectSlug=shop&environment=prod");
   EXPECT_TRUE(RawEventsQuery(Acme(), "1.2", "a", "b")
                   .starts_with("field=id&field=transaction&field=transaction.duration&"));
+  // The measurements and user the rules judge come after the ops breakdown.
+  SentrySelection vitals = Acme();
+  vitals.fields = {"measurements.lcp", "user"};
+  EXPECT_NE(RawEventsQuery(vitals, "1.2", "a", "b")
+                .find("&field=spans.total.time&field=measurements.lcp&field=user&per_page="),
+            std::string::npos);
   EXPECT_NE(HistogramQuery(Acme(), "1.2", "GET \"x\"", "a", "b")
                 .find(UrlEncode(" transaction:\"GET \\\"x\\\"\"")),
             std::string::npos);
