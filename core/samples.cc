@@ -215,6 +215,14 @@ void SampleSetBuilder::ScaleTimes(double duration_factor, double op_factor) {
   for (GroupSamples& group : groups_) perfgate::ScaleTimes(group, duration_factor, op_factor);
 }
 
+void SampleSetBuilder::ScaleValue(std::string_view name, double factor) {
+  for (GroupSamples& group : groups_) {
+    auto column = group.values.find(name);
+    if (column == group.values.end()) continue;
+    for (double& value : column->second.values) value *= factor;  // NaN stays NaN
+  }
+}
+
 void SourceOrigin::Note(std::string_view release, std::optional<double> seconds) {
   if (seconds) {
     first_seconds = std::min(first_seconds.value_or(*seconds), *seconds);

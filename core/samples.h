@@ -200,6 +200,8 @@ class SampleSetBuilder {
   }
   // ScaleTimes() on every group so far.
   void ScaleTimes(double duration_factor, double op_factor);
+  // Multiplies every group's value `name` by `factor` (a page's unit to milliseconds).
+  void ScaleValue(std::string_view name, double factor);
   // Adds a group summarised by the server. REQUIRES: no events were added under `name`.
   void AddAggregated(std::string_view name, Aggregates aggregates);
   std::size_t size() const { return events_; }

@@ -63,6 +63,12 @@ Status ReadSentryPageInto(std::string_view text, std::string_view source, Sample
   const double fallback = MsPer(unit);
   page.ScaleTimes(PageUnitMs(handler.units(), Field::kDuration, fallback),
                   PageUnitMs(handler.units(), Field::kOpTime, fallback));
+  // Measurements in a time unit the page names (meta.units), to milliseconds.
+  for (const auto& [field, field_unit] : handler.units()) {
+    if (ClassifyField(field) != Field::kMeasurement) continue;
+    if (const std::optional<double> ms = SentryUnitMs(field_unit); ms && *ms != 1)
+      page.ScaleValue(field, *ms);
+  }
   samples.Append(std::move(page));
   return {};
 }

@@ -34,6 +34,24 @@ TEST(ReadSentryPage, MatchesSentrysFailureRateFixture) {
   EXPECT_EQ(group.durations_ms[0], 3000.0);
 }
 
+TEST(ReadSentryPage, ReadsMeasurementsInThePagesUnitsAndUsers) {
+  // A page as Sentry answers field=measurements.lcp&field=measurements.cls&field=user: null
+  // where an event has none, units in meta (here LCP in seconds, as a page may say).
+  Result<SampleSet> set =
+      ReadSentryPage(ReadFixture("sentry_vitals_page.json"), "vitals.json", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const GroupSamples* checkout = set->Find("/checkout");
+  ASSERT_NE(checkout, nullptr);
+  const std::vector<double> lcp = checkout->values.at("measurements.lcp").values;
+  EXPECT_EQ(lcp[0], 2412);
+  EXPECT_TRUE(std::isnan(lcp[1]));
+  EXPECT_EQ(checkout->values.at("measurements.cls").values[1], 0);
+  const std::vector<double> users = checkout->values.at("user").values;
+  EXPECT_NE(users[0], users[1]);
+  EXPECT_EQ(set->Find("/")->values.at("measurements.lcp").values[0], 1205);
+  EXPECT_EQ(set->Find("/")->values.count("user"), 0u);  // a null user is none
+}
+
 TEST(ReadSentryPage, AcceptsSpanFieldsAndABareArray) {
   std::string text = R"([{"transaction": "GET /a", "span.duration": 12.5, "span.status": "ok"},
                           {"transaction": "GET /a", "span.duration": 7, "span.status": "internal_error"}])";
