@@ -6,6 +6,7 @@
 #ifndef PERFGATE_GATE_METRIC_H_
 #define PERFGATE_GATE_METRIC_H_
 
+#include <array>
 #include <span>
 #include <string>
 #include <string_view>
@@ -43,6 +44,24 @@ inline constexpr NameTable<MetricUnit, 4> kMetricUnitNames = {
      {MetricUnit::kFraction, "fraction"},
      {MetricUnit::kNumber, "number"},
      {MetricUnit::kPerMinute, "per_minute"}}};
+
+// Google's limits for the Web Vitals, at p75 of page loads (web.dev; GoogleChrome/web-vitals'
+// thresholds): good up to `good`, needs improvement up to `poor`, poor above; a value at a
+// limit is the better rating. In ms, CLS unitless. The web-vitals preset and the HTML
+// report's bands both read this table.
+struct WebVitalLimits {
+  std::string_view measurement;  // "measurements.lcp"
+  double good = 0;
+  double poor = 0;
+  std::string_view unit;  // how the preset writes its limits: "ms" or ""
+};
+inline constexpr std::array<WebVitalLimits, 5> kWebVitalLimits = {{
+    {"measurements.lcp", 2500, 4000, "ms"},
+    {"measurements.inp", 200, 500, "ms"},
+    {"measurements.cls", 0.1, 0.25, ""},
+    {"measurements.fcp", 1800, 3000, "ms"},
+    {"measurements.ttfb", 800, 1800, "ms"},
+}};
 
 // The value name of the Web Vitals performance score: each page load's score (see
 // stats::PerformanceScore), of which the metric performance_score is the mean.

@@ -30,23 +30,24 @@ constexpr std::array<std::string_view, 10> kTopKeys = {
     "version", "source", "statistics", "policy",  "group_by",
     "preset",  "rules",  "groups",     "waivers", "explain"};
 
-// Rule sets a config names with `preset:`. web-vitals: Google's limits at p75 of page loads
-// (web.dev; GoogleChrome/web-vitals' thresholds), "needs improvement" from the good limit
-// on (a warning) and "poor" past the poor one (a failure); a value at a limit is good.
-constexpr std::pair<std::string_view, std::string_view> kPresets[] = {
-    {"web-vitals", R"(
-- {metric: p75(measurements.lcp), max: 2500ms, severity: warn}
-- {metric: p75(measurements.lcp), max: 4000ms}
-- {metric: p75(measurements.inp), max: 200ms, severity: warn}
-- {metric: p75(measurements.inp), max: 500ms}
-- {metric: p75(measurements.cls), max: 0.1, severity: warn}
-- {metric: p75(measurements.cls), max: 0.25}
-- {metric: p75(measurements.fcp), max: 1800ms, severity: warn}
-- {metric: p75(measurements.fcp), max: 3000ms}
-- {metric: p75(measurements.ttfb), max: 800ms, severity: warn}
-- {metric: p75(measurements.ttfb), max: 1800ms}
-)"},
-};
+// Rule sets a config names with `preset:`, as YAML rules. web-vitals: Google's limits at
+// p75 of page loads (kWebVitalLimits), "needs improvement" from the good limit on (a
+// warning) and "poor" past the poor one (a failure).
+constexpr std::array<std::string_view, 1> kPresetNames = {"web-vitals"};
+
+std::string PresetRules(std::string_view name) {
+  std::string yaml;
+  if (name == "web-vitals") {
+    for (const WebVitalLimits& vital : kWebVitalLimits) {
+      const std::string metric = "p75(" + std::string(vital.measurement) + ")";
+      yaml += "- {metric: " + metric + ", max: " + FormatNumber(vital.good) +
+              std::string(vital.unit) + ", severity: warn}\n";
+      yaml += "- {metric: " + metric + ", max: " + FormatNumber(vital.poor) +
+              std::string(vital.unit) + "}\n";
+    }
+  }
+  return yaml;
+}
 constexpr std::array<std::string_view, 2> kExplainKeys = {"trace_url", "exemplars"};
 constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
 constexpr std::array<std::string_view, 11> kSentryKeys = {
@@ -517,18 +518,14 @@ class Parser {
     } else {
       names.push_back(node);
     }
-    std::vector<std::string_view> known;
-    for (const auto& [name, yaml] : kPresets) known.push_back(name);
     std::vector<Rule> rules;
     for (const YAML::Node& name : names) {
       const std::string text = Scalar(name, "preset");
-      auto preset = std::find_if(std::begin(kPresets), std::end(kPresets),
-                                 [&](const auto& entry) { return entry.first == text; });
-      if (preset == std::end(kPresets)) {
-        Fail(name, "unknown preset '" + text + "' (known: " + Join(known) + ")" +
-                       DidYouMean(text, known));
+      if (std::find(kPresetNames.begin(), kPresetNames.end(), text) == kPresetNames.end()) {
+        Fail(name, "unknown preset '" + text + "' (known: " + Join(kPresetNames) + ")" +
+                       DidYouMean(text, kPresetNames));
       }
-      for (Rule rule : Rules(YAML::Load(std::string(preset->second)), "preset")) {
+      for (Rule rule : Rules(YAML::Load(PresetRules(text)), "preset")) {
         rule.origin = Location(name);
         rules.push_back(std::move(rule));
       }

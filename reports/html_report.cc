@@ -181,6 +181,7 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
   }
   out << (group.skipped ? " &#183; skipped by the config" : "") << "</p>\n";
   if (group.baseline || group.candidate) out << LatencyChartSvg(group) << "\n";
+  if (const std::string values = ValuesChartSvg(group); !values.empty()) out << values << "\n";
   if (!group.rules.empty()) {
     out << "<table><thead><tr><th>Rule</th><th class=\"num\">Baseline</th><th "
            "class=\"num\">Candidate</th>"

@@ -26,6 +26,12 @@ std::string Number(double value) {
   return buffer;
 }
 
+// A label at (x, y), escaped.
+std::string SvgText(double x, double y, std::string_view anchor, const std::string& text) {
+  return "<text x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" text-anchor=\"" +
+         std::string(anchor) + "\" fill=\"#1f2328\">" + Html(text) + "</text>";
+}
+
 // The latency-percentile chart: x is the percentile on a tail-stretching scale
 // (-log10(1 - q): 90 %, 99 % and 99.9 % equally apart), y the latency on a log scale.
 class Chart {
@@ -292,8 +298,7 @@ class WhyChart {
 
  private:
   static std::string Text(double x, double y, std::string_view anchor, const std::string& text) {
-    return "<text x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" text-anchor=\"" +
-           std::string(anchor) + "\" fill=\"#1f2328\">" + Html(text) + "</text>";
+    return SvgText(x, y, anchor, text);
   }
   // Long SQL would run into the bars: the full name is in the bar's tooltip.
   static std::string Shorten(const std::string& text) {
@@ -318,6 +323,114 @@ class WhyChart {
 }  // namespace
 
 std::string LatencyChartSvg(const gate::GroupResult& group) { return Chart(group).Svg(); }
+
+namespace {
+
+// Google's bands for a Web Vital, or nullptr for another value.
+const gate::WebVitalLimits* VitalBands(const gate::Metric& metric) {
+  for (const gate::WebVitalLimits& vital : gate::kWebVitalLimits) {
+    if (metric.value == vital.measurement) return &vital;
+  }
+  return nullptr;
+}
+
+std::string_view VerdictColor(Verdict verdict) {
+  return verdict == Verdict::kFail                                        ? "#cf222e"
+         : verdict == Verdict::kWarn || verdict == Verdict::kInconclusive ? "#9a6700"
+                                                                          : "#1a7f37";
+}
+
+}  // namespace
+
+std::string ValuesChartSvg(const gate::GroupResult& group) {
+  // One row per metric other than the durations' and the error rate: its rules' values,
+  // intervals and absolute limits; the worst verdict of its rules colours the candidate.
+  struct Row {
+    const RuleResult* shown;  // the rule whose values and intervals are drawn
+    Verdict worst = Verdict::kPass;
+    std::vector<double> limits;
+  };
+  std::vector<Row> rows;
+  for (const RuleResult& rule : group.rules) {
+    const gate::Metric& metric = rule.rule.metric;
+    if (metric.OfDuration() || metric.kind == gate::MetricKind::kErrorRate) continue;
+    auto row = std::find_if(rows.begin(), rows.end(),
+                            [&](const Row& r) { return r.shown->rule.metric == metric; });
+    if (row == rows.end()) row = rows.insert(rows.end(), Row{&rule, Verdict::kPass, {}});
+    if (gate::VerdictRank(rule.verdict) > gate::VerdictRank(row->worst)) row->worst = rule.verdict;
+    if (!gate::IsRelative(rule.rule.kind)) row->limits.push_back(rule.rule.limit);
+    if (!gate::IsRelative(rule.rule.kind) && rule.candidate_ci && !row->shown->candidate_ci)
+      row->shown = &rule;
+  }
+  if (rows.empty()) return "";
+  constexpr double kWidth = 720, kLabel = 230, kRight = 24, kRowHeight = 46;
+  std::ostringstream svg;
+  svg << "<svg viewBox=\"0 0 " << Number(kWidth) << " " << Number(kRowHeight * static_cast<double>(rows.size()) + 8)
+      << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"other metrics of "
+      << Html(group.name) << "\" font-size=\"12\" font-family=\"system-ui, sans-serif\">\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& row = rows[i];
+    const RuleResult& rule = *row.shown;
+    const gate::WebVitalLimits* bands = VitalBands(rule.rule.metric);
+    // The scale: from 0 past the largest value, interval end, limit and band edge.
+    double high = 0;
+    for (const auto& value : {rule.baseline, rule.candidate}) high = std::max(high, value.value_or(0));
+    for (const auto& ci : {rule.baseline_ci, rule.candidate_ci}) {
+      if (ci && std::isfinite(ci->upper)) high = std::max(high, ci->upper);
+    }
+    for (double limit : row.limits) high = std::max(high, limit);
+    if (bands) high = std::max(high, bands->poor * 1.25);
+    if (!(high > 0)) high = 1;
+    high *= 1.1;
+    const double top = 8 + kRowHeight * static_cast<double>(i);
+    auto x = [&](double value) {
+      return kLabel + (kWidth - kLabel - kRight) * std::clamp(value / high, 0.0, 1.0);
+    };
+    svg << SvgText(kLabel - 8, top + 20, "end", rule.rule.metric.name);
+    if (bands) {  // good, needs improvement, poor
+      const double edges[] = {0, bands->good, bands->poor, high};
+      const char* fills[] = {"#dafbe1", "#fff8c5", "#ffebe9"};
+      for (int b = 0; b < 3; ++b) {
+        svg << "<rect x=\"" << Number(x(edges[b])) << "\" y=\"" << Number(top + 4)
+            << "\" width=\"" << Number(x(edges[b + 1]) - x(edges[b])) << "\" height=\"24\" fill=\""
+            << fills[b] << "\"/>";
+      }
+    } else {
+      svg << "<rect x=\"" << Number(kLabel) << "\" y=\"" << Number(top + 4) << "\" width=\""
+          << Number(kWidth - kLabel - kRight) << "\" height=\"24\" fill=\"#f6f8fa\"/>";
+    }
+    for (double limit : row.limits) {
+      svg << "<line x1=\"" << Number(x(limit)) << "\" y1=\"" << Number(top + 1) << "\" x2=\""
+          << Number(x(limit)) << "\" y2=\"" << Number(top + 31)
+          << "\" stroke=\"#57606a\" stroke-dasharray=\"3 2\"/>";
+    }
+    // Each side's value with its interval: the baseline above, the candidate below.
+    const struct {
+      std::optional<double> value;
+      std::optional<stats::Interval> ci;
+      double y;
+      std::string_view color;
+      const char* label;
+    } sides[] = {{rule.baseline, rule.baseline_ci, top + 11, "#8c959f", "baseline"},
+                 {rule.candidate, rule.candidate_ci, top + 21, VerdictColor(row.worst),
+                  "candidate"}};
+    for (const auto& side : sides) {
+      if (!side.value || !std::isfinite(*side.value)) continue;
+      if (side.ci && std::isfinite(side.ci->lower) && std::isfinite(side.ci->upper)) {
+        svg << "<line x1=\"" << Number(x(side.ci->lower)) << "\" y1=\"" << Number(side.y)
+            << "\" x2=\"" << Number(x(side.ci->upper)) << "\" y2=\"" << Number(side.y)
+            << "\" stroke=\"" << side.color << "\" stroke-width=\"2\"/>";
+      }
+      svg << "<circle cx=\"" << Number(x(*side.value)) << "\" cy=\"" << Number(side.y)
+          << "\" r=\"4\" fill=\"" << side.color << "\"><title>" << side.label << " "
+          << Html(ValueText(rule, side.value)) << "</title></circle>";
+    }
+    svg << SvgText(kLabel, top + 42, "start", "0")
+        << SvgText(kWidth - kRight, top + 42, "end", ValueText(rule, high / 1.1)) << "\n";
+  }
+  svg << "</svg>";
+  return svg.str();
+}
 
 std::string WhyChartSvg(const explain::Decomposition& decomposition, double confidence) {
   return WhyChart(decomposition, confidence).Svg();

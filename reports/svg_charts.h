@@ -16,6 +16,12 @@ namespace perfgate::reports {
 // events.
 std::string LatencyChartSvg(const gate::GroupResult& group);
 
+// The group's other metrics (Web Vitals, tokens, Apdex, throughput, ...), a row each: both
+// releases' values with their intervals (the baseline grey, the candidate in its worst
+// verdict's colour), the absolute limits as dashed lines, and for a Web Vital Google's good,
+// needs-improvement and poor bands. "" when the group has none.
+std::string ValuesChartSvg(const gate::GroupResult& group);
+
 // Each release's mean time per request on the critical path stacked by cause, then each
 // cause's change as a bar with its `confidence` interval as a whisker.
 std::string WhyChartSvg(const explain::Decomposition& decomposition, double confidence);

@@ -124,6 +124,32 @@ TEST(HtmlReport, ExplainsWithAChartTheBrowserDrawsAndLinksTheTraces) {
   EXPECT_GT(Screenshot(page, shot, "1200,2400").size(), 50000u);
 }
 
+TEST(HtmlReport, DrawsWebVitalsInGooglesBandsAsChromiumShows) {
+  if (const std::string why = NoBrowserReason(); !why.empty()) GTEST_SKIP() << why;
+  const std::string html = RenderHtml(JudgeExample(
+      "examples/frontend/baseline.ndjson", "examples/frontend/candidate.ndjson", {},
+      "examples/frontend/thresholds.yaml"));
+  const std::size_t chart = html.find("aria-label=\"other metrics of /product/[id]\"");
+  ASSERT_NE(chart, std::string::npos);
+  const std::size_t end = html.find("</svg>", chart);
+  const std::string svg = html.substr(chart, end - chart);
+  // LCP's row: Google's three bands, then the regressed candidate in the colour of a failure.
+  EXPECT_NE(svg.find("fill=\"#dafbe1\""), std::string::npos);
+  EXPECT_NE(svg.find("fill=\"#ffebe9\""), std::string::npos);
+  EXPECT_NE(svg.find("fill=\"#cf222e\"><title>candidate 3350 ms</title>"), std::string::npos)
+      << svg;
+  EXPECT_NE(svg.find(">apdex(3000ms)</text>"), std::string::npos);
+
+  const std::string page = ::testing::TempDir() + "perfgate-frontend.html";
+  const std::string shot = ::testing::TempDir() + "perfgate-frontend.png";
+  std::ofstream(page) << html;
+  std::remove(shot.c_str());
+  auto [dom_status, dom] = RunCommand(Chromium("--dump-dom file://" + page));
+  ASSERT_EQ(dom_status, 0);
+  EXPECT_NE(dom.find("other metrics of /product/[id]"), std::string::npos);
+  EXPECT_GT(Screenshot(page, shot, "1200,2400").size(), 50000u);
+}
+
 TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
   // 3,000 transactions: 50 failing (charted first), the rest passing; charts for at most
   // 100 of them, a compact row for each other one up to 2,000.

@@ -20,9 +20,10 @@ namespace perfgate {
 // The example under `examples/` named by its two files, judged and explained.
 inline explain::ExplainedResult JudgeExample(const std::string& baseline_path,
                                              const std::string& candidate_path,
-                                             const explain::ExplainOptions& options = {}) {
+                                             const explain::ExplainOptions& options = {},
+                                             const std::string& config_path = "thresholds.yaml") {
   RealFileSystem fs;
-  auto config = gate::ParseThresholds(*fs.ReadFile("thresholds.yaml"), "thresholds.yaml");
+  auto config = gate::ParseThresholds(*fs.ReadFile(config_path), config_path);
   auto baseline = fetch::ReadSampleFile(fs, baseline_path, std::nullopt, {});
   auto candidate = fetch::ReadSampleFile(fs, candidate_path, std::nullopt, {});
   EXPECT_TRUE(config.ok() && baseline.ok() && candidate.ok());
