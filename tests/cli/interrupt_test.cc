@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -277,7 +278,13 @@ TEST(Interrupt, AFetchKilledAnywhereLeavesNoPartialOutputOrCache) {
       "fetch",      "--release",      "1.1",  "-o",          "out.ndjson", "--sentry-url",
       server.url(), "--organization", "acme", "--cache-dir", "cache"};
   const std::vector<std::string> env = {"SENTRY_AUTH_TOKEN=tok"};
-  const Clock::duration full = TimeOf(args, dir, 0, env);
+  // The fastest of three runs: a run slowed by a busy machine would put every kill after
+  // the quicker runs that follow had finished.
+  Clock::duration full = TimeOf(args, dir, 0, env);
+  for (int again = 0; again < 2; ++again) {
+    std::system(("rm -rf '" + dir + "/cache' '" + dir + "/out.ndjson'").c_str());
+    full = std::min(full, TimeOf(args, dir, 0, env));
+  }
   const std::string fetched = Slurp(dir + "/out.ndjson");
   ASSERT_FALSE(fetched.empty());
 

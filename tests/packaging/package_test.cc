@@ -85,6 +85,8 @@ TEST_F(Package, UnpacksTheBinaryManPageCompletionsAndDocs) {
             "./usr/share/bash-completion/completions/perfgate\n"
             "./usr/share/doc/perfgate/README.md\n"
             "./usr/share/doc/perfgate/json-report.md\n"
+            "./usr/share/doc/perfgate/metrics.md\n"
+            "./usr/share/doc/perfgate/sources.md\n"
             "./usr/share/doc/perfgate/thresholds.schema.json\n"
             "./usr/share/doc/perfgate/thresholds.yaml\n"
             "./usr/share/man/man1/perfgate.1.gz\n"
