@@ -38,8 +38,10 @@ void AttachTreeValues(const std::vector<Span>& spans, const Children& children, 
     const std::size_t i = queue[next];
     for (const auto& [key, value] : spans[i].values) {
       builder.AddSampleValue(group, "span." + std::string(key), value);
-      auto sum = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == key; });
-      if (sum == sums.end()) sum = sums.insert(sums.end(), {key, 0.0});
+      const std::string_view name = key;  // (clang 14 lambdas cannot capture a binding)
+      auto sum =
+          std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == name; });
+      if (sum == sums.end()) sum = sums.insert(sums.end(), {name, 0.0});
       sum->second += value;
     }
     for (std::size_t k = children.offsets[i]; k < children.offsets[i + 1]; ++k)
