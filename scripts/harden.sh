@@ -3,7 +3,7 @@
 #   1. the whole suite built by clang under AddressSanitizer and UndefinedBehaviorSanitizer
 #      (every report fatal), with libFuzzer's coverage so the same build has the fuzzers;
 #   2. every libFuzzer target, a fixed number of inputs from a fixed seed (3.6 min for all
-#      ten here), or PERFGATE_FUZZ_SECONDS each from a random seed (scripts/fuzz.sh);
+#      eleven here), or PERFGATE_FUZZ_SECONDS each from a random seed (scripts/fuzz.sh);
 #   3. the concurrent tests (fetching, parsing, judging in parallel) under ThreadSanitizer.
 # Installs clang and its runtimes first (scripts/setup.sh --hardening).
 set -euo pipefail
