@@ -117,9 +117,13 @@ TEST(ThresholdsSchema, AcceptsExactlyTheConfigsTheParserAccepts) {
     std::string yaml;
   };
   std::vector<Case> cases = {{"thresholds.yaml", ReadSource("thresholds.yaml")}};
+  for (const char* example : {"examples/frontend/thresholds.yaml", "examples/tokens/thresholds.yaml",
+                              "examples/k6/thresholds.yaml"}) {
+    cases.push_back({example, ReadSource(example)});
+  }
   for (const std::string& config : ReadmeConfigs())
     cases.push_back({"README block " + std::to_string(cases.size()), config});
-  ASSERT_GE(cases.size(), 3u) << "README.md's configuration examples were not found";
+  ASSERT_GE(cases.size(), 6u) << "README.md's configuration examples were not found";
   const char* kRule = "rules:\n  - metric: ";
   const std::pair<const char*, std::string> kMore[] = {
       {"unknown key", "rule:\n  - metric: p95\n    max: 1s\n"},
