@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <optional>
 
@@ -45,10 +44,6 @@ bool IsUnreadBuiltin(std::string_view name) {
     if (name.starts_with(prefix)) return true;
   }
   return false;
-}
-
-bool IsBlank(std::string_view line) {
-  return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
 
 // A member's string, or nullopt when absent or not a string.
@@ -143,15 +138,10 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
   const char* cursor = chunk.data();
   const char* const end = chunk.data() + chunk.size();
   while (cursor < end) {
-    const char* newline =
-        static_cast<const char*>(std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
-    const char* line_end = newline ? newline : end;
-    const std::string_view line(cursor, static_cast<std::size_t>(line_end - cursor));
-    cursor = newline ? newline + 1 : end;
+    const std::string_view line = NextLine(cursor, end);
     const std::size_t number = ++out.lines;
     if (IsUnreadBuiltin(MetricNameAtEnd(line)) || IsBlank(line)) continue;
     std::string reason;
-    std::size_t column = 0;
     if (line.size() > kMaxRecordBytes) {
       reason = "a line of " + std::to_string(line.size()) + " bytes, longer than the " +
                std::to_string(kMaxRecordBytes) + " a sample may take";
@@ -165,7 +155,7 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
       }
     }
     if (reason.empty()) continue;
-    if (!out.bad_rows.Record(number, column, std::move(reason))) {
+    if (!out.bad_rows.Record(number, 0, std::move(reason))) {
       out.stopped = true;
       return;
     }

@@ -49,11 +49,6 @@ SourceOrigin ParseOrigin(std::string_view line) {
   return parsed;
 }
 
-bool IsBlank(std::string_view line) {
-  return std::all_of(line.begin(), line.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
-}
-
 // Advances `p` over one JSON number (RFC 8259 grammar). False when there is none.
 bool ScanJsonNumber(const char*& p, const char* end) {
   auto digit = [&](const char* q) { return q < end && *q >= '0' && *q <= '9'; };
@@ -240,11 +235,7 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
   const char* cursor = chunk.data();
   const char* const end = chunk.data() + chunk.size();
   while (cursor < end) {
-    const char* newline =
-        static_cast<const char*>(std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
-    const char* line_end = newline ? newline : end;
-    std::string_view line(cursor, static_cast<std::size_t>(line_end - cursor));
-    cursor = newline ? newline + 1 : end;
+    const std::string_view line = NextLine(cursor, end);
     std::size_t line_number = ++out.lines;
 
     if (line.starts_with(kNotePrefix)) {

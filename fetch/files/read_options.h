@@ -5,6 +5,7 @@
 #define PERFGATE_FETCH_FILES_READ_OPTIONS_H_
 
 #include <cstddef>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -96,6 +97,22 @@ class BadRowLog {
 
 // 1-based line and column of byte `offset` in `text`, for messages.
 std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_t offset);
+
+// The next line of a chunk from `cursor` (advanced past its line break), without the break.
+// REQUIRES: cursor < end.
+inline std::string_view NextLine(const char*& cursor, const char* end) {
+  const char* newline = static_cast<const char*>(
+      std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
+  const char* line_end = newline ? newline : end;
+  const std::string_view line(cursor, static_cast<std::size_t>(line_end - cursor));
+  cursor = newline ? newline + 1 : end;
+  return line;
+}
+
+// True when a line holds only spaces, tabs and a carriage return.
+inline bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t\r") == std::string_view::npos;
+}
 
 // `text` split into pieces that end at line boundaries, one per thread a line-by-line reader
 // should use on it (`threads`, 0 for the number of cores; one per 4 MiB at most: smaller
