@@ -53,20 +53,14 @@ namespace {
 // the same rules key the same cache entry.
 std::vector<std::string> SentryFieldsFor(const gate::Thresholds& config) {
   std::set<std::string> fields;
-  auto add = [&](const gate::Rule& rule) {
-    const gate::Metric& metric = rule.metric;
+  for (const gate::Rule* rule : gate::AllRules(config)) {
+    const gate::Metric& metric = rule->metric;
     if (metric.value.starts_with("measurements.")) fields.insert(metric.value);
     if (metric.value == gate::kPerformanceScore) {
       for (const stats::VitalCurve& vital : stats::kVitalCurves)
         fields.insert(std::string(vital.measurement));
     }
     if (metric.kind == gate::MetricKind::kUserMisery) fields.insert("user");
-  };
-  for (const gate::Rule& rule : config.rules) add(rule);
-  for (const gate::GroupOverride& group : config.groups) {
-    if (group.rules) {
-      for (const gate::Rule& rule : *group.rules) add(rule);
-    }
   }
   return {fields.begin(), fields.end()};
 }

@@ -473,14 +473,7 @@ void AddNotes(const Thresholds& config, const std::vector<bool>& override_used,
     }
     return false;
   };
-  std::vector<const Rule*> rules;
-  for (const Rule& rule : config.rules) rules.push_back(&rule);
-  for (const GroupOverride& group : config.groups) {
-    if (group.rules) {
-      for (const Rule& rule : *group.rules) rules.push_back(&rule);
-    }
-  }
-  for (const Rule* rule : rules) {
+  for (const Rule* rule : AllRules(config)) {
     if (!judged_somewhere(*rule)) result.unjudged_rules.push_back(*rule);
   }
   result.baseline_notes = NotesOf(baseline);

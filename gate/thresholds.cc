@@ -28,6 +28,16 @@ bool GlobMatch(std::string_view glob, std::string_view name) {
   return g == glob.size();
 }
 
+std::vector<const Rule*> AllRules(const Thresholds& config) {
+  std::vector<const Rule*> rules;
+  for (const Rule& rule : config.rules) rules.push_back(&rule);
+  for (const GroupOverride& group : config.groups) {
+    if (!group.rules) continue;
+    for (const Rule& rule : *group.rules) rules.push_back(&rule);
+  }
+  return rules;
+}
+
 std::string LimitValueText(const Rule& rule) {
   const MetricUnit unit = rule.metric.unit;
   auto in_unit = [&](double value) {

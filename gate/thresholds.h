@@ -183,6 +183,9 @@ struct Thresholds {
 // character, everything else itself. Brackets are literal, so "/users/[id]" works as written.
 bool GlobMatch(std::string_view glob, std::string_view name);
 
+// Every rule of `config`: its `rules`, then each `groups:` entry's, in file order.
+std::vector<const Rule*> AllRules(const Thresholds& config);
+
 // Display forms used by every report: "p95 <= 8000 ms", "p95 increase <= +10 %".
 std::string LimitText(const Rule& rule);
 // The limit alone: "8000 ms", "1 %", "+10 %", "+250 ms", "+0.5 pp".

@@ -213,11 +213,7 @@ class Parser {
       for (const YAML::Node& waiver : waivers) config.waivers.push_back(ParseWaiver(waiver));
     }
 
-    bool any_rules = !config.rules.empty();
-    for (const GroupOverride& group : config.groups) {
-      any_rules = any_rules || (group.rules && !group.rules->empty());
-    }
-    if (!any_rules) {
+    if (AllRules(config).empty()) {
       throw ConfigError{source_ + ": no rules: the config defines nothing to check; add 'rules'"};
     }
     return config;
