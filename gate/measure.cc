@@ -224,11 +224,13 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
   estimate.value = MetricValue(metric, sorted_, *summary_, config_.percentile_method);
   double acceleration = 0;
   switch (metric.kind) {
+    // Counts, not statistics of sorted values: MetricValue left them NaN, which stays the
+    // value when the events lack the times or users they need.
     case MetricKind::kThroughput:
-      return ThroughputEstimate().value_or(Estimate{kNaN, {}, {}, {}, kNaN, kNaN});
+      return ThroughputEstimate().value_or(estimate);
     case MetricKind::kUserMisery: {
       const std::optional<stats::MiseryCounts> misery = Misery(metric);
-      if (!misery) return Estimate{kNaN, {}, {}, {}, kNaN, kNaN};
+      if (!misery) return estimate;
       estimate.value = misery->Value();
       estimate.interval = stats::MiseryInterval(*misery, config_.confidence);
       return estimate;
