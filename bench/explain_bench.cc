@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 
+#include "bench/timing.h"
 #include "core/file_system.h"
 #include "explain/explanations.h"
 #include "fetch/files/sample_reader.h"
@@ -22,23 +23,10 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using perfgate::bench::BestOf;
+using perfgate::bench::Clock;
+using perfgate::bench::Seconds;
 using perfgate::SpanTree;
-
-double Seconds(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-template <typename F>
-double BestOf(int runs, F&& run) {
-  double best = 1e9;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    run();
-    best = std::min(best, Seconds(start));
-  }
-  return best;
-}
 
 double LogNormal(perfgate::stats::Random& random, double median, double sigma) {
   return median * std::exp(sigma * random.Normal());

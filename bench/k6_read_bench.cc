@@ -5,23 +5,19 @@
 // http_req_duration, blocked, connecting, tls_handshaking, sending, waiting, receiving,
 // http_req_failed, data_sent, data_received), per iteration iterations and
 // iteration_duration, and a custom Trend. Usage: k6_read_bench [MEGABYTES] [FILE]
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <string>
 
+#include "bench/timing.h"
 #include "core/file_system.h"
 #include "fetch/files/k6_reader.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using perfgate::bench::BestOf;
 
 // Writes points until the file holds `bytes`; returns the requests written.
 long WriteInput(const std::string& path, long long bytes) {
@@ -70,17 +66,6 @@ long WriteInput(const std::string& path, long long bytes) {
     }
   }
   return requests;
-}
-
-template <typename F>
-double BestOf(int runs, F&& run) {
-  double best = 1e9;
-  for (int i = 0; i < runs; ++i) {
-    auto start = Clock::now();
-    run();
-    best = std::min(best, Seconds(start));
-  }
-  return best;
 }
 
 }  // namespace

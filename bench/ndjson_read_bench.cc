@@ -1,23 +1,19 @@
 // Reads 1,000,000 NDJSON rows with perfgate's reader and times `wc -l` on the same file in
 // the same run, so the figures are a ratio against a baseline that shares the machine's
 // noise. Usage: ndjson_read_bench [ROWS] [FILE]   (defaults: 1000000, a file in /tmp)
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
 #include <string>
 
+#include "bench/timing.h"
 #include "core/file_system.h"
 #include "fetch/files/ndjson_reader.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double Seconds(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using perfgate::bench::BestOf;
 
 // Rows like a Sentry export: 50 transaction names, log-normal-ish durations, 1 % failures.
 void WriteInput(const std::string& path, long rows) {
@@ -35,17 +31,6 @@ void WriteInput(const std::string& path, long rows) {
         engine() % 100 == 0 ? "internal_error" : "ok");
     out.write(line, length);
   }
-}
-
-template <typename F>
-double BestOf(int runs, F&& run) {
-  double best = 1e9;
-  for (int i = 0; i < runs; ++i) {
-    auto start = Clock::now();
-    run();
-    best = std::min(best, Seconds(start));
-  }
-  return best;
 }
 
 }  // namespace
