@@ -88,4 +88,17 @@ std::size_t FirstInvalidUtf8(std::string_view text) {
 std::string CleanText(std::string_view text) { return Clean<true>(text); }
 std::string ValidUtf8(std::string_view text) { return Clean<false>(text); }
 
+void Fnv1aFold(std::uint64_t& hash, std::string_view bytes) {
+  for (char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001B3ULL;
+  }
+}
+
+std::uint64_t Fnv1a(std::string_view text) {
+  std::uint64_t hash = kFnv1aOffset;
+  Fnv1aFold(hash, text);
+  return hash;
+}
+
 }  // namespace perfgate

@@ -4,6 +4,7 @@
 #ifndef PERFGATE_CORE_TEXT_H_
 #define PERFGATE_CORE_TEXT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,12 @@ std::string CleanText(std::string_view text);
 // `text` with invalid UTF-8 replaced by U+FFFD, control characters kept (a JSON string
 // escapes them; newlines in a message are meant).
 std::string ValidUtf8(std::string_view text);
+
+// FNV-1a (64 bits): its offset basis, `bytes` folded into `hash`, and the hash of `text`. A
+// checksum and a name hash (the Sentry cache), and a user id's hash (row_fields).
+inline constexpr std::uint64_t kFnv1aOffset = 0xCBF29CE484222325ULL;
+void Fnv1aFold(std::uint64_t& hash, std::string_view bytes);
+std::uint64_t Fnv1a(std::string_view text);
 
 }  // namespace perfgate
 

@@ -163,10 +163,8 @@ bool RowFields::SetValue(std::string_view column, double value, std::string_view
 // in a double, tells users apart.
 void RowFields::SetUser(std::string_view id) {
   if (has_user_ || id.empty()) return;
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : id) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
   values_.emplace_back(std::string(kUserValue),
-                       static_cast<double>(hash & ((std::uint64_t{1} << 53) - 1)));
+                       static_cast<double>(Fnv1a(id) & ((std::uint64_t{1} << 53) - 1)));
   has_user_ = true;
 }
 

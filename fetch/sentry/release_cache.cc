@@ -12,6 +12,7 @@
 #include <boost/json/value.hpp>
 #include <boost/pfr/core.hpp>
 
+#include "core/text.h"
 #include "core/timestamp.h"
 #include "fetch/files/ndjson_reader.h"
 
@@ -28,26 +29,10 @@ std::string JsonString(std::string_view text) {
       boost::json::value(boost::json::string_view(text.data(), text.size())));
 }
 
-// FNV-1a (64 bits): its offset basis, and `bytes` folded into `hash`.
-constexpr std::uint64_t kFnvOffset = 0xCBF29CE484222325ULL;
-void Fold(std::uint64_t& hash, std::string_view bytes) {
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001B3ULL;
-  }
-}
-
-// Mixes `part` and a separator into an FNV-1a hash.
+// Mixes `part` and a separator into an FNV-1a hash (core/text.h).
 void Mix(std::uint64_t& hash, std::string_view part) {
-  Fold(hash, part);
-  Fold(hash, "\x1F");
-}
-
-// The FNV-1a hash of `text`: a cache entry's checksum.
-std::uint64_t Fnv1a(std::string_view text) {
-  std::uint64_t hash = kFnvOffset;
-  Fold(hash, text);
-  return hash;
+  Fnv1aFold(hash, part);
+  Fnv1aFold(hash, "\x1F");
 }
 
 std::string Hex(std::uint64_t hash) {
@@ -79,7 +64,7 @@ std::string CacheFileName(const SentrySelection& selection, const std::string& r
   // FNV-1a over every field of the selection (each followed by a separator, a list by its
   // length first), then the release: a field added to SentrySelection keys the cache
   // without an edit here.
-  std::uint64_t hash = kFnvOffset;
+  std::uint64_t hash = kFnv1aOffset;
   auto mix = [&](std::string_view part) { Mix(hash, part); };
   auto mix_field = [&](const auto& field) {
     using Field = std::decay_t<decltype(field)>;
@@ -103,7 +88,7 @@ std::string CacheFileName(const SentrySelection& selection, const std::string& r
 std::string SpanGroupsCacheFileName(const SentrySelection& selection, const std::string& release,
                                     const std::string& transaction) {
   std::string name = CacheFileName(selection, release);
-  std::uint64_t hash = kFnvOffset;
+  std::uint64_t hash = kFnv1aOffset;
   Mix(hash, transaction);
   return name.substr(0, name.size() - 7) + "-spans-" + Hex(hash) + ".json";
 }
