@@ -145,7 +145,7 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}, {}});
+  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}, {}, {}});
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
@@ -195,6 +195,12 @@ void SampleSetBuilder::AddSampleValue(std::string_view group, std::string_view n
 void SampleSetBuilder::AddAggregated(std::string_view name, Aggregates aggregates) {
   events_ += aggregates.count;
   groups_[GroupIndex(name)].aggregates = std::move(aggregates);
+}
+
+void SampleSetBuilder::AddValueAggregates(std::string_view group, std::string_view name,
+                                          Aggregates aggregates) {
+  groups_[GroupIndex(group)].value_aggregates.insert_or_assign(std::string(name),
+                                                               std::move(aggregates));
 }
 
 void ScaleTimes(GroupSamples& group, double duration_factor, double op_factor) {

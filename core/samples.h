@@ -122,6 +122,10 @@ struct GroupSamples {
   // ("span.gen_ai.usage.input_tokens", one entry per span that carries it) or a k6 custom
   // metric's samples ("k6.checkout_time"), in no event's order.
   std::map<std::string, std::vector<double>, std::less<>> sample_values;
+  // Aggregate mode's aggregates of a value, by name ("measurements.lcp": how many events
+  // carry it, Sentry's percentiles and mean of it; failures unused). Present with count 0
+  // when Sentry was asked and no event carried the value.
+  std::map<std::string, Aggregates, std::less<>> value_aggregates;
 
   std::size_t size() const { return durations_ms.size(); }
   // Events the group stands for: its events, or the server's count.
@@ -204,6 +208,8 @@ class SampleSetBuilder {
   void ScaleValue(std::string_view name, double factor);
   // Adds a group summarised by the server. REQUIRES: no events were added under `name`.
   void AddAggregated(std::string_view name, Aggregates aggregates);
+  // Gives `group` the server's aggregates of value `name` (GroupSamples::value_aggregates).
+  void AddValueAggregates(std::string_view group, std::string_view name, Aggregates aggregates);
   std::size_t size() const { return events_; }
   SampleSet Build(std::string source) &&;
 

@@ -67,14 +67,26 @@ Side::Side(const GroupSamples* group, const Metric& metric, std::optional<double
       group_(group),
       minutes_(minutes),
       of_value_(!ValueKey(metric).empty()) {
+  if (of_value_ && group != nullptr) {
+    // Sentry's aggregates of the value (aggregate mode), when it was asked for them.
+    if (auto found = group->value_aggregates.find(metric.value);
+        found != group->value_aggregates.end()) {
+      if (found->second.count == 0) return;  // no event carries the value
+      aggregates_ = &found->second;
+      value_aggregated_ = true;
+      summary_ = AggregatedSummary();
+      return;
+    }
+  }
   if (of_value_ && group != nullptr && !group->aggregates) {
     std::vector<double> values;
     std::vector<std::uint8_t> failed;
-    if (metric.OfSamples()) {  // one per span that carries it, or per k6 sample
-      auto bag = group->sample_values.find(metric.value);
-      if (bag != group->sample_values.end()) values = bag->second;
+    // One per span that carries it, or per k6 sample: a span attribute, a k6 metric, or
+    // INP from Sentry's interaction spans.
+    if (auto bag = group->sample_values.find(metric.value); bag != group->sample_values.end()) {
+      values = bag->second;
       failed.assign(values.size(), 0);
-    } else {
+    } else if (!metric.OfSamples()) {
       const std::vector<double> all = EventValues(*group, metric);
       for (std::size_t i = 0; i < all.size(); ++i) {
         if (std::isnan(all[i])) continue;
@@ -91,13 +103,7 @@ Side::Side(const GroupSamples* group, const Metric& metric, std::optional<double
   }
   if (group != nullptr && group->aggregates && group->aggregates->count > 0) {
     aggregates_ = &*group->aggregates;
-    const Aggregates& a = *aggregates_;
-    summary_ = stats::Summary{a.count,
-                              a.failures,
-                              static_cast<double>(a.failures) / static_cast<double>(a.count),
-                              a.mean_ms.value_or(std::numeric_limits<double>::quiet_NaN()),
-                              AggregatedQuantile(0).value_or(kNaN),
-                              AggregatedQuantile(1).value_or(kNaN)};
+    summary_ = AggregatedSummary();
     return;
   }
   if (group == nullptr || group->size() == 0) return;
@@ -161,6 +167,16 @@ std::optional<double> Side::PointValue(const Metric& metric) const {
   return MetricValue(metric, sorted_, *summary_, config_.percentile_method);
 }
 
+stats::Summary Side::AggregatedSummary() const {
+  const Aggregates& a = *aggregates_;
+  return {a.count,
+          a.failures,
+          static_cast<double>(a.failures) / static_cast<double>(a.count),
+          a.mean_ms.value_or(kNaN),
+          AggregatedQuantile(0).value_or(kNaN),
+          AggregatedQuantile(1).value_or(kNaN)};
+}
+
 std::optional<double> Side::AggregatedQuantile(double q) const {
   auto found = aggregates_->quantiles_ms.find(q);
   if (found == aggregates_->quantiles_ms.end()) return std::nullopt;
@@ -178,7 +194,12 @@ std::optional<stats::MiseryCounts> Side::Misery(const Metric& metric) const {
 }
 
 std::optional<Estimate> Side::FromAggregates(const Metric& metric) const {
-  if (of_value_) return std::nullopt;  // Sentry's aggregates are of the durations
+  // A value's own aggregates give its percentiles, mean, min and max; the durations'
+  // aggregates give nothing of a value.
+  const bool value_statistic = metric.kind == MetricKind::kQuantile ||
+                               metric.kind == MetricKind::kMean ||
+                               metric.kind == MetricKind::kMin || metric.kind == MetricKind::kMax;
+  if (of_value_ && !(value_aggregated_ && value_statistic)) return std::nullopt;
   Estimate estimate;
   switch (metric.kind) {
     case MetricKind::kQuantile: {

@@ -84,6 +84,8 @@ class Side {
  private:
   // The q-quantile Sentry computed, or nullopt when it computed no such quantile.
   std::optional<double> AggregatedQuantile(double q) const;
+  // The summary of the server's aggregates (count, failures, mean, min and max).
+  stats::Summary AggregatedSummary() const;
   // Sentry's own values in aggregate mode: no events, so no bootstrap; error rates still
   // get their binomial interval from the counts. A metric Sentry did not compute is absent.
   std::optional<Estimate> FromAggregates(const Metric& metric) const;
@@ -99,6 +101,7 @@ class Side {
   bool of_value_ = false;  // of a value events carry, not of the durations
   std::vector<double> sorted_;
   const Aggregates* aggregates_ = nullptr;
+  bool value_aggregated_ = false;  // aggregates_ are the value's own (value_aggregates)
   std::optional<stats::Summary> summary_;
   std::map<std::string, Estimate> estimates_;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -26,6 +27,23 @@ namespace {
 constexpr std::string_view kNotePrefix = "{\"perfgate_note\":";
 // How the origin line starts: the releases and time range of the events (SamplesToNdjson).
 constexpr std::string_view kOriginPrefix = "{\"perfgate_origin\":";
+// How a line of values measured apart from the events starts (SamplesToNdjson):
+// {"perfgate_values": {"transaction": NAME, "name": "measurements.inp", "values": [...]}}.
+constexpr std::string_view kValuesPrefix = "{\"perfgate_values\":";
+
+// Adds a values line's values to `samples`; throws when the line is not one.
+void AddValuesLine(std::string_view line, SampleSetBuilder& samples) {
+  const boost::json::value parsed_line = boost::json::parse(line);
+  const boost::json::object& bag = parsed_line.at("perfgate_values").as_object();
+  const boost::json::string& group = bag.at("transaction").as_string();
+  const boost::json::string& name = bag.at("name").as_string();
+  std::vector<double> values;
+  for (const boost::json::value& value : bag.at("values").as_array()) {
+    values.push_back(value.to_number<double>());
+    if (!std::isfinite(values.back())) throw std::invalid_argument("not finite");
+  }
+  for (double value : values) samples.AddSampleValue(group, name, value);
+}
 
 // The origin line's value: {"releases": [[name, events], ...], "first": ISO, "last": ISO}.
 SourceOrigin ParseOrigin(std::string_view line) {
@@ -253,6 +271,14 @@ void ReadChunk(std::string_view chunk, std::string_view source, BadRowPolicy pol
         continue;
       } catch (const std::exception&) {
         // not an origin after all: read it as an event below, which reports what is wrong
+      }
+    }
+    if (line.starts_with(kValuesPrefix) && line.size() <= kMaxRecordBytes) {
+      try {
+        AddValuesLine(line, out.samples);
+        continue;
+      } catch (const std::exception&) {
+        // not a values line after all: read it as an event below, which reports what is wrong
       }
     }
     if (line.size() > kMaxRecordBytes) {  // before any parsing: its strings could be huge

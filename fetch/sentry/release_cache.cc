@@ -198,6 +198,20 @@ std::string SamplesToNdjson(const SampleSet& set) {
       }
       out += "}\n";
     }
+    // Values measured apart from the events (INP's interaction spans), a line per
+    // kValuesPerLine, so that no line nears the NDJSON reader's record limit.
+    constexpr std::size_t kValuesPerLine = 4096;
+    for (const auto& [value_name, bag] : group.sample_values) {
+      for (std::size_t from = 0; from < bag.size(); from += kValuesPerLine) {
+        out += "{\"perfgate_values\":{\"transaction\":" + name +
+               ",\"name\":" + JsonString(value_name) + ",\"values\":[";
+        for (std::size_t i = from; i < std::min(bag.size(), from + kValuesPerLine); ++i) {
+          auto [value_end, value_ec] = std::to_chars(number, number + sizeof number, bag[i]);
+          out += (i > from ? "," : "") + std::string(number, value_end);
+        }
+        out += "]}}\n";
+      }
+    }
   }
   return out;
 }

@@ -576,7 +576,11 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
     failures.push_back(windows[i].start + " to " + windows[i].end + ": " +
                        results[i].error().message);
   }
+  std::vector<std::string> interaction_notes;
+  Status interactions = AddInteractions(release, bounds, false, samples, interaction_notes);
+  if (!interactions.ok()) return interactions.error();
   SampleSet set = std::move(samples).Build(source);
+  set.notes.insert(set.notes.end(), interaction_notes.begin(), interaction_notes.end());
   // A server whose window end is inclusive answers a boundary's events in both windows.
   if (const std::size_t repeated = DropRepeatedEvents(set); repeated > 0) {
     set.notes.push_back(source + ": " + std::to_string(repeated) +
@@ -607,6 +611,7 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
 Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, const Bounds& bounds) {
   const std::string fixed = AggregatesQuery(options_.selection, release, bounds.start, bounds.end);
   const std::string source = "sentry:" + release;
+  const std::vector<std::string> measurements = MeasurementFields(options_.selection);
   SampleSetBuilder samples;
   std::vector<AggregateRow> rows;
   std::set<std::string> seen;
@@ -614,7 +619,7 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
   Status paged = Paginate(
       fixed,
       [&](const HttpResponse& answer) -> Status {
-        Result<std::vector<AggregateRow>> parsed = ParseAggregatePage(answer.body);
+        Result<std::vector<AggregateRow>> parsed = ParseAggregatePage(answer.body, measurements);
         if (!parsed.ok()) return parsed.error();
         rows = std::move(parsed).value();
         return {};
@@ -625,12 +630,17 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
             repeated = row.transaction;
             return false;
           }
-          if (row.aggregates.count > 0)
-            samples.AddAggregated(row.transaction, std::move(row.aggregates));
+          if (row.aggregates.count == 0) continue;
+          samples.AddAggregated(row.transaction, std::move(row.aggregates));
+          for (auto& [value, aggregates] : row.values)
+            samples.AddValueAggregates(row.transaction, value, std::move(aggregates));
         }
         return true;
       });
   if (!paged.ok()) return paged.error();
+  std::vector<std::string> interaction_notes;
+  Status interactions = AddInteractions(release, bounds, true, samples, interaction_notes);
+  if (!interactions.ok()) return interactions.error();
   if (!repeated.empty()) {
     // One row per transaction is what was asked for; two cannot both be its events.
     return MakeError(ErrorKind::kUnavailable,
@@ -644,11 +654,63 @@ Result<SampleSet> SentryClient::FetchAggregates(const std::string& release, cons
                      source + ": no transactions from " + bounds.start + " to " + bounds.end +
                          " (check the release name, the environment and the projects)");
   }
+  set.notes.insert(set.notes.end(), interaction_notes.begin(), interaction_notes.end());
   set.notes.push_back(
       source +
       ": aggregate mode: percentiles are Sentry's own (ClickHouse quantile(), exact up to "
       "8192 events per transaction and estimated above), with no intervals or tests");
   return set;
+}
+
+Status SentryClient::AddInteractions(const std::string& release, const Bounds& bounds,
+                                     bool aggregated, SampleSetBuilder& samples,
+                                     std::vector<std::string>& notes) {
+  const std::vector<std::string>& fields = options_.selection.fields;
+  if (std::find(fields.begin(), fields.end(), kInpMeasurement) == fields.end()) return {};
+  const std::string query =
+      InteractionsQuery(options_.selection, release, bounds.start, bounds.end, aggregated);
+  const std::string inp(kInpMeasurement);
+  std::size_t spans = 0;
+  bool capped = false;
+  std::vector<AggregateRow> rows;
+  std::vector<std::pair<std::string, double>> values;
+  Status paged = Paginate(
+      query,
+      [&](const HttpResponse& answer) -> Status {
+        if (aggregated) {
+          Result<std::vector<AggregateRow>> parsed =
+              ParseAggregatePage(answer.body, {inp}, /*durations=*/false);
+          if (!parsed.ok()) return parsed.error();
+          rows = std::move(parsed).value();
+          return {};
+        }
+        Result<std::vector<std::pair<std::string, double>>> parsed =
+            ParseValuePage(answer.body, inp);
+        if (!parsed.ok()) return parsed.error();
+        values = std::move(parsed).value();
+        return {};
+      },
+      [&](bool more) {
+        for (AggregateRow& row : rows) {
+          auto& found = row.values.at(inp);
+          spans += found.count;
+          if (found.count > 0) samples.AddValueAggregates(row.transaction, inp, std::move(found));
+        }
+        rows.clear();
+        for (const auto& [transaction, value] : values) {
+          samples.AddSampleValue(transaction, inp, value);
+          ++spans;
+        }
+        values.clear();
+        capped = more && !aggregated && spans >= options_.selection.max_samples;
+        return !capped;
+      });
+  if (!paged.ok()) return paged.error();
+  if (spans == 0) return {};
+  notes.push_back("sentry:" + release + ": INP from " + std::to_string(spans) +
+                  " interaction spans (" + std::string(kInteractionSpans) + ")" +
+                  (capped ? ", the newest, stopped at max_samples" : ""));
+  return {};
 }
 
 Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, const Bounds& bounds) {
@@ -688,6 +750,9 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
     coarsest = std::max(coarsest, width);
     AddHistogramEvents(*histograms[g], groups[g].name,
                        groups[g].aggregates ? groups[g].aggregates->failures : 0, samples);
+    // The measurements' percentiles stay Sentry's: the histograms are of the durations.
+    for (const auto& [value, value_aggregates] : groups[g].value_aggregates)
+      samples.AddValueAggregates(groups[g].name, value, value_aggregates);
   }
   SampleSet set = std::move(samples).Build("sentry:" + release);
   if (set.TotalEvents() == 0) {

@@ -123,6 +123,12 @@ class SentryClient {
   // Aggregate mode: one row per transaction with count(), failure_count(), p50()..p99(),
   // avg(), min() and max(), 100 transactions a page.
   Result<SampleSet> FetchAggregates(const std::string& release, const Bounds& bounds);
+  // INP, when a rule judges it: the release's interaction spans (kInteractionSpans) from
+  // the spans dataset, where current browser SDKs put it, each span's INP added to its
+  // page's sample values (raw) or Sentry's aggregates of them per page (`aggregated`),
+  // replacing any the page loads carried. A line for the report goes to `notes`.
+  Status AddInteractions(const std::string& release, const Bounds& bounds, bool aggregated,
+                         SampleSetBuilder& samples, std::vector<std::string>& notes);
   // Histogram mode: the aggregates (for counts and failures), then one events-histogram
   // request per transaction, concurrently; each bin becomes `count` events at its midpoint.
   Result<SampleSet> FetchHistograms(const std::string& release, const Bounds& bounds);

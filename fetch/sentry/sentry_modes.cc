@@ -8,6 +8,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "fetch/files/row_fields.h"
+#include "fetch/sentry/sentry_query.h"
+
 namespace perfgate::fetch {
 
 std::string FormatBinWidth(double ms) {
@@ -35,10 +38,11 @@ double FiniteNumber(const boost::json::value& value, const char* key) {
 
 // An aggregate row no set of events could give is Sentry's (or a proxy's) error, never
 // judged: negative times, percentiles out of order, a mean outside [min, max], more
-// failures than events.
-void CheckAggregates(const std::string& name, const Aggregates& a) {
+// failures than events. `what` names the value ("" for the durations).
+void CheckAggregates(const std::string& name, const Aggregates& a, std::string_view what = {}) {
   auto fail = [&](const std::string& why) {
-    throw std::runtime_error("transaction \"" + name + "\": " + why);
+    throw std::runtime_error("transaction \"" + name + "\"" +
+                             (what.empty() ? "" : ", " + std::string(what)) + ": " + why);
   };
   if (a.failures > a.count) {
     fail("failure_count() " + std::to_string(a.failures) + " is more than count() " +
@@ -51,7 +55,8 @@ void CheckAggregates(const std::string& name, const Aggregates& a) {
   for (const auto& [q, value] : a.quantiles_ms) {
     char text[64];
     std::snprintf(text, sizeof text, "%.6g", value);
-    if (value < 0) fail(std::string(*name_of) + " is negative (" + text + " ms)");
+    // Durations cannot be negative; a value (a count) is at least 0 by the count_if asked.
+    if (value < 0 && what.empty()) fail(std::string(*name_of) + " is negative (" + text + " ms)");
     // A relative slack of 1e-9 for values Sentry computed apart and rounded.
     if (previous_name != nullptr && value < previous - 1e-9 * std::abs(previous)) {
       char before[64];
@@ -69,31 +74,94 @@ void CheckAggregates(const std::string& name, const Aggregates& a) {
   }
 }
 
+// A number of the answer times `scale`, refused unless finite before and after.
+double InMilliseconds(const boost::json::value& value, const std::string& key, double scale) {
+  const double scaled = FiniteNumber(value, key.c_str()) * scale;
+  if (!std::isfinite(scaled)) throw std::runtime_error(key + " is too large");
+  return scaled;
+}
+
+// Milliseconds per unit of `field` by the page's meta.units: 1 where it names no time unit.
+double UnitScale(const boost::json::value& page, const std::string& field) {
+  const boost::json::value* at = page.as_object().if_contains("meta");
+  for (const std::string& key : {std::string("units"), field}) {
+    at = at != nullptr && at->is_object() ? at->as_object().if_contains(key) : nullptr;
+  }
+  if (at == nullptr || !at->is_string()) return 1;
+  return SentryUnitMs(at->as_string()).value_or(1);
+}
+
+// `value`'s aggregates from `row` (ValueAggregateFields): count 0 and nothing else when no
+// event carries it (Sentry then answers null for the percentiles).
+Aggregates ValueAggregatesOf(const boost::json::value& page, const boost::json::value& row,
+                             const std::string& transaction, std::string_view value) {
+  const std::vector<std::string> fields = ValueAggregateFields(value);
+  Aggregates a;
+  a.count = EventCount(row.at(fields[0]), fields[0].c_str());
+  if (a.count == 0) return a;
+  auto number = [&](const std::string& field) {
+    return InMilliseconds(row.at(field), field, UnitScale(page, field));
+  };
+  a.quantiles_ms = {{0.0, number(fields[6])},  {0.5, number(fields[1])},
+                    {0.75, number(fields[2])}, {0.95, number(fields[3])},
+                    {0.99, number(fields[4])}, {1.0, number(fields[7])}};
+  a.mean_ms = number(fields[5]);
+  CheckAggregates(transaction, a, value);
+  return a;
+}
+
 }  // namespace
 
-Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body) {
+Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body,
+                                                     const std::vector<std::string>& values,
+                                                     bool durations) {
   std::vector<AggregateRow> rows;
   try {
     const boost::json::value page = boost::json::parse(body);
     for (const boost::json::value& row : page.at("data").as_array()) {
-      Aggregates a;
-      auto number = [&](const char* key) { return FiniteNumber(row.at(key), key); };
-      a.count = EventCount(row.at("count()"), "count()");
-      a.failures = EventCount(row.at("failure_count()"), "failure_count()");
-      a.quantiles_ms = {{0.0, number("min(transaction.duration)")},
-                        {0.5, number("p50()")},
-                        {0.75, number("p75()")},
-                        {0.95, number("p95()")},
-                        {0.99, number("p99()")},
-                        {1.0, number("max(transaction.duration)")}};
-      a.mean_ms = number("avg(transaction.duration)");
-      std::string name(row.at("transaction").as_string());
-      CheckAggregates(name, a);
-      rows.push_back({std::move(name), std::move(a)});
+      AggregateRow parsed;
+      parsed.transaction = std::string(row.at("transaction").as_string());
+      if (durations) {
+        Aggregates& a = parsed.aggregates;
+        auto number = [&](const char* key) { return FiniteNumber(row.at(key), key); };
+        a.count = EventCount(row.at("count()"), "count()");
+        a.failures = EventCount(row.at("failure_count()"), "failure_count()");
+        a.quantiles_ms = {{0.0, number("min(transaction.duration)")},
+                          {0.5, number("p50()")},
+                          {0.75, number("p75()")},
+                          {0.95, number("p95()")},
+                          {0.99, number("p99()")},
+                          {1.0, number("max(transaction.duration)")}};
+        a.mean_ms = number("avg(transaction.duration)");
+        CheckAggregates(parsed.transaction, a);
+      }
+      for (const std::string& value : values)
+        parsed.values.emplace(value, ValueAggregatesOf(page, row, parsed.transaction, value));
+      rows.push_back(std::move(parsed));
     }
   } catch (const std::exception& error) {
     return MakeError(ErrorKind::kUnavailable,
                      std::string("an aggregate row is not as expected: ") + error.what());
+  }
+  return rows;
+}
+
+Result<std::vector<std::pair<std::string, double>>> ParseValuePage(std::string_view body,
+                                                                   std::string_view value) {
+  std::vector<std::pair<std::string, double>> rows;
+  try {
+    const boost::json::value page = boost::json::parse(body);
+    const std::string field(value);
+    const double scale = UnitScale(page, field);
+    for (const boost::json::value& row : page.at("data").as_array()) {
+      const boost::json::value& number = row.at(field);
+      if (number.is_null()) continue;
+      rows.emplace_back(std::string(row.at("transaction").as_string()),
+                        InMilliseconds(number, field, scale));
+    }
+  } catch (const std::exception& error) {
+    return MakeError(ErrorKind::kUnavailable,
+                     std::string("a page of spans is not as expected: ") + error.what());
   }
   return rows;
 }

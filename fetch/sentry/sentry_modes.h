@@ -6,6 +6,8 @@
 #define PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_
 
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,16 +18,29 @@
 
 namespace perfgate::fetch {
 
-// One transaction's aggregates from an aggregate-mode page.
+// One transaction's aggregates from an aggregate-mode page: of its durations, and of each
+// value asked for (by name: "measurements.lcp"), times in milliseconds.
 struct AggregateRow {
   std::string transaction;
   Aggregates aggregates;
+  std::map<std::string, Aggregates, std::less<>> values;
 };
 
-// The rows of one page {"data": [{"transaction", "count()", "failure_count()", "p50()", ...}]},
-// keyed by the field strings as requested. A page not so shaped is a kUnavailable error
-// (fetched again by the caller, as a truncated body would be).
-Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body);
+// The rows of one page {"data": [{"transaction", "count()", "failure_count()", "p50()", ...}],
+// "meta": {"units": ...}}, keyed by the field strings as requested, with the aggregates of
+// each of `values` (ValueAggregateFields; a time unit meta.units names is converted to
+// milliseconds). Without `durations` a row has only the values' fields (the interaction
+// spans' page). A page not so shaped is a kUnavailable error (fetched again by the caller,
+// as a truncated body would be).
+Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body,
+                                                     const std::vector<std::string>& values = {},
+                                                     bool durations = true);
+
+// One value of a raw page of spans, {"data": [{"transaction", VALUE}], "meta": ...}: each
+// row's transaction and value (a time unit meta.units names converted to milliseconds);
+// rows without the value are left out.
+Result<std::vector<std::pair<std::string, double>>> ParseValuePage(std::string_view body,
+                                                                   std::string_view value);
 
 // A duration histogram: equally wide bins as (lower edge in ms, count).
 struct DurationHistogram {

@@ -86,6 +86,43 @@ std::string RawEventsQuery(const SentrySelection& selection, const std::string& 
          "&sort=-timestamp" + RangeParameters(selection, release, start, end);
 }
 
+std::vector<std::string> MeasurementFields(const SentrySelection& selection) {
+  std::vector<std::string> measurements;
+  for (const std::string& field : selection.fields) {
+    if (field.starts_with("measurements.")) measurements.push_back(field);
+  }
+  return measurements;
+}
+
+std::vector<std::string> ValueAggregateFields(std::string_view value) {
+  const std::string v(value);
+  return {"count_if(" + v + ",greaterOrEquals,0)",
+          "p50(" + v + ")",
+          "p75(" + v + ")",
+          "p95(" + v + ")",
+          "p99(" + v + ")",
+          "avg(" + v + ")",
+          "min(" + v + ")",
+          "max(" + v + ")"};
+}
+
+std::string InteractionsQuery(const SentrySelection& selection, const std::string& release,
+                              const std::string& start, const std::string& end, bool aggregated) {
+  std::vector<std::string> fields = {"transaction"};
+  if (aggregated) {
+    const std::vector<std::string> value = ValueAggregateFields(kInpMeasurement);
+    fields.insert(fields.end(), value.begin(), value.end());
+  } else {
+    fields.emplace_back(kInpMeasurement);
+  }
+  const std::string search = std::string(kInteractionSpans) + " has:" +
+                             std::string(kInpMeasurement) + " release:\"" + release + "\"";
+  return FieldParameters(fields) + "&per_page=" + std::to_string(kSentryPageSize) +
+         "&sort=" + UrlEncode(aggregated ? "-" + fields[1] : "-timestamp") +
+         "&dataset=spans&query=" + UrlEncode(search) + "&start=" + UrlEncode(start) +
+         "&end=" + UrlEncode(end) + ProjectParameters(selection);
+}
+
 std::string AggregatesQuery(const SentrySelection& selection, const std::string& release,
                             const std::string& start, const std::string& end) {
   // The keys of each answer row are these field strings (transform_alias_to_input_format).
@@ -99,7 +136,12 @@ std::string AggregatesQuery(const SentrySelection& selection, const std::string&
                                                  "avg(transaction.duration)",
                                                  "min(transaction.duration)",
                                                  "max(transaction.duration)"};
-  return FieldParameters(kFields) + "&per_page=" + std::to_string(kSentryPageSize) +
+  std::vector<std::string> fields(std::begin(kFields), std::end(kFields));
+  for (const std::string& measurement : MeasurementFields(selection)) {
+    const std::vector<std::string> value = ValueAggregateFields(measurement);
+    fields.insert(fields.end(), value.begin(), value.end());
+  }
+  return FieldParameters(fields) + "&per_page=" + std::to_string(kSentryPageSize) +
          "&sort=-count%28%29" + RangeParameters(selection, release, start, end);
 }
 

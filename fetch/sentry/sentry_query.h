@@ -53,6 +53,29 @@ std::string RawEventsQuery(const SentrySelection& selection, const std::string& 
 std::string AggregatesQuery(const SentrySelection& selection, const std::string& release,
                             const std::string& start, const std::string& end);
 
+// The measurements among `selection.fields` ("measurements.lcp", ...), whose aggregates
+// aggregate mode asks for beside the durations'.
+std::vector<std::string> MeasurementFields(const SentrySelection& selection);
+
+// The aggregate fields of value `value` ("measurements.lcp"): how many events carry it
+// (count_if(value,greaterOrEquals,0), so negative values are not counted), p50() to p99(),
+// avg(), min() and max() of it. The answer's keys are these strings.
+std::vector<std::string> ValueAggregateFields(std::string_view value);
+
+// Where current Sentry browser SDKs put INP: a span of its own per interaction (op
+// ui.interaction.click, .hover, .drag or .press) with measurement inp and the page's
+// transaction name, not a measurement of the page load.
+inline constexpr std::string_view kInpMeasurement = "measurements.inp";
+inline constexpr std::string_view kInteractionSpans =
+    "span.op:[ui.interaction.click,ui.interaction.hover,ui.interaction.drag,ui.interaction.press]";
+
+// The interaction spans of `release` (the spans dataset, kInteractionSpans carrying
+// measurements.inp): raw, each span's transaction and INP, 100 a page, newest first; or
+// aggregated, one row per transaction with ValueAggregateFields(kInpMeasurement), the
+// busiest first.
+std::string InteractionsQuery(const SentrySelection& selection, const std::string& release,
+                              const std::string& start, const std::string& end, bool aggregated);
+
 // The events-histogram query of `transaction`'s durations in `release`.
 std::string HistogramQuery(const SentrySelection& selection, const std::string& release,
                            const std::string& transaction, const std::string& start,

@@ -136,5 +136,91 @@ TEST(CliSentrySource, TheMeasurementsAndUsersTheRulesJudgeAreAskedForAndJudged) 
   EXPECT_EQ(run.out.find("user_misery(3000ms) needs users"), std::string::npos) << run.out;
 }
 
+// The frontend example's two releases as Sentry holds them, with INP where current browser
+// SDKs send it: interaction spans of the product page (the candidate's twice as slow).
+std::map<std::string, SampleSet> FrontendReleases() {
+  RealFileSystem disk;
+  std::map<std::string, SampleSet> releases = {
+      {"web@2.3.0",
+       *fetch::ReadSampleFile(disk, "examples/frontend/baseline.ndjson", std::nullopt, {})},
+      {"web@2.4.0",
+       *fetch::ReadSampleFile(disk, "examples/frontend/candidate.ndjson", std::nullopt, {})}};
+  for (auto& [version, set] : releases) {
+    for (GroupSamples& group : set.groups) {
+      if (group.name != "/product/[id]") continue;
+      std::vector<double>& inp = group.sample_values["measurements.inp"];
+      for (int i = 0; i < 250; ++i)  // 40 ms to 290 ms, doubled in the candidate
+        inp.push_back((40.0 + i) * (version == "web@2.4.0" ? 2 : 1));
+    }
+  }
+  return releases;
+}
+
+CliRun RunFrontend(FakeSentryServer& server, FakeFileSystem& fs, std::vector<std::string> args) {
+  static fetch::CurlTransport transport;
+  FakeClock clock;
+  std::vector<std::string> all = {"check", "--baseline", "sentry:web@2.3.0", "--candidate",
+                                  "sentry:web@2.4.0", "--config", "t.yaml", "--organization",
+                                  "acme", "--cache-dir", "cache", "--sentry-url", server.url()};
+  all.insert(all.end(), args.begin(), args.end());
+  return RunPerfgate(all, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+}
+
+TEST(CliSentrySource, AggregateModeAsksSentryForTheMeasurementsPercentiles) {
+  FakeSentryServer server{SentryHandler(FrontendReleases(), "tok")};
+  FakeFileSystem fs;
+  fs.files["t.yaml"] = "rules:\n  - {metric: p75(measurements.lcp), max_increase: 20%}\n";
+  CliRun run = RunFrontend(server, fs, {"--mode", "aggregate"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  // Sentry's p75(measurements.lcp) over the page loads carrying it: the raw events' value,
+  // judged without an interval as aggregate mode is.
+  EXPECT_NE(run.out.find("FAIL         /product/[id] p75(measurements.lcp) 3350 ms (n = 341) vs "
+                         "2266 ms (n = 341) (+47.9 %"),
+            std::string::npos)
+      << run.out;
+  bool asked = false;
+  for (const FakeSentryServer::Request& request : server.requests()) {
+    if (QueryParameter(request.target, "field") != "transaction") continue;
+    const std::vector<std::string> fields = QueryParameters(request.target, "field");
+    asked = asked || std::find(fields.begin(), fields.end(), "p75(measurements.lcp)") !=
+                         fields.end();
+  }
+  EXPECT_TRUE(asked);
+  EXPECT_EQ(run.out.find("not_in_aggregates"), std::string::npos) << run.out;
+}
+
+TEST(CliSentrySource, InpIsReadFromTheInteractionSpansInRawAndAggregateMode) {
+  FakeSentryServer server{SentryHandler(FrontendReleases(), "tok")};
+  FakeFileSystem fs;
+  fs.files["t.yaml"] = "rules:\n  - {metric: p75(measurements.inp), max: 300ms}\n";
+  // Raw: each span's INP; p75 of 40..289 is 226.75 ms (type 7), doubled 453.5 ms.
+  CliRun raw = RunFrontend(server, fs, {});
+  EXPECT_EQ(raw.exit_code, 1) << raw.err << raw.out;
+  EXPECT_NE(raw.out.find("FAIL         /product/[id] p75(measurements.inp) 454 ms (n = 250)"), std::string::npos)
+      << raw.out;
+  EXPECT_NE(raw.out.find("INP from 250 interaction spans"), std::string::npos) << raw.out;
+  bool spans_asked = false;
+  for (const FakeSentryServer::Request& request : server.requests()) {
+    spans_asked = spans_asked || (QueryParameter(request.target, "dataset") == "spans" &&
+                                  QueryParameter(request.target, "query")
+                                      .starts_with("span.op:[ui.interaction.click,"));
+  }
+  EXPECT_TRUE(spans_asked);
+  // The cached releases keep the spans' values: the same verdict without asking again.
+  const std::size_t asked_before = server.requests().size();
+  CliRun cached = RunFrontend(server, fs, {});
+  EXPECT_EQ(cached.exit_code, 1) << cached.err;
+  EXPECT_NE(cached.out.find("FAIL         /product/[id] p75(measurements.inp) 454 ms (n = 250)"),
+            std::string::npos)
+      << cached.out;
+  EXPECT_EQ(server.requests().size(), asked_before);
+  // Aggregate: Sentry's p75(measurements.inp) of the spans, one row per page.
+  CliRun aggregated = RunFrontend(server, fs, {"--mode", "aggregate"});
+  EXPECT_EQ(aggregated.exit_code, 1) << aggregated.err;
+  EXPECT_NE(aggregated.out.find("FAIL         /product/[id] p75(measurements.inp) 454 ms (n = 250)"),
+            std::string::npos)
+      << aggregated.out;
+}
+
 }  // namespace
 }  // namespace perfgate

@@ -125,8 +125,14 @@ std::vector<FakeSentryServer::Request> FakeSentryServer::requests() const {
 }
 
 std::string QueryParameter(const std::string& target, const std::string& name) {
+  std::vector<std::string> values = QueryParameters(target, name);
+  return values.empty() ? std::string() : values.front();
+}
+
+std::vector<std::string> QueryParameters(const std::string& target, const std::string& name) {
+  std::vector<std::string> values;
   std::size_t query = target.find('?');
-  if (query == std::string::npos) return "";
+  if (query == std::string::npos) return values;
   std::string_view rest = std::string_view(target).substr(query + 1);
   while (!rest.empty()) {
     std::size_t amp = rest.find('&');
@@ -147,9 +153,9 @@ std::string QueryParameter(const std::string& target, const std::string& name) {
         decoded += raw[i] == '+' ? ' ' : raw[i];
       }
     }
-    return decoded;
+    values.push_back(std::move(decoded));
   }
-  return "";
+  return values;
 }
 
 namespace {
@@ -240,6 +246,51 @@ std::string BreakdownFields(const std::string& target, const TimedEvent& event) 
            (!has                ? std::string("null")
             : name == "user"    ? "\"id:" + std::to_string(static_cast<long long>(v)) + "\""
                                 : boost::json::serialize(boost::json::value(v)));
+  }
+  return out;
+}
+
+// ClickHouse's quantile() as Sentry's p50() to p99() give it (type 7) of sorted values.
+double Type7(const std::vector<double>& sorted, double level) {
+  const double position = level * static_cast<double>(sorted.size() - 1);
+  const std::size_t lower = static_cast<std::size_t>(position);
+  const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
+  return sorted[lower] + (position - static_cast<double>(lower)) * (sorted[upper] - sorted[lower]);
+}
+
+std::string Json(double v) { return boost::json::serialize(boost::json::value(v)); }
+
+// The aggregate fields among `fields` of a value (count_if(M,greaterOrEquals,0), pNN(M),
+// avg(M), min(M), max(M)) over `values` (its events' or spans'), as Sentry answers them:
+// null where no value counts.
+std::string ValueAggregateFields(const std::vector<std::string>& fields,
+                                 const std::function<std::vector<double>(const std::string&)>& of) {
+  std::string out;
+  for (const std::string& field : fields) {
+    const std::size_t open = field.find('(');
+    if (open == std::string::npos || field.find("measurements.") == std::string::npos) continue;
+    const std::string function = field.substr(0, open);
+    std::string value = field.substr(open + 1, field.size() - open - 2);
+    value = value.substr(0, value.find(','));
+    std::vector<double> sorted = of(value);
+    std::erase_if(sorted, [](double v) { return std::isnan(v); });
+    std::sort(sorted.begin(), sorted.end());
+    std::string answer = "null";
+    if (function == "count_if") {
+      answer = std::to_string(std::count_if(sorted.begin(), sorted.end(),
+                                            [](double v) { return v >= 0; }));
+    } else if (!sorted.empty()) {
+      if (function == "avg") {
+        double sum = 0;
+        for (double v : sorted) sum += v;
+        answer = Json(sum / static_cast<double>(sorted.size()));
+      } else if (function == "min" || function == "max") {
+        answer = Json(function == "min" ? sorted.front() : sorted.back());
+      } else {
+        answer = Json(Type7(sorted, std::stod(function.substr(1)) / 100));
+      }
+    }
+    out += "," + boost::json::serialize(boost::json::value(field)) + ":" + answer;
   }
   return out;
 }
@@ -387,6 +438,45 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       }
       return {200, limit_headers, R"json({"transaction.duration":[)json" + bins + "]}"};
     }
+    if (QueryParameter(request.target, "dataset") == "spans" &&
+        query.starts_with("span.op:[ui.interaction.")) {
+      // INP's interaction spans: each group's sample values "measurements.inp", raw (a page
+      // of transaction and value rows) or one aggregate row per transaction.
+      const std::string inp = "measurements.inp";
+      const std::vector<std::string> fields = QueryParameters(request.target, "field");
+      const bool aggregated = fields.size() > 2;
+      std::vector<std::pair<std::string, double>> spans;
+      std::string rows;
+      for (const GroupSamples& group : shared->releases[version].groups) {
+        auto bag = group.sample_values.find(inp);
+        if (bag == group.sample_values.end()) continue;
+        for (double v : bag->second) spans.emplace_back(group.name, v);
+        if (aggregated) {
+          rows += std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
+                  boost::json::serialize(boost::json::value(group.name)) +
+                  ValueAggregateFields(fields, [&](const std::string&) { return bag->second; }) +
+                  "}";
+        }
+      }
+      const std::string meta =
+          R"json(],"meta":{"units":{"measurements.inp":"millisecond","p75(measurements.inp)":"millisecond"},"dataset":"spans"}})json";
+      if (aggregated) return {200, limit_headers, R"json({"data":[)json" + rows + meta};
+      std::string cursor = QueryParameter(request.target, "cursor");
+      const std::size_t offset = cursor.empty() ? 0 : std::stoul(cursor.substr(cursor.find(':') + 1));
+      const std::size_t stop = std::min(spans.size(), offset + 100);
+      for (std::size_t i = offset; i < stop; ++i) {
+        rows += std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
+                boost::json::serialize(boost::json::value(spans[i].first)) +
+                R"json(,"measurements.inp":)json" + Json(spans[i].second) + "}";
+      }
+      const std::string next = "0:" + std::to_string(stop) + ":0";
+      fetch::Headers headers = limit_headers;
+      headers.emplace_back("Link", "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=" +
+                                       next + ">; rel=\"next\"; results=\"" +
+                                       (stop < spans.size() ? "true" : "false") +
+                                       "\"; cursor=\"" + next + "\"");
+      return {200, headers, R"json({"data":[)json" + rows + meta};
+    }
     if (const std::size_t named = query.find("transaction:\"");
         QueryParameter(request.target, "dataset") == "spans" && named != std::string::npos) {
       // A transaction's span groups (Sentry's search syntax: \" inside the quotes).
@@ -433,14 +523,7 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
           sum += group->durations_ms[i];
         }
         std::sort(sorted.begin(), sorted.end());
-        auto q = [&](double level) {
-          double position = level * static_cast<double>(sorted.size() - 1);
-          std::size_t lower = static_cast<std::size_t>(position);
-          std::size_t upper = std::min(lower + 1, sorted.size() - 1);
-          return boost::json::serialize(
-              boost::json::value(sorted[lower] + (position - static_cast<double>(lower)) *
-                                                     (sorted[upper] - sorted[lower])));
-        };
+        auto q = [&](double level) { return Json(Type7(sorted, level)); };
         rows +=
             std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
             boost::json::serialize(boost::json::value(group->name)) + R"json(,"count()":)json" +
@@ -452,7 +535,17 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
             R"json(,"min(transaction.duration)":)json" +
             boost::json::serialize(boost::json::value(sorted.front())) +
             R"json(,"max(transaction.duration)":)json" +
-            boost::json::serialize(boost::json::value(sorted.back())) + "}";
+            boost::json::serialize(boost::json::value(sorted.back())) +
+            ValueAggregateFields(QueryParameters(request.target, "field"),
+                                 [&](const std::string& value) {
+                                   std::vector<double> values;
+                                   auto column = group->values.find(value);
+                                   if (column == group->values.end()) return values;
+                                   for (std::size_t i : indices)
+                                     values.push_back(column->second.values[i]);
+                                   return values;
+                                 }) +
+            "}";
       }
       return {200, limit_headers, R"json({"data":[)json" + rows + R"json(],"meta":{}})json"};
     }

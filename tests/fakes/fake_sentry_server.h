@@ -75,12 +75,17 @@ struct SentryServerOptions {
 // A handler that plays Sentry for `releases` (version -> events): the release details
 // endpoint, the latest-release list, and the events endpoint (100 events a page, newest
 // first, Link headers, start/end filtering on synthetic timestamps spread over
-// 2026-11-20T10:00:00Z..23:59:59Z, and field=count()). Requests without "Bearer <token>" get 401.
+// 2026-11-20T10:00:00Z..23:59:59Z, and field=count()), aggregate rows (with any
+// measurement's aggregates from the events' value columns), duration histograms, and INP's
+// interaction spans from each group's sample values "measurements.inp" (raw pages or
+// aggregate rows). Requests without "Bearer <token>" get 401.
 FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases,
                                         std::string token, SentryServerOptions options = {});
 
 // The query parameter `name` of a request target, percent-decoded, or "".
 std::string QueryParameter(const std::string& target, const std::string& name);
+// Every value of the query parameter `name` (field=a&field=b), percent-decoded, in order.
+std::vector<std::string> QueryParameters(const std::string& target, const std::string& name);
 
 }  // namespace perfgate
 

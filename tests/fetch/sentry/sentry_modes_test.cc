@@ -26,6 +26,61 @@ TEST(ParseAggregatePage, ReadsSentrysFieldKeys) {
       << bad.error().message;
 }
 
+TEST(ParseAggregatePage, ReadsEachMeasurementsAggregatesInMilliseconds) {
+  const std::string durations =
+      R"json("count()":3,"failure_count()":0,"p50()":41.5,"p75()":60,"p95()":120.25,"p99()":300,)json"
+      R"json("avg(transaction.duration)":55.5,"min(transaction.duration)":2,)json"
+      R"json("max(transaction.duration)":950)json";
+  // LCP in seconds (meta.units says so), CLS unitless; TTFB carried by no event (nulls).
+  const std::string body =
+      R"json({"data":[{"transaction":"/home",)json" + durations +
+      R"json(,"count_if(measurements.lcp,greaterOrEquals,0)":3,"p50(measurements.lcp)":1.5,)json"
+      R"json("p75(measurements.lcp)":2,"p95(measurements.lcp)":2.5,"p99(measurements.lcp)":2.6,)json"
+      R"json("avg(measurements.lcp)":1.8,"min(measurements.lcp)":1,"max(measurements.lcp)":2.7,)json"
+      R"json("count_if(measurements.cls,greaterOrEquals,0)":2,"p50(measurements.cls)":0.05,)json"
+      R"json("p75(measurements.cls)":0.1,"p95(measurements.cls)":0.2,"p99(measurements.cls)":0.2,)json"
+      R"json("avg(measurements.cls)":0.1,"min(measurements.cls)":0,"max(measurements.cls)":0.2,)json"
+      R"json("count_if(measurements.ttfb,greaterOrEquals,0)":0,"p50(measurements.ttfb)":null,)json"
+      R"json("p75(measurements.ttfb)":null,"p95(measurements.ttfb)":null,"p99(measurements.ttfb)":null,)json"
+      R"json("avg(measurements.ttfb)":null,"min(measurements.ttfb)":null,"max(measurements.ttfb)":null}],)json"
+      R"json("meta":{"units":{"p50(measurements.lcp)":"second","p75(measurements.lcp)":"second",)json"
+      R"json("p95(measurements.lcp)":"second","p99(measurements.lcp)":"second","avg(measurements.lcp)":"second",)json"
+      R"json("min(measurements.lcp)":"second","max(measurements.lcp)":"second","p75(measurements.cls)":null}}})json";
+  Result<std::vector<AggregateRow>> rows = ParseAggregatePage(
+      body, {"measurements.lcp", "measurements.cls", "measurements.ttfb"});
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  const AggregateRow& row = rows->front();
+  EXPECT_EQ(row.aggregates.count, 3u);
+  EXPECT_EQ(row.values.at("measurements.lcp").count, 3u);
+  EXPECT_EQ(row.values.at("measurements.lcp").quantiles_ms.at(0.75), 2000);
+  EXPECT_EQ(row.values.at("measurements.lcp").mean_ms, 1800);
+  EXPECT_EQ(row.values.at("measurements.cls").quantiles_ms.at(0.75), 0.1);
+  EXPECT_EQ(row.values.at("measurements.ttfb").count, 0u);
+  EXPECT_TRUE(row.values.at("measurements.ttfb").quantiles_ms.empty());
+  // Percentiles out of order are Sentry's (or a proxy's) error, named with the value.
+  std::string swapped = body;
+  swapped.replace(swapped.find("\"p95(measurements.cls)\":0.2"), 27, "\"p95(measurements.cls)\":0.01");
+  Result<std::vector<AggregateRow>> bad =
+      ParseAggregatePage(swapped, {"measurements.lcp", "measurements.cls"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("transaction \"/home\", measurements.cls: p95() 0.01 ms is "
+                                     "below p75() 0.1 ms"),
+            std::string::npos)
+      << bad.error().message;
+}
+
+TEST(ParseValuePage, ReadsEachSpansValueAndSkipsThoseWithout) {
+  Result<std::vector<std::pair<std::string, double>>> rows = ParseValuePage(
+      R"json({"data":[{"transaction":"/a","measurements.inp":120},{"transaction":"/b","measurements.inp":null},)json"
+      R"json({"transaction":"/a","measurements.inp":0.25}],"meta":{"units":{"measurements.inp":"second"}}})json",
+      "measurements.inp");
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0], (std::pair<std::string, double>("/a", 120000)));
+  EXPECT_EQ((*rows)[1].second, 250);
+  EXPECT_FALSE(ParseValuePage(R"json({"data":[{"measurements.inp":1}]})json", "measurements.inp").ok());
+}
+
 // Found by the sentry_answer fuzzer: a count() of 6.7e111 was cast to an integer (undefined
 // behaviour); counts that are not counts of events, and histograms that count more events
 // than can be rebuilt, are now refused.

@@ -37,6 +37,22 @@ TEST(SentryQuery, SearchesAReleasesTransactionsWithTheProjectsAndEnvironment) {
   EXPECT_NE(RawEventsQuery(vitals, "1.2", "a", "b")
                 .find("&field=spans.total.time&field=measurements.lcp&field=user&per_page="),
             std::string::npos);
+  // Aggregate mode asks for each measurement's count, percentiles, mean, min and max.
+  EXPECT_NE(AggregatesQuery(vitals, "1.2", "a", "b")
+                .find("&field=max%28transaction.duration%29"
+                      "&field=count_if%28measurements.lcp%2CgreaterOrEquals%2C0%29"
+                      "&field=p50%28measurements.lcp%29"),
+            std::string::npos);
+  EXPECT_EQ(AggregatesQuery(vitals, "1.2", "a", "b").find("user"), std::string::npos);
+  // INP where browser SDKs put it: interaction spans of the spans dataset.
+  EXPECT_EQ(InteractionsQuery(Acme(), "1.2", "a", "b", false),
+            "field=transaction&field=measurements.inp&per_page=100&sort=-timestamp&dataset=spans"
+            "&query=span.op%3A%5Bui.interaction.click%2Cui.interaction.hover%2Cui.interaction."
+            "drag%2Cui.interaction.press%5D%20has%3Ameasurements.inp%20release%3A%221.2%22"
+            "&start=a&end=b&project=42&projectSlug=shop&environment=prod");
+  EXPECT_NE(InteractionsQuery(Acme(), "1.2", "a", "b", true)
+                .find("&field=p75%28measurements.inp%29&field=p95%28measurements.inp%29&"),
+            std::string::npos);
   EXPECT_NE(HistogramQuery(Acme(), "1.2", "GET \"x\"", "a", "b")
                 .find(UrlEncode(" transaction:\"GET \\\"x\\\"\"")),
             std::string::npos);
