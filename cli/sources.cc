@@ -65,6 +65,19 @@ std::vector<std::string> SentryFieldsFor(const gate::Thresholds& config) {
   return {fields.begin(), fields.end()};
 }
 
+// The span attributes the rules judge (span.KEY, sum_per_request(KEY)), for the OTLP readers.
+std::vector<std::string> SpanValuesFor(const gate::Thresholds& config) {
+  std::set<std::string> keys;
+  for (const gate::Rule* rule : gate::AllRules(config)) {
+    const std::string& value = rule->metric.value;
+    if (value.starts_with("span.")) keys.insert(value.substr(5));
+    constexpr std::string_view kSum = "sum_per_request(";
+    if (value.starts_with(kSum) && value.ends_with(')'))
+      keys.insert(value.substr(kSum.size(), value.size() - kSum.size() - 1));
+  }
+  return {keys.begin(), keys.end()};
+}
+
 }  // namespace
 
 Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
@@ -155,7 +168,9 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
 
 Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceOptions& options) {
   if (!SentryReleaseOf(requested)) {
-    return fetch::ReadSampleFile(env_.fs, requested, options.format, options.read);
+    fetch::ReadOptions read = options.read;
+    read.span_values = SpanValuesFor(config_);
+    return fetch::ReadSampleFile(env_.fs, requested, options.format, read);
   }
   Result<std::string> resolved = Resolve(requested, options);
   if (!resolved.ok()) return resolved.error();

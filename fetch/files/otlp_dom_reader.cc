@@ -85,31 +85,37 @@ std::string AnyValueText(const value* any) {
   return "";
 }
 
-// The attributes of `owner` named by `keys`, each nullopt when absent, in one pass over
-// its attribute list (the first of a repeated key wins).
-template <std::size_t N>
-std::array<std::optional<std::string>, N> Attributes(const object& owner,
-                                                     const std::array<std::string_view, N>& keys) {
-  std::array<std::optional<std::string>, N> found;
+// The attributes of `owner` named by `keys` into `found` (one per key, each nullopt when
+// absent), in one pass over its attribute list (the first of a repeated key wins).
+template <typename Keys, typename Found>
+void FindAttributes(const object& owner, const Keys& keys, Found& found) {
   const value* attributes = Member(owner, "attributes");
-  if (attributes == nullptr || attributes->is_null()) return found;
+  if (attributes == nullptr || attributes->is_null()) return;
   for (const value& entry : AsArray(*attributes, "attributes")) {
     const object& pair = AsObject(entry, "an attribute");
     const value* name = Member(pair, "key");
     if (name == nullptr || !name->is_string()) continue;
     const std::string_view key = name->as_string();
-    for (std::size_t k = 0; k < N; ++k) {
+    for (std::size_t k = 0; k < keys.size(); ++k) {
       if (key == keys[k] && !found[k]) found[k] = AnyValueText(Member(pair, "value"));
     }
   }
+}
+
+template <std::size_t N>
+std::array<std::optional<std::string>, N> Attributes(const object& owner,
+                                                     const std::array<std::string_view, N>& keys) {
+  std::array<std::optional<std::string>, N> found;
+  FindAttributes(owner, keys, found);
   return found;
 }
 
 // Reads every span of one ExportTraceServiceRequest; `line` is the record's first line.
 class RecordReader {
  public:
-  RecordReader(std::vector<Span>& spans, std::set<std::string>& strings, BadRowLog& bad_rows)
-      : spans_(spans), strings_(strings), bad_rows_(bad_rows) {}
+  RecordReader(std::vector<Span>& spans, std::set<std::string>& strings, BadRowLog& bad_rows,
+               ValueKeys value_keys)
+      : spans_(spans), strings_(strings), bad_rows_(bad_rows), value_keys_(value_keys) {}
 
   // False when reading must stop (a bad span under --on-bad-row=fail).
   bool Read(const value& record, std::size_t line) {
@@ -197,7 +203,9 @@ class RecordReader {
         code = Enum(*c, "status.code", kStatusCodes);
     }
     if (const value* n = Member(o, "name"); n && n->is_string()) span.name = n->as_string();
-    FinishSpan(span, kind, code, Attributes(o, kSpanAttributeKeys));
+    ValueTexts extra(value_keys_.size());
+    FindAttributes(o, value_keys_, extra);
+    FinishSpan(span, kind, code, Attributes(o, kSpanAttributeKeys), value_keys_, extra);
     return span;
   }
 
@@ -206,6 +214,7 @@ class RecordReader {
   std::vector<Span>& spans_;
   std::set<std::string>& strings_;
   BadRowLog& bad_rows_;
+  ValueKeys value_keys_;
 };
 
 }  // namespace
@@ -244,8 +253,8 @@ const value* RecordParser::Parse(std::string_view text, std::size_t& error_offse
 }
 
 bool ReadRecord(const value& record, std::size_t line, std::vector<Span>& spans,
-                std::set<std::string>& strings, BadRowLog& bad_rows) {
-  return RecordReader(spans, strings, bad_rows).Read(record, line);
+                std::set<std::string>& strings, BadRowLog& bad_rows, ValueKeys value_keys) {
+  return RecordReader(spans, strings, bad_rows, value_keys).Read(record, line);
 }
 
 }  // namespace perfgate::fetch::otlp

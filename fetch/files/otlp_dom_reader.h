@@ -41,9 +41,10 @@ class RecordParser {
 
 // Appends every span of one ExportTraceServiceRequest `record` to `spans` (service names
 // and versions interned in `strings`); `line` is the record's first line. A bad span is
-// recorded in `bad_rows`; false when reading must stop (--on-bad-row=fail).
+// recorded in `bad_rows`; false when reading must stop (--on-bad-row=fail). The spans'
+// attributes named by `value_keys` are read as values too (FinishSpan).
 bool ReadRecord(const boost::json::value& record, std::size_t line, std::vector<Span>& spans,
-                std::set<std::string>& strings, BadRowLog& bad_rows);
+                std::set<std::string>& strings, BadRowLog& bad_rows, ValueKeys value_keys = {});
 
 }  // namespace perfgate::fetch::otlp
 

@@ -25,8 +25,9 @@ class FastRecordHandler {
   using error_code = boost::json::error_code;
   using string_view = boost::json::string_view;
 
-  FastRecordHandler(std::vector<Span>& spans, std::set<std::string>& strings)
-      : spans_(spans), strings_(strings) {}
+  FastRecordHandler(std::vector<Span>& spans, std::set<std::string>& strings,
+                    ValueKeys value_keys)
+      : spans_(spans), strings_(strings), value_keys_(value_keys) {}
 
   // Before each record.
   void Reset() {
@@ -285,6 +286,7 @@ class FastRecordHandler {
       case Place::kSpan:
         span_ = Span{};
         span_attributes_ = {};
+        value_texts_.assign(value_keys_.size(), std::nullopt);
         kind_ = code_ = 0;
         has_start_ = has_end_ = false;
         break;
@@ -328,6 +330,7 @@ class FastRecordHandler {
   static constexpr std::size_t kServiceName = kSpanAttributes;
   static constexpr std::size_t kServiceVersion = kSpanAttributes + 1;
   static constexpr std::size_t kNoAttribute = kSpanAttributes + 2;
+  static constexpr std::size_t kFirstValueKey = kSpanAttributes + 3;  // value_keys_[0]
 
   std::size_t AttributeOf(std::string_view key) const {
     if (stack_[stack_.size() - 2].place == Place::kResourceAttributes) {
@@ -338,14 +341,18 @@ class FastRecordHandler {
     for (std::size_t k = 0; k < kSpanAttributes; ++k) {
       if (key == kSpanAttributeKeys[k]) return k;
     }
+    for (std::size_t j = 0; j < value_keys_.size(); ++j) {
+      if (key == value_keys_[j]) return kFirstValueKey + j;
+    }
     return kNoAttribute;
   }
 
   void EndAttribute() {
     if (attribute_ == kNoAttribute) return;
     std::optional<std::string>& found = attribute_ == kServiceName ? resource_[0]
-                                        : attribute_ == kServiceVersion
-                                            ? resource_[1]
+                                        : attribute_ == kServiceVersion ? resource_[1]
+                                        : attribute_ >= kFirstValueKey
+                                            ? value_texts_[attribute_ - kFirstValueKey]
                                             : span_attributes_[attribute_];
     if (found) return;  // the first of a repeated key wins
     found = string_value_ ? std::move(*string_value_)
@@ -355,7 +362,7 @@ class FastRecordHandler {
 
   bool EndSpan(error_code& ec) {
     if (!has_start_ || !has_end_ || span_.end_ns < span_.start_ns) return GiveUp(ec);
-    FinishSpan(span_, kind_, code_, span_attributes_);
+    FinishSpan(span_, kind_, code_, span_attributes_, value_keys_, value_texts_);
     spans_.push_back(std::move(span_));
     return true;
   }
@@ -528,6 +535,8 @@ class FastRecordHandler {
   std::array<std::optional<std::string>, 2> resource_;  // service.name, service.version
   Span span_;
   SpanAttributes span_attributes_;
+  ValueKeys value_keys_;
+  ValueTexts value_texts_;
   int kind_ = 0;
   int code_ = 0;
   bool has_start_ = false;
@@ -541,13 +550,14 @@ class FastRecordHandler {
 }  // namespace
 
 struct FastRecordReader::Parser {
-  Parser(std::vector<Span>& spans, std::set<std::string>& strings)
-      : parser(boost::json::parse_options{}, spans, strings) {}
+  Parser(std::vector<Span>& spans, std::set<std::string>& strings, ValueKeys value_keys)
+      : parser(boost::json::parse_options{}, spans, strings, value_keys) {}
   boost::json::basic_parser<FastRecordHandler> parser;
 };
 
-FastRecordReader::FastRecordReader(std::vector<Span>& spans, std::set<std::string>& strings)
-    : parser_(std::make_unique<Parser>(spans, strings)) {}
+FastRecordReader::FastRecordReader(std::vector<Span>& spans, std::set<std::string>& strings,
+                                   ValueKeys value_keys)
+    : parser_(std::make_unique<Parser>(spans, strings, value_keys)) {}
 FastRecordReader::~FastRecordReader() = default;
 
 bool FastRecordReader::Read(std::string_view record) {

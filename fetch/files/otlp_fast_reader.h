@@ -19,8 +19,10 @@ namespace perfgate::fetch::otlp {
 
 class FastRecordReader {
  public:
-  // Spans go to `spans`, service names and versions interned in `strings`; both outlive it.
-  FastRecordReader(std::vector<Span>& spans, std::set<std::string>& strings);
+  // Spans go to `spans`, service names and versions interned in `strings`; both outlive it,
+  // as do `value_keys`, the further attributes read as values (FinishSpan).
+  FastRecordReader(std::vector<Span>& spans, std::set<std::string>& strings,
+                   ValueKeys value_keys = {});
   ~FastRecordReader();
   FastRecordReader(const FastRecordReader&) = delete;
   FastRecordReader& operator=(const FastRecordReader&) = delete;

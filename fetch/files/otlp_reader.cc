@@ -1,5 +1,6 @@
 #include "fetch/files/otlp_reader.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
@@ -34,7 +35,16 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
   spans.reserve(text.size() / 512);
   std::set<std::string> strings;
   otlp::RecordParser parser;
-  otlp::FastRecordReader fast(spans, strings);
+  // The span attributes asked for beyond the token counts, each once.
+  std::vector<std::string> value_keys;
+  for (const std::string& key : options.span_values) {
+    const bool known =
+        std::find(otlp::kSpanAttributeKeys.begin() + otlp::kFirstValueAttribute,
+                  otlp::kSpanAttributeKeys.end(), key) != otlp::kSpanAttributeKeys.end() ||
+        std::find(value_keys.begin(), value_keys.end(), key) != value_keys.end();
+    if (!known) value_keys.push_back(key);
+  }
+  otlp::FastRecordReader fast(spans, strings, value_keys);
   auto invalid = [&](std::size_t offset, const std::string& message) {
     auto [line, column] = LineColumn(text, offset);
     return bad_rows.Record(line, column, "invalid JSON: " + message);
@@ -52,7 +62,7 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
       invalid(offset, error);
       return bad_rows.StopError();
     }
-    if (!otlp::ReadRecord(*record, 1, spans, strings, bad_rows)) return bad_rows.StopError();
+    if (!otlp::ReadRecord(*record, 1, spans, strings, bad_rows, value_keys)) return bad_rows.StopError();
   }
   for (std::size_t at = 0, line = 1; lines && at < text.size(); ++line) {
     const std::size_t end = std::min(text.find('\n', at), text.size());
@@ -63,7 +73,7 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
         continue;
       }
       const value* record = parser.Parse(record_text, offset, error);
-      const bool go_on = record ? otlp::ReadRecord(*record, line, spans, strings, bad_rows)
+      const bool go_on = record ? otlp::ReadRecord(*record, line, spans, strings, bad_rows, value_keys)
                                 : invalid(at + offset, error);
       if (!go_on) return bad_rows.StopError();
     }

@@ -113,7 +113,8 @@ std::string NumberText(double value) {
   return std::string(text, end);
 }
 
-void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes) {
+void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes,
+                ValueKeys extra_keys, const ValueTexts& extra) {
   span.op = DeriveOp(attributes, kind);
   span.failed = status_code == kStatusError;
   // "{method} {http.route}" where the route is known, as the server span name SHOULD be.
@@ -122,14 +123,17 @@ void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& att
         attributes[kRequestMethod] ? attributes[kRequestMethod] : attributes[kOldMethod];
     span.transaction = method && !method->empty() ? *method + " " + *route : *route;
   }
-  for (std::size_t k = kFirstValueAttribute; k < kSpanAttributes; ++k) {
-    const std::optional<std::string>& text = attributes[k];
-    if (!text || text->empty()) continue;
+  auto add = [&](std::string_view key, const std::optional<std::string>& text) {
+    if (!text || text->empty()) return;
     double number = 0;
     auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), number);
     if (ec == std::errc() && end == text->data() + text->size() && std::isfinite(number))
-      span.values.emplace_back(kSpanAttributeKeys[k], number);
-  }
+      span.values.emplace_back(key, number);
+  };
+  for (std::size_t k = kFirstValueAttribute; k < kSpanAttributes; ++k)
+    add(kSpanAttributeKeys[k], attributes[k]);
+  for (std::size_t j = 0; j < extra.size() && j < extra_keys.size(); ++j)
+    add(extra_keys[j], extra[j]);
 }
 
 }  // namespace perfgate::fetch::otlp

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,7 +40,8 @@ struct Span {
   std::uint64_t start_ns = 0;
   std::uint64_t end_ns = 0;
   bool failed = false;
-  // The span's numeric value attributes (kValueAttributes: token counts), by key.
+  // The span's numeric value attributes (token counts, the keys a read was asked for), by
+  // key.
   std::vector<std::pair<std::string_view, double>> values;
 };
 
@@ -114,11 +116,18 @@ inline constexpr std::array<std::string_view, kSpanAttributes> kSpanAttributeKey
     "ai.total_tokens"};
 using SpanAttributes = std::array<std::optional<std::string>, kSpanAttributes>;
 
+// Further numeric attributes a read is asked for (ReadOptions::span_values), beyond the
+// token counts of kSpanAttributeKeys, and their values on one span (nullopt: absent).
+using ValueKeys = std::span<const std::string>;
+using ValueTexts = std::vector<std::optional<std::string>>;
+
 // Completes a span read up to its ids, times and name: its op (Sentry's span.op: `sentry.op`
 // where set, else derived from the semantic conventions as Relay does), failure, transaction
-// name ("{method} {http.route}" where the route is known) and value attributes (those that
-// read as finite numbers).
-void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes);
+// name ("{method} {http.route}" where the route is known) and value attributes (those of
+// `attributes` and of `extra` that read as finite numbers; `extra[j]` is the value of
+// `extra_keys[j]`, which must outlive the span's values).
+void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes,
+                ValueKeys extra_keys = {}, const ValueTexts& extra = {});
 
 }  // namespace perfgate::fetch::otlp
 

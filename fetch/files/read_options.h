@@ -62,6 +62,9 @@ struct ReadOptions {
   // Keep each event's status, time and ids (EventDetails), to save it whole: perfgate's own
   // files (the cache, fetch -o) and Sentry's pages are read so.
   bool keep_details = false;
+  // Span attributes read as numbers besides the token counts every OTLP read keeps (the
+  // keys of the config's span.KEY and sum_per_request(KEY) rules). Other formats ignore it.
+  std::vector<std::string> span_values{};
 };
 
 // Collects the bad rows of one read: under kFail the first is returned as the error,

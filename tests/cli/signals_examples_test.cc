@@ -62,6 +62,48 @@ TEST(SignalsExamples, TheTokensExampleFailsOnTokensPerRequestNotOnDuration) {
             "[examples/tokens/thresholds.yaml:10]\n");
 }
 
+// OTLP records of `requests` requests to GET /items, each with a child span carrying the
+// custom attribute app.cache_misses = `misses` (plus the request's index mod 3).
+std::string CacheMissTraces(int requests, int misses) {
+  std::string out;
+  for (int r = 0; r < requests; ++r) {
+    char ids[96];
+    std::snprintf(ids, sizeof ids, "%032x\",\"spanId\":\"%016x", r + 1, r + 1);
+    const std::string start = std::to_string(1765600000000000000LL + r * 1000000000LL);
+    const std::string end = std::to_string(1765600000000000000LL + r * 1000000000LL + 50000000);
+    out += R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":)"
+           R"({"stringValue":"shop"}}]},"scopeSpans":[{"spans":[{"traceId":")" +
+           std::string(ids) + R"(","name":"GET /items","kind":2,"startTimeUnixNano":")" + start +
+           R"(","endTimeUnixNano":")" + end + R"("},{"traceId":")" +
+           std::string(ids).substr(0, 32) + R"(","spanId":"f000000000000001","parentSpanId":")" +
+           std::string(ids).substr(std::string(ids).size() - 16) +
+           R"(","name":"cache","startTimeUnixNano":")" + start + R"(","endTimeUnixNano":")" +
+           end + R"(","attributes":[{"key":"app.cache_misses","value":{"intValue":")" +
+           std::to_string(misses + r % 3) + R"("}}]}]}]}]})" + "\n";
+  }
+  return out;
+}
+
+TEST(SignalsExamples, AnySpanAttributeARuleNamesIsJudged) {
+  FakeFileSystem fs;
+  fs.files["base.otlp.jsonl"] = CacheMissTraces(300, 1);
+  fs.files["cand.otlp.jsonl"] = CacheMissTraces(300, 3);
+  fs.files["t.yaml"] =
+      "rules:\n  - {metric: mean(sum_per_request(app.cache_misses)), max_increase: 20%}\n"
+      "  - {metric: p95(span.app.cache_misses), max: 4}\n";
+  CliRun run = RunPerfgate({"check", "--baseline", "base.otlp.jsonl", "--candidate",
+                            "cand.otlp.jsonl", "--config", "t.yaml"},
+                           fs);
+  EXPECT_EQ(run.exit_code, 1) << run.err << run.out;
+  EXPECT_NE(run.out.find("FAIL         GET /items mean(sum_per_request(app.cache_misses)) 4.00 (n = 300) "
+                         "vs 2.00 (n = 300) (+100 %"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("FAIL         GET /items p95(span.app.cache_misses) 5.00 (n = 300)"),
+            std::string::npos)
+      << run.out;
+}
+
 TEST(SignalsExamples, TheK6ExampleFailsOnCheckoutFromResultsAndFromSummaries) {
   FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate({"check", "--baseline", "examples/k6/baseline.json", "--candidate",

@@ -132,6 +132,31 @@ TEST(Measurements, TokensFromOtlpSpansPerRequestAndPerSpan) {
   }
 }
 
+TEST(Measurements, AnySpanAttributeARuleNamesIsReadAsAValue) {
+  // app.cache_misses on the first child: read only when asked for, by both readers.
+  for (const std::string& negative : {std::string(),
+                                      std::string(R"(,{"key":"x","value":{"doubleValue":-1}})")}) {
+    const std::string record = TokenRecord(
+        R"(,{"key":"app.cache_misses","value":{"intValue":"7"}},{"key":"app.note","value":)"
+        R"({"stringValue":"not a number"}})" +
+        negative);
+    ReadOptions asked;
+    asked.span_values = {"app.cache_misses", "app.note", "gen_ai.usage.input_tokens"};
+    Result<SampleSet> set = ReadOtlp(record, "t.otlp.jsonl", asked);
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    const GroupSamples& group = set->groups.at(0);
+    EXPECT_EQ(group.values.at("sum_per_request(app.cache_misses)").values,
+              (std::vector<double>{7}));
+    EXPECT_EQ(group.sample_values.at("span.app.cache_misses"), (std::vector<double>{7}));
+    EXPECT_FALSE(group.sample_values.contains("span.app.note"));  // not a number
+    // A token count asked for again is read once.
+    EXPECT_EQ(group.sample_values.at("span.gen_ai.usage.input_tokens").size(), 2u);
+    Result<SampleSet> unasked = ReadOtlp(record, "t.otlp.jsonl", ReadOptions{});
+    ASSERT_TRUE(unasked.ok());
+    EXPECT_FALSE(unasked->groups.at(0).sample_values.contains("span.app.cache_misses"));
+  }
+}
+
 TEST(Measurements, ASavedReleaseKeepsThem) {
   SampleSetBuilder builder;
   builder.Add("/a", 900, false);
