@@ -276,6 +276,7 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
       estimate.replicates = stats::MeanReplicates(sorted_, config_.resamples, random);
       acceleration = stats::MeanAcceleration(sorted_);
       estimate.variance = stats::MeanBootstrapVariance(sorted_);
+      estimate.n = sorted_.size();
       estimate.log_variance =  // the delta method: Var(log m) = Var(m) / m^2
           estimate.value > 0 ? estimate.variance / (estimate.value * estimate.value) : kNaN;
       break;
@@ -358,7 +359,7 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
 
 // The comparison statistics of a relative rule on a bootstrapped metric, with no resolution
 // floor. A quantile's from the two exact laws: the p-value, and the percentile interval of
-// the change. The mean's p-value from its exact bootstrap variances (normal); its interval
+// the change. The mean's p-value by Welch's t test on its variances; its interval
 // from the replicates, whose i-th of each side together are one replicate of the pair
 // (independent streams, in draw order).
 ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool relative,
@@ -382,9 +383,10 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
     changes[i] = relative ? RelativeChange(c, b) : c - b;
   }
   out.change_ci = stats::PercentileInterval(changes, confidence);
-  out.p_value =
-      decrease ? stats::NormalIncreasePValue(base.value, base.variance, cand.value, cand.variance)
-               : stats::NormalIncreasePValue(cand.value, cand.variance, base.value, base.variance);
+  out.p_value = decrease ? stats::WelchIncreasePValue(base.value, base.variance, base.n,
+                                                      cand.value, cand.variance, cand.n)
+                          : stats::WelchIncreasePValue(cand.value, cand.variance, cand.n,
+                                                       base.value, base.variance, base.n);
   if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
   return {std::sqrt(base.variance + cand.variance), false};
 }

@@ -34,6 +34,7 @@ struct Estimate {
   std::vector<double> replicates;  // the mean
   double variance = kNaN;          // the mean's: the variance of its bootstrap replicate
   double log_variance = kNaN;      // of the replicate's log (NaN when the mean is not positive)
+  std::size_t n = 0;               // the mean's: the values it is of
 
   bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };

@@ -8,6 +8,8 @@
 #include <optional>
 #include <unordered_map>
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include "stats/binomial.h"
 #include "stats/interval.h"
 
@@ -290,12 +292,24 @@ double MeanBootstrapVariance(std::span<const double> values) {
   return deviation * deviation * (n - 1) / n / n;
 }
 
-double NormalIncreasePValue(double x, double x_variance, double y, double y_variance) {
-  const double spread = std::sqrt(x_variance + y_variance);
+double WelchIncreasePValue(double x, double x_variance, std::size_t x_n, double y,
+                           double y_variance, std::size_t y_n) {
+  // The unbiased variances of the two means: s^2 / n = plug-in / n * n / (n - 1).
+  auto unbiased = [](double variance, std::size_t n) {
+    return n > 1 ? variance * static_cast<double>(n) / static_cast<double>(n - 1) : variance;
+  };
+  const double a = unbiased(x_variance, x_n), b = unbiased(y_variance, y_n);
+  const double spread = std::sqrt(a + b);
   // Without a finite spread, or with an infinite end, the increase is certain or absent.
   if (!(spread > 0) || !std::isfinite(spread) || !std::isfinite(x) || !std::isfinite(y))
     return x > y ? 0 : 1;
-  return std::erfc((x - y) / spread / std::sqrt(2.0)) / 2;
+  const double t = (x - y) / spread;
+  if (x_n < 2 || y_n < 2) return std::erfc(t / std::sqrt(2.0)) / 2;  // no degrees of freedom
+  // Welch-Satterthwaite; a side without spread adds no term.
+  const double df = (a + b) * (a + b) /
+                    (a * a / static_cast<double>(x_n - 1) + b * b / static_cast<double>(y_n - 1));
+  const boost::math::students_t law(df);
+  return t >= 0 ? boost::math::cdf(boost::math::complement(law, t)) : boost::math::cdf(law, -t);
 }
 
 }  // namespace perfgate::stats

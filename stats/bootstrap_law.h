@@ -74,10 +74,13 @@ Moments MomentsOf(std::span<const Atom> law, bool log_scale);
 // (n denominator) over n. REQUIRES: non-empty.
 double MeanBootstrapVariance(std::span<const double> values);
 
-// One-sided p-value of "x is no larger than y" for two estimates whose bootstrap laws are
-// close to normal with the given variances: Phi(-(x - y) / sqrt(vx + vy)). With no (or an
-// infinite) spread, or an infinite x or y: 0 when x > y, else 1.
-double NormalIncreasePValue(double x, double x_variance, double y, double y_variance);
+// One-sided p-value of "x is no larger than y" for two means of x_n and y_n values, given
+// their bootstrap variances (MeanBootstrapVariance): Welch's t test, t = (x - y) / sqrt(sx^2
+// / x_n + sy^2 / y_n) with the unbiased variances, on Welch-Satterthwaite's degrees of
+// freedom (the normal tail when a side has one value). With no (or an infinite) spread, or
+// an infinite x or y: 0 when x > y, else 1.
+double WelchIncreasePValue(double x, double x_variance, std::size_t x_n, double y,
+                           double y_variance, std::size_t y_n);
 
 }  // namespace perfgate::stats
 

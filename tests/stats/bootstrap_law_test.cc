@@ -233,14 +233,22 @@ TEST(MeanBootstrapVariance, IsThePluginVarianceOverN) {
   EXPECT_NEAR(MeanBootstrapVariance(sample) / variance, 1, 0.02);
 }
 
-TEST(NormalIncreasePValue, OneSidedNormalTail) {
-  EXPECT_NEAR(NormalIncreasePValue(1.959963984540054, 0.5, 0, 0.5), 0.025, 1e-12);
-  EXPECT_NEAR(NormalIncreasePValue(0, 0.5, 1.959963984540054, 0.5), 0.975, 1e-12);
-  EXPECT_DOUBLE_EQ(NormalIncreasePValue(3, 1, 3, 1), 0.5);
-  EXPECT_DOUBLE_EQ(NormalIncreasePValue(4, 0, 3, 0), 0);
-  EXPECT_DOUBLE_EQ(NormalIncreasePValue(3, 0, 4, 0), 1);
-  EXPECT_DOUBLE_EQ(NormalIncreasePValue(std::numeric_limits<double>::infinity(), 1, 4, 1), 0);
-  EXPECT_LT(NormalIncreasePValue(100, 1, 0, 1), 1e-300);
+TEST(WelchIncreasePValue, StudentsTailOnWelchSatterthwaitesDegreesOfFreedom) {
+  constexpr std::size_t kMany = 100'000'000;  // t tends to the normal
+  EXPECT_NEAR(WelchIncreasePValue(1.959963984540054, 0.5, kMany, 0, 0.5, kMany), 0.025, 1e-6);
+  EXPECT_NEAR(WelchIncreasePValue(0, 0.5, kMany, 1.959963984540054, 0.5, kMany), 0.975, 1e-6);
+  EXPECT_DOUBLE_EQ(WelchIncreasePValue(3, 1, 10, 3, 1, 10), 0.5);
+  // x = 1, 2, 3, 4, 10 against y = 0, 1, 1, 2 by hand: s^2 12.5 and 2/3, t = 3 / sqrt(2.5 +
+  // 1/6) = 1.83712, df = 4.52430, and the t density integrated numerically from t: 0.065862.
+  auto plug_in = [](std::vector<double> v) { return MeanBootstrapVariance(v); };
+  EXPECT_NEAR(WelchIncreasePValue(4, plug_in({1, 2, 3, 4, 10}), 5, 1, plug_in({0, 1, 1, 2}), 4),
+              0.065862, 2e-6);
+  EXPECT_DOUBLE_EQ(WelchIncreasePValue(4, 0, 5, 3, 0, 5), 0);
+  EXPECT_DOUBLE_EQ(WelchIncreasePValue(3, 0, 5, 4, 0, 5), 1);
+  EXPECT_DOUBLE_EQ(WelchIncreasePValue(std::numeric_limits<double>::infinity(), 1, 5, 4, 1, 5), 0);
+  EXPECT_LT(WelchIncreasePValue(100, 1, kMany, 0, 1, kMany), 1e-300);
+  // One value on a side: no degrees of freedom, the normal tail.
+  EXPECT_NEAR(WelchIncreasePValue(1.959963984540054, 0.5, 1, 0, 0.5, 1), 0.025, 1e-12);
 }
 
 }  // namespace
