@@ -22,6 +22,8 @@ constexpr std::string_view kDuration = "http_req_duration";
 constexpr std::string_view kNoGroup = "(test)";
 // The summary's group for the whole test.
 constexpr std::string_view kWholeTest = "(all requests)";
+// How the browser module's Web Vital metrics are named: browser_web_vital_lcp, _inp, ...
+constexpr std::string_view kBrowserVital = "browser_web_vital_";
 
 // The name of the metric a `--out json` line is about: k6 writes the "metric" key last,
 // so it is read from the end without parsing the line. Empty when there is none.
@@ -34,11 +36,12 @@ std::string_view MetricNameAtEnd(std::string_view line) {
   return end == std::string_view::npos ? std::string_view() : line.substr(start, end - start);
 }
 
-// k6's built-in metrics perfgate does not read: every one but http_req_duration. They are
+// k6's built-in metrics perfgate does not read: every one but http_req_duration and the
+// browser module's Web Vitals. They are
 // most of a `--out json` file (a dozen points per request), so their lines are skipped
 // unparsed.
 bool IsUnreadBuiltin(std::string_view name) {
-  if (name == kDuration) return false;
+  if (name == kDuration || name.starts_with(kBrowserVital)) return false;
   for (std::string_view prefix : {"http_req", "data_", "iteration", "vus", "ws_", "grpc_",
                                   "browser_", "checks", "group_duration", "dropped_iterations"}) {
     if (name.starts_with(prefix)) return true;
@@ -123,7 +126,9 @@ std::string ReadLine(const value& parsed, ChunkResult& out) {
   const object* tags = tags_value != nullptr && tags_value->is_object() ? &tags_value->as_object()
                                                                        : nullptr;
   if (*metric != kDuration) {
-    out.custom.push_back({std::string(*metric), GroupOf(tags, true), sample});
+    // The browser module's Web Vitals belong to a page: grouped as requests are, by URL.
+    const bool vital = metric->starts_with(kBrowserVital);
+    out.custom.push_back({std::string(*metric), GroupOf(tags, !vital), sample});
     return "";
   }
   if (sample < 0) return "http_req_duration is negative";
@@ -204,6 +209,12 @@ Result<SampleSet> ReadK6(std::string_view text, std::string_view source,
       auto type = types.find(point.metric);
       if (type != types.end() && type->second == "trend") {
         samples.AddSampleValue(point.group, "k6." + point.metric, point.value);
+        // The browser module's Web Vitals (browser_web_vital_lcp, ...) are the vitals too.
+        if (point.metric.starts_with(kBrowserVital)) {
+          samples.AddSampleValue(point.group,
+                                 "measurements." + point.metric.substr(kBrowserVital.size()),
+                                 point.value);
+        }
       } else {
         ++unread[point.metric];
       }

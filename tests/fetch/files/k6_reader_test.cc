@@ -75,6 +75,26 @@ TEST(ReadK6, CustomTrendsAreValuesOtherCustomMetricsAreSaidNotRead) {
             "k6.NAME");
 }
 
+TEST(ReadK6, TheBrowserModulesWebVitalsAreTheVitals) {
+  const std::string text =
+      R"({"type":"Metric","data":{"name":"browser_web_vital_lcp","type":"trend","contains":"time"},)"
+      R"("metric":"browser_web_vital_lcp"})"
+      "\n"
+      R"({"type":"Metric","data":{"name":"browser_web_vital_cls","type":"trend","contains":"default"},)"
+      R"("metric":"browser_web_vital_cls"})"
+      "\n" +
+      Point("browser_web_vital_lcp", 1800, R"({"url":"https://shop.test/","rating":"good"})") +
+      Point("browser_web_vital_lcp", 4100, R"({"url":"https://shop.test/","rating":"poor"})") +
+      Point("browser_web_vital_cls", 0.05, R"({"url":"https://shop.test/","rating":"good"})");
+  Result<SampleSet> set = ReadK6(text, "browser.json", ReadOptions{});
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  const GroupSamples* page = set->Find("https://shop.test/");
+  ASSERT_NE(page, nullptr);
+  EXPECT_EQ(page->sample_values.at("measurements.lcp"), (std::vector<double>{1800, 4100}));
+  EXPECT_EQ(page->sample_values.at("measurements.cls"), (std::vector<double>{0.05}));
+  EXPECT_EQ(page->sample_values.at("k6.browser_web_vital_lcp").size(), 2u);
+}
+
 TEST(ReadK6, TheResultIsTheSameOnAnyNumberOfThreads) {
   std::string text;
   for (int i = 0; i < 20000; ++i) {
