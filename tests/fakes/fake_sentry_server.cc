@@ -513,7 +513,9 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       std::map<const GroupSamples*, std::vector<std::size_t>> by_group;
       for (const TimedEvent* event : matching) by_group[event->group].push_back(event->index);
       std::string rows;
-      for (const auto& [group, indices] : by_group) {
+      for (const auto& entry : by_group) {
+        const GroupSamples* group = entry.first;  // (clang 14 lambdas cannot capture a binding)
+        const std::vector<std::size_t>& indices = entry.second;
         std::vector<double> sorted;
         std::size_t failures = 0;
         double sum = 0;
