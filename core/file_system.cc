@@ -396,6 +396,16 @@ Status RealFileSystem::Commit(const std::string& temporary, const std::string& p
   return {};
 }
 
+Status RealFileSystem::AppendTemporary(const std::string& temporary, std::string_view contents) {
+  if (IsDirect(temporary)) return WriteInPlace(temporary.substr(kDirectMark.size()), contents);
+  // O_NOFOLLOW: the name is ours (O_EXCL made it), and stays so only if it is no link.
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return OsError("cannot write", temporary);
+  Status written = WriteAll(fd, contents, temporary);
+  if (::close(fd) != 0 && written.ok()) return OsError("cannot write", temporary);
+  return written;
+}
+
 void RealFileSystem::Discard(const std::string& temporary) {
   if (IsDirect(temporary)) return;  // a device or FIFO is never removed
   ::unlink(temporary.c_str());

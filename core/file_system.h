@@ -90,6 +90,9 @@ class FileSystem {
                                              std::string_view contents) = 0;
   virtual Status Commit(const std::string& temporary, const std::string& path) = 0;
   virtual void Discard(const std::string& temporary) = 0;
+  // Appends `contents` to a temporary file WriteTemporary made and has not committed: a
+  // file written as it grows (a recording), still moved into place whole by Commit.
+  virtual Status AppendTemporary(const std::string& temporary, std::string_view contents) = 0;
   virtual bool Exists(const std::string& path) = 0;
   // An exclusive lock on `path` (created if missing), held until the returned object is
   // destroyed, for a run that reads, then replaces, a file another run may use at the same
@@ -121,6 +124,7 @@ class RealFileSystem : public FileSystem {
   Result<std::string> WriteTemporary(const std::string& path, std::string_view contents) override;
   Status Commit(const std::string& temporary, const std::string& path) override;
   void Discard(const std::string& temporary) override;
+  Status AppendTemporary(const std::string& temporary, std::string_view contents) override;
   bool Exists(const std::string& path) override;
   Status MakeDirectories(const std::string& path) override;
   // flock() on the file, polled every 50 ms while another process holds it.

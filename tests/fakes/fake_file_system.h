@@ -46,6 +46,13 @@ class FakeFileSystem : public FileSystem {
     return {};
   }
   void Discard(const std::string& temporary) override { files.erase(temporary); }
+  Status AppendTemporary(const std::string& temporary, std::string_view contents) override {
+    auto file = files.find(temporary);
+    if (file == files.end())
+      return MakeError(ErrorKind::kInput, temporary + ": cannot write: No such file");
+    file->second += contents;
+    return {};
+  }
 
   Status MakeDirectories(const std::string& path) override {
     directories.insert(path);
