@@ -37,6 +37,12 @@ int RunValidate(const ValidateOptions& options, CliEnv& env);
 // `perfgate init`: proposes a thresholds.yaml from one observed release (gate/propose.h).
 int RunInit(const InitOptions& options, CliEnv& env);
 
+// `perfgate record`: receives what SDKs send (fetch/record/) into a recording until the
+// wrapped command ends (then a grace period for the last exports) or, without a command,
+// until SIGINT or SIGTERM. Exit 0, the command's status when it failed, or 2 when nothing
+// could be recorded.
+int RunRecord(const RecordOptions& options, CliEnv& env);
+
 // Prints `error` as "perfgate: error: ..." and returns its exit code (2, or 3 for kUnavailable).
 int ReportError(const Error& error, CliEnv& env);
 

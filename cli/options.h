@@ -113,6 +113,15 @@ struct InitOptions {
   SourceOptions sources;
 };
 
+struct RecordOptions {
+  std::string output;                   // *.otlp.jsonl
+  std::string address = "127.0.0.1";   // --listen HOST:PORT
+  unsigned short port = 4318;
+  std::vector<std::string> command;     // after --: run it with the SDKs pointed here
+  std::chrono::milliseconds grace{5000};  // at most this long for the last exports
+  bool verbose = false;                 // a line per request received
+};
+
 }  // namespace perfgate::cli
 
 #endif  // PERFGATE_CLI_OPTIONS_H_

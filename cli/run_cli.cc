@@ -1,5 +1,6 @@
 #include "cli/run_cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <sstream>
@@ -444,6 +445,7 @@ struct Command {
   int (*run)(const po::variables_map&, CliEnv&);
   std::string_view exit_codes;    // the end of its --help
   bool many_positionals = false;  // the last positional repeats (validate FILE...)
+  bool takes_command = false;     // what follows -- is a command to run ("command" in vm)
 };
 
 po::options_description ExplainDescription() {
@@ -501,6 +503,49 @@ int Validate(const po::variables_map& vm, CliEnv& env) {
   if (!vm["config"].defaulted() || options.configs.empty())
     options.configs.push_back(vm["config"].as<std::string>());
   return RunValidate(options, env);
+}
+
+po::options_description RecordDescription() {
+  po::options_description description("Recording");
+  // clang-format off
+  description.add_options()
+      ("output,o", po::value<std::string>()->value_name("FILE"),
+       "write what was received here, as OTLP/JSON lines (*.otlp.jsonl; required)")
+      ("listen", po::value<std::string>()->value_name("HOST:PORT")->default_value("127.0.0.1:4318"),
+       "where to receive; 127.0.0.1:0 picks a free port (printed, and given to the command)")
+      ("grace", po::value<std::string>()->value_name("DURATION")->default_value("5s"),
+       "after the command ends, wait at most this long for the SDKs' last exports (less once "
+       "they are quiet for 0.5 s)")
+      ("verbose,v", po::bool_switch(), "a line per request received");
+  // clang-format on
+  return description;
+}
+
+int Record(const po::variables_map& vm, CliEnv& env) {
+  RecordOptions options;
+  options.output = Required(vm, "output", "-o FILE");
+  const std::string listen = vm["listen"].as<std::string>();
+  const std::size_t colon = listen.rfind(':');
+  unsigned port = 0;
+  const char* digits = listen.data() + colon + 1;
+  const auto [end, error] =
+      std::from_chars(digits, listen.data() + listen.size(), port);
+  if (colon == std::string::npos || colon == 0 || error != std::errc() ||
+      end != listen.data() + listen.size() || port > 65535) {
+    throw UsageError{"--listen must be HOST:PORT (127.0.0.1:4318, [::1]:4318), not '" + listen +
+                     "'"};
+  }
+  options.address = listen.substr(0, colon);
+  if (options.address.size() > 2 && options.address.front() == '[' && options.address.back() == ']')
+    options.address = options.address.substr(1, options.address.size() - 2);
+  options.port = static_cast<unsigned short>(port);
+  const std::optional<double> grace = ParseDurationMs(vm["grace"].as<std::string>(), "");
+  if (!grace || *grace < 0)
+    throw UsageError{"--grace must be a duration (" + std::string(kDurationUnits) + ")"};
+  options.grace = std::chrono::milliseconds(static_cast<long long>(*grace));
+  options.verbose = vm["verbose"].as<bool>();
+  if (vm.count("command")) options.command = vm["command"].as<std::vector<std::string>>();
+  return RunRecord(options, env);
 }
 
 const Command kCommands[] = {
@@ -591,6 +636,22 @@ const Command kCommands[] = {
      Validate,
      kValidateExitCodes,
      true},
+    {"record",
+     "receive the traces an app's OpenTelemetry SDK sends, e.g. while its tests run, into a file",
+     "Usage: perfgate record -o FILE.otlp.jsonl [--listen HOST:PORT] [-- COMMAND ARGS...]\n\n"
+     "Listens on loopback for OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip or\n"
+     "not) and writes them to FILE as OTLP/JSON lines, which check and compare read. With a\n"
+     "command, runs it with OTEL_EXPORTER_OTLP_ENDPOINT (and _TRACES_ENDPOINT, and\n"
+     "OTEL_EXPORTER_OTLP_PROTOCOL unless set) pointing here, waits for it and for the SDKs'\n"
+     "last exports, then writes FILE; without one, records until SIGINT or SIGTERM. FILE\n"
+     "appears whole when recording stops, never half written.",
+     RecordDescription,
+     {},
+     Record,
+     "Exit codes: 0 recorded, the command's own status when it failed (the recording is\n"
+     "still written), 2 usage error or nothing recorded.\n",
+     false,
+     true},
 };
 
 const Command* FindCommand(std::string_view name) {
@@ -613,8 +674,17 @@ std::string Usage() {
          std::string(kExitCodes);
 }
 
-int Dispatch(const Command& command, const std::vector<std::string>& args, CliEnv& env) {
+int Dispatch(const Command& command, std::vector<std::string> args, CliEnv& env) {
   po::variables_map vm;
+  std::vector<std::string> wrapped;  // after --, for a command that runs one
+  if (command.takes_command) {
+    auto dashes = std::find(args.begin(), args.end(), "--");
+    if (dashes != args.end()) {
+      wrapped.assign(dashes + 1, args.end());
+      args.erase(dashes, args.end());
+      if (wrapped.empty()) throw UsageError{"-- must be followed by a command to run"};
+    }
+  }
   po::positional_options_description positional;
   po::options_description hidden;
   if (command.many_positionals) {
@@ -639,6 +709,7 @@ int Dispatch(const Command& command, const std::vector<std::string>& args, CliEn
     }
     throw;
   }
+  if (!wrapped.empty()) vm.insert({"command", po::variable_value(wrapped, false)});
   return command.run(vm, env);
 }
 

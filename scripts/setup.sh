@@ -77,6 +77,7 @@ if [ "$layer" != runtime ]; then
     # with the distribution's default libboost-dev, so the components are named one by one.
     "libboost-json$boost-dev" "libboost-program-options$boost-dev" "libboost-math$boost-dev"
     libcurl4-openssl-dev libyaml-cpp-dev
+    zlib1g-dev  # perfgate record gunzips what SDKs send (zlib1g itself is in every system)
   )
 fi
 browser_note=""
