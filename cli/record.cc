@@ -38,6 +38,8 @@ std::vector<std::string> CommandEnvironment(const CliEnv& env, const std::string
   if (!vars.contains("OTEL_EXPORTER_OTLP_PROTOCOL") &&
       !vars.contains("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
     vars["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+  // Sentry's SDKs read SENTRY_DSN: http://KEY@HOST:PORT/PROJECT.
+  vars["SENTRY_DSN"] = "http://perfgate@" + base_url.substr(std::string_view("http://").size()) + "/1";
   vars["PERFGATE_RECORD_URL"] = base_url;
   std::vector<std::string> entries;
   for (const auto& [name, value] : vars) entries.push_back(name + "=" + value);
@@ -133,7 +135,9 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
   {
     std::lock_guard lock(log_mutex);
     env.err << "perfgate record: listening on " << base_url
-            << " (OTLP/HTTP traces: POST /v1/traces), writing " << options.output << "\n"
+            << " (OTLP/HTTP traces: POST /v1/traces; Sentry DSN: http://perfgate@"
+            << base_url.substr(std::string_view("http://").size()) << "/1), writing "
+            << options.output << "\n"
             << std::flush;
   }
 
@@ -179,7 +183,7 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
             << (options.command.empty()
                     ? ""
                     : " (is the command instrumented, and does its SDK read "
-                      "OTEL_EXPORTER_OTLP_ENDPOINT?)")
+                      "OTEL_EXPORTER_OTLP_ENDPOINT or SENTRY_DSN?)")
             << "; " << options.output << " was not written\n";
     return command_status != 0 ? command_status : kExitError;
   }

@@ -637,14 +637,15 @@ const Command kCommands[] = {
      kValidateExitCodes,
      true},
     {"record",
-     "receive the traces an app's OpenTelemetry SDK sends, e.g. while its tests run, into a file",
+     "receive the traces an app's OpenTelemetry or Sentry SDK sends, e.g. under its tests",
      "Usage: perfgate record -o FILE.otlp.jsonl [--listen HOST:PORT] [-- COMMAND ARGS...]\n\n"
      "Listens on loopback for OTLP/HTTP traces (POST /v1/traces, protobuf or JSON, gzip or\n"
-     "not) and writes them to FILE as OTLP/JSON lines, which check and compare read. With a\n"
-     "command, runs it with OTEL_EXPORTER_OTLP_ENDPOINT (and _TRACES_ENDPOINT, and\n"
-     "OTEL_EXPORTER_OTLP_PROTOCOL unless set) pointing here, waits for it and for the SDKs'\n"
-     "last exports, then writes FILE; without one, records until SIGINT or SIGTERM. FILE\n"
-     "appears whole when recording stops, never half written.",
+     "not) and Sentry envelopes (POST /api/PROJECT/envelope/: transactions and streamed\n"
+     "spans), and writes them to FILE as OTLP/JSON lines, which check and compare read.\n"
+     "With a command, runs it with OTEL_EXPORTER_OTLP_ENDPOINT (and _TRACES_ENDPOINT, and\n"
+     "OTEL_EXPORTER_OTLP_PROTOCOL unless set) and SENTRY_DSN pointing here, waits for it\n"
+     "and for the SDKs' last exports, then writes FILE; without one, records until SIGINT\n"
+     "or SIGTERM. FILE appears whole when recording stops, never half written.",
      RecordDescription,
      {},
      Record,

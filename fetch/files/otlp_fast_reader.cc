@@ -330,7 +330,8 @@ class FastRecordHandler {
   static constexpr std::size_t kServiceName = kSpanAttributes;
   static constexpr std::size_t kServiceVersion = kSpanAttributes + 1;
   static constexpr std::size_t kNoAttribute = kSpanAttributes + 2;
-  static constexpr std::size_t kFirstValueKey = kSpanAttributes + 3;  // value_keys_[0]
+  static constexpr std::size_t kMeasurement = kSpanAttributes + 3;    // measurements.*
+  static constexpr std::size_t kFirstValueKey = kSpanAttributes + 4;  // value_keys_[0]
 
   std::size_t AttributeOf(std::string_view key) const {
     if (stack_[stack_.size() - 2].place == Place::kResourceAttributes) {
@@ -344,11 +345,16 @@ class FastRecordHandler {
     for (std::size_t j = 0; j < value_keys_.size(); ++j) {
       if (key == value_keys_[j]) return kFirstValueKey + j;
     }
+    if (key.starts_with(kMeasurementPrefix)) return kMeasurement;
     return kNoAttribute;
   }
 
   void EndAttribute() {
     if (attribute_ == kNoAttribute) return;
+    if (attribute_ == kMeasurement) {
+      AddMeasurement(span_, measurement_key_, int_value_ ? *int_value_ : double_value_.value_or(""));
+      return;
+    }
     std::optional<std::string>& found = attribute_ == kServiceName ? resource_[0]
                                         : attribute_ == kServiceVersion ? resource_[1]
                                         : attribute_ >= kFirstValueKey
@@ -431,7 +437,10 @@ class FastRecordHandler {
         }
         return true;
       case Place::kAttribute:
-        if (key == Key::kKey) attribute_ = AttributeOf(text);
+        if (key == Key::kKey) {
+          attribute_ = AttributeOf(text);
+          if (attribute_ == kMeasurement) measurement_key_ = text;
+        }
         return true;
       case Place::kAnyValue:
         if (key == Key::kStringValue) string_value_ = text;
@@ -542,6 +551,7 @@ class FastRecordHandler {
   bool has_start_ = false;
   bool has_end_ = false;
   std::size_t attribute_ = kNoAttribute;
+  std::string measurement_key_;  // the key of a measurements.* attribute being read
   std::optional<std::string> string_value_;
   std::optional<std::string> int_value_;
   std::optional<std::string> double_value_;

@@ -101,6 +101,7 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
     builder.Add(name, static_cast<double>(span.end_ns - span.start_ns) / 1e6, span.failed,
                 otlp::Tree(spans, children, i));
     otlp::AttachTreeValues(spans, children, i, name, builder);
+    for (const auto& [key, number] : span.measurements) builder.AttachValue(key, number);
     builder.NoteOrigin(*span.version,
                        FromMilliseconds(static_cast<long long>(span.start_ns / 1'000'000)));
     ++transactions;

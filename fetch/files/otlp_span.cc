@@ -113,6 +113,17 @@ std::string NumberText(double value) {
   return std::string(text, end);
 }
 
+void AddMeasurement(Span& span, std::string_view key, std::string_view text) {
+  double number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(number))
+    return;
+  for (const auto& [known, value] : span.measurements) {
+    if (known == key) return;
+  }
+  span.measurements.emplace_back(key, number);
+}
+
 void FinishSpan(Span& span, int kind, int status_code, const SpanAttributes& attributes,
                 ValueKeys extra_keys, const ValueTexts& extra) {
   span.op = DeriveOp(attributes, kind);

@@ -43,7 +43,17 @@ struct Span {
   // The span's numeric value attributes (token counts, the keys a read was asked for), by
   // key.
   std::vector<std::pair<std::string_view, double>> values;
+  // Its `measurements.*` attributes that read as numbers (a Sentry transaction's Web
+  // Vitals, as perfgate record writes them): values of the event a root span is.
+  std::vector<std::pair<std::string, double>> measurements;
 };
+
+// How a measurement attribute's key starts.
+inline constexpr std::string_view kMeasurementPrefix = "measurements.";
+
+// Adds measurement `key` of `span` when `text` reads as a finite number; the first of a
+// repeated key wins.
+void AddMeasurement(Span& span, std::string_view key, std::string_view text);
 
 // The shortest text that reads back as `value`: a doubleValue attribute kept as text, as
 // the other attribute values are.

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <list>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -15,6 +16,7 @@
 #include <boost/json/value.hpp>
 
 #include "fetch/record/otlp_protobuf.h"
+#include "fetch/record/sentry_envelope.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -57,6 +59,25 @@ std::string MediaType(std::string_view content_type) {
   while (!type.empty() && type.back() == ' ') type.pop_back();
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type;
+}
+
+// A Sentry ingestion path: /api/PROJECT/envelope/ or the legacy /api/PROJECT/store/.
+struct SentryRoute {
+  std::string project;
+  bool envelope = true;
+};
+
+std::optional<SentryRoute> SentryRouteOf(std::string_view path) {
+  constexpr std::string_view kApi = "/api/";
+  if (!path.starts_with(kApi)) return std::nullopt;
+  path.remove_prefix(kApi.size());
+  const std::size_t slash = path.find('/');
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+  const std::string_view project = path.substr(0, slash);
+  const std::string_view rest = path.substr(slash);
+  if (rest != "/envelope/" && rest != "/envelope" && rest != "/store/" && rest != "/store")
+    return std::nullopt;
+  return SentryRoute{std::string(project), rest.starts_with("/envelope")};
 }
 
 std::string Plural(std::size_t count, const char* one, const char* many) {
@@ -106,8 +127,37 @@ ReceiverReply HandleRequest(std::string_view method, std::string_view target,
     log("refused (" + std::to_string(status) + "): " + why);
     return StatusReply(status, protobuf, why);
   };
+  if (method == "OPTIONS") return {204, "", ""};  // a browser SDK's CORS preflight
+  if (const std::optional<SentryRoute> sentry = SentryRouteOf(path)) {
+    if (method != "POST") return refuse(405, "Sentry's SDKs send with POST");
+    std::string inflated;
+    if (content_encoding == "gzip") {
+      Result<std::string> gunzipped = Gunzip(body, options.max_inflated_bytes);
+      if (!gunzipped.ok()) return refuse(400, gunzipped.error().message);
+      inflated = std::move(gunzipped).value();
+      body = inflated;
+    }
+    Result<SentrySpans> spans = sentry->envelope ? SentryEnvelopeSpans(body, sentry->project)
+                                                 : SentryEventSpans(body, sentry->project);
+    if (!spans.ok()) return refuse(400, spans.error().message);
+    if (spans->spans > 0) {
+      Result<Received> taken = recording.AddOtlpJson(spans->otlp_json);
+      if (!taken.ok()) return refuse(503, taken.error().message);
+    }
+    log(Plural(spans->transactions, "transaction", "transactions") + ", " +
+        Plural(spans->spans, "span", "spans") +
+        (spans->other_items > 0
+             ? " (" + Plural(spans->other_items, "other item", "other items") + " not kept)"
+             : ""));
+    return {200, std::string(kJson),
+            spans->event_id.empty()
+                ? "{}"
+                : boost::json::serialize(boost::json::object{{"id", spans->event_id}})};
+  }
   if (path != "/v1/traces") {
-    return refuse(404, "perfgate record takes OTLP/HTTP traces at POST /v1/traces");
+    return refuse(404,
+                  "perfgate record takes OTLP/HTTP traces at POST /v1/traces and Sentry "
+                  "envelopes at POST /api/PROJECT/envelope/");
   }
   if (method != "POST") return refuse(405, "OTLP/HTTP traces are sent with POST");
   if (!protobuf && type != kJson) {
@@ -194,7 +244,13 @@ struct Receiver::State {
       Touch();
       http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                                  request.version()};
-      response.set(http::field::content_type, reply.content_type);
+      if (!reply.content_type.empty()) response.set(http::field::content_type, reply.content_type);
+      // Browser SDKs send from a page's origin: allowed, as the receiver is local.
+      response.set(http::field::access_control_allow_origin, "*");
+      if (reply.status == 204) {
+        response.set(http::field::access_control_allow_methods, "POST, OPTIONS");
+        response.set(http::field::access_control_allow_headers, "*");
+      }
       response.body() = std::move(reply.body);
       response.keep_alive(request.keep_alive() && !stopping);
       response.prepare_payload();

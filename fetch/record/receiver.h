@@ -2,8 +2,12 @@
 // loopback and handed to a Recording. OTLP/HTTP traces at POST /v1/traces (protobuf or
 // JSON, gzip or not, chunked or not) are answered as the Collector answers them (200 with
 // an empty ExportTraceServiceResponse; 400 with a google.rpc.Status saying why; 413 past
-// the body limit; 415 for another content type). One thread per connection, at most
-// max_connections at once; bodies and their inflated size are bounded.
+// the body limit; 415 for another content type). Sentry envelopes at POST
+// /api/PROJECT/envelope/ (and bare events at the legacy /store/) are answered as Sentry
+// does ({"id": EVENT_ID}), their transactions and spans kept as OTLP (sentry_envelope.h).
+// Every answer allows any origin, and OPTIONS preflights get 204, so browser SDKs can send
+// from a page. One thread per connection, at most max_connections at once; bodies and
+// their inflated size are bounded.
 #ifndef PERFGATE_FETCH_RECORD_RECEIVER_H_
 #define PERFGATE_FETCH_RECORD_RECEIVER_H_
 

@@ -174,6 +174,27 @@ TEST(Receiver, ManySendersAtOnceAreAllKept) {
   EXPECT_EQ(f.recording->counts().spans, 80u * 24);
 }
 
+TEST(Receiver, TakesSentryEnvelopesAsSentrySdksSendThem) {
+  Fixture_ f;
+  HttpResponse envelope =
+      f.Post(Fixture("sentry-static-4.body"), {}, "/api/42/envelope/?sentry_key=abc123");
+  EXPECT_EQ(envelope.status, 200);
+  EXPECT_EQ(envelope.body, "{\"id\":\"25df6acd20c54d23934653c5946d2429\"}");
+  EXPECT_EQ(envelope.Header("Access-Control-Allow-Origin"), "*");
+  EXPECT_EQ(f.Post(Fixture("sentry-stream-3.body"), {}, "/api/42/envelope/").status, 200);
+  EXPECT_EQ(f.Post("{not an envelope", {}, "/api/42/envelope/").status, 400);
+  // A browser's CORS preflight.
+  HttpRequest preflight{"OPTIONS", f.Url("/api/42/envelope/"), {}, ""};
+  Result<HttpResponse> allowed = f.transport.Send(preflight);
+  ASSERT_TRUE(allowed.ok());
+  EXPECT_EQ(allowed->status, 204);
+  EXPECT_EQ(allowed->Header("Access-Control-Allow-Methods"), "POST, OPTIONS");
+  const RecordingCounts counts = f.recording->counts();
+  EXPECT_EQ(counts.requests, 2u);
+  EXPECT_EQ(counts.spans, 3u + 12u);
+  EXPECT_EQ(counts.by_service.at({"sentry:42", "analyzer@1.4.0"}), 15u);
+}
+
 TEST(Gunzip, InflatesWithinItsBound) {
   const std::string body = Fixture("otel-proto-gzip-1.body");
   Result<std::string> whole = Gunzip(body, 1 << 20);
