@@ -527,11 +527,14 @@ int Record(const po::variables_map& vm, CliEnv& env) {
   const std::string listen = vm["listen"].as<std::string>();
   const std::size_t colon = listen.rfind(':');
   unsigned port = 0;
-  const char* digits = listen.data() + colon + 1;
-  const auto [end, error] =
-      std::from_chars(digits, listen.data() + listen.size(), port);
-  if (colon == std::string::npos || colon == 0 || error != std::errc() ||
-      end != listen.data() + listen.size() || port > 65535) {
+  bool valid = colon != std::string::npos && colon > 0;
+  if (valid) {
+    const char* digits = listen.data() + colon + 1;
+    const char* const last = listen.data() + listen.size();
+    const auto [end, error] = std::from_chars(digits, last, port);
+    valid = error == std::errc() && end == last && port <= 65535;
+  }
+  if (!valid) {
     throw UsageError{"--listen must be HOST:PORT (127.0.0.1:4318, [::1]:4318), not '" + listen +
                      "'"};
   }
