@@ -21,7 +21,7 @@ mkdir -p "$build/fuzz-findings"
 
 # Inputs per target in the reproducible mode: 3.6 min for all, two at a time, under ASan here.
 declare -A runs=([alert_state]=2400000 [csv]=400000 [k6]=200000 [link_header]=2400000
-  [literal]=160000 [ndjson]=160000 [otlp]=12000 [retry_headers]=1200000 [sentry_answer]=600000
+  [literal]=160000 [ndjson]=160000 [otlp]=12000 [record]=40000 [retry_headers]=1200000 [sentry_answer]=600000
   [sentry_page]=400000 [thresholds]=16000)
 
 run_one() {
