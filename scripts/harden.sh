@@ -22,5 +22,5 @@ bash scripts/fuzz.sh build-hardening
 PERFGATE_BUILD_DIR=build-tsan PERFGATE_CMAKE_ARGS="-DPERFGATE_SANITIZE=thread \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPERFGATE_BUILD_BENCH=OFF -DPERFGATE_WERROR=OFF" bash scripts/build.sh
 TSAN_OPTIONS=halt_on_error=1 build-tsan/perfgate_tests \
-  --gtest_filter='SentryOverHttp*:CliSentry*:CurlTransport*:ReadNdjson*:SentryClient*:HttpClient*:ParallelFor*:Evaluate*:Interrupt*'
+  --gtest_filter='SentryOverHttp*:CliSentry*:CurlTransport*:ReadNdjson*:SentryClient*:HttpClient*:ParallelFor*:Evaluate*:Interrupt*:Receiver*:Record.*'
 echo "harden: the suite under ASan+UBSan, the fuzzers and the concurrent tests under TSan passed"
