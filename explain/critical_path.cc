@@ -40,15 +40,15 @@ class Walker {
     std::size_t next = 0;
     double t = ceiling;
     while (t > floor) {
-      // Still running at t, starting at or after t, or walked: never eligible again, since
-      // t only falls.
+      // Still running at t (past the tolerance), starting at or after t, or walked: never
+      // eligible again, since t only falls.
       while (next < by_end.size() &&
-             (end_of(by_end[next]) > t || !(spans_[by_end[next]].start_ms < t) ||
-              walked_[by_end[next]]))
+             (end_of(by_end[next]) > t + kEndTolerance_ms ||
+              !(spans_[by_end[next]].start_ms < t) || walked_[by_end[next]]))
         ++next;
       if (next == by_end.size() || !(end_of(by_end[next]) > floor)) break;
       const std::size_t child = by_end[next++];
-      const double child_end = end_of(child);
+      const double child_end = std::min(end_of(child), t);
       walked_[child] = true;
       times_[s] += t - child_end;  // nothing ran for s between the child's end and t
       const double child_floor = std::max(spans_[child].start_ms, floor);

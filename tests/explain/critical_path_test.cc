@@ -182,8 +182,9 @@ TEST(CriticalPath, AVeryDeepChainIsCutNotOverflowed) {
 
 // A second implementation, written apart and done on whole milliseconds: walking back from
 // the root's end, each tick [t - 1, t] belongs to the deepest span on the chain of "the child
-// that had finished last by the cursor (its end clamped to its parent's), among those not
-// yet left behind".
+// that had finished last by the cursor (its end clamped to its parent's; one that ended a
+// tick after the cursor, the tolerance, counts as finished at it), among those not yet left
+// behind".
 class TickOracle {
  public:
   explicit TickOracle(const std::vector<TreeSpan>& spans) : spans_(spans), owned_(spans.size()) {
@@ -205,11 +206,12 @@ class TickOracle {
       for (std::size_t c : left) {
         const long start = static_cast<long>(spans_[c].start_ms);
         const long end = std::min(static_cast<long>(spans_[c].end_ms), ceiling);
-        if (start < t && end <= t && end > chosen_end) {
+        if (start < t && end <= t + static_cast<long>(kEndTolerance_ms) && end > chosen_end) {
           chosen = c;
           chosen_end = end;
         }
       }
+      chosen_end = std::min(chosen_end, t);
       if (chosen == spans_.size()) {
         owned_[s] += static_cast<double>(t - floor);
         return;
@@ -225,6 +227,25 @@ class TickOracle {
   const std::vector<TreeSpan>& spans_;
   std::vector<double> owned_;
 };
+
+// What the OpenTelemetry JS SDK records (tests/data/record, examples/pipeline): each step's
+// start in whole milliseconds, its end finer, so a step seems to start before the one it
+// waited on ended. The steps are still the path, and the parent's own time only the gaps.
+TEST(CriticalPath, AStepThatSeemsToStartJustBeforeThePreviousEndedStillWaitedOnIt) {
+  const std::vector<TreeSpan> spans = {{-1, 0, 112.1}, {0, 0, 14.2},   // fetch-document
+                                       {0, 0, 26.3},                   // usage-log, not awaited
+                                       {0, 14.0, 20.4},                // chunk-text
+                                       {0, 20.0, 55.9},                // batch-embed
+                                       {0, 55.0, 111.3}};              // summarize
+  const std::vector<double> times = CriticalPathTimes(spans);
+  EXPECT_NEAR(times[5], 56.3, 1e-9);  // 55.0 to 111.3
+  EXPECT_NEAR(times[4], 35.0, 1e-9);  // 20.0 to 55.0, where summarize began
+  EXPECT_NEAR(times[3], 6.0, 1e-9);   // 14.0 to 20.0
+  EXPECT_NEAR(times[1], 14.0, 1e-9);  // 0 to 14.0
+  EXPECT_EQ(times[2], 0);             // the decoy ran beside them
+  EXPECT_NEAR(times[0], 0.8, 1e-9);   // 111.3 to 112.1
+  EXPECT_NEAR(Sum(times), 112.1, 1e-9);
+}
 
 TEST(CriticalPath, AgreesWithATickByTickOracleOnRandomTrees) {
   stats::Random random(17);
