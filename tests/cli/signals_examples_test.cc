@@ -104,6 +104,43 @@ TEST(SignalsExamples, AnySpanAttributeARuleNamesIsJudged) {
       << run.out;
 }
 
+// examples/pipeline/recordings/: what `perfgate record -- examples/pipeline/load.sh` wrote
+// of the example service (the OpenTelemetry JS SDK, 280 traced requests each) on main, on a
+// pull request that changed nothing, and on one whose batch-embed step is 1.5x slower.
+TEST(PipelineExample, ARecordedPullRequestFailsWhenAStepWasSlowedAndPassesWhenNot) {
+  FakeFileSystem fs = ReadingFixtures();
+  const std::string dir = "examples/pipeline/";
+  CliRun same = RunPerfgate({"check", "--baseline", dir + "recordings/main.otlp.jsonl",
+                             "--candidate", dir + "recordings/same.otlp.jsonl", "--config",
+                             dir + "thresholds.yaml"},
+                            fs);
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  CliRun slow = RunPerfgate({"check", "--baseline", dir + "recordings/main.otlp.jsonl",
+                             "--candidate", dir + "recordings/slow.otlp.jsonl", "--config",
+                             dir + "thresholds.yaml"},
+                            fs);
+  EXPECT_EQ(slow.exit_code, 1) << slow.err;
+  EXPECT_NE(slow.out.find("FAIL         POST /api/analyze p50 140 ms vs 121 ms (+15.3 %"),
+            std::string::npos)
+      << slow.out;
+  // The slowed step, not the usage log sent beside the steps, explains the change.
+  CliRun why = RunPerfgate({"explain", dir + "recordings/main.otlp.jsonl",
+                            dir + "recordings/slow.otlp.jsonl", "--config",
+                            dir + "thresholds.yaml"},
+                           fs);
+  EXPECT_EQ(why.exit_code, 0) << why.err;
+  const std::size_t every = why.out.find("every request (280 candidate and 280 baseline");
+  ASSERT_NE(every, std::string::npos) << why.out;
+  EXPECT_NE(why.out.find("  gen_ai.embeddings          41.0 ms    59.6 ms  +18.6 ms  [+17.7, "
+                         "+19.5] ms  97.2 %  slower",
+                         every),
+            std::string::npos)
+      << why.out;
+  EXPECT_NE(why.out.find("    \"usage-log\"              0.75 ms    0.73 ms  -0.02 ms", every),
+            std::string::npos)
+      << why.out;
+}
+
 TEST(SignalsExamples, TheK6ExampleFailsOnCheckoutFromResultsAndFromSummaries) {
   FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate({"check", "--baseline", "examples/k6/baseline.json", "--candidate",
