@@ -86,6 +86,7 @@ TEST_F(Package, UnpacksTheBinaryManPageCompletionsAndDocs) {
             "./usr/share/doc/perfgate/README.md\n"
             "./usr/share/doc/perfgate/json-report.md\n"
             "./usr/share/doc/perfgate/metrics.md\n"
+            "./usr/share/doc/perfgate/record.md\n"
             "./usr/share/doc/perfgate/sources.md\n"
             "./usr/share/doc/perfgate/thresholds.schema.json\n"
             "./usr/share/doc/perfgate/thresholds.yaml\n"
