@@ -128,15 +128,28 @@ ReceiverReply HandleRequest(std::string_view method, std::string_view target,
     return StatusReply(status, protobuf, why);
   };
   if (method == "OPTIONS") return {204, "", ""};  // a browser SDK's CORS preflight
-  if (const std::optional<SentryRoute> sentry = SentryRouteOf(path)) {
-    if (method != "POST") return refuse(405, "Sentry's SDKs send with POST");
-    std::string inflated;
-    if (content_encoding == "gzip") {
-      Result<std::string> gunzipped = Gunzip(body, options.max_inflated_bytes);
-      if (!gunzipped.ok()) return refuse(400, gunzipped.error().message);
-      inflated = std::move(gunzipped).value();
-      body = inflated;
-    }
+  const std::optional<SentryRoute> sentry = SentryRouteOf(path);
+  if (!sentry && path != "/v1/traces") {
+    return refuse(404,
+                  "perfgate record takes OTLP/HTTP traces at POST /v1/traces and Sentry "
+                  "envelopes at POST /api/PROJECT/envelope/");
+  }
+  if (method != "POST") return refuse(405, "SDKs send traces with POST");
+  if (!sentry && !protobuf && type != kJson) {
+    return refuse(415, "Content-Type must be application/x-protobuf or application/json, not '" +
+                           std::string(content_type) + "'");
+  }
+  std::string inflated;
+  if (!content_encoding.empty() && content_encoding != "identity") {
+    if (content_encoding != "gzip")
+      return refuse(415, "Content-Encoding must be gzip or none, not '" +
+                             std::string(content_encoding) + "'");
+    Result<std::string> gunzipped = Gunzip(body, options.max_inflated_bytes);
+    if (!gunzipped.ok()) return refuse(400, gunzipped.error().message);
+    inflated = std::move(gunzipped).value();
+    body = inflated;
+  }
+  if (sentry) {
     Result<SentrySpans> spans = sentry->envelope ? SentryEnvelopeSpans(body, sentry->project)
                                                  : SentryEventSpans(body, sentry->project);
     if (!spans.ok()) return refuse(400, spans.error().message);
@@ -153,26 +166,6 @@ ReceiverReply HandleRequest(std::string_view method, std::string_view target,
             spans->event_id.empty()
                 ? "{}"
                 : boost::json::serialize(boost::json::object{{"id", spans->event_id}})};
-  }
-  if (path != "/v1/traces") {
-    return refuse(404,
-                  "perfgate record takes OTLP/HTTP traces at POST /v1/traces and Sentry "
-                  "envelopes at POST /api/PROJECT/envelope/");
-  }
-  if (method != "POST") return refuse(405, "OTLP/HTTP traces are sent with POST");
-  if (!protobuf && type != kJson) {
-    return refuse(415, "Content-Type must be application/x-protobuf or application/json, not '" +
-                           std::string(content_type) + "'");
-  }
-  std::string inflated;
-  if (!content_encoding.empty() && content_encoding != "identity") {
-    if (content_encoding != "gzip")
-      return refuse(415, "Content-Encoding must be gzip or none, not '" +
-                             std::string(content_encoding) + "'");
-    Result<std::string> gunzipped = Gunzip(body, options.max_inflated_bytes);
-    if (!gunzipped.ok()) return refuse(400, gunzipped.error().message);
-    inflated = std::move(gunzipped).value();
-    body = inflated;
   }
   std::string decoded;
   if (protobuf) {
