@@ -53,9 +53,10 @@ po::options_description SourceOptionsDescription(bool files = true) {
   reading.add_options()
       ("format", po::value<std::string>()->value_name("FORMAT")->default_value("auto"),
        "input format: auto (from the extension: .ndjson/.jsonl, .csv, .json, "
-       ".otlp.json/.otlp.jsonl; k6's files by their content), ndjson, csv, json (a saved "
-       "Sentry events page), otlp (OpenTelemetry OTLP/JSON traces), k6 (k6 run --out json), "
-       "k6-summary (k6's --summary-export or handleSummary JSON)")
+       ".otlp.json/.otlp.jsonl; k6's files and Sentry SDK events by their content), ndjson, "
+       "csv, json (a saved Sentry events page), otlp (OpenTelemetry OTLP/JSON traces), k6 "
+       "(k6 run --out json), k6-summary (k6's --summary-export or handleSummary JSON), "
+       "sentry-events (Sentry SDK transaction events, one per line, or a saved envelope)")
       ("on-bad-row", po::value<std::string>()->value_name("POLICY")->default_value("fail"),
        "a malformed row: fail (exit 2, naming file:line) or skip (dropped, counted and "
        "reported)")

@@ -3,7 +3,7 @@
 // refused with a message or turned into OTLP/JSON that the recording and the OTLP reader
 // take whole (see samples_fuzz.h for what the reader must hold).
 #include "fetch/record/otlp_protobuf.h"
-#include "fetch/record/sentry_envelope.h"
+#include "fetch/files/sentry_envelope.h"
 #include "fuzz/samples_fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

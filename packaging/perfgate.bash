@@ -10,7 +10,7 @@ _perfgate() {
   fi
   case $prev in
     --format|--baseline-format|--candidate-format)
-      mapfile -t COMPREPLY < <(compgen -W "auto ndjson jsonl csv json otlp" -- "$cur"); return ;;
+      mapfile -t COMPREPLY < <(compgen -W "auto ndjson jsonl csv json otlp k6 k6-summary sentry-events" -- "$cur"); return ;;
     --on-bad-row) mapfile -t COMPREPLY < <(compgen -W "fail skip" -- "$cur"); return ;;
     --duration-unit) mapfile -t COMPREPLY < <(compgen -W "s ms us ns" -- "$cur"); return ;;
     --mode) mapfile -t COMPREPLY < <(compgen -W "raw aggregate histogram" -- "$cur"); return ;;

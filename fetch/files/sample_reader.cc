@@ -4,6 +4,7 @@
 #include "fetch/files/k6_reader.h"
 #include "fetch/files/ndjson_reader.h"
 #include "fetch/files/otlp_reader.h"
+#include "fetch/files/sentry_envelope.h"
 #include "fetch/files/sentry_page_reader.h"
 
 namespace perfgate::fetch {
@@ -46,6 +47,7 @@ InputFormat SniffFormat(std::string_view text) {
   if (first.find("\"resourceSpans\"") != first.npos) return InputFormat::kOtlp;
   if (LooksLikeK6(text)) return InputFormat::kK6;
   if (LooksLikeK6Summary(text)) return InputFormat::kK6Summary;
+  if (LooksLikeSentryEvents(text)) return InputFormat::kSentryEvents;
   // Objects line by line, or one object that is an event rather than a page of them.
   if (LooksLikeNdjson(text) ||
       (first.starts_with('{') && first.ends_with('}') && first.find("\"data\"") == first.npos))
@@ -58,7 +60,8 @@ InputFormat SniffFormat(std::string_view text) {
 
 Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, InputFormat format,
                               const ReadOptions& options) {
-  if (!options.release.empty() && format != InputFormat::kOtlp) {
+  if (!options.release.empty() && format != InputFormat::kOtlp &&
+      format != InputFormat::kSentryEvents) {
     return MakeError(ErrorKind::kUsage, std::string(source) +
                                             ": a release can be picked out of an OTLP file only "
                                             "(by service.version); give each release its own file");
@@ -83,6 +86,8 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
         return ReadK6(text, source, options);
       case InputFormat::kK6Summary:
         return ReadK6Summary(text, source, options);
+      case InputFormat::kSentryEvents:
+        return ReadSentryEvents(text, source, options);
     }
     return MakeError(ErrorKind::kInternal, "unknown input format");
   }();
@@ -127,9 +132,12 @@ Result<SampleSet> ReadSampleFile(FileSystem& fs, const std::string& path,
     format = SniffFormat(bytes->view());
   } else if (from_name &&
              (*format == InputFormat::kSentryJson || *format == InputFormat::kNdjson)) {
-    // k6 writes .json (and users .jsonl) files: their content tells them from Sentry's.
+    // k6 writes .json (and users .jsonl) files, and Sentry's SDK events are JSON lines:
+    // their content tells them from Sentry's pages and perfgate's NDJSON.
     const InputFormat sniffed = SniffFormat(bytes->view());
-    if (sniffed == InputFormat::kK6 || sniffed == InputFormat::kK6Summary) format = sniffed;
+    if (sniffed == InputFormat::kK6 || sniffed == InputFormat::kK6Summary ||
+        sniffed == InputFormat::kSentryEvents)
+      format = sniffed;
   }
   return ReadSamples(bytes->view(), stdin ? "(stdin)" : path, *format, options);
 }

@@ -23,17 +23,20 @@ enum class InputFormat {
   kOtlp,        // OpenTelemetry OTLP/JSON traces (.otlp.json, .otlp.jsonl)
   kK6,          // k6's --out json results (told by their content, or --format k6)
   kK6Summary,   // k6's end-of-test summary (told by its content, or --format k6-summary)
+  kSentryEvents,  // Sentry SDK transaction events, one per line, or a saved envelope (told
+                  // by their content, or --format sentry-events)
 };
 
 // --format's names; "jsonl" is another name for NDJSON.
-inline constexpr NameTable<InputFormat, 7> kInputFormatNames = {
+inline constexpr NameTable<InputFormat, 8> kInputFormatNames = {
     {{InputFormat::kNdjson, "ndjson"},
      {InputFormat::kNdjson, "jsonl"},
      {InputFormat::kCsv, "csv"},
      {InputFormat::kSentryJson, "json"},
      {InputFormat::kOtlp, "otlp"},
      {InputFormat::kK6, "k6"},
-     {InputFormat::kK6Summary, "k6-summary"}}};
+     {InputFormat::kK6Summary, "k6-summary"},
+     {InputFormat::kSentryEvents, "sentry-events"}}};
 // The format named by `path`'s extension, or a kUsage error that says how to choose one.
 // k6's files are .json like Sentry's pages: ReadSampleFile tells them apart by content.
 Result<InputFormat> InputFormatForPath(std::string_view path);

@@ -16,7 +16,7 @@
 #include <boost/json/value.hpp>
 
 #include "fetch/record/otlp_protobuf.h"
-#include "fetch/record/sentry_envelope.h"
+#include "fetch/files/sentry_envelope.h"
 
 namespace perfgate::fetch {
 namespace {

@@ -55,7 +55,7 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(gate::kCaveatNames, 12, "caveats");
   ExpectComplete(kSentryModeNames, 3, "mode");
   ExpectComplete(kSentryDatasetNames, 2, "dataset");
-  ExpectComplete(fetch::kInputFormatNames, 6, "format");
+  ExpectComplete(fetch::kInputFormatNames, 7, "format");
   ExpectComplete(fetch::kBadRowPolicyNames, 2, "on-bad-row");
   ExpectComplete(reports::kOverallNames, 4, "verdict");
   EXPECT_EQ(NameOf(fetch::kInputFormatNames, fetch::InputFormat::kNdjson),

@@ -27,6 +27,8 @@ const char* SourceName(InputFormat format) {
       return "k6.json";
     case InputFormat::kK6Summary:
       return "summary.json";
+    case InputFormat::kSentryEvents:
+      return "events.ndjson";
   }
   return "";
 }
@@ -36,6 +38,7 @@ constexpr InputFormat kCsv = InputFormat::kCsv;
 constexpr InputFormat kJson = InputFormat::kSentryJson;
 constexpr InputFormat kK6 = InputFormat::kK6;
 constexpr InputFormat kK6Summary = InputFormat::kK6Summary;
+constexpr InputFormat kEvents = InputFormat::kSentryEvents;
 
 const BadInput kBadInputs[] = {
     // k6's --out json and end-of-test summary
@@ -62,6 +65,18 @@ const BadInput kBadInputs[] = {
      R"({"metrics":{"http_req_duration":{"avg":5},"http_reqs":{"count":10},)"
      R"("http_req_failed":{"passes":11,"fails":0,"value":1}},"root_group":{}})",
      "summary.json: http_req_failed counts more failures than http_reqs counts requests"},
+    // Sentry SDK events
+    {kEvents,
+     "{\"type\":\"transaction\",\"contexts\":{\"trace\":{\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\","
+     "\"span_id\":\"b7ad6b7169203331\"}},\"start_timestamp\":1,\"timestamp\":2}\n"
+     "{\"type\":\"transaction\",\"contexts\":{}}",
+     "events.ndjson:2: a Sentry event: a transaction has no contexts.trace"},
+    {kEvents,
+     "{\"type\":\"transaction\",\"contexts\":{\"trace\":{\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\","
+     "\"span_id\":\"b7ad6b7169203331\"}},\"start_timestamp\":1}",
+     "events.ndjson:1: a Sentry event: a transaction has no timestamp time"},
+    {kEvents, "{\"type\":\"error\",\"contexts\":{}}",
+     "events.ndjson: no transaction events (1 other events)"},
     // NDJSON
     {kNd, R"({"transaction":"a","duration_ms":-5})", "in.ndjson:1: duration_ms is negative: -5"},
     {kNd, R"({"transaction":"a","duration_ms":"12"})",

@@ -1,7 +1,8 @@
-// What Sentry's SDKs send, as perfgate record keeps it: an envelope (a header line, then
-// items, each a header line and a payload) or a bare event (the legacy /store/ endpoint),
-// its transactions and streamed spans turned into one OTLP/JSON ExportTraceServiceRequest,
-// so a recording is one format whichever SDK sent it.
+// What Sentry's SDKs send, as perfgate record keeps it and as perfgate reads it from files:
+// an envelope (a header line, then items, each a header line and a payload) or a bare event
+// (the legacy /store/ endpoint, or a file of events saved from Sentry's event API), its
+// transactions and streamed spans turned into one OTLP/JSON ExportTraceServiceRequest, so
+// a recording is one format whichever SDK sent it, and saved events read as recordings do.
 //
 // A transaction event becomes its root span (contexts.trace: ids, op, status, data; the
 // event's transaction name and times) and its child spans; a span v2 item (the span
@@ -12,8 +13,8 @@
 // become root attributes measurements.NAME in milliseconds (or as given when not a time),
 // which the OTLP reader makes event values. Resources are per release (service.version)
 // and environment; service.name is "sentry:PROJECT".
-#ifndef PERFGATE_FETCH_RECORD_SENTRY_ENVELOPE_H_
-#define PERFGATE_FETCH_RECORD_SENTRY_ENVELOPE_H_
+#ifndef PERFGATE_FETCH_FILES_SENTRY_ENVELOPE_H_
+#define PERFGATE_FETCH_FILES_SENTRY_ENVELOPE_H_
 
 #include <cstddef>
 #include <string>
@@ -21,6 +22,8 @@
 #include <vector>
 
 #include "core/result.h"
+#include "core/samples.h"
+#include "fetch/files/read_options.h"
 
 namespace perfgate::fetch {
 
@@ -59,6 +62,18 @@ Result<SentrySpans> SentryEnvelopeSpans(std::string_view body, std::string_view 
 // event type (kept as nothing).
 Result<SentrySpans> SentryEventSpans(std::string_view body, std::string_view project);
 
+// True when `text` is Sentry's events rather than perfgate's flat NDJSON: its first line is
+// a transaction event ("type": "transaction" with "contexts"), or an envelope's header
+// followed by an item header.
+bool LooksLikeSentryEvents(std::string_view text);
+
+// Reads a file of Sentry transaction events (one per line, as an SDK sends them or Sentry's
+// event API gives them), or one saved envelope, as the OTLP reader reads what perfgate
+// record wrote of them. A line that is not a transaction event is a bad row
+// ("events.ndjson:3: a Sentry event: ..."); other event types are skipped and said.
+Result<SampleSet> ReadSentryEvents(std::string_view text, std::string_view source,
+                                   const ReadOptions& options);
+
 }  // namespace perfgate::fetch
 
-#endif  // PERFGATE_FETCH_RECORD_SENTRY_ENVELOPE_H_
+#endif  // PERFGATE_FETCH_FILES_SENTRY_ENVELOPE_H_

@@ -1,4 +1,4 @@
-#include "fetch/record/sentry_envelope.h"
+#include "fetch/files/sentry_envelope.h"
 
 #include <cmath>
 #include <cstdint>
@@ -10,6 +10,7 @@
 
 #include "core/span_status.h"
 #include "core/timestamp.h"
+#include "fetch/files/otlp_reader.h"
 #include "fetch/files/row_fields.h"
 
 namespace perfgate::fetch {
@@ -313,6 +314,67 @@ Result<SentrySpans> SentryEnvelopeSpans(std::string_view body, std::string_view 
   out.spans = spans.size();
   out.otlp_json = spans.Json(project);
   return out;
+}
+
+bool LooksLikeSentryEvents(std::string_view text) {
+  const std::size_t end = text.find('\n');
+  const std::string_view first = text.substr(0, end);
+  if (first.find("\"type\":\"transaction\"") != std::string_view::npos &&
+      first.find("\"contexts\"") != std::string_view::npos)
+    return true;
+  if (!first.starts_with('{') || end == std::string_view::npos) return false;
+  const std::string_view second = text.substr(end + 1, text.find('\n', end + 1) - end - 1);
+  return second.starts_with("{\"type\":") &&
+         (first.find("\"event_id\"") != std::string_view::npos ||
+          first.find("\"sent_at\"") != std::string_view::npos ||
+          first.find("\"dsn\"") != std::string_view::npos || first == "{}");
+}
+
+Result<SampleSet> ReadSentryEvents(std::string_view text, std::string_view source,
+                                   const ReadOptions& options) {
+  std::string otlp;
+  std::size_t other = 0;
+  BadRowLog bad_rows(options.on_bad_row, source);
+  const std::size_t first_end = text.find('\n');
+  const std::string_view first = text.substr(0, first_end);
+  const bool envelope = first.find("\"type\":\"transaction\"") == std::string_view::npos &&
+                        LooksLikeSentryEvents(text);
+  if (envelope) {
+    Result<SentrySpans> spans = SentryEnvelopeSpans(text, "file");
+    if (!spans.ok())
+      return MakeError(ErrorKind::kInput, std::string(source) + ": " + spans.error().message);
+    otlp = spans->otlp_json + "\n";
+    other = spans->other_items;
+  } else {
+    const char* cursor = text.data();
+    const char* const end = text.data() + text.size();
+    for (std::size_t line = 1; cursor < end; ++line) {
+      const std::string_view row = NextLine(cursor, end);
+      if (IsBlank(row)) continue;
+      Result<SentrySpans> spans = SentryEventSpans(row, "file");
+      if (!spans.ok()) {
+        if (!bad_rows.Record(line, 0, spans.error().message)) return bad_rows.StopError();
+        continue;
+      }
+      other += spans->other_items;
+      if (spans->spans > 0) otlp += spans->otlp_json + "\n";
+    }
+  }
+  if (otlp.empty()) {
+    return MakeError(ErrorKind::kInput,
+                     std::string(source) + ": no transaction events" +
+                         (other > 0 ? " (" + std::to_string(other) + " other events)" : ""));
+  }
+  Result<SampleSet> set = ReadOtlp(otlp, source, options);
+  if (!set.ok()) return set.error();
+  bad_rows.CopyTo(*set);
+  if (other > 0) {
+    set->notes.push_back(std::string(source) + ": " + std::to_string(other) +
+                         (other == 1 ? " event that is not a transaction was"
+                                     : " events that are not transactions were") +
+                         " skipped");
+  }
+  return set;
 }
 
 Result<SentrySpans> SentryEventSpans(std::string_view body, std::string_view project) {

@@ -3,12 +3,14 @@
 // default span streaming and its transactions (with AI spans streamed beside them) read
 // back, through the OTLP reader, as the same four requests with their spans, failures and
 // token counts; a browser transaction's Web Vitals become its measurements.
-#include "fetch/record/sentry_envelope.h"
+#include "fetch/files/sentry_envelope.h"
 
 #include <gtest/gtest.h>
 
 #include "core/file_system.h"
 #include "fetch/files/otlp_reader.h"
+#include "fetch/files/sample_reader.h"
+#include "tests/fakes/fake_file_system.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -98,6 +100,33 @@ TEST(SentryEnvelope, ABrowserTransactionsWebVitalsAreItsMeasurements) {
   Result<SentrySpans> stored = SentryEventSpans(event, "7");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->otlp_json, spans->otlp_json);
+}
+
+TEST(SentryEvents, AFileOfEventsOrASavedEnvelopeReadsAsTheRecordingDoes) {
+  // The four transactions @sentry/node sent, one event per line as an SDK sends them or
+  // Sentry's event API gives them, in a .ndjson file: told from perfgate's NDJSON by content.
+  std::string lines;
+  for (const char* file : {"sentry-static-4.body", "sentry-static-5.body", "sentry-static-6.body",
+                           "sentry-static-7.body"}) {
+    const std::string body = Fixture(file);  // the items' payloads are views into it
+    Result<Envelope> envelope = ParseEnvelope(body);
+    ASSERT_TRUE(envelope.ok());
+    lines += std::string(envelope->items.at(0).payload) + "\n";
+  }
+  FakeFileSystem fs;
+  fs.files["events.ndjson"] = lines;
+  fs.files["stream.json"] = Fixture("sentry-stream-3.body");  // a saved envelope
+  Result<SampleSet> events = ReadSampleFile(fs, "events.ndjson", std::nullopt, {});
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  EXPECT_EQ(events->TotalEvents(), 4u);
+  EXPECT_EQ(events->groups.at(0).Failures(), 1u);
+  EXPECT_EQ(events->groups.at(0).trees.at(0).spans.size(), 2u);  // the AI spans came apart
+  Result<SampleSet> envelope = ReadSampleFile(fs, "stream.json", std::nullopt, {});
+  ASSERT_TRUE(envelope.ok()) << envelope.error().message;
+  EXPECT_EQ(envelope->TotalEvents(), 4u);
+  EXPECT_EQ(envelope->groups.at(0).trees.at(0).spans.size(), 3u);
+  EXPECT_TRUE(LooksLikeSentryEvents(lines));
+  EXPECT_FALSE(LooksLikeSentryEvents("{\"transaction\":\"a\",\"duration_ms\":1}\n"));
 }
 
 TEST(SentryEnvelope, WhatIsNotAnEnvelopeIsRefusedSayingWhy) {
