@@ -174,5 +174,36 @@ TEST(GitLabComponent, JudgesPublishesAndKeepsOneNotePerMergeRequest) {
   EXPECT_EQ(server.requests().size(), requests);
 }
 
+TEST(GitLabComponent, RecordsOnTheDefaultBranchAndJudgesTheRecordingOnAMergeRequest) {
+  const std::string folder =
+      ::testing::TempDir() + "perfgate-gitlab-record-" + std::to_string(getpid());
+  const std::string post =
+      "curl -s -o /dev/null -H Content-Type:application/x-protobuf --data-binary @" +
+      std::string(PERFGATE_SOURCE_DIR) +
+      "/tests/data/record/otel-proto-0.body \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\"";
+  std::map<std::string, std::string> vars = {
+      {"PERFGATE_BASELINE", ""},
+      {"PERFGATE_CANDIDATE", ""},
+      {"PERFGATE_CONFIG", std::string(PERFGATE_SOURCE_DIR) + "/examples/pipeline/thresholds.yaml"},
+      {"PERFGATE_ARGS", ""},
+      {"PERFGATE_COMMENT", "false"},
+      {"PERFGATE_RECORD", post},
+      {"PERFGATE_RECORD_OUTPUT", "main.otlp.jsonl"}};
+  auto [recorded, output] = RunJob(folder, vars);
+  EXPECT_EQ(recorded, 0) << output;
+  EXPECT_NE(output.find("perfgate: recorded main.otlp.jsonl; no baseline, so nothing is judged"),
+            std::string::npos)
+      << output;
+  EXPECT_TRUE(std::filesystem::exists(folder + "/main.otlp.jsonl"));
+  vars["PERFGATE_BASELINE"] = "main.otlp.jsonl";
+  vars["PERFGATE_RECORD_OUTPUT"] = "mr.otlp.jsonl";
+  auto [judged, verdict] = RunJob(folder, vars);
+  EXPECT_EQ(judged, 0) << verdict;
+  EXPECT_NE(verdict.find("no rule failed in 1 transaction"), std::string::npos) << verdict;
+  // A recorded command that failed fails the job even when the gate passes.
+  vars["PERFGATE_RECORD"] = post + "; exit 4";
+  EXPECT_EQ(RunJob(folder, vars).first, 4);
+}
+
 }  // namespace
 }  // namespace perfgate
