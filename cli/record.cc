@@ -154,9 +154,21 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
   // Until the command ends, or (without one) until SIGINT or SIGTERM. A signal while the
   // command runs is passed on to it; its end then ends the recording.
   bool interrupted = false;
+  // On a terminal, a live line of what has come in (a CI log gets the summary alone).
+  const bool live = env.err_is_terminal && !options.verbose;
+  std::size_t shown = 0;
+  auto show = [&] {
+    const fetch::RecordingCounts counts = (*recording)->counts();
+    if (!live || counts.requests == shown) return;
+    shown = counts.requests;
+    std::lock_guard lock(log_mutex);
+    env.err << "\rperfgate record: " << counts.spans << " spans (" << counts.roots
+            << " without a parent) in " << counts.requests << " requests so far" << std::flush;
+  };
   while (true) {
     timespec tick{0, 200'000'000};
     const int signal_number = sigtimedwait(&ending, nullptr, &tick);
+    show();
     if ((signal_number == SIGINT || signal_number == SIGTERM)) {
       interrupted = true;
       if (child == 0) break;
@@ -177,6 +189,7 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
       std::this_thread::sleep_for(milliseconds(50));
   }
   (*receiver)->Stop();
+  if (live && shown > 0) env.err << "\n";
   const fetch::RecordingCounts counts = (*recording)->counts();
   if (counts.spans == 0) {
     env.err << "perfgate: error: nothing was recorded: no SDK sent spans to " << base_url
