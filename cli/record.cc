@@ -8,12 +8,17 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstddef>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
-#include <cstring>
 #include "fetch/record/receiver.h"
 #include "fetch/record/recording.h"
 

@@ -2,10 +2,11 @@
 
 #include <bit>
 #include <charconv>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>

@@ -3,10 +3,17 @@
 #include <sys/socket.h>
 #include <zlib.h>
 
+#include <atomic>
+#include <cctype>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <list>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>

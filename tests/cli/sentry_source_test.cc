@@ -3,6 +3,11 @@
 // and a release is never judged against itself.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "fetch/files/sample_reader.h"
 #include "fetch/http/curl_transport.h"
 #include "tests/fakes/cli_runner.h"

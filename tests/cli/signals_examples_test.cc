@@ -3,6 +3,9 @@
 // pipeline's token cost, and a k6 load test's results and summaries.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <string>
+
 #include <boost/json/parse.hpp>
 
 #include "tests/fakes/cli_runner.h"

@@ -12,6 +12,12 @@
 #include "fetch/files/sample_reader.h"
 #include "tests/fakes/fake_file_system.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace perfgate::fetch {
 namespace {
 

@@ -12,6 +12,11 @@
 #include "core/file_system.h"
 #include "fetch/files/otlp_reader.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
 namespace perfgate::fetch {
 namespace {
 
