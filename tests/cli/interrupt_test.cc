@@ -25,6 +25,7 @@
 #include "fetch/files/sample_reader.h"
 #include "stats/random.h"
 #include "tests/fakes/fake_sentry_server.h"
+#include "tests/fakes/test_files.h"
 
 extern char** environ;
 
@@ -32,15 +33,6 @@ namespace perfgate {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 // Every file name under `dir` (recursively) that looks like a temporary file.
 std::vector<std::string> TemporaryFiles(const std::string& dir) {
@@ -59,22 +51,6 @@ std::vector<std::string> TemporaryFiles(const std::string& dir) {
   ::closedir(listing);
   return found;
 }
-
-// A scratch folder, removed with its contents at the end of the test.
-class Scratch {
- public:
-  Scratch() {
-    char pattern[] = "/tmp/perfgate-interrupt-XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~Scratch() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Starts the perfgate binary with `args` in `dir`, output discarded, `env` added to ours.
 pid_t Start(const std::vector<std::string>& args, const std::string& dir,
@@ -175,7 +151,7 @@ void WriteCheckInputs(const std::string& dir) {
 }
 
 TEST(Interrupt, ACheckKilledAnywhereLeavesTheOldReportsOrTheNewOnesAndNoTemporaryFile) {
-  Scratch scratch;
+  Scratch scratch("interrupt");
   const std::string& dir = scratch.path();
   WriteCheckInputs(dir);
   // The old set, then the new set once, uninterrupted, for reference and for its time.
@@ -216,7 +192,7 @@ TEST(Interrupt, ACheckKilledAnywhereLeavesTheOldReportsOrTheNewOnesAndNoTemporar
 // process id, known at spawn) is made a FIFO whose reader reads nothing, so the writer blocks
 // after 64 KiB of it, with the Markdown and JSON reports already written aside.
 TEST(Interrupt, ACheckKilledWhileWritingItsReportsLeavesTheOldSetAndNoTemporaryFile) {
-  Scratch scratch;
+  Scratch scratch("interrupt");
   const std::string& dir = scratch.path();
   WriteCheckInputs(dir);
   TimeOf(CheckArgs("old.yaml"), dir, 1);
@@ -244,7 +220,7 @@ TEST(Interrupt, ACheckKilledWhileWritingItsReportsLeavesTheOldSetAndNoTemporaryF
 }
 
 TEST(Interrupt, AReportToStandardOutputReachesItAndReplacesNothing) {
-  Scratch scratch;
+  Scratch scratch("interrupt");
   const std::string& dir = scratch.path();
   WriteCheckInputs(dir);
   // As a CI job runs it: stdout a log file the shell opened; the report appended to it.
@@ -272,7 +248,7 @@ TEST(Interrupt, AFetchKilledAnywhereLeavesNoPartialOutputOrCache) {
   SentryServerOptions options;
   options.latency = std::chrono::milliseconds(4);
   FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
-  Scratch scratch;
+  Scratch scratch("interrupt");
   const std::string& dir = scratch.path();
   const std::vector<std::string> args = {
       "fetch",      "--release",      "1.1",  "-o",          "out.ndjson", "--sentry-url",

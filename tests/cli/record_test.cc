@@ -2,40 +2,15 @@
 // SDKs sent (tests/data/record/) with curl to the endpoint record gave it, SIGTERM ending a
 // recording without a command, and the usage errors; then `check` on two recordings.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "tests/fakes/shell.h"
+#include "tests/fakes/test_files.h"
 
 namespace perfgate {
 namespace {
-
-class Scratch {
- public:
-  Scratch() {
-    char pattern[] = "/tmp/perfgate-record-XXXXXX";
-    path_ = ::mkdtemp(pattern);
-  }
-  ~Scratch() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
 // `text` as one single-quoted shell word.
 std::string ShellQuoted(const std::string& text) {
@@ -56,7 +31,7 @@ std::string PostFixture(const std::string& file, const std::string& type,
 }
 
 TEST(Record, WrapsACommandAndWritesWhatItsSdkSent) {
-  Scratch scratch;
+  Scratch scratch("record");
   const std::string out = scratch.path() + "/main.otlp.jsonl";
   const std::string script =
       PostFixture("otel-proto-0.body", "application/x-protobuf") + " && " +
@@ -82,7 +57,7 @@ TEST(Record, WrapsACommandAndWritesWhatItsSdkSent) {
 }
 
 TEST(Record, ACommandThatFailsGivesItsStatusAndStillWritesTheRecording) {
-  Scratch scratch;
+  Scratch scratch("record");
   const std::string out = scratch.path() + "/pr.otlp.jsonl";
   auto [status, output] =
       Shell(kBinary + " record -o " + out + " --listen 127.0.0.1:0 -- sh -c " +
@@ -94,7 +69,7 @@ TEST(Record, ACommandThatFailsGivesItsStatusAndStillWritesTheRecording) {
 }
 
 TEST(Record, NothingRecordedIsAnErrorAndNoFile) {
-  Scratch scratch;
+  Scratch scratch("record");
   const std::string out = scratch.path() + "/empty.otlp.jsonl";
   auto [status, output] = Shell(kBinary + " record -o " + out + " --listen 127.0.0.1:0 -- true");
   EXPECT_EQ(status, 2) << output;
@@ -108,7 +83,7 @@ TEST(Record, NothingRecordedIsAnErrorAndNoFile) {
 }
 
 TEST(Record, WithoutACommandSigtermEndsTheRecordingWhole) {
-  Scratch scratch;
+  Scratch scratch("record");
   const std::string dir = scratch.path();
   const std::string script =
       kBinary + " record -o " + dir + "/run.otlp.jsonl --listen 127.0.0.1:0 2>" + dir +

@@ -2,21 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "fetch/files/sample_reader.h"
+#include "tests/fakes/test_files.h"
 
 namespace perfgate::fetch {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(PERFGATE_SOURCE_DIR) + "/tests/data/otlp/" + name);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Fixture(const std::string& name) { return TestData("otlp/" + name); }
 
 Result<SampleSet> Read(std::string_view text, BadRowPolicy policy = BadRowPolicy::kFail) {
   return ReadOtlp(text, "t.otlp.jsonl", ReadOptions{policy, 1, {}});

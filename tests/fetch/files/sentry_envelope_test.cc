@@ -7,26 +7,22 @@
 
 #include <gtest/gtest.h>
 
-#include "core/file_system.h"
-#include "fetch/files/otlp_reader.h"
-#include "fetch/files/sample_reader.h"
-#include "tests/fakes/fake_file_system.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "fetch/files/otlp_reader.h"
+#include "fetch/files/sample_reader.h"
+#include "tests/fakes/fake_file_system.h"
+#include "tests/fakes/test_files.h"
+
 namespace perfgate::fetch {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  RealFileSystem fs;
-  Result<std::string> text = fs.ReadFile("tests/data/record/" + name);
-  EXPECT_TRUE(text.ok()) << name;
-  return text.ok() ? *text : std::string();
-}
+// A body a real SDK sent (tests/data/record/).
+std::string Fixture(const std::string& name) { return TestData("record/" + name); }
 
 // The OTLP lines of several envelopes, read back.
 SampleSet Read(const std::vector<std::string>& files) {

@@ -6,26 +6,22 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-
-#include "core/file_system.h"
-#include "fetch/files/otlp_reader.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "fetch/files/otlp_reader.h"
+#include "tests/fakes/test_files.h"
+
 namespace perfgate::fetch {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  RealFileSystem fs;
-  Result<std::string> text = fs.ReadFile("tests/data/record/" + name);
-  EXPECT_TRUE(text.ok()) << name;
-  return text.ok() ? *text : std::string();
-}
+// A body a real SDK sent (tests/data/record/).
+std::string Fixture(const std::string& name) { return TestData("record/" + name); }
 
 // Every attribute of every span, as "span name/key=value" in a canonical text (intValue as
 // the OTLP/JSON spec writes it, a string; the JSON serializer writes a number).

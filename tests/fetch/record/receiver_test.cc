@@ -24,16 +24,13 @@
 #include "fetch/files/otlp_reader.h"
 #include "fetch/http/curl_transport.h"
 #include "fetch/record/otlp_protobuf.h"
+#include "tests/fakes/test_files.h"
 
 namespace perfgate::fetch {
 namespace {
 
-std::string Fixture(const std::string& name) {
-  RealFileSystem fs;
-  Result<std::string> text = fs.ReadFile("tests/data/record/" + name);
-  EXPECT_TRUE(text.ok()) << name;
-  return text.ok() ? *text : std::string();
-}
+// A body a real SDK sent (tests/data/record/).
+std::string Fixture(const std::string& name) { return TestData("record/" + name); }
 
 struct Fixture_ {
   std::string folder = std::filesystem::temp_directory_path() /
@@ -55,10 +52,6 @@ struct Fixture_ {
     receiver->Stop();
     recording.reset();
     std::filesystem::remove_all(folder);
-  }
-  static std::string ReadAll(const std::string& file) {
-    RealFileSystem disk;
-    return disk.ReadFile(file).value();
   }
   std::string Url(const std::string& path_part) const {
     return "http://127.0.0.1:" + std::to_string(receiver->port()) + path_part;
@@ -99,7 +92,7 @@ TEST(Receiver, TakesWhatTheOtelExportersSentAndWritesItWholeOnCommit) {
   EXPECT_EQ(counts.by_service.at({"analyzer", "1.4.0"}), 72u);
   f.receiver->Stop();
   ASSERT_TRUE(f.recording->Commit().ok());
-  Result<SampleSet> set = ReadOtlp(Fixture_::ReadAll(f.path), f.path, {});
+  Result<SampleSet> set = ReadOtlp(Slurp(f.path), f.path, {});
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->TotalEvents(), 24u);
   const GroupSamples& group = set->groups.at(0);
@@ -174,7 +167,7 @@ TEST(Receiver, ManySendersAtOnceAreAllKept) {
   EXPECT_EQ(ok.load(), 80);
   f.receiver->Stop();
   ASSERT_TRUE(f.recording->Commit().ok());
-  Result<SampleSet> set = ReadOtlp(Fixture_::ReadAll(f.path), f.path, {});
+  Result<SampleSet> set = ReadOtlp(Slurp(f.path), f.path, {});
   ASSERT_TRUE(set.ok()) << set.error().message;
   // The same eight traces eighty times: each kept once (the reader drops repeated spans).
   EXPECT_EQ(f.recording->counts().spans, 80u * 24);
