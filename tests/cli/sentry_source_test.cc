@@ -108,39 +108,6 @@ TEST(CliSentrySource, ACacheEntryCutShortIsSaidAndFetchedAgainNeverJudged) {
 namespace perfgate {
 namespace {
 
-TEST(CliSentrySource, TheMeasurementsAndUsersTheRulesJudgeAreAskedForAndJudged) {
-  RealFileSystem disk;
-  std::map<std::string, SampleSet> releases = {
-      {"web@2.3.0",
-       *fetch::ReadSampleFile(disk, "examples/frontend/baseline.ndjson", std::nullopt, {})},
-      {"web@2.4.0",
-       *fetch::ReadSampleFile(disk, "examples/frontend/candidate.ndjson", std::nullopt, {})}};
-  FakeSentryServer server{SentryHandler(releases, "tok")};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  fs.files["t.yaml"] =
-      "rules:\n  - {metric: p75(measurements.lcp), max_increase: 20%}\n"
-      "  - {metric: user_misery(3s), max: 0.5}\n";
-  CliRun run = RunPerfgate({"check", "--baseline", "sentry:web@2.3.0", "--candidate",
-                            "sentry:web@2.4.0", "--config", "t.yaml", "--organization", "acme",
-                            "--cache-dir", "cache", "--sentry-url", server.url()},
-                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
-  EXPECT_EQ(run.exit_code, 1) << run.err;
-  // The same verdict as from the files: Sentry's rows carried each page load's LCP.
-  EXPECT_NE(run.out.find("FAIL         /product/[id] p75(measurements.lcp) 3350 ms (n = 341) vs "
-                         "2266 ms (n = 341) (+47.9 %"),
-            std::string::npos)
-      << run.out;
-  bool asked = false;
-  for (const FakeSentryServer::Request& request : server.requests()) {
-    if (request.target.find("field=measurements.lcp&field=user&") != std::string::npos)
-      asked = true;
-  }
-  EXPECT_TRUE(asked);
-  EXPECT_EQ(run.out.find("user_misery(3000ms) needs users"), std::string::npos) << run.out;
-}
-
 // The frontend example's two releases as Sentry holds them, with INP where current browser
 // SDKs send it: interaction spans of the product page (the candidate's twice as slow).
 std::map<std::string, SampleSet> FrontendReleases() {
@@ -162,13 +129,35 @@ std::map<std::string, SampleSet> FrontendReleases() {
 }
 
 CliRun RunFrontend(FakeSentryServer& server, FakeFileSystem& fs, std::vector<std::string> args) {
-  static fetch::CurlTransport transport;
+  fetch::CurlTransport transport;
   FakeClock clock;
   std::vector<std::string> all = {"check", "--baseline", "sentry:web@2.3.0", "--candidate",
                                   "sentry:web@2.4.0", "--config", "t.yaml", "--organization",
                                   "acme", "--cache-dir", "cache", "--sentry-url", server.url()};
   all.insert(all.end(), args.begin(), args.end());
   return RunPerfgate(all, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+}
+
+TEST(CliSentrySource, TheMeasurementsAndUsersTheRulesJudgeAreAskedForAndJudged) {
+  FakeSentryServer server{SentryHandler(FrontendReleases(), "tok")};
+  FakeFileSystem fs;
+  fs.files["t.yaml"] =
+      "rules:\n  - {metric: p75(measurements.lcp), max_increase: 20%}\n"
+      "  - {metric: user_misery(3s), max: 0.5}\n";
+  CliRun run = RunFrontend(server, fs, {});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  // The same verdict as from the files: Sentry's rows carried each page load's LCP.
+  EXPECT_NE(run.out.find("FAIL         /product/[id] p75(measurements.lcp) 3350 ms (n = 341) vs "
+                         "2266 ms (n = 341) (+47.9 %"),
+            std::string::npos)
+      << run.out;
+  bool asked = false;
+  for (const FakeSentryServer::Request& request : server.requests()) {
+    if (request.target.find("field=measurements.lcp&field=user&") != std::string::npos)
+      asked = true;
+  }
+  EXPECT_TRUE(asked);
+  EXPECT_EQ(run.out.find("user_misery(3000ms) needs users"), std::string::npos) << run.out;
 }
 
 TEST(CliSentrySource, AggregateModeAsksSentryForTheMeasurementsPercentiles) {
