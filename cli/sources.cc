@@ -69,11 +69,8 @@ std::vector<std::string> SentryFieldsFor(const gate::Thresholds& config) {
 std::vector<std::string> SpanValuesFor(const gate::Thresholds& config) {
   std::set<std::string> keys;
   for (const gate::Rule* rule : gate::AllRules(config)) {
-    const std::string& value = rule->metric.value;
-    if (value.starts_with("span.")) keys.insert(value.substr(5));
-    constexpr std::string_view kSum = "sum_per_request(";
-    if (value.starts_with(kSum) && value.ends_with(')'))
-      keys.insert(value.substr(kSum.size(), value.size() - kSum.size() - 1));
+    if (const std::string_view key = rule->metric.SpanAttribute(); !key.empty())
+      keys.emplace(key);
   }
   return {keys.begin(), keys.end()};
 }

@@ -90,6 +90,16 @@ struct Metric {
   // A statistic of values measured apart from the events (GroupSamples::sample_values): a
   // span attribute per span (span.KEY), a k6 custom Trend's samples (k6.NAME).
   bool OfSamples() const { return value.starts_with("span.") || value.starts_with("k6."); }
+  // The span attribute the value is of: KEY of span.KEY and of sum_per_request(KEY); ""
+  // for any other value.
+  std::string_view SpanAttribute() const {
+    constexpr std::string_view kSpan = "span.", kSum = "sum_per_request(";
+    const std::string_view v = value;
+    if (v.starts_with(kSpan)) return v.substr(kSpan.size());
+    if (v.starts_with(kSum) && v.ends_with(')'))
+      return v.substr(kSum.size(), v.size() - kSum.size() - 1);
+    return {};
+  }
   bool operator==(const Metric& other) const { return name == other.name; }
 };
 
