@@ -15,7 +15,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
@@ -28,7 +27,6 @@ namespace perfgate::cli {
 namespace {
 
 using std::chrono::milliseconds;
-using std::chrono::steady_clock;
 
 // The SDKs go quiet this long before the grace period ends early.
 constexpr milliseconds kQuiet{500};
@@ -122,6 +120,7 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
   fetch::ReceiverOptions receiver_options;
   receiver_options.address = options.address;
   receiver_options.port = options.port;
+  receiver_options.clock = &env.clock;
   receiver_options.log = [&](const std::string& line) {
     // Refusals are always said: an SDK whose data is refused is the news.
     if (!options.verbose && line.find(": refused") == std::string::npos &&
@@ -189,9 +188,9 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
   }
   // The last exports: SDKs flush on exit, and a batch may still be on its way.
   if (child != 0 && !interrupted) {
-    const auto end = steady_clock::now() + options.grace;
-    while (steady_clock::now() < end && steady_clock::now() - (*receiver)->last_request() < kQuiet)
-      std::this_thread::sleep_for(milliseconds(50));
+    const auto end = env.clock.Now() + options.grace;
+    while (env.clock.Now() < end && env.clock.Now() - (*receiver)->last_request() < kQuiet)
+      env.clock.Sleep(milliseconds(50));
   }
   (*receiver)->Stop();
   if (live && shown > 0) env.err << "\n";
@@ -207,8 +206,8 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
   }
   Status committed = (*recording)->Commit();
   if (!committed.ok()) return ReportError(committed.error(), env);
-  env.err << "perfgate record: " << std::to_string(counts.spans) << " spans ("
-          << std::to_string(counts.roots) << " without a parent) in " << std::to_string(counts.requests)
+  env.err << "perfgate record: " << counts.spans << " spans (" << counts.roots
+          << " without a parent) in " << counts.requests
           << (counts.requests == 1 ? " request" : " requests") << " from " << ServicesText(counts)
           << "; wrote " << options.output << "\n";
   if (command_status != 0) {

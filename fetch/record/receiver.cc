@@ -213,7 +213,8 @@ struct Receiver::State {
   int live = 0;
 
   void Touch() {
-    last_request_ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    const auto now = options.clock ? options.clock->Now() : std::chrono::system_clock::now();
+    last_request_ns = now.time_since_epoch().count();
   }
 
   void Serve(tcp::socket& socket) {
@@ -335,9 +336,9 @@ Receiver::~Receiver() { Stop(); }
 
 unsigned short Receiver::port() const { return state_->port; }
 
-std::chrono::steady_clock::time_point Receiver::last_request() const {
-  return std::chrono::steady_clock::time_point(
-      std::chrono::steady_clock::duration(state_->last_request_ns.load()));
+std::chrono::system_clock::time_point Receiver::last_request() const {
+  return std::chrono::system_clock::time_point(
+      std::chrono::system_clock::duration(state_->last_request_ns.load()));
 }
 
 void Receiver::Stop() {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
 #include "core/result.h"
 #include "fetch/record/recording.h"
 
@@ -29,6 +30,9 @@ struct ReceiverOptions {
   std::size_t max_body_bytes = std::size_t{32} << 20;       // as received (gzip or not)
   std::size_t max_inflated_bytes = std::size_t{128} << 20;  // after gunzip
   int max_connections = 64;  // more wait in the listen queue
+  // The clock the time of the last request is read from (Receiver::last_request); it
+  // must outlive the receiver. nullptr: the system's.
+  Clock* clock = nullptr;
   // Told of each request taken or refused, one line ("POST /v1/traces: 12 spans (3
   // transactions)"); called from the connection threads, one at a time.
   std::function<void(const std::string&)> log;
@@ -65,7 +69,7 @@ class Receiver {
   unsigned short port() const;
   // When the last request arrived (or the receiver started), for a grace period that ends
   // once the SDKs have gone quiet.
-  std::chrono::steady_clock::time_point last_request() const;
+  std::chrono::system_clock::time_point last_request() const;
   // Stops accepting, ends every connection (a request being read is dropped unanswered)
   // and waits for their threads. Idempotent.
   void Stop();
