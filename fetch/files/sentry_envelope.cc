@@ -322,30 +322,38 @@ Result<SentrySpans> SentryEnvelopeSpans(std::string_view body, std::string_view 
   return out;
 }
 
-bool LooksLikeSentryEvents(std::string_view text) {
+namespace {
+
+enum class SentryShape { kNone, kEvents, kEnvelope };
+
+// What `text` holds, told by its first two lines: transaction events one per line (the
+// first is one, with its contexts), one envelope (a header line, then an item header), or
+// neither.
+SentryShape ShapeOf(std::string_view text) {
   const std::size_t end = text.find('\n');
   const std::string_view first = text.substr(0, end);
   if (first.find("\"type\":\"transaction\"") != std::string_view::npos &&
       first.find("\"contexts\"") != std::string_view::npos)
-    return true;
-  if (!first.starts_with('{') || end == std::string_view::npos) return false;
+    return SentryShape::kEvents;
+  if (!first.starts_with('{') || end == std::string_view::npos) return SentryShape::kNone;
   const std::string_view second = text.substr(end + 1, text.find('\n', end + 1) - end - 1);
-  return second.starts_with("{\"type\":") &&
-         (first.find("\"event_id\"") != std::string_view::npos ||
-          first.find("\"sent_at\"") != std::string_view::npos ||
-          first.find("\"dsn\"") != std::string_view::npos || first == "{}");
+  const bool envelope = second.starts_with("{\"type\":") &&
+                        (first.find("\"event_id\"") != std::string_view::npos ||
+                         first.find("\"sent_at\"") != std::string_view::npos ||
+                         first.find("\"dsn\"") != std::string_view::npos || first == "{}");
+  return envelope ? SentryShape::kEnvelope : SentryShape::kNone;
 }
+
+}  // namespace
+
+bool LooksLikeSentryEvents(std::string_view text) { return ShapeOf(text) != SentryShape::kNone; }
 
 Result<SampleSet> ReadSentryEvents(std::string_view text, std::string_view source,
                                    const ReadOptions& options) {
   std::string otlp;
   std::size_t other = 0;
   BadRowLog bad_rows(options.on_bad_row, source);
-  const std::size_t first_end = text.find('\n');
-  const std::string_view first = text.substr(0, first_end);
-  const bool envelope = first.find("\"type\":\"transaction\"") == std::string_view::npos &&
-                        LooksLikeSentryEvents(text);
-  if (envelope) {
+  if (ShapeOf(text) == SentryShape::kEnvelope) {
     Result<SentrySpans> spans = SentryEnvelopeSpans(text, "file");
     if (!spans.ok())
       return MakeError(ErrorKind::kInput, std::string(source) + ": " + spans.error().message);
