@@ -1,6 +1,7 @@
 // The decoders of the answers of Sentry's aggregate and histogram modes (sentry_modes.h).
 #include "fetch/sentry/sentry_modes.h"
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -91,6 +92,18 @@ double UnitScale(const boost::json::value& page, const std::string& field) {
   return SentryUnitMs(at->as_string()).value_or(1);
 }
 
+// The levels aggregate mode asks for: min, p50() to p99(), max.
+constexpr std::array<double, 6> kLevels = {0, 0.5, 0.75, 0.95, 0.99, 1};
+
+// A distribution's quantiles at kLevels and its mean, from the fields naming them (the
+// levels' in order, then the mean's), each read by `number`.
+template <typename Number>
+void ReadDistribution(const std::array<std::string, 7>& fields, const Number& number,
+                      Aggregates& a) {
+  for (std::size_t i = 0; i < kLevels.size(); ++i) a.quantiles_ms[kLevels[i]] = number(fields[i]);
+  a.mean_ms = number(fields[6]);
+}
+
 // `value`'s aggregates from `row` (ValueAggregateFields): count 0 and nothing else when no
 // event carries it (Sentry then answers null for the percentiles).
 Aggregates ValueAggregatesOf(const boost::json::value& page, const boost::json::value& row,
@@ -102,10 +115,8 @@ Aggregates ValueAggregatesOf(const boost::json::value& page, const boost::json::
   auto number = [&](const std::string& field) {
     return InMilliseconds(row.at(field), field, UnitScale(page, field));
   };
-  a.quantiles_ms = {{0.0, number(fields[6])},  {0.5, number(fields[1])},
-                    {0.75, number(fields[2])}, {0.95, number(fields[3])},
-                    {0.99, number(fields[4])}, {1.0, number(fields[7])}};
-  a.mean_ms = number(fields[5]);
+  ReadDistribution({fields[6], fields[1], fields[2], fields[3], fields[4], fields[7], fields[5]},
+                   number, a);
   CheckAggregates(transaction, a, value);
   return a;
 }
@@ -123,16 +134,12 @@ Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body,
       parsed.transaction = std::string(row.at("transaction").as_string());
       if (durations) {
         Aggregates& a = parsed.aggregates;
-        auto number = [&](const char* key) { return FiniteNumber(row.at(key), key); };
         a.count = EventCount(row.at("count()"), "count()");
         a.failures = EventCount(row.at("failure_count()"), "failure_count()");
-        a.quantiles_ms = {{0.0, number("min(transaction.duration)")},
-                          {0.5, number("p50()")},
-                          {0.75, number("p75()")},
-                          {0.95, number("p95()")},
-                          {0.99, number("p99()")},
-                          {1.0, number("max(transaction.duration)")}};
-        a.mean_ms = number("avg(transaction.duration)");
+        auto number = [&](const std::string& key) { return FiniteNumber(row.at(key), key.c_str()); };
+        ReadDistribution({"min(transaction.duration)", "p50()", "p75()", "p95()", "p99()",
+                          "max(transaction.duration)", "avg(transaction.duration)"},
+                         number, a);
         CheckAggregates(parsed.transaction, a);
       }
       for (const std::string& value : values)
