@@ -23,10 +23,10 @@
 
 namespace {
 
+using perfgate::SpanTree;
 using perfgate::bench::BestOf;
 using perfgate::bench::Clock;
 using perfgate::bench::Seconds;
-using perfgate::SpanTree;
 
 double LogNormal(perfgate::stats::Random& random, double median, double sigma) {
   return median * std::exp(sigma * random.Normal());

@@ -27,11 +27,16 @@ long WriteInput(const std::string& path, long long bytes) {
       << "\n"
       << R"({"type":"Metric","data":{"name":"cart_flow","type":"trend","contains":"time","thresholds":[],"submetrics":null},"metric":"cart_flow"})"
       << "\n";
-  static const char* kPerRequest[] = {"http_reqs",         "http_req_duration",
-                                      "http_req_blocked",  "http_req_connecting",
-                                      "http_req_tls_handshaking", "http_req_sending",
-                                      "http_req_waiting",  "http_req_receiving",
-                                      "http_req_failed",   "data_sent",
+  static const char* kPerRequest[] = {"http_reqs",
+                                      "http_req_duration",
+                                      "http_req_blocked",
+                                      "http_req_connecting",
+                                      "http_req_tls_handshaking",
+                                      "http_req_sending",
+                                      "http_req_waiting",
+                                      "http_req_receiving",
+                                      "http_req_failed",
+                                      "data_sent",
                                       "data_received"};
   long long written = 0;
   long requests = 0;
@@ -95,8 +100,7 @@ int main(int argc, char** argv) {
   };
   const double one = read(1);
   const double all = read(0);
-  std::printf("input: %ld requests, %.0f MB of k6 --out json (%s)\n", requests, size,
-              path.c_str());
+  std::printf("input: %ld requests, %.0f MB of k6 --out json (%s)\n", requests, size, path.c_str());
   std::printf("wc -l                : %7.3f s  %8.0f MB/s\n", wc_seconds, size / wc_seconds);
   std::printf("perfgate, 1 thread   : %7.3f s  %8.0f MB/s  %5.2fx wc -l\n", one, size / one,
               one / wc_seconds);

@@ -61,13 +61,14 @@ int main(int argc, char** argv) {
   const int requests = argc > 1 ? std::atoi(argv[1]) : 300;
   const int clients = argc > 2 ? std::atoi(argv[2]) : 2;
   perfgate::RealFileSystem fs;
-  const std::string one = fs.ReadFile(std::string(PERFGATE_SOURCE_DIR) +
-                                      "/tests/data/record/otel-proto-0.body")
-                              .value();
+  const std::string one =
+      fs.ReadFile(std::string(PERFGATE_SOURCE_DIR) + "/tests/data/record/otel-proto-0.body")
+          .value();
   std::string body;
   for (int i = 0; i < 20; ++i) body += one;
   constexpr double kSpansPerBody = 480;
-  const std::string path = "/tmp/perfgate-record-bench-" + std::to_string(::getpid()) + ".otlp.jsonl";
+  const std::string path =
+      "/tmp/perfgate-record-bench-" + std::to_string(::getpid()) + ".otlp.jsonl";
 
   auto record = [&](int per_client, double& seconds, double& round_trip) {
     auto recording = std::move(perfgate::fetch::Recording::Open(fs, path).value());

@@ -114,12 +114,12 @@ struct InitOptions {
 };
 
 struct RecordOptions {
-  std::string output;                   // *.otlp.jsonl
-  std::string address = "127.0.0.1";   // --listen HOST:PORT
+  std::string output;                 // *.otlp.jsonl
+  std::string address = "127.0.0.1";  // --listen HOST:PORT
   unsigned short port = 4318;
-  std::vector<std::string> command;     // after --: run it with the SDKs pointed here
+  std::vector<std::string> command;       // after --: run it with the SDKs pointed here
   std::chrono::milliseconds grace{5000};  // at most this long for the last exports
-  bool verbose = false;                 // a line per request received
+  bool verbose = false;                   // a line per request received
 };
 
 }  // namespace perfgate::cli

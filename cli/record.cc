@@ -42,7 +42,8 @@ std::vector<std::string> CommandEnvironment(const CliEnv& env, const std::string
       !vars.contains("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
     vars["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
   // Sentry's SDKs read SENTRY_DSN: http://KEY@HOST:PORT/PROJECT.
-  vars["SENTRY_DSN"] = "http://perfgate@" + base_url.substr(std::string_view("http://").size()) + "/1";
+  vars["SENTRY_DSN"] =
+      "http://perfgate@" + base_url.substr(std::string_view("http://").size()) + "/1";
   vars["PERFGATE_RECORD_URL"] = base_url;
   std::vector<std::string> entries;
   for (const auto& [name, value] : vars) entries.push_back(name + "=" + value);
@@ -91,8 +92,9 @@ std::string ServicesText(const fetch::RecordingCounts& counts) {
   std::string text;
   for (const auto& [service, spans] : counts.by_service) {
     const std::string name = service.first.empty() ? "(no service.name)" : service.first;
-    text += (text.empty() ? "" : "; ") + name + (service.second.empty() ? "" : " " + service.second) +
-            ": " + std::to_string(spans) + (spans == 1 ? " span" : " spans");
+    text += (text.empty() ? "" : "; ") + name +
+            (service.second.empty() ? "" : " " + service.second) + ": " + std::to_string(spans) +
+            (spans == 1 ? " span" : " spans");
   }
   return text;
 }
@@ -114,7 +116,8 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
     ~Restore() { pthread_sigmask(SIG_SETMASK, &mask, nullptr); }
   } restore{previous};
 
-  Result<std::unique_ptr<fetch::Recording>> recording = fetch::Recording::Open(env.fs, options.output);
+  Result<std::unique_ptr<fetch::Recording>> recording =
+      fetch::Recording::Open(env.fs, options.output);
   if (!recording.ok()) return ReportError(recording.error(), env);
   std::mutex log_mutex;
   fetch::ReceiverOptions receiver_options;
@@ -197,10 +200,9 @@ int RunRecord(const RecordOptions& options, CliEnv& env) {
   const fetch::RecordingCounts counts = (*recording)->counts();
   if (counts.spans == 0) {
     env.err << "perfgate: error: nothing was recorded: no SDK sent spans to " << base_url
-            << (options.command.empty()
-                    ? ""
-                    : " (is the command instrumented, and does its SDK read "
-                      "OTEL_EXPORTER_OTLP_ENDPOINT or SENTRY_DSN?)")
+            << (options.command.empty() ? ""
+                                        : " (is the command instrumented, and does its SDK read "
+                                          "OTEL_EXPORTER_OTLP_ENDPOINT or SENTRY_DSN?)")
             << "; " << options.output << " was not written\n";
     return command_status != 0 ? command_status : kExitError;
   }

@@ -295,7 +295,8 @@ std::chrono::seconds ParseDuration(const std::string& option, const std::string&
   }
   // A century is far beyond any reminder, and its seconds stay far inside the clock's range.
   constexpr double kMaxSeconds = 100.0 * 366 * 86400;
-  if (*ms / 1000 > kMaxSeconds) throw UsageError{option + " is at most 100 years, not '" + text + "'"};
+  if (*ms / 1000 > kMaxSeconds)
+    throw UsageError{option + " is at most 100 years, not '" + text + "'"};
   return std::chrono::seconds(static_cast<long long>(*ms / 1000));
 }
 

@@ -69,8 +69,7 @@ std::vector<std::string> SentryFieldsFor(const gate::Thresholds& config) {
 std::vector<std::string> SpanValuesFor(const gate::Thresholds& config) {
   std::set<std::string> keys;
   for (const gate::Rule* rule : gate::AllRules(config)) {
-    if (const std::string_view key = rule->metric.SpanAttribute(); !key.empty())
-      keys.emplace(key);
+    if (const std::string_view key = rule->metric.SpanAttribute(); !key.empty()) keys.emplace(key);
   }
   return {keys.begin(), keys.end()};
 }

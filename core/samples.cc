@@ -184,11 +184,11 @@ void SampleSetBuilder::AttachValue(std::string_view name, double value) {
   column->second.values.back() = value;
 }
 
-void SampleSetBuilder::AddSampleValue(std::string_view group, std::string_view name,
-                                      double value) {
+void SampleSetBuilder::AddSampleValue(std::string_view group, std::string_view name, double value) {
   GroupSamples& target = groups_[GroupIndex(group)];
   auto bag = target.sample_values.find(name);
-  if (bag == target.sample_values.end()) bag = target.sample_values.emplace(name, std::vector<double>{}).first;
+  if (bag == target.sample_values.end())
+    bag = target.sample_values.emplace(name, std::vector<double>{}).first;
   bag->second.push_back(value);
 }
 

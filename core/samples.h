@@ -158,10 +158,10 @@ std::size_t DropRepeatedEvents(SampleSet& set);
 
 // The events of one release, grouped by transaction name, plus what reading skipped.
 struct SampleSet {
-  std::string source;                         // as the user named it: a path or sentry:RELEASE
-  std::string sentry_release;  // the Sentry release the events came from; "" for a file
-  std::vector<GroupSamples> groups;           // sorted by name, names unique
-  std::size_t skipped_rows = 0;               // bad rows dropped under --on-bad-row=skip
+  std::string source;                // as the user named it: a path or sentry:RELEASE
+  std::string sentry_release;        // the Sentry release the events came from; "" for a file
+  std::vector<GroupSamples> groups;  // sorted by name, names unique
+  std::size_t skipped_rows = 0;      // bad rows dropped under --on-bad-row=skip
   std::vector<std::string> skipped_examples;  // the first few, "file:line: reason"
   std::vector<std::string> notes;  // what a report must say about the source (a sample cap)
   bool partial = false;  // some of the source could not be read (allow_partial); notes say what

@@ -43,8 +43,8 @@ class Walker {
       // Still running at t (past the tolerance), starting at or after t, or walked: never
       // eligible again, since t only falls.
       while (next < by_end.size() &&
-             (end_of(by_end[next]) > t + kEndTolerance_ms ||
-              !(spans_[by_end[next]].start_ms < t) || walked_[by_end[next]]))
+             (end_of(by_end[next]) > t + kEndTolerance_ms || !(spans_[by_end[next]].start_ms < t) ||
+              walked_[by_end[next]]))
         ++next;
       if (next == by_end.size() || !(end_of(by_end[next]) > floor)) break;
       const std::size_t child = by_end[next++];

@@ -2,8 +2,8 @@
 // body kind: an OTLP protobuf request, a Sentry envelope, or a bare Sentry event. Each is
 // refused with a message or turned into OTLP/JSON that the recording and the OTLP reader
 // take whole (see samples_fuzz.h for what the reader must hold).
-#include "fetch/record/otlp_protobuf.h"
 #include "fetch/files/sentry_envelope.h"
+#include "fetch/record/otlp_protobuf.h"
 #include "fuzz/samples_fuzz.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -175,11 +175,10 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     // mode) the metric among Sentry's aggregates.
     const bool aggregated = cand.aggregated() || (increase && base.aggregated());
     result.verdict = Verdict::kInsufficientData;
-    result.caveat = rule.metric.kind == MetricKind::kThroughput && !aggregated
-                        ? Caveat::kNoTimeRange
-                    : rule.metric.kind == MetricKind::kUserMisery && !aggregated
-                        ? Caveat::kNoUsers
-                        : Caveat::kNotAggregated;
+    result.caveat =
+        rule.metric.kind == MetricKind::kThroughput && !aggregated   ? Caveat::kNoTimeRange
+        : rule.metric.kind == MetricKind::kUserMisery && !aggregated ? Caveat::kNoUsers
+                                                                     : Caveat::kNotAggregated;
     result.shortfall.candidate = !cand_estimate || std::isnan(cand_estimate->value);
     return measured;
   }
@@ -197,17 +196,21 @@ MeasuredRule MeasureRule(const Rule& rule, Side& base, Side& cand, int min_sampl
     // change is not the raw proportions', so none is claimed.
     auto as_rate = [](const stats::MiseryCounts& counts) {
       const auto users = static_cast<double>(counts.users);
-      return stats::Summary{counts.users, counts.miserable_users,
-                            static_cast<double>(counts.miserable_users) / users, 0, 0, 0};
+      return stats::Summary{counts.users,
+                            counts.miserable_users,
+                            static_cast<double>(counts.miserable_users) / users,
+                            0,
+                            0,
+                            0};
     };
-    measured.spread = CompareRates(as_rate(*base.Misery(rule.metric)),
-                                   as_rate(*cand.Misery(rule.metric)), false, config.confidence,
-                                   result);
+    measured.spread =
+        CompareRates(as_rate(*base.Misery(rule.metric)), as_rate(*cand.Misery(rule.metric)), false,
+                     config.confidence, result);
     result.change_ci.reset();
     measured.spread = {};
   } else if (rule.metric.kind == MetricKind::kThroughput) {
-    measured.spread = CompareThroughputs(base.size(), *base.minutes(), cand.size(),
-                                         *cand.minutes(), config.confidence, result);
+    measured.spread = CompareThroughputs(base.size(), *base.minutes(), cand.size(), *cand.minutes(),
+                                         config.confidence, result);
   } else if (cand_estimate->Bootstrapped() && base_estimate->Bootstrapped()) {
     measured.spread = CompareBootstraps(*base_estimate, *cand_estimate, result.change_is_relative,
                                         decrease, config.confidence, result);

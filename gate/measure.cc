@@ -290,7 +290,8 @@ Estimate Side::ComputeEstimate(const Metric& metric) const {
       return estimate;  // the bootstrap of an extreme is degenerate: no interval
   }
   if (metric.kind == MetricKind::kApdex) {
-    estimate.interval = stats::BoundedMeanInterval(estimate.value, sorted_.size(), config_.confidence);
+    estimate.interval =
+        stats::BoundedMeanInterval(estimate.value, sorted_.size(), config_.confidence);
     return estimate;
   }
   std::vector<double> work = estimate.replicates;  // the interval functions sort it
@@ -383,10 +384,10 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
     changes[i] = relative ? RelativeChange(c, b) : c - b;
   }
   out.change_ci = stats::PercentileInterval(changes, confidence);
-  out.p_value = decrease ? stats::WelchIncreasePValue(base.value, base.variance, base.n,
-                                                      cand.value, cand.variance, cand.n)
-                          : stats::WelchIncreasePValue(cand.value, cand.variance, cand.n,
-                                                       base.value, base.variance, base.n);
+  out.p_value = decrease ? stats::WelchIncreasePValue(base.value, base.variance, base.n, cand.value,
+                                                      cand.variance, cand.n)
+                         : stats::WelchIncreasePValue(cand.value, cand.variance, cand.n, base.value,
+                                                      base.variance, base.n);
   if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
   return {std::sqrt(base.variance + cand.variance), false};
 }
@@ -416,9 +417,8 @@ ChangeSpread CompareRates(const stats::Summary& base, const stats::Summary& cand
 
 // Throughputs: the conditional binomial test of a decrease and its interval of the rate
 // change; the spread of the log rate ratio, sqrt(1 / b + 1 / c).
-ChangeSpread CompareThroughputs(std::size_t base_count, double base_minutes,
-                                std::size_t cand_count, double cand_minutes, double confidence,
-                                RuleResult& out) {
+ChangeSpread CompareThroughputs(std::size_t base_count, double base_minutes, std::size_t cand_count,
+                                double cand_minutes, double confidence, RuleResult& out) {
   out.change_ci =
       stats::RateChangeInterval(base_count, base_minutes, cand_count, cand_minutes, confidence);
   out.p_value = stats::RateDecreasePValue(base_count, base_minutes, cand_count, cand_minutes);

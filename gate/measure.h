@@ -136,9 +136,8 @@ ChangeSpread CompareRates(const stats::Summary& base, const stats::Summary& cand
                           double confidence, RuleResult& out);
 
 // The same for throughputs: `base_count` events in `base_minutes` against the candidate's.
-ChangeSpread CompareThroughputs(std::size_t base_count, double base_minutes,
-                                std::size_t cand_count, double cand_minutes, double confidence,
-                                RuleResult& out);
+ChangeSpread CompareThroughputs(std::size_t base_count, double base_minutes, std::size_t cand_count,
+                                double cand_minutes, double confidence, RuleResult& out);
 
 }  // namespace perfgate::gate
 

@@ -69,9 +69,9 @@ inline constexpr std::string_view kPerformanceScore = "performance_score";
 
 struct Metric {
   MetricKind kind = MetricKind::kQuantile;
-  double q = 0;       // for kQuantile: the level in [0, 1] ("p95" is 0.95)
+  double q = 0;             // for kQuantile: the level in [0, 1] ("p95" is 0.95)
   double threshold_ms = 0;  // for kApdex and kUserMisery: T
-  std::string value;  // what the statistic is of: "" for the duration, else a value's name
+  std::string value;        // what the statistic is of: "" for the duration, else a value's name
   MetricUnit unit = MetricUnit::kMilliseconds;
   // False for a measurement perfgate does not know: a rule's limit written as a time makes
   // it one in ms, else it is a plain number.
@@ -106,11 +106,11 @@ struct Metric {
 // Parses "p50", "p99.9", "p100", "mean", "min", "max", "error_rate", a statistic of a
 // value: "p75(measurements.lcp)" ("p95(duration)" is "p95"), and Sentry's signals:
 // "apdex(300ms)" and "user_misery(300ms)" (T 300 ms when not given, Sentry's default),
-// "throughput" (events per minute) and "performance_score" (the Web Vitals score, 0 to 1). A measurement Sentry defines
-// in ms (lcp, fcp, fp, ttfb, fid, inp, app starts, ...) is in ms, cls and counts are plain
-// numbers; another measurement is a plain number (the rule parser makes it ms when its limit
-// is a time). On failure the message says what is wrong and, where one is close, "did you
-// mean 'p95'?".
+// "throughput" (events per minute) and "performance_score" (the Web Vitals score, 0 to 1). A
+// measurement Sentry defines in ms (lcp, fcp, fp, ttfb, fid, inp, app starts, ...) is in ms, cls
+// and counts are plain numbers; another measurement is a plain number (the rule parser makes it ms
+// when its limit is a time). On failure the message says what is wrong and, where one is close,
+// "did you mean 'p95'?".
 Result<Metric> ParseMetric(std::string_view name);
 
 // The value of `metric` for one group: `sorted` ascending, `summary` of the same values.

@@ -34,10 +34,11 @@ enum class LimitKind {
   kMin,          // candidate value >= value: a floor, for metrics better higher
   kMaxDecrease,  // candidate change against the baseline >= -value
 };
-inline constexpr NameTable<LimitKind, 4> kLimitKindNames = {{{LimitKind::kMax, "max"},
-                                                             {LimitKind::kMaxIncrease, "max_increase"},
-                                                             {LimitKind::kMin, "min"},
-                                                             {LimitKind::kMaxDecrease, "max_decrease"}}};
+inline constexpr NameTable<LimitKind, 4> kLimitKindNames = {
+    {{LimitKind::kMax, "max"},
+     {LimitKind::kMaxIncrease, "max_increase"},
+     {LimitKind::kMin, "min"},
+     {LimitKind::kMaxDecrease, "max_decrease"}}};
 
 // Relative limits compare the candidate with the baseline; absolute ones judge it alone.
 inline bool IsRelative(LimitKind kind) {

@@ -26,9 +26,9 @@ struct ConfigError {
   std::string message;
 };
 
-constexpr std::array<std::string_view, 10> kTopKeys = {
-    "version", "source", "statistics", "policy",  "group_by",
-    "preset",  "rules",  "groups",     "waivers", "explain"};
+constexpr std::array<std::string_view, 10> kTopKeys = {"version",  "source", "statistics", "policy",
+                                                       "group_by", "preset", "rules",      "groups",
+                                                       "waivers",  "explain"};
 
 // Rule sets a config names with `preset:`, as YAML rules. web-vitals: Google's limits at
 // p75 of page loads (kWebVitalLimits), "needs improvement" from the good limit on (a
@@ -550,8 +550,8 @@ class Parser {
     }
     const bool higher = rule.metric.higher_is_better;
     if (limits.size() > 1) {
-      Fail(node, "a rule takes '" + std::string(NameOf(kLimitKindNames, limits[0].first)) + "' or '" +
-                     std::string(NameOf(kLimitKindNames, limits[1].first)) +
+      Fail(node, "a rule takes '" + std::string(NameOf(kLimitKindNames, limits[0].first)) +
+                     "' or '" + std::string(NameOf(kLimitKindNames, limits[1].first)) +
                      "', not both; write two rules");
     }
     if (limits.empty()) {
@@ -562,11 +562,13 @@ class Parser {
     const YAML::Node limit = limits[0].second;
     const std::string key(NameOf(kLimitKindNames, rule.kind));
     if (IsFloor(rule.kind) != higher) {
-      Fail(limit, higher ? rule.metric.name + " is better higher: write 'min' (a floor) or "
-                                              "'max_decrease' (against the baseline), not '" +
+      Fail(limit, higher ? rule.metric.name +
+                               " is better higher: write 'min' (a floor) or "
+                               "'max_decrease' (against the baseline), not '" +
                                key + "'"
-                         : rule.metric.name + " is better lower: write 'max' or "
-                                              "'max_increase' (against the baseline), not '" +
+                         : rule.metric.name +
+                               " is better lower: write 'max' or "
+                               "'max_increase' (against the baseline), not '" +
                                key + "'");
     }
     // A measurement perfgate does not know is a time when its limit is written as one.
@@ -577,10 +579,11 @@ class Parser {
     const MetricUnit metric_unit = rule.metric.unit;
     const bool duration = metric_unit == MetricUnit::kMilliseconds;
     if (!IsRelative(rule.kind)) {
-      rule.limit = duration                                 ? DurationMs(limit, key)
-                   : metric_unit == MetricUnit::kFraction   ? Fraction(limit, key)
-                   : metric_unit == MetricUnit::kPerMinute  ? PerMinute(limit, key)
-                                                            : PlainNumber(limit, key, rule.metric.name);
+      rule.limit = duration                               ? DurationMs(limit, key)
+                   : metric_unit == MetricUnit::kFraction ? Fraction(limit, key)
+                   : metric_unit == MetricUnit::kPerMinute
+                       ? PerMinute(limit, key)
+                       : PlainNumber(limit, key, rule.metric.name);
       rule.bare_number = duration && NumberAndUnit(limit, key).second.empty();
     } else {
       const std::string change = rule.kind == LimitKind::kMaxDecrease ? "decrease" : "increase";
@@ -588,13 +591,12 @@ class Parser {
       auto [value, unit] = NumberAndUnit(limit, key);
       if (unit.empty() && value >= 1) {
         // A bare fraction of 1 or more is more likely a percentage without its sign.
-        Fail(limit, key + " '" + limit.Scalar() +
-                        "' is ambiguous: a bare number is a fraction, so it means " +
-                        FormatRelativeChange(rule.kind == LimitKind::kMaxDecrease ? -value : value) +
-                        "; write '" + limit.Scalar() + "%' for " +
-                        sign + limit.Scalar() + " %" +
-                        (duration ? ", or '" + limit.Scalar() + "ms' for an absolute " + change
-                                  : ""));
+        Fail(limit,
+             key + " '" + limit.Scalar() +
+                 "' is ambiguous: a bare number is a fraction, so it means " +
+                 FormatRelativeChange(rule.kind == LimitKind::kMaxDecrease ? -value : value) +
+                 "; write '" + limit.Scalar() + "%' for " + sign + limit.Scalar() + " %" +
+                 (duration ? ", or '" + limit.Scalar() + "ms' for an absolute " + change : ""));
       }
       if (unit == "%" || unit.empty()) {
         rule.unit = ChangeUnit::kRelative;

@@ -134,8 +134,8 @@ void WhySection(std::ostream& out, const gate::EvaluationResult& result,
                 const explain::Explanation& why) {
   out << "<div class=\"explain\"><h4>Why it is slower</h4>\n<p class=\"meta\">"
       << Html(PopulationText(why)) << ", " << Html(MethodPhrase(why.judged.method)) << ": mean "
-      << Html(FormatMs(why.judged.candidate_ms)) << " vs "
-      << Html(FormatMs(why.judged.baseline_ms)) << "</p>\n"
+      << Html(FormatMs(why.judged.candidate_ms)) << " vs " << Html(FormatMs(why.judged.baseline_ms))
+      << "</p>\n"
       << WhyChartSvg(why.judged, result.confidence) << "\n<ul class=\"why\">\n";
   for (const explain::Cause* cause : TopCauses(why.judged, kCausesNamed))
     out << "<li>" << Html(CauseSentence(*cause, result.confidence)) << "</li>\n";
@@ -175,8 +175,7 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
       << Html(side(group.candidate));
   if (group.shift) {
     out << " &#183; P(candidate slower) "
-        << Html(FormatNumber(std::round(group.shift->probability_of_superiority * 1000) /
-                                   1000))
+        << Html(FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000))
         << ", Mann-Whitney " << Html(FormatPStatement(group.shift->p_value));
   }
   out << (group.skipped ? " &#183; skipped by the config" : "") << "</p>\n";
@@ -190,11 +189,12 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
         << " CI</th><th>Verdict</th><th>Config</th></tr></thead><tbody>\n";
     for (const RuleResult& rule : group.rules) {
       out << "<tr><td>" << Html(rule.limit_text) << "</td><td class=\"num\">"
-          << Html(CountedValueText(rule, rule.baseline, rule.baseline_n)) << "</td><td class=\"num\">"
-          << Html(CountedValueText(rule, rule.candidate, rule.candidate_n)) << "</td><td class=\"num\">"
-          << Html(ChangeText(rule)) << "</td><td class=\"num\">" << Html(JudgedIntervalText(rule))
-          << "</td><td>" << Badge(rule.verdict) << "</td><td><code>"
-          << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
+          << Html(CountedValueText(rule, rule.baseline, rule.baseline_n))
+          << "</td><td class=\"num\">"
+          << Html(CountedValueText(rule, rule.candidate, rule.candidate_n))
+          << "</td><td class=\"num\">" << Html(ChangeText(rule)) << "</td><td class=\"num\">"
+          << Html(JudgedIntervalText(rule)) << "</td><td>" << Badge(rule.verdict)
+          << "</td><td><code>" << Html(rule.rule.origin.ToString()) << "</code></td></tr>\n";
       const std::string note = RuleNote(result, rule);
       if (!note.empty())
         out << "<tr><td colspan=\"7\" class=\"note\">" << Html(note) << "</td></tr>\n";
@@ -256,8 +256,8 @@ void OthersTable(std::ostream& out, const std::vector<const GroupResult*>& other
     };
     out << "<tr><td><code>" << Html(group->name) << "</code></td><td class=\"num\">"
         << n(group->baseline) << " &#8594; " << n(group->candidate) << "</td><td class=\"num\">"
-        << (group->candidate ? Html(FormatMs(group->candidate->p95_ms)) : "&#8211;")
-        << "</td><td>" << Badge(group->skipped ? Verdict::kPass : group->verdict) << "</td></tr>\n";
+        << (group->candidate ? Html(FormatMs(group->candidate->p95_ms)) : "&#8211;") << "</td><td>"
+        << Badge(group->skipped ? Verdict::kPass : group->verdict) << "</td></tr>\n";
   }
   if (others.size() > kMaxOtherRows) {
     out << "<tr><td colspan=\"4\" class=\"note\">&#8230; and " << others.size() - kMaxOtherRows

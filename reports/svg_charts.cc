@@ -88,8 +88,7 @@ class Chart {
         svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\""
             << Number(kWidth - kRight) << "\" y2=\"" << Number(y) << "\" stroke=\"#eaeef2\"/>"
             << "<text x=\"" << Number(kLeft - 6) << "\" y=\"" << Number(y + 4)
-            << "\" text-anchor=\"end\" fill=\"#57606a\">" << Html(FormatMs(value))
-            << "</text>\n";
+            << "\" text-anchor=\"end\" fill=\"#57606a\">" << Html(FormatMs(value)) << "</text>\n";
       }
     }
     svg << "<text x=\"" << Number((kLeft + kWidth - kRight) / 2) << "\" y=\"" << Number(kHeight - 4)
@@ -365,7 +364,8 @@ std::string ValuesChartSvg(const gate::GroupResult& group) {
   if (rows.empty()) return "";
   constexpr double kWidth = 720, kLabel = 230, kRight = 24, kRowHeight = 46;
   std::ostringstream svg;
-  svg << "<svg viewBox=\"0 0 " << Number(kWidth) << " " << Number(kRowHeight * static_cast<double>(rows.size()) + 8)
+  svg << "<svg viewBox=\"0 0 " << Number(kWidth) << " "
+      << Number(kRowHeight * static_cast<double>(rows.size()) + 8)
       << "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"other metrics of "
       << Html(group.name) << "\" font-size=\"12\" font-family=\"system-ui, sans-serif\">\n";
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -374,7 +374,8 @@ std::string ValuesChartSvg(const gate::GroupResult& group) {
     const gate::WebVitalLimits* bands = VitalBands(rule.rule.metric);
     // The scale: from 0 past the largest value, interval end, limit and band edge.
     double high = 0;
-    for (const auto& value : {rule.baseline, rule.candidate}) high = std::max(high, value.value_or(0));
+    for (const auto& value : {rule.baseline, rule.candidate})
+      high = std::max(high, value.value_or(0));
     for (const auto& ci : {rule.baseline_ci, rule.candidate_ci}) {
       if (ci && std::isfinite(ci->upper)) high = std::max(high, ci->upper);
     }
@@ -391,9 +392,9 @@ std::string ValuesChartSvg(const gate::GroupResult& group) {
       const double edges[] = {0, bands->good, bands->poor, high};
       const char* fills[] = {"#dafbe1", "#fff8c5", "#ffebe9"};
       for (int b = 0; b < 3; ++b) {
-        svg << "<rect x=\"" << Number(x(edges[b])) << "\" y=\"" << Number(top + 4)
-            << "\" width=\"" << Number(x(edges[b + 1]) - x(edges[b])) << "\" height=\"24\" fill=\""
-            << fills[b] << "\"/>";
+        svg << "<rect x=\"" << Number(x(edges[b])) << "\" y=\"" << Number(top + 4) << "\" width=\""
+            << Number(x(edges[b + 1]) - x(edges[b])) << "\" height=\"24\" fill=\"" << fills[b]
+            << "\"/>";
       }
     } else {
       svg << "<rect x=\"" << Number(kLabel) << "\" y=\"" << Number(top + 4) << "\" width=\""
@@ -411,9 +412,9 @@ std::string ValuesChartSvg(const gate::GroupResult& group) {
       double y;
       std::string_view color;
       const char* label;
-    } sides[] = {{rule.baseline, rule.baseline_ci, top + 11, "#8c959f", "baseline"},
-                 {rule.candidate, rule.candidate_ci, top + 21, VerdictColor(row.worst),
-                  "candidate"}};
+    } sides[] = {
+        {rule.baseline, rule.baseline_ci, top + 11, "#8c959f", "baseline"},
+        {rule.candidate, rule.candidate_ci, top + 21, VerdictColor(row.worst), "candidate"}};
     for (const auto& side : sides) {
       if (!side.value || !std::isfinite(*side.value)) continue;
       if (side.ci && std::isfinite(side.ci->lower) && std::isfinite(side.ci->upper)) {

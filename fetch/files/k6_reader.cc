@@ -76,7 +76,8 @@ struct alignas(64) ChunkResult {
 std::string GroupOf(const object* tags, bool custom) {
   if (tags != nullptr) {
     if (auto name = StringAt(*tags, "name"); name && !name->empty()) return std::string(*name);
-    if (auto url = StringAt(*tags, "url"); url && !url->empty() && !custom) return std::string(*url);
+    if (auto url = StringAt(*tags, "url"); url && !url->empty() && !custom)
+      return std::string(*url);
     if (auto group = StringAt(*tags, "group"); group && !group->empty() && custom)
       return std::string(*group);
   }
@@ -123,8 +124,8 @@ std::string ReadLine(const value& parsed, ChunkResult& out) {
   const value* tags_value = data.if_contains("tags");
   if (tags_value != nullptr && !tags_value->is_object() && !tags_value->is_null())
     return "data.tags must be an object";
-  const object* tags = tags_value != nullptr && tags_value->is_object() ? &tags_value->as_object()
-                                                                       : nullptr;
+  const object* tags =
+      tags_value != nullptr && tags_value->is_object() ? &tags_value->as_object() : nullptr;
   if (*metric != kDuration) {
     // The browser module's Web Vitals belong to a page: grouped as requests are, by URL.
     const bool vital = metric->starts_with(kBrowserVital);
@@ -188,7 +189,8 @@ Result<SampleSet> ReadK6(std::string_view text, std::string_view source,
   const std::vector<std::string_view> chunks = SplitForThreads(text, options.threads);
   std::vector<ChunkResult> results(chunks.size());
   ParallelFor(
-      chunks.size(), [&](std::size_t i) { ReadChunk(chunks[i], source, options.on_bad_row, results[i]); },
+      chunks.size(),
+      [&](std::size_t i) { ReadChunk(chunks[i], source, options.on_bad_row, results[i]); },
       static_cast<unsigned>(chunks.size()), /*chunk=*/1, /*serial_below=*/2);
 
   SampleSetBuilder samples;
@@ -281,14 +283,14 @@ Result<SampleSet> ReadK6Summary(std::string_view text, std::string_view source,
   boost::json::error_code ec;
   const value parsed = boost::json::parse(text, ec);
   if (ec) {
-    return MakeError(ErrorKind::kInput,
-                     std::string(source) + ": invalid JSON: " + ec.message());
+    return MakeError(ErrorKind::kInput, std::string(source) + ": invalid JSON: " + ec.message());
   }
-  const value* metrics_value = parsed.is_object() ? parsed.as_object().if_contains("metrics")
-                                                  : nullptr;
+  const value* metrics_value =
+      parsed.is_object() ? parsed.as_object().if_contains("metrics") : nullptr;
   if (metrics_value == nullptr || !metrics_value->is_object()) {
-    return MakeError(ErrorKind::kInput,
-                     std::string(source) + ": not a k6 summary: expected an object with \"metrics\"");
+    return MakeError(
+        ErrorKind::kInput,
+        std::string(source) + ": not a k6 summary: expected an object with \"metrics\"");
   }
   const object& metrics = metrics_value->as_object();
   SampleSetBuilder samples;
@@ -339,12 +341,11 @@ Result<SampleSet> ReadK6Summary(std::string_view text, std::string_view source,
     if (thresholds == nullptr || !thresholds->is_object()) continue;
     for (const auto& threshold : thresholds->as_object()) {
       const value& verdict = threshold.value();
-      const bool failed =
-          verdict.is_bool() ? verdict.as_bool()
-          : verdict.is_object() && verdict.as_object().if_contains("ok") &&
-                  verdict.as_object().at("ok").is_bool()
-              ? !verdict.as_object().at("ok").as_bool()
-              : false;
+      const bool failed = verdict.is_bool() ? verdict.as_bool()
+                          : verdict.is_object() && verdict.as_object().if_contains("ok") &&
+                                  verdict.as_object().at("ok").is_bool()
+                              ? !verdict.as_object().at("ok").as_bool()
+                              : false;
       if (failed) {
         notes.push_back(std::string(source) + ": k6's own threshold '" +
                         std::string(threshold.key()) + "' on " + std::string(entry.key()) +

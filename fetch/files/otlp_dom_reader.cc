@@ -208,16 +208,17 @@ class RecordReader {
     if (const value* attributes = Member(o, "attributes"); attributes && attributes->is_array()) {
       for (const value& entry : attributes->as_array()) {
         const value* key = entry.is_object() ? Member(entry.as_object(), "key") : nullptr;
-        if (key == nullptr || !key->is_string() || !key->as_string().starts_with(kMeasurementPrefix))
+        if (key == nullptr || !key->is_string() ||
+            !key->as_string().starts_with(kMeasurementPrefix))
           continue;
         const value* typed = Member(entry.as_object(), "value");
         if (typed == nullptr || !typed->is_object()) continue;
         for (const char* numeric : {"intValue", "doubleValue"}) {
           const value* number = Member(typed->as_object(), numeric);
           if (number != nullptr && (number->is_string() || number->is_number()))
-            AddMeasurement(span, key->as_string(), number->is_string()
-                                                       ? std::string(number->as_string())
-                                                       : NumberText(number->to_number<double>()));
+            AddMeasurement(span, key->as_string(),
+                           number->is_string() ? std::string(number->as_string())
+                                               : NumberText(number->to_number<double>()));
         }
       }
     }

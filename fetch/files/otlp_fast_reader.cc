@@ -25,8 +25,7 @@ class FastRecordHandler {
   using error_code = boost::json::error_code;
   using string_view = boost::json::string_view;
 
-  FastRecordHandler(std::vector<Span>& spans, std::set<std::string>& strings,
-                    ValueKeys value_keys)
+  FastRecordHandler(std::vector<Span>& spans, std::set<std::string>& strings, ValueKeys value_keys)
       : spans_(spans), strings_(strings), value_keys_(value_keys) {}
 
   // Before each record.
@@ -352,10 +351,11 @@ class FastRecordHandler {
   void EndAttribute() {
     if (attribute_ == kNoAttribute) return;
     if (attribute_ == kMeasurement) {
-      AddMeasurement(span_, measurement_key_, int_value_ ? *int_value_ : double_value_.value_or(""));
+      AddMeasurement(span_, measurement_key_,
+                     int_value_ ? *int_value_ : double_value_.value_or(""));
       return;
     }
-    std::optional<std::string>& found = attribute_ == kServiceName ? resource_[0]
+    std::optional<std::string>& found = attribute_ == kServiceName      ? resource_[0]
                                         : attribute_ == kServiceVersion ? resource_[1]
                                         : attribute_ >= kFirstValueKey
                                             ? value_texts_[attribute_ - kFirstValueKey]
@@ -498,8 +498,7 @@ class FastRecordHandler {
       case Place::kStatus:
         return key != Key::kCode || GiveUp(ec);
       case Place::kAnyValue:  // a negative number: the full reader reads it
-        return !(key == Key::kIntValue || key == Key::kStringValue ||
-                 key == Key::kDoubleValue) ||
+        return !(key == Key::kIntValue || key == Key::kStringValue || key == Key::kDoubleValue) ||
                GiveUp(ec);
       default:
         return ReadsNoScalars() || GiveUp(ec);

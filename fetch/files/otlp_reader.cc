@@ -62,7 +62,8 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
       invalid(offset, error);
       return bad_rows.StopError();
     }
-    if (!otlp::ReadRecord(*record, 1, spans, strings, bad_rows, value_keys)) return bad_rows.StopError();
+    if (!otlp::ReadRecord(*record, 1, spans, strings, bad_rows, value_keys))
+      return bad_rows.StopError();
   }
   for (std::size_t at = 0, line = 1; lines && at < text.size(); ++line) {
     const std::size_t end = std::min(text.find('\n', at), text.size());
@@ -73,8 +74,9 @@ Result<SampleSet> ReadOtlp(std::string_view text, std::string_view source,
         continue;
       }
       const value* record = parser.Parse(record_text, offset, error);
-      const bool go_on = record ? otlp::ReadRecord(*record, line, spans, strings, bad_rows, value_keys)
-                                : invalid(at + offset, error);
+      const bool go_on = record
+                             ? otlp::ReadRecord(*record, line, spans, strings, bad_rows, value_keys)
+                             : invalid(at + offset, error);
       if (!go_on) return bad_rows.StopError();
     }
     at = end + 1;

@@ -116,7 +116,8 @@ std::string NumberText(double value) {
 void AddMeasurement(Span& span, std::string_view key, std::string_view text) {
   double number = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || !std::isfinite(number))
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(number))
     return;
   for (const auto& [known, value] : span.measurements) {
     if (known == key) return;

@@ -102,28 +102,14 @@ enum SpanAttribute : std::size_t {
   kSpanAttributes = kFirstValueAttribute + 8,
 };
 inline constexpr std::array<std::string_view, kSpanAttributes> kSpanAttributeKeys = {
-    "sentry.op",
-    "http.request.method",
-    "http.method",
-    "db.system.name",
-    "db.system",
-    "gen_ai.operation.name",
-    "gen_ai.provider.name",
-    "gen_ai.system",
-    "rpc.service",
-    "messaging.system",
-    "faas.trigger",
-    "http.route",
+    "sentry.op", "http.request.method", "http.method", "db.system.name", "db.system",
+    "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.system", "rpc.service",
+    "messaging.system", "faas.trigger", "http.route",
     // OpenTelemetry's GenAI conventions (1.28 on; prompt and completion before), and the
     // names Sentry's SDKs gave them: a span's tokens, read as numbers.
-    "gen_ai.usage.input_tokens",
-    "gen_ai.usage.output_tokens",
-    "gen_ai.usage.total_tokens",
-    "gen_ai.usage.prompt_tokens",
-    "gen_ai.usage.completion_tokens",
-    "ai.prompt_tokens",
-    "ai.completion_tokens",
-    "ai.total_tokens"};
+    "gen_ai.usage.input_tokens", "gen_ai.usage.output_tokens", "gen_ai.usage.total_tokens",
+    "gen_ai.usage.prompt_tokens", "gen_ai.usage.completion_tokens", "ai.prompt_tokens",
+    "ai.completion_tokens", "ai.total_tokens"};
 using SpanAttributes = std::array<std::optional<std::string>, kSpanAttributes>;
 
 // Further numeric attributes a read is asked for (ReadOptions::span_values), beyond the

@@ -47,7 +47,8 @@ void AttachTreeValues(const std::vector<Span>& spans, const Children& children, 
     for (std::size_t k = children.offsets[i]; k < children.offsets[i + 1]; ++k)
       queue.push_back(children.spans[k]);
   }
-  for (const auto& [key, sum] : sums) builder.AttachValue("sum_per_request(" + std::string(key) + ")", sum);
+  for (const auto& [key, sum] : sums)
+    builder.AttachValue("sum_per_request(" + std::string(key) + ")", sum);
 }
 
 // Where each span's parent is among `spans`: the index of the first span with the same

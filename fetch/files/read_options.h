@@ -104,8 +104,8 @@ std::pair<std::size_t, std::size_t> LineColumn(std::string_view text, std::size_
 // The next line of a chunk from `cursor` (advanced past its line break), without the break.
 // REQUIRES: cursor < end.
 inline std::string_view NextLine(const char*& cursor, const char* end) {
-  const char* newline = static_cast<const char*>(
-      std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
+  const char* newline =
+      static_cast<const char*>(std::memchr(cursor, '\n', static_cast<std::size_t>(end - cursor)));
   const char* line_end = newline ? newline : end;
   const std::string_view line(cursor, static_cast<std::size_t>(line_end - cursor));
   cursor = newline ? newline + 1 : end;

@@ -69,8 +69,8 @@ Result<SampleSet> ReadSamples(std::string_view text, std::string_view source, In
   // A UTF-8 byte order mark (as Windows tools write) is not part of the data.
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (text.starts_with("\x1F\x8B")) {  // k6's json=FILE.gz, a gzipped export
-    return MakeError(ErrorKind::kInput, std::string(source) +
-                                            ": gzip-compressed; decompress it first (gunzip)");
+    return MakeError(ErrorKind::kInput,
+                     std::string(source) + ": gzip-compressed; decompress it first (gunzip)");
   }
   Result<SampleSet> read = [&]() -> Result<SampleSet> {
     switch (format) {

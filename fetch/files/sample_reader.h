@@ -17,12 +17,12 @@
 namespace perfgate::fetch {
 
 enum class InputFormat {
-  kNdjson,      // one JSON object per line (.ndjson, .jsonl)
-  kCsv,         // a header row, then one event per record (.csv)
-  kSentryJson,  // a saved events API page {"data": [...], "meta": {...}}, or an array (.json)
-  kOtlp,        // OpenTelemetry OTLP/JSON traces (.otlp.json, .otlp.jsonl)
-  kK6,          // k6's --out json results (told by their content, or --format k6)
-  kK6Summary,   // k6's end-of-test summary (told by its content, or --format k6-summary)
+  kNdjson,        // one JSON object per line (.ndjson, .jsonl)
+  kCsv,           // a header row, then one event per record (.csv)
+  kSentryJson,    // a saved events API page {"data": [...], "meta": {...}}, or an array (.json)
+  kOtlp,          // OpenTelemetry OTLP/JSON traces (.otlp.json, .otlp.jsonl)
+  kK6,            // k6's --out json results (told by their content, or --format k6)
+  kK6Summary,     // k6's end-of-test summary (told by its content, or --format k6-summary)
   kSentryEvents,  // Sentry SDK transaction events, one per line, or a saved envelope (told
                   // by their content, or --format sentry-events)
 };

@@ -118,10 +118,9 @@ class Spans {
         attributes.push_back(Attribute("service.version", value(group.release)));
       if (!group.environment.empty())
         attributes.push_back(Attribute("deployment.environment.name", value(group.environment)));
-      resources.push_back(object{
-          {"resource", object{{"attributes", std::move(attributes)}}},
-          {"scopeSpans",
-           array{object{{"scope", object{{"name", "sentry"}}}, {"spans", group.spans}}}}});
+      resources.push_back(object{{"resource", object{{"attributes", std::move(attributes)}}},
+                                 {"scopeSpans", array{object{{"scope", object{{"name", "sentry"}}},
+                                                             {"spans", group.spans}}}}});
     }
     return boost::json::serialize(object{{"resourceSpans", std::move(resources)}});
   }
@@ -159,8 +158,8 @@ object TransactionSpan(const object& span, const std::string& trace_id, std::str
   return out;
 }
 
-void AddTransaction(const object& event, const std::string& release,
-                    const std::string& environment, Spans& spans) {
+void AddTransaction(const object& event, const std::string& release, const std::string& environment,
+                    Spans& spans) {
   const value* contexts = At(event, "contexts");
   const value* trace_value =
       contexts && contexts->is_object() ? At(contexts->as_object(), "trace") : nullptr;
@@ -172,7 +171,8 @@ void AddTransaction(const object& event, const std::string& release,
                                 Nanos(event, "start_timestamp", "a transaction"),
                                 Nanos(event, "timestamp", "a transaction"), "a transaction");
   // Web Vitals and other measurements, times in milliseconds.
-  if (const value* measurements = At(event, "measurements"); measurements && measurements->is_object()) {
+  if (const value* measurements = At(event, "measurements");
+      measurements && measurements->is_object()) {
     array& attributes = root["attributes"].as_array();
     for (const auto& entry : measurements->as_object()) {
       if (!entry.value().is_object()) continue;
@@ -221,7 +221,8 @@ void AddStreamedSpans(const object& payload, const std::string& release,
     std::string span_release = release, span_environment = environment;
     if (const value* given = At(item, "attributes"); given && given->is_object()) {
       for (const auto& entry : given->as_object()) {
-        const value* v = entry.value().is_object() ? At(entry.value().as_object(), "value") : nullptr;
+        const value* v =
+            entry.value().is_object() ? At(entry.value().as_object(), "value") : nullptr;
         if (v == nullptr) continue;
         if (entry.key() == "sentry.release" && v->is_string()) span_release = v->as_string();
         if (entry.key() == "sentry.environment" && v->is_string())
@@ -281,9 +282,9 @@ Result<Envelope> ParseEnvelope(std::string_view body) {
                     " is not followed by a newline after its length");
       } else {
         at = payload >= body.size() ? std::string_view::npos : body.find('\n', payload);
-        item.payload = body.substr(std::min(payload, body.size()),
-                                   (at == std::string_view::npos ? body.size() : at) -
-                                       std::min(payload, body.size()));
+        item.payload = body.substr(
+            std::min(payload, body.size()),
+            (at == std::string_view::npos ? body.size() : at) - std::min(payload, body.size()));
       }
       envelope.items.push_back(std::move(item));
     }
@@ -303,13 +304,13 @@ Result<SentrySpans> SentryEnvelopeSpans(std::string_view body, std::string_view 
     for (const EnvelopeItem& item : envelope->items) {
       if (item.type == "transaction") {
         const value event = ParseJson(item.payload, "a transaction");
-        AddTransaction(ObjectOf(event, "a transaction"), envelope->release,
-                       envelope->environment, spans);
+        AddTransaction(ObjectOf(event, "a transaction"), envelope->release, envelope->environment,
+                       spans);
         ++out.transactions;
       } else if (item.type == "span") {
         const value payload = ParseJson(item.payload, "a span item");
-        AddStreamedSpans(ObjectOf(payload, "a span item"), envelope->release,
-                         envelope->environment, spans);
+        AddStreamedSpans(ObjectOf(payload, "a span item"), envelope->release, envelope->environment,
+                         spans);
       } else {
         ++out.other_items;
       }

@@ -241,9 +241,9 @@ std::string AnyValue(Message m, int depth) {
             continue;
           }
           list.Expect(inner_wire, kLength, "values");
-          elements += (elements.empty() ? "" : ",") +
-                      (field == 5 ? AnyValue(list.Nested(), depth + 1)
-                                  : KeyValue(list.Nested(), depth + 1));
+          elements +=
+              (elements.empty() ? "" : ",") + (field == 5 ? AnyValue(list.Nested(), depth + 1)
+                                                          : KeyValue(list.Nested(), depth + 1));
         }
         values.Set("values", '[' + elements + ']');
         value.Set(field == 5 ? "arrayValue" : "kvlistValue", values.Close());
@@ -285,7 +285,8 @@ enum class Kind { kString, kHexBytes, kVarint, kFixed32, kFixed64Quoted, kAttrib
 // Decodes a message whose fields are `fields` (number, key, kind); a kMessage field's
 // message is decoded by `nested(number, message)`.
 template <typename Nested>
-std::string Decode(Message m, std::initializer_list<std::tuple<std::uint32_t, const char*, Kind>> fields,
+std::string Decode(Message m,
+                   std::initializer_list<std::tuple<std::uint32_t, const char*, Kind>> fields,
                    const Nested& nested) {
   Object object;
   while (!m.Done()) {
@@ -389,9 +390,9 @@ std::string Span(Message m) {
 }
 
 std::string Resource(Message m) {
-  return Decode(m,
-                {{1, "attributes", Kind::kAttributes}, {2, "droppedAttributesCount", Kind::kVarint}},
-                kNoNested);
+  return Decode(
+      m, {{1, "attributes", Kind::kAttributes}, {2, "droppedAttributesCount", Kind::kVarint}},
+      kNoNested);
 }
 
 std::string Scope(Message m) {
@@ -404,18 +405,17 @@ std::string Scope(Message m) {
 }
 
 std::string ScopeSpans(Message m, std::size_t& spans) {
-  return Decode(m,
-                {{1, "scope", Kind::kMessage},
-                 {2, "spans", Kind::kMessage},
-                 {3, "schemaUrl", Kind::kString}},
-                [&](std::uint32_t number, const char* key, Message nested, Object& scope) {
-                  if (number == 1) {
-                    scope.Set(key, Scope(nested));
-                  } else {
-                    scope.Add(key, Span(nested));
-                    ++spans;
-                  }
-                });
+  return Decode(
+      m,
+      {{1, "scope", Kind::kMessage}, {2, "spans", Kind::kMessage}, {3, "schemaUrl", Kind::kString}},
+      [&](std::uint32_t number, const char* key, Message nested, Object& scope) {
+        if (number == 1) {
+          scope.Set(key, Scope(nested));
+        } else {
+          scope.Add(key, Span(nested));
+          ++spans;
+        }
+      });
 }
 
 std::string ResourceSpans(Message m, std::size_t& spans) {
@@ -442,9 +442,9 @@ Result<DecodedTraces> DecodeOtlpProtobuf(std::string_view body) {
                             request.Add(key, ResourceSpans(nested, decoded.spans));
                           });
   } catch (const Malformed& error) {
-    return MakeError(ErrorKind::kInput, "not an OTLP ExportTraceServiceRequest in protobuf: " +
-                                            error.what + " at byte " +
-                                            std::to_string(error.offset));
+    return MakeError(ErrorKind::kInput,
+                     "not an OTLP ExportTraceServiceRequest in protobuf: " + error.what +
+                         " at byte " + std::to_string(error.offset));
   }
   return decoded;
 }

@@ -22,8 +22,8 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "fetch/record/otlp_protobuf.h"
 #include "fetch/files/sentry_envelope.h"
+#include "fetch/record/otlp_protobuf.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -109,8 +109,8 @@ Result<std::string> Gunzip(std::string_view body, std::size_t max_bytes) {
     out.append(chunk, sizeof chunk - stream.avail_out);
     if (out.size() > max_bytes) {
       inflateEnd(&stream);
-      return MakeError(ErrorKind::kInput, "the body inflates past " +
-                                              std::to_string(max_bytes >> 20) + " MiB");
+      return MakeError(ErrorKind::kInput,
+                       "the body inflates past " + std::to_string(max_bytes >> 20) + " MiB");
     }
     if (status == Z_BUF_ERROR && stream.avail_in == 0) break;  // input ended early
   }
@@ -187,8 +187,7 @@ ReceiverReply HandleRequest(std::string_view method, std::string_view target,
     if (taken.error().kind != ErrorKind::kInput) return refuse(503, taken.error().message);
     return refuse(400, taken.error().message);
   }
-  log(Plural(taken->spans, "span", "spans") + " (" +
-      Plural(taken->roots, "root", "roots") + ")");
+  log(Plural(taken->spans, "span", "spans") + " (" + Plural(taken->roots, "root", "roots") + ")");
   // An ExportTraceServiceResponse without partial_success: every span was taken.
   return {200, std::string(protobuf ? kProtobuf : kJson), protobuf ? "" : "{}"};
 }
@@ -238,10 +237,9 @@ struct Receiver::State {
       if (ec) break;  // the client went away, or sent what is not HTTP
       Touch();
       const http::request<http::string_body>& request = parser.get();
-      ReceiverReply reply =
-          HandleRequest(request.method_string(), request.target(),
-                        request[http::field::content_type], request[http::field::content_encoding],
-                        request.body(), *recording, options);
+      ReceiverReply reply = HandleRequest(
+          request.method_string(), request.target(), request[http::field::content_type],
+          request[http::field::content_encoding], request.body(), *recording, options);
       Touch();
       http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                                  request.version()};
@@ -353,10 +351,10 @@ void Receiver::Stop() {
   beast::error_code ec;
   tcp::socket poke(state.io);
   const net::ip::address address = state.acceptor.local_endpoint(ec).address();
-  poke.connect(tcp::endpoint(address.is_unspecified() ? net::ip::make_address("127.0.0.1")
-                                                      : address,
-                             state.port),
-               ec);
+  poke.connect(
+      tcp::endpoint(address.is_unspecified() ? net::ip::make_address("127.0.0.1") : address,
+                    state.port),
+      ec);
   state.accept_thread.join();
   state.acceptor.close(ec);
   std::list<State::Session> sessions;

@@ -25,11 +25,11 @@
 namespace perfgate::fetch {
 
 struct ReceiverOptions {
-  std::string address = "127.0.0.1";  // loopback unless the user says otherwise
-  unsigned short port = 4318;         // OTLP/HTTP's port; 0 picks a free one
-  std::size_t max_body_bytes = std::size_t{32} << 20;       // as received (gzip or not)
+  std::string address = "127.0.0.1";                   // loopback unless the user says otherwise
+  unsigned short port = 4318;                          // OTLP/HTTP's port; 0 picks a free one
+  std::size_t max_body_bytes = std::size_t{32} << 20;  // as received (gzip or not)
   std::size_t max_inflated_bytes = std::size_t{128} << 20;  // after gunzip
-  int max_connections = 64;  // more wait in the listen queue
+  int max_connections = 64;                                 // more wait in the listen queue
   // The clock the time of the last request is read from (Receiver::last_request); it
   // must outlive the receiver. nullptr: the system's.
   Clock* clock = nullptr;

@@ -136,7 +136,9 @@ Result<std::vector<AggregateRow>> ParseAggregatePage(std::string_view body,
         Aggregates& a = parsed.aggregates;
         a.count = EventCount(row.at("count()"), "count()");
         a.failures = EventCount(row.at("failure_count()"), "failure_count()");
-        auto number = [&](const std::string& key) { return FiniteNumber(row.at(key), key.c_str()); };
+        auto number = [&](const std::string& key) {
+          return FiniteNumber(row.at(key), key.c_str());
+        };
         ReadDistribution({"min(transaction.duration)", "p50()", "p75()", "p95()", "p99()",
                           "max(transaction.duration)", "avg(transaction.duration)"},
                          number, a);

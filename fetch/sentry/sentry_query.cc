@@ -115,8 +115,9 @@ std::string InteractionsQuery(const SentrySelection& selection, const std::strin
   } else {
     fields.emplace_back(kInpMeasurement);
   }
-  const std::string search = std::string(kInteractionSpans) + " has:" +
-                             std::string(kInpMeasurement) + " release:\"" + release + "\"";
+  const std::string search = std::string(kInteractionSpans) +
+                             " has:" + std::string(kInpMeasurement) + " release:\"" + release +
+                             "\"";
   return FieldParameters(fields) + "&per_page=" + std::to_string(kSentryPageSize) +
          "&sort=" + UrlEncode(aggregated ? "-" + fields[1] : "-timestamp") +
          "&dataset=spans&query=" + UrlEncode(search) + "&start=" + UrlEncode(start) +

@@ -233,14 +233,16 @@ TEST(ActionRecord, RecordsTheCommandAndTheGateJudgesTheRecording) {
   const std::string recording = Temp("pr", "") + ".otlp.jsonl";
   const std::string outputs = Temp("record-outputs", "");
   // The workflow's command: what the example service's SDK sent, posted to the recorder.
-  Ran recorded = RunScript(
-      "record.sh",
-      {{"PERFGATE", PERFGATE_BINARY},
-       {"INPUT_RECORD", "curl -s -o /dev/null -H 'Content-Type: application/x-protobuf' "
-                        "--data-binary @" + dir + "/tests/data/record/otel-proto-0.body "
-                        "\"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\""},
-       {"INPUT_RECORD_OUTPUT", recording},
-       {"GITHUB_OUTPUT", outputs}});
+  Ran recorded =
+      RunScript("record.sh", {{"PERFGATE", PERFGATE_BINARY},
+                              {"INPUT_RECORD",
+                               "curl -s -o /dev/null -H 'Content-Type: application/x-protobuf' "
+                               "--data-binary @" +
+                                   dir +
+                                   "/tests/data/record/otel-proto-0.body "
+                                   "\"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\""},
+                              {"INPUT_RECORD_OUTPUT", recording},
+                              {"GITHUB_OUTPUT", outputs}});
   EXPECT_EQ(recorded.status, 0) << recorded.output;
   EXPECT_EQ(ReadFile(outputs), "record-exit-code=0\nrecording=" + recording + "\n");
   // On the main branch (no baseline): recorded, nothing judged.
@@ -253,13 +255,14 @@ TEST(ActionRecord, RecordsTheCommandAndTheGateJudgesTheRecording) {
   EXPECT_EQ(ReadFile(main_outputs), "verdict=recorded\nexit-code=0\n");
   // On a pull request: the recording is the candidate.
   const std::string pr_outputs = Temp("pr-outputs", "");
-  Ran pull_request = RunScript("run.sh", {{"PERFGATE", PERFGATE_BINARY},
-                                          {"INPUT_BASELINE", recording},
-                                          {"INPUT_CONFIG", dir + "/examples/pipeline/thresholds.yaml"},
-                                          {"INPUT_MARKDOWN", Temp("record-report.md", "")},
-                                          {"RECORDING", recording},
-                                          {"RECORD_EXIT_CODE", "0"},
-                                          {"GITHUB_OUTPUT", pr_outputs}});
+  Ran pull_request =
+      RunScript("run.sh", {{"PERFGATE", PERFGATE_BINARY},
+                           {"INPUT_BASELINE", recording},
+                           {"INPUT_CONFIG", dir + "/examples/pipeline/thresholds.yaml"},
+                           {"INPUT_MARKDOWN", Temp("record-report.md", "")},
+                           {"RECORDING", recording},
+                           {"RECORD_EXIT_CODE", "0"},
+                           {"GITHUB_OUTPUT", pr_outputs}});
   EXPECT_EQ(pull_request.status, 0) << pull_request.output;
   EXPECT_NE(ReadFile(pr_outputs).find("exit-code=0\n"), std::string::npos) << ReadFile(pr_outputs);
   // A command that failed fails the gate's exit code even on a pass.

@@ -218,10 +218,9 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
 
   CliRun format = RunPerfgate(With(kExampleCheck, {"--format", "xml"}), fs);
   EXPECT_EQ(format.exit_code, 2);
-  EXPECT_NE(
-      format.err.find("--format must be one of auto, ndjson, jsonl, csv, json, otlp, k6, "
-                      "k6-summary, sentry-events, not 'xml'"),
-      std::string::npos);
+  EXPECT_NE(format.err.find("--format must be one of auto, ndjson, jsonl, csv, json, otlp, k6, "
+                            "k6-summary, sentry-events, not 'xml'"),
+            std::string::npos);
 }
 
 TEST(Cli, HelpShowsDefaultsAllowedValuesAndExitCodes) {

@@ -26,8 +26,8 @@ const std::string kBinary = PERFGATE_BINARY;
 std::string PostFixture(const std::string& file, const std::string& type,
                         const std::string& encoding = "") {
   return "curl -s -o /dev/null -X POST -H 'Content-Type: " + type + "' " +
-         (encoding.empty() ? "" : "-H 'Content-Encoding: " + encoding + "' ") +
-         "--data-binary @" + kData + file + " \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\"";
+         (encoding.empty() ? "" : "-H 'Content-Encoding: " + encoding + "' ") + "--data-binary @" +
+         kData + file + " \"$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces\"";
 }
 
 TEST(Record, WrapsACommandAndWritesWhatItsSdkSent) {
@@ -88,9 +88,11 @@ TEST(Record, WithoutACommandSigtermEndsTheRecordingWhole) {
   const std::string script =
       kBinary + " record -o " + dir + "/run.otlp.jsonl --listen 127.0.0.1:0 2>" + dir +
       "/log & pid=$!\n"
-      "for i in $(seq 100); do grep -q listening " + dir + "/log && break; sleep 0.05; done\n"
-      "OTEL_EXPORTER_OTLP_ENDPOINT=$(sed -n 's/.*listening on \\(http[^ ]*\\).*/\\1/p' " + dir +
-      "/log)\n" + PostFixture("otel-json-2.body", "application/json") + "\n" +
+      "for i in $(seq 100); do grep -q listening " +
+      dir +
+      "/log && break; sleep 0.05; done\n"
+      "OTEL_EXPORTER_OTLP_ENDPOINT=$(sed -n 's/.*listening on \\(http[^ ]*\\).*/\\1/p' " +
+      dir + "/log)\n" + PostFixture("otel-json-2.body", "application/json") + "\n" +
       PostFixture("otel-proto-0.body", "application/x-protobuf") +
       "\nkill -TERM $pid; wait $pid; echo \"exit=$?\"; cat " + dir + "/log\n";
   auto [status, output] = Shell("sh -c " + ShellQuoted(script));
@@ -117,8 +119,9 @@ TEST(Record, UsageErrorsSayWhatToWrite) {
   EXPECT_EQ(no_command, 2);
   EXPECT_NE(dashes.find("-- must be followed by a command to run"), std::string::npos) << dashes;
   auto [missing, missing_output] =
-      Shell(kBinary + " record -o /tmp/perfgate-never.otlp.jsonl --listen 127.0.0.1:0 -- "
-                      "/nonexistent/command");
+      Shell(kBinary +
+            " record -o /tmp/perfgate-never.otlp.jsonl --listen 127.0.0.1:0 -- "
+            "/nonexistent/command");
   EXPECT_EQ(missing, 2);
   EXPECT_NE(missing_output.find("cannot run '/nonexistent/command': No such file or directory"),
             std::string::npos)

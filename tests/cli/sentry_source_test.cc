@@ -63,8 +63,8 @@ TEST(CliSentrySource, TheSameReleaseOnBothSidesIsRefused) {
 
 TEST(CliSentrySource, LatestIsJudgedAsTheReleaseItNamesAndFetchedAnewEachRun) {
   SentryFixture sentry;
-  CliRun run = sentry.Run({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:latest",
-                           "--json", "r.json"});
+  CliRun run = sentry.Run(
+      {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:latest", "--json", "r.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;  // the example's regression
   EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1"), std::string::npos) << run.err;
   EXPECT_NE(sentry.fs.files["r.json"].find("\"sentry:1.1\""), std::string::npos);
@@ -131,9 +131,10 @@ std::map<std::string, SampleSet> FrontendReleases() {
 CliRun RunFrontend(FakeSentryServer& server, FakeFileSystem& fs, std::vector<std::string> args) {
   fetch::CurlTransport transport;
   FakeClock clock;
-  std::vector<std::string> all = {"check", "--baseline", "sentry:web@2.3.0", "--candidate",
-                                  "sentry:web@2.4.0", "--config", "t.yaml", "--organization",
-                                  "acme", "--cache-dir", "cache", "--sentry-url", server.url()};
+  std::vector<std::string> all = {
+      "check",    "--baseline",   "sentry:web@2.3.0", "--candidate", "sentry:web@2.4.0",
+      "--config", "t.yaml",       "--organization",   "acme",        "--cache-dir",
+      "cache",    "--sentry-url", server.url()};
   all.insert(all.end(), args.begin(), args.end());
   return RunPerfgate(all, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
 }
@@ -176,8 +177,8 @@ TEST(CliSentrySource, AggregateModeAsksSentryForTheMeasurementsPercentiles) {
   for (const FakeSentryServer::Request& request : server.requests()) {
     if (QueryParameter(request.target, "field") != "transaction") continue;
     const std::vector<std::string> fields = QueryParameters(request.target, "field");
-    asked = asked || std::find(fields.begin(), fields.end(), "p75(measurements.lcp)") !=
-                         fields.end();
+    asked =
+        asked || std::find(fields.begin(), fields.end(), "p75(measurements.lcp)") != fields.end();
   }
   EXPECT_TRUE(asked);
   EXPECT_EQ(run.out.find("not_in_aggregates"), std::string::npos) << run.out;
@@ -190,14 +191,16 @@ TEST(CliSentrySource, InpIsReadFromTheInteractionSpansInRawAndAggregateMode) {
   // Raw: each span's INP; p75 of 40..289 is 226.75 ms (type 7), doubled 453.5 ms.
   CliRun raw = RunFrontend(server, fs, {});
   EXPECT_EQ(raw.exit_code, 1) << raw.err << raw.out;
-  EXPECT_NE(raw.out.find("FAIL         /product/[id] p75(measurements.inp) 454 ms (n = 250)"), std::string::npos)
+  EXPECT_NE(raw.out.find("FAIL         /product/[id] p75(measurements.inp) 454 ms (n = 250)"),
+            std::string::npos)
       << raw.out;
   EXPECT_NE(raw.out.find("INP from 250 interaction spans"), std::string::npos) << raw.out;
   bool spans_asked = false;
   for (const FakeSentryServer::Request& request : server.requests()) {
-    spans_asked = spans_asked || (QueryParameter(request.target, "dataset") == "spans" &&
-                                  QueryParameter(request.target, "query")
-                                      .starts_with("span.op:[ui.interaction.click,"));
+    spans_asked =
+        spans_asked ||
+        (QueryParameter(request.target, "dataset") == "spans" &&
+         QueryParameter(request.target, "query").starts_with("span.op:[ui.interaction.click,"));
   }
   EXPECT_TRUE(spans_asked);
   // The cached releases keep the spans' values: the same verdict without asking again.
@@ -211,8 +214,9 @@ TEST(CliSentrySource, InpIsReadFromTheInteractionSpansInRawAndAggregateMode) {
   // Aggregate: Sentry's p75(measurements.inp) of the spans, one row per page.
   CliRun aggregated = RunFrontend(server, fs, {"--mode", "aggregate"});
   EXPECT_EQ(aggregated.exit_code, 1) << aggregated.err;
-  EXPECT_NE(aggregated.out.find("FAIL         /product/[id] p75(measurements.inp) 454 ms (n = 250)"),
-            std::string::npos)
+  EXPECT_NE(
+      aggregated.out.find("FAIL         /product/[id] p75(measurements.inp) 454 ms (n = 250)"),
+      std::string::npos)
       << aggregated.out;
 }
 

@@ -53,10 +53,10 @@ TEST(SignalsExamples, TheFrontendExampleFailsOnLcpApdexAndThroughput) {
 
 TEST(SignalsExamples, TheTokensExampleFailsOnTokensPerRequestNotOnDuration) {
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = RunPerfgate({"check", "--baseline", "examples/tokens/baseline.otlp.jsonl",
-                            "--candidate", "examples/tokens/candidate.otlp.jsonl", "--config",
-                            "examples/tokens/thresholds.yaml"},
-                           fs);
+  CliRun run = RunPerfgate(
+      {"check", "--baseline", "examples/tokens/baseline.otlp.jsonl", "--candidate",
+       "examples/tokens/candidate.otlp.jsonl", "--config", "examples/tokens/thresholds.yaml"},
+      fs);
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.out,
             "perfgate: FAIL: 1 rule failed in 1 of 2 transactions\n"
@@ -80,8 +80,8 @@ std::string CacheMissTraces(int requests, int misses) {
            R"(","endTimeUnixNano":")" + end + R"("},{"traceId":")" +
            std::string(ids).substr(0, 32) + R"(","spanId":"f000000000000001","parentSpanId":")" +
            std::string(ids).substr(std::string(ids).size() - 16) +
-           R"(","name":"cache","startTimeUnixNano":")" + start + R"(","endTimeUnixNano":")" +
-           end + R"(","attributes":[{"key":"app.cache_misses","value":{"intValue":")" +
+           R"(","name":"cache","startTimeUnixNano":")" + start + R"(","endTimeUnixNano":")" + end +
+           R"(","attributes":[{"key":"app.cache_misses","value":{"intValue":")" +
            std::to_string(misses + r % 3) + R"("}}]}]}]}]})" + "\n";
   }
   return out;
@@ -98,9 +98,10 @@ TEST(SignalsExamples, AnySpanAttributeARuleNamesIsJudged) {
                             "cand.otlp.jsonl", "--config", "t.yaml"},
                            fs);
   EXPECT_EQ(run.exit_code, 1) << run.err << run.out;
-  EXPECT_NE(run.out.find("FAIL         GET /items mean(sum_per_request(app.cache_misses)) 4.00 (n = 300) "
-                         "vs 2.00 (n = 300) (+100 %"),
-            std::string::npos)
+  EXPECT_NE(
+      run.out.find("FAIL         GET /items mean(sum_per_request(app.cache_misses)) 4.00 (n = 300) "
+                   "vs 2.00 (n = 300) (+100 %"),
+      std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("FAIL         GET /items p95(span.app.cache_misses) 5.00 (n = 300)"),
             std::string::npos)
@@ -113,24 +114,24 @@ TEST(SignalsExamples, AnySpanAttributeARuleNamesIsJudged) {
 TEST(PipelineExample, ARecordedPullRequestFailsWhenAStepWasSlowedAndPassesWhenNot) {
   FakeFileSystem fs = ReadingFixtures();
   const std::string dir = "examples/pipeline/";
-  CliRun same = RunPerfgate({"check", "--baseline", dir + "recordings/main.otlp.jsonl",
-                             "--candidate", dir + "recordings/same.otlp.jsonl", "--config",
-                             dir + "thresholds.yaml"},
-                            fs);
+  CliRun same =
+      RunPerfgate({"check", "--baseline", dir + "recordings/main.otlp.jsonl", "--candidate",
+                   dir + "recordings/same.otlp.jsonl", "--config", dir + "thresholds.yaml"},
+                  fs);
   EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
-  CliRun slow = RunPerfgate({"check", "--baseline", dir + "recordings/main.otlp.jsonl",
-                             "--candidate", dir + "recordings/slow.otlp.jsonl", "--config",
-                             dir + "thresholds.yaml"},
-                            fs);
+  CliRun slow =
+      RunPerfgate({"check", "--baseline", dir + "recordings/main.otlp.jsonl", "--candidate",
+                   dir + "recordings/slow.otlp.jsonl", "--config", dir + "thresholds.yaml"},
+                  fs);
   EXPECT_EQ(slow.exit_code, 1) << slow.err;
   EXPECT_NE(slow.out.find("FAIL         POST /api/analyze p50 140 ms vs 121 ms (+15.3 %"),
             std::string::npos)
       << slow.out;
   // The slowed step, not the usage log sent beside the steps, explains the change.
-  CliRun why = RunPerfgate({"explain", dir + "recordings/main.otlp.jsonl",
-                            dir + "recordings/slow.otlp.jsonl", "--config",
-                            dir + "thresholds.yaml"},
-                           fs);
+  CliRun why =
+      RunPerfgate({"explain", dir + "recordings/main.otlp.jsonl",
+                   dir + "recordings/slow.otlp.jsonl", "--config", dir + "thresholds.yaml"},
+                  fs);
   EXPECT_EQ(why.exit_code, 0) << why.err;
   const std::size_t every = why.out.find("every request (280 candidate and 280 baseline");
   ASSERT_NE(every, std::string::npos) << why.out;
@@ -146,26 +147,27 @@ TEST(PipelineExample, ARecordedPullRequestFailsWhenAStepWasSlowedAndPassesWhenNo
 
 TEST(SignalsExamples, TheK6ExampleFailsOnCheckoutFromResultsAndFromSummaries) {
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = RunPerfgate({"check", "--baseline", "examples/k6/baseline.json", "--candidate",
-                            "examples/k6/candidate.json", "--config",
-                            "examples/k6/thresholds.yaml"},
-                           fs);
+  CliRun run =
+      RunPerfgate({"check", "--baseline", "examples/k6/baseline.json", "--candidate",
+                   "examples/k6/candidate.json", "--config", "examples/k6/thresholds.yaml"},
+                  fs);
   EXPECT_EQ(run.exit_code, 1) << run.err;
-  EXPECT_EQ(run.out,
-            "perfgate: FAIL: 3 rules failed in 2 of 5 transactions\n"
-            "  FAIL         https://shop.test/api/checkout p95 1108 ms (95 % CI [1034, 1173] ms) > "
-            "800 ms (baseline 799 ms, +38.6 %) [examples/k6/thresholds.yaml:6]\n"
-            "  FAIL         https://shop.test/api/checkout p95 1108 ms vs 799 ms (+38.6 %, 95 % CI "
-            "[+21.2, +59.0] %, p = 9.6e-06) > +15 % [examples/k6/thresholds.yaml:8]\n"
-            "  FAIL         (test) p95(k6.checkout_flow) 2348 (n = 220) vs 2021 (n = 220) (+16.2 %, "
-            "95 % CI [+5.9, +21.1] %, p = 0.0002) > +15 % [examples/k6/thresholds.yaml:12]\n");
+  EXPECT_EQ(
+      run.out,
+      "perfgate: FAIL: 3 rules failed in 2 of 5 transactions\n"
+      "  FAIL         https://shop.test/api/checkout p95 1108 ms (95 % CI [1034, 1173] ms) > "
+      "800 ms (baseline 799 ms, +38.6 %) [examples/k6/thresholds.yaml:6]\n"
+      "  FAIL         https://shop.test/api/checkout p95 1108 ms vs 799 ms (+38.6 %, 95 % CI "
+      "[+21.2, +59.0] %, p = 9.6e-06) > +15 % [examples/k6/thresholds.yaml:8]\n"
+      "  FAIL         (test) p95(k6.checkout_flow) 2348 (n = 220) vs 2021 (n = 220) (+16.2 %, "
+      "95 % CI [+5.9, +21.1] %, p = 0.0002) > +15 % [examples/k6/thresholds.yaml:12]\n");
 
   // The same runs' summaries: aggregates alone, judged without intervals, and k6's own
   // failed threshold said.
-  CliRun summaries = RunPerfgate(
-      {"check", "--baseline", "examples/k6/summary-baseline.json", "--candidate",
-       "examples/k6/summary-candidate.json", "--config", "examples/k6/thresholds.yaml"},
-      fs);
+  CliRun summaries =
+      RunPerfgate({"check", "--baseline", "examples/k6/summary-baseline.json", "--candidate",
+                   "examples/k6/summary-candidate.json", "--config", "examples/k6/thresholds.yaml"},
+                  fs);
   EXPECT_EQ(summaries.exit_code, 1) << summaries.err;
   for (const char* line : {
            "  FAIL         (all requests) p95 857 ms > 800 ms (baseline 566 ms, +51.5 %) "

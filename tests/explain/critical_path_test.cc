@@ -232,7 +232,7 @@ class TickOracle {
 // start in whole milliseconds, its end finer, so a step seems to start before the one it
 // waited on ended. The steps are still the path, and the parent's own time only the gaps.
 TEST(CriticalPath, AStepThatSeemsToStartJustBeforeThePreviousEndedStillWaitedOnIt) {
-  const std::vector<TreeSpan> spans = {{-1, 0, 112.1}, {0, 0, 14.2},   // fetch-document
+  const std::vector<TreeSpan> spans = {{-1, 0, 112.1},  {0, 0, 14.2},  // fetch-document
                                        {0, 0, 26.3},                   // usage-log, not awaited
                                        {0, 14.0, 20.4},                // chunk-text
                                        {0, 20.0, 55.9},                // batch-embed

@@ -239,13 +239,13 @@ std::string BreakdownFields(const std::string& target, const TimedEvent& event) 
     const std::string name = target.substr(at, target.find('&', at) - at);
     if (!name.starts_with("measurements.") && name != "user") continue;
     auto column = event.group->values.find(name == "user" ? std::string(kUserValue) : name);
-    const bool has = column != event.group->values.end() &&
-                     !std::isnan(column->second.values[event.index]);
+    const bool has =
+        column != event.group->values.end() && !std::isnan(column->second.values[event.index]);
     const double v = has ? column->second.values[event.index] : 0;
     out += ",\"" + name + "\":" +
-           (!has                ? std::string("null")
-            : name == "user"    ? "\"id:" + std::to_string(static_cast<long long>(v)) + "\""
-                                : boost::json::serialize(boost::json::value(v)));
+           (!has             ? std::string("null")
+            : name == "user" ? "\"id:" + std::to_string(static_cast<long long>(v)) + "\""
+                             : boost::json::serialize(boost::json::value(v)));
   }
   return out;
 }
@@ -277,8 +277,8 @@ std::string ValueAggregateFields(const std::vector<std::string>& fields,
     std::sort(sorted.begin(), sorted.end());
     std::string answer = "null";
     if (function == "count_if") {
-      answer = std::to_string(std::count_if(sorted.begin(), sorted.end(),
-                                            [](double v) { return v >= 0; }));
+      answer = std::to_string(
+          std::count_if(sorted.begin(), sorted.end(), [](double v) { return v >= 0; }));
     } else if (!sorted.empty()) {
       if (function == "avg") {
         double sum = 0;
@@ -462,7 +462,8 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
           R"json(],"meta":{"units":{"measurements.inp":"millisecond","p75(measurements.inp)":"millisecond"},"dataset":"spans"}})json";
       if (aggregated) return {200, limit_headers, R"json({"data":[)json" + rows + meta};
       std::string cursor = QueryParameter(request.target, "cursor");
-      const std::size_t offset = cursor.empty() ? 0 : std::stoul(cursor.substr(cursor.find(':') + 1));
+      const std::size_t offset =
+          cursor.empty() ? 0 : std::stoul(cursor.substr(cursor.find(':') + 1));
       const std::size_t stop = std::min(spans.size(), offset + 100);
       for (std::size_t i = offset; i < stop; ++i) {
         rows += std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
@@ -471,10 +472,10 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
       }
       const std::string next = "0:" + std::to_string(stop) + ":0";
       fetch::Headers headers = limit_headers;
-      headers.emplace_back("Link", "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=" +
-                                       next + ">; rel=\"next\"; results=\"" +
-                                       (stop < spans.size() ? "true" : "false") +
-                                       "\"; cursor=\"" + next + "\"");
+      headers.emplace_back(
+          "Link", "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=" + next +
+                      ">; rel=\"next\"; results=\"" + (stop < spans.size() ? "true" : "false") +
+                      "\"; cursor=\"" + next + "\"");
       return {200, headers, R"json({"data":[)json" + rows + meta};
     }
     if (const std::size_t named = query.find("transaction:\"");

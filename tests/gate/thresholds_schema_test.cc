@@ -117,8 +117,8 @@ TEST(ThresholdsSchema, AcceptsExactlyTheConfigsTheParserAccepts) {
     std::string yaml;
   };
   std::vector<Case> cases = {{"thresholds.yaml", ReadSource("thresholds.yaml")}};
-  for (const char* example : {"examples/frontend/thresholds.yaml", "examples/tokens/thresholds.yaml",
-                              "examples/k6/thresholds.yaml"}) {
+  for (const char* example : {"examples/frontend/thresholds.yaml",
+                              "examples/tokens/thresholds.yaml", "examples/k6/thresholds.yaml"}) {
     cases.push_back({example, ReadSource(example)});
   }
   for (const std::string& config : ReadmeConfigs())

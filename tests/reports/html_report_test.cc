@@ -31,8 +31,7 @@ std::pair<int, std::string> RunCommand(const std::string& command) {
 // process ends.
 const std::string& ProfileFolder() {
   static const struct Profile {
-    std::string path =
-        ::testing::TempDir() + "perfgate-chromium-" + std::to_string(::getpid());
+    std::string path = ::testing::TempDir() + "perfgate-chromium-" + std::to_string(::getpid());
     ~Profile() { std::system(("rm -rf '" + path + "'").c_str()); }
   } profile;
   return profile.path;
@@ -126,9 +125,9 @@ TEST(HtmlReport, ExplainsWithAChartTheBrowserDrawsAndLinksTheTraces) {
 
 TEST(HtmlReport, DrawsWebVitalsInGooglesBandsAsChromiumShows) {
   if (const std::string why = NoBrowserReason(); !why.empty()) GTEST_SKIP() << why;
-  const std::string html = RenderHtml(JudgeExample(
-      "examples/frontend/baseline.ndjson", "examples/frontend/candidate.ndjson", {},
-      "examples/frontend/thresholds.yaml"));
+  const std::string html = RenderHtml(JudgeExample("examples/frontend/baseline.ndjson",
+                                                   "examples/frontend/candidate.ndjson", {},
+                                                   "examples/frontend/thresholds.yaml"));
   const std::size_t chart = html.find("aria-label=\"other metrics of /product/[id]\"");
   ASSERT_NE(chart, std::string::npos);
   const std::size_t end = html.find("</svg>", chart);

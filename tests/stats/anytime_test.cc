@@ -58,10 +58,9 @@ Crossings Simulate(double share, double rho, bool one_sided, int streams, std::u
     for (int event = 1; event <= 1000; ++event) {
       (random.Uniform() < share ? candidate : baseline) += 1;
       if (event % 10 != 0) continue;
-      const double log_e =
-          one_sided ? RateIncreaseLogE(baseline, candidate, rho)
-                    : MultinomialLogE(std::array<double, 2>{baseline, candidate},
-                                      std::array<double, 2>{1 - rho, rho});
+      const double log_e = one_sided ? RateIncreaseLogE(baseline, candidate, rho)
+                                     : MultinomialLogE(std::array<double, 2>{baseline, candidate},
+                                                       std::array<double, 2>{1 - rho, rho});
       if (log_e >= std::log(1 / kAlpha)) {
         ++out.crossed;
         events_sum += event;

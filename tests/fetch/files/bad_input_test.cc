@@ -67,12 +67,14 @@ const BadInput kBadInputs[] = {
      "summary.json: http_req_failed counts more failures than http_reqs counts requests"},
     // Sentry SDK events
     {kEvents,
-     "{\"type\":\"transaction\",\"contexts\":{\"trace\":{\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\","
+     "{\"type\":\"transaction\",\"contexts\":{\"trace\":{\"trace_id\":"
+     "\"0af7651916cd43dd8448eb211c80319c\","
      "\"span_id\":\"b7ad6b7169203331\"}},\"start_timestamp\":1,\"timestamp\":2}\n"
      "{\"type\":\"transaction\",\"contexts\":{}}",
      "events.ndjson:2: a Sentry event: a transaction has no contexts.trace"},
     {kEvents,
-     "{\"type\":\"transaction\",\"contexts\":{\"trace\":{\"trace_id\":\"0af7651916cd43dd8448eb211c80319c\","
+     "{\"type\":\"transaction\",\"contexts\":{\"trace\":{\"trace_id\":"
+     "\"0af7651916cd43dd8448eb211c80319c\","
      "\"span_id\":\"b7ad6b7169203331\"}},\"start_timestamp\":1}",
      "events.ndjson:1: a Sentry event: a transaction has no timestamp time"},
     {kEvents, "{\"type\":\"error\",\"contexts\":{}}",
@@ -197,7 +199,8 @@ TEST(BadInput, UnknownExtensionSaysHowToChooseAFormat) {
   EXPECT_EQ(format.error().kind, ErrorKind::kUsage);
   EXPECT_EQ(format.error().message,
             "samples.txt: cannot tell the format from the file name; name it .ndjson, .jsonl, "
-            ".csv, .json, .otlp.json or .otlp.jsonl, or pass --format ndjson|csv|json|otlp|k6|k6-summary");
+            ".csv, .json, .otlp.json or .otlp.jsonl, or pass --format "
+            "ndjson|csv|json|otlp|k6|k6-summary");
 }
 
 }  // namespace

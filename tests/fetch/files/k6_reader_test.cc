@@ -67,8 +67,7 @@ TEST(ReadK6, CustomTrendsAreValuesOtherCustomMetricsAreSaidNotRead) {
   EXPECT_EQ(set->Find("/checkout")->sample_values.at("k6.checkout_flow"),
             (std::vector<double>{900}));
   EXPECT_EQ(set->Find("::buy")->sample_values.at("k6.checkout_flow"), (std::vector<double>{950}));
-  EXPECT_EQ(set->Find("(test)")->sample_values.at("k6.checkout_flow"),
-            (std::vector<double>{990}));
+  EXPECT_EQ(set->Find("(test)")->sample_values.at("k6.checkout_flow"), (std::vector<double>{990}));
   ASSERT_EQ(set->notes.size(), 1u);
   EXPECT_EQ(set->notes[0],
             "run.json: k6 metrics that are not Trends are not read (orders); Trends are, as "

@@ -67,8 +67,8 @@ TEST(Measurements, ABadValueNamesTheFileLineAndField) {
     ASSERT_FALSE(set.ok()) << text;
     EXPECT_EQ(set.error().message, message);
   }
-  Result<SampleSet> csv = ReadCsv("transaction,duration_ms,measurements.cls\n/a,9,abc\n", "p.csv",
-                                  ReadOptions{});
+  Result<SampleSet> csv =
+      ReadCsv("transaction,duration_ms,measurements.cls\n/a,9,abc\n", "p.csv", ReadOptions{});
   ASSERT_FALSE(csv.ok());
   EXPECT_EQ(csv.error().message, "p.csv:2: measurements.cls is not a number: \"abc\"");
 }
@@ -86,9 +86,9 @@ TEST(Measurements, TheFirstUserFieldNamesTheUser) {
   Result<SampleSet> set = ReadNdjson(text, "u.ndjson", ReadOptions{});
   ASSERT_TRUE(set.ok()) << set.error().message;
   const std::vector<double> users = Column(*set, "/a", std::string(kUserValue));
-  EXPECT_EQ(users[0], users[2]);  // "42" and 42: one user
-  EXPECT_NE(users[0], users[1]);  // "id:42" is another id
-  EXPECT_TRUE(std::isnan(users[3]));  // a user object is not read
+  EXPECT_EQ(users[0], users[2]);            // "42" and 42: one user
+  EXPECT_NE(users[0], users[1]);            // "id:42" is another id
+  EXPECT_TRUE(std::isnan(users[3]));        // a user object is not read
   EXPECT_LT(users[0], 9007199254740992.0);  // 2^53: exact in a double
 }
 
@@ -117,8 +117,8 @@ std::string TokenRecord(const std::string& extra) {
 TEST(Measurements, TokensFromOtlpSpansPerRequestAndPerSpan) {
   // The second record's negative number leaves the fast reader for the full one: both
   // readers must agree.
-  for (const std::string& extra : {std::string(),
-                                   std::string(R"(,{"key":"x","value":{"doubleValue":-1}})")}) {
+  for (const std::string& extra :
+       {std::string(), std::string(R"(,{"key":"x","value":{"doubleValue":-1}})")}) {
     Result<SampleSet> set = ReadOtlp(TokenRecord(extra), "t.otlp.jsonl", ReadOptions{});
     ASSERT_TRUE(set.ok()) << set.error().message;
     const GroupSamples& group = set->groups.at(0);
@@ -134,8 +134,8 @@ TEST(Measurements, TokensFromOtlpSpansPerRequestAndPerSpan) {
 
 TEST(Measurements, AnySpanAttributeARuleNamesIsReadAsAValue) {
   // app.cache_misses on the first child: read only when asked for, by both readers.
-  for (const std::string& negative : {std::string(),
-                                      std::string(R"(,{"key":"x","value":{"doubleValue":-1}})")}) {
+  for (const std::string& negative :
+       {std::string(), std::string(R"(,{"key":"x","value":{"doubleValue":-1}})")}) {
     const std::string record = TokenRecord(
         R"(,{"key":"app.cache_misses","value":{"intValue":"7"}},{"key":"app.note","value":)"
         R"({"stringValue":"not a number"}})" +

@@ -83,9 +83,12 @@ TEST(SentryEnvelope, ABrowserTransactionsWebVitalsAreItsMeasurements) {
       R"("measurements":{"lcp":{"value":2.35,"unit":"second"},"cls":{"value":0.12,"unit":""},)"
       R"("ttfb":{"value":310,"unit":"millisecond"}}})";
   const std::string envelope = R"({"event_id":"0123456789abcdef0123456789abcdef"})"
-                               "\n" R"({"type":"transaction","length":)" +
+                               "\n"
+                               R"({"type":"transaction","length":)" +
                                std::to_string(event.size()) + "}\n" + event + "\n" +
-                               R"({"type":"client_report"})" "\n" R"({"discarded_events":[]})";
+                               R"({"type":"client_report"})"
+                               "\n"
+                               R"({"discarded_events":[]})";
   Result<SentrySpans> spans = SentryEnvelopeSpans(envelope, "7");
   ASSERT_TRUE(spans.ok()) << spans.error().message;
   EXPECT_EQ(spans->event_id, "0123456789abcdef0123456789abcdef");
@@ -136,10 +139,9 @@ TEST(SentryEnvelope, WhatIsNotAnEnvelopeIsRefusedSayingWhy) {
             "not a Sentry envelope: the envelope header is not JSON: syntax error");
   EXPECT_EQ(ParseEnvelope("{}\n{\"type\":\"transaction\",\"length\":999}\n{}").error().message,
             "not a Sentry envelope: item 1's header gives a length past the end of the envelope");
-  EXPECT_EQ(SentryEnvelopeSpans("{}\n{\"type\":\"transaction\"}\n{\"contexts\":{}}", "1")
-                .error()
-                .message,
-            "a Sentry envelope: a transaction has no contexts.trace");
+  EXPECT_EQ(
+      SentryEnvelopeSpans("{}\n{\"type\":\"transaction\"}\n{\"contexts\":{}}", "1").error().message,
+      "a Sentry envelope: a transaction has no contexts.trace");
   EXPECT_EQ(SentryEnvelopeSpans("{}\n{\"type\":\"span\"}\n{\"items\":[{\"trace_id\":\"x\"}]}", "1")
                 .error()
                 .message,

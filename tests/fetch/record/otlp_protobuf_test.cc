@@ -38,12 +38,14 @@ std::vector<std::string> Attributes(const boost::json::value& request) {
           out.push_back(name + "/" + std::string(attribute.at("key").as_string()) + "=" +
                         boost::json::serialize(value));
         }
-        out.push_back(name + "/flags=" + (span.as_object().contains("flags")
-                                              ? std::to_string(span.at("flags").to_number<long long>())
-                                              : "absent"));
-        out.push_back(name + "/events=" + std::to_string(span.as_object().contains("events")
-                                                             ? span.at("events").as_array().size()
-                                                             : 0));
+        out.push_back(name + "/flags=" +
+                      (span.as_object().contains("flags")
+                           ? std::to_string(span.at("flags").to_number<long long>())
+                           : "absent"));
+        out.push_back(name + "/events=" +
+                      std::to_string(span.as_object().contains("events")
+                                         ? span.at("events").as_array().size()
+                                         : 0));
       }
     }
   }
@@ -97,8 +99,8 @@ TEST(DecodeOtlpProtobuf, RefusesWhatIsNotARequestSayingWhere) {
   for (std::size_t cut : {std::size_t{1}, whole.size() / 2, whole.size() - 1}) {
     Result<DecodedTraces> decoded = DecodeOtlpProtobuf(std::string_view(whole).substr(0, cut));
     ASSERT_FALSE(decoded.ok()) << cut;
-    EXPECT_TRUE(decoded.error().message.starts_with(
-        "not an OTLP ExportTraceServiceRequest in protobuf: "))
+    EXPECT_TRUE(
+        decoded.error().message.starts_with("not an OTLP ExportTraceServiceRequest in protobuf: "))
         << decoded.error().message;
   }
   EXPECT_EQ(DecodeOtlpProtobuf("\x13").error().message,  // field 2, a group
@@ -109,7 +111,9 @@ TEST(DecodeOtlpProtobuf, RefusesWhatIsNotARequestSayingWhere) {
   EXPECT_EQ(DecodeOtlpProtobuf(std::string_view("\x0a\x00", 2))->json, "{\"resourceSpans\":[{}]}");
   // Values nested past the bound: refused, not a deep recursion.
   std::string value = "\x0a\x01x";  // AnyValue{string_value: "x"}
-  for (int i = 0; i < 40; ++i) value = "\x2a" + std::string(1, static_cast<char>(value.size() + 2)) + "\x0a" + std::string(1, static_cast<char>(value.size())) + value;
+  for (int i = 0; i < 40; ++i)
+    value = "\x2a" + std::string(1, static_cast<char>(value.size() + 2)) + "\x0a" +
+            std::string(1, static_cast<char>(value.size())) + value;
   EXPECT_FALSE(DecodeOtlpProtobuf(value).ok());
 }
 

@@ -46,8 +46,8 @@ TEST(ParseAggregatePage, ReadsEachMeasurementsAggregatesInMilliseconds) {
       R"json("meta":{"units":{"p50(measurements.lcp)":"second","p75(measurements.lcp)":"second",)json"
       R"json("p95(measurements.lcp)":"second","p99(measurements.lcp)":"second","avg(measurements.lcp)":"second",)json"
       R"json("min(measurements.lcp)":"second","max(measurements.lcp)":"second","p75(measurements.cls)":null}}})json";
-  Result<std::vector<AggregateRow>> rows = ParseAggregatePage(
-      body, {"measurements.lcp", "measurements.cls", "measurements.ttfb"});
+  Result<std::vector<AggregateRow>> rows =
+      ParseAggregatePage(body, {"measurements.lcp", "measurements.cls", "measurements.ttfb"});
   ASSERT_TRUE(rows.ok()) << rows.error().message;
   const AggregateRow& row = rows->front();
   EXPECT_EQ(row.aggregates.count, 3u);
@@ -59,7 +59,8 @@ TEST(ParseAggregatePage, ReadsEachMeasurementsAggregatesInMilliseconds) {
   EXPECT_TRUE(row.values.at("measurements.ttfb").quantiles_ms.empty());
   // Percentiles out of order are Sentry's (or a proxy's) error, named with the value.
   std::string swapped = body;
-  swapped.replace(swapped.find("\"p95(measurements.cls)\":0.2"), 27, "\"p95(measurements.cls)\":0.01");
+  swapped.replace(swapped.find("\"p95(measurements.cls)\":0.2"), 27,
+                  "\"p95(measurements.cls)\":0.01");
   Result<std::vector<AggregateRow>> bad =
       ParseAggregatePage(swapped, {"measurements.lcp", "measurements.cls"});
   ASSERT_FALSE(bad.ok());
@@ -78,7 +79,8 @@ TEST(ParseValuePage, ReadsEachSpansValueAndSkipsThoseWithout) {
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ((*rows)[0], (std::pair<std::string, double>("/a", 120000)));
   EXPECT_EQ((*rows)[1].second, 250);
-  EXPECT_FALSE(ParseValuePage(R"json({"data":[{"measurements.inp":1}]})json", "measurements.inp").ok());
+  EXPECT_FALSE(
+      ParseValuePage(R"json({"data":[{"measurements.inp":1}]})json", "measurements.inp").ok());
 }
 
 // Found by the sentry_answer fuzzer: a count() of 6.7e111 was cast to an integer (undefined
