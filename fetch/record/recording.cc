@@ -88,7 +88,10 @@ Result<Received> Recording::AddOtlpJson(std::string_view text) {
       by_service[{ResourceAttribute(spans_of, "service.name"),
                   ResourceAttribute(spans_of, "service.version")}] += spans;
     }
-    line = boost::json::serialize(request);
+    // A request on one line already (the protobuf decoder's, most SDKs' JSON) is written as
+    // it came: JSON strings hold no raw newline, so the line stays one record.
+    line = text.find('\n') == std::string_view::npos ? std::string(text)
+                                                      : boost::json::serialize(request);
   } catch (const std::exception& error) {
     return MakeError(ErrorKind::kInput,
                      std::string("not an OTLP/JSON ExportTraceServiceRequest: ") + error.what());
