@@ -1,8 +1,10 @@
 #include "alert/alert_state.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
@@ -10,7 +12,7 @@
 namespace perfgate::alert {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 // What is wrong with a state file, as an exception inside the parser only.
 struct Invalid {
@@ -37,6 +39,28 @@ std::pair<std::string, std::string> FromSchema1(const std::string& key) {
   if (split == std::string::npos) return {key, ""};
   const std::string limit = key.substr(split + 2);
   return {key.substr(0, split + 2) + limit.substr(0, limit.find(' ')), limit};
+}
+
+// A list of [hits, events] pairs, each a count with no more hits than events.
+std::vector<stats::CountWindow> Windows(const boost::json::value& value, const std::string& key) {
+  const boost::json::array* list = value.if_array();
+  if (list == nullptr) throw BadEntry(key, "\"windows\" is not a list");
+  std::vector<stats::CountWindow> windows;
+  for (const boost::json::value& pair : *list) {
+    const boost::json::array* counts = pair.if_array();
+    if (counts == nullptr || counts->size() != 2 || !(*counts)[0].is_int64() ||
+        !(*counts)[1].is_int64() || (*counts)[0].as_int64() < 0 ||
+        (*counts)[0].as_int64() > (*counts)[1].as_int64()) {
+      throw BadEntry(key, "a window is not [hits, events] with hits <= events");
+    }
+    windows.push_back({static_cast<double>((*counts)[0].as_int64()),
+                       static_cast<double>((*counts)[1].as_int64())});
+  }
+  return windows;
+}
+
+boost::json::array CountsJson(const stats::CountWindow& window) {
+  return {static_cast<std::int64_t>(window.hits), static_cast<std::int64_t>(window.trials)};
 }
 
 AlertState ParseEntries(const boost::json::value& root) {
@@ -74,7 +98,28 @@ AlertState ParseEntries(const boost::json::value& root) {
       }
       entry.limit = std::string(limit->as_string());
     }
+    if (const boost::json::value* windows = fields->if_contains("windows")) {
+      entry.windows = Windows(*windows, key);
+      entry.first_window = static_cast<std::size_t>(WholeNumber(*fields, "first_window", key));
+      if (entry.first_window < 1) throw BadEntry(key, "\"first_window\" is not 1 or more");
+    }
+    if (const boost::json::value* seen = fields->if_contains("seen")) {
+      const std::vector<stats::CountWindow> one = Windows(boost::json::array{*seen}, key);
+      entry.seen = one.front();
+    }
     state.entries.emplace(std::move(key), std::move(entry));
+  }
+  if (const boost::json::value* family = object->if_contains("family")) {
+    if (!family->is_int64() || family->as_int64() < 0) throw Invalid{"\"family\" is not a count"};
+    state.family = static_cast<std::size_t>(family->as_int64());
+  }
+  if (const boost::json::value* source = object->if_contains("source")) {
+    if (!source->is_string()) throw Invalid{"\"source\" is not a string"};
+    state.source = std::string(source->as_string());
+  }
+  if (const boost::json::value* through = object->if_contains("through")) {
+    if (!through->is_number()) throw Invalid{"\"through\" is not a number"};
+    state.through = through->to_number<double>();
   }
   return state;
 }
@@ -117,15 +162,29 @@ std::string RenderAlertState(const AlertState& state) {
   const char* separator = "\n";
   for (const auto& [key, entry] : state.entries) {
     text += separator;
+    boost::json::object fields{{"breaching", entry.breaching},
+                               {"since", entry.since},
+                               {"last_notified", entry.last_notified},
+                               {"last_seen", entry.last_seen},
+                               {"limit", entry.limit}};
+    if (!entry.windows.empty()) {
+      boost::json::array windows;
+      for (const stats::CountWindow& window : entry.windows) windows.push_back(CountsJson(window));
+      fields["windows"] = std::move(windows);
+      fields["first_window"] = entry.first_window;
+    }
+    if (entry.seen.trials > 0) fields["seen"] = CountsJson(entry.seen);
     text += "    " + boost::json::serialize(boost::json::value(key)) + ": " +
-            boost::json::serialize(boost::json::object{{"breaching", entry.breaching},
-                                                       {"since", entry.since},
-                                                       {"last_notified", entry.last_notified},
-                                                       {"last_seen", entry.last_seen},
-                                                       {"limit", entry.limit}});
+            boost::json::serialize(fields);
     separator = ",\n";
   }
-  text += state.entries.empty() ? "}\n}\n" : "\n  }\n}\n";
+  text += state.entries.empty() ? "}" : "\n  }";
+  if (state.family > 0) text += ",\n  \"family\": " + std::to_string(state.family);
+  if (!state.source.empty())
+    text += ",\n  \"source\": " + boost::json::serialize(boost::json::value(state.source));
+  if (state.through)
+    text += ",\n  \"through\": " + boost::json::serialize(boost::json::value(*state.through));
+  text += "\n}\n";
   return text;
 }
 

@@ -8,35 +8,64 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/enum_names.h"
 #include "core/result.h"
 #include "gate/result.h"
+#include "stats/anytime.h"
 
 namespace perfgate::alert {
 
 struct AlertEntry {
+  AlertEntry() = default;
+  AlertEntry(bool breaching_, long long since_, long long last_notified_, long long last_seen_,
+             std::string limit_)
+      : breaching(breaching_),
+        since(since_),
+        last_notified(last_notified_),
+        last_seen(last_seen_),
+        limit(std::move(limit_)) {}
+
   bool breaching = false;
   long long since = 0;          // epoch seconds: when the current state began
   long long last_notified = 0;  // epoch seconds: the last notification about this entry
   long long last_seen = 0;      // epoch seconds: the last run that judged this rule
   std::string limit;            // the limit as last judged, "p95 <= 3000 ms"
+  // The anytime-valid test's evidence (alert/anytime.h): each look's events that hit (went
+  // over the limit, failed) since the current state began, newest last; a long history
+  // keeps its newest kMaxWindows, `first_window` the index of the oldest kept.
+  std::vector<stats::CountWindow> windows;
+  std::size_t first_window = 1;
+  // A source whose events carry no times: its hits and events at the last look, so that
+  // the next look counts its growth.
+  stats::CountWindow seen;
 };
+
+inline constexpr std::size_t kMaxWindows = 168;  // a week of hourly looks
 
 // Keyed by the group and the rule's metric (and " (warn)" for a warn-severity rule), e.g.
 // "POST /api/checkout  error_rate": not by the limit's value, so raising a limit from 3000 to
 // 3500 ms keeps a breach's identity (it resolves, or stays the same breach).
 struct AlertState {
   std::map<std::string, AlertEntry> entries;
+  // The anytime-valid tests' family: the most rules judged so at one look (their threshold
+  // is family / alpha, Bonferroni over e-values).
+  std::size_t family = 0;
+  // The source last looked at, and the newest event time it counted (UTC seconds): the
+  // next look of the same source counts only later events.
+  std::string source;
+  std::optional<double> through;
 };
 
 // The key of `rule` of `group` in the state.
 std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rule);
 
-// A state perfgate wrote (schema 2, or schema 1, whose keys held the limit and are read as
-// schema 2's); anything else, an empty text included, is a kInput error naming `source`
+// A state perfgate wrote (schema 3; schema 2, which kept no evidence; or schema 1, whose keys
+// held the limit and are read as schema 2's); anything else, an empty text included, is a kInput error naming `source`
 // and, for text that is not JSON, the line. (A missing file is the caller's empty state.)
 Result<AlertState> ParseAlertState(const std::string& text, const std::string& source);
 std::string RenderAlertState(const AlertState& state);

@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "alert/alert_state.h"
+#include "alert/anytime.h"
 #include "cli/sources.h"
 #include "core/number_format.h"
 #include "core/spelling.h"
@@ -525,20 +526,26 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   }
   Result<alert::AlertState> previous = ReadAlertState(options, env);
   if (!previous.ok()) return ReportError(previous.error(), env);
-  Result<SampleSet> candidate = SourceLoader(config, env).Load(options.candidate, options.sources);
+  // Each event's time, for the anytime-valid tests to count only what came since the last run.
+  SourceOptions sources = options.sources;
+  sources.read.keep_details = true;
+  Result<SampleSet> candidate = SourceLoader(config, env).Load(options.candidate, sources);
   if (!candidate.ok()) return ReportError(candidate.error(), env);
   SampleSet no_baseline;
   no_baseline.source = "(none)";
   // No baseline, so nothing to explain: the result alone.
-  const explain::ExplainedResult judged{
-      gate::Evaluate(config, no_baseline, *candidate, env.Today()), {}};
-  const gate::EvaluationResult& result = judged.result;
+  explain::ExplainedResult judged{gate::Evaluate(config, no_baseline, *candidate, env.Today()), {}};
+  gate::EvaluationResult& result = judged.result;
   // A limit that cannot be meant would open a breach on every transaction.
   if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(result))
     return ReportError(BareLimitError(*suspect), env);
 
+  std::optional<alert::AnytimeLook> look;
+  if (!options.fixed_sample)
+    look = alert::JudgeAnytime(*previous, *candidate, 1 - result.confidence, result);
   const auto now = env.clock.Now();
   alert::AlertUpdate update = alert::UpdateAlerts(*previous, result, now, options.times);
+  if (look) alert::KeepEvidence(*look, *previous, update.next);
 
   env.out << reports::RenderVerdictSummary(judged, StyleFor(env));
   if (update.changes.empty()) {

@@ -97,6 +97,7 @@ struct AlertOptions {
   std::string webhook;                 // empty: changes are only printed
   alert::AlertTimes times;             // reminders, and when a rule unseen is closed
   bool fresh_state = false;            // ignore a state file that is empty or not perfgate's
+  bool fixed_sample = false;           // each run's own interval, not the anytime-valid tests
   std::chrono::seconds lock_wait{60};  // for another run holding the state's lock
   SourceOptions sources;
 };

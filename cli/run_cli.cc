@@ -415,7 +415,10 @@ po::options_description AlertDescription() {
        "start from an empty state even when --state holds one that is empty or not perfgate's "
        "(every open breach is then announced again)")
       ("lock-wait", po::value<std::string>()->value_name("DURATION")->default_value("60s"),
-       "how long to wait for another alert run holding the state (FILE.lock) before exit 3");
+       "how long to wait for another alert run holding the state (FILE.lock) before exit 3")
+      ("fixed-sample", po::bool_switch(),
+       "judge each run on its own interval, as check does, instead of the anytime-valid tests "
+       "over every run (which keep false alarms under alpha however often the job runs)");
   // clang-format on
   return WithSources(std::move(description));
 }
@@ -431,6 +434,7 @@ int Alert(const po::variables_map& vm, CliEnv& env) {
       ParseDuration("--no-data-after", vm["no-data-after"].as<std::string>());
   options.fresh_state = vm["fresh-state"].as<bool>();
   options.lock_wait = ParseDuration("--lock-wait", vm["lock-wait"].as<std::string>());
+  options.fixed_sample = vm["fixed-sample"].as<bool>();
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   return RunAlert(options, env);
@@ -610,7 +614,10 @@ const Command kCommands[] = {
      "judge one release on a schedule; notify a webhook when a breach starts or ends",
      "Usage: perfgate alert --candidate SRC --state FILE [--webhook URL] [options]\n\n"
      "Judges the absolute rules of the config on one release, compares with the last run,\n"
-     "and notifies the webhook only of new breaches, reminders and resolved ones.",
+     "and notifies the webhook only of new breaches, reminders and resolved ones. Rules on a\n"
+     "percentile or the error rate are judged by anytime-valid tests over every run: a\n"
+     "breach is announced once proven, whatever the number of runs, and ends once its end\n"
+     "is proven.",
      AlertDescription,
      {},
      Alert,

@@ -89,6 +89,22 @@ struct Shortfall {
   bool operator==(const Shortfall&) const = default;
 };
 
+// An absolute rule judged by an anytime-valid test over the looks at a release (perfgate
+// alert) rather than by one look's interval: the evidence so far and what proving takes.
+// The alert job words it (reports/gate_notes.h); alert/anytime.h computes it.
+struct AnytimeEvidence {
+  bool of_end = false;    // the rule was breaching: the test is of the breach's end
+  double log_e = 0;       // log of the e-process now
+  double log_needed = 0;  // log(family / alpha): proven at or above it
+  std::size_t family = 0;
+  double allowed_share = 0;        // of events over the limit (1 - q for pq), or the error rate
+  std::size_t look_events = 0;     // the events this look added
+  // Breach tests: the share of one look's events, at this look's traffic, that proves a
+  // breach by itself; nullopt when this traffic cannot.
+  std::optional<double> provable_share;
+  bool proven() const { return log_e >= log_needed; }
+};
+
 struct RuleResult {
   Rule rule;                        // the rule as configured, with its origin
   std::string limit_text;           // "p95 <= 8000 ms"
@@ -123,6 +139,7 @@ struct RuleResult {
   std::optional<Waiver> waiver;
   bool waiver_expired = false;
   Verdict waived_verdict = Verdict::kPass;
+  std::optional<AnytimeEvidence> anytime;
 };
 
 struct GroupResult {

@@ -1,5 +1,8 @@
 #include "reports/gate_notes.h"
 
+#include <cmath>
+#include <cstdio>
+
 #include "core/number_format.h"
 #include "reports/summary_text.h"
 #include "stats/multiple_testing.h"
@@ -93,6 +96,53 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
   return "";
 }
 
+// An e-value for people: "12", "3.2e5".
+std::string EValueText(double log_e) {
+  if (log_e > 690) return "over 1e300";
+  const double e = std::exp(log_e);
+  char text[32];
+  std::snprintf(text, sizeof text, e < 1000 ? "%.3g" : "%.2g", e);
+  std::string out = text;
+  if (const std::size_t plus = out.find("e+"); plus != std::string::npos) {
+    std::size_t digits = plus + 2;
+    while (digits + 1 < out.size() && out[digits] == '0') ++digits;
+    out = out.substr(0, plus + 1) + out.substr(digits);
+  }
+  return out;
+}
+
+// What the anytime-valid test of an alert's rule shows: proven or not, the evidence against
+// what proving takes, and the smallest breach one look of this traffic proves.
+std::string AnytimeText(const RuleResult& rule) {
+  const gate::AnytimeEvidence& evidence = *rule.anytime;
+  const std::string weight = "evidence " + EValueText(evidence.log_e) + ", " +
+                             EValueText(evidence.log_needed) + " needed over " +
+                             std::to_string(evidence.family) +
+                             (evidence.family == 1 ? " rule" : " rules") + " and every look";
+  if (evidence.of_end) {
+    return evidence.proven() ? "anytime-valid: back within the limit, proven (" + weight + ")"
+                             : "anytime-valid: breaching until its end is proven (" + weight + ")";
+  }
+  if (evidence.proven()) return "anytime-valid: breach proven (" + weight + ")";
+  const bool rate = rule.rule.metric.kind == gate::MetricKind::kErrorRate;
+  const std::string events = std::to_string(evidence.look_events) +
+                             (evidence.look_events == 1 ? " event" : " events");
+  std::string smallest;
+  if (!evidence.provable_share) {
+    smallest = "a look of this traffic (" + events + ") cannot prove a breach alone";
+  } else if (rate) {
+    smallest = "a look of this traffic (" + events + ") proves a breach from an error rate of " +
+               FormatPercent(*evidence.provable_share);
+  } else {
+    smallest = "a look of this traffic (" + events + ") proves a breach once " +
+               FormatPercent(*evidence.provable_share) + " of its events are " +
+               (gate::IsFloor(rule.rule.kind) ? "under " : "over ") +
+               gate::LimitValueText(rule.rule) + " (" + FormatPercent(evidence.allowed_share) +
+               " allowed)";
+  }
+  return "anytime-valid: not proven (" + weight + "); " + smallest;
+}
+
 void Append(std::string& note, const std::string& part) {
   if (part.empty()) return;
   note += note.empty() ? part : "; " + part;
@@ -108,6 +158,7 @@ std::string RuleNote(const gate::EvaluationResult& result, const RuleResult& rul
            rule.waiver->origin.ToString() + "]";
   }
   Append(note, CaveatText(result, rule));
+  if (rule.anytime) Append(note, AnytimeText(rule));
   if (rule.pre_existing) {
     const bool downgraded = result.pre_existing == gate::PreExistingPolicy::kWarn &&
                             rule.rule.severity == gate::Severity::kFail;

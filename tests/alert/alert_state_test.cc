@@ -145,7 +145,7 @@ TEST(AlertState, RoundTripsThroughItsStoredForm) {
   state.entries["POST \"b\"  error_rate"] = AlertEntry{false, 30, 0, 40, "error_rate <= 1 %"};
   const std::string text = RenderAlertState(state);
   EXPECT_EQ(text,
-            "{\n  \"schema_version\": 2,\n  \"entries\": {\n"
+            "{\n  \"schema_version\": 3,\n  \"entries\": {\n"
             "    \"GET /a  p95\": {\"breaching\":true,\"since\":10,\"last_notified\":20,"
             "\"last_seen\":30,\"limit\":\"p95 <= 8000 ms\"},\n"
             "    \"POST \\\"b\\\"  error_rate\": {\"breaching\":false,\"since\":30,"
@@ -195,8 +195,8 @@ TEST(AlertState, AnythingElseIsAnErrorNamingTheFileAndWhatIsWrong) {
   };
   const std::string head = "state.json: not a perfgate alert state (";
   const std::string tail = ")";
-  EXPECT_EQ(message("{\"schema_version\": 3, \"entries\": {}}"),
-            head + "unknown schema_version 3" + tail);
+  EXPECT_EQ(message("{\"schema_version\": 4, \"entries\": {}}"),
+            head + "unknown schema_version 4" + tail);
   EXPECT_EQ(message("{\"entries\": {}}"), head + "unknown schema_version (none)" + tail);
   EXPECT_EQ(message("[1, 2]"), head + "not a JSON object" + tail);
   EXPECT_EQ(message("{\"schema_version\": 2}"), head + "no \"entries\" object" + tail);
