@@ -210,7 +210,11 @@ AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResul
         found->second.last_seen = seconds;
         found->second.limit = rule.limit_text;
       }
-      if (!breaching && !passing) continue;  // undecided: no news either way
+      if (!breaching && !passing) {  // undecided: no news either way; a new rule is not breaching
+        if (found == update.next.entries.end())
+          update.next.entries[key] = AlertEntry{false, seconds, 0, seconds, rule.limit_text};
+        continue;
+      }
       const bool was_breaching = found != update.next.entries.end() && found->second.breaching;
       AlertChange change{AlertChangeKind::kNewBreach, key, &group, &rule,
                          was_breaching ? found->second : AlertEntry{}};

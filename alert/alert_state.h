@@ -104,7 +104,8 @@ struct AlertTimes {
 
 // Compares `result` with `previous` at time `now`; the changes point into `result`. A rule is
 // breaching when it failed or warned; passing resolves it; undecided rules (too few events,
-// inconclusive) keep their previous state.
+// inconclusive) keep their previous state (a rule first seen undecided is stored as not
+// breaching).
 AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResult& result,
                          std::chrono::system_clock::time_point now, const AlertTimes& times);
 
