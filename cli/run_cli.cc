@@ -81,9 +81,11 @@ po::options_description SourceOptionsDescription(bool files = true) {
        "percentiles and counts, no percentile intervals) or histogram (per-transaction duration "
        "histograms: intervals at the bin width's resolution)")
       ("max-samples", po::value<std::size_t>()->value_name("N"), "stop after N events (default 50000)")
-      ("since", po::value<std::string>()->value_name("ISO8601"),
-       "with --until: this time range instead of the release's first and last event")
-      ("until", po::value<std::string>()->value_name("ISO8601"), "the end of the time range")
+      ("since", po::value<std::string>()->value_name("TIME"),
+       "read from this time instead of the release's first event: ISO 8601, or a duration "
+       "before now (1h, 30m, 2d)")
+      ("until", po::value<std::string>()->value_name("TIME"),
+       "with --since: read until this time (ISO 8601, a duration before now, or now: the default)")
       ("token-file", po::value<std::string>()->value_name("FILE"),
        "read the token from FILE instead of $SENTRY_AUTH_TOKEN (or source.sentry.token_env)")
       ("refresh", po::bool_switch(), "fetch again even when the release is cached")
@@ -147,8 +149,8 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   if (vm.count("max-samples")) sentry.max_samples = vm["max-samples"].as<std::size_t>();
   if (vm.count("since")) sentry.since = vm["since"].as<std::string>();
   if (vm.count("until")) sentry.until = vm["until"].as<std::string>();
-  if (sentry.since.empty() != sentry.until.empty())
-    throw UsageError{"--since and --until go together"};
+  if (sentry.since.empty() && !sentry.until.empty())
+    throw UsageError{"--until needs --since (the start of the time range)"};
   if (vm.count("token-file")) sentry.token_file = vm["token-file"].as<std::string>();
   sentry.refresh = vm["refresh"].as<bool>();
   sentry.verbose = vm["verbose"].as<bool>();
@@ -416,6 +418,9 @@ po::options_description AlertDescription() {
        "(every open breach is then announced again)")
       ("lock-wait", po::value<std::string>()->value_name("DURATION")->default_value("60s"),
        "how long to wait for another alert run holding the state (FILE.lock) before exit 3")
+      ("window", po::value<std::string>()->value_name("DURATION"),
+       "read only this much of a sentry: source before now (1h, 30m): each run costs one "
+       "window, and the tests count only events newer than the last run's either way")
       ("fixed-sample", po::bool_switch(),
        "judge each run on its own interval, as check does, instead of the anytime-valid tests "
        "over every run (which keep false alarms under alpha however often the job runs)");
@@ -437,6 +442,13 @@ int Alert(const po::variables_map& vm, CliEnv& env) {
   options.fixed_sample = vm["fixed-sample"].as<bool>();
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
+  if (vm.count("window")) {
+    if (!options.sources.sentry.since.empty())
+      throw UsageError{"--window reads the last DURATION; --since gives the range instead"};
+    const std::chrono::seconds window = ParseDuration("--window", vm["window"].as<std::string>());
+    if (window.count() == 0) throw UsageError{"--window must be longer than 0"};
+    options.sources.sentry.since = std::to_string(window.count()) + "s";
+  }
   return RunAlert(options, env);
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "core/duration.h"
+#include "core/timestamp.h"
 #include "fetch/sentry/release_cache.h"
 #include "fetch/sentry/sentry_client.h"
 #include "fetch/sentry/sentry_trace.h"
@@ -74,6 +76,24 @@ std::vector<std::string> SpanValuesFor(const gate::Thresholds& config) {
   return {keys.begin(), keys.end()};
 }
 
+// A time a Sentry source is read from or until: "now", a duration before now ("1h", "30m",
+// "2d"), or an ISO 8601 time (kept as written), as an ISO 8601 time.
+Result<std::string> ResolveTime(std::string_view option, const std::string& text,
+                                std::chrono::system_clock::time_point now) {
+  const long long now_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (text == "now") return FormatIsoSeconds(now_seconds);
+  if (std::optional<double> ago = ParseDurationMs(text, "");
+      ago && *ago / 1000 < static_cast<double>(now_seconds)) {
+    return FormatIsoSeconds(now_seconds - static_cast<long long>(*ago / 1000));
+  }
+  if (ParseIsoSeconds(text)) return text;
+  return MakeError(ErrorKind::kUsage,
+                   std::string(option) + " '" + text +
+                       "' is neither a time (2026-12-06T10:00:00Z), a duration before now "
+                       "(30m, 1h, 2d) nor 'now'");
+}
+
 }  // namespace
 
 Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
@@ -111,6 +131,17 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   Result<SentrySelection> selection = SentrySelectionFor(options, config);
   if (!selection.ok()) return selection.error();
   sentry.selection = std::move(selection).value();
+  // --since alone reads until now; relative times are from now.
+  if (!sentry.selection.start.empty()) {
+    const auto now = env.clock.Now();
+    Result<std::string> start = ResolveTime("--since", sentry.selection.start, now);
+    if (!start.ok()) return start.error();
+    Result<std::string> end = ResolveTime(
+        "--until", sentry.selection.end.empty() ? "now" : sentry.selection.end, now);
+    if (!end.ok()) return end.error();
+    sentry.selection.start = *start;
+    sentry.selection.end = *end;
+  }
   sentry.allow_partial = from_file.allow_partial || options.sentry.allow_partial;
   setup.deadline = from_file.deadline;
   const SentryFlags& flags = options.sentry;

@@ -78,6 +78,34 @@ TEST(CliSentrySource, LatestIsJudgedAsTheReleaseItNamesAndFetchedAnewEachRun) {
       << again.err;
 }
 
+TEST(CliSentrySource, SinceTakesADurationBeforeNowAndReadsUntilNow) {
+  SentryFixture sentry;  // the fake clock reads 2026-11-25T12:00:00Z
+  CliRun run = sentry.Run({"stats", "sentry:1.1", "--since", "2h"});
+  // The fake release's events are older: none in the last two hours, and the range is said.
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_NE(run.err.find("sentry:1.1: no transactions from 2026-11-25T10:00:00Z to "
+                         "2026-11-25T12:00:00Z"),
+            std::string::npos)
+      << run.err;
+  const auto& requests = sentry.server.requests();
+  ASSERT_FALSE(requests.empty());
+  bool ranged = false;
+  for (const auto& request : requests) {
+    ranged = ranged || (request.target.find("start=2026-11-25T10%3A00%3A00Z&end=2026-11-25T12%3A00%"
+                                             "3A00Z") != std::string::npos);
+  }
+  EXPECT_TRUE(ranged) << requests.back().target;
+  CliRun bad = sentry.Run({"stats", "sentry:1.1", "--since", "yesterday"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.Errors(),
+            "perfgate: error: --since 'yesterday' is neither a time (2026-12-06T10:00:00Z), a "
+            "duration before now (30m, 1h, 2d) nor 'now'\n");
+  CliRun lone = sentry.Run({"stats", "sentry:1.1", "--until", "now"});
+  EXPECT_EQ(lone.exit_code, 2);
+  EXPECT_NE(lone.err.find("--until needs --since (the start of the time range)"), std::string::npos)
+      << lone.err;
+}
+
 TEST(CliSentrySource, ACacheEntryCutShortIsSaidAndFetchedAgainNeverJudged) {
   SentryFixture sentry;
   const std::vector<std::string> check = {"check", "--baseline", "sentry:1.0", "--candidate",
