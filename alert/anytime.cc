@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gate/metric.h"
+#include "gate/sequential.h"
 #include "gate/thresholds.h"
 
 namespace perfgate::alert {
@@ -101,21 +102,6 @@ std::vector<KeyedRule> KeyedRules(gate::EvaluationResult& result, const SampleSe
 
 }  // namespace
 
-std::optional<double> AllowedShare(const gate::Rule& rule) {
-  if (gate::IsRelative(rule.kind)) return std::nullopt;
-  const gate::Metric& metric = rule.metric;
-  if (metric.kind == gate::MetricKind::kErrorRate) {
-    if (rule.kind != gate::LimitKind::kMax || !(rule.limit > 0 && rule.limit < 1))
-      return std::nullopt;
-    return rule.limit;
-  }
-  if (metric.kind != gate::MetricKind::kQuantile || !(metric.q > 0 && metric.q < 1) ||
-      metric.OfSamples() || metric.value == gate::kPerformanceScore) {
-    return std::nullopt;
-  }
-  return gate::IsFloor(rule.kind) ? metric.q : 1 - metric.q;
-}
-
 AnytimeLook JudgeAnytime(const AlertState& previous, const SampleSet& candidate, double alpha,
                          gate::EvaluationResult& result) {
   AnytimeLook look;
@@ -133,7 +119,7 @@ AnytimeLook JudgeAnytime(const AlertState& previous, const SampleSet& candidate,
 
   std::vector<KeyedRule> rules = KeyedRules(result, candidate);
   std::erase_if(rules, [](const KeyedRule& keyed) {
-    return !AllowedShare(keyed.rule->rule) || keyed.events == nullptr || keyed.events->size() == 0;
+    return !gate::AllowedShare(keyed.rule->rule) || keyed.events == nullptr || keyed.events->size() == 0;
   });
   look.family = std::max(previous.family, rules.size());
   const double log_needed = std::log(static_cast<double>(look.family) / alpha);
@@ -142,7 +128,7 @@ AnytimeLook JudgeAnytime(const AlertState& previous, const SampleSet& candidate,
     const std::string& key = keyed.key;
     gate::RuleResult* rule = keyed.rule;
     const GroupSamples* events = keyed.events;
-    const double allowed = *AllowedShare(rule->rule);
+    const double allowed = *gate::AllowedShare(rule->rule);
     const auto found = previous.entries.find(key);
     const AlertEntry* entry = found == previous.entries.end() ? nullptr : &found->second;
 
@@ -201,12 +187,7 @@ AnytimeLook JudgeAnytime(const AlertState& previous, const SampleSet& candidate,
     rule->caveat = gate::Caveat::kNone;  // the evidence replaces the one look's interval
     rule->anytime = evidence;
   }
-  for (gate::GroupResult& group : result.groups) {
-    group.verdict = gate::Verdict::kPass;
-    for (const gate::RuleResult& rule : group.rules)
-      if (gate::VerdictRank(rule.verdict) > gate::VerdictRank(group.verdict))
-        group.verdict = rule.verdict;
-  }
+  gate::SettleVerdicts(result);
   return look;
 }
 

@@ -43,12 +43,7 @@ struct AnytimeLook {
   bool timed = false;             // the events carried times; else the totals' growth counted
 };
 
-// The share of events a rule allows to hit, when its verdict can be proven anytime-valid:
-// an absolute limit on a quantile (of the durations or of a value each event carries) or
-// on the error rate, strictly between 0 and 1. Nullopt for any other rule.
-std::optional<double> AllowedShare(const gate::Rule& rule);
-
-// Judges the rules of `result` that AllowedShare() admits by the anytime-valid tests over
+// Judges the rules of `result` that gate::AllowedShare() admits by the anytime-valid tests over
 // `previous` looks and this one (`candidate`, the events the result was evaluated from),
 // at family-wise level `alpha`: each such rule's verdict becomes fail (or warn, by its
 // severity) while a breach is proven and not yet proven ended, else pass, and its

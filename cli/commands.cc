@@ -1,5 +1,10 @@
 #include "cli/commands.h"
 
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
 #include "alert/alert_state.h"
 #include "alert/anytime.h"
 #include "cli/sources.h"
@@ -9,6 +14,7 @@
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
 #include "gate/evaluate.h"
+#include "gate/sequential.h"
 #include "gate/propose.h"
 #include "gate/source_summary.h"
 #include "gate/thresholds_parser.h"
@@ -188,6 +194,16 @@ Error BareLimitError(const gate::BareLimitSuspect& suspect) {
                        written + "ms if milliseconds are meant");
 }
 
+// The explanations of what did not pass in `judged`, with what Sentry adds to them.
+void ExplainWhatDidNotPass(const GateOptions& options, Inputs& inputs,
+                           explain::ExplainedResult& judged) {
+  judged.explanations =
+      explain::ExplainNotPassed(judged.result, inputs.baseline, inputs.candidate,
+                                ExplainOptionsFor(options, inputs.config));
+  for (auto& [name, why] : judged.explanations)
+    why = WithSentryDetail(name, std::move(why), inputs, options.sources);
+}
+
 // The one orchestration that does I/O, in order: the inputs, evaluation, the explanations
 // of what did not pass.
 Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, CliEnv& env) {
@@ -199,11 +215,7 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
       {}};
   if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(judged.result))
     return BareLimitError(*suspect);
-  judged.explanations =
-      explain::ExplainNotPassed(judged.result, inputs->baseline, inputs->candidate,
-                                ExplainOptionsFor(options, inputs->config));
-  for (auto& [name, why] : judged.explanations)
-    why = WithSentryDetail(name, std::move(why), *inputs, options.sources);
+  ExplainWhatDidNotPass(options, *inputs, judged);
   return judged;
 }
 
@@ -281,14 +293,14 @@ enum class GateView {
   kTable,           // compare: every transaction and rule in an aligned table
 };
 
-int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
-  Result<explain::ExplainedResult> judged = LoadAndEvaluate(options, env);
-  if (!judged.ok()) return ReportError(judged.error(), env);
-  env.out << (view == GateView::kTable ? reports::RenderTerminalTable(*judged, StyleFor(env))
-                                       : reports::RenderVerdictSummary(*judged, StyleFor(env)));
+// Prints the verdict, writes the reports and returns the exit code.
+int Conclude(const GateOptions& options, const explain::ExplainedResult& judged, CliEnv& env,
+             GateView view) {
+  env.out << (view == GateView::kTable ? reports::RenderTerminalTable(judged, StyleFor(env))
+                                       : reports::RenderVerdictSummary(judged, StyleFor(env)));
   // A report that cannot be written is an error (2), but never hides a regression (1): the
   // verdict is already printed, and a gate must not pass or turn "broken" on a full disk.
-  const int verdict = gate::ExitCodeFor(judged->result.outcome);
+  const int verdict = gate::ExitCodeFor(judged.result.outcome);
   auto failed = [&](const Error& error) {
     const int code = ReportError(error, env);
     if (verdict == kExitRegression) {
@@ -297,11 +309,55 @@ int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
     }
     return code;
   };
-  if (Status written = WriteReports(options, *judged, env); !written.ok())
+  if (Status written = WriteReports(options, judged, env); !written.ok())
     return failed(written.error());
-  if (Status published = PublishToGitHub(options, *judged, env); !published.ok())
+  if (Status published = PublishToGitHub(options, judged, env); !published.ok())
     return failed(published.error());
   return verdict;
+}
+
+int RunGate(const GateOptions& options, CliEnv& env, GateView view) {
+  Result<explain::ExplainedResult> judged = LoadAndEvaluate(options, env);
+  if (!judged.ok()) return ReportError(judged.error(), env);
+  return Conclude(options, *judged, env, view);
+}
+
+// "45 s", "12 min", "2 h 05 min".
+std::string ElapsedText(std::chrono::seconds elapsed) {
+  const long long s = elapsed.count();
+  char text[32];
+  if (s < 60) {
+    std::snprintf(text, sizeof text, "%lld s", s);
+  } else if (s < 3600) {
+    std::snprintf(text, sizeof text, "%lld min", s / 60);
+  } else {
+    std::snprintf(text, sizeof text, "%lld h %02lld min", s / 3600, s / 60 % 60);
+  }
+  return text;
+}
+
+// One look of a watch, on one line.
+std::string WatchLine(int look, std::chrono::seconds elapsed, const Inputs& inputs,
+                      const gate::SequentialLook& judged) {
+  std::string line = "perfgate: watch: look " + std::to_string(look) + " at " +
+                     ElapsedText(elapsed) + ": candidate " +
+                     std::to_string(inputs.candidate.TotalEvents()) + " events, baseline " +
+                     std::to_string(inputs.baseline.TotalEvents()) + "; " +
+                     std::to_string(judged.family) + " rules tested: " +
+                     std::to_string(judged.regressed) + " regressed, " +
+                     std::to_string(judged.cleared) + " cleared, " +
+                     std::to_string(judged.undecided) + " undecided";
+  if (!judged.nearest.empty()) {
+    line += " (nearest: " + judged.nearest + ", evidence " +
+            FormatNumber(std::round(std::exp(std::min(judged.nearest_log_e, 700.0)) * 10) / 10) +
+            (judged.nearest_toward_regression ? " of a regression" : " of none") + ", " +
+            FormatNumber(std::round(std::exp(judged.log_needed))) + " needed)";
+  }
+  if (judged.unsequenced_fail_rules > 0) {
+    line += "; " + std::to_string(judged.unsequenced_fail_rules) +
+            " fail rules without a sequential test wait for the end";
+  }
+  return line + "\n";
 }
 
 }  // namespace
@@ -583,6 +639,45 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   // The notification is the alert's signal: a breach is not a failed run (a scheduled job
   // that went red every hour would bury the news, and some schedulers keep no state then).
   return kExitPass;
+}
+
+int RunWatch(const WatchOptions& options, CliEnv& env) {
+  GateOptions gate = options.gate;
+  gate.sources.sentry.refresh = true;  // every look reads Sentry anew; files are read anew anyway
+  gate::SequentialMemory memory;
+  const auto start = env.clock.Now();
+  for (int look = 1;; ++look) {
+    Result<Inputs> inputs = LoadInputs(gate, env);
+    if (!inputs.ok()) return ReportError(inputs.error(), env);
+    explain::ExplainedResult judged{gate::Evaluate(inputs->config, inputs->baseline,
+                                                   inputs->candidate,
+                                                   gate.today.value_or(env.Today())),
+                                    {}};
+    if (std::optional<gate::BareLimitSuspect> suspect =
+            gate::FindBareLimitSuspect(judged.result))
+      return ReportError(BareLimitError(*suspect), env);
+    const gate::SequentialLook sequential =
+        gate::JudgeSequentially(judged.result, inputs->baseline, inputs->candidate,
+                                1 - judged.result.confidence, memory);
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::seconds>(env.clock.Now() - start);
+    env.out << WatchLine(look, elapsed, *inputs, sequential);
+    const bool regressed = sequential.RegressionProven();
+    const bool cleared = !regressed && sequential.AbsenceProven(judged.result);
+    const bool last = elapsed + options.every > options.limit;
+    if (regressed || cleared || last) {
+      env.out << "perfgate: watch: "
+              << (regressed ? "a regression is proven"
+                  : cleared ? "no regression beyond the limits, proven"
+                            : "time is up (--for " + ElapsedText(options.limit) + ")")
+              << " after " << look << (look == 1 ? " look" : " looks") << "; the verdicts are "
+              << "anytime-valid over every look\n";
+      if (!regressed && !cleared) gate::MarkUndecidedInconclusive(judged.result);
+      ExplainWhatDidNotPass(gate, *inputs, judged);
+      return Conclude(gate, judged, env, GateView::kVerdictSummary);
+    }
+    env.clock.Sleep(options.every);
+  }
 }
 
 int RunFetch(const FetchOptions& options, CliEnv& env) {

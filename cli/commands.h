@@ -30,6 +30,11 @@ int RunFetch(const FetchOptions& options, CliEnv& env);
 // the next run tries again.
 int RunAlert(const AlertOptions& options, CliEnv& env);
 
+// Looks at both releases every `every` until a regression is proven (exit 1), its absence
+// is (exit 0), or `limit` has passed (the verdict of that look, its undecided rules under
+// policy.inconclusive); a line per look, the reports at the end.
+int RunWatch(const WatchOptions& options, CliEnv& env);
+
 // `perfgate validate`: parses each config as check would, without data; prints what each
 // defines, or the first error of each (exit 2).
 int RunValidate(const ValidateOptions& options, CliEnv& env);

@@ -69,6 +69,12 @@ struct GateOptions {
   std::string html_path;                             // empty: no HTML page
 };
 
+struct WatchOptions {
+  GateOptions gate;                              // the sources, config and reports
+  std::chrono::seconds every{300};               // between looks
+  std::chrono::seconds limit{3600};              // --for: when the watch gives its verdict
+};
+
 struct ExplainCommandOptions {
   GateOptions gate;                       // the sources and config (no report files)
   std::vector<std::string> transactions;  // empty: every one with a duration rule not passed

@@ -400,6 +400,32 @@ int Fetch(const po::variables_map& vm, CliEnv& env) {
   return RunFetch(options, env);
 }
 
+po::options_description WatchDescription() {
+  po::options_description description("Watching");
+  // clang-format off
+  description.add_options()
+      ("every", po::value<std::string>()->value_name("DURATION")->default_value("5m"),
+       "look at both releases this often")
+      ("for", po::value<std::string>()->value_name("DURATION")->default_value("1h"),
+       "give the verdict after this long if nothing is proven before (policy.inconclusive "
+       "decides what is still undecided)");
+  // clang-format on
+  po::options_description all = GateOptionsDescription(false);
+  all.add(description);
+  return all;
+}
+
+int Watch(const po::variables_map& vm, CliEnv& env) {
+  WatchOptions options;
+  options.gate = ReadGateOptions(vm, false);
+  options.every = ParseDuration("--every", vm["every"].as<std::string>());
+  options.limit = ParseDuration("--for", vm["for"].as<std::string>());
+  if (options.every.count() == 0) throw UsageError{"--every must be longer than 0"};
+  if (options.limit < options.every)
+    throw UsageError{"--for must be at least --every (one look after the first)"};
+  return RunWatch(options, env);
+}
+
 po::options_description AlertDescription() {
   po::options_description description("Alerting");
   // clang-format off
@@ -622,6 +648,17 @@ const Command kCommands[] = {
      {},
      Fetch,
      kReadExitCodes},
+    {"watch",
+     "a canary gate: look at both releases until a regression, or its absence, is proven",
+     "Usage: perfgate watch --baseline SRC --candidate SRC [--every 5m] [--for 1h] [options]\n\n"
+     "Looks at both releases every --every, judging the rules by anytime-valid tests that\n"
+     "may be looked at as often as wanted: stops with exit 1 as soon as a regression is\n"
+     "proven, with exit 0 as soon as its absence is (every fail rule cleared), and gives the\n"
+     "verdict after --for otherwise. A line per look; the reports at the end.",
+     WatchDescription,
+     {},
+     Watch,
+     kGateExitCodes},
     {"alert",
      "judge one release on a schedule; notify a webhook when a breach starts or ends",
      "Usage: perfgate alert --candidate SRC --state FILE [--webhook URL] [options]\n\n"

@@ -237,19 +237,6 @@ void ApplyWaivers(const std::vector<Waiver>& waivers, const std::string& group,
   }
 }
 
-Outcome ApplyPolicy(UndecidedPolicy policy, std::size_t count, Outcome outcome) {
-  if (count == 0) return outcome;
-  if (policy == UndecidedPolicy::kFail) return Outcome::kRegression;
-  if (policy == UndecidedPolicy::kError && outcome == Outcome::kPass) return Outcome::kUndecided;
-  return outcome;
-}
-
-Outcome DecideOutcome(const EvaluationResult& result) {
-  Outcome outcome = result.Count(Verdict::kFail) > 0 ? Outcome::kRegression : Outcome::kPass;
-  outcome =
-      ApplyPolicy(result.insufficient_data, result.Count(Verdict::kInsufficientData), outcome);
-  return ApplyPolicy(result.inconclusive, result.Count(Verdict::kInconclusive), outcome);
-}
 
 // The result's header: the sources and every setting that decided the verdicts.
 EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baseline,
@@ -483,7 +470,22 @@ void AddNotes(const Thresholds& config, const std::vector<bool>& override_used,
   result.candidate_notes = NotesOf(candidate);
 }
 
+Outcome ApplyPolicy(UndecidedPolicy policy, std::size_t count, Outcome outcome) {
+  if (count == 0) return outcome;
+  if (policy == UndecidedPolicy::kFail) return Outcome::kRegression;
+  if (policy == UndecidedPolicy::kError && outcome == Outcome::kPass) return Outcome::kUndecided;
+  return outcome;
+}
+
 }  // namespace
+
+Outcome DecideOutcome(const EvaluationResult& result) {
+  Outcome outcome = result.Count(Verdict::kFail) > 0 ? Outcome::kRegression : Outcome::kPass;
+  outcome =
+      ApplyPolicy(result.insufficient_data, result.Count(Verdict::kInsufficientData), outcome);
+  return ApplyPolicy(result.inconclusive, result.Count(Verdict::kInconclusive), outcome);
+}
+
 
 bool LooksUnparameterised(std::string_view name) {
   auto is_hex = [](char c) {

@@ -23,6 +23,10 @@ namespace perfgate::gate {
 EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
                           const SampleSet& candidate, std::chrono::year_month_day today);
 
+// What the verdicts of `result` decide as a whole: a failed rule is a regression, and the
+// policies say what too little data and inconclusive rules make of the rest.
+Outcome DecideOutcome(const EvaluationResult& result);
+
 // True when a transaction name holds what looks like one request's value rather than a
 // route: a path or query segment of two or more digits, a UUID, or a run of 16 or more hex
 // digits ("GET /users/1234", "/orders/3f2a...e9"). Such names split one endpoint into many

@@ -89,9 +89,9 @@ struct Shortfall {
   bool operator==(const Shortfall&) const = default;
 };
 
-// An absolute rule judged by an anytime-valid test over the looks at a release (perfgate
-// alert) rather than by one look's interval: the evidence so far and what proving takes.
-// The alert job words it (reports/gate_notes.h); alert/anytime.h computes it.
+// A rule judged by an anytime-valid test over the looks at a growing sample (perfgate alert,
+// perfgate watch) rather than by one look's interval: the evidence so far and what proving
+// takes. reports/gate_notes.h words it; alert/anytime.h and gate/sequential.h compute it.
 struct AnytimeEvidence {
   bool of_end = false;    // the rule was breaching: the test is of the breach's end
   double log_e = 0;       // log of the e-process now
@@ -102,6 +102,9 @@ struct AnytimeEvidence {
   // Breach tests: the share of one look's events, at this look's traffic, that proves a
   // breach by itself; nullopt when this traffic cannot.
   std::optional<double> provable_share;
+  // perfgate watch: the evidence that the rule holds (no regression beyond its limit), the
+  // largest over the looks, as `log_e` is of a regression there.
+  std::optional<double> absence_log_e;
   bool proven() const { return log_e >= log_needed; }
 };
 

@@ -119,6 +119,19 @@ std::string AnytimeText(const RuleResult& rule) {
                              EValueText(evidence.log_needed) + " needed over " +
                              std::to_string(evidence.family) +
                              (evidence.family == 1 ? " rule" : " rules") + " and every look";
+  if (evidence.absence_log_e) {  // perfgate watch: both ways
+    const std::string needed = EValueText(evidence.log_needed) + " needed over " +
+                               std::to_string(evidence.family) +
+                               (evidence.family == 1 ? " rule" : " rules") + " and every look";
+    if (evidence.proven())
+      return "anytime-valid: regression proven (evidence " + EValueText(evidence.log_e) + ", " +
+             needed + ")";
+    if (*evidence.absence_log_e >= evidence.log_needed)
+      return "anytime-valid: no regression beyond the limit, proven (evidence " +
+             EValueText(*evidence.absence_log_e) + ", " + needed + ")";
+    return "anytime-valid: undecided (evidence of a regression " + EValueText(evidence.log_e) +
+           ", of none " + EValueText(*evidence.absence_log_e) + "; " + needed + ")";
+  }
   if (evidence.of_end) {
     return evidence.proven() ? "anytime-valid: back within the limit, proven (" + weight + ")"
                              : "anytime-valid: breaching until its end is proven (" + weight + ")";
@@ -158,7 +171,8 @@ std::string RuleNote(const gate::EvaluationResult& result, const RuleResult& rul
            rule.waiver->origin.ToString() + "]";
   }
   Append(note, CaveatText(result, rule));
-  if (rule.anytime) Append(note, AnytimeText(rule));
+  if (rule.anytime && rule.verdict != gate::Verdict::kInsufficientData)
+    Append(note, AnytimeText(rule));
   if (rule.pre_existing) {
     const bool downgraded = result.pre_existing == gate::PreExistingPolicy::kWarn &&
                             rule.rule.severity == gate::Severity::kFail;

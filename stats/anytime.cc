@@ -201,7 +201,7 @@ double QuantileRatioLogE(std::span<const double> a, std::span<const double> b, d
 
 double RateRatioLogE(double a_hits, double a_trials, double b_hits, double b_trials, double ratio,
                      double offset, double concentration) {
-  assert(ratio > 0 && offset >= 0);
+  assert(ratio > 0);
   // Evidence that a's rate exceeds x; none (an e-value of 1) once x reaches 1.
   const auto a_over = [&](double x) {
     return x >= 1 ? 0.0 : ExceedanceLogE(a_hits, a_trials, x, concentration);
@@ -227,7 +227,8 @@ double RateRatioLogE(double a_hits, double a_trials, double b_hits, double b_tri
   for (int i = 0; i < kCoarse; ++i) coarse[i] = cell(point(i, kCoarse), point(i + 1, kCoarse));
   const int best =
       static_cast<int>(std::min_element(coarse.begin(), coarse.end()) - coarse.begin());
-  double least = std::min(a_over(start), b_under(1.0));  // [0, start], and x* at or past 1
+  // [0, start], and x* at or past 1.
+  double least = std::min(a_over(start) + b_under(0.0), b_under(1.0));
   for (int i = 0; i < kCoarse; ++i) {
     if (std::abs(i - best) > 1) {
       least = std::min(least, coarse[i]);

@@ -102,7 +102,8 @@ double QuantileRatioLogE(std::span<const double> a, std::span<const double> b, d
                          const ExceedanceCurve& a_over, const ExceedanceCurve& b_under);
 
 // log E of the two-sample test that a's rate is at most `ratio` times b's plus `offset`
-// (a relative tolerance: ratio 1.2, offset 0; an absolute one: ratio 1, offset 0.005), from
+// (a relative tolerance: ratio 1.2, offset 0; an absolute one: ratio 1, offset 0.005; the
+// offset may be negative, for the reverse test of an absolute tolerance), from
 // each side's hits and trials. As QuantileRatioLogE: the least over rates x of the evidence
 // that a's rate exceeds x plus the evidence that b's is under (x - offset) / ratio, taken on
 // a grid and bounded from below between its points (each part is monotone in x), so it never
