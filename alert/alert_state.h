@@ -65,8 +65,9 @@ struct AlertState {
 std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rule);
 
 // A state perfgate wrote (schema 3; schema 2, which kept no evidence; or schema 1, whose keys
-// held the limit and are read as schema 2's); anything else, an empty text included, is a kInput error naming `source`
-// and, for text that is not JSON, the line. (A missing file is the caller's empty state.)
+// held the limit and are read as schema 2's); anything else, an empty text included, is a kInput
+// error naming `source` and, for text that is not JSON, the line. (A missing file is the caller's
+// empty state.)
 Result<AlertState> ParseAlertState(const std::string& text, const std::string& source);
 std::string RenderAlertState(const AlertState& state);
 

@@ -92,7 +92,8 @@ std::vector<KeyedRule> KeyedRules(gate::EvaluationResult& result, const SampleSe
     const GroupSamples* events = candidate.Find(group.name);
     for (gate::RuleResult& rule : group.rules) {
       std::string key = AlertKey(group, rule);
-      for (int n = 2; seen.contains(key); ++n) key = AlertKey(group, rule) + " #" + std::to_string(n);
+      for (int n = 2; seen.contains(key); ++n)
+        key = AlertKey(group, rule) + " #" + std::to_string(n);
       seen.insert(key);
       out.push_back({std::move(key), &rule, events});
     }
@@ -119,7 +120,8 @@ AnytimeLook JudgeAnytime(const AlertState& previous, const SampleSet& candidate,
 
   std::vector<KeyedRule> rules = KeyedRules(result, candidate);
   std::erase_if(rules, [](const KeyedRule& keyed) {
-    return !gate::AllowedShare(keyed.rule->rule) || keyed.events == nullptr || keyed.events->size() == 0;
+    return !gate::AllowedShare(keyed.rule->rule) || keyed.events == nullptr ||
+           keyed.events->size() == 0;
   });
   look.family = std::max(previous.family, rules.size());
   const double log_needed = std::log(static_cast<double>(look.family) / alpha);
@@ -162,23 +164,23 @@ AnytimeLook JudgeAnytime(const AlertState& previous, const SampleSet& candidate,
       // What one look of this traffic proves alone: the newest window's start term.
       const double j = static_cast<double>(test.first_index + test.windows.size() - 1);
       if (counts.window.trials > 0) {
-        const std::optional<std::size_t> hits = stats::HitsToProve(
-            static_cast<std::size_t>(counts.window.trials), allowed,
-            log_needed + std::log(j * (j + 1)));
+        const std::optional<std::size_t> hits =
+            stats::HitsToProve(static_cast<std::size_t>(counts.window.trials), allowed,
+                               log_needed + std::log(j * (j + 1)));
         if (hits) evidence.provable_share = static_cast<double>(*hits) / counts.window.trials;
       }
     }
     // Breaching while a breach is proven and its end is not; over the limit at this look
     // but not proven, undecided (no news either way); else passing.
     const bool breaching_now = breaching ? !evidence.proven() : evidence.proven();
-    const bool over = rule->candidate && (gate::IsFloor(rule->rule.kind)
-                                              ? *rule->candidate < rule->rule.limit
-                                              : *rule->candidate > rule->rule.limit);
-    const gate::Verdict verdict = breaching_now ? (rule->rule.severity == gate::Severity::kFail
-                                                       ? gate::Verdict::kFail
-                                                       : gate::Verdict::kWarn)
-                                  : over ? gate::Verdict::kInconclusive
-                                         : gate::Verdict::kPass;
+    const bool over =
+        rule->candidate && (gate::IsFloor(rule->rule.kind) ? *rule->candidate < rule->rule.limit
+                                                           : *rule->candidate > rule->rule.limit);
+    const gate::Verdict verdict =
+        breaching_now ? (rule->rule.severity == gate::Severity::kFail ? gate::Verdict::kFail
+                                                                      : gate::Verdict::kWarn)
+        : over        ? gate::Verdict::kInconclusive
+                      : gate::Verdict::kPass;
     if (rule->verdict == gate::Verdict::kWaived) {
       rule->waived_verdict = verdict;
     } else {

@@ -80,9 +80,10 @@ int main(int argc, char** argv) {
   const int seeds = argc > 1 ? std::atoi(argv[1]) : 4;
   const int transactions = argc > 2 ? std::atoi(argv[2]) : 200;
   const gate::Thresholds config = gate::DefaultThresholds();
-  std::printf("%d transactions, hourly looks for 24 h; the slowdown (x1.5 on rank 10) from hour "
-              "%d\n",
-              transactions, kChangeHour);
+  std::printf(
+      "%d transactions, hourly looks for 24 h; the slowdown (x1.5 on rank 10) from hour "
+      "%d\n",
+      transactions, kChangeHour);
   std::printf("seed  judge     false  flaps  slowdown announced at\n");
   for (int seed = 1; seed <= seeds; ++seed) {
     alert::AlertState fixed_state, anytime_state;
@@ -101,7 +102,8 @@ int main(int argc, char** argv) {
 
       gate::EvaluationResult result = judged;
       const alert::AnytimeLook look = alert::JudgeAnytime(anytime_state, release, 0.05, result);
-      alert::AlertUpdate update = alert::UpdateAlerts(anytime_state, result, now, alert::AlertTimes{});
+      alert::AlertUpdate update =
+          alert::UpdateAlerts(anytime_state, result, now, alert::AlertTimes{});
       alert::KeepEvidence(look, anytime_state, update.next);
       Count(update, hour, anytime);
       anytime_state = std::move(update.next);
@@ -131,13 +133,15 @@ int main(int argc, char** argv) {
   }
   state.source = big.source;
   state.through = kStart + 23 * 3600.0;
-  const double evaluate = bench::BestOf(3, [&] { (void)gate::Evaluate(config, none, big, kToday); });
+  const double evaluate =
+      bench::BestOf(3, [&] { (void)gate::Evaluate(config, none, big, kToday); });
   const double look = bench::BestOf(3, [&] {
     gate::EvaluationResult copy = result;
     (void)alert::JudgeAnytime(state, big, 0.05, copy);
   });
-  std::printf("one look at 400 transactions (%zu events, 24 windows a rule): anytime judge %.3f s, "
-              "Evaluate() %.3f s (ratio %.2f)\n",
-              big.TotalEvents(), look, evaluate, look / evaluate);
+  std::printf(
+      "one look at 400 transactions (%zu events, 24 windows a rule): anytime judge %.3f s, "
+      "Evaluate() %.3f s (ratio %.2f)\n",
+      big.TotalEvents(), look, evaluate, look / evaluate);
   return 0;
 }

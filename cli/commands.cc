@@ -13,9 +13,10 @@
 #include "explain/explanations.h"
 #include "fetch/http/webhook.h"
 #include "fetch/sentry/release_cache.h"
+#include "fetch/sentry/sentry_client.h"
 #include "gate/evaluate.h"
-#include "gate/sequential.h"
 #include "gate/propose.h"
+#include "gate/sequential.h"
 #include "gate/source_summary.h"
 #include "gate/thresholds_parser.h"
 #include "gate/unit_check.h"
@@ -197,9 +198,8 @@ Error BareLimitError(const gate::BareLimitSuspect& suspect) {
 // The explanations of what did not pass in `judged`, with what Sentry adds to them.
 void ExplainWhatDidNotPass(const GateOptions& options, Inputs& inputs,
                            explain::ExplainedResult& judged) {
-  judged.explanations =
-      explain::ExplainNotPassed(judged.result, inputs.baseline, inputs.candidate,
-                                ExplainOptionsFor(options, inputs.config));
+  judged.explanations = explain::ExplainNotPassed(judged.result, inputs.baseline, inputs.candidate,
+                                                  ExplainOptionsFor(options, inputs.config));
   for (auto& [name, why] : judged.explanations)
     why = WithSentryDetail(name, std::move(why), inputs, options.sources);
 }
@@ -339,14 +339,13 @@ std::string ElapsedText(std::chrono::seconds elapsed) {
 // One look of a watch, on one line.
 std::string WatchLine(int look, std::chrono::seconds elapsed, const Inputs& inputs,
                       const gate::SequentialLook& judged) {
-  std::string line = "perfgate: watch: look " + std::to_string(look) + " at " +
-                     ElapsedText(elapsed) + ": candidate " +
-                     std::to_string(inputs.candidate.TotalEvents()) + " events, baseline " +
-                     std::to_string(inputs.baseline.TotalEvents()) + "; " +
-                     std::to_string(judged.family) + " rules tested: " +
-                     std::to_string(judged.regressed) + " regressed, " +
-                     std::to_string(judged.cleared) + " cleared, " +
-                     std::to_string(judged.undecided) + " undecided";
+  std::string line =
+      "perfgate: watch: look " + std::to_string(look) + " at " + ElapsedText(elapsed) +
+      ": candidate " + std::to_string(inputs.candidate.TotalEvents()) + " events, baseline " +
+      std::to_string(inputs.baseline.TotalEvents()) + "; " + std::to_string(judged.family) +
+      " rules tested: " + std::to_string(judged.regressed) + " regressed, " +
+      std::to_string(judged.cleared) + " cleared, " + std::to_string(judged.undecided) +
+      " undecided";
   if (!judged.nearest.empty()) {
     line += " (nearest: " + judged.nearest + ", evidence " +
             FormatNumber(std::round(std::exp(std::min(judged.nearest_log_e, 700.0)) * 10) / 10) +
@@ -603,16 +602,34 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   alert::AlertUpdate update = alert::UpdateAlerts(*previous, result, now, options.times);
   if (look) alert::KeepEvidence(*look, *previous, update.next);
 
+  reports::AlertLinks links;
+  links.report = options.report_url;
+  if (!candidate->sentry_release.empty()) {
+    if (Result<SentrySelection> selection = SentrySelectionFor(options.sources, config);
+        selection.ok()) {
+      links.release = fetch::SentryReleaseUrl(selection->url, selection->organization,
+                                              candidate->sentry_release);
+    }
+  }
+  const std::string payload =
+      reports::RenderAlertPayload(update, result, options.webhook_format, links);
+
   env.out << reports::RenderVerdictSummary(judged, StyleFor(env));
   if (update.changes.empty()) {
     env.out << "perfgate: alert: no change since the last run\n";
   } else {
     env.out << "perfgate: alert: " << update.changes.size()
             << (update.changes.size() == 1 ? " change" : " changes")
-            << (options.webhook.empty() ? " (no --webhook: printed only)"
-                                        : ", notifying the webhook")
+            << (options.dry_run           ? " (--dry-run: the payload below, not sent)"
+                : options.webhook.empty() ? " (no --webhook: printed only)"
+                                          : ", notifying the webhook")
             << "\n"
             << reports::RenderAlertText(update, result) << "\n";
+  }
+  if (options.dry_run) {
+    if (!update.changes.empty()) env.out << payload;
+    env.out << "perfgate: alert: --dry-run: nothing sent, the state left as it was\n";
+    return kExitPass;
   }
   // The next state is written aside before anyone is notified, so a state that cannot be
   // kept (a read-only folder, a full disk) stops the run before the news goes out, instead of
@@ -623,8 +640,7 @@ int RunAlert(const AlertOptions& options, CliEnv& env) {
   if (!update.changes.empty() && !options.webhook.empty()) {
     Status sent = env.transport == nullptr
                       ? Status(MakeError(ErrorKind::kInternal, "no HTTP transport configured"))
-                      : fetch::PostJson(*env.transport, env.clock, options.webhook,
-                                        reports::RenderAlertPayload(update, result));
+                      : fetch::PostJson(*env.transport, env.clock, options.webhook, payload);
     if (!sent.ok()) {
       env.fs.Discard(*staged);
       return ReportError(
@@ -649,18 +665,15 @@ int RunWatch(const WatchOptions& options, CliEnv& env) {
   for (int look = 1;; ++look) {
     Result<Inputs> inputs = LoadInputs(gate, env);
     if (!inputs.ok()) return ReportError(inputs.error(), env);
-    explain::ExplainedResult judged{gate::Evaluate(inputs->config, inputs->baseline,
-                                                   inputs->candidate,
-                                                   gate.today.value_or(env.Today())),
-                                    {}};
-    if (std::optional<gate::BareLimitSuspect> suspect =
-            gate::FindBareLimitSuspect(judged.result))
+    explain::ExplainedResult judged{
+        gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
+                       gate.today.value_or(env.Today())),
+        {}};
+    if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(judged.result))
       return ReportError(BareLimitError(*suspect), env);
-    const gate::SequentialLook sequential =
-        gate::JudgeSequentially(judged.result, inputs->baseline, inputs->candidate,
-                                1 - judged.result.confidence, memory);
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::seconds>(env.clock.Now() - start);
+    const gate::SequentialLook sequential = gate::JudgeSequentially(
+        judged.result, inputs->baseline, inputs->candidate, 1 - judged.result.confidence, memory);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(env.clock.Now() - start);
     env.out << WatchLine(look, elapsed, *inputs, sequential);
     const bool regressed = sequential.RegressionProven();
     const bool cleared = !regressed && sequential.AbsenceProven(judged.result);

@@ -11,6 +11,7 @@
 #include "alert/alert_state.h"
 #include "core/sentry_selection.h"
 #include "fetch/files/sample_reader.h"
+#include "reports/alert_payload.h"
 #include "stats/quantile.h"
 
 namespace perfgate::cli {
@@ -104,6 +105,9 @@ struct AlertOptions {
   alert::AlertTimes times;             // reminders, and when a rule unseen is closed
   bool fresh_state = false;            // ignore a state file that is empty or not perfgate's
   bool fixed_sample = false;           // each run's own interval, not the anytime-valid tests
+  reports::WebhookFormat webhook_format = reports::WebhookFormat::kJson;
+  std::string report_url;              // linked from every notification; empty: none
+  bool dry_run = false;                // print the payload; send nothing, keep the state
   std::chrono::seconds lock_wait{60};  // for another run holding the state's lock
   SourceOptions sources;
 };

@@ -444,6 +444,13 @@ po::options_description AlertDescription() {
        "(every open breach is then announced again)")
       ("lock-wait", po::value<std::string>()->value_name("DURATION")->default_value("60s"),
        "how long to wait for another alert run holding the state (FILE.lock) before exit 3")
+      ("webhook-format", po::value<std::string>()->value_name("FORMAT")->default_value("json"),
+       "the webhook's dialect: json (a Slack-compatible \"text\" and the changes), slack "
+       "(Block Kit), teams (an Adaptive Card), discord (an embed)")
+      ("report-url", po::value<std::string>()->value_name("URL"),
+       "link every notification to the full report here (a CI job's artifact, a dashboard)")
+      ("dry-run", po::bool_switch(),
+       "print what would be sent, in the webhook's format; send nothing and leave the state")
       ("window", po::value<std::string>()->value_name("DURATION"),
        "read only this much of a sentry: source before now (1h, 30m): each run costs one "
        "window, and the tests count only events newer than the last run's either way")
@@ -466,6 +473,15 @@ int Alert(const po::variables_map& vm, CliEnv& env) {
   options.fresh_state = vm["fresh-state"].as<bool>();
   options.lock_wait = ParseDuration("--lock-wait", vm["lock-wait"].as<std::string>());
   options.fixed_sample = vm["fixed-sample"].as<bool>();
+  options.dry_run = vm["dry-run"].as<bool>();
+  if (vm.count("report-url")) options.report_url = vm["report-url"].as<std::string>();
+  const std::string format = vm["webhook-format"].as<std::string>();
+  const std::optional<reports::WebhookFormat> dialect =
+      FromName(reports::kWebhookFormatNames, format);
+  if (!dialect) {
+    throw UsageError{"--webhook-format is json, slack, teams or discord, not '" + format + "'"};
+  }
+  options.webhook_format = *dialect;
   options.config = ReadConfigChoice(vm);
   options.sources = ReadSourceOptions(vm);
   if (vm.count("window")) {

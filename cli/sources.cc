@@ -136,8 +136,8 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
     const auto now = env.clock.Now();
     Result<std::string> start = ResolveTime("--since", sentry.selection.start, now);
     if (!start.ok()) return start.error();
-    Result<std::string> end = ResolveTime(
-        "--until", sentry.selection.end.empty() ? "now" : sentry.selection.end, now);
+    Result<std::string> end =
+        ResolveTime("--until", sentry.selection.end.empty() ? "now" : sentry.selection.end, now);
     if (!end.ok()) return end.error();
     sentry.selection.start = *start;
     sentry.selection.end = *end;

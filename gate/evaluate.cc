@@ -237,7 +237,6 @@ void ApplyWaivers(const std::vector<Waiver>& waivers, const std::string& group,
   }
 }
 
-
 // The result's header: the sources and every setting that decided the verdicts.
 EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baseline,
                               const SampleSet& candidate) {
@@ -485,7 +484,6 @@ Outcome DecideOutcome(const EvaluationResult& result) {
       ApplyPolicy(result.insufficient_data, result.Count(Verdict::kInsufficientData), outcome);
   return ApplyPolicy(result.inconclusive, result.Count(Verdict::kInconclusive), outcome);
 }
-
 
 bool LooksUnparameterised(std::string_view name) {
   auto is_hex = [](char c) {

@@ -185,7 +185,7 @@ SequentialLook JudgeSequentially(EvaluationResult& result, const SampleSet& base
           regressed ? (rule.rule.severity == Severity::kFail ? Verdict::kFail : Verdict::kWarn)
           : cleared ? Verdict::kPass
           : (seen == Verdict::kPass || seen == Verdict::kInsufficientData) ? seen
-                                                                          : Verdict::kInconclusive;
+                                                                           : Verdict::kInconclusive;
       if (rule.verdict == Verdict::kWaived) {
         rule.waived_verdict = verdict;
       } else {
@@ -197,8 +197,7 @@ SequentialLook JudgeSequentially(EvaluationResult& result, const SampleSet& base
       if (cleared) ++look.cleared;
       if (!regressed && !cleared) {
         ++look.undecided;
-        const double gap =
-            look.log_needed - std::max(largest.regression, largest.absence);
+        const double gap = look.log_needed - std::max(largest.regression, largest.absence);
         if (gap < nearest_gap) {
           nearest_gap = gap;
           look.nearest = group.name + " " + rule.rule.metric.name;

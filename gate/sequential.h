@@ -46,7 +46,7 @@ struct SequentialMemory {
 
 // What one look decided, over the rules with a sequential test.
 struct SequentialLook {
-  std::size_t family = 0;    // the rules judged so: each is proven at family / alpha
+  std::size_t family = 0;     // the rules judged so: each is proven at family / alpha
   std::size_t regressed = 0;  // fail-severity rules whose regression is proven
   std::size_t cleared = 0;    // rules whose absence of regression is proven
   std::size_t undecided = 0;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "alert/alert_state.h"
+#include "core/enum_names.h"
 #include "gate/result.h"
 
 namespace perfgate::reports {
@@ -15,10 +16,27 @@ namespace perfgate::reports {
 // REQUIRES: `update` was made from `result` (its changes point into it).
 std::string RenderAlertText(const alert::AlertUpdate& update, const gate::EvaluationResult& result);
 
-// The webhook body: RenderAlertText() as "text", and each change structured under "perfgate".
-// REQUIRES: as RenderAlertText().
+// The webhook's dialects: perfgate's JSON (a Slack-compatible "text" and the changes
+// structured under "perfgate"), Slack's Block Kit, a Microsoft Teams Adaptive Card, a
+// Discord message with an embed.
+enum class WebhookFormat { kJson, kSlack, kTeams, kDiscord };
+inline constexpr NameTable<WebhookFormat, 4> kWebhookFormatNames = {
+    {{WebhookFormat::kJson, "json"},
+     {WebhookFormat::kSlack, "slack"},
+     {WebhookFormat::kTeams, "teams"},
+     {WebhookFormat::kDiscord, "discord"}}};
+
+// Where a notification points: the release in Sentry, the full report; empty: no link.
+struct AlertLinks {
+  std::string release;
+  std::string report;
+};
+
+// The webhook body in `format`. REQUIRES: as RenderAlertText().
 std::string RenderAlertPayload(const alert::AlertUpdate& update,
-                               const gate::EvaluationResult& result);
+                               const gate::EvaluationResult& result,
+                               WebhookFormat format = WebhookFormat::kJson,
+                               const AlertLinks& links = {});
 
 }  // namespace perfgate::reports
 

@@ -53,7 +53,7 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
         return "down more than the tolerance, but its CI reaches back within it" +
                Detectable(result, rule);
       }
-      return std::string(floor ? "under the limit, but its CI reaches over it"
+      return std::string(floor      ? "under the limit, but its CI reaches over it"
                          : relative ? "over the tolerance, but its CI reaches under it"
                                     : "over the limit, but its CI reaches under it") +
              Detectable(result, rule);
@@ -64,8 +64,7 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
                    : "within the limit, but its CI reaches over it";
     case Caveat::kNotSignificant:
       return std::string(floor ? "down more than the tolerance" : "over the tolerance") +
-             " but not significant (" +
-             FormatPStatement(rule.adjusted_p_value.value_or(1)) +
+             " but not significant (" + FormatPStatement(rule.adjusted_p_value.value_or(1)) +
              (result.correction == stats::Correction::kNone
                   ? ""
                   : " after " + std::string(NameOf(stats::kCorrectionTitles, result.correction))) +
@@ -74,8 +73,8 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
       return side + " has " + events + ", fewer than min_samples " +
              std::to_string(rule.shortfall.needed);
     case Caveat::kThinTail:
-      return side + " has " + events + "; " + rule.rule.metric.name +
-             " is judged from " + std::to_string(rule.shortfall.needed) +
+      return side + " has " + events + "; " + rule.rule.metric.name + " is judged from " +
+             std::to_string(rule.shortfall.needed) +
              ", where its interval covers what it claims (" +
              FormatNumber(gate::kMinEventsBeyondPercentile) + " events beyond it)";
     case Caveat::kNotAggregated:
@@ -138,8 +137,8 @@ std::string AnytimeText(const RuleResult& rule) {
   }
   if (evidence.proven()) return "anytime-valid: breach proven (" + weight + ")";
   const bool rate = rule.rule.metric.kind == gate::MetricKind::kErrorRate;
-  const std::string events = std::to_string(evidence.look_events) +
-                             (evidence.look_events == 1 ? " event" : " events");
+  const std::string events =
+      std::to_string(evidence.look_events) + (evidence.look_events == 1 ? " event" : " events");
   std::string smallest;
   if (!evidence.provable_share) {
     smallest = "a look of this traffic (" + events + ") cannot prove a breach alone";

@@ -92,15 +92,24 @@ HttpClientOptions SentryClient::HttpOptionsFor(const SentryOptions& options,
   return http;
 }
 
-std::string SentryTraceUrl(const std::string& url, const std::string& organization) {
-  constexpr std::string_view kPath = "/explore/traces/trace/{trace_id}/";
+std::string SentryWebUrl(const std::string& url, const std::string& organization,
+                         std::string_view path) {
   std::string base = url;
   while (base.ends_with('/')) base.pop_back();
   const std::size_t scheme = base.find("://");
   const std::string host = scheme == std::string::npos ? base : base.substr(scheme + 3);
   if (host == "sentry.io" || host.ends_with(".sentry.io"))
-    return "https://" + UrlEncode(organization) + ".sentry.io" + std::string(kPath);
-  return base + "/organizations/" + UrlEncode(organization) + std::string(kPath);
+    return "https://" + UrlEncode(organization) + ".sentry.io" + std::string(path);
+  return base + "/organizations/" + UrlEncode(organization) + std::string(path);
+}
+
+std::string SentryTraceUrl(const std::string& url, const std::string& organization) {
+  return SentryWebUrl(url, organization, "/explore/traces/trace/{trace_id}/");
+}
+
+std::string SentryReleaseUrl(const std::string& url, const std::string& organization,
+                             const std::string& release) {
+  return SentryWebUrl(url, organization, "/releases/" + UrlEncode(release) + "/");
 }
 
 SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions options,

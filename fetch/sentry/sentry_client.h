@@ -158,6 +158,14 @@ class SentryClient {
 // hosted) URL/organizations/ORG/explore/traces/trace/{trace_id}/.
 std::string SentryTraceUrl(const std::string& url, const std::string& organization);
 
+// Sentry's web page of `path` in `organization` ("/releases/1.2/"): on sentry.io the
+// organization's own host, elsewhere /organizations/ORG under the server's URL.
+std::string SentryWebUrl(const std::string& url, const std::string& organization,
+                         std::string_view path);
+// The page of `release` in Sentry's web interface.
+std::string SentryReleaseUrl(const std::string& url, const std::string& organization,
+                             const std::string& release);
+
 }  // namespace perfgate::fetch
 
 #endif  // PERFGATE_FETCH_SENTRY_SENTRY_CLIENT_H_

@@ -20,9 +20,9 @@
 namespace perfgate::alert {
 namespace {
 
-using std::chrono::year;
-using std::chrono::month;
 using std::chrono::day;
+using std::chrono::month;
+using std::chrono::year;
 
 const std::chrono::year_month_day kToday{year{2027}, month{1}, day{15}};
 constexpr double kStart = 1795608000;  // UTC seconds of the release's first event

@@ -125,6 +125,34 @@ TEST(Alert, AFailedNotificationIsExitThreeAndKeepsTheState) {
   EXPECT_EQ(rig.Payloads()[0].at("perfgate").at("changes").as_array().size(), 1u);
 }
 
+TEST(Alert, DryRunPrintsThePayloadSendsNothingAndKeepsTheState) {
+  AlertRig rig;
+  CliRun run = rig.Alert("examples/candidate.ndjson",
+                         {"--dry-run", "--webhook-format", "slack", "--report-url",
+                          "https://ci.example.com/jobs/7"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("perfgate: alert: 1 change (--dry-run: the payload below, not sent)\n"),
+            std::string::npos)
+      << run.out;
+  const std::size_t payload = run.out.find("{\n  \"text\": ");
+  ASSERT_NE(payload, std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"type\": \"header\""), std::string::npos);
+  EXPECT_NE(run.out.find("<https://ci.example.com/jobs/7|Full report>"), std::string::npos);
+  EXPECT_TRUE(run.out.ends_with("perfgate: alert: --dry-run: nothing sent, the state left as it "
+                                "was\n"));
+  EXPECT_TRUE(rig.receiver.requests().empty());
+  EXPECT_FALSE(rig.fs.files.contains("state.json"));
+  // The real run then announces it, in the same dialect.
+  CliRun real = rig.Alert("examples/candidate.ndjson", {"--webhook-format", "slack"});
+  ASSERT_EQ(rig.Payloads().size(), 1u);
+  EXPECT_TRUE(rig.Payloads()[0].as_object().contains("blocks"));
+  CliRun bad = rig.Alert("examples/candidate.ndjson", {"--webhook-format", "mattermost"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--webhook-format is json, slack, teams or discord, not 'mattermost'"),
+            std::string::npos)
+      << bad.err;
+}
+
 TEST(Alert, FixedSampleJudgesEachRunOnItsOwnInterval) {
   AlertRig rig;
   CliRun run = rig.Alert("examples/candidate.ndjson", {"--fixed-sample"});

@@ -68,8 +68,9 @@ TEST(Watch, StopsAtTheFirstLookThatProvesARegression) {
   rig.candidate.error_rate = 0.06;  // 6 % failed against a 1 % limit
   CliRun run = rig.Watch();
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_TRUE(run.out.starts_with("perfgate: watch: look 1 at 0 s: candidate 600 events, "
-                                  "baseline 600; 8 rules tested: 2 regressed"))
+  EXPECT_TRUE(
+      run.out.starts_with("perfgate: watch: look 1 at 0 s: candidate 600 events, "
+                          "baseline 600; 8 rules tested: 2 regressed"))
       << run.out;
   EXPECT_NE(run.out.find("perfgate: watch: a regression is proven after 1 look; the verdicts "
                          "are anytime-valid over every look\n"),
@@ -108,8 +109,7 @@ TEST(Watch, AnAmbiguousCandidateRunsToTheDeadline) {
   // Undecided rules under the default policy.inconclusive (warn): exit 0, said.
   EXPECT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find("INCONCLUSIVE"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("anytime-valid: undecided (evidence of a regression "),
-            std::string::npos)
+  EXPECT_NE(run.out.find("anytime-valid: undecided (evidence of a regression "), std::string::npos)
       << run.out;
 }
 
