@@ -222,21 +222,25 @@ double RateRatioLogE(double a_hits, double a_trials, double b_hits, double b_tri
     return i >= cells ? 1.0 : start * std::pow(1 / start, i / cells);
   };
   const auto cell = [&](double low, double high) { return a_over(high) + b_under(low); };
-  constexpr int kCoarse = 48, kFine = 32;
-  std::vector<double> coarse(kCoarse);
-  for (int i = 0; i < kCoarse; ++i) coarse[i] = cell(point(i, kCoarse), point(i + 1, kCoarse));
-  const int best =
-      static_cast<int>(std::min_element(coarse.begin(), coarse.end()) - coarse.begin());
+  constexpr std::size_t kCoarse = 48, kFine = 32;
+  constexpr double kCells = kCoarse;
+  std::array<double, kCoarse> coarse{};
+  for (std::size_t i = 0; i < kCoarse; ++i) {
+    const double at = static_cast<double>(i);
+    coarse[i] = cell(point(at, kCells), point(at + 1, kCells));
+  }
+  const auto best = static_cast<std::size_t>(std::min_element(coarse.begin(), coarse.end()) -
+                                             coarse.begin());
   // [0, start], and x* at or past 1.
   double least = std::min(a_over(start) + b_under(0.0), b_under(1.0));
-  for (int i = 0; i < kCoarse; ++i) {
-    if (std::abs(i - best) > 1) {
+  for (std::size_t i = 0; i < kCoarse; ++i) {
+    if (i + 1 < best || i > best + 1) {
       least = std::min(least, coarse[i]);
       continue;
     }
-    for (int j = 0; j < kFine; ++j) {
-      least = std::min(least, cell(point(i + static_cast<double>(j) / kFine, kCoarse),
-                                   point(i + static_cast<double>(j + 1) / kFine, kCoarse)));
+    for (std::size_t j = 0; j < kFine; ++j) {
+      const double at = static_cast<double>(i) + static_cast<double>(j) / kFine;
+      least = std::min(least, cell(point(at, kCells), point(at + 1.0 / kFine, kCells)));
     }
   }
   return least;
