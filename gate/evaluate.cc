@@ -107,7 +107,12 @@ void JudgeRelative(const Rule& rule, double confidence, RuleResult& out) {
   } else if (!out.adjusted_p_value || !(*out.adjusted_p_value >= 1 - confidence)) {
     out.verdict = Failing(rule);  // significant (or no test exists for the metric)
   } else {
-    out.verdict = Verdict::kInconclusive;
+    // Over the tolerance, but not significant over the run's family. Where the test alone
+    // is not significant either (one-sided, at half of 1 - confidence), that is what noise
+    // does to a quiet transaction's estimate: passed, with a note of what this traffic can
+    // tell. Only a change significant alone, and not over the family, needs attention.
+    const bool alone = out.p_value && *out.p_value < (1 - confidence) / 2;
+    out.verdict = alone ? Verdict::kInconclusive : Verdict::kPass;
     out.caveat = Caveat::kNotSignificant;
   }
 }

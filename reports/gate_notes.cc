@@ -23,11 +23,26 @@ std::string Detectable(const gate::EvaluationResult& result, const RuleResult& r
   if (!rule.minimum_detectable_effect) return "";
   const double mde = *rule.minimum_detectable_effect;
   const std::size_t family = result.DetectableFamily();
-  return "; with these sample sizes only changes beyond " +
-         (rule.change_is_relative ? FormatRelativeChange(mde)
-                                  : DifferenceInUnit(mde, rule.rule.metric.unit)) +
-         " are detectable (80 % power" +
-         (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) + ")";
+  std::string text = "; with these sample sizes only changes beyond " +
+                     (rule.change_is_relative ? FormatRelativeChange(mde)
+                                              : DifferenceInUnit(mde, rule.rule.metric.unit)) +
+                     " are detectable (80 % power" +
+                     (family > 1 ? ", over " + std::to_string(family) + " tests" : std::string()) +
+                     ")";
+  // The detectable change shrinks as one over the root of the traffic (of the log ratio,
+  // for relative changes): how much more traffic would tell the tolerance itself.
+  const double tolerance = rule.rule.limit;
+  if (tolerance > 0 && mde > tolerance && std::isfinite(mde)) {
+    const double ratio = rule.change_is_relative ? std::log1p(mde) / std::log1p(tolerance)
+                                                 : mde / tolerance;
+    char factor[32];
+    std::snprintf(factor, sizeof factor, "%.2g", ratio * ratio);
+    text += "; telling " +
+            (rule.change_is_relative ? FormatRelativeChange(tolerance)
+                                     : DifferenceInUnit(tolerance, rule.rule.metric.unit)) +
+            " needs about " + factor + "x the traffic (or a longer window)";
+  }
+  return text;
 }
 
 std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& rule) {

@@ -91,7 +91,7 @@ Day Watch(const Service& service, int hours) {
 }
 
 TEST(AnytimeAlert, AnUnchangedServiceRaisesNothingInADay) {
-  for (std::uint64_t seed : {1, 2}) {
+  for (std::uint64_t seed : {std::uint64_t{1}, std::uint64_t{2}}) {
     Service service;
     service.seed = seed;
     const Day day = Watch(service, 24);

@@ -49,15 +49,19 @@ gate::EvaluationResult Judge(const SampleSet& base, const SampleSet& cand) {
 TEST(Explain, APercentileRuleIsExplainedByItsSlowTail) {
   // Only the slowest 5 % got slower (600 -> 2600 ms): the mean barely moves, the tail's
   // mean moves by about 2000 ms, all of it in the summary.
+  // (The p95 sits at the edge of the slow 5 %: its +10 % rule is not significant, so it
+  // passes; the transaction is explained as on request.)
   const SampleSet base = Release(400, 600, 1);
   const SampleSet cand = Release(400, 2600, 2);
   const gate::EvaluationResult result = Judge(base, cand);
   ExplainOptions options;
   options.trace_url = "http://jaeger.test/trace/{trace_id}?uiFind={trace_id}";
-  const Explanations why = ExplainNotPassed(result, base, cand, options);
-  ASSERT_EQ(why.count("POST /api/analyze"), 1u);
-  EXPECT_EQ(why.count("GET /health"), 0u);  // passed
-  const Explanation& e = why.at("POST /api/analyze");
+  const gate::GroupResult& group = result.groups.back();
+  ASSERT_EQ(group.name, "POST /api/analyze");
+  const std::optional<Explanation> why =
+      Explain(result, group, *base.Find(group.name), *cand.Find(group.name), options);
+  ASSERT_TRUE(why.has_value());
+  const Explanation& e = *why;
   EXPECT_EQ(e.statistic, "p95");
   ASSERT_TRUE(e.candidate_from_ms && e.baseline_from_ms && e.mean);
   EXPECT_EQ(e.judged.candidate_requests, 20u);  // requests 0, 20, 40, ...: the 5 % set slow

@@ -112,7 +112,7 @@ TEST(Evaluate, ErrorRateInPercentagePointsAndFromZero) {
   EXPECT_TRUE(std::isinf(*group.rules[1].change));  // from 0 any rise is unbounded
 }
 
-TEST(Evaluate, RelativeChangeOverToleranceButNotSignificantIsInconclusive) {
+TEST(Evaluate, RelativeChangeOverToleranceByNoiseAlonePassesWithWhatTheTrafficCanTell) {
   Thresholds config = Config(
       "statistics: {min_samples: 10}\n"
       "rules:\n  - metric: error_rate\n    max_increase: 1pp\n");
@@ -122,12 +122,36 @@ TEST(Evaluate, RelativeChangeOverToleranceButNotSignificantIsInconclusive) {
   EvaluationResult result =
       Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
   const RuleResult& rule = result.groups[0].rules[0];
-  EXPECT_EQ(rule.verdict, Verdict::kInconclusive);
+  // Not significant even alone: what noise does to 100 events, not a finding.
+  EXPECT_EQ(rule.verdict, Verdict::kPass);
   // R: fisher.test(matrix(c(2, 0, 98, 100), 2), alternative = "greater"): 0.2487
   EXPECT_NEAR(*rule.p_value, 0.2487, 1e-4);
   ASSERT_TRUE(rule.minimum_detectable_effect.has_value());
   EXPECT_GT(*rule.minimum_detectable_effect, 0.02);  // 100 events cannot see 2 pp
   EXPECT_NEAR(*rule.minimum_detectable_effect, 0.035, 5e-5);
+  EXPECT_EQ(rule.caveat, Caveat::kNotSignificant);
+  EXPECT_EQ(result.outcome, Outcome::kPass);
+}
+
+TEST(Evaluate, RelativeChangeSignificantAloneButNotOverTheFamilyIsInconclusive) {
+  Thresholds config = Config(
+      "statistics: {min_samples: 10}\n"
+      "rules:\n  - metric: error_rate\n    max_increase: 1pp\n");
+  SampleSetBuilder base, cand;
+  AddEvents(base, "a", 100, 1, 0, 0);
+  AddEvents(cand, "a", 100, 1, 0, 6);  // 0 % -> 6 %: Fisher's p = 0.0145 alone
+  for (int g = 0; g < 9; ++g) {  // nine unchanged transactions: a family of ten tests
+    AddEvents(base, "q" + std::to_string(g), 100, 1, 0, 1);
+    AddEvents(cand, "q" + std::to_string(g), 100, 1, 0, 1);
+  }
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const RuleResult& rule = OnlyRule(result, "a");
+  // R: fisher.test(matrix(c(6, 0, 94, 100), 2), alternative = "greater"): 0.01447,
+  // choose(100, 6) / choose(200, 6)
+  EXPECT_NEAR(*rule.p_value, 0.014465, 1e-5);
+  EXPECT_GT(*rule.adjusted_p_value, 0.05);  // Holm over ten
+  EXPECT_EQ(rule.verdict, Verdict::kInconclusive);
   EXPECT_EQ(rule.caveat, Caveat::kNotSignificant);
   EXPECT_EQ(result.outcome, Outcome::kPass);  // policy.inconclusive: warn
 }

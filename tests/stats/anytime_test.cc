@@ -173,13 +173,13 @@ TEST(QuantileConfidenceSequence, EndsAreTheOrderStatisticsTheCountsProve) {
 // worked out once per size, every one of 1..1,000 looks of 2,000 streams is checked.
 TEST(QuantileConfidenceSequence, CoversAtEveryLookOfMostStreams) {
   constexpr double kAlpha = 0.05;
-  constexpr int kStreams = 2000, kLooks = 1000;
+  constexpr int kStreams = 2000;
+  constexpr std::size_t kLooks = 1000;
   for (double p : {0.5, 0.95}) {
     std::vector<std::size_t> over_needed(kLooks + 1), under_needed(kLooks + 1);
-    for (int n = 1; n <= kLooks; ++n) {
-      const auto trials = static_cast<std::size_t>(n);
-      over_needed[n] = HitsToProve(trials, 1 - p, std::log(2 / kAlpha)).value_or(trials + 1);
-      under_needed[n] = HitsToProve(trials, p, std::log(2 / kAlpha)).value_or(trials + 1);
+    for (std::size_t n = 1; n <= kLooks; ++n) {
+      over_needed[n] = HitsToProve(n, 1 - p, std::log(2 / kAlpha)).value_or(n + 1);
+      under_needed[n] = HitsToProve(n, p, std::log(2 / kAlpha)).value_or(n + 1);
     }
     for (const Shape& shape : Shapes()) {
       Random random(p == 0.5 ? 21 : 22);
@@ -187,7 +187,7 @@ TEST(QuantileConfidenceSequence, CoversAtEveryLookOfMostStreams) {
       int missed = 0;
       for (int s = 0; s < kStreams; ++s) {
         std::size_t over = 0, under = 0;
-        for (int n = 1; n <= kLooks; ++n) {
+        for (std::size_t n = 1; n <= kLooks; ++n) {
           const double x = shape.draw(random);
           over += x > truth;
           under += x < truth;
@@ -197,7 +197,7 @@ TEST(QuantileConfidenceSequence, CoversAtEveryLookOfMostStreams) {
           }
         }
       }
-      std::printf("p%g %s: %d of %d streams ever missed over %d looks\n", 100 * p, shape.name,
+      std::printf("p%g %s: %d of %d streams ever missed over %zu looks\n", 100 * p, shape.name,
                   missed, kStreams, kLooks);
       EXPECT_LE(missed, kAlpha * kStreams + 3 * std::sqrt(kStreams * kAlpha * (1 - kAlpha)))
           << shape.name;
@@ -262,8 +262,8 @@ TEST(QuantileRatioLogE, EqualReleasesRarelyRefuteAndASlowerOneIsFound) {
       std::sort(b.begin(), b.end());
       std::sort(c.begin(), c.end());
       std::sort(w.begin(), w.end());
-      const ExceedanceCurve& o = over[look - 1];
-      const ExceedanceCurve& u = under[look - 1];
+      const ExceedanceCurve& o = over[static_cast<std::size_t>(look - 1)];
+      const ExceedanceCurve& u = under[static_cast<std::size_t>(look - 1)];
       regression = regression || QuantileRatioLogE(c, b, 1.1, o, u) >= std::log(1 / kAlpha);
       if (slow_found == 0 && QuantileRatioLogE(w, b, 1.1, o, u) >= std::log(1 / kAlpha))
         slow_found = look;
