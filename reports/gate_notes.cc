@@ -33,8 +33,8 @@ std::string Detectable(const gate::EvaluationResult& result, const RuleResult& r
   // for relative changes): how much more traffic would tell the tolerance itself.
   const double tolerance = rule.rule.limit;
   if (tolerance > 0 && mde > tolerance && std::isfinite(mde)) {
-    const double ratio = rule.change_is_relative ? std::log1p(mde) / std::log1p(tolerance)
-                                                 : mde / tolerance;
+    const double ratio =
+        rule.change_is_relative ? std::log1p(mde) / std::log1p(tolerance) : mde / tolerance;
     char factor[32];
     std::snprintf(factor, sizeof factor, "%.2g", ratio * ratio);
     text += "; telling " +
@@ -43,6 +43,23 @@ std::string Detectable(const gate::EvaluationResult& result, const RuleResult& r
             " needs about " + factor + "x the traffic (or a longer window)";
   }
   return text;
+}
+
+// For an absolute rule whose interval reaches across its limit: how much more traffic would
+// tell its value from the limit (the interval's half-width on the limit's side shrinks as
+// one over the root of the events), as "; telling it from the limit needs about 3.2x the
+// traffic"; "" when not known.
+std::string TrafficToTell(const RuleResult& rule) {
+  if (gate::IsRelative(rule.rule.kind) || !rule.candidate || !rule.candidate_ci) return "";
+  const double value = *rule.candidate, limit = rule.rule.limit;
+  const double reach =
+      value > limit ? value - rule.candidate_ci->lower : rule.candidate_ci->upper - value;
+  const double gap = std::abs(value - limit);
+  if (!(gap > 0) || !(reach > gap) || !std::isfinite(reach)) return "";
+  char factor[32];
+  std::snprintf(factor, sizeof factor, "%.2g", (reach / gap) * (reach / gap));
+  return std::string("; telling it from the limit needs about ") + factor +
+         "x the traffic (or a longer window)";
 }
 
 std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& rule) {
@@ -71,12 +88,13 @@ std::string CaveatText(const gate::EvaluationResult& result, const RuleResult& r
       return std::string(floor      ? "under the limit, but its CI reaches over it"
                          : relative ? "over the tolerance, but its CI reaches under it"
                                     : "over the limit, but its CI reaches under it") +
-             Detectable(result, rule);
+             Detectable(result, rule) + TrafficToTell(rule);
     case Caveat::kFailedInsideCi:
       return floor ? "its CI reaches above the limit" : "its CI reaches below the limit";
     case Caveat::kCiReachesOver:
-      return floor ? "within the limit, but its CI reaches under it"
-                   : "within the limit, but its CI reaches over it";
+      return std::string(floor ? "within the limit, but its CI reaches under it"
+                               : "within the limit, but its CI reaches over it") +
+             TrafficToTell(rule);
     case Caveat::kNotSignificant:
       return std::string(floor ? "down more than the tolerance" : "over the tolerance") +
              " but not significant (" + FormatPStatement(rule.adjusted_p_value.value_or(1)) +

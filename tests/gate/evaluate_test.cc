@@ -140,7 +140,7 @@ TEST(Evaluate, RelativeChangeSignificantAloneButNotOverTheFamilyIsInconclusive) 
   SampleSetBuilder base, cand;
   AddEvents(base, "a", 100, 1, 0, 0);
   AddEvents(cand, "a", 100, 1, 0, 6);  // 0 % -> 6 %: Fisher's p = 0.0145 alone
-  for (int g = 0; g < 9; ++g) {  // nine unchanged transactions: a family of ten tests
+  for (int g = 0; g < 9; ++g) {        // nine unchanged transactions: a family of ten tests
     AddEvents(base, "q" + std::to_string(g), 100, 1, 0, 1);
     AddEvents(cand, "q" + std::to_string(g), 100, 1, 0, 1);
   }
@@ -243,7 +243,7 @@ TEST(Evaluate, GroupOverridesReplaceRulesOrSkipFirstMatchWins) {
   EXPECT_EQ(result.groups[1].rules[0].verdict, Verdict::kPass);  // GET /health/deep: first entry
   EXPECT_EQ(result.groups[1].override_origin->ToString(), "t.yaml:6");
   EXPECT_EQ(result.groups[2].rules[0].verdict, Verdict::kFail);  // GET /x: global rule
-  ASSERT_EQ(result.unmatched_patterns.size(), 1u);  // the shadowed third entry matched
+  ASSERT_EQ(result.unmatched_patterns.size(), 1u);               // the shadowed third entry matched
   EXPECT_EQ(result.unmatched_patterns[0].match, "/nothing/*");
   EXPECT_EQ(result.unmatched_patterns[0].origin.ToString(), "t.yaml:14");
 }

@@ -59,6 +59,23 @@ TEST(RuleNote, EachCaveatIsWorded) {
             "interval or test");
 }
 
+TEST(RuleNote, AnIntervalAcrossTheLimitSaysHowMuchMoreTrafficWouldTell) {
+  RuleResult rule = Absolute("p95", Caveat::kStraddlesLimit);
+  rule.rule.limit = 8000;
+  rule.candidate = 8200;
+  rule.candidate_ci = stats::Interval{7600, 8900};
+  // Its interval reaches 600 ms under the value, the limit is 200 ms under: (600 / 200)^2.
+  EXPECT_EQ(RuleNote({}, rule),
+            "over the limit, but its CI reaches under it; telling it from the limit needs "
+            "about 9x the traffic (or a longer window)");
+  rule.caveat = Caveat::kCiReachesOver;
+  rule.candidate = 7800;
+  rule.candidate_ci = stats::Interval{7500, 8200};
+  EXPECT_EQ(RuleNote({}, rule),
+            "within the limit, but its CI reaches over it; telling it from the limit needs "
+            "about 4x the traffic (or a longer window)");
+}
+
 TEST(RuleNote, FloorsAreWordedTheOtherWayRound) {
   RuleResult apdex = Absolute("apdex", Caveat::kStraddlesLimit);
   apdex.rule.kind = gate::LimitKind::kMin;
@@ -70,7 +87,8 @@ TEST(RuleNote, FloorsAreWordedTheOtherWayRound) {
   RuleResult drop = Absolute("throughput", Caveat::kNotSignificant);
   drop.rule.kind = gate::LimitKind::kMaxDecrease;
   drop.adjusted_p_value = 0.2;
-  EXPECT_EQ(RuleNote({}, drop), "down more than the tolerance but not significant (p = 0.200 after Holm)");
+  EXPECT_EQ(RuleNote({}, drop),
+            "down more than the tolerance but not significant (p = 0.200 after Holm)");
   drop.caveat = Caveat::kStraddlesLimit;
   EXPECT_EQ(RuleNote({}, drop), "down more than the tolerance, but its CI reaches back within it");
 }
@@ -146,9 +164,11 @@ TEST(RuleNote, PreExistingSaysWhenThePolicyMadeItAWarning) {
 
 TEST(RuleNote, AWaiverSaysWhatItWaivedOrThatItExpired) {
   RuleResult rule = Absolute("p50", Caveat::kNone);
-  rule.waiver = gate::Waiver{"/api/*", std::nullopt,
+  rule.waiver = gate::Waiver{"/api/*",
+                             std::nullopt,
                              {std::chrono::year{2027}, std::chrono::month{1}, std::chrono::day{15}},
-                             "known, #12", {"t.yaml", 6, 0}};
+                             "known, #12",
+                             {"t.yaml", 6, 0}};
   rule.waived_verdict = gate::Verdict::kFail;
   EXPECT_EQ(RuleNote({}, rule), "would fail; waived until 2027-01-15: known, #12 [t.yaml:6]");
   rule.caveat = Caveat::kFailedInsideCi;  // what it was waived for stays said
@@ -169,8 +189,10 @@ TEST(RunNotes, InTheirOrderBaselineBeforeCandidate) {
   pattern.origin = {"t.yaml", 14, 0};
   result.unmatched_patterns.push_back(pattern);
   result.expired_waivers.push_back(
-      {"/api/*", *gate::ParseMetric("p50"),
-       {std::chrono::year{2027}, std::chrono::month{1}, std::chrono::day{15}}, "known",
+      {"/api/*",
+       *gate::ParseMetric("p50"),
+       {std::chrono::year{2027}, std::chrono::month{1}, std::chrono::day{15}},
+       "known",
        {"t.yaml", 6, 0}});
   result.baseline_notes = {"b.ndjson", {"b.ndjson: a source's own note"}, 0, ""};
   result.candidate_notes = {"c.csv", {}, 3, "c.csv:7: duration_ms is not a number"};
@@ -183,7 +205,8 @@ TEST(RunNotes, InTheirOrderBaselineBeforeCandidate) {
   EXPECT_EQ(notes[2],
             "waiver for '/api/*' p50 expired on 2027-01-15 [t.yaml:6]; its rules are judged again");
   EXPECT_EQ(notes[3], "b.ndjson: a source's own note");
-  EXPECT_EQ(notes[4], "skipped 3 bad rows in c.csv; the first: c.csv:7: duration_ms is not a number");
+  EXPECT_EQ(notes[4],
+            "skipped 3 bad rows in c.csv; the first: c.csv:7: duration_ms is not a number");
   result = {};
   result.unparameterised_groups = 1;
   result.unparameterised_example = "GET /users/1234";
