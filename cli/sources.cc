@@ -185,12 +185,12 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
   Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
   fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
-  Result<std::string> release = client.ResolveRelease("latest");
-  if (!release.ok()) return release.error();
-  env_.err << "perfgate: sentry:latest is release " << *release << " (the newest of "
-           << setup->options.selection.organization << ")\n";
-  named_by_latest_.insert("sentry:" + *release);
-  return "sentry:" + *release;
+  Result<fetch::SentryClient::Latest> latest = client.FindLatest();
+  if (!latest.ok()) return latest.error();
+  env_.err << "perfgate: sentry:latest is release " << latest->release << " (" << latest->basis
+           << ")\n";
+  named_by_latest_.insert("sentry:" + latest->release);
+  return "sentry:" + latest->release;
 }
 
 Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceOptions& options) {

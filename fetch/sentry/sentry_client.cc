@@ -239,7 +239,53 @@ std::function<Status(const HttpResponse&)> JsonAnswer(boost::json::kind shape,
 
 }  // namespace
 
-Result<std::string> SentryClient::LatestRelease() {
+Result<std::string> SentryClient::NewestReleaseWithEvents() {
+  const SentrySelection& selection = options_.selection;
+  const std::string search =
+      std::string(selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
+                                                             : "event.type:transaction") +
+      " has:release" + (selection.query.empty() ? "" : " " + selection.query);
+  const std::string range = selection.start.empty() ? "&statsPeriod=24h"
+                                                    : "&start=" + UrlEncode(selection.start) +
+                                                          "&end=" + UrlEncode(selection.end);
+  boost::json::value answer;
+  Result<HttpResponse> response = GetParsed(
+      OrganizationPath(selection, "events"),
+      "field=release&field=" + UrlEncode("max(timestamp)") +
+          "&sort=" + UrlEncode("-max(timestamp)") +
+          "&per_page=1&dataset=" + std::string(NameOf(kSentryDatasetNames, selection.dataset)) +
+          "&query=" + UrlEncode(search) + range + ProjectParameters(selection),
+      JsonAnswer(boost::json::kind::object, answer));
+  if (!response.ok()) return response.error();
+  const boost::json::value* data = answer.as_object().if_contains("data");
+  if (data == nullptr || !data->is_array() || data->as_array().empty()) return std::string();
+  const boost::json::value& row = data->as_array()[0];
+  const boost::json::value* release =
+      row.is_object() ? row.as_object().if_contains("release") : nullptr;
+  if (release == nullptr || !release->is_string()) return std::string();
+  return std::string(release->as_string());
+}
+
+Result<SentryClient::Latest> SentryClient::FindLatest() {
+  Status valid = Validate();
+  if (!valid.ok()) return valid.error();
+  const SentrySelection& selection = options_.selection;
+  const std::string where =
+      selection.organization +
+      (selection.environment.empty() ? "" : " (" + selection.environment + ")");
+  const std::string period = selection.start.empty()
+                                 ? "in the last 24 hours"
+                                 : "from " + selection.start + " to " + selection.end;
+  Result<std::string> serving = NewestReleaseWithEvents();
+  if (!serving.ok()) return Error{serving.error().kind, Redact(serving.error().message, {token_})};
+  if (!serving->empty()) return Latest{*serving, "the newest events of " + where + " " + period};
+  Result<std::string> created = NewestCreatedRelease();
+  if (!created.ok()) return Error{created.error().kind, Redact(created.error().message, {token_})};
+  return Latest{*created,
+                "the newest created of " + where + "; no release has transactions " + period};
+}
+
+Result<std::string> SentryClient::NewestCreatedRelease() {
   boost::json::value releases;
   Result<HttpResponse> response =
       GetParsed(OrganizationPath(options_.selection, "releases"),
@@ -443,11 +489,9 @@ Result<SampleSet> SentryClient::FetchRelease(const std::string& release,
 
 Result<std::string> SentryClient::ResolveRelease(const std::string& release) {
   if (release != "latest") return release;
-  Status valid = Validate();
-  if (!valid.ok()) return valid.error();
-  Result<std::string> latest = LatestRelease();
-  if (!latest.ok()) return Error{latest.error().kind, Redact(latest.error().message, {token_})};
-  return latest;
+  Result<Latest> latest = FindLatest();
+  if (!latest.ok()) return latest.error();
+  return latest->release;
 }
 
 Result<SpanGroupTotals> SentryClient::FetchSpanGroups(const std::string& release,

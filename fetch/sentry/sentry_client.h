@@ -64,10 +64,19 @@ class SentryClient {
   // so a server or proxy that echoes the Authorization header cannot show it.
   Result<SampleSet> FetchRelease(const std::string& release, const ProgressCallback& progress = {});
 
-  // `release` itself, or for "latest" the newest release of the organization (for the
-  // configured projects) by the releases API. Errors as FetchRelease's; kUnavailable when
-  // there is no release.
+  // `release` itself, or for "latest" FindLatest()'s. Errors as FetchRelease's;
+  // kUnavailable when there is no release.
   Result<std::string> ResolveRelease(const std::string& release);
+
+  // What "latest" names: the release whose transactions are the newest in the selection's
+  // time range (the last 24 hours without one), for the configured projects and
+  // environment: the one serving now, not one created and not yet deployed. When no release
+  // has transactions there, the newest created (the releases API), said in `basis`.
+  struct Latest {
+    std::string release;
+    std::string basis;  // "the newest events of acme in the last 24 hours", ...
+  };
+  Result<Latest> FindLatest();
 
   // The span groups of `transaction` in `release` (resolved, not "latest") with the most
   // self time, from the spans dataset: two aggregate requests, one for the groups (up to
@@ -137,7 +146,9 @@ class SentryClient {
   // count() of the events endpoint with `parameters` (dataset, query, range, projects):
   // a double, as Sentry's extrapolated counts need not be whole.
   Result<double> CountOf(const std::string& parameters);
-  Result<std::string> LatestRelease();  // unredacted
+  Result<std::string> NewestCreatedRelease();  // unredacted
+  // The release with the newest transaction in the range; "" when none has one. Unredacted.
+  Result<std::string> NewestReleaseWithEvents();
   Result<Bounds> ReleaseBounds(const std::string& release);
   static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
   // What a final non-2xx `status` means for a Sentry request, with what to check.

@@ -42,7 +42,8 @@ TEST(CliSentrySource, LatestThatIsTheCandidateIsRefusedNamingBoth) {
   CliRun run = sentry.Run(
       {"check", "--baseline", "sentry:latest", "--candidate", "sentry:1.1", "--markdown", "r.md"});
   EXPECT_EQ(run.exit_code, 2) << run.err;
-  EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1 (the newest of acme)\n"),
+  EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1 (the newest events of acme in "
+                         "the last 24 hours)\n"),
             std::string::npos)
       << run.err;
   EXPECT_NE(run.err.find("perfgate: error: the baseline (sentry:latest) and the candidate "
@@ -78,6 +79,32 @@ TEST(CliSentrySource, LatestIsJudgedAsTheReleaseItNamesAndFetchedAnewEachRun) {
       << again.err;
 }
 
+TEST(CliSentrySource, LatestIsTheReleaseServingNowNotTheNewestCreated) {
+  std::map<std::string, SampleSet> releases = Releases();
+  releases["1.2"] = SampleSet{};  // created by the build, not deployed: no events yet
+  FakeSentryServer server{SentryHandler(std::move(releases), "tok")};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"stats", "sentry:latest", "--organization", "acme", "--cache-dir",
+                            "cache", "--sentry-url", server.url()},
+                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("perfgate: sentry:latest is release 1.1 (the newest events of acme in "
+                         "the last 24 hours)\n"),
+            std::string::npos)
+      << run.err;
+  // With a range where no release has events, the newest created, said.
+  CliRun empty = RunPerfgate({"stats", "sentry:latest", "--organization", "acme", "--cache-dir",
+                              "cache", "--sentry-url", server.url(), "--since", "1h"},
+                             fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_NE(empty.err.find("perfgate: sentry:latest is release 1.2 (the newest created of acme; "
+                           "no release has transactions from 2026-11-25T11:00:00Z to "
+                           "2026-11-25T12:00:00Z)\n"),
+            std::string::npos)
+      << empty.err;
+}
+
 TEST(CliSentrySource, SinceTakesADurationBeforeNowAndReadsUntilNow) {
   SentryFixture sentry;  // the fake clock reads 2026-11-25T12:00:00Z
   CliRun run = sentry.Run({"stats", "sentry:1.1", "--since", "2h"});
@@ -92,7 +119,7 @@ TEST(CliSentrySource, SinceTakesADurationBeforeNowAndReadsUntilNow) {
   bool ranged = false;
   for (const auto& request : requests) {
     ranged = ranged || (request.target.find("start=2026-11-25T10%3A00%3A00Z&end=2026-11-25T12%3A00%"
-                                             "3A00Z") != std::string::npos);
+                                            "3A00Z") != std::string::npos);
   }
   EXPECT_TRUE(ranged) << requests.back().target;
   CliRun bad = sentry.Run({"stats", "sentry:1.1", "--since", "yesterday"});

@@ -393,6 +393,27 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     const bool histogram = path == "/api/0/organizations/acme/events-histogram/";
     if (path != "/api/0/organizations/acme/events/" && !histogram) return {404, limit_headers, ""};
     const std::string query = QueryParameter(request.target, "query");
+    if (!histogram && query.find("has:release") != std::string::npos &&
+        request.target.find("sort=-max%28timestamp%29") != std::string::npos) {
+      // Which release has the newest transaction in the range (statsPeriod is taken as all
+      // time): field=release&field=max(timestamp), one row or none. The fake's releases all
+      // end at the same time: the later version wins the tie.
+      const long long start = IsoToMs(QueryParameter(request.target, "start"));
+      const long long end = IsoToMs(QueryParameter(request.target, "end"));
+      std::string newest;
+      long long newest_ms = -1;
+      for (const auto& [version, events] : shared->events) {
+        for (const TimedEvent& event : events) {
+          if ((start >= 0 && event.timestamp_ms < start) || (end >= 0 && event.timestamp_ms >= end))
+            continue;
+          if (event.timestamp_ms >= newest_ms) newest_ms = event.timestamp_ms, newest = version;
+        }
+      }
+      if (newest_ms < 0) return {200, limit_headers, R"({"data": [], "meta": {}})"};
+      return {200, limit_headers,
+              R"({"data": [{"release": )" + boost::json::serialize(boost::json::value(newest)) +
+                  R"x(, "max(timestamp)": ")x" + MsToIso(newest_ms) + R"x("}], "meta": {}})x"};
+    }
     const std::size_t at = query.find("release:\"");
     if (at == std::string::npos)
       return {400, limit_headers, R"({"detail": "expected a release filter"})"};
