@@ -23,6 +23,18 @@ value Side(const std::optional<gate::SideStats>& side) {
                 {"p95_ms", side->p95_ms}, {"p99_ms", side->p99_ms}, {"max_ms", s.max_ms}};
 }
 
+// The anytime-valid evidence of a rule judged by perfgate watch or alert, or null.
+value AnytimeJson(const std::optional<gate::AnytimeEvidence>& evidence) {
+  if (!evidence) return nullptr;
+  object out{{"log_e", evidence->log_e},
+             {"log_needed", evidence->log_needed},
+             {"family", evidence->family},
+             {"proven", evidence->proven()}};
+  if (evidence->absence_log_e) out["absence_log_e"] = *evidence->absence_log_e;
+  if (evidence->of_end) out["of_end"] = true;
+  if (evidence->provable_share) out["provable_share"] = *evidence->provable_share;
+  return out;
+}
 
 value Rule(const gate::EvaluationResult& result, const gate::RuleResult& rule) {
   const bool increase = gate::IsRelative(rule.rule.kind);
@@ -57,6 +69,7 @@ value Rule(const gate::EvaluationResult& result, const gate::RuleResult& rule) {
       {"candidate_n", rule.candidate_n},
       {"caveat", NameOf(gate::kCaveatNames, rule.caveat)},
       {"note", RuleNote(result, rule)},
+      {"anytime", AnytimeJson(rule.anytime)},
   };
 }
 
@@ -208,8 +221,9 @@ std::string RenderJson(const explain::ExplainedResult& report) {
           {"inconclusive", gate::UndecidedPolicyName(result.inconclusive)},
           {"pre_existing", NameOf(gate::kPreExistingPolicyNames, result.pre_existing)}});
   out.Member("counts", counts);
-  out.ArrayMember("groups", result.groups.size(),
-                  [&](std::size_t i) { return Group(result, result.groups[i], report.explanations); });
+  out.ArrayMember("groups", result.groups.size(), [&](std::size_t i) {
+    return Group(result, result.groups[i], report.explanations);
+  });
   out.Member("notes", notes);
   return std::move(out).Finish();
 }
