@@ -163,6 +163,32 @@ double ExceedanceCurve::At(std::size_t hits) const {
   return hits == trials_ ? log_e_.back() : log_e_[hits / step_];
 }
 
+RateSequenceBounds RateConfidenceSequence(double hits, double trials, double alpha,
+                                          double concentration) {
+  assert(hits >= 0 && hits <= trials && alpha > 0 && alpha < 1);
+  const double threshold = std::log(2 / alpha);
+  // The evidence that the rate exceeds q falls as q rises, and that it is under q rises: a
+  // bisection on each finds where it crosses the threshold.
+  const auto crossing = [&](auto refuted, double low, double high) {
+    for (int i = 0; i < 60 && high - low > 1e-7; ++i) {
+      const double mid = (low + high) / 2;
+      (refuted(mid) ? low : high) = mid;
+    }
+    return (low + high) / 2;
+  };
+  RateSequenceBounds out;
+  const auto below = [&](double q) {  // "the rate is at most q" refuted
+    return ExceedanceLogE(hits, trials, q, concentration) >= threshold;
+  };
+  const auto above = [&](double q) {  // "the rate is at least q" refuted
+    return ExceedanceLogE(trials - hits, trials, 1 - q, concentration) >= threshold;
+  };
+  if (below(1e-12)) out.lower = crossing(below, 1e-12, 1 - 1e-12);
+  if (above(1 - 1e-12))
+    out.upper = 1 - crossing([&](double r) { return above(1 - r); }, 1e-12, 1 - 1e-12);
+  return out;
+}
+
 double QuantileRatioLogE(std::span<const double> a, std::span<const double> b, double p,
                          double ratio, double concentration) {
   assert(!a.empty() && !b.empty());
@@ -229,8 +255,8 @@ double RateRatioLogE(double a_hits, double a_trials, double b_hits, double b_tri
     const double at = static_cast<double>(i);
     coarse[i] = cell(point(at, kCells), point(at + 1, kCells));
   }
-  const auto best = static_cast<std::size_t>(std::min_element(coarse.begin(), coarse.end()) -
-                                             coarse.begin());
+  const auto best =
+      static_cast<std::size_t>(std::min_element(coarse.begin(), coarse.end()) - coarse.begin());
   // [0, start], and x* at or past 1.
   double least = std::min(a_over(start) + b_under(0.0), b_under(1.0));
   for (std::size_t i = 0; i < kCoarse; ++i) {

@@ -86,6 +86,16 @@ struct QuantileSequenceBounds {
 QuantileSequenceBounds QuantileConfidenceSequence(std::span<const double> sorted, double p,
                                                   double alpha, double concentration = kEveryScale);
 
+// A confidence sequence for a rate (an error rate) from `hits` of `trials`: every rate
+// whose two one-sided tests (ExceedanceLogE each way, alpha / 2 each) do not refute it, at
+// every sample size at once. The bounds are found by bisection to 1e-7.
+struct RateSequenceBounds {
+  double lower = 0;
+  double upper = 1;
+};
+RateSequenceBounds RateConfidenceSequence(double hits, double trials, double alpha,
+                                          double concentration = kEveryScale);
+
 // log E of the two-sample test that a's p-quantile is at most `ratio` times b's (Howard &
 // Ramdas's two-sample quantile test, with a tolerance): the least over every value x of
 // the evidence that a's quantile exceeds x plus the evidence that b's is under x / ratio.

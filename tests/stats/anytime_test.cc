@@ -231,6 +231,40 @@ std::vector<double> SortedDraws(Random& random, const Shape& shape, std::size_t 
   return out;
 }
 
+TEST(RateConfidenceSequence, CoversTheRateAtEveryLookAndNarrows) {
+  // 4 failures of 200 (2 %): the sequence holds 2 %, and is wider than a fixed-sample
+  // interval (Clopper-Pearson's 95 % [0.55, 5.04] %), the price of every look.
+  const RateSequenceBounds bounds = RateConfidenceSequence(4, 200, 0.05);
+  EXPECT_LT(bounds.lower, 0.0055);
+  EXPECT_GT(bounds.upper, 0.0504);
+  EXPECT_LT(bounds.upper, 0.15);
+  EXPECT_DOUBLE_EQ(RateConfidenceSequence(0, 0, 0.05).lower, 0);
+  EXPECT_DOUBLE_EQ(RateConfidenceSequence(0, 0, 0.05).upper, 1);
+  // 200 streams at a true rate of 1 %, looked at every 500 events up to 5,000: the ends
+  // ever miss 1 % in at most alpha of them.
+  Random random(91);
+  int missed = 0;
+  constexpr int kStreams = 200;
+  for (int s = 0; s < kStreams; ++s) {
+    double hits = 0;
+    for (int n = 1; n <= 5000; ++n) {
+      hits += random.Uniform() < 0.01;
+      if (n % 500 != 0) continue;
+      const RateSequenceBounds at = RateConfidenceSequence(hits, n, 0.05);
+      if (at.lower > 0.01 || at.upper < 0.01) {
+        ++missed;
+        break;
+      }
+    }
+  }
+  std::printf("rate 1 %%: %d of %d streams' sequences ever missed over 10 looks\n", missed,
+              kStreams);
+  EXPECT_LE(missed, 0.05 * kStreams + 3 * std::sqrt(kStreams * 0.05));
+  const RateSequenceBounds wide = RateConfidenceSequence(10, 1000, 0.05);
+  const RateSequenceBounds narrow = RateConfidenceSequence(100, 10000, 0.05);
+  EXPECT_LT(narrow.upper - narrow.lower, wide.upper - wide.lower);
+}
+
 // Two releases with the same distribution, looked at as they grow (20 looks, 100 to 2,000
 // events a side): the test of "the candidate's p95 is at most 10 % over" rarely refutes; a
 // 1.5x slower candidate refutes it; "the candidate is at least 25 % over" is refuted for
