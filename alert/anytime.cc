@@ -26,35 +26,8 @@ bool EveryEventTimed(const SampleSet& set) {
                      [](const GroupSamples& group) { return group.size() > 0; });
 }
 
-// Each event's hit for `rule` (nullopt: the event does not carry what the rule judges).
-std::optional<bool> Hit(const gate::Rule& rule, const GroupSamples& group,
-                        const ValueColumn* column, std::size_t i) {
-  if (rule.metric.kind == gate::MetricKind::kErrorRate) return group.failed[i] != 0;
-  const double value = column != nullptr ? column->values[i] : group.durations_ms[i];
-  if (std::isnan(value)) return std::nullopt;
-  return gate::IsFloor(rule.kind) ? value < rule.limit : value > rule.limit;
-}
-
-// The rule's hits and events among `group`'s events: all of them (`after` -infinity), or
-// those later than `after` (each event has a time then).
+// The lower bound of event times that counts every event.
 constexpr double kEver = -std::numeric_limits<double>::infinity();
-stats::CountWindow CountHits(const gate::Rule& rule, const GroupSamples& group, double after) {
-  const ValueColumn* column = nullptr;
-  if (!rule.metric.value.empty()) {
-    const auto found = group.values.find(rule.metric.value);
-    if (found == group.values.end()) return {};
-    column = &found->second;
-  }
-  stats::CountWindow counts;
-  for (std::size_t i = 0; i < group.size(); ++i) {
-    if (after != kEver && !(*group.details[i].timestamp > after)) continue;
-    const std::optional<bool> hit = Hit(rule, group, column, i);
-    if (!hit) continue;
-    counts.trials += 1;
-    counts.hits += *hit ? 1 : 0;
-  }
-  return counts;
-}
 
 // The windows of the test: the entry's and this look's, the oldest dropped past kMaxWindows;
 // a breach's end is tested on the misses (hits and misses swap).
@@ -135,9 +108,9 @@ AnytimeLook JudgeAnytime(const AlertState& previous, const SampleSet& candidate,
     const AlertEntry* entry = found == previous.entries.end() ? nullptr : &found->second;
 
     LookCounts counts;
-    counts.totals = CountHits(rule->rule, *events, kEver);
+    counts.totals = gate::CountHits(rule->rule, *events);
     if (look.timed) {
-      counts.window = after != kEver ? CountHits(rule->rule, *events, after) : counts.totals;
+      counts.window = after != kEver ? gate::CountHits(rule->rule, *events, after) : counts.totals;
     } else {
       counts.window = counts.totals;
       if (same_source && entry != nullptr) {  // the growth since the last look

@@ -27,22 +27,6 @@ std::vector<double> SortedValues(const Metric& metric, const GroupSamples* group
   return values;
 }
 
-// `group`'s events that carry what `rule` judges, and how many of them hit.
-stats::CountWindow Hits(const Rule& rule, const GroupSamples* group) {
-  stats::CountWindow counts;
-  if (group == nullptr) return counts;
-  if (rule.metric.kind == MetricKind::kErrorRate) {
-    counts.trials = static_cast<double>(group->size());
-    counts.hits = static_cast<double>(group->Failures());
-    return counts;
-  }
-  for (double value : SortedValues(rule.metric, group)) {
-    counts.trials += 1;
-    counts.hits += (IsFloor(rule.kind) ? value < rule.limit : value > rule.limit) ? 1 : 0;
-  }
-  return counts;
-}
-
 bool QuantileChange(const Rule& rule) {
   return IsRelative(rule.kind) && rule.unit == ChangeUnit::kRelative &&
          rule.metric.kind == MetricKind::kQuantile && rule.metric.q > 0 && rule.metric.q < 1 &&
@@ -66,7 +50,8 @@ std::optional<Evidence> Measure(const Rule& rule, const GroupSamples* baseline,
                                 const GroupSamples* candidate) {
   Evidence out;
   if (const std::optional<double> allowed = AllowedShare(rule)) {
-    const stats::CountWindow hits = Hits(rule, candidate);
+    if (candidate == nullptr) return std::nullopt;
+    const stats::CountWindow hits = CountHits(rule, *candidate);
     if (hits.trials == 0) return std::nullopt;
     out.regression = stats::ExceedanceLogE(hits.hits, hits.trials, *allowed);
     out.absence = stats::ExceedanceLogE(hits.trials - hits.hits, hits.trials, 1 - *allowed);
@@ -91,7 +76,8 @@ std::optional<Evidence> Measure(const Rule& rule, const GroupSamples* baseline,
     return out;
   }
   if (RateIncrease(rule)) {
-    const stats::CountWindow base = Hits(rule, baseline), cand = Hits(rule, candidate);
+    if (baseline == nullptr || candidate == nullptr) return std::nullopt;
+    const stats::CountWindow base = CountHits(rule, *baseline), cand = CountHits(rule, *candidate);
     if (base.trials == 0 || cand.trials == 0) return std::nullopt;
     const bool relative = rule.unit == ChangeUnit::kRelative;
     const double ratio = relative ? 1 + rule.limit : 1, offset = relative ? 0 : rule.limit;
@@ -120,6 +106,33 @@ std::optional<double> AllowedShare(const Rule& rule) {
     return std::nullopt;
   }
   return IsFloor(rule.kind) ? metric.q : 1 - metric.q;
+}
+
+stats::CountWindow CountHits(const Rule& rule, const GroupSamples& group, double after) {
+  const bool timed = std::isfinite(after);
+  stats::CountWindow counts;
+  if (rule.metric.kind == MetricKind::kErrorRate) {
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (timed && !(*group.details[i].timestamp > after)) continue;
+      counts.trials += 1;
+      counts.hits += group.failed[i] != 0 ? 1 : 0;
+    }
+    return counts;
+  }
+  const ValueColumn* column = nullptr;
+  if (!rule.metric.value.empty()) {
+    const auto found = group.values.find(rule.metric.value);
+    if (found == group.values.end()) return counts;
+    column = &found->second;
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (timed && !(*group.details[i].timestamp > after)) continue;
+    const double value = column != nullptr ? column->values[i] : group.durations_ms[i];
+    if (std::isnan(value)) continue;
+    counts.trials += 1;
+    counts.hits += (IsFloor(rule.kind) ? value < rule.limit : value > rule.limit) ? 1 : 0;
+  }
+  return counts;
 }
 
 bool HasSequentialTest(const Rule& rule) {

@@ -15,6 +15,7 @@
 #define PERFGATE_GATE_SEQUENTIAL_H_
 
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "core/samples.h"
 #include "gate/result.h"
 #include "gate/thresholds.h"
+#include "stats/anytime.h"
 
 namespace perfgate::gate {
 
@@ -30,6 +32,13 @@ namespace perfgate::gate {
 // p95 <= 8000 ms allows 5 % over 8000 ms; a floor p10 >= 0.9 allows 10 % under 0.9) or on the
 // error rate, strictly between 0 and 1. Nullopt for any other rule.
 std::optional<double> AllowedShare(const Rule& rule);
+
+// Of `group`'s events that carry what `rule` (with an AllowedShare, or on the error rate)
+// judges, how many there are and how many hit: over the limit (under a floor's), or failed.
+// Only the events later than `after` (UTC seconds) where it is finite: each must carry a
+// time (EventDetails) then.
+stats::CountWindow CountHits(const Rule& rule, const GroupSamples& group,
+                             double after = -std::numeric_limits<double>::infinity());
 
 // True when JudgeSequentially has a test for `rule`.
 bool HasSequentialTest(const Rule& rule);
