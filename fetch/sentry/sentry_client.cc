@@ -648,7 +648,13 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
                         "first: " +
                         failures.front());
   }
-  if (capped) {
+  if (planned->capped && planned->strata > 1) {
+    set.notes.push_back(source + ": a sample of " + std::to_string(set.TotalEvents()) + " of " +
+                        std::to_string(planned->total) + " events (max_samples " +
+                        std::to_string(options_.selection.max_samples) + "), spread over " +
+                        "the release's whole time range: " + std::to_string(planned->strata) +
+                        " windows, each one's share in proportion to its events");
+  } else if (capped) {
     set.notes.push_back(source + ": stopped at max_samples " +
                         std::to_string(options_.selection.max_samples) + " (" +
                         std::to_string(set.TotalEvents()) + " events, the newest of the release)");

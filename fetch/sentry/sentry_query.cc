@@ -183,6 +183,12 @@ std::vector<TimeWindow> SplitRange(const std::string& start, const std::string& 
   std::size_t count =
       std::clamp<std::size_t>(wanted / (4 * static_cast<std::size_t>(kSentryPageSize)), 1,
                               static_cast<std::size_t>(std::max(concurrency, 1)));
+  // Over the cap, the windows are strata of a sample spread over the whole range: many of
+  // them, so that each one's newest events stand for it, yet each worth a page at least.
+  if (total > max_samples) {
+    count = std::clamp<std::size_t>(max_samples / static_cast<std::size_t>(kSentryPageSize), 1,
+                                    kSampleStrata);
+  }
   if (!first || !last || *last <= *first) count = 1;
   if (count == 1) return {TimeWindow{start, end, 0, 0}};
   const long long span = *last - *first;
@@ -203,16 +209,49 @@ WindowPlan ChooseWindows(const std::vector<TimeWindow>& windows,
                          const std::vector<std::size_t>& counts, std::size_t total,
                          std::size_t max_samples) {
   WindowPlan plan;
-  for (std::size_t i = windows.size(); i-- > 0 && plan.expected < max_samples;) {
-    TimeWindow window = windows[i];
-    const std::size_t missing = max_samples - plan.expected;
-    window.cap = counts[i] >= missing && total > max_samples ? missing : 0;
-    window.expected = std::min(counts[i], missing);
-    plan.expected += window.expected;
-    plan.windows.insert(plan.windows.begin(), window);
+  plan.windows = windows;
+  plan.total = total;
+  if (total <= max_samples) {
+    for (std::size_t i = 0; i < windows.size(); ++i) {
+      plan.windows[i].expected = counts[i];
+      plan.expected += counts[i];
+    }
+    return plan;
   }
-  plan.capped = plan.windows.size() < windows.size() ||
-                (!plan.windows.empty() && plan.windows.front().cap > 0);
+  // A stratified sample: each window's share of max_samples proportional to its events
+  // (largest remainders first, so the shares add up to max_samples exactly).
+  plan.capped = true;
+  std::size_t counted = 0;
+  for (std::size_t count : counts) counted += count;
+  const std::size_t wanted = std::min(max_samples, counted);
+  std::vector<std::size_t> share(windows.size());
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::size_t given = 0;
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    const double exact = counted == 0
+                             ? 0
+                             : static_cast<double>(wanted) * static_cast<double>(counts[i]) /
+                                   static_cast<double>(counted);
+    share[i] = std::min(counts[i], static_cast<std::size_t>(exact));
+    given += share[i];
+    remainders.emplace_back(exact - static_cast<double>(share[i]), i);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; given < wanted && k < remainders.size(); ++k) {
+    const std::size_t i = remainders[k].second;
+    if (share[i] < counts[i]) ++share[i], ++given;
+  }
+  plan.windows.clear();
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    if (share[i] == 0) continue;
+    TimeWindow window = windows[i];
+    window.cap = share[i] < counts[i] ? share[i] : 0;
+    window.expected = share[i];
+    plan.expected += share[i];
+    plan.windows.push_back(window);
+  }
+  plan.strata = windows.size();
   return plan;
 }
 

@@ -104,18 +104,27 @@ struct TimeWindow {
 
 // [start, end] cut into equal windows of whole seconds: about four pages each at least (a
 // window's cursor chain must outweigh its start-up), at most `concurrency`, at most one per
-// second; one window when the range cannot be read or split. `total`: Sentry's count of the
-// range; only min(total, max_samples) events are wanted.
+// second; over max_samples, kSampleStrata strata (a page each at least); one window when the
+// range cannot be read or split. `total`: Sentry's count of the range; only
+// min(total, max_samples) events are wanted.
 std::vector<TimeWindow> SplitRange(const std::string& start, const std::string& end,
                                    std::size_t total, std::size_t max_samples, int concurrency);
 
+// A release over max_samples is read as a stratified sample in this many windows of
+// equal time (fewer where max_samples is under this many pages).
+inline constexpr std::size_t kSampleStrata = 48;
+
 // The windows to fetch, given Sentry's count of each window (`counts`, in order) and of the
-// whole range (`total`): under max_samples all of them; over it the newest windows, the
-// oldest one taken capped at what is still missing.
+// whole range (`total`). Within max_samples: every window whole. Over it: a stratified
+// sample, each window's share of max_samples proportional to its count (its newest events
+// up to the share), so the sample covers the release's whole time range (time of day,
+// warm-up) instead of its end.
 struct WindowPlan {
   std::vector<TimeWindow> windows;
-  bool capped = false;       // max_samples cut the release: only the newest windows
+  bool capped = false;       // max_samples cut the release: a stratified sample
   std::size_t expected = 0;  // the events the windows hold, by Sentry's count()
+  std::size_t total = 0;     // Sentry's count of the whole range
+  std::size_t strata = 0;    // capped: the windows the range was cut into
 };
 // REQUIRES: counts.size() == windows.size().
 WindowPlan ChooseWindows(const std::vector<TimeWindow>& windows,

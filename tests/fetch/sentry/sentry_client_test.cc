@@ -267,6 +267,7 @@ TEST(SentryClient, StopsAtMaxSamplesAndSaysSo) {
   Result<SampleSet> set = SentryClient(transport, clock, options, kToken).FetchRelease("1.1");
   ASSERT_TRUE(set.ok());
   ASSERT_EQ(set->notes.size(), 1u);
+  // One page of cap: one stratum, so the newest events, said so.
   EXPECT_EQ(set->notes[0],
             "sentry:1.1: stopped at max_samples 100 (100 events, the newest of the release)");
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <optional>
 
@@ -304,6 +305,41 @@ TEST(SentryOverHttp, AWindowWhosePagesEndBeforeItsCountIsAFailedWindow) {
             std::string::npos)
       << fetched.strict.error().message;
   ExpectFiveWindowsNoted(fetched.partial);
+}
+
+// A release whose latency drifts over the day (slower hour by hour, then a quiet, fast
+// night): capped at a tenth, the stratified sample's p95 is within its interval of the whole
+// release's, where the release's newest events alone (the fast night) would be far off.
+TEST(SentryOverHttp, ACappedReleaseIsAStratifiedSampleOfItsWholeDay) {
+  SampleSetBuilder builder;
+  std::vector<double> all, newest;
+  for (int i = 0; i < 20000; ++i) {
+    const double ms = (i < 18000 ? 400 + 0.02 * i : 100) + 10 * std::sin(i);
+    builder.Add("GET /drift", ms, false);
+    all.push_back(ms);
+    if (i >= 18000) newest.push_back(ms);
+  }
+  FakeSentryServer server(SentryHandler({{"1.1", std::move(builder).Build("x")}}, "tok"));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  options.selection.max_samples = 2000;
+  Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->TotalEvents(), 2000u);
+  ASSERT_EQ(set->notes.size(), 1u);
+  EXPECT_EQ(set->notes[0],
+            "sentry:1.1: a sample of 2000 of 20000 events (max_samples 2000), spread over the "
+            "release's whole time range: 20 windows, each one's share in proportion to its "
+            "events");
+  const auto p95 = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[static_cast<std::size_t>(0.95 * static_cast<double>(values.size() - 1))];
+  };
+  const double full = p95(all), sample = p95(set->groups[0].durations_ms);
+  // 2,000 events spread over 360 ms near the p95: its 95 % interval is about +-10 ms.
+  EXPECT_NEAR(sample, full, 20) << sample << " vs " << full;
+  EXPECT_GT(full - p95(newest), 500);  // the newest 2,000 alone: the fast night
 }
 
 }  // namespace

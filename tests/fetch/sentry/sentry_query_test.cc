@@ -76,7 +76,7 @@ TEST(SplitRange, CutsTheRangeIntoWholeSecondsAFewPagesEach) {
   EXPECT_EQ(SplitRange(start, end, 1000000, 1000000, 4).size(), 4u);
 }
 
-TEST(ChooseWindows, OverTheCapTakesTheNewestWindowsTheOldestCapped) {
+TEST(ChooseWindows, OverTheCapTakesEachWindowsShareOfAStratifiedSample) {
   const std::vector<TimeWindow> windows = {{"a", "b", 0, 0}, {"b", "c", 0, 0}, {"c", "d", 0, 0}};
   WindowPlan all = ChooseWindows(windows, {100, 200, 300}, 600, 1000);
   EXPECT_FALSE(all.capped);
@@ -84,17 +84,31 @@ TEST(ChooseWindows, OverTheCapTakesTheNewestWindowsTheOldestCapped) {
   ASSERT_EQ(all.windows.size(), 3u);
   EXPECT_EQ(all.windows[1].expected, 200u);
   EXPECT_EQ(all.windows[1].cap, 0u);
+  // 400 of 600: two thirds of each window, the shares adding up to 400 exactly.
   WindowPlan capped = ChooseWindows(windows, {100, 200, 300}, 600, 400);
   EXPECT_TRUE(capped.capped);
   EXPECT_EQ(capped.expected, 400u);
-  ASSERT_EQ(capped.windows.size(), 2u);  // the oldest window is not needed
-  EXPECT_EQ(capped.windows[0].start, "b");
-  EXPECT_EQ(capped.windows[0].cap, 100u);  // what is still missing
-  EXPECT_EQ(capped.windows[1].cap, 0u);
+  EXPECT_EQ(capped.total, 600u);
+  EXPECT_EQ(capped.strata, 3u);
+  ASSERT_EQ(capped.windows.size(), 3u);
+  EXPECT_EQ(capped.windows[0].cap, 67u);  // 66.7, the largest remainder rounds up
+  EXPECT_EQ(capped.windows[1].cap, 133u);
+  EXPECT_EQ(capped.windows[2].cap, 200u);
+  // A window with no events gets no share and is not fetched.
+  WindowPlan gap = ChooseWindows(windows, {0, 300, 300}, 600, 300);
+  ASSERT_EQ(gap.windows.size(), 2u);
+  EXPECT_EQ(gap.windows[0].start, "b");
+  EXPECT_EQ(gap.windows[0].cap + gap.windows[1].cap, 300u);
   WindowPlan one = ChooseWindows({{"a", "d", 0, 0}}, {600}, 600, 400);
   EXPECT_TRUE(one.capped);
   EXPECT_EQ(one.windows[0].cap, 400u);
   EXPECT_EQ(one.expected, 400u);
+}
+
+TEST(SplitRange, OverTheCapCutsTheRangeIntoStrata) {
+  const std::string start = "2026-11-20T00:00:00Z", end = "2026-11-21T00:00:00Z";
+  EXPECT_EQ(SplitRange(start, end, 1000000, 50000, 15).size(), kSampleStrata);
+  EXPECT_EQ(SplitRange(start, end, 1000000, 1000, 15).size(), 10u);  // a page each at least
 }
 
 }  // namespace
