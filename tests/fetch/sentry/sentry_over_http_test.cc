@@ -205,7 +205,7 @@ TEST(SentryOverHttp, FetchesTimeWindowsConcurrentlyWithoutLosingOrRepeatingEvent
   EXPECT_EQ(again->groups[0].durations_ms, set->groups[0].durations_ms);
 }
 
-TEST(SentryOverHttp, KeepsExactlyTheNewestMaxSamples) {
+TEST(SentryOverHttp, KeepsExactlyMaxSamplesAStratifiedSample) {
   SampleSet events = Events(1000);
   FakeSentryServer server(SentryHandler({{"1.1", events}}, "tok"));
   CurlTransport transport;
@@ -216,14 +216,24 @@ TEST(SentryOverHttp, KeepsExactlyTheNewestMaxSamples) {
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->TotalEvents(), 250u);
   // The fake spreads timestamps over the events in group order ("GET /a": 666 events,
-  // then "GET /b": 334), so the newest 250 are the last 250 of "GET /b".
-  EXPECT_EQ(set->Find("GET /a"), nullptr);
+  // then "GET /b": 334). Two strata of about 500 events (their boundary a whole second),
+  // 125 from each: the older half's newest 125 are "GET /a"'s events up to about 500, the
+  // newer half's the last 125 of "GET /b".
+  ASSERT_NE(set->Find("GET /a"), nullptr);
   ASSERT_NE(set->Find("GET /b"), nullptr);
-  const std::vector<double>& all = events.Find("GET /b")->durations_ms;
-  EXPECT_EQ(Sorted(set->Find("GET /b")->durations_ms), Sorted({all.end() - 250, all.end()}));
+  const std::vector<double>& a = events.Find("GET /a")->durations_ms;
+  const std::vector<double>& b = events.Find("GET /b")->durations_ms;
+  const std::vector<double> from_a = Sorted(set->Find("GET /a")->durations_ms);
+  ASSERT_EQ(from_a.size(), 125u);
+  const auto end = std::find(a.begin(), a.end(), from_a.back()) + 1;
+  EXPECT_NEAR(static_cast<double>(end - a.begin()), 500, 5);
+  EXPECT_EQ(from_a, Sorted({end - 125, end}));
+  EXPECT_EQ(Sorted(set->Find("GET /b")->durations_ms), Sorted({b.end() - 125, b.end()}));
   ASSERT_EQ(set->notes.size(), 1u);
   EXPECT_EQ(set->notes[0],
-            "sentry:1.1: stopped at max_samples 250 (250 events, the newest of the release)");
+            "sentry:1.1: a sample of 250 of 1000 events (max_samples 250), spread over the "
+            "release's whole time range: 2 windows, each one's share in proportion to its "
+            "events");
 }
 
 TEST(SentryOverHttp, PacesItselfToTheRateLimitHeaders) {
