@@ -117,10 +117,12 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   // sentry:latest is named before anything is fetched, so a candidate that is itself the
   // newest release is never judged against itself (every change zero: a silent pass).
   SourceLoader sources(*config, env);
-  Result<std::string> baseline_source = sources.Resolve(options.baseline, options.sources);
-  if (!baseline_source.ok()) return baseline_source.error();
+  // The candidate first: sentry:previous as the baseline is the release before it.
   Result<std::string> candidate_source = sources.Resolve(options.candidate, options.sources);
   if (!candidate_source.ok()) return candidate_source.error();
+  Result<std::string> baseline_source =
+      sources.Resolve(options.baseline, options.sources, *candidate_source);
+  if (!baseline_source.ok()) return baseline_source.error();
   if (const std::optional<std::string> release = SentryReleaseOf(*baseline_source);
       release && *baseline_source == *candidate_source) {
     return MakeError(ErrorKind::kUsage,

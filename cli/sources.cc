@@ -180,17 +180,29 @@ Result<SentrySetup> SourceLoader::Prepared(const SourceOptions& options) {
   return setup;
 }
 
-Result<std::string> SourceLoader::Resolve(const std::string& source, const SourceOptions& options) {
-  if (source != "sentry:latest") return source;
+Result<std::string> SourceLoader::Resolve(const std::string& source, const SourceOptions& options,
+                                          const std::string& candidate) {
+  if (source != "sentry:latest" && source != "sentry:previous") return source;
+  const bool previous = source == "sentry:previous";
+  const std::optional<std::string> of = SentryReleaseOf(candidate);
+  if (previous && !of) {
+    return MakeError(ErrorKind::kUsage,
+                     "sentry:previous is the release before the candidate's, so the candidate "
+                     "must be a sentry: release too, not " +
+                         (candidate.empty() ? std::string("(none)") : candidate));
+  }
   Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
   fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
-  Result<fetch::SentryClient::Latest> latest = client.FindLatest();
-  if (!latest.ok()) return latest.error();
-  env_.err << "perfgate: sentry:latest is release " << latest->release << " (" << latest->basis
+  Result<fetch::SentryClient::Latest> found =
+      previous ? client.FindPrevious(*of) : client.FindLatest();
+  if (!found.ok()) return found.error();
+  env_.err << "perfgate: " << source << " is release " << found->release << " (" << found->basis
            << ")\n";
-  named_by_latest_.insert("sentry:" + latest->release);
-  return "sentry:" + latest->release;
+  // The newest release is still gathering events: fetched anew every run. A previous one
+  // is done and cached as any named release.
+  if (!previous) named_by_latest_.insert("sentry:" + found->release);
+  return "sentry:" + found->release;
 }
 
 Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceOptions& options) {

@@ -54,8 +54,10 @@ class SourceLoader {
   // `source` with sentry:latest resolved to the release it names now (said on stderr, so a
   // log shows which release was judged); every other source as it is. A release so named is
   // fetched anew by Load(), never taken from or put in the cache: it is still gathering
-  // events.
-  Result<std::string> Resolve(const std::string& source, const SourceOptions& options);
+  // events. sentry:previous is resolved to the release before `candidate` (a resolved
+  // sentry: source), said likewise, and cached as any named release.
+  Result<std::string> Resolve(const std::string& source, const SourceOptions& options,
+                              const std::string& candidate = "");
 
   // The samples of `source`: a file, or sentry:RELEASE (sentry:latest resolved first).
   // Fetch progress goes to stderr.

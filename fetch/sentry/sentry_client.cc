@@ -285,6 +285,53 @@ Result<SentryClient::Latest> SentryClient::FindLatest() {
                 "the newest created of " + where + "; no release has transactions " + period};
 }
 
+Result<SentryClient::Latest> SentryClient::FindPrevious(const std::string& candidate) {
+  Status valid = Validate();
+  if (!valid.ok()) return valid.error();
+  Result<Bounds> bounds = ReleaseBounds(candidate);
+  if (!bounds.ok()) return Error{bounds.error().kind, Redact(bounds.error().message, {token_})};
+  const std::optional<long long> first = ParseIsoSeconds(bounds->start);
+  if (!first) {
+    return MakeError(ErrorKind::kUnavailable, "sentry:previous: release " + candidate +
+                                                  " has no first event to look before");
+  }
+  constexpr long long kLookBack = 90LL * 86400;
+  const SentrySelection& selection = options_.selection;
+  const std::string search =
+      std::string(selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
+                                                             : "event.type:transaction") +
+      " has:release !release:" + QuotedSearchValue(candidate) +
+      (selection.query.empty() ? "" : " " + selection.query);
+  boost::json::value answer;
+  Result<HttpResponse> response = GetParsed(
+      OrganizationPath(selection, "events"),
+      "field=release&field=" + UrlEncode("min(timestamp)") +
+          "&sort=" + UrlEncode("-min(timestamp)") +
+          "&per_page=1&dataset=" + std::string(NameOf(kSentryDatasetNames, selection.dataset)) +
+          "&query=" + UrlEncode(search) +
+          "&start=" + UrlEncode(FormatIsoSeconds(*first - kLookBack)) +
+          "&end=" + UrlEncode(bounds->start) + ProjectParameters(selection),
+      JsonAnswer(boost::json::kind::object, answer));
+  if (!response.ok())
+    return Error{response.error().kind, Redact(response.error().message, {token_})};
+  const boost::json::value* data = answer.as_object().if_contains("data");
+  const boost::json::value* release = data != nullptr && data->is_array() &&
+                                              !data->as_array().empty() &&
+                                              data->as_array()[0].is_object()
+                                          ? data->as_array()[0].as_object().if_contains("release")
+                                          : nullptr;
+  if (release == nullptr || !release->is_string()) {
+    return MakeError(ErrorKind::kUnavailable,
+                     "sentry:previous: no release of " + selection.organization +
+                         " has transactions in the 90 days before " + candidate + "'s first (" +
+                         bounds->start + "); name the baseline release");
+  }
+  return Latest{std::string(release->as_string()),
+                "the release before " + candidate + ", by first event, in " +
+                    selection.organization +
+                    (selection.environment.empty() ? "" : " (" + selection.environment + ")")};
+}
+
 Result<std::string> SentryClient::NewestCreatedRelease() {
   boost::json::value releases;
   Result<HttpResponse> response =

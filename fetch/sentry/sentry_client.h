@@ -78,6 +78,12 @@ class SentryClient {
   };
   Result<Latest> FindLatest();
 
+  // What "previous" names for `candidate` (a release, resolved): the release whose first
+  // transaction is the latest before the candidate's first (from the release's details),
+  // among those with transactions in the 90 days before it, for the configured projects
+  // and environment. kUnavailable when there is none.
+  Result<Latest> FindPrevious(const std::string& candidate);
+
   // The span groups of `transaction` in `release` (resolved, not "latest") with the most
   // self time, from the spans dataset: two aggregate requests, one for the groups (up to
   // kSpanGroupRows) and one for the number of transactions. Errors as FetchRelease's.

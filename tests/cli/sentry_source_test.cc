@@ -105,6 +105,45 @@ TEST(CliSentrySource, LatestIsTheReleaseServingNowNotTheNewestCreated) {
       << empty.err;
 }
 
+TEST(CliSentrySource, PreviousIsTheReleaseBeforeTheCandidateByFirstEvent) {
+  std::map<std::string, SampleSet> releases = Releases();
+  releases["1.2"] = releases["1.1"];
+  SentryServerOptions options;
+  options.release_offsets = {{"1.0", std::chrono::hours(-48)},  // two days before
+                             {"1.1", std::chrono::hours(-24)}};
+  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  const auto run = [&](std::vector<std::string> args) {
+    for (const char* more : {"--organization", "acme", "--cache-dir", "cache"})
+      args.push_back(more);
+    args.push_back("--sentry-url");
+    args.push_back(server.url());
+    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  };
+  CliRun check = run({"check", "--baseline", "sentry:previous", "--candidate", "sentry:1.2"});
+  EXPECT_NE(check.err.find("perfgate: sentry:previous is release 1.1 (the release before 1.2, by "
+                           "first event, in acme)\n"),
+            std::string::npos)
+      << check.err;
+  EXPECT_NE(check.err.find("perfgate: sentry:1.1: fetched 6130 events"), std::string::npos)
+      << check.err;
+  CliRun first = run({"check", "--baseline", "sentry:previous", "--candidate", "sentry:1.0"});
+  EXPECT_EQ(first.exit_code, 3);
+  EXPECT_NE(first.err.find("sentry:previous: no release of acme has transactions in the 90 days "
+                           "before 1.0's first"),
+            std::string::npos)
+      << first.err;
+  CliRun file =
+      run({"check", "--baseline", "sentry:previous", "--candidate", "examples/candidate.ndjson"});
+  EXPECT_EQ(file.exit_code, 2);
+  EXPECT_NE(file.err.find("sentry:previous is the release before the candidate's, so the "
+                          "candidate must be a sentry: release too, not examples/candidate.ndjson"),
+            std::string::npos)
+      << file.err;
+}
+
 TEST(CliSentrySource, SinceTakesADurationBeforeNowAndReadsUntilNow) {
   SentryFixture sentry;  // the fake clock reads 2026-11-25T12:00:00Z
   CliRun run = sentry.Run({"stats", "sentry:1.1", "--since", "2h"});

@@ -315,9 +315,11 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     for (const GroupSamples& group : set.groups) {
       for (std::size_t i = 0; i < group.size(); ++i) list.push_back({0, &group, i});
     }
+    const auto offset = options.release_offsets.find(version);
+    const long long shift = offset == options.release_offsets.end() ? 0 : offset->second.count();
     for (long long e = 0; e < total; ++e)
       list[static_cast<std::size_t>(e)].timestamp_ms =
-          kFirstMs + e * kSpanMs / std::max(1LL, total);
+          kFirstMs + shift + e * kSpanMs / std::max(1LL, total);
     std::reverse(list.begin(), list.end());  // newest first
   }
   return [shared, token,
@@ -379,6 +381,13 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
           "v");
       if (!shared->releases.contains(version))
         return {404, limit_headers, R"({"detail": "The requested resource does not exist"})"};
+      const auto offset = options.release_offsets.find(version);
+      if (offset != options.release_offsets.end()) {
+        return {200, limit_headers,
+                R"({"version":")" + version + R"(","firstEvent":")" +
+                    MsToIso(kFirstMs + offset->second.count()) + R"(","lastEvent":")" +
+                    MsToIso(kFirstMs + kSpanMs + offset->second.count()) + R"("})"};
+      }
       return {200, limit_headers,
               R"({"version":")" + version +
                   R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
@@ -393,6 +402,34 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
     const bool histogram = path == "/api/0/organizations/acme/events-histogram/";
     if (path != "/api/0/organizations/acme/events/" && !histogram) return {404, limit_headers, ""};
     const std::string query = QueryParameter(request.target, "query");
+    if (!histogram && query.find("has:release") != std::string::npos &&
+        request.target.find("sort=-min%28timestamp%29") != std::string::npos) {
+      // The release whose first transaction in the range is the latest, leaving out the one
+      // a !release:"X" filter names: field=release&field=min(timestamp), one row or none.
+      const long long start = IsoToMs(QueryParameter(request.target, "start"));
+      const long long end = IsoToMs(QueryParameter(request.target, "end"));
+      const std::size_t not_at = query.find("!release:\"");
+      const std::string excluded =
+          not_at == std::string::npos
+              ? ""
+              : query.substr(not_at + 10, query.find('"', not_at + 10) - not_at - 10);
+      std::string latest;
+      long long latest_first = -1;
+      for (const auto& [version, events] : shared->events) {
+        if (version == excluded) continue;
+        long long first = -1;
+        for (const TimedEvent& event : events) {
+          if ((start >= 0 && event.timestamp_ms < start) || (end >= 0 && event.timestamp_ms >= end))
+            continue;
+          if (first < 0 || event.timestamp_ms < first) first = event.timestamp_ms;
+        }
+        if (first >= 0 && first >= latest_first) latest_first = first, latest = version;
+      }
+      if (latest_first < 0) return {200, limit_headers, R"({"data": [], "meta": {}})"};
+      return {200, limit_headers,
+              R"({"data": [{"release": )" + boost::json::serialize(boost::json::value(latest)) +
+                  R"x(, "min(timestamp)": ")x" + MsToIso(latest_first) + R"x("}], "meta": {}})x"};
+    }
     if (!histogram && query.find("has:release") != std::string::npos &&
         request.target.find("sort=-max%28timestamp%29") != std::string::npos) {
       // Which release has the newest transaction in the range (statsPeriod is taken as all

@@ -70,6 +70,9 @@ struct SentryServerOptions {
   std::map<std::string, std::map<std::string, SpanGroupTotals>> span_groups;
   // The trace view's answers (GET .../trace/{trace_id}/), by trace id; others are 404.
   std::map<std::string, std::string> traces;
+  // A release's events (and its details' firstEvent and lastEvent) moved by this much from
+  // the 2026-11-20 10:00-23:59:59 UTC every release has by default.
+  std::map<std::string, std::chrono::milliseconds> release_offsets;
 };
 
 // A handler that plays Sentry for `releases` (version -> events): the release details
