@@ -38,7 +38,7 @@ struct SentryFlags {
   bool refresh = false;        // ignore the cache (and rewrite it)
   bool verbose = false;        // log every request to stderr (the token redacted)
   bool allow_partial = false;  // judge with the windows that could be fetched, noted in reports
-  std::string cache_dir = ".perfgate-cache";
+  std::string cache_dir;  // empty: the user's cache folder (SourceLoader::CacheDir)
 };
 
 // How sources are read, shared by every command that reads samples.

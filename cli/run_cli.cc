@@ -93,8 +93,9 @@ po::options_description SourceOptionsDescription(bool files = true) {
       ("allow-partial", po::bool_switch(),
        "when some time windows cannot be fetched, judge with the rest and say so in every report "
        "(default: no verdict from partial data, exit 3)")
-      ("cache-dir", po::value<std::string>()->value_name("DIR")->default_value(".perfgate-cache"),
-       "where fetched releases are cached");
+      ("cache-dir", po::value<std::string>()->value_name("DIR"),
+       "where fetched releases are cached (default: $XDG_CACHE_HOME/perfgate, else "
+       "~/.cache/perfgate)");
   // clang-format on
   po::options_description all;
   if (files) all.add(reading);
@@ -155,7 +156,7 @@ SourceOptions ReadSourceOptions(const po::variables_map& vm) {
   sentry.refresh = vm["refresh"].as<bool>();
   sentry.verbose = vm["verbose"].as<bool>();
   sentry.allow_partial = vm["allow-partial"].as<bool>();
-  sentry.cache_dir = vm["cache-dir"].as<std::string>();
+  if (vm.count("cache-dir")) sentry.cache_dir = vm["cache-dir"].as<std::string>();
   return options;
 }
 

@@ -180,6 +180,18 @@ Result<SentrySetup> SourceLoader::Prepared(const SourceOptions& options) {
   return setup;
 }
 
+std::string SourceLoader::CacheDir(const SourceOptions& options) const {
+  if (!options.sentry.cache_dir.empty()) return options.sentry.cache_dir;
+  const auto var = [&](const char* name) {
+    const auto found = env_.vars.find(name);
+    return found == env_.vars.end() ? std::string() : found->second;
+  };
+  // The XDG base directory specification: a relative XDG_CACHE_HOME is to be ignored.
+  if (const std::string xdg = var("XDG_CACHE_HOME"); xdg.starts_with('/')) return xdg + "/perfgate";
+  if (const std::string home = var("HOME"); !home.empty()) return home + "/.cache/perfgate";
+  return ".perfgate-cache";
+}
+
 Result<std::string> SourceLoader::Resolve(const std::string& source, const SourceOptions& options,
                                           const std::string& candidate) {
   if (source != "sentry:latest" && source != "sentry:previous") return source;
@@ -231,7 +243,7 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   const bool cacheable =
       setup->options.selection.mode != SentryMode::kAggregate && !named_by_latest_.contains(source);
   const std::string cache_path =
-      options.sentry.cache_dir + "/" + fetch::CacheFileName(setup->options.selection, release);
+      CacheDir(options) + "/" + fetch::CacheFileName(setup->options.selection, release);
   if (cacheable && !options.sentry.refresh) {
     Result<std::optional<SampleSet>> cached =
         fetch::LoadCachedRelease(env_.fs, cache_path, source,
@@ -285,7 +297,7 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   // A partial fetch (allow_partial) is never stored: a later run that does not allow
   // partial data must not be served it, and one that does should try for all of it again.
   if (cacheable && !set->partial) {
-    Status stored = fetch::StoreCachedRelease(env_.fs, options.sentry.cache_dir, cache_path, *set);
+    Status stored = fetch::StoreCachedRelease(env_.fs, CacheDir(options), cache_path, *set);
     if (!stored.ok())
       env_.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   }
@@ -305,7 +317,7 @@ std::optional<SpanGroupTotals> SourceLoader::SpanGroups(const SampleSet& set,
   Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return warn(setup.error().message);
   const std::string path =
-      options.sentry.cache_dir + "/" +
+      CacheDir(options) + "/" +
       fetch::SpanGroupsCacheFileName(setup->options.selection, release, transaction);
   if (!options.sentry.refresh) {
     Result<std::optional<SpanGroupTotals>> cached = fetch::LoadCachedSpanGroups(env_.fs, path);
@@ -315,7 +327,7 @@ std::optional<SpanGroupTotals> SourceLoader::SpanGroups(const SampleSet& set,
   fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
   Result<SpanGroupTotals> totals = client.FetchSpanGroups(release, transaction);
   if (!totals.ok()) return warn(totals.error().message);
-  Status stored = fetch::StoreCachedSpanGroups(env_.fs, options.sentry.cache_dir, path, *totals);
+  Status stored = fetch::StoreCachedSpanGroups(env_.fs, CacheDir(options), path, *totals);
   if (!stored.ok()) env_.err << "perfgate: warning: not cached: " << stored.error().message << "\n";
   return std::move(totals).value();
 }
@@ -335,7 +347,7 @@ std::optional<SpanTree> SourceLoader::TraceTree(const SampleSet& set, const std:
   std::string name = fetch::CacheFileName(setup->options.selection, release);
   // "<release>.ndjson" becomes "<release>-trace-<id>.json" (ids are hex: safe in a name).
   name.replace(name.size() - 7, 7, "-trace-" + trace_id + ".json");
-  const std::string path = options.sentry.cache_dir + "/" + name;
+  const std::string path = CacheDir(options) + "/" + name;
   std::optional<std::string> body;
   if (!options.sentry.refresh && env_.fs.Exists(path)) {
     Result<std::string> cached = env_.fs.ReadRegularFile(path, fetch::kMaxAnswerBytes);
@@ -346,7 +358,7 @@ std::optional<SpanTree> SourceLoader::TraceTree(const SampleSet& set, const std:
     Result<std::string> fetched = client.FetchTrace(release, trace_id, event_id);
     if (!fetched.ok()) return warn(fetched.error().message);
     body = std::move(fetched).value();
-    Status made = env_.fs.MakeDirectories(options.sentry.cache_dir);
+    Status made = env_.fs.MakeDirectories(CacheDir(options));
     Status stored = made.ok() ? env_.fs.WriteFileAtomic(path, *body) : made;
     if (!stored.ok())
       env_.err << "perfgate: warning: not cached: " << stored.error().message << "\n";

@@ -78,6 +78,9 @@ class SourceLoader {
                                     const std::string& event_id, const SourceOptions& options);
 
  private:
+  // Where fetched releases are kept: --cache-dir, else $XDG_CACHE_HOME/perfgate, else
+  // $HOME/.cache/perfgate, else .perfgate-cache in the working folder.
+  std::string CacheDir(const SourceOptions& options) const;
   // SentrySettings() for `options`, with the run's deadline and the --verbose log.
   Result<SentrySetup> Prepared(const SourceOptions& options);
 

@@ -53,7 +53,7 @@ under GitHub Actions, check adds annotations, the step summary and step outputs.
 .I thresholds.yaml
 the rules, read from the current folder unless --config names another.
 .TP
-.I .perfgate-cache/
+.I $XDG_CACHE_HOME/perfgate/ \fRor\fP ~/.cache/perfgate/
 releases fetched from Sentry (--cache-dir).
 .SH SEE ALSO
 The README and docs/ in perfgate's source, installed under /usr/share/doc/perfgate.

@@ -144,6 +144,30 @@ TEST(CliSentrySource, PreviousIsTheReleaseBeforeTheCandidateByFirstEvent) {
       << file.err;
 }
 
+TEST(CliSentrySource, ReleasesAreCachedWhereCachesGo) {
+  FakeSentryServer server{SentryHandler(Releases(), "tok")};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  const auto cached_under = [&](std::map<std::string, std::string> vars) {
+    FakeFileSystem fs;
+    vars["SENTRY_AUTH_TOKEN"] = "tok";
+    CliRun run = RunPerfgate({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1",
+                              "--organization", "acme", "--sentry-url", server.url()},
+                             fs, vars, &transport, &clock);
+    EXPECT_EQ(run.exit_code, 1) << run.err;  // the example's regression
+    std::string folder;
+    for (const auto& [path, text] : fs.files) {
+      if (path.ends_with(".ndjson")) folder = path.substr(0, path.rfind('/'));
+    }
+    return folder;
+  };
+  EXPECT_EQ(cached_under({{"XDG_CACHE_HOME", "/xdg"}, {"HOME", "/home/ci"}}), "/xdg/perfgate");
+  EXPECT_EQ(cached_under({{"HOME", "/home/ci"}}), "/home/ci/.cache/perfgate");
+  EXPECT_EQ(cached_under({{"XDG_CACHE_HOME", "relative"}, {"HOME", "/home/ci"}}),
+            "/home/ci/.cache/perfgate");  // a relative XDG_CACHE_HOME is ignored, as the spec says
+  EXPECT_EQ(cached_under({}), ".perfgate-cache");
+}
+
 TEST(CliSentrySource, SinceTakesADurationBeforeNowAndReadsUntilNow) {
   SentryFixture sentry;  // the fake clock reads 2026-11-25T12:00:00Z
   CliRun run = sentry.Run({"stats", "sentry:1.1", "--since", "2h"});
