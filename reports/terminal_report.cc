@@ -114,14 +114,15 @@ std::string CauseTable(const explain::Decomposition& d, double confidence) {
                     std::string(NameOf(explain::kCauseStatusNames, cause.status))});
   };
   for (const explain::Cause& cause : d.causes) {
+    // Nothing on either side ("(other ops) 0.00 ms 0.00 ms vanished"): no row.
+    if (cause.baseline_ms == 0 && cause.candidate_ms == 0) continue;
     add(cause, cause.op);
     // A group's own op where it differs from its part's (a span op within a Sentry family).
     for (const explain::Cause& group : cause.groups)
       add(group, "  " + (group.op != cause.op ? group.op + " " : std::string()) + "\"" +
                      group.description + "\"");
   }
-  rows.push_back({"total (mean per request)", FormatMs(d.baseline_ms),
-                  FormatMs(d.candidate_ms),
+  rows.push_back({"total (mean per request)", FormatMs(d.baseline_ms), FormatMs(d.candidate_ms),
                   FormatAbsoluteChange(d.candidate_ms - d.baseline_ms, true),
                   ChangeIntervalText(d.change_ci), "100 %", ""});
   return Aligned(rows, 1, 5, "  ");
@@ -154,6 +155,16 @@ std::string RenderExplanation(const std::string& name, const explain::Explanatio
   return out;
 }
 
+// The explanation worth a WHY line for `group`: none where it has none, or where the
+// transaction got faster (a speedup does not explain a rule that did not pass).
+const explain::Explanation* WhyFor(const explain::ExplainedResult& report,
+                                   const gate::GroupResult& group) {
+  const auto why = report.explanations.find(group.name);
+  if (why == report.explanations.end()) return nullptr;
+  if (!(why->second.judged.candidate_ms > why->second.judged.baseline_ms)) return nullptr;
+  return &why->second;
+}
+
 std::string RenderTerminalTable(const explain::ExplainedResult& report, TerminalStyle style) {
   const gate::EvaluationResult& result = report.result;
   std::vector<std::vector<std::string>> rows;
@@ -168,9 +179,10 @@ std::string RenderTerminalTable(const explain::ExplainedResult& report, Terminal
       continue;
     }
     for (const gate::RuleResult& rule : group->rules) {
-      rows.push_back({group->name, rule.limit_text, CountedValueText(rule, rule.baseline, rule.baseline_n),
-                      CountedValueText(rule, rule.candidate, rule.candidate_n), ChangeText(rule), JudgedIntervalText(rule),
-                      std::string(gate::VerdictName(rule.verdict))});
+      rows.push_back({group->name, rule.limit_text,
+                      CountedValueText(rule, rule.baseline, rule.baseline_n),
+                      CountedValueText(rule, rule.candidate, rule.candidate_n), ChangeText(rule),
+                      JudgedIntervalText(rule), std::string(gate::VerdictName(rule.verdict))});
       verdicts.push_back(rule.verdict);
     }
   }
@@ -179,6 +191,15 @@ std::string RenderTerminalTable(const explain::ExplainedResult& report, Terminal
       Aligned(rows, 2, 5, "", [&](std::size_t r, std::size_t c, const std::string& cell) {
         return c == 6 && r > 0 ? Paint(cell, ColorOf(verdicts[r]), style) : cell;
       });
+  // Why, as check says it: one line per transaction explained, worst first.
+  std::set<std::string_view> explained;
+  for (const RuleRef& ref : NotableRules(result)) {
+    if (!explained.insert(ref.group->name).second) continue;
+    if (const explain::Explanation* why = WhyFor(report, *ref.group)) {
+      out += "\n" + Paint("WHY", ColorOf(ref.rule->verdict), style) + "  " + ref.group->name +
+             ": " + WhyText(*why, result.confidence);
+    }
+  }
   out += "\n" + OverallLine(result, style);
   return out;
 }
@@ -205,10 +226,8 @@ std::string RenderVerdictSummary(const explain::ExplainedResult& report, Termina
     line(UpperCase(gate::VerdictName(ref.rule->verdict)), ref.rule->verdict,
          RuleSentence(result, *ref.group, *ref.rule));
     if (!explained.insert(ref.group->name).second) continue;
-    auto why = report.explanations.find(ref.group->name);
-    if (why != report.explanations.end())
-      line("WHY", ref.rule->verdict,
-           ref.group->name + ": " + WhyText(why->second, result.confidence));
+    if (const explain::Explanation* why = WhyFor(report, *ref.group))
+      line("WHY", ref.rule->verdict, ref.group->name + ": " + WhyText(*why, result.confidence));
   }
   for (const std::string& text : InsufficientLines(result))
     line("TOO FEW", Verdict::kInsufficientData, text);

@@ -75,6 +75,27 @@ TEST(CliExplain, CheckOnTracesSaysWhichOperationMadeItSlower) {
   EXPECT_NE(run.out.find("along the critical path", why), std::string::npos);
 }
 
+TEST(CliExplain, CompareSaysWhyAsCheckDoesAndNeverForASpeedup) {
+  FakeFileSystem fs;
+  fs.files["base.otlp.jsonl"] = Traces(200, 200, 1);
+  fs.files["cand.otlp.jsonl"] = Traces(200, 450, 2);
+  CliRun run = RunPerfgate({"compare", "base.otlp.jsonl", "cand.otlp.jsonl"}, fs);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("\nWHY  POST /api/analyze: in the p95 tail (10 and 10 requests at or "
+                         "above each release's p95): gen_ai.embeddings \"batch-embed\" +"),
+            std::string::npos)
+      << run.out;
+  // A transaction that got faster but breaks an absolute limit: a speedup explains nothing
+  // about the breach, so no WHY line.
+  fs.files["fast.otlp.jsonl"] = Traces(200, 100, 3);
+  fs.files["t.yaml"] = "version: 1\nrules:\n  - metric: p95\n    max: 1ms\n";
+  CliRun faster = RunPerfgate({"check", "--baseline", "base.otlp.jsonl", "--candidate",
+                               "fast.otlp.jsonl", "--config", "t.yaml"},
+                              fs);
+  EXPECT_EQ(faster.exit_code, 1) << faster.err;  // over an absolute limit, though faster
+  EXPECT_EQ(faster.out.find("WHY"), std::string::npos) << faster.out;
+}
+
 TEST(CliExplain, ExplainPrintsTheWholeTableForAnyTransaction) {
   FakeFileSystem fs;
   fs.files["base.otlp.jsonl"] = Traces(200, 200, 1);
@@ -90,7 +111,8 @@ TEST(CliExplain, ExplainPrintsTheWholeTableForAnyTransaction) {
   EXPECT_NE(run.out.find("\nevery request (200 candidate and 200 baseline requests"),
             std::string::npos);
   EXPECT_NE(run.out.find("\ntraces:\n  candidate, "), std::string::npos);
-  EXPECT_EQ(run.out.find(" \n"), std::string::npos);  // no trailing blanks
+  EXPECT_EQ(run.out.find(" \n"), std::string::npos);                 // no trailing blanks
+  EXPECT_EQ(run.out.find("0.00 ms    0.00 ms"), std::string::npos);  // no rows of nothing
   EXPECT_EQ(run.out.find("-0 %"), std::string::npos);
 
   // Named: explained whatever its verdict; a wrong name or a source without spans is exit 2.
@@ -167,10 +189,10 @@ TEST(CliExplain, ParallelWorkNeverAwaitedGetsNothingOnTheRealOpenTelemetryJsSdks
   // the walk stands (Jaeger's rule): the log, still running when the model call started,
   // is not what the response waited for, and the query is.
   FakeFileSystem fs = ReadingFixtures();
-  CliRun run = RunPerfgate({"explain", "tests/data/otlp/otel_js_usage_log.otlp.jsonl",
-                            "--baseline-release", "1.0", "--candidate-release", "1.1",
-                            "--transaction", "POST /api/analyze"},
-                           fs);
+  CliRun run =
+      RunPerfgate({"explain", "tests/data/otlp/otel_js_usage_log.otlp.jsonl", "--baseline-release",
+                   "1.0", "--candidate-release", "1.1", "--transaction", "POST /api/analyze"},
+                  fs);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out.find("http.client"), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("usage.internal"), std::string::npos) << run.out;
