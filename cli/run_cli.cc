@@ -822,6 +822,14 @@ int RunCli(const std::vector<std::string>& args, CliEnv& env) {
     return Dispatch(*command, {args.begin() + 1, args.end()}, env);
   } catch (const UsageError& error) {
     env.err << "perfgate: error: " << error.message << "\n";
+  } catch (const po::unknown_option& error) {
+    // A misspelt option gets the suggestion a misspelt command gets.
+    std::vector<std::string> known;
+    const po::options_description options = command->options();
+    for (const auto& option : options.options()) known.push_back("--" + option->long_name());
+    const std::vector<std::string_view> names(known.begin(), known.end());
+    env.err << "perfgate: error: " << name << ": " << error.what()
+            << DidYouMean(error.get_option_name(), names) << "\n";
   } catch (const po::error& error) {
     env.err << "perfgate: error: " << name << ": " << error.what() << "\n";
   }

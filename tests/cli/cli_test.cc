@@ -256,6 +256,12 @@ TEST(Cli, EveryCommandsHelpNamesItsValuesAndItsOwnExitCodes) {
   CliRun format = RunPerfgate({"fetch", "--release", "1.0", "-o", "x", "--format", "csv"}, fs);
   EXPECT_EQ(format.exit_code, 2);
   EXPECT_NE(format.err.find("unrecognised option '--format'"), std::string::npos) << format.err;
+  // A misspelt option is answered as a misspelt command is.
+  CliRun typo = RunPerfgate({"check", "--baselin", "a.ndjson", "--candidate", "b.ndjson"}, fs);
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.err,
+            "perfgate: error: check: unrecognised option '--baselin'; did you mean '--baseline'?\n"
+            "run 'perfgate check --help' for its options\n");
 }
 
 TEST(Cli, CheckGivenBareFilesPointsAtCompare) {
