@@ -37,8 +37,11 @@ std::string UpperCase(std::string_view text) {
 
 std::string OverallTitle(const EvaluationResult& result) {
   const Overall overall = OverallVerdict(result);
-  return UpperCase(overall == Overall::kWarn ? "pass with warnings"
-                                             : NameOf(kOverallNames, overall));
+  if (overall != Overall::kWarn) return UpperCase(NameOf(kOverallNames, overall));
+  // A pass whose only reservation is too little data says that, not "warnings".
+  const bool only_unjudged =
+      result.Count(Verdict::kWarn) + result.Count(Verdict::kInconclusive) == 0;
+  return only_unjudged ? "PASS, NOT ALL JUDGED" : "PASS WITH WARNINGS";
 }
 
 std::string GroupNoun(const EvaluationResult& result, std::size_t count) {
@@ -135,8 +138,7 @@ std::string ValueText(const RuleResult& rule, std::optional<double> value) {
   return ValueInUnit(*value, rule.rule.metric.unit);
 }
 
-std::string CountedValueText(const RuleResult& rule, std::optional<double> value,
-                             std::size_t n) {
+std::string CountedValueText(const RuleResult& rule, std::optional<double> value, std::size_t n) {
   if (!value || rule.rule.metric.value.empty()) return ValueText(rule, value);
   return ValueText(rule, value) + " (n = " + std::to_string(n) + ")";
 }
@@ -279,11 +281,10 @@ std::string RuleSentence(const EvaluationResult& result, const GroupResult& grou
     if (rule.baseline)
       comparison += " (baseline " + ValueText(rule, rule.baseline) + ", " + ChangeText(rule) + ")";
   } else {
-    const bool over = rule.change && (floor ? *rule.change < -rule.rule.limit
-                                            : *rule.change > rule.rule.limit);
-    comparison = metric + " " + CountedValueText(rule, rule.candidate, rule.candidate_n) +
-                 " vs " + CountedValueText(rule, rule.baseline, rule.baseline_n) + " (" +
-                 ChangeText(rule);
+    const bool over =
+        rule.change && (floor ? *rule.change < -rule.rule.limit : *rule.change > rule.rule.limit);
+    comparison = metric + " " + CountedValueText(rule, rule.candidate, rule.candidate_n) + " vs " +
+                 CountedValueText(rule, rule.baseline, rule.baseline_n) + " (" + ChangeText(rule);
     if (rule.change_ci) comparison += ", " + ci_label + IntervalText(rule, rule.change_ci, true);
     if (rule.adjusted_p_value) comparison += ", " + FormatPStatement(*rule.adjusted_p_value);
     comparison += ")" + against(over);
@@ -383,8 +384,9 @@ std::vector<std::string> InsufficientLines(const EvaluationResult& result) {
   for (const Short& entry : rules) {
     const std::string& value = entry.rule->rule.metric.value;
     // A value no event carries (INP on page loads, say): said once, not per transaction.
-    const bool none = !value.empty() && std::all_of(entry.groups.begin(), entry.groups.end(),
-                                                    [](const auto& one) { return one.second == 0; });
+    const bool none =
+        !value.empty() && std::all_of(entry.groups.begin(), entry.groups.end(),
+                                      [](const auto& one) { return one.second == 0; });
     std::string line =
         std::to_string(entry.groups.size()) + " " + GroupNoun(result, entry.groups.size()) +
         (entry.groups.size() == 1 ? " has" : " have") +

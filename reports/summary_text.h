@@ -27,7 +27,9 @@ inline constexpr NameTable<Overall, 4> kOverallNames = {{{Overall::kPass, "pass"
                                                          {Overall::kUndecided, "undecided"}}};
 Overall OverallVerdict(const gate::EvaluationResult& result);
 
-// The verdict as a title: "FAIL", "PASS", "PASS WITH WARNINGS", "UNDECIDED".
+// The verdict as a title, one wording in every report: "FAIL", "PASS", "PASS WITH
+// WARNINGS", "PASS, NOT ALL JUDGED" (a pass whose only reservation is too few events),
+// "UNDECIDED".
 std::string OverallTitle(const gate::EvaluationResult& result);
 // ASCII letters upper-cased.
 std::string UpperCase(std::string_view text);

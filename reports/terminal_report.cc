@@ -67,8 +67,7 @@ std::string OverallLine(const gate::EvaluationResult& result, TerminalStyle styl
       color = ColorOf(Verdict::kInsufficientData);
       break;
   }
-  return "perfgate: " + Paint(UpperCase(NameOf(kOverallNames, overall)), color, style) + ": " +
-         Headline(result) + "\n";
+  return "perfgate: " + Paint(OverallTitle(result), color, style) + ": " + Headline(result) + "\n";
 }
 
 // How a cell is shown once padded for: itself, or painted (ANSI codes take no columns).
