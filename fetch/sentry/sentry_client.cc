@@ -370,10 +370,15 @@ Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& rele
   if (first != nullptr && first->is_string() && last != nullptr && last->is_string()) {
     return Bounds{std::string(first->as_string()), OneSecondLater(std::string(last->as_string()))};
   }
-  return MakeError(ErrorKind::kUnavailable,
-                   "sentry:" + release +
-                       ": the release has no first and last event times; give the "
-                       "time range with --since and --until");
+  // What Sentry says of a release without events: no first and last event.
+  const SentrySelection& selection = options_.selection;
+  return MakeError(
+      ErrorKind::kUnavailable,
+      "sentry:" + release + ": the release has no events yet in organization '" +
+          selection.organization + "'" +
+          (selection.environment.empty() ? "" : " (environment " + selection.environment + ")") +
+          " (Sentry records no first event for it): judge it once it has served traffic, or "
+          "name a release that has (sentry:latest is the newest with events)");
 }
 
 Result<HttpResponse> SentryClient::GetParsed(

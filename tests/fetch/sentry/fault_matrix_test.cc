@@ -164,8 +164,9 @@ TEST(FaultMatrix, EveryRequestKindEndsInTheRightAnswerOrAClearUnavailableError) 
       if (kind == Kind::kRelease && fault == Fault::kMetaNoData) {
         // JSON, but no event times: what Sentry says of a release without events.
         EXPECT_EQ(got.error().message,
-                  "sentry:1.1: the release has no first and last event times; give the time "
-                  "range with --since and --until");
+                  "sentry:1.1: the release has no events yet in organization 'acme' (Sentry "
+                  "records no first event for it): judge it once it has served traffic, or name "
+                  "a release that has (sentry:latest is the newest with events)");
         continue;
       }
       // The request named (its URL without the token), and that it was tried again.
