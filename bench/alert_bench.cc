@@ -9,11 +9,14 @@
 // resolutions), and the look at which the slowdown was announced. Then the time of one
 // anytime look at 400 transactions beside Evaluate()'s on the same release.
 // Usage: alert_bench [SEEDS=4] [TRANSACTIONS=200]
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "alert/alert_state.h"

@@ -1,6 +1,8 @@
 #include "fetch/sentry/sentry_query.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "core/enum_names.h"
 #include "core/samples.h"

@@ -3,8 +3,11 @@
 // clear non-regression, and reaches its deadline on an ambiguous one.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "stats/random.h"
 #include "tests/fakes/cli_runner.h"

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <vector>
 
 #include "stats/random.h"
