@@ -44,7 +44,6 @@ bool RateIncrease(const Rule& rule) {
 struct Evidence {
   double regression = 0;
   double absence = 0;
-  std::size_t events = 0;  // the candidate's, for the notes
 };
 
 std::optional<Evidence> Measure(const Rule& rule, const GroupSamples* baseline,
@@ -56,7 +55,6 @@ std::optional<Evidence> Measure(const Rule& rule, const GroupSamples* baseline,
     if (hits.trials == 0) return std::nullopt;
     out.regression = stats::ExceedanceLogE(hits.hits, hits.trials, *allowed);
     out.absence = stats::ExceedanceLogE(hits.trials - hits.hits, hits.trials, 1 - *allowed);
-    out.events = static_cast<std::size_t>(hits.trials);
     return out;
   }
   if (QuantileChange(rule)) {
@@ -73,7 +71,6 @@ std::optional<Evidence> Measure(const Rule& rule, const GroupSamples* baseline,
       out.regression = stats::QuantileRatioLogE(base, cand, q, 1 / (1 - rule.limit));
       out.absence = stats::QuantileRatioLogE(cand, base, q, 1 - rule.limit);
     }
-    out.events = cand.size();
     return out;
   }
   if (RateIncrease(rule)) {
@@ -87,7 +84,6 @@ std::optional<Evidence> Measure(const Rule& rule, const GroupSamples* baseline,
     // Its absence: the baseline's rate above (the candidate's - offset) / ratio refuted.
     out.absence = stats::RateRatioLogE(base.hits, base.trials, cand.hits, cand.trials, 1 / ratio,
                                        -offset / ratio);
-    out.events = static_cast<std::size_t>(cand.trials);
     return out;
   }
   return std::nullopt;
