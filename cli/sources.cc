@@ -290,6 +290,10 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   if (set->IsAggregated()) {
     env_.err << "perfgate: " << source << ": fetched Sentry's aggregates of " << set->groups.size()
              << " transactions (" << set->TotalEvents() << " events, " << elapsed << " s)\n";
+  } else if (setup->options.selection.mode == SentryMode::kHistogram) {
+    env_.err << "perfgate: " << source << ": rebuilt " << set->TotalEvents()
+             << " events from Sentry's histograms of " << set->groups.size() << " transactions ("
+             << elapsed << " s)\n";
   } else {
     env_.err << "perfgate: " << source << ": fetched " << set->TotalEvents() << " events in "
              << pages_seen << " pages (" << elapsed << " s)\n";
