@@ -239,24 +239,21 @@ std::function<Status(const HttpResponse&)> JsonAnswer(boost::json::kind shape,
 
 }  // namespace
 
-Result<std::string> SentryClient::NewestReleaseWithEvents() {
+Result<std::string> SentryClient::ReleaseByEvents(std::string_view aggregate,
+                                                  std::string_view filter,
+                                                  const std::string& range) {
   const SentrySelection& selection = options_.selection;
-  const std::string search =
-      std::string(selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
-                                                             : "event.type:transaction") +
-      " has:release" + (selection.query.empty() ? "" : " " + selection.query);
-  const std::string range = selection.start.empty() ? "&statsPeriod=24h"
-                                                    : "&start=" + UrlEncode(selection.start) +
-                                                          "&end=" + UrlEncode(selection.end);
   boost::json::value answer;
   Result<HttpResponse> response = GetParsed(
       OrganizationPath(selection, "events"),
-      "field=release&field=" + UrlEncode("max(timestamp)") +
-          "&sort=" + UrlEncode("-max(timestamp)") +
+      "field=release&field=" + UrlEncode(aggregate) +
+          "&sort=" + UrlEncode("-" + std::string(aggregate)) +
           "&per_page=1&dataset=" + std::string(NameOf(kSentryDatasetNames, selection.dataset)) +
-          "&query=" + UrlEncode(search) + range + ProjectParameters(selection),
+          "&query=" + UrlEncode(TransactionSearch(selection, filter)) + range +
+          ProjectParameters(selection),
       JsonAnswer(boost::json::kind::object, answer));
-  if (!response.ok()) return response.error();
+  if (!response.ok())
+    return Error{response.error().kind, Redact(response.error().message, {token_})};
   const boost::json::value* data = answer.as_object().if_contains("data");
   if (data == nullptr || !data->is_array() || data->as_array().empty()) return std::string();
   const boost::json::value& row = data->as_array()[0];
@@ -266,18 +263,25 @@ Result<std::string> SentryClient::NewestReleaseWithEvents() {
   return std::string(release->as_string());
 }
 
+std::string SentryClient::OrganizationText() const {
+  const SentrySelection& selection = options_.selection;
+  return selection.organization +
+         (selection.environment.empty() ? "" : " (" + selection.environment + ")");
+}
+
 Result<SentryClient::Latest> SentryClient::FindLatest() {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
   const SentrySelection& selection = options_.selection;
-  const std::string where =
-      selection.organization +
-      (selection.environment.empty() ? "" : " (" + selection.environment + ")");
+  const std::string where = OrganizationText();
   const std::string period = selection.start.empty()
                                  ? "in the last 24 hours"
                                  : "from " + selection.start + " to " + selection.end;
-  Result<std::string> serving = NewestReleaseWithEvents();
-  if (!serving.ok()) return Error{serving.error().kind, Redact(serving.error().message, {token_})};
+  const std::string range = selection.start.empty() ? "&statsPeriod=24h"
+                                                    : "&start=" + UrlEncode(selection.start) +
+                                                          "&end=" + UrlEncode(selection.end);
+  Result<std::string> serving = ReleaseByEvents("max(timestamp)", "has:release", range);
+  if (!serving.ok()) return serving.error();
   if (!serving->empty()) return Latest{*serving, "the newest events of " + where + " " + period};
   Result<std::string> created = NewestCreatedRelease();
   if (!created.ok()) return Error{created.error().kind, Redact(created.error().message, {token_})};
@@ -297,39 +301,19 @@ Result<SentryClient::Latest> SentryClient::FindPrevious(const std::string& candi
   }
   constexpr long long kLookBack = 90LL * 86400;
   const SentrySelection& selection = options_.selection;
-  const std::string search =
-      std::string(selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
-                                                             : "event.type:transaction") +
-      " has:release !release:" + QuotedSearchValue(candidate) +
-      (selection.query.empty() ? "" : " " + selection.query);
-  boost::json::value answer;
-  Result<HttpResponse> response = GetParsed(
-      OrganizationPath(selection, "events"),
-      "field=release&field=" + UrlEncode("min(timestamp)") +
-          "&sort=" + UrlEncode("-min(timestamp)") +
-          "&per_page=1&dataset=" + std::string(NameOf(kSentryDatasetNames, selection.dataset)) +
-          "&query=" + UrlEncode(search) +
-          "&start=" + UrlEncode(FormatIsoSeconds(*first - kLookBack)) +
-          "&end=" + UrlEncode(bounds->start) + ProjectParameters(selection),
-      JsonAnswer(boost::json::kind::object, answer));
-  if (!response.ok())
-    return Error{response.error().kind, Redact(response.error().message, {token_})};
-  const boost::json::value* data = answer.as_object().if_contains("data");
-  const boost::json::value* release = data != nullptr && data->is_array() &&
-                                              !data->as_array().empty() &&
-                                              data->as_array()[0].is_object()
-                                          ? data->as_array()[0].as_object().if_contains("release")
-                                          : nullptr;
-  if (release == nullptr || !release->is_string()) {
+  Result<std::string> release =
+      ReleaseByEvents("min(timestamp)", "has:release !release:" + QuotedSearchValue(candidate),
+                      "&start=" + UrlEncode(FormatIsoSeconds(*first - kLookBack)) +
+                          "&end=" + UrlEncode(bounds->start));
+  if (!release.ok()) return release.error();
+  if (release->empty()) {
     return MakeError(ErrorKind::kUnavailable,
                      "sentry:previous: no release of " + selection.organization +
                          " has transactions in the 90 days before " + candidate + "'s first (" +
                          bounds->start + "); name the baseline release");
   }
-  return Latest{std::string(release->as_string()),
-                "the release before " + candidate + ", by first event, in " +
-                    selection.organization +
-                    (selection.environment.empty() ? "" : " (" + selection.environment + ")")};
+  return Latest{*release,
+                "the release before " + candidate + ", by first event, in " + OrganizationText()};
 }
 
 Result<std::string> SentryClient::NewestCreatedRelease() {

@@ -153,8 +153,12 @@ class SentryClient {
   // a double, as Sentry's extrapolated counts need not be whole.
   Result<double> CountOf(const std::string& parameters);
   Result<std::string> NewestCreatedRelease();  // unredacted
-  // The release with the newest transaction in the range; "" when none has one. Unredacted.
-  Result<std::string> NewestReleaseWithEvents();
+  // The release first by `aggregate` of its transactions ("max(timestamp)": the newest
+  // event), among those `filter` admits in `range` (URL parameters); "" when none. Redacted.
+  // "acme (production)": the organization, and the environment where one is set.
+  std::string OrganizationText() const;
+  Result<std::string> ReleaseByEvents(std::string_view aggregate, std::string_view filter,
+                                      const std::string& range);
   Result<Bounds> ReleaseBounds(const std::string& release);
   static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
   // What a final non-2xx `status` means for a Sentry request, with what to check.

@@ -38,10 +38,14 @@ std::string QuotedSearchValue(std::string_view text) {
 }
 
 std::string SearchQuery(const SentrySelection& selection, const std::string& release) {
+  return TransactionSearch(selection, "release:\"" + release + "\"");
+}
+
+std::string TransactionSearch(const SentrySelection& selection, std::string_view filter) {
   std::string search =
       std::string(selection.dataset == SentryDataset::kSpans ? "is_transaction:true"
                                                              : "event.type:transaction") +
-      " release:\"" + release + "\"";
+      " " + std::string(filter);
   return selection.query.empty() ? search : search + " " + selection.query;
 }
 

@@ -31,6 +31,9 @@ std::string QuotedSearchValue(std::string_view text);
 // The search of `release`'s transactions: event.type:transaction (is_transaction:true on
 // the spans dataset) release:"RELEASE", then the selection's own query.
 std::string SearchQuery(const SentrySelection& selection, const std::string& release);
+// The same for `filter` in place of the release ("has:release !release:\"1.2\""): the
+// dataset's transaction filter, `filter` and the configured query.
+std::string TransactionSearch(const SentrySelection& selection, std::string_view filter);
 
 // &project=ID or &projectSlug=SLUG for each project, and &environment=ENV.
 std::string ProjectParameters(const SentrySelection& selection);
