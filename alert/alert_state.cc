@@ -131,6 +131,21 @@ std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rul
          (rule.rule.severity == gate::Severity::kWarn ? " (warn)" : "");
 }
 
+std::vector<std::string> AlertKeys(const gate::EvaluationResult& result) {
+  std::vector<std::string> keys;
+  std::set<std::string> seen;
+  for (const gate::GroupResult& group : result.groups) {
+    for (const gate::RuleResult& rule : group.rules) {
+      std::string key = AlertKey(group, rule);
+      for (int n = 2; seen.contains(key); ++n)
+        key = AlertKey(group, rule) + " #" + std::to_string(n);
+      seen.insert(key);
+      keys.push_back(std::move(key));
+    }
+  }
+  return keys;
+}
+
 Result<AlertState> ParseAlertState(const std::string& text, const std::string& source) {
   auto invalid = [&](const std::string& why) {
     return MakeError(ErrorKind::kInput, source + ": not a perfgate alert state (" + why + ")");
@@ -194,13 +209,12 @@ AlertUpdate UpdateAlerts(const AlertState& previous, const gate::EvaluationResul
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   AlertUpdate update;
   update.next = previous;
-  std::set<std::string> judged;
+  const std::vector<std::string> keys = AlertKeys(result);
+  const std::set<std::string> judged(keys.begin(), keys.end());
+  std::size_t next_key = 0;
   for (const gate::GroupResult& group : result.groups) {
     for (const gate::RuleResult& rule : group.rules) {
-      std::string key = AlertKey(group, rule);
-      for (int n = 2; judged.contains(key); ++n)
-        key = AlertKey(group, rule) + " #" + std::to_string(n);
-      judged.insert(key);
+      const std::string& key = keys[next_key++];
       const bool breaching =
           rule.verdict == gate::Verdict::kFail || rule.verdict == gate::Verdict::kWarn;
       const bool passing =

@@ -63,6 +63,9 @@ struct AlertState {
 
 // The key of `rule` of `group` in the state.
 std::string AlertKey(const gate::GroupResult& group, const gate::RuleResult& rule);
+// The key of every rule of `result`, in the order of its groups and their rules: AlertKey(),
+// numbered " #2", " #3" where a group repeats a metric.
+std::vector<std::string> AlertKeys(const gate::EvaluationResult& result);
 
 // A state perfgate wrote (schema 3; schema 2, which kept no evidence; or schema 1, whose keys
 // held the limit and are read as schema 2's); anything else, an empty text included, is a kInput

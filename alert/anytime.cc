@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -59,17 +58,12 @@ struct KeyedRule {
 };
 
 std::vector<KeyedRule> KeyedRules(gate::EvaluationResult& result, const SampleSet& candidate) {
+  std::vector<std::string> keys = AlertKeys(result);
   std::vector<KeyedRule> out;
-  std::set<std::string> seen;
   for (gate::GroupResult& group : result.groups) {
     const GroupSamples* events = candidate.Find(group.name);
-    for (gate::RuleResult& rule : group.rules) {
-      std::string key = AlertKey(group, rule);
-      for (int n = 2; seen.contains(key); ++n)
-        key = AlertKey(group, rule) + " #" + std::to_string(n);
-      seen.insert(key);
-      out.push_back({std::move(key), &rule, events});
-    }
+    for (gate::RuleResult& rule : group.rules)
+      out.push_back({std::move(keys[out.size()]), &rule, events});
   }
   return out;
 }
