@@ -1,5 +1,6 @@
 #include "cli/sources.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <set>
@@ -67,6 +68,17 @@ std::vector<std::string> SentryFieldsFor(const gate::Thresholds& config) {
   return {fields.begin(), fields.end()};
 }
 
+// The duration percentiles the rules judge, which histogram mode zooms in on: sorted, once
+// each.
+std::vector<double> SentryQuantilesFor(const gate::Thresholds& config) {
+  std::set<double> levels;
+  for (const gate::Rule* rule : gate::AllRules(config)) {
+    if (rule->metric.kind == gate::MetricKind::kQuantile && rule->metric.value.empty())
+      levels.insert(rule->metric.q);
+  }
+  return {levels.begin(), levels.end()};
+}
+
 // The span attributes the rules judge (span.KEY, sum_per_request(KEY)), for the OTLP readers.
 std::vector<std::string> SpanValuesFor(const gate::Thresholds& config) {
   std::set<std::string> keys;
@@ -115,6 +127,7 @@ Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
   selection.start = flags.since;
   selection.end = flags.until;
   selection.fields = SentryFieldsFor(config);
+  selection.quantiles = SentryQuantilesFor(config);
   if (selection.organization.empty()) {
     return MakeError(ErrorKind::kUsage,
                      "a sentry: source needs an organization: set source.sentry.organization "
@@ -300,7 +313,10 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
   }
   // A partial fetch (allow_partial) is never stored: a later run that does not allow
   // partial data must not be served it, and one that does should try for all of it again.
-  if (cacheable && !set->partial) {
+  // Nor are histogram bins: their midpoints would read back as the events' own durations.
+  const bool binned = std::any_of(set->groups.begin(), set->groups.end(),
+                                  [](const GroupSamples& group) { return !group.bins.empty(); });
+  if (cacheable && !set->partial && !binned) {
     Status stored = fetch::StoreCachedRelease(env_.fs, CacheDir(options), cache_path, *set);
     if (!stored.ok())
       env_.err << "perfgate: warning: not cached: " << stored.error().message << "\n";

@@ -145,7 +145,7 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}, {}, {}});
+  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}, {}, {}, {}});
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
@@ -201,6 +201,21 @@ void SampleSetBuilder::AddValueAggregates(std::string_view group, std::string_vi
                                           Aggregates aggregates) {
   groups_[GroupIndex(group)].value_aggregates.insert_or_assign(std::string(name),
                                                                std::move(aggregates));
+}
+
+void SampleSetBuilder::AddBinned(std::string_view group, std::vector<DurationBin> bins,
+                                 std::size_t failures) {
+  GroupSamples& target = groups_[GroupIndex(group)];
+  std::size_t events = 0;
+  for (const DurationBin& bin : bins) events += bin.count;
+  target.durations_ms.reserve(events);
+  target.failed.reserve(events);
+  for (const DurationBin& bin : bins)
+    target.durations_ms.insert(target.durations_ms.end(), bin.count, (bin.lower + bin.upper) / 2);
+  target.failed.assign(events, 0);
+  std::fill_n(target.failed.begin(), std::min(failures, events), std::uint8_t{1});
+  target.bins = std::move(bins);
+  events_ += events;
 }
 
 void ScaleTimes(GroupSamples& group, double duration_factor, double op_factor) {

@@ -109,6 +109,16 @@ struct ValueColumn {
 // telling users apart (user misery).
 inline constexpr std::string_view kUserValue = "user";
 
+// Durations known only to a bin of a histogram (Sentry's histogram mode): `count` events
+// somewhere in [lower, upper) ms, rebuilt at the midpoint.
+struct DurationBin {
+  double lower = 0;
+  double upper = 0;
+  std::size_t count = 0;
+
+  double HalfWidth() const { return (upper - lower) / 2; }
+};
+
 struct GroupSamples {
   std::string name;
   std::vector<double> durations_ms;  // each finite and >= 0
@@ -126,6 +136,10 @@ struct GroupSamples {
   // carry it, Sentry's percentiles and mean of it; failures unused). Present with count 0
   // when Sentry was asked and no event carried the value.
   std::map<std::string, Aggregates, std::less<>> value_aggregates;
+  // Histogram mode: the bins the durations were rebuilt from (each event at its bin's
+  // midpoint), ascending, not overlapping, counts summing to the events; empty when the
+  // durations are the events' own. Intervals of the durations are widened to them.
+  std::vector<DurationBin> bins;
 
   std::size_t size() const { return durations_ms.size(); }
   // Events the group stands for: its events, or the server's count.
@@ -210,6 +224,10 @@ class SampleSetBuilder {
   void AddAggregated(std::string_view name, Aggregates aggregates);
   // Gives `group` the server's aggregates of value `name` (GroupSamples::value_aggregates).
   void AddValueAggregates(std::string_view group, std::string_view name, Aggregates aggregates);
+  // Adds `bins`' events to `group` (each at its bin's midpoint, the first `failures` of
+  // them failed) and keeps the bins (GroupSamples::bins). REQUIRES: no events were added
+  // under `group`, `bins` ascending and not overlapping.
+  void AddBinned(std::string_view group, std::vector<DurationBin> bins, std::size_t failures);
   std::size_t size() const { return events_; }
   SampleSet Build(std::string source) &&;
 

@@ -40,7 +40,10 @@ struct SentrySelection {
   std::string query;                      // extra search terms, ANDed
   SentryDataset dataset = SentryDataset::kTransactions;
   SentryMode mode = SentryMode::kRaw;
-  int histogram_buckets = 100;      // the events-histogram endpoint's maximum
+  int histogram_buckets = 100;  // the events-histogram endpoint's maximum
+  // The duration percentiles the rules judge (0.95 for p95), which histogram mode zooms in
+  // on; empty: p50 and p95.
+  std::vector<double> quantiles;
   std::size_t max_samples = 50000;  // stop (and say so) after this many events
   std::string start;                // ISO 8601; empty: the release's first event
   std::string end;                  // ISO 8601; empty: the release's last event

@@ -151,7 +151,55 @@ const Estimate* Side::EstimateOf(const Metric& metric) {
     if (!estimate) return nullptr;
     return &estimates_.emplace(metric.name, *estimate).first->second;
   }
-  return &estimates_.emplace(metric.name, ComputeEstimate(metric)).first->second;
+  Estimate estimate = ComputeEstimate(metric);
+  WidenToBins(metric, estimate);
+  return &estimates_.emplace(metric.name, std::move(estimate)).first->second;
+}
+
+void Side::WidenToBins(const Metric& metric, Estimate& estimate) const {
+  if (group_ == nullptr || group_->bins.empty()) return;
+  const std::vector<DurationBin>& bins = group_->bins;
+  const double n = static_cast<double>(group_->size());
+  switch (metric.kind) {
+    case MetricKind::kQuantile: {
+      if (of_value_ || !estimate.interval) return;
+      // Every order statistic the interval and the value rest on is a midpoint of a bin
+      // overlapping [lower, upper]: none is further from its event's duration than the
+      // widest such bin's half width.
+      auto first =
+          std::lower_bound(bins.begin(), bins.end(), estimate.interval->lower,
+                           [](const DurationBin& bin, double value) { return bin.upper < value; });
+      for (auto bin = first; bin != bins.end() && bin->lower <= estimate.interval->upper; ++bin)
+        estimate.resolution = std::max(estimate.resolution, bin->HalfWidth());
+      break;
+    }
+    case MetricKind::kMean:
+      if (of_value_) return;
+      for (const DurationBin& bin : bins)  // each event at most its half width off
+        estimate.resolution += static_cast<double>(bin.count) * bin.HalfWidth() / n;
+      break;
+    case MetricKind::kApdex:
+      // An event in a bin across T (or 4T) may be worth half a point more or less.
+      for (const DurationBin& bin : bins) {
+        for (double edge : {metric.threshold_ms, 4 * metric.threshold_ms}) {
+          if (bin.lower < edge && edge < bin.upper)
+            estimate.resolution += 0.5 * static_cast<double>(bin.count) / n;
+        }
+      }
+      break;
+    default:
+      return;  // counts (error rate, throughput) are exact; min and max have no interval
+  }
+  if (estimate.interval && estimate.resolution > 0) {
+    estimate.interval->lower -= estimate.resolution;
+    estimate.interval->upper += estimate.resolution;
+    if (metric.kind == MetricKind::kApdex) {
+      estimate.interval->lower = std::max(0.0, estimate.interval->lower);
+      estimate.interval->upper = std::min(1.0, estimate.interval->upper);
+    } else {
+      estimate.interval->lower = std::max(0.0, estimate.interval->lower);
+    }
+  }
 }
 
 std::optional<double> Side::PointValue(const Metric& metric) const {
@@ -358,6 +406,17 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
   return decrease ? -effect : effect;
 }
 
+namespace {
+
+// `law` with every value moved by `by` (durations stay at least 0).
+std::vector<stats::Atom> ShiftLaw(const std::vector<stats::Atom>& law, double by) {
+  std::vector<stats::Atom> shifted = law;
+  for (stats::Atom& atom : shifted) atom.value = std::max(0.0, atom.value + by);
+  return shifted;
+}
+
+}  // namespace
+
 // The comparison statistics of a relative rule on a bootstrapped metric, with no resolution
 // floor. A quantile's from the two exact laws: the p-value, and the percentile interval of
 // the change. The mean's p-value by Welch's t test on its variances; its interval
@@ -366,6 +425,23 @@ std::optional<double> MinimumDetectableEffect(const Rule& rule, const ChangeSpre
 ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool relative,
                                bool decrease, double confidence, RuleResult& out) {
   if (!cand.law.empty() && !base.law.empty()) {
+    if (base.resolution > 0 || cand.resolution > 0) {
+      // Binned durations: each end of the interval and the p-value from the laws moved
+      // by their resolutions the way least favourable to it, so that they hold whatever
+      // the events' durations within their bins.
+      const std::vector<stats::Atom> cand_low = ShiftLaw(cand.law, -cand.resolution);
+      const std::vector<stats::Atom> cand_high = ShiftLaw(cand.law, cand.resolution);
+      const std::vector<stats::Atom> base_low = ShiftLaw(base.law, -base.resolution);
+      const std::vector<stats::Atom> base_high = ShiftLaw(base.law, base.resolution);
+      out.change_ci =
+          Interval{stats::ChangeInterval(cand_low, base_high, relative, confidence).lower,
+                   stats::ChangeInterval(cand_high, base_low, relative, confidence).upper};
+      out.p_value = decrease ? stats::IncreasePValue(stats::CompareLaws(base_low, cand_high))
+                             : stats::IncreasePValue(stats::CompareLaws(cand_low, base_high));
+      const double spread = stats::MomentsOf(base.law, relative).variance +
+                            stats::MomentsOf(cand.law, relative).variance;
+      return {std::sqrt(spread), relative};
+    }
     out.change_ci = stats::ChangeInterval(cand.law, base.law, relative, confidence);
     // "No increase" is C <= B whatever the unit: a ratio's change c / b - 1 and a
     // difference c - b have the sign of c - b (durations are not negative); "no decrease"
@@ -384,10 +460,27 @@ ChangeSpread CompareBootstraps(const Estimate& base, const Estimate& cand, bool 
     changes[i] = relative ? RelativeChange(c, b) : c - b;
   }
   out.change_ci = stats::PercentileInterval(changes, confidence);
-  out.p_value = decrease ? stats::WelchIncreasePValue(base.value, base.variance, base.n, cand.value,
-                                                      cand.variance, cand.n)
-                         : stats::WelchIncreasePValue(cand.value, cand.variance, cand.n, base.value,
-                                                      base.variance, base.n);
+  // Binned durations: the means may each be their resolution off, the way least favourable.
+  const double rc = cand.resolution, rb = base.resolution;
+  if (out.change_ci && (rc > 0 || rb > 0)) {
+    Interval& ci = *out.change_ci;
+    if (relative && cand.value > 0 && base.value > 0) {
+      ci.lower = (1 + ci.lower) * std::max(0.0, cand.value - rc) / cand.value * base.value /
+                     (base.value + rb) -
+                 1;
+      ci.upper =
+          base.value > rb
+              ? (1 + ci.upper) * (cand.value + rc) / cand.value * base.value / (base.value - rb) - 1
+              : std::numeric_limits<double>::infinity();
+    } else if (!relative) {
+      ci.lower -= rc + rb;
+      ci.upper += rc + rb;
+    }
+  }
+  out.p_value = decrease ? stats::WelchIncreasePValue(base.value - rb, base.variance, base.n,
+                                                      cand.value + rc, cand.variance, cand.n)
+                         : stats::WelchIncreasePValue(cand.value - rc, cand.variance, cand.n,
+                                                      base.value + rb, base.variance, base.n);
   if (relative) return {std::sqrt(base.log_variance + cand.log_variance), true};
   return {std::sqrt(base.variance + cand.variance), false};
 }

@@ -35,6 +35,10 @@ struct Estimate {
   double variance = kNaN;          // the mean's: the variance of its bootstrap replicate
   double log_variance = kNaN;      // of the replicate's log (NaN when the mean is not positive)
   std::size_t n = 0;               // the mean's: the values it is of
+  // How far the value may be from what the events' own durations would give, when they
+  // are known only to histogram bins (GroupSamples::bins): the interval is already widened
+  // by it at each end; the law and replicates are of the bins' midpoints. 0 for events.
+  double resolution = 0;
 
   bool Bootstrapped() const { return !law.empty() || !replicates.empty(); }
 };
@@ -94,6 +98,9 @@ class Side {
   Estimate ComputeEstimate(const Metric& metric) const;
   // Events per minute over the release's time range, with Garwood's interval.
   std::optional<Estimate> ThroughputEstimate() const;
+  // Widens `estimate` (of `metric`) by what the durations' bins leave unknown: its
+  // resolution, at each end of its interval.
+  void WidenToBins(const Metric& metric, Estimate& estimate) const;
 
   std::string stream_name_;
   const Thresholds& config_;

@@ -73,6 +73,9 @@ std::string CacheFileName(const SentrySelection& selection, const std::string& r
     } else if constexpr (std::is_same_v<Field, std::vector<std::string>>) {
       mix(std::to_string(field.size()));
       for (const std::string& item : field) mix(item);
+    } else if constexpr (std::is_same_v<Field, std::vector<double>>) {
+      mix(std::to_string(field.size()));
+      for (double item : field) mix(std::to_string(item));
     } else if constexpr (std::is_enum_v<Field>) {
       mix(std::to_string(static_cast<std::underlying_type_t<Field>>(field)));
     } else {

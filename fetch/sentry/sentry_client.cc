@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/number_format.h"
 #include "core/parallel.h"
 #include "core/text.h"
 #include "core/timestamp.h"
@@ -21,6 +22,7 @@
 #include "fetch/http/url.h"
 #include "fetch/sentry/sentry_modes.h"
 #include "fetch/sentry/sentry_trace.h"
+#include "fetch/sentry/sentry_zoom.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -808,16 +810,24 @@ Status SentryClient::AddInteractions(const std::string& release, const Bounds& b
   return {};
 }
 
+namespace {
+
+// Histogram mode's requests per zoom at most (100 bins each), and refinements of the
+// coarse histogram at most, per transaction.
+constexpr int kZoomGrids = 2;
+constexpr int kRefinements = 2;
+
+}  // namespace
+
 Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, const Bounds& bounds) {
   Result<SampleSet> aggregates = FetchAggregates(release, bounds);
   if (!aggregates.ok()) return aggregates.error();
   const std::vector<GroupSamples>& groups = aggregates->groups;
-  std::vector<Result<DurationHistogram>> histograms(groups.size(),
-                                                    MakeError(ErrorKind::kInternal, "not fetched"));
+  std::vector<double> quantiles = options_.selection.quantiles;
+  if (quantiles.empty()) quantiles = {0.5, 0.95};
   const std::string path = OrganizationPath(options_.selection, "events-histogram");
-  auto fetch = [&](std::size_t g) {
-    const std::string query =
-        HistogramQuery(options_.selection, release, groups[g].name, bounds.start, bounds.end);
+  // The events-histogram answer to `query`.
+  auto histogram_of = [&](const std::string& query) -> Result<DurationHistogram> {
     DurationHistogram histogram;
     Result<HttpResponse> response =
         GetParsed(path, query, [&](const HttpResponse& answer) -> Status {
@@ -826,25 +836,113 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
           histogram = std::move(parsed).value();
           return {};
         });
-    if (!response.ok()) {
-      histograms[g] = response.error();
-      return;
-    }
-    histograms[g] = std::move(histogram);
+    if (!response.ok()) return response.error();
+    return histogram;
   };
-  // At most `concurrency` requests at once, transactions taken in turn.
-  ParallelFor(groups.size(), fetch, static_cast<unsigned>(std::max(1, options_.concurrency)),
-              /*chunk=*/1, /*serial_below=*/2);
+  struct Zoomed {
+    std::vector<DurationBin> bins;
+    std::string note;
+    int requests = 0;
+  };
+  // Per transaction: its coarse histogram over its whole range, then zooms on the coarse
+  // bins holding the ranks each judged percentile rests on, with the counts below and
+  // above each zoom.
+  auto zoom = [&](const GroupSamples& group) -> Result<Zoomed> {
+    Zoomed out;
+    const std::string& name = group.name;
+    Result<DurationHistogram> coarse =
+        histogram_of(HistogramQuery(options_.selection, release, name, bounds.start, bounds.end));
+    ++out.requests;
+    if (!coarse.ok()) return coarse.error();
+    // Sentry's min() and max() (quantiles 0 and 1 of the aggregates) bound the ends.
+    auto sentry_level = [&](double q) {
+      if (!group.aggregates) return 0.0;
+      auto found = group.aggregates->quantiles_ms.find(q);
+      return found == group.aggregates->quantiles_ms.end() ? 0.0 : found->second;
+    };
+    const double min_ms = sentry_level(0), max_ms = sentry_level(1);
+    const double width =
+        CoarseBinWidth(*coarse, min_ms, max_ms, options_.selection.histogram_buckets);
+    // Where the coarse bins are too wide to aim in (an outlier stretches them), a 100-bin
+    // histogram of the range first, at most twice.
+    std::vector<DurationBin> known = BinsOf(*coarse, width);
+    for (int level = 0; level < kRefinements; ++level) {
+      bool refined = false;
+      for (const ZoomRange& range : PlanZooms(known, quantiles)) {
+        if (TileRange(range.low, range.high, range.width, kZoomGrids).front().Width() <=
+            range.width * (1 + 1e-9))
+          continue;
+        const HistogramGrid grid =
+            TileRange(range.low, range.high, (range.high - range.low) / 100, 1).front();
+        Result<DurationHistogram> finer = histogram_of(
+            ZoomHistogramQuery(options_.selection, release, name, bounds.start, bounds.end, grid));
+        ++out.requests;
+        if (!finer.ok()) return finer.error();
+        refined = (OnGrid(grid, *finer) &&
+                   Refine(known, range.low, range.high, BinsOf(*finer, grid.Width()))) ||
+                  refined;
+      }
+      if (!refined) break;
+    }
+    const std::vector<HistogramGrid> grids = TileZooms(PlanZooms(known, quantiles), kZoomGrids);
+    std::vector<ZoomAnswer> answers(grids.size());
+    for (std::size_t i = 0; i < grids.size(); ++i) {
+      answers[i].grid = grids[i];
+      Result<DurationHistogram> fine = histogram_of(ZoomHistogramQuery(
+          options_.selection, release, name, bounds.start, bounds.end, grids[i]));
+      ++out.requests;
+      if (!fine.ok()) return fine.error();
+      answers[i].histogram = std::move(fine).value();
+    }
+    if (!grids.empty()) {
+      std::vector<std::string> fields = {"count()"};
+      const std::vector<std::string> edges = CountIfFields(grids);
+      fields.insert(fields.end(), edges.begin(), edges.end());
+      std::vector<std::size_t> counts;
+      Result<HttpResponse> counted = GetParsed(
+          OrganizationPath(options_.selection, "events"),
+          ZoomCountQuery(options_.selection, release, name, bounds.start, bounds.end, grids),
+          [&](const HttpResponse& answer) -> Status {
+            Result<std::vector<std::size_t>> parsed = ParseCountRow(answer.body, fields);
+            if (!parsed.ok()) return parsed.error();
+            counts = std::move(parsed).value();
+            return {};
+          });
+      ++out.requests;
+      if (!counted.ok()) return counted.error();
+      for (std::size_t i = 0; i < answers.size(); ++i) {
+        answers[i].total = counts[0];
+        answers[i].below = counts[1 + 2 * i];
+        answers[i].above = counts[2 + 2 * i];
+      }
+    }
+    AssembledBins assembled = AssembleBins(known, answers, min_ms, max_ms);
+    out.bins = std::move(assembled.bins);
+    out.note = std::move(assembled.note);
+    return out;
+  };
+  std::vector<Result<Zoomed>> zoomed(groups.size(), MakeError(ErrorKind::kInternal, "not fetched"));
+  // At most `concurrency` transactions at once, each its requests in turn.
+  ParallelFor(
+      groups.size(), [&](std::size_t g) { zoomed[g] = zoom(groups[g]); },
+      static_cast<unsigned>(std::max(1, options_.concurrency)), /*chunk=*/1, /*serial_below=*/2);
 
   SampleSetBuilder samples;
   double finest = 0, coarsest = 0;
+  int requests = 0;
+  std::vector<std::string> notes;
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    if (!histograms[g].ok()) return histograms[g].error();
-    const double width = histograms[g]->BinWidth();
-    finest = finest == 0 ? width : std::min(finest, width);
-    coarsest = std::max(coarsest, width);
-    AddHistogramEvents(*histograms[g], groups[g].name,
-                       groups[g].aggregates ? groups[g].aggregates->failures : 0, samples);
+    if (!zoomed[g].ok()) return zoomed[g].error();
+    requests += zoomed[g]->requests;
+    for (double q : quantiles) {
+      const double resolution = RelativeResolution(zoomed[g]->bins, q);
+      if (resolution == 0) continue;
+      finest = finest == 0 ? resolution : std::min(finest, resolution);
+      coarsest = std::max(coarsest, resolution);
+    }
+    if (!zoomed[g]->note.empty()) notes.push_back(groups[g].name + ": " + zoomed[g]->note);
+    samples.AddBinned(groups[g].name, std::move(zoomed[g]->bins),
+                      groups[g].aggregates ? groups[g].aggregates->failures : 0);
     // The measurements' percentiles stay Sentry's: the histograms are of the durations.
     for (const auto& [value, value_aggregates] : groups[g].value_aggregates)
       samples.AddValueAggregates(groups[g].name, value, value_aggregates);
@@ -854,13 +952,22 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
     return MakeError(ErrorKind::kUnavailable,
                      "sentry:" + release + ": the histograms hold no events");
   }
-  set.notes.push_back("sentry:" + release + ": histogram mode: durations rebuilt from " +
-                      std::to_string(options_.selection.histogram_buckets) +
-                      "-bin histograms at bin midpoints; percentiles "
-                      "and intervals are resolved to the bin width (" +
-                      FormatBinWidth(finest) +
-                      (coarsest > finest ? " to " + FormatBinWidth(coarsest) : std::string()) +
-                      ")");
+  std::string levels;
+  for (std::size_t i = 0; i < quantiles.size(); ++i) {
+    levels += (i == 0                      ? ""
+               : i + 1 == quantiles.size() ? " and "
+                                           : ", ") +
+              std::string("p") + FormatNumber(quantiles[i] * 100);
+  }
+  set.notes.push_back(
+      "sentry:" + release +
+      ": histogram mode: every event's rank exact (count_if), its duration "
+      "known to its bin: zoomed in on " +
+      levels + " of each transaction, where the bins are " + FormatPercent(finest) +
+      (coarsest > finest ? " to " + FormatPercent(coarsest) : std::string()) + " of the value (" +
+      std::to_string(requests) +
+      " requests); elsewhere Sentry's coarse bins. Intervals are widened to the bins");
+  for (const std::string& note : notes) set.notes.push_back("sentry:" + release + ": " + note);
   return set;
 }
 

@@ -175,14 +175,32 @@ Result<std::vector<std::pair<std::string, double>>> ParseValuePage(std::string_v
   return rows;
 }
 
+Result<std::vector<std::size_t>> ParseCountRow(std::string_view body,
+                                               const std::vector<std::string>& fields) {
+  std::vector<std::size_t> counts;
+  try {
+    const boost::json::value answer = boost::json::parse(body);
+    const boost::json::array& rows = answer.at("data").as_array();
+    if (rows.size() != 1) throw std::runtime_error("one row expected");
+    for (const std::string& field : fields)
+      counts.push_back(EventCount(rows[0].at(field), field.c_str()));
+  } catch (const std::exception& error) {
+    return MakeError(ErrorKind::kUnavailable,
+                     std::string("a count is not as expected: ") + error.what());
+  }
+  return counts;
+}
+
 Result<DurationHistogram> ParseHistogram(std::string_view body) {
   DurationHistogram histogram;
   try {
     const boost::json::value answer = boost::json::parse(body);
     std::size_t events = 0;
     for (const boost::json::value& bin : answer.at("transaction.duration").as_array()) {
-      histogram.bins.emplace_back(FiniteNumber(bin.at("bin"), "bin"),
-                                  EventCount(bin.at("count"), "count"));
+      const double edge = FiniteNumber(bin.at("bin"), "bin");
+      if (!histogram.bins.empty() && !(edge > histogram.bins.back().first))
+        throw std::runtime_error("bins not in ascending order");
+      histogram.bins.emplace_back(edge, EventCount(bin.at("count"), "count"));
       // Every counted event is rebuilt in memory: a bound, as for any source.
       events += histogram.bins.back().second;
       if (events > kMaxHistogramEvents) {

@@ -57,8 +57,14 @@ inline bool IsEventCount(double count) { return count >= 0 && count <= 900719925
 inline constexpr std::size_t kMaxHistogramEvents = 10'000'000;
 
 // events-histogram's {"transaction.duration": [{"bin": ..., "count": ...}, ...]}. Counts
-// must be whole numbers of events (at most kMaxHistogramEvents in all) and edges finite.
+// must be whole numbers of events (at most kMaxHistogramEvents in all) and edges finite
+// and ascending.
 Result<DurationHistogram> ParseHistogram(std::string_view body);
+
+// The counts of a one-row answer {"data": [{"count()": N, ...}]}, in the order of `fields`
+// (each a whole number of events). A body not so shaped is a kUnavailable error.
+Result<std::vector<std::size_t>> ParseCountRow(std::string_view body,
+                                               const std::vector<std::string>& fields);
 
 // Adds each binned event of `name` at its bin's midpoint; the first `failures` failed
 // (failures are not binned by duration, so the error rate stays exact).

@@ -1,6 +1,7 @@
 #include "fetch/sentry/sentry_query.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "core/samples.h"
 #include "core/timestamp.h"
 #include "fetch/http/url.h"
+#include "fetch/sentry/sentry_zoom.h"
 
 namespace perfgate::fetch {
 namespace {
@@ -158,6 +160,42 @@ std::string HistogramQuery(const SentrySelection& selection, const std::string& 
   // The transaction filter narrows the release's search to one transaction.
   return "field=transaction.duration&numBuckets=" + std::to_string(selection.histogram_buckets) +
          "&precision=0&dataFilter=all&query=" +
+         UrlEncode(SearchQuery(selection, release) +
+                   " transaction:" + QuotedSearchValue(transaction)) +
+         "&start=" + UrlEncode(start) + "&end=" + UrlEncode(end) + ProjectParameters(selection);
+}
+
+std::string ZoomHistogramQuery(const SentrySelection& selection, const std::string& release,
+                               const std::string& transaction, const std::string& start,
+                               const std::string& end, const HistogramGrid& grid) {
+  return "field=transaction.duration&numBuckets=" + std::to_string(grid.buckets) +
+         "&precision=" + std::to_string(grid.precision) + "&min=" + grid.MinParameter() +
+         "&max=" + grid.MaxParameter() + "&dataFilter=all&query=" +
+         UrlEncode(SearchQuery(selection, release) +
+                   " transaction:" + QuotedSearchValue(transaction)) +
+         "&start=" + UrlEncode(start) + "&end=" + UrlEncode(end) + ProjectParameters(selection);
+}
+
+std::vector<std::string> CountIfFields(const std::vector<HistogramGrid>& grids) {
+  std::vector<std::string> fields;
+  for (const HistogramGrid& grid : grids) {
+    // The edges exactly as the grid's (a unit of 10^-precision ms).
+    char lower[40], upper[40];
+    std::snprintf(lower, sizeof lower, "%.*f", grid.precision, grid.Lower());
+    std::snprintf(upper, sizeof upper, "%.*f", grid.precision, grid.Upper());
+    fields.push_back("count_if(transaction.duration,less," + std::string(lower) + ")");
+    fields.push_back("count_if(transaction.duration,greaterOrEquals," + std::string(upper) + ")");
+  }
+  return fields;
+}
+
+std::string ZoomCountQuery(const SentrySelection& selection, const std::string& release,
+                           const std::string& transaction, const std::string& start,
+                           const std::string& end, const std::vector<HistogramGrid>& grids) {
+  std::vector<std::string> fields = {"count()"};
+  const std::vector<std::string> counts = CountIfFields(grids);
+  fields.insert(fields.end(), counts.begin(), counts.end());
+  return FieldParameters(fields) + "&per_page=1&dataset=transactions&query=" +
          UrlEncode(SearchQuery(selection, release) +
                    " transaction:" + QuotedSearchValue(transaction)) +
          "&start=" + UrlEncode(start) + "&end=" + UrlEncode(end) + ProjectParameters(selection);

@@ -84,6 +84,21 @@ std::string HistogramQuery(const SentrySelection& selection, const std::string& 
                            const std::string& transaction, const std::string& start,
                            const std::string& end);
 
+// The events-histogram query of `transaction`'s durations in `release` in the bins of
+// `grid` (its numBuckets, precision, min and max).
+struct HistogramGrid;
+std::string ZoomHistogramQuery(const SentrySelection& selection, const std::string& release,
+                               const std::string& transaction, const std::string& start,
+                               const std::string& end, const HistogramGrid& grid);
+
+// The count query of `transaction` in `release`: count(), then for each grid the events
+// below its lower edge and at or above its upper edge (CountIfFields).
+std::string ZoomCountQuery(const SentrySelection& selection, const std::string& release,
+                           const std::string& transaction, const std::string& start,
+                           const std::string& end, const std::vector<HistogramGrid>& grids);
+// The fields ZoomCountQuery asks for, after count(): two per grid.
+std::vector<std::string> CountIfFields(const std::vector<HistogramGrid>& grids);
+
 // The spans dataset's search for `transaction` in `release`: its span groups' filter with
 // `prefix` ("!is_transaction:true " for the spans under it, "is_transaction:true " for the
 // transactions themselves), as &dataset=spans&query=... with the range and projects.

@@ -250,6 +250,60 @@ std::string BreakdownFields(const std::string& target, const TimedEvent& event) 
   return out;
 }
 
+// Sentry's nice_int (sentry/utils/math.py), written here apart from the client's, as the
+// server's own arithmetic: x rounded away from zero to a "nice" number.
+double SentryNiceInt(double x) {
+  if (x == 0) return 0;
+  const double sign = x > 0 ? 1 : -1;
+  x = std::fabs(x);
+  double rounded = 1;
+  std::vector<double> steps = {1, 2, 5, 10};
+  if (x >= 100) {
+    rounded = std::pow(10.0, std::floor(std::log10(x)) - 2);
+    steps = {100, 120, 200, 250, 500, 750, 1000};
+  } else if (x >= 10) {
+    steps = {10, 20, 25, 50, 100};
+  }
+  double nice = steps.back();
+  for (double step : steps) {
+    if (x / rounded <= step) {
+      nice = step;
+      break;
+    }
+  }
+  return sign * nice * rounded;
+}
+
+}  // namespace
+
+std::vector<std::pair<double, std::size_t>> SentryHistogram(const std::vector<double>& durations,
+                                                            int buckets, int precision,
+                                                            const std::string& min,
+                                                            const std::string& max) {
+  std::vector<std::pair<double, std::size_t>> out;
+  if (durations.empty()) return out;
+  const double multiplier = std::pow(10.0, precision);
+  const auto [low, high] = std::minmax_element(durations.begin(), durations.end());
+  const double min_value = min.empty() ? *low : std::stod(min);
+  const double max_value = max.empty() ? *high : std::stod(max) - 0.1 / multiplier;
+  const double scaled_min = min_value * multiplier, scaled_max = max_value * multiplier;
+  double bucket = scaled_max == scaled_min ? 1 : SentryNiceInt((scaled_max - scaled_min) / buckets);
+  if (bucket == 0) bucket = 1;
+  const double start_offset = std::floor(scaled_min / bucket) * bucket;
+  if (start_offset + buckets * bucket <= scaled_max) bucket = SentryNiceInt(bucket + 1);
+  std::vector<std::size_t> counts(static_cast<std::size_t>(buckets), 0);
+  for (double d : durations) {
+    const double b = std::floor((d * multiplier - start_offset) / bucket);
+    if (b >= 0 && b < buckets) ++counts[static_cast<std::size_t>(b)];
+  }
+  while (counts.size() > 1 && counts.back() == 0) counts.pop_back();
+  for (std::size_t b = 0; b < counts.size(); ++b)
+    out.emplace_back((start_offset + bucket * static_cast<double>(b)) / multiplier, counts[b]);
+  return out;
+}
+
+namespace {
+
 // ClickHouse's quantile() as Sentry's p50() to p99() give it (type 7) of sorted values.
 double Type7(const std::vector<double>& sorted, double level) {
   const double position = level * static_cast<double>(sorted.size() - 1);
@@ -465,36 +519,46 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
           matching.push_back(&event);
       }
     }
+    // The events of the one transaction a query names (transaction:"NAME"), or every one.
+    if (const std::size_t named = query.find(" transaction:\"");
+        named != std::string::npos && QueryParameter(request.target, "dataset") != "spans") {
+      std::string name;  // Sentry's search syntax: \" inside the quotes
+      for (std::size_t i = named + 14; i < query.size() && query[i] != '"'; ++i)
+        name.push_back(query[i] == '\\' ? query[++i] : query[i]);
+      std::erase_if(matching, [&](const TimedEvent* event) { return event->group->name != name; });
+    }
+    auto duration = [](const TimedEvent* event) {
+      return event->group->durations_ms[event->index];
+    };
     if (histogram) {
-      // events-histogram for one transaction (query ... transaction:"NAME"): bins of a whole
-      // number of ms, as precision=0 gives, from the smallest duration up.
-      const std::size_t named = query.find("transaction:\"");
-      const std::string name =
-          named == std::string::npos ? "" : query.substr(named + 13, query.rfind('"') - named - 13);
       std::vector<double> durations;
-      for (const TimedEvent* event : matching) {
-        if (event->group->name == name)
-          durations.push_back(event->group->durations_ms[event->index]);
-      }
+      for (const TimedEvent* event : matching) durations.push_back(duration(event));
+      const std::string precision = QueryParameter(request.target, "precision");
       std::string bins;
-      if (!durations.empty()) {
-        const int buckets = std::stoi(QueryParameter(request.target, "numBuckets"));
-        const auto [low, high] = std::minmax_element(durations.begin(), durations.end());
-        const double width = std::max(1.0, std::ceil((*high - *low) / buckets + 1e-9));
-        const double first_edge = std::floor(*low / width) * width;
-        std::vector<std::size_t> counts(static_cast<std::size_t>(buckets) + 1, 0);
-        for (double d : durations)
-          ++counts[std::min(counts.size() - 1, static_cast<std::size_t>((d - first_edge) / width))];
-        while (counts.size() > 1 && counts.back() == 0)
-          counts.pop_back();  // trimmed to the last non-empty bin
-        for (std::size_t b = 0; b < counts.size(); ++b) {
-          bins += std::string(b ? "," : "") + R"json({"bin":)json" +
-                  boost::json::serialize(
-                      boost::json::value(first_edge + width * static_cast<double>(b))) +
-                  R"json(,"count":)json" + std::to_string(counts[b]) + "}";
-        }
+      for (const auto& [edge, count] : SentryHistogram(
+               durations, std::stoi(QueryParameter(request.target, "numBuckets")),
+               precision.empty() ? 0 : std::stoi(precision), QueryParameter(request.target, "min"),
+               QueryParameter(request.target, "max"))) {
+        bins += std::string(bins.empty() ? "" : ",") + R"json({"bin":)json" + Json(edge) +
+                R"json(,"count":)json" + std::to_string(count) + "}";
       }
       return {200, limit_headers, R"json({"transaction.duration":[)json" + bins + "]}"};
+    }
+    if (const std::vector<std::string> fields = QueryParameters(request.target, "field");
+        fields.size() > 1 && fields[1].starts_with("count_if(transaction.duration,")) {
+      // count() and count_if(transaction.duration,less|greaterOrEquals,X): one row.
+      std::string row = R"json({"count()":)json" + std::to_string(matching.size());
+      for (std::size_t f = 1; f < fields.size(); ++f) {
+        const std::string& field = fields[f];
+        const std::size_t from = field.find(',') + 1, comma = field.find(',', from);
+        const std::string op = field.substr(from, comma - from);
+        const double x = std::stod(field.substr(comma + 1));
+        const auto n = std::count_if(matching.begin(), matching.end(), [&](const TimedEvent* e) {
+          return op == "less" ? duration(e) < x : duration(e) >= x;
+        });
+        row += "," + boost::json::serialize(boost::json::value(field)) + ":" + std::to_string(n);
+      }
+      return {200, limit_headers, R"json({"data":[)json" + row + R"json(}],"meta":{}})json"};
     }
     if (QueryParameter(request.target, "dataset") == "spans" &&
         query.starts_with("span.op:[ui.interaction.")) {

@@ -85,6 +85,17 @@ struct SentryServerOptions {
 FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> releases,
                                         std::string token, SentryServerOptions options = {});
 
+// Sentry's events-histogram of `durations` (find_histogram_params and the bin formula of
+// sentry-api.md): a max given is made exclusive by 0.1 unit (10^-precision ms); without min
+// or max, the durations' own; bucket_size = nice_int((max - min) * 10^precision /
+// buckets); start_offset = floor(scaled min / bucket_size) * bucket_size; the bucket
+// widened once when the last bin would not reach the max; durations outside the bins left
+// out; trailing empty bins trimmed. (lower edge in ms, count) per bin.
+std::vector<std::pair<double, std::size_t>> SentryHistogram(const std::vector<double>& durations,
+                                                            int buckets, int precision,
+                                                            const std::string& min,
+                                                            const std::string& max);
+
 // The query parameter `name` of a request target, percent-decoded, or "".
 std::string QueryParameter(const std::string& target, const std::string& name);
 // Every value of the query parameter `name` (field=a&field=b), percent-decoded, in order.

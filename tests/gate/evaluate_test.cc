@@ -40,6 +40,35 @@ const RuleResult& OnlyRule(const EvaluationResult& result, std::string_view grou
   return result.groups.at(0).rules.at(0);
 }
 
+// Durations known only to histogram bins (Sentry's histogram mode): the interval is never
+// narrower than the bins it rests on, whatever the midpoints say. A p95 whose events all
+// sit in one 200 ms bin is not "2100 ms, 95 % CI [2100, 2100]" but covers the whole bin.
+TEST(Evaluate, IntervalsOfBinnedDurationsCoverTheirBins) {
+  Thresholds config =
+      Config("rules:\n  - metric: p95\n    max: 2150ms\n  - metric: p95\n    max_increase: 5%\n");
+  SampleSetBuilder base, cand;
+  base.AddBinned("GET /a", {{0, 1000, 900}, {2000, 2200, 1100}}, 0);
+  cand.AddBinned("GET /a", {{0, 1000, 900}, {2000, 2200, 1100}}, 0);
+  EvaluationResult result =
+      Evaluate(config, std::move(base).Build("b"), std::move(cand).Build("c"), kToday);
+  const GroupResult& group = result.groups.at(0);
+  const RuleResult& limit = group.rules.at(0);
+  EXPECT_DOUBLE_EQ(*limit.candidate, 2100);
+  ASSERT_TRUE(limit.candidate_ci.has_value());
+  EXPECT_LE(limit.candidate_ci->lower, 2000);
+  EXPECT_GE(limit.candidate_ci->upper, 2200);
+  // Over the limit by the midpoint, within it by the bin: not a failure.
+  EXPECT_NE(limit.verdict, Verdict::kFail);
+  // Equal releases: no change proven either way, and the change's interval spans what the
+  // bins leave open (2000 against 2200 ms: -9 % to +10 %).
+  const RuleResult& change = group.rules.at(1);
+  ASSERT_TRUE(change.change_ci.has_value());
+  EXPECT_LE(change.change_ci->lower, 2000.0 / 2200 - 1 + 1e-9);
+  EXPECT_GE(change.change_ci->upper, 2200.0 / 2000 - 1 - 1e-9);
+  EXPECT_GT(*change.p_value, 0.05);
+  EXPECT_NE(change.verdict, Verdict::kFail);
+}
+
 TEST(Evaluate, AbsoluteLimitComparesTheCandidatesPointEstimate) {
   Thresholds config = Config(
       "statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max: 1000ms\n"
