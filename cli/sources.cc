@@ -157,6 +157,7 @@ Result<SentrySetup> SentrySettings(const SourceOptions& options, const gate::Thr
   }
   sentry.allow_partial = from_file.allow_partial || options.sentry.allow_partial;
   setup.deadline = from_file.deadline;
+  sentry.fetch_budget = std::chrono::duration_cast<std::chrono::seconds>(from_file.fetch_budget);
   const SentryFlags& flags = options.sentry;
   if (!flags.token_file.empty()) {
     Result<std::string> token = env.fs.ReadFile(flags.token_file, kMaxTokenBytes);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace perfgate {
 
@@ -25,6 +26,27 @@ std::optional<double> ParseDurationMs(std::string_view text, std::string_view ba
   const double ms = value * *scale;
   if (!std::isfinite(ms)) return std::nullopt;
   return ms;
+}
+
+std::string FormatSeconds(double seconds) {
+  char text[48];
+  if (!(seconds < 3.6e9)) return "forever";
+  if (seconds < 10) {
+    std::snprintf(text, sizeof text, "%.1f s", seconds);
+  } else if (seconds < 120) {
+    std::snprintf(text, sizeof text, "%.0f s", seconds);
+  } else if (seconds < 3600) {
+    const long long whole = std::llround(seconds);
+    if (whole % 60 == 0) {
+      std::snprintf(text, sizeof text, "%lld min", whole / 60);
+    } else {
+      std::snprintf(text, sizeof text, "%lld min %lld s", whole / 60, whole % 60);
+    }
+  } else {
+    const long long minutes = std::llround(seconds / 60);
+    std::snprintf(text, sizeof text, "%lld h %lld min", minutes / 60, minutes % 60);
+  }
+  return text;
 }
 
 }  // namespace perfgate

@@ -5,6 +5,7 @@
 #define PERFGATE_CORE_DURATION_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace perfgate {
@@ -14,6 +15,9 @@ inline constexpr std::string_view kDurationUnits = "ms, s, m, h or d";
 
 // Milliseconds in one `unit` ("ms", "s", "m", "h", "d"), or nullopt for any other text.
 std::optional<double> MillisecondsPer(std::string_view unit);
+
+// A span of time for people: "0.4 s", "12 s", "90 s", "5 min 33 s", "2 h 5 min".
+std::string FormatSeconds(double seconds);
 
 // The duration `text` in ms: a number, optionally followed by spaces and a unit ("8000ms",
 // "1.5 s", "30m", "2d"); a bare number is in `bare_unit`. Nullopt when it is not a finite,

@@ -17,12 +17,14 @@ namespace perfgate {
 enum class SentryMode {
   kRaw,        // the events themselves: every interval and test
   kAggregate,  // Sentry's per-transaction count, failures, percentiles: one request
-  kHistogram,  // per-transaction duration histograms, rebuilt into events at bin midpoints
+  kHistogram,  // zoomed duration histograms: every rank exact, durations to their bins
+  kAuto,       // raw when every event can be fetched within the fetch budget, else histogram
 };
-inline constexpr NameTable<SentryMode, 3> kSentryModeNames = {
+inline constexpr NameTable<SentryMode, 4> kSentryModeNames = {
     {{SentryMode::kRaw, "raw"},
      {SentryMode::kAggregate, "aggregate"},
-     {SentryMode::kHistogram, "histogram"}}};
+     {SentryMode::kHistogram, "histogram"},
+     {SentryMode::kAuto, "auto"}}};
 
 // Sentry's dataset the events come from.
 enum class SentryDataset {
@@ -39,7 +41,7 @@ struct SentrySelection {
   std::string environment;                // empty: every environment
   std::string query;                      // extra search terms, ANDed
   SentryDataset dataset = SentryDataset::kTransactions;
-  SentryMode mode = SentryMode::kRaw;
+  SentryMode mode = SentryMode::kAuto;
   int histogram_buckets = 100;  // the events-histogram endpoint's maximum
   // The duration percentiles the rules judge (0.95 for p95), which histogram mode zooms in
   // on; empty: p50 and p95.

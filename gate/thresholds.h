@@ -119,6 +119,9 @@ struct SentrySource {
   std::string token_env = "SENTRY_AUTH_TOKEN";
   // How long a run may spend fetching from Sentry, waits included: past it, exit 3.
   std::chrono::milliseconds deadline{std::chrono::minutes(30)};
+  // Auto mode fetches a release's events when that takes at most this long (at the
+  // server's rate limit), else zoomed histograms.
+  std::chrono::milliseconds fetch_budget{std::chrono::seconds(60)};
 };
 
 enum class GroupBy { kTransaction, kNone };

@@ -50,9 +50,9 @@ std::string PresetRules(std::string_view name) {
 }
 constexpr std::array<std::string_view, 2> kExplainKeys = {"trace_url", "exemplars"};
 constexpr std::array<std::string_view, 1> kSourceKeys = {"sentry"};
-constexpr std::array<std::string_view, 11> kSentryKeys = {
-    "url",     "organization", "project",       "environment", "query",   "mode",
-    "dataset", "max_samples",  "allow_partial", "token_env",   "deadline"};
+constexpr std::array<std::string_view, 12> kSentryKeys = {
+    "url",     "organization", "project",       "environment", "query",    "mode",
+    "dataset", "max_samples",  "allow_partial", "token_env",   "deadline", "fetch_budget"};
 constexpr std::array<std::string_view, 8> kStatisticsKeys = {
     "min_samples", "percentile_method", "confidence", "resamples",
     "seed",        "correction",        "interval",   "error_rate_interval"};
@@ -491,13 +491,18 @@ class Parser {
           static_cast<std::size_t>(WholeNumber(max, "max_samples", 1, 100'000'000));
     }
     if (YAML::Node token_env = node["token_env"]) sentry.token_env = Scalar(token_env, "token_env");
-    if (YAML::Node deadline = node["deadline"]) {
-      const double ms = DurationMs(deadline, "deadline");
+    // A time from 1 s to a day: the deadline and the fetch budget.
+    auto seconds_to_a_day = [&](const char* key, std::chrono::milliseconds& into) {
+      const YAML::Node value = node[key];
+      if (!value) return;
+      const double ms = DurationMs(value, key);
       if (ms < 1000 || ms > 24 * 3600 * 1000.0) {
-        Fail(deadline, "deadline must be from 1s to 1440m, not '" + deadline.Scalar() + "'");
+        Fail(value, std::string(key) + " must be from 1s to 1440m, not '" + value.Scalar() + "'");
       }
-      sentry.deadline = std::chrono::milliseconds(static_cast<long long>(ms));
-    }
+      into = std::chrono::milliseconds(static_cast<long long>(ms));
+    };
+    seconds_to_a_day("deadline", sentry.deadline);
+    seconds_to_a_day("fetch_budget", sentry.fetch_budget);
     if (YAML::Node partial = node["allow_partial"]) {
       constexpr std::array<std::string_view, 2> kBooleans = {"true", "false"};
       sentry.allow_partial = OneOf(partial, "allow_partial", kBooleans) == "true";

@@ -33,6 +33,11 @@ bool RateLimiter::Acquire(std::optional<std::chrono::system_clock::time_point> d
   }
 }
 
+int RateLimiter::Limit() const {
+  std::lock_guard lock(mutex_);
+  return limit_;
+}
+
 void RateLimiter::Observe(const HttpResponse& response) {
   std::lock_guard lock(mutex_);
   // Every number is checked as a double before it becomes an integer: "inf" and 1e30 are

@@ -26,6 +26,8 @@ class RateLimiter {
   // X-Sentry-Rate-Limit-Remaining is 0, holds every request until X-Sentry-Rate-Limit-Reset
   // (a reset more than kMaxHold away, or unreadable, is ignored).
   void Observe(const HttpResponse& response);
+  // The requests a second the server allows, as learned; 0 when none is known.
+  int Limit() const;
 
  private:
   static constexpr std::chrono::seconds kMaxHold{60};

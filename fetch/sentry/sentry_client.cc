@@ -11,6 +11,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/duration.h"
 #include "core/number_format.h"
 #include "core/parallel.h"
 #include "core/text.h"
@@ -494,13 +495,12 @@ Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(
   }
 }
 
-Result<WindowPlan> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds) {
-  Result<std::size_t> total = Count(release, bounds.start, bounds.end);
-  if (!total.ok()) return total.error();
+Result<WindowPlan> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds,
+                                             std::size_t total) {
   const std::size_t max_samples = options_.selection.max_samples;
   const std::vector<TimeWindow> windows =
-      SplitRange(bounds.start, bounds.end, *total, max_samples, options_.concurrency);
-  if (windows.size() == 1) return ChooseWindows(windows, {*total}, *total, max_samples);
+      SplitRange(bounds.start, bounds.end, total, max_samples, options_.concurrency);
+  if (windows.size() == 1) return ChooseWindows(windows, {total}, total, max_samples);
   // Count each window (concurrently): the count is what its fetch must reach, and over
   // max_samples it chooses the newest windows.
   std::vector<Result<std::size_t>> counted(windows.size(),
@@ -514,7 +514,33 @@ Result<WindowPlan> SentryClient::PlanWindows(const std::string& release, const B
     if (!count.ok()) return count.error();
     counts.push_back(*count);
   }
-  return ChooseWindows(windows, counts, *total, max_samples);
+  return ChooseWindows(windows, counts, total, max_samples);
+}
+
+SentryClient::ModeChoice SentryClient::ChooseMode(const std::string& release, std::size_t total,
+                                                  double count_seconds) const {
+  // Pages of 100, at the rate limit learned from the count's answer, or (none: self-hosted)
+  // as many at once as `concurrency` allows at the count's latency.
+  const double pages = std::ceil(static_cast<double>(total) / kSentryPageSize);
+  const int limit = limiter_.Limit();
+  const double by_latency = options_.concurrency / std::max(count_seconds, 0.001);
+  const bool limited = limit > 0 && limit < by_latency;
+  const double seconds = pages / (limited ? limit : by_latency);
+  const double budget = static_cast<double>(options_.fetch_budget.count());
+  const std::size_t max_samples = options_.selection.max_samples;
+  if (total <= max_samples && seconds <= budget) return {SentryMode::kRaw, ""};
+  // Said without the measured latency, so that the same answers give the same report.
+  const std::string why =
+      total > max_samples
+          ? "more than max_samples " + std::to_string(max_samples)
+          : "more than the " + FormatSeconds(budget) + " fetch budget allows raw (" +
+                FormatNumber(pages) + " requests of 100 events" +
+                (limited ? " at " + std::to_string(limit) + " a second" : std::string()) + ")";
+  const std::string head =
+      "sentry:" + release + ": auto mode: " + std::to_string(total) + " events, " + why;
+  if (options_.selection.dataset == SentryDataset::kSpans)
+    return {SentryMode::kRaw, head + "; the spans dataset has no histograms: raw, as capped"};
+  return {SentryMode::kHistogram, head + ": zoomed histograms instead"};
 }
 
 Result<SampleSet> SentryClient::FetchRelease(const std::string& release,
@@ -625,10 +651,26 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
   Result<Bounds> range = RangeOf(release);
   if (!range.ok()) return range.error();
   const Bounds& bounds = *range;
-  if (options_.selection.mode == SentryMode::kAggregate) return FetchAggregates(release, bounds);
-  if (options_.selection.mode == SentryMode::kHistogram) return FetchHistograms(release, bounds);
+  SentryMode mode = options_.selection.mode;
+  if (mode == SentryMode::kAggregate) return FetchAggregates(release, bounds);
+  if (mode == SentryMode::kHistogram) return FetchHistograms(release, bounds);
+  const auto counting = std::chrono::steady_clock::now();
+  Result<std::size_t> total = Count(release, bounds.start, bounds.end);
+  if (!total.ok()) return total.error();
+  std::string mode_note;
+  if (mode == SentryMode::kAuto) {
+    ModeChoice choice = ChooseMode(
+        release, *total,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - counting).count());
+    mode_note = std::move(choice.note);
+    if (choice.mode == SentryMode::kHistogram) {
+      Result<SampleSet> zoomed = FetchHistograms(release, bounds);
+      if (zoomed.ok()) zoomed->notes.insert(zoomed->notes.begin(), mode_note);
+      return zoomed;
+    }
+  }
   const std::string source = "sentry:" + release;
-  Result<WindowPlan> planned = PlanWindows(release, bounds);
+  Result<WindowPlan> planned = PlanWindows(release, bounds, *total);
   if (!planned.ok()) return planned.error();
   const std::vector<TimeWindow>& windows = planned->windows;
   const std::size_t expected = planned->expected;
@@ -671,6 +713,7 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
   Status interactions = AddInteractions(release, bounds, false, samples, interaction_notes);
   if (!interactions.ok()) return interactions.error();
   SampleSet set = std::move(samples).Build(source);
+  if (!mode_note.empty()) set.notes.push_back(mode_note);  // the spans dataset's cap
   set.notes.insert(set.notes.end(), interaction_notes.begin(), interaction_notes.end());
   // A server whose window end is inclusive answers a boundary's events in both windows.
   if (const std::size_t repeated = DropRepeatedEvents(set); repeated > 0) {

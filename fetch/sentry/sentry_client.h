@@ -34,6 +34,9 @@ struct SentryOptions {
   int concurrency = 15;        // time windows fetched at once (sentry.io allows 15)
   bool allow_partial = false;  // a window that fails is left out and noted, not fatal
   std::chrono::milliseconds timeout{30000};  // per request
+  // Auto mode fetches a release raw when all its events can be had in this long (at the
+  // server's rate limit and latency), else as zoomed histograms.
+  std::chrono::seconds fetch_budget{60};
   RetryPolicy retry;
   // When set, the client gives up (kUnavailable) rather than wait or send past this time:
   // the whole run's deadline, shared by the releases it fetches (source.sentry.deadline).
@@ -112,7 +115,17 @@ class SentryClient {
   // The windows to fetch, each counted: one when concurrency is 1; else up to
   // `concurrency` slices of the range by its event count, only the newest ones when there
   // are more than max_samples.
-  Result<WindowPlan> PlanWindows(const std::string& release, const Bounds& bounds);
+  Result<WindowPlan> PlanWindows(const std::string& release, const Bounds& bounds,
+                                 std::size_t total);
+  // Auto mode's choice for a release of `total` events (counted in `count_seconds`): raw
+  // when they are at most max_samples and fit the fetch budget, else histogram (raw, a
+  // sample, on the spans dataset, which has no histograms), with a note that says why
+  // (none for raw).
+  struct ModeChoice {
+    SentryMode mode = SentryMode::kRaw;
+    std::string note;
+  };
+  ModeChoice ChooseMode(const std::string& release, std::size_t total, double count_seconds) const;
   struct WindowEvents {
     SampleSetBuilder samples;
     bool truncated = false;  // the cap stopped it while events remained

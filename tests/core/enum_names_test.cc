@@ -53,7 +53,7 @@ TEST(NameTable, EveryTableNamesEveryEnumeratorOnce) {
   ExpectComplete(gate::kLimitKindNames, 4, "limit kinds");
   ExpectComplete(gate::kMetricUnitNames, 4, "metric units");
   ExpectComplete(gate::kCaveatNames, 12, "caveats");
-  ExpectComplete(kSentryModeNames, 3, "mode");
+  ExpectComplete(kSentryModeNames, 4, "mode");
   ExpectComplete(kSentryDatasetNames, 2, "dataset");
   ExpectComplete(fetch::kInputFormatNames, 7, "format");
   ExpectComplete(fetch::kBadRowPolicyNames, 2, "on-bad-row");

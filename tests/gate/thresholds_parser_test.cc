@@ -196,7 +196,7 @@ const BadConfig kBadConfigs[] = {
     {"source:\n  sentry:\n    organisation: acme\n",
      "t.yaml:3:5: unknown key in source.sentry 'organisation'; did you mean 'organization'?"},
     {"source:\n  sentry:\n    mode: sampled\n",
-     "t.yaml:3:11: mode must be one of raw, aggregate, histogram, not 'sampled'"},
+     "t.yaml:3:11: mode must be one of raw, aggregate, histogram, auto, not 'sampled'"},
     {"source:\n  datadog: {}\n", "t.yaml:2:3: unknown source 'datadog' (allowed: sentry)"},
     {"version: 2\nrules: []\n",
      "t.yaml:1:10: unsupported version '2'; this perfgate reads version 1"},

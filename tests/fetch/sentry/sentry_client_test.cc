@@ -264,6 +264,7 @@ TEST(SentryClient, StopsAtMaxSamplesAndSaysSo) {
   transport.On("/events/", {Respond(200, Page(1, 100), Link("0:100:0", true))});
   SentryOptions options = Options();
   options.selection.max_samples = 100;
+  options.selection.mode = SentryMode::kRaw;  // a stratified sample, not histograms
   Result<SampleSet> set = SentryClient(transport, clock, options, kToken).FetchRelease("1.1");
   ASSERT_TRUE(set.ok());
   ASSERT_EQ(set->notes.size(), 1u);

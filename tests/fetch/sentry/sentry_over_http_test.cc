@@ -212,6 +212,7 @@ TEST(SentryOverHttp, KeepsExactlyMaxSamplesAStratifiedSample) {
   RealClock clock;
   SentryOptions options = LocalOptions(server.url());
   options.selection.max_samples = 250;
+  options.selection.mode = SentryMode::kRaw;  // a stratified sample, not histograms
   Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->TotalEvents(), 250u);
@@ -234,6 +235,44 @@ TEST(SentryOverHttp, KeepsExactlyMaxSamplesAStratifiedSample) {
             "sentry:1.1: a sample of 250 of 1000 events (max_samples 250), spread over the "
             "release's whole time range: 2 windows, each one's share in proportion to its "
             "events");
+}
+
+// Auto mode (the default): every event when they fit max_samples and the fetch budget at
+// the server's rate limit; else zoomed histograms, saying why.
+TEST(SentryOverHttp, AutoModeFetchesRawWithinTheBudgetElseZoomsAndSaysWhy) {
+  SentryServerOptions limits;
+  limits.requests_per_second = 30;
+  FakeSentryServer server(SentryHandler({{"1.1", Events(1000)}}, "tok", limits));
+  CurlTransport transport;
+  RealClock clock;
+  SentryOptions options = LocalOptions(server.url());
+  Result<SampleSet> raw = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(raw.ok()) << raw.error().message;
+  EXPECT_EQ(raw->TotalEvents(), 1000u);
+  EXPECT_TRUE(raw->notes.empty());
+  EXPECT_TRUE(raw->groups[0].bins.empty());  // the events' own durations
+
+  // No raw fetch fits a budget of nothing.
+  options.fetch_budget = std::chrono::seconds(0);
+  Result<SampleSet> slow = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(slow.ok()) << slow.error().message;
+  EXPECT_EQ(slow->TotalEvents(), 1000u);
+  ASSERT_FALSE(slow->notes.empty());
+  EXPECT_EQ(slow->notes[0],
+            "sentry:1.1: auto mode: 1000 events, more than the 0.0 s fetch budget allows raw "
+            "(10 requests of 100 events at 30 a second): zoomed histograms instead");
+  EXPECT_FALSE(slow->groups[0].bins.empty());
+
+  options.fetch_budget = std::chrono::seconds(60);
+  options.selection.max_samples = 500;
+  Result<SampleSet> big = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
+  ASSERT_TRUE(big.ok()) << big.error().message;
+  EXPECT_EQ(big->TotalEvents(), 1000u);  // all of them, not a sample of 500
+  EXPECT_EQ(big->notes[0],
+            "sentry:1.1: auto mode: 1000 events, more than max_samples 500: zoomed "
+            "histograms instead");
+  EXPECT_TRUE(big->notes[1].starts_with("sentry:1.1: histogram mode: every event's rank exact"))
+      << big->notes[1];
 }
 
 TEST(SentryOverHttp, PacesItselfToTheRateLimitHeaders) {
@@ -334,6 +373,7 @@ TEST(SentryOverHttp, ACappedReleaseIsAStratifiedSampleOfItsWholeDay) {
   RealClock clock;
   SentryOptions options = LocalOptions(server.url());
   options.selection.max_samples = 2000;
+  options.selection.mode = SentryMode::kRaw;  // a stratified sample, not histograms
   Result<SampleSet> set = SentryClient(transport, clock, options, "tok").FetchRelease("1.1");
   ASSERT_TRUE(set.ok()) << set.error().message;
   EXPECT_EQ(set->TotalEvents(), 2000u);
