@@ -40,6 +40,7 @@ Run Fetch(const SampleSet& events, SentryServerOptions limits, int concurrency,
   options.selection.organization = "acme";
   options.concurrency = concurrency;
   options.selection.max_samples = max_samples;
+  options.selection.mode = SentryMode::kRaw;
   options.retry.max_attempts = 10;
   auto start = Clock::now();
   Result<SampleSet> set = fetch::SentryClient(transport, clock, options, "tok").FetchRelease("1.1");

@@ -495,6 +495,12 @@ Result<SentryClient::WindowEvents> SentryClient::FetchCountedWindow(
   }
 }
 
+unsigned SentryClient::AtOnce(std::size_t requests) const {
+  return static_cast<unsigned>(std::max<std::size_t>(
+      1, std::min<std::size_t>(requests,
+                               static_cast<std::size_t>(std::max(1, options_.concurrency)))));
+}
+
 Result<WindowPlan> SentryClient::PlanWindows(const std::string& release, const Bounds& bounds,
                                              std::size_t total) {
   const std::size_t max_samples = options_.selection.max_samples;
@@ -508,7 +514,7 @@ Result<WindowPlan> SentryClient::PlanWindows(const std::string& release, const B
   ParallelFor(
       windows.size(),
       [&](std::size_t i) { counted[i] = Count(release, windows[i].start, windows[i].end); },
-      static_cast<unsigned>(windows.size()), /*chunk=*/1, /*serial_below=*/2);
+      AtOnce(windows.size()), /*chunk=*/1, /*serial_below=*/2);
   std::vector<std::size_t> counts;
   for (Result<std::size_t>& count : counted) {
     if (!count.ok()) return count.error();
@@ -690,8 +696,9 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
   auto fetch = [&](std::size_t i) {
     results[i] = FetchCountedWindow(release, windows[i], on_page);
   };
-  ParallelFor(windows.size(), fetch, static_cast<unsigned>(windows.size()), /*chunk=*/1,
-              /*serial_below=*/2);
+  // At most `concurrency` windows at once: a stratified sample has more windows than
+  // Sentry lets one caller fetch at once.
+  ParallelFor(windows.size(), fetch, AtOnce(windows.size()), /*chunk=*/1, /*serial_below=*/2);
   bool capped = planned->capped;
 
   // Merged in window order, so the result does not depend on which thread finished first.
@@ -853,21 +860,13 @@ Status SentryClient::AddInteractions(const std::string& release, const Bounds& b
   return {};
 }
 
-namespace {
-
-// Histogram mode's requests per zoom at most (100 bins each), and refinements of the
-// coarse histogram at most, per transaction.
-constexpr int kZoomGrids = 2;
-constexpr int kRefinements = 2;
-
-}  // namespace
-
 Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, const Bounds& bounds) {
   Result<SampleSet> aggregates = FetchAggregates(release, bounds);
   if (!aggregates.ok()) return aggregates.error();
   const std::vector<GroupSamples>& groups = aggregates->groups;
   std::vector<double> quantiles = options_.selection.quantiles;
   if (quantiles.empty()) quantiles = {0.5, 0.95};
+  std::sort(quantiles.begin(), quantiles.end());
   const std::string path = OrganizationPath(options_.selection, "events-histogram");
   // The events-histogram answer to `query`.
   auto histogram_of = [&](const std::string& query) -> Result<DurationHistogram> {
@@ -887,57 +886,20 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
     std::string note;
     int requests = 0;
   };
-  // Per transaction: its coarse histogram over its whole range, then zooms on the coarse
-  // bins holding the ranks each judged percentile rests on, with the counts below and
-  // above each zoom.
+  // Per transaction: ZoomTransaction's procedure, each histogram and count a request.
   auto zoom = [&](const GroupSamples& group) -> Result<Zoomed> {
     Zoomed out;
     const std::string& name = group.name;
-    Result<DurationHistogram> coarse =
-        histogram_of(HistogramQuery(options_.selection, release, name, bounds.start, bounds.end));
-    ++out.requests;
-    if (!coarse.ok()) return coarse.error();
-    // Sentry's min() and max() (quantiles 0 and 1 of the aggregates) bound the ends.
-    auto sentry_level = [&](double q) {
-      if (!group.aggregates) return 0.0;
-      auto found = group.aggregates->quantiles_ms.find(q);
-      return found == group.aggregates->quantiles_ms.end() ? 0.0 : found->second;
-    };
-    const double min_ms = sentry_level(0), max_ms = sentry_level(1);
-    const double width =
-        CoarseBinWidth(*coarse, min_ms, max_ms, options_.selection.histogram_buckets);
-    // Where the coarse bins are too wide to aim in (an outlier stretches them), a 100-bin
-    // histogram of the range first, at most twice.
-    std::vector<DurationBin> known = BinsOf(*coarse, width);
-    for (int level = 0; level < kRefinements; ++level) {
-      bool refined = false;
-      for (const ZoomRange& range : PlanZooms(known, quantiles)) {
-        if (TileRange(range.low, range.high, range.width, kZoomGrids).front().Width() <=
-            range.width * (1 + 1e-9))
-          continue;
-        const HistogramGrid grid =
-            TileRange(range.low, range.high, (range.high - range.low) / 100, 1).front();
-        Result<DurationHistogram> finer = histogram_of(
-            ZoomHistogramQuery(options_.selection, release, name, bounds.start, bounds.end, grid));
-        ++out.requests;
-        if (!finer.ok()) return finer.error();
-        refined = (OnGrid(grid, *finer) &&
-                   Refine(known, range.low, range.high, BinsOf(*finer, grid.Width()))) ||
-                  refined;
-      }
-      if (!refined) break;
-    }
-    const std::vector<HistogramGrid> grids = TileZooms(PlanZooms(known, quantiles), kZoomGrids);
-    std::vector<ZoomAnswer> answers(grids.size());
-    for (std::size_t i = 0; i < grids.size(); ++i) {
-      answers[i].grid = grids[i];
-      Result<DurationHistogram> fine = histogram_of(ZoomHistogramQuery(
-          options_.selection, release, name, bounds.start, bounds.end, grids[i]));
+    ZoomAsk ask;
+    ask.histogram = [&](const HistogramGrid* grid) -> Result<DurationHistogram> {
       ++out.requests;
-      if (!fine.ok()) return fine.error();
-      answers[i].histogram = std::move(fine).value();
-    }
-    if (!grids.empty()) {
+      return histogram_of(grid == nullptr ? HistogramQuery(options_.selection, release, name,
+                                                           bounds.start, bounds.end)
+                                          : ZoomHistogramQuery(options_.selection, release, name,
+                                                               bounds.start, bounds.end, *grid));
+    };
+    ask.counts = [&](const std::vector<HistogramGrid>& grids) -> Result<std::vector<std::size_t>> {
+      ++out.requests;
       std::vector<std::string> fields = {"count()"};
       const std::vector<std::string> edges = CountIfFields(grids);
       fields.insert(fields.end(), edges.begin(), edges.end());
@@ -951,24 +913,22 @@ Result<SampleSet> SentryClient::FetchHistograms(const std::string& release, cons
             counts = std::move(parsed).value();
             return {};
           });
-      ++out.requests;
       if (!counted.ok()) return counted.error();
-      for (std::size_t i = 0; i < answers.size(); ++i) {
-        answers[i].total = counts[0];
-        answers[i].below = counts[1 + 2 * i];
-        answers[i].above = counts[2 + 2 * i];
-      }
-    }
-    AssembledBins assembled = AssembleBins(known, answers, min_ms, max_ms);
-    out.bins = std::move(assembled.bins);
-    out.note = std::move(assembled.note);
+      return counts;
+    };
+    Result<AssembledBins> assembled =
+        ZoomTransaction(ask, group.aggregates.value_or(Aggregates{}), quantiles,
+                        options_.selection.histogram_buckets);
+    if (!assembled.ok()) return assembled.error();
+    out.bins = std::move(assembled->bins);
+    out.note = std::move(assembled->note);
     return out;
   };
   std::vector<Result<Zoomed>> zoomed(groups.size(), MakeError(ErrorKind::kInternal, "not fetched"));
   // At most `concurrency` transactions at once, each its requests in turn.
   ParallelFor(
-      groups.size(), [&](std::size_t g) { zoomed[g] = zoom(groups[g]); },
-      static_cast<unsigned>(std::max(1, options_.concurrency)), /*chunk=*/1, /*serial_below=*/2);
+      groups.size(), [&](std::size_t g) { zoomed[g] = zoom(groups[g]); }, AtOnce(groups.size()),
+      /*chunk=*/1, /*serial_below=*/2);
 
   SampleSetBuilder samples;
   double finest = 0, coarsest = 0;

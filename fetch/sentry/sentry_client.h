@@ -115,6 +115,8 @@ class SentryClient {
   // The windows to fetch, each counted: one when concurrency is 1; else up to
   // `concurrency` slices of the range by its event count, only the newest ones when there
   // are more than max_samples.
+  // How many of `requests` to send at once: at most `concurrency`.
+  unsigned AtOnce(std::size_t requests) const;
   Result<WindowPlan> PlanWindows(const std::string& release, const Bounds& bounds,
                                  std::size_t total);
   // Auto mode's choice for a release of `total` events (counted in `count_seconds`): raw

@@ -170,13 +170,15 @@ std::vector<DurationBin> BinsOf(const DurationHistogram& histogram, double width
   return bins;
 }
 
-std::vector<ZoomRange> PlanZooms(const std::vector<DurationBin>& known,
+std::vector<ZoomRange> PlanZooms(const std::vector<DurationBin>& known, std::size_t total,
                                  const std::vector<double>& quantiles) {
-  const double n = Events(known);
+  const double binned = Events(known);
+  const double n = std::max(binned, static_cast<double>(total));
   std::vector<ZoomRange> ranges;
-  if (n == 0) return ranges;
+  if (binned == 0) return ranges;
   for (double q : quantiles) {
     const auto [first, last] = RanksOf(n, q);
+    if (first >= binned) continue;  // above the bins: not aimed at
     ZoomRange range;
     range.low = BinAtRank(known, first)->lower;
     range.high = BinAtRank(known, last)->upper;
@@ -256,6 +258,14 @@ void Fill(const std::vector<DurationBin>& known, double low, double high, double
     pieces.push_back({std::max(lower, floor), std::min(upper, ceiling), weight});
     weights += weight;
   }
+  // Events beyond the known bins (above a coarse histogram cut below the max): one piece
+  // from the bins' top to the range's end.
+  const double top = known.empty() ? low : std::max(low, known.back().upper);
+  if (static_cast<double>(count) > weights + 0.5 && top < high) {
+    pieces.push_back({std::max(top, floor), std::min(high, ceiling),
+                      static_cast<double>(count) - std::round(weights)});
+    weights += pieces.back().weight;
+  }
   if (weights == 0) {
     const double lower = std::max(low, floor), upper = std::min(high, ceiling);
     out.push_back({lower, std::max(upper, lower + 1e-6), count});
@@ -322,6 +332,68 @@ AssembledBins AssembleBins(const std::vector<DurationBin>& known,
   }
   Fill(known, from, infinity, -infinity, max_ms, used.back()->above, out.bins);
   return out;
+}
+
+Result<AssembledBins> ZoomTransaction(const ZoomAsk& ask, const Aggregates& aggregates,
+                                      const std::vector<double>& quantiles, int buckets) {
+  auto level = [&](double q) {
+    auto found = aggregates.quantiles_ms.find(q);
+    return found == aggregates.quantiles_ms.end() ? 0.0 : found->second;
+  };
+  const double min_ms = level(0), max_ms = level(1);
+  std::vector<DurationBin> known;
+  const double top = 2 * level(0.99);
+  if (quantiles.back() <= 0.98 && top > min_ms && top < max_ms) {
+    // 100 bins of a nice whole number of ms from a multiple of it: Sentry's own kind.
+    const double step = std::max(1.0, NiceInt((top - min_ms) / 100));
+    const double low = std::floor(min_ms / step) * step;
+    const HistogramGrid grid = TileRange(low, low + 100 * step, step, 1).front();
+    Result<DurationHistogram> coarse = ask.histogram(&grid);
+    if (!coarse.ok()) return coarse.error();
+    if (OnGrid(grid, *coarse)) known = BinsOf(*coarse, grid.Width());
+  }
+  if (known.empty()) {
+    Result<DurationHistogram> coarse = ask.histogram(nullptr);
+    if (!coarse.ok()) return coarse.error();
+    known = BinsOf(*coarse, CoarseBinWidth(*coarse, min_ms, max_ms, buckets));
+  }
+  for (int refinement = 0; refinement < kRefinements; ++refinement) {
+    bool refined = false;
+    for (const ZoomRange& range : PlanZooms(known, aggregates.count, quantiles)) {
+      if (TileRange(range.low, range.high, range.width, kZoomGrids).front().Width() <=
+          range.width * (1 + 1e-9))
+        continue;
+      const HistogramGrid grid =
+          TileRange(range.low, range.high, (range.high - range.low) / 100, 1).front();
+      Result<DurationHistogram> finer = ask.histogram(&grid);
+      if (!finer.ok()) return finer.error();
+      refined = (OnGrid(grid, *finer) &&
+                 Refine(known, range.low, range.high, BinsOf(*finer, grid.Width()))) ||
+                refined;
+    }
+    if (!refined) break;
+  }
+  const std::vector<HistogramGrid> grids =
+      TileZooms(PlanZooms(known, aggregates.count, quantiles), kZoomGrids);
+  std::vector<ZoomAnswer> answers(grids.size());
+  for (std::size_t i = 0; i < grids.size(); ++i) {
+    answers[i].grid = grids[i];
+    Result<DurationHistogram> fine = ask.histogram(&grids[i]);
+    if (!fine.ok()) return fine.error();
+    answers[i].histogram = std::move(fine).value();
+  }
+  if (!grids.empty()) {
+    Result<std::vector<std::size_t>> counts = ask.counts(grids);
+    if (!counts.ok()) return counts.error();
+    if (counts->size() != 1 + 2 * grids.size())
+      return MakeError(ErrorKind::kUnavailable, "a count answer without every count asked for");
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+      answers[i].total = (*counts)[0];
+      answers[i].below = (*counts)[1 + 2 * i];
+      answers[i].above = (*counts)[2 + 2 * i];
+    }
+  }
+  return AssembleBins(known, answers, min_ms, max_ms);
 }
 
 double RelativeResolution(const std::vector<DurationBin>& bins, double quantile) {

@@ -9,6 +9,7 @@
 #define PERFGATE_FETCH_SENTRY_SENTRY_ZOOM_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -70,12 +71,13 @@ inline constexpr double kZoomSpread = 4;
 // Bins around a percentile at most this share of its value wide.
 inline constexpr double kZoomResolution = 0.005;
 
-// Where to zoom for `quantiles` of a transaction whose durations `known` bins (ascending,
-// counts exact): for each quantile, the whole bins that hold the ranks it rests on
-// (above), to be read in bins of kZoomResolution of its estimate; ranges that meet merged
-// (the finer width). Whole bins, so that outside the zooms the counts stay exact. Empty
-// when `known` holds no events.
-std::vector<ZoomRange> PlanZooms(const std::vector<DurationBin>& known,
+// Where to zoom for `quantiles` of a transaction of `total` events whose durations `known`
+// bins (ascending, counts exact; the events above them not binned): for each quantile, the
+// whole bins that hold the ranks it rests on (above), to be read in bins of
+// kZoomResolution of its estimate; ranges that meet merged (the finer width). Whole bins,
+// so that outside the zooms the counts stay exact. Ranks above `known` are not aimed at.
+// Empty when `known` holds no events.
+std::vector<ZoomRange> PlanZooms(const std::vector<DurationBin>& known, std::size_t total,
                                  const std::vector<double>& quantiles);
 
 // The grids of `ranges` (TileRange, at most `max_grids` each), ascending.
@@ -113,6 +115,29 @@ struct AssembledBins {
 };
 AssembledBins AssembleBins(const std::vector<DurationBin>& known,
                            const std::vector<ZoomAnswer>& zooms, double min_ms, double max_ms);
+
+// How ZoomTransaction asks Sentry about one transaction: `histogram` of its durations in
+// `grid`'s bins (nullptr: Sentry's own, min to max in the configured number of bins), and
+// `counts` (count(), then for each grid the events below its lower edge and at or above its
+// upper edge).
+struct ZoomAsk {
+  std::function<Result<DurationHistogram>(const HistogramGrid* grid)> histogram;
+  std::function<Result<std::vector<std::size_t>>(const std::vector<HistogramGrid>& grids)> counts;
+};
+
+// Histogram mode's requests per zoom at most (100 bins each), and refinements of the
+// coarse histogram at most, per transaction.
+inline constexpr int kZoomGrids = 2;
+inline constexpr int kRefinements = 2;
+
+// One transaction's bins, from `aggregates` (Sentry's count(), min(), p99() and max()):
+// a coarse histogram (up to twice Sentry's p99 when no quantile is beyond 0.98, so that an
+// outlier does not stretch its bins; else the whole range), refined (at most kRefinements
+// times) where its bins are too wide to aim in, then the zooms (PlanZooms, TileZooms) and
+// their counts, assembled (AssembleBins). An error of `ask` is returned as it is.
+// REQUIRES: `quantiles` ascending and not empty.
+Result<AssembledBins> ZoomTransaction(const ZoomAsk& ask, const Aggregates& aggregates,
+                                      const std::vector<double>& quantiles, int buckets);
 
 // The widest bin holding a rank `quantile`'s value and interval rest on (see kZoomSpread),
 // over the value: the resolution achieved. 0 when `bins` hold no events.
