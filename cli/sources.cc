@@ -208,26 +208,62 @@ std::string SourceLoader::CacheDir(const SourceOptions& options) const {
 
 Result<std::string> SourceLoader::Resolve(const std::string& source, const SourceOptions& options,
                                           const std::string& candidate) {
-  if (source != "sentry:latest" && source != "sentry:previous") return source;
-  const bool previous = source == "sentry:previous";
+  const bool previous = source == "sentry:previous" || source.starts_with("sentry:previous:");
+  const bool deployed = source.starts_with("sentry:deployed:");
+  if (source != "sentry:latest" && !previous && !deployed) return source;
   const std::optional<std::string> of = SentryReleaseOf(candidate);
   if (previous && !of) {
     return MakeError(ErrorKind::kUsage,
-                     "sentry:previous is the release before the candidate's, so the candidate "
-                     "must be a sentry: release too, not " +
+                     source +
+                         " is the release before the candidate's, so the candidate must be a "
+                         "sentry: release too, not " +
                          (candidate.empty() ? std::string("(none)") : candidate));
+  }
+  int count = 1;
+  if (source.starts_with("sentry:previous:")) {
+    const std::string n = source.substr(16);
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (n.empty() || n.size() > 2 || !std::all_of(n.begin(), n.end(), digit) || std::stoi(n) < 1 ||
+        std::stoi(n) > 20) {
+      return MakeError(ErrorKind::kUsage, source +
+                                              ": sentry:previous:N pools the N releases "
+                                              "before the candidate's, N from 1 to 20");
+    }
+    count = std::stoi(n);
+  }
+  const std::string environment = deployed ? source.substr(16) : "";
+  if (deployed && environment.empty()) {
+    return MakeError(ErrorKind::kUsage,
+                     "sentry:deployed: needs an environment: sentry:deployed:production");
   }
   Result<SentrySetup> setup = Prepared(options);
   if (!setup.ok()) return setup.error();
   fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
+  if (previous) {
+    Result<fetch::SentryClient::Previous> found = client.FindPrevious(*of, count);
+    if (!found.ok()) return found.error();
+    if (count == 1 && found->releases.size() == 1) {
+      env_.err << "perfgate: " << source << " is release " << found->releases[0] << " ("
+               << found->basis << ")\n";
+      return "sentry:" + found->releases[0];
+    }
+    std::string list;
+    for (std::size_t i = 0; i < found->releases.size(); ++i)
+      list += (i ? ", " : "") + found->releases[i];
+    const std::string named = source + " (" + list + ")";
+    env_.err << "perfgate: " << source << " is releases " << list << ", pooled with equal weights ("
+             << found->basis << ")\n";
+    pooled_[named] = found->releases;
+    return named;
+  }
   Result<fetch::SentryClient::Latest> found =
-      previous ? client.FindPrevious(*of) : client.FindLatest();
+      deployed ? client.FindDeployed(environment, of.value_or("")) : client.FindLatest();
   if (!found.ok()) return found.error();
   env_.err << "perfgate: " << source << " is release " << found->release << " (" << found->basis
            << ")\n";
-  // The newest release is still gathering events: fetched anew every run. A previous one
-  // is done and cached as any named release.
-  if (!previous) named_by_latest_.insert("sentry:" + found->release);
+  // The newest release is still gathering events: fetched anew every run. A deployed one
+  // is cached as any named release.
+  if (!deployed) named_by_latest_.insert("sentry:" + found->release);
   return "sentry:" + found->release;
 }
 
@@ -236,6 +272,19 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
     fetch::ReadOptions read = options.read;
     read.span_values = SpanValuesFor(config_);
     return fetch::ReadSampleFile(env_.fs, requested, options.format, read);
+  }
+  if (auto pool = pooled_.find(requested); pool != pooled_.end()) {
+    std::vector<SampleSet> sets;
+    for (const std::string& release : pool->second) {
+      Result<SampleSet> set = Load("sentry:" + release, options);
+      if (!set.ok()) return set.error();
+      sets.push_back(std::move(set).value());
+    }
+    SampleSet pooled = PoolEqually(sets, requested);
+    pooled.notes.push_back(requested + ": " + std::to_string(sets.size()) +
+                           " releases pooled with equal weights: per transaction, each gives "
+                           "as many events as the one with the fewest");
+    return pooled;
   }
   Result<std::string> resolved = Resolve(requested, options);
   if (!resolved.ok()) return resolved.error();

@@ -5,6 +5,7 @@
 #define PERFGATE_CLI_SOURCES_H_
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,7 +56,10 @@ class SourceLoader {
   // log shows which release was judged); every other source as it is. A release so named is
   // fetched anew by Load(), never taken from or put in the cache: it is still gathering
   // events. sentry:previous is resolved to the release before `candidate` (a resolved
-  // sentry: source), said likewise, and cached as any named release.
+  // sentry: source), sentry:deployed:ENV to the release last deployed to ENV (not the
+  // candidate's), each said likewise and cached as any named release; sentry:previous:N
+  // to the N releases before the candidate's, pooled with equal weights by Load(), named
+  // "sentry:previous:N (A, B, C)".
   Result<std::string> Resolve(const std::string& source, const SourceOptions& options,
                               const std::string& candidate = "");
 
@@ -88,6 +92,7 @@ class SourceLoader {
   CliEnv& env_;
   std::optional<std::chrono::system_clock::time_point> deadline_;  // set by the first client
   std::set<std::string> named_by_latest_;  // sources resolved from sentry:latest: not cached
+  std::map<std::string, std::vector<std::string>> pooled_;  // sentry:previous:N: its releases
 };
 
 }  // namespace perfgate::cli

@@ -88,6 +88,73 @@ void AppendEvents(GroupSamples& to, const GroupSamples& from) {
 
 }  // namespace
 
+namespace {
+
+// `count` of `n` items spread evenly: indices floor(i n / count).
+std::vector<std::size_t> EvenSpread(std::size_t n, std::size_t count) {
+  std::vector<std::size_t> indices(count);
+  for (std::size_t i = 0; i < count; ++i) indices[i] = i * n / count;
+  return indices;
+}
+
+// The events of `group` at `indices`, with their trees, details and values.
+GroupSamples EventsAt(const GroupSamples& group, const std::vector<std::size_t>& indices) {
+  GroupSamples out;
+  out.name = group.name;
+  for (std::size_t i : indices) {
+    out.durations_ms.push_back(group.durations_ms[i]);
+    out.failed.push_back(group.failed[i]);
+    if (!group.trees.empty()) out.trees.push_back(group.trees[i]);
+    if (!group.details.empty()) out.details.push_back(group.details[i]);
+  }
+  for (const auto& [name, column] : group.values) {
+    std::vector<double>& values = out.values[name].values;
+    for (std::size_t i : indices) values.push_back(column.values[i]);
+  }
+  const double share =
+      group.size() == 0 ? 0
+                        : static_cast<double>(indices.size()) / static_cast<double>(group.size());
+  for (const auto& [name, bag] : group.sample_values) {
+    const auto keep =
+        static_cast<std::size_t>(std::llround(share * static_cast<double>(bag.size())));
+    std::vector<double>& kept = out.sample_values[name];
+    for (std::size_t i : EvenSpread(bag.size(), keep)) kept.push_back(bag[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+SampleSet PoolEqually(const std::vector<SampleSet>& sets, std::string source) {
+  std::map<std::string, std::size_t> fewest;  // per transaction, among the sets that have it
+  for (const SampleSet& set : sets) {
+    for (const GroupSamples& group : set.groups) {
+      auto [at, added] = fewest.emplace(group.name, group.size());
+      if (!added) at->second = std::min(at->second, group.size());
+    }
+  }
+  SampleSet pooled;
+  pooled.source = std::move(source);
+  for (const auto& [name, count] : fewest) {
+    GroupSamples merged;
+    merged.name = name;
+    for (const SampleSet& set : sets) {
+      const GroupSamples* group = set.Find(name);
+      if (group == nullptr || count == 0) continue;
+      AppendEvents(merged, EventsAt(*group, EvenSpread(group->size(), count)));
+    }
+    pooled.groups.push_back(std::move(merged));
+  }
+  for (const SampleSet& set : sets) {
+    pooled.notes.insert(pooled.notes.end(), set.notes.begin(), set.notes.end());
+    pooled.origin.Merge(set.origin);
+    pooled.partial = pooled.partial || set.partial;
+    pooled.skipped_rows += set.skipped_rows;
+  }
+  pooled.origin.Sort();
+  return pooled;
+}
+
 GroupSamples MergeGroups(const SampleSet& set, std::string name) {
   GroupSamples merged;
   merged.name = std::move(name);

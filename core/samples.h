@@ -195,6 +195,12 @@ void ScaleTimes(GroupSamples& group, double duration_factor, double op_factor);
 // Every event of `set` as one group named `name`, groups concatenated in name order.
 GroupSamples MergeGroups(const SampleSet& set, std::string name);
 
+// Several releases pooled with equal weights, as one baseline: per transaction, each set
+// that has it gives as many events as the one with the fewest (an even spread of its own,
+// in its order, so the same sets give the same pool), and its values measured apart in the
+// same share. Notes and origins are kept; `source` names the pool.
+SampleSet PoolEqually(const std::vector<SampleSet>& sets, std::string source);
+
 // Collects events in any order and hands out a SampleSet with groups sorted by name.
 // Appending a builder keeps each group's events in the order they were added.
 class SampleSetBuilder {

@@ -242,28 +242,33 @@ std::function<Status(const HttpResponse&)> JsonAnswer(boost::json::kind shape,
 
 }  // namespace
 
-Result<std::string> SentryClient::ReleaseByEvents(std::string_view aggregate,
-                                                  std::string_view filter,
-                                                  const std::string& range) {
+Result<std::vector<std::string>> SentryClient::ReleasesByEvents(std::string_view aggregate,
+                                                                std::string_view filter,
+                                                                const std::string& range,
+                                                                int count) {
   const SentrySelection& selection = options_.selection;
   boost::json::value answer;
-  Result<HttpResponse> response = GetParsed(
-      OrganizationPath(selection, "events"),
-      "field=release&field=" + UrlEncode(aggregate) +
-          "&sort=" + UrlEncode("-" + std::string(aggregate)) +
-          "&per_page=1&dataset=" + std::string(NameOf(kSentryDatasetNames, selection.dataset)) +
-          "&query=" + UrlEncode(TransactionSearch(selection, filter)) + range +
-          ProjectParameters(selection),
-      JsonAnswer(boost::json::kind::object, answer));
+  Result<HttpResponse> response =
+      GetParsed(OrganizationPath(selection, "events"),
+                "field=release&field=" + UrlEncode(aggregate) + "&sort=" +
+                    UrlEncode("-" + std::string(aggregate)) + "&per_page=" + std::to_string(count) +
+                    "&dataset=" + std::string(NameOf(kSentryDatasetNames, selection.dataset)) +
+                    "&query=" + UrlEncode(TransactionSearch(selection, filter)) + range +
+                    ProjectParameters(selection),
+                JsonAnswer(boost::json::kind::object, answer));
   if (!response.ok())
     return Error{response.error().kind, Redact(response.error().message, {token_})};
+  std::vector<std::string> releases;
   const boost::json::value* data = answer.as_object().if_contains("data");
-  if (data == nullptr || !data->is_array() || data->as_array().empty()) return std::string();
-  const boost::json::value& row = data->as_array()[0];
-  const boost::json::value* release =
-      row.is_object() ? row.as_object().if_contains("release") : nullptr;
-  if (release == nullptr || !release->is_string()) return std::string();
-  return std::string(release->as_string());
+  if (data == nullptr || !data->is_array()) return releases;
+  for (const boost::json::value& row : data->as_array()) {
+    const boost::json::value* release =
+        row.is_object() ? row.as_object().if_contains("release") : nullptr;
+    if (release != nullptr && release->is_string() && !release->as_string().empty() &&
+        releases.size() < static_cast<std::size_t>(count))
+      releases.emplace_back(release->as_string());
+  }
+  return releases;
 }
 
 std::string SentryClient::OrganizationText() const {
@@ -283,16 +288,18 @@ Result<SentryClient::Latest> SentryClient::FindLatest() {
   const std::string range = selection.start.empty() ? "&statsPeriod=24h"
                                                     : "&start=" + UrlEncode(selection.start) +
                                                           "&end=" + UrlEncode(selection.end);
-  Result<std::string> serving = ReleaseByEvents("max(timestamp)", "has:release", range);
+  Result<std::vector<std::string>> serving =
+      ReleasesByEvents("max(timestamp)", "has:release", range, 1);
   if (!serving.ok()) return serving.error();
-  if (!serving->empty()) return Latest{*serving, "the newest events of " + where + " " + period};
+  if (!serving->empty())
+    return Latest{serving->front(), "the newest events of " + where + " " + period};
   Result<std::string> created = NewestCreatedRelease();
   if (!created.ok()) return Error{created.error().kind, Redact(created.error().message, {token_})};
   return Latest{*created,
                 "the newest created of " + where + "; no release has transactions " + period};
 }
 
-Result<SentryClient::Latest> SentryClient::FindPrevious(const std::string& candidate) {
+Result<SentryClient::Previous> SentryClient::FindPrevious(const std::string& candidate, int count) {
   Status valid = Validate();
   if (!valid.ok()) return valid.error();
   Result<Bounds> bounds = ReleaseBounds(candidate);
@@ -304,19 +311,27 @@ Result<SentryClient::Latest> SentryClient::FindPrevious(const std::string& candi
   }
   constexpr long long kLookBack = 90LL * 86400;
   const SentrySelection& selection = options_.selection;
-  Result<std::string> release =
-      ReleaseByEvents("min(timestamp)", "has:release !release:" + QuotedSearchValue(candidate),
-                      "&start=" + UrlEncode(FormatIsoSeconds(*first - kLookBack)) +
-                          "&end=" + UrlEncode(bounds->start));
-  if (!release.ok()) return release.error();
-  if (release->empty()) {
+  Result<std::vector<std::string>> releases =
+      ReleasesByEvents("min(timestamp)", "has:release !release:" + QuotedSearchValue(candidate),
+                       "&start=" + UrlEncode(FormatIsoSeconds(*first - kLookBack)) +
+                           "&end=" + UrlEncode(bounds->start),
+                       count);
+  if (!releases.ok()) return releases.error();
+  if (releases->empty()) {
     return MakeError(ErrorKind::kUnavailable,
                      "sentry:previous: no release of " + selection.organization +
                          " has transactions in the 90 days before " + candidate + "'s first (" +
                          bounds->start + "); name the baseline release");
   }
-  return Latest{*release,
-                "the release before " + candidate + ", by first event, in " + OrganizationText()};
+  const std::string before = releases->size() == 1
+                                 ? "the release before " + candidate
+                                 : "the " + std::to_string(releases->size()) + " releases before " +
+                                       candidate +
+                                       (releases->size() < static_cast<std::size_t>(count)
+                                            ? " (of " + std::to_string(count) + " asked for)"
+                                            : std::string());
+  return Previous{std::move(releases).value(),
+                  before + ", by first event, in " + OrganizationText()};
 }
 
 Result<std::string> SentryClient::NewestCreatedRelease() {
@@ -336,6 +351,56 @@ Result<std::string> SentryClient::NewestCreatedRelease() {
   return MakeError(ErrorKind::kUnavailable, "sentry:latest: organization '" +
                                                 options_.selection.organization +
                                                 "' has no releases (for these projects)");
+}
+
+Result<SentryClient::Latest> SentryClient::FindDeployed(const std::string& environment,
+                                                        const std::string& except) {
+  Status valid = Validate();
+  if (!valid.ok()) return valid.error();
+  const SentrySelection& selection = options_.selection;
+  // The releases seen in the environment, newest first; then each one's deploys.
+  boost::json::value releases;
+  Result<HttpResponse> listed = GetParsed(OrganizationPath(selection, "releases"),
+                                          "per_page=" + std::to_string(kDeployedReleases) +
+                                              "&sort=date&environment=" + UrlEncode(environment) +
+                                              ProjectParameters(selection),
+                                          JsonAnswer(boost::json::kind::array, releases));
+  if (!listed.ok()) return Error{listed.error().kind, Redact(listed.error().message, {token_})};
+  std::string best, best_time;
+  for (const boost::json::value& release : releases.as_array()) {
+    const boost::json::value* version =
+        release.is_object() ? release.as_object().if_contains("version") : nullptr;
+    if (version == nullptr || !version->is_string() || version->as_string() == except) continue;
+    const std::string name(version->as_string());
+    boost::json::value deploys;
+    Result<HttpResponse> answer =
+        GetParsed(OrganizationPath(selection, "releases/" + UrlEncode(name) + "/deploys"), "",
+                  JsonAnswer(boost::json::kind::array, deploys));
+    if (!answer.ok()) return Error{answer.error().kind, Redact(answer.error().message, {token_})};
+    for (const boost::json::value& deploy : deploys.as_array()) {
+      if (!deploy.is_object()) continue;
+      const boost::json::object& fields = deploy.as_object();
+      const boost::json::value* env = fields.if_contains("environment");
+      const boost::json::value* finished = fields.if_contains("dateFinished");
+      if (env == nullptr || !env->is_string() || env->as_string() != environment ||
+          finished == nullptr || !finished->is_string() ||
+          !ParseIsoSeconds(std::string(finished->as_string())))
+        continue;
+      const std::string when(finished->as_string());
+      if (best.empty() || *ParseIsoSeconds(when) > *ParseIsoSeconds(best_time))
+        best = name, best_time = when;
+    }
+  }
+  if (best.empty()) {
+    return MakeError(ErrorKind::kUnavailable,
+                     "sentry:deployed:" + environment + ": no deploy to " + environment +
+                         " among the " + std::to_string(kDeployedReleases) +
+                         " newest releases of " + selection.organization +
+                         (except.empty() ? "" : " other than " + except) +
+                         " (Sentry's deploys API; sentry-cli deploys new); name the baseline "
+                         "release");
+  }
+  return Latest{best, "the release last deployed to " + environment + " (" + best_time + ")"};
 }
 
 Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {

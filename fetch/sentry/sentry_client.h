@@ -81,11 +81,22 @@ class SentryClient {
   };
   Result<Latest> FindLatest();
 
-  // What "previous" names for `candidate` (a release, resolved): the release whose first
-  // transaction is the latest before the candidate's first (from the release's details),
-  // among those with transactions in the 90 days before it, for the configured projects
-  // and environment. kUnavailable when there is none.
-  Result<Latest> FindPrevious(const std::string& candidate);
+  // What "previous" (count 1) and "previous:N" name for `candidate` (a release, resolved):
+  // the releases whose first transactions are the latest before the candidate's first (from
+  // the release's details), newest first, among those with transactions in the 90 days
+  // before it, for the configured projects and environment. Fewer than `count` when there
+  // are fewer; kUnavailable when there is none.
+  struct Previous {
+    std::vector<std::string> releases;
+    std::string basis;
+  };
+  Result<Previous> FindPrevious(const std::string& candidate, int count = 1);
+
+  // What "deployed:ENV" names: the release whose deploy to `environment` finished last
+  // (Sentry's deploys API), among the kDeployedReleases newest releases seen there, other
+  // than `except` (the candidate). kUnavailable when there is none.
+  static constexpr int kDeployedReleases = 25;
+  Result<Latest> FindDeployed(const std::string& environment, const std::string& except);
 
   // The span groups of `transaction` in `release` (resolved, not "latest") with the most
   // self time, from the spans dataset: two aggregate requests, one for the groups (up to
@@ -168,12 +179,14 @@ class SentryClient {
   // a double, as Sentry's extrapolated counts need not be whole.
   Result<double> CountOf(const std::string& parameters);
   Result<std::string> NewestCreatedRelease();  // unredacted
-  // The release first by `aggregate` of its transactions ("max(timestamp)": the newest
-  // event), among those `filter` admits in `range` (URL parameters); "" when none. Redacted.
   // "acme (production)": the organization, and the environment where one is set.
   std::string OrganizationText() const;
-  Result<std::string> ReleaseByEvents(std::string_view aggregate, std::string_view filter,
-                                      const std::string& range);
+  // The first `count` releases by `aggregate` of their transactions ("max(timestamp)": the
+  // newest event first), among those `filter` admits in `range` (URL parameters); none
+  // when none. Redacted.
+  Result<std::vector<std::string>> ReleasesByEvents(std::string_view aggregate,
+                                                    std::string_view filter,
+                                                    const std::string& range, int count);
   Result<Bounds> ReleaseBounds(const std::string& release);
   static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
   // What a final non-2xx `status` means for a Sentry request, with what to check.

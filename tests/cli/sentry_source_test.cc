@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/parse.hpp>
+
 #include "fetch/files/sample_reader.h"
 #include "fetch/http/curl_transport.h"
 #include "tests/fakes/cli_runner.h"
@@ -142,6 +144,98 @@ TEST(CliSentrySource, PreviousIsTheReleaseBeforeTheCandidateByFirstEvent) {
                           "candidate must be a sentry: release too, not examples/candidate.ndjson"),
             std::string::npos)
       << file.err;
+}
+
+TEST(CliSentrySource, PreviousThreeIsTheThreeReleasesBeforePooledWithEqualWeights) {
+  std::map<std::string, SampleSet> releases = Releases();
+  releases["0.9"] = releases["1.0"];
+  releases["1.2"] = releases["1.1"];
+  releases["1.3"] = releases["1.1"];
+  SentryServerOptions options;
+  options.release_offsets = {{"0.9", std::chrono::hours(-96)},
+                             {"1.0", std::chrono::hours(-72)},
+                             {"1.1", std::chrono::hours(-48)},
+                             {"1.2", std::chrono::hours(-24)}};
+  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate(
+      {"check", "--baseline", "sentry:previous:3", "--candidate", "sentry:1.3", "--organization",
+       "acme", "--cache-dir", "cache", "--sentry-url", server.url(), "--json", "r.json"},
+      fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_NE(run.err.find("perfgate: sentry:previous:3 is releases 1.2, 1.1, 1.0, pooled with "
+                         "equal weights (the 3 releases before 1.3, by first event, in acme)\n"),
+            std::string::npos)
+      << run.err;
+  const boost::json::value report = boost::json::parse(fs.files["r.json"]);
+  EXPECT_EQ(report.at("baseline").at("source"), "sentry:previous:3 (1.2, 1.1, 1.0)");
+  // Equal weights: per transaction, each release gives as many events as the one with the
+  // fewest (all three have the same counts here: all of each).
+  EXPECT_EQ(report.at("baseline").at("events").to_number<int>(), 3 * 6130);
+  // N out of range is a usage error.
+  CliRun bad = RunPerfgate({"check", "--baseline", "sentry:previous:0", "--candidate", "sentry:1.3",
+                            "--organization", "acme", "--sentry-url", server.url()},
+                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("sentry:previous:0: sentry:previous:N pools the N releases before the "
+                         "candidate's, N from 1 to 20"),
+            std::string::npos)
+      << bad.err;
+}
+
+TEST(PoolEqually, EachReleaseGivesAsManyEventsAsTheSmallestPerTransaction) {
+  SampleSetBuilder a, b;
+  for (int i = 0; i < 100; ++i) a.Add("GET /x", 10, false);
+  for (int i = 0; i < 10; ++i) b.Add("GET /x", 20, i == 0);
+  for (int i = 0; i < 5; ++i) a.Add("GET /only-a", 1, false);
+  const SampleSet pooled = PoolEqually({std::move(a).Build("a"), std::move(b).Build("b")}, "pool");
+  const GroupSamples* x = pooled.Find("GET /x");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->size(), 20u);  // ten of each
+  EXPECT_EQ(std::count(x->durations_ms.begin(), x->durations_ms.end(), 10.0), 10);
+  EXPECT_EQ(x->Failures(), 1u);
+  ASSERT_NE(pooled.Find("GET /only-a"), nullptr);
+  EXPECT_EQ(pooled.Find("GET /only-a")->size(), 5u);  // only one release has it: all of it
+}
+
+TEST(CliSentrySource, DeployedIsTheReleaseLastDeployedToTheEnvironment) {
+  std::map<std::string, SampleSet> releases = Releases();
+  releases["1.2"] = releases["1.1"];
+  SentryServerOptions options;
+  options.deploys = {{"1.0", "production", "2026-11-18T09:00:00Z"},
+                     {"1.1", "production", "2026-11-19T09:00:00Z"},
+                     {"1.1", "staging", "2026-11-18T12:00:00Z"},
+                     {"1.2", "staging", "2026-11-20T09:00:00Z"},
+                     {"1.2", "production", "2026-11-20T10:00:00Z"}};
+  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  const auto run = [&](std::vector<std::string> args) {
+    for (const char* more : {"--organization", "acme", "--cache-dir", "cache"})
+      args.push_back(more);
+    args.push_back("--sentry-url");
+    args.push_back(server.url());
+    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  };
+  // The candidate 1.2 is itself deployed to production (a canary): the one before it.
+  CliRun check =
+      run({"check", "--baseline", "sentry:deployed:production", "--candidate", "sentry:1.2"});
+  EXPECT_NE(check.err.find("perfgate: sentry:deployed:production is release 1.1 (the release "
+                           "last deployed to production (2026-11-19T09:00:00Z))\n"),
+            std::string::npos)
+      << check.err;
+  CliRun staging =
+      run({"check", "--baseline", "sentry:deployed:staging", "--candidate", "sentry:1.0"});
+  EXPECT_NE(staging.err.find("perfgate: sentry:deployed:staging is release 1.2"), std::string::npos)
+      << staging.err;
+  CliRun none = run({"check", "--baseline", "sentry:deployed:qa", "--candidate", "sentry:1.2"});
+  EXPECT_EQ(none.exit_code, 3);
+  EXPECT_NE(none.err.find("sentry:deployed:qa: no deploy to qa among the 25 newest releases of "
+                          "acme other than 1.2"),
+            std::string::npos)
+      << none.err;
 }
 
 TEST(CliSentrySource, ReleasesAreCachedWhereCachesGo) {

@@ -73,6 +73,14 @@ struct SentryServerOptions {
   // A release's events (and its details' firstEvent and lastEvent) moved by this much from
   // the 2026-11-20 10:00-23:59:59 UTC every release has by default.
   std::map<std::string, std::chrono::milliseconds> release_offsets;
+  // Deploys (the deploys API and the releases list's environment filter): release,
+  // environment and when it finished (ISO 8601).
+  struct Deploy {
+    std::string release;
+    std::string environment;
+    std::string finished;
+  };
+  std::vector<Deploy> deploys;
 };
 
 // A handler that plays Sentry for `releases` (version -> events): the release details
