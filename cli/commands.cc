@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <set>
 #include <string>
 
 #include "alert/alert_state.h"
@@ -59,7 +60,48 @@ struct Inputs {
   SourceLoader sources;
   SampleSet baseline;
   SampleSet candidate;
+  gate::DriftBaselines drifts;  // for max_drift rules
 };
+
+// The releases each max_drift rule's span reaches back over (Rule::drift_releases): the
+// oldest of them, its events fetched as any release's; each of them by Sentry's aggregates
+// (one request each), for the note that says where a creep came from. None when the
+// candidate is not a Sentry release, or Sentry knows fewer releases before it (said; the
+// rule then has insufficient data).
+Result<gate::DriftBaselines> LoadDrifts(const gate::Thresholds& config,
+                                        const std::string& candidate, SourceLoader& sources,
+                                        const SourceOptions& options, CliEnv& env) {
+  std::set<int> spans;
+  for (const gate::Rule* rule : gate::AllRules(config))
+    if (rule->drift_releases > 0) spans.insert(rule->drift_releases);
+  gate::DriftBaselines drifts;
+  if (spans.empty() || !SentryReleaseOf(candidate)) return drifts;
+  Result<fetch::SentryClient::Previous> found =
+      sources.PreviousReleases(candidate, *spans.rbegin(), options);
+  if (!found.ok()) return found.error();
+  const std::vector<std::string>& releases = found->releases;  // newest first
+  SourceOptions aggregated = options;
+  aggregated.sentry.mode = SentryMode::kAggregate;
+  for (int span : spans) {
+    if (releases.size() < static_cast<std::size_t>(span)) {
+      env.err << "perfgate: warning: max_drift over " << span << " releases: Sentry knows "
+              << releases.size() << " before " << candidate << "\n";
+      continue;
+    }
+    gate::DriftBaseline& drift = drifts[span];
+    drift.oldest_release = releases[static_cast<std::size_t>(span) - 1];
+    Result<SampleSet> oldest = sources.Load("sentry:" + drift.oldest_release, options);
+    if (!oldest.ok()) return oldest.error();
+    drift.oldest = std::move(oldest).value();
+    for (int i = span - 1; i >= 0; --i) {
+      const std::string& release = releases[static_cast<std::size_t>(i)];
+      Result<SampleSet> step = sources.Load("sentry:" + release, aggregated);
+      if (!step.ok()) return step.error();
+      drift.steps.emplace_back(release, std::move(step).value());
+    }
+  }
+  return drifts;
+}
 
 // Sides that look swapped: the candidate's events all older than the baseline's, or both
 // sides naming the same single release. Said, not refused: a backport can be older.
@@ -160,8 +202,11 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
   }
   if (options.baseline != options.candidate)
     WarnAboutOrder(baseline->origin, candidate->origin, env);
+  Result<gate::DriftBaselines> drifts =
+      LoadDrifts(*config, *candidate_source, sources, options.sources, env);
+  if (!drifts.ok()) return drifts.error();
   return Inputs{std::move(config).value(), std::move(sources), std::move(baseline).value(),
-                std::move(candidate).value()};
+                std::move(candidate).value(), std::move(drifts).value()};
 }
 
 // `why`, an explanation of `name`, with what Sentry adds to it: the details it asks for
@@ -214,7 +259,7 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
   if (!inputs.ok()) return inputs.error();
   explain::ExplainedResult judged{
       gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
-                     options.today.value_or(env.Today())),
+                     options.today.value_or(env.Today()), inputs->drifts),
       {}};
   if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(judged.result))
     return BareLimitError(*suspect);
@@ -382,7 +427,7 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
   if (!inputs.ok()) return ReportError(inputs.error(), env);
   const gate::EvaluationResult result =
       gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
-                     options.gate.today.value_or(env.Today()));
+                     options.gate.today.value_or(env.Today()), inputs->drifts);
   const explain::ExplainOptions explain_options = ExplainOptionsFor(options.gate, inputs->config);
   std::vector<std::pair<std::string, explain::Explanation>> shown;
   if (options.transactions.empty()) {
@@ -670,7 +715,7 @@ int RunWatch(const WatchOptions& options, CliEnv& env) {
     if (!inputs.ok()) return ReportError(inputs.error(), env);
     explain::ExplainedResult judged{
         gate::Evaluate(inputs->config, inputs->baseline, inputs->candidate,
-                       gate.today.value_or(env.Today())),
+                       gate.today.value_or(env.Today()), inputs->drifts),
         {}};
     if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(judged.result))
       return ReportError(BareLimitError(*suspect), env);

@@ -38,7 +38,7 @@ struct SentryFlags {
   bool refresh = false;        // ignore the cache (and rewrite it)
   bool verbose = false;        // log every request to stderr (the token redacted)
   bool allow_partial = false;  // judge with the windows that could be fetched, noted in reports
-  std::string cache_dir;  // empty: the user's cache folder (SourceLoader::CacheDir)
+  std::string cache_dir;       // empty: the user's cache folder (SourceLoader::CacheDir)
 };
 
 // How sources are read, shared by every command that reads samples.
@@ -71,9 +71,9 @@ struct GateOptions {
 };
 
 struct WatchOptions {
-  GateOptions gate;                              // the sources, config and reports
-  std::chrono::seconds every{300};               // between looks
-  std::chrono::seconds limit{3600};              // --for: when the watch gives its verdict
+  GateOptions gate;                  // the sources, config and reports
+  std::chrono::seconds every{300};   // between looks
+  std::chrono::seconds limit{3600};  // --for: when the watch gives its verdict
 };
 
 struct ExplainCommandOptions {
@@ -100,11 +100,11 @@ struct FetchOptions {
 struct AlertOptions {
   ConfigChoice config;
   std::string candidate;
-  std::string state_path;              // where the last run's state is kept
-  std::string webhook;                 // empty: changes are only printed
-  alert::AlertTimes times;             // reminders, and when a rule unseen is closed
-  bool fresh_state = false;            // ignore a state file that is empty or not perfgate's
-  bool fixed_sample = false;           // each run's own interval, not the anytime-valid tests
+  std::string state_path;     // where the last run's state is kept
+  std::string webhook;        // empty: changes are only printed
+  alert::AlertTimes times;    // reminders, and when a rule unseen is closed
+  bool fresh_state = false;   // ignore a state file that is empty or not perfgate's
+  bool fixed_sample = false;  // each run's own interval, not the anytime-valid tests
   reports::WebhookFormat webhook_format = reports::WebhookFormat::kJson;
   std::string report_url;              // linked from every notification; empty: none
   bool dry_run = false;                // print the payload; send nothing, keep the state

@@ -236,11 +236,8 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
     return MakeError(ErrorKind::kUsage,
                      "sentry:deployed: needs an environment: sentry:deployed:production");
   }
-  Result<SentrySetup> setup = Prepared(options);
-  if (!setup.ok()) return setup.error();
-  fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
   if (previous) {
-    Result<fetch::SentryClient::Previous> found = client.FindPrevious(*of, count);
+    Result<fetch::SentryClient::Previous> found = PreviousReleases(candidate, count, options);
     if (!found.ok()) return found.error();
     if (count == 1 && found->releases.size() == 1) {
       env_.err << "perfgate: " << source << " is release " << found->releases[0] << " ("
@@ -256,6 +253,9 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
     pooled_[named] = found->releases;
     return named;
   }
+  Result<SentrySetup> setup = Prepared(options);
+  if (!setup.ok()) return setup.error();
+  fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
   Result<fetch::SentryClient::Latest> found =
       deployed ? client.FindDeployed(environment, of.value_or("")) : client.FindLatest();
   if (!found.ok()) return found.error();
@@ -265,6 +265,17 @@ Result<std::string> SourceLoader::Resolve(const std::string& source, const Sourc
   // is cached as any named release.
   if (!deployed) named_by_latest_.insert("sentry:" + found->release);
   return "sentry:" + found->release;
+}
+
+Result<fetch::SentryClient::Previous> SourceLoader::PreviousReleases(const std::string& candidate,
+                                                                     int count,
+                                                                     const SourceOptions& options) {
+  const std::optional<std::string> of = SentryReleaseOf(candidate);
+  if (!of) return MakeError(ErrorKind::kUsage, candidate + " is not a sentry: release");
+  Result<SentrySetup> setup = Prepared(options);
+  if (!setup.ok()) return setup.error();
+  fetch::SentryClient client(*env_.transport, env_.clock, setup->options, setup->token);
+  return client.FindPrevious(*of, count);
 }
 
 Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceOptions& options) {

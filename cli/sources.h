@@ -63,6 +63,11 @@ class SourceLoader {
   Result<std::string> Resolve(const std::string& source, const SourceOptions& options,
                               const std::string& candidate = "");
 
+  // The `count` releases before `candidate`'s (a resolved sentry: source), newest first, by
+  // first event (fewer when Sentry knows fewer), and how they were found.
+  Result<fetch::SentryClient::Previous> PreviousReleases(const std::string& candidate, int count,
+                                                         const SourceOptions& options);
+
   // The samples of `source`: a file, or sentry:RELEASE (sentry:latest resolved first).
   // Fetch progress goes to stderr.
   Result<SampleSet> Load(const std::string& source, const SourceOptions& options);

@@ -8,9 +8,11 @@
 #include <tuple>
 #include <utility>
 
+#include "core/number_format.h"
 #include "core/parallel.h"
 #include "gate/measure.h"
 #include "stats/mann_whitney.h"
+#include "stats/quantile.h"
 
 namespace perfgate::gate {
 namespace {
@@ -297,9 +299,45 @@ std::optional<double> MinutesOf(const SourceOrigin& origin) {
 
 // Judges one group with its rules (those of `override_entry` where it replaces them).
 // Touches nothing but its own result, so groups are judged in parallel.
+// The note of a max_drift rule: where its creep came from, release by release.
+std::string DriftNote(const Rule& rule, const std::string& name, const DriftBaseline& drift,
+                      const RuleResult& result, const Thresholds& config) {
+  const Metric& metric = rule.metric;
+  auto value_of = [&](const SampleSet& set) -> std::optional<double> {
+    const GroupSamples* group = set.Find(name);
+    if (group == nullptr || group->Count() == 0 || !metric.value.empty()) return std::nullopt;
+    if (metric.kind == MetricKind::kErrorRate)
+      return static_cast<double>(group->Failures()) / static_cast<double>(group->Count());
+    if (metric.kind != MetricKind::kQuantile) return std::nullopt;
+    if (group->aggregates) {
+      auto found = group->aggregates->quantiles_ms.find(metric.q);
+      if (found == group->aggregates->quantiles_ms.end()) return std::nullopt;
+      return found->second;
+    }
+    std::vector<double> sorted = group->durations_ms;
+    std::sort(sorted.begin(), sorted.end());
+    return stats::QuantileOfSorted(sorted, metric.q, config.percentile_method);
+  };
+  auto text = [&](double value) {
+    return metric.kind == MetricKind::kErrorRate ? FormatPercent(value) : FormatMs(value);
+  };
+  std::string steps;
+  for (const auto& [release, set] : drift.steps) {
+    if (const std::optional<double> value = value_of(set))
+      steps += (steps.empty() ? "" : ", ") + release + " " + text(*value);
+  }
+  std::string note = "drift since " + drift.oldest_release + " over " +
+                     std::to_string(rule.drift_releases) + " releases";
+  if (!steps.empty()) note += ": " + metric.name + " " + steps;
+  if (result.candidate)
+    note += (steps.empty() ? ": candidate " : "; candidate ") + text(*result.candidate);
+  return note;
+}
+
 JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
                        const GroupOverride* override_entry, const GroupSamples* base_samples,
-                       const GroupSamples* cand_samples, const SideMinutes& minutes) {
+                       const GroupSamples* cand_samples, const SideMinutes& minutes,
+                       const DriftBaselines& drifts) {
   JudgedGroup judged;
   GroupResult& group = judged.group;
   group.name = name;
@@ -336,13 +374,40 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
   const int min_samples = override_entry && override_entry->min_samples
                               ? *override_entry->min_samples
                               : config.min_samples;
+  // A max_drift rule's baseline sides: of the oldest of its releases, made when first named.
+  std::map<std::pair<int, std::string>, Side> drift_sides;
   for (const Rule& rule : rules) {
     auto [rule_base, rule_cand] = sides_of(rule.metric);
+    const auto drift = drifts.find(rule.drift_releases);
+    if (rule.drift_releases > 0) {
+      const auto key = std::make_pair(rule.drift_releases, ValueKey(rule.metric));
+      auto found = drift_sides.find(key);
+      if (found == drift_sides.end()) {
+        const GroupSamples* oldest =
+            drift == drifts.end() ? nullptr : drift->second.oldest.Find(name);
+        found =
+            drift_sides
+                .emplace(key, Side(oldest, rule.metric,
+                                   drift == drifts.end() ? std::nullopt
+                                                         : MinutesOf(drift->second.oldest.origin),
+                                   "drift\x1f" + name, config))
+                .first;
+      }
+      rule_base = &found->second;
+    }
     // A rule on values neither side of the group has (Web Vitals on an API's
     // transactions, durations in a group of k6 custom samples) does not apply to it;
     // AddNotes says so of a rule that applied nowhere.
     if (rule_base->size() == 0 && rule_cand->size() == 0) continue;
     MeasuredRule measured = MeasureRule(rule, *rule_base, *rule_cand, min_samples, config);
+    if (rule.drift_releases > 0) {
+      measured.result.drift =
+          drift == drifts.end()
+              ? "max_drift needs the " + std::to_string(rule.drift_releases) +
+                    " releases before the candidate's: the candidate must be a sentry: release "
+                    "with that many before it"
+              : DriftNote(rule, name, drift->second, measured.result, config);
+    }
     group.rules.push_back(std::move(measured.result));
     if (measured.awaits_test) judged.tests.push_back({0, group.rules.size() - 1, measured.spread});
   }
@@ -354,8 +419,8 @@ JudgedGroup JudgeGroup(const Thresholds& config, const std::string& name,
 // the relative rules left for JudgeRelatives(); `override_used` says which `groups:`
 // entries matched.
 std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& baseline,
-                                     const SampleSet& candidate, EvaluationResult& result,
-                                     std::vector<bool>& override_used) {
+                                     const SampleSet& candidate, const DriftBaselines& drifts,
+                                     EvaluationResult& result, std::vector<bool>& override_used) {
   std::optional<std::pair<GroupSamples, GroupSamples>> merged;
   std::set<std::string> unique;
   if (config.group_by == GroupBy::kNone) {
@@ -383,9 +448,9 @@ std::vector<PendingTest> JudgeGroups(const Thresholds& config, const SampleSet& 
   ParallelFor(
       names.size(),
       [&](std::size_t g) {
-        judged[g] = JudgeGroup(config, names[g], overrides[g],
-                               merged ? &merged->first : baseline.Find(names[g]),
-                               merged ? &merged->second : candidate.Find(names[g]), minutes);
+        judged[g] = JudgeGroup(
+            config, names[g], overrides[g], merged ? &merged->first : baseline.Find(names[g]),
+            merged ? &merged->second : candidate.Find(names[g]), minutes, drifts);
       },
       /*threads=*/0, /*chunk=*/2, /*serial_below=*/4);
   std::vector<PendingTest> pending;
@@ -516,11 +581,12 @@ bool LooksUnparameterised(std::string_view name) {
 }
 
 EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
-                          const SampleSet& candidate, std::chrono::year_month_day today) {
+                          const SampleSet& candidate, std::chrono::year_month_day today,
+                          const DriftBaselines& drifts) {
   EvaluationResult result = ResultHeader(config, baseline, candidate);
   std::vector<bool> override_used(config.groups.size(), false);
   const std::vector<PendingTest> pending =
-      JudgeGroups(config, baseline, candidate, result, override_used);
+      JudgeGroups(config, baseline, candidate, drifts, result, override_used);
   JudgeRelatives(config, pending, result);
   for (GroupResult& group : result.groups) {
     for (RuleResult& rule : group.rules) {

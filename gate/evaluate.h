@@ -5,6 +5,7 @@
 #define PERFGATE_GATE_EVALUATE_H_
 
 #include <chrono>
+#include <map>
 
 #include "core/samples.h"
 #include "gate/result.h"
@@ -20,8 +21,23 @@ namespace perfgate::gate {
 // tolerance and is significant after the run's multiple-comparison correction. Bootstrap
 // streams are derived from the config's seed and the side, group and metric names, so the
 // result does not depend on evaluation order.
+//
+// A max_drift rule (Rule::drift_releases N) is judged against `drifts`' entry for N: the
+// oldest of the N releases before the candidate's in place of the baseline, its note
+// naming each release's value on the way (from `steps`). Without one (the candidate is not
+// a Sentry release, or Sentry knows fewer releases before it) the rule has insufficient
+// data, said in its note.
+struct DriftBaseline {
+  std::string oldest_release;
+  SampleSet oldest;  // its events (or bins)
+  // Every release from the oldest to the one before the candidate's, oldest first, with a
+  // set that gives the metric's value (Sentry's aggregates will do).
+  std::vector<std::pair<std::string, SampleSet>> steps;
+};
+using DriftBaselines = std::map<int, DriftBaseline>;
 EvaluationResult Evaluate(const Thresholds& config, const SampleSet& baseline,
-                          const SampleSet& candidate, std::chrono::year_month_day today);
+                          const SampleSet& candidate, std::chrono::year_month_day today,
+                          const DriftBaselines& drifts = {});
 
 // What the verdicts of `result` decide as a whole: a failed rule is a regression, and the
 // policies say what too little data and inconclusive rules make of the rest.

@@ -13,9 +13,8 @@ namespace perfgate::gate {
 namespace {
 
 constexpr std::array<std::string_view, 14> kCommonMetrics = {
-    "p50",        "p75",   "p90",         "p95",        "p99",        "p99.9",      "mean",
-    "min",        "max",   "error_rate",  "apdex",      "user_misery", "throughput",
-    "performance_score"};
+    "p50", "p75", "p90",        "p95",   "p99",         "p99.9",      "mean",
+    "min", "max", "error_rate", "apdex", "user_misery", "throughput", "performance_score"};
 
 // Sentry's default project threshold for apdex and user_misery.
 constexpr double kDefaultThresholdMs = 300;
@@ -23,20 +22,19 @@ constexpr double kDefaultThresholdMs = 300;
 // Sentry's measurements in milliseconds (Discover's is_duration_measurement, and the mobile
 // SDKs' app starts, display times and stalls); every other one is a plain number (cls,
 // frames_*, stall_count, custom counts).
-constexpr std::array<std::string_view, 13> kTimeMeasurements = {
-    "lcp",
-    "fcp",
-    "fp",
-    "ttfb",
-    "ttfb.requesttime",
-    "fid",
-    "inp",
-    "app_start_cold",
-    "app_start_warm",
-    "time_to_initial_display",
-    "time_to_full_display",
-    "stall_total_time",
-    "stall_longest_time"};
+constexpr std::array<std::string_view, 13> kTimeMeasurements = {"lcp",
+                                                                "fcp",
+                                                                "fp",
+                                                                "ttfb",
+                                                                "ttfb.requesttime",
+                                                                "fid",
+                                                                "inp",
+                                                                "app_start_cold",
+                                                                "app_start_warm",
+                                                                "time_to_initial_display",
+                                                                "time_to_full_display",
+                                                                "stall_total_time",
+                                                                "stall_longest_time"};
 
 // Sentry's measurements that are plain numbers: layout shift, frame and stall counts.
 constexpr std::array<std::string_view, 5> kPlainMeasurements = {
@@ -44,9 +42,10 @@ constexpr std::array<std::string_view, 5> kPlainMeasurements = {
 
 // The span attributes the OTLP reader keeps (fetch/files/otlp_span.h): token counts.
 constexpr std::array<std::string_view, 8> kTokenAttributes = {
-    "gen_ai.usage.input_tokens",  "gen_ai.usage.output_tokens",     "gen_ai.usage.total_tokens",
-    "gen_ai.usage.prompt_tokens", "gen_ai.usage.completion_tokens", "ai.prompt_tokens",
-    "ai.completion_tokens",       "ai.total_tokens"};
+    "gen_ai.usage.input_tokens",      "gen_ai.usage.output_tokens",
+    "gen_ai.usage.total_tokens",      "gen_ai.usage.prompt_tokens",
+    "gen_ai.usage.completion_tokens", "ai.prompt_tokens",
+    "ai.completion_tokens",           "ai.total_tokens"};
 
 bool Contains(std::span<const std::string_view> list, std::string_view word) {
   return std::find(list.begin(), list.end(), word) != list.end();
@@ -82,14 +81,14 @@ bool UnitKnown(std::string_view value) {
            Contains(kPlainMeasurements, value.substr(13));
   }
   if (value.starts_with("k6.")) return false;  // a custom Trend: a time or not, as it says
-  const std::string_view key = value.starts_with("span.") ? value.substr(5)
-                                                          : value.substr(16, value.size() - 17);
+  const std::string_view key =
+      value.starts_with("span.") ? value.substr(5) : value.substr(16, value.size() - 17);
   return Contains(kTokenAttributes, key);
 }
 
 // The measurements people name most, for "did you mean".
 constexpr std::array<std::string_view, 7> kCommonValues = {
-    "measurements.lcp", "measurements.fcp",  "measurements.cls", "measurements.ttfb",
+    "measurements.lcp", "measurements.fcp", "measurements.cls", "measurements.ttfb",
     "measurements.inp", "measurements.fid", "duration"};
 
 Error UnknownMetric(std::string_view name, std::string_view why) {
@@ -151,8 +150,8 @@ Result<Metric> ParseThresholdMetric(std::string_view name, std::string_view stat
   if (!ms || !(*ms > 0)) {
     return MakeError(ErrorKind::kConfig,
                      "unknown metric '" + std::string(name) + "': " + std::string(statistic) +
-                         "'s threshold T must be a positive duration (" +
-                         std::string(statistic) + "(300ms)), not '" + std::string(argument) + "'");
+                         "'s threshold T must be a positive duration (" + std::string(statistic) +
+                         "(300ms)), not '" + std::string(argument) + "'");
   }
   metric.threshold_ms = *ms;
   metric.name = std::string(statistic) + "(" + FormatNumber(*ms) + "ms)";
@@ -170,8 +169,8 @@ Result<Metric> ParseStatisticOfValue(std::string_view name, std::size_t open) {
     return ParseThresholdMetric(name, statistic, value, metric);
   }
   if (metric.kind == MetricKind::kThroughput || !metric.value.empty()) {
-    return MakeError(ErrorKind::kConfig, "unknown metric '" + std::string(name) + "': " +
-                                             metric.name + " takes no value; write '" +
+    return MakeError(ErrorKind::kConfig, "unknown metric '" + std::string(name) +
+                                             "': " + metric.name + " takes no value; write '" +
                                              metric.name + "'");
   }
   if (metric.kind == MetricKind::kErrorRate) {
@@ -191,9 +190,9 @@ Result<Metric> ParseStatisticOfValue(std::string_view name, std::size_t open) {
             "measurements.cls, ...), of a span attribute (span.gen_ai.usage.input_tokens), of "
             "its sum over a request's spans (sum_per_request(gen_ai.usage.input_tokens)) or of "
             "a k6 custom Trend (k6.NAME)" +
-            (!guess.empty()                                   ? "; did you mean '" + guess + "'?"
+            (!guess.empty()                              ? "; did you mean '" + guess + "'?"
              : value.find_first_of("(). ") == value.npos ? "; did you mean '" + measurement + "'?"
-                                                              : std::string()));
+                                                         : std::string()));
   }
   metric.value = std::string(value);
   metric.unit = *unit;

@@ -46,17 +46,17 @@ struct SideStats {
 // Why a rule's verdict is not a plain pass or fail, as data: reports/gate_notes words it.
 enum class Caveat {
   kNone,
-  kNotANumber,          // its value, change or an interval end is NaN: failed closed
-  kStraddlesLimit,      // decide_on lower: over the limit, but its interval reaches under it
-  kFailedInsideCi,      // decide_on point: over the limit, though its interval reaches under it
-  kCiReachesOver,       // decide_on point: within the limit, but its interval reaches over it
-  kNotSignificant,      // over its tolerance, but the adjusted p-value is not significant
-  kBelowMinSamples,     // a side (see `shortfall`) has fewer events than min_samples
-  kThinTail,            // a side (see `shortfall`) has too few events for the percentile's interval
-  kNotAggregated,       // not among the aggregates the source gave (Sentry, a k6 summary)
-  kAggregateValues,     // judged on aggregates alone, with no interval or test
-  kNoTimeRange,         // throughput: a side's events have no times (see `shortfall.candidate`)
-  kNoUsers,             // user misery: no event of a side carries a user
+  kNotANumber,       // its value, change or an interval end is NaN: failed closed
+  kStraddlesLimit,   // decide_on lower: over the limit, but its interval reaches under it
+  kFailedInsideCi,   // decide_on point: over the limit, though its interval reaches under it
+  kCiReachesOver,    // decide_on point: within the limit, but its interval reaches over it
+  kNotSignificant,   // over its tolerance, but the adjusted p-value is not significant
+  kBelowMinSamples,  // a side (see `shortfall`) has fewer events than min_samples
+  kThinTail,         // a side (see `shortfall`) has too few events for the percentile's interval
+  kNotAggregated,    // not among the aggregates the source gave (Sentry, a k6 summary)
+  kAggregateValues,  // judged on aggregates alone, with no interval or test
+  kNoTimeRange,      // throughput: a side's events have no times (see `shortfall.candidate`)
+  kNoUsers,          // user misery: no event of a side carries a user
 };
 
 inline constexpr NameTable<Caveat, 12> kCaveatNames = {
@@ -97,8 +97,8 @@ struct AnytimeEvidence {
   double log_e = 0;       // log of the e-process now
   double log_needed = 0;  // log(family / alpha): proven at or above it
   std::size_t family = 0;
-  double allowed_share = 0;        // of events over the limit (1 - q for pq), or the error rate
-  std::size_t look_events = 0;     // the events this look added
+  double allowed_share = 0;     // of events over the limit (1 - q for pq), or the error rate
+  std::size_t look_events = 0;  // the events this look added
   // Breach tests: the share of one look's events, at this look's traffic, that proves a
   // breach by itself; nullopt when this traffic cannot.
   std::optional<double> provable_share;
@@ -109,8 +109,10 @@ struct AnytimeEvidence {
 };
 
 struct RuleResult {
-  Rule rule;                        // the rule as configured, with its origin
-  std::string limit_text;           // "p95 <= 8000 ms"
+  Rule rule;               // the rule as configured, with its origin
+  std::string limit_text;  // "p95 <= 8000 ms"
+  // Said with the verdict whatever it is: a max_drift's releases and values on the way.
+  std::string drift;
   std::optional<double> candidate;  // the metric's value; nullopt when the side is empty
   std::optional<double> baseline;
   // Candidate against baseline: a fraction for relative changes, else a difference in the

@@ -12,8 +12,12 @@ SourceSummary SummarizeSource(const SampleSet& set, std::span<const double> perc
                               stats::QuantileMethod method, const Thresholds& config) {
   Thresholds settings = config;
   settings.percentile_method = method;
-  SourceSummary summary{set.source, method, settings.confidence, set.skipped_rows,
-                        {percentiles.begin(), percentiles.end()}, {}};
+  SourceSummary summary{set.source,
+                        method,
+                        settings.confidence,
+                        set.skipped_rows,
+                        {percentiles.begin(), percentiles.end()},
+                        {}};
   std::vector<GroupSamples> groups = set.groups;
   groups.push_back(MergeGroups(set, std::string(kAllGroupName)));
   const Metric durations;

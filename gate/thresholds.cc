@@ -64,6 +64,10 @@ std::string LimitText(const Rule& rule) {
     case LimitKind::kMax:
       return rule.metric.name + " <= " + LimitValueText(rule);
     case LimitKind::kMaxIncrease:
+      if (rule.drift_releases > 0) {
+        return rule.metric.name + " drift over " + std::to_string(rule.drift_releases) +
+               " releases <= " + LimitValueText(rule);
+      }
       return rule.metric.name + " increase <= " + LimitValueText(rule);
     case LimitKind::kMin:
       return rule.metric.name + " >= " + LimitValueText(rule);

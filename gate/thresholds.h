@@ -82,6 +82,9 @@ struct Rule {
   Severity severity = Severity::kFail;
   DecideOn decide_on = DecideOn::kLower;
   ConfigLocation origin;
+  // max_drift: a max_increase against the oldest of this many releases before the
+  // candidate's (a creep no single step shows); 0 for every other rule.
+  int drift_releases = 0;
 };
 
 // What a rule decides on when its config does not say: absolute rules on the interval's

@@ -58,8 +58,9 @@ constexpr std::array<std::string_view, 8> kStatisticsKeys = {
     "seed",        "correction",        "interval",   "error_rate_interval"};
 constexpr std::array<std::string_view, 3> kPolicyKeys = {"insufficient_data", "inconclusive",
                                                          "pre_existing"};
-constexpr std::array<std::string_view, 7> kRuleKeys = {
-    "metric", "max", "max_increase", "min", "max_decrease", "severity", "decide_on"};
+constexpr std::array<std::string_view, 9> kRuleKeys = {"metric",   "max",          "max_increase",
+                                                       "min",      "max_decrease", "max_drift",
+                                                       "releases", "severity",     "decide_on"};
 constexpr std::array<std::string_view, 4> kGroupKeys = {"match", "rules", "skip", "min_samples"};
 constexpr std::array<std::string_view, 4> kWaiverKeys = {"match", "metric", "until", "reason"};
 
@@ -553,6 +554,22 @@ class Parser {
     for (const auto& [kind, key] : kLimitKindNames) {
       if (YAML::Node limit = node[std::string(key)]) limits.emplace_back(kind, limit);
     }
+    // max_drift: a max_increase against the oldest of `releases` releases before the
+    // candidate's.
+    const YAML::Node drift = node["max_drift"];
+    if (drift && !limits.empty()) {
+      Fail(node, "a rule takes 'max_drift' or '" +
+                     std::string(NameOf(kLimitKindNames, limits[0].first)) +
+                     "', not both; write two rules");
+    }
+    if (drift) {
+      limits.emplace_back(LimitKind::kMaxIncrease, drift);
+      rule.drift_releases = 5;
+      if (YAML::Node releases = node["releases"])
+        rule.drift_releases = static_cast<int>(WholeNumber(releases, "releases", 2, 20));
+    } else if (YAML::Node releases = node["releases"]) {
+      Fail(releases, "'releases' counts the releases a 'max_drift' spans; this rule has none");
+    }
     const bool higher = rule.metric.higher_is_better;
     if (limits.size() > 1) {
       Fail(node, "a rule takes '" + std::string(NameOf(kLimitKindNames, limits[0].first)) +
@@ -565,7 +582,7 @@ class Parser {
     }
     rule.kind = limits[0].first;
     const YAML::Node limit = limits[0].second;
-    const std::string key(NameOf(kLimitKindNames, rule.kind));
+    const std::string key = drift ? "max_drift" : std::string(NameOf(kLimitKindNames, rule.kind));
     if (IsFloor(rule.kind) != higher) {
       Fail(limit, higher ? rule.metric.name +
                                " is better higher: write 'min' (a floor) or "

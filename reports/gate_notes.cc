@@ -202,6 +202,7 @@ std::string RuleNote(const gate::EvaluationResult& result, const RuleResult& rul
            gate::DateText(rule.waiver->until) + ": " + rule.waiver->reason + " [" +
            rule.waiver->origin.ToString() + "]";
   }
+  Append(note, rule.drift);
   Append(note, CaveatText(result, rule));
   if (rule.anytime && rule.verdict != gate::Verdict::kInsufficientData)
     Append(note, AnytimeText(rule));

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -236,6 +238,48 @@ TEST(CliSentrySource, DeployedIsTheReleaseLastDeployedToTheEnvironment) {
                           "acme other than 1.2"),
             std::string::npos)
       << none.err;
+}
+
+// Six releases, each 8 % slower than the one before: every step passes a +10 % gate, and
+// the creep (+47 % over five releases) is what max_drift catches, naming where it came from.
+TEST(CliSentrySource, MaxDriftCatchesACreepEveryStepPasses) {
+  std::map<std::string, SampleSet> releases;
+  SentryServerOptions options;
+  for (int k = 0; k < 6; ++k) {
+    std::mt19937_64 random(5);  // the same draws, scaled: exactly +8 % a release
+    std::lognormal_distribution<double> duration(std::log(200.0), 0.3);
+    SampleSetBuilder builder;
+    for (int i = 0; i < 3000; ++i)
+      builder.Add("GET /a", duration(random) * std::pow(1.08, k), i % 500 == 0);
+    const std::string name = "1." + std::to_string(k);
+    releases[name] = std::move(builder).Build(name);
+    options.release_offsets[name] = std::chrono::hours(24 * (k - 5));
+  }
+  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  fs.files["t.yaml"] =
+      "rules:\n"
+      "  - {metric: p95, max_increase: 10%}\n"
+      "  - {metric: p95, max_drift: 20%, releases: 5}\n";
+  CliRun run = RunPerfgate({"check", "--config", "t.yaml", "--baseline", "sentry:previous",
+                            "--candidate", "sentry:1.5", "--organization", "acme", "--cache-dir",
+                            "cache", "--sentry-url", server.url(), "--json", "r.json"},
+                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  const boost::json::value report = boost::json::parse(fs.files["r.json"]);
+  const boost::json::value& rules = report.at("groups").at(0).at("rules");
+  EXPECT_EQ(rules.at(0).at("limit_text"), "p95 increase <= +10 %");
+  EXPECT_EQ(rules.at(0).at("verdict"), "pass");
+  EXPECT_NEAR(rules.at(0).at("change").to_number<double>(), 0.08, 1e-9);
+  EXPECT_EQ(rules.at(1).at("limit_text"), "p95 drift over 5 releases <= +20 %");
+  EXPECT_EQ(rules.at(1).at("verdict"), "fail");
+  EXPECT_NEAR(rules.at(1).at("change").to_number<double>(), std::pow(1.08, 5) - 1, 1e-9);
+  const std::string note(rules.at(1).at("note").as_string());
+  EXPECT_TRUE(note.starts_with("drift since 1.0 over 5 releases: p95 1.0 ")) << note;
+  for (const char* release : {", 1.1 ", ", 1.2 ", ", 1.3 ", ", 1.4 ", "; candidate "})
+    EXPECT_NE(note.find(release), std::string::npos) << note;
 }
 
 TEST(CliSentrySource, ReleasesAreCachedWhereCachesGo) {

@@ -210,7 +210,7 @@ const BadConfig kBadConfigs[] = {
      "you mean 'p50'?"},
     {"rules:\n  - metric: p95\n    maximum: 1s\n",
      "t.yaml:3:5: unknown key in rule 'maximum' (allowed: metric, max, max_increase, min, "
-     "max_decrease, severity, decide_on)"},
+     "max_decrease, max_drift, releases, severity, decide_on)"},
     {"rules:\n  - metric: p95\n    mx: 1s\n",
      "t.yaml:3:5: unknown key in rule 'mx'; did you mean 'max'?"},
     {"rules:\n  - max: 1s\n",
