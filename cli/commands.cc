@@ -21,6 +21,7 @@
 #include "gate/sequential.h"
 #include "gate/source_summary.h"
 #include "gate/thresholds_parser.h"
+#include "gate/trend.h"
 #include "gate/unit_check.h"
 #include "reports/alert_payload.h"
 #include "reports/github_actions.h"
@@ -31,6 +32,7 @@
 #include "reports/stats_report.h"
 #include "reports/summary_text.h"
 #include "reports/terminal_report.h"
+#include "reports/trend_report.h"
 
 namespace perfgate::cli {
 namespace {
@@ -741,18 +743,67 @@ int RunWatch(const WatchOptions& options, CliEnv& env) {
   }
 }
 
+int RunTrend(const TrendOptions& options, CliEnv& env) {
+  Result<gate::Thresholds> config = LoadConfig(options.config, env);
+  if (!config.ok()) return ReportError(config.error(), env);
+  SourceLoader sources(*config, env);
+  Result<std::string> newest = sources.Resolve(
+      "sentry:" + (options.release.empty() ? std::string("latest") : options.release),
+      options.sources);
+  if (!newest.ok()) return ReportError(newest.error(), env);
+  std::vector<std::string> names;
+  if (options.releases > 1) {
+    Result<fetch::SentryClient::Previous> before =
+        sources.PreviousReleases(*newest, options.releases - 1, options.sources);
+    if (!before.ok() && before.error().kind != ErrorKind::kUnavailable)
+      return ReportError(before.error(), env);
+    if (before.ok()) names.assign(before->releases.rbegin(), before->releases.rend());
+  }
+  names.push_back(*SentryReleaseOf(*newest));
+  std::vector<std::pair<std::string, SampleSet>> releases;
+  for (const std::string& release : names) {
+    Result<SampleSet> set = sources.Load("sentry:" + release, options.sources);
+    if (!set.ok()) return ReportError(set.error(), env);
+    releases.emplace_back(release, std::move(set).value());
+  }
+  const gate::Trend trend = gate::BuildTrend(releases, *config, options.top);
+  const std::string title = "perfgate trend: " + std::to_string(names.size()) +
+                            (names.size() == 1 ? " release" : " releases") + ", " + names.front() +
+                            (names.size() > 1 ? " to " + names.back() : "");
+  env.out << reports::RenderTrendTable(trend, title);
+  const std::pair<const std::string*, std::string> outputs[] = {
+      {&options.markdown, reports::RenderTrendMarkdown(trend, title)},
+      {&options.json, reports::RenderTrendJson(trend, title)},
+      {&options.html, reports::RenderTrendHtml(trend, title)}};
+  for (const auto& [path, text] : outputs) {
+    if (path->empty()) continue;
+    if (Status written = env.fs.WriteFileAtomic(*path, text); !written.ok())
+      return ReportError(written.error(), env);
+  }
+  return kExitPass;
+}
+
 int RunFetch(const FetchOptions& options, CliEnv& env) {
   Result<gate::Thresholds> config = LoadConfig(options.config, env);
   if (!config.ok()) return ReportError(config.error(), env);
   Result<SentrySetup> setup = SentrySettings(options.sources, *config, env);
   if (!setup.ok()) return ReportError(setup.error(), env);
-  if (setup->options.selection.mode == SentryMode::kAggregate) {
-    return ReportError(MakeError(ErrorKind::kUsage,
-                                 "fetch saves events, and aggregate mode has none; use --mode raw"),
-                       env);
+  const SentryMode mode = setup->options.selection.mode;
+  if (mode == SentryMode::kAggregate || mode == SentryMode::kHistogram) {
+    return ReportError(
+        MakeError(ErrorKind::kUsage,
+                  std::string("fetch saves events, and ") +
+                      (mode == SentryMode::kAggregate
+                           ? "aggregate mode has none"
+                           : "histogram mode's are bin midpoints a file would pass off as "
+                             "durations") +
+                      "; use --mode raw"),
+        env);
   }
-  Result<SampleSet> samples =
-      SourceLoader(*config, env).Load("sentry:" + options.release, options.sources);
+  // Auto mode would zoom on a big release: a file keeps the events themselves.
+  SourceOptions raw = options.sources;
+  raw.sentry.mode = SentryMode::kRaw;
+  Result<SampleSet> samples = SourceLoader(*config, env).Load("sentry:" + options.release, raw);
   if (!samples.ok()) return ReportError(samples.error(), env);
   Status written = env.fs.WriteFileAtomic(options.output, fetch::SamplesToNdjson(*samples));
   if (!written.ok()) return ReportError(written.error(), env);

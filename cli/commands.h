@@ -24,6 +24,9 @@ int RunStats(const StatsOptions& options, CliEnv& env);
 // `perfgate fetch`: saves one release's events from Sentry as NDJSON for later comparison.
 int RunFetch(const FetchOptions& options, CliEnv& env);
 
+// `perfgate trend`: each transaction's p50, p95 and error rate over the last releases.
+int RunTrend(const TrendOptions& options, CliEnv& env);
+
 // `perfgate alert`: judges the absolute rules on one source, remembers the state per group
 // and rule, and notifies the webhook only of changes. Exit 0 when the run did its job
 // (breaching or not); a failed notification is exit 3 and leaves the state as it was, so

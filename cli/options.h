@@ -90,6 +90,15 @@ struct StatsOptions {
   bool json = false;
 };
 
+struct TrendOptions {
+  ConfigChoice config;
+  std::string release;               // the newest release of the trend; empty: the latest
+  int releases = 10;                 // how many, the newest last
+  std::size_t top = 20;              // the busiest transactions shown
+  std::string markdown, json, html;  // files to write; empty: none
+  SourceOptions sources;
+};
+
 struct FetchOptions {
   ConfigChoice config;
   std::string release;  // a version, or "latest"

@@ -382,6 +382,39 @@ int Stats(const po::variables_map& vm, CliEnv& env) {
   return RunStats(options, env);
 }
 
+po::options_description TrendDescription() {
+  po::options_description description("Trend");
+  // clang-format off
+  description.add_options()
+      ("releases", po::value<int>()->value_name("N")->default_value(10),
+       "how many releases, the newest last (2 to 50)")
+      ("release", po::value<std::string>()->value_name("RELEASE"),
+       "the newest release of the trend (default: sentry:latest's)")
+      ("top", po::value<std::size_t>()->value_name("N")->default_value(20),
+       "show the N busiest transactions")
+      ("markdown", po::value<std::string>()->value_name("FILE"), "also write Markdown here")
+      ("json", po::value<std::string>()->value_name("FILE"), "also write JSON here")
+      ("html", po::value<std::string>()->value_name("FILE"), "also write an HTML page with charts here");
+  // clang-format on
+  return WithSources(std::move(description), false);
+}
+
+int Trend(const po::variables_map& vm, CliEnv& env) {
+  TrendOptions options;
+  options.releases = vm["releases"].as<int>();
+  if (options.releases < 2 || options.releases > 50)
+    throw UsageError{"--releases is from 2 to 50, not " + std::to_string(options.releases)};
+  if (vm.count("release")) options.release = vm["release"].as<std::string>();
+  options.top = vm["top"].as<std::size_t>();
+  if (options.top == 0) throw UsageError{"--top must be at least 1"};
+  if (vm.count("markdown")) options.markdown = vm["markdown"].as<std::string>();
+  if (vm.count("json")) options.json = vm["json"].as<std::string>();
+  if (vm.count("html")) options.html = vm["html"].as<std::string>();
+  options.config = ReadConfigChoice(vm, false);
+  options.sources = ReadSourceOptions(vm);
+  return RunTrend(options, env);
+}
+
 po::options_description FetchDescription() {
   po::options_description description("Fetching");
   // clang-format off
@@ -655,6 +688,17 @@ const Command kCommands[] = {
      StatsDescription,
      {"source"},
      Stats,
+     kReadExitCodes},
+    {"trend",
+     "each transaction's p50, p95 and error rate over the last releases in Sentry",
+     "Usage: perfgate trend [--releases 10] [--release RELEASE] [options]\n\n"
+     "Shows each transaction's p50, p95 and error rate release by release, with their\n"
+     "intervals, for the last releases (by first event) up to the newest: a table, and\n"
+     "Markdown, JSON or an HTML page with charts. Each release is read as check reads it\n"
+     "(mode auto: raw when it fits the fetch budget, else zoomed histograms; cached).",
+     TrendDescription,
+     {},
+     Trend,
      kReadExitCodes},
     {"fetch",
      "save one release's transactions from Sentry as NDJSON",

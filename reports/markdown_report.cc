@@ -10,6 +10,36 @@
 #include "reports/summary_text.h"
 
 namespace perfgate::reports {
+
+// Text safe inside a table cell: pipes escaped, line breaks flattened.
+std::string MarkdownCell(std::string_view text) {
+  std::string cell;
+  for (char c : text) {
+    if (c == '|') {
+      cell += "\\|";
+    } else if (c == '\n' || c == '\r') {
+      cell += ' ';
+    } else {
+      cell += c;
+    }
+  }
+  return cell;
+}
+
+// A transaction name as inline code, which keeps '*' and '_' from turning into emphasis and
+// '<' from being read as HTML. A name holding backticks is fenced by a longer run of them,
+// with spaces inside the fence when it starts or ends with one (CommonMark's code spans).
+std::string MarkdownCode(std::string_view name) {
+  std::size_t longest = 0, run = 0;
+  for (char c : name) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(longest + 1, '`');
+  const bool pad = longest > 0 && (name.front() == '`' || name.back() == '`');
+  return fence + (pad ? " " : "") + MarkdownCell(name) + (pad ? " " : "") + fence;
+}
+
 namespace {
 
 using gate::GroupResult;
@@ -39,35 +69,6 @@ std::string VerdictLabel(Verdict verdict) {
                                                : std::string(gate::VerdictName(verdict));
 }
 
-// Text safe inside a table cell: pipes escaped, line breaks flattened.
-std::string Cell(std::string_view text) {
-  std::string cell;
-  for (char c : text) {
-    if (c == '|') {
-      cell += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      cell += ' ';
-    } else {
-      cell += c;
-    }
-  }
-  return cell;
-}
-
-// A transaction name as inline code, which keeps '*' and '_' from turning into emphasis and
-// '<' from being read as HTML. A name holding backticks is fenced by a longer run of them,
-// with spaces inside the fence when it starts or ends with one (CommonMark's code spans).
-std::string Code(std::string_view name) {
-  std::size_t longest = 0, run = 0;
-  for (char c : name) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  const std::string fence(longest + 1, '`');
-  const bool pad = longest > 0 && (name.front() == '`' || name.back() == '`');
-  return fence + (pad ? " " : "") + Cell(name) + (pad ? " " : "") + fence;
-}
-
 std::string Count(std::size_t n) { return std::to_string(n); }
 
 // Text from the data (names, span descriptions, SQL) safe in a cell, never read as HTML,
@@ -75,7 +76,7 @@ std::string Count(std::size_t n) { return std::to_string(n); }
 // escaped (our own "[+5753, +6989]" intervals stay as they are).
 std::string Prose(std::string_view text) {
   std::string safe;
-  for (char c : Cell(text)) {
+  for (char c : MarkdownCell(text)) {
     if (c == '<') {
       safe += "&lt;";
     } else if (c == '>') {
@@ -120,9 +121,9 @@ void ExplanationSection(std::ostream& out, const gate::EvaluationResult& result,
     const explain::Exemplar& exemplar = why.exemplars[i];
     out << (i == 0 ? " " : " · ");
     if (exemplar.url.empty()) {
-      out << ExemplarLabel(exemplar) << " " << Code(exemplar.trace_id);
+      out << ExemplarLabel(exemplar) << " " << MarkdownCode(exemplar.trace_id);
     } else {
-      out << "[" << ExemplarLabel(exemplar) << "](" << Cell(exemplar.url) << ")";
+      out << "[" << ExemplarLabel(exemplar) << "](" << MarkdownCell(exemplar.url) << ")";
     }
   }
   out << "\n\n";
@@ -150,18 +151,20 @@ void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const Gr
       << " CI | p | Verdict | Config |\n"
          "|---|---:|---:|---:|---:|---:|---|---|\n";
   for (const RuleResult& rule : group.rules) {
-    out << "| " << Cell(rule.limit_text) << " | " << CountedValueText(rule, rule.baseline, rule.baseline_n) << " | "
-        << CountedValueText(rule, rule.candidate, rule.candidate_n) << " | " << ChangeText(rule) << " | "
-        << JudgedIntervalText(rule) << " | "
+    out << "| " << MarkdownCell(rule.limit_text) << " | "
+        << CountedValueText(rule, rule.baseline, rule.baseline_n) << " | "
+        << CountedValueText(rule, rule.candidate, rule.candidate_n) << " | " << ChangeText(rule)
+        << " | " << JudgedIntervalText(rule) << " | "
         << (rule.adjusted_p_value ? FormatPValue(*rule.adjusted_p_value) : "–") << " | "
         << Icon(rule.verdict) << " " << VerdictLabel(rule.verdict) << " | "
-        << Cell(rule.rule.origin.ToString()) << " |\n";
+        << MarkdownCell(rule.rule.origin.ToString()) << " |\n";
   }
   bool notes = false;
   for (const RuleResult& rule : group.rules) {
     const std::string note = RuleNote(result, rule);
     if (!note.empty() && rule.verdict != Verdict::kInsufficientData) {
-      out << (notes ? "" : "\n") << "- " << Cell(rule.limit_text) << ": " << Cell(note) << "\n";
+      out << (notes ? "" : "\n") << "- " << MarkdownCell(rule.limit_text) << ": "
+          << MarkdownCell(note) << "\n";
       notes = true;
     }
   }
@@ -170,16 +173,17 @@ void RuleTable(std::ostream& out, const gate::EvaluationResult& result, const Gr
 void GroupLine(std::ostream& out, const GroupResult& group) {
   auto side = [](const std::optional<gate::SideStats>& stats) {
     if (!stats) return std::string("no events");
-    return Count(stats->summary.count) + " events, " +
-           FormatPercent(stats->summary.error_rate) + " errors";
+    return Count(stats->summary.count) + " events, " + FormatPercent(stats->summary.error_rate) +
+           " errors";
   };
   out << "Baseline: " << side(group.baseline) << " · candidate: " << side(group.candidate);
   if (group.shift) {
     out << " · Mann-Whitney: P(candidate slower) = "
-        << FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000)
-        << ", " << FormatPStatement(group.shift->p_value);
+        << FormatNumber(std::round(group.shift->probability_of_superiority * 1000) / 1000) << ", "
+        << FormatPStatement(group.shift->p_value);
   }
-  if (group.override_origin) out << " · rules from " << Cell(group.override_origin->ToString());
+  if (group.override_origin)
+    out << " · rules from " << MarkdownCell(group.override_origin->ToString());
   out << "\n\n";
 }
 
@@ -206,9 +210,10 @@ void VerdictSection(std::ostream& out, const gate::EvaluationResult& result) {
     const std::string text = OriginText(side);
     return text.empty() ? std::string() : " (" + Prose(text) + ")";
   };
-  out << "Candidate " << Code(result.candidate_source) << origin(result.candidate_origin)
-      << " against baseline " << Code(result.baseline_source) << origin(result.baseline_origin)
-      << ", rules from " << Code(result.config_name) << ".\n\n";
+  out << "Candidate " << MarkdownCode(result.candidate_source) << origin(result.candidate_origin)
+      << " against baseline " << MarkdownCode(result.baseline_source)
+      << origin(result.baseline_origin) << ", rules from " << MarkdownCode(result.config_name)
+      << ".\n\n";
 }
 
 // The table of rules that did not pass (too few events aside), then one sentence each
@@ -225,10 +230,11 @@ void NotableSection(std::ostream& out, const explain::ExplainedResult& report) {
          "|---|---|---|---:|---:|---:|---:|---|\n";
   for (std::size_t i = 0; i < notable.size() && i < kMaxSummaryRows; ++i) {
     const RuleRef& ref = notable[i];
-    out << "| " << Icon(ref.rule->verdict) << " | " << Code(ref.group->name) << " | "
-        << Cell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline) << " | "
-        << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule) << " | "
-        << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict) << " |\n";
+    out << "| " << Icon(ref.rule->verdict) << " | " << MarkdownCode(ref.group->name) << " | "
+        << MarkdownCell(ref.rule->limit_text) << " | " << ValueText(*ref.rule, ref.rule->baseline)
+        << " | " << ValueText(*ref.rule, ref.rule->candidate) << " | " << ChangeText(*ref.rule)
+        << " | " << JudgedIntervalText(*ref.rule) << " | " << VerdictLabel(ref.rule->verdict)
+        << " |\n";
   }
   out << "\n";
   if (notable.size() > kMaxSummaryRows)
@@ -242,8 +248,8 @@ void NotableSection(std::ostream& out, const explain::ExplainedResult& report) {
     ++sentences;
     // The sentence starts with the name, which the data chose: as code; the rest is ours.
     const std::string sentence = RuleSentence(result, *ref.group, *ref.rule);
-    out << "- " << Icon(ref.rule->verdict) << " " << Code(ref.group->name)
-        << Cell(std::string_view(sentence).substr(ref.group->name.size())) << "\n";
+    out << "- " << Icon(ref.rule->verdict) << " " << MarkdownCode(ref.group->name)
+        << MarkdownCell(std::string_view(sentence).substr(ref.group->name.size())) << "\n";
     auto why = report.explanations.find(ref.group->name);
     if (why != report.explanations.end() && explained.insert(ref.group->name).second)
       out << "  - why: " << Prose(WhyText(why->second, result.confidence)) << "\n";
@@ -258,7 +264,7 @@ void InsufficientSection(std::ostream& out, const gate::EvaluationResult& result
   if (lines.empty()) return;
   out << "**Not judged: too few events**\n\n";
   for (std::size_t i = 0; i < lines.size() && i < kMaxTooFewLines; ++i) {
-    out << "- " << Icon(Verdict::kInsufficientData) << " " << Cell(lines[i]) << "\n";
+    out << "- " << Icon(Verdict::kInsufficientData) << " " << MarkdownCell(lines[i]) << "\n";
   }
   if (lines.size() > kMaxTooFewLines)
     out << "\n" << LeftOut(kMaxTooFewLines, lines.size(), "lines");
@@ -282,7 +288,7 @@ std::vector<const GroupResult*> DetailsSection(std::ostream& out,
       continue;
     }
     if (detailed++ == 0) out << "### Details\n\n";
-    out << "#### " << Icon(group->verdict) << " " << Code(group->name) << "\n\n";
+    out << "#### " << Icon(group->verdict) << " " << MarkdownCode(group->name) << "\n\n";
     GroupLine(out, *group);
     RuleTable(out, result, *group);
     out << "\n";
@@ -308,12 +314,11 @@ void PassingSection(std::ostream& out, const gate::EvaluationResult& result,
   };
   for (std::size_t i = 0; i < passing.size() && i < kMaxPassingRows; ++i) {
     const GroupResult* group = passing[i];
-    out << "| " << Code(group->name) << " | " << n(group->baseline) << " → " << n(group->candidate)
-        << " | " << SideCell(group->candidate, &gate::SideStats::p50_ms) << " | "
-        << SideCell(group->candidate, &gate::SideStats::p95_ms) << " | "
-        << (group->candidate ? FormatPercent(group->candidate->summary.error_rate) : "–")
-        << " | "
-        << (group->skipped ? "skipped (" + Cell(group->override_origin->ToString()) + ")"
+    out << "| " << MarkdownCode(group->name) << " | " << n(group->baseline) << " → "
+        << n(group->candidate) << " | " << SideCell(group->candidate, &gate::SideStats::p50_ms)
+        << " | " << SideCell(group->candidate, &gate::SideStats::p95_ms) << " | "
+        << (group->candidate ? FormatPercent(group->candidate->summary.error_rate) : "–") << " | "
+        << (group->skipped ? "skipped (" + MarkdownCell(group->override_origin->ToString()) + ")"
                            : std::string("✅ pass (") + Count(group->rules.size()) + " rules)")
         << " |\n";
   }
@@ -328,7 +333,7 @@ void NotesAndMethod(std::ostream& out, const explain::ExplainedResult& report) {
   const std::vector<std::string> notes = RunNotes(result);
   if (!notes.empty()) {
     out << "**Notes**\n\n";
-    for (const std::string& note : notes) out << "- " << Cell(note) << "\n";
+    for (const std::string& note : notes) out << "- " << MarkdownCell(note) << "\n";
     out << "\n";
   }
   out << "<sub>Method: " << MethodText(result);

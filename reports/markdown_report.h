@@ -5,6 +5,7 @@
 #define PERFGATE_REPORTS_MARKDOWN_REPORT_H_
 
 #include <string>
+#include <string_view>
 
 #include "explain/explanations.h"
 #include "gate/result.h"
@@ -13,6 +14,11 @@ namespace perfgate::reports {
 
 // Deterministic: the same result gives the same bytes.
 std::string RenderMarkdown(const explain::ExplainedResult& report);
+
+// Text safe inside a Markdown table cell: pipes escaped, line breaks flattened.
+std::string MarkdownCell(std::string_view text);
+// A name as Markdown inline code (fenced by more backticks than it holds).
+std::string MarkdownCode(std::string_view name);
 
 }  // namespace perfgate::reports
 

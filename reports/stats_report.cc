@@ -16,18 +16,6 @@ namespace {
 
 std::string PercentileName(double percent) { return "p" + FormatNumber(percent); }
 
-// A number without its unit: "272" of "272 ms", "0.30" of "0.30 %".
-std::string Bare(const std::string& text) { return text.substr(0, text.rfind(' ')); }
-
-// "272 [253, 298]": a value and its interval, without the unit (the header has it); the
-// value alone where no interval is claimed.
-std::string WithInterval(double value, const std::optional<stats::Interval>& ci,
-                         std::string (*format)(double)) {
-  std::string text = Bare(format(value));
-  if (ci) text += " [" + Bare(format(ci->lower)) + ", " + Bare(format(ci->upper)) + "]";
-  return text;
-}
-
 }  // namespace
 
 std::string RenderStatsTable(const gate::SourceSummary& summary) {
@@ -40,28 +28,17 @@ std::string RenderStatsTable(const gate::SourceSummary& summary) {
   for (const gate::GroupSummary& group : summary.groups) {
     std::vector<std::string> row = {
         group.name, std::to_string(group.summary.count),
-        WithInterval(group.summary.error_rate, group.error_rate_ci, FormatPercent),
-        WithInterval(group.summary.mean_ms, group.mean_ci, FormatMs),
-        Bare(FormatMs(group.summary.min_ms))};
+        NumberWithInterval(group.summary.error_rate, group.error_rate_ci, FormatPercent),
+        NumberWithInterval(group.summary.mean_ms, group.mean_ci, FormatMs),
+        NumberOnly(FormatMs(group.summary.min_ms))};
     for (std::size_t p = 0; p < group.percentiles_ms.size(); ++p) {
       row.push_back(
-          WithInterval(group.percentiles_ms[p].second, group.percentile_cis[p], FormatMs));
+          NumberWithInterval(group.percentiles_ms[p].second, group.percentile_cis[p], FormatMs));
     }
-    row.push_back(Bare(FormatMs(group.summary.max_ms)));
+    row.push_back(NumberOnly(FormatMs(group.summary.max_ms)));
     rows.push_back(std::move(row));
   }
-  std::vector<std::size_t> widths(header.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
-  }
-  std::string out;
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      const std::string pad(widths[c] - row[c].size(), ' ');
-      out += c == 0 ? row[c] + pad : "  " + pad + row[c];
-    }
-    out += "\n";
-  }
+  std::string out = AlignedColumns(rows);
   out += "\n[" + FormatNumber(summary.confidence * 100) +
          " % intervals, where the gate would judge: error rates by Clopper-Pearson, means (from "
          "min_samples events) by BCa bootstrap, percentiles (from 10 events beyond them) by "

@@ -29,6 +29,32 @@ Overall OverallVerdict(const EvaluationResult& result) {
   return warned ? Overall::kWarn : Overall::kPass;
 }
 
+std::string NumberOnly(const std::string& text) { return text.substr(0, text.rfind(' ')); }
+
+std::string NumberWithInterval(double value, const std::optional<stats::Interval>& ci,
+                               std::string (*format)(double)) {
+  std::string text = NumberOnly(format(value));
+  if (ci) text += " [" + NumberOnly(format(ci->lower)) + ", " + NumberOnly(format(ci->upper)) + "]";
+  return text;
+}
+
+std::string AlignedColumns(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      const std::string pad(widths[c] - row[c].size(), ' ');
+      out += c == 0 ? row[c] + pad : "  " + pad + row[c];
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string UpperCase(std::string_view text) {
   std::string upper(text);
   for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);

@@ -33,6 +33,15 @@ Overall OverallVerdict(const gate::EvaluationResult& result);
 std::string OverallTitle(const gate::EvaluationResult& result);
 // ASCII letters upper-cased.
 std::string UpperCase(std::string_view text);
+// A number without its unit: "272" of "272 ms", "0.30" of "0.30 %".
+std::string NumberOnly(const std::string& text);
+// "272 [253, 298]": a value and its interval, without the unit (a header has it); the value
+// alone where no interval is claimed.
+std::string NumberWithInterval(double value, const std::optional<stats::Interval>& ci,
+                               std::string (*format)(double));
+// `rows` as aligned columns, two spaces apart: the first left-aligned, the rest right-aligned;
+// a line each.
+std::string AlignedColumns(const std::vector<std::vector<std::string>>& rows);
 
 // What a side's rows said of their origin: "release shop@1.4.0, 2026-11-10 00:00 to
 // 2026-11-12 23:59 UTC", "releases a, b and 3 more", or "" when they said nothing.

@@ -189,10 +189,10 @@ TEST(Cli, UsageErrorsAreExitTwoAndPointAtHelp) {
   EXPECT_EQ(
       unknown.err,
       "perfgate: error: unknown command 'chek'; did you mean 'check'? (the commands are check, "
-      "compare, explain, stats, fetch, watch, alert, init, validate, record)\n");
+      "compare, explain, stats, trend, fetch, watch, alert, init, validate, record)\n");
   EXPECT_EQ(RunPerfgate({"frobnicate"}, fs).err,
             "perfgate: error: unknown command 'frobnicate' (the commands are check, compare, "
-            "explain, stats, fetch, watch, alert, init, validate, record)\n");
+            "explain, stats, trend, fetch, watch, alert, init, validate, record)\n");
   CliRun help = RunPerfgate({"--help"}, fs);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find(

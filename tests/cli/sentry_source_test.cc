@@ -240,13 +240,13 @@ TEST(CliSentrySource, DeployedIsTheReleaseLastDeployedToTheEnvironment) {
       << none.err;
 }
 
-// Six releases, each 8 % slower than the one before: every step passes a +10 % gate, and
-// the creep (+47 % over five releases) is what max_drift catches, naming where it came from.
-TEST(CliSentrySource, MaxDriftCatchesACreepEveryStepPasses) {
+// Six releases a day apart, 1.0 to 1.5, each 8 % slower than the one before (the same
+// draws, scaled).
+FakeSentryServer::Handler CreepingReleases() {
   std::map<std::string, SampleSet> releases;
   SentryServerOptions options;
   for (int k = 0; k < 6; ++k) {
-    std::mt19937_64 random(5);  // the same draws, scaled: exactly +8 % a release
+    std::mt19937_64 random(5);
     std::lognormal_distribution<double> duration(std::log(200.0), 0.3);
     SampleSetBuilder builder;
     for (int i = 0; i < 3000; ++i)
@@ -255,7 +255,13 @@ TEST(CliSentrySource, MaxDriftCatchesACreepEveryStepPasses) {
     releases[name] = std::move(builder).Build(name);
     options.release_offsets[name] = std::chrono::hours(24 * (k - 5));
   }
-  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
+  return SentryHandler(std::move(releases), "tok", options);
+}
+
+// Every step passes a +10 % gate; the creep (+47 % over five releases) is what max_drift
+// catches, naming where it came from.
+TEST(CliSentrySource, MaxDriftCatchesACreepEveryStepPasses) {
+  FakeSentryServer server{CreepingReleases()};
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs;
@@ -280,6 +286,35 @@ TEST(CliSentrySource, MaxDriftCatchesACreepEveryStepPasses) {
   EXPECT_TRUE(note.starts_with("drift since 1.0 over 5 releases: p95 1.0 ")) << note;
   for (const char* release : {", 1.1 ", ", 1.2 ", ", 1.3 ", ", 1.4 ", "; candidate "})
     EXPECT_NE(note.find(release), std::string::npos) << note;
+}
+
+TEST(CliSentrySource, TrendShowsEachReleasesPercentilesAndErrorRateWithIntervals) {
+  FakeSentryServer server{CreepingReleases()};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = RunPerfgate({"trend", "--releases", "6", "--release", "1.5", "--organization",
+                            "acme", "--cache-dir", "cache", "--sentry-url", server.url(), "--json",
+                            "t.json", "--html", "t.html", "--markdown", "t.md"},
+                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(
+      run.out.starts_with("perfgate trend: 6 releases, 1.0 to 1.5\n\nGET /a (18000 "
+                          "events)\n  RELEASE  EVENTS  "))
+      << run.out;
+  const boost::json::value trend = boost::json::parse(fs.files["t.json"]);
+  const boost::json::array& points = trend.at("transactions").at(0).at("points").as_array();
+  ASSERT_EQ(points.size(), 6u);
+  for (std::size_t k = 0; k < 6; ++k) {
+    EXPECT_EQ(points[k].at("release").as_string(), "1." + std::to_string(k));
+    const double p95 = points[k].at("p95_ms").to_number<double>();
+    EXPECT_NEAR(p95 / points[0].at("p95_ms").to_number<double>(), std::pow(1.08, k), 1e-9);
+    EXPECT_LE(points[k].at("p95_ci").at("lower").to_number<double>(), p95);
+    EXPECT_GE(points[k].at("p95_ci").at("upper").to_number<double>(), p95);
+    EXPECT_NEAR(points[k].at("error_rate").to_number<double>(), 6.0 / 3000, 1e-12);
+  }
+  EXPECT_NE(fs.files["t.html"].find("<svg"), std::string::npos);
+  EXPECT_NE(fs.files["t.md"].find("| 1.5 | 3000 |"), std::string::npos) << fs.files["t.md"];
 }
 
 TEST(CliSentrySource, ReleasesAreCachedWhereCachesGo) {
