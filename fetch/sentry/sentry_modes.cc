@@ -14,12 +14,6 @@
 
 namespace perfgate::fetch {
 
-std::string FormatBinWidth(double ms) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, ms >= 10 ? "%.0f ms" : "%.2g ms", ms);
-  return buffer;
-}
-
 namespace {
 
 // A number of events from an answer, rounded (Sentry extrapolates some counts), else the
@@ -217,19 +211,6 @@ Result<DurationHistogram> ParseHistogram(std::string_view body) {
 
 double DurationHistogram::BinWidth() const {
   return bins.size() > 1 ? bins[1].first - bins[0].first : 1;
-}
-
-void AddHistogramEvents(const DurationHistogram& histogram, std::string_view name,
-                        std::size_t failures, SampleSetBuilder& samples) {
-  const double width = histogram.BinWidth();
-  for (const auto& [edge, count] : histogram.bins) {
-    for (std::size_t i = 0; i < count; ++i) {
-      // Failures are not binned by duration: they are spread over the first events, which
-      // keeps the error rate exact and leaves the duration distribution as binned.
-      samples.Add(name, edge + width / 2, failures > 0);
-      if (failures > 0) --failures;
-    }
-  }
 }
 
 }  // namespace perfgate::fetch

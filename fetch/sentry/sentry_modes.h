@@ -1,7 +1,7 @@
 // The answers of Sentry's aggregate and histogram modes, decoded: rows of per-transaction
-// aggregates from the events endpoint, duration histograms from events-histogram, and
-// histograms rebuilt into events. Pure; SentryClient's FetchAggregates and FetchHistograms
-// (sentry_client.cc) do the requests.
+// aggregates from the events endpoint, duration histograms from events-histogram, and the
+// counts of one row. Pure; SentryClient's FetchAggregates and FetchHistograms
+// (sentry_client.cc) do the requests, sentry_zoom.h builds bins from the histograms.
 #ifndef PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_
 #define PERFGATE_FETCH_SENTRY_SENTRY_MODES_H_
 
@@ -65,14 +65,6 @@ Result<DurationHistogram> ParseHistogram(std::string_view body);
 // (each a whole number of events). A body not so shaped is a kUnavailable error.
 Result<std::vector<std::size_t>> ParseCountRow(std::string_view body,
                                                const std::vector<std::string>& fields);
-
-// Adds each binned event of `name` at its bin's midpoint; the first `failures` failed
-// (failures are not binned by duration, so the error rate stays exact).
-void AddHistogramEvents(const DurationHistogram& histogram, std::string_view name,
-                        std::size_t failures, SampleSetBuilder& samples);
-
-// "25 ms", "0.5 ms".
-std::string FormatBinWidth(double ms);
 
 }  // namespace perfgate::fetch
 

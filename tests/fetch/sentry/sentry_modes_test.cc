@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fetch/sentry/sentry_zoom.h"
+
 namespace perfgate::fetch {
 namespace {
 
@@ -143,14 +145,19 @@ TEST(ParseHistogram, RebuildsEventsAtBinMidpointsWithExactFailures) {
   ASSERT_TRUE(histogram.ok()) << histogram.error().message;
   EXPECT_EQ(histogram->BinWidth(), 50);
   SampleSetBuilder builder;
-  AddHistogramEvents(*histogram, "GET /a", 1, builder);
+  builder.AddBinned("GET /a", BinsOf(*histogram, histogram->BinWidth()), 1);
   SampleSet set = std::move(builder).Build("h");
   ASSERT_EQ(set.groups.size(), 1u);
   EXPECT_EQ(set.groups[0].durations_ms, (std::vector<double>{25, 25, 125}));
   EXPECT_EQ(set.groups[0].failed, (std::vector<std::uint8_t>{1, 0, 0}));
+  ASSERT_EQ(set.groups[0].bins.size(), 2u);  // the empty bin left out
+  EXPECT_EQ(set.groups[0].bins[1].lower, 100);
+  EXPECT_EQ(set.groups[0].bins[1].upper, 150);
   EXPECT_FALSE(ParseHistogram("{\"other\": []}").ok());
-  EXPECT_EQ(FormatBinWidth(25), "25 ms");
-  EXPECT_EQ(FormatBinWidth(0.5), "0.5 ms");
+  EXPECT_FALSE(  // bins out of order are not Sentry's
+      ParseHistogram(
+          R"json({"transaction.duration":[{"bin":50,"count":1},{"bin":0,"count":1}]})json")
+          .ok());
 }
 
 }  // namespace
