@@ -118,6 +118,9 @@ Result<SentrySelection> SentrySelectionFor(const SourceOptions& options,
   if (flags.environment) selection.environment = *flags.environment;
   if (flags.dataset) selection.dataset = *flags.dataset;
   if (flags.mode) selection.mode = *flags.mode;
+  // One group of every event wants the events themselves: auto reads raw then.
+  if (selection.mode == SentryMode::kAuto && config.group_by == gate::GroupBy::kNone)
+    selection.mode = SentryMode::kRaw;
   if (selection.mode != SentryMode::kRaw && config.group_by == gate::GroupBy::kNone) {
     return MakeError(ErrorKind::kUsage, std::string(NameOf(kSentryModeNames, selection.mode)) +
                                             " mode gives per-transaction values, which cannot "

@@ -317,6 +317,31 @@ TEST(CliSentrySource, TrendShowsEachReleasesPercentilesAndErrorRateWithIntervals
   EXPECT_NE(fs.files["t.md"].find("| 1.5 | 3000 |"), std::string::npos) << fs.files["t.md"];
 }
 
+// group_by: none pools every event: auto mode reads the events themselves; histogram and
+// aggregate modes, whose values are per transaction, are refused.
+TEST(CliSentrySource, GroupByNoneReadsRawUnderAutoAndRefusesPerTransactionModes) {
+  FakeSentryServer server{SentryHandler(Releases(), "tok")};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  fs.files["t.yaml"] = "group_by: none\nrules:\n  - {metric: p95, max: 8000ms}\n";
+  const std::vector<std::string> args = {
+      "check",       "--config",     "t.yaml",         "--baseline", "sentry:1.0",
+      "--candidate", "sentry:1.1",   "--organization", "acme",       "--cache-dir",
+      "cache",       "--sentry-url", server.url()};
+  CliRun pooled = RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_NE(pooled.exit_code, 2) << pooled.err;
+  EXPECT_NE(pooled.err.find(" pages ("), std::string::npos) << pooled.err;  // raw
+  std::vector<std::string> histogram = args;
+  histogram.insert(histogram.end(), {"--mode", "histogram"});
+  CliRun refused = RunPerfgate(histogram, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("histogram mode gives per-transaction values, which cannot be "
+                             "pooled for group_by: none; use raw mode"),
+            std::string::npos)
+      << refused.err;
+}
+
 TEST(CliSentrySource, ReleasesAreCachedWhereCachesGo) {
   FakeSentryServer server{SentryHandler(Releases(), "tok")};
   fetch::CurlTransport transport;
