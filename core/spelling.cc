@@ -38,4 +38,17 @@ std::string DidYouMean(std::string_view word, std::span<const std::string_view> 
   return match.empty() ? "" : "; did you mean '" + match + "'?";
 }
 
+std::vector<std::string> NearestMatches(std::string_view word,
+                                        std::span<const std::string> candidates,
+                                        std::size_t count) {
+  std::vector<std::pair<std::size_t, std::size_t>> ranked;  // distance, index
+  for (std::size_t i = 0; i < candidates.size(); ++i)
+    ranked.emplace_back(EditDistance(word, candidates[i]), i);
+  std::stable_sort(ranked.begin(), ranked.end());
+  std::vector<std::string> nearest;
+  for (std::size_t i = 0; i < ranked.size() && nearest.size() < count; ++i)
+    nearest.push_back(candidates[ranked[i].second]);
+  return nearest;
+}
+
 }  // namespace perfgate

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace perfgate {
 
@@ -15,6 +16,11 @@ std::size_t EditDistance(std::string_view a, std::string_view b);
 // The candidate closest to `word` by edit distance if it is plausibly a misspelling of it
 // (at most a third of the word's letters differ), else empty.
 std::string ClosestMatch(std::string_view word, std::span<const std::string_view> candidates);
+
+// The `count` candidates closest to `word` by edit distance, closest first (ties in the
+// candidates' order), however far: for listing what there is instead.
+std::vector<std::string> NearestMatches(std::string_view word,
+                                        std::span<const std::string> candidates, std::size_t count);
 
 // "; did you mean 'x'?" for the closest candidate, or "" when none is close.
 std::string DidYouMean(std::string_view word, std::span<const std::string_view> candidates);

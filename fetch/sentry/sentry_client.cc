@@ -14,6 +14,7 @@
 #include "core/duration.h"
 #include "core/number_format.h"
 #include "core/parallel.h"
+#include "core/spelling.h"
 #include "core/text.h"
 #include "core/timestamp.h"
 #include "fetch/files/sample_reader.h"
@@ -403,17 +404,51 @@ Result<SentryClient::Latest> SentryClient::FindDeployed(const std::string& envir
   return Latest{best, "the release last deployed to " + environment + " (" + best_time + ")"};
 }
 
+Error SentryClient::NotFound(const std::string& release) {
+  const SentrySelection& selection = options_.selection;
+  // The organization itself first: a slug misspelt, or one the token cannot see, is not the
+  // release's fault.
+  boost::json::value organization;
+  Result<HttpResponse> found =
+      GetParsed("/api/0/organizations/" + UrlEncode(selection.organization) + "/", "",
+                JsonAnswer(boost::json::kind::object, organization));
+  if (!found.ok() && found.error().IsNotFound()) {
+    return MakeError(ErrorKind::kUnavailable,
+                     "organization '" + selection.organization + "' does not exist on " +
+                         selection.url +
+                         ", or the token cannot see it (check source.sentry.organization or "
+                         "--organization, and the organization the token was made in)");
+  }
+  std::string message =
+      "sentry:" + release + ": no such release in organization '" + selection.organization + "'";
+  boost::json::value releases;
+  Result<HttpResponse> listed = GetParsed(
+      OrganizationPath(selection, "releases"),
+      "per_page=" + std::to_string(kNearestOf) + "&sort=date" + ProjectParameters(selection),
+      JsonAnswer(boost::json::kind::array, releases));
+  std::vector<std::string> names;
+  if (listed.ok()) {
+    for (const boost::json::value& entry : releases.as_array()) {
+      const boost::json::value* version =
+          entry.is_object() ? entry.as_object().if_contains("version") : nullptr;
+      if (version != nullptr && version->is_string()) names.emplace_back(version->as_string());
+    }
+  }
+  const std::vector<std::string> nearest = NearestMatches(release, names, 3);
+  if (!nearest.empty()) {
+    message += "; the nearest of its " + std::to_string(names.size()) + " newest: ";
+    for (std::size_t i = 0; i < nearest.size(); ++i) message += (i ? ", " : "") + nearest[i];
+  }
+  return MakeError(ErrorKind::kUnavailable, message);
+}
+
 Result<SentryClient::Bounds> SentryClient::ReleaseBounds(const std::string& release) {
   boost::json::value details;
   Result<HttpResponse> response =
       GetParsed(OrganizationPath(options_.selection, "releases/" + UrlEncode(release)), "",
                 JsonAnswer(boost::json::kind::object, details));
   if (!response.ok()) {
-    if (response.error().IsNotFound()) {
-      return MakeError(ErrorKind::kUnavailable, "sentry:" + release +
-                                                    ": no such release in organization '" +
-                                                    options_.selection.organization + "'");
-    }
+    if (response.error().IsNotFound()) return NotFound(release);
     return response.error();
   }
   const boost::json::object& object = details.as_object();

@@ -188,6 +188,10 @@ class SentryClient {
                                                     std::string_view filter,
                                                     const std::string& range, int count);
   Result<Bounds> ReleaseBounds(const std::string& release);
+  // Why Sentry has no `release`: the organization is not there (or the token cannot see
+  // it), or the release is not, with the nearest of its kNearestOf newest release names.
+  static constexpr int kNearestOf = 100;
+  Error NotFound(const std::string& release);
   static HttpClientOptions HttpOptionsFor(const SentryOptions& options, const std::string& token);
   // What a final non-2xx `status` means for a Sentry request, with what to check.
   Error ClassifyStatus(int status, bool query_timeout, const std::string& message,

@@ -342,6 +342,36 @@ TEST(CliSentrySource, GroupByNoneReadsRawUnderAutoAndRefusesPerTransactionModes)
       << refused.err;
 }
 
+// A release Sentry does not have is said with the nearest names it has; an organization it
+// does not have (or the token cannot see) is said as that, not blamed on the release.
+TEST(CliSentrySource, AMissingReleaseListsTheNearestAndAMissingOrganizationIsNamed) {
+  // A token that is no word of the messages (they are redacted of it).
+  FakeSentryServer server{SentryHandler(Releases(), "s3cret")};
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  const auto run = [&](const std::string& organization) {
+    return RunPerfgate(
+        {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.10", "--organization",
+         organization, "--cache-dir", "cache", "--sentry-url", server.url()},
+        fs, {{"SENTRY_AUTH_TOKEN", "s3cret"}}, &transport, &clock);
+  };
+  CliRun release = run("acme");
+  EXPECT_EQ(release.exit_code, 3);
+  EXPECT_NE(release.err.find("sentry:1.10: no such release in organization 'acme'; the nearest "
+                             "of its 2 newest: 1.1, 1.0"),
+            std::string::npos)
+      << release.err;
+  CliRun organization = run("acne");
+  EXPECT_EQ(organization.exit_code, 3);
+  EXPECT_NE(organization.err.find("organization 'acne' does not exist on " + server.url() +
+                                  ", or the token cannot see it (check "
+                                  "source.sentry.organization or --organization, and the "
+                                  "organization the token was made in)"),
+            std::string::npos)
+      << organization.err;
+}
+
 TEST(CliSentrySource, ReleasesAreCachedWhereCachesGo) {
   FakeSentryServer server{SentryHandler(Releases(), "tok")};
   fetch::CurlTransport transport;

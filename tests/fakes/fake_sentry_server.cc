@@ -377,1272 +377,378 @@ FakeSentryServer::Handler SentryHandler(std::map<std::string, SampleSet> release
           kFirstMs + shift + e * kSpanMs / std::max(1LL, total);
     std::reverse(list.begin(), list.end());  // newest first
   }
-  return [shared,
-          token, options](const FakeSentryServer::Request& request) -> FakeSentryServer::
-                                                                        Reply {
-                                                                          using namespace std::
-                                                                              chrono;
-                                                                          fetch::Headers
-                                                                              limit_headers;
-                                                                          if (options
-                                                                                  .requests_per_second >
-                                                                              0) {
-                                                                            // sentry.io's limiter:
-                                                                            // a fixed window of N
-                                                                            // requests a second and
-                                                                            // M at once, per
-                                                                            // caller.
-                                                                            std::lock_guard lock(
-                                                                                shared->mutex);
-                                                                            const long long second =
-                                                                                duration_cast<
-                                                                                    seconds>(
-                                                                                    system_clock::now()
-                                                                                        .time_since_epoch())
-                                                                                    .count();
-                                                                            if (second !=
-                                                                                shared->window) {
-                                                                              shared->window =
-                                                                                  second;
-                                                                              shared->in_window = 0;
-                                                                            }
-                                                                            const int remaining =
-                                                                                options
-                                                                                    .requests_per_second -
-                                                                                shared->in_window;
-                                                                            limit_headers = {
-                                                                                {"X-Sentry-Rate-"
-                                                                                 "Limit-Limit",
-                                                                                 std::to_string(
-                                                                                     options
-                                                                                         .requests_per_second)},
-                                                                                {"X-Sentry-Rate-"
-                                                                                 "Limit-Remaining",
-                                                                                 std::to_string(
-                                                                                     std::max(
-                                                                                         0,
-                                                                                         remaining -
-                                                                                             1))},
-                                                                                {"X-Sentry-Rate-"
-                                                                                 "Limit-Reset",
-                                                                                 std::to_string(
-                                                                                     second + 1)},
-                                                                                {"X-Sentry-Rate-"
-                                                                                 "Limit-"
-                                                                                 "ConcurrentLimit",
-                                                                                 std::to_string(
-                                                                                     options
-                                                                                         .concurrent_requests)}};
-                                                                            if (remaining <= 0 ||
-                                                                                shared->in_flight >=
-                                                                                    options
-                                                                                        .concurrent_requests) {
-                                                                              ++*options.rejected;
-                                                                              return {
-                                                                                  429,
-                                                                                  limit_headers,
-                                                                                  remaining <= 0
-                                                                                      ? R"({"detail": "You are attempting to use this endpoint too frequently. Limit is )" +
-                                                                                            std::to_string(
-                                                                                                options
-                                                                                                    .requests_per_second) +
-                                                                                            R"( requests in 1 seconds"})"
-                                                                                      : R"({"detail": "You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is )" +
-                                                                                            std::to_string(
-                                                                                                options
-                                                                                                    .concurrent_requests) +
-                                                                                            R"("})"};
-                                                                            }
-                                                                            ++shared->in_window;
-                                                                            ++shared->in_flight;
-                                                                          }
-                                                                          struct Done {
-                                                                            std::shared_ptr<Shared>
-                                                                                shared;
-                                                                            bool counted;
-                                                                            ~Done() {
-                                                                              if (!counted) return;
-                                                                              std::lock_guard lock(
-                                                                                  shared->mutex);
-                                                                              --shared->in_flight;
-                                                                            }
-                                                                          } done{
-                                                                              shared,
-                                                                              options.requests_per_second >
-                                                                                  0};
-                                                                          if (options.latency
-                                                                                  .count() > 0)
-                                                                            std::this_thread::
-                                                                                sleep_for(
-                                                                                    options
-                                                                                        .latency);
+  return [shared, token,
+          options](const FakeSentryServer::Request& request) -> FakeSentryServer::Reply {
+    using namespace std::chrono;
+    fetch::Headers limit_headers;
+    if (options.requests_per_second > 0) {
+      // sentry.io's limiter: a fixed window of N requests a second and M at once, per caller.
+      std::lock_guard lock(shared->mutex);
+      const long long second =
+          duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+      if (second != shared->window) {
+        shared->window = second;
+        shared->in_window = 0;
+      }
+      const int remaining = options.requests_per_second - shared->in_window;
+      limit_headers = {
+          {"X-Sentry-Rate-Limit-Limit", std::to_string(options.requests_per_second)},
+          {"X-Sentry-Rate-Limit-Remaining", std::to_string(std::max(0, remaining - 1))},
+          {"X-Sentry-Rate-Limit-Reset", std::to_string(second + 1)},
+          {"X-Sentry-Rate-Limit-ConcurrentLimit", std::to_string(options.concurrent_requests)}};
+      if (remaining <= 0 || shared->in_flight >= options.concurrent_requests) {
+        ++*options.rejected;
+        return {
+            429, limit_headers,
+            remaining <= 0
+                ? R"({"detail": "You are attempting to use this endpoint too frequently. Limit is )" +
+                      std::to_string(options.requests_per_second) + R"( requests in 1 seconds"})"
+                : R"({"detail": "You are attempting to go above the allowed concurrency for this endpoint. Concurrency limit is )" +
+                      std::to_string(options.concurrent_requests) + R"("})"};
+      }
+      ++shared->in_window;
+      ++shared->in_flight;
+    }
+    struct Done {
+      std::shared_ptr<Shared> shared;
+      bool counted;
+      ~Done() {
+        if (!counted) return;
+        std::lock_guard lock(shared->mutex);
+        --shared->in_flight;
+      }
+    } done{shared, options.requests_per_second > 0};
+    if (options.latency.count() > 0) std::this_thread::sleep_for(options.latency);
 
-                                                                          if (request
-                                                                                  .authorization !=
-                                                                              "Bearer " + token)
-                                                                            return {
-                                                                                401, limit_headers,
-                                                                                R"({"detail": "Invalid token"})"};
-                                                                          const std::string path =
-                                                                              request.target.substr(
-                                                                                  0,
-                                                                                  request.target
-                                                                                      .find('?'));
-                                                                          const std::string
-                                                                              releases_prefix =
-                                                                                  "/api/0/"
-                                                                                  "organizations/"
-                                                                                  "acme/releases/";
-                                                                          if (const std::string
-                                                                                  environment =
-                                                                                      QueryParameter(
-                                                                                          request
-                                                                                              .target,
-                                                                                          "environm"
-                                                                                          "ent");
-                                                                              path ==
-                                                                                  releases_prefix &&
-                                                                              !environment
-                                                                                   .empty()) {
-                                                                            // The releases seen in
-                                                                            // an environment (here:
-                                                                            // deployed to it),
-                                                                            // newest version first.
-                                                                            std::set<std::string>
-                                                                                seen;
-                                                                            for (
-                                                                                const SentryServerOptions::
-                                                                                    Deploy& deploy :
-                                                                                options.deploys)
-                                                                              if (deploy
-                                                                                      .environment ==
-                                                                                  environment)
-                                                                                seen.insert(
-                                                                                    deploy.release);
-                                                                            std::string list;
-                                                                            for (auto it =
-                                                                                     seen.rbegin();
-                                                                                 it != seen.rend();
-                                                                                 ++it)
-                                                                              list +=
-                                                                                  std::string(
-                                                                                      list.empty()
-                                                                                          ? ""
-                                                                                          : ",") +
-                                                                                  "{\"version\":" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::
-                                                                                          value(
-                                                                                              *it)) +
-                                                                                  "}";
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                "[" + list + "]"};
-                                                                          }
-                                                                          if (path.starts_with(
-                                                                                  releases_prefix) &&
-                                                                              path.ends_with(
-                                                                                  "/deploys/")) {
-                                                                            const std::string version = QueryParameter(
-                                                                                "?v=" +
-                                                                                    path.substr(
-                                                                                        releases_prefix
-                                                                                            .size(),
-                                                                                        path.size() -
-                                                                                            releases_prefix
-                                                                                                .size() -
-                                                                                            9),
-                                                                                "v");
-                                                                            std::string list;
-                                                                            for (
-                                                                                const SentryServerOptions::
-                                                                                    Deploy& deploy :
-                                                                                options.deploys) {
-                                                                              if (deploy.release !=
-                                                                                  version)
-                                                                                continue;
-                                                                              list +=
-                                                                                  std::string(
-                                                                                      list.empty()
-                                                                                          ? ""
-                                                                                          : ",") +
-                                                                                  "{\"environment\""
-                                                                                  ":" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          deploy
-                                                                                              .environment)) +
-                                                                                  ",\"dateStarted\""
-                                                                                  ":null,"
-                                                                                  "\"dateFinished\""
-                                                                                  ":\"" +
-                                                                                  deploy.finished +
-                                                                                  "\"}";
-                                                                            }
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                "[" + list + "]"};
-                                                                          }
-                                                                          if (path ==
-                                                                              releases_prefix) {
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                "[{\"version\":" +
-                                                                                    boost::json::serialize(
-                                                                                        boost::json::value(
-                                                                                            shared
-                                                                                                ->releases
-                                                                                                .rbegin()
-                                                                                                ->first)) +
-                                                                                    "}]"};
-                                                                          }
-                                                                          if (path.starts_with(
-                                                                                  releases_prefix)) {
-                                                                            std::string version = QueryParameter(
-                                                                                "?v=" +
-                                                                                    path.substr(
-                                                                                        releases_prefix
-                                                                                            .size(),
-                                                                                        path.size() -
-                                                                                            releases_prefix
-                                                                                                .size() -
-                                                                                            1),
-                                                                                "v");
-                                                                            if (!shared->releases
-                                                                                     .contains(
-                                                                                         version))
-                                                                              return {
-                                                                                  404,
-                                                                                  limit_headers,
-                                                                                  R"({"detail": "The requested resource does not exist"})"};
-                                                                            const auto offset =
-                                                                                options
-                                                                                    .release_offsets
-                                                                                    .find(version);
-                                                                            if (offset !=
-                                                                                options
-                                                                                    .release_offsets
-                                                                                    .end()) {
-                                                                              return {
-                                                                                  200,
-                                                                                  limit_headers,
-                                                                                  R"({"version":")" +
-                                                                                      version +
-                                                                                      R"(","firstEvent":")" +
-                                                                                      MsToIso(
-                                                                                          kFirstMs +
-                                                                                          offset
-                                                                                              ->second
-                                                                                              .count()) +
-                                                                                      R"(","lastEvent":")" +
-                                                                                      MsToIso(
-                                                                                          kFirstMs +
-                                                                                          kSpanMs +
-                                                                                          offset
-                                                                                              ->second
-                                                                                              .count()) +
-                                                                                      R"("})"};
-                                                                            }
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"({"version":")" +
-                                                                                    version +
-                                                                                    R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
-                                                                          }
-                                                                          if (const std::string
-                                                                                  prefix =
-                                                                                      "/api/0/"
-                                                                                      "organization"
-                                                                                      "s/acme/"
-                                                                                      "trace/";
-                                                                              path.starts_with(
-                                                                                  prefix)) {
-                                                                            const std::string
-                                                                                trace = path.substr(
-                                                                                    prefix.size(),
-                                                                                    path.size() -
-                                                                                        prefix
-                                                                                            .size() -
-                                                                                        1);
-                                                                            auto found =
-                                                                                options.traces.find(
-                                                                                    trace);
-                                                                            if (found ==
-                                                                                options.traces
-                                                                                    .end())
-                                                                              return {
-                                                                                  404,
-                                                                                  limit_headers,
-                                                                                  R"({"detail": "The requested resource does not exist"})"};
-                                                                            return {200,
-                                                                                    limit_headers,
-                                                                                    found->second};
-                                                                          }
-                                                                          const bool histogram =
-                                                                              path ==
-                                                                              "/api/0/"
-                                                                              "organizations/acme/"
-                                                                              "events-histogram/";
-                                                                          if (path !=
-                                                                                  "/api/0/"
-                                                                                  "organizations/"
-                                                                                  "acme/events/" &&
-                                                                              !histogram)
-                                                                            return {404,
-                                                                                    limit_headers,
-                                                                                    ""};
-                                                                          const std::string query =
-                                                                              QueryParameter(
-                                                                                  request.target,
-                                                                                  "query");
-                                                                          if (!histogram &&
-                                                                              query.find(
-                                                                                  "has:release") !=
-                                                                                  std::string::
-                                                                                      npos &&
-                                                                              request.target.find(
-                                                                                  "sort=-min%"
-                                                                                  "28timestamp%"
-                                                                                  "29") !=
-                                                                                  std::string::
-                                                                                      npos) {
-                                                                            // The release whose
-                                                                            // first transaction in
-                                                                            // the range is the
-                                                                            // latest, leaving out
-                                                                            // the one a
-                                                                            // !release:"X" filter
-                                                                            // names:
-                                                                            // field=release&field=min(timestamp),
-                                                                            // one row or none.
-                                                                            const long long start =
-                                                                                IsoToMs(
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "start"));
-                                                                            const long long end =
-                                                                                IsoToMs(
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "end"));
-                                                                            const std::size_t
-                                                                                not_at = query.find(
-                                                                                    "!release:\"");
-                                                                            const std::string excluded =
-                                                                                not_at ==
-                                                                                        std::
-                                                                                            string::
-                                                                                                npos
-                                                                                    ? ""
-                                                                                    : query.substr(
-                                                                                          not_at +
-                                                                                              10,
-                                                                                          query.find(
-                                                                                              '"',
-                                                                                              not_at +
-                                                                                                  10) -
-                                                                                              not_at -
-                                                                                              10);
-                                                                            std::vector<std::pair<
-                                                                                long long,
-                                                                                std::string>>
-                                                                                firsts;  // per
-                                                                                         // release
-                                                                                         // in the
-                                                                                         // range
-                                                                            for (
-                                                                                const auto& [version,
-                                                                                             events] :
-                                                                                shared->events) {
-                                                                              if (version ==
-                                                                                  excluded)
-                                                                                continue;
-                                                                              long long first = -1;
-                                                                              for (const TimedEvent&
-                                                                                       event :
-                                                                                   events) {
-                                                                                if ((start >= 0 &&
-                                                                                     event.timestamp_ms <
-                                                                                         start) ||
-                                                                                    (end >= 0 &&
-                                                                                     event.timestamp_ms >=
-                                                                                         end))
-                                                                                  continue;
-                                                                                if (first < 0 ||
-                                                                                    event.timestamp_ms <
-                                                                                        first)
-                                                                                  first =
-                                                                                      event
-                                                                                          .timestamp_ms;
-                                                                              }
-                                                                              if (first >= 0)
-                                                                                firsts.emplace_back(
-                                                                                    first, version);
-                                                                            }
-                                                                            std::sort(
-                                                                                firsts.rbegin(),
-                                                                                firsts
-                                                                                    .rend());  // the
-                                                                                               // latest
-                                                                                               // first
-                                                                                               // (ties:
-                                                                                               // the
-                                                                                               // later
-                                                                                               // version)
-                                                                            const std::string
-                                                                                per_page =
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "per_page");
-                                                                            firsts.resize(std::min(
-                                                                                firsts.size(),
-                                                                                per_page.empty()
-                                                                                    ? 1
-                                                                                    : std::stoul(
-                                                                                          per_page)));
-                                                                            std::string rows;
-                                                                            for (
-                                                                                const auto& [first,
-                                                                                             version] :
-                                                                                firsts) {
-                                                                              rows +=
-                                                                                  std::string(
-                                                                                      rows.empty()
-                                                                                          ? ""
-                                                                                          : ", ") +
-                                                                                  R"({"release": )" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          version)) +
-                                                                                  R"x(, "min(timestamp)": ")x" +
-                                                                                  MsToIso(first) +
-                                                                                  R"x("})x";
-                                                                            }
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"({"data": [)" +
-                                                                                    rows +
-                                                                                    R"(], "meta": {}})"};
-                                                                          }
-                                                                          if (!histogram &&
-                                                                              query.find(
-                                                                                  "has:release") !=
-                                                                                  std::string::
-                                                                                      npos &&
-                                                                              request.target.find(
-                                                                                  "sort=-max%"
-                                                                                  "28timestamp%"
-                                                                                  "29") !=
-                                                                                  std::string::
-                                                                                      npos) {
-                                                                            // Which release has the
-                                                                            // newest transaction in
-                                                                            // the range
-                                                                            // (statsPeriod is taken
-                                                                            // as all time):
-                                                                            // field=release&field=max(timestamp),
-                                                                            // one row or none. The
-                                                                            // fake's releases all
-                                                                            // end at the same time:
-                                                                            // the later version
-                                                                            // wins the tie.
-                                                                            const long long start =
-                                                                                IsoToMs(
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "start"));
-                                                                            const long long end =
-                                                                                IsoToMs(
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "end"));
-                                                                            std::string newest;
-                                                                            long long newest_ms =
-                                                                                -1;
-                                                                            for (
-                                                                                const auto& [version,
-                                                                                             events] :
-                                                                                shared->events) {
-                                                                              for (const TimedEvent&
-                                                                                       event :
-                                                                                   events) {
-                                                                                if ((start >= 0 &&
-                                                                                     event.timestamp_ms <
-                                                                                         start) ||
-                                                                                    (end >= 0 &&
-                                                                                     event.timestamp_ms >=
-                                                                                         end))
-                                                                                  continue;
-                                                                                if (event
-                                                                                        .timestamp_ms >=
-                                                                                    newest_ms)
-                                                                                  newest_ms =
-                                                                                      event
-                                                                                          .timestamp_ms,
-                                                                                  newest = version;
-                                                                              }
-                                                                            }
-                                                                            if (newest_ms < 0)
-                                                                              return {
-                                                                                  200,
-                                                                                  limit_headers,
-                                                                                  R"({"data": [], "meta": {}})"};
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"({"data": [{"release": )" +
-                                                                                    boost::json::serialize(
-                                                                                        boost::json::value(
-                                                                                            newest)) +
-                                                                                    R"x(, "max(timestamp)": ")x" +
-                                                                                    MsToIso(
-                                                                                        newest_ms) +
-                                                                                    R"x("}], "meta": {}})x"};
-                                                                          }
-                                                                          const std::size_t at =
-                                                                              query.find(
-                                                                                  "release:\"");
-                                                                          if (at ==
-                                                                              std::string::npos)
-                                                                            return {
-                                                                                400, limit_headers,
-                                                                                R"({"detail": "expected a release filter"})"};
-                                                                          const std::string
-                                                                              version =
-                                                                                  query.substr(
-                                                                                      at + 9,
-                                                                                      query.find(
-                                                                                          '"',
-                                                                                          at + 9) -
-                                                                                          at - 9);
-                                                                          const long long start =
-                                                                              IsoToMs(
-                                                                                  QueryParameter(
-                                                                                      request
-                                                                                          .target,
-                                                                                      "start"));
-                                                                          const long long end =
-                                                                              IsoToMs(
-                                                                                  QueryParameter(
-                                                                                      request
-                                                                                          .target,
-                                                                                      "end"));
-                                                                          std::vector<
-                                                                              const TimedEvent*>
-                                                                              matching;
-                                                                          if (auto found =
-                                                                                  shared->events
-                                                                                      .find(
-                                                                                          version);
-                                                                              found !=
-                                                                              shared->events
-                                                                                  .end()) {
-                                                                            for (const TimedEvent&
-                                                                                     event :
-                                                                                 found->second) {
-                                                                              if ((start < 0 ||
-                                                                                   event.timestamp_ms >=
-                                                                                       start) &&
-                                                                                  (end < 0 ||
-                                                                                   event.timestamp_ms <
-                                                                                       end +
-                                                                                           options
-                                                                                               .end_slack
-                                                                                               .count()))
-                                                                                matching.push_back(
-                                                                                    &event);
-                                                                            }
-                                                                          }
-                                                                          // The events of the one
-                                                                          // transaction a query
-                                                                          // names
-                                                                          // (transaction:"NAME"),
-                                                                          // or every one.
-                                                                          if (const std::size_t
-                                                                                  named =
-                                                                                      query.find(
-                                                                                          " transac"
-                                                                                          "tion:"
-                                                                                          "\"");
-                                                                              named != std::string::
-                                                                                           npos &&
-                                                                              QueryParameter(
-                                                                                  request.target,
-                                                                                  "dataset") !=
-                                                                                  "spans") {
-                                                                            std::string
-                                                                                name;  // Sentry's
-                                                                                       // search
-                                                                                       // syntax: \"
-                                                                                       // inside the
-                                                                                       // quotes
-                                                                            for (std::size_t i =
-                                                                                     named + 14;
-                                                                                 i < query.size() &&
-                                                                                 query[i] != '"';
-                                                                                 ++i)
-                                                                              name.push_back(
-                                                                                  query[i] == '\\'
-                                                                                      ? query[++i]
-                                                                                      : query[i]);
-                                                                            std::erase_if(
-                                                                                matching,
-                                                                                [&](const TimedEvent*
-                                                                                        event) {
-                                                                                  return event
-                                                                                             ->group
-                                                                                             ->name !=
-                                                                                         name;
-                                                                                });
-                                                                          }
-                                                                          auto duration =
-                                                                              [](const TimedEvent*
-                                                                                     event) {
-                                                                                return event->group
-                                                                                    ->durations_ms
-                                                                                        [event
-                                                                                             ->index];
-                                                                              };
-                                                                          if (histogram) {
-                                                                            std::vector<double>
-                                                                                durations;
-                                                                            for (const TimedEvent*
-                                                                                     event :
-                                                                                 matching)
-                                                                              durations.push_back(
-                                                                                  duration(event));
-                                                                            const std::string
-                                                                                precision =
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "precisio"
-                                                                                        "n");
-                                                                            std::string bins;
-                                                                            for (
-                                                                                const auto& [edge,
-                                                                                             count] :
-                                                                                SentryHistogram(
-                                                                                    durations,
-                                                                                    std::stoi(
-                                                                                        QueryParameter(
-                                                                                            request
-                                                                                                .target,
-                                                                                            "numBuc"
-                                                                                            "ket"
-                                                                                            "s")),
-                                                                                    precision
-                                                                                            .empty()
-                                                                                        ? 0
-                                                                                        : std::stoi(
-                                                                                              precision),
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "min"),
-                                                                                    QueryParameter(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "max"))) {
-                                                                              bins +=
-                                                                                  std::string(
-                                                                                      bins.empty()
-                                                                                          ? ""
-                                                                                          : ",") +
-                                                                                  R"json({"bin":)json" +
-                                                                                  Json(edge) +
-                                                                                  R"json(,"count":)json" +
-                                                                                  std::to_string(
-                                                                                      count) +
-                                                                                  "}";
-                                                                            }
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"json({"transaction.duration":[)json" +
-                                                                                    bins + "]}"};
-                                                                          }
-                                                                          if (const std::vector<
-                                                                                  std::string>
-                                                                                  fields =
-                                                                                      QueryParameters(
-                                                                                          request
-                                                                                              .target,
-                                                                                          "field");
-                                                                              fields.size() > 1 &&
-                                                                              fields[1].starts_with(
-                                                                                  "count_if("
-                                                                                  "transaction."
-                                                                                  "duration,")) {
-                                                                            // count() and
-                                                                            // count_if(transaction.duration,less|greaterOrEquals,X):
-                                                                            // one row.
-                                                                            std::string row =
-                                                                                R"json({"count()":)json" +
-                                                                                std::to_string(
-                                                                                    matching
-                                                                                        .size());
-                                                                            for (std::size_t f = 1;
-                                                                                 f < fields.size();
-                                                                                 ++f) {
-                                                                              const std::string&
-                                                                                  field = fields[f];
-                                                                              const std::size_t
-                                                                                  from = field.find(
-                                                                                             ',') +
-                                                                                         1,
-                                                                                  comma =
-                                                                                      field.find(
-                                                                                          ',',
-                                                                                          from);
-                                                                              const std::string op =
-                                                                                  field.substr(
-                                                                                      from,
-                                                                                      comma - from);
-                                                                              const double x =
-                                                                                  std::stod(
-                                                                                      field.substr(
-                                                                                          comma +
-                                                                                          1));
-                                                                              const auto n = std::count_if(
-                                                                                  matching.begin(),
-                                                                                  matching.end(),
-                                                                                  [&](const TimedEvent*
-                                                                                          e) {
-                                                                                    return op == "l"
-                                                                                                 "e"
-                                                                                                 "s"
-                                                                                                 "s"
-                                                                                               ? duration(
-                                                                                                     e) <
-                                                                                                     x
-                                                                                               : duration(
-                                                                                                     e) >=
-                                                                                                     x;
-                                                                                  });
-                                                                              row +=
-                                                                                  "," +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::
-                                                                                          value(
-                                                                                              field)) +
-                                                                                  ":" +
-                                                                                  std::to_string(n);
-                                                                            }
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"json({"data":[)json" +
-                                                                                    row +
-                                                                                    R"json(}],"meta":{}})json"};
-                                                                          }
-                                                                          if (QueryParameter(
-                                                                                  request.target,
-                                                                                  "dataset") ==
-                                                                                  "spans" &&
-                                                                              query.starts_with(
-                                                                                  "span.op:[ui."
-                                                                                  "interaction.")) {
-                                                                            // INP's interaction
-                                                                            // spans: each group's
-                                                                            // sample values
-                                                                            // "measurements.inp",
-                                                                            // raw (a page of
-                                                                            // transaction and value
-                                                                            // rows) or one
-                                                                            // aggregate row per
-                                                                            // transaction.
-                                                                            const std::string inp =
-                                                                                "measurements.inp";
-                                                                            const std::vector<
-                                                                                std::string>
-                                                                                fields =
-                                                                                    QueryParameters(
-                                                                                        request
-                                                                                            .target,
-                                                                                        "field");
-                                                                            const bool aggregated =
-                                                                                fields.size() > 2;
-                                                                            std::vector<std::pair<
-                                                                                std::string,
-                                                                                double>>
-                                                                                spans;
-                                                                            std::string rows;
-                                                                            for (const GroupSamples&
-                                                                                     group :
-                                                                                 shared
-                                                                                     ->releases
-                                                                                         [version]
-                                                                                     .groups) {
-                                                                              auto bag =
-                                                                                  group
-                                                                                      .sample_values
-                                                                                      .find(inp);
-                                                                              if (bag ==
-                                                                                  group
-                                                                                      .sample_values
-                                                                                      .end())
-                                                                                continue;
-                                                                              for (double v :
-                                                                                   bag->second)
-                                                                                spans.emplace_back(
-                                                                                    group.name, v);
-                                                                              if (aggregated) {
-                                                                                rows +=
-                                                                                    std::string(
-                                                                                        rows.empty()
-                                                                                            ? ""
-                                                                                            : ",") +
-                                                                                    R"json({"transaction":)json" +
-                                                                                    boost::json::serialize(
-                                                                                        boost::json::value(
-                                                                                            group
-                                                                                                .name)) +
-                                                                                    ValueAggregateFields(
-                                                                                        fields,
-                                                                                        [&](const std::
-                                                                                                string&) {
-                                                                                          return bag
-                                                                                              ->second;
-                                                                                        }) +
-                                                                                    "}";
-                                                                              }
-                                                                            }
-                                                                            const std::string meta =
-                                                                                R"json(],"meta":{"units":{"measurements.inp":"millisecond","p75(measurements.inp)":"millisecond"},"dataset":"spans"}})json";
-                                                                            if (aggregated)
-                                                                              return {
-                                                                                  200,
-                                                                                  limit_headers,
-                                                                                  R"json({"data":[)json" +
-                                                                                      rows + meta};
-                                                                            std::string cursor =
-                                                                                QueryParameter(
-                                                                                    request.target,
-                                                                                    "cursor");
-                                                                            const std::size_t offset =
-                                                                                cursor.empty()
-                                                                                    ? 0
-                                                                                    : std::stoul(
-                                                                                          cursor.substr(
-                                                                                              cursor.find(
-                                                                                                  ':') +
-                                                                                              1));
-                                                                            const std::size_t stop =
-                                                                                std::min(
-                                                                                    spans.size(),
-                                                                                    offset + 100);
-                                                                            for (std::size_t i =
-                                                                                     offset;
-                                                                                 i < stop; ++i) {
-                                                                              rows +=
-                                                                                  std::string(
-                                                                                      rows.empty()
-                                                                                          ? ""
-                                                                                          : ",") +
-                                                                                  R"json({"transaction":)json" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          spans[i]
-                                                                                              .first)) +
-                                                                                  R"json(,"measurements.inp":)json" +
-                                                                                  Json(
-                                                                                      spans[i]
-                                                                                          .second) +
-                                                                                  "}";
-                                                                            }
-                                                                            const std::string next =
-                                                                                "0:" +
-                                                                                std::to_string(
-                                                                                    stop) +
-                                                                                ":0";
-                                                                            fetch::Headers headers =
-                                                                                limit_headers;
-                                                                            headers.emplace_back(
-                                                                                "Link",
-                                                                                "<http://127.0.0.1/"
-                                                                                "api/0/"
-                                                                                "organizations/"
-                                                                                "acme/events/"
-                                                                                "?&cursor=" +
-                                                                                    next +
-                                                                                    ">; "
-                                                                                    "rel=\"next\"; "
-                                                                                    "results=\"" +
-                                                                                    (stop < spans.size()
-                                                                                         ? "true"
-                                                                                         : "fals"
-                                                                                           "e") +
-                                                                                    "\"; "
-                                                                                    "cursor=\"" +
-                                                                                    next + "\"");
-                                                                            return {
-                                                                                200, headers,
-                                                                                R"json({"data":[)json" +
-                                                                                    rows + meta};
-                                                                          }
-                                                                          if (const std::size_t
-                                                                                  named =
-                                                                                      query.find(
-                                                                                          "transact"
-                                                                                          "ion:\"");
-                                                                              QueryParameter(
-                                                                                  request.target,
-                                                                                  "dataset") ==
-                                                                                  "spans" &&
-                                                                              named != std::string::
-                                                                                           npos) {
-                                                                            // A transaction's span
-                                                                            // groups (Sentry's
-                                                                            // search syntax: \"
-                                                                            // inside the quotes).
-                                                                            std::string name;
-                                                                            for (std::size_t i =
-                                                                                     named + 13;
-                                                                                 i < query.size() &&
-                                                                                 query[i] != '"';
-                                                                                 ++i)
-                                                                              name.push_back(
-                                                                                  query[i] == '\\'
-                                                                                      ? query[++i]
-                                                                                      : query[i]);
-                                                                            SpanGroupTotals totals;
-                                                                            if (auto release =
-                                                                                    options
-                                                                                        .span_groups
-                                                                                        .find(
-                                                                                            version);
-                                                                                release !=
-                                                                                options.span_groups
-                                                                                    .end()) {
-                                                                              if (auto found =
-                                                                                      release
-                                                                                          ->second
-                                                                                          .find(
-                                                                                              name);
-                                                                                  found !=
-                                                                                  release->second
-                                                                                      .end())
-                                                                                totals =
-                                                                                    found->second;
-                                                                            }
-                                                                            auto number = [](double
-                                                                                                 v) {
-                                                                              return boost::json::
-                                                                                  serialize(
-                                                                                      boost::json::
-                                                                                          value(v));
-                                                                            };
-                                                                            if (query.starts_with(
-                                                                                    "is_"
-                                                                                    "transaction:"
-                                                                                    "true")) {
-                                                                              return {
-                                                                                  200,
-                                                                                  limit_headers,
-                                                                                  R"json({"data":[{"count()":)json" +
-                                                                                      number(
-                                                                                          totals
-                                                                                              .transactions) +
-                                                                                      R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
-                                                                            }
-                                                                            std::string rows;
-                                                                            for (
-                                                                                const SpanGroupTotal&
-                                                                                    group :
-                                                                                totals.groups) {
-                                                                              rows +=
-                                                                                  std::string(
-                                                                                      rows.empty()
-                                                                                          ? ""
-                                                                                          : ",") +
-                                                                                  R"json({"span.op":)json" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          group
-                                                                                              .op)) +
-                                                                                  R"json(,"span.description":)json" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          group
-                                                                                              .description)) +
-                                                                                  R"json(,"sum(span.self_time)":)json" +
-                                                                                  number(
-                                                                                      group
-                                                                                          .self_time_ms) +
-                                                                                  R"json(,"count()":)json" +
-                                                                                  number(
-                                                                                      group.count) +
-                                                                                  "}";
-                                                                            }
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"json({"data":[)json" +
-                                                                                    rows +
-                                                                                    R"json(],"meta":{"fields":{"sum(span.self_time)":"duration"},"units":{"sum(span.self_time)":"millisecond"},"dataset":"spans"}})json"};
-                                                                          }
-                                                                          if (request.target.find(
-                                                                                  "field=p95%28%"
-                                                                                  "29") !=
-                                                                              std::string::npos) {
-                                                                            // Aggregate mode: one
-                                                                            // row per transaction,
-                                                                            // as ClickHouse's
-                                                                            // quantile() (type 7)
-                                                                            // computes.
-                                                                            std::map<
-                                                                                const GroupSamples*,
-                                                                                std::vector<
-                                                                                    std::size_t>>
-                                                                                by_group;
-                                                                            for (const TimedEvent*
-                                                                                     event :
-                                                                                 matching)
-                                                                              by_group[event->group]
-                                                                                  .push_back(
-                                                                                      event->index);
-                                                                            std::string rows;
-                                                                            for (const auto& entry :
-                                                                                 by_group) {
-                                                                              const GroupSamples* group =
-                                                                                  entry
-                                                                                      .first;  // (clang
-                                                                                               // 14
-                                                                                               // lambdas
-                                                                                               // cannot
-                                                                                               // capture
-                                                                                               // a
-                                                                                               // binding)
-                                                                              const std::vector<
-                                                                                  std::size_t>&
-                                                                                  indices =
-                                                                                      entry.second;
-                                                                              std::vector<double>
-                                                                                  sorted;
-                                                                              std::size_t failures =
-                                                                                  0;
-                                                                              double sum = 0;
-                                                                              for (std::size_t i :
-                                                                                   indices) {
-                                                                                sorted.push_back(
-                                                                                    group
-                                                                                        ->durations_ms
-                                                                                            [i]);
-                                                                                failures +=
-                                                                                    group
-                                                                                        ->failed[i];
-                                                                                sum +=
-                                                                                    group
-                                                                                        ->durations_ms
-                                                                                            [i];
-                                                                              }
-                                                                              std::sort(
-                                                                                  sorted.begin(),
-                                                                                  sorted.end());
-                                                                              auto q =
-                                                                                  [&](double
-                                                                                          level) {
-                                                                                    return Json(
-                                                                                        Type7(
-                                                                                            sorted,
-                                                                                            level));
-                                                                                  };
-                                                                              rows +=
-                                                                                  std::string(
-                                                                                      rows.empty()
-                                                                                          ? ""
-                                                                                          : ",") +
-                                                                                  R"json({"transaction":)json" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          group
-                                                                                              ->name)) +
-                                                                                  R"json(,"count()":)json" +
-                                                                                  std::to_string(
-                                                                                      sorted
-                                                                                          .size()) +
-                                                                                  R"json(,"failure_count()":)json" +
-                                                                                  std::to_string(
-                                                                                      failures) +
-                                                                                  R"json(,"p50()":)json" +
-                                                                                  q(0.5) +
-                                                                                  R"json(,"p75()":)json" +
-                                                                                  q(0.75) +
-                                                                                  R"json(,"p95()":)json" +
-                                                                                  q(0.95) +
-                                                                                  R"json(,"p99()":)json" +
-                                                                                  q(0.99) +
-                                                                                  R"json(,"avg(transaction.duration)":)json" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          sum /
-                                                                                          static_cast<
-                                                                                              double>(
-                                                                                              sorted
-                                                                                                  .size()))) +
-                                                                                  R"json(,"min(transaction.duration)":)json" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          sorted
-                                                                                              .front())) +
-                                                                                  R"json(,"max(transaction.duration)":)json" +
-                                                                                  boost::json::serialize(
-                                                                                      boost::json::value(
-                                                                                          sorted
-                                                                                              .back())) +
-                                                                                  ValueAggregateFields(
-                                                                                      QueryParameters(
-                                                                                          request
-                                                                                              .target,
-                                                                                          "field"),
-                                                                                      [&](const std::
-                                                                                              string&
-                                                                                                  value) {
-                                                                                        std::vector<
-                                                                                            double>
-                                                                                            values;
-                                                                                        auto column =
-                                                                                            group
-                                                                                                ->values
-                                                                                                .find(
-                                                                                                    value);
-                                                                                        if (column ==
-                                                                                            group
-                                                                                                ->values
-                                                                                                .end())
-                                                                                          return values;
-                                                                                        for (
-                                                                                            std::size_t
-                                                                                                i :
-                                                                                            indices)
-                                                                                          values.push_back(
-                                                                                              column
-                                                                                                  ->second
-                                                                                                  .values
-                                                                                                      [i]);
-                                                                                        return values;
-                                                                                      }) +
-                                                                                  "}";
-                                                                            }
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"json({"data":[)json" +
-                                                                                    rows +
-                                                                                    R"json(],"meta":{}})json"};
-                                                                          }
-                                                                          if (QueryParameter(
-                                                                                  request.target,
-                                                                                  "field") ==
-                                                                              "count()") {
-                                                                            return {
-                                                                                200, limit_headers,
-                                                                                R"json({"data":[{"count()":)json" +
-                                                                                    std::to_string(
-                                                                                        matching
-                                                                                            .size()) +
-                                                                                    R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
-                                                                          }
-                                                                          std::size_t offset = 0;
-                                                                          std::string cursor =
-                                                                              QueryParameter(
-                                                                                  request.target,
-                                                                                  "cursor");
-                                                                          if (!cursor.empty())
-                                                                            offset = std::stoul(
-                                                                                cursor.substr(
-                                                                                    cursor.find(
-                                                                                        ':') +
-                                                                                    1));
-                                                                          const std::size_t stop =
-                                                                              std::min(
-                                                                                  matching.size(),
-                                                                                  offset + 100);
-                                                                          std::string body =
-                                                                              R"({"data":[)";
-                                                                          char number[32];
-                                                                          for (std::size_t e =
-                                                                                   offset;
-                                                                               e < stop; ++e) {
-                                                                            const TimedEvent&
-                                                                                event =
-                                                                                    *matching[e];
-                                                                            auto [last, ec] =
-                                                                                std::to_chars(
-                                                                                    number,
-                                                                                    number +
-                                                                                        sizeof number,
-                                                                                    event.group->durations_ms
-                                                                                        [event
-                                                                                             .index]);
-                                                                            body +=
-                                                                                std::string(
-                                                                                    e > offset
-                                                                                        ? ","
-                                                                                        : "") +
-                                                                                R"({"id":")" +
-                                                                                EventId(event) +
-                                                                                R"(","transaction":)" +
-                                                                                boost::json::serialize(
-                                                                                    boost::json::value(
-                                                                                        event.group
-                                                                                            ->name)) +
-                                                                                R"(,"transaction.duration":)" +
-                                                                                std::string(number,
-                                                                                            last) +
-                                                                                R"(,"transaction.status":")" +
-                                                                                (event.group->failed
-                                                                                         [event
-                                                                                              .index]
-                                                                                     ? "internal_"
-                                                                                       "error"
-                                                                                     : "ok") +
-                                                                                R"(","timestamp":")" +
-                                                                                MsToIso(
-                                                                                    event
-                                                                                        .timestamp_ms) +
-                                                                                "\"" +
-                                                                                BreakdownFields(
-                                                                                    request.target,
-                                                                                    event) +
-                                                                                "}";
-                                                                          }
-                                                                          body +=
-                                                                              R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"},"dataset":"transactions"}})";
-                                                                          const bool more =
-                                                                              stop <
-                                                                              matching.size();
-                                                                          const std::string next =
-                                                                              "0:" +
-                                                                              std::to_string(stop) +
-                                                                              ":0";
-                                                                          fetch::Headers headers =
-                                                                              limit_headers;
-                                                                          headers.emplace_back(
-                                                                              "Link",
-                                                                              "<http://127.0.0.1/"
-                                                                              "api/0/organizations/"
-                                                                              "acme/events/"
-                                                                              "?&cursor=0:0:1>; "
-                                                                              "rel=\"previous\"; "
-                                                                              "results=\"false\"; "
-                                                                              "cursor=\"0:0:1\", "
-                                                                              "<http://127.0.0.1/"
-                                                                              "api/0/organizations/"
-                                                                              "acme/events/"
-                                                                              "?&cursor=" +
-                                                                                  next +
-                                                                                  ">; "
-                                                                                  "rel=\"next\"; "
-                                                                                  "results=\"" +
-                                                                                  (more ? "true"
-                                                                                        : "false") +
-                                                                                  "\"; cursor=\"" +
-                                                                                  next + "\"");
-                                                                          return {200, headers,
-                                                                                  body};
-                                                                        };
+    if (request.authorization != "Bearer " + token)
+      return {401, limit_headers, R"({"detail": "Invalid token"})"};
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    const std::string releases_prefix = "/api/0/organizations/acme/releases/";
+    if (path == "/api/0/organizations/acme/") return {200, limit_headers, R"({"slug": "acme"})"};
+    if (const std::string environment = QueryParameter(request.target, "environment");
+        path == releases_prefix && !environment.empty()) {
+      // The releases seen in an environment (here: deployed to it), newest version first.
+      std::set<std::string> seen;
+      for (const SentryServerOptions::Deploy& deploy : options.deploys)
+        if (deploy.environment == environment) seen.insert(deploy.release);
+      std::string list;
+      for (auto it = seen.rbegin(); it != seen.rend(); ++it)
+        list += std::string(list.empty() ? "" : ",") + "{\"version\":" +
+                boost::json::serialize(boost::json::value(*it)) + "}";
+      return {200, limit_headers, "[" + list + "]"};
+    }
+    if (path.starts_with(releases_prefix) && path.ends_with("/deploys/")) {
+      const std::string version = QueryParameter(
+          "?v=" + path.substr(releases_prefix.size(), path.size() - releases_prefix.size() - 9),
+          "v");
+      std::string list;
+      for (const SentryServerOptions::Deploy& deploy : options.deploys) {
+        if (deploy.release != version) continue;
+        list += std::string(list.empty() ? "" : ",") + "{\"environment\":" +
+                boost::json::serialize(boost::json::value(deploy.environment)) +
+                ",\"dateStarted\":null,\"dateFinished\":\"" + deploy.finished + "\"}";
+      }
+      return {200, limit_headers, "[" + list + "]"};
+    }
+    if (path == releases_prefix) {
+      // The releases, newest first (here: by version), per_page of them.
+      const std::string per_page = QueryParameter(request.target, "per_page");
+      const std::size_t count = per_page.empty() ? 1 : std::stoul(per_page);
+      std::string list;
+      std::size_t listed = 0;
+      for (auto it = shared->releases.rbegin(); it != shared->releases.rend() && listed < count;
+           ++it, ++listed) {
+        list += std::string(list.empty() ? "" : ",") + "{\"version\":" +
+                boost::json::serialize(boost::json::value(it->first)) + "}";
+      }
+      return {200, limit_headers, "[" + list + "]"};
+    }
+    if (path.starts_with(releases_prefix)) {
+      std::string version = QueryParameter(
+          "?v=" + path.substr(releases_prefix.size(), path.size() - releases_prefix.size() - 1),
+          "v");
+      if (!shared->releases.contains(version))
+        return {404, limit_headers, R"({"detail": "The requested resource does not exist"})"};
+      const auto offset = options.release_offsets.find(version);
+      if (offset != options.release_offsets.end()) {
+        return {200, limit_headers,
+                R"({"version":")" + version + R"(","firstEvent":")" +
+                    MsToIso(kFirstMs + offset->second.count()) + R"(","lastEvent":")" +
+                    MsToIso(kFirstMs + kSpanMs + offset->second.count()) + R"("})"};
+      }
+      return {200, limit_headers,
+              R"({"version":")" + version +
+                  R"(","firstEvent":"2026-11-20T10:00:00Z","lastEvent":"2026-11-20T23:59:59Z"})"};
+    }
+    if (const std::string prefix = "/api/0/organizations/acme/trace/"; path.starts_with(prefix)) {
+      const std::string trace = path.substr(prefix.size(), path.size() - prefix.size() - 1);
+      auto found = options.traces.find(trace);
+      if (found == options.traces.end())
+        return {404, limit_headers, R"({"detail": "The requested resource does not exist"})"};
+      return {200, limit_headers, found->second};
+    }
+    const bool histogram = path == "/api/0/organizations/acme/events-histogram/";
+    if (path != "/api/0/organizations/acme/events/" && !histogram) return {404, limit_headers, ""};
+    const std::string query = QueryParameter(request.target, "query");
+    if (!histogram && query.find("has:release") != std::string::npos &&
+        request.target.find("sort=-min%28timestamp%29") != std::string::npos) {
+      // The release whose first transaction in the range is the latest, leaving out the one
+      // a !release:"X" filter names: field=release&field=min(timestamp), one row or none.
+      const long long start = IsoToMs(QueryParameter(request.target, "start"));
+      const long long end = IsoToMs(QueryParameter(request.target, "end"));
+      const std::size_t not_at = query.find("!release:\"");
+      const std::string excluded =
+          not_at == std::string::npos
+              ? ""
+              : query.substr(not_at + 10, query.find('"', not_at + 10) - not_at - 10);
+      std::vector<std::pair<long long, std::string>> firsts;  // per release in the range
+      for (const auto& [version, events] : shared->events) {
+        if (version == excluded) continue;
+        long long first = -1;
+        for (const TimedEvent& event : events) {
+          if ((start >= 0 && event.timestamp_ms < start) || (end >= 0 && event.timestamp_ms >= end))
+            continue;
+          if (first < 0 || event.timestamp_ms < first) first = event.timestamp_ms;
+        }
+        if (first >= 0) firsts.emplace_back(first, version);
+      }
+      std::sort(firsts.rbegin(), firsts.rend());  // the latest first (ties: the later version)
+      const std::string per_page = QueryParameter(request.target, "per_page");
+      firsts.resize(std::min(firsts.size(), per_page.empty() ? 1 : std::stoul(per_page)));
+      std::string rows;
+      for (const auto& [first, version] : firsts) {
+        rows += std::string(rows.empty() ? "" : ", ") + R"({"release": )" +
+                boost::json::serialize(boost::json::value(version)) +
+                R"x(, "min(timestamp)": ")x" + MsToIso(first) + R"x("})x";
+      }
+      return {200, limit_headers, R"({"data": [)" + rows + R"(], "meta": {}})"};
+    }
+    if (!histogram && query.find("has:release") != std::string::npos &&
+        request.target.find("sort=-max%28timestamp%29") != std::string::npos) {
+      // Which release has the newest transaction in the range (statsPeriod is taken as all
+      // time): field=release&field=max(timestamp), one row or none. The fake's releases all
+      // end at the same time: the later version wins the tie.
+      const long long start = IsoToMs(QueryParameter(request.target, "start"));
+      const long long end = IsoToMs(QueryParameter(request.target, "end"));
+      std::string newest;
+      long long newest_ms = -1;
+      for (const auto& [version, events] : shared->events) {
+        for (const TimedEvent& event : events) {
+          if ((start >= 0 && event.timestamp_ms < start) || (end >= 0 && event.timestamp_ms >= end))
+            continue;
+          if (event.timestamp_ms >= newest_ms) newest_ms = event.timestamp_ms, newest = version;
+        }
+      }
+      if (newest_ms < 0) return {200, limit_headers, R"({"data": [], "meta": {}})"};
+      return {200, limit_headers,
+              R"({"data": [{"release": )" + boost::json::serialize(boost::json::value(newest)) +
+                  R"x(, "max(timestamp)": ")x" + MsToIso(newest_ms) + R"x("}], "meta": {}})x"};
+    }
+    const std::size_t at = query.find("release:\"");
+    if (at == std::string::npos)
+      return {400, limit_headers, R"({"detail": "expected a release filter"})"};
+    const std::string version = query.substr(at + 9, query.find('"', at + 9) - at - 9);
+    const long long start = IsoToMs(QueryParameter(request.target, "start"));
+    const long long end = IsoToMs(QueryParameter(request.target, "end"));
+    std::vector<const TimedEvent*> matching;
+    if (auto found = shared->events.find(version); found != shared->events.end()) {
+      for (const TimedEvent& event : found->second) {
+        if ((start < 0 || event.timestamp_ms >= start) &&
+            (end < 0 || event.timestamp_ms < end + options.end_slack.count()))
+          matching.push_back(&event);
+      }
+    }
+    // The events of the one transaction a query names (transaction:"NAME"), or every one.
+    if (const std::size_t named = query.find(" transaction:\"");
+        named != std::string::npos && QueryParameter(request.target, "dataset") != "spans") {
+      std::string name;  // Sentry's search syntax: \" inside the quotes
+      for (std::size_t i = named + 14; i < query.size() && query[i] != '"'; ++i)
+        name.push_back(query[i] == '\\' ? query[++i] : query[i]);
+      std::erase_if(matching, [&](const TimedEvent* event) { return event->group->name != name; });
+    }
+    auto duration = [](const TimedEvent* event) {
+      return event->group->durations_ms[event->index];
+    };
+    if (histogram) {
+      std::vector<double> durations;
+      for (const TimedEvent* event : matching) durations.push_back(duration(event));
+      const std::string precision = QueryParameter(request.target, "precision");
+      std::string bins;
+      for (const auto& [edge, count] : SentryHistogram(
+               durations, std::stoi(QueryParameter(request.target, "numBuckets")),
+               precision.empty() ? 0 : std::stoi(precision), QueryParameter(request.target, "min"),
+               QueryParameter(request.target, "max"))) {
+        bins += std::string(bins.empty() ? "" : ",") + R"json({"bin":)json" + Json(edge) +
+                R"json(,"count":)json" + std::to_string(count) + "}";
+      }
+      return {200, limit_headers, R"json({"transaction.duration":[)json" + bins + "]}"};
+    }
+    if (const std::vector<std::string> fields = QueryParameters(request.target, "field");
+        fields.size() > 1 && fields[1].starts_with("count_if(transaction.duration,")) {
+      // count() and count_if(transaction.duration,less|greaterOrEquals,X): one row.
+      std::string row = R"json({"count()":)json" + std::to_string(matching.size());
+      for (std::size_t f = 1; f < fields.size(); ++f) {
+        const std::string& field = fields[f];
+        const std::size_t from = field.find(',') + 1, comma = field.find(',', from);
+        const std::string op = field.substr(from, comma - from);
+        const double x = std::stod(field.substr(comma + 1));
+        const auto n = std::count_if(matching.begin(), matching.end(), [&](const TimedEvent* e) {
+          return op == "less" ? duration(e) < x : duration(e) >= x;
+        });
+        row += "," + boost::json::serialize(boost::json::value(field)) + ":" + std::to_string(n);
+      }
+      return {200, limit_headers, R"json({"data":[)json" + row + R"json(}],"meta":{}})json"};
+    }
+    if (QueryParameter(request.target, "dataset") == "spans" &&
+        query.starts_with("span.op:[ui.interaction.")) {
+      // INP's interaction spans: each group's sample values "measurements.inp", raw (a page
+      // of transaction and value rows) or one aggregate row per transaction.
+      const std::string inp = "measurements.inp";
+      const std::vector<std::string> fields = QueryParameters(request.target, "field");
+      const bool aggregated = fields.size() > 2;
+      std::vector<std::pair<std::string, double>> spans;
+      std::string rows;
+      for (const GroupSamples& group : shared->releases[version].groups) {
+        auto bag = group.sample_values.find(inp);
+        if (bag == group.sample_values.end()) continue;
+        for (double v : bag->second) spans.emplace_back(group.name, v);
+        if (aggregated) {
+          rows += std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
+                  boost::json::serialize(boost::json::value(group.name)) +
+                  ValueAggregateFields(fields, [&](const std::string&) { return bag->second; }) +
+                  "}";
+        }
+      }
+      const std::string meta =
+          R"json(],"meta":{"units":{"measurements.inp":"millisecond","p75(measurements.inp)":"millisecond"},"dataset":"spans"}})json";
+      if (aggregated) return {200, limit_headers, R"json({"data":[)json" + rows + meta};
+      std::string cursor = QueryParameter(request.target, "cursor");
+      const std::size_t offset =
+          cursor.empty() ? 0 : std::stoul(cursor.substr(cursor.find(':') + 1));
+      const std::size_t stop = std::min(spans.size(), offset + 100);
+      for (std::size_t i = offset; i < stop; ++i) {
+        rows += std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
+                boost::json::serialize(boost::json::value(spans[i].first)) +
+                R"json(,"measurements.inp":)json" + Json(spans[i].second) + "}";
+      }
+      const std::string next = "0:" + std::to_string(stop) + ":0";
+      fetch::Headers headers = limit_headers;
+      headers.emplace_back(
+          "Link", "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=" + next +
+                      ">; rel=\"next\"; results=\"" + (stop < spans.size() ? "true" : "false") +
+                      "\"; cursor=\"" + next + "\"");
+      return {200, headers, R"json({"data":[)json" + rows + meta};
+    }
+    if (const std::size_t named = query.find("transaction:\"");
+        QueryParameter(request.target, "dataset") == "spans" && named != std::string::npos) {
+      // A transaction's span groups (Sentry's search syntax: \" inside the quotes).
+      std::string name;
+      for (std::size_t i = named + 13; i < query.size() && query[i] != '"'; ++i)
+        name.push_back(query[i] == '\\' ? query[++i] : query[i]);
+      SpanGroupTotals totals;
+      if (auto release = options.span_groups.find(version); release != options.span_groups.end()) {
+        if (auto found = release->second.find(name); found != release->second.end())
+          totals = found->second;
+      }
+      auto number = [](double v) { return boost::json::serialize(boost::json::value(v)); };
+      if (query.starts_with("is_transaction:true")) {
+        return {200, limit_headers,
+                R"json({"data":[{"count()":)json" + number(totals.transactions) +
+                    R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
+      }
+      std::string rows;
+      for (const SpanGroupTotal& group : totals.groups) {
+        rows += std::string(rows.empty() ? "" : ",") + R"json({"span.op":)json" +
+                boost::json::serialize(boost::json::value(group.op)) +
+                R"json(,"span.description":)json" +
+                boost::json::serialize(boost::json::value(group.description)) +
+                R"json(,"sum(span.self_time)":)json" + number(group.self_time_ms) +
+                R"json(,"count()":)json" + number(group.count) + "}";
+      }
+      return {
+          200, limit_headers,
+          R"json({"data":[)json" + rows +
+              R"json(],"meta":{"fields":{"sum(span.self_time)":"duration"},"units":{"sum(span.self_time)":"millisecond"},"dataset":"spans"}})json"};
+    }
+    if (request.target.find("field=p95%28%29") != std::string::npos) {
+      // Aggregate mode: one row per transaction, as ClickHouse's quantile() (type 7) computes.
+      std::map<const GroupSamples*, std::vector<std::size_t>> by_group;
+      for (const TimedEvent* event : matching) by_group[event->group].push_back(event->index);
+      std::string rows;
+      for (const auto& entry : by_group) {
+        const GroupSamples* group = entry.first;  // (clang 14 lambdas cannot capture a binding)
+        const std::vector<std::size_t>& indices = entry.second;
+        std::vector<double> sorted;
+        std::size_t failures = 0;
+        double sum = 0;
+        for (std::size_t i : indices) {
+          sorted.push_back(group->durations_ms[i]);
+          failures += group->failed[i];
+          sum += group->durations_ms[i];
+        }
+        std::sort(sorted.begin(), sorted.end());
+        auto q = [&](double level) { return Json(Type7(sorted, level)); };
+        rows +=
+            std::string(rows.empty() ? "" : ",") + R"json({"transaction":)json" +
+            boost::json::serialize(boost::json::value(group->name)) + R"json(,"count()":)json" +
+            std::to_string(sorted.size()) + R"json(,"failure_count()":)json" +
+            std::to_string(failures) + R"json(,"p50()":)json" + q(0.5) + R"json(,"p75()":)json" +
+            q(0.75) + R"json(,"p95()":)json" + q(0.95) + R"json(,"p99()":)json" + q(0.99) +
+            R"json(,"avg(transaction.duration)":)json" +
+            boost::json::serialize(boost::json::value(sum / static_cast<double>(sorted.size()))) +
+            R"json(,"min(transaction.duration)":)json" +
+            boost::json::serialize(boost::json::value(sorted.front())) +
+            R"json(,"max(transaction.duration)":)json" +
+            boost::json::serialize(boost::json::value(sorted.back())) +
+            ValueAggregateFields(QueryParameters(request.target, "field"),
+                                 [&](const std::string& value) {
+                                   std::vector<double> values;
+                                   auto column = group->values.find(value);
+                                   if (column == group->values.end()) return values;
+                                   for (std::size_t i : indices)
+                                     values.push_back(column->second.values[i]);
+                                   return values;
+                                 }) +
+            "}";
+      }
+      return {200, limit_headers, R"json({"data":[)json" + rows + R"json(],"meta":{}})json"};
+    }
+    if (QueryParameter(request.target, "field") == "count()") {
+      return {200, limit_headers,
+              R"json({"data":[{"count()":)json" + std::to_string(matching.size()) +
+                  R"json(}],"meta":{"fields":{"count()":"integer"}}})json"};
+    }
+    std::size_t offset = 0;
+    std::string cursor = QueryParameter(request.target, "cursor");
+    if (!cursor.empty()) offset = std::stoul(cursor.substr(cursor.find(':') + 1));
+    const std::size_t stop = std::min(matching.size(), offset + 100);
+    std::string body = R"({"data":[)";
+    char number[32];
+    for (std::size_t e = offset; e < stop; ++e) {
+      const TimedEvent& event = *matching[e];
+      auto [last, ec] =
+          std::to_chars(number, number + sizeof number, event.group->durations_ms[event.index]);
+      body +=
+          std::string(e > offset ? "," : "") + R"({"id":")" + EventId(event) +
+          R"(","transaction":)" + boost::json::serialize(boost::json::value(event.group->name)) +
+          R"(,"transaction.duration":)" + std::string(number, last) + R"(,"transaction.status":")" +
+          (event.group->failed[event.index] ? "internal_error" : "ok") + R"(","timestamp":")" +
+          MsToIso(event.timestamp_ms) + "\"" + BreakdownFields(request.target, event) + "}";
+    }
+    body +=
+        R"(],"meta":{"fields":{"transaction.duration":"duration"},"units":{"transaction.duration":"millisecond"},"dataset":"transactions"}})";
+    const bool more = stop < matching.size();
+    const std::string next = "0:" + std::to_string(stop) + ":0";
+    fetch::Headers headers = limit_headers;
+    headers.emplace_back(
+        "Link",
+        "<http://127.0.0.1/api/0/organizations/acme/events/?&cursor=0:0:1>; rel=\"previous\"; "
+        "results=\"false\"; cursor=\"0:0:1\", <http://127.0.0.1/api/0/organizations/acme/events/"
+        "?&cursor=" +
+            next + ">; rel=\"next\"; results=\"" + (more ? "true" : "false") + "\"; cursor=\"" +
+            next + "\"");
+    return {200, headers, body};
+  };
 }
 
 }  // namespace perfgate
