@@ -267,6 +267,11 @@ EvaluationResult ResultHeader(const Thresholds& config, const SampleSet& baselin
   result.pre_existing = config.pre_existing;
   result.baseline_events = baseline.TotalEvents();
   result.candidate_events = candidate.TotalEvents();
+  result.aggregated = baseline.IsAggregated() || candidate.IsAggregated();
+  for (const SampleSet* side : {&baseline, &candidate}) {
+    for (const GroupSamples& group : side->groups)
+      result.binned = result.binned || !group.bins.empty();
+  }
   return result;
 }
 

@@ -202,6 +202,11 @@ struct EvaluationResult {
   PreExistingPolicy pre_existing = PreExistingPolicy::kFail;
   std::size_t baseline_events = 0;
   std::size_t candidate_events = 0;
+  // How a side's durations were had, when not as events: server aggregates (Sentry's
+  // aggregate mode, a k6 summary: no intervals or tests) or histogram bins (intervals
+  // widened to them).
+  bool aggregated = false;
+  bool binned = false;
   std::vector<GroupResult> groups;  // in name order
   // What reports must say besides the verdicts (reports/gate_notes words it): transaction
   // names that look unparameterised (how many, and the first), `groups:` patterns that

@@ -252,10 +252,15 @@ std::string DecidedOn(const EvaluationResult& result, bool relative) {
 
 std::string MethodText(const EvaluationResult& result) {
   const std::string interval(NameOf(stats::kIntervalMethodTitles, result.interval));
-  std::string text = ConfidenceText(result) + " intervals: percentiles by the exact " + interval +
-                     " bootstrap (its law computed, not resampled), means by " + interval +
-                     " bootstrap (" + std::to_string(result.resamples) + " resamples, seed " +
-                     std::to_string(result.seed) + "), error rates by " +
+  // One claim about the percentiles: what the sides' durations allow.
+  const std::string percentiles =
+      result.aggregated
+          ? "percentiles and means as the source aggregated them, with no interval or test"
+          : "percentiles by the exact " + interval + " bootstrap (its law computed, not resampled" +
+                (result.binned ? "; widened to the histogram bins" : "") + "), means by " +
+                interval + " bootstrap (" + std::to_string(result.resamples) + " resamples, seed " +
+                std::to_string(result.seed) + ")";
+  std::string text = ConfidenceText(result) + " intervals: " + percentiles + ", error rates by " +
                      std::string(NameOf(stats::kBinomialMethodTitles, result.error_rate_interval));
   const std::string absolute = DecidedOn(result, /*relative=*/false);
   if (!absolute.empty()) text += "; absolute limits decided on " + absolute;
@@ -264,8 +269,12 @@ std::string MethodText(const EvaluationResult& result) {
     text +=
         "; relative limits decided on " + relative +
         ", failing only when over the tolerance and significant (a one-sided test of an "
-        "increase: the exact bootstrap for percentiles, normal for means, Fisher's exact "
-        "for error rates), " +
+        "increase: " +
+        (result.aggregated ? std::string("Fisher's exact for error rates; percentiles and means "
+                                         "as aggregated have none")
+                           : std::string("the exact bootstrap for percentiles, normal for "
+                                         "means, Fisher's exact for error rates")) +
+        "), " +
         (result.correction == stats::Correction::kNone
              ? std::string("uncorrected")
              : std::string(NameOf(stats::kCorrectionTitles, result.correction)) + "-corrected") +

@@ -556,6 +556,14 @@ TEST(CliSentry, AggregateModeJudgesSentrysOwnValuesInOneRequestPerRelease) {
   }
   EXPECT_NE(fs.files["agg.json"].find("aggregate mode: percentiles are Sentry's own"),
             std::string::npos);
+  // The method says one thing of the percentiles: no bootstrap claimed for aggregates.
+  CliRun markdown =
+      CheckSentry(server, fs, transport, clock, {"--mode", "aggregate", "--markdown", "agg.md"});
+  EXPECT_NE(fs.files["agg.md"].find("intervals: percentiles and means as the source aggregated "
+                                    "them, with no interval or test, error rates by"),
+            std::string::npos)
+      << fs.files["agg.md"];
+  EXPECT_EQ(fs.files["agg.md"].find("bootstrap"), std::string::npos) << fs.files["agg.md"];
   CliRun fetched = RunPerfgate({"fetch", "--release", "1.1", "-o", "x.ndjson", "--sentry-url",
                                 server.url(), "--organization", "acme", "--mode", "aggregate"},
                                fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
