@@ -120,6 +120,7 @@ SentryClient::SentryClient(HttpTransport& transport, Clock& clock, SentryOptions
                            std::string token)
     : options_(std::move(options)),
       token_(std::move(token)),
+      clock_(clock),
       limiter_(clock),
       http_(transport, clock, HttpOptionsFor(options_, token_), &limiter_) {
   while (options_.selection.url.ends_with('/')) options_.selection.url.pop_back();
@@ -760,14 +761,13 @@ Result<SampleSet> SentryClient::FetchUnredacted(const std::string& requested,
   SentryMode mode = options_.selection.mode;
   if (mode == SentryMode::kAggregate) return FetchAggregates(release, bounds);
   if (mode == SentryMode::kHistogram) return FetchHistograms(release, bounds);
-  const auto counting = std::chrono::steady_clock::now();
+  const auto counting = clock_.Now();
   Result<std::size_t> total = Count(release, bounds.start, bounds.end);
   if (!total.ok()) return total.error();
   std::string mode_note;
   if (mode == SentryMode::kAuto) {
-    ModeChoice choice = ChooseMode(
-        release, *total,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - counting).count());
+    ModeChoice choice =
+        ChooseMode(release, *total, std::chrono::duration<double>(clock_.Now() - counting).count());
     mode_note = std::move(choice.note);
     if (choice.mode == SentryMode::kHistogram) {
       Result<SampleSet> zoomed = FetchHistograms(release, bounds);

@@ -202,6 +202,7 @@ class SentryClient {
 
   SentryOptions options_;
   std::string token_;
+  Clock& clock_;         // auto mode times the count with it
   RateLimiter limiter_;  // shared by the window threads
   HttpClient http_;      // retries, pacing, deadline and redirects for every request
 };
