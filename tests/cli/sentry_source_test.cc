@@ -26,18 +26,26 @@ std::map<std::string, SampleSet> Releases() {
           {"1.1", *fetch::ReadSampleFile(fs, "examples/candidate.ndjson", std::nullopt, {})}};
 }
 
+// A fake Sentry (Releases() by default) and a run of perfgate against it: `Run` adds the
+// organization (acme unless given), the cache and the server's URL.
 struct SentryFixture {
-  FakeSentryServer server{SentryHandler(Releases(), "tok")};
+  explicit SentryFixture(std::string secret = "tok")
+      : SentryFixture(SentryHandler(Releases(), secret), secret) {}
+  SentryFixture(FakeSentryServer::Handler handler, std::string secret)
+      : server(std::move(handler)), token(std::move(secret)) {}
+
+  FakeSentryServer server;
+  std::string token;
   fetch::CurlTransport transport;
   FakeClock clock;
   FakeFileSystem fs;
 
-  CliRun Run(std::vector<std::string> args) {
-    for (const char* option : {"--organization", "acme", "--cache-dir", "cache"})
-      args.emplace_back(option);
-    args.emplace_back("--sentry-url");
-    args.push_back(server.url());
-    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun Run(std::vector<std::string> args, const std::string& organization = "acme") {
+    for (const std::string& option :
+         {std::string("--organization"), organization, std::string("--cache-dir"),
+          std::string("cache"), std::string("--sentry-url"), server.url()})
+      args.push_back(option);
+    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", token}}, &transport, &clock);
   }
 };
 
@@ -115,17 +123,8 @@ TEST(CliSentrySource, PreviousIsTheReleaseBeforeTheCandidateByFirstEvent) {
   SentryServerOptions options;
   options.release_offsets = {{"1.0", std::chrono::hours(-48)},  // two days before
                              {"1.1", std::chrono::hours(-24)}};
-  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  const auto run = [&](std::vector<std::string> args) {
-    for (const char* more : {"--organization", "acme", "--cache-dir", "cache"})
-      args.push_back(more);
-    args.push_back("--sentry-url");
-    args.push_back(server.url());
-    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
-  };
+  SentryFixture sentry(SentryHandler(std::move(releases), "tok", options), "tok");
+  const auto run = [&](std::vector<std::string> args) { return sentry.Run(std::move(args)); };
   CliRun check = run({"check", "--baseline", "sentry:previous", "--candidate", "sentry:1.2"});
   EXPECT_NE(check.err.find("perfgate: sentry:previous is release 1.1 (the release before 1.2, by "
                            "first event, in acme)\n"),
@@ -158,27 +157,21 @@ TEST(CliSentrySource, PreviousThreeIsTheThreeReleasesBeforePooledWithEqualWeight
                              {"1.0", std::chrono::hours(-72)},
                              {"1.1", std::chrono::hours(-48)},
                              {"1.2", std::chrono::hours(-24)}};
-  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  CliRun run = RunPerfgate(
-      {"check", "--baseline", "sentry:previous:3", "--candidate", "sentry:1.3", "--organization",
-       "acme", "--cache-dir", "cache", "--sentry-url", server.url(), "--json", "r.json"},
-      fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  SentryFixture sentry(SentryHandler(std::move(releases), "tok", options), "tok");
+  CliRun run = sentry.Run({"check", "--baseline", "sentry:previous:3", "--candidate", "sentry:1.3",
+                           "--json", "r.json"});
   EXPECT_NE(run.err.find("perfgate: sentry:previous:3 is releases 1.2, 1.1, 1.0, pooled with "
                          "equal weights (the 3 releases before 1.3, by first event, in acme)\n"),
             std::string::npos)
       << run.err;
-  const boost::json::value report = boost::json::parse(fs.files["r.json"]);
+  const boost::json::value report = boost::json::parse(sentry.fs.files["r.json"]);
   EXPECT_EQ(report.at("baseline").at("source"), "sentry:previous:3 (1.2, 1.1, 1.0)");
   // Equal weights: per transaction, each release gives as many events as the one with the
   // fewest (all three have the same counts here: all of each).
   EXPECT_EQ(report.at("baseline").at("events").to_number<int>(), 3 * 6130);
   // N out of range is a usage error.
-  CliRun bad = RunPerfgate({"check", "--baseline", "sentry:previous:0", "--candidate", "sentry:1.3",
-                            "--organization", "acme", "--sentry-url", server.url()},
-                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun bad =
+      sentry.Run({"check", "--baseline", "sentry:previous:0", "--candidate", "sentry:1.3"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("sentry:previous:0: sentry:previous:N pools the N releases before the "
                          "candidate's, N from 1 to 20"),
@@ -210,17 +203,8 @@ TEST(CliSentrySource, DeployedIsTheReleaseLastDeployedToTheEnvironment) {
                      {"1.1", "staging", "2026-11-18T12:00:00Z"},
                      {"1.2", "staging", "2026-11-20T09:00:00Z"},
                      {"1.2", "production", "2026-11-20T10:00:00Z"}};
-  FakeSentryServer server{SentryHandler(std::move(releases), "tok", options)};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  const auto run = [&](std::vector<std::string> args) {
-    for (const char* more : {"--organization", "acme", "--cache-dir", "cache"})
-      args.push_back(more);
-    args.push_back("--sentry-url");
-    args.push_back(server.url());
-    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
-  };
+  SentryFixture sentry(SentryHandler(std::move(releases), "tok", options), "tok");
+  const auto run = [&](std::vector<std::string> args) { return sentry.Run(std::move(args)); };
   // The candidate 1.2 is itself deployed to production (a canary): the one before it.
   CliRun check =
       run({"check", "--baseline", "sentry:deployed:production", "--candidate", "sentry:1.2"});
@@ -261,18 +245,14 @@ FakeSentryServer::Handler CreepingReleases() {
 // Every step passes a +10 % gate; the creep (+47 % over five releases) is what max_drift
 // catches, naming where it came from.
 TEST(CliSentrySource, MaxDriftCatchesACreepEveryStepPasses) {
-  FakeSentryServer server{CreepingReleases()};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
+  SentryFixture sentry(CreepingReleases(), "tok");
+  FakeFileSystem& fs = sentry.fs;
   fs.files["t.yaml"] =
       "rules:\n"
       "  - {metric: p95, max_increase: 10%}\n"
       "  - {metric: p95, max_drift: 20%, releases: 5}\n";
-  CliRun run = RunPerfgate({"check", "--config", "t.yaml", "--baseline", "sentry:previous",
-                            "--candidate", "sentry:1.5", "--organization", "acme", "--cache-dir",
-                            "cache", "--sentry-url", server.url(), "--json", "r.json"},
-                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun run = sentry.Run({"check", "--config", "t.yaml", "--baseline", "sentry:previous",
+                           "--candidate", "sentry:1.5", "--json", "r.json"});
   EXPECT_EQ(run.exit_code, 1) << run.err;
   const boost::json::value report = boost::json::parse(fs.files["r.json"]);
   const boost::json::value& rules = report.at("groups").at(0).at("rules");
@@ -289,14 +269,10 @@ TEST(CliSentrySource, MaxDriftCatchesACreepEveryStepPasses) {
 }
 
 TEST(CliSentrySource, TrendShowsEachReleasesPercentilesAndErrorRateWithIntervals) {
-  FakeSentryServer server{CreepingReleases()};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  CliRun run = RunPerfgate({"trend", "--releases", "6", "--release", "1.5", "--organization",
-                            "acme", "--cache-dir", "cache", "--sentry-url", server.url(), "--json",
-                            "t.json", "--html", "t.html", "--markdown", "t.md"},
-                           fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  SentryFixture sentry(CreepingReleases(), "tok");
+  FakeFileSystem& fs = sentry.fs;
+  CliRun run = sentry.Run({"trend", "--releases", "6", "--release", "1.5", "--json", "t.json",
+                           "--html", "t.html", "--markdown", "t.md"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(
       run.out.starts_with("perfgate trend: 6 releases, 1.0 to 1.5\n\nGET /a (18000 "
@@ -320,21 +296,16 @@ TEST(CliSentrySource, TrendShowsEachReleasesPercentilesAndErrorRateWithIntervals
 // group_by: none pools every event: auto mode reads the events themselves; histogram and
 // aggregate modes, whose values are per transaction, are refused.
 TEST(CliSentrySource, GroupByNoneReadsRawUnderAutoAndRefusesPerTransactionModes) {
-  FakeSentryServer server{SentryHandler(Releases(), "tok")};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  fs.files["t.yaml"] = "group_by: none\nrules:\n  - {metric: p95, max: 8000ms}\n";
-  const std::vector<std::string> args = {
-      "check",       "--config",     "t.yaml",         "--baseline", "sentry:1.0",
-      "--candidate", "sentry:1.1",   "--organization", "acme",       "--cache-dir",
-      "cache",       "--sentry-url", server.url()};
-  CliRun pooled = RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  SentryFixture sentry;
+  sentry.fs.files["t.yaml"] = "group_by: none\nrules:\n  - {metric: p95, max: 8000ms}\n";
+  const std::vector<std::string> args = {"check",      "--config",    "t.yaml",    "--baseline",
+                                         "sentry:1.0", "--candidate", "sentry:1.1"};
+  CliRun pooled = sentry.Run(args);
   EXPECT_NE(pooled.exit_code, 2) << pooled.err;
   EXPECT_NE(pooled.err.find(" pages ("), std::string::npos) << pooled.err;  // raw
   std::vector<std::string> histogram = args;
   histogram.insert(histogram.end(), {"--mode", "histogram"});
-  CliRun refused = RunPerfgate(histogram, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun refused = sentry.Run(histogram);
   EXPECT_EQ(refused.exit_code, 2);
   EXPECT_NE(refused.err.find("histogram mode gives per-transaction values, which cannot be "
                              "pooled for group_by: none; use raw mode"),
@@ -346,15 +317,10 @@ TEST(CliSentrySource, GroupByNoneReadsRawUnderAutoAndRefusesPerTransactionModes)
 // does not have (or the token cannot see) is said as that, not blamed on the release.
 TEST(CliSentrySource, AMissingReleaseListsTheNearestAndAMissingOrganizationIsNamed) {
   // A token that is no word of the messages (they are redacted of it).
-  FakeSentryServer server{SentryHandler(Releases(), "s3cret")};
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
+  SentryFixture sentry("s3cret");
   const auto run = [&](const std::string& organization) {
-    return RunPerfgate(
-        {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.10", "--organization",
-         organization, "--cache-dir", "cache", "--sentry-url", server.url()},
-        fs, {{"SENTRY_AUTH_TOKEN", "s3cret"}}, &transport, &clock);
+    return sentry.Run({"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.10"},
+                      organization);
   };
   CliRun release = run("acme");
   EXPECT_EQ(release.exit_code, 3);
@@ -364,7 +330,7 @@ TEST(CliSentrySource, AMissingReleaseListsTheNearestAndAMissingOrganizationIsNam
       << release.err;
   CliRun organization = run("acne");
   EXPECT_EQ(organization.exit_code, 3);
-  EXPECT_NE(organization.err.find("organization 'acne' does not exist on " + server.url() +
+  EXPECT_NE(organization.err.find("organization 'acne' does not exist on " + sentry.server.url() +
                                   ", or the token cannot see it (check "
                                   "source.sentry.organization or --organization, and the "
                                   "organization the token was made in)"),
