@@ -212,11 +212,16 @@ Result<Inputs> LoadInputs(const GateOptions& options, CliEnv& env) {
 }
 
 // `why`, an explanation of `name`, with what Sentry adds to it: the details it asks for
-// (span groups, exemplars' trace trees), fetched or taken from the cache.
-explain::Explanation WithSentryDetail(const std::string& name, explain::Explanation why,
-                                      Inputs& inputs, const SourceOptions& options) {
+// (span groups, exemplars' trace trees), fetched or taken from the cache; nullopt for an
+// explanation by span group without them (said on stderr).
+std::optional<explain::Explanation> WithSentryDetail(const std::string& name,
+                                                     explain::Explanation why, Inputs& inputs,
+                                                     const SourceOptions& options, CliEnv& env) {
   const explain::DetailsWanted wanted = explain::WantedDetails(why);
   if (wanted.Empty()) return why;
+  const bool by_groups = why.judged.method == explain::Method::kSpanGroups;
+  const std::string_view without =
+      by_groups ? "it is not explained" : "its explanation names op families only";
   explain::SentryDetails details;
   for (const explain::DetailsWanted::Trace& trace : wanted.traces) {
     const SampleSet& side = trace.baseline ? inputs.baseline : inputs.candidate;
@@ -225,11 +230,21 @@ explain::Explanation WithSentryDetail(const std::string& name, explain::Explanat
       details.trees.emplace(trace.event_id, std::move(*tree));
   }
   if (wanted.span_groups) {
-    details.baseline_groups = inputs.sources.SpanGroups(inputs.baseline, name, options);
+    details.baseline_groups = inputs.sources.SpanGroups(inputs.baseline, name, options, without);
     if (details.baseline_groups)
-      details.candidate_groups = inputs.sources.SpanGroups(inputs.candidate, name, options);
+      details.candidate_groups =
+          inputs.sources.SpanGroups(inputs.candidate, name, options, without);
   }
-  return explain::WithSentryDetails(std::move(why), details);
+  std::optional<explain::Explanation> explained =
+      explain::WithSentryDetails(std::move(why), details);
+  if (!explained && details.baseline_groups && details.candidate_groups) {
+    const SampleSet& none =
+        details.baseline_groups->transactions > 0 ? inputs.candidate : inputs.baseline;
+    env.err << "perfgate: warning: " << name
+            << " is not explained: Sentry's spans dataset holds none of its transactions in "
+            << none.source << "\n";
+  }
+  return explained;
 }
 
 // A limit without a unit that every value judged is hundreds of times above.
@@ -247,11 +262,19 @@ Error BareLimitError(const gate::BareLimitSuspect& suspect) {
 
 // The explanations of what did not pass in `judged`, with what Sentry adds to them.
 void ExplainWhatDidNotPass(const GateOptions& options, Inputs& inputs,
-                           explain::ExplainedResult& judged) {
+                           explain::ExplainedResult& judged, CliEnv& env) {
   judged.explanations = explain::ExplainNotPassed(judged.result, inputs.baseline, inputs.candidate,
                                                   ExplainOptionsFor(options, inputs.config));
-  for (auto& [name, why] : judged.explanations)
-    why = WithSentryDetail(name, std::move(why), inputs, options.sources);
+  for (auto it = judged.explanations.begin(); it != judged.explanations.end();) {
+    std::optional<explain::Explanation> why =
+        WithSentryDetail(it->first, std::move(it->second), inputs, options.sources, env);
+    if (why) {
+      it->second = std::move(*why);
+      ++it;
+    } else {
+      it = judged.explanations.erase(it);
+    }
+  }
 }
 
 // The one orchestration that does I/O, in order: the inputs, evaluation, the explanations
@@ -265,7 +288,7 @@ Result<explain::ExplainedResult> LoadAndEvaluate(const GateOptions& options, Cli
       {}};
   if (std::optional<gate::BareLimitSuspect> suspect = gate::FindBareLimitSuspect(judged.result))
     return BareLimitError(*suspect);
-  ExplainWhatDidNotPass(options, *inputs, judged);
+  ExplainWhatDidNotPass(options, *inputs, judged, env);
   return judged;
 }
 
@@ -436,10 +459,6 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
     for (auto& [name, why] :
          explain::ExplainNotPassed(result, inputs->baseline, inputs->candidate, explain_options))
       shown.emplace_back(name, std::move(why));
-    if (shown.empty()) {
-      env.out << "perfgate: explain: no transaction has a duration rule that did not pass with "
-                 "spans on both sides; name one with --transaction to explain it anyway\n";
-    }
   }
   for (const std::string& name : options.transactions) {
     auto group = std::find_if(result.groups.begin(), result.groups.end(),
@@ -476,8 +495,26 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
     }
     shown.emplace_back(name, std::move(*why));
   }
-  for (auto& [name, why] : shown)
-    why = WithSentryDetail(name, std::move(why), *inputs, options.gate.sources);
+  std::vector<std::pair<std::string, explain::Explanation>> detailed;
+  for (auto& [name, why] : shown) {
+    std::optional<explain::Explanation> explained =
+        WithSentryDetail(name, std::move(why), *inputs, options.gate.sources, env);
+    if (explained) {
+      detailed.emplace_back(name, std::move(*explained));
+    } else if (std::find(options.transactions.begin(), options.transactions.end(), name) !=
+               options.transactions.end()) {
+      return ReportError(MakeError(ErrorKind::kUnavailable,
+                                   "explain: '" + name +
+                                       "' is known as histogram bins or aggregates, and Sentry's "
+                                       "span groups of it could not be had (see above)"),
+                         env);
+    }
+  }
+  shown = std::move(detailed);
+  if (options.transactions.empty() && shown.empty()) {
+    env.out << "perfgate: explain: no transaction has a duration rule that did not pass with "
+               "spans on both sides; name one with --transaction to explain it anyway\n";
+  }
   for (std::size_t i = 0; i < shown.size(); ++i) {
     env.out << (i == 0 ? "" : "\n")
             << reports::RenderExplanation(shown[i].first, shown[i].second, result.confidence);
@@ -736,7 +773,7 @@ int RunWatch(const WatchOptions& options, CliEnv& env) {
               << " after " << look << (look == 1 ? " look" : " looks") << "; the verdicts are "
               << "anytime-valid over every look\n";
       if (!regressed && !cleared) gate::MarkUndecidedInconclusive(judged.result);
-      ExplainWhatDidNotPass(gate, *inputs, judged);
+      ExplainWhatDidNotPass(gate, *inputs, judged, env);
       return Conclude(gate, judged, env, GateView::kVerdictSummary);
     }
     env.clock.Sleep(options.every);

@@ -390,12 +390,13 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
 
 std::optional<SpanGroupTotals> SourceLoader::SpanGroups(const SampleSet& set,
                                                         const std::string& transaction,
-                                                        const SourceOptions& options) {
-  if (set.sentry_release.empty() || set.IsAggregated()) return std::nullopt;
+                                                        const SourceOptions& options,
+                                                        std::string_view without) {
+  if (set.sentry_release.empty()) return std::nullopt;
   const std::string& release = set.sentry_release;
   auto warn = [&](const std::string& message) -> std::optional<SpanGroupTotals> {
     env_.err << "perfgate: warning: " << set.source << ": span groups of " << transaction
-             << " not fetched, its explanation names op families only: " << message << "\n";
+             << " not fetched, " << without << ": " << message << "\n";
     return std::nullopt;
   };
   Result<SentrySetup> setup = Prepared(options);

@@ -74,10 +74,10 @@ class SourceLoader {
 
   // Sentry's span groups of `transaction` in the release `set` was fetched from
   // (sentry:RELEASE), from the cache beside the release or fetched and cached; nullopt when
-  // `set` is not from Sentry, or with a warning on stderr when they cannot be had (an
-  // explanation then keeps its op families without groups: the verdict never waits on them).
+  // `set` is not from Sentry, or with a warning on stderr, ending in `without` (what the
+  // explanation does without them), when they cannot be had: the verdict never waits on them.
   std::optional<SpanGroupTotals> SpanGroups(const SampleSet& set, const std::string& transaction,
-                                            const SourceOptions& options);
+                                            const SourceOptions& options, std::string_view without);
 
   // The span tree of transaction event `event_id` in trace `trace_id`, of the release `set`
   // was fetched from, from Sentry's trace view (cached beside the release); nullopt when `set`

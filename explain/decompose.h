@@ -57,9 +57,16 @@ enum class Method {
   // cover, so families that ran in parallel are each counted in full; kUnattributed is the
   // rest of the duration, below 0 where families overlapped.
   kOpsBreakdown,
+  // By span group from the source's aggregates (Sentry's spans dataset), for releases known
+  // as histogram bins or aggregates rather than events: parts are span ops, each with its
+  // groups, as summed self time per request over every request; spans that ran in parallel
+  // are each counted in full, and kUnattributed is the rest of the mean duration (the
+  // transaction's own time, groups beyond the largest, less any overlap). No intervals.
+  kSpanGroups,
 };
-inline constexpr NameTable<Method, 2> kMethodNames = {
-    {{Method::kCriticalPath, "critical_path"}, {Method::kOpsBreakdown, "ops_breakdown"}}};
+inline constexpr NameTable<Method, 3> kMethodNames = {{{Method::kCriticalPath, "critical_path"},
+                                                       {Method::kOpsBreakdown, "ops_breakdown"},
+                                                       {Method::kSpanGroups, "span_groups"}}};
 
 // Each request's time by part, for the requests of one release that carry spans: along
 // the critical path where they carry span trees, else by their ops breakdown. Request r's
@@ -127,7 +134,8 @@ struct Decomposition {
   std::size_t candidate_requests = 0;
   double baseline_ms = 0;  // their mean duration: the sum of the causes' baseline_ms
   double candidate_ms = 0;
-  stats::Interval change_ci;  // of the change in mean duration
+  // Of the change in mean duration; nullopt for a decomposition from aggregates only.
+  std::optional<stats::Interval> change_ci;
   // The bootstrap resamples of the intervals; 0 for normal intervals (more requests on a
   // side than bootstrap_limit).
   int resamples = 0;

@@ -125,8 +125,44 @@ std::vector<Exemplar> ExemplarsOf(const PartTable& parts, const Breakdowns& base
   return exemplars;
 }
 
-}  // namespace
+// Whether `group` is known as histogram bins or aggregates rather than events with spans.
+bool Summarised(const GroupSamples& group) {
+  return group.trees.empty() && (!group.bins.empty() || group.aggregates.has_value());
+}
 
+// `group`'s requests and their mean duration: its aggregates' where it has them (nullopt
+// without Sentry's avg), else its events' (for bins, their midpoints: within the mean half
+// bin width).
+std::optional<std::pair<std::size_t, double>> RequestsAndMean(const GroupSamples& group) {
+  if (group.aggregates) {
+    if (!group.aggregates->mean_ms) return std::nullopt;
+    return std::pair{group.aggregates->count, *group.aggregates->mean_ms};
+  }
+  if (group.durations_ms.empty()) return std::nullopt;
+  double sum = 0;
+  for (double ms : group.durations_ms) sum += ms;
+  return std::pair{group.durations_ms.size(), sum / static_cast<double>(group.durations_ms.size())};
+}
+
+// The explanation by span group of every request, its causes to come from Sentry's spans
+// dataset (see WithSentryDetails).
+std::optional<Explanation> ByAggregates(const GroupSamples& baseline,
+                                        const GroupSamples& candidate) {
+  const auto base = RequestsAndMean(baseline);
+  const auto cand = RequestsAndMean(candidate);
+  if (!base || !cand) return std::nullopt;
+  Explanation explanation;
+  explanation.statistic = "mean";
+  Decomposition& d = explanation.judged;
+  d.method = Method::kSpanGroups;
+  d.baseline_requests = base->first;
+  d.candidate_requests = cand->first;
+  d.baseline_ms = base->second;
+  d.candidate_ms = cand->second;
+  return explanation;
+}
+
+}  // namespace
 
 std::string TraceUrl(const std::string& url_template, const std::string& trace_id) {
   static constexpr std::string_view kField = "{trace_id}";
@@ -141,6 +177,7 @@ std::string TraceUrl(const std::string& url_template, const std::string& trace_i
 std::optional<Explanation> Explain(const gate::EvaluationResult& result,
                                    const gate::GroupResult& group, const GroupSamples& baseline,
                                    const GroupSamples& candidate, const ExplainOptions& options) {
+  if (Summarised(baseline) || Summarised(candidate)) return ByAggregates(baseline, candidate);
   PartTable parts;
   const Breakdowns base = BreakDown(baseline, parts);
   const Breakdowns cand = BreakDown(candidate, parts);
@@ -184,7 +221,6 @@ std::optional<Explanation> Explain(const gate::EvaluationResult& result,
   return explanation;
 }
 
-
 Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
                               const SampleSet& candidate, const ExplainOptions& options) {
   struct Job {
@@ -202,7 +238,9 @@ Explanations ExplainNotPassed(const gate::EvaluationResult& result, const Sample
     if (!duration_not_passed) continue;
     const GroupSamples* base = baseline.Find(group.name);
     const GroupSamples* cand = candidate.Find(group.name);
-    if (base == nullptr || cand == nullptr || base->trees.empty() || cand->trees.empty()) continue;
+    if (base == nullptr || cand == nullptr) continue;
+    const bool spans = !base->trees.empty() && !cand->trees.empty();
+    if (!spans && !Summarised(*base) && !Summarised(*cand)) continue;
     jobs.push_back({&group, base, cand});
   }
   std::vector<std::optional<Explanation>> explained(jobs.size());
@@ -273,10 +311,67 @@ void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
   }
 }
 
+// The causes of an explanation by span group (see WithSentryDetails); false when a side
+// holds no transaction.
+bool SetSpanGroupCauses(Decomposition& d, const SpanGroupTotals& baseline,
+                        const SpanGroupTotals& candidate) {
+  if (!(baseline.transactions > 0) || !(candidate.transactions > 0)) return false;
+  // op -> group -> ms per request on each side.
+  std::map<std::string, std::map<std::string, std::pair<double, double>>> parts;
+  auto add = [&](const SpanGroupTotals& side, bool is_candidate) {
+    for (const SpanGroupTotal& group : side.groups) {
+      auto& [base_ms, cand_ms] = parts[group.op][SpanGroup(group.op, group.description)];
+      (is_candidate ? cand_ms : base_ms) += group.self_time_ms / side.transactions;
+    }
+  };
+  add(baseline, false);
+  add(candidate, true);
+  const double change = d.candidate_ms - d.baseline_ms;
+  auto cause = [&](std::string op, std::string description, double base_ms, double cand_ms) {
+    Cause part;
+    part.op = std::move(op);
+    part.description = std::move(description);
+    part.baseline_ms = base_ms;
+    part.candidate_ms = cand_ms;
+    part.change_ms = cand_ms - base_ms;
+    part.share = change != 0 ? part.change_ms / change : 0;
+    part.status = base_ms == 0   ? CauseStatus::kNew
+                  : cand_ms == 0 ? CauseStatus::kVanished
+                                 : CauseStatus::kUntested;
+    return part;
+  };
+  d.causes.clear();
+  double base_spans = 0, cand_spans = 0;
+  for (const auto& [op, groups] : parts) {
+    double base_ms = 0, cand_ms = 0;
+    std::vector<Cause> ranked;
+    for (const auto& [name, ms] : groups) {
+      base_ms += ms.first;
+      cand_ms += ms.second;
+      ranked.push_back(cause(op, name, ms.first, ms.second));
+    }
+    RankCauses(ranked);
+    if (ranked.size() > kSpanGroupsPerFamily) ranked.resize(kSpanGroupsPerFamily);
+    d.causes.push_back(cause(op, "", base_ms, cand_ms));
+    d.causes.back().groups = std::move(ranked);
+    base_spans += base_ms;
+    cand_spans += cand_ms;
+  }
+  d.causes.push_back(cause(std::string(kUnattributed), "", d.baseline_ms - base_spans,
+                           d.candidate_ms - cand_spans));
+  d.causes.back().status = CauseStatus::kUntested;
+  RankCauses(d.causes);
+  return true;
+}
+
 }  // namespace
 
 DetailsWanted WantedDetails(const Explanation& why) {
   DetailsWanted wanted;
+  if (why.judged.method == Method::kSpanGroups) {
+    wanted.span_groups = true;
+    return wanted;
+  }
   if (why.judged.method != Method::kOpsBreakdown) return wanted;
   wanted.span_groups = true;
   for (const Exemplar& exemplar : why.exemplars) {
@@ -286,7 +381,13 @@ DetailsWanted WantedDetails(const Explanation& why) {
   return wanted;
 }
 
-Explanation WithSentryDetails(Explanation why, const SentryDetails& details) {
+std::optional<Explanation> WithSentryDetails(Explanation why, const SentryDetails& details) {
+  if (why.judged.method == Method::kSpanGroups) {
+    if (!details.baseline_groups || !details.candidate_groups ||
+        !SetSpanGroupCauses(why.judged, *details.baseline_groups, *details.candidate_groups))
+      return std::nullopt;
+    return why;
+  }
   if (why.judged.method != Method::kOpsBreakdown) return why;
   for (Exemplar& exemplar : why.exemplars) {
     auto tree = details.trees.find(exemplar.event_id);

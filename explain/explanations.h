@@ -65,13 +65,17 @@ struct ExplainOptions {
 
 // The explanation of `group` from its two releases' samples; nullopt when a side has no
 // spans, or the two are known differently (trees and a breakdown). Intervals at the
-// result's confidence, seeded by its seed.
+// result's confidence, seeded by its seed. Where a side is known as histogram bins or
+// aggregates rather than events (Sentry's big releases), an explanation by span group
+// (Method::kSpanGroups) of every request's mean, without causes until WithSentryDetails
+// gives it Sentry's span groups.
 std::optional<Explanation> Explain(const gate::EvaluationResult& result,
                                    const gate::GroupResult& group, const GroupSamples& baseline,
                                    const GroupSamples& candidate, const ExplainOptions& options);
 
 // Explains every group of `result` with a duration rule that failed, warned or was
-// inconclusive, where both sides carry spans; groups in parallel.
+// inconclusive, where both sides carry spans or a side is known as bins or aggregates;
+// groups in parallel.
 Explanations ExplainNotPassed(const gate::EvaluationResult& result, const SampleSet& baseline,
                               const SampleSet& candidate, const ExplainOptions& options);
 
@@ -83,13 +87,13 @@ inline constexpr std::size_t kSpanGroupsPerFamily = 10;
 // Sentry knows op families, not spans): the transaction's span groups in each release, and
 // the span tree of each exemplar, from Sentry's trace view.
 struct SentryDetails {
-  std::optional<SpanGroupTotals> baseline_groups;   // both, or neither, are used
+  std::optional<SpanGroupTotals> baseline_groups;  // both, or neither, are used
   std::optional<SpanGroupTotals> candidate_groups;
   std::map<std::string, SpanTree> trees;  // by event id; an exemplar without one keeps its ops
 };
 
-// What to fetch for `why`: nothing unless it is by the ops breakdown; then the span groups
-// and the tree of each exemplar.
+// What to fetch for `why`: nothing unless it is by the ops breakdown or by span group; then
+// the span groups and the tree of each exemplar.
 struct DetailsWanted {
   bool span_groups = false;
   struct Trace {
@@ -108,7 +112,11 @@ DetailsWanted WantedDetails(const Explanation& why);
 // decomposition of every request (`mean`, or `judged` when it covers every request: the
 // aggregates are over every request, not a tail), without intervals (kUntested, or
 // new/vanished); and each exemplar with a tree its top ops along the tree's critical path.
-Explanation WithSentryDetails(Explanation why, const SentryDetails& details);
+// An explanation by span group gets its causes: each span op and its groups (at most
+// kSpanGroupsPerFamily, the rest in the op's total), self time per request on each side,
+// and kUnattributed the rest of each side's mean duration; nullopt when a side's span
+// groups are unknown or hold no transaction (it has nothing else to say).
+std::optional<Explanation> WithSentryDetails(Explanation why, const SentryDetails& details);
 
 // `url_template` with every "{trace_id}" replaced by `trace_id`; empty when the template is.
 std::string TraceUrl(const std::string& url_template, const std::string& trace_id);

@@ -12,9 +12,7 @@ std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
 std::string SignedMs(double ms) { return FormatAbsoluteChange(ms, true); }
 
-std::string ConfidencePercent(double confidence) {
-  return FormatNumber(confidence * 100) + " %";
-}
+std::string ConfidencePercent(double confidence) { return FormatNumber(confidence * 100) + " %"; }
 
 }  // namespace
 
@@ -55,10 +53,16 @@ std::string CauseSentence(const explain::Cause& cause, double confidence) {
          std::string(NameOf(explain::kCauseStatusNames, cause.status));
 }
 
+// Whether `d` comes from aggregates (Sentry's spans dataset) rather than requests' spans.
+bool FromAggregates(const explain::Decomposition& d) {
+  return d.method == explain::Method::kSpanGroups;
+}
+
 std::string PopulationText(const explain::Explanation& why) {
   const std::string counts = std::to_string(why.judged.candidate_requests) + " candidate and " +
                              std::to_string(why.judged.baseline_requests) +
-                             " baseline requests with spans";
+                             (FromAggregates(why.judged) ? " baseline requests, from aggregates"
+                                                         : " baseline requests with spans");
   if (!why.candidate_from_ms) return "every request (" + counts + ")";
   return "the " + why.statistic + " tail (requests at or above each release's " + why.statistic +
          ": " + counts + ")";
@@ -70,7 +74,8 @@ std::vector<const explain::Cause*> TopCauses(const explain::Decomposition& decom
   for (const explain::Cause& cause : decomposition.causes) {
     if (top.size() == count) break;
     const bool grew = cause.change_ms > 0 && (cause.status == explain::CauseStatus::kSlower ||
-                                              cause.status == explain::CauseStatus::kNew);
+                                              cause.status == explain::CauseStatus::kNew ||
+                                              cause.status == explain::CauseStatus::kUntested);
     if (!top.empty() && !grew) break;
     top.push_back(&cause);
   }
@@ -91,10 +96,11 @@ const explain::Cause* Offset(const explain::Decomposition& decomposition) {
 std::string WhyText(const explain::Explanation& why, double confidence) {
   const std::string counts = std::to_string(why.judged.candidate_requests) + " and " +
                              std::to_string(why.judged.baseline_requests) + " requests";
-  std::string text = why.candidate_from_ms
-                         ? "in the " + why.statistic + " tail (" + counts +
-                               " at or above each release's " + why.statistic + "): "
-                         : "over " + counts + " with spans: ";
+  std::string text =
+      why.candidate_from_ms
+          ? "in the " + why.statistic + " tail (" + counts + " at or above each release's " +
+                why.statistic + "): "
+          : "over " + counts + (FromAggregates(why.judged) ? " (aggregates): " : " with spans: ");
   const std::vector<const explain::Cause*> top = TopCauses(why.judged, kCausesNamed);
   for (std::size_t i = 0; i < top.size(); ++i) {
     const explain::Cause& cause = *top[i];
@@ -113,8 +119,15 @@ std::string WhyText(const explain::Explanation& why, double confidence) {
 }
 
 std::string MethodPhrase(explain::Method method) {
-  return method == explain::Method::kCriticalPath ? "along the critical path"
-                                                  : "by Sentry's ops breakdown";
+  switch (method) {
+    case explain::Method::kCriticalPath:
+      return "along the critical path";
+    case explain::Method::kOpsBreakdown:
+      return "by Sentry's ops breakdown";
+    case explain::Method::kSpanGroups:
+      break;
+  }
+  return "by span group, from Sentry's spans dataset";
 }
 
 std::string ExemplarLabel(const explain::Exemplar& exemplar) {
@@ -129,9 +142,14 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
   bool normal = false;
   bool critical_path = false;
   bool ops_breakdown = false;
+  bool span_groups = false;
   bool aggregated_groups = false;
   for (const auto& [name, why] : explanations) {
-    (why.judged.method == explain::Method::kCriticalPath ? critical_path : ops_breakdown) = true;
+    const explain::Method method = why.judged.method;
+    critical_path = critical_path || method == explain::Method::kCriticalPath;
+    ops_breakdown = ops_breakdown || method == explain::Method::kOpsBreakdown;
+    span_groups = span_groups || method == explain::Method::kSpanGroups;
+    if (method == explain::Method::kSpanGroups) continue;  // no intervals, no families
     for (const explain::Cause& cause : (why.mean ? *why.mean : why.judged).causes) {
       aggregated_groups = aggregated_groups ||
                           std::any_of(cause.groups.begin(), cause.groups.end(),
@@ -152,6 +170,7 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
                  "normal with the bootstrap's variance where a side had too many requests to "
                  "resample";
   std::string causes = "causes: the change in mean time per request";
+  const bool by_requests = critical_path || ops_breakdown;
   if (critical_path)
     causes +=
         " on the critical path (the chain of spans each response waited for, so work in "
@@ -164,11 +183,21 @@ std::string ExplanationMethodText(const explain::Explanations& explanations) {
               "so parallel work may be over-counted, and \"" +
               std::string(explain::kUnattributed) +
               "\", the rest of the duration, can fall below 0)";
-  causes += "; their intervals " + intervals;
+  if (by_requests) causes += "; their intervals " + intervals;
   if (aggregated_groups)
     causes +=
         "; span groups within an op family: self time per request from Sentry's spans "
         "dataset over every request of each release, without intervals (\"untested\")";
+  if (span_groups)
+    causes += std::string(by_requests ? "; for releases read as histogram bins or aggregates"
+                                      : " of releases read as histogram bins or aggregates") +
+              ", by span group: each span op's and group's self time per request from "
+              "Sentry's spans dataset over every request of each release (spans that ran in "
+              "parallel each counted in full; \"" +
+              std::string(explain::kUnattributed) +
+              "\" is the rest of the mean duration: the transaction's own time and the "
+              "groups beyond the largest Sentry returned, less any overlap), without intervals "
+              "(\"untested\")";
   return causes;
 }
 

@@ -112,7 +112,9 @@ object DecompositionJson(const explain::Decomposition& d) {
                 {"candidate_ms", JsonNumber(d.candidate_ms)},
                 {"change_ms", JsonNumber(d.candidate_ms - d.baseline_ms)},
                 {"change_ci", IntervalJson(d.change_ci)},
-                {"interval", d.resamples > 0 ? "bootstrap" : "normal"},
+                {"interval", !d.change_ci      ? value(nullptr)
+                             : d.resamples > 0 ? value("bootstrap")
+                                               : value("normal")},
                 {"resamples", d.resamples},
                 {"causes", std::move(causes)},
                 {"unattributed", std::move(unattributed)}};

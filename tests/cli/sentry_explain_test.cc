@@ -77,11 +77,13 @@ SampleSet Release(int requests, double db_ms, std::uint64_t seed,
 }
 
 CliRun Check(const FakeSentryServer& server, FakeFileSystem& fs, fetch::HttpTransport& transport,
-             FakeClock& clock) {
-  return RunPerfgate(
-      {"check", "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--sentry-url",
-       server.url(), "--organization", "acme", "--markdown", "r.md", "--json", "r.json"},
-      fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+             FakeClock& clock, const std::vector<std::string>& more = {}) {
+  std::vector<std::string> args = {"check",      "--baseline",   "sentry:1.0", "--candidate",
+                                   "sentry:1.1", "--sentry-url", server.url(), "--organization",
+                                   "acme",       "--markdown",   "r.md",       "--json",
+                                   "r.json"};
+  args.insert(args.end(), more.begin(), more.end());
+  return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
 }
 
 // The spans dataset's answer for POST /api/analyze: the documents query's self time grew
@@ -197,6 +199,86 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   EXPECT_EQ(server.requests().size(), requests);
   EXPECT_EQ(cached.out, run.out);
   EXPECT_EQ(fs.files["r.json"], first);
+}
+
+TEST(CliSentryExplain, ReleasesReadAsHistogramsAreExplainedBySentrysSpanGroups) {
+  // Big releases are read as zoomed histograms: no event carries its spans, so the
+  // explanation comes from the spans dataset's aggregates, over every request.
+  SentryServerOptions options = SpanGroups();
+  std::map<std::string, SampleSet> releases = {{"1.0", Release(300, 100, 1, options.traces)},
+                                               {"1.1", Release(300, 500, 2, options.traces)}};
+  FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = Check(server, fs, transport, clock, {"--mode", "histogram"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const std::size_t why = run.out.find(
+      "  WHY          POST /api/analyze: over 300 and 300 requests (aggregates): db.sql.query "
+      "(most in \"SELECT * FROM documents WHERE id = %s\") +380 ms per request (no "
+      "interval: aggregates only; ");
+  ASSERT_NE(why, std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("by span group, from Sentry's spans dataset\n", why), std::string::npos)
+      << run.out;
+  const boost::json::value json = boost::json::parse(fs.files["r.json"]);
+  const boost::json::value& explanation = json.at("groups").at(0).at("explanation");
+  EXPECT_EQ(explanation.at("method"), "span_groups");
+  EXPECT_TRUE(explanation.at("exemplars").as_array().empty());
+  EXPECT_TRUE(explanation.at("change_ci").is_null());
+  EXPECT_TRUE(explanation.at("interval").is_null());
+  const boost::json::array& causes = explanation.at("causes").as_array();
+  ASSERT_FALSE(causes.empty());
+  EXPECT_EQ(causes[0].at("op"), "db.sql.query");
+  EXPECT_EQ(causes[0].at("status"), "untested");
+  EXPECT_TRUE(causes[0].at("change_ci").is_null());
+  EXPECT_EQ(causes[0].at("groups").at(0).at("description"),
+            "SELECT * FROM documents WHERE id = %s");
+  EXPECT_NE(fs.files["r.md"].find("causes: the change in mean time per request of releases read "
+                                  "as histogram bins or aggregates, by span group: each span op's "
+                                  "and group's self time per "
+                                  "request from Sentry's spans dataset"),
+            std::string::npos)
+      << fs.files["r.md"];
+
+  // `explain` says the same; a transaction Sentry's spans dataset holds nothing of is named.
+  CliRun explained =
+      RunPerfgate({"explain", "--sentry-url", server.url(), "--organization", "acme", "--baseline",
+                   "sentry:1.0", "--candidate", "sentry:1.1", "--mode", "histogram"},
+                  fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(explained.exit_code, 0) << explained.err;
+  EXPECT_NE(explained.out.find("POST /api/analyze: why its mean changed, from every request (300 "
+                               "candidate and 300 baseline requests, from aggregates), by span "
+                               "group, from Sentry's spans dataset\n"),
+            std::string::npos)
+      << explained.out;
+}
+
+TEST(CliSentryExplain, AReleaseWithoutSpansInTheSpansDatasetIsNotExplainedAndSaysSo) {
+  SentryServerOptions options = SpanGroups();
+  options.span_groups["1.0"]["POST /api/analyze"].transactions = 0;
+  options.span_groups["1.0"]["POST /api/analyze"].groups.clear();
+  std::map<std::string, SampleSet> releases = {{"1.0", Release(300, 100, 1, options.traces)},
+                                               {"1.1", Release(300, 500, 2, options.traces)}};
+  FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+  CliRun run = Check(server, fs, transport, clock, {"--mode", "histogram"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("perfgate: warning: POST /api/analyze is not explained: Sentry's spans "
+                         "dataset holds none of its transactions in sentry:1.0\n"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(run.out.find("WHY"), std::string::npos) << run.out;
+  CliRun named = RunPerfgate({"explain", "--sentry-url", server.url(), "--organization", "acme",
+                              "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--mode",
+                              "histogram", "--transaction", "POST /api/analyze"},
+                             fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  EXPECT_EQ(named.exit_code, 3) << named.err;
+  EXPECT_NE(named.err.find("explain: 'POST /api/analyze' is known as histogram bins or "
+                           "aggregates, and Sentry's span groups of it could not be had"),
+            std::string::npos)
+      << named.err;
 }
 
 TEST(CliSentryExplain, SpanGroupsThatCannotBeFetchedAreAWarningNotAFailure) {

@@ -113,6 +113,109 @@ TEST(Explain, AnyGroupOnRequestWithItsFirstDurationRule) {
   EXPECT_FALSE(Explain(result, group, *base.Find("GET /health"), *cand.Find(group.name), {}));
 }
 
+// A release of POST /api/analyze known as histogram bins, as Sentry's zoomed histograms
+// give a big one: 300 events in [400, 410) and 100 in [1000, 1010) (mean at midpoints:
+// 405 * 0.75 + 1005 * 0.25 = 555 ms), or all 400 in [400, 410) (405 ms).
+SampleSet Binned(bool slow_quarter) {
+  SampleSetBuilder builder;
+  std::vector<DurationBin> bins = {{400, 410, slow_quarter ? 300u : 400u}};
+  if (slow_quarter) bins.push_back({1000, 1010, 100});
+  builder.AddBinned("POST /api/analyze", std::move(bins), 0);
+  return std::move(builder).Build("release");
+}
+
+// Sentry's spans dataset for POST /api/analyze over 400 transactions: the documents query
+// (two literals, one group) took `documents_ms` of self time per request; a users query
+// 20 ms and an http call 100 ms; a chunks query `chunks_ms` (0: none).
+SpanGroupTotals Groups(double documents_ms, double chunks_ms) {
+  SpanGroupTotals totals;
+  totals.transactions = 400;
+  totals.groups = {
+      {"db.sql.query", "SELECT * FROM documents WHERE id = 17", documents_ms * 200, 200},
+      {"db.sql.query", "SELECT * FROM documents WHERE id = 4", documents_ms * 200, 200},
+      {"db.sql.query", "SELECT name FROM users WHERE id = 9", 20 * 400, 400},
+      {"http.client", "GET https://api.example.com/v1/embed", 100 * 400, 400}};
+  if (chunks_ms > 0)
+    totals.groups.push_back(
+        {"db.sql.query", "SELECT * FROM chunks WHERE doc = 7", chunks_ms * 400, 400});
+  return totals;
+}
+
+TEST(Explain, ReleasesKnownAsBinsAreExplainedBySentrysSpanGroupsWithoutIntervals) {
+  const SampleSet base = Binned(false);
+  const SampleSet cand = Binned(true);
+  const gate::EvaluationResult result = Judge(base, cand);
+  const gate::GroupResult& group = result.groups.back();
+  ASSERT_EQ(group.name, "POST /api/analyze");
+  ASSERT_NE(group.verdict, gate::Verdict::kPass);
+  const Explanations pending = ExplainNotPassed(result, base, cand, {});
+  ASSERT_EQ(pending.count(group.name), 1u);
+  const Explanation& why = pending.at(group.name);
+  EXPECT_EQ(why.statistic, "mean");  // the aggregates are over every request
+  EXPECT_EQ(why.judged.method, Method::kSpanGroups);
+  EXPECT_DOUBLE_EQ(why.judged.baseline_ms, 405);
+  EXPECT_DOUBLE_EQ(why.judged.candidate_ms, 555);
+  EXPECT_EQ(why.judged.candidate_requests, 400u);
+  EXPECT_TRUE(why.judged.causes.empty());
+  EXPECT_TRUE(WantedDetails(why).span_groups);
+  // Without Sentry's groups (or with a side that has no spans) it says nothing.
+  EXPECT_FALSE(WithSentryDetails(why, {}));
+  SpanGroupTotals empty;
+  EXPECT_FALSE(WithSentryDetails(why, {Groups(100, 0), empty, {}}));
+
+  // The documents query went from 100 to 200 ms a request and a chunks query is new (30 ms):
+  // 130 of the 150 ms; the rest of the mean duration is unattributed (+20 ms).
+  const std::optional<Explanation> explained =
+      WithSentryDetails(why, {Groups(100, 0), Groups(200, 30), {}});
+  ASSERT_TRUE(explained);
+  const Decomposition& d = explained->judged;
+  EXPECT_FALSE(d.change_ci);
+  ASSERT_EQ(d.causes.size(), 3u);
+  EXPECT_EQ(d.causes[0].op, "db.sql.query");
+  EXPECT_DOUBLE_EQ(d.causes[0].baseline_ms, 120);
+  EXPECT_DOUBLE_EQ(d.causes[0].candidate_ms, 250);
+  EXPECT_NEAR(d.causes[0].share, 130.0 / 150, 1e-12);
+  EXPECT_EQ(d.causes[0].status, CauseStatus::kUntested);
+  EXPECT_FALSE(d.causes[0].change_ci);
+  ASSERT_EQ(d.causes[0].groups.size(), 3u);
+  EXPECT_EQ(d.causes[0].groups[0].description, "SELECT * FROM documents WHERE id = %s");
+  EXPECT_DOUBLE_EQ(d.causes[0].groups[0].change_ms, 100);
+  EXPECT_EQ(d.causes[0].groups[1].description, "SELECT * FROM chunks WHERE doc = %s");
+  EXPECT_EQ(d.causes[0].groups[1].status, CauseStatus::kNew);
+  EXPECT_EQ(d.causes[1].op, kUnattributed);
+  EXPECT_DOUBLE_EQ(d.causes[1].baseline_ms, 405 - 220);  // the spans' 120 + 100 ms
+  EXPECT_DOUBLE_EQ(d.causes[1].change_ms, 20);
+  EXPECT_EQ(d.causes[2].op, "http.client");
+  EXPECT_DOUBLE_EQ(d.causes[2].change_ms, 0);
+  double sum = 0;
+  for (const Cause& cause : d.causes) sum += cause.change_ms;
+  EXPECT_NEAR(sum, d.candidate_ms - d.baseline_ms, 1e-9);  // the parts add up
+}
+
+TEST(Explain, AggregateModeReleasesNeedSentrysMeanToBeExplained) {
+  auto aggregated = [](std::optional<double> mean_ms) {
+    SampleSetBuilder builder;
+    Aggregates aggregates;
+    aggregates.count = 1000;
+    aggregates.quantiles_ms = {{0.5, 300.0}, {0.95, 900.0}};
+    aggregates.mean_ms = mean_ms;
+    builder.AddAggregated("GET /a", aggregates);
+    return std::move(builder).Build("release");
+  };
+  const SampleSet base = aggregated(350);
+  const SampleSet cand = aggregated(420);
+  const SampleSet no_mean = aggregated(std::nullopt);
+  const gate::EvaluationResult result = Judge(base, cand);
+  const gate::GroupResult& group = result.groups.front();
+  const std::optional<Explanation> why =
+      Explain(result, group, *base.Find("GET /a"), *cand.Find("GET /a"), {});
+  ASSERT_TRUE(why);
+  EXPECT_EQ(why->judged.method, Method::kSpanGroups);
+  EXPECT_DOUBLE_EQ(why->judged.candidate_ms - why->judged.baseline_ms, 70);
+  EXPECT_EQ(why->judged.baseline_requests, 1000u);
+  EXPECT_FALSE(Explain(result, group, *base.Find("GET /a"), *no_mean.Find("GET /a"), {}));
+}
+
 TEST(TraceUrl, ReplacesEveryField) {
   EXPECT_EQ(TraceUrl("https://o.sentry.io/explore/traces/trace/{trace_id}/", "ab12"),
             "https://o.sentry.io/explore/traces/trace/ab12/");
