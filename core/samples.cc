@@ -84,6 +84,15 @@ void AppendEvents(GroupSamples& to, const GroupSamples& from) {
     values.insert(values.end(), column.values.begin(), column.values.end());
   }
   PadValues(to);
+  to.bins.insert(to.bins.end(), from.bins.begin(), from.bins.end());
+}
+
+// `group`'s bins ascending by lower edge (then upper), after bins of several groups were
+// appended.
+void SortBins(GroupSamples& group) {
+  std::sort(group.bins.begin(), group.bins.end(), [](const DurationBin& a, const DurationBin& b) {
+    return a.lower != b.lower ? a.lower < b.lower : a.upper < b.upper;
+  });
 }
 
 }  // namespace
@@ -110,6 +119,16 @@ GroupSamples EventsAt(const GroupSamples& group, const std::vector<std::size_t>&
   for (const auto& [name, column] : group.values) {
     std::vector<double>& values = out.values[name].values;
     for (std::size_t i : indices) values.push_back(column.values[i]);
+  }
+  // A binned group's events lie bin after bin: each kept event keeps its bin.
+  std::size_t bin = 0;
+  std::size_t bin_end = group.bins.empty() ? 0 : group.bins[0].count;
+  for (std::size_t i : indices) {
+    if (group.bins.empty()) break;
+    while (i >= bin_end) bin_end += group.bins[++bin].count;
+    if (out.bins.empty() || out.bins.back().lower != group.bins[bin].lower)
+      out.bins.push_back({group.bins[bin].lower, group.bins[bin].upper, 0});
+    ++out.bins.back().count;
   }
   const double share =
       group.size() == 0 ? 0
@@ -143,6 +162,7 @@ SampleSet PoolEqually(const std::vector<SampleSet>& sets, std::string source) {
       if (group == nullptr || count == 0) continue;
       AppendEvents(merged, EventsAt(*group, EvenSpread(group->size(), count)));
     }
+    SortBins(merged);
     pooled.groups.push_back(std::move(merged));
   }
   for (const SampleSet& set : sets) {
@@ -161,6 +181,7 @@ GroupSamples MergeGroups(const SampleSet& set, std::string name) {
   merged.durations_ms.reserve(set.TotalEvents());
   merged.failed.reserve(set.TotalEvents());
   for (const GroupSamples& group : set.groups) AppendEvents(merged, group);
+  SortBins(merged);
   return merged;
 }
 

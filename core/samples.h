@@ -137,8 +137,10 @@ struct GroupSamples {
   // when Sentry was asked and no event carried the value.
   std::map<std::string, Aggregates, std::less<>> value_aggregates;
   // Histogram mode: the bins the durations were rebuilt from (each event at its bin's
-  // midpoint), ascending, not overlapping, counts summing to the events; empty when the
-  // durations are the events' own. Intervals of the durations are widened to them.
+  // midpoint), ascending by lower edge, counts summing to the binned events; empty when the
+  // durations are the events' own. A release's group has bins of one grid, not overlapping;
+  // a merged group ("(all)", pooled releases) may hold several grids' bins, which overlap.
+  // Intervals of the durations are widened to them.
   std::vector<DurationBin> bins;
 
   std::size_t size() const { return durations_ms.size(); }

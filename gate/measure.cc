@@ -165,12 +165,12 @@ void Side::WidenToBins(const Metric& metric, Estimate& estimate) const {
       if (of_value_ || !estimate.interval) return;
       // Every order statistic the interval and the value rest on is a midpoint of a bin
       // overlapping [lower, upper]: none is further from its event's duration than the
-      // widest such bin's half width.
-      auto first =
-          std::lower_bound(bins.begin(), bins.end(), estimate.interval->lower,
-                           [](const DurationBin& bin, double value) { return bin.upper < value; });
-      for (auto bin = first; bin != bins.end() && bin->lower <= estimate.interval->upper; ++bin)
-        estimate.resolution = std::max(estimate.resolution, bin->HalfWidth());
+      // widest such bin's half width. (A merged group's bins overlap: each is looked at.)
+      for (const DurationBin& bin : bins) {
+        if (bin.lower > estimate.interval->upper) break;
+        if (bin.upper >= estimate.interval->lower)
+          estimate.resolution = std::max(estimate.resolution, bin.HalfWidth());
+      }
       break;
     }
     case MetricKind::kMean:

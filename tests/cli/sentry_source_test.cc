@@ -179,21 +179,6 @@ TEST(CliSentrySource, PreviousThreeIsTheThreeReleasesBeforePooledWithEqualWeight
       << bad.err;
 }
 
-TEST(PoolEqually, EachReleaseGivesAsManyEventsAsTheSmallestPerTransaction) {
-  SampleSetBuilder a, b;
-  for (int i = 0; i < 100; ++i) a.Add("GET /x", 10, false);
-  for (int i = 0; i < 10; ++i) b.Add("GET /x", 20, i == 0);
-  for (int i = 0; i < 5; ++i) a.Add("GET /only-a", 1, false);
-  const SampleSet pooled = PoolEqually({std::move(a).Build("a"), std::move(b).Build("b")}, "pool");
-  const GroupSamples* x = pooled.Find("GET /x");
-  ASSERT_NE(x, nullptr);
-  EXPECT_EQ(x->size(), 20u);  // ten of each
-  EXPECT_EQ(std::count(x->durations_ms.begin(), x->durations_ms.end(), 10.0), 10);
-  EXPECT_EQ(x->Failures(), 1u);
-  ASSERT_NE(pooled.Find("GET /only-a"), nullptr);
-  EXPECT_EQ(pooled.Find("GET /only-a")->size(), 5u);  // only one release has it: all of it
-}
-
 TEST(CliSentrySource, DeployedIsTheReleaseLastDeployedToTheEnvironment) {
   std::map<std::string, SampleSet> releases = Releases();
   releases["1.2"] = releases["1.1"];

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/span_status.h"
 
 namespace perfgate {
@@ -53,6 +55,54 @@ TEST(MergeGroups, ConcatenatesEveryGroup) {
   EXPECT_EQ(all.name, "(all)");
   EXPECT_EQ(all.durations_ms, (std::vector<double>{2, 1}));
   EXPECT_EQ(all.Failures(), 1u);
+}
+
+TEST(MergeGroups, KeepsEveryGroupsBinsInOrder) {
+  SampleSetBuilder builder;
+  builder.AddBinned("b", {{100, 110, 2}, {300, 330, 1}}, 0);
+  builder.AddBinned("a", {{105, 106, 3}}, 1);
+  builder.Add("c", 50, false);
+  GroupSamples all = MergeGroups(std::move(builder).Build("src"), "(all)");
+  ASSERT_EQ(all.bins.size(), 3u);
+  EXPECT_EQ(all.bins[0].lower, 100);
+  EXPECT_EQ(all.bins[1].lower, 105);
+  EXPECT_EQ(all.bins[1].count, 3u);
+  EXPECT_EQ(all.bins[2].lower, 300);
+  EXPECT_EQ(all.size(), 7u);  // the event of c is its own: no bin
+}
+
+TEST(PoolEqually, EachReleaseGivesAsManyEventsAsTheSmallestPerTransaction) {
+  SampleSetBuilder a, b;
+  for (int i = 0; i < 100; ++i) a.Add("GET /x", 10, false);
+  for (int i = 0; i < 10; ++i) b.Add("GET /x", 20, i == 0);
+  for (int i = 0; i < 5; ++i) a.Add("GET /only-a", 1, false);
+  const SampleSet pooled = PoolEqually({std::move(a).Build("a"), std::move(b).Build("b")}, "pool");
+  const GroupSamples* x = pooled.Find("GET /x");
+  ASSERT_NE(x, nullptr);
+  EXPECT_EQ(x->size(), 20u);  // ten of each
+  EXPECT_EQ(std::count(x->durations_ms.begin(), x->durations_ms.end(), 10.0), 10);
+  EXPECT_EQ(x->Failures(), 1u);
+  ASSERT_NE(pooled.Find("GET /only-a"), nullptr);
+  EXPECT_EQ(pooled.Find("GET /only-a")->size(), 5u);  // only one release has it: all of it
+}
+
+TEST(PoolEqually, BinnedReleasesKeepTheBinsOfTheEventsTheyGive) {
+  // a: 6 events in two bins; b: 3 events in one. Each gives 3: a's evenly spread (events 0,
+  // 2 and 4: two of its first bin, one of its second).
+  SampleSetBuilder a, b;
+  a.AddBinned("GET /x", {{100, 110, 3}, {200, 220, 3}}, 0);
+  b.AddBinned("GET /x", {{150, 151, 3}}, 0);
+  const SampleSet pooled = PoolEqually({std::move(a).Build("a"), std::move(b).Build("b")}, "pool");
+  const GroupSamples* x = pooled.Find("GET /x");
+  ASSERT_NE(x, nullptr);
+  ASSERT_EQ(x->size(), 6u);
+  ASSERT_EQ(x->bins.size(), 3u);
+  EXPECT_EQ(x->bins[0].lower, 100);
+  EXPECT_EQ(x->bins[0].count, 2u);
+  EXPECT_EQ(x->bins[1].lower, 150);
+  EXPECT_EQ(x->bins[1].count, 3u);
+  EXPECT_EQ(x->bins[2].lower, 200);
+  EXPECT_EQ(x->bins[2].count, 1u);
 }
 
 TEST(SampleSetBuilder, SpanTreesStayWithTheirEvents) {

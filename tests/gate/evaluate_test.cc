@@ -69,6 +69,23 @@ TEST(Evaluate, IntervalsOfBinnedDurationsCoverTheirBins) {
   EXPECT_NE(change.verdict, Verdict::kFail);
 }
 
+TEST(Evaluate, BinsOfPooledReleasesOverlapAndStillWidenTheInterval) {
+  // Two releases binned on different grids, pooled (sentry:previous:2): the p95 rests on a
+  // wide bin of one beside a narrow bin of the other.
+  Thresholds config = Config("rules:\n  - metric: p95\n    max: 10s\n");
+  SampleSetBuilder a, b, cand;
+  a.AddBinned("GET /a", {{0, 1000, 900}, {2000, 2400, 100}}, 0);
+  b.AddBinned("GET /a", {{0, 1000, 900}, {2190, 2200, 100}}, 0);
+  cand.AddBinned("GET /a", {{0, 1000, 1000}}, 0);
+  const SampleSet base = PoolEqually({std::move(a).Build("a"), std::move(b).Build("b")}, "pool");
+  ASSERT_EQ(base.groups.at(0).bins.size(), 4u);
+  EvaluationResult result = Evaluate(config, base, std::move(cand).Build("c"), kToday);
+  const RuleResult& limit = result.groups.at(0).rules.at(0);
+  ASSERT_TRUE(limit.baseline_ci.has_value());
+  EXPECT_LE(limit.baseline_ci->lower, 2000);  // the wide bin's lower edge
+  EXPECT_GE(limit.baseline_ci->upper, 2200);
+}
+
 TEST(Evaluate, AbsoluteLimitComparesTheCandidatesPointEstimate) {
   Thresholds config = Config(
       "statistics: {min_samples: 10}\nrules:\n  - metric: p95\n    max: 1000ms\n"
