@@ -292,6 +292,13 @@ Result<SampleSet> SourceLoader::Load(const std::string& requested, const SourceO
     for (const std::string& release : pool->second) {
       Result<SampleSet> set = Load("sentry:" + release, options);
       if (!set.ok()) return set.error();
+      if (set->IsAggregated()) {
+        return MakeError(
+            ErrorKind::kUsage,
+            requested +
+                " pools releases' events, and aggregate mode gives Sentry's "
+                "percentiles, which cannot be pooled: use mode auto, raw or histogram");
+      }
       sets.push_back(std::move(set).value());
     }
     SampleSet pooled = PoolEqually(sets, requested);

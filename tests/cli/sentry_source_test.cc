@@ -169,6 +169,16 @@ TEST(CliSentrySource, PreviousThreeIsTheThreeReleasesBeforePooledWithEqualWeight
   // Equal weights: per transaction, each release gives as many events as the one with the
   // fewest (all three have the same counts here: all of each).
   EXPECT_EQ(report.at("baseline").at("events").to_number<int>(), 3 * 6130);
+  // Aggregate mode has Sentry's percentiles, not events: nothing to pool.
+  CliRun aggregated = sentry.Run({"check", "--baseline", "sentry:previous:3", "--candidate",
+                                  "sentry:1.3", "--mode", "aggregate"});
+  EXPECT_EQ(aggregated.exit_code, 2);
+  EXPECT_NE(aggregated.err.find(
+                "perfgate: error: sentry:previous:3 (1.2, 1.1, 1.0) pools releases' events, and "
+                "aggregate mode gives Sentry's percentiles, which cannot be "
+                "pooled: use mode auto, raw or histogram\n"),
+            std::string::npos)
+      << aggregated.err;
   // N out of range is a usage error.
   CliRun bad =
       sentry.Run({"check", "--baseline", "sentry:previous:0", "--candidate", "sentry:1.3"});
