@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-PERFGATE_CMAKE_ARGS="-DPERFGATE_WERROR=ON ${PERFGATE_CMAKE_ARGS:-}" bash scripts/build.sh
+# Tests and benchmarks on, whatever command (1) left in the build folder's cache.
+PERFGATE_CMAKE_ARGS="-DPERFGATE_WERROR=ON -DPERFGATE_BUILD_TESTS=ON -DPERFGATE_BUILD_BENCH=ON ${PERFGATE_CMAKE_ARGS:-}" \
+  bash scripts/build.sh
 cd "${PERFGATE_BUILD_DIR:-build}"
 ctest --output-on-failure -j "$(nproc)"

@@ -1,5 +1,7 @@
-// Keeps README.md honest: the output it shows for its first command, and the Markdown
-// report it shows, are what perfgate prints and writes for the bundled example today.
+// Keeps the README and the manual honest: the output the README shows for its first command,
+// and the Markdown report docs/reports.md shows, are what perfgate prints and writes for
+// the bundled example today; docs/commands.md holds every command's help text as it is, and
+// its synopsis names every option. scripts/update_docs.py rewrites the blocks.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -32,17 +34,19 @@ std::string ReadSource(const std::string& path) {
   return text.str();
 }
 
-// The text between "<!-- name -->" and "<!-- /name -->", without a surrounding code fence.
-std::string Block(const std::string& readme, const std::string& name) {
+// The text between "<!-- name -->" and "<!-- /name -->" of `page`, without a surrounding
+// code fence.
+std::string Block(const std::string& page, const std::string& name) {
+  const std::string text = ReadSource(page);
   std::string open = "<!-- " + name + " -->\n";
   std::string close = "<!-- /" + name + " -->";
-  auto start = readme.find(open);
-  auto end = readme.find(close);
+  auto start = text.find(open);
+  auto end = text.find(close);
   if (start == std::string::npos || end == std::string::npos) {
-    ADD_FAILURE() << "README.md has no block " << name;
+    ADD_FAILURE() << page << " has no block " << name << "; run python3 scripts/update_docs.py";
     return "";
   }
-  std::string block = readme.substr(start + open.size(), end - start - open.size());
+  std::string block = text.substr(start + open.size(), end - start - open.size());
   if (block.starts_with("```")) {
     block = block.substr(block.find('\n') + 1);
     block = block.substr(0, block.rfind("```"));
@@ -61,9 +65,39 @@ TEST(Readme, ShowsTheRealOutputOfTheFirstCommand) {
   FakeFileSystem fs = ReadingFixtures();
   CliRun run = RunPerfgate(kDemoArgs, fs);
   EXPECT_EQ(run.exit_code, 1);
-  std::string readme = ReadSource("README.md");
-  EXPECT_EQ(Block(readme, "demo-output"), run.out);
-  EXPECT_EQ(Block(readme, "demo-report"), fs.files["perfgate-report.md"]);
+  EXPECT_EQ(Block("README.md", "demo-output"), run.out);
+  EXPECT_EQ(Block("docs/reports.md", "demo-report"), fs.files["perfgate-report.md"]);
+}
+
+// The README is a front door: short, and pointing only at what a clone holds.
+TEST(Readme, IsAFrontDoorThatLinksOnlyIntoTheRepository) {
+  const std::string readme = ReadSource("README.md");
+  EXPECT_LE(readme.size(), 12u * 1024);
+  for (std::size_t at = readme.find("](docs/"); at != std::string::npos;
+       at = readme.find("](docs/", at + 1)) {
+    const std::size_t start = at + 2;
+    std::string path = readme.substr(start, readme.find_first_of(")#", start) - start);
+    EXPECT_FALSE(ReadSource(path).empty()) << "README.md links to a missing " << path;
+  }
+  for (const char* outside : {"../", "DESIGN.md", "STYLE.md", ".ci/run"})
+    EXPECT_EQ(readme.find(outside), std::string::npos) << outside;
+}
+
+TEST(Docs, CommandsPageHoldsEveryHelpTextAsPrinted) {
+  FakeFileSystem fs;
+  const std::string usage = RunPerfgate({"--help"}, fs).out;
+  EXPECT_EQ(Block("docs/commands.md", "help"), usage);
+  const std::string list = usage.substr(usage.find("Commands:\n"));
+  std::size_t commands = 0;
+  for (std::size_t at = list.find("\n  "); at != std::string::npos;
+       at = list.find("\n  ", at + 1)) {
+    const std::string command = list.substr(at + 3, list.find(' ', at + 3) - at - 3);
+    EXPECT_EQ(Block("docs/commands.md", "help:" + command),
+              RunPerfgate({command, "--help"}, fs).out)
+        << command;
+    ++commands;
+  }
+  EXPECT_GE(commands, 11u);
 }
 
 TEST(Readme, TestCommandIsWhatCiRuns) {
@@ -80,12 +114,12 @@ TEST(Readme, TestCommandIsWhatCiRuns) {
 namespace perfgate {
 namespace {
 
-// The synopsis under "## Commands" names every option of every command's --help.
-TEST(Readme, SynopsisListsEveryOption) {
-  const std::string readme = ReadSource("README.md");
-  const std::size_t start = readme.find("## Commands\n\n```text\n");
+// The synopsis at the top of docs/commands.md names every option of every command's --help.
+TEST(Docs, SynopsisListsEveryOption) {
+  const std::string page = ReadSource("docs/commands.md");
+  const std::size_t start = page.find("```text\nperfgate check");
   ASSERT_NE(start, std::string::npos);
-  const std::string synopsis = readme.substr(start, readme.find("```\n", start + 20) - start);
+  const std::string synopsis = page.substr(start, page.find("```\n", start + 8) - start);
   FakeFileSystem fs;
   for (const char* command :
        {"check", "compare", "explain", "stats", "fetch", "alert", "init", "validate"}) {

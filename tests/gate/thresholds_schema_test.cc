@@ -1,6 +1,6 @@
 // docs/thresholds.schema.json, the editor's view of thresholds.yaml, agrees with the parser:
 // the same keys in every map and the same enum values; and on a set of configs (the
-// repository's, every config in README.md, and mistakes people make) the schema, checked
+// repository's, every config in the README and docs/, and mistakes people make) the schema, checked
 // by Debian's python3-jsonschema, accepts exactly those the parser accepts.
 #include <gtest/gtest.h>
 
@@ -94,19 +94,29 @@ TEST(ThresholdsSchema, HasTheParsersEnumValues) {
   EXPECT_EQ(values("source.sentry", "dataset"), Strings(Names(kSentryDatasetNames)));
 }
 
-// Every ```yaml block of README.md that is a config (it starts with a config key); one that
-// shows a part without rules gets a rule, as its reader would add to use it.
-std::vector<std::string> ReadmeConfigs() {
-  const std::string readme = ReadSource("README.md");
-  std::vector<std::string> configs;
+// The pages that show configs: the README and the manual.
+constexpr const char* kDocPages[] = {"README.md",      "docs/configuration.md", "docs/metrics.md",
+                                     "docs/sentry.md", "docs/statistics.md",    "docs/anytime.md",
+                                     "docs/record.md", "docs/sources.md",       "docs/reports.md",
+                                     "docs/ci.md"};
+
+// Every ```yaml block of the README and the manual that is a config (it starts with a config
+// key), named by its page; one that shows a part without rules gets a rule, as its reader
+// would add to use it.
+std::vector<std::pair<std::string, std::string>> DocConfigs() {
+  std::vector<std::pair<std::string, std::string>> configs;
   const std::set<std::string> top = Strings(ConfigSections().front().keys);
-  for (std::size_t at = readme.find("```yaml\n"); at != std::string::npos;
-       at = readme.find("```yaml\n", at + 1)) {
-    const std::size_t start = at + 8;
-    const std::string block = readme.substr(start, readme.find("```", start) - start);
-    if (!top.contains(block.substr(0, block.find(':')))) continue;
-    const bool rules = block.starts_with("rules:") || block.find("\nrules:") != std::string::npos;
-    configs.push_back(rules ? block : block + "rules:\n  - metric: p95\n    max: 1s\n");
+  for (const char* page : kDocPages) {
+    const std::string text = ReadSource(page);
+    EXPECT_FALSE(text.empty()) << page;
+    for (std::size_t at = text.find("```yaml\n"); at != std::string::npos;
+         at = text.find("```yaml\n", at + 1)) {
+      const std::size_t start = at + 8;
+      const std::string block = text.substr(start, text.find("```", start) - start);
+      if (!top.contains(block.substr(0, block.find(':')))) continue;
+      const bool rules = block.starts_with("rules:") || block.find("\nrules:") != std::string::npos;
+      configs.emplace_back(page, rules ? block : block + "rules:\n  - metric: p95\n    max: 1s\n");
+    }
   }
   return configs;
 }
@@ -121,9 +131,9 @@ TEST(ThresholdsSchema, AcceptsExactlyTheConfigsTheParserAccepts) {
                               "examples/tokens/thresholds.yaml", "examples/k6/thresholds.yaml"}) {
     cases.push_back({example, ReadSource(example)});
   }
-  for (const std::string& config : ReadmeConfigs())
-    cases.push_back({"README block " + std::to_string(cases.size()), config});
-  ASSERT_GE(cases.size(), 6u) << "README.md's configuration examples were not found";
+  for (const auto& [page, config] : DocConfigs())
+    cases.push_back({page + " block " + std::to_string(cases.size()), config});
+  ASSERT_GE(cases.size(), 10u) << "the configuration examples of the docs were not found";
   const char* kRule = "rules:\n  - metric: ";
   const std::pair<const char*, std::string> kMore[] = {
       {"unknown key", "rule:\n  - metric: p95\n    max: 1s\n"},
