@@ -19,12 +19,23 @@
 namespace perfgate::gate {
 namespace {
 
-// Validation stops at the first problem. Inside this file a problem is thrown as a
-// ConfigError, which keeps the walk over nested YAML readable; it never leaves
-// ParseThresholds(), which turns it into an Error value (STYLE.md: errors are values).
+// Inside this file a problem is thrown as a ConfigError, which keeps the walk over nested
+// YAML readable; it never leaves ParseThresholds(), which turns it into an Error value
+// (STYLE.md: errors are values). The walk recovers at each section, rule, group, waiver
+// and unknown key, so one run lists every problem it can, not one per run.
 struct ConfigError {
   std::string message;
+  int line = 0;  // 1-based, where known (0: the whole file); orders the list
+  int column = 0;
 };
+
+// Thrown to leave an item (a rule, a group, a waiver, source.sentry) whose problems are
+// already kept: its unknown keys, which would only make its other checks say more of the
+// same ("needs a limit" beside "unknown key 'mx'").
+struct ItemAbandoned {};
+
+// The most problems one error lists; the rest are counted.
+constexpr std::size_t kMaxConfigErrors = 20;
 
 constexpr std::array<std::string_view, 10> kTopKeys = {"version",  "source", "statistics", "policy",
                                                        "group_by", "preset", "rules",      "groups",
@@ -186,34 +197,48 @@ class Parser {
     Thresholds config;
     config.source_name = source_;
     if (YAML::Node version = root["version"]) {
-      if (Scalar(version, "version") != "1") {
-        Fail(version,
-             "unsupported version '" + version.Scalar() + "'; this perfgate reads version 1");
-      }
+      Recover([&] {
+        if (Scalar(version, "version") != "1") {
+          Fail(version,
+               "unsupported version '" + version.Scalar() + "'; this perfgate reads version 1");
+        }
+      });
     }
     if (YAML::Node source = root["source"]) {
-      ExpectMap(source, "source");
-      CheckKeys(source, kSourceKeys, "source");
-      if (YAML::Node sentry = source["sentry"]) config.sentry = ParseSentry(sentry);
+      Recover([&] {
+        ExpectMap(source, "source");
+        CheckKeys(source, kSourceKeys, "source");
+        if (YAML::Node sentry = source["sentry"]) config.sentry = ParseSentry(sentry);
+      });
     }
-    if (YAML::Node statistics = root["statistics"]) ParseStatistics(statistics, config);
-    if (YAML::Node policy = root["policy"]) ParsePolicy(policy, config);
-    if (YAML::Node explain = root["explain"]) ParseExplain(explain, config);
+    if (YAML::Node statistics = root["statistics"])
+      Recover([&] { ParseStatistics(statistics, config); });
+    if (YAML::Node policy = root["policy"]) Recover([&] { ParsePolicy(policy, config); });
+    if (YAML::Node explain = root["explain"]) Recover([&] { ParseExplain(explain, config); });
     if (YAML::Node group_by = root["group_by"])
-      config.group_by = OneOf(group_by, "group_by", kGroupByNames);
-    if (YAML::Node rules = root["rules"]) config.rules = Rules(rules, "rules");
+      Recover([&] { config.group_by = OneOf(group_by, "group_by", kGroupByNames); });
+    if (YAML::Node rules = root["rules"]) Recover([&] { config.rules = Rules(rules, "rules"); });
     if (YAML::Node preset = root["preset"]) {
-      for (Rule& rule : Presets(preset)) config.rules.push_back(std::move(rule));
+      Recover([&] {
+        for (Rule& rule : Presets(preset)) config.rules.push_back(std::move(rule));
+      });
     }
     if (YAML::Node groups = root["groups"]) {
-      ExpectSequence(groups, "groups");
-      for (const YAML::Node& group : groups) config.groups.push_back(ParseGroup(group));
+      Recover([&] {
+        ExpectSequence(groups, "groups");
+        for (const YAML::Node& group : groups)
+          Recover([&] { config.groups.push_back(ParseGroup(group)); });
+      });
     }
     if (YAML::Node waivers = root["waivers"]) {
-      ExpectSequence(waivers, "waivers");
-      for (const YAML::Node& waiver : waivers) config.waivers.push_back(ParseWaiver(waiver));
+      Recover([&] {
+        ExpectSequence(waivers, "waivers");
+        for (const YAML::Node& waiver : waivers)
+          Recover([&] { config.waivers.push_back(ParseWaiver(waiver)); });
+      });
     }
 
+    if (!errors_.empty()) throw AllErrors();
     if (AllRules(config).empty()) {
       throw ConfigError{source_ + ": no rules: the config defines nothing to check; add 'rules'"};
     }
@@ -221,6 +246,32 @@ class Parser {
   }
 
  private:
+  // Runs one step of the walk; a problem in it is kept, and the walk goes on.
+  template <typename Step>
+  void Recover(Step&& step) const {
+    try {
+      step();
+    } catch (ConfigError& error) {
+      errors_.push_back(std::move(error));
+    } catch (const ItemAbandoned&) {
+    }
+  }
+
+  // The problems kept, as one: itself when there is one, else a count and each on its own
+  // line, in the order of the file (at most kMaxConfigErrors, then how many more).
+  ConfigError AllErrors() const {
+    std::stable_sort(errors_.begin(), errors_.end(),
+                     [](const ConfigError& a, const ConfigError& b) {
+                       return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+                     });
+    if (errors_.size() == 1) return errors_.front();
+    std::string message = source_ + ": " + std::to_string(errors_.size()) + " errors:";
+    for (std::size_t i = 0; i < std::min(errors_.size(), kMaxConfigErrors); ++i)
+      message += "\n  " + errors_[i].message;
+    if (errors_.size() > kMaxConfigErrors)
+      message += "\n  and " + std::to_string(errors_.size() - kMaxConfigErrors) + " more";
+    return ConfigError{message};
+  }
   // explain: trace links and exemplars.
   void ParseExplain(const YAML::Node& explain, Thresholds& config) const {
     ExpectMap(explain, "explain");
@@ -288,10 +339,16 @@ class Parser {
     }
   }
 
-  [[noreturn]] void Fail(const YAML::Node& at, const std::string& message) const {
+  // A problem at `at`, named by its line and column.
+  ConfigError At(const YAML::Node& at, const std::string& message) const {
     const YAML::Mark mark = at.Mark();
-    throw ConfigError{source_ + ":" + std::to_string(mark.line + 1) + ":" +
-                      std::to_string(mark.column + 1) + ": " + message};
+    return ConfigError{source_ + ":" + std::to_string(mark.line + 1) + ":" +
+                           std::to_string(mark.column + 1) + ": " + message,
+                       mark.line + 1, mark.column + 1};
+  }
+
+  [[noreturn]] void Fail(const YAML::Node& at, const std::string& message) const {
+    throw At(at, message);
   }
 
   ConfigLocation Location(const YAML::Node& at) const {
@@ -305,26 +362,35 @@ class Parser {
     if (!node.IsSequence()) Fail(node, what + " must be a list (items starting with '- ')");
   }
 
-  [[noreturn]] void FailUnknownKey(const YAML::Node& key, const std::string& name,
-                                   std::span<const std::string_view> allowed,
-                                   const std::string& what) const {
+  ConfigError UnknownKey(const YAML::Node& key, const std::string& name,
+                         std::span<const std::string_view> allowed, const std::string& what) const {
     std::string hint = DidYouMean(name, allowed);
     if (hint.empty()) hint = " (allowed: " + Join(allowed) + ")";
-    Fail(key, "unknown " + what + " '" + name + "'" + hint);
+    return At(key, "unknown " + what + " '" + name + "'" + hint);
   }
 
-  // Rejects keys not in `allowed` (with a suggestion) and keys given twice.
-  void CheckKeys(const YAML::Node& map, std::span<const std::string_view> allowed,
+  // Keeps a problem for each key not in `allowed` (with a suggestion) and each key given
+  // twice; the walk goes on over the keys it knows. False when a problem was kept.
+  bool CheckKeys(const YAML::Node& map, std::span<const std::string_view> allowed,
                  const std::string& what) const {
+    const std::size_t before = errors_.size();
     std::set<std::string> seen;
     for (const auto& entry : map) {
       const YAML::Node& key = entry.first;
       std::string name = key.IsScalar() ? key.Scalar() : "";
       if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        FailUnknownKey(key, name, allowed, what);
+        errors_.push_back(UnknownKey(key, name, allowed, what));
+      } else if (!seen.insert(name).second) {
+        errors_.push_back(At(key, "'" + name + "' is given twice"));
       }
-      if (!seen.insert(name).second) Fail(key, "'" + name + "' is given twice");
     }
+    return errors_.size() == before;
+  }
+
+  // CheckKeys for an item: its other checks are left when a key is wrong.
+  void CheckItemKeys(const YAML::Node& map, std::span<const std::string_view> allowed,
+                     const std::string& what) const {
+    if (!CheckKeys(map, allowed, what)) throw ItemAbandoned{};
   }
 
   std::string Scalar(const YAML::Node& node, const std::string& what) const {
@@ -467,7 +533,7 @@ class Parser {
            "the token never goes in the config: put it in an environment variable and name that "
            "variable with token_env (default SENTRY_AUTH_TOKEN)");
     }
-    CheckKeys(node, kSentryKeys, "key in source.sentry");
+    CheckItemKeys(node, kSentryKeys, "key in source.sentry");
     SentrySource sentry;
     SentrySelection& selection = sentry.selection;
     if (YAML::Node url = node["url"]) selection.url = Scalar(url, "url");
@@ -543,7 +609,7 @@ class Parser {
 
   Rule OneRule(const YAML::Node& node) const {
     ExpectMap(node, "a rule");
-    CheckKeys(node, kRuleKeys, "key in rule");
+    CheckItemKeys(node, kRuleKeys, "key in rule");
     Rule rule;
     rule.origin = Location(node);
     YAML::Node metric = node["metric"];
@@ -652,7 +718,7 @@ class Parser {
   std::vector<Rule> Rules(const YAML::Node& node, const std::string& what) const {
     ExpectSequence(node, what);
     std::vector<Rule> rules;
-    for (const YAML::Node& rule : node) rules.push_back(OneRule(rule));
+    for (const YAML::Node& rule : node) Recover([&] { rules.push_back(OneRule(rule)); });
     return rules;
   }
 
@@ -666,7 +732,7 @@ class Parser {
 
   GroupOverride ParseGroup(const YAML::Node& node) const {
     ExpectMap(node, "a group");
-    CheckKeys(node, kGroupKeys, "key in group");
+    CheckItemKeys(node, kGroupKeys, "key in group");
     GroupOverride group;
     group.origin = Location(node);
     group.match = Match(node, "a group");
@@ -686,7 +752,7 @@ class Parser {
 
   gate::Waiver ParseWaiver(const YAML::Node& node) const {
     ExpectMap(node, "a waiver");
-    CheckKeys(node, kWaiverKeys, "key in waiver");
+    CheckItemKeys(node, kWaiverKeys, "key in waiver");
     gate::Waiver waiver;
     waiver.origin = Location(node);
     waiver.match = Match(node, "a waiver");
@@ -711,6 +777,7 @@ class Parser {
   }
 
   std::string source_;
+  mutable std::vector<ConfigError> errors_;  // kept by Recover and CheckKeys
 };
 
 constexpr std::string_view kDefaultConfig = R"(version: 1

@@ -318,6 +318,15 @@ TEST(Cli, ValidateChecksConfigsWithoutDataAsCheckWould) {
   CliRun check = RunPerfgate(
       {"check", "--config", "bad.yaml", "--baseline", "a.ndjson", "--candidate", "a.ndjson"}, fs);
   EXPECT_EQ(check.err, both.err);
+  // A config with several problems lists them all, not one per run.
+  fs.files["worse.yaml"] = "rules:\n  - metric: error_rate\n    max: 1\n  - metrc: p95\n";
+  CliRun worse = RunPerfgate({"validate", "worse.yaml"}, fs);
+  EXPECT_EQ(worse.exit_code, 2);
+  EXPECT_EQ(worse.err,
+            "perfgate: error: worse.yaml: 2 errors:\n"
+            "  worse.yaml:3:10: max '1' is ambiguous: as a fraction it means 100 %; write '1%' "
+            "or '100%'\n"
+            "  worse.yaml:4:5: unknown key in rule 'metrc'; did you mean 'metric'?\n");
   // Without files: --config, or thresholds.yaml, which must exist.
   EXPECT_EQ(RunPerfgate({"validate", "--config", "good.yaml"}, fs).exit_code, 0);
   CliRun missing = RunPerfgate({"validate"}, fs);

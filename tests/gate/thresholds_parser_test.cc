@@ -321,6 +321,48 @@ TEST(ParseThresholds, SchemaErrorsCarryLineColumnAndSuggestion) {
   }
 }
 
+TEST(ParseThresholds, EveryProblemIsListedInTheOrderOfTheFile) {
+  // A rule with a misspelt key is left at that (no "needs a limit" beside it); the other
+  // sections, rules, groups and waivers are each checked.
+  const char* yaml =
+      "statistics:\n"
+      "  min_sample: 50\n"
+      "  confidence: 2\n"
+      "rules:\n"
+      "  - metric: p95\n"
+      "    mx: 8s\n"
+      "  - metric: p955\n"
+      "    max: 1s\n"
+      "  - metric: p50\n"
+      "    max: 3s\n"
+      "groups:\n"
+      "  - match: /a\n"
+      "waivers:\n"
+      "  - match: /b\n"
+      "    reason: r\n";
+  Result<Thresholds> parsed = ParseThresholds(yaml, "t.yaml");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(
+      parsed.error().message,
+      "t.yaml: 6 errors:\n"
+      "  t.yaml:2:3: unknown key in statistics 'min_sample'; did you mean 'min_samples'?\n"
+      "  t.yaml:3:15: confidence '2' is read as a fraction, more than 100 %; write a level "
+      "from 50% to below 100%, e.g. 95% or 0.95\n"
+      "  t.yaml:6:5: unknown key in rule 'mx'; did you mean 'max'?\n"
+      "  t.yaml:7:13: unknown metric 'p955': a percentile is p followed by a number in (0, 100]; "
+      "did you mean 'p95'?\n"
+      "  t.yaml:12:5: group '/a' needs 'rules', 'skip: true' or 'min_samples'\n"
+      "  t.yaml:14:5: a waiver needs 'until', the last day it applies (YYYY-MM-DD)");
+  // Past twenty, the rest are counted.
+  std::string many = "rules:\n";
+  for (int i = 0; i < 25; ++i) many += "  - metric: p95\n    mx: 1s\n";
+  Result<Thresholds> crowded = ParseThresholds(many, "t.yaml");
+  ASSERT_FALSE(crowded.ok());
+  EXPECT_TRUE(crowded.error().message.starts_with("t.yaml: 25 errors:\n  t.yaml:3:5: "))
+      << crowded.error().message;
+  EXPECT_TRUE(crowded.error().message.ends_with("\n  and 5 more")) << crowded.error().message;
+}
+
 TEST(ParseThresholds, TextYamlCppShouldNeverSeeIsRefusedWithItsPlace) {
   const struct {
     std::string yaml;
