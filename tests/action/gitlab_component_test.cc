@@ -1,7 +1,9 @@
 // The GitLab CI/CD component (templates/perfgate.yml): its job's script, run as GitLab runs
 // it (the variables its inputs become, then the script), with the real binary and a fake
-// GitLab API on 127.0.0.1 for the merge request note. The install step needs a release and
-// the network, so it is not run here.
+// GitLab API on 127.0.0.1 for the merge request note; and its install step (before_script)
+// with apt-get, curl, git and cmake replaced by stubs that log their calls (no network, no
+// system change): the build from source when no release package can be had, then the
+// cached build.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -77,21 +79,36 @@ class FakeGitLab {
   long next_id_ = 100;
 };
 
-// Runs the job's script in a fresh folder with the variables GitLab would set.
-std::pair<int, std::string> RunJob(const std::string& folder,
-                                   const std::map<std::string, std::string>& vars) {
+// The lines of the job's `fields` ("before_script", "script"), in order, as one script.
+std::string JobScript(std::initializer_list<const char*> fields) {
   std::string script;
-  const json::value lines = JobField("script");
-  for (const json::value& line : lines.as_array())
-    script += json::value_to<std::string>(line) + "\n";
+  for (const char* field : fields) {
+    const json::value lines = JobField(field);  // kept: the loop walks into it
+    for (const json::value& line : lines.as_array())
+      script += json::value_to<std::string>(line) + "\n";
+  }
+  return script;
+}
+
+// Runs `script` in `folder` under bash -e (as GitLab's runner does) with only `vars` and
+// `path` in the environment.
+std::pair<int, std::string> RunScript(const std::string& folder, const std::string& script,
+                                      const std::string& path,
+                                      const std::map<std::string, std::string>& vars) {
   std::filesystem::create_directories(folder);
   std::ofstream(folder + "/job.sh") << script;
-  std::string command =
-      "cd " + folder + " && env -i PATH=" +
-      std::string(PERFGATE_BINARY).substr(0, std::string(PERFGATE_BINARY).rfind('/')) +
-      ":/usr/bin:/bin";
+  std::string command = "cd " + folder + " && env -i PATH=" + path;
   for (const auto& [name, value] : vars) command += " " + name + "='" + value + "'";
-  return Shell(command + " bash job.sh");
+  return Shell(command + " bash -e job.sh");
+}
+
+// Runs the job's script in a fresh folder with the variables GitLab would set, the real
+// binary on the PATH.
+std::pair<int, std::string> RunJob(const std::string& folder,
+                                   const std::map<std::string, std::string>& vars) {
+  const std::string binary = PERFGATE_BINARY;
+  return RunScript(folder, JobScript({"script"}),
+                   binary.substr(0, binary.rfind('/')) + ":/usr/bin:/bin", vars);
 }
 
 std::map<std::string, std::string> Variables(const std::string& api) {
@@ -203,6 +220,93 @@ TEST(GitLabComponent, RecordsOnTheDefaultBranchAndJudgesTheRecordingOnAMergeRequ
   // A recorded command that failed fails the job even when the gate passes.
   vars["PERFGATE_RECORD"] = post + "; exit 4";
   EXPECT_EQ(RunJob(folder, vars).first, 4);
+}
+
+// Stubs of apt-get, curl, git and cmake in `folder`/stubs, each logging its call to
+// `folder`/calls.log: curl finds no release package, git has no tag v<version> but clones
+// the default branch (a setup.sh that logs), and cmake's build puts the real binary where
+// the build folder is.
+std::string WriteStubs(const std::string& folder) {
+  const std::string stubs = folder + "/stubs";
+  std::filesystem::create_directories(stubs);
+  const std::string log = "echo \"$(basename \"$0\") $*\" >> " + folder + "/calls.log\n";
+  const std::map<std::string, std::string> bodies = {
+      {"apt-get", log},
+      {"curl", log + "exit 22\n"},
+      {"git", log +
+                  "case \" $* \" in *\" --branch \"*) exit 128 ;; esac\n"
+                  "dest=${!#}; mkdir -p \"$dest/scripts\"\n"
+                  "printf 'echo \"setup.sh $*\" >> " +
+                  folder +
+                  "/calls.log\\n' > "
+                  "\"$dest/scripts/setup.sh\"\n"},
+      {"cmake", log + "if [ \"$1\" = --build ]; then cp " + std::string(PERFGATE_BINARY) +
+                    " \"$2/perfgate\"; else mkdir -p \"$4\"; fi\n"}};
+  for (const auto& [name, body] : bodies) {
+    std::ofstream(stubs + "/" + name) << "#!/bin/bash\n" << body;
+    std::filesystem::permissions(stubs + "/" + name, std::filesystem::perms::owner_all);
+  }
+  return stubs;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(GitLabComponent, BuildsTheBinaryWhenNoReleasePackageCanBeHadAndCachesIt) {
+  const std::string folder =
+      ::testing::TempDir() + "perfgate-gitlab-build-" + std::to_string(getpid());
+  std::filesystem::remove_all(folder);
+  const std::string path = WriteStubs(folder) + ":/usr/bin:/bin";
+  std::map<std::string, std::string> vars = Variables("http://127.0.0.1:9");
+  vars["PERFGATE_COMMENT"] = "false";
+  vars["PERFGATE_VERSION"] = "0.1.0";
+  vars["PERFGATE_REPOSITORY"] = "acme/perfgate";
+  vars["PERFGATE_SOURCE"] = "/srv/perfgate.git";
+  const std::string job = JobScript({"before_script", "script"});
+
+  auto [built, output] = RunScript(folder, job, path, vars);
+  EXPECT_EQ(built, 1) << output;  // built, then the example's regression fails the job
+  EXPECT_NE(output.find("perfgate: no release package perfgate_0.1.0-1~"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("; building perfgate from /srv/perfgate.git\n"
+                        "perfgate: /srv/perfgate.git has no tag v0.1.0; building its default "
+                        "branch\n"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("perfgate: FAIL"), std::string::npos) << output;
+  const std::string calls = ReadText(folder + "/calls.log");
+  EXPECT_NE(calls.find("git clone -q --depth 1 /srv/perfgate.git .perfgate-build/src\n"
+                       "setup.sh --build\n"),
+            std::string::npos)
+      << calls;
+  EXPECT_NE(calls.find("cmake --build .perfgate-build/build --target perfgate"), std::string::npos)
+      << calls;
+  // The cache keeps the binary, what installs its libraries and the system it was built on.
+  EXPECT_TRUE(std::filesystem::exists(folder + "/.perfgate-build/perfgate"));
+  EXPECT_TRUE(std::filesystem::exists(folder + "/.perfgate-build/setup.sh"));
+  EXPECT_FALSE(std::filesystem::exists(folder + "/.perfgate-build/src"));
+  EXPECT_FALSE(std::filesystem::exists(folder + "/.perfgate-build/build"));
+
+  // The next pipeline finds it: no download, no clone, no build.
+  std::filesystem::remove(folder + "/calls.log");
+  auto [cached, again] = RunScript(folder, job, path, vars);
+  EXPECT_EQ(cached, 1) << again;
+  EXPECT_NE(again.find("perfgate: using the build cached for "), std::string::npos) << again;
+  const std::string second = "\n" + ReadText(folder + "/calls.log");  // each call a line
+  EXPECT_NE(second.find("setup.sh --runtime"), std::string::npos) << second;
+  EXPECT_EQ(second.find("\ngit "), std::string::npos) << second;
+  EXPECT_EQ(second.find("\ncmake "), std::string::npos) << second;
+  EXPECT_EQ(second.find("\ncurl "), std::string::npos) << second;
+
+  // A cache from another system is not used.
+  std::ofstream(folder + "/.perfgate-build/system") << "plan9-4-mips\n";
+  auto [rebuilt, third] = RunScript(folder, job, path, vars);
+  EXPECT_EQ(rebuilt, 1) << third;
+  EXPECT_NE(third.find("perfgate: no release package"), std::string::npos) << third;
 }
 
 }  // namespace
