@@ -64,6 +64,7 @@ constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 // Pads every value column of `group` with NaN to one entry per event.
 void PadValues(GroupSamples& group) {
   for (auto& [name, column] : group.values) column.values.resize(group.size(), kNoValue);
+  if (!group.times_s.empty()) group.times_s.resize(group.size(), kNoValue);
 }
 
 // Appends a copy of `from`'s events to `to`, keeping trees[i], details[i] and every value
@@ -74,6 +75,10 @@ void AppendEvents(GroupSamples& to, const GroupSamples& from) {
   to.failed.insert(to.failed.end(), from.failed.begin(), from.failed.end());
   AppendAligned(to.trees, from.trees, before, to.durations_ms.size());
   AppendAligned(to.details, from.details, before, to.durations_ms.size());
+  if (!to.times_s.empty() || !from.times_s.empty()) {
+    to.times_s.resize(before, kNoValue);
+    to.times_s.insert(to.times_s.end(), from.times_s.begin(), from.times_s.end());
+  }
   for (const auto& [name, values] : from.sample_values) {
     std::vector<double>& bag = to.sample_values[name];
     bag.insert(bag.end(), values.begin(), values.end());
@@ -115,6 +120,7 @@ GroupSamples EventsAt(const GroupSamples& group, const std::vector<std::size_t>&
     out.failed.push_back(group.failed[i]);
     if (!group.trees.empty()) out.trees.push_back(group.trees[i]);
     if (!group.details.empty()) out.details.push_back(group.details[i]);
+    if (!group.times_s.empty()) out.times_s.push_back(group.times_s[i]);
   }
   for (const auto& [name, column] : group.values) {
     std::vector<double>& values = out.values[name].values;
@@ -233,7 +239,8 @@ std::size_t SampleSetBuilder::GroupIndex(std::string_view name) {
     if (groups_[g].name == name) return last_ = g;
     at = (at + 1) & mask;
   }
-  groups_.push_back(GroupSamples{std::string(name), {}, {}, {}, std::nullopt, {}, {}, {}, {}, {}});
+  groups_.emplace_back();
+  groups_.back().name = std::string(name);
   slots_[at] = static_cast<std::uint32_t>(groups_.size());
   if (groups_.size() * 2 > slots_.size()) Grow();  // keep the load factor at most 1/2
   return last_ = groups_.size() - 1;
@@ -270,6 +277,14 @@ void SampleSetBuilder::AttachValue(std::string_view name, double value) {
   if (column == target.values.end()) column = target.values.emplace(name, ValueColumn{}).first;
   column->second.values.resize(target.durations_ms.size(), kNoValue);
   column->second.values.back() = value;
+}
+
+void SampleSetBuilder::NoteOrigin(std::string_view release, std::optional<double> seconds) {
+  origin_.Note(release, seconds);
+  if (!seconds || last_ >= groups_.size()) return;
+  std::vector<double>& times = groups_[last_].times_s;
+  times.resize(groups_[last_].durations_ms.size(), kNoValue);
+  if (!times.empty()) times.back() = *seconds;
 }
 
 void SampleSetBuilder::AddSampleValue(std::string_view group, std::string_view name, double value) {

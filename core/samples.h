@@ -126,6 +126,9 @@ struct GroupSamples {
   std::vector<SpanTree> trees;
   std::optional<Aggregates> aggregates;
   std::vector<EventDetails> details;  // empty, or one per event
+  // Each event's start, UTC seconds since the epoch, NaN where unknown: one per event, or
+  // empty when no event of the group has one. For the reports' durations over time.
+  std::vector<double> times_s;
   // The values events carry, by name; each column has one entry per event.
   std::map<std::string, ValueColumn, std::less<>> values;
   // Values measured apart from the events, by name: a span attribute of their spans
@@ -220,10 +223,9 @@ class SampleSetBuilder {
   void AttachValue(std::string_view name, double value);
   // Adds a value measured apart from the events to `group`'s sample_values.
   void AddSampleValue(std::string_view group, std::string_view name, double value);
-  // Counts one event's release and time (SourceOrigin::Note).
-  void NoteOrigin(std::string_view release, std::optional<double> seconds) {
-    origin_.Note(release, seconds);
-  }
+  // Counts the release and time of the event added last (SourceOrigin::Note), and keeps its
+  // time (GroupSamples::times_s).
+  void NoteOrigin(std::string_view release, std::optional<double> seconds);
   // ScaleTimes() on every group so far.
   void ScaleTimes(double duration_factor, double op_factor);
   // Multiplies every group's value `name` by `factor` (a page's unit to milliseconds).

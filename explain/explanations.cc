@@ -81,6 +81,36 @@ std::vector<std::pair<std::string, double>> TopOps(const PartTable& parts, const
   return top;
 }
 
+// `exemplar`'s waterfall from `tree`: its spans depth first, children by start time (ties
+// in tree order), times from the root's start, at most kExemplarSpans of them.
+void SetWaterfall(Exemplar& exemplar, const SpanTree& tree) {
+  exemplar.spans.clear();
+  exemplar.span_count = tree.spans.size();
+  if (tree.spans.empty()) return;
+  std::vector<std::vector<std::size_t>> children(tree.spans.size());
+  for (std::size_t i = 1; i < tree.spans.size(); ++i) {
+    const long parent = tree.spans[i].parent;
+    if (parent >= 0 && static_cast<std::size_t>(parent) < i)
+      children[static_cast<std::size_t>(parent)].push_back(i);
+  }
+  for (std::vector<std::size_t>& kids : children) {
+    std::stable_sort(kids.begin(), kids.end(), [&](std::size_t a, std::size_t b) {
+      return tree.spans[a].start_ms < tree.spans[b].start_ms;
+    });
+  }
+  const double origin = tree.spans[0].start_ms;
+  std::vector<std::pair<std::size_t, int>> stack = {{0, 0}};  // span, depth
+  while (!stack.empty() && exemplar.spans.size() < kExemplarSpans) {
+    const auto [at, depth] = stack.back();
+    stack.pop_back();
+    const SpanRecord& span = tree.spans[at];
+    exemplar.spans.push_back(
+        {span.op, span.description, span.start_ms - origin, span.end_ms - origin, depth});
+    for (auto kid = children[at].rbegin(); kid != children[at].rend(); ++kid)
+      stack.emplace_back(*kid, depth + 1);
+  }
+}
+
 Exemplar ExemplarOf(const PartTable& parts, const Breakdowns& side, std::size_t row,
                     const GroupSamples& group, bool baseline, const ExplainOptions& options) {
   Exemplar exemplar;
@@ -94,6 +124,7 @@ Exemplar ExemplarOf(const PartTable& parts, const Breakdowns& side, std::size_t 
       100.0 * static_cast<double>(no_slower) / static_cast<double>(group.durations_ms.size());
   exemplar.top_ops = TopOps(parts, side, row);
   exemplar.url = TraceUrl(options.trace_url, exemplar.trace_id);
+  SetWaterfall(exemplar, group.trees[side.events[row]]);
   return exemplar;
 }
 
@@ -270,6 +301,7 @@ void SetExemplarTree(Exemplar& exemplar, const SpanTree& tree) {
   const Breakdowns breakdown = BreakDown(one, parts);
   exemplar.top_ops = TopOps(parts, breakdown, 0);
   exemplar.from_trace = true;
+  SetWaterfall(exemplar, tree);
 }
 
 // Adds the span groups to the op families of `why` (see WithSentryDetails).

@@ -19,6 +19,19 @@
 
 namespace perfgate::explain {
 
+// A span of an exemplar's trace, for a waterfall: its op and name, its times in ms from
+// the start of the request, and its depth in the tree (0: the request itself).
+struct ExemplarSpan {
+  std::string op;
+  std::string description;
+  double start_ms = 0;
+  double end_ms = 0;
+  int depth = 0;
+};
+
+// An exemplar keeps at most this many spans of its tree for its waterfall.
+inline constexpr std::size_t kExemplarSpans = 30;
+
 // One request worth opening: its trace, its duration, where it sits in its release, and
 // the ops it spent most of its critical path in.
 struct Exemplar {
@@ -32,6 +45,10 @@ struct Exemplar {
   std::vector<std::pair<std::string, double>> top_ops;
   bool from_trace = false;
   std::string url;  // empty when no trace link is known
+  // Its span tree depth first, children by start time: the first kExemplarSpans spans, and
+  // how many there were in all; empty where only an ops breakdown is known.
+  std::vector<ExemplarSpan> spans;
+  std::size_t span_count = 0;
 };
 
 struct Explanation {

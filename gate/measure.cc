@@ -120,7 +120,7 @@ std::optional<SideStats> Side::ReportedStats() const {
                     AggregatedQuantile(0.50).value_or(kNaN),
                     AggregatedQuantile(0.95).value_or(kNaN),
                     AggregatedQuantile(0.99).value_or(kNaN),
-                    {}};
+                    {}, {}};
     for (const auto& [q, value] : aggregates_->quantiles_ms)
       stats.distribution.emplace_back(q, value);
     return stats;
@@ -130,7 +130,7 @@ std::optional<SideStats> Side::ReportedStats() const {
                   stats::QuantileOfSorted(sorted_, 0.50, method),
                   stats::QuantileOfSorted(sorted_, 0.95, method),
                   stats::QuantileOfSorted(sorted_, 0.99, method),
-                  {}};
+                  {}, {}};
   for (int percent = 0; percent <= 100; ++percent) {
     const double q = percent / 100.0;
     stats.distribution.emplace_back(q, stats::QuantileOfSorted(sorted_, q, method));
@@ -139,7 +139,43 @@ std::optional<SideStats> Side::ReportedStats() const {
         stats.distribution.emplace_back(tail, stats::QuantileOfSorted(sorted_, tail, method));
     }
   }
+  if (group_ != nullptr && !of_value_) stats.timeline = Timeline(*group_, method);
   return stats;
+}
+
+std::vector<TimeBucket> Timeline(const GroupSamples& group, stats::QuantileMethod method) {
+  double first = std::numeric_limits<double>::infinity();
+  double last = -first;
+  for (double t : group.times_s) {
+    if (!std::isfinite(t)) continue;
+    first = std::min(first, t);
+    last = std::max(last, t);
+  }
+  if (!(last > first)) return {};
+  const double width = (last - first) / static_cast<double>(kTimelineBuckets);
+  std::vector<TimeBucket> buckets(kTimelineBuckets);
+  std::vector<std::vector<double>> durations(kTimelineBuckets);
+  for (std::size_t b = 0; b < kTimelineBuckets; ++b) {
+    buckets[b].start_s = first + width * static_cast<double>(b);
+    buckets[b].end_s =
+        b + 1 == kTimelineBuckets ? last : first + width * static_cast<double>(b + 1);
+  }
+  for (std::size_t i = 0; i < group.times_s.size() && i < group.durations_ms.size(); ++i) {
+    const double t = group.times_s[i];
+    if (!std::isfinite(t)) continue;
+    const auto b = std::min(kTimelineBuckets - 1, static_cast<std::size_t>((t - first) / width));
+    durations[b].push_back(group.durations_ms[i]);
+    buckets[b].failures += group.failed[i] != 0 ? 1 : 0;
+  }
+  for (std::size_t b = 0; b < kTimelineBuckets; ++b) {
+    std::vector<double>& values = durations[b];
+    buckets[b].count = values.size();
+    std::sort(values.begin(), values.end());
+    buckets[b].p50_ms = values.empty() ? kNaN : stats::QuantileOfSorted(values, 0.50, method);
+    buckets[b].p95_ms =
+        values.size() < kTimelineTailEvents ? kNaN : stats::QuantileOfSorted(values, 0.95, method);
+  }
+  return buckets;
 }
 
 const Estimate* Side::EstimateOf(const Metric& metric) {

@@ -32,15 +32,33 @@ inline std::string_view VerdictName(Verdict verdict) { return NameOf(kVerdictNam
 // How bad a verdict is, for sorting and for a group's overall verdict: fail is the worst.
 int VerdictRank(Verdict verdict);
 
-// One release's side of one group: its summary, the quantiles reports show, and the
-// distribution as (q, value) points for charts: every percent from 0 to 100 and the tail
-// (99.5, 99.9) from events, or the few quantiles Sentry gave in aggregate mode.
+// One stretch of a release's time window: its events, how many failed, and their p50 and
+// p95 (NaN without events; the p95 NaN with fewer than kTimelineTailEvents).
+struct TimeBucket {
+  double start_s = 0;  // UTC seconds since the epoch
+  double end_s = 0;
+  std::size_t count = 0;
+  std::size_t failures = 0;
+  double p50_ms = 0;
+  double p95_ms = 0;
+};
+
+// A release's time window is cut into this many equal stretches for the timeline.
+inline constexpr std::size_t kTimelineBuckets = 24;
+// A stretch's p95 is given from this many events.
+inline constexpr std::size_t kTimelineTailEvents = 10;
+
+// One release's side of one group: its summary, the quantiles reports show, the
+// distribution as (q, value) points for charts (every percent from 0 to 100 and the tail,
+// 99.5 and 99.9, from events, or the few quantiles Sentry gave in aggregate mode), and its
+// durations over its time window (empty when its events carry no times, or all one).
 struct SideStats {
   stats::Summary summary;
   double p50_ms = 0;
   double p95_ms = 0;
   double p99_ms = 0;
   std::vector<std::pair<double, double>> distribution;
+  std::vector<TimeBucket> timeline;
 };
 
 // Why a rule's verdict is not a plain pass or fail, as data: reports/gate_notes words it.

@@ -156,6 +156,8 @@ void WhySection(std::ostream& out, const gate::EvaluationResult& result,
     }
     out << "</p>\n";
   }
+  if (const std::string waterfall = WaterfallSvg(why); !waterfall.empty())
+    out << "<h4>The slowest candidate request beside a baseline one</h4>\n" << waterfall << "\n";
   out << "</div>\n";
 }
 
@@ -179,7 +181,12 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
         << ", Mann-Whitney " << Html(FormatPStatement(group.shift->p_value));
   }
   out << (group.skipped ? " &#183; skipped by the config" : "") << "</p>\n";
-  if (group.baseline || group.candidate) out << LatencyChartSvg(group) << "\n";
+  if (group.baseline || group.candidate) {
+    out << "<div class=\"charts\">" << LatencyChartSvg(group) << "\n"
+        << DensityChartSvg(group) << "</div>\n";
+  }
+  if (const std::string timeline = TimelineChartSvg(group); !timeline.empty())
+    out << timeline << "\n";
   if (const std::string values = ValuesChartSvg(group); !values.empty()) out << values << "\n";
   if (!group.rules.empty()) {
     out << "<table><thead><tr><th>Rule</th><th class=\"num\">Baseline</th><th "
@@ -298,8 +305,9 @@ std::string RenderHtml(const explain::ExplainedResult& report) {
   out << "<footer>Method: " << Html(MethodText(result));
   if (!report.explanations.empty())
     out << ". Why: " << Html(ExplanationMethodText(report.explanations));
-  out << ". Charts: latency (log scale) at each percentile; "
-      << "dashed grey: baseline; dashed lines across: "
+  out << ". Charts: latency (log scale) at each percentile, and the share of events at each "
+         "duration; p50 and p95 over each release's time window; the other metrics and the "
+         "error rate with their intervals; dashed grey: baseline; dashed lines across: "
          "limits.</footer>\n</main>\n</body>\n</html>\n";
   return out.str();
 }

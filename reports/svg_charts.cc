@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/number_format.h"
+#include "core/timestamp.h"
 #include "reports/explanation_text.h"
 #include "reports/markup.h"
 #include "reports/summary_text.h"
@@ -32,6 +33,101 @@ std::string SvgText(double x, double y, std::string_view anchor, const std::stri
          std::string(anchor) + "\" fill=\"#1f2328\">" + Html(text) + "</text>";
 }
 
+// A log scale of durations over [low, high], widened a little to quarter decades, onto the
+// pixels [from, to] (`to` may be below `from`: y grows downwards).
+class LogScale {
+ public:
+  // Takes every positive finite value of `values`; `limits` too where they are at most ten
+  // times the largest value (a limit far above would flatten the data into the floor).
+  LogScale(const std::vector<double>& values, const std::vector<double>& limits) {
+    for (double value : values) Extend(value);
+    const double data_high = high_;
+    for (double limit : limits) {
+      if (data_high <= 0 || limit <= data_high * 10) Extend(limit);
+    }
+    if (!(low_ > 0)) low_ = 0.1;
+    if (!(high_ > low_)) high_ = low_ * 10;
+    low_ = std::pow(10, std::floor(std::log10(low_) * 4) / 4);
+    high_ = std::pow(10, std::ceil(std::log10(high_) * 4) / 4);
+  }
+  double low() const { return low_; }
+  double high() const { return high_; }
+  // The share of the way from low to high of `value`, clamped to [0, 1].
+  double Share(double value) const {
+    const double clamped = std::clamp(value, low_, high_);
+    return (std::log10(clamped) - std::log10(low_)) / (std::log10(high_) - std::log10(low_));
+  }
+  double At(double value, double from, double to) const {
+    return from + (to - from) * Share(value);
+  }
+  // The values worth a grid line: 1, 2 and 5 times each power of ten in range.
+  std::vector<double> Ticks() const {
+    std::vector<double> ticks;
+    for (int exponent = static_cast<int>(std::floor(std::log10(low_)));
+         std::pow(10, exponent) <= high_ * 1.0001; ++exponent) {
+      for (double step : {1.0, 2.0, 5.0}) {
+        const double value = std::pow(10, exponent) * step;
+        if (value >= low_ * 0.9999 && value <= high_ * 1.0001) ticks.push_back(value);
+      }
+    }
+    return ticks;
+  }
+
+ private:
+  void Extend(double value) {
+    if (!(value > 0) || !std::isfinite(value)) return;
+    low_ = low_ > 0 ? std::min(low_, value) : value;
+    high_ = std::max(high_, value);
+  }
+  double low_ = 0;
+  double high_ = 0;
+};
+
+bool IsDurationLimit(const RuleResult& rule) {
+  return rule.rule.kind == gate::LimitKind::kMax && rule.rule.metric.OfDuration();
+}
+
+// The durations a group's charts show: both sides' distributions; and its duration limits.
+std::vector<double> DistributionValues(const GroupResult& group) {
+  std::vector<double> values;
+  for (const auto* side : {&group.baseline, &group.candidate}) {
+    if (!*side) continue;
+    for (const auto& [q, value] : (**side).distribution) values.push_back(value);
+  }
+  return values;
+}
+std::vector<double> DurationLimits(const GroupResult& group) {
+  std::vector<double> limits;
+  for (const RuleResult& rule : group.rules) {
+    if (IsDurationLimit(rule)) limits.push_back(rule.rule.limit);
+  }
+  return limits;
+}
+
+// The svg element's opening tag: `width` by `height`, labelled for screen readers.
+std::string SvgOpen(double width, double height, const std::string& label) {
+  return "<svg viewBox=\"0 0 " + Number(width) + " " + Number(height) +
+         "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"" + Html(label) +
+         "\" font-size=\"12\" font-family=\"system-ui, sans-serif\">\n";
+}
+
+// A line from (x1, y1) to (x2, y2) with more attributes (stroke, dashes).
+std::string SvgLine(double x1, double y1, double x2, double y2, std::string_view attributes) {
+  return "<line x1=\"" + Number(x1) + "\" y1=\"" + Number(y1) + "\" x2=\"" + Number(x2) +
+         "\" y2=\"" + Number(y2) + "\" " + std::string(attributes) + "/>";
+}
+
+// A label in the muted grey of axes.
+std::string AxisText(double x, double y, std::string_view anchor, const std::string& text) {
+  return "<text x=\"" + Number(x) + "\" y=\"" + Number(y) + "\" text-anchor=\"" +
+         std::string(anchor) + "\" fill=\"#57606a\">" + Html(text) + "</text>";
+}
+
+// The candidate's colour: its verdict's when it failed or warned, else blue.
+std::string_view CandidateColor(Verdict verdict) {
+  return verdict == Verdict::kFail ? "#cf222e" : verdict == Verdict::kWarn ? "#bf8700" : "#0969da";
+}
+
 // The latency-percentile chart: x is the percentile on a tail-stretching scale
 // (-log10(1 - q): 90 %, 99 % and 99.9 % equally apart), y the latency on a log scale.
 class Chart {
@@ -39,23 +135,10 @@ class Chart {
   static constexpr double kWidth = 720, kHeight = 250, kLeft = 64, kRight = 150, kTop = 14,
                           kBottom = 34;
 
-  explicit Chart(const GroupResult& group) : group_(group) {
-    for (const auto* side : {&group.baseline, &group.candidate}) {
-      if (!*side) continue;
-      for (const auto& [q, value] : (**side).distribution) Extend(value);
-    }
-    // A limit far above the data would flatten it into the floor: such limits stay off the
-    // axis and are named in a corner instead.
-    const double data_high = high_;
-    for (const RuleResult& rule : group.rules) {
-      if (IsChartedLimit(rule) && (data_high <= 0 || rule.rule.limit <= data_high * 10))
-        Extend(rule.rule.limit);
-    }
-    if (!(low_ > 0)) low_ = 0.1;
-    if (!(high_ > low_)) high_ = low_ * 10;
-    low_ = std::pow(10, std::floor(std::log10(low_) * 4) / 4);  // a little room below and above
-    high_ = std::pow(10, std::ceil(std::log10(high_) * 4) / 4);
-  }
+  // A limit far above the data would flatten it into the floor: such limits stay off the
+  // axis and are named in a corner instead.
+  explicit Chart(const GroupResult& group)
+      : group_(group), scale_(DistributionValues(group), DurationLimits(group)) {}
 
   std::string Svg() const {
     std::ostringstream svg;
@@ -78,18 +161,10 @@ class Chart {
           << "</text>\n";
     }
     // Gridlines at 1, 2 and 5 times each power of ten in range.
-    for (int exponent = static_cast<int>(std::floor(std::log10(low_)));
-         std::pow(10, exponent) <= high_ * 1.0001; ++exponent) {
-      const double decade = std::pow(10, exponent);
-      for (double step : {1.0, 2.0, 5.0}) {
-        const double value = decade * step;
-        if (value < low_ * 0.9999 || value > high_ * 1.0001) continue;
-        const double y = Y(value);
-        svg << "<line x1=\"" << Number(kLeft) << "\" y1=\"" << Number(y) << "\" x2=\""
-            << Number(kWidth - kRight) << "\" y2=\"" << Number(y) << "\" stroke=\"#eaeef2\"/>"
-            << "<text x=\"" << Number(kLeft - 6) << "\" y=\"" << Number(y + 4)
-            << "\" text-anchor=\"end\" fill=\"#57606a\">" << Html(FormatMs(value)) << "</text>\n";
-      }
+    for (double value : scale_.Ticks()) {
+      const double y = Y(value);
+      svg << SvgLine(kLeft, y, kWidth - kRight, y, "stroke=\"#eaeef2\"")
+          << AxisText(kLeft - 6, y + 4, "end", FormatMs(value)) << "\n";
     }
     svg << "<text x=\"" << Number((kLeft + kWidth - kRight) / 2) << "\" y=\"" << Number(kHeight - 4)
         << "\" text-anchor=\"middle\" fill=\"#57606a\">percentile</text>\n";
@@ -98,9 +173,9 @@ class Chart {
     double label_y = -100;
     std::string above;
     for (const RuleResult& rule : group_.rules) {
-      if (!IsChartedLimit(rule)) continue;
+      if (!IsDurationLimit(rule)) continue;
       const std::string_view color = LimitColor(rule.verdict);
-      if (rule.rule.limit > high_) {
+      if (rule.rule.limit > scale_.high()) {
         above += (above.empty() ? "" : ", ") + rule.limit_text;
         continue;
       }
@@ -121,7 +196,7 @@ class Chart {
     Line(svg, group_.candidate, Color(group_.verdict), "");
     // The candidate's value for each charted rule, where the limit applies.
     for (const RuleResult& rule : group_.rules) {
-      if (!IsChartedLimit(rule) || !rule.candidate ||
+      if (!IsDurationLimit(rule) || !rule.candidate ||
           rule.rule.metric.kind != gate::MetricKind::kQuantile)
         continue;
       svg << "<circle cx=\"" << Number(X(rule.rule.metric.q)) << "\" cy=\""
@@ -148,32 +223,15 @@ class Chart {
   }
 
  private:
-  static bool IsChartedLimit(const RuleResult& rule) {
-    return rule.rule.kind == gate::LimitKind::kMax && rule.rule.metric.OfDuration();
-  }
   static std::string_view LimitColor(Verdict verdict) {
     return verdict == Verdict::kFail                                        ? "#cf222e"
            : verdict == Verdict::kWarn || verdict == Verdict::kInconclusive ? "#bf8700"
                                                                             : "#8c959f";
   }
-  static std::string_view Color(Verdict verdict) {
-    return verdict == Verdict::kFail   ? "#cf222e"
-           : verdict == Verdict::kWarn ? "#bf8700"
-                                       : "#0969da";
-  }
-  void Extend(double value) {
-    if (!(value > 0) || !std::isfinite(value)) return;
-    low_ = low_ > 0 ? std::min(low_, value) : value;
-    high_ = std::max(high_, value);
-  }
+  static std::string_view Color(Verdict verdict) { return CandidateColor(verdict); }
   static double Tail(double q) { return -std::log10(1 - std::min(q, 0.999)); }
   static double X(double q) { return kLeft + (kWidth - kLeft - kRight) * Tail(q) / 3; }
-  double Y(double value) const {
-    const double clamped = std::clamp(value, low_, high_);
-    const double share =
-        (std::log10(clamped) - std::log10(low_)) / (std::log10(high_) - std::log10(low_));
-    return kHeight - kBottom - (kHeight - kTop - kBottom) * share;
-  }
+  double Y(double value) const { return scale_.At(value, kHeight - kBottom, kTop); }
   void Line(std::ostringstream& svg, const std::optional<gate::SideStats>& side,
             std::string_view color, std::string_view dashes) const {
     if (!side || side->distribution.empty()) return;
@@ -191,8 +249,7 @@ class Chart {
   }
 
   const GroupResult& group_;
-  double low_ = 0;
-  double high_ = 0;
+  LogScale scale_;
 };
 
 // Why a transaction got slower, drawn: each release's mean time per request on the critical
@@ -325,6 +382,244 @@ std::string LatencyChartSvg(const gate::GroupResult& group) { return Chart(group
 
 namespace {
 
+// The share of a side's events no slower than `value`, from its distribution's (q, value)
+// points, linear between them.
+double ShareUpTo(const std::vector<std::pair<double, double>>& distribution, double value) {
+  if (value < distribution.front().second) return 0;
+  if (value >= distribution.back().second) return distribution.back().first;
+  auto above = std::upper_bound(
+      distribution.begin(), distribution.end(), value,
+      [](double v, const std::pair<double, double>& point) { return v < point.second; });
+  const auto& [q1, v1] = *above;
+  const auto& [q0, v0] = *(above - 1);
+  return v1 > v0 ? q0 + (q1 - q0) * (value - v0) / (v1 - v0) : q1;
+}
+
+// A polyline of `points`, broken where a point is missing (NaN y).
+std::string BrokenPath(const std::vector<std::pair<double, double>>& points) {
+  std::string d;
+  bool pen_down = false;
+  for (const auto& [x, y] : points) {
+    if (!std::isfinite(y)) {
+      pen_down = false;
+      continue;
+    }
+    d += (pen_down ? "L" : "M") + Number(x) + " " + Number(y);
+    pen_down = true;
+  }
+  return d;
+}
+
+// "2026-11-10 00:00 to 11:55 UTC", the day left out of the end when it is the start's.
+std::string WindowText(double start_s, double end_s) {
+  std::string from = FormatUtcMinute(start_s);  // "2026-11-10 00:00 UTC"
+  std::string to = FormatUtcMinute(end_s);
+  from.resize(from.size() - 4);
+  if (from.substr(0, 10) == to.substr(0, 10)) to = to.substr(11);
+  return from + " to " + to;
+}
+
+}  // namespace
+
+std::string DensityChartSvg(const gate::GroupResult& group) {
+  constexpr std::size_t kMinPoints = 20, kBins = 40;
+  for (const auto* side : {&group.baseline, &group.candidate}) {
+    if (!*side || (**side).distribution.size() < kMinPoints) return "";
+  }
+  constexpr double kWidth = 720, kHeight = 150, kLeft = 64, kRight = 150, kTop = 10, kBottom = 34;
+  const LogScale scale(DistributionValues(group), DurationLimits(group));
+  auto x = [&](double value) { return scale.At(value, kLeft, kWidth - kRight); };
+  // Each side's share of events in each of kBins bins of equal log width.
+  std::vector<double> edges(kBins + 1);
+  for (std::size_t b = 0; b <= kBins; ++b)
+    edges[b] = scale.low() * std::pow(scale.high() / scale.low(),
+                                      static_cast<double>(b) / static_cast<double>(kBins));
+  std::vector<double> shares[2];
+  double most = 0;
+  for (int s = 0; s < 2; ++s) {
+    const auto& distribution = (s == 0 ? group.baseline : group.candidate)->distribution;
+    for (std::size_t b = 0; b < kBins; ++b) {
+      shares[s].push_back(ShareUpTo(distribution, edges[b + 1]) -
+                          (b == 0 ? 0 : ShareUpTo(distribution, edges[b])));
+      most = std::max(most, shares[s].back());
+    }
+  }
+  if (!(most > 0)) return "";
+  auto y = [&](double share) {
+    return kHeight - kBottom - (kHeight - kTop - kBottom) * share / most;
+  };
+  std::ostringstream svg;
+  svg << SvgOpen(kWidth, kHeight, "share of events by duration in each release of " + group.name);
+  for (double value : scale.Ticks()) {
+    svg << SvgLine(x(value), kTop, x(value), kHeight - kBottom, "stroke=\"#eaeef2\"")
+        << AxisText(x(value), kHeight - kBottom + 16, "middle", FormatMs(value)) << "\n";
+  }
+  svg << AxisText((kLeft + kWidth - kRight) / 2, kHeight - 4, "middle",
+                  "duration (log scale): share of events")
+      << AxisText(kLeft - 6, kTop + 10, "end", FormatPercent(most)) << "\n";
+  for (int s = 0; s < 2; ++s) {
+    std::string d = "M" + Number(x(edges[0])) + " " + Number(y(0));
+    for (std::size_t b = 0; b < kBins; ++b)
+      d += "L" + Number(x(edges[b])) + " " + Number(y(shares[s][b])) + "L" +
+           Number(x(edges[b + 1])) + " " + Number(y(shares[s][b]));
+    d += "L" + Number(x(edges[kBins])) + " " + Number(y(0));
+    const std::string_view color = s == 0 ? "#8c959f" : CandidateColor(group.verdict);
+    svg << "<path d=\"" << d << "\" stroke=\"" << color << "\" stroke-width=\"1.5\" fill=\""
+        << (s == 0 ? std::string("none") : std::string(color) + "\" fill-opacity=\"0.18") << "\""
+        << (s == 0 ? " stroke-dasharray=\"5 3\"" : "") << "/>\n";
+  }
+  for (const RuleResult& rule : group.rules) {
+    if (!IsDurationLimit(rule) || rule.rule.limit > scale.high()) continue;
+    svg << SvgLine(x(rule.rule.limit), kTop, x(rule.rule.limit), kHeight - kBottom,
+                   "stroke=\"#57606a\" stroke-dasharray=\"6 4\"")
+        << "<title>" << Html(rule.limit_text) << "</title>";
+  }
+  const double legend_x = kWidth - kRight + 16;
+  svg << SvgLine(legend_x, kTop + 16, legend_x + 22, kTop + 16,
+                 "stroke=\"#8c959f\" stroke-width=\"2\" stroke-dasharray=\"5 3\"")
+      << AxisText(legend_x + 28, kTop + 20, "start", "baseline") << "<rect x=\"" << Number(legend_x)
+      << "\" y=\"" << Number(kTop + 30) << "\" width=\"22\" height=\"10\" fill=\""
+      << CandidateColor(group.verdict) << "\" fill-opacity=\"0.3\"/>"
+      << AxisText(legend_x + 28, kTop + 40, "start", "candidate") << "\n</svg>";
+  return svg.str();
+}
+
+std::string TimelineChartSvg(const gate::GroupResult& group) {
+  const gate::SideStats* sides[2] = {group.baseline ? &*group.baseline : nullptr,
+                                     group.candidate ? &*group.candidate : nullptr};
+  std::vector<double> values;
+  for (const gate::SideStats* side : sides) {
+    if (side == nullptr) continue;
+    for (const gate::TimeBucket& bucket : side->timeline)
+      values.insert(values.end(), {bucket.p50_ms, bucket.p95_ms});
+  }
+  if (values.empty()) return "";
+  std::vector<double> limits;  // of the p50 and p95 drawn
+  for (const RuleResult& rule : group.rules) {
+    if (IsDurationLimit(rule) && rule.rule.metric.kind == gate::MetricKind::kQuantile &&
+        (rule.rule.metric.q == 0.5 || rule.rule.metric.q == 0.95))
+      limits.push_back(rule.rule.limit);
+  }
+  const LogScale scale(values, limits);
+  constexpr double kWidth = 720, kHeight = 190, kLeft = 64, kGap = 24, kRight = 10, kTop = 24,
+                   kBottom = 40, kTraffic = 18;
+  const double panel = (kWidth - kLeft - kRight - kGap) / 2;
+  auto y = [&](double value) { return scale.At(value, kHeight - kBottom - kTraffic, kTop); };
+  std::ostringstream svg;
+  svg << SvgOpen(kWidth, kHeight, "p50 and p95 of " + group.name + " over each release's time");
+  for (double value : scale.Ticks()) {
+    svg << SvgLine(kLeft, y(value), kWidth - kRight, y(value), "stroke=\"#eaeef2\"")
+        << AxisText(kLeft - 6, y(value) + 4, "end", FormatMs(value)) << "\n";
+  }
+  for (double limit : limits) {
+    if (limit > scale.high()) continue;
+    svg << SvgLine(kLeft, y(limit), kWidth - kRight, y(limit),
+                   "stroke=\"#57606a\" stroke-dasharray=\"6 4\"");
+  }
+  for (int s = 0; s < 2; ++s) {
+    const double left = kLeft + (panel + kGap) * s;
+    const std::string_view color = s == 0 ? "#8c959f" : CandidateColor(group.verdict);
+    const std::string name = s == 0 ? "baseline" : "candidate";
+    if (sides[s] == nullptr || sides[s]->timeline.empty()) {
+      svg << AxisText(left + panel / 2, kTop + 40, "middle", name + ": its events carry no times");
+      continue;
+    }
+    const std::vector<gate::TimeBucket>& timeline = sides[s]->timeline;
+    const double step = panel / static_cast<double>(timeline.size());
+    std::size_t busiest = 1;
+    for (const gate::TimeBucket& bucket : timeline) busiest = std::max(busiest, bucket.count);
+    std::vector<std::pair<double, double>> p50, p95;
+    for (std::size_t b = 0; b < timeline.size(); ++b) {
+      const gate::TimeBucket& bucket = timeline[b];
+      const double mid = left + step * (static_cast<double>(b) + 0.5);
+      const double traffic =
+          kTraffic * static_cast<double>(bucket.count) / static_cast<double>(busiest);
+      svg << "<rect x=\"" << Number(left + step * static_cast<double>(b) + 1) << "\" y=\""
+          << Number(kHeight - kBottom - traffic) << "\" width=\"" << Number(step - 2)
+          << "\" height=\"" << Number(traffic) << "\" fill=\"#d0d7de\"><title>"
+          << Html(WindowText(bucket.start_s, bucket.end_s) + ": " + std::to_string(bucket.count) +
+                  " events, " + std::to_string(bucket.failures) + " failed, p50 " +
+                  FormatMs(bucket.p50_ms) + ", p95 " + FormatMs(bucket.p95_ms))
+          << "</title></rect>";
+      p50.emplace_back(mid, bucket.count > 0 ? y(bucket.p50_ms) : NAN);
+      p95.emplace_back(mid, std::isfinite(bucket.p95_ms) ? y(bucket.p95_ms) : NAN);
+    }
+    svg << "<path d=\"" << BrokenPath(p95) << "\" fill=\"none\" stroke=\"" << color
+        << "\" stroke-width=\"2.5\"/>"
+        << "<path d=\"" << BrokenPath(p50) << "\" fill=\"none\" stroke=\"" << color
+        << "\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>\n"
+        << SvgText(left, kTop - 8, "start", name)
+        << AxisText(left + panel / 2, kHeight - kBottom + 16, "middle",
+                    WindowText(timeline.front().start_s, timeline.back().end_s))
+        << "\n";
+  }
+  svg << AxisText(kLeft, kHeight - 6, "start",
+                  "solid: p95, dotted: p50; grey bars: events in each stretch; dashed: limits")
+      << "\n</svg>";
+  return svg.str();
+}
+
+std::string WaterfallSvg(const explain::Explanation& why) {
+  const explain::Exemplar* shown[2] = {nullptr, nullptr};  // the slowest candidate, a baseline
+  for (const explain::Exemplar& exemplar : why.exemplars) {
+    const explain::Exemplar*& slot = shown[exemplar.baseline ? 1 : 0];
+    if (slot == nullptr && !exemplar.spans.empty()) slot = &exemplar;
+  }
+  if (shown[0] == nullptr && shown[1] == nullptr) return "";
+  double longest = 0;
+  std::size_t rows = 0;
+  for (const explain::Exemplar* exemplar : shown) {
+    if (exemplar == nullptr) continue;
+    rows += exemplar->spans.size() + 1;
+    for (const explain::ExemplarSpan& span : exemplar->spans)
+      longest = std::max(longest, span.end_ms);
+  }
+  if (!(longest > 0)) longest = 1;
+  constexpr double kWidth = 720, kLabel = 280, kRight = 70, kRow = 16, kTop = 4;
+  const double height = kTop + kRow * (static_cast<double>(rows) + 1) + 8;
+  auto x = [&](double ms) {
+    return kLabel + (kWidth - kLabel - kRight) * std::max(0.0, ms) / longest;
+  };
+  std::ostringstream svg;
+  svg << SvgOpen(kWidth, height, "the spans of the slowest candidate request and a baseline one");
+  double y = kTop;
+  for (const explain::Exemplar* exemplar : shown) {
+    if (exemplar == nullptr) continue;
+    std::string title = ExemplarLabel(*exemplar);
+    if (exemplar->span_count > exemplar->spans.size())
+      title += ", first " + std::to_string(exemplar->spans.size()) + " of " +
+               std::to_string(exemplar->span_count) + " spans";
+    svg << SvgText(4, y + 12, "start", title) << "\n";
+    y += kRow;
+    for (const explain::ExemplarSpan& span : exemplar->spans) {
+      std::string label = span.op + (span.description.empty() ? "" : " " + span.description);
+      constexpr std::size_t kChars = 40;
+      if (label.size() > kChars) {
+        std::size_t cut = kChars - 1;
+        while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
+        label = label.substr(0, cut) + "\u2026";
+      }
+      const double indent = 4 + 10 * std::min(span.depth, 8);
+      const double left = x(span.start_ms);
+      const double width = std::max(1.0, x(span.end_ms) - left);
+      svg << AxisText(indent, y + 12, "start", label) << "<rect x=\"" << Number(left) << "\" y=\""
+          << Number(y + 3) << "\" width=\"" << Number(width) << "\" height=\"" << Number(kRow - 5)
+          << "\" fill=\"" << (exemplar->baseline ? "#8c959f" : "#0969da") << "\"><title>"
+          << Html(span.op + " " + span.description + ": " + FormatMs(span.end_ms - span.start_ms) +
+                  " from " + FormatMs(span.start_ms))
+          << "</title></rect>"
+          << AxisText(left + width + 4, y + 12, "start", FormatMs(span.end_ms - span.start_ms))
+          << "\n";
+      y += kRow;
+    }
+  }
+  svg << AxisText(kLabel, y + 12, "start", "0")
+      << AxisText(kWidth - kRight, y + 12, "end", FormatMs(longest)) << "\n</svg>";
+  return svg.str();
+}
+
+namespace {
+
 // Google's bands for a Web Vital, or nullptr for another value.
 const gate::WebVitalLimits* VitalBands(const gate::Metric& metric) {
   for (const gate::WebVitalLimits& vital : gate::kWebVitalLimits) {
@@ -342,8 +637,8 @@ std::string_view VerdictColor(Verdict verdict) {
 }  // namespace
 
 std::string ValuesChartSvg(const gate::GroupResult& group) {
-  // One row per metric other than the durations' and the error rate: its rules' values,
-  // intervals and absolute limits; the worst verdict of its rules colours the candidate.
+  // One row per metric other than the durations': its rules' values, intervals and
+  // absolute limits; the worst verdict of its rules colours the candidate.
   struct Row {
     const RuleResult* shown;  // the rule whose values and intervals are drawn
     Verdict worst = Verdict::kPass;
@@ -352,7 +647,7 @@ std::string ValuesChartSvg(const gate::GroupResult& group) {
   std::vector<Row> rows;
   for (const RuleResult& rule : group.rules) {
     const gate::Metric& metric = rule.rule.metric;
-    if (metric.OfDuration() || metric.kind == gate::MetricKind::kErrorRate) continue;
+    if (metric.OfDuration()) continue;
     auto row = std::find_if(rows.begin(), rows.end(),
                             [&](const Row& r) { return r.shown->rule.metric == metric; });
     if (row == rows.end()) row = rows.insert(rows.end(), Row{&rule, Verdict::kPass, {}});
@@ -387,7 +682,9 @@ std::string ValuesChartSvg(const gate::GroupResult& group) {
     auto x = [&](double value) {
       return kLabel + (kWidth - kLabel - kRight) * std::clamp(value / high, 0.0, 1.0);
     };
-    svg << SvgText(kLabel - 8, top + 20, "end", rule.rule.metric.name);
+    svg << SvgText(kLabel - 8, top + 20, "end",
+                   rule.rule.metric.kind == gate::MetricKind::kErrorRate ? "error rate"
+                                                                         : rule.rule.metric.name);
     if (bands) {  // good, needs improvement, poor
       const double edges[] = {0, bands->good, bands->poor, high};
       const char* fills[] = {"#dafbe1", "#fff8c5", "#ffebe9"};

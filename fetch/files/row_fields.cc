@@ -210,13 +210,13 @@ SpanTree RowFields::Spans() const {
 }
 
 void AddRow(SampleSetBuilder& samples, const RowFields& fields, bool keep_details) {
-  if (fields.timestamp() || !fields.release().empty())
-    samples.NoteOrigin(fields.release(), fields.timestamp());
   if (fields.HasSpans()) {
     samples.Add(fields.transaction(), fields.duration_ms(), fields.failed(), fields.Spans());
   } else {
     samples.Add(fields.transaction(), fields.duration_ms(), fields.failed());
   }
+  if (fields.timestamp() || !fields.release().empty())
+    samples.NoteOrigin(fields.release(), fields.timestamp());
   for (const auto& [name, value] : fields.values()) samples.AttachValue(name, value);
   if (keep_details && (!fields.status().empty() || fields.timestamp() || !fields.trace().empty() ||
                        !fields.event_id().empty())) {

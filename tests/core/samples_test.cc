@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/span_status.h"
 
@@ -55,6 +56,30 @@ TEST(MergeGroups, ConcatenatesEveryGroup) {
   EXPECT_EQ(all.name, "(all)");
   EXPECT_EQ(all.durations_ms, (std::vector<double>{2, 1}));
   EXPECT_EQ(all.Failures(), 1u);
+}
+
+TEST(SampleSetBuilder, TimesStayWithTheirEventsAndUnknownOnesAreNaN) {
+  SampleSetBuilder first;
+  first.Add("a", 1, false);  // no time
+  first.Add("a", 2, false);
+  first.NoteOrigin("1.0", 100);
+  first.Add("b", 3, false);
+  first.NoteOrigin("1.0", std::nullopt);  // a release, no time
+  SampleSetBuilder second;
+  second.Add("a", 4, false);
+  second.NoteOrigin("1.0", 200);
+  first.Append(std::move(second));
+  const SampleSet set = std::move(first).Build("src");
+  const std::vector<double>& a = set.groups[0].times_s;
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_TRUE(std::isnan(a[0]));
+  EXPECT_EQ(a[1], 100);
+  EXPECT_EQ(a[2], 200);
+  EXPECT_TRUE(set.groups[1].times_s.empty());  // b: no event with a time
+  const GroupSamples all = MergeGroups(set, "(all)");
+  ASSERT_EQ(all.times_s.size(), 4u);
+  EXPECT_EQ(all.times_s[2], 200);
+  EXPECT_TRUE(std::isnan(all.times_s[3]));  // b's event, after a's
 }
 
 TEST(MergeGroups, KeepsEveryGroupsBinsInOrder) {

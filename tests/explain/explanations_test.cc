@@ -85,6 +85,16 @@ TEST(Explain, APercentileRuleIsExplainedByItsSlowTail) {
   EXPECT_DOUBLE_EQ(e.exemplars[0].percentile, 100);
   EXPECT_TRUE(e.exemplars[3].baseline);
   EXPECT_NEAR(e.exemplars[3].duration_ms, *e.baseline_from_ms, 60);
+  // Each exemplar's spans for its waterfall, depth first, times from the request's start.
+  const std::vector<ExemplarSpan>& spans = e.exemplars[0].spans;
+  ASSERT_EQ(spans.size(), 3u);
+  EXPECT_EQ(e.exemplars[0].span_count, 3u);
+  EXPECT_EQ(spans[0].op, "http.server");
+  EXPECT_EQ(spans[0].depth, 0);
+  EXPECT_EQ(spans[1].description, "fetch-document");
+  EXPECT_EQ(spans[1].depth, 1);
+  EXPECT_DOUBLE_EQ(spans[2].start_ms, 45);
+  EXPECT_DOUBLE_EQ(spans[2].end_ms, 2645);
 }
 
 TEST(Explain, OnlyDurationRulesThatDidNotPassAreExplained) {

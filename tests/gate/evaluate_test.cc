@@ -8,6 +8,7 @@
 #include <random>
 #include <string_view>
 
+#include "gate/measure.h"
 #include "gate/thresholds_parser.h"
 #include "stats/random.h"
 
@@ -84,6 +85,38 @@ TEST(Evaluate, BinsOfPooledReleasesOverlapAndStillWidenTheInterval) {
   ASSERT_TRUE(limit.baseline_ci.has_value());
   EXPECT_LE(limit.baseline_ci->lower, 2000);  // the wide bin's lower edge
   EXPECT_GE(limit.baseline_ci->upper, 2200);
+}
+
+TEST(Evaluate, TheTimelineShowsARegressionThatBeganMidRelease) {
+  // A day of a candidate, an event a minute: 100 ms in the morning, 200 ms from noon.
+  SampleSetBuilder base, cand;
+  for (int minute = 0; minute < 24 * 60; ++minute) {
+    base.Add("GET /a", 100 + minute % 7, false);
+    base.NoteOrigin("1.0", 1.7e9 + 60.0 * minute);
+    cand.Add("GET /a", (minute < 12 * 60 ? 100 : 200) + minute % 7, minute % 100 == 0);
+    cand.NoteOrigin("1.1", 1.8e9 + 60.0 * minute);
+  }
+  const EvaluationResult result =
+      Evaluate(Config("rules:\n  - metric: p95\n    max: 1s\n"), std::move(base).Build("b"),
+               std::move(cand).Build("c"), kToday);
+  const std::vector<TimeBucket>& timeline = result.groups.at(0).candidate->timeline;
+  ASSERT_EQ(timeline.size(), kTimelineBuckets);
+  EXPECT_EQ(timeline.front().start_s, 1.8e9);
+  EXPECT_EQ(timeline.back().end_s, 1.8e9 + 60.0 * (24 * 60 - 1));
+  std::size_t events = 0, failures = 0;
+  for (std::size_t b = 0; b < timeline.size(); ++b) {
+    events += timeline[b].count;
+    failures += timeline[b].failures;
+    EXPECT_NEAR(timeline[b].p50_ms, b < 12 ? 103 : 203, 1.5) << b;
+    EXPECT_GT(timeline[b].p95_ms, timeline[b].p50_ms);
+  }
+  EXPECT_EQ(events, 24u * 60);
+  EXPECT_EQ(failures, 15u);
+  // Events without times have none.
+  SampleSetBuilder untimed;
+  untimed.Add("GET /a", 5, false);
+  EXPECT_TRUE(
+      Timeline(std::move(untimed).Build("u").groups[0], stats::QuantileMethod::kLinear).empty());
 }
 
 TEST(Evaluate, AbsoluteLimitComparesTheCandidatesPointEstimate) {

@@ -37,6 +37,14 @@ const std::string& ProfileFolder() {
   return profile.path;
 }
 
+// How many times `needle` occurs in `text`.
+std::size_t Count(const std::string& text, const std::string& needle) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++count;
+  return count;
+}
+
 std::string Chromium(const std::string& arguments) {
   // The flags Debian's Chromium needs as root in a sandboxed machine without a network.
   return "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -74,10 +82,13 @@ TEST(HtmlReport, IsSelfContainedAndDeterministic) {
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org/2000/svg"));  // no external assets
   EXPECT_EQ(html.find("https://"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
-  std::size_t charts = 0;
-  for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1))
-    ++charts;
-  EXPECT_EQ(charts, 6u);
+  // Six transactions, each with its latency, density, timeline and error-rate charts.
+  for (const char* chart :
+       {"aria-label=\"latency percentiles of ", "aria-label=\"share of events by duration",
+        "over each release&apos;s time\"", "aria-label=\"other metrics of "}) {
+    EXPECT_EQ(Count(html, chart), 6u) << chart;
+  }
+  EXPECT_EQ(Count(html, "<svg"), 24u);
 }
 
 TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
@@ -123,6 +134,41 @@ TEST(HtmlReport, ExplainsWithAChartTheBrowserDrawsAndLinksTheTraces) {
   EXPECT_GT(Screenshot(page, shot, "1200,2400").size(), 50000u);
 }
 
+TEST(HtmlReport, DrawsTheErrorRateDurationsOverTimeDensitiesAndTheSlowestSpans) {
+  if (const std::string why = NoBrowserReason(); !why.empty()) GTEST_SKIP() << why;
+  const std::string html = RenderHtml(TracesExampleResult());
+  // The feedback endpoint failed on its error rate: its chart has both sides' intervals
+  // and the 1 % limit.
+  const std::size_t feedback = html.find("aria-label=\"other metrics of POST /api/feedback\"");
+  ASSERT_NE(feedback, std::string::npos);
+  const std::string errors = html.substr(feedback, html.find("</svg>", feedback) - feedback);
+  EXPECT_NE(errors.find(">error rate</text>"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("<title>candidate 4.20 %</title>"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("<title>baseline 0.20 %</title>"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("stroke-dasharray=\"3 2\""), std::string::npos) << errors;  // the limit
+  EXPECT_EQ(Count(errors, "stroke-width=\"2\"/>"), 2u) << errors;                   // two intervals
+  // Each release's p50 and p95 over its window, with the traffic of each stretch.
+  const std::size_t timeline = html.find("p50 and p95 of POST /api/analyze over each release");
+  ASSERT_NE(timeline, std::string::npos);
+  EXPECT_NE(html.find(" events, ", timeline), std::string::npos);
+  EXPECT_NE(html.find("2025-12-01 14:40 to 14:53", timeline), std::string::npos);
+  // The slowest candidate request's spans beside a baseline request's.
+  const std::size_t waterfall = html.find("the spans of the slowest candidate request");
+  ASSERT_NE(waterfall, std::string::npos);
+  const std::string spans = html.substr(waterfall, html.find("</svg>", waterfall) - waterfall);
+  EXPECT_NE(spans.find(">candidate, 12447 ms (p100)</text>"), std::string::npos) << spans;
+  EXPECT_NE(spans.find(">ai.embed batch-embed</text>"), std::string::npos) << spans;
+  EXPECT_NE(spans.find(">baseline, "), std::string::npos) << spans;
+
+  const std::string page = ::testing::TempDir() + "perfgate-pictures.html";
+  const std::string shot = ::testing::TempDir() + "perfgate-pictures.png";
+  std::ofstream(page) << html;
+  auto [dom_status, dom] = RunCommand(Chromium("--dump-dom file://" + page));
+  ASSERT_EQ(dom_status, 0);
+  EXPECT_NE(dom.find("the spans of the slowest candidate request"), std::string::npos);
+  EXPECT_GT(Screenshot(page, shot, "1200,4000").size(), 50000u);
+}
+
 TEST(HtmlReport, DrawsWebVitalsInGooglesBandsAsChromiumShows) {
   if (const std::string why = NoBrowserReason(); !why.empty()) GTEST_SKIP() << why;
   const std::string html = RenderHtml(JudgeExample("examples/frontend/baseline.ndjson",
@@ -150,14 +196,17 @@ TEST(HtmlReport, DrawsWebVitalsInGooglesBandsAsChromiumShows) {
 }
 
 TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
-  // 3,000 transactions: 50 failing (charted first), the rest passing; charts for at most
-  // 100 of them, a compact row for each other one up to 2,000.
+  // 10,000 transactions with times: 50 failing (charted first), the rest passing; charts
+  // (latency, density, timeline, error rate) for at most 100 of them, a compact row for
+  // each other one up to 2,000.
   SampleSetBuilder base, cand;
-  for (int t = 0; t < 3000; ++t) {
+  for (int t = 0; t < 10000; ++t) {
     const std::string name = "GET /api/resource-" + std::to_string(t);
     for (int i = 0; i < 60; ++i) {
       base.Add(name, 100 + i, false);
+      base.NoteOrigin("1.0", 1.7e9 + 60 * i);
       cand.Add(name, (t < 50 ? 9000 : 100) + i, false);
+      cand.NoteOrigin("1.1", 1.8e9 + 60 * i);
     }
   }
   gate::Thresholds config = gate::DefaultThresholds();
@@ -167,13 +216,11 @@ TEST(HtmlReport, StaysSmallForThousandsOfTransactions) {
                       {std::chrono::year{2026}, std::chrono::month{1}, std::chrono::day{1}}),
        {}});
   EXPECT_LT(html.size(), 5'000'000u);
-  std::size_t charts = 0;
-  for (std::size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1))
-    ++charts;
-  EXPECT_EQ(charts, 100u);
-  EXPECT_NE(html.find("<h2>2900 more transactions</h2>"), std::string::npos);
+  EXPECT_EQ(Count(html, "<article"), 100u);
+  EXPECT_EQ(Count(html, "over each release&apos;s time\""), 100u);
+  EXPECT_NE(html.find("<h2>9900 more transactions</h2>"), std::string::npos);
   // A row for each of the first 2,000 of them, then one line for the rest.
-  EXPECT_NE(html.find("&#8230; and 900 more: every transaction is in the JSON report"),
+  EXPECT_NE(html.find("&#8230; and 7900 more: every transaction is in the JSON report"),
             std::string::npos);
   // The failing ones are among the charted: the first article is a failure.
   EXPECT_LT(html.find("<article class=\"fail\""), html.find("<article class=\"pass\""));
