@@ -322,7 +322,9 @@ class WhyChart {
     const double zero = kLabel + plot / 2;
     const double scale = plot / 2 / reach;
     y += 18;
-    svg << Text(zero, y - 4, "middle", "change per request (" + ConfidenceLabel() + " CI)");
+    svg << Text(zero, y - 4, "middle",
+                d_.change_ci ? "change per request (" + ConfidenceLabel() + " CI)"
+                             : "change per request (from aggregates: no interval)");
     svg << "<line x1=\"" << Number(zero) << "\" y1=\"" << Number(y) << "\" x2=\"" << Number(zero)
         << "\" y2=\"" << Number(y + static_cast<double>(rows_.size()) * kRow)
         << "\" stroke=\"#8c959f\"/>\n";
@@ -358,7 +360,7 @@ class WhyChart {
   }
   // Long SQL would run into the bars: the full name is in the bar's tooltip.
   static std::string Shorten(const std::string& text) {
-    constexpr std::size_t kChars = 34;
+    constexpr std::size_t kChars = 30;
     if (text.size() <= kChars) return text;
     std::size_t cut = kChars - 1;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
