@@ -505,8 +505,8 @@ int RunExplain(const ExplainCommandOptions& options, CliEnv& env) {
                options.transactions.end()) {
       return ReportError(MakeError(ErrorKind::kUnavailable,
                                    "explain: '" + name +
-                                       "' is known as histogram bins or aggregates, and Sentry's "
-                                       "span groups of it could not be had (see above)"),
+                                       "' is known only as histogram bins or aggregates, without "
+                                       "spans, and Sentry's span groups of it could not be had"),
                          env);
     }
   }

@@ -275,8 +275,9 @@ TEST(CliSentryExplain, AReleaseWithoutSpansInTheSpansDatasetIsNotExplainedAndSay
                               "histogram", "--transaction", "POST /api/analyze"},
                              fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
   EXPECT_EQ(named.exit_code, 3) << named.err;
-  EXPECT_NE(named.err.find("explain: 'POST /api/analyze' is known as histogram bins or "
-                           "aggregates, and Sentry's span groups of it could not be had"),
+  EXPECT_NE(named.err.find("explain: 'POST /api/analyze' is known only as histogram bins or "
+                           "aggregates, without spans, and Sentry's span groups of it could not "
+                           "be had"),
             std::string::npos)
       << named.err;
 }
