@@ -112,7 +112,7 @@ TEST(HtmlReport, LoadsInHeadlessChromiumAndRendersAScreenshot) {
   EXPECT_EQ(bytes.substr(1, 3), "PNG");
 }
 
-TEST(HtmlReport, ExplainsWithAChartTheBrowserDrawsAndLinksTheTraces) {
+TEST(HtmlReport, ExplainsWithAChartChromiumDrawsAndLinksTheTraces) {
   if (const std::string why = NoBrowserReason(); !why.empty()) GTEST_SKIP() << why;
   const std::string html = RenderHtml(TracesExampleResult());
   const std::size_t why = html.find("<h4>Why it is slower</h4>");
@@ -134,7 +134,7 @@ TEST(HtmlReport, ExplainsWithAChartTheBrowserDrawsAndLinksTheTraces) {
   EXPECT_GT(Screenshot(page, shot, "1200,2400").size(), 50000u);
 }
 
-TEST(HtmlReport, DrawsTheErrorRateDurationsOverTimeDensitiesAndTheSlowestSpans) {
+TEST(HtmlReport, DrawsErrorRatesDurationsOverTimeDensitiesAndSpansAsChromiumShows) {
   if (const std::string why = NoBrowserReason(); !why.empty()) GTEST_SKIP() << why;
   const std::string html = RenderHtml(TracesExampleResult());
   // The feedback endpoint failed on its error rate: its chart has both sides' intervals
