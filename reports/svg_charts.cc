@@ -540,8 +540,9 @@ std::string TimelineChartSvg(const gate::GroupResult& group) {
           << Number(kHeight - kBottom - traffic) << "\" width=\"" << Number(step - 2)
           << "\" height=\"" << Number(traffic) << "\" fill=\"#d0d7de\"><title>"
           << Html(WindowText(bucket.start_s, bucket.end_s) + ": " + std::to_string(bucket.count) +
-                  " events, " + std::to_string(bucket.failures) + " failed, p50 " +
-                  FormatMs(bucket.p50_ms) + ", p95 " + FormatMs(bucket.p95_ms))
+                  " events, " + std::to_string(bucket.failures) + " failed" +
+                  (bucket.count > 0 ? ", p50 " + FormatMs(bucket.p50_ms) : "") +
+                  (std::isfinite(bucket.p95_ms) ? ", p95 " + FormatMs(bucket.p95_ms) : ""))
           << "</title></rect>";
       p50.emplace_back(mid, bucket.count > 0 ? y(bucket.p50_ms) : NAN);
       p95.emplace_back(mid, std::isfinite(bucket.p95_ms) ? y(bucket.p95_ms) : NAN);

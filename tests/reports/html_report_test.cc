@@ -151,6 +151,7 @@ TEST(HtmlReport, DrawsErrorRatesDurationsOverTimeDensitiesAndSpansAsChromiumShow
   const std::size_t timeline = html.find("p50 and p95 of POST /api/analyze over each release");
   ASSERT_NE(timeline, std::string::npos);
   EXPECT_NE(html.find(" events, ", timeline), std::string::npos);
+  EXPECT_EQ(html.find("nan"), std::string::npos);  // stretches without events say no p50
   EXPECT_NE(html.find("2025-12-01 14:40 to 14:53", timeline), std::string::npos);
   // The slowest candidate request's spans beside a baseline request's.
   const std::size_t waterfall = html.find("the spans of the slowest candidate request");
