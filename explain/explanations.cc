@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <tuple>
 
 #include "core/parallel.h"
 #include "explain/span_groups.h"
@@ -304,42 +303,60 @@ void SetExemplarTree(Exemplar& exemplar, const SpanTree& tree) {
   SetWaterfall(exemplar, tree);
 }
 
-// Adds the span groups to the op families of `why` (see WithSentryDetails).
-void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
-                   const SpanGroupTotals& candidate) {
-  Decomposition& every = why.mean ? *why.mean : why.judged;
-  if (every.method != Method::kOpsBreakdown) return;
-  // (family, op, group) -> ms per request on each side.
-  std::map<std::tuple<std::string, std::string, std::string>, std::pair<double, double>> parts;
+// Each span group's self time per request on each side (summed over the release, divided
+// by its transactions), by op and normalised group; a side without transactions adds none.
+using GroupTimes = std::map<std::pair<std::string, std::string>, std::pair<double, double>>;
+GroupTimes PerRequestTimes(const SpanGroupTotals& baseline, const SpanGroupTotals& candidate) {
+  GroupTimes times;
   auto add = [&](const SpanGroupTotals& side, bool is_candidate) {
     if (!(side.transactions > 0)) return;
     for (const SpanGroupTotal& group : side.groups) {
-      auto& [base_ms, cand_ms] = parts[{std::string(OpFamily(group.op)), group.op,
-                                        SpanGroup(group.op, group.description)}];
+      auto& [base_ms, cand_ms] = times[{group.op, SpanGroup(group.op, group.description)}];
       (is_candidate ? cand_ms : base_ms) += group.self_time_ms / side.transactions;
     }
   };
   add(baseline, false);
   add(candidate, true);
+  return times;
+}
+
+// A part known from aggregates only, of a change in mean duration of `change` ms: without
+// an interval, so new, vanished or untested.
+Cause AggregateCause(std::string op, std::string description, double base_ms, double cand_ms,
+                     double change) {
+  Cause part;
+  part.op = std::move(op);
+  part.description = std::move(description);
+  part.baseline_ms = base_ms;
+  part.candidate_ms = cand_ms;
+  part.change_ms = cand_ms - base_ms;
+  part.share = change != 0 ? part.change_ms / change : 0;
+  part.status = base_ms == 0   ? CauseStatus::kNew
+                : cand_ms == 0 ? CauseStatus::kVanished
+                               : CauseStatus::kUntested;
+  return part;
+}
+
+// `groups` ranked, the kSpanGroupsPerFamily largest increases kept.
+void KeepLargest(std::vector<Cause>& groups) {
+  RankCauses(groups);
+  if (groups.size() > kSpanGroupsPerFamily) groups.resize(kSpanGroupsPerFamily);
+}
+
+// Adds the span groups to the op families of `why` (see WithSentryDetails).
+void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
+                   const SpanGroupTotals& candidate) {
+  Decomposition& every = why.mean ? *why.mean : why.judged;
+  if (every.method != Method::kOpsBreakdown) return;
+  const GroupTimes times = PerRequestTimes(baseline, candidate);
   const double change = every.candidate_ms - every.baseline_ms;
   for (Cause& family : every.causes) {
     family.groups.clear();
-    for (const auto& [key, ms] : parts) {
-      if (std::get<0>(key) != family.op) continue;
-      Cause group;
-      group.op = std::get<1>(key);
-      group.description = std::get<2>(key);
-      group.baseline_ms = ms.first;
-      group.candidate_ms = ms.second;
-      group.change_ms = ms.second - ms.first;
-      group.share = change != 0 ? group.change_ms / change : 0;
-      group.status = ms.first == 0    ? CauseStatus::kNew
-                     : ms.second == 0 ? CauseStatus::kVanished
-                                      : CauseStatus::kUntested;
-      family.groups.push_back(std::move(group));
+    for (const auto& [key, ms] : times) {
+      if (OpFamily(key.first) == family.op)
+        family.groups.push_back(AggregateCause(key.first, key.second, ms.first, ms.second, change));
     }
-    RankCauses(family.groups);
-    if (family.groups.size() > kSpanGroupsPerFamily) family.groups.resize(kSpanGroupsPerFamily);
+    KeepLargest(family.groups);
   }
 }
 
@@ -348,49 +365,29 @@ void AddSpanGroups(Explanation& why, const SpanGroupTotals& baseline,
 bool SetSpanGroupCauses(Decomposition& d, const SpanGroupTotals& baseline,
                         const SpanGroupTotals& candidate) {
   if (!(baseline.transactions > 0) || !(candidate.transactions > 0)) return false;
-  // op -> group -> ms per request on each side.
-  std::map<std::string, std::map<std::string, std::pair<double, double>>> parts;
-  auto add = [&](const SpanGroupTotals& side, bool is_candidate) {
-    for (const SpanGroupTotal& group : side.groups) {
-      auto& [base_ms, cand_ms] = parts[group.op][SpanGroup(group.op, group.description)];
-      (is_candidate ? cand_ms : base_ms) += group.self_time_ms / side.transactions;
-    }
-  };
-  add(baseline, false);
-  add(candidate, true);
+  const GroupTimes times = PerRequestTimes(baseline, candidate);
   const double change = d.candidate_ms - d.baseline_ms;
-  auto cause = [&](std::string op, std::string description, double base_ms, double cand_ms) {
-    Cause part;
-    part.op = std::move(op);
-    part.description = std::move(description);
-    part.baseline_ms = base_ms;
-    part.candidate_ms = cand_ms;
-    part.change_ms = cand_ms - base_ms;
-    part.share = change != 0 ? part.change_ms / change : 0;
-    part.status = base_ms == 0   ? CauseStatus::kNew
-                  : cand_ms == 0 ? CauseStatus::kVanished
-                                 : CauseStatus::kUntested;
-    return part;
-  };
   d.causes.clear();
   double base_spans = 0, cand_spans = 0;
-  for (const auto& [op, groups] : parts) {
+  // The map runs op by op: each op's groups, then the op's total.
+  for (auto at = times.begin(); at != times.end();) {
+    const std::string op = at->first.first;
     double base_ms = 0, cand_ms = 0;
-    std::vector<Cause> ranked;
-    for (const auto& [name, ms] : groups) {
-      base_ms += ms.first;
-      cand_ms += ms.second;
-      ranked.push_back(cause(op, name, ms.first, ms.second));
+    std::vector<Cause> groups;
+    for (; at != times.end() && at->first.first == op; ++at) {
+      const auto& [group_base, group_cand] = at->second;
+      base_ms += group_base;
+      cand_ms += group_cand;
+      groups.push_back(AggregateCause(op, at->first.second, group_base, group_cand, change));
     }
-    RankCauses(ranked);
-    if (ranked.size() > kSpanGroupsPerFamily) ranked.resize(kSpanGroupsPerFamily);
-    d.causes.push_back(cause(op, "", base_ms, cand_ms));
-    d.causes.back().groups = std::move(ranked);
+    KeepLargest(groups);
+    d.causes.push_back(AggregateCause(op, "", base_ms, cand_ms, change));
+    d.causes.back().groups = std::move(groups);
     base_spans += base_ms;
     cand_spans += cand_ms;
   }
-  d.causes.push_back(cause(std::string(kUnattributed), "", d.baseline_ms - base_spans,
-                           d.candidate_ms - cand_spans));
+  d.causes.push_back(AggregateCause(std::string(kUnattributed), "", d.baseline_ms - base_spans,
+                                    d.candidate_ms - cand_spans, change));
   d.causes.back().status = CauseStatus::kUntested;
   RankCauses(d.causes);
   return true;
