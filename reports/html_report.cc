@@ -181,10 +181,8 @@ void GroupArticle(std::ostream& out, const explain::ExplainedResult& report,
         << ", Mann-Whitney " << Html(FormatPStatement(group.shift->p_value));
   }
   out << (group.skipped ? " &#183; skipped by the config" : "") << "</p>\n";
-  if (group.baseline || group.candidate) {
-    out << "<div class=\"charts\">" << LatencyChartSvg(group) << "\n"
-        << DensityChartSvg(group) << "</div>\n";
-  }
+  if (group.baseline || group.candidate)
+    out << LatencyChartSvg(group) << "\n" << DensityChartSvg(group) << "\n";
   if (const std::string timeline = TimelineChartSvg(group); !timeline.empty())
     out << timeline << "\n";
   if (const std::string values = ValuesChartSvg(group); !values.empty()) out << values << "\n";

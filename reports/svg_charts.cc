@@ -123,6 +123,15 @@ std::string AxisText(double x, double y, std::string_view anchor, const std::str
          std::string(anchor) + "\" fill=\"#57606a\">" + Html(text) + "</text>";
 }
 
+// `text` cut to fewer than `chars` bytes on a character boundary, with an ellipsis, when it
+// is longer: long SQL would run into the bars (the full name is in the bar's tooltip).
+std::string Shorten(const std::string& text, std::size_t chars) {
+  if (text.size() <= chars) return text;
+  std::size_t cut = chars - 1;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "\u2026";
+}
+
 // The candidate's colour: its verdict's when it failed or warned, else blue.
 std::string_view CandidateColor(Verdict verdict) {
   return verdict == Verdict::kFail ? "#cf222e" : verdict == Verdict::kWarn ? "#bf8700" : "#0969da";
@@ -332,7 +341,7 @@ class WhyChart {
       const std::size_t colour = static_cast<std::size_t>(cause - d_.causes.data());
       svg << "<rect x=\"" << Number(kLabel - 244) << "\" y=\"" << Number(y + 6)
           << "\" width=\"10\" height=\"10\" fill=\"" << Colour(colour) << "\"/>"
-          << Text(kLabel - 8, y + 15, "end", Shorten(CauseName(*cause)));
+          << Text(kLabel - 8, y + 15, "end", Shorten(CauseName(*cause), 30));
       const double end = zero + cause->change_ms * scale;
       svg << "<rect x=\"" << Number(std::min(zero, end)) << "\" y=\"" << Number(y + 4)
           << "\" width=\"" << Number(std::fabs(end - zero)) << "\" height=\"" << Number(kRow - 8)
@@ -357,14 +366,6 @@ class WhyChart {
  private:
   static std::string Text(double x, double y, std::string_view anchor, const std::string& text) {
     return SvgText(x, y, anchor, text);
-  }
-  // Long SQL would run into the bars: the full name is in the bar's tooltip.
-  static std::string Shorten(const std::string& text) {
-    constexpr std::size_t kChars = 30;
-    if (text.size() <= kChars) return text;
-    std::size_t cut = kChars - 1;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return text.substr(0, cut) + "\u2026";
   }
   static std::string_view Colour(std::size_t i) {
     static constexpr std::string_view kPalette[] = {"#0969da", "#bf3989", "#1a7f37", "#9a6700",
@@ -595,13 +596,8 @@ std::string WaterfallSvg(const explain::Explanation& why) {
     svg << SvgText(4, y + 12, "start", title) << "\n";
     y += kRow;
     for (const explain::ExemplarSpan& span : exemplar->spans) {
-      std::string label = span.op + (span.description.empty() ? "" : " " + span.description);
-      constexpr std::size_t kChars = 40;
-      if (label.size() > kChars) {
-        std::size_t cut = kChars - 1;
-        while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
-        label = label.substr(0, cut) + "\u2026";
-      }
+      const std::string label =
+          Shorten(span.op + (span.description.empty() ? "" : " " + span.description), 40);
       const double indent = 4 + 10 * std::min(span.depth, 8);
       const double left = x(span.start_ms);
       const double width = std::max(1.0, x(span.end_ms) - left);
