@@ -54,13 +54,13 @@ std::size_t MinEventsToJudge(const Metric& metric);
 // "apdex(300ms)" for Apdex points.
 std::string ValueKey(const Metric& metric);
 
-// One side of one group's values (its durations, a value its events carry, or one derived
-// from them): sorted once, estimates made once per metric and shared by every rule that
-// names the metric.
 // `group`'s durations over its time window, cut into kTimelineBuckets equal stretches;
 // empty when its events carry fewer than two distinct times.
 std::vector<TimeBucket> Timeline(const GroupSamples& group, stats::QuantileMethod method);
 
+// One side of one group's values (its durations, a value its events carry, or one derived
+// from them): sorted once, estimates made once per metric and shared by every rule that
+// names the metric.
 class Side {
  public:
   // `group` may be nullptr (the side has no such group); `metric` names the values (see
