@@ -76,15 +76,39 @@ SampleSet Release(int requests, double db_ms, std::uint64_t seed,
   return std::move(builder).Build("");
 }
 
-CliRun Check(const FakeSentryServer& server, FakeFileSystem& fs, fetch::HttpTransport& transport,
-             FakeClock& clock, const std::vector<std::string>& more = {}) {
-  std::vector<std::string> args = {"check",      "--baseline",   "sentry:1.0", "--candidate",
-                                   "sentry:1.1", "--sentry-url", server.url(), "--organization",
-                                   "acme",       "--markdown",   "r.md",       "--json",
-                                   "r.json"};
-  args.insert(args.end(), more.begin(), more.end());
-  return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+// Sentry answering for releases 1.0 (a database family of about 100 ms) and 1.1 (about
+// 500 ms) of POST /api/analyze, with `options` (their traces added).
+FakeSentryServer::Handler AnalyzeHandler(SentryServerOptions options) {
+  std::map<std::string, SampleSet> releases = {{"1.0", Release(300, 100, 1, options.traces)},
+                                               {"1.1", Release(300, 500, 2, options.traces)}};
+  return SentryHandler(std::move(releases), "tok", options);
 }
+
+// A fake Sentry on 127.0.0.1 and runs of perfgate against it, comparing sentry:1.0 with
+// sentry:1.1.
+struct AnalyzeSentry {
+  explicit AnalyzeSentry(FakeSentryServer::Handler handler) : server(std::move(handler)) {}
+
+  // `command` (check, explain) of the two releases, then `more`.
+  CliRun Run(const std::string& command, const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args = {
+        command,        "--baseline",        "sentry:1.0",     "--candidate", "sentry:1.1",
+        "--sentry-url", server.url(), "--organization", "acme"};
+    args.insert(args.end(), more.begin(), more.end());
+    return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  }
+  // check, writing the Markdown and JSON reports to r.md and r.json.
+  CliRun Check(const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args = {"--markdown", "r.md", "--json", "r.json"};
+    args.insert(args.end(), more.begin(), more.end());
+    return Run("check", args);
+  }
+
+  FakeSentryServer server;
+  fetch::CurlTransport transport;
+  FakeClock clock;
+  FakeFileSystem fs;
+};
 
 // The spans dataset's answer for POST /api/analyze: the documents query's self time grew
 // from 90 to 470 ms per request; a new chunks query; the users query and the http call
@@ -107,18 +131,12 @@ SentryServerOptions SpanGroups() {
 }
 
 TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTraceView) {
-  SentryServerOptions options = SpanGroups();
-  std::map<std::string, SampleSet> releases = {{"1.0", Release(300, 100, 1, options.traces)},
-                                               {"1.1", Release(300, 500, 2, options.traces)}};
-  FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  CliRun run = Check(server, fs, transport, clock);
+  AnalyzeSentry sentry(AnalyzeHandler(SpanGroups()));
+  CliRun run = sentry.Check();
   EXPECT_EQ(run.exit_code, 0) << run.err;  // the built-in relative p95 rule warns
   // Raw mode asked for the breakdown with the events.
   bool asked = false;
-  for (const FakeSentryServer::Request& request : server.requests())
+  for (const FakeSentryServer::Request& request : sentry.server.requests())
     asked = asked || (request.target.find("&field=trace&field=spans.http&field=spans.db") !=
                           std::string::npos &&
                       request.target.find("&field=spans.total.time") != std::string::npos);
@@ -129,7 +147,7 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   ASSERT_NE(why, std::string::npos) << run.out;
   EXPECT_NE(run.out.find("by Sentry's ops breakdown\n", why), std::string::npos) << run.out;
 
-  const boost::json::value json = boost::json::parse(fs.files["r.json"]);
+  const boost::json::value json = boost::json::parse(sentry.fs.files["r.json"]);
   const boost::json::value& explanation = json.at("groups").at(0).at("explanation");
   EXPECT_EQ(explanation.at("method"), "ops_breakdown");
   const boost::json::array& causes = explanation.at("mean").at("causes").as_array();
@@ -179,8 +197,8 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
   EXPECT_FALSE(on_path.contains("db.sql.query")) << boost::json::serialize(slowest);
 
   // A self-hosted Sentry's trace view, and the method said in the report.
-  const std::string& markdown = fs.files["r.md"];
-  const std::string link = server.url() + "/organizations/acme/explore/traces/trace/";
+  const std::string& markdown = sentry.fs.files["r.md"];
+  const std::string link = sentry.server.url() + "/organizations/acme/explore/traces/trace/";
   EXPECT_NE(markdown.find("](" + link), std::string::npos) << markdown;
   EXPECT_NE(markdown.find("most of the change in db (most in \"SELECT \\* FROM documents WHERE "
                           "id = %s\") +"),
@@ -193,25 +211,19 @@ TEST(CliSentryExplain, SaysWhichOpFamilyGrewByTheOpsBreakdownAndLinksSentrysTrac
       << markdown;
 
   // The cache keeps trace ids and breakdowns: the rerun explains the same, byte for byte.
-  const std::string first = fs.files["r.json"];
-  const std::size_t requests = server.requests().size();
-  CliRun cached = Check(server, fs, transport, clock);
-  EXPECT_EQ(server.requests().size(), requests);
+  const std::string first = sentry.fs.files["r.json"];
+  const std::size_t requests = sentry.server.requests().size();
+  CliRun cached = sentry.Check();
+  EXPECT_EQ(sentry.server.requests().size(), requests);
   EXPECT_EQ(cached.out, run.out);
-  EXPECT_EQ(fs.files["r.json"], first);
+  EXPECT_EQ(sentry.fs.files["r.json"], first);
 }
 
 TEST(CliSentryExplain, ReleasesReadAsHistogramsAreExplainedBySentrysSpanGroups) {
   // Big releases are read as zoomed histograms: no event carries its spans, so the
   // explanation comes from the spans dataset's aggregates, over every request.
-  SentryServerOptions options = SpanGroups();
-  std::map<std::string, SampleSet> releases = {{"1.0", Release(300, 100, 1, options.traces)},
-                                               {"1.1", Release(300, 500, 2, options.traces)}};
-  FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  CliRun run = Check(server, fs, transport, clock, {"--mode", "histogram"});
+  AnalyzeSentry sentry(AnalyzeHandler(SpanGroups()));
+  CliRun run = sentry.Check({"--mode", "histogram"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   const std::size_t why = run.out.find(
       "  WHY          POST /api/analyze: over 300 and 300 requests (aggregates): db.sql.query "
@@ -220,7 +232,7 @@ TEST(CliSentryExplain, ReleasesReadAsHistogramsAreExplainedBySentrysSpanGroups) 
   ASSERT_NE(why, std::string::npos) << run.out;
   EXPECT_NE(run.out.find("by span group, from Sentry's spans dataset\n", why), std::string::npos)
       << run.out;
-  const boost::json::value json = boost::json::parse(fs.files["r.json"]);
+  const boost::json::value json = boost::json::parse(sentry.fs.files["r.json"]);
   const boost::json::value& explanation = json.at("groups").at(0).at("explanation");
   EXPECT_EQ(explanation.at("method"), "span_groups");
   EXPECT_TRUE(explanation.at("exemplars").as_array().empty());
@@ -233,18 +245,16 @@ TEST(CliSentryExplain, ReleasesReadAsHistogramsAreExplainedBySentrysSpanGroups) 
   EXPECT_TRUE(causes[0].at("change_ci").is_null());
   EXPECT_EQ(causes[0].at("groups").at(0).at("description"),
             "SELECT * FROM documents WHERE id = %s");
-  EXPECT_NE(fs.files["r.md"].find("causes: the change in mean time per request of releases read "
-                                  "as histogram bins or aggregates, by span group: each span op's "
-                                  "and group's self time per "
-                                  "request from Sentry's spans dataset"),
-            std::string::npos)
-      << fs.files["r.md"];
+  EXPECT_NE(
+      sentry.fs.files["r.md"].find("causes: the change in mean time per request of releases read "
+                                   "as histogram bins or aggregates, by span group: each span op's "
+                                   "and group's self time per "
+                                   "request from Sentry's spans dataset"),
+      std::string::npos)
+      << sentry.fs.files["r.md"];
 
   // `explain` says the same; a transaction Sentry's spans dataset holds nothing of is named.
-  CliRun explained =
-      RunPerfgate({"explain", "--sentry-url", server.url(), "--organization", "acme", "--baseline",
-                   "sentry:1.0", "--candidate", "sentry:1.1", "--mode", "histogram"},
-                  fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun explained = sentry.Run("explain", {"--mode", "histogram"});
   EXPECT_EQ(explained.exit_code, 0) << explained.err;
   EXPECT_NE(explained.out.find("POST /api/analyze: why its mean changed, from every request (300 "
                                "candidate and 300 baseline requests, from aggregates), by span "
@@ -257,23 +267,16 @@ TEST(CliSentryExplain, AReleaseWithoutSpansInTheSpansDatasetIsNotExplainedAndSay
   SentryServerOptions options = SpanGroups();
   options.span_groups["1.0"]["POST /api/analyze"].transactions = 0;
   options.span_groups["1.0"]["POST /api/analyze"].groups.clear();
-  std::map<std::string, SampleSet> releases = {{"1.0", Release(300, 100, 1, options.traces)},
-                                               {"1.1", Release(300, 500, 2, options.traces)}};
-  FakeSentryServer server(SentryHandler(std::move(releases), "tok", options));
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  CliRun run = Check(server, fs, transport, clock, {"--mode", "histogram"});
+  AnalyzeSentry sentry(AnalyzeHandler(options));
+  CliRun run = sentry.Check({"--mode", "histogram"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("perfgate: warning: POST /api/analyze is not explained: Sentry's spans "
                          "dataset holds none of its transactions in sentry:1.0\n"),
             std::string::npos)
       << run.err;
   EXPECT_EQ(run.out.find("WHY"), std::string::npos) << run.out;
-  CliRun named = RunPerfgate({"explain", "--sentry-url", server.url(), "--organization", "acme",
-                              "--baseline", "sentry:1.0", "--candidate", "sentry:1.1", "--mode",
-                              "histogram", "--transaction", "POST /api/analyze"},
-                             fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
+  CliRun named =
+      sentry.Run("explain", {"--mode", "histogram", "--transaction", "POST /api/analyze"});
   EXPECT_EQ(named.exit_code, 3) << named.err;
   EXPECT_NE(named.err.find("explain: 'POST /api/analyze' is known only as histogram bins or "
                            "aggregates, without spans, and Sentry's span groups of it could not "
@@ -283,19 +286,16 @@ TEST(CliSentryExplain, AReleaseWithoutSpansInTheSpansDatasetIsNotExplainedAndSay
 }
 
 TEST(CliSentryExplain, SpanGroupsThatCannotBeFetchedAreAWarningNotAFailure) {
-  // A Sentry without the spans dataset: its aggregate queries are refused; no traces.
-  std::map<std::string, std::string> traces;
-  auto sentry = SentryHandler(
-      {{"1.0", Release(300, 100, 1, traces)}, {"1.1", Release(300, 500, 2, traces)}}, "tok");
-  FakeSentryServer server([&](const FakeSentryServer::Request& request) {
+  // A Sentry without the spans dataset: its aggregate queries are refused; no trace found.
+  auto answer = AnalyzeHandler({});
+  AnalyzeSentry sentry([&](const FakeSentryServer::Request& request) {
     if (QueryParameter(request.target, "dataset") == "spans")
       return FakeSentryServer::Reply{400, {}, R"({"detail": "Invalid dataset"})"};
-    return sentry(request);
+    if (request.target.find("/trace/") != std::string::npos)
+      return FakeSentryServer::Reply{404, {}, R"({"detail": "Not found"})"};
+    return answer(request);
   });
-  fetch::CurlTransport transport;
-  FakeClock clock;
-  FakeFileSystem fs;
-  CliRun run = Check(server, fs, transport, clock);
+  CliRun run = sentry.Check();
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.err.find("perfgate: warning: sentry:1.0: span groups of POST /api/analyze not "
                          "fetched, its explanation names op families only: "),
