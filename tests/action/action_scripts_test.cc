@@ -49,13 +49,6 @@ std::string Temp(const std::string& name, const std::string& text) {
   return path;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // GitHub's issue-comments API for one repository, in memory: list (100 a page), create,
 // update; 401 without the token; `forbid_writes` answers writes 403, as for a fork.
 class FakeGitHub {
@@ -206,10 +199,10 @@ TEST(ActionGate, WritesTheOutputsAndLeavesTheExitCodeToTheLastStep) {
   Ran ran = RunScript("run.sh", env);
   EXPECT_EQ(ran.status, 0) << ran.output;
   EXPECT_NE(ran.output.find("::error file="), std::string::npos) << ran.output;
-  EXPECT_EQ(ReadFile(env["GITHUB_OUTPUT"]),
+  EXPECT_EQ(ReadTextFile(env["GITHUB_OUTPUT"]),
             "verdict=fail\nfailed=2\nreport=" + env["INPUT_MARKDOWN"] + "\nexit-code=1\n");
-  EXPECT_TRUE(ReadFile(env["INPUT_JUNIT"]).starts_with("<?xml"));
-  EXPECT_TRUE(ReadFile(env["GITHUB_STEP_SUMMARY"]).starts_with("## ❌ perfgate: FAIL"));
+  EXPECT_TRUE(ReadTextFile(env["INPUT_JUNIT"]).starts_with("<?xml"));
+  EXPECT_TRUE(ReadTextFile(env["GITHUB_STEP_SUMMARY"]).starts_with("## ❌ perfgate: FAIL"));
 }
 
 TEST(ActionGate, InputsAreWordsNeverCode) {
@@ -223,7 +216,7 @@ TEST(ActionGate, InputsAreWordsNeverCode) {
   EXPECT_FALSE(std::ifstream(canary).good()) << "an input ran a command";
   // perfgate saw the words as written: an unknown argument, and judged nothing.
   EXPECT_NE(ran.output.find("perfgate: error:"), std::string::npos) << ran.output;
-  EXPECT_EQ(ReadFile(env["GITHUB_OUTPUT"]), "exit-code=2\nverdict=error\n");
+  EXPECT_EQ(ReadTextFile(env["GITHUB_OUTPUT"]), "exit-code=2\nverdict=error\n");
   EXPECT_NE(ran.output.find("::error title=perfgate::perfgate judged nothing (exit 2)"),
             std::string::npos);
 }
@@ -244,7 +237,7 @@ TEST(ActionRecord, RecordsTheCommandAndTheGateJudgesTheRecording) {
                               {"INPUT_RECORD_OUTPUT", recording},
                               {"GITHUB_OUTPUT", outputs}});
   EXPECT_EQ(recorded.status, 0) << recorded.output;
-  EXPECT_EQ(ReadFile(outputs), "record-exit-code=0\nrecording=" + recording + "\n");
+  EXPECT_EQ(ReadTextFile(outputs), "record-exit-code=0\nrecording=" + recording + "\n");
   // On the main branch (no baseline): recorded, nothing judged.
   const std::string main_outputs = Temp("main-outputs", "");
   Ran main_branch = RunScript("run.sh", {{"PERFGATE", PERFGATE_BINARY},
@@ -252,7 +245,7 @@ TEST(ActionRecord, RecordsTheCommandAndTheGateJudgesTheRecording) {
                                          {"RECORD_EXIT_CODE", "0"},
                                          {"GITHUB_OUTPUT", main_outputs}});
   EXPECT_EQ(main_branch.status, 0) << main_branch.output;
-  EXPECT_EQ(ReadFile(main_outputs), "verdict=recorded\nexit-code=0\n");
+  EXPECT_EQ(ReadTextFile(main_outputs), "verdict=recorded\nexit-code=0\n");
   // On a pull request: the recording is the candidate.
   const std::string pr_outputs = Temp("pr-outputs", "");
   Ran pull_request =
@@ -264,7 +257,8 @@ TEST(ActionRecord, RecordsTheCommandAndTheGateJudgesTheRecording) {
                            {"RECORD_EXIT_CODE", "0"},
                            {"GITHUB_OUTPUT", pr_outputs}});
   EXPECT_EQ(pull_request.status, 0) << pull_request.output;
-  EXPECT_NE(ReadFile(pr_outputs).find("exit-code=0\n"), std::string::npos) << ReadFile(pr_outputs);
+  EXPECT_NE(ReadTextFile(pr_outputs).find("exit-code=0\n"), std::string::npos)
+      << ReadTextFile(pr_outputs);
   // A command that failed fails the gate's exit code even on a pass.
   const std::string failed_outputs = Temp("failed-outputs", "");
   RunScript("run.sh", {{"PERFGATE", PERFGATE_BINARY},
@@ -274,8 +268,8 @@ TEST(ActionRecord, RecordsTheCommandAndTheGateJudgesTheRecording) {
                        {"RECORDING", recording},
                        {"RECORD_EXIT_CODE", "3"},
                        {"GITHUB_OUTPUT", failed_outputs}});
-  EXPECT_NE(ReadFile(failed_outputs).find("exit-code=3\n"), std::string::npos)
-      << ReadFile(failed_outputs);
+  EXPECT_NE(ReadTextFile(failed_outputs).find("exit-code=3\n"), std::string::npos)
+      << ReadTextFile(failed_outputs);
 }
 
 TEST(ActionInstall, ABuildRestoredFromTheCacheIsUsedAsItIs) {
@@ -286,14 +280,14 @@ TEST(ActionInstall, ABuildRestoredFromTheCacheIsUsedAsItIs) {
       "install.sh",
       {{"ACTION_PATH", PERFGATE_SOURCE_DIR}, {"BUILD_DIR", build}, {"GITHUB_OUTPUT", outputs}});
   EXPECT_EQ(ran.status, 0) << ran.output;
-  EXPECT_EQ(ReadFile(outputs), "binary=" + build + "/perfgate\n");
+  EXPECT_EQ(ReadTextFile(outputs), "binary=" + build + "/perfgate\n");
   EXPECT_NE(ran.output.find("(perfgate 0.1.0)"), std::string::npos) << ran.output;
 }
 
 TEST(ActionYml, PassesEveryInputThroughTheEnvironment) {
   // GitHub's hardening guide: an expression inside run: is pasted into the script before
   // the shell sees it, so an input could run code. Every run: line and block must have none.
-  std::istringstream lines(ReadFile(std::string(PERFGATE_SOURCE_DIR) + "/action.yml"));
+  std::istringstream lines(ReadTextFile(std::string(PERFGATE_SOURCE_DIR) + "/action.yml"));
   std::size_t run_indent = std::string::npos;  // inside a run: | block at this indent
   int runs = 0;
   for (std::string line; std::getline(lines, line);) {

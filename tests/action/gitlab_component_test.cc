@@ -147,10 +147,8 @@ TEST(GitLabComponent, InstallsThisVersionByDefault) {
   EXPECT_EQ(status, 0) << version;
   auto [ran, binary] = Shell(std::string(PERFGATE_BINARY) + " --version");
   EXPECT_EQ("perfgate " + version, binary);
-  std::ifstream readme(std::string(PERFGATE_SOURCE_DIR) + "/README.md");
-  std::stringstream text;
-  text << readme.rdbuf();
-  EXPECT_NE(text.str().find("perfgate/perfgate@" + version.substr(0, version.size() - 1)),
+  EXPECT_NE(ReadTextFile(std::string(PERFGATE_SOURCE_DIR) + "/README.md")
+                .find("perfgate/perfgate@" + version.substr(0, version.size() - 1)),
             std::string::npos);
 }
 
@@ -249,13 +247,6 @@ std::string WriteStubs(const std::string& folder) {
   return stubs;
 }
 
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(GitLabComponent, BuildsTheBinaryWhenNoReleasePackageCanBeHadAndCachesIt) {
   const std::string folder =
       ::testing::TempDir() + "perfgate-gitlab-build-" + std::to_string(getpid());
@@ -278,7 +269,7 @@ TEST(GitLabComponent, BuildsTheBinaryWhenNoReleasePackageCanBeHadAndCachesIt) {
             std::string::npos)
       << output;
   EXPECT_NE(output.find("perfgate: FAIL"), std::string::npos) << output;
-  const std::string calls = ReadText(folder + "/calls.log");
+  const std::string calls = ReadTextFile(folder + "/calls.log");
   EXPECT_NE(calls.find("git clone -q --depth 1 /srv/perfgate.git .perfgate-build/src\n"
                        "setup.sh --build\n"),
             std::string::npos)
@@ -296,7 +287,7 @@ TEST(GitLabComponent, BuildsTheBinaryWhenNoReleasePackageCanBeHadAndCachesIt) {
   auto [cached, again] = RunScript(folder, job, path, vars);
   EXPECT_EQ(cached, 1) << again;
   EXPECT_NE(again.find("perfgate: using the build cached for "), std::string::npos) << again;
-  const std::string second = "\n" + ReadText(folder + "/calls.log");  // each call a line
+  const std::string second = "\n" + ReadTextFile(folder + "/calls.log");  // each call a line
   EXPECT_NE(second.find("setup.sh --runtime"), std::string::npos) << second;
   EXPECT_EQ(second.find("\ngit "), std::string::npos) << second;
   EXPECT_EQ(second.find("\ncmake "), std::string::npos) << second;

@@ -45,6 +45,17 @@ std::size_t Count(const std::string& text, const std::string& needle) {
   return count;
 }
 
+// The svg element of `html` labelled `label` (an aria-label's start), from its label to its
+// end; empty, and a failure, when there is none.
+std::string ChartOf(const std::string& html, const std::string& label) {
+  const std::size_t at = html.find("aria-label=\"" + label);
+  if (at == std::string::npos) {
+    ADD_FAILURE() << "no chart labelled " << label;
+    return "";
+  }
+  return html.substr(at, html.find("</svg>", at) - at);
+}
+
 std::string Chromium(const std::string& arguments) {
   // The flags Debian's Chromium needs as root in a sandboxed machine without a network.
   return "chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
@@ -139,9 +150,8 @@ TEST(HtmlReport, DrawsErrorRatesDurationsOverTimeDensitiesAndSpansAsChromiumShow
   const std::string html = RenderHtml(TracesExampleResult());
   // The feedback endpoint failed on its error rate: its chart has both sides' intervals
   // and the 1 % limit.
-  const std::size_t feedback = html.find("aria-label=\"other metrics of POST /api/feedback\"");
-  ASSERT_NE(feedback, std::string::npos);
-  const std::string errors = html.substr(feedback, html.find("</svg>", feedback) - feedback);
+  const std::string errors = ChartOf(html, "other metrics of POST /api/feedback\"");
+  ASSERT_FALSE(errors.empty());
   EXPECT_NE(errors.find(">error rate</text>"), std::string::npos) << errors;
   EXPECT_NE(errors.find("<title>candidate 4.20 %</title>"), std::string::npos) << errors;
   EXPECT_NE(errors.find("<title>baseline 0.20 %</title>"), std::string::npos) << errors;
@@ -154,9 +164,8 @@ TEST(HtmlReport, DrawsErrorRatesDurationsOverTimeDensitiesAndSpansAsChromiumShow
   EXPECT_EQ(html.find("nan"), std::string::npos);  // stretches without events say no p50
   EXPECT_NE(html.find("2025-12-01 14:40 to 14:53", timeline), std::string::npos);
   // The slowest candidate request's spans beside a baseline request's.
-  const std::size_t waterfall = html.find("the spans of the slowest candidate request");
-  ASSERT_NE(waterfall, std::string::npos);
-  const std::string spans = html.substr(waterfall, html.find("</svg>", waterfall) - waterfall);
+  const std::string spans = ChartOf(html, "the spans of the slowest candidate request");
+  ASSERT_FALSE(spans.empty());
   EXPECT_NE(spans.find(">candidate, 12447 ms (p100)</text>"), std::string::npos) << spans;
   EXPECT_NE(spans.find(">ai.embed batch-embed</text>"), std::string::npos) << spans;
   EXPECT_NE(spans.find(">baseline, "), std::string::npos) << spans;
@@ -175,10 +184,8 @@ TEST(HtmlReport, DrawsWebVitalsInGooglesBandsAsChromiumShows) {
   const std::string html = RenderHtml(JudgeExample("examples/frontend/baseline.ndjson",
                                                    "examples/frontend/candidate.ndjson", {},
                                                    "examples/frontend/thresholds.yaml"));
-  const std::size_t chart = html.find("aria-label=\"other metrics of /product/[id]\"");
-  ASSERT_NE(chart, std::string::npos);
-  const std::size_t end = html.find("</svg>", chart);
-  const std::string svg = html.substr(chart, end - chart);
+  const std::string svg = ChartOf(html, "other metrics of /product/[id]\"");
+  ASSERT_FALSE(svg.empty());
   // LCP's row: Google's three bands, then the regressed candidate in the colour of a failure.
   EXPECT_NE(svg.find("fill=\"#dafbe1\""), std::string::npos);
   EXPECT_NE(svg.find("fill=\"#ffebe9\""), std::string::npos);
