@@ -120,7 +120,8 @@ std::optional<SideStats> Side::ReportedStats() const {
                     AggregatedQuantile(0.50).value_or(kNaN),
                     AggregatedQuantile(0.95).value_or(kNaN),
                     AggregatedQuantile(0.99).value_or(kNaN),
-                    {}, {}};
+                    {},
+                    {}};
     for (const auto& [q, value] : aggregates_->quantiles_ms)
       stats.distribution.emplace_back(q, value);
     return stats;
@@ -130,7 +131,8 @@ std::optional<SideStats> Side::ReportedStats() const {
                   stats::QuantileOfSorted(sorted_, 0.50, method),
                   stats::QuantileOfSorted(sorted_, 0.95, method),
                   stats::QuantileOfSorted(sorted_, 0.99, method),
-                  {}, {}};
+                  {},
+                  {}};
   for (int percent = 0; percent <= 100; ++percent) {
     const double q = percent / 100.0;
     stats.distribution.emplace_back(q, stats::QuantileOfSorted(sorted_, q, method));

@@ -91,9 +91,9 @@ struct AnalyzeSentry {
 
   // `command` (check, explain) of the two releases, then `more`.
   CliRun Run(const std::string& command, const std::vector<std::string>& more = {}) {
-    std::vector<std::string> args = {
-        command,        "--baseline",        "sentry:1.0",     "--candidate", "sentry:1.1",
-        "--sentry-url", server.url(), "--organization", "acme"};
+    std::vector<std::string> args = {command,       "--baseline",     "sentry:1.0",
+                                     "--candidate", "sentry:1.1",     "--sentry-url",
+                                     server.url(),  "--organization", "acme"};
     args.insert(args.end(), more.begin(), more.end());
     return RunPerfgate(args, fs, {{"SENTRY_AUTH_TOKEN", "tok"}}, &transport, &clock);
   }
